@@ -1,0 +1,87 @@
+"""Benchmark of the simulator's state half (issue: manifests, cluster state, kubectl).
+
+Run: `python -m benchmarks.bench_core` (add `--quick` for a smaller cluster).
+Prints medians and ratios; the figures go to docs/performance.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import statistics
+import time
+import tracemalloc
+
+import yaml
+
+from simulator import Cluster
+
+from .workload import manifest
+
+
+def median_time(fn, repeat: int) -> float:
+    """Median wall time of `fn()` over `repeat` runs, in seconds (GC paused while timing)."""
+    times = []
+    for _ in range(repeat):
+        gc.collect()
+        gc.disable()
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+        gc.enable()
+    return statistics.median(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="a tenth of the size, fewer runs")
+    args = parser.parse_args()
+    scale = 10 if args.quick else 1
+    text = manifest(services=1000 // scale, deployments=200 // scale, nodes=100 // scale)
+    repeat = 3 if args.quick else 5
+    print(f"manifest: {len(text) / 1024:.0f} KiB, {text.count('---') + 1} documents")
+
+    parse = median_time(lambda: list(yaml.load_all(text, Loader=yaml.CSafeLoader)), repeat)
+    print(f"PyYAML CSafeLoader parse only:     {parse * 1000:8.1f} ms")
+
+    def apply() -> Cluster:
+        cluster = Cluster(seed=1)
+        result = cluster.run("kubectl apply -f -", stdin=text)
+        assert result.exit_code == 0, result.stderr[:500]
+        return cluster
+
+    applied = median_time(apply, repeat)
+    print(f"kubectl apply (parse..endpoints):  {applied * 1000:8.1f} ms  = {applied / parse:.2f}x parse")
+
+    cluster = apply()
+    pods = cluster.state.store.count("Pod")
+    print(f"pods: {pods}")
+
+    get_all = median_time(lambda: cluster.run("kubectl get pods -A"), repeat * 2)
+    print(f"kubectl get pods -A:               {get_all * 1000:8.1f} ms")
+
+    names = [p["metadata"]["name"] for p in cluster.state.store.list("Pod", "default")]
+    victims = names[:: max(1, len(names) // 200)][:200]
+    times = []
+    for name in victims:
+        gc.disable()
+        start = time.perf_counter()
+        result = cluster.run(f"kubectl delete pod {name}")
+        times.append(time.perf_counter() - start)
+        gc.enable()
+        assert result.exit_code == 0, result.stderr
+    print(f"kubectl delete pod (+Endpoints):   {statistics.median(times) * 1e3:8.3f} ms median, "
+          f"p90 {sorted(times)[int(len(times) * 0.9)] * 1e3:.3f} ms over {len(times)}")  # fmt: skip
+
+    tracemalloc.start()
+    before = tracemalloc.get_traced_memory()[0]
+    kept = apply()
+    after = tracemalloc.get_traced_memory()[0]
+    tracemalloc.stop()
+    count = kept.state.store.count("Pod")
+    print(f"memory: {(after - before) / 2**20:.1f} MiB for the whole cluster, "
+          f"{(after - before) / count * 10000 / 2**20:.1f} MiB per 10,000 pods")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,28 @@
+"""ASGI entry point: Django for HTTP, Channels consumers for websockets.
+
+Serve with `daphne playground.asgi:application`.
+"""
+
+import os
+
+from channels.auth import AuthMiddlewareStack
+from channels.routing import ProtocolTypeRouter, URLRouter
+from channels.security.websocket import AllowedHostsOriginValidator
+from django.core.asgi import get_asgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "playground.settings")
+# Set Django up before importing consumers, which may import models.
+django_asgi_app = get_asgi_application()
+
+from playground.routing import websocket_urlpatterns  # noqa: E402
+
+application = ProtocolTypeRouter(
+    {
+        "http": django_asgi_app,
+        # Browsers send cookies with cross-site websocket handshakes: only accept
+        # pages served from one of our own ALLOWED_HOSTS.
+        "websocket": AllowedHostsOriginValidator(
+            AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
+        ),
+    }
+)

@@ -1,0 +1,8 @@
+from django.urls import re_path
+
+from playground import consumers
+
+websocket_urlpatterns = [
+    # Room codes are short lowercase slugs, so they are safe in group names.
+    re_path(r"^ws/rooms/(?P<code>[a-z0-9-]{1,32})/$", consumers.RoomConsumer.as_asgi()),
+]

@@ -1,0 +1,170 @@
+"""The default cluster (CONTRACT.md section 3): three nodes, system namespaces and services.
+
+It looks like a fresh kubeadm cluster that has been up for 20 days: a tainted
+control-plane node and two workers, the `kubernetes` Service in `default`,
+CoreDNS behind `kube-dns` at 10.96.0.10, and ingress-nginx's IngressClass.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from . import kinds
+from .ipam import DNS_SERVICE_IP, KUBERNETES_SERVICE_IP
+
+if TYPE_CHECKING:
+    from .state import ClusterState
+
+AGE = 20 * 86400  # seconds the default objects have existed when the cluster starts
+
+NODES = (
+    ("control-plane", {"node-role.kubernetes.io/control-plane": ""},
+     [{"key": "node-role.kubernetes.io/control-plane", "effect": "NoSchedule"}]),
+    ("worker-1", {}, []),
+    ("worker-2", {}, []),
+)  # fmt: skip
+
+COREDNS_POD_SPEC = {
+    "containers": [
+        {
+            "name": "coredns",
+            "image": "registry.k8s.io/coredns/coredns:v1.11.3",
+            "imagePullPolicy": "IfNotPresent",
+            "args": ["-conf", "/etc/coredns/Corefile"],
+            "ports": [
+                {"name": "dns", "containerPort": 53, "protocol": "UDP"},
+                {"name": "dns-tcp", "containerPort": 53, "protocol": "TCP"},
+                {"name": "metrics", "containerPort": 9153, "protocol": "TCP"},
+            ],
+        }
+    ],
+    "dnsPolicy": "Default",
+    "priorityClassName": "system-cluster-critical",
+    "restartPolicy": "Always",
+    "schedulerName": "default-scheduler",
+    "serviceAccountName": "coredns",
+    "nodeSelector": {"kubernetes.io/os": "linux"},
+    "tolerations": [
+        {"key": "CriticalAddonsOnly", "operator": "Exists"},
+        {"key": "node-role.kubernetes.io/control-plane", "effect": "NoSchedule"},
+    ],
+}
+
+
+def default_objects() -> list[dict]:
+    """The objects a new cluster starts with, in creation order."""
+    objs: list[dict] = [
+        {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}}
+        for ns in ("default", "kube-node-lease", "kube-public", "kube-system")
+    ]
+    for name, labels, taints in NODES:
+        spec = {"taints": taints} if taints else {}
+        objs.append({"apiVersion": "v1", "kind": "Node",
+                     "metadata": {"name": name, "labels": dict(labels)}, "spec": spec})  # fmt: skip
+    objs += [
+        {
+            "apiVersion": "v1",
+            "kind": "Service",
+            "metadata": {
+                "name": "kubernetes",
+                "namespace": "default",
+                "labels": {"component": "apiserver", "provider": "kubernetes"},
+            },
+            "spec": {
+                "clusterIP": KUBERNETES_SERVICE_IP,
+                "ports": [{"name": "https", "port": 443, "protocol": "TCP", "targetPort": 6443}],
+                "sessionAffinity": "None",
+                "type": "ClusterIP",
+                "ipFamilies": ["IPv4"],
+                "ipFamilyPolicy": "SingleStack",
+                "internalTrafficPolicy": "Cluster",
+            },
+        },
+        {
+            "apiVersion": "v1",
+            "kind": "Service",
+            "metadata": {
+                "name": "kube-dns",
+                "namespace": "kube-system",
+                "labels": {
+                    "k8s-app": "kube-dns",
+                    "kubernetes.io/cluster-service": "true",
+                    "kubernetes.io/name": "CoreDNS",
+                },
+                "annotations": {"prometheus.io/port": "9153", "prometheus.io/scrape": "true"},
+            },
+            "spec": {
+                "clusterIP": DNS_SERVICE_IP,
+                "selector": {"k8s-app": "kube-dns"},
+                "ports": [
+                    {"name": "dns", "port": 53, "protocol": "UDP", "targetPort": 53},
+                    {"name": "dns-tcp", "port": 53, "protocol": "TCP", "targetPort": 53},
+                    {"name": "metrics", "port": 9153, "protocol": "TCP", "targetPort": 9153},
+                ],
+                "sessionAffinity": "None",
+                "type": "ClusterIP",
+                "ipFamilies": ["IPv4"],
+                "ipFamilyPolicy": "SingleStack",
+                "internalTrafficPolicy": "Cluster",
+            },
+        },
+        {
+            "apiVersion": "apps/v1",
+            "kind": "Deployment",
+            "metadata": {"name": "coredns", "namespace": "kube-system",
+                         "labels": {"k8s-app": "kube-dns"}},
+            "spec": {
+                "replicas": 2,
+                "selector": {"matchLabels": {"k8s-app": "kube-dns"}},
+                "strategy": {"type": "RollingUpdate",
+                             "rollingUpdate": {"maxSurge": "25%", "maxUnavailable": 1}},
+                "revisionHistoryLimit": 10,
+                "progressDeadlineSeconds": 600,
+                "template": {"metadata": {"labels": {"k8s-app": "kube-dns"}},
+                             "spec": COREDNS_POD_SPEC},
+            },
+        },
+        {
+            "apiVersion": "networking.k8s.io/v1",
+            "kind": "IngressClass",
+            "metadata": {
+                "name": "nginx",
+                "labels": {"app.kubernetes.io/component": "controller",
+                           "app.kubernetes.io/instance": "ingress-nginx",
+                           "app.kubernetes.io/name": "ingress-nginx"},
+                "annotations": {"ingressclass.kubernetes.io/is-default-class": "true"},
+            },
+            "spec": {"controller": "k8s.io/ingress-nginx"},
+        },
+    ]  # fmt: skip
+    return objs
+
+
+def kubernetes_endpoints(control_plane_ip: str) -> dict:
+    """The apiserver's Endpoints: the control-plane node on 6443."""
+    return {
+        "apiVersion": "v1",
+        "kind": "Endpoints",
+        "metadata": {
+            "name": "kubernetes",
+            "namespace": "default",
+            "labels": {"endpointslice.kubernetes.io/skip-mirror": "true"},
+        },
+        "subsets": [
+            {
+                "addresses": [{"ip": control_plane_ip}],
+                "ports": [{"name": "https", "port": 6443, "protocol": "TCP"}],
+            }
+        ],
+    }
+
+
+def bootstrap(state: ClusterState) -> None:
+    """Create the default objects as of `AGE` seconds before simulated time 0."""
+    state.clock.now = -AGE
+    for obj in default_objects():
+        state._apply_one(obj, None, kinds.by_kind(obj["kind"]), "create")
+    endpoints = kubernetes_endpoints(state.node_ip("control-plane"))
+    state._apply_one(endpoints, None, kinds.by_kind("Endpoints"), "create")
+    state.settle()
+    state.clock.now = 0.0

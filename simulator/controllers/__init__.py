@@ -1,0 +1,1 @@
+"""Controllers: they turn desired state into pods, addresses and Endpoints."""

@@ -1,0 +1,577 @@
+"""The Endpoints controller, incremental, with Endpoints and EndpointSlices derived on read.
+
+For every Service with a selector it keeps the member pods (those the
+selector matches that have an IP) with their readiness and resolved target
+ports. Pod and Service changes touch only the Services concerned (found
+through the store's selector index). The Endpoints and EndpointSlice objects
+are built from the members only when someone reads them (kubectl, export)
+and cached until the next change, so a burst of pod changes costs a few dict
+operations each. Endpoints written by users (for Services without a
+selector) are kept as given.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, NamedTuple
+
+from simulator.clock import timestamp
+from simulator.endpoints import Backend
+from simulator.events import ENDPOINTS
+from simulator.labels import from_match_labels
+from simulator.names import generate_suffix
+from simulator.store import Key, key_of
+
+if TYPE_CHECKING:
+    from simulator.state import ClusterState
+
+SLICE_CAPACITY = 100  # endpoints per EndpointSlice, the controller's default
+
+Ports = tuple[tuple[str, int, str], ...]  # (service port name, resolved port, protocol)
+
+
+class PodRecord:
+    """What Endpoints need of a running pod; one record shared by every Service selecting it."""
+
+    __slots__ = ("containers", "ip", "node", "pod", "ready", "uid")
+
+    def __init__(self, pod: dict, ready: bool) -> None:
+        meta = pod["metadata"]
+        self.ip: str = pod["status"]["podIP"]
+        self.node: str = pod["spec"].get("nodeName", "")
+        self.pod: str = meta["name"]
+        self.uid: str = meta["uid"]
+        self.ready = ready
+        self.containers = pod["spec"].get("containers")
+
+
+class Member(NamedTuple):
+    """A pod as one Service's Endpoints list it (readiness and ports resolved)."""
+
+    ip: str
+    node: str
+    pod: str
+    uid: str
+    ready: bool
+    ports: Ports
+
+
+def resolve_ports(service: dict, pod: dict) -> Ports:
+    """Each Service port's target port in `pod`; ports that do not resolve are left out.
+
+    A numeric targetPort is used as it is. A named one is looked up among the
+    pod's container ports with the same protocol (podutil.FindPort); a pod
+    without it is silently left out of that port's endpoints.
+    """
+    out = []
+    for sp in service["spec"].get("ports") or ():
+        target = sp.get("targetPort", sp["port"])
+        protocol = sp.get("protocol", "TCP")
+        if isinstance(target, str) and not target.isdigit():
+            found = find_named_port(pod, target, protocol)
+            if found is None:
+                continue
+            target = found
+        out.append((sp.get("name", ""), int(target), protocol))
+    return tuple(out)
+
+
+def find_named_port(pod: dict, name: str, protocol: str) -> int | None:
+    """The first container port called `name` with `protocol`, or None."""
+    for container in pod["spec"].get("containers") or ():
+        for cp in container.get("ports") or ():
+            if cp.get("name") == name and cp.get("protocol", "TCP") == protocol:
+                return int(cp["containerPort"])
+    return None
+
+
+class _Managed:
+    """Bookkeeping for one selector-managed Service."""
+
+    __slots__ = ("created", "endpoints", "members", "service", "slice_names", "slices", "uid",
+                 "version")  # fmt: skip
+
+    def __init__(self, service: dict, uid: str, created: str) -> None:
+        self.service = service
+        self.uid = uid
+        self.created = created
+        self.members: dict[Key, PodRecord] = {}
+        self.version = 0
+        self.endpoints: tuple[int, dict] | None = None  # (version, object) cache
+        self.slices: tuple[int, list[dict]] | None = None
+        self.slice_names: list[str] = []
+
+
+class EndpointsController:
+    """Keeps every selector-managed Service's endpoints current; serves Endpoints reads."""
+
+    def __init__(self, state: ClusterState) -> None:
+        self._state = state
+        self._managed: dict[Key, _Managed] = {}
+        self._manual: dict[Key, dict] = {}
+        self._pod_services: dict[Key, set[Key]] = {}
+        self._records: dict[Key, PodRecord] = {}
+        self._changes: dict[Key, list[tuple[str, str, bool | None]]] = {}
+        # (id(service ports), id(pod containers)) -> (those two objects, resolved ports);
+        # the objects are kept so their ids cannot be reused while cached.
+        self._ports_cache: dict[tuple[int, int], tuple[object, object, Ports]] = {}
+        self._backends: dict[tuple[Key, str], tuple[object, list[Backend]]] = {}
+        state.store.provide("Endpoints", _EndpointsView(self))
+        state.store.provide("EndpointSlice", _SliceView(self))
+
+    def is_managed(self, service_key: Key) -> bool:
+        """Whether the controller owns this Service's Endpoints (it has a selector)."""
+        return service_key in self._managed
+
+    # -- inputs ------------------------------------------------------------------
+
+    def service_changed(self, service: dict) -> None:
+        """A Service was created or updated: recompute its members from scratch."""
+        key = key_of(service)
+        spec = service["spec"]
+        if not spec.get("selector") or spec.get("type") == "ExternalName":
+            if key in self._managed:
+                self._drop(key)
+            return
+        managed = self._managed.get(key)
+        if managed is None:
+            managed = self._managed[key] = _Managed(
+                service, self._state.new_uid(), timestamp(self._state.clock.now)
+            )
+        managed.service = service
+        old = managed.members
+        members: dict[Key, PodRecord] = {}
+        for pod in self._state.store.pods_selected(key[0], from_match_labels(spec["selector"])):
+            record = self._record(pod)
+            if record is not None and self._eligible(service, record):
+                members[(key[0], record.pod)] = record
+        for pod_key in sorted(old.keys() - members.keys()):
+            self._pod_services.get(pod_key, set()).discard(key)
+            self._note(key, old[pod_key], None)
+        for pod_key, record in members.items():
+            self._pod_services.setdefault(pod_key, set()).add(key)
+            if pod_key not in old:
+                self._note(key, record, record.ready)
+        managed.members = members
+        self._bump(key)
+
+    def service_deleted(self, key: Key) -> None:
+        """A Service is gone: so are its managed Endpoints and EndpointSlices."""
+        if key in self._managed:
+            self._drop(key)
+        self._changes.pop(key, None)
+
+    def put_manual(self, endpoints: dict) -> None:
+        """Store Endpoints a user wrote (they only count for Services without a selector)."""
+        self._manual[key_of(endpoints)] = endpoints
+        self._backends = {k: v for k, v in self._backends.items() if k[0] != key_of(endpoints)}
+
+    def remove_manual(self, key: Key) -> dict | None:
+        """Forget user-written Endpoints; returns them."""
+        self._backends = {k: v for k, v in self._backends.items() if k[0] != key}
+        return self._manual.pop(key, None)
+
+    def pods_added(self, pods: Iterable[dict]) -> None:
+        """Freshly started pods: add each to the Services whose selector matches it.
+
+        Pods made from one template share their labels and containers, so the
+        matching Services and their ports are worked out once per group.
+        """
+        store = self._state.store
+        groups: dict[tuple, list[PodRecord]] = {}
+        labels_of: dict[tuple, dict] = {}
+        for pod in pods:
+            labels = pod["metadata"].get("labels") or {}
+            group = (
+                pod["metadata"]["namespace"],
+                id(pod["spec"].get("containers")),
+                tuple(sorted(labels.items())),
+            )
+            record = self._record(pod)
+            if record is not None:
+                groups.setdefault(group, []).append(record)
+                labels_of[group] = labels
+        pod_services = self._pod_services
+        for group, records in groups.items():
+            ns = group[0]
+            for service in store.services_for_labels(ns, labels_of[group]):
+                skey = key_of(service)
+                managed = self._managed.get(skey)
+                if managed is None:
+                    continue
+                # One template per group: the ports resolve the same way for every pod.
+                if not self._eligible(service, records[0]):
+                    continue
+                members = managed.members
+                notes = self._changes.setdefault(skey, [])
+                for record in records:
+                    pod_key = (ns, record.pod)
+                    members[pod_key] = record
+                    services = pod_services.get(pod_key)
+                    if services is None:
+                        pod_services[pod_key] = {skey}
+                    else:
+                        services.add(skey)
+                    notes.append((record.pod, record.ip, record.ready))
+                self._bump(skey)
+
+    def pod_ready_changed(self, pod_key: Key, ready: bool) -> None:
+        """A pod's readiness flipped: every Service listing it sees the change."""
+        record = self._records.get(pod_key)
+        if record is None:
+            return
+        record.ready = ready
+        for skey in sorted(self._pod_services.get(pod_key, ())):
+            self._note(skey, record, ready)
+            self._bump(skey)
+
+    def pod_changed(self, pod: dict) -> None:
+        """A pod was relabelled: it may join or leave Services."""
+        pod_key = key_of(pod)
+        record = self._record(pod)
+        now_in: set[Key] = set()
+        if record is not None:
+            for service in self._state.store.services_for_labels(
+                pod_key[0], pod["metadata"].get("labels")
+            ):
+                skey = key_of(service)
+                managed = self._managed.get(skey)
+                if managed is None or not self._eligible(service, record):
+                    continue
+                now_in.add(skey)
+                if pod_key not in managed.members:
+                    managed.members[pod_key] = record
+                    self._note(skey, record, record.ready)
+                    self._bump(skey)
+        for skey in sorted(self._pod_services.get(pod_key, set()) - now_in):
+            self._remove_member(skey, pod_key)
+        if now_in:
+            self._pod_services[pod_key] = now_in
+        else:
+            self._pod_services.pop(pod_key, None)
+
+    def pod_deleted(self, pod_key: Key) -> None:
+        """A pod is gone."""
+        for skey in sorted(self._pod_services.pop(pod_key, ())):
+            self._remove_member(skey, pod_key)
+        self._records.pop(pod_key, None)
+
+    # -- outputs -----------------------------------------------------------------
+
+    def flush(self) -> None:
+        """Emit one `endpoints` event per Service whose endpoints changed since the last flush."""
+        if not self._changes:
+            return
+        changes, self._changes = self._changes, {}
+        state = self._state
+        for skey in sorted(changes):
+            managed = self._managed.get(skey)
+            if managed is None:
+                continue
+            if managed.service["spec"].get("publishNotReadyAddresses"):
+                ready = len(managed.members)
+            else:
+                ready = sum(1 for r in managed.members.values() if r.ready)
+            state.log.emit(
+                state.clock.now,
+                ENDPOINTS,
+                "Endpoints",
+                skey[0],
+                skey[1],
+                {
+                    "changes": [list(c) for c in changes[skey]],
+                    "ready": ready,
+                    "not_ready": len(managed.members) - ready,
+                },
+            )
+
+    def members(self, service_key: Key) -> list[Member]:
+        """The member pods of a managed Service, resolved (empty for others)."""
+        managed = self._managed.get(service_key)
+        return self.resolved(managed) if managed else []
+
+    def resolved(self, managed: _Managed) -> list[Member]:
+        """Members with readiness (publishNotReadyAddresses counted) and ports."""
+        service = managed.service
+        publish = bool(service["spec"].get("publishNotReadyAddresses"))
+        return [
+            Member(r.ip, r.node, r.pod, r.uid, r.ready or publish, self.ports(service, r))
+            for r in managed.members.values()
+        ]
+
+    def ports(self, service: dict, record: PodRecord) -> Ports:
+        """The Service's ports resolved in the pod (cached per ports list and template)."""
+        service_ports = service["spec"].get("ports")
+        containers = record.containers
+        cache_key = (id(service_ports), id(containers))
+        cached = self._ports_cache.get(cache_key)
+        if cached is None:
+            resolved = resolve_ports(service, {"spec": {"containers": containers}})
+            cached = (service_ports, containers, resolved)
+            self._ports_cache[cache_key] = cached
+        return cached[2]
+
+    def _eligible(self, service: dict, record: PodRecord) -> bool:
+        """A pod is listed when some Service port resolves in it, or the Service has no ports."""
+        return not service["spec"].get("ports") or bool(self.ports(service, record))
+
+    def backends(self, namespace: str, service: str, port_name: str) -> list[Backend]:
+        """A Service port's endpoints, ready and not, sorted by IP string (cached)."""
+        skey = (namespace, service)
+        managed = self._managed.get(skey)
+        stamp: object = managed.version if managed else id(self._manual.get(skey))
+        cached = self._backends.get((skey, port_name))
+        if cached is not None and cached[0] == stamp:
+            return cached[1]
+        if managed is not None:
+            out = []
+            for m in sorted(self.resolved(managed), key=lambda m: m.ip):
+                for name, port, _ in m.ports:
+                    if name == port_name:
+                        out.append(Backend(m.ip, port, m.ready, m.pod, m.node))
+                        break
+        else:
+            out = _manual_backends(self._manual.get(skey), port_name)
+        self._backends[(skey, port_name)] = (stamp, out)
+        return out
+
+    def endpoints_object(self, namespace: str, name: str) -> dict | None:
+        """The Endpoints object as the API would return it, or None."""
+        key = (namespace, name)
+        managed = self._managed.get(key)
+        if managed is None:
+            return self._manual.get(key)
+        if managed.endpoints is None or managed.endpoints[0] != managed.version:
+            service = self._state.store.get("Service", namespace, name)
+            if service is None:
+                return None
+            managed.endpoints = (managed.version, self._build_endpoints(service, managed))
+        return managed.endpoints[1]
+
+    def endpoint_slices(self, key: Key) -> list[dict]:
+        """The EndpointSlices of a managed Service (built on demand, names kept stable)."""
+        managed = self._managed.get(key)
+        if managed is None:
+            return []
+        if managed.slices is None or managed.slices[0] != managed.version:
+            service = self._state.store.get("Service", *key)
+            if service is None:
+                return []
+            managed.slices = (managed.version, self._build_slices(service, managed))
+        return managed.slices[1]
+
+    # -- internals ---------------------------------------------------------------
+
+    def _record(self, pod: dict) -> PodRecord | None:
+        """The pod's shared record, made on first sight; None while it has no IP."""
+        meta = pod["metadata"]
+        pod_key = (meta["namespace"], meta["name"])
+        record = self._records.get(pod_key)
+        if record is not None:
+            return record
+        status = pod.get("status") or {}
+        if not status.get("podIP") or status.get("phase") in ("Succeeded", "Failed"):
+            return None
+        rt = self._state.runtime.get(pod_key)
+        record = self._records[pod_key] = PodRecord(pod, rt is not None and rt.ready)
+        return record
+
+    def _note(self, skey: Key, record: PodRecord, ready: bool | None) -> None:
+        self._changes.setdefault(skey, []).append((record.pod, record.ip, ready))
+
+    def _bump(self, skey: Key) -> None:
+        managed = self._managed[skey]
+        managed.version += 1
+        self._changes.setdefault(skey, [])
+
+    def _remove_member(self, skey: Key, pod_key: Key) -> None:
+        managed = self._managed.get(skey)
+        gone = managed.members.pop(pod_key, None) if managed else None
+        if gone is not None:
+            self._note(skey, gone, None)
+            self._bump(skey)
+
+    def _drop(self, skey: Key) -> None:
+        managed = self._managed.pop(skey)
+        for pod_key in managed.members:
+            services = self._pod_services.get(pod_key)
+            if services is not None:
+                services.discard(skey)
+                if not services:
+                    del self._pod_services[pod_key]
+        self._backends = {k: v for k, v in self._backends.items() if k[0] != skey}
+
+    def _build_endpoints(self, service: dict, managed: _Managed) -> dict:
+        meta = service["metadata"]
+        state = self._state
+        labels = dict(meta.get("labels") or {})
+        if service["spec"].get("clusterIP") == "None":
+            labels["service.kubernetes.io/headless"] = ""
+        obj_meta: dict = {
+            "name": meta["name"],
+            "namespace": meta["namespace"],
+            "uid": managed.uid,
+            "resourceVersion": state.store.next_resource_version(),
+            "creationTimestamp": managed.created,
+            "annotations": {
+                "endpoints.kubernetes.io/last-change-trigger-time": timestamp(state.clock.now)
+            },
+        }
+        if labels:
+            obj_meta["labels"] = labels
+        obj = {"apiVersion": "v1", "kind": "Endpoints", "metadata": obj_meta}
+        subsets = _subsets(meta["namespace"], self.resolved(managed))
+        if subsets:
+            obj["subsets"] = subsets
+        return obj
+
+    def _build_slices(self, service: dict, managed: _Managed) -> list[dict]:
+        groups: dict[Ports, list[Member]] = {}
+        for member in self.resolved(managed):
+            groups.setdefault(member.ports, []).append(member)
+        chunks: list[tuple[Ports, list[Member]]] = []
+        for ports in sorted(groups):
+            group = sorted(groups[ports], key=lambda m: m.ip)
+            for i in range(0, len(group), SLICE_CAPACITY):
+                chunks.append((ports, group[i : i + SLICE_CAPACITY]))
+        if not chunks:
+            chunks.append(((), []))
+        names = managed.slice_names
+        while len(names) < len(chunks):
+            names.append(f"{service['metadata']['name']}-{generate_suffix(self._state.rng)}")
+        del names[len(chunks) :]
+        return [
+            _slice_object(service, name, ports, chunk, self._state)
+            for name, (ports, chunk) in zip(names, chunks, strict=True)
+        ]
+
+
+class _EndpointsView:
+    """The store's window onto Endpoints: managed ones derived, manual ones as written."""
+
+    def __init__(self, controller: EndpointsController) -> None:
+        self._c = controller
+
+    def get(self, namespace: str, name: str) -> dict | None:
+        return self._c.endpoints_object(namespace, name)
+
+    def keys(self) -> Iterable[Key]:
+        return self._c._managed.keys() | self._c._manual.keys()
+
+
+class _SliceView:
+    """The store's window onto EndpointSlices (derived from managed Services)."""
+
+    def __init__(self, controller: EndpointsController) -> None:
+        self._c = controller
+
+    def _index(self) -> dict[Key, dict]:
+        out = {}
+        for skey in self._c._managed:
+            for obj in self._c.endpoint_slices(skey):
+                out[(skey[0], obj["metadata"]["name"])] = obj
+        return out
+
+    def get(self, namespace: str, name: str) -> dict | None:
+        base = name.rsplit("-", 1)[0]
+        for obj in self._c.endpoint_slices((namespace, base)):
+            if obj["metadata"]["name"] == name:
+                return obj
+        return None
+
+    def keys(self) -> Iterable[Key]:
+        return self._index().keys()
+
+
+def _manual_backends(endpoints: dict | None, port_name: str) -> list[Backend]:
+    out: list[Backend] = []
+    for subset in (endpoints or {}).get("subsets") or ():
+        ports = subset.get("ports") or []
+        port = next((p for p in ports if p.get("name", "") == port_name), None)
+        if port is None and len(ports) == 1 and not port_name:
+            port = ports[0]
+        if port is None:
+            continue
+        for ready, field_name in ((True, "addresses"), (False, "notReadyAddresses")):
+            for address in subset.get(field_name) or ():
+                ref = address.get("targetRef") or {}
+                pod = ref.get("name") if ref.get("kind") == "Pod" else None
+                out.append(
+                    Backend(address["ip"], int(port["port"]), ready, pod, address.get("nodeName"))
+                )
+    return out
+
+
+def _subsets(namespace: str, members: Iterable[Member]) -> list[dict]:
+    """RepackSubsets: one subset per distinct port set, addresses sorted by IP string."""
+    groups: dict[Ports, list[Member]] = {}
+    for member in members:
+        groups.setdefault(member.ports, []).append(member)
+    subsets = []
+    for ports in sorted(groups):
+        ready, not_ready = [], []
+        for m in sorted(groups[ports], key=lambda m: m.ip):
+            address = {
+                "ip": m.ip,
+                "nodeName": m.node,
+                "targetRef": {"kind": "Pod", "namespace": namespace, "name": m.pod, "uid": m.uid},
+            }
+            (ready if m.ready else not_ready).append(address)
+        subset: dict = {}
+        if ready:
+            subset["addresses"] = ready
+        if not_ready:
+            subset["notReadyAddresses"] = not_ready
+        if ports:
+            subset["ports"] = [_port(n, p, proto) for n, p, proto in ports]
+        subsets.append(subset)
+    return subsets
+
+
+def _port(name: str, port: int, protocol: str) -> dict:
+    out: dict = {"port": port, "protocol": protocol}
+    if name:
+        out["name"] = name
+    return out
+
+
+def _slice_object(service: dict, name: str, ports: Ports, chunk: list[Member], state) -> dict:
+    meta = service["metadata"]
+    namespace = meta["namespace"]
+    labels = dict(meta.get("labels") or {})
+    labels["endpointslice.kubernetes.io/managed-by"] = "endpointslice-controller.k8s.io"
+    labels["kubernetes.io/service-name"] = meta["name"]
+    endpoints = [
+        {
+            "addresses": [m.ip],
+            "conditions": {"ready": m.ready, "serving": m.ready, "terminating": False},
+            "nodeName": m.node,
+            "targetRef": {"kind": "Pod", "namespace": namespace, "name": m.pod, "uid": m.uid},
+        }
+        for m in chunk
+    ]
+    obj = {
+        "apiVersion": "discovery.k8s.io/v1",
+        "kind": "EndpointSlice",
+        "metadata": {
+            "name": name,
+            "namespace": namespace,
+            "generateName": meta["name"] + "-",
+            "labels": labels,
+            "ownerReferences": [
+                {
+                    "apiVersion": "v1",
+                    "kind": "Service",
+                    "name": meta["name"],
+                    "uid": meta["uid"],
+                    "controller": True,
+                    "blockOwnerDeletion": True,
+                }
+            ],
+            "creationTimestamp": meta["creationTimestamp"],
+        },
+        "addressType": "IPv4",
+        "endpoints": endpoints or None,
+        "ports": [_port(n, p, proto) for n, p, proto in ports] or None,
+    }
+    return obj

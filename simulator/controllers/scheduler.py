@@ -1,0 +1,111 @@
+"""The scheduler: which node a pod lands on.
+
+Filters as kube-scheduler does (unschedulable nodes, taints the pod does not
+tolerate, nodeSelector, the kubelet's 110-pod limit), then spreads: the node
+with the fewest pods of the same owner wins, then the fewest pods overall,
+then the name. Pods of one batch are placed with a heap, so scheduling N
+pods over M nodes costs O(N log M), not O(N * M).
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Iterable
+
+MAX_PODS_PER_NODE = 110
+
+
+def tolerates(tolerations: Iterable[dict] | None, taint: dict) -> bool:
+    """Whether any toleration matches `taint` (key, operator Equal/Exists, value, effect)."""
+    for tol in tolerations or ():
+        effect = tol.get("effect")
+        if effect and effect != taint.get("effect"):
+            continue
+        key = tol.get("key")
+        operator = tol.get("operator", "Equal")
+        if not key:
+            if operator == "Exists":
+                return True
+            continue
+        if key != taint.get("key"):
+            continue
+        if operator == "Exists" or tol.get("value", "") == taint.get("value", ""):
+            return True
+    return False
+
+
+def unfit_reason(node: dict, pod_spec: dict) -> str | None:
+    """Why `node` cannot take a pod with `pod_spec`, in kube-scheduler's words, or None."""
+    if node["spec"].get("unschedulable"):
+        return "node(s) were unschedulable"
+    tolerations = pod_spec.get("tolerations")
+    for taint in node["spec"].get("taints") or ():
+        if taint.get("effect") in ("NoSchedule", "NoExecute") and not tolerates(tolerations, taint):
+            value = taint.get("value", "")
+            return f"node(s) had untolerated taint {{{taint['key']}: {value}}}"
+    selector = pod_spec.get("nodeSelector")
+    if selector:
+        labels = node["metadata"].get("labels") or {}
+        if any(labels.get(k) != v for k, v in selector.items()):
+            return "node(s) didn't match Pod's node affinity/selector"
+    return None
+
+
+def unschedulable_message(nodes: list[dict], pod_spec: dict, load: dict[str, int]) -> str:
+    """The FailedScheduling message: `0/3 nodes are available: 1 node(s) had ...`."""
+    counts: dict[str, int] = {}
+    for node in nodes:
+        reason = unfit_reason(node, pod_spec)
+        if reason is None and load.get(node["metadata"]["name"], 0) >= MAX_PODS_PER_NODE:
+            reason = "Too many pods"
+        if reason:
+            counts[reason] = counts.get(reason, 0) + 1
+    parts = ", ".join(f"{n} {reason}" for reason, n in sorted(counts.items()))
+    total = len(nodes)
+    return (
+        f"0/{total} nodes are available: {parts}. preemption: 0/{total} nodes are available: "
+        f"{total} Preemption is not helpful for scheduling."
+    )
+
+
+def place(
+    count: int,
+    pod_spec: dict,
+    nodes: list[dict],
+    load: dict[str, int],
+    owner_load: dict[str, int],
+) -> list[str | None]:
+    """Choose nodes for `count` pods that share `pod_spec` and one owner.
+
+    Args:
+        count: how many pods to place.
+        pod_spec: their spec (tolerations, nodeSelector, nodeName).
+        nodes: every Node object.
+        load: pods per node now; updated in place as pods are placed.
+        owner_load: pods of the same owner per node now; updated in place.
+
+    Returns:
+        A node name per pod, or None for a pod no node can take (it stays Pending).
+    """
+    fixed = pod_spec.get("nodeName")
+    if fixed:
+        return [fixed] * count
+    heap = []
+    for node in nodes:
+        name = node["metadata"]["name"]
+        if unfit_reason(node, pod_spec) is None:
+            heap.append((owner_load.get(name, 0), load.get(name, 0), name))
+    heapq.heapify(heap)
+    out: list[str | None] = []
+    for _ in range(count):
+        while heap and heap[0][1] >= MAX_PODS_PER_NODE:
+            heapq.heappop(heap)
+        if not heap:
+            out.append(None)
+            continue
+        owned, total, name = heapq.heappop(heap)
+        out.append(name)
+        load[name] = total + 1
+        owner_load[name] = owned + 1
+        heapq.heappush(heap, (owned + 1, total + 1, name))
+    return out

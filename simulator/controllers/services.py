@@ -1,0 +1,123 @@
+"""Service address allocation: cluster IPs, NodePorts and load-balancer addresses.
+
+`check` finds every allocation conflict before anything is applied (so a bad
+input changes nothing); `allocate` then fills the server-set fields, keeping
+an updated Service's existing addresses, as the API server does.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ..ipam import AllocationError
+
+if TYPE_CHECKING:
+    from ..state import ClusterState
+
+
+def check(
+    state: ClusterState, service: dict, old: dict | None, taken_ports: set[int]
+) -> list[tuple[str, str]]:
+    """Conflicts as `(field, message)` pairs; `taken_ports` holds ports earlier documents claimed."""
+    problems = []
+    spec = service["spec"]
+    old_ports = _node_ports(old)
+    requested_ip = spec.get("clusterIP")
+    old_ip = (old or {}).get("spec", {}).get("clusterIP")
+    if old is not None and requested_ip and old_ip and requested_ip != old_ip:
+        problems.append(
+            ("spec.clusterIPs[0]", f'Invalid value: "{requested_ip}": may not change once set')
+        )
+    elif requested_ip and requested_ip != "None" and requested_ip != old_ip:
+        if not state.service_ips.is_free(requested_ip):
+            try:
+                state.service_ips.allocate(requested_ip)  # raises with the API's wording
+                state.service_ips.release(requested_ip)
+            except AllocationError as err:
+                problems.append(
+                    ("spec.clusterIPs", f'Invalid value: []string{{"{requested_ip}"}}: {err}')
+                )
+    for i, port in enumerate(spec.get("ports") or ()):
+        node_port = port.get("nodePort")
+        if not node_port or node_port in old_ports:
+            continue
+        error = state.node_ports.check(node_port)
+        if error is None and node_port in taken_ports:
+            error = f"Invalid value: {node_port}: provided port is already allocated"
+        if error:
+            problems.append((f"spec.ports[{i}].nodePort", error))
+        taken_ports.add(node_port)
+    return problems
+
+
+def allocate(state: ClusterState, service: dict, old: dict | None) -> None:
+    """Fill clusterIP(s), nodePorts and the load-balancer address; release what is unused."""
+    spec = service["spec"]
+    type_ = spec.get("type", "ClusterIP")
+    old_spec = (old or {}).get("spec", {})
+    if type_ == "ExternalName":
+        spec.pop("clusterIP", None)
+        spec.pop("clusterIPs", None)
+    elif spec.get("clusterIP") == "None":
+        spec["clusterIPs"] = ["None"]
+    elif old_spec.get("clusterIP") and old_spec["clusterIP"] != "None":
+        spec["clusterIP"] = old_spec["clusterIP"]
+        spec["clusterIPs"] = [old_spec["clusterIP"]]
+    else:
+        ip = state.service_ips.allocate(spec.get("clusterIP") or None)
+        spec["clusterIP"] = ip
+        spec["clusterIPs"] = [ip]
+    old_ip = old_spec.get("clusterIP")
+    if old_ip and old_ip != "None" and old_ip != spec.get("clusterIP"):
+        state.service_ips.release(old_ip)
+
+    wants_node_ports = type_ in ("NodePort", "LoadBalancer") and spec.get(
+        "allocateLoadBalancerNodePorts", True
+    )
+    old_by_port = {
+        (p.get("port"), p.get("protocol", "TCP")): p.get("nodePort")
+        for p in old_spec.get("ports") or ()
+        if p.get("nodePort")
+    }
+    kept: set[int] = set()
+    for port in spec.get("ports") or ():
+        if not wants_node_ports:
+            port.pop("nodePort", None)
+            continue
+        requested = port.get("nodePort")
+        previous = old_by_port.get((port.get("port"), port.get("protocol", "TCP")))
+        if requested and requested in _node_ports(old):
+            kept.add(requested)
+        elif not requested and previous:
+            port["nodePort"] = previous
+            kept.add(previous)
+        else:
+            port["nodePort"] = state.node_ports.allocate(requested or None)
+    for stale in _node_ports(old) - kept:
+        state.node_ports.release(stale)
+
+    old_lb = (old or {}).get("status", {}).get("loadBalancer", {}).get("ingress") or []
+    if type_ == "LoadBalancer":
+        ip = old_lb[0]["ip"] if old_lb else state.lb_pool.allocate()
+        service["status"] = {"loadBalancer": {"ingress": [{"ip": ip, "ipMode": "VIP"}]} if ip else {}}
+    else:
+        for entry in old_lb:
+            state.lb_pool.release(entry["ip"])
+        service["status"] = {"loadBalancer": {}}
+
+
+def release(state: ClusterState, service: dict) -> None:
+    """Give back every address a deleted Service held."""
+    ip = service["spec"].get("clusterIP")
+    if ip and ip != "None":
+        state.service_ips.release(ip)
+    for port in _node_ports(service):
+        state.node_ports.release(port)
+    for entry in service.get("status", {}).get("loadBalancer", {}).get("ingress") or []:
+        state.lb_pool.release(entry["ip"])
+
+
+def _node_ports(service: dict | None) -> set[int]:
+    if not service:
+        return set()
+    return {p["nodePort"] for p in service["spec"].get("ports") or () if p.get("nodePort")}

@@ -1,0 +1,443 @@
+"""Workload controllers: ReplicationController, ReplicaSet, Deployment, DaemonSet.
+
+Each keeps its pods at the desired count at once: a deleted pod is replaced
+with a new name and IP, a pod relabelled out of the selector is orphaned and
+replaced, a bare pod that matches is adopted. Work is queued with `mark()` and
+done by `reconcile()`, which the cluster calls before a command returns.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ..clock import timestamp
+from ..labels import Selector, from_label_selector, from_match_labels, matches
+from ..names import generate_name, pod_template_hash
+from ..store import Key, key_of
+from . import scheduler
+
+if TYPE_CHECKING:
+    from ..state import ClusterState
+
+REPLICA_KINDS = ("ReplicaSet", "ReplicationController")
+
+# The DaemonSet controller adds these so its pods survive node conditions.
+DAEMONSET_TOLERATIONS = [
+    {"key": "node.kubernetes.io/not-ready", "operator": "Exists", "effect": "NoExecute"},
+    {"key": "node.kubernetes.io/unreachable", "operator": "Exists", "effect": "NoExecute"},
+    {"key": "node.kubernetes.io/disk-pressure", "operator": "Exists", "effect": "NoSchedule"},
+    {"key": "node.kubernetes.io/memory-pressure", "operator": "Exists", "effect": "NoSchedule"},
+    {"key": "node.kubernetes.io/pid-pressure", "operator": "Exists", "effect": "NoSchedule"},
+    {"key": "node.kubernetes.io/unschedulable", "operator": "Exists", "effect": "NoSchedule"},
+]
+
+API_VERSIONS = {
+    "ReplicaSet": "apps/v1",
+    "Deployment": "apps/v1",
+    "DaemonSet": "apps/v1",
+    "ReplicationController": "v1",
+}
+CONTROLLER_NAMES = {
+    "ReplicaSet": "replicaset-controller",
+    "ReplicationController": "replication-controller",
+    "DaemonSet": "daemonset-controller",
+    "Deployment": "deployment-controller",
+}
+
+
+def selector_of(owner: dict) -> Selector:
+    """The owner's pod selector (RCs use a plain map, apps/v1 kinds a LabelSelector)."""
+    sel = owner["spec"].get("selector")
+    if owner["kind"] == "ReplicationController":
+        return from_match_labels(sel or (owner["spec"]["template"]["metadata"].get("labels")))
+    return from_label_selector(sel)
+
+
+def controller_ref(obj: dict) -> dict | None:
+    """The ownerReference with `controller: true`, or None."""
+    for ref in obj["metadata"].get("ownerReferences") or ():
+        if ref.get("controller"):
+            return ref
+    return None
+
+
+def owner_reference(owner: dict) -> dict:
+    """An ownerReference pointing at `owner`, as controllers set it."""
+    return {
+        "apiVersion": API_VERSIONS[owner["kind"]],
+        "kind": owner["kind"],
+        "name": owner["metadata"]["name"],
+        "uid": owner["metadata"]["uid"],
+        "controller": True,
+        "blockOwnerDeletion": True,
+    }
+
+
+class WorkloadController:
+    """Reconciles replica counts; keeps an index from owner UID to its pods."""
+
+    def __init__(self, state: ClusterState) -> None:
+        self._state = state
+        self._owned: dict[str, dict[Key, None]] = {}  # owner uid -> ordered pod keys
+        self._queue: dict[tuple[str, Key], None] = {}
+        self._adopt: set[tuple[str, Key]] = set()  # owners that must look for bare pods
+        self._hashes: dict[int, tuple[dict, str]] = {}
+        self._sets: dict[str, dict[Key, None]] = {}  # Deployment uid -> its ReplicaSets
+
+    # -- index -------------------------------------------------------------------
+
+    def pods_of(self, owner_uid: str) -> list[dict]:
+        """The pods an owner controls, oldest first."""
+        pods = self._state.store
+        return [p for k in self._owned.get(owner_uid, ()) if (p := pods.get("Pod", *k))]
+
+    def pod_added(self, pod: dict) -> None:
+        """Index a new pod under its controller."""
+        ref = controller_ref(pod)
+        if ref:
+            self._owned.setdefault(ref["uid"], {})[key_of(pod)] = None
+
+    def pod_removed(self, pod: dict) -> None:
+        """Forget a pod and queue its controller to replace it."""
+        ref = controller_ref(pod)
+        if ref:
+            self._owned.get(ref["uid"], {}).pop(key_of(pod), None)
+            self.mark(ref["kind"], (pod["metadata"]["namespace"], ref["name"]))
+
+    def release(self, pod: dict) -> None:
+        """Orphan a pod whose labels no longer match its controller's selector."""
+        ref = controller_ref(pod)
+        if ref is None:
+            return
+        owner = self._state.store.get(ref["kind"], pod["metadata"]["namespace"], ref["name"])
+        if owner is None or matches(selector_of(owner), pod["metadata"].get("labels")):
+            return
+        self._owned.get(ref["uid"], {}).pop(key_of(pod), None)
+        pod["metadata"]["ownerReferences"] = [
+            r for r in pod["metadata"]["ownerReferences"] if r is not ref
+        ] or None
+        if pod["metadata"]["ownerReferences"] is None:
+            del pod["metadata"]["ownerReferences"]
+        self.mark(ref["kind"], (pod["metadata"]["namespace"], ref["name"]))
+
+    def adopt_candidates(self, pod: dict) -> None:
+        """Queue every controller in the pod's namespace whose selector matches a bare pod."""
+        if controller_ref(pod):
+            return
+        ns = pod["metadata"]["namespace"]
+        labels = pod["metadata"].get("labels")
+        for kind in REPLICA_KINDS:
+            for owner in self._state.store.list(kind, ns):
+                if matches(selector_of(owner), labels):
+                    self.mark(kind, key_of(owner), adopt=True)
+
+    def forget_owner(self, uid: str) -> None:
+        """Drop the index of a deleted owner."""
+        self._owned.pop(uid, None)
+
+    # -- queue -------------------------------------------------------------------
+
+    def mark(self, kind: str, key: Key, adopt: bool = False) -> None:
+        """Queue an owner for reconciliation (`adopt`: also adopt matching bare pods)."""
+        if kind in ("ReplicaSet", "ReplicationController", "Deployment", "DaemonSet"):
+            self._queue[(kind, key)] = None
+            if adopt:
+                self._adopt.add((kind, key))
+
+    def mark_all_daemonsets(self) -> None:
+        """Nodes changed: every DaemonSet must look again."""
+        for key, _ in sorted(self._state.store.items("DaemonSet")):
+            self.mark("DaemonSet", key)
+
+    def reconcile(self) -> None:
+        """Work the queue until every owner has the pods it wants."""
+        store = self._state.store
+        while self._queue:
+            kind, key = next(iter(self._queue))  # first in, first out
+            del self._queue[(kind, key)]
+            owner = store.get(kind, *key)
+            if owner is None:
+                continue
+            if kind == "Deployment":
+                self._sync_deployment(owner)
+            elif kind == "DaemonSet":
+                self._sync_daemonset(owner)
+            else:
+                self._sync_replicas(owner)
+
+    # -- ReplicaSet / ReplicationController --------------------------------------
+
+    def _sync_replicas(self, owner: dict) -> None:
+        state = self._state
+        uid = owner["metadata"]["uid"]
+        ns = owner["metadata"]["namespace"]
+        selector = selector_of(owner)
+        owned = self._owned.setdefault(uid, {})
+        if (owner["kind"], (ns, owner["metadata"]["name"])) in self._adopt:
+            self._adopt.discard((owner["kind"], (ns, owner["metadata"]["name"])))
+            for pod in state.store.pods_selected(ns, selector):
+                if controller_ref(pod) is None:
+                    pod["metadata"]["ownerReferences"] = [owner_reference(owner)]
+                    owned[key_of(pod)] = None
+        pods = self.pods_of(uid)
+        desired = int(owner["spec"].get("replicas", 1))
+        if len(pods) < desired:
+            template = owner["spec"]["template"]
+            state.create_pods(owner, template, desired - len(pods))
+        elif len(pods) > desired:
+            # Delete unscheduled, then not-ready, then the newest pods first.
+            def rank(p: dict) -> tuple:
+                scheduled = bool(p["spec"].get("nodeName"))
+                ready = state.pod_ready(ns, p["metadata"]["name"])
+                return (scheduled, ready, _negated(p["metadata"]["creationTimestamp"]))
+
+            for pod in sorted(pods, key=rank)[: len(pods) - desired]:
+                state.delete_pod(pod, reason=None)
+                state.record_event(
+                    owner, "Normal", "SuccessfulDelete", CONTROLLER_NAMES[owner["kind"]],
+                    f"Deleted pod: {pod['metadata']['name']}",
+                )  # fmt: skip
+        self.refresh_status(owner)
+
+    def refresh_status(self, owner: dict) -> None:
+        """Recount an owner's pods into its status (and its Deployment's)."""
+        state = self._state
+        ns = owner["metadata"]["namespace"]
+        pods = self.pods_of(owner["metadata"]["uid"])
+        ready = sum(1 for p in pods if state.pod_ready(ns, p["metadata"]["name"]))
+        kind = owner["kind"]
+        if kind == "DaemonSet":
+            owner["status"] = {
+                "currentNumberScheduled": len(pods),
+                "desiredNumberScheduled": len(pods),
+                "numberAvailable": ready,
+                "numberMisscheduled": 0,
+                "numberReady": ready,
+                "observedGeneration": owner["metadata"].get("generation", 1),
+                "updatedNumberScheduled": len(pods),
+            }
+            if ready < len(pods):
+                owner["status"]["numberUnavailable"] = len(pods) - ready
+            return
+        status = {
+            "replicas": len(pods),
+            "fullyLabeledReplicas": len(pods),
+            "observedGeneration": owner["metadata"].get("generation", 1),
+        }
+        if ready:
+            status["readyReplicas"] = ready
+            status["availableReplicas"] = ready
+        owner["status"] = status
+        ref = controller_ref(owner)
+        if ref and ref["kind"] == "Deployment":
+            deployment = state.store.get("Deployment", ns, ref["name"])
+            if deployment is not None:
+                self._deployment_status(deployment)
+
+    # -- Deployment --------------------------------------------------------------
+
+    def _replica_sets_of(self, deployment: dict) -> list[dict]:
+        store = self._state.store
+        keys = sorted(self._sets.get(deployment["metadata"]["uid"], ()))
+        return [rs for k in keys if (rs := store.get("ReplicaSet", *k)) is not None]
+
+    def object_added(self, obj: dict) -> None:
+        """Index a ReplicaSet under its Deployment."""
+        ref = controller_ref(obj)
+        if obj["kind"] == "ReplicaSet" and ref and ref["kind"] == "Deployment":
+            self._sets.setdefault(ref["uid"], {})[key_of(obj)] = None
+
+    def object_removed(self, obj: dict) -> None:
+        """Forget a ReplicaSet (or a Deployment's whole index)."""
+        ref = controller_ref(obj)
+        if obj["kind"] == "ReplicaSet" and ref:
+            self._sets.get(ref["uid"], {}).pop(key_of(obj), None)
+        elif obj["kind"] == "Deployment":
+            self._sets.pop(obj["metadata"].get("uid", ""), None)
+
+    def _sync_deployment(self, deployment: dict) -> None:
+        state = self._state
+        meta = deployment["metadata"]
+        ns = meta["namespace"]
+        template = deployment["spec"]["template"]
+        pod_hash = self._template_hash(template)
+        name = f"{meta['name']}-{pod_hash}"
+        replicas = int(deployment["spec"].get("replicas", 1))
+        owned = self._replica_sets_of(deployment)
+        current = next((rs for rs in owned if rs["metadata"]["name"] == name), None)
+        revision = 1 + max(
+            (int(rs["metadata"].get("annotations", {}).get(REVISION, "0")) for rs in owned),
+            default=0,
+        )
+        if current is None:
+            current = self._new_replica_set(deployment, name, pod_hash, replicas, revision)
+            state.add_object(current)
+            state.record_event(
+                deployment, "Normal", "ScalingReplicaSet", "deployment-controller",
+                f"Scaled up replica set {name} from 0 to {replicas}",
+            )  # fmt: skip
+        elif current["spec"].get("replicas") != replicas:
+            before = current["spec"].get("replicas", 0)
+            current["spec"]["replicas"] = replicas
+            current["metadata"]["annotations"]["deployment.kubernetes.io/desired-replicas"] = str(
+                replicas
+            )
+            verb = "up" if replicas > before else "down"
+            state.record_event(
+                deployment, "Normal", "ScalingReplicaSet", "deployment-controller",
+                f"Scaled {verb} replica set {name} from {before} to {replicas}",
+            )  # fmt: skip
+            state.touch_object(current)
+        self.mark("ReplicaSet", key_of(current))
+        for rs in owned:
+            if rs is not current and rs["spec"].get("replicas", 0) != 0:
+                before = rs["spec"]["replicas"]
+                rs["spec"]["replicas"] = 0
+                state.record_event(
+                    deployment, "Normal", "ScalingReplicaSet", "deployment-controller",
+                    f"Scaled down replica set {rs['metadata']['name']} from {before} to 0",
+                )  # fmt: skip
+                state.touch_object(rs)
+                self.mark("ReplicaSet", key_of(rs))
+        limit = int(deployment["spec"].get("revisionHistoryLimit", 10))
+        old = [rs for rs in owned if rs is not current and not rs["spec"].get("replicas")]
+        for rs in old[: max(0, len(old) - limit)]:
+            state.delete_object("ReplicaSet", ns, rs["metadata"]["name"])
+        self._deployment_status(deployment)
+
+    def _new_replica_set(
+        self, deployment: dict, name: str, pod_hash: str, replicas: int, revision: int
+    ) -> dict:
+        meta = deployment["metadata"]
+        template = deployment["spec"]["template"]
+        labels = dict(template["metadata"].get("labels") or {})
+        labels["pod-template-hash"] = pod_hash
+        selector = dict(deployment["spec"].get("selector") or {})
+        selector["matchLabels"] = {**(selector.get("matchLabels") or {}), "pod-template-hash": pod_hash}
+        return {
+            "apiVersion": "apps/v1",
+            "kind": "ReplicaSet",
+            "metadata": {
+                "name": name,
+                "namespace": meta["namespace"],
+                "labels": labels,
+                "annotations": {
+                    "deployment.kubernetes.io/desired-replicas": str(replicas),
+                    "deployment.kubernetes.io/max-replicas": str(replicas + -(-replicas // 4)),
+                    REVISION: str(revision),
+                },
+                "ownerReferences": [owner_reference(deployment)],
+            },
+            "spec": {
+                "replicas": replicas,
+                "selector": selector,
+                "template": {
+                    "metadata": {**template["metadata"], "labels": labels},
+                    "spec": template["spec"],
+                },
+            },
+        }
+
+    def _template_hash(self, template: dict) -> str:
+        """pod-template-hash, cached per template object (hashing is done in pure Python)."""
+        cached = self._hashes.get(id(template))
+        if cached is None or cached[0] is not template:
+            cached = (template, pod_template_hash(template))
+            self._hashes[id(template)] = cached
+        return cached[1]
+
+    def _deployment_status(self, deployment: dict) -> None:
+        owned = self._replica_sets_of(deployment)
+        hash_label = self._template_hash(deployment["spec"]["template"])
+        replicas = sum(rs.get("status", {}).get("replicas", 0) for rs in owned)
+        ready = sum(rs.get("status", {}).get("readyReplicas", 0) for rs in owned)
+        updated = sum(
+            rs.get("status", {}).get("replicas", 0)
+            for rs in owned
+            if rs["metadata"]["labels"].get("pod-template-hash") == hash_label
+        )
+        desired = int(deployment["spec"].get("replicas", 1))
+        at = timestamp(self._state.clock.now)
+        available = ready >= desired
+        status: dict = {
+            "observedGeneration": deployment["metadata"].get("generation", 1),
+            "replicas": replicas,
+            "updatedReplicas": updated,
+            "conditions": [
+                {
+                    "type": "Available",
+                    "status": "True" if available else "False",
+                    "reason": "MinimumReplicasAvailable"
+                    if available
+                    else "MinimumReplicasUnavailable",
+                    "message": "Deployment has minimum availability."
+                    if available
+                    else "Deployment does not have minimum availability.",
+                    "lastUpdateTime": at,
+                    "lastTransitionTime": at,
+                },
+                {
+                    "type": "Progressing",
+                    "status": "True",
+                    "reason": "NewReplicaSetAvailable",
+                    "message": f'ReplicaSet "{deployment["metadata"]["name"]}-{hash_label}" '
+                    "has successfully progressed.",
+                    "lastUpdateTime": at,
+                    "lastTransitionTime": at,
+                },
+            ],
+        }
+        if ready:
+            status["readyReplicas"] = ready
+            status["availableReplicas"] = ready
+        if replicas - ready > 0:
+            status["unavailableReplicas"] = replicas - ready
+        deployment["status"] = status
+
+    # -- DaemonSet ---------------------------------------------------------------
+
+    def _sync_daemonset(self, ds: dict) -> None:
+        state = self._state
+        uid = ds["metadata"]["uid"]
+        spec = dict(ds["spec"]["template"]["spec"])
+        spec["tolerations"] = list(spec.get("tolerations") or []) + DAEMONSET_TOLERATIONS
+        by_node = {p["spec"].get("nodeName"): p for p in self.pods_of(uid)}
+        eligible = [
+            n["metadata"]["name"]
+            for n in state.store.list("Node")
+            if scheduler.unfit_reason({**n, "spec": {**n["spec"], "unschedulable": False}}, spec)
+            is None
+        ]
+        for node in eligible:
+            if node not in by_node:
+                state.create_pods(ds, ds["spec"]["template"], 1, node=node, spec=spec)
+        for node, pod in by_node.items():
+            if node not in eligible:
+                state.delete_pod(pod, reason=None)
+        self.refresh_status(ds)
+
+
+REVISION = "deployment.kubernetes.io/revision"
+
+
+def _negated(text: str) -> tuple:
+    """Sort key that puts later timestamps first."""
+    return tuple(-ord(c) for c in text)
+
+
+def new_pod(state: ClusterState, owner: dict | None, template: dict, namespace: str) -> dict:
+    """A pod object from a template, named from its owner (`<owner>-xxxxx`)."""
+    tmeta = template.get("metadata") or {}
+    base = owner["metadata"]["name"] + "-"
+    meta = {
+        "name": generate_name(state.rng, base),
+        "generateName": base,
+        "namespace": namespace,
+        "uid": state.new_uid(),
+        "creationTimestamp": timestamp(state.clock.now),
+        "labels": dict(tmeta.get("labels") or {}),
+        "ownerReferences": [owner_reference(owner)],
+    }
+    if tmeta.get("annotations"):
+        meta["annotations"] = dict(tmeta["annotations"])
+    return {"apiVersion": "v1", "kind": "Pod", "metadata": meta, "spec": dict(template["spec"])}

@@ -1,0 +1,24 @@
+"""Backends: what kube-proxy and ingress-nginx read from an Endpoints object."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Backend:
+    """One `ip:port` of a Service port, as listed in its Endpoints object.
+
+    Attributes:
+        ip: the endpoint address (a pod IP, or any IP for manual Endpoints).
+        port: the resolved target port.
+        ready: listed under `addresses` (True) or `notReadyAddresses` (False).
+        pod: the pod's name from `targetRef` (None for manual, external endpoints).
+        node: the pod's node from `nodeName` (None when unknown).
+    """
+
+    ip: str
+    port: int
+    ready: bool
+    pod: str | None = None
+    node: str | None = None

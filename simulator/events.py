@@ -1,0 +1,68 @@
+"""State-change events: data returned by the simulator, never sent by it.
+
+Every change (an object added, modified or deleted; a pod turning ready or not
+ready; an Endpoints object changing) is appended to the cluster's `EventLog`
+with an increasing sequence number, so the web layer can broadcast changes
+instead of whole snapshots and a client can resync from its last `seq`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+ADDED = "added"
+MODIFIED = "modified"
+DELETED = "deleted"
+READY = "ready"
+NOT_READY = "not_ready"
+ENDPOINTS = "endpoints"
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One state change. `detail` carries what a viewer needs to redraw it."""
+
+    seq: int
+    at: float
+    type: str
+    kind: str
+    namespace: str
+    name: str
+    detail: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {
+            "seq": self.seq,
+            "at": self.at,
+            "type": self.type,
+            "kind": self.kind,
+            "namespace": self.namespace,
+            "name": self.name,
+            "detail": self.detail,
+        }
+
+
+class EventLog:
+    """An append-only, ordered list of events with sequence numbers from 1."""
+
+    def __init__(self) -> None:
+        self._events: list[Event] = []
+
+    @property
+    def last_seq(self) -> int:
+        """The sequence number of the newest event (0 when there is none)."""
+        return len(self._events)
+
+    def emit(
+        self, at: float, type_: str, kind: str, namespace: str, name: str, detail: dict | None = None
+    ) -> Event:
+        """Append an event and return it."""
+        event = Event(len(self._events) + 1, at, type_, kind, namespace, name, detail or {})
+        self._events.append(event)
+        return event
+
+    def since(self, seq: int) -> list[Event]:
+        """Every event with a sequence number greater than `seq`, oldest first."""
+        return self._events[max(seq, 0) :]

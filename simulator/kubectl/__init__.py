@@ -1,0 +1,30 @@
+"""A simulated `kubectl`: parse a command line, act on the `ClusterState`, print as kubectl does.
+
+Output follows kubectl v1.33 (tables from `printers.go`, `describe.go`,
+success and error wording; `pod "x" deleted` without the namespace suffix
+that v1.34 added; probes described as `#success=1 #failure=3`).
+"""
+
+from __future__ import annotations
+
+from ..result import CommandResult
+from .commands import run
+
+
+def run_kubectl(state, argv: list[str], stdin: str = "", *, network=None) -> CommandResult:
+    """Run one kubectl command line against the cluster.
+
+    Args:
+        state: the `ClusterState`.
+        argv: the words after `kubectl` (already split like a shell would).
+        stdin: what `-f -` reads.
+        network: the `Network` that `kubectl exec ... -- curl/nslookup/ping` delegate to.
+
+    Returns:
+        stdout, stderr and kubectl's exit code; traces of requests made from inside
+        pods; manifest problems of `apply`/`create`. Never raises for user input.
+    """
+    return run(state, argv, stdin, network=network)
+
+
+__all__ = ["run_kubectl"]

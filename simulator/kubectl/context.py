@@ -1,0 +1,59 @@
+"""The state one kubectl invocation works with, and the output it builds up."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..result import CommandResult
+from .args import Args
+
+
+@dataclass(slots=True)
+class Context:
+    """One kubectl run: the cluster, parsed arguments, stdin, and the streams written so far.
+
+    Attributes:
+        namespace: `-n` or "default".
+        explicit_namespace: whether `-n` was given (apply checks documents against it).
+    """
+
+    state: Any
+    args: Args
+    stdin: str = ""
+    network: Any = None
+    namespace: str = "default"
+    explicit_namespace: bool = False
+    out: list[str] = field(default_factory=list)
+    err: list[str] = field(default_factory=list)
+    exit_code: int = 0
+    traces: list = field(default_factory=list)
+    problems: list = field(default_factory=list)
+
+    @property
+    def now(self) -> float:
+        """Simulated seconds."""
+        return self.state.clock.now
+
+    def print(self, text: str) -> None:
+        """Write a line (or block) to stdout; a newline is added when missing."""
+        self.out.append(text if text.endswith("\n") else text + "\n")
+
+    def error(self, text: str, exit_code: int = 1) -> None:
+        """Write an error line to stderr and remember the failure."""
+        self.err.append(text if text.endswith("\n") else text + "\n")
+        self.exit_code = exit_code
+
+    def warn(self, text: str) -> None:
+        """Write a line to stderr without failing (warnings, notices)."""
+        self.err.append(text if text.endswith("\n") else text + "\n")
+
+    def result(self) -> CommandResult:
+        """The result of the run."""
+        return CommandResult(
+            stdout="".join(self.out),
+            stderr="".join(self.err),
+            exit_code=self.exit_code,
+            traces=self.traces,
+            problems=self.problems,
+        )

@@ -1,0 +1,171 @@
+"""The kubelet's part: starting pods, their status, files, environment and readiness.
+
+Pod `status` is what `kubectl get pods` and `-o yaml` show; it is rebuilt
+from the pod's runtime whenever readiness changes.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .clock import timestamp
+from .probes import SYSTEM_PATHS, ProbeState
+
+if TYPE_CHECKING:
+    from .state import PodRuntime
+
+
+def running_status(pod: dict, node_ip: str, pod_ip: str, started: str, ready_by_container) -> dict:
+    """The status of a running pod; `ready_by_container` maps container name to readiness."""
+    containers = pod["spec"].get("containers") or ()
+    not_ready = tuple(c["name"] for c in containers if not ready_by_container.get(c["name"], True))
+    container_id = "containerd://" + pod["metadata"]["uid"].replace("-", "")
+    return {
+        "phase": "Running",
+        "conditions": _conditions(not_ready, started),
+        "hostIP": node_ip,
+        "hostIPs": [{"ip": node_ip}],
+        "podIP": pod_ip,
+        "podIPs": [{"ip": pod_ip}],
+        "startTime": started,
+        "qosClass": "BestEffort",
+        "containerStatuses": [
+            {
+                "name": c["name"],
+                "image": c.get("image", ""),
+                "imageID": "",
+                "containerID": f"{container_id}{i:032x}",
+                "ready": ready_by_container.get(c["name"], True),
+                "restartCount": 0,
+                "started": True,
+                "state": {"running": {"startedAt": started}},
+            }
+            for i, c in enumerate(containers)
+        ],
+    }
+
+
+_CONDITIONS: dict[tuple, list[dict]] = {}
+
+
+def _conditions(not_ready: tuple[str, ...], at: str) -> list[dict]:
+    """Pod conditions; shared between pods with the same values, so never edit one in place."""
+    cached = _CONDITIONS.get((not_ready, at))
+    if cached is not None:
+        return cached
+    ready = not not_ready
+
+    def cond(type_: str, ok: bool, reason: str = "", message: str = "") -> dict:
+        out = {"type": type_, "status": "True" if ok else "False", "lastProbeTime": None,
+               "lastTransitionTime": at}  # fmt: skip
+        if reason:
+            out["reason"] = reason
+            out["message"] = message
+        return out
+
+    message = f"containers with unready status: [{' '.join(not_ready)}]"
+    conditions = [
+        cond("PodReadyToStartContainers", True),
+        cond("Initialized", True),
+        cond("Ready", ready, "" if ready else "ContainersNotReady", message),
+        cond("ContainersReady", ready, "" if ready else "ContainersNotReady", message),
+        cond("PodScheduled", True),
+    ]
+    if len(_CONDITIONS) > 10_000:
+        _CONDITIONS.clear()
+    _CONDITIONS[(not_ready, at)] = conditions
+    return conditions
+
+
+def set_ready_in_status(pod: dict, rt: PodRuntime, at: str) -> None:
+    """Rewrite the Ready conditions and container readiness after a probe flipped."""
+    status = pod["status"]
+    ready_by_container = rt.container_ready
+    containers = pod["spec"].get("containers") or ()
+    not_ready = tuple(c["name"] for c in containers if not ready_by_container.get(c["name"], True))
+    old = {c["type"]: c for c in status.get("conditions") or ()}
+    fresh = _conditions(not_ready, at)
+    # Only Ready and ContainersReady changed; the others keep their transition times.
+    status["conditions"] = [
+        fresh_c if fresh_c["type"] in ("Ready", "ContainersReady") else old.get(fresh_c["type"], fresh_c)
+        for fresh_c in fresh
+    ]
+    for cs in status.get("containerStatuses") or ():
+        cs["ready"] = ready_by_container.get(cs["name"], True)
+
+
+def pending_status(message: str, at: str) -> dict:
+    """The status of a pod no node can take."""
+    return {
+        "phase": "Pending",
+        "conditions": [
+            {
+                "type": "PodScheduled",
+                "status": "False",
+                "lastProbeTime": None,
+                "lastTransitionTime": at,
+                "reason": "Unschedulable",
+                "message": message,
+            }
+        ],
+        "qosClass": "BestEffort",
+    }
+
+
+def readiness_probes(pod: dict) -> list[ProbeState]:
+    """A ProbeState for each container that declares a readinessProbe."""
+    return [
+        ProbeState(c, c["readinessProbe"])
+        for c in pod["spec"].get("containers") or ()
+        if c.get("readinessProbe")
+    ]
+
+
+def path_exists(files: set[str], path: str) -> bool:
+    """Whether `path` exists given the files touched in a container."""
+    path = normalize(path)
+    if path in SYSTEM_PATHS or path in files:
+        return True
+    prefix = path.rstrip("/") + "/"
+    return any(f.startswith(prefix) for f in files)
+
+
+def normalize(path: str) -> str:
+    """Collapse `//` and a trailing `/` (but keep `/`)."""
+    parts = [p for p in path.split("/") if p and p != "."]
+    return "/" + "/".join(parts)
+
+
+def service_env(service: dict) -> list[tuple[str, str]]:
+    """The variables a Service injects into containers (k8s-semantics.md section 1.1)."""
+    spec = service["spec"]
+    ip = spec.get("clusterIP")
+    ports = spec.get("ports") or ()
+    if not ip or ip == "None" or not ports:
+        return []
+    pfx = service["metadata"]["name"].upper().replace("-", "_")
+    first = ports[0]
+    out = [
+        (f"{pfx}_SERVICE_HOST", ip),
+        (f"{pfx}_SERVICE_PORT", str(first["port"])),
+    ]
+    for p in ports:
+        if p.get("name"):
+            out.append((f"{pfx}_SERVICE_PORT_{p['name'].upper().replace('-', '_')}", str(p["port"])))
+    out.append((f"{pfx}_PORT", f"{first.get('protocol', 'TCP').lower()}://{ip}:{first['port']}"))
+    for p in ports:
+        proto = p.get("protocol", "TCP")
+        n = p["port"]
+        base = f"{pfx}_PORT_{n}_{proto.upper()}"
+        out += [
+            (base, f"{proto.lower()}://{ip}:{n}"),
+            (f"{base}_PROTO", proto.lower()),
+            (f"{base}_PORT", str(n)),
+            (f"{base}_ADDR", ip),
+        ]
+    return out
+
+
+def start_time(at: float) -> str:
+    """RFC 3339 time for status fields."""
+    return timestamp(at)

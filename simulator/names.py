@@ -1,0 +1,56 @@
+"""Generated names and identifiers, as the API server and controllers make them.
+
+All randomness comes from the cluster's seeded `random.Random`, so the same
+seed and the same calls give the same names.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+
+# apimachinery's rand alphabet: no vowels, no 0/1/3, so names never spell words.
+ALPHANUMS = "bcdfghjklmnpqrstvwxz2456789"
+MAX_GENERATED_BASE = 58  # names.SimpleNameGenerator truncates the base so the result fits 63
+
+
+def generate_suffix(rng: random.Random, length: int = 5) -> str:
+    """`length` random characters from apimachinery's alphabet (one draw from the rng)."""
+    n = rng.randrange(len(ALPHANUMS) ** length)
+    chars = []
+    for _ in range(length):
+        n, digit = divmod(n, len(ALPHANUMS))
+        chars.append(ALPHANUMS[digit])
+    return "".join(chars)
+
+
+def generate_name(rng: random.Random, base: str) -> str:
+    """`metadata.generateName` semantics: `base` (truncated) plus 5 random characters."""
+    return base[:MAX_GENERATED_BASE] + generate_suffix(rng)
+
+
+def new_uid(rng: random.Random) -> str:
+    """A deterministic version-4 UUID string (variant and version bits set as uuid4 does)."""
+    h = f"{rng.getrandbits(128):032x}"
+    return f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{'89ab'[int(h[16], 16) & 3]}{h[17:20]}-{h[20:]}"
+
+
+def fnv32a(data: bytes) -> int:
+    """The 32-bit FNV-1a hash the Deployment controller uses for pod-template-hash."""
+    h = 0x811C9DC5
+    for byte in data:
+        h = ((h ^ byte) * 0x01000193) & 0xFFFFFFFF
+    return h
+
+
+def pod_template_hash(template: dict, collision_count: int = 0) -> str:
+    """The `pod-template-hash` label of a Deployment's ReplicaSet.
+
+    Kubernetes hashes the template with FNV-32a and maps the decimal digits of
+    the hash into the safe alphabet (`rand.SafeEncodeString`). The bytes hashed
+    here are the template's canonical JSON, so equal templates share a hash.
+    """
+    data = json.dumps(template, sort_keys=True, separators=(",", ":")).encode()
+    if collision_count:
+        data += str(collision_count).encode()
+    return "".join(ALPHANUMS[ord(c) % len(ALPHANUMS)] for c in str(fnv32a(data)))

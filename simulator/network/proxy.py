@@ -1,0 +1,280 @@
+"""kube-proxy in iptables mode: which addresses it owns and which endpoint it picks.
+
+Facts reproduced (k8s-semantics.md section 5):
+
+* a connection to a Service port goes to one READY endpoint picked uniformly
+  at random (the `--probability 1/(N-i)` rule chain), independently per
+  connection;
+* `sessionAffinity: ClientIP` keeps a client IP on the endpoint it last used
+  until `timeoutSeconds` of inactivity pass (the `recent` module's
+  `--rcheck --seconds`, refreshed by `--set` on every connection);
+* no ready endpoint: a REJECT rule, so the client's SYN is refused;
+* `externalTrafficPolicy: Local` (NodePort, LoadBalancer) and
+  `internalTrafficPolicy: Local` only use endpoints on the node the packet is
+  on, and DROP (client timeout) when there is none.
+
+Lookups are cached: address tables are rebuilt only when a Service or Node
+changed, and each Service port's endpoint list only when its Endpoints
+object's resourceVersion changed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..endpoints import Backend
+from ..labels import format_selector, from_match_labels
+from ..store import Key
+
+
+@dataclass(frozen=True, slots=True)
+class PortEndpoints:
+    """One Service port's endpoints, as kube-proxy programs them.
+
+    Attributes:
+        ready: the endpoints traffic may go to (ready ones, in Endpoints order).
+        all: every listed endpoint, not-ready ones included.
+        by_addr: ready endpoints by `(ip, port)`, for session affinity.
+    """
+
+    ready: tuple[Backend, ...]
+    all: tuple[Backend, ...]
+    by_addr: dict[tuple[str, int], Backend]
+
+
+@dataclass(slots=True)
+class Tables:
+    """Addresses kube-proxy (and the cluster's network) answers for, built from the store.
+
+    Attributes:
+        vips: cluster IP -> Service key.
+        lbs: load-balancer IP -> Service key.
+        node_ports: nodePort -> (Service key, index in spec.ports).
+        node_by_ip: InternalIP -> node name.
+        node_ip: node name -> InternalIP.
+        nodes: names of Ready nodes, sorted.
+    """
+
+    vips: dict[str, Key]
+    lbs: dict[str, Key]
+    node_ports: dict[int, tuple[Key, int]]
+    node_by_ip: dict[str, str]
+    node_ip: dict[str, str]
+    nodes: tuple[str, ...]
+
+
+def kind_signature(store, kind: str) -> tuple[int, int]:
+    """`(count, newest resourceVersion)` of a kind: changes on every put or remove of it.
+
+    A put always gives the object the store's newest resourceVersion, and a
+    remove changes the count, so equal signatures mean nothing of the kind changed.
+    """
+    newest = 0
+    for _, obj in store.items(kind):
+        rv = obj["metadata"].get("resourceVersion")
+        if rv is not None:
+            value = int(rv)
+            if value > newest:
+                newest = value
+    return store.count(kind), newest
+
+
+class StoreWatch:
+    """Tells whether objects of some kinds changed since the last call, cheaply.
+
+    The store's global resourceVersion counter and the kinds' counts are read
+    first: while none moved, nothing changed and no scan is made. (A per-kind
+    version counter in the store would make this O(1) in every case.)
+    """
+
+    def __init__(self, store, kinds: tuple[str, ...]) -> None:
+        self._store = store
+        self._kinds = kinds
+        self._seen: tuple | None = None
+        self._signature: tuple | None = None
+
+    def changed(self) -> bool:
+        """True the first time, and whenever a watched kind changed since the last call."""
+        store = self._store
+        # put() bumps the counter and remove() changes a count: both are O(1) to read.
+        seen = (getattr(store, "_resource_version", None), *map(store.count, self._kinds))
+        if seen[0] is not None and seen == self._seen:
+            return False
+        self._seen = seen
+        signature = tuple(kind_signature(store, kind) for kind in self._kinds)
+        if signature == self._signature:
+            return False
+        self._signature = signature
+        return True
+
+
+def node_internal_ip(node: dict) -> str | None:
+    """A Node's InternalIP from `status.addresses`."""
+    for address in (node.get("status") or {}).get("addresses") or ():
+        if address.get("type") == "InternalIP":
+            return address.get("address")
+    return None
+
+
+def node_is_ready(node: dict) -> bool:
+    """Whether the Node's Ready condition is True (nodes without conditions count as ready)."""
+    conditions = (node.get("status") or {}).get("conditions")
+    if not conditions:
+        return True
+    return any(c.get("type") == "Ready" and c.get("status") == "True" for c in conditions)
+
+
+class KubeProxy:
+    """Address tables, per-port endpoint lists and endpoint choice, over a ClusterState."""
+
+    def __init__(self, state) -> None:
+        self._state = state
+        self._store = state.store
+        self._watch = StoreWatch(state.store, ("Service", "Node"))
+        self._tables: Tables | None = None
+        self._endpoints: dict[tuple[str, str, str], tuple[object, object, PortEndpoints]] = {}
+        # (namespace, service, port, client IP) -> [(ip, port), last seen]
+        self._affinity: dict[tuple[str, str, int, str], list] = {}
+
+    # -- tables ------------------------------------------------------------------
+
+    def tables(self) -> Tables:
+        """The current address tables (rebuilt only when a Service or Node changed)."""
+        if self._watch.changed() or self._tables is None:
+            self._tables = self._build()
+        return self._tables
+
+    def _build(self) -> Tables:
+        vips: dict[str, Key] = {}
+        lbs: dict[str, Key] = {}
+        node_ports: dict[int, tuple[Key, int]] = {}
+        for key, svc in self._store.items("Service"):
+            spec = svc["spec"]
+            ip = spec.get("clusterIP")
+            if ip and ip != "None":
+                vips[ip] = key
+            for address in (svc.get("status") or {}).get("loadBalancer", {}).get("ingress") or ():
+                if address.get("ip"):
+                    lbs[address["ip"]] = key
+            if spec.get("type") in ("NodePort", "LoadBalancer"):
+                for index, port in enumerate(spec.get("ports") or ()):
+                    if port.get("nodePort"):
+                        node_ports[int(port["nodePort"])] = (key, index)
+        node_by_ip: dict[str, str] = {}
+        node_ip: dict[str, str] = {}
+        ready: list[str] = []
+        for (_, name), node in self._store.items("Node"):
+            ip = node_internal_ip(node)
+            if ip is None:
+                try:
+                    ip = self._state.node_ip(name)
+                except (KeyError, LookupError):
+                    continue
+            node_by_ip[ip] = name
+            node_ip[name] = ip
+            if node_is_ready(node):
+                ready.append(name)
+        return Tables(vips, lbs, node_ports, node_by_ip, node_ip, tuple(sorted(ready)))
+
+    # -- endpoints ---------------------------------------------------------------
+
+    def endpoints(self, namespace: str, name: str, port_name: str) -> PortEndpoints:
+        """A Service port's endpoints, recomputed only when its Endpoints object changed."""
+        key = (namespace, name, port_name)
+        ep = self._store.get("Endpoints", namespace, name)
+        version = ep["metadata"].get("resourceVersion") if ep is not None else None
+        cached = self._endpoints.get(key)
+        if cached is not None and cached[0] is ep and cached[1] == version:
+            return cached[2]
+        listed = tuple(self._state.backends(namespace, name, port_name))
+        ready = tuple(b for b in listed if b.ready)
+        value = PortEndpoints(ready, listed, {(b.ip, b.port): b for b in ready})
+        self._endpoints[key] = (ep, version, value)
+        return value
+
+    def choose(
+        self,
+        svc: dict,
+        port: int,
+        candidates: tuple[Backend, ...],
+        client_ip: str,
+        by_addr: dict[tuple[str, int], Backend] | None = None,
+    ) -> tuple[Backend, bool]:
+        """Pick the endpoint for one new connection.
+
+        Args:
+            svc: the Service.
+            port: the Service port (affinity is kept per Service port).
+            candidates: the endpoints allowed for this packet (non-empty).
+            client_ip: the source address kube-proxy sees (affinity key).
+            by_addr: `candidates` by `(ip, port)` when already built.
+
+        Returns:
+            The endpoint, and whether session affinity (rather than chance) chose it.
+        """
+        spec = svc["spec"]
+        if spec.get("sessionAffinity") != "ClientIP":
+            n = len(candidates)
+            return candidates[int(self._state.rng.random() * n)] if n > 1 else candidates[0], False
+        meta = svc["metadata"]
+        timeout = (
+            ((spec.get("sessionAffinityConfig") or {}).get("clientIP") or {}).get(
+                "timeoutSeconds"
+            )
+            or 10800
+        )
+        now = self._state.clock.now
+        key = (meta.get("namespace", ""), meta["name"], port, client_ip)
+        entry = self._affinity.get(key)
+        if entry is not None and now - entry[1] <= timeout:
+            if by_addr is None:
+                by_addr = {(b.ip, b.port): b for b in candidates}
+            kept = by_addr.get(entry[0])
+            if kept is not None:
+                entry[1] = now
+                return kept, True
+        n = len(candidates)
+        chosen = candidates[int(self._state.rng.random() * n)] if n > 1 else candidates[0]
+        self._affinity[key] = [(chosen.ip, chosen.port), now]
+        return chosen, False
+
+    # -- explanations --------------------------------------------------------------
+
+    def explain_no_ready(self, svc: dict, port_name: str) -> str:
+        """Why a Service port has no ready endpoint, naming the cause (no leading subject)."""
+        meta, spec = svc["metadata"], svc["spec"]
+        ns, name = meta.get("namespace", ""), meta["name"]
+        listed = self.endpoints(ns, name, port_name).all
+        if listed:
+            not_ready = [b for b in listed if not b.ready]
+            first = not_ready[0]
+            detail = self._pod_not_ready(ns, first.pod) if first.pod else "is not ready"
+            who = f"pod {first.pod}" if first.pod else f"address {first.ip}"
+            if len(not_ready) == 1:
+                return f"{who} {detail}"
+            return f"none of its {len(not_ready)} pods is ready ({who} {detail})"
+        selector = spec.get("selector")
+        if not selector:
+            if self._store.get("Endpoints", ns, name) is None:
+                return (
+                    f"it has no selector and there is no Endpoints object named {name} "
+                    f"to list its addresses"
+                )
+            return f"it has no selector and its Endpoints object {name} lists no address"
+        pods = self._store.pods_selected(ns, from_match_labels(selector))
+        if not pods:
+            shown = format_selector(from_match_labels(selector))
+            return f"its selector {shown} matches no pod in namespace {ns}"
+        for pod in pods:
+            if not (pod.get("status") or {}).get("podIP"):
+                return f"pod {pod['metadata']['name']} has no IP yet (it is not running)"
+        port = next((p for p in spec.get("ports") or () if p.get("name", "") == port_name), {})
+        target = port.get("targetPort", port.get("port"))
+        return f"no selected pod declares a container port named {target!r} (its targetPort)"
+
+    def _pod_not_ready(self, namespace: str, pod: str) -> str:
+        runtime = getattr(self._state, "runtime", {}).get((namespace, pod))
+        output = getattr(runtime, "last_probe_output", "") if runtime is not None else ""
+        if output:
+            return f"fails its readiness probe ({output.strip()})"
+        return "is not ready yet (its readiness probe has not succeeded)"

@@ -1,0 +1,948 @@
+"""ClusterState: the live cluster — objects, pods' runtime, controllers, clock and events.
+
+This is the one object every layer works on. `kubectl` and `network` read the
+store and call the mutation methods here; controllers run inside these methods
+so that, when a method returns, the cluster has converged (pods created,
+scheduled and listed in their Services' Endpoints).
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from dataclasses import dataclass
+
+from . import kinds, kubelet
+from .clock import Clock, timestamp
+from .controllers import scheduler, services
+from .controllers.endpoints import EndpointsController
+from .controllers.workloads import WorkloadController, controller_ref, new_pod
+from .endpoints import Backend
+from .events import ADDED, DELETED, MODIFIED, NOT_READY, READY, EventLog
+from .ipam import (
+    HostAddressPool,
+    NodePortAllocator,
+    PodIPAllocator,
+    ServiceIPAllocator,
+    node_pod_cidr,
+)
+from .names import new_uid
+from .problems import Problem
+from .probes import ProbeScheduler, ProbeState
+from .store import Key, Store, key_of
+
+LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
+WORKLOAD_KINDS = ("Deployment", "ReplicaSet", "ReplicationController", "DaemonSet")
+
+
+class NotFound(LookupError):
+    """`Error from server (NotFound): <resource> "<name>" not found`."""
+
+    def __init__(self, resource: str, name: str, namespace: str = "") -> None:
+        super().__init__(f'{resource} "{name}" not found')
+        self.resource, self.name, self.namespace = resource, name, namespace
+
+    def kubectl_message(self) -> str:
+        """The full line kubectl prints."""
+        return f"Error from server (NotFound): {self}"
+
+
+class Conflict(ValueError):
+    """An API or client error other than NotFound; `str()` is the full kubectl line."""
+
+
+class ApplyError(ValueError):
+    """Applying would conflict with the cluster; nothing was applied."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("; ".join(p.message for p in problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What happened to one object in apply/create: `created`, `configured`, `unchanged`."""
+
+    kind: str
+    namespace: str
+    name: str
+    action: str
+
+
+@dataclass(slots=True)
+class K8sEvent:
+    """A Kubernetes Event (what `kubectl describe` lists under Events)."""
+
+    type: str  # Normal | Warning
+    reason: str
+    source: str  # e.g. "kubelet", "default-scheduler", "replicaset-controller"
+    message: str
+    first: float
+    last: float
+    count: int = 1
+
+
+class PodRuntime:
+    """What the kubelet knows about a running pod, beyond its API object.
+
+    Attributes:
+        started_at: simulated time the containers started.
+        env_seq: how much of the namespace's Service log the containers saw at start
+            (service environment variables are fixed when a container starts).
+        ready: the pod's Ready condition.
+        files: paths created in each container (`touch`), by container name.
+        stopped_ports: container ports made to refuse connections.
+        probes: each probed container's readiness probe state.
+        container_ready: readiness by container name (containers without a probe are ready).
+        last_probe_output: what the last failed probe printed, for explanations.
+    """
+
+    __slots__ = ("container_ready", "env_seq", "files", "last_probe_output", "probes", "ready",
+                 "started_at", "stopped_ports")  # fmt: skip
+
+    def __init__(self, started_at: float, env_seq: int) -> None:
+        self.started_at = started_at
+        self.env_seq = env_seq
+        self.ready = False
+        self.files: dict[str, set[str]] = {}
+        self.stopped_ports: set[int] = set()
+        self.probes: list[ProbeState] = []
+        self.container_ready: dict[str, bool] = {}
+        self.last_probe_output = ""
+
+
+class ClusterState:
+    """The cluster. See the module docstring; methods raise NotFound / Conflict / ApplyError."""
+
+    def __init__(self, seed: int = 0) -> None:
+        self.rng = random.Random(seed)
+        self.clock = Clock()
+        self.store = Store()
+        self.log = EventLog()
+        self.runtime: dict[Key, PodRuntime] = {}
+        self.service_ips = ServiceIPAllocator(self.rng)
+        self.node_ports = NodePortAllocator(self.rng)
+        self.node_pool = HostAddressPool(2, 99)
+        self.lb_pool = HostAddressPool(200, 250)
+        self.endpoints = EndpointsController(self)
+        self.workloads = WorkloadController(self)
+        self.probes = ProbeScheduler(self)
+        self._pod_ips: dict[str, PodIPAllocator] = {}
+        self._node_cidrs: set[int] = set()
+        self._node_load: dict[str, int] = {}
+        self._by_pod_ip: dict[str, Key] = {}
+        self._by_node_ip: dict[str, str] = {}
+        self._node_ips: dict[str, str] = {}
+        self._pending: dict[Key, None] = {}
+        self._service_log: dict[str, list[tuple[Key, list[tuple[str, str]] | None]]] = {}
+        # (kind, namespace, name) -> {(type, reason, message): event}: repeats aggregate.
+        self._k8s_events: dict[tuple[str, str, str], dict[tuple[str, str, str], K8sEvent]] = {}
+
+    # == queries ===================================================================
+
+    @property
+    def now(self) -> float:
+        """Simulated seconds since the cluster started."""
+        return self.clock.now
+
+    def new_uid(self) -> str:
+        """A deterministic UID."""
+        return new_uid(self.rng)
+
+    def pod_ready(self, namespace: str, name: str) -> bool:
+        """Whether the pod's Ready condition is true."""
+        rt = self.runtime.get((namespace, name))
+        return rt is not None and rt.ready
+
+    def pod_by_ip(self, ip: str) -> dict | None:
+        """The pod with this IP, or None."""
+        key = self._by_pod_ip.get(ip)
+        return self.store.get("Pod", *key) if key else None
+
+    def node_by_ip(self, ip: str) -> dict | None:
+        """The node with this InternalIP, or None."""
+        name = self._by_node_ip.get(ip)
+        return self.store.get("Node", "", name) if name else None
+
+    def node_ip(self, name: str) -> str:
+        """A node's InternalIP ("" when the node does not exist)."""
+        return self._node_ips.get(name, "")
+
+    def pod_listens(self, pod: dict | None, port: int) -> bool:
+        """Whether a container of `pod` declares `port` and it has not been stopped."""
+        if pod is None or pod.get("status", {}).get("phase") != "Running":
+            return False
+        rt = self.runtime.get(key_of(pod))
+        if rt is not None and port in rt.stopped_ports:
+            return False
+        for container in pod["spec"].get("containers") or ():
+            for cp in container.get("ports") or ():
+                if cp.get("containerPort") == port:
+                    return True
+        return False
+
+    def backends(self, namespace: str, service: str, port_name: str) -> list[Backend]:
+        """A Service port's endpoints as its Endpoints object lists them, ready and not."""
+        return self.endpoints.backends(namespace, service, port_name)
+
+    def events_for(self, kind: str, namespace: str, name: str) -> list[K8sEvent]:
+        """Events about an object, oldest first (pods include their start-up events)."""
+        events = list(self._k8s_events.get((kind, namespace, name), {}).values())
+        if kind == "Pod":
+            events = self._pod_start_events(namespace, name) + events
+        return sorted(events, key=lambda e: e.first)
+
+    def all_events(self) -> list[tuple[tuple[str, str, str], K8sEvent]]:
+        """Every recorded event with its `(kind, namespace, name)`, oldest first."""
+        out = [(ref, e) for ref, events in self._k8s_events.items() for e in events.values()]
+        return sorted(out, key=lambda item: item[1].last)
+
+    def pod_env(self, namespace: str, name: str, container: str | None = None) -> list[tuple[str, str]]:
+        """A container's environment as `env` prints it: service links as of its start."""
+        pod = self._pod(namespace, name)
+        rt = self.runtime.get((namespace, name))
+        spec = pod["spec"]
+        chosen = _container(pod, container)
+        env: dict[str, str] = {
+            "PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+            "HOSTNAME": spec.get("hostname") or name,
+        }
+        for item in chosen.get("env") or ():
+            if "value" in item:
+                env[item["name"]] = str(item["value"])
+        if rt is not None:
+            links: dict[str, list[tuple[str, str]]] = {}
+            kubernetes = self.store.get("Service", "default", "kubernetes")
+            if kubernetes is not None:
+                links["default/kubernetes"] = kubelet.service_env(kubernetes)
+            if spec.get("enableServiceLinks", True):
+                for key, variables in self._service_log.get(namespace, [])[: rt.env_seq]:
+                    label = f"{key[0]}/{key[1]}"
+                    if variables is None:
+                        links.pop(label, None)
+                    else:
+                        links[label] = variables
+            for variables in links.values():
+                for k, v in variables:
+                    env.setdefault(k, v)
+        env.setdefault("HOME", "/root")
+        return list(env.items())
+
+    def file_exists(self, namespace: str, pod: str, container: str | None, path: str) -> bool:
+        """Whether `path` exists in the container (touched files and the image's basics)."""
+        rt = self.runtime.get((namespace, pod))
+        if rt is None:
+            return False
+        name = container or _container(self._pod(namespace, pod), None)["name"]
+        return kubelet.path_exists(rt.files.get(name, set()), path)
+
+    def list_dir(self, namespace: str, pod: str, container: str | None, path: str) -> list[str]:
+        """Entries directly under `path` that were created in the container."""
+        rt = self.runtime.get((namespace, pod))
+        if rt is None:
+            return []
+        name = container or _container(self._pod(namespace, pod), None)["name"]
+        prefix = kubelet.normalize(path).rstrip("/") + "/"
+        entries = {f[len(prefix) :].split("/", 1)[0] for f in rt.files.get(name, ()) if f.startswith(prefix)}
+        return sorted(entries)
+
+    def is_busybox(self, pod_key: Key, container: str) -> bool:
+        """Whether the container image is BusyBox-based (its tools word errors differently)."""
+        pod = self.store.get("Pod", *pod_key)
+        image = _container(pod, container).get("image", "") if pod else ""
+        return "busybox" in image or "alpine" in image
+
+    # == mutations =================================================================
+
+    def apply(self, documents: list, *, mode: str = "apply", namespace: str = "default",
+              locate=None) -> list[Outcome]:  # fmt: skip
+        """Apply validated, defaulted documents (`Document` objects) all or nothing.
+
+        Args:
+            documents: the documents, in input order.
+            mode: "apply" (create or update), "create" (AlreadyExists when present)
+                or "replace".
+            namespace: the namespace for objects that name none.
+            locate: optional `(document_index, field) -> (line, column)` for problems.
+
+        Raises:
+            ApplyError: with every conflict found (AlreadyExists, missing namespace,
+                allocated ports or IPs, immutable fields); nothing is applied.
+        """
+        problems: list[Problem] = []
+        plans = []
+        new_namespaces = {
+            d.obj["metadata"]["name"] for d in documents if d.obj.get("kind") == "Namespace"
+        }
+        taken_ports: set[int] = set()
+        for doc in documents:
+            obj = doc.obj
+            rt = kinds.by_kind(obj["kind"])
+            meta = obj["metadata"]
+            name = meta["name"]
+            if rt.namespaced:
+                ns = meta.get("namespace") or namespace
+                meta["namespace"] = ns
+            else:
+                ns = ""
+                meta.pop("namespace", None)
+            old = self.store.get(rt.kind, ns, name)
+
+            def problem(message: str, field_path: str = "", doc=doc, obj=obj) -> None:
+                line, column = locate(doc.index, field_path) if locate else (doc.line, None)
+                problems.append(
+                    Problem(doc.index, field_path, message, obj["kind"], obj["metadata"]["name"],
+                            line, column)  # fmt: skip
+                )
+
+            if ns and self.store.get("Namespace", "", ns) is None and ns not in new_namespaces:
+                problem(
+                    f'Error from server (NotFound): error when creating "STDIN": '
+                    f'namespaces "{ns}" not found'
+                )
+                continue
+            if old is not None and mode == "create":
+                problem(
+                    f"Error from server (AlreadyExists): error when creating \"STDIN\": "
+                    f'{rt.resource_qualified} "{name}" already exists'
+                )
+                continue
+            if rt.kind == "Service":
+                for field_path, message in services.check(self, obj, old, taken_ports):
+                    problem(message, field_path)
+            if old is not None and rt.kind in ("Deployment", "ReplicaSet", "DaemonSet"):
+                if obj["spec"].get("selector") != old["spec"].get("selector"):
+                    problem(
+                        "Invalid value: " + json.dumps(obj["spec"].get("selector"))
+                        + ": field is immutable",
+                        "spec.selector",
+                    )  # fmt: skip
+            plans.append((obj, old, rt))
+        if problems:
+            raise ApplyError(problems)
+        outcomes = [self._apply_one(obj, old, rt, mode) for obj, old, rt in plans]
+        self.settle()
+        return outcomes
+
+    def delete(self, kind: str, namespace: str, name: str) -> dict:
+        """Delete an object and what it owns; controllers replace deleted pods."""
+        obj = self.delete_object(kind, namespace, name)
+        self.settle()
+        return obj
+
+    def scale(self, kind: str, namespace: str, name: str, replicas: int) -> None:
+        """Set `spec.replicas` of a Deployment, ReplicaSet or ReplicationController."""
+        obj = self._get(kind, namespace, name)
+        if kind not in ("Deployment", "ReplicaSet", "ReplicationController"):
+            raise Conflict(f"error: cannot scale {kinds.by_kind(kind).plural}")
+        if replicas < 0:
+            raise Conflict("error: The --replicas=COUNT flag is required, and COUNT must be >= 0")
+        obj["spec"]["replicas"] = replicas
+        self.touch_object(obj, generation=True)
+        self.workloads.mark(kind, (namespace, name))
+        self.settle()
+
+    def set_labels(self, kind: str, namespace: str, name: str, labels: dict[str, str]) -> None:
+        """Replace an object's labels; pods leave or join Services and controllers."""
+        obj = self._get(kind, namespace, name)
+        if kind == "Pod":
+            self.store.remove("Pod", namespace, name)
+            obj["metadata"]["labels"] = dict(labels)
+            self.store.put(obj)
+            self.workloads.release(obj)
+            self.workloads.adopt_candidates(obj)
+            self.endpoints.pod_changed(obj)
+        else:
+            obj["metadata"]["labels"] = dict(labels)
+            if kind == "Service":
+                self.store.put(obj)
+                self.endpoints.service_changed(obj)
+            else:
+                self.touch_object(obj)
+            if kind == "Node":
+                self._nodes_changed()
+        self.log.emit(self.now, MODIFIED, kind, namespace, name, {"labels": dict(labels)})
+        self.settle()
+
+    def set_annotations(self, kind: str, namespace: str, name: str, annotations: dict) -> None:
+        """Replace an object's annotations."""
+        obj = self._get(kind, namespace, name)
+        obj["metadata"]["annotations"] = dict(annotations)
+        self.touch_object(obj)
+        self.log.emit(self.now, MODIFIED, kind, namespace, name, {})
+        self.settle()
+
+    def taint(self, node: str, key: str, value: str, effect: str, remove: bool = False) -> None:
+        """Add (or remove) a taint; NoExecute evicts pods that do not tolerate it."""
+        obj = self._get("Node", "", node)
+        taints = list(obj["spec"].get("taints") or [])
+        matching = [t for t in taints if t["key"] == key and (not effect or t["effect"] == effect)]
+        if remove:
+            if not matching:
+                shown = f"{key}:{effect}" if effect else key
+                raise Conflict(f'error: taint "{shown}" not found')
+            taints = [t for t in taints if t not in matching]
+        else:
+            new = {"key": key, "effect": effect}
+            if value:
+                new["value"] = value
+            if matching and not any(t.get("value", "") == value for t in matching):
+                raise Conflict(
+                    f"error: node {node} already has {key} taint(s) with same effect(s) and "
+                    "--overwrite is false"
+                )
+            if not matching:
+                taints.append(new)
+        if taints:
+            obj["spec"]["taints"] = taints
+        else:
+            obj["spec"].pop("taints", None)
+        self.touch_object(obj)
+        self.log.emit(self.now, MODIFIED, "Node", "", node, {"taints": taints})
+        if not remove and effect == "NoExecute":
+            for pod in self._pods_on(node):
+                if not scheduler.tolerates(pod["spec"].get("tolerations"), new):
+                    self.delete_pod(pod, reason="TaintManagerEviction")
+        self._nodes_changed()
+        self.settle()
+
+    def set_unschedulable(self, node: str, flag: bool) -> None:
+        """Cordon (True) or uncordon (False) a node."""
+        obj = self._get("Node", "", node)
+        taint = {"key": "node.kubernetes.io/unschedulable", "effect": "NoSchedule"}
+        taints = [t for t in obj["spec"].get("taints") or [] if t["key"] != taint["key"]]
+        if flag:
+            obj["spec"]["unschedulable"] = True
+            taints.append({**taint, "timeAdded": timestamp(self.now)})
+        else:
+            obj["spec"].pop("unschedulable", None)
+        if taints:
+            obj["spec"]["taints"] = taints
+        else:
+            obj["spec"].pop("taints", None)
+        self.touch_object(obj)
+        self.log.emit(self.now, MODIFIED, "Node", "", node, {"unschedulable": flag})
+        self._nodes_changed()
+        self.settle()
+
+    def touch(self, namespace: str, pod: str, container: str | None, path: str) -> None:
+        """Create an empty file in a container (`kubectl exec POD -- touch PATH`)."""
+        rt, name = self._runtime(namespace, pod, container)
+        rt.files.setdefault(name, set()).add(kubelet.normalize(path))
+
+    def remove_file(self, namespace: str, pod: str, container: str | None, path: str) -> bool:
+        """Delete a file; returns whether it existed."""
+        rt, name = self._runtime(namespace, pod, container)
+        files = rt.files.setdefault(name, set())
+        path = kubelet.normalize(path)
+        if path in files:
+            files.discard(path)
+            return True
+        return False
+
+    def stop_port(self, namespace: str, pod: str, port: int, stopped: bool = True) -> None:
+        """Make a container port refuse connections (or listen again)."""
+        rt, _ = self._runtime(namespace, pod, None)
+        if stopped:
+            rt.stopped_ports.add(port)
+        else:
+            rt.stopped_ports.discard(port)
+
+    def advance(self, seconds: float) -> None:
+        """Let simulated time pass: probes run, readiness changes, Endpoints follow."""
+        self.clock.advance(seconds)
+        self.settle()
+
+    def settle(self) -> None:
+        """Run controllers to a fixed point and publish Endpoints changes."""
+        self.workloads.reconcile()
+        self.endpoints.flush()
+
+    # == building blocks used by controllers =======================================
+
+    def add_object(self, obj: dict) -> dict:
+        """Store a new object made by a controller (uid, timestamps filled in)."""
+        meta = obj["metadata"]
+        meta.setdefault("uid", self.new_uid())
+        meta.setdefault("creationTimestamp", timestamp(self.now))
+        meta.setdefault("generation", 1)
+        self.store.put(obj)
+        self.workloads.object_added(obj)
+        self.log.emit(self.now, ADDED, obj["kind"], meta.get("namespace", ""), meta["name"], {})
+        if obj["kind"] in WORKLOAD_KINDS:
+            self.workloads.mark(obj["kind"], key_of(obj), adopt=True)
+        return obj
+
+    def touch_object(self, obj: dict, generation: bool = False) -> None:
+        """Record an in-place change: new resourceVersion (and generation)."""
+        meta = obj["metadata"]
+        meta["resourceVersion"] = self.store.next_resource_version()
+        if generation:
+            meta["generation"] = meta.get("generation", 1) + 1
+
+    def record_event(
+        self, obj: dict, type_: str, reason: str, source: str, message: str
+    ) -> K8sEvent:
+        """Record a Kubernetes Event about `obj`, aggregating repeats as kubectl shows them."""
+        meta = obj["metadata"]
+        ref = (obj["kind"], meta.get("namespace", ""), meta["name"])
+        events = self._k8s_events.get(ref)
+        if events is None:
+            events = self._k8s_events[ref] = {}
+        event = events.get((type_, reason, message))
+        if event is not None:
+            event.count += 1
+            event.last = self.now
+            return event
+        event = events[(type_, reason, message)] = K8sEvent(
+            type_, reason, source, message, self.now, self.now
+        )
+        return event
+
+    def create_pods(self, owner: dict, template: dict, count: int, *, node: str | None = None,
+                    spec: dict | None = None) -> list[dict]:  # fmt: skip
+        """Create `count` pods for `owner` from `template`, schedule and start them."""
+        ns = owner["metadata"]["namespace"]
+        pods = []
+        for _ in range(count):
+            pod = new_pod(self, owner, template, ns)
+            if spec is not None:
+                pod["spec"] = dict(spec)
+            if node:
+                pod["spec"]["nodeName"] = node
+            pods.append(pod)
+        self._place_and_start(pods, owner["metadata"]["uid"])
+        kind = owner["kind"]
+        if kind in ("ReplicaSet", "ReplicationController", "DaemonSet"):
+            source = {"ReplicaSet": "replicaset-controller", "DaemonSet": "daemonset-controller",
+                      "ReplicationController": "replication-controller"}[kind]  # fmt: skip
+            for pod in pods:
+                self.record_event(
+                    owner, "Normal", "SuccessfulCreate", source,
+                    f"Created pod: {pod['metadata']['name']}",
+                )  # fmt: skip
+        return pods
+
+    def delete_pod(self, pod: dict, reason: str | None) -> None:
+        """Remove a pod now: its IP is freed, Services drop it, its controller replaces it."""
+        meta = pod["metadata"]
+        key = (meta["namespace"], meta["name"])
+        if self.store.remove("Pod", *key) is None:
+            return
+        self.runtime.pop(key, None)
+        self._pending.pop(key, None)
+        status = pod.get("status") or {}
+        node = pod["spec"].get("nodeName")
+        ip = status.get("podIP")
+        if ip:
+            self._by_pod_ip.pop(ip, None)
+            allocator = self._pod_ips.get(node or "")
+            if allocator is not None:
+                allocator.release(ip)
+        if node and status.get("phase") == "Running":
+            self._node_load[node] = self._node_load.get(node, 1) - 1
+        self.endpoints.pod_deleted(key)
+        self.workloads.pod_removed(pod)
+        self._k8s_events.pop(("Pod", *key), None)
+        self.log.emit(self.now, DELETED, "Pod", key[0], key[1], {"reason": reason} if reason else {})
+
+    def delete_object(self, kind: str, namespace: str, name: str) -> dict:
+        """Delete without settling (controllers' cascades use this)."""
+        obj = self._get(kind, namespace, name)
+        if kind == "Pod":
+            self.delete_pod(obj, reason=None)
+            return obj
+        if kind == "Namespace":
+            if name in ("default", "kube-system", "kube-public", "kube-node-lease"):
+                raise Conflict(
+                    f'Error from server (Forbidden): namespaces "{name}" is forbidden: '
+                    "this namespace may not be deleted"
+                )
+            for rt in kinds.RESOURCE_TYPES:
+                if rt.namespaced and rt.kind not in ("Event",):
+                    for child in self.store.list(rt.kind, name):
+                        if self.store.get(rt.kind, name, child["metadata"]["name"]) is not None:
+                            self.delete_object(rt.kind, name, child["metadata"]["name"])
+        if kind == "Endpoints":
+            self.endpoints.remove_manual((namespace, name))
+        self.store.remove(kind, namespace, name)
+        self.workloads.object_removed(obj)
+        uid = obj["metadata"].get("uid", "")
+        if kind in ("ReplicaSet", "ReplicationController", "DaemonSet"):
+            for pod in self.workloads.pods_of(uid):
+                self.delete_pod(pod, reason=None)
+            self.workloads.forget_owner(uid)
+            ref = controller_ref(obj)
+            if ref is not None:
+                self.workloads.mark(ref["kind"], (namespace, ref["name"]))
+        elif kind == "Deployment":
+            for rs in self.store.list("ReplicaSet", namespace):
+                ref = controller_ref(rs)
+                if ref and ref["uid"] == uid:
+                    self.delete_object("ReplicaSet", namespace, rs["metadata"]["name"])
+            self.workloads.object_removed(obj)
+        elif kind == "Service":
+            services.release(self, obj)
+            self.endpoints.service_deleted((namespace, name))
+            self._service_log.setdefault(namespace, []).append(((namespace, name), None))
+        elif kind == "Node":
+            for pod in self._pods_on(name):
+                self.delete_pod(pod, reason="NodeDeleted")
+            address = self._node_ips.pop(name, "")
+            self._by_node_ip.pop(address, None)
+            self.node_pool.release(address)
+            self._node_load.pop(name, None)
+            self._pod_ips.pop(name, None)
+            self._nodes_changed()
+        self._k8s_events.pop((kind, namespace, name), None)
+        self.log.emit(self.now, DELETED, kind, namespace, name, {})
+        return obj
+
+    def record_probe(self, pod_key: Key, rt: PodRuntime, probe: ProbeState, ok: bool,
+                     output: str) -> None:  # fmt: skip
+        """Count a probe result; flip the container's readiness at the thresholds."""
+        if ok:
+            probe.failures = 0
+            probe.successes += 1
+            flip = not probe.ready and probe.successes >= probe.success_threshold
+        else:
+            probe.successes = 0
+            probe.failures += 1
+            rt.last_probe_output = output
+            flip = probe.ready and probe.failures >= probe.failure_threshold
+            event = probe.event
+            message = f"Readiness probe failed: {output}".rstrip()
+            if event is not None and event.message == message:
+                event.count += 1  # kubectl shows this as "(x4 over 33s)"
+                event.last = self.now
+            else:
+                pod = self.store.get("Pod", *pod_key)
+                if pod is not None:
+                    probe.event = self.record_event(pod, "Warning", "Unhealthy", "kubelet", message)
+        if flip:
+            probe.ready = not probe.ready
+            rt.container_ready[probe.container] = probe.ready
+            self._update_readiness(pod_key, rt)
+
+    # == internals =================================================================
+
+    def _apply_one(self, obj: dict, old: dict | None, rt, mode: str) -> Outcome:
+        meta = obj["metadata"]
+        ns, name = meta.get("namespace", ""), meta["name"]
+        if mode == "apply":
+            config = json.dumps(_without_last_applied(obj), sort_keys=True, separators=(",", ":"))
+            previous = ((old or {}).get("metadata", {}).get("annotations") or {}).get(LAST_APPLIED)
+            if old is not None and previous is not None and previous.rstrip("\n") == config:
+                return Outcome(rt.kind, ns, name, "unchanged")
+            meta.setdefault("annotations", {})[LAST_APPLIED] = config + "\n"
+        if old is not None:
+            meta["uid"] = old["metadata"]["uid"]
+            meta["creationTimestamp"] = old["metadata"]["creationTimestamp"]
+            changed_spec = old.get("spec") != obj.get("spec")
+            meta["generation"] = old["metadata"].get("generation", 1) + (1 if changed_spec else 0)
+        else:
+            meta["uid"] = self.new_uid()
+            meta["creationTimestamp"] = timestamp(self.now)
+            meta["generation"] = 1
+        handler = getattr(self, f"_put_{rt.kind.lower()}", None)
+        if handler is not None:
+            handler(obj, old)
+        else:
+            if old is not None and "status" in old and "status" not in obj:
+                obj["status"] = old["status"]
+            self.store.put(obj)
+        self.log.emit(self.now, MODIFIED if old else ADDED, rt.kind, ns, name, _summary(obj))
+        return Outcome(rt.kind, ns, name, "configured" if old else "created")
+
+    def _put_namespace(self, obj: dict, old: dict | None) -> None:
+        obj["status"] = {"phase": "Active"}
+        labels = obj["metadata"].setdefault("labels", {})
+        labels["kubernetes.io/metadata.name"] = obj["metadata"]["name"]
+        self.store.put(obj)
+
+    def _put_node(self, obj: dict, old: dict | None) -> None:
+        name = obj["metadata"]["name"]
+        labels = obj["metadata"].setdefault("labels", {})
+        for k, v in (("kubernetes.io/hostname", name), ("kubernetes.io/os", "linux"),
+                     ("kubernetes.io/arch", "amd64"), ("beta.kubernetes.io/os", "linux"),
+                     ("beta.kubernetes.io/arch", "amd64")):  # fmt: skip
+            labels.setdefault(k, v)
+        obj.setdefault("spec", {})
+        if old is not None:
+            obj["status"] = old["status"]
+            obj["spec"].setdefault("podCIDR", old["spec"].get("podCIDR"))
+            obj["spec"].setdefault("podCIDRs", old["spec"].get("podCIDRs"))
+        else:
+            index = next(i for i in range(256) if i not in self._node_cidrs)
+            self._node_cidrs.add(index)
+            cidr = node_pod_cidr(index)
+            obj["spec"]["podCIDR"] = str(cidr)
+            obj["spec"]["podCIDRs"] = [str(cidr)]
+            self._pod_ips[name] = PodIPAllocator(cidr)
+            address = self.node_pool.allocate() or ""
+            self._by_node_ip[address] = name
+            self._node_ips[name] = address
+            obj["status"] = _node_status(name, address, obj["metadata"]["creationTimestamp"])
+        self.store.put(obj)
+        self._nodes_changed()
+
+    def _put_service(self, obj: dict, old: dict | None) -> None:
+        services.allocate(self, obj, old)
+        self.store.put(obj)
+        key = key_of(obj)
+        self._service_log.setdefault(key[0], []).append((key, kubelet.service_env(obj)))
+        self.endpoints.service_changed(obj)
+
+    def _put_endpoints(self, obj: dict, old: dict | None) -> None:
+        obj["metadata"]["resourceVersion"] = self.store.next_resource_version()
+        self.endpoints.put_manual(obj)
+
+    def _put_pod(self, obj: dict, old: dict | None) -> None:
+        if old is not None:
+            # A pod's spec is immutable but for a few fields; keep the running one.
+            old["metadata"]["labels"] = obj["metadata"].get("labels") or {}
+            old["metadata"]["annotations"] = obj["metadata"].get("annotations") or {}
+            self.store.remove("Pod", *key_of(old))
+            self.store.put(old)
+            self.endpoints.pod_changed(old)
+            return
+        self._place_and_start([obj], owner_uid=None)
+        self.workloads.adopt_candidates(obj)
+
+    def _put_workload(self, obj: dict, old: dict | None) -> None:
+        if old is not None and "status" in old:
+            obj["status"] = old["status"]
+        self.store.put(obj)
+        self.workloads.mark(obj["kind"], key_of(obj), adopt=True)
+
+    _put_deployment = _put_replicaset = _put_replicationcontroller = _put_workload
+    _put_daemonset = _put_workload
+
+    def _put_ingress(self, obj: dict, old: dict | None) -> None:
+        from .ipam import INGRESS_IP
+
+        obj["status"] = {"loadBalancer": {"ingress": [{"ip": INGRESS_IP}]}}
+        self.store.put(obj)
+
+    def _put_secret(self, obj: dict, old: dict | None) -> None:
+        import base64
+
+        string_data = obj.pop("stringData", None) or {}
+        data = obj.setdefault("data", {})
+        for k, v in string_data.items():
+            data[k] = base64.b64encode(str(v).encode()).decode()
+        obj.setdefault("type", "Opaque")
+        self.store.put(obj)
+
+    def _place_and_start(self, pods: list[dict], owner_uid: str | None) -> None:
+        nodes = self.store.list("Node")
+        owner_load: dict[str, int] = {}
+        if owner_uid:
+            for p in self.workloads.pods_of(owner_uid):
+                node = p["spec"].get("nodeName")
+                if node:
+                    owner_load[node] = owner_load.get(node, 0) + 1
+        groups: dict[int, list[dict]] = {}
+        for pod in pods:
+            groups.setdefault(id(pod["spec"].get("containers")), []).append(pod)
+        started = []
+        for group in groups.values():
+            spec = group[0]["spec"]
+            placement = scheduler.place(len(group), spec, nodes, self._node_load, owner_load)
+            for pod, node in zip(group, placement, strict=True):
+                if self._start_pod(pod, node, nodes):
+                    started.append(pod)
+        self.endpoints.pods_added(started)
+
+    def _start_pod(self, pod: dict, node: str | None, nodes: list[dict]) -> bool:
+        """Bind and run a pod (True), or leave it Pending (False); Endpoints are the caller's."""
+        meta = pod["metadata"]
+        key = (meta["namespace"], meta["name"])
+        now = self.now
+        at = timestamp(now)
+        allocator = self._pod_ips.get(node or "")
+        ip = allocator.allocate() if allocator is not None else None
+        if node is None or ip is None:
+            if node is not None and node in self._node_load:
+                self._node_load[node] -= 1
+            message = scheduler.unschedulable_message(nodes, pod["spec"], self._node_load)
+            pod["status"] = kubelet.pending_status(message, at)
+            self.store.put(pod)
+            self.workloads.pod_added(pod)
+            self._pending[key] = None
+            self.record_event(pod, "Warning", "FailedScheduling", "default-scheduler", message)
+            self.log.emit(now, ADDED, "Pod", key[0], key[1], _pod_detail(pod, False))
+            return False
+        pod["spec"] = {**pod["spec"], "nodeName": node}
+        probes = kubelet.readiness_probes(pod)
+        rt = PodRuntime(started_at=now, env_seq=len(self._service_log.get(key[0], ())))
+        rt.probes = probes
+        rt.container_ready = {p.container: False for p in probes}
+        rt.ready = not probes
+        self.runtime[key] = rt
+        pod["status"] = kubelet.running_status(pod, self.node_ip(node), ip, at, rt.container_ready)
+        self.store.put(pod)
+        self._by_pod_ip[ip] = key
+        self._pending.pop(key, None)
+        self.workloads.pod_added(pod)
+        for probe in probes:
+            self.probes.add(key, probe, now + float(probe.probe.get("initialDelaySeconds", 0)))
+        self.log.emit(now, ADDED, "Pod", key[0], key[1], _pod_detail(pod, rt.ready))
+        return True
+
+    def _update_readiness(self, key: Key, rt: PodRuntime) -> None:
+        ready = all(rt.container_ready.values())
+        if ready == rt.ready:
+            return
+        rt.ready = ready
+        pod = self.store.get("Pod", *key)
+        if pod is None:
+            return
+        kubelet.set_ready_in_status(pod, rt, timestamp(self.now))
+        self.touch_object(pod)
+        self.endpoints.pod_ready_changed(key, ready)
+        ref = controller_ref(pod)
+        if ref is not None:
+            owner = self.store.get(ref["kind"], key[0], ref["name"])
+            if owner is not None:
+                self.workloads.refresh_status(owner)
+        self.log.emit(self.now, READY if ready else NOT_READY, "Pod", key[0], key[1],
+                      {"ip": pod["status"].get("podIP"), "node": pod["spec"].get("nodeName")})  # fmt: skip
+
+    def _nodes_changed(self) -> None:
+        """Nodes or their taints changed: retry pending pods, recheck DaemonSets."""
+        self.workloads.mark_all_daemonsets()
+        if not self._pending:
+            return
+        nodes = self.store.list("Node")
+        for key in list(self._pending):
+            pod = self.store.get("Pod", *key)
+            if pod is None:
+                self._pending.pop(key, None)
+                continue
+            ref = controller_ref(pod)
+            owner_load: dict[str, int] = {}
+            if ref:
+                for p in self.workloads.pods_of(ref["uid"]):
+                    if p["spec"].get("nodeName"):
+                        owner_load[p["spec"]["nodeName"]] = owner_load.get(p["spec"]["nodeName"], 0) + 1
+            (node,) = scheduler.place(1, pod["spec"], nodes, self._node_load, owner_load)
+            if node is not None:
+                del self._pending[key]
+                self.store.remove("Pod", *key)
+                self._start_pod(pod, node, nodes)
+                self.endpoints.pods_added([pod])
+                self.record_event(pod, "Normal", "Scheduled", "default-scheduler",
+                                  f"Successfully assigned {key[0]}/{key[1]} to {node}")  # fmt: skip
+
+    def _pods_on(self, node: str) -> list[dict]:
+        return [p for _, p in sorted(self.store.items("Pod")) if p["spec"].get("nodeName") == node]
+
+    def _pod_start_events(self, namespace: str, name: str) -> list[K8sEvent]:
+        pod = self.store.get("Pod", namespace, name)
+        rt = self.runtime.get((namespace, name))
+        if pod is None or rt is None:
+            return []
+        at = rt.started_at
+        node = pod["spec"].get("nodeName")
+        events = [K8sEvent("Normal", "Scheduled", "default-scheduler",
+                           f"Successfully assigned {namespace}/{name} to {node}", at, at)]  # fmt: skip
+        for c in pod["spec"].get("containers") or ():
+            image = c.get("image", "")
+            events += [
+                K8sEvent("Normal", "Pulled", "kubelet",
+                         f'Container image "{image}" already present on machine', at, at),
+                K8sEvent("Normal", "Created", "kubelet", f"Created container: {c['name']}", at, at),
+                K8sEvent("Normal", "Started", "kubelet", f"Started container {c['name']}", at, at),
+            ]  # fmt: skip
+        return events
+
+    def _get(self, kind: str, namespace: str, name: str) -> dict:
+        obj = self.store.get(kind, namespace, name)
+        if obj is None:
+            rt = kinds.by_kind(kind)
+            raise NotFound(rt.resource_qualified if rt else kind.lower(), name, namespace)
+        return obj
+
+    def _pod(self, namespace: str, name: str) -> dict:
+        return self._get("Pod", namespace, name)
+
+    def _runtime(self, namespace: str, pod: str, container: str | None) -> tuple[PodRuntime, str]:
+        obj = self._pod(namespace, pod)
+        rt = self.runtime.get((namespace, pod))
+        if rt is None:
+            raise Conflict(f'error: unable to upgrade connection: pod "{pod}" is not running')
+        return rt, _container(obj, container)["name"]
+
+
+def _container(pod: dict, name: str | None) -> dict:
+    containers = pod["spec"].get("containers") or [{"name": ""}]
+    if name is None:
+        return containers[0]
+    for c in containers:
+        if c["name"] == name:
+            return c
+    raise Conflict(
+        f'Error from server (BadRequest): container {name} is not valid for pod '
+        f'{pod["metadata"]["name"]}'
+    )
+
+
+def _without_last_applied(obj: dict) -> dict:
+    meta = dict(obj["metadata"])
+    annotations = dict(meta.get("annotations") or {})
+    annotations.pop(LAST_APPLIED, None)
+    if annotations:
+        meta["annotations"] = annotations
+    else:
+        meta.pop("annotations", None)
+    return {**obj, "metadata": meta}
+
+
+def _summary(obj: dict) -> dict:
+    labels = obj["metadata"].get("labels")
+    return {"labels": dict(labels)} if labels else {}
+
+
+def _pod_detail(pod: dict, ready: bool) -> dict:
+    status = pod.get("status") or {}
+    return {
+        "ip": status.get("podIP"),
+        "node": pod["spec"].get("nodeName"),
+        "phase": status.get("phase"),
+        "ready": ready,
+        "labels": dict(pod["metadata"].get("labels") or {}),
+    }
+
+
+def _node_status(name: str, address: str, created: str) -> dict:
+    return {
+        "addresses": [
+            {"type": "InternalIP", "address": address},
+            {"type": "Hostname", "address": name},
+        ],
+        "capacity": {"cpu": "2", "memory": "4015276Ki", "pods": "110", "ephemeral-storage": "61202244Ki"},
+        "allocatable": {"cpu": "2", "memory": "3912876Ki", "pods": "110", "ephemeral-storage": "61202244Ki"},
+        "conditions": [
+            {"type": t, "status": "False", "reason": r, "message": m, "lastHeartbeatTime": created,
+             "lastTransitionTime": created}
+            for t, r, m in (
+                ("MemoryPressure", "KubeletHasSufficientMemory", "kubelet has sufficient memory available"),
+                ("DiskPressure", "KubeletHasNoDiskPressure", "kubelet has no disk pressure"),
+                ("PIDPressure", "KubeletHasSufficientPID", "kubelet has sufficient PID available"),
+            )
+        ] + [
+            {"type": "Ready", "status": "True", "reason": "KubeletReady",
+             "message": "kubelet is posting ready status", "lastHeartbeatTime": created,
+             "lastTransitionTime": created}
+        ],
+        "nodeInfo": {
+            "architecture": "amd64",
+            "containerRuntimeVersion": "containerd://1.7.22",
+            "kernelVersion": "6.8.0-45-generic",
+            "kubeProxyVersion": "v1.31.0",
+            "kubeletVersion": "v1.31.0",
+            "operatingSystem": "linux",
+            "osImage": "Ubuntu 24.04.1 LTS",
+        },
+    }  # fmt: skip

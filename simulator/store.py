@@ -1,0 +1,172 @@
+"""The object store: every API object as the API server would return it, plus indexes.
+
+Objects are plain JSON-like dicts in API shape (apiVersion, kind, metadata,
+spec, status), keyed by kind and `(namespace, name)`; cluster-scoped objects
+use the namespace "". Two indexes keep the hot paths off full scans:
+
+* pods by `(namespace, label key, label value)`, so a Service or controller
+  selector is answered by intersecting small sets;
+* selector-managed Services by one `(namespace, key, value)` of their
+  selector, so a pod change finds the Services that may select it.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from typing import Protocol
+
+from .labels import Selector, equality_items, matches
+
+Key = tuple[str, str]
+
+
+class Provider(Protocol):
+    """Serves a derived kind (Endpoints, EndpointSlice) built on demand by a controller."""
+
+    def get(self, namespace: str, name: str) -> dict | None: ...
+
+    def keys(self) -> Iterable[Key]: ...
+
+
+def key_of(obj: dict) -> Key:
+    """`(namespace, name)` of an object ("" namespace for cluster-scoped kinds)."""
+    meta = obj["metadata"]
+    return (meta.get("namespace", ""), meta["name"])
+
+
+class Store:
+    """Objects by kind, with the pod-label and service-selector indexes."""
+
+    def __init__(self) -> None:
+        self._objects: dict[str, dict[Key, dict]] = defaultdict(dict)
+        self._pods_by_label: dict[tuple[str, str, str], set[Key]] = defaultdict(set)
+        self._pods_by_ns: dict[str, set[Key]] = defaultdict(set)
+        self._services_by_label: dict[tuple[str, str, str], set[Key]] = defaultdict(set)
+        self._resource_version = 1000
+        self._providers: dict[str, Provider] = {}
+
+    def provide(self, kind: str, provider: Provider) -> None:
+        """Let `provider` serve every read of `kind` (objects derived lazily, never stored)."""
+        self._providers[kind] = provider
+
+    # -- reading -----------------------------------------------------------------
+
+    def get(self, kind: str, namespace: str, name: str) -> dict | None:
+        """The object, or None."""
+        provider = self._providers.get(kind)
+        if provider is not None:
+            return provider.get(namespace, name)
+        return self._objects[kind].get((namespace, name))
+
+    def list(self, kind: str, namespace: str | None = None) -> list[dict]:
+        """Objects of `kind` sorted by namespace then name (etcd key order), in `namespace` or all."""
+        provider = self._providers.get(kind)
+        if provider is not None:
+            keys = sorted(k for k in provider.keys() if namespace is None or k[0] == namespace)
+            return [obj for k in keys if (obj := provider.get(*k)) is not None]
+        table = self._objects[kind]
+        if namespace is None:
+            keys = sorted(table)
+        else:
+            keys = sorted(k for k in table if k[0] == namespace)
+        return [table[k] for k in keys]
+
+    def count(self, kind: str) -> int:
+        """How many objects of `kind` exist."""
+        provider = self._providers.get(kind)
+        if provider is not None:
+            return sum(1 for _ in provider.keys())
+        return len(self._objects[kind])
+
+    def items(self, kind: str) -> Iterator[tuple[Key, dict]]:
+        """Unordered `(key, object)` pairs of a stored kind, for scans that need no order."""
+        return iter(self._objects[kind].items())
+
+    def pods_selected(self, namespace: str, selector: Selector) -> list[dict]:
+        """Pods in `namespace` matching `selector` (an empty selector matches none)."""
+        if not selector:
+            return []
+        pods = self._objects["Pod"]
+        eq = equality_items(selector)
+        if eq is not None:
+            sets = [self._pods_by_label.get((namespace, k, v), set()) for k, v in eq.items()]
+            sets.sort(key=len)
+            found = sets[0].intersection(*sets[1:]) if len(sets) > 1 else sets[0]
+            return [pods[k] for k in sorted(found)]
+        return [
+            pods[k]
+            for k in sorted(self._pods_by_ns.get(namespace, ()))
+            if matches(selector, pods[k]["metadata"].get("labels"))
+        ]
+
+    def services_for_labels(self, namespace: str, labels: dict | None) -> Iterable[dict]:
+        """Selector-managed Services in `namespace` whose selector matches `labels`."""
+        if not labels:
+            return ()
+        services = self._objects["Service"]
+        found: set[Key] = set()
+        for k, v in labels.items():
+            found.update(self._services_by_label.get((namespace, k, v), ()))
+        out = []
+        for key in sorted(found):
+            svc = services[key]
+            selector = svc["spec"].get("selector") or {}
+            if all(labels.get(sk) == sv for sk, sv in selector.items()):
+                out.append(svc)
+        return out
+
+    # -- writing -----------------------------------------------------------------
+
+    def next_resource_version(self) -> str:
+        """A new, increasing resourceVersion."""
+        self._resource_version += 1
+        return str(self._resource_version)
+
+    def put(self, obj: dict) -> dict | None:
+        """Insert or replace `obj`, keeping indexes right; returns the object it replaced."""
+        kind = obj["kind"]
+        key = key_of(obj)
+        old = self._objects[kind].get(key)
+        if old is not None:
+            self._unindex(kind, key, old)
+        obj["metadata"]["resourceVersion"] = self.next_resource_version()
+        self._objects[kind][key] = obj
+        self._index(kind, key, obj)
+        return old
+
+    def remove(self, kind: str, namespace: str, name: str) -> dict | None:
+        """Delete and return the object, or None when it does not exist."""
+        key = (namespace, name)
+        old = self._objects[kind].pop(key, None)
+        if old is not None:
+            self._unindex(kind, key, old)
+        return old
+
+    def _index(self, kind: str, key: Key, obj: dict) -> None:
+        if kind == "Pod":
+            ns = key[0]
+            self._pods_by_ns[ns].add(key)
+            for k, v in (obj["metadata"].get("labels") or {}).items():
+                self._pods_by_label[(ns, k, v)].add(key)
+        elif kind == "Service":
+            selector = obj["spec"].get("selector")
+            if selector and obj["spec"].get("type") != "ExternalName":
+                k, v = min(selector.items())
+                self._services_by_label[(key[0], k, v)].add(key)
+
+    def _unindex(self, kind: str, key: Key, obj: dict) -> None:
+        if kind == "Pod":
+            ns = key[0]
+            self._pods_by_ns[ns].discard(key)
+            for k, v in (obj["metadata"].get("labels") or {}).items():
+                bucket = self._pods_by_label.get((ns, k, v))
+                if bucket is not None:
+                    bucket.discard(key)
+                    if not bucket:
+                        del self._pods_by_label[(ns, k, v)]
+        elif kind == "Service":
+            selector = obj["spec"].get("selector")
+            if selector and obj["spec"].get("type") != "ExternalName":
+                k, v = min(selector.items())
+                self._services_by_label[(key[0], k, v)].discard(key)

@@ -1,0 +1,110 @@
+"""Traces: what happened to one request, hop by hop (CONTRACT.md section 5).
+
+Every request made by `curl`, `ping`, `Network.request` or the UI yields a
+`Trace`. Hops are immutable values so the network code can build each one
+once (the client, a Service's VIP, an endpoint) and share it between traces;
+that is what keeps a routed request in the microseconds.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+OK = "ok"
+HTTP_ERROR = "http_error"
+REFUSED = "refused"
+TIMEOUT = "timeout"
+DNS_ERROR = "dns_error"
+TLS_ERROR = "tls_error"
+UNREACHABLE = "unreachable"
+
+#: Every value `Trace.outcome` may take.
+OUTCOMES = (OK, HTTP_ERROR, REFUSED, TIMEOUT, DNS_ERROR, TLS_ERROR, UNREACHABLE)
+
+#: Every value `Hop.kind` may take, in the order a packet usually meets them.
+HOP_KINDS = (
+    "client",
+    "dns",
+    "loadbalancer",
+    "ingress",
+    "node",
+    "service",
+    "endpoints",
+    "pod",
+    "external",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Hop:
+    """One place a packet passes through.
+
+    Attributes:
+        kind: one of `HOP_KINDS`.
+        name: the object's name (pod, Service, Ingress, node), or a host name.
+        ip: the address the packet is sent to at this hop.
+        port: the port at this hop.
+        node: the node a pod (or client pod) runs on.
+        src_ip: on the last `pod` hop, the client address the pod sees.
+    """
+
+    kind: str
+    name: str | None = None
+    ip: str | None = None
+    port: int | None = None
+    node: str | None = None
+    src_ip: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form; absent attributes are left out."""
+        out: dict[str, Any] = {"kind": self.kind}
+        if self.name is not None:
+            out["name"] = self.name
+        if self.ip is not None:
+            out["ip"] = self.ip
+        if self.port is not None:
+            out["port"] = self.port
+        if self.node is not None:
+            out["node"] = self.node
+        if self.src_ip is not None:
+            out["src_ip"] = self.src_ip
+        return out
+
+
+@dataclass(slots=True)
+class Trace:
+    """The story of one request.
+
+    Attributes:
+        source: `"host"` or `"pod/NAMESPACE/NAME"` as the caller gave it.
+        url: the URL requested (for ping, the host as typed).
+        outcome: one of `OUTCOMES`.
+        status: the HTTP status received, or None when no response came.
+        served_by: who answered: a pod's name, `ingress-nginx`, an external host; or None.
+        reason: one plain sentence naming the cause, for the learner.
+        hops: the places the packet went through, in order.
+        elapsed: simulated seconds the client waited (not part of `to_dict`, which
+            follows the contract; the caller may advance the clock by it).
+    """
+
+    source: str
+    url: str
+    outcome: str
+    status: int | None
+    served_by: str | None
+    reason: str
+    hops: tuple[Hop, ...]
+    elapsed: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form, exactly the keys of CONTRACT.md section 5."""
+        return {
+            "source": self.source,
+            "url": self.url,
+            "outcome": self.outcome,
+            "status": self.status,
+            "served_by": self.served_by,
+            "reason": self.reason,
+            "hops": [hop.to_dict() for hop in self.hops],
+        }
