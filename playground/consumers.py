@@ -1,30 +1,139 @@
 from __future__ import annotations
 
+import secrets
+import time
+from urllib.parse import parse_qs
+
 from channels.generic.websocket import AsyncWebsocketConsumer
 
-from playground import protocol
+from playground import limits, protocol, rooms
 
 
 class RoomConsumer(AsyncWebsocketConsumer):
     """One browser's connection to a room, at ws/rooms/<code>/.
 
-    For now it only answers pings. Snapshots, frames and commands arrive with
-    playground.rooms. A bad message gets an error frame, never a closed socket,
-    so one typo does not cost a learner their session.
+    On connect it sends a `snapshot` (or, for a browser reconnecting with
+    `?seq=N&epoch=E`, the frames it missed), then forwards the room's frames.
+    A bad message gets an error frame, never a closed socket, so one typo does
+    not cost a learner their session; and nothing one browser sends reaches the
+    others except through the room (docs/architecture.md, "Websocket protocol").
     """
 
-    async def receive(self, text_data=None, bytes_data=None):
+    room: rooms.LiveRoom | None = None
+
+    async def connect(self):
+        self.code = self.scope["url_route"]["kwargs"]["code"]
+        self.viewer = secrets.token_hex(4)
+        self.tokens = float(limits.MESSAGE_BURST)
+        self.refilled = time.monotonic()
+        await self.accept()
         try:
-            message = protocol.decode(text_data)
-        except protocol.ProtocolError as exc:
+            self.room = await rooms.open_room(self.code)
+        except rooms.RoomGone as exc:
             await self.send_message(protocol.error(str(exc)))
+            await self.close(code=4404)
             return
-        if message["type"] == "ping":
-            await self.send_message({"type": "pong", "id": message.get("id")})
-        else:
-            await self.send_message(
-                protocol.error(f"Unknown message type {message['type']!r}; expected: ping.")
+        await self.channel_layer.group_add(rooms.group_name(self.code), self.channel_name)
+        self.room.join()
+        seq, epoch = _resume_point(self.scope.get("query_string", b""))
+        await self.send_message({"type": "hello", "viewer": self.viewer, "room": self.code})
+        for text in self.room.catch_up(seq, epoch):
+            await self.send(text_data=text)
+
+    async def disconnect(self, code):
+        if self.room is not None:
+            await self.channel_layer.group_discard(rooms.group_name(self.code), self.channel_name)
+            self.room.leave()
+            self.room = None
+
+    async def receive(self, text_data=None, bytes_data=None):
+        request_id = None
+        try:
+            self._spend_token()
+            message = protocol.decode(text_data)
+            request_id = protocol.request_id(message)
+            handler = getattr(self, f"on_{message['type']}")
+            await handler(message, request_id)
+        except protocol.ProtocolError as exc:
+            await self.send_message(protocol.error(str(exc), request_id))
+        except ValueError as exc:
+            await self.send_message(protocol.error(str(exc), request_id))
+        except rooms.RoomGone as exc:
+            await self.send_message(protocol.error(str(exc), request_id))
+            await self.close(code=4000)
+
+    def _spend_token(self) -> None:
+        now = time.monotonic()
+        self.tokens = min(
+            limits.MESSAGE_BURST,
+            self.tokens + (now - self.refilled) * limits.MESSAGES_PER_SECOND,
+        )
+        self.refilled = now
+        if self.tokens < 1:
+            raise protocol.ProtocolError("Too many messages: slow down and try again in a second.")
+        self.tokens -= 1
+
+    def _live(self) -> rooms.LiveRoom:
+        if self.room is None:
+            raise rooms.RoomGone("This connection has no room.")
+        return self.room
+
+    # -- client messages -------------------------------------------------------------
+
+    async def on_ping(self, message, request_id):
+        await self.send_message({"type": "pong", "id": request_id})
+
+    async def on_command(self, message, request_id):
+        line, stdin = protocol.command(message)
+        result = await self._live().run_command(line, stdin, by=self.viewer)
+        await self.send_message({"type": "result", "id": request_id, **result})
+
+    async def on_traffic(self, message, request_id):
+        action = protocol.choice(message, "action", ("start", "stop"))
+        if action == "start":
+            stream = await self._live().start_stream(
+                protocol.url(message), protocol.source(message), protocol.rate(message)
             )
+            await self.send_message({"type": "stream", "id": request_id, **stream.to_dict()})
+        else:
+            stream_id = message.get("stream")
+            if stream_id is not None and not isinstance(stream_id, str):
+                raise protocol.ProtocolError('"stream" must be a stream id, or absent to stop all.')
+            await self._live().stop_stream(stream_id)
+
+    async def on_clock(self, message, request_id):
+        action = protocol.choice(message, "action", ("play", "pause", "speed"))
+        speed = protocol.speed(message)
+        if action == "speed" and speed is None:
+            raise protocol.ProtocolError('"speed" is required to change the speed.')
+        playing = {"play": True, "pause": False}.get(action)
+        await self._live().set_clock(playing, speed)
+
+    async def on_resync(self, message, request_id):
+        seq = protocol.sequence(message)
+        epoch = protocol.epoch(message)
+        for text in self._live().catch_up(seq, epoch):
+            await self.send(text_data=text)
+
+    # -- from the room's group -------------------------------------------------------
+
+    async def room_frame(self, event):
+        await self.send(text_data=event["text"])
+
+    async def room_closed(self, event):
+        # The room was dropped from memory after an error; the browser reconnects
+        # and this process replays the log afresh.
+        await self.close(code=4000)
 
     async def send_message(self, message: dict) -> None:
         await self.send(text_data=protocol.encode(message))
+
+
+def _resume_point(query_string: bytes) -> tuple[int | None, str]:
+    """`(seq, epoch)` from `?seq=N&epoch=E`, or `(None, "")` for a fresh start."""
+    query = parse_qs(query_string.decode("latin-1"))
+    seq = (query.get("seq") or [""])[0]
+    epoch = (query.get("epoch") or [""])[0][:32]
+    if seq.isdigit() and len(seq) < 12:
+        return int(seq), epoch
+    return None, ""

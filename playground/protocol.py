@@ -1,15 +1,27 @@
 """The websocket wire protocol: JSON text frames, each an object with a "type".
 
 docs/architecture.md lists the messages. This module turns frames into
-messages, and anything it cannot read into an error a learner can act on.
+validated messages, and anything it cannot read into an error a learner can
+act on. It checks shapes and sizes only; what a command means is the
+simulator's business.
 """
 
 from __future__ import annotations
 
 import json
+import math
+import re
 from typing import Any
 
-MAX_MESSAGE_BYTES = 64 * 1024
+from playground import limits
+from playground.limits import MAX_MESSAGE_BYTES
+
+__all__ = ["MAX_MESSAGE_BYTES", "ProtocolError", "decode", "encode", "error"]
+
+CLIENT_TYPES = ("ping", "command", "traffic", "clock", "resync")
+_SOURCE = re.compile(
+    r"^(host|pod/[a-z0-9]([-a-z0-9.]*[a-z0-9])?(/[a-z0-9]([-a-z0-9.]*[a-z0-9])?)?)$"
+)
 
 
 class ProtocolError(ValueError):
@@ -33,6 +45,12 @@ def decode(text_data: str | None) -> dict[str, Any]:
         raise ProtocolError(
             'Message must be a JSON object with a string "type", such as {"type": "ping", "id": 1}.'
         )
+    if message["type"] not in CLIENT_TYPES:
+        raise ProtocolError(
+            f"Unknown message type {message['type'][:40]!r}; expected one of: "
+            + ", ".join(CLIENT_TYPES)
+            + "."
+        )
     return message
 
 
@@ -40,5 +58,101 @@ def encode(message: dict[str, Any]) -> str:
     return json.dumps(message, separators=(",", ":"))
 
 
-def error(text: str) -> dict[str, str]:
-    return {"type": "error", "message": text}
+def error(text: str, request_id: Any = None) -> dict[str, Any]:
+    message: dict[str, Any] = {"type": "error", "message": text}
+    if request_id is not None:
+        message["id"] = request_id
+    return message
+
+
+# -- fields of client messages ------------------------------------------------------
+
+
+def request_id(message: dict) -> int | str | None:
+    """The optional `id` a client attaches to match a reply; a short string or an integer."""
+    value = message.get("id")
+    if value is None or (isinstance(value, int) and not isinstance(value, bool)):
+        return value
+    if isinstance(value, str) and len(value) <= 64:
+        return value
+    raise ProtocolError('"id" must be an integer or a string of at most 64 characters.')
+
+
+def text_field(message: dict, name: str, limit: int, *, required: bool = True) -> str:
+    value = message.get(name, None if required else "")
+    if not isinstance(value, str) or (required and not value.strip()):
+        raise ProtocolError(f'"{name}" must be a non-empty string.')
+    if len(value) > limit:
+        raise ProtocolError(f'"{name}" is too long: the limit is {limit} characters.')
+    return value
+
+
+def command(message: dict) -> tuple[str, str]:
+    """`(line, stdin)` of a `command` message."""
+    line = text_field(message, "line", limits.MAX_COMMAND_CHARS)
+    if "\n" in line or "\r" in line:
+        raise ProtocolError("A command is one line; put manifests in stdin.")
+    stdin = text_field(message, "stdin", limits.MAX_MANIFEST_BYTES, required=False)
+    if len(stdin.encode()) > limits.MAX_MANIFEST_BYTES:
+        raise ProtocolError(f"stdin is too large: the limit is {limits.MAX_MANIFEST_BYTES} bytes.")
+    return line.strip(), stdin
+
+
+def source(message: dict) -> str:
+    value = text_field(message, "source", limits.MAX_SOURCE_CHARS)
+    if not _SOURCE.match(value):
+        raise ProtocolError('"source" must be "host", "pod/NAME" or "pod/NAMESPACE/NAME".')
+    return value
+
+
+def url(message: dict) -> str:
+    value = text_field(message, "url", limits.MAX_URL_CHARS).strip()
+    if any(c.isspace() for c in value):
+        raise ProtocolError('"url" must not contain spaces.')
+    return value
+
+
+def rate(message: dict) -> float:
+    value = message.get("rate")
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float)
+        or not math.isfinite(value)
+        or not 0 < value <= limits.MAX_STREAM_RATE
+    ):
+        raise ProtocolError(
+            f'"rate" must be a number of requests per second above 0 and at most '
+            f"{limits.MAX_STREAM_RATE:g}."
+        )
+    return float(value)
+
+
+def choice(message: dict, name: str, options: tuple[str, ...]) -> str:
+    value = message.get(name)
+    if value not in options:
+        raise ProtocolError(f'"{name}" must be one of: {", ".join(options)}.')
+    return value
+
+
+def speed(message: dict) -> float | None:
+    value = message.get("speed")
+    if value is None:
+        return None
+    if isinstance(value, bool) or value not in limits.SPEEDS:
+        shown = ", ".join(f"{s:g}" for s in limits.SPEEDS)
+        raise ProtocolError(f'"speed" must be one of: {shown}.')
+    return float(value)
+
+
+def sequence(message: dict, name: str = "seq") -> int:
+    value = message.get(name)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ProtocolError(f'"{name}" must be a non-negative integer.')
+    return value
+
+
+def epoch(message: dict) -> str:
+    value = message.get("epoch", "")
+    if not isinstance(value, str) or len(value) > 32:
+        raise ProtocolError('"epoch" must be a short string.')
+    return value

@@ -8,8 +8,11 @@ scheduled and listed in their Services' Endpoints).
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import json
 import random
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from . import kinds, kubelet
@@ -20,6 +23,7 @@ from .controllers.workloads import WorkloadController, controller_ref, new_pod
 from .endpoints import Backend
 from .events import ADDED, DELETED, MODIFIED, NOT_READY, READY, EventLog
 from .ipam import (
+    INGRESS_IP,
     HostAddressPool,
     NodePortAllocator,
     PodIPAllocator,
@@ -32,7 +36,25 @@ from .probes import ProbeScheduler, ProbeState
 from .store import Key, Store, key_of
 
 LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
+DEFAULT_CLASS = "ingressclass.kubernetes.io/is-default-class"
 WORKLOAD_KINDS = ("Deployment", "ReplicaSet", "ReplicationController", "DaemonSet")
+
+
+@contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector during a bulk change.
+
+    A cluster is a large graph of small, long-lived dicts; while thousands of
+    pods are created at once, the collector would otherwise rescan them over
+    and over. Reference counting still frees everything as usual.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 class NotFound(LookupError):
@@ -320,8 +342,9 @@ class ClusterState:
             plans.append((obj, old, rt))
         if problems:
             raise ApplyError(problems)
-        outcomes = [self._apply_one(obj, old, rt, mode) for obj, old, rt in plans]
-        self.settle()
+        with gc_paused():
+            outcomes = [self._apply_one(obj, old, rt, mode) for obj, old, rt in plans]
+            self.settle()
         return outcomes
 
     def delete(self, kind: str, namespace: str, name: str) -> dict:
@@ -450,8 +473,9 @@ class ClusterState:
 
     def advance(self, seconds: float) -> None:
         """Let simulated time pass: probes run, readiness changes, Endpoints follow."""
-        self.clock.advance(seconds)
-        self.settle()
+        with gc_paused():
+            self.clock.advance(seconds)
+            self.settle()
 
     def settle(self) -> None:
         """Run controllers to a fixed point and publish Endpoints changes."""
@@ -630,11 +654,15 @@ class ClusterState:
         meta = obj["metadata"]
         ns, name = meta.get("namespace", ""), meta["name"]
         if mode == "apply":
-            config = json.dumps(_without_last_applied(obj), sort_keys=True, separators=(",", ":"))
+            annotations = meta.setdefault("annotations", {})
+            config = annotations.get(LAST_APPLIED)  # kubectl records the user's object
+            if config is None:
+                config = json.dumps(_without_last_applied(obj), sort_keys=True,
+                                    separators=(",", ":")) + "\n"  # fmt: skip
+                annotations[LAST_APPLIED] = config
             previous = ((old or {}).get("metadata", {}).get("annotations") or {}).get(LAST_APPLIED)
-            if old is not None and previous is not None and previous.rstrip("\n") == config:
+            if old is not None and previous == config and not _drifted(obj, old):
                 return Outcome(rt.kind, ns, name, "unchanged")
-            meta.setdefault("annotations", {})[LAST_APPLIED] = config + "\n"
         if old is not None:
             meta["uid"] = old["metadata"]["uid"]
             meta["creationTimestamp"] = old["metadata"]["creationTimestamp"]
@@ -719,8 +747,21 @@ class ClusterState:
     _put_daemonset = _put_workload
 
     def _put_ingress(self, obj: dict, old: dict | None) -> None:
-        from .ipam import INGRESS_IP
-
+        spec = obj.setdefault("spec", {})
+        legacy = (obj["metadata"].get("annotations") or {}).get("kubernetes.io/ingress.class")
+        if old is None and not spec.get("ingressClassName") and not legacy:
+            # The DefaultIngressClass admission plugin names the default class on create.
+            defaults = [
+                c["metadata"]["name"]
+                for c in self.store.list("IngressClass")
+                if (c["metadata"].get("annotations") or {}).get(DEFAULT_CLASS) == "true"
+            ]
+            if len(defaults) == 1:
+                spec["ingressClassName"] = defaults[0]
+        elif old is not None and not spec.get("ingressClassName"):
+            previous = old.get("spec", {}).get("ingressClassName")
+            if previous:
+                spec["ingressClassName"] = previous
         obj["status"] = {"loadBalancer": {"ingress": [{"ip": INGRESS_IP}]}}
         self.store.put(obj)
 
@@ -897,6 +938,18 @@ def _without_last_applied(obj: dict) -> dict:
     else:
         meta.pop("annotations", None)
     return {**obj, "metadata": meta}
+
+
+def _drifted(desired: dict, live: dict) -> bool:
+    """Whether the live object was changed since the last apply (`kubectl scale`, `label`).
+
+    Services are compared on labels only: their spec holds server-set addresses.
+    """
+    if (desired["metadata"].get("labels") or {}) != (live["metadata"].get("labels") or {}):
+        return True
+    if desired["kind"] in ("Service", "Node", "Endpoints"):
+        return False
+    return any(desired.get(k) != live.get(k) for k in ("spec", "data", "subsets"))
 
 
 def _summary(obj: dict) -> dict:

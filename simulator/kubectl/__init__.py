@@ -7,8 +7,7 @@ that v1.34 added; probes described as `#success=1 #failure=3`).
 
 from __future__ import annotations
 
-from ..result import CommandResult
-from .commands import run
+from simulator.result import CommandResult
 
 
 def run_kubectl(state, argv: list[str], stdin: str = "", *, network=None) -> CommandResult:
@@ -24,6 +23,8 @@ def run_kubectl(state, argv: list[str], stdin: str = "", *, network=None) -> Com
         stdout, stderr and kubectl's exit code; traces of requests made from inside
         pods; manifest problems of `apply`/`create`. Never raises for user input.
     """
+    from .commands import run  # imported here so the printers load without the command layer
+
     return run(state, argv, stdin, network=network)
 
 

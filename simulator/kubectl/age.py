@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from ..clock import EPOCH
+from simulator.clock import EPOCH
 
 _EPOCH_SECONDS = EPOCH.timestamp()
 _parsed: dict[str, float] = {}
@@ -86,7 +86,7 @@ def age(obj: dict, now: float) -> str:
 
 
 def rfc1123z(stamp: str | None) -> str:
-    """A timestamp as Go's `time.RFC1123Z` (`Mon, 02 Jan 2006 15:04:05 -0700`), as describe prints."""
+    """A timestamp as Go's `time.RFC1123Z` (`Mon, 02 Jan 2006 15:04:05 -0700`) for describe."""
     if not stamp:
         return "<unknown>"
     try:

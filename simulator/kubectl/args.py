@@ -25,8 +25,14 @@ class Flag:
 
 
 NAMESPACE = Flag("namespace", "n")
-GLOBAL_FLAGS = (NAMESPACE, Flag("context"), Flag("kubeconfig"), Flag("v", "v", INT),
-                Flag("request-timeout"))  # fmt: skip
+GLOBAL_FLAGS = (
+    NAMESPACE,
+    Flag("help", "h", "bool"),
+    Flag("context"),
+    Flag("kubeconfig"),
+    Flag("v", "v", INT),
+    Flag("request-timeout"),
+)
 OUTPUT = Flag("output", "o")
 SELECTOR = Flag("selector", "l")
 ALL_NAMESPACES = Flag("all-namespaces", "A", BOOL)
@@ -74,6 +80,7 @@ def parse(argv: list[str], commands: dict[str, tuple[Flag, ...]]) -> Args:
     shorts: dict[str, Flag] = {}
 
     def allow(flags: tuple[Flag, ...]) -> None:
+        """Accept `flags` from here on (global ones first, then the command's)."""
         for f in flags:
             specs[f.name] = f
             if f.short:

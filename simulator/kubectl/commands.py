@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from ..result import CommandResult
-from . import execute, reading, writing
+from simulator.result import CommandResult
+
+from . import applying, changing, describing, execute, exposing, generating, getting, info, nodes
 from .args import (
     ALL_NAMESPACES,
     BOOL,
@@ -22,54 +23,133 @@ from .errors import KubectlError
 
 DRY_RUN = Flag("dry-run")
 FLAGS: dict[str, tuple[Flag, ...]] = {
-    "get": (OUTPUT, SELECTOR, ALL_NAMESPACES, FILENAME, Flag("show-labels", type=BOOL),
-            Flag("label-columns", "L", MULTI), Flag("no-headers", type=BOOL),
-            Flag("ignore-not-found", type=BOOL), Flag("watch", "w", BOOL),
-            Flag("show-kind", type=BOOL), Flag("field-selector"), Flag("sort-by"),
-            Flag("template")),
+    "get": (
+        OUTPUT,
+        SELECTOR,
+        ALL_NAMESPACES,
+        FILENAME,
+        Flag("show-labels", type=BOOL),
+        Flag("label-columns", "L", MULTI),
+        Flag("no-headers", type=BOOL),
+        Flag("ignore-not-found", type=BOOL),
+        Flag("watch", "w", BOOL),
+        Flag("show-kind", type=BOOL),
+        Flag("field-selector"),
+        Flag("sort-by"),
+        Flag("template"),
+    ),
     "describe": (SELECTOR, ALL_NAMESPACES, FILENAME, Flag("show-events", type=BOOL)),
-    "apply": (FILENAME, OUTPUT, DRY_RUN, Flag("recursive", "R", BOOL), Flag("validate"),
-              Flag("server-side", type=BOOL), Flag("force", type=BOOL)),
-    "create": (FILENAME, OUTPUT, DRY_RUN, Flag("image", type=MULTI), Flag("replicas", type=INT),
-               Flag("port", type=INT), Flag("from-literal", type=MULTI),
-               Flag("save-config", type=BOOL), Flag("validate")),
-    "run": (OUTPUT, DRY_RUN, Flag("image"), Flag("port"), Flag("labels", "l"),
-            Flag("restart"), Flag("command", type=BOOL), Flag("env", type=MULTI),
-            Flag("expose", type=BOOL), Flag("stdin", "i", BOOL), Flag("tty", "t", BOOL),
-            Flag("rm", type=BOOL)),
-    "delete": (SELECTOR, ALL_NAMESPACES, FILENAME, OUTPUT, Flag("all", type=BOOL),
-               Flag("grace-period", type=INT), Flag("now", type=BOOL), Flag("force", type=BOOL),
-               Flag("ignore-not-found", type=BOOL), Flag("wait", type=BOOL),
-               Flag("cascade")),
-    "scale": (SELECTOR, FILENAME, Flag("replicas", type=INT), Flag("current-replicas", type=INT),
-              Flag("all", type=BOOL)),
-    "label": (SELECTOR, ALL_NAMESPACES, FILENAME, OUTPUT, Flag("overwrite", type=BOOL),
-              Flag("all", type=BOOL), Flag("list", type=BOOL)),
-    "expose": (FILENAME, OUTPUT, DRY_RUN, Flag("port"), Flag("target-port"), Flag("type"),
-               Flag("name"), Flag("protocol"), Flag("selector"), Flag("labels", "l"),
-               Flag("external-ip"), Flag("session-affinity"), Flag("cluster-ip"),
-               Flag("load-balancer-ip")),
+    "apply": (
+        FILENAME,
+        OUTPUT,
+        DRY_RUN,
+        Flag("recursive", "R", BOOL),
+        Flag("validate"),
+        Flag("server-side", type=BOOL),
+        Flag("force", type=BOOL),
+    ),
+    "create": (
+        FILENAME,
+        OUTPUT,
+        DRY_RUN,
+        Flag("image", type=MULTI),
+        Flag("replicas", type=INT),
+        Flag("port", type=INT),
+        Flag("from-literal", type=MULTI),
+        Flag("save-config", type=BOOL),
+        Flag("validate"),
+    ),
+    "run": (
+        OUTPUT,
+        DRY_RUN,
+        Flag("image"),
+        Flag("port"),
+        Flag("labels", "l"),
+        Flag("restart"),
+        Flag("command", type=BOOL),
+        Flag("env", type=MULTI),
+        Flag("expose", type=BOOL),
+        Flag("stdin", "i", BOOL),
+        Flag("tty", "t", BOOL),
+        Flag("rm", type=BOOL),
+    ),
+    "delete": (
+        SELECTOR,
+        ALL_NAMESPACES,
+        FILENAME,
+        OUTPUT,
+        Flag("all", type=BOOL),
+        Flag("grace-period", type=INT),
+        Flag("now", type=BOOL),
+        Flag("force", type=BOOL),
+        Flag("ignore-not-found", type=BOOL),
+        Flag("wait", type=BOOL),
+        Flag("cascade"),
+    ),
+    "scale": (
+        SELECTOR,
+        FILENAME,
+        Flag("replicas", type=INT),
+        Flag("current-replicas", type=INT),
+        Flag("all", type=BOOL),
+    ),
+    "label": (
+        SELECTOR,
+        ALL_NAMESPACES,
+        FILENAME,
+        OUTPUT,
+        Flag("overwrite", type=BOOL),
+        Flag("all", type=BOOL),
+        Flag("list", type=BOOL),
+    ),
+    "expose": (
+        FILENAME,
+        OUTPUT,
+        DRY_RUN,
+        Flag("port"),
+        Flag("target-port"),
+        Flag("type"),
+        Flag("name"),
+        Flag("protocol"),
+        Flag("selector"),
+        Flag("labels", "l"),
+        Flag("external-ip"),
+        Flag("session-affinity"),
+        Flag("cluster-ip"),
+        Flag("load-balancer-ip"),
+    ),
     "taint": (SELECTOR, Flag("overwrite", type=BOOL), Flag("all", type=BOOL)),
     "cordon": (SELECTOR,),
     "uncordon": (SELECTOR,),
-    "exec": (Flag("container", "c"), Flag("stdin", "i", BOOL), Flag("tty", "t", BOOL),
-             Flag("quiet", "q", BOOL), FILENAME),
-}  # fmt: skip
+    "version": (Flag("client", type=BOOL), OUTPUT),
+    "api-resources": (OUTPUT, Flag("namespaced", type=BOOL), Flag("api-group"), Flag("verbs")),
+    "cluster-info": (),
+    "exec": (
+        Flag("container", "c"),
+        Flag("stdin", "i", BOOL),
+        Flag("tty", "t", BOOL),
+        Flag("quiet", "q", BOOL),
+        FILENAME,
+    ),
+}
 
 HANDLERS: dict[str, Callable[[Context], None]] = {
-    "get": reading.get,
-    "describe": reading.describe,
-    "apply": writing.apply,
-    "create": writing.create,
-    "run": writing.run_pod,
-    "delete": writing.delete,
-    "scale": writing.scale,
-    "label": writing.label,
-    "expose": writing.expose,
-    "taint": writing.taint,
-    "cordon": writing.cordon,
-    "uncordon": writing.uncordon,
+    "get": getting.get,
+    "describe": describing.describe,
+    "apply": applying.apply,
+    "create": generating.create,
+    "run": generating.run_pod,
+    "delete": changing.delete,
+    "scale": changing.scale,
+    "label": changing.label,
+    "expose": exposing.expose,
+    "taint": nodes.taint,
+    "cordon": nodes.cordon,
+    "uncordon": nodes.uncordon,
     "exec": execute.exec_command,
+    "version": info.version,
+    "api-resources": info.api_resources,
+    "cluster-info": info.cluster_info,
 }
 
 # Real kubectl verbs the playground does not simulate, with a hint for each.
@@ -78,7 +158,7 @@ UNSUPPORTED = {
     "edit": "there is no editor; change the manifest and run `kubectl apply -f -` again",
     "patch": "change the manifest and run `kubectl apply -f -` again",
     "replace": "use `kubectl apply -f -`",
-    "port-forward": "curl the Service from a pod (`kubectl exec POD -- curl ...`) or via a NodePort",
+    "port-forward": "curl the Service from a pod (`kubectl exec POD -- curl URL`) or a NodePort",
     "proxy": "curl the Service from a pod or via a NodePort",
     "rollout": "apply a changed manifest to roll out a new version",
     "set": "change the manifest and run `kubectl apply -f -` again",
@@ -91,13 +171,8 @@ UNSUPPORTED = {
     "wait": "the cluster converges at once; use `sleep N` to let probes run",
     "debug": "use `kubectl exec POD -- COMMAND`",
     "explain": "see the Kubernetes API reference",
-    "api-resources": "the supported types are pods, services, endpoints, endpointslices, "
-    "ingresses, ingressclasses, nodes, namespaces, deployments, replicasets, "
-    "replicationcontrollers, daemonsets, configmaps, secrets and events",
     "api-versions": "the cluster serves v1, apps/v1, networking.k8s.io/v1, discovery.k8s.io/v1",
     "config": "there is one cluster and one context here",
-    "cluster-info": "the API server is at https://10.96.0.1:443 (the `kubernetes` Service)",
-    "version": "the simulated cluster runs Kubernetes v1.31",
     "auth": "every command is allowed here",
     "certificate": "there is no certificate API here",
     "kustomize": "paste the rendered manifests into `kubectl apply -f -`",
@@ -108,14 +183,35 @@ UNSUPPORTED = {
     "alpha": "alpha commands are not available",
 }
 
+USAGE = {
+    "get": "get TYPE[,TYPE...] [NAME...] [-o wide|json|yaml|name|jsonpath=...] [-l SELECTOR] "
+    "[-n NS | -A] [--show-labels]",
+    "describe": "describe TYPE [NAME_PREFIX...] [-l SELECTOR] [-n NS | -A]",
+    "apply": "apply -f -   (manifests on stdin)",
+    "create": "create -f -  |  create deployment NAME --image=IMAGE  |  create namespace NAME",
+    "run": "run NAME --image=IMAGE [--port=PORT] [--labels=k=v] [--command] [-- ARGS...]",
+    "delete": "delete (TYPE NAME... | TYPE/NAME... | TYPE -l SELECTOR | TYPE --all | -f -)",
+    "scale": "scale --replicas=COUNT (TYPE NAME | TYPE/NAME)",
+    "label": "label [--overwrite] (TYPE NAME | TYPE/NAME) KEY=VALUE... KEY-...",
+    "expose": "expose (TYPE NAME | TYPE/NAME) [--port=PORT] [--target-port=PORT] "
+    "[--type=ClusterIP|NodePort|LoadBalancer] [--name=NAME] [--protocol=TCP|UDP]",
+    "taint": "taint nodes NAME KEY[=VALUE]:EFFECT[-]... [--overwrite]",
+    "cordon": "cordon NODE",
+    "uncordon": "uncordon NODE",
+    "exec": "exec POD [-c CONTAINER] [-it] -- COMMAND [ARGS...]",
+    "version": "version [--client]",
+    "api-resources": "api-resources [--namespaced=true|false] [-o name]",
+    "cluster-info": "cluster-info",
+}
+
 HELP = """kubectl controls the simulated Kubernetes cluster manager.
 
 Supported commands:
   create        Create a resource from stdin (-f -), or a deployment/namespace/configmap
-  expose        Take a replication controller, service, deployment or pod and expose it as a new Service
+  expose        Expose a replication controller, service, deployment or pod as a new Service
   run           Run a particular image on the cluster
   get           Display one or many resources
-  delete        Delete resources by file names, stdin, resources and names, or by resources and label selector
+  delete        Delete resources by stdin, resources and names, or resources and label selector
   scale         Set a new size for a deployment, replica set, or replication controller
   cordon        Mark node as unschedulable
   uncordon      Mark node as schedulable
@@ -124,6 +220,9 @@ Supported commands:
   exec          Execute a command in a container
   apply         Apply a configuration to a resource from stdin (-f -)
   label         Update the labels on a resource
+  api-resources Print the supported API resources on the server
+  cluster-info  Display cluster information
+  version       Print the client and server version information
 
 Usage:
   kubectl [flags] [options]
@@ -136,8 +235,10 @@ def run(state, argv: list[str], stdin: str = "", *, network=None) -> CommandResu
         args = parse(argv, FLAGS)
     except KubectlError as err:
         return CommandResult.error(str(err), err.exit_code)
-    if not args.command:
+    if not args.command or (args.get("help") and args.command not in USAGE):
         return CommandResult(stdout=HELP)
+    if args.get("help"):
+        return CommandResult(stdout=f"Usage:\n  kubectl {USAGE[args.command]}\n")
     if args.command in UNSUPPORTED:
         return CommandResult.error(
             f'error: "kubectl {args.command}" is not available in this playground: '

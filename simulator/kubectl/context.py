@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..result import CommandResult
+from simulator.result import CommandResult
+
 from .args import Args
 
 

@@ -23,7 +23,7 @@ def as_list(items: Sequence[dict]) -> dict:
 
 
 def to_json(obj: object) -> str:
-    """JSON as kubectl prints it (4-space indent, sorted keys, Go's HTML escaping), newline-ended."""
+    """JSON as kubectl prints it: 4-space indent, sorted keys, Go's HTML escaping, final newline."""
     text = json.dumps(obj, indent=4, sort_keys=True, ensure_ascii=False)
     if "<" in text or ">" in text or "&" in text:
         text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
@@ -39,6 +39,7 @@ class KubectlDumper(yaml.SafeDumper):
     """
 
     def ignore_aliases(self, data: object) -> bool:  # noqa: ARG002 - yaml.Dumper API
+        """Never write anchors and aliases."""
         return True
 
 

@@ -8,17 +8,27 @@ kind, `plural.group`), case-insensitively.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from .. import kinds
-from ..clock import EPOCH, timestamp
-from ..labels import Selector, equality_items, matches
-from .errors import KubectlError, error, not_found
+from simulator import kinds
+from simulator.clock import EPOCH, timestamp
+from simulator.labels import Selector, equality_items, matches
+
+from .errors import error, not_found
 
 # The "all" category in discovery order: core, then apps, autoscaling, batch.
-ALL_CATEGORY = ("pods", "replicationcontrollers", "services", "daemonsets", "deployments",
-                "replicasets", "statefulsets", "horizontalpodautoscalers", "cronjobs", "jobs")  # fmt: skip
+ALL_CATEGORY = (
+    "pods",
+    "replicationcontrollers",
+    "services",
+    "daemonsets",
+    "deployments",
+    "replicasets",
+    "statefulsets",
+    "horizontalpodautoscalers",
+    "cronjobs",
+    "jobs",
+)
 SLASH_MIX = (
     "there is no need to specify a resource type as a separate argument when passing arguments "
     "in resource/name form (e.g. 'kubectl get resource/<resource_name>' instead of 'kubectl get "
@@ -44,21 +54,12 @@ class Request:
 
 
 def resolve_type(text: str):
-    """The `ResourceType` a user's word names.
+    """The `ResourceType` a user's word names (`po`, `pods`, `Pod`, `deployments.apps`).
 
     Raises:
         KubectlError: `the server doesn't have a resource type "foo"`.
     """
-    word = text.strip().lower()
-    rt = kinds.lookup(word)
-    if rt is None and "." in word:
-        # `deployments.apps`, `deployments.v1.apps`, `ingresses.networking.k8s.io`
-        head, _, group = word.partition(".")
-        rt = kinds.lookup(head)
-        if rt is not None:
-            group = group.split(".", 1)[1] if group.startswith("v1") and "." in group else group
-            if group not in (rt.group, f"{rt.version}.{rt.group}".strip(".")):
-                rt = None
+    rt = kinds.lookup(text.strip())
     if rt is None:
         raise error(f'the server doesn\'t have a resource type "{text.strip().lower()}"')
     return rt
@@ -81,7 +82,7 @@ def parse_request(args: list[str], *, allow_all: bool = True) -> Request:
         for arg in args:
             type_text, _, name = arg.partition("/")
             if not type_text or not name:
-                raise error(f"arguments in resource/name form must have a single resource and name")
+                raise error("arguments in resource/name form must have a single resource and name")
             rt = resolve_type(type_text)
             _add(request, rt)
             request.names[rt.kind].append(name)
@@ -220,22 +221,3 @@ def event_object(kind: str, namespace: str, name: str, ev, event_namespace: str)
         "count": ev.count,
         "type": ev.type,
     }
-
-
-def objects_of(found: Iterable[Found]) -> list[tuple[object, dict]]:
-    """Flatten found objects to `(resource type, object)` pairs."""
-    return [(f.rt, obj) for f in found for obj in f.objects]
-
-
-def needs_names(request: Request, verb: str) -> KubectlError | None:
-    """The error kubectl gives when a command needs names or a selector and got neither."""
-    if not request.types:
-        return error(
-            "You must provide one or more resources by argument or filename.\n"
-            "Example resource specifications include:\n"
-            "   '-f rsrc.yaml'\n"
-            "   '--filename=rsrc.json'\n"
-            "   '<resource> <name>'\n"
-            "   '<resource>'"
-        )
-    return None

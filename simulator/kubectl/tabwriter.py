@@ -60,7 +60,9 @@ def _format(
     _write(lines, line0, line1, widths, out)
 
 
-def _write(lines: list[list[str]], line0: int, line1: int, widths: list[int], out: list[str]) -> None:
+def _write(
+    lines: list[list[str]], line0: int, line1: int, widths: list[int], out: list[str]
+) -> None:
     for i in range(line0, line1):
         cells = lines[i]
         parts = []
@@ -83,16 +85,12 @@ def render_table(rows: Sequence[Sequence[str]], *, minwidth: int = 6, padding: i
     """
     if not rows:
         return ""
-    ncols = len(rows[0])
-    widths = [minwidth] * (ncols - 1)
-    for row in rows:
-        for j in range(ncols - 1):
-            n = len(row[j]) + padding
-            if n > widths[j]:
-                widths[j] = n
-    pad_cols = list(enumerate(widths))
-    out = []
-    for row in rows:
-        out.append("".join([row[j].ljust(w) for j, w in pad_cols]) + row[-1])
+    # Transposing with zip and measuring with map keep the per-cell work in C.
+    widths = [max(minwidth, max(map(len, column)) + padding) for column in zip(*rows, strict=True)][
+        :-1
+    ]
+    ljust = str.ljust
+    join = "".join
+    out = [join(map(ljust, row, widths)) + row[-1] for row in rows]
     out.append("")
     return "\n".join(out)

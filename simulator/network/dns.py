@@ -8,8 +8,10 @@ endpoints with `<hostname or dashed IP>.<svc>.<ns>.svc.cluster.local`, and
 
 Names outside the cluster go "upstream". The simulator has no Internet, so
 the upstream is a documented fiction (`external_address`): reserved
-top-level domains (`.invalid`, `.test`, `.local`, ...) and made-up
-subdomains of example.com/net/org do not exist, Ingress rule hosts are not in
+top-level domains (`.invalid`, `.test`, `.local`, ...), names under any
+top-level domain not in `PUBLIC_TLDS` (so `kubia.staging`, a Service in a
+mistyped namespace, does not resolve) and made-up subdomains of
+example.com/net/org do not exist, Ingress rule hosts are not in
 public DNS either (the host knows them only through its /etc/hosts), and every
 other name resolves to a stable address in 203.0.113.0/24 (TEST-NET-3) whose
 server answers every request.
@@ -20,17 +22,26 @@ from __future__ import annotations
 import zlib
 from dataclasses import dataclass
 
-from ..ipam import DNS_SERVICE_IP
+from simulator.ipam import DNS_SERVICE_IP
 
 CLUSTER_DOMAIN = "cluster.local"
 NDOTS = 5
 #: The host's resolver (systemd-resolved's stub), for `nslookup` run on the host.
 HOST_NAMESERVER = "127.0.0.53"
 
-_RESERVED_TLDS = frozenset(
-    {"invalid", "test", "localhost", "local", "example", "internal", "lan", "home", "corp"}
-)
+#: Top-level domains "public DNS" knows. A name under any other (`kubia.staging`, a
+#: service in a mistyped namespace; `.invalid`, `.test`, `.local`...) does not exist.
+PUBLIC_TLDS = frozenset(
+    {
+        "com", "net", "org", "edu", "gov", "mil", "int", "io", "dev", "app", "ai", "cloud",
+        "info", "biz", "co", "me", "sh", "tv", "fm", "ly", "gg", "xyz", "tech", "site", "online",
+        "uk", "de", "fr", "nl", "be", "eu", "us", "ca", "au", "nz", "jp", "cn", "in", "br", "ru",
+        "ch", "at", "se", "no", "dk", "fi", "es", "it", "pl", "pt", "cz", "ie", "il", "kr", "tw",
+        "sg", "hk", "za", "mx", "ar",
+    }
+)  # fmt: skip
 _EXAMPLE_DOMAINS = frozenset({"example.com", "example.net", "example.org"})
+_RESERVED_TLDS = frozenset({"invalid", "test", "localhost", "local", "example", "internal"})
 _WELL_KNOWN = {
     "example.com": "93.184.215.14",
     "www.example.com": "93.184.215.14",
@@ -76,17 +87,13 @@ def is_ip(text: str) -> bool:
     parts = text.split(".")
     if len(parts) != 4:
         return False
-    for part in parts:
-        if not part.isdigit() or len(part) > 3 or int(part) > 255:
-            return False
-    return True
+    return all(part.isdigit() and len(part) <= 3 and int(part) <= 255 for part in parts)
 
 
 def external_address(name: str) -> str | None:
     """The address "public DNS" gives `name`, or None when it does not exist (see module doc)."""
     labels = name.split(".")
-    tld = labels[-1]
-    if len(labels) < 2 or tld in _RESERVED_TLDS or not tld.isalpha():
+    if len(labels) < 2 or labels[-1] not in PUBLIC_TLDS or not all(labels):
         return None
     domain = ".".join(labels[-2:])
     if domain in _EXAMPLE_DOMAINS and name not in (domain, f"www.{domain}"):
@@ -149,6 +156,7 @@ class ClusterDns:
         self._explain_no_ready = explain_no_ready
         self._candidates: dict[tuple[str, str], tuple[tuple[str, tuple], ...]] = {}
         self._endpoint_ips: dict[tuple[str, str], tuple[str, tuple, tuple]] = {}
+        self._answers: dict[str, Answer] = {}
 
     # -- lookups -----------------------------------------------------------------
 
@@ -203,7 +211,15 @@ class ClusterDns:
                 return Answer(fqdn, chased.addresses, "externalname", svc, target)
             cluster_ip = spec.get("clusterIP")
             if cluster_ip and cluster_ip != "None":
-                return Answer(fqdn, (cluster_ip,), "service", svc)
+                # A cluster IP never changes while the Service object stays the same.
+                cached = self._answers.get(fqdn)
+                if cached is not None and cached.service is svc:
+                    return cached
+                answer = Answer(fqdn, (cluster_ip,), "service", svc)
+                if len(self._answers) > 100_000:
+                    self._answers.clear()
+                self._answers[fqdn] = answer
+                return answer
             ips = self._headless_ips(ns, svc_name, svc)
             if not ips:
                 return None
@@ -293,9 +309,7 @@ class ClusterDns:
                 )
         if self._store.count("Namespace") and self._store.get("Namespace", "", ns) is None:
             return f"namespace {ns} does not exist, so {svc_name}.{ns} has no DNS record"
-        elsewhere = sorted(
-            key[0] for key, _ in self._store.items("Service") if key[1] == svc_name
-        )
+        elsewhere = sorted(key[0] for key, _ in self._store.items("Service") if key[1] == svc_name)
         hint = ""
         if elsewhere:
             hint = f"; service {svc_name} exists in namespace {elsewhere[0]}, so use " + (
@@ -331,7 +345,9 @@ def _intent(name: str, namespace: str) -> tuple[str, str] | None:
         return None
     if len(labels) == 1:
         return labels[0], namespace
-    if len(labels) == 2 or (len(labels) == 3 and labels[2] == "svc"):
+    if len(labels) == 3 and labels[2] == "svc":
+        return labels[0], labels[1]
+    if len(labels) == 2 and labels[1] not in PUBLIC_TLDS and labels[1] not in _RESERVED_TLDS:
         return labels[0], labels[1]
     return None
 

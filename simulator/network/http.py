@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from email.utils import format_datetime
 
-from ..clock import EPOCH
+from simulator.clock import EPOCH
 
 PHRASES = {
     200: "OK",

@@ -14,17 +14,17 @@ Facts reproduced (k8s-semantics.md section 5):
   on, and DROP (client timeout) when there is none.
 
 Lookups are cached: address tables are rebuilt only when a Service or Node
-changed, and each Service port's endpoint list only when its Endpoints
-object's resourceVersion changed.
+changed, and each Service port's endpoint list only when `state.backends`
+returns something new.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..endpoints import Backend
-from ..labels import format_selector, from_match_labels
-from ..store import Key
+from simulator.endpoints import Backend
+from simulator.labels import format_selector, from_match_labels
+from simulator.store import Key
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,17 +90,24 @@ class StoreWatch:
     def __init__(self, store, kinds: tuple[str, ...]) -> None:
         self._store = store
         self._kinds = kinds
-        self._seen: tuple | None = None
+        self._count = store.count
+        self._seen: list | None = None
         self._signature: tuple | None = None
 
     def changed(self) -> bool:
         """True the first time, and whenever a watched kind changed since the last call."""
         store = self._store
         # put() bumps the counter and remove() changes a count: both are O(1) to read.
-        seen = (getattr(store, "_resource_version", None), *map(store.count, self._kinds))
-        if seen[0] is not None and seen == self._seen:
-            return False
-        self._seen = seen
+        rv = getattr(store, "_resource_version", None)
+        seen = self._seen
+        if seen is not None and rv is not None and rv == seen[0]:
+            count = self._count
+            for index, kind in enumerate(self._kinds, 1):
+                if count(kind) != seen[index]:
+                    break
+            else:
+                return False
+        self._seen = [rv, *map(self._count, self._kinds)]
         signature = tuple(kind_signature(store, kind) for kind in self._kinds)
         if signature == self._signature:
             return False
@@ -132,7 +139,7 @@ class KubeProxy:
         self._store = state.store
         self._watch = StoreWatch(state.store, ("Service", "Node"))
         self._tables: Tables | None = None
-        self._endpoints: dict[tuple[str, str, str], tuple[object, object, PortEndpoints]] = {}
+        self._endpoints: dict[tuple[str, str, str], tuple[object, PortEndpoints]] = {}
         # (namespace, service, port, client IP) -> [(ip, port), last seen]
         self._affinity: dict[tuple[str, str, int, str], list] = {}
 
@@ -179,17 +186,28 @@ class KubeProxy:
     # -- endpoints ---------------------------------------------------------------
 
     def endpoints(self, namespace: str, name: str, port_name: str) -> PortEndpoints:
-        """A Service port's endpoints, recomputed only when its Endpoints object changed."""
+        """A Service port's endpoints, rebuilt only when `state.backends` reports a change.
+
+        `state.backends` may return the same list object while nothing changed (the
+        endpoints controller caches it); a new list with the same endpoints keeps the
+        previous value too, so callers can rely on `ready` keeping its identity (the
+        Ingress balancer does).
+        """
+        listed = self._state.backends(namespace, name, port_name)
         key = (namespace, name, port_name)
-        ep = self._store.get("Endpoints", namespace, name)
-        version = ep["metadata"].get("resourceVersion") if ep is not None else None
         cached = self._endpoints.get(key)
-        if cached is not None and cached[0] is ep and cached[1] == version:
-            return cached[2]
-        listed = tuple(self._state.backends(namespace, name, port_name))
-        ready = tuple(b for b in listed if b.ready)
-        value = PortEndpoints(ready, listed, {(b.ip, b.port): b for b in ready})
-        self._endpoints[key] = (ep, version, value)
+        if cached is not None:
+            if cached[0] is listed:
+                return cached[1]
+            if cached[1].all == tuple(listed):
+                self._endpoints[key] = (listed, cached[1])
+                return cached[1]
+        every = tuple(listed)
+        ready = tuple(b for b in every if b.ready)
+        value = PortEndpoints(ready, every, {(b.ip, b.port): b for b in ready})
+        if len(self._endpoints) > 100_000:
+            self._endpoints.clear()
+        self._endpoints[key] = (listed, value)
         return value
 
     def choose(
@@ -217,12 +235,9 @@ class KubeProxy:
             n = len(candidates)
             return candidates[int(self._state.rng.random() * n)] if n > 1 else candidates[0], False
         meta = svc["metadata"]
-        timeout = (
-            ((spec.get("sessionAffinityConfig") or {}).get("clientIP") or {}).get(
-                "timeoutSeconds"
-            )
-            or 10800
-        )
+        timeout = ((spec.get("sessionAffinityConfig") or {}).get("clientIP") or {}).get(
+            "timeoutSeconds"
+        ) or 10800
         now = self._state.clock.now
         key = (meta.get("namespace", ""), meta["name"], port, client_ip)
         entry = self._affinity.get(key)
@@ -252,7 +267,7 @@ class KubeProxy:
             who = f"pod {first.pod}" if first.pod else f"address {first.ip}"
             if len(not_ready) == 1:
                 return f"{who} {detail}"
-            return f"none of its {len(not_ready)} pods is ready ({who} {detail})"
+            return f"none of its {len(not_ready)} pods is ready; {who} {detail}"
         selector = spec.get("selector")
         if not selector:
             if self._store.get("Endpoints", ns, name) is None:

@@ -24,8 +24,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..ipam import DNS_SERVICE_IP, HOST_IP, HOST_NETWORK, INGRESS_IP
-from ..trace import (
+from simulator.ipam import DNS_SERVICE_IP, HOST_IP, HOST_NETWORK, INGRESS_IP
+from simulator.labels import from_match_labels
+from simulator.trace import (
     DNS_ERROR,
     HTTP_ERROR,
     OK,
@@ -36,10 +37,11 @@ from ..trace import (
     Hop,
     Trace,
 )
+
 from . import tls
 from .dns import Answer, ClusterDns, NotFound, external_address, is_ip
 from .ingress import CATCH_ALL, IngressController, Location
-from .proxy import KubeProxy
+from .proxy import KubeProxy, PortEndpoints
 
 #: How long the kernel retries an unanswered SYN before giving up (tcp_syn_retries=6).
 KERNEL_SYN_TIMEOUT_MS = 130_002
@@ -112,6 +114,64 @@ class Exchange:
     http2: bool = False
 
 
+@dataclass(frozen=True, slots=True)
+class _PortRoute:
+    """What kube-proxy does with one `(cluster IP, port)`, precomputed per Service version."""
+
+    svc: dict
+    ns: str
+    name: str
+    service_port: dict | None
+    port_name: str
+    service_hop: Hop
+    endpoints_hop: Hop
+    via: str
+    local: bool
+    affinity: bool
+    version: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """A request already routed once to a Service port: everything before the endpoint choice.
+
+    Valid while the store's epoch (`Router._epoch`) is the one it was made at: no
+    object was written and no Service, Ingress or IngressClass removed since, so
+    the DNS answer, the port rule and the hops still hold. Endpoints are read
+    again on every request (readiness changes without any write to the store).
+    """
+
+    client: Client
+    epoch: object
+    hops: tuple[Hop, ...]
+    route: _PortRoute
+    port: int
+    scheme: str
+    host: str
+    path: str
+    ip: str
+    via: str
+
+
+@dataclass(frozen=True, slots=True)
+class _IngressPlan:
+    """An HTTP request already routed once through ingress-nginx to an upstream (see `_Plan`)."""
+
+    client: Client
+    epoch: object
+    hops: tuple[Hop, ...]
+    namespace: str
+    upstream: tuple[str, str, str]
+    target: str
+    src_ip: str
+    scheme: str
+    host: str
+    port: int
+    path: str
+    ip: str
+    via: str
+
+
 def parse_url(url: str) -> tuple[str, str, int, str] | tuple[str, str]:
     """`(scheme, host, port, path)` as curl reads a URL, or `(error, detail)`.
 
@@ -155,9 +215,13 @@ def resolve_entry(entries: list[str] | None, host: str, port: int) -> str | None
     """The address a `--resolve host:port:addr` entry gives `host:port`, or None."""
     for entry in entries or ():
         parts = entry.split(":")
-        if len(parts) >= 3 and parts[1].isdigit() and int(parts[1]) == port:
-            if parts[0] in (host, "*") or parts[0].lower() == host.lower():
-                return parts[2].strip("[]").split(",")[0]
+        if (
+            len(parts) >= 3
+            and parts[1].isdigit()
+            and int(parts[1]) == port
+            and (parts[0] == "*" or parts[0].lower() == host.lower())
+        ):
+            return parts[2].strip("[]").split(",")[0]
     return None
 
 
@@ -174,44 +238,60 @@ class Router:
             lambda host: self.ingress.table().knows_host(host),
             self.proxy.explain_no_ready,
         )
-        self._clients: dict[str, tuple[object, object, Client]] = {}
+        self._clients: dict[str, tuple] = {}
         self._urls: dict[str, tuple] = {}
         self._hops: dict[tuple, Hop] = {}
         self._certs: dict[tuple, tuple] = {}
+        # cleared whenever kube-proxy's tables are rebuilt (a Service or Node changed)
+        self._tables = None
+        self._port_routes: dict[tuple[str, int], _PortRoute] = {}
+        self._plans: dict[tuple[str, str], _Plan] = {}
+        self._ingress_targets: dict[int, tuple] = {}
+        self._controller: tuple[object, str] | None = None
+        self._random = state.rng.random
+        self._count = state.store.count
+        self._has_revision = hasattr(state.store, "revision")
 
     # -- clients -----------------------------------------------------------------
 
     def client(self, source: str) -> Client | str:
         """The client for a source string, or the kubectl-style error text."""
-        if source == "host":
-            cached = self._clients.get(source)
-            if cached is None:
-                client = Client("host", "host", None, HOST_IP, None, None, Hop("client", "host", HOST_IP))
-                self._clients[source] = (None, None, client)
+        cached = self._clients.get(source)
+        if cached is not None:
+            pod_key, version, client = cached
+            if pod_key is None:
                 return client
-            return cached[2]
-        if not source.startswith("pod/"):
-            return f'error: source must be "host" or "pod/NAME", not "{source}"'
-        parts = source[4:].split("/")
+            pod = self.store.get("Pod", *pod_key)
+            if pod is client.pod and pod["metadata"].get("resourceVersion") == version:
+                return client
+        if source == "host":
+            client = Client(
+                "host", "host", None, HOST_IP, None, None, Hop("client", "host", HOST_IP)
+            )
+            self._clients[source] = (None, None, client)
+            return client
+        parts = source[4:].split("/") if source.startswith("pod/") else []
         if len(parts) == 1:
             namespace, name = "default", parts[0]
         elif len(parts) == 2:
             namespace, name = parts
         else:
-            return f'error: source must be "host" or "pod/NAME", not "{source}"'
+            return (
+                f'error: source must be "host", "pod/NAME" or "pod/NAMESPACE/NAME", not "{source}"'
+            )
         pod = self.store.get("Pod", namespace, name)
         if pod is None:
             return f'Error from server (NotFound): pods "{name}" not found'
-        version = pod["metadata"].get("resourceVersion")
-        cached = self._clients.get(source)
-        if cached is not None and cached[0] is pod and cached[1] == version:
-            return cached[2]
         ip = (pod.get("status") or {}).get("podIP")
         node = (pod.get("spec") or {}).get("nodeName")
         if not ip:
-            return f"error: pod {name} has no IP yet (it is not running), so it cannot send requests"
+            return (
+                f"error: pod {name} has no IP yet (it is not running), so it cannot send requests"
+            )
         client = Client(source, name, namespace, ip, node, pod, Hop("client", name, ip, node=node))
-        self._clients[source] = (pod, version, client)
+        if len(self._clients) > 4096:
+            self._clients.clear()
+        self._clients[source] = ((namespace, name), pod["metadata"].get("resourceVersion"), client)
         return client
 
     # -- the request -------------------------------------------------------------
@@ -229,9 +309,26 @@ class Router:
         max_time: float | None = None,
     ) -> Exchange:
         """Send one request from `client` and follow it to its end."""
+        plan_key = None
+        if resolve is None:
+            host_override = None
+            if headers:
+                for key, value in headers.items():
+                    if key.lower() == "host":
+                        host_override = value
+            plan_key = (client.source, url, host_override)
+            plan = self._plans.get(plan_key)
+            if plan is not None and plan.client is client and plan.epoch == self._epoch():
+                ex = self._run_plan(plan, client, insecure, url)
+                if ex is not None:
+                    if ex.failure:
+                        self._failure_time(ex, connect_timeout, max_time)
+                    return ex
         parsed = self._urls.get(url)
         if parsed is None:
             parsed = parse_url(url)
+            if len(parsed) == 4:
+                parsed = (*parsed, parsed[1].lower(), is_ip(parsed[1]))
             if len(self._urls) > 4096:
                 self._urls.clear()
             self._urls[url] = parsed
@@ -244,14 +341,13 @@ class Router:
             ex = Exchange(self._trace(client, url, UNREACHABLE, why, (client.hop,)), "", "", 0, "")
             ex.failure = error
             return ex
-        scheme, host, port, path = parsed
+        scheme, host, port, path, host_l, literal = parsed
         ex = Exchange(None, scheme, host, port, path)  # type: ignore[arg-type]
         hops = [client.hop]
-        host_l = host.lower()
 
         # -- name resolution --
         answer: Answer | None = None
-        if is_ip(host):
+        if literal:
             ip, ex.via = host, "literal"
         else:
             ip = resolve_entry(resolve, host, port)
@@ -289,7 +385,56 @@ class Router:
                 if found.kind == "externalname":
                     hops.append(self._hop("service", found.service["metadata"]["name"]))
         ex.ip = ip
-        self._connect(ex, client, ip, port, hops, answer, headers, insecure, method, url)
+        self._connect(ex, client, ip, port, hops, answer, headers, insecure, method, url, plan_key)
+        if ex.failure:
+            self._failure_time(ex, connect_timeout, max_time)
+        return ex
+
+    def _run_plan(
+        self, plan: _Plan | _IngressPlan, client: Client, insecure: bool, url: str
+    ) -> Exchange | None:
+        """Replay a routed request from its endpoint choice on (None: take the slow path)."""
+        if type(plan) is _Plan:
+            route = plan.route
+            ex = Exchange(None, plan.scheme, plan.host, plan.port, plan.path, plan.ip, plan.via)
+            endpoints = self.proxy.endpoints(route.ns, route.name, route.port_name)
+            hops = list(plan.hops)
+            self._service_endpoint(ex, client, route, plan.port, hops, insecure, url, endpoints)
+            return ex
+        upstream = plan.upstream
+        ready = self.proxy.endpoints(*upstream).ready
+        if not ready:
+            return None  # the slow path explains the 503
+        ex = Exchange(None, plan.scheme, plan.host, plan.port, plan.path, plan.ip, plan.via)
+        hops = list(plan.hops)
+        self._upstream(
+            ex, client, plan.namespace, upstream, ready, hops, url, plan.target, plan.src_ip
+        )
+        return ex
+
+    def _epoch(self) -> object:
+        """A stamp that changes whenever any routing decision might change.
+
+        With a store `revision` (bumped by every put and every remove, like etcd's)
+        that is the stamp. Otherwise: any put bumps the resourceVersion counter, and
+        removing a Service, Ingress or IngressClass changes that kind's count.
+        (Endpoints are not part of it: they are read on every request.)
+        """
+        store = self.store
+        if self._has_revision:
+            return store.revision
+        count = self._count
+        return (
+            store._resource_version,
+            count("Service"),
+            count("Ingress"),
+            count("IngressClass"),
+        )
+
+    def _failure_time(
+        self, ex: Exchange, connect_timeout: float | None, max_time: float | None
+    ) -> None:
+        """How long the client waited before failing (SYN retries, timeouts, no route)."""
         if ex.failure == "timeout":
             ex.elapsed_ms = _timeout_ms(connect_timeout, max_time)
         elif ex.failure == "noroute":
@@ -299,7 +444,6 @@ class Router:
             else:
                 ex.elapsed_ms = NO_ROUTE_MS
         ex.trace.elapsed = ex.elapsed_ms / 1000
-        return ex
 
     def _trace(
         self,
@@ -367,11 +511,17 @@ class Router:
         insecure: bool,
         method: str,
         url: str,
+        plan_key: tuple | None = None,
     ) -> None:
         tables = self.proxy.tables()
+        if tables is not self._tables:
+            self._tables = tables
+            self._port_routes.clear()
+            self._ingress_targets.clear()
+            self._plans.clear()
         key = tables.vips.get(ip)
         if key is not None:
-            self._cluster_ip(ex, client, key, ip, port, hops, insecure, url)
+            self._cluster_ip(ex, client, key, ip, port, hops, insecure, url, plan_key)
             return
         node = tables.node_by_ip.get(ip)
         if node is not None:
@@ -382,7 +532,7 @@ class Router:
             self._load_balancer(ex, client, key, ip, port, hops, insecure, url)
             return
         if ip == INGRESS_IP:
-            self._ingress(ex, client, port, hops, headers, insecure, method, url)
+            self._ingress(ex, client, port, hops, headers, insecure, method, url, plan_key)
             return
         if ip == "127.0.0.1":
             self._loopback(ex, client, port, hops, url)
@@ -410,8 +560,8 @@ class Router:
         hops: list[Hop],
         insecure: bool,
         url: str,
+        plan_key: tuple | None = None,
     ) -> None:
-        svc = self.store.get("Service", *key)
         ns, name = key
         if client.pod is None:
             hops.append(self._hop("service", name, ip, port))
@@ -426,13 +576,12 @@ class Router:
                 url,
             )
             return
-        service_port = None
-        for sp in svc["spec"].get("ports") or ():
-            if sp.get("port") == port and sp.get("protocol", "TCP") == "TCP":
-                service_port = sp
-                break
-        hops.append(self._hop("service", name, ip, port))
-        if service_port is None:
+        route = self._port_routes.get((ip, port))
+        if route is None:
+            route = self._port_route(key, ip, port)
+        svc = route.svc
+        hops.append(route.service_hop)
+        if route.service_port is None:
             # kube-proxy (iptables) only has rules for the Service's own ports: a packet
             # to another port of the VIP is not DNATed, leaves by the default route and
             # is never answered, so the client times out (nftables mode would reject it).
@@ -448,9 +597,38 @@ class Router:
                 url,
             )
             return
-        port_name = service_port.get("name", "")
-        endpoints = self.proxy.endpoints(ns, name, port_name)
-        hops.append(self._hop("endpoints", name))
+        hops.append(route.endpoints_hop)
+        endpoints = self.proxy.endpoints(ns, name, route.port_name)
+        if plan_key is not None:
+            if len(self._plans) > _CACHE_LIMIT:
+                self._plans.clear()
+            self._plans[plan_key] = _Plan(
+                client,
+                self._epoch(),
+                tuple(hops),
+                route,
+                port,
+                ex.scheme,
+                ex.host,
+                ex.path,
+                ex.ip,
+                ex.via,
+            )
+        self._service_endpoint(ex, client, route, port, hops, insecure, url, endpoints)
+
+    def _service_endpoint(
+        self,
+        ex: Exchange,
+        client: Client,
+        route: _PortRoute,
+        port: int,
+        hops: list[Hop],
+        insecure: bool,
+        url: str,
+        endpoints: PortEndpoints,
+    ) -> None:
+        """kube-proxy's choice for a packet that matched a Service port rule, and its delivery."""
+        svc, ns, name, port_name = route.svc, route.ns, route.name, route.port_name
         candidates = endpoints.ready
         if not candidates:
             # kube-proxy's REJECT rule for a Service without endpoints.
@@ -466,7 +644,7 @@ class Router:
             )
             return
         by_addr = endpoints.by_addr
-        if svc["spec"].get("internalTrafficPolicy") == "Local":
+        if route.local:
             candidates = tuple(b for b in candidates if b.node == client.node)
             by_addr = None
             if not candidates:
@@ -481,20 +659,43 @@ class Router:
                     url,
                 )
                 return
-        backend, kept = self.proxy.choose(svc, port, candidates, client.ip, by_addr)
-        if kept:
-            why = "kept by sessionAffinity ClientIP"
-        elif len(candidates) == 1:
-            why = "its only ready endpoint"
+        n = len(candidates)
+        if route.affinity:
+            backend, kept = self.proxy.choose(svc, port, candidates, client.ip, by_addr)
+            why = "kept by sessionAffinity ClientIP" if kept else _why_random(n)
+        elif n == 1:
+            backend, why = candidates[0], "its only ready endpoint"
         else:
-            why = f"picked at random among {len(candidates)} ready endpoints"
+            # the same draw KubeProxy.choose makes, inlined on the hot path
+            backend, why = candidates[int(self._random() * n)], _why_random(n)
         src_ip = client.ip
         if backend.ip == client.ip:
             src_ip = _bridge_ip(client.ip)  # hairpin traffic is masqueraded
-        self._endpoint(
-            ex, client, ns, backend, hops, src_ip, f"kube-proxy sent service {name}:{port}", why,
-            insecure, url,
+        self._endpoint(ex, client, ns, backend, hops, src_ip, route.via, why, insecure, url)
+
+    def _port_route(self, key: tuple[str, str], ip: str, port: int) -> _PortRoute:
+        svc = self.store.get("Service", *key)
+        service_port = None
+        for sp in svc["spec"].get("ports") or ():
+            if sp.get("port") == port and sp.get("protocol", "TCP") == "TCP":
+                service_port = sp
+                break
+        ns, name = key
+        route = _PortRoute(
+            svc,
+            ns,
+            name,
+            service_port,
+            (service_port or {}).get("name", ""),
+            self._hop("service", name, ip, port),
+            self._hop("endpoints", name),
+            f"kube-proxy sent service {name}:{port}",
+            svc["spec"].get("internalTrafficPolicy") == "Local",
+            svc["spec"].get("sessionAffinity") == "ClientIP",
+            svc["metadata"].get("resourceVersion"),
         )
+        self._port_routes[(ip, port)] = route
+        return route
 
     def _endpoint(
         self,
@@ -518,7 +719,10 @@ class Router:
             return
         pod_name = pod["metadata"]["name"]
         node = backend.node or pod["spec"].get("nodeName")
-        hops.append(self._hop("pod", pod_name, backend.ip, backend.port, node, src_ip))
+        hop = self._hops.get(("pod", pod_name, backend.ip, backend.port, node, src_ip))
+        if hop is None:
+            hop = self._hop("pod", pod_name, backend.ip, backend.port, node, src_ip)
+        hops.append(hop)
         if not self.state.pod_listens(pod, backend.port):
             self._fail(
                 ex,
@@ -568,7 +772,12 @@ class Router:
             )
             return
         self._external(
-            ex, client, backend.ip, hops, insecure, url,
+            ex,
+            client,
+            backend.ip,
+            hops,
+            insecure,
+            url,
             f"{via} to {backend.ip}:{backend.port}, an address outside the cluster listed in "
             f"its Endpoints",
         )
@@ -583,6 +792,7 @@ class Router:
         hops: list[Hop],
         answer: Answer | None,
         url: str,
+        src_ip: str | None = None,
     ) -> None:
         name = pod["metadata"]["name"]
         node = pod["spec"].get("nodeName")
@@ -599,7 +809,7 @@ class Router:
                 url,
             )
             return
-        src_ip = client.ip if client.ip != ip else "127.0.0.1"
+        src_ip = src_ip or client.ip
         hops.append(self._hop("pod", name, ip, port, node, src_ip))
         headless = ""
         if answer is not None and answer.kind == "headless":
@@ -626,44 +836,70 @@ class Router:
             self._plain_server_tls(ex, client, name, hops, url)
             return
         ex.responder, ex.body_from = "pod", name
-        reason = f"{headless}: pod {name} answered on {ip}:{port}" if headless else (
-            f"pod {name} answered on {ip}:{port}"
+        reason = (
+            f"{headless}: pod {name} answered on {ip}:{port}"
+            if headless
+            else (f"pod {name} answered on {ip}:{port}")
         )
         ex.trace = Trace(client.source, url, OK, 200, name, reason, tuple(hops))
 
     def _loopback(self, ex: Exchange, client: Client, port: int, hops: list[Hop], url) -> None:
         if client.pod is None:
             self._fail(
-                ex, client, "refused", REFUSED,
-                f"nothing listens on the host's own port {port}", hops, url,
+                ex,
+                client,
+                "refused",
+                REFUSED,
+                f"nothing listens on the host's own port {port}",
+                hops,
+                url,
             )
             return
-        self._pod_ip(ex, client, client.pod, client.ip, port, hops, None, url)
+        self._pod_ip(ex, client, client.pod, "127.0.0.1", port, hops, None, url, "127.0.0.1")
 
     def _nowhere(self, ex: Exchange, client: Client, ip: str, port: int, hops, url) -> None:
         hops.append(self._hop("external", ip, ip, port))
         if ip.startswith("10.96."):
             self._fail(
-                ex, client, "timeout", TIMEOUT,
+                ex,
+                client,
+                "timeout",
+                TIMEOUT,
                 f"no service has the cluster IP {ip}, so no kube-proxy rule matches and the "
                 f"packet is dropped",
-                hops, url,
+                hops,
+                url,
             )
         elif ip == HOST_IP:
             self._fail(
-                ex, client, "refused", REFUSED, f"nothing listens on the host's port {port}",
-                hops, url,
+                ex,
+                client,
+                "refused",
+                REFUSED,
+                f"nothing listens on the host's port {port}",
+                hops,
+                url,
             )
         elif client.pod is None and ip.startswith("10.244."):
             self._fail(
-                ex, client, "timeout", UNREACHABLE,
+                ex,
+                client,
+                "timeout",
+                UNREACHABLE,
                 f"no pod has the IP {ip}, and pod IPs are reachable only inside the cluster",
-                hops, url,
+                hops,
+                url,
             )
         else:
             what = "pod" if ip.startswith("10.244.") else "node or load balancer"
             self._fail(
-                ex, client, "noroute", UNREACHABLE, f"no {what} has the IP {ip}", hops, url,
+                ex,
+                client,
+                "noroute",
+                UNREACHABLE,
+                f"no {what} has the IP {ip}",
+                hops,
+                url,
             )
 
     def _node(
@@ -682,12 +918,18 @@ class Router:
         if entry is None:
             hops.append(self._hop("node", node, ip, port))
             if port == APISERVER_PORT and self._is_control_plane(node):
-                self._apiserver(ex, client, hops, insecure, url, f"the API server on {node}")
+                self._apiserver(
+                    ex, client, hops, insecure, url, f"connected to the API server on {node}"
+                )
                 return
             self._fail(
-                ex, client, "refused", REFUSED,
+                ex,
+                client,
+                "refused",
+                REFUSED,
                 f"nothing listens on node {node} port {port}: no service has nodePort {port}",
-                hops, url,
+                hops,
+                url,
             )
             return
         key, index = entry
@@ -722,25 +964,35 @@ class Router:
         hops.append(self._hop("endpoints", name))
         port_name = sp.get("name", "")
         endpoints = self.proxy.endpoints(ns, name, port_name)
-        entry = f"load balancer {lb} sent the packet to node {node}" if lb else (
-            f"node {node} port {sp['nodePort']} (the NodePort of service {name})"
-        )
+        entry = f"node {node} forwarded NodePort {sp['nodePort']} of service {name}"
+        if lb:
+            entry = f"load balancer {lb} chose node {node}, which forwarded NodePort " + (
+                f"{sp['nodePort']} of service {name}"
+            )
         if not endpoints.ready:
             self._fail(
-                ex, client, "refused", REFUSED,
+                ex,
+                client,
+                "refused",
+                REFUSED,
                 f"service {name} has no ready endpoints: "
                 + self.proxy.explain_no_ready(svc, port_name),
-                hops, url,
+                hops,
+                url,
             )
             return
         if spec.get("externalTrafficPolicy") == "Local":
             local = tuple(b for b in endpoints.ready if b.node == node)
             if not local:
                 self._fail(
-                    ex, client, "timeout", TIMEOUT,
+                    ex,
+                    client,
+                    "timeout",
+                    TIMEOUT,
                     f"externalTrafficPolicy Local: node {node} has no ready pod of service "
                     f"{name}, so the packet is dropped",
-                    hops, url,
+                    hops,
+                    url,
                 )
                 return
             backend, kept = self.proxy.choose(svc, sp["port"], local, client.ip)
@@ -783,9 +1035,13 @@ class Router:
         hops.append(self._hop("loadbalancer", name, ip, port))
         if index is None:
             self._fail(
-                ex, client, "timeout", TIMEOUT,
+                ex,
+                client,
+                "timeout",
+                TIMEOUT,
                 f"load balancer {ip} of service {name} has no port {port}, so it drops the packet",
-                hops, url,
+                hops,
+                url,
             )
             return
         if client.pod is not None:
@@ -794,10 +1050,10 @@ class Router:
             return
         tables = self.proxy.tables()
         nodes = [
-            n for n in tables.nodes
-            if EXCLUDE_FROM_LB not in (self.store.get("Node", "", n) or {}).get("metadata", {}).get(
-                "labels", {}
-            )
+            n
+            for n in tables.nodes
+            if EXCLUDE_FROM_LB
+            not in (self.store.get("Node", "", n) or {}).get("metadata", {}).get("labels", {})
         ]
         if spec.get("externalTrafficPolicy") == "Local":
             # The load balancer's health checks (healthCheckNodePort) fail on nodes without
@@ -814,16 +1070,25 @@ class Router:
                     else "no node has one"
                 )
                 self._fail(
-                    ex, client, "timeout", TIMEOUT,
+                    ex,
+                    client,
+                    "timeout",
+                    TIMEOUT,
                     f"externalTrafficPolicy Local: no node has a ready pod of service {name} "
                     f"({why}), so every health check fails and the load balancer drops the packet",
-                    hops, url,
+                    hops,
+                    url,
                 )
                 return
         if not nodes:
             self._fail(
-                ex, client, "timeout", TIMEOUT,
-                f"load balancer {ip} has no ready node to send to", hops, url,
+                ex,
+                client,
+                "timeout",
+                TIMEOUT,
+                f"load balancer {ip} has no ready node to send to",
+                hops,
+                url,
             )
             return
         node = nodes[int(self.state.rng.random() * len(nodes))] if len(nodes) > 1 else nodes[0]
@@ -841,12 +1106,18 @@ class Router:
         insecure: bool,
         method: str,
         url: str,
+        plan_key: tuple | None = None,
     ) -> None:
         if port not in (80, 443):
             hops.append(self._hop("ingress", "ingress-nginx", INGRESS_IP, port))
             self._fail(
-                ex, client, "refused", REFUSED,
-                f"the Ingress controller listens only on ports 80 and 443, not {port}", hops, url,
+                ex,
+                client,
+                "refused",
+                REFUSED,
+                f"the Ingress controller listens only on ports 80 and 443, not {port}",
+                hops,
+                url,
             )
             return
         table = self.ingress.table()
@@ -863,7 +1134,9 @@ class Router:
             hops.append(self._hop("ingress", "ingress-nginx", INGRESS_IP, port))
             ex.failure = "tls_version"
             ex.trace = self._trace(
-                client, url, TLS_ERROR,
+                client,
+                url,
+                TLS_ERROR,
                 "port 80 of the Ingress controller speaks plain HTTP, not TLS; use http:// "
                 "or port 443",
                 tuple(hops),
@@ -887,22 +1160,33 @@ class Router:
                 return
         path = ex.path.split("?", 1)[0]
         location = server.match(path)
-        ingress_name = location.ingress if location else (
-            server.ingresses[0] if server.ingresses else "ingress-nginx"
+        ingress_name = (
+            location.ingress
+            if location
+            else (server.ingresses[0] if server.ingresses else "ingress-nginx")
         )
         hops.append(self._hop("ingress", ingress_name, INGRESS_IP, port))
         if not https and port == 443:
             ex.responder = "nginx"
             ex.trace = self._trace(
-                client, url, HTTP_ERROR,
+                client,
+                url,
+                HTTP_ERROR,
                 "plain HTTP was sent to the Ingress controller's HTTPS port 443, so nginx "
                 "answered 400; use https:// or port 80",
-                tuple(hops), 400, "ingress-nginx",
+                tuple(hops),
+                400,
+                "ingress-nginx",
             )
             return
         if not https and (
-            (location is not None and (location.force_ssl_redirect or (
-                server.tls is not None and location.ssl_redirect)))
+            (
+                location is not None
+                and (
+                    location.force_ssl_redirect
+                    or (server.tls is not None and location.ssl_redirect)
+                )
+            )
             or (location is None and server.tls is not None)
         ):
             uri = ex.path
@@ -911,21 +1195,30 @@ class Router:
             ex.responder, ex.location = "nginx", f"https://{host_header.partition(':')[0]}{uri}"
             tls_ing = server.tls.ingress if server.tls else ingress_name
             ex.trace = self._trace(
-                client, url, OK,
+                client,
+                url,
+                OK,
                 f"ingress {tls_ing} has a TLS entry for {host}, so ingress-nginx redirects plain "
                 f"HTTP to {ex.location} with 308 (annotation "
-                f"nginx.ingress.kubernetes.io/ssl-redirect: \"false\" turns this off)",
-                tuple(hops), 308, "ingress-nginx",
+                f'nginx.ingress.kubernetes.io/ssl-redirect: "false" turns this off)',
+                tuple(hops),
+                308,
+                "ingress-nginx",
             )
             return
         if location is None:
             ex.responder = "nginx"
             ex.trace = self._trace(
-                client, url, HTTP_ERROR, self._no_match_reason(table, server, host, path),
-                tuple(hops), 404, "ingress-nginx",
+                client,
+                url,
+                HTTP_ERROR,
+                self._no_match_reason(table, server, host, path),
+                tuple(hops),
+                404,
+                "ingress-nginx",
             )
             return
-        self._ingress_backend(ex, client, location, host, hops, url, https)
+        self._ingress_backend(ex, client, location, host, hops, url, https, plan_key)
 
     def _certificate(self, secret: dict | None) -> tls.Certificate | None:
         if secret is None:
@@ -972,8 +1265,10 @@ class Router:
                     f"does not serve it ({why}), {tail}"
                 )
             if server.ingresses or server.prefixes or server.exact:
-                return f"no Ingress rule matches host {host} path {path} (rules without a host "\
-                       f"do not match it either), {tail}"
+                return (
+                    f"no Ingress rule matches host {host} path {path} (rules without a host "
+                    f"do not match it either), {tail}"
+                )
             return f"no Ingress rule matches host {host} path {path}, {tail}"
         names = ", ".join(server.ingresses)
         return (
@@ -990,6 +1285,7 @@ class Router:
         hops: list[Hop],
         url: str,
         https: bool,
+        plan_key: tuple | None = None,
     ) -> None:
         ns, svc_name = location.namespace, location.service
         if location.path_type == "defaultBackend":
@@ -1003,20 +1299,28 @@ class Router:
         if svc_name is None:
             ex.responder = "nginx"
             ex.trace = self._trace(
-                client, url, HTTP_ERROR,
+                client,
+                url,
+                HTTP_ERROR,
                 f"{route} uses a resource backend, which ingress-nginx does not serve, so it "
                 f"answered 503",
-                tuple(hops), 503, "ingress-nginx",
+                tuple(hops),
+                503,
+                "ingress-nginx",
             )
             return
         svc = self.store.get("Service", ns, svc_name)
         if svc is None:
             ex.responder = "nginx"
             ex.trace = self._trace(
-                client, url, HTTP_ERROR,
+                client,
+                url,
+                HTTP_ERROR,
                 f"{route} sends to service {svc_name}, which does not exist in namespace {ns}, "
                 f"so ingress-nginx answered 503",
-                tuple(hops), 503, "ingress-nginx",
+                tuple(hops),
+                503,
+                "ingress-nginx",
             )
             return
         spec = svc["spec"]
@@ -1032,27 +1336,46 @@ class Router:
             if address is None:
                 ex.responder = "nginx"
                 ex.trace = self._trace(
-                    client, url, HTTP_ERROR,
+                    client,
+                    url,
+                    HTTP_ERROR,
                     f"{route} -> ExternalName service {svc_name} -> {target}, which does not "
                     f"resolve, so ingress-nginx answered 502",
-                    tuple(hops), 502, "ingress-nginx",
+                    tuple(hops),
+                    502,
+                    "ingress-nginx",
                 )
                 return
-            hops.append(self._hop("external", target, address, location.port
-                                  if isinstance(location.port, int) else 80))
+            hops.append(
+                self._hop(
+                    "external",
+                    target,
+                    address,
+                    location.port if isinstance(location.port, int) else 80,
+                )
+            )
             ex.responder, ex.body_from = "ingress-external", target
             ex.trace = self._trace(
-                client, url, OK, f"{route} -> ExternalName service {svc_name} -> {target}",
-                tuple(hops), 200, target,
+                client,
+                url,
+                OK,
+                f"{route} -> ExternalName service {svc_name} -> {target}",
+                tuple(hops),
+                200,
+                target,
             )
             return
         if sp is None:
             ex.responder = "nginx"
             ex.trace = self._trace(
-                client, url, HTTP_ERROR,
+                client,
+                url,
+                HTTP_ERROR,
                 f"{route} sends to port {location.port} of service {svc_name}, which has no such "
                 f"port, so ingress-nginx answered 503",
-                tuple(hops), 503, "ingress-nginx",
+                tuple(hops),
+                503,
+                "ingress-nginx",
             )
             return
         port_name = sp.get("name", "")
@@ -1064,14 +1387,51 @@ class Router:
         if not ready:
             ex.responder = "nginx"
             ex.trace = self._trace(
-                client, url, HTTP_ERROR,
+                client,
+                url,
+                HTTP_ERROR,
                 f"service {svc_name} has no ready endpoints: "
                 f"{self.proxy.explain_no_ready(svc, port_name)}, so ingress-nginx answered 503",
-                tuple(hops), 503, "ingress-nginx",
+                tuple(hops),
+                503,
+                "ingress-nginx",
             )
             return
-        upstream = (ns, svc_name, port_name)
+        target = f"{route} -> service {svc_name}:{sp['port']}"
         src_ip = self._controller_ip()
+        if plan_key is not None and not https:
+            if len(self._plans) > _CACHE_LIMIT:
+                self._plans.clear()
+            self._plans[plan_key] = _IngressPlan(
+                client,
+                self._epoch(),
+                tuple(hops),
+                ns,
+                (ns, svc_name, port_name),
+                target,
+                src_ip,
+                ex.scheme,
+                ex.host,
+                ex.port,
+                ex.path,
+                ex.ip,
+                ex.via,
+            )
+        self._upstream(ex, client, ns, (ns, svc_name, port_name), ready, hops, url, target, src_ip)
+
+    def _upstream(
+        self,
+        ex: Exchange,
+        client: Client,
+        ns: str,
+        upstream: tuple[str, str, str],
+        ready: tuple,
+        hops: list[Hop],
+        url: str,
+        target: str,
+        src_ip: str,
+    ) -> None:
+        """ingress-nginx's balancer: the next endpoint round robin, skipping refused ones."""
         # proxy_next_upstream "error timeout" with 3 tries: a refused endpoint is skipped.
         for _ in range(min(3, len(ready))):
             backend = ready[self.ingress.next_endpoint(upstream, ready)]
@@ -1082,16 +1442,20 @@ class Router:
                 hops.append(self._hop("external", backend.ip, backend.ip, backend.port))
                 ex.responder, ex.body_from = "ingress-external", backend.ip
                 ex.trace = self._trace(
-                    client, url, OK,
-                    f"{route} -> service {svc_name}:{sp['port']} -> {backend.ip}:{backend.port}",
-                    tuple(hops), 200, backend.ip,
+                    client,
+                    url,
+                    OK,
+                    f"{target} -> {backend.ip}:{backend.port}",
+                    tuple(hops),
+                    200,
+                    backend.ip,
                 )
                 return
             if self.state.pod_listens(pod, backend.port):
                 pod_name = pod["metadata"]["name"]
-                hops.append(
-                    self._hop("pod", pod_name, backend.ip, backend.port, backend.node, src_ip)
-                )
+                key = ("pod", pod_name, backend.ip, backend.port, backend.node, src_ip)
+                hop = self._hops.get(key) or self._hop(*key)
+                hops.append(hop)
                 ex.responder, ex.body_from = "ingress", pod_name
                 ex.trace = Trace(
                     client.source,
@@ -1099,7 +1463,7 @@ class Router:
                     OK,
                     200,
                     pod_name,
-                    f"{route} -> service {svc_name}:{sp['port']} -> {backend.ip}:{backend.port}",
+                    f"{target} -> {backend.ip}:{backend.port}",
                     tuple(hops),
                 )
                 return
@@ -1109,21 +1473,34 @@ class Router:
         hops.append(self._hop("pod", pod_name, backend.ip, backend.port, backend.node, src_ip))
         ex.responder = "nginx"
         ex.trace = self._trace(
-            client, url, HTTP_ERROR,
-            f"{route} -> service {svc_name}:{sp['port']}, but nothing listens on port "
-            f"{backend.port} in pod {pod_name}{_declared(pod)}, so ingress-nginx answered 502",
-            tuple(hops), 502, "ingress-nginx",
+            client,
+            url,
+            HTTP_ERROR,
+            f"{target}, but nothing listens on port {backend.port} in pod {pod_name}"
+            f"{_declared(pod)}, so ingress-nginx answered 502",
+            tuple(hops),
+            502,
+            "ingress-nginx",
         )
 
     def _controller_ip(self) -> str:
-        """The ingress-nginx controller pod's IP (what upstream pods see as the client)."""
-        for pod in self.store.list("Pod", "ingress-nginx"):
-            labels = pod["metadata"].get("labels") or {}
-            if labels.get("app.kubernetes.io/component") == "controller":
-                ip = (pod.get("status") or {}).get("podIP")
-                if ip:
-                    return ip
-        return INGRESS_IP
+        """The ingress-nginx controller pod's IP (what upstream pods see as the client).
+
+        Found by label in namespace ingress-nginx; the host-facing address when the
+        cluster runs no such pod. Cached until the store changes.
+        """
+        version = getattr(self.store, "_resource_version", None)
+        cached = self._controller
+        if cached is not None and version is not None and cached[0] == version:
+            return cached[1]
+        ip = INGRESS_IP
+        selector = from_match_labels({"app.kubernetes.io/component": "controller"})
+        for pod in self.store.pods_selected("ingress-nginx", selector):
+            if (pod.get("status") or {}).get("podIP"):
+                ip = pod["status"]["podIP"]
+                break
+        self._controller = (version, ip)
+        return ip
 
     # -- other servers ---------------------------------------------------------------
 
@@ -1135,36 +1512,50 @@ class Router:
         ex.responder, ex.body_from = "external", name
         ex.trace = self._trace(client, url, OK, why, tuple(hops), 200, name)
 
-    def _apiserver(self, ex: Exchange, client: Client, hops, insecure: bool, url: str, via: str):
+    def _apiserver(
+        self, ex: Exchange, client: Client, hops, insecure: bool, url: str, via: str
+    ) -> None:
         if ex.scheme == "https":
             ex.cert, ex.http2 = tls.APISERVER_CERTIFICATE, True
             if not insecure:
                 ex.failure = "tls_verify"
                 ex.trace = self._trace(
-                    client, url, TLS_ERROR,
-                    f"{via}: its certificate is signed by the cluster's own CA, which curl does "
+                    client,
+                    url,
+                    TLS_ERROR,
+                    f"{via}, whose certificate is signed by the cluster's own CA, which curl does "
                     f"not trust (unable to get local issuer certificate); add -k",
                     tuple(hops),
                 )
                 return
             ex.responder = "apiserver"
             ex.trace = self._trace(
-                client, url, HTTP_ERROR,
-                f"{via} answered 403: an anonymous client may not read this path",
-                tuple(hops), 403, "kube-apiserver",
+                client,
+                url,
+                HTTP_ERROR,
+                f"{via}, which answered 403: an anonymous client may not read this path",
+                tuple(hops),
+                403,
+                "kube-apiserver",
             )
             return
         ex.responder = "apiserver"
         ex.trace = self._trace(
-            client, url, HTTP_ERROR,
-            f"{via} answered 400: it speaks only HTTPS; use https://", tuple(hops), 400,
+            client,
+            url,
+            HTTP_ERROR,
+            f"{via}, which answered 400: it speaks only HTTPS; use https://",
+            tuple(hops),
+            400,
             "kube-apiserver",
         )
 
     def _plain_server_tls(self, ex: Exchange, client: Client, pod: str, hops, url: str) -> None:
         ex.failure = "tls_version"
         ex.trace = self._trace(
-            client, url, TLS_ERROR,
+            client,
+            url,
+            TLS_ERROR,
             f"pod {pod} speaks plain HTTP, so the TLS handshake fails (wrong version number); "
             f"use http://",
             tuple(hops),
@@ -1182,6 +1573,16 @@ class Router:
     ) -> None:
         ex.failure = failure
         ex.trace = Trace(client.source, url, outcome, None, None, reason, tuple(hops))
+
+
+_WHY_RANDOM: dict[int, str] = {}
+
+
+def _why_random(n: int) -> str:
+    why = _WHY_RANDOM.get(n)
+    if why is None:
+        why = _WHY_RANDOM[n] = f"picked at random among {n} ready endpoints"
+    return why
 
 
 def _declared(pod: dict) -> str:

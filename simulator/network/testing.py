@@ -13,10 +13,11 @@ import base64
 import random
 from dataclasses import dataclass, field
 
-from ..clock import Clock
-from ..endpoints import Backend
-from ..ipam import HOST_NETWORK, KUBERNETES_SERVICE_IP
-from ..store import Key, Store
+from simulator.clock import Clock
+from simulator.endpoints import Backend
+from simulator.ipam import HOST_NETWORK, KUBERNETES_SERVICE_IP
+from simulator.labels import from_match_labels
+from simulator.store import Key, Store
 
 DEFAULT_NODES = ("control-plane", "worker-1", "worker-2")
 
@@ -28,15 +29,40 @@ class FakeRuntime:
     ready: bool = True
     stopped_ports: set[int] = field(default_factory=set)
     last_probe_output: str = ""
+    ports: frozenset[int] = frozenset()  # declared container ports, for pod_listens
+
+
+class RevisionStore(Store):
+    """A Store with a `revision` counter bumped by every put and remove (as etcd's is).
+
+    The network layer uses `store.revision`, when a store has one, as its cache stamp.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.revision = 0
+
+    def put(self, obj: dict) -> dict | None:
+        """Insert or replace `obj`."""
+        self.revision += 1
+        return super().put(obj)
+
+    def remove(self, kind: str, namespace: str, name: str) -> dict | None:
+        """Delete and return the object, or None."""
+        self.revision += 1
+        return super().remove(kind, namespace, name)
 
 
 class FakeState:
     """An in-memory cluster with the `ClusterState` methods the network layer uses."""
 
-    def __init__(self, seed: int = 0, nodes: tuple[str, ...] = DEFAULT_NODES) -> None:
+    def __init__(
+        self, seed: int = 0, nodes: tuple[str, ...] = DEFAULT_NODES, *, revision: bool = True
+    ) -> None:
+        """Build the default cluster; `revision=False` uses a plain Store (no `revision`)."""
         self.rng = random.Random(seed)
         self.clock = Clock()
-        self.store = Store()
+        self.store = RevisionStore() if revision else Store()
         self.runtime: dict[Key, FakeRuntime] = {}
         self._node_index: dict[str, int] = {}
         self._pod_ip_next: dict[str, int] = {}
@@ -45,6 +71,7 @@ class FakeState:
         self._next_node_port = 30000
         self._next_lb = 200
         self._uid = 0
+        self._backends: dict[tuple[str, str, str], tuple[dict, str, list[Backend]]] = {}
         for name in nodes:
             self.add_node(name)
         self.add_service(
@@ -69,7 +96,10 @@ class FakeState:
         node = {
             "apiVersion": "v1",
             "kind": "Node",
-            "metadata": {"name": name, "labels": {"kubernetes.io/hostname": name, **(labels or {})}},
+            "metadata": {
+                "name": name,
+                "labels": {"kubernetes.io/hostname": name, **(labels or {})},
+            },
             "spec": {"podCIDR": f"10.244.{index}.0/24"},
             "status": {
                 "addresses": [
@@ -131,7 +161,11 @@ class FakeState:
         }
         self.store.put(pod)
         self._pods_by_ip[ip] = (namespace, name)
-        self.runtime[(namespace, name)] = FakeRuntime(ready=ready, last_probe_output=probe_output)
+        self.runtime[(namespace, name)] = FakeRuntime(
+            ready=ready,
+            last_probe_output=probe_output,
+            ports=frozenset(p["containerPort"] for p in declared),
+        )
         if sync:
             self.sync()
         return pod
@@ -308,11 +342,7 @@ class FakeState:
     def _subsets(self, ns: str, svc: dict) -> list[dict]:
         spec = svc["spec"]
         groups: dict[tuple, dict] = {}
-        selector = spec["selector"]
-        for (pns, _), pod in sorted(self.store.items("Pod")):
-            labels = pod["metadata"].get("labels") or {}
-            if pns != ns or any(labels.get(k) != v for k, v in selector.items()):
-                continue
+        for pod in self.store.pods_selected(ns, from_match_labels(spec["selector"])):
             ports = []
             for sp in spec.get("ports") or ():
                 target = sp["targetPort"]
@@ -326,9 +356,7 @@ class FakeState:
                     if not found:
                         continue
                     target = found[0]
-                ports.append(
-                    {"name": sp.get("name", ""), "port": int(target), "protocol": "TCP"}
-                )
+                ports.append({"name": sp.get("name", ""), "port": int(target), "protocol": "TCP"})
             if spec.get("ports") and not ports:
                 continue
             meta = pod["metadata"]
@@ -337,9 +365,10 @@ class FakeState:
                 "nodeName": pod["spec"]["nodeName"],
                 "targetRef": {"kind": "Pod", "namespace": ns, "name": meta["name"]},
             }
-            if pod["spec"].get("hostname") and pod["spec"].get("subdomain") == svc["metadata"][
-                "name"
-            ]:
+            if (
+                pod["spec"].get("hostname")
+                and pod["spec"].get("subdomain") == svc["metadata"]["name"]
+            ):
                 address["hostname"] = pod["spec"]["hostname"]
             ready = self.pod_ready(ns, meta["name"]) or bool(spec.get("publishNotReadyAddresses"))
             group = groups.setdefault(
@@ -363,6 +392,11 @@ class FakeState:
         ep = self.store.get("Endpoints", namespace, service_name)
         if ep is None:
             return []
+        key = (namespace, service_name, port_name)
+        version = ep["metadata"].get("resourceVersion")
+        cached = self._backends.get(key)
+        if cached is not None and cached[0] is ep and cached[1] == version:
+            return cached[2]  # the same list while nothing changed, as the controller does
         out = []
         for subset in ep.get("subsets") or ():
             port = next(
@@ -377,6 +411,7 @@ class FakeState:
                     out.append(
                         Backend(a["ip"], int(port), ready, ref.get("name"), a.get("nodeName"))
                     )
+        self._backends[key] = (ep, version, out)
         return out
 
     def pod_by_ip(self, ip: str) -> dict | None:
@@ -399,8 +434,8 @@ class FakeState:
         """Whether a container of `pod` declares `port` and it has not been stopped."""
         meta = pod["metadata"]
         rt = self.runtime.get((meta["namespace"], meta["name"]))
-        if rt is not None and port in rt.stopped_ports:
-            return False
+        if rt is not None and rt.ports:
+            return port in rt.ports and port not in rt.stopped_ports
         return any(
             cp.get("containerPort") == port
             for c in pod["spec"].get("containers") or ()

@@ -18,7 +18,7 @@ import binascii
 from dataclasses import dataclass
 from datetime import timedelta
 
-from ..clock import EPOCH
+from simulator.clock import EPOCH
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _NAME_OIDS = {
@@ -234,7 +234,7 @@ def _parse_der(der: bytes, origin: str) -> Certificate:
     (t1, s1, e1), (t2, s2, e2) = _children(der, fields[3][1], fields[3][2])
     subject = _name(der, fields[4][1], fields[4][2])
     names: list[str] = []
-    for tag, vs, ve in fields[6:]:
+    for tag, vs, _ in fields[6:]:
         if tag != 0xA3:  # extensions
             continue
         _, ls, le = _tlv(der, vs)

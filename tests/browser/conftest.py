@@ -7,6 +7,7 @@ subprocess with production settings (DEBUG off) and its own file database.
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -15,7 +16,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import expect, sync_playwright
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
@@ -31,39 +32,80 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 SCREENSHOTS = ROOT / "var" / "screenshots"
+MANIFESTS = ROOT / "tests" / "fixtures" / "manifests"
+VIEWPORT = {"width": 1366, "height": 768}
+expect.set_options(timeout=10_000)
+
+
+class Server:
+    """daphne in a subprocess on a listening socket this process keeps, so it can restart."""
+
+    def __init__(self, database: Path) -> None:
+        self.env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "playground.settings",
+            "DATABASE_URL": f"sqlite:///{database}",
+            "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        }
+        self.env.pop("DJANGO_DEBUG", None)
+        self.env.pop("REDIS_URL", None)
+        subprocess.run(
+            [sys.executable, "manage.py", "migrate", "--noinput", "-v0"],
+            cwd=ROOT,
+            env=self.env,
+            check=True,
+        )
+        # Bind here and hand daphne the listening socket: no race for the port, and
+        # a restarted daphne takes over the same address.
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{self.listener.getsockname()[1]}"
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "daphne", "--fd", str(self.listener.fileno()), "-v0"]
+            + ["tests.browser.asgi:application"],
+            cwd=ROOT,
+            env=self.env,
+            pass_fds=[self.listener.fileno()],
+        )
+        wait_until_serving(self.url, self.process)
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+            self.process = None
+
+    def restart(self) -> None:
+        self.stop()
+        self.start()
+
+    def close(self) -> None:
+        self.stop()
+        self.listener.close()
 
 
 @pytest.fixture(scope="session")
 def live_server_url(tmp_path_factory):
     """Start daphne on a free loopback port and return its base URL."""
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "playground.settings",
-        "DATABASE_URL": f"sqlite:///{tmp_path_factory.mktemp('db') / 'browser.sqlite3'}",
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-    }
-    env.pop("DJANGO_DEBUG", None)
-    env.pop("REDIS_URL", None)
-    subprocess.run(
-        [sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True
-    )
-    # Bind here and hand daphne the listening socket: no race for the port.
-    with socket.create_server(("127.0.0.1", 0)) as listener:
-        port = listener.getsockname()[1]
-        server = subprocess.Popen(
-            [sys.executable, "-m", "daphne", "--fd", str(listener.fileno()), "-v0"]
-            + ["tests.browser.asgi:application"],
-            cwd=ROOT,
-            env=env,
-            pass_fds=[listener.fileno()],
-        )
-    url = f"http://127.0.0.1:{port}"
+    server = Server(tmp_path_factory.mktemp("db") / "browser.sqlite3")
     try:
-        wait_until_serving(url, server)
-        yield url
+        server.start()
+        yield server.url
     finally:
-        server.terminate()
-        server.wait(timeout=10)
+        server.close()
+
+
+@pytest.fixture
+def restartable_server(tmp_path):
+    """A daphne of the test's own, which the test may restart."""
+    server = Server(tmp_path / "restart.sqlite3")
+    try:
+        server.start()
+        yield server
+    finally:
+        server.close()
 
 
 def wait_until_serving(url: str, server: subprocess.Popen, timeout: float = 30) -> None:
@@ -104,26 +146,72 @@ def console_errors():
 
 
 @pytest.fixture
-def page(browser, console_errors):
-    context = browser.new_context(viewport={"width": 1024, "height": 640})
-    page = context.new_page()
-    page.on(
-        "console",
-        lambda message: message.type == "error" and console_errors.append(message.text),
-    )
-    page.on("pageerror", lambda error: console_errors.append(str(error)))
-    yield page
-    context.close()
+def new_page(browser, console_errors):
+    """Open pages (each in its own browser context, as separate people would)."""
+    contexts = []
+
+    def open_page(viewport=VIEWPORT):
+        context = browser.new_context(viewport=viewport, accept_downloads=True)
+        contexts.append(context)
+        page = context.new_page()
+        page.on(
+            "console",
+            lambda message: message.type == "error" and console_errors.append(message.text),
+        )
+        page.on("pageerror", lambda error: console_errors.append(str(error)))
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(new_page):
+    return new_page()
 
 
 @pytest.fixture
 def screenshot(page):
     """Save a PNG of the page under var/screenshots/ (git-ignored) and return its path."""
 
-    def take(name: str) -> Path:
+    def take(name: str, target=None) -> Path:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         path = SCREENSHOTS / f"{name}.png"
-        page.screenshot(path=path, full_page=True)
+        (target or page).screenshot(path=path)
         return path
 
     return take
+
+
+def create_room(page, base_url: str, manifest: str = "kubia", example: str = "") -> str:
+    """Create a room through the home page's form endpoint; return its URL."""
+    text = (MANIFESTS / f"{manifest}.yaml").read_text()
+    page.context.request.get(base_url + "/")
+    token = next(c["value"] for c in page.context.cookies() if c["name"] == "csrftoken")
+    response = page.context.request.post(
+        base_url + "/rooms/",
+        form={"manifests": text, "example": example},
+        headers={"X-CSRFToken": token, "Referer": base_url + "/"},
+    )
+    assert response.ok, response.text()
+    assert re.search(r"/rooms/[a-z0-9]+/$", response.url)
+    return response.url
+
+
+def open_room(page, url: str) -> None:
+    page.goto(url)
+    expect(page.get_by_role("status", name="Server connection")).to_have_text("connected")
+    expect(page.locator("svg.diagram .kind-pod").first).to_be_visible()
+
+
+def pod_buttons(page, prefix: str = "kubia-"):
+    return page.get_by_role("button", name=re.compile(rf"^Pod {prefix}"))
+
+
+def run(page, line: str) -> None:
+    """Type a command into the room's terminal and wait for it to finish."""
+    command = page.get_by_role("textbox", name="Command")
+    command.fill(line)
+    command.press("Enter")
+    expect(command).to_have_value("")

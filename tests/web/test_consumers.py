@@ -2,36 +2,124 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 
 import pytest
 import pytest_asyncio
+from asgiref.sync import sync_to_async
 from channels.testing import WebsocketCommunicator
 
+from playground import rooms
 from playground.asgi import application
+from playground.models import RoomEvent
 from playground.protocol import MAX_MESSAGE_BYTES
+from tests.fixtures.rooms import make_room
 
-pytestmark = pytest.mark.asyncio
+pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
 
 OUR_ORIGIN = b"http://localhost:8000"
 
 
-def communicator(path="/ws/rooms/lobby/", origin=OUR_ORIGIN):
+def communicator(code, query="", origin=OUR_ORIGIN):
+    path = f"/ws/rooms/{code}/" + (f"?{query}" if query else "")
     return WebsocketCommunicator(application, path, headers=[(b"origin", origin)])
 
 
-@pytest_asyncio.fixture
-async def socket():
-    room = communicator()
-    connected, _ = await room.connect()
+async def receive(socket, type_, timeout=3.0):
+    """The next message of `type_`, skipping others (frames carrying only the time, say)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while True:
+        message = await socket.receive_json_from(timeout=max(0.01, deadline - loop.time()))
+        if message["type"] == type_:
+            return message
+
+
+async def open_socket(code, query=""):
+    socket = communicator(code, query)
+    connected, _ = await socket.connect()
     assert connected
-    yield room
-    await room.disconnect()
+    hello = await socket.receive_json_from()
+    assert hello["type"] == "hello"
+    return socket
 
 
-async def test_ping_gets_pong(socket):
-    await socket.send_json_to({"type": "ping", "id": 7})
-    assert await socket.receive_json_from() == {"type": "pong", "id": 7}
+@pytest_asyncio.fixture(autouse=True)
+async def stop_live_rooms():
+    yield
+    await rooms.reset()
+
+
+@pytest_asyncio.fixture
+async def room():
+    return await sync_to_async(make_room)("kubia")
+
+
+@pytest_asyncio.fixture
+async def socket(room):
+    socket = await open_socket(room.code)
+    await receive(socket, "snapshot")
+    yield socket
+    await socket.disconnect()
+
+
+async def test_snapshot_on_connect(room):
+    socket = await open_socket(room.code)
+    snapshot = await receive(socket, "snapshot")
+    topology = snapshot["topology"]
+    assert {s["name"] for s in topology["services"]} >= {"kubia", "kubernetes"}
+    kubia_pods = [p for p in topology["pods"] if p["labels"].get("app") == "kubia"]
+    assert len(kubia_pods) == 3
+    assert snapshot["seq"] == 0
+    assert snapshot["clock"] == {"playing": False, "speed": 1.0, "time": snapshot["time"]}
+    assert {"url": "http://kubia.example.com/", "group": "Ingress"}.items() <= next(
+        t for t in snapshot["targets"] if t["group"] == "Ingress"
+    ).items()
+    await socket.disconnect()
+
+
+async def test_command_gets_a_result_and_everyone_gets_a_frame(room, socket):
+    other = await open_socket(room.code)
+    await receive(other, "snapshot")
+    await socket.send_json_to(
+        {"type": "command", "id": 1, "line": "kubectl scale deployment kubia --replicas=4"}
+    )
+    result = await receive(socket, "result")
+    assert result["id"] == 1
+    assert result["exitCode"] == 0, result["stderr"]
+    assert "scaled" in result["stdout"]
+    for viewer in (socket, other):
+        frame = await receive(viewer, "frame")
+        assert frame["seq"] == 1
+        added = frame["changes"]["pods"]["upsert"]
+        assert any(p["labels"].get("app") == "kubia" for p in added)
+        assert frame["commands"][0]["line"] == "kubectl scale deployment kubia --replicas=4"
+    await other.disconnect()
+
+
+async def test_command_is_logged_before_it_is_broadcast(room, socket):
+    await socket.send_json_to(
+        {"type": "command", "id": 1, "line": "kubectl label pod -l app=kubia x=y"}
+    )
+    await receive(socket, "frame")
+    ops = await sync_to_async(list)(
+        RoomEvent.objects.filter(room=room).values_list("op", flat=True)
+    )
+    assert ops[-1] == {"op": "run", "line": "kubectl label pod -l app=kubia x=y"}
+
+
+async def test_curl_traces_travel_in_the_frame(socket):
+    await socket.send_json_to(
+        {"type": "command", "id": 2, "line": "curl -s http://kubia.example.com/"}
+    )
+    result = await receive(socket, "result")
+    assert result["stdout"].startswith("You've hit kubia-")
+    frame = await receive(socket, "frame")
+    [trace] = frame["traces"]
+    assert trace["outcome"] == "ok"
+    assert [hop["kind"] for hop in trace["hops"]][-1] == "pod"
+    assert frame["hits"] == {trace["served_by"]: 1}
 
 
 @pytest.mark.parametrize(
@@ -48,34 +136,215 @@ async def test_ping_gets_pong(socket):
             "too large",
             id="just over",
         ),
+        pytest.param('{"type": "command", "line": ""}', '"line" must be', id="empty command"),
+        pytest.param('{"type": "command", "line": 5}', '"line" must be', id="command not text"),
+        pytest.param(
+            json.dumps({"type": "command", "line": "kubectl get pods\nrm -rf /"}),
+            "one line",
+            id="two lines",
+        ),
+        pytest.param(
+            json.dumps({"type": "command", "line": "k" * 5000}), "too long", id="long command"
+        ),
+        pytest.param(
+            '{"type": "traffic", "action": "start", "url": "http://x/", "source": "host", '
+            '"rate": 1e9}',
+            '"rate" must be',
+            id="rate too high",
+        ),
+        pytest.param(
+            '{"type": "traffic", "action": "start", "url": "http://x/", "source": "<b>", '
+            '"rate": 1}',
+            '"source" must be',
+            id="bad source",
+        ),
+        pytest.param('{"type": "traffic", "action": "dance"}', '"action" must be', id="bad action"),
+        pytest.param('{"type": "clock", "action": "speed", "speed": 3}', '"speed"', id="bad speed"),
+        pytest.param('{"type": "resync", "seq": -1}', '"seq" must be', id="bad resync"),
+        pytest.param('{"type": "ping", "id": [1]}', '"id" must be', id="bad id"),
     ],
 )
-async def test_bad_message_gets_an_error_and_the_socket_stays_open(socket, frame, error):
+async def test_bad_message_gets_an_error_and_nobody_loses_their_connection(
+    room, socket, frame, error
+):
+    other = await open_socket(room.code)
+    await receive(other, "snapshot")
     await socket.send_to(text_data=frame)
-    reply = await socket.receive_json_from()
-    assert reply["type"] == "error"
+    reply = await receive(socket, "error")
     assert error in reply["message"]
-    await socket.send_json_to({"type": "ping", "id": 1})
-    assert await socket.receive_json_from() == {"type": "pong", "id": 1}
+    for viewer in (socket, other):
+        await viewer.send_json_to({"type": "ping", "id": 1})
+        assert await receive(viewer, "pong") == {"type": "pong", "id": 1}
+    await other.disconnect()
 
 
 async def test_binary_frame_gets_an_error(socket):
     await socket.send_to(bytes_data=b"\x00\x01")
-    assert (await socket.receive_json_from())["message"].startswith("Send messages as JSON text")
+    assert (await receive(socket, "error"))["message"].startswith("Send messages as JSON text")
 
 
 async def test_multibyte_text_is_measured_in_bytes(socket):
     # 30,000 three-byte characters: under the limit in characters, over it in bytes.
     await socket.send_json_to({"type": "ping", "pad": "€" * 30_000})
-    assert "too large" in (await socket.receive_json_from())["message"]
+    assert "too large" in (await receive(socket, "error"))["message"]
 
 
-async def test_foreign_origin_is_refused():
-    room = communicator(origin=b"http://evil.example")
-    connected, _ = await room.connect()
+async def test_a_flood_of_messages_is_slowed_down(socket):
+    for i in range(60):
+        await socket.send_json_to({"type": "ping", "id": i})
+    replies = [await socket.receive_json_from() for _ in range(60)]
+    assert any(r["type"] == "error" and "slow down" in r["message"] for r in replies)
+    assert replies[0] == {"type": "pong", "id": 0}
+
+
+async def test_failed_command_reports_problems_with_lines(socket):
+    await socket.send_json_to(
+        {
+            "type": "command",
+            "id": 3,
+            "line": "kubectl apply -f -",
+            "stdin": "apiVersion: v1\nkind: Service\nmetadata:\n  name: x\nspec:\n  ports:\n"
+            "  - port: 80\n    nodePort: 80\n",
+        }
+    )
+    result = await receive(socket, "result")
+    assert result["exitCode"] != 0
+    assert any(p["line"] for p in result["problems"])
+
+
+async def test_foreign_origin_is_refused(room):
+    socket = communicator(room.code, origin=b"http://evil.example")
+    connected, _ = await socket.connect()
     assert not connected
 
 
 async def test_room_code_must_be_a_slug():
     with pytest.raises(ValueError, match="No route found"):
-        await communicator(path="/ws/rooms/Not A Slug/").connect()
+        await communicator("Not A Slug").connect()
+
+
+async def test_unknown_room_gets_an_error_and_is_closed():
+    socket = communicator("nosuchroom")
+    connected, _ = await socket.connect()
+    assert connected
+    error = await socket.receive_json_from()
+    assert error["type"] == "error"
+    assert "no room" in error["message"]
+    assert (await socket.receive_output())["code"] == 4404
+
+
+async def test_reconnecting_browser_gets_only_the_frames_it_missed(room, socket):
+    snapshot_epoch = rooms.loaded(room.code).epoch
+    await socket.send_json_to(
+        {"type": "command", "id": 1, "line": "kubectl label pod -l app=kubia a=1"}
+    )
+    await receive(socket, "frame")
+    await socket.send_json_to(
+        {"type": "command", "id": 2, "line": "kubectl label pod -l app=kubia b=2"}
+    )
+    second = await receive(socket, "frame")
+    late = await open_socket(room.code, f"seq=1&epoch={snapshot_epoch}")
+    missed = await late.receive_json_from()
+    assert missed["type"] == "frame"
+    assert missed == second
+    await late.disconnect()
+
+
+async def test_resync_from_another_epoch_gets_a_snapshot(room, socket):
+    await socket.send_json_to({"type": "resync", "seq": 5, "epoch": "stale"})
+    snapshot = await receive(socket, "snapshot")
+    assert snapshot["epoch"] == rooms.loaded(room.code).epoch
+
+
+async def test_resync_after_a_gap_resends_the_missing_frames(socket):
+    for i in range(3):
+        await socket.send_json_to(
+            {
+                "type": "command",
+                "id": i,
+                "line": f"kubectl label pod -l app=kubia n={i} --overwrite",
+            }
+        )
+        await receive(socket, "frame")
+    await socket.send_json_to({"type": "resync", "seq": 1, "epoch": (await epoch_of(socket))})
+    assert [(await receive(socket, "frame"))["seq"] for _ in range(2)] == [2, 3]
+
+
+async def epoch_of(socket):
+    await socket.send_json_to({"type": "resync", "seq": 0, "epoch": ""})
+    return (await receive(socket, "snapshot"))["epoch"]
+
+
+async def test_stream_sends_traces_in_frames_and_is_logged(room, socket, fast_flush):
+    await socket.send_json_to(
+        {
+            "type": "traffic",
+            "action": "start",
+            "url": "http://kubia.example.com/",
+            "source": "host",
+            "rate": 50,
+        }
+    )
+    started = await receive(socket, "stream")
+    assert started["rate"] == 50
+    traces = []
+    while len(traces) < 20:
+        traces += (await receive(socket, "frame")).get("traces", [])
+    assert {t["outcome"] for t in traces} == {"ok"}
+    await socket.send_json_to({"type": "traffic", "action": "stop"})
+    frame = await receive(socket, "frame")
+    while "streams" not in frame:
+        frame = await receive(socket, "frame")
+    assert frame["streams"] == []
+    await asyncio.sleep(0.1)
+    ops = await sync_to_async(list)(
+        RoomEvent.objects.filter(room=room).values_list("op", flat=True)
+    )
+    sent = sum(
+        n * repeat
+        for op in ops
+        if op["op"] == "ticks"
+        for _, counts, repeat in op["runs"]
+        for n in counts
+    )
+    assert sent >= 20
+
+
+async def test_clock_plays_pauses_and_changes_speed(socket):
+    await socket.send_json_to({"type": "clock", "action": "speed", "speed": 10})
+    frame = await receive(socket, "frame")
+    assert frame["clock"]["speed"] == 10
+    await socket.send_json_to({"type": "clock", "action": "play"})
+    start = (await receive(socket, "frame"))["time"]
+    await asyncio.sleep(0.3)
+    later = (await receive(socket, "frame"))["time"]
+    assert later - start >= 1  # ten simulated seconds a second
+    await socket.send_json_to({"type": "clock", "action": "pause"})
+    paused = (await receive(socket, "frame"))["clock"]
+    assert paused["playing"] is False
+
+
+async def test_a_room_replays_to_the_same_state(room, socket, fast_flush):
+    lines = [
+        "kubectl scale deployment kubia --replicas=5",
+        "kubectl delete pod -l app=kubia",
+        "curl -s http://kubia.example.com/",
+        "kubectl label pod -l app=kubia tier=web",
+    ]
+    for i, line in enumerate(lines):
+        await socket.send_json_to({"type": "command", "id": i, "line": line})
+        await receive(socket, "result")
+    await socket.send_json_to({"type": "clock", "action": "play"})
+    await asyncio.sleep(0.3)
+    await socket.send_json_to({"type": "command", "id": 9, "line": "kubectl get pods"})
+    await receive(socket, "result")
+    await socket.send_json_to({"type": "clock", "action": "pause"})
+    await asyncio.sleep(0.2)  # the ticks before the pause reach the log
+    live = rooms.loaded(room.code)
+    expected = await live.read(lambda cluster: (cluster.snapshot(), cluster.now))
+    await socket.disconnect()
+    await rooms.reset()
+    replayed = await rooms.open_room(room.code)
+    snapshot, now = await replayed.read(lambda cluster: (cluster.snapshot(), cluster.now))
+    assert snapshot["pods"] == expected[0]["pods"]
+    assert now == expected[1]

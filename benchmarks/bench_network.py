@@ -1,0 +1,173 @@
+"""Benchmark of the network half: routed requests per second, Trace objects included.
+
+Run: `python -m benchmarks.bench_network` (add `--quick` for a tenth of the cluster,
+`--real` to build the cluster with `simulator.Cluster` instead of the FakeState).
+
+Builds a cluster of 10,000 pods (FakeState: 1,000 Services of 10 pods each on 50
+nodes; `--real`: benchmarks.workload's 200 Deployments of 50 pods and 1,000
+Services, every pod made ready) plus 100 Ingress hosts, then times
+`Network.request` for ClusterIP requests from a pod (by cluster IP and by
+Service name, spread over every Service) and for Ingress requests from the
+host (spread over every host). Prints the median of several runs of 20,000
+requests and the resulting requests per second, Trace objects included.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import statistics
+import time
+
+from simulator.network import Network
+from simulator.network.testing import FakeState
+
+from .workload import manifest
+
+INGRESS = """apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: ing-{h}
+spec:
+  rules:
+  - host: app-{h}.example.com
+    http:
+      paths:
+      - path: /
+        pathType: Prefix
+        backend: {{service: {{name: svc-{s}, port: {{number: 80}}}}}}
+      - path: /api
+        pathType: Prefix
+        backend: {{service: {{name: svc-{s}, port: {{number: 80}}}}}}
+"""
+
+
+def build(pods: int, per_service: int = 10, nodes: int = 50, hosts: int = 100) -> FakeState:
+    """A cluster of `pods` pods behind `pods // per_service` Services, and `hosts` Ingresses."""
+    names = tuple(f"node-{i:03d}" for i in range(nodes))
+    state = FakeState(seed=0, nodes=names)
+    services = pods // per_service
+    for s in range(services):
+        for r in range(per_service):
+            state.add_pod(
+                f"app-{s}-{r}",
+                {"app": f"app-{s}"},
+                node=names[(s * per_service + r) % nodes],
+                sync=False,
+            )
+        state.add_service(f"svc-{s}", {"app": f"app-{s}"}, sync=False)
+    state.add_pod("client", {"role": "client"}, node=names[0], sync=False)
+    state.sync()
+    for h in range(hosts):
+        backend = {"service": {"name": f"svc-{h % services}", "port": {"number": 80}}}
+        state.add_ingress(
+            f"ing-{h}",
+            [
+                {
+                    "host": f"app-{h}.example.com",
+                    "http": {
+                        "paths": [
+                            {"path": "/", "pathType": "Prefix", "backend": backend},
+                            {"path": "/api", "pathType": "Prefix", "backend": backend},
+                        ]
+                    },
+                }
+            ],
+        )
+    return state
+
+
+def build_real(pods: int, hosts: int = 100):
+    """The same shape on the real ClusterState: returns `(state, network, client source)`."""
+    from simulator import Cluster
+
+    deployments = pods // 50
+    services = deployments * 5
+    cluster = Cluster(seed=1)
+    text = manifest(services=services, deployments=deployments, nodes=max(pods // 100, 3))
+    text += "---\n" + "---\n".join(INGRESS.format(h=h, s=h % services) for h in range(hosts))
+    result = cluster.run("kubectl apply -f -", stdin=text)
+    assert result.exit_code == 0, result.stderr[:500]
+    state = cluster.state
+    for pod in state.store.list("Pod", "default"):
+        state.touch("default", pod["metadata"]["name"], None, "/var/ready")
+    cluster.advance(11)
+    client = state.store.list("Pod", "default")[0]["metadata"]["name"]
+    return state, cluster.network, f"pod/{client}"
+
+
+def rate(fn, urls: list[str], source: str, repeat: int) -> tuple[float, float]:
+    """Median and best seconds for one pass over `urls` (GC paused while timing)."""
+    times = []
+    for _ in range(repeat):
+        gc.collect()
+        gc.disable()
+        start = time.perf_counter()
+        for url in urls:
+            fn(url, source)
+        times.append(time.perf_counter() - start)
+        gc.enable()
+    return statistics.median(times), min(times)
+
+
+def main() -> None:
+    """Build the cluster, time each kind of request, print the figures."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="a tenth of the size, fewer runs")
+    parser.add_argument("--real", action="store_true", help="build it with simulator.Cluster")
+    args = parser.parse_args()
+    pods = 1_000 if args.quick else 10_000
+    repeat = 3 if args.quick else 9
+    start = time.perf_counter()
+    if args.real:
+        state, network, client = build_real(pods)
+    else:
+        state = build(pods)
+        network, client = Network(state), "pod/client"
+    print(
+        f"cluster ({'real ClusterState' if args.real else 'FakeState'}): "
+        f"{state.store.count('Pod')} pods, "
+        f"{state.store.count('Service')} services, built in {time.perf_counter() - start:.2f} s"
+    )
+    services = [
+        svc
+        for (ns, name), svc in state.store.items("Service")
+        if ns == "default" and name.startswith("svc-")
+    ]
+    by_ip = [f"http://{svc['spec']['clusterIP']}/" for svc in services]
+    by_name = [f"http://{svc['metadata']['name']}/" for svc in services]
+    hosts = [f"http://app-{h}.example.com/api/x" for h in range(100)]
+    count = 20_000
+    cases = [
+        (
+            "ClusterIP by IP, pod -> service",
+            (by_ip * (count // len(by_ip) + 1))[:count],
+            client,
+        ),
+        (
+            "ClusterIP by name (DNS), pod -> service",
+            (by_name * (count // len(by_name) + 1))[:count],
+            client,
+        ),
+        (
+            "Ingress, host -> ingress-nginx -> pod",
+            (hosts * (count // len(hosts) + 1))[:count],
+            "host",
+        ),
+    ]
+    request = network.request
+    for url in by_ip[:10] + by_name[:10] + hosts[:10]:  # warm the caches
+        request(url, client)
+        request(url, "host")
+    for label, urls, source in cases:
+        trace = request(urls[0], source)
+        assert trace.outcome == "ok", trace.to_dict()
+        median, best = rate(request, urls, source, repeat)
+        print(
+            f"{label:40s} median {median * 1000:7.1f} ms / {len(urls)} requests "
+            f"= {len(urls) / median:9,.0f} requests/s (best run {len(urls) / best:9,.0f}/s)"
+        )
+
+
+if __name__ == "__main__":
+    main()

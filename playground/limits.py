@@ -1,0 +1,32 @@
+"""Every size and rate limit of the web layer, in one place.
+
+A room is shared by a whole classroom, so nothing one browser sends may cost
+the others more than a bounded amount of memory or time.
+"""
+
+from __future__ import annotations
+
+#: One websocket message (a JSON text frame).
+MAX_MESSAGE_BYTES = 64 * 1024
+#: Manifests pasted on the home page or re-applied in a room (UTF-8 bytes).
+MAX_MANIFEST_BYTES = 48 * 1024
+#: One command line, as the simulator also limits it.
+MAX_COMMAND_CHARS = 4096
+#: A URL to request, and a request's source (`host` or `pod/NAMESPACE/NAME`).
+MAX_URL_CHARS = 2048
+MAX_SOURCE_CHARS = 260
+#: Request streams: per stream and for the whole room, in requests per second.
+MAX_STREAM_RATE = 200.0
+MAX_ROOM_RATE = 400.0
+MAX_STREAMS = 4
+#: Terminal output returned to the browser that ran the command, and echoed to the others.
+MAX_OUTPUT_CHARS = 200_000
+MAX_ECHO_CHARS = 4_000
+#: Traces drawn per frame (the rest are counted, not sent) and events listed per frame.
+MAX_TRACES_PER_FRAME = 120
+MAX_EVENTS_PER_FRAME = 200
+#: Messages one connection may send: a burst, then a steady rate per second.
+MESSAGE_BURST = 40
+MESSAGES_PER_SECOND = 20.0
+#: Simulated-clock speeds a room may run at.
+SPEEDS = (0.5, 1.0, 2.0, 5.0, 10.0)

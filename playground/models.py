@@ -1,0 +1,57 @@
+"""A room as it is stored: seed, initial manifests and an append-only log.
+
+The simulator is deterministic, so `(seed, manifests, log)` is the whole
+state: `playground.rooms` rebuilds the live cluster of any room by replaying
+its log, in any process, after any restart.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class Room(models.Model):
+    """A shared cluster, opened at /rooms/<code>/ by everyone who has the link."""
+
+    code = models.SlugField(max_length=32, unique=True)
+    seed = models.PositiveIntegerField()
+    #: Slug of the built-in example the room started from ("" for pasted manifests).
+    example = models.CharField(max_length=64, blank=True)
+    #: The manifests applied when the room was created (`kubectl apply -f -`).
+    manifests = models.TextField()
+    created = models.DateTimeField(auto_now_add=True)
+    #: The simulated clock's pacing; the log holds the time actually simulated.
+    playing = models.BooleanField(default=True)
+    speed = models.FloatField(default=1.0)
+    #: Which server process runs the room's clock, and until when (see docs/architecture.md).
+    owner = models.CharField(max_length=100, blank=True)
+    lease_until = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class RoomEvent(models.Model):
+    """One entry of a room's log, in order: a command, or ticks of the clock and traffic.
+
+    `op` is a JSON object, one of:
+
+    - `{"op": "run", "line": "kubectl ...", "stdin": "..."}`: a command line;
+    - `{"op": "ticks", "streams": [[url, source], ...], "runs": [[step, [n, ...], repeat], ...]}`:
+      `repeat` clock ticks, each advancing the clock `step` simulated seconds and
+      then sending `n` requests for each stream.
+    """
+
+    room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="log")
+    index = models.PositiveIntegerField()
+    op = models.JSONField()
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["index"]
+        constraints = [
+            models.UniqueConstraint(fields=["room", "index"], name="one_entry_per_index"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.room_id}#{self.index}"

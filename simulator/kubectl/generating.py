@@ -1,0 +1,177 @@
+"""`kubectl create deployment|namespace|configmap` and `kubectl run`: objects made from flags."""
+
+from __future__ import annotations
+
+from .applying import create_objects, print_outcomes, stdin_text, submit
+from .context import Context
+from .errors import error, usage_error
+from .execute import run_in_pod
+
+
+def create(ctx: Context) -> None:
+    """`kubectl create -f -`, or `create deployment|namespace|configmap NAME ...`."""
+    if ctx.args.get("filename"):
+        print_outcomes(ctx, submit(ctx, stdin_text(ctx), "create", "create"))
+        return
+    if not ctx.args.positional:
+        raise error("must specify one of -f and -k")
+    what, names = ctx.args.positional[0], ctx.args.positional[1:]
+    builders = {
+        "deployment": _new_deployment,
+        "deploy": _new_deployment,
+        "namespace": _new_namespace,
+        "ns": _new_namespace,
+        "configmap": _new_configmap,
+        "cm": _new_configmap,
+    }
+    build = builders.get(what)
+    if build is None:
+        raise error(
+            f'"kubectl create {what}" is not available in this playground: write the '
+            "manifest and use `kubectl create -f -`"
+        )
+    if len(names) != 1:
+        raise usage_error(f"exactly one NAME is required, got {len(names)}", f"create {what}")
+    create_objects(ctx, [build(ctx, names[0])])
+
+
+def _metadata(ctx: Context, name: str, labels: dict | None = None) -> dict:
+    # kubectl writes the namespace into generated objects only when -n was given.
+    meta: dict = {"name": name}
+    if labels:
+        meta["labels"] = dict(labels)
+    if ctx.explicit_namespace:
+        meta["namespace"] = ctx.namespace
+    return meta
+
+
+def _require_image(ctx: Context) -> list[str]:
+    images = ctx.args.get("image")
+    images = [images] if isinstance(images, str) else list(images or [])
+    if not images:
+        raise error('required flag(s) "image" not set')
+    return images
+
+
+def _container_name(image: str) -> str:
+    base = image.rsplit("/", 1)[-1]
+    for sep in (":", "@"):
+        at = base.find(sep)
+        if at > 0:
+            base = base[:at]
+    return base
+
+
+def _new_deployment(ctx: Context, name: str) -> dict:
+    images = _require_image(ctx)
+    containers = [{"image": image, "name": _container_name(image)} for image in images]
+    port = ctx.args.get("port")
+    if port is not None and port >= 0:
+        containers[0]["ports"] = [{"containerPort": port}]
+    labels = {"app": name}
+    replicas = ctx.args.get("replicas")
+    return {
+        "apiVersion": "apps/v1",
+        "kind": "Deployment",
+        "metadata": _metadata(ctx, name, labels),
+        "spec": {
+            "replicas": 1 if replicas is None else replicas,
+            "selector": {"matchLabels": dict(labels)},
+            "template": {"metadata": {"labels": dict(labels)}, "spec": {"containers": containers}},
+        },
+    }
+
+
+def _new_namespace(ctx: Context, name: str) -> dict:
+    return {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name}}
+
+
+def _new_configmap(ctx: Context, name: str) -> dict:
+    data = {}
+    for literal in ctx.args.get("from-literal") or []:
+        key, sep, value = literal.partition("=")
+        if not sep or not key:
+            raise error(f"invalid literal source {literal}, expected key=value")
+        data[key] = value
+    cm = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": _metadata(ctx, name)}
+    if data:
+        cm["data"] = data
+    return cm
+
+
+def run_pod(ctx: Context) -> None:
+    """`kubectl run NAME --image=IMAGE [--port=P] [--labels=...] [--command] -- ARGS...`.
+
+    With `-i`/`-t` and a command, the command runs once in the new pod (as an
+    attached session would) and `--rm` deletes the pod afterwards.
+    """
+    a = ctx.args
+    before = a.positional if a.dash < 0 else a.positional[: a.dash]
+    after = [] if a.dash < 0 else a.positional[a.dash :]
+    if not before:
+        raise usage_error("NAME is required for run", "run")
+    name, extra = before[0], before[1:]
+    images = _require_image(ctx)
+    args = extra + after
+    container: dict = {"name": name, "image": images[0]}
+    if args:
+        container["command" if a.get("command") else "args"] = args
+    if a.get("port"):
+        try:
+            container["ports"] = [{"containerPort": int(str(a.get("port")))}]
+        except ValueError:
+            raise error(f'invalid argument "{a.get("port")}" for "--port" flag') from None
+    env = []
+    for item in a.get("env") or []:
+        key, _, value = item.partition("=")
+        env.append({"name": key, "value": value})
+    if env:
+        container["env"] = env
+    labels = {"run": name}
+    if a.get("labels"):
+        labels = {}
+        for pair in str(a.get("labels")).split(","):
+            key, sep, value = pair.partition("=")
+            if not sep:
+                raise error(f"unexpected label spec: {pair}")
+            labels[key] = value
+    pod = {
+        "apiVersion": "v1",
+        "kind": "Pod",
+        "metadata": _metadata(ctx, name, labels),
+        "spec": {"containers": [container], "restartPolicy": str(a.get("restart") or "Always")},
+    }
+    interactive = bool(a.get("stdin") or a.get("tty"))
+    if a.get("rm") and not interactive:
+        raise error("--rm should only be used for attached containers")
+    if interactive and (not args or args[0] in ("sh", "bash", "/bin/sh", "/bin/bash")):
+        raise error(
+            "interactive sessions are not available here: run the pod, then run single "
+            f"commands in it with `kubectl exec {name} -- COMMAND`"
+        )
+    objects = [pod]
+    if a.get("expose"):
+        if not a.get("port"):
+            raise error("--port must be set when exposing a service")
+        objects.insert(
+            0,
+            {
+                "apiVersion": "v1",
+                "kind": "Service",
+                "metadata": _metadata(ctx, name),
+                "spec": {
+                    "selector": dict(labels),
+                    "ports": [
+                        {"port": int(str(a.get("port"))), "targetPort": int(str(a.get("port")))}
+                    ],
+                },
+            },
+        )
+    outcomes = create_objects(ctx, objects)
+    if not outcomes or not interactive:
+        return
+    ctx.out.clear()  # an attached session shows the command's output, not "pod/x created"
+    run_in_pod(ctx, ctx.namespace, name, None, args)
+    if a.get("rm"):
+        ctx.state.delete("Pod", ctx.namespace, name)
+        ctx.print(f'pod "{name}" deleted')

@@ -1,0 +1,123 @@
+"""The simulated cluster network: DNS, kube-proxy, ingress-nginx, and curl/ping/nslookup.
+
+`Network` is the facade the cluster uses. Every request yields a `Trace`
+(simulator.trace); `run` prints what the real tool prints. Modules:
+
+* `dns` - CoreDNS records, the pods' resolver (search list, ndots:5), nslookup text;
+* `proxy` - kube-proxy: address tables, endpoint choice, session affinity;
+* `ingress` - ingress-nginx: servers, locations, TLS entries, round robin;
+* `tls` - certificates (the fake one, Secrets', public ones);
+* `router` - follows one request end to end and builds its Trace;
+* `http` - the servers' responses; `curl`, `ping`, `nslookup` - the clients;
+* `testing` - a small ClusterState stand-in for tests and benchmarks.
+"""
+
+from __future__ import annotations
+
+from simulator.result import CommandResult
+from simulator.trace import UNREACHABLE, Hop, Trace
+
+from .curl import run_curl
+from .dns import resolv_conf
+from .nslookup import run_nslookup
+from .ping import run_ping
+from .router import Client, Router
+
+__all__ = ["Network"]
+
+_TOOLS = ("curl", "ping", "nslookup")
+
+
+class Network:
+    """Requests and network commands over a ClusterState.
+
+    The state must offer `rng`, `clock.now`, `store`, `runtime` and the methods
+    `backends`, `pod_by_ip`, `node_ip`, `node_by_ip`, `pod_listens`, `pod_ready`.
+    """
+
+    def __init__(self, state) -> None:
+        """Attach to `state`; every cache is built lazily and follows the store."""
+        self.state = state
+        self.router = Router(state)
+
+    def request(
+        self,
+        url: str,
+        source: str = "host",
+        *,
+        headers: dict[str, str] | None = None,
+        resolve: list[str] | None = None,
+        insecure: bool = False,
+        method: str = "GET",
+        timeout: float | None = None,
+    ) -> Trace:
+        """Send one HTTP(S) request and return its Trace (no redirect is followed).
+
+        Args:
+            url: the URL, as curl takes it (no scheme means http).
+            source: `"host"`, `"pod/NAME"` or `"pod/NAMESPACE/NAME"`.
+            headers: extra request headers; `Host` routes Ingress requests.
+            resolve: curl `--resolve` entries, `HOST:PORT:ADDRESS`.
+            insecure: skip certificate verification (curl `-k`).
+            method: the HTTP method.
+            timeout: give up after this many seconds (curl `-m`); a dropped packet
+                otherwise waits for the kernel's ~130 s of SYN retries.
+
+        Returns:
+            The Trace; an unknown source pod gives outcome `unreachable`.
+        """
+        client = self.router.client(source)
+        if isinstance(client, str):
+            return _no_client(source, url, client)
+        return self.router.exchange(
+            url,
+            client,
+            headers=headers,
+            resolve=resolve,
+            insecure=insecure,
+            method=method,
+            max_time=timeout,
+        ).trace
+
+    def run(
+        self, argv: list[str], source: str = "host", *, tty: bool | None = None
+    ) -> CommandResult:
+        """Run `curl`, `ping` or `nslookup` and return what the terminal shows.
+
+        Args:
+            argv: the command and its arguments, e.g. `["curl", "-s", "http://kubia"]`.
+            source: where it runs (see `request`).
+            tty: whether stdout is a terminal. Default: True on the host, False in a
+                pod (`kubectl exec` without `-t`), which makes curl show its progress
+                meter as it really does there.
+        """
+        if not argv or argv[0] not in _TOOLS:
+            name = argv[0] if argv else ""
+            return CommandResult.error(f"{name}: command not found", 127)
+        client = self.router.client(source)
+        if isinstance(client, str):
+            return CommandResult.error(client)
+        tool, args = argv[0], list(argv[1:])
+        if tool == "curl":
+            return run_curl(self.router, client, args, client.pod is None if tty is None else tty)
+        if tool == "ping":
+            return run_ping(self.router, client, args)
+        return run_nslookup(self.router, client, args)
+
+    def resolv_conf(self, namespace: str) -> str:
+        """A pod's /etc/resolv.conf in `namespace` (k8s-semantics.md section 2.2)."""
+        return resolv_conf(namespace)
+
+    def client(self, source: str) -> Client | str:
+        """The client behind a source string, or the error text (for callers that check first)."""
+        return self.router.client(source)
+
+
+def _no_client(source: str, url: str, error: str) -> Trace:
+    name = source.rsplit("/", 1)[-1]
+    if "NotFound" in error:
+        namespace = source[4:].split("/")[0] if source.count("/") == 2 else "default"
+        reason = f"pod {name} does not exist in namespace {namespace}, so it cannot send requests"
+    else:
+        reason = error.removeprefix("error: ")
+    return Trace(source, url, UNREACHABLE, None, None, reason, (Hop("client", name),))

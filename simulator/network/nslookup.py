@@ -1,0 +1,105 @@
+"""`nslookup` as bind9's dnsutils prints it (`kubectl exec dnsutils -- nslookup NAME`).
+
+From a pod the query goes to cluster DNS (10.96.0.10) through the pod's
+search list; from the host it goes to the host's stub resolver, which knows
+public names only: unlike curl, nslookup never reads /etc/hosts, so Ingress
+hosts do not resolve there.
+"""
+
+from __future__ import annotations
+
+from simulator.ipam import DNS_SERVICE_IP
+from simulator.result import CommandResult
+from simulator.trace import DNS_ERROR, OK, TIMEOUT, Trace
+
+from .dns import HOST_NAMESERVER, Answer, NotFound, external_address, is_ip, nslookup_output
+from .router import Client, Router
+
+
+def run_nslookup(router: Router, client: Client, args: list[str]) -> CommandResult:
+    """Run `nslookup [-option...] NAME [SERVER]` from `client`."""
+    positional = [a for a in args if not a.startswith("-")]
+    if not positional:
+        return CommandResult(
+            stderr="nslookup: interactive mode is not available here; use nslookup NAME\n",
+            exit_code=1,
+        )
+    name = positional[0]
+    default_server = DNS_SERVICE_IP if client.pod is not None else HOST_NAMESERVER
+    server = positional[1] if len(positional) > 1 else default_server
+    hop = router._hop
+    if server not in (default_server, DNS_SERVICE_IP):
+        trace = Trace(
+            client.source,
+            name,
+            TIMEOUT,
+            None,
+            None,
+            f"{server} is not a DNS server this client can reach; cluster DNS is {DNS_SERVICE_IP}",
+            (client.hop, hop("dns", name, server, 53)),
+        )
+        return CommandResult(
+            ";; connection timed out; no servers could be reached\n\n", "", 1, [trace]
+        )
+    server_hop = hop("dns", name, server, 53)
+    if is_ip(name):
+        ptr = router.dns.reverse(name) if server == DNS_SERVICE_IP else None
+        text, code = nslookup_output(name, ptr, server, True)
+        outcome = OK if code == 0 else DNS_ERROR
+        reason = f"{name} is {ptr}" if ptr else f"no PTR record names {name}"
+        return CommandResult(
+            text,
+            "",
+            code,
+            [Trace(client.source, name, outcome, None, None, reason, (client.hop, server_hop))],
+        )
+    result: Answer | NotFound
+    if server == DNS_SERVICE_IP and client.pod is not None:
+        result = router.dns.resolve(name, client.namespace or "default")
+    elif server == DNS_SERVICE_IP:
+        found = router.dns.query(name)
+        result = found if found else NotFound(name, (name,), f"{name} has no DNS record")
+    else:
+        address = external_address(name.lower().rstrip("."))
+        if address is not None and not router.ingress.table().knows_host(name.lower()):
+            result = Answer(name.lower().rstrip("."), (address,), "external")
+        else:
+            result = NotFound(name, (name,), _host_reason(router, name))
+    text, code = nslookup_output(name, result, server, True)
+    if isinstance(result, NotFound):
+        trace = Trace(
+            client.source,
+            name,
+            DNS_ERROR,
+            None,
+            None,
+            f"could not resolve {name}: {result.reason}",
+            (client.hop, server_hop),
+        )
+    else:
+        shown = ", ".join(result.addresses)
+        trace = Trace(
+            client.source,
+            name,
+            OK,
+            None,
+            None,
+            f"{result.name} is {shown}",
+            (client.hop, hop("dns", result.name, server, 53)),
+        )
+    return CommandResult(text, "", code, [trace])
+
+
+def _host_reason(router: Router, name: str) -> str:
+    lowered = name.lower()
+    if router.ingress.table().knows_host(lowered):
+        return (
+            f"{lowered} is an Ingress host, which the host knows only from /etc/hosts; "
+            f"nslookup asks DNS servers directly and never reads /etc/hosts (curl does)"
+        )
+    if "." not in lowered or lowered.endswith(".cluster.local") or lowered.endswith(".svc"):
+        return (
+            "the host does not use the cluster's DNS; run nslookup inside a pod "
+            "(kubectl exec POD -- nslookup NAME)"
+        )
+    return f"{lowered} does not exist in public DNS"

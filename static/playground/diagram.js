@@ -1,0 +1,678 @@
+// The topology as an SVG diagram in columns: clients, Ingress, Services,
+// Endpoints, and Pods grouped by Node. Objects keep their SVG element across
+// updates and glide to their new place; the server decides every relation
+// (which pods an Endpoints lists, where a rule sends), this only draws them.
+
+const SVG_NS = "http://www.w3.org/2000/svg";
+const PAD = 14;
+const GAP = 26;
+const CHIP_W = 124;
+const CHIP_H = 38;
+const CHIP_GAP = 6;
+const NODE_HEAD = 34;
+const TWEEN_MS = 380;
+const GROUP_THRESHOLD = 150; // more pods than this: one chip per workload per node
+const SYSTEM_NAMESPACES = new Set(["kube-system", "kube-public", "kube-node-lease"]);
+
+function svg(tag, attrs = {}, parent = null) {
+  const el = document.createElementNS(SVG_NS, tag);
+  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, v);
+  if (parent) parent.appendChild(el);
+  return el;
+}
+
+const measurer = document.createElement("canvas").getContext("2d");
+const FONTS = {
+  title: "600 12px system-ui, sans-serif",
+  sub: "11px ui-monospace, monospace",
+};
+
+function textWidth(text, font) {
+  measurer.font = font;
+  return measurer.measureText(text).width;
+}
+
+// Cut `text` to `width` pixels: at the end, or in the middle for generated
+// names, whose distinctive part is the suffix (kubia-7d9c…-x2z4q).
+function fit(text, width, font = FONTS.sub, middle = false) {
+  if (textWidth(text, font) <= width) return text;
+  let keep = text.length - 1;
+  while (keep > 2) {
+    const cut = middle
+      ? `${text.slice(0, Math.ceil(keep / 2))}…${text.slice(text.length - Math.floor(keep / 2))}`
+      : `${text.slice(0, keep)}…`;
+    if (textWidth(cut, font) <= width) return cut;
+    keep -= 1;
+  }
+  return "…";
+}
+
+function ease(t) {
+  return t < 0.5 ? 2 * t * t : 1 - (-2 * t + 2) ** 2 / 2;
+}
+
+export class Diagram extends EventTarget {
+  constructor(scroller, model) {
+    super();
+    this.scroller = scroller;
+    this.model = model;
+    this.svg = svg("svg", { class: "diagram", role: "group", "aria-label": "Topology diagram" });
+    scroller.appendChild(this.svg);
+    this.layers = {
+      nodes: svg("g", { class: "layer-nodes" }, this.svg),
+      edges: svg("g", { class: "layer-edges", "aria-hidden": "true" }, this.svg),
+      items: svg("g", { class: "layer-items" }, this.svg),
+    };
+    this.items = new Map(); // id -> {el, x, y, w, h, sig, ...}
+    this.edges = new Map(); // id -> {el, from, to, fromRow, style}
+    this.showSystem = false;
+    this.grouping = "auto";
+    this.grouped = false;
+    this.scale = 1;
+    this.width = 0;
+    this.height = 0;
+    this.lookup = new Map();
+    this.tweenStart = 0;
+    this.tweening = false;
+    this.lastDrawMs = 0;
+    this.svg.addEventListener("click", (event) => this.activate(event));
+    this.svg.addEventListener("keydown", (event) => {
+      if (event.key === "Enter" || event.key === " ") {
+        event.preventDefault();
+        this.activate(event);
+      }
+    });
+  }
+
+  activate(event) {
+    const el = event.target.closest("[data-object]");
+    if (!el) return;
+    const [kind, namespace, name] = el.dataset.object.split("|");
+    this.dispatchEvent(new CustomEvent("select", { detail: { kind, namespace, name } }));
+  }
+
+  visible(obj) {
+    if (this.showSystem) return true;
+    if (SYSTEM_NAMESPACES.has(obj.namespace)) return false;
+    return !(obj.namespace === "default" && obj.name === "kubernetes");
+  }
+
+  // -- layout: where everything goes ------------------------------------------
+
+  layout() {
+    const m = this.model;
+    const width = Math.max(760, this.scroller.clientWidth);
+    this.scale = Math.min(1.45, Math.max(1, width / 1150));
+    const W = width / this.scale;
+    const services = m.list("services").filter((s) => this.visible(s));
+    const endpoints = m.list("endpoints").filter((e) => this.visible(e));
+    const ingresses = m.list("ingresses").filter((i) => this.visible(i));
+    const pods = m.list("pods").filter((p) => this.visible(p));
+    const nodes = m.list("nodes");
+    this.grouped = this.grouping === "on" || (this.grouping === "auto" && pods.length > GROUP_THRESHOLD);
+
+    const cols = {};
+    let x = PAD;
+    const col = (name, w) => {
+      cols[name] = { x, w };
+      x += w + (w ? GAP : 0);
+    };
+    col("clients", 96);
+    col("ingress", ingresses.length ? 170 : 0);
+    col("services", 174);
+    col("endpoints", 118);
+    cols.nodes = { x, w: Math.max(CHIP_W + 20, W - x - PAD) };
+
+    const items = [];
+    const edges = [];
+    const add = (item) => {
+      items.push(item);
+      return item;
+    };
+
+    // Clients.
+    const host = add({
+      id: "client:host", kind: "client", x: cols.clients.x, y: PAD, w: cols.clients.w, h: 52,
+      title: "You (host)", sub: m.host.ip || "", object: "", label: `Client: your computer (host) ${m.host.ip || ""}`,
+    });
+    const dnsService = m.get("services", "kube-system/kube-dns");
+    add({
+      id: "dns", kind: "dns", x: cols.clients.x, y: PAD + 70, w: cols.clients.w, h: 44,
+      title: "Cluster DNS", sub: dnsService ? dnsService.clusterIP : "10.96.0.10",
+      object: dnsService ? "Service|kube-system|kube-dns" : "", label: "Cluster DNS (CoreDNS)",
+    });
+
+    // Ingress controller and Ingresses with one row per rule.
+    let y = PAD;
+    const ruleRows = new Map();
+    if (ingresses.length) {
+      const ctl = add({
+        id: "ingressctl", kind: "ingressctl", x: cols.ingress.x, y, w: cols.ingress.w, h: 44,
+        title: "ingress-nginx", sub: m.ingressController.ip || "", object: "",
+        label: `Ingress controller ingress-nginx ${m.ingressController.ip || ""}`,
+      });
+      edges.push({ id: "e:host-ctl", from: host.id, to: ctl.id, style: "client" });
+      y += 44 + 14;
+      for (const ing of ingresses) {
+        const rules = ing.rules || [];
+        const tlsHosts = new Set((ing.tls || []).flatMap((t) => t.hosts || []));
+        const rows = rules.map((r) => ({
+          text: `${r.host || "*"}${r.path || "/"}`,
+          tls: tlsHosts.has(r.host),
+          service: r.service,
+          port: r.port,
+        }));
+        if (ing.defaultBackend) rows.push({ text: "default backend", service: ing.defaultBackend.service });
+        const h = 36 + 17 * rows.length;
+        const id = `ingress:${ing.namespace}/${ing.name}`;
+        add({
+          id, kind: "ingress", x: cols.ingress.x, y, w: cols.ingress.w, h,
+          title: ing.name, sub: ing.tls && ing.tls.length ? "TLS" : "", rows,
+          object: `Ingress|${ing.namespace}|${ing.name}`,
+          label: `Ingress ${ing.name}: ${rows.map((r) => `${r.text} to ${r.service}`).join(", ")}`,
+        });
+        edges.push({ id: `e:ctl-${id}`, from: ctl.id, to: id, style: "client" });
+        rows.forEach((row, i) => {
+          ruleRows.set(`${id}#${i}`, { id, dy: 36 + 17 * i + 6 });
+          if (row.service) {
+            edges.push({
+              id: `e:${id}#${i}`, from: id, fromRow: i, to: `svc:${ing.namespace}/${row.service}`, style: "rule",
+            });
+          }
+        });
+        y += h + 12;
+      }
+    }
+
+    // Services, ordered as Ingress rules name them, then the rest; Endpoints beside them.
+    const ruleOrder = new Map();
+    for (const ing of ingresses) {
+      for (const r of ing.rules || []) {
+        const k = `${ing.namespace}/${r.service}`;
+        if (!ruleOrder.has(k)) ruleOrder.set(k, ruleOrder.size);
+      }
+    }
+    services.sort((a, b) => {
+      const ra = ruleOrder.get(`${a.namespace}/${a.name}`) ?? 1e6;
+      const rb = ruleOrder.get(`${b.namespace}/${b.name}`) ?? 1e6;
+      return ra - rb || a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name);
+    });
+    const epByKey = new Map(endpoints.map((e) => [`${e.namespace}/${e.name}`, e]));
+    const externals = new Map(); // id -> {title}
+    const podRank = new Map();
+    y = PAD;
+    for (const svcObj of services) {
+      const key = `${svcObj.namespace}/${svcObj.name}`;
+      const ports = (svcObj.ports || []).slice(0, 4);
+      const lines = ports.map((p) => {
+        const target = p.targetPort !== undefined && p.targetPort !== p.port ? `→${p.targetPort}` : "";
+        const node = p.nodePort ? ` node:${p.nodePort}` : "";
+        return `${p.port}${target}${node}`;
+      });
+      if (svcObj.loadBalancerIP) lines.push(`LB ${svcObj.loadBalancerIP}`);
+      if (svcObj.externalName) lines.push(`→ ${svcObj.externalName}`);
+      const h = 40 + 15 * lines.length;
+      const type = svcObj.headless ? "Headless" : svcObj.type;
+      const id = `svc:${key}`;
+      add({
+        id, kind: "service", x: cols.services.x, y, w: cols.services.w, h,
+        title: svcObj.name, badge: type, sub: svcObj.headless ? "clusterIP: None" : svcObj.clusterIP || "",
+        lines, object: `Service|${svcObj.namespace}|${svcObj.name}`,
+        label: `Service ${svcObj.name} (${type}) ${svcObj.clusterIP || ""} selector ${svcObj.selectorText || "none"}`,
+      });
+      if (svcObj.type === "NodePort" || svcObj.type === "LoadBalancer") {
+        edges.push({ id: `e:host-${id}`, from: host.id, to: id, style: "client" });
+      }
+      if (svcObj.externalName) {
+        const extId = `ext:${svcObj.externalName}`;
+        externals.set(extId, { title: svcObj.externalName, names: [svcObj.externalName] });
+        edges.push({ id: `e:${id}-${extId}`, from: id, to: extId, style: "external" });
+      }
+      const ep = epByKey.get(key);
+      if (ep) {
+        epByKey.delete(key);
+        this.layoutEndpoints(ep, cols, y, add, edges, externals, podRank);
+        edges.push({ id: `e:${id}-ep`, from: id, to: `ep:${key}`, style: "ep" });
+      }
+      y += Math.max(h, 54) + 12;
+    }
+    for (const ep of epByKey.values()) {
+      this.layoutEndpoints(ep, cols, y, add, edges, externals, podRank);
+      y += 66;
+    }
+
+    // Nodes with their pods (or one chip per workload when there are many pods).
+    y = PAD;
+    const perRow = Math.max(1, Math.floor((cols.nodes.w - 16 + CHIP_GAP) / (CHIP_W + CHIP_GAP)));
+    const byNode = new Map(nodes.map((n) => [n.name, []]));
+    const unscheduled = [];
+    for (const pod of pods) {
+      if (pod.node && byNode.has(pod.node)) byNode.get(pod.node).push(pod);
+      else unscheduled.push(pod);
+    }
+    const rank = (p) => podRank.get(`${p.namespace}/${p.name}`) ?? 1e6;
+    const ownerName = (p) => (p.owner ? `${p.owner.kind}/${p.owner.name}` : `Pod/${p.name}`);
+    const place = (nodeName, nodePods, title, sub, object, nodeObj) => {
+      const chips = this.grouped ? this.groupChips(nodeName, nodePods, ownerName) : nodePods
+        .sort((a, b) => rank(a) - rank(b) || ownerName(a).localeCompare(ownerName(b)) || a.name.localeCompare(b.name))
+        .map((p) => this.podChip(p));
+      const rows = Math.max(1, Math.ceil(chips.length / perRow));
+      const h = NODE_HEAD + rows * (CHIP_H + CHIP_GAP) + 6;
+      const cordoned = nodeObj && nodeObj.unschedulable;
+      add({
+        id: `node:${nodeName}`, kind: "node", x: cols.nodes.x, y, w: cols.nodes.w, h,
+        title, sub, object, cordoned, roles: nodeObj ? nodeObj.roles || [] : [],
+        label: `Node ${title} ${sub}${cordoned ? ", cordoned" : ""}, ${nodePods.length} pods`,
+      });
+      chips.forEach((chip, i) => {
+        chip.x = cols.nodes.x + 8 + (i % perRow) * (CHIP_W + CHIP_GAP);
+        chip.y = y + NODE_HEAD + Math.floor(i / perRow) * (CHIP_H + CHIP_GAP);
+        chip.w = CHIP_W;
+        chip.h = CHIP_H;
+        add(chip);
+      });
+      y += h + 12;
+    };
+    for (const node of nodes) {
+      place(node.name, byNode.get(node.name), node.name, node.ip || "", `Node||${node.name}`, node);
+    }
+    if (unscheduled.length) place("(none)", unscheduled, "Not scheduled", "Pending pods", "", null);
+    if (externals.size) {
+      const ids = [...externals.keys()];
+      const h = NODE_HEAD + ids.length * (26 + 6) + 4;
+      add({
+        id: "extbox", kind: "extbox", x: cols.nodes.x, y, w: cols.nodes.w, h,
+        title: "Outside the cluster", sub: "", object: "", label: "Outside the cluster",
+      });
+      ids.forEach((extId, i) => {
+        const ext = externals.get(extId);
+        add({
+          id: extId, kind: "external", x: cols.nodes.x + 8, y: y + NODE_HEAD + i * 32, w: Math.min(cols.nodes.w - 16, 260), h: 26,
+          title: ext.title, names: ext.names, object: "", label: `External address ${ext.title}`,
+        });
+      });
+      y += h + 12;
+    }
+
+    // Edges from Endpoints to pods, now that pod chips exist (grouped chips: one edge each).
+    const chipOf = this.chipOf;
+    const filtered = [];
+    const seen = new Set();
+    for (const edge of edges) {
+      if (edge.toPod) {
+        const chip = chipOf.get(edge.toPod);
+        if (!chip) continue;
+        edge.to = chip;
+        edge.id = `e:${edge.from}-${chip}`;
+      }
+      if (seen.has(edge.id)) {
+        // grouped: several addresses to one chip; keep the edge solid if any is ready
+        if (edge.style === "ready") this.upgrade.add(edge.id);
+        continue;
+      }
+      seen.add(edge.id);
+      filtered.push(edge);
+    }
+    const bottom = Math.max(y, ...items.map((i) => i.y + i.h + PAD));
+    return { items, edges: filtered, ruleRows, width: W, height: bottom };
+  }
+
+  layoutEndpoints(ep, cols, y, add, edges, externals, podRank) {
+    const key = `${ep.namespace}/${ep.name}`;
+    const addresses = ep.addresses || [];
+    const ready = addresses.filter((a) => a.ready).length;
+    const notReady = addresses.length - ready;
+    const id = `ep:${key}`;
+    const sub = addresses.length ? `${ready} ready${notReady ? ` · ${notReady} not ready` : ""}` : "no addresses";
+    add({
+      id, kind: "endpoints", x: cols.endpoints.x, y, w: cols.endpoints.w, h: notReady && ready ? 60 : 50,
+      title: ep.name, sub, empty: ready === 0, object: `Endpoints|${ep.namespace}|${ep.name}`,
+      label: `Endpoints ${ep.name}: ${sub}`,
+    });
+    for (const address of addresses) {
+      if (address.pod) {
+        const podKey = `${ep.namespace}/${address.pod}`;
+        if (!podRank.has(podKey)) podRank.set(podKey, podRank.size);
+        edges.push({ id: "", from: id, toPod: podKey, style: address.ready ? "ready" : "notready" });
+      } else {
+        const extId = `ext:${address.ip}`;
+        if (!externals.has(extId)) externals.set(extId, { title: address.ip, names: [address.ip] });
+        edges.push({ id: `e:${id}-${extId}`, from: id, to: extId, style: address.ready ? "ready" : "notready" });
+      }
+    }
+  }
+
+  podChip(pod) {
+    const key = `${pod.namespace}/${pod.name}`;
+    const state = pod.ready ? "ready" : pod.phase === "Running" ? "notready" : "pending";
+    const stateText = pod.ready ? "ready" : pod.phase === "Running" ? "not ready" : (pod.phase || "pending").toLowerCase();
+    const id = `pod:${key}`;
+    this.chipOf.set(key, id);
+    return {
+      id, kind: "pod", state, title: pod.name, sub: pod.ip || stateText, probe: pod.probe || null,
+      podKey: key, object: `Pod|${pod.namespace}|${pod.name}`,
+      label: `Pod ${pod.name}, ${stateText}${pod.ip ? `, ${pod.ip}` : ""}${pod.node ? ` on ${pod.node}` : ""}`,
+    };
+  }
+
+  groupChips(nodeName, nodePods, ownerName) {
+    const groups = new Map();
+    for (const pod of nodePods) {
+      const owner = ownerName(pod);
+      if (!groups.has(owner)) groups.set(owner, []);
+      groups.get(owner).push(pod);
+    }
+    return [...groups.entries()].sort().map(([owner, members]) => {
+      const ready = members.filter((p) => p.ready).length;
+      const id = `grp:${nodeName}/${owner}`;
+      for (const p of members) this.chipOf.set(`${p.namespace}/${p.name}`, id);
+      const [kind, name] = owner.split("/");
+      const ns = members[0].namespace;
+      return {
+        id, kind: "pod", group: true, state: ready === members.length ? "ready" : ready ? "mixed" : "notready",
+        title: `${name} ×${members.length}`, sub: `${ready}/${members.length} ready`,
+        object: kind === "Pod" ? `Pod|${ns}|${name}` : `${kind}|${ns}|${name}`,
+        label: `${members.length} pods of ${kind} ${name} on ${nodeName}, ${ready} ready`,
+      };
+    });
+  }
+
+  // -- drawing -------------------------------------------------------------------
+
+  render() {
+    const started = performance.now();
+    this.chipOf = new Map();
+    this.upgrade = new Set();
+    const layout = this.layout();
+    this.width = layout.width;
+    this.height = layout.height;
+    this.ruleRows = layout.ruleRows;
+    this.svg.setAttribute("width", Math.round(layout.width * this.scale));
+    this.svg.setAttribute("height", Math.round(layout.height * this.scale));
+    this.svg.setAttribute("viewBox", `0 0 ${layout.width} ${layout.height}`);
+
+    const alive = new Set();
+    const moved = [];
+    for (const item of layout.items) {
+      alive.add(item.id);
+      const sig = this.signature(item);
+      let current = this.items.get(item.id);
+      if (!current) {
+        const el = svg("g", { class: `item kind-${item.kind} entering` });
+        (item.kind === "node" || item.kind === "extbox" ? this.layers.nodes : this.layers.items).appendChild(el);
+        current = { el, x: item.x, y: item.y, w: item.w, h: item.h, fx: item.x, fy: item.y, fw: item.w, fh: item.h };
+        this.items.set(item.id, current);
+        setTimeout(() => el.classList.remove("entering"), 400);
+      } else {
+        current.fx = current.x;
+        current.fy = current.y;
+        current.fw = current.w;
+        current.fh = current.h;
+        if (current.x !== item.x || current.y !== item.y || current.w !== item.w || current.h !== item.h) {
+          moved.push(current);
+        }
+      }
+      current.tx = item.x;
+      current.ty = item.y;
+      current.tw = item.w;
+      current.th = item.h;
+      current.item = item;
+      if (current.sig !== sig) {
+        current.sig = sig;
+        this.draw(current, item);
+        current.drawnW = current.w;
+        current.drawnH = current.h;
+      }
+    }
+    for (const [id, current] of this.items) {
+      if (alive.has(id)) continue;
+      this.items.delete(id);
+      current.el.classList.add("leaving");
+      current.el.removeAttribute("tabindex");
+      setTimeout(() => current.el.remove(), 320);
+    }
+
+    const liveEdges = new Set();
+    for (const edge of layout.edges) {
+      liveEdges.add(edge.id);
+      const style = this.upgrade.has(edge.id) ? "ready" : edge.style;
+      let current = this.edges.get(edge.id);
+      if (!current) {
+        current = { el: svg("path", {}, this.layers.edges) };
+        this.edges.set(edge.id, current);
+      }
+      current.from = edge.from;
+      current.to = edge.to;
+      current.fromRow = edge.fromRow;
+      current.el.setAttribute("class", `edge edge-${style}`);
+    }
+    for (const [id, current] of this.edges) {
+      if (!liveEdges.has(id)) {
+        current.el.remove();
+        this.edges.delete(id);
+      }
+    }
+    this.buildLookup();
+    if (moved.length) {
+      this.tweenStart = performance.now();
+      if (!this.tweening) {
+        this.tweening = true;
+        requestAnimationFrame((now) => this.step(now));
+      }
+    } else if (!this.tweening) {
+      this.settle();
+    }
+    this.lastDrawMs = performance.now() - started;
+    this.dispatchEvent(new CustomEvent("drawn", { detail: { ms: this.lastDrawMs } }));
+  }
+
+  signature(item) {
+    return [item.title, item.sub, item.state, item.badge, item.cordoned, item.empty, item.w, item.h,
+      (item.lines || []).join(","), (item.rows || []).map((r) => `${r.text}>${r.service}`).join(","),
+      item.label].join("|");
+  }
+
+  step(now) {
+    const t = Math.min(1, (now - this.tweenStart) / TWEEN_MS);
+    const k = ease(t);
+    for (const current of this.items.values()) {
+      current.x = current.fx + (current.tx - current.fx) * k;
+      current.y = current.fy + (current.ty - current.fy) * k;
+      current.w = current.fw + (current.tw - current.fw) * k;
+      current.h = current.fh + (current.th - current.fh) * k;
+      this.position(current);
+    }
+    this.drawEdges();
+    if (t < 1) requestAnimationFrame((n) => this.step(n));
+    else {
+      this.tweening = false;
+      this.settle();
+    }
+  }
+
+  settle() {
+    for (const current of this.items.values()) {
+      current.x = current.tx;
+      current.y = current.ty;
+      current.w = current.tw;
+      current.h = current.th;
+      this.position(current);
+    }
+    this.drawEdges();
+  }
+
+  position(current) {
+    current.el.setAttribute("transform", `translate(${current.x.toFixed(1)},${current.y.toFixed(1)})`);
+    if (current.box && (current.drawnW !== current.w || current.drawnH !== current.h)) {
+      current.box.setAttribute("width", current.w.toFixed(1));
+      current.box.setAttribute("height", current.h.toFixed(1));
+      current.drawnW = current.w;
+      current.drawnH = current.h;
+    }
+  }
+
+  drawEdges() {
+    for (const edge of this.edges.values()) {
+      const a = this.items.get(edge.from);
+      const b = this.items.get(edge.to);
+      if (!a || !b) {
+        edge.el.setAttribute("d", "");
+        continue;
+      }
+      const x1 = a.x + a.w;
+      const y1 = edge.fromRow !== undefined ? a.y + 36 + 17 * edge.fromRow + 6 : a.y + Math.min(a.h / 2, 26);
+      const x2 = b.x;
+      const y2 = b.y + Math.min(b.h / 2, b.item && b.item.kind === "node" ? 17 : 26);
+      const dx = Math.max(20, (x2 - x1) / 2);
+      edge.el.setAttribute("d", `M${x1.toFixed(1)},${y1.toFixed(1)} C${(x1 + dx).toFixed(1)},${y1.toFixed(1)} ${(x2 - dx).toFixed(1)},${y2.toFixed(1)} ${x2.toFixed(1)},${y2.toFixed(1)}`);
+    }
+  }
+
+  draw(current, item) {
+    const el = current.el;
+    el.replaceChildren();
+    const classes = ["item", `kind-${item.kind}`];
+    if (item.state) classes.push(`state-${item.state}`);
+    if (item.group) classes.push("group");
+    if (item.cordoned) classes.push("cordoned");
+    if (item.empty) classes.push("empty");
+    for (const cls of classes) el.classList.add(cls);
+    for (const cls of [...el.classList]) {
+      if ((cls.startsWith("state-") || cls === "cordoned" || cls === "empty") && !classes.includes(cls)) {
+        el.classList.remove(cls);
+      }
+    }
+    if (item.object) {
+      el.dataset.object = item.object;
+      el.setAttribute("tabindex", "0");
+      el.setAttribute("role", "button");
+    } else {
+      el.setAttribute("role", "img");
+    }
+    el.setAttribute("aria-label", item.label);
+    svg("title", {}, el).textContent = item.label;
+    current.box = svg("rect", { class: "box", width: item.w, height: item.h, rx: item.kind === "pod" ? 7 : 6 }, el);
+    const text = (x, y, value, cls) => {
+      const t = svg("text", { x, y, class: cls }, el);
+      t.textContent = value;
+      return t;
+    };
+    switch (item.kind) {
+      case "pod": {
+        const mark = item.state === "ready" ? "✓" : item.state === "mixed" ? "◐" : item.state === "notready" ? "✗" : "…";
+        const room = item.w - (item.probe ? 36 : 22);
+        text(8, 15, `${mark} ${item.group ? fit(item.title, room, FONTS.title) : fit(item.title, room, FONTS.title, true)}`, "title");
+        text(8, 30, fit(item.sub, item.w - 14), "sub");
+        break;
+      }
+      case "node": {
+        const title = fit(item.title, item.w / 2, FONTS.title);
+        text(10, 21, title, "title");
+        const tags = [item.sub, ...item.roles.map((r) => `(${r})`), item.cordoned ? "cordoned" : ""];
+        const x = 20 + textWidth(title, FONTS.title);
+        text(x, 21, fit(tags.filter(Boolean).join("  "), item.w - x - 8), "sub");
+        break;
+      }
+      case "service": {
+        text(10, 17, fit(item.title, item.w - 16, FONTS.title), "title");
+        const badge = svg("g", { class: "badge", transform: `translate(${item.w - 72},22)` }, el);
+        svg("rect", { width: 66, height: 15, rx: 7.5 }, badge);
+        const b = svg("text", { x: 33, y: 11, "text-anchor": "middle" }, badge);
+        b.textContent = fit(item.badge || "", 62, "600 10px system-ui, sans-serif");
+        text(10, 33, fit(item.sub, item.w - 84), "sub");
+        (item.lines || []).forEach((line, i) => text(10, 49 + 15 * i, fit(line, item.w - 16), "line"));
+        break;
+      }
+      case "ingress": {
+        text(10, 17, fit(item.title, item.w - 44, FONTS.title), "title");
+        if (item.sub) text(item.w - 34, 17, "TLS", "sub tls");
+        item.rows.forEach((row, i) => {
+          text(10, 36 + 17 * i + 10, fit(`${row.tls ? "https " : ""}${row.text}`, item.w - 16), "line rule");
+        });
+        break;
+      }
+      case "endpoints":
+        text(10, 19, fit(item.title, item.w - 16, FONTS.title), "title");
+        item.sub.split(" · ").forEach((line, i) => text(10, 36 + 14 * i, fit(line, item.w - 16), "sub"));
+        break;
+      default:
+        text(10, 19, fit(item.title, item.w - 16, FONTS.title), "title");
+        if (item.sub) text(10, 36, fit(item.sub, item.w - 16), "sub");
+    }
+  }
+
+  // -- anchors for request dots and probe rings ------------------------------------
+
+  buildLookup() {
+    const lookup = new Map();
+    const put = (k, id) => {
+      if (!lookup.has(k)) lookup.set(k, id);
+    };
+    for (const [id, current] of this.items) {
+      const item = current.item;
+      if (item.kind === "pod" && !item.group) {
+        put(`pod:${item.title}`, id);
+        put(`pod:${item.podKey}`, id);
+      } else if (item.kind === "service") put(`service:${item.title}`, id);
+      else if (item.kind === "endpoints") put(`endpoints:${item.title}`, id);
+      else if (item.kind === "ingress") put(`ingress:${item.title}`, id);
+      else if (item.kind === "node") put(`node:${item.title}`, id);
+      else if (item.kind === "external") for (const n of item.names) put(`external:${n}`, id);
+    }
+    for (const [podKey, chip] of this.chipOf) {
+      put(`pod:${podKey}`, chip);
+      put(`pod:${podKey.split("/")[1]}`, chip);
+    }
+    for (const svcObj of this.model.list("services")) {
+      if (svcObj.loadBalancerIP) put(`lb:${svcObj.loadBalancerIP}`, `svc:${svcObj.namespace}/${svcObj.name}`);
+    }
+    this.lookup = lookup;
+  }
+
+  // Center of the object a trace hop passes through, in CSS pixels of the diagram.
+  anchor(hop) {
+    let id;
+    switch (hop.kind) {
+      case "client":
+        if (hop.name && hop.name !== "host") {
+          const name = hop.name.replace(/^pod\//, "");
+          id = this.lookup.get(`pod:${name}`) || this.lookup.get(`pod:${name.split("/").pop()}`);
+        }
+        id = id || "client:host";
+        break;
+      case "dns":
+        id = "dns";
+        break;
+      case "loadbalancer":
+        id = this.lookup.get(`lb:${hop.ip}`) || this.lookup.get(`service:${hop.name}`);
+        break;
+      case "ingress":
+        id = this.lookup.get(`ingress:${hop.name}`) || "ingressctl";
+        break;
+      case "external":
+        id = this.lookup.get(`external:${hop.name}`) || this.lookup.get(`external:${hop.ip}`) || "extbox";
+        break;
+      default:
+        id = this.lookup.get(`${hop.kind}:${hop.name}`);
+    }
+    const current = id && this.items.get(id);
+    if (!current) return null;
+    const h = current.item.kind === "node" || current.item.kind === "extbox" ? 34 : Math.min(current.h, 60);
+    return {
+      id,
+      x: (current.x + current.w / 2) * this.scale,
+      y: (current.y + h / 2) * this.scale,
+    };
+  }
+
+  probedPods() {
+    const out = [];
+    for (const current of this.items.values()) {
+      const item = current.item;
+      if (item.kind === "pod" && item.probe) {
+        out.push({ x: (current.x + current.w - 11) * this.scale, y: (current.y + 11) * this.scale, probe: item.probe, key: item.podKey });
+      }
+    }
+    return out;
+  }
+}

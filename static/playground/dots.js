@@ -1,0 +1,186 @@
+// Requests as dots travelling along their trace's hops, drawn on a canvas
+// that covers the visible part of the diagram (moving SVG elements would cost
+// a layout per dot per frame). A failed request stops at its last hop in red
+// with its reason. Probed pods get a ring that fills up until the next probe.
+
+const HOP_MS = 190;
+const FAIL_HOLD_MS = 2600;
+const ARRIVE_MS = 380;
+const MAX_DOTS = 600;
+
+export class Dots {
+  constructor(canvas, scroller, diagram, clock) {
+    this.canvas = canvas;
+    this.ctx = canvas.getContext("2d");
+    this.scroller = scroller;
+    this.diagram = diagram;
+    this.clock = clock; // () => simulated seconds now
+    this.dots = [];
+    this.flashes = [];
+    this.probeSeen = new Map(); // pod key -> successes+failures last drawn
+    this.frames = 0;
+    this.fps = 0;
+    this.fpsSince = performance.now();
+    this.onArrive = null;
+    this.resize();
+    new ResizeObserver(() => this.resize()).observe(scroller);
+    requestAnimationFrame((now) => this.loop(now));
+  }
+
+  resize() {
+    const w = this.scroller.clientWidth;
+    const h = this.scroller.clientHeight;
+    const dpr = Math.min(2, window.devicePixelRatio || 1);
+    this.canvas.style.width = `${w}px`;
+    this.canvas.style.height = `${h}px`;
+    this.canvas.width = Math.round(w * dpr);
+    this.canvas.height = Math.round(h * dpr);
+    this.dpr = dpr;
+  }
+
+  // Add a trace's dot; `delay` spreads the requests of one frame over the tick.
+  add(trace, delay = 0) {
+    const points = [];
+    for (const hop of trace.hops || []) {
+      const p = this.diagram.anchor(hop);
+      if (!p) continue;
+      const last = points[points.length - 1];
+      if (last && last.id === p.id) continue;
+      points.push(p);
+    }
+    if (!points.length) return;
+    if (this.dots.length >= MAX_DOTS) this.dots.shift();
+    const ok = trace.outcome === "ok";
+    this.dots.push({
+      points,
+      start: performance.now() + delay,
+      duration: Math.max(1, points.length - 1) * HOP_MS,
+      ok,
+      warn: trace.outcome === "http_error" && trace.status && trace.status < 500,
+      reason: ok ? "" : `${trace.status ? `${trace.status} ` : ""}${trace.outcome}`,
+      servedBy: trace.served_by,
+    });
+  }
+
+  get inFlight() {
+    return this.dots.length;
+  }
+
+  loop(now) {
+    this.frames += 1;
+    if (now - this.fpsSince >= 1000) {
+      this.fps = (this.frames * 1000) / (now - this.fpsSince);
+      this.frames = 0;
+      this.fpsSince = now;
+    }
+    this.draw(now);
+    requestAnimationFrame((n) => this.loop(n));
+  }
+
+  draw(now) {
+    const ctx = this.ctx;
+    const sx = this.scroller.scrollLeft;
+    const sy = this.scroller.scrollTop;
+    ctx.setTransform(this.dpr, 0, 0, this.dpr, -sx * this.dpr, -sy * this.dpr);
+    ctx.clearRect(sx, sy, this.canvas.width / this.dpr, this.canvas.height / this.dpr);
+    this.drawProbes(now);
+    const keep = [];
+    for (const dot of this.dots) {
+      const t = now - dot.start;
+      if (t < 0) {
+        keep.push(dot);
+        continue;
+      }
+      const hold = dot.ok ? ARRIVE_MS : FAIL_HOLD_MS;
+      if (t > dot.duration + hold) continue;
+      keep.push(dot);
+      const p = this.position(dot, Math.min(t, dot.duration));
+      if (t <= dot.duration) {
+        ctx.beginPath();
+        ctx.fillStyle = dot.ok ? "#1f6feb" : dot.warn ? "#d97706" : "#dc2626";
+        ctx.arc(p.x, p.y, 5, 0, Math.PI * 2);
+        ctx.fill();
+      } else if (dot.ok) {
+        const k = (t - dot.duration) / ARRIVE_MS;
+        ctx.beginPath();
+        ctx.strokeStyle = `rgba(22, 163, 74, ${1 - k})`;
+        ctx.lineWidth = 2;
+        ctx.arc(p.x, p.y, 6 + 16 * k, 0, Math.PI * 2);
+        ctx.stroke();
+      } else {
+        const fade = 1 - Math.max(0, (t - dot.duration - FAIL_HOLD_MS + 600) / 600);
+        ctx.globalAlpha = fade;
+        ctx.beginPath();
+        ctx.fillStyle = "#dc2626";
+        ctx.arc(p.x, p.y, 7, 0, Math.PI * 2);
+        ctx.fill();
+        ctx.strokeStyle = "#fff";
+        ctx.lineWidth = 2;
+        ctx.beginPath();
+        ctx.moveTo(p.x - 3, p.y - 3);
+        ctx.lineTo(p.x + 3, p.y + 3);
+        ctx.moveTo(p.x + 3, p.y - 3);
+        ctx.lineTo(p.x - 3, p.y + 3);
+        ctx.stroke();
+        ctx.font = "600 12px system-ui, sans-serif";
+        const w = ctx.measureText(dot.reason).width;
+        ctx.fillStyle = "rgba(255,255,255,0.92)";
+        ctx.fillRect(p.x + 10, p.y - 9, w + 8, 18);
+        ctx.fillStyle = "#b91c1c";
+        ctx.fillText(dot.reason, p.x + 14, p.y + 4);
+        ctx.globalAlpha = 1;
+      }
+    }
+    this.dots = keep;
+  }
+
+  position(dot, t) {
+    const pts = dot.points;
+    if (pts.length === 1) return pts[0];
+    const f = (t / dot.duration) * (pts.length - 1);
+    const i = Math.min(pts.length - 2, Math.floor(f));
+    const k = f - i;
+    return { x: pts[i].x + (pts[i + 1].x - pts[i].x) * k, y: pts[i].y + (pts[i + 1].y - pts[i].y) * k };
+  }
+
+  drawProbes(now) {
+    const pods = this.diagram.probedPods();
+    if (!pods.length) return;
+    const simNow = this.clock();
+    const ctx = this.ctx;
+    for (const pod of pods) {
+      const { periodSeconds, initialDelaySeconds, startedAt, successes, failures } = pod.probe;
+      const first = startedAt + initialDelaySeconds;
+      let k;
+      if (simNow < first) k = initialDelaySeconds > 0 ? 1 - (first - simNow) / initialDelaySeconds : 0;
+      else k = ((simNow - first) % periodSeconds) / periodSeconds;
+      const count = successes + failures;
+      const seen = this.probeSeen.get(pod.key);
+      if (seen !== undefined && seen !== count) {
+        this.flashes.push({ key: pod.key, at: now, ok: successes > 0 && failures === 0 });
+      }
+      this.probeSeen.set(pod.key, count);
+      ctx.beginPath();
+      ctx.strokeStyle = "rgba(100, 116, 139, 0.35)";
+      ctx.lineWidth = 3;
+      ctx.arc(pod.x, pod.y, 6, 0, Math.PI * 2);
+      ctx.stroke();
+      ctx.beginPath();
+      ctx.strokeStyle = failures > 0 || successes === 0 ? "#d97706" : "#16a34a";
+      ctx.arc(pod.x, pod.y, 6, -Math.PI / 2, -Math.PI / 2 + k * Math.PI * 2);
+      ctx.stroke();
+      const flash = this.flashes.find((f) => f.key === pod.key);
+      if (flash) {
+        const a = 1 - (now - flash.at) / 600;
+        if (a > 0) {
+          ctx.beginPath();
+          ctx.strokeStyle = flash.ok ? `rgba(22,163,74,${a})` : `rgba(217,119,6,${a})`;
+          ctx.lineWidth = 2;
+          ctx.arc(pod.x, pod.y, 8 + 8 * (1 - a), 0, Math.PI * 2);
+          ctx.stroke();
+        }
+      }
+    }
+    this.flashes = this.flashes.filter((f) => now - f.at < 600);
+  }
+}

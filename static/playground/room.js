@@ -1,0 +1,302 @@
+// A room: the diagram, request dots, terminal, traffic panel, inspector,
+// clock and manifests, all fed by one websocket. Data flows one way: the
+// server's snapshot and frames update the model; the model is drawn.
+
+import { Diagram } from "./diagram.js";
+import { Dots } from "./dots.js";
+import { setupEditors } from "./editor.js";
+import { Topology } from "./model.js";
+import { RoomSocket } from "./socket.js";
+import { Terminal } from "./terminal.js";
+import { Traffic, shellQuote } from "./traffic.js";
+
+const root = document.querySelector("[data-room]");
+const code = root.dataset.room;
+const socket = new RoomSocket(code);
+const model = new Topology();
+const scroller = root.querySelector("[data-diagram]");
+const diagram = new Diagram(scroller, model);
+const clock = { time: 0, at: performance.now(), playing: false, speed: 1 };
+const simNow = () => (clock.playing ? clock.time + ((performance.now() - clock.at) / 1000) * clock.speed : clock.time);
+const dots = new Dots(root.querySelector("[data-dots]"), scroller, diagram, simNow);
+const terminal = new Terminal(root.querySelector("[data-terminal]"), socket);
+const traffic = new Traffic(root.querySelector("#panel-traffic"), socket, model, terminal);
+const stats = { drawMs: 0, frames: 0, lastDelayMs: 0, snapshots: 0 };
+let tickMs = 62;
+
+// For the curious (and the benchmarks): the live objects, from the console.
+window.kubeplay = {
+  socket, model, diagram, dots, stats,
+  get fps() {
+    return dots.fps;
+  },
+};
+
+// -- connection status ---------------------------------------------------------------
+
+const status = document.querySelector("[data-status]");
+socket.addEventListener("status", (event) => {
+  status.textContent = event.detail;
+  status.dataset.state = event.detail === "connected" ? "ok" : "warn";
+});
+socket.addEventListener("servererror", (event) => terminal.print(`Server: ${event.detail.message}`, "err"));
+
+// -- drawing -------------------------------------------------------------------------
+
+function redraw() {
+  diagram.render();
+  stats.drawMs = diagram.lastDrawMs;
+  traffic.refresh();
+}
+
+new ResizeObserver(() => {
+  if (model.version) redraw();
+}).observe(scroller);
+
+root.querySelector("[data-show-system]").addEventListener("change", (event) => {
+  diagram.showSystem = event.target.checked;
+  redraw();
+});
+root.querySelector("[data-grouping]").addEventListener("change", (event) => {
+  diagram.grouping = event.target.value;
+  redraw();
+});
+
+socket.addEventListener("snapshot", (event) => {
+  const m = event.detail;
+  const started = performance.now();
+  stats.snapshots += 1;
+  tickMs = 1000 / (m.tickHz || 16);
+  model.load(m.topology, m.targets);
+  setClock(m.clock);
+  traffic.setStreams(m.streams || []);
+  traffic.setTotals(m.hits);
+  redraw();
+  stats.snapshotMs = performance.now() - started;
+  document.body.dataset.seq = String(socket.seq);
+  refreshInspector();
+});
+
+socket.addEventListener("frame", (event) => {
+  const f = event.detail;
+  stats.frames += 1;
+  stats.lastDelayMs = Date.now() - f.sentAt;
+  if (f.changes) {
+    model.apply(f.changes);
+    redraw();
+    refreshInspector();
+  }
+  if (f.clock) setClock(f.clock);
+  else syncTime(f.time);
+  if (f.streams) traffic.setStreams(f.streams);
+  traffic.record(f);
+  const traces = f.traces || [];
+  traces.forEach((trace, i) => dots.add(trace, (i * tickMs) / traces.length));
+  for (const command of f.commands || []) {
+    if (command.by !== socket.viewer) terminal.echo(command);
+  }
+  document.body.dataset.seq = String(socket.seq);
+});
+
+// -- clock ---------------------------------------------------------------------------
+
+const clockToggle = document.querySelector("[data-clock-toggle]");
+const clockSpeed = document.querySelector("[data-clock-speed]");
+const clockTime = document.querySelector("[data-clock-time]");
+
+function setClock(state) {
+  clock.time = state.time;
+  clock.at = performance.now();
+  clock.playing = state.playing;
+  clock.speed = state.speed;
+  clockToggle.setAttribute("aria-pressed", String(state.playing));
+  clockToggle.textContent = state.playing ? "Pause" : "Play";
+  clockToggle.setAttribute("aria-label", state.playing ? "Pause the clock" : "Play the clock");
+  clockSpeed.value = String(state.speed);
+  if (clockSpeed.value !== String(state.speed)) {
+    for (const option of clockSpeed.options) {
+      if (Number(option.value) === state.speed) option.selected = true;
+    }
+  }
+  paintTime();
+}
+
+function syncTime(time) {
+  clock.time = time;
+  clock.at = performance.now();
+}
+
+function paintTime() {
+  const t = simNow();
+  clockTime.textContent = `t = ${t < 100 ? t.toFixed(1) : Math.round(t)} s`;
+}
+
+setInterval(paintTime, 100);
+clockToggle.addEventListener("click", () => {
+  socket.notify({ type: "clock", action: clock.playing ? "pause" : "play" });
+});
+clockSpeed.addEventListener("change", () => {
+  socket.notify({ type: "clock", action: "speed", speed: Number(clockSpeed.value) });
+});
+
+// -- tabs ----------------------------------------------------------------------------
+
+const tabs = [...document.querySelectorAll('[role="tab"]')];
+
+function selectTab(tab) {
+  for (const other of tabs) {
+    const selected = other === tab;
+    other.setAttribute("aria-selected", String(selected));
+    other.tabIndex = selected ? 0 : -1;
+    document.getElementById(other.getAttribute("aria-controls")).hidden = !selected;
+  }
+}
+
+for (const tab of tabs) {
+  tab.addEventListener("click", () => selectTab(tab));
+  tab.addEventListener("keydown", (event) => {
+    const i = tabs.indexOf(tab);
+    const next = { ArrowRight: i + 1, ArrowLeft: i - 1, Home: 0, End: tabs.length - 1 }[event.key];
+    if (next === undefined) return;
+    event.preventDefault();
+    const target = tabs[(next + tabs.length) % tabs.length];
+    selectTab(target);
+    target.focus();
+  });
+}
+
+// -- inspector -----------------------------------------------------------------------
+
+const inspector = document.getElementById("inspector");
+let inspected = null;
+let refreshTimer = 0;
+
+function inspect(target, focusPanel = true) {
+  inspected = target;
+  const params = new URLSearchParams(target);
+  const url = `${root.dataset.inspectUrl}?${params}`;
+  htmx.ajax("GET", url, { target: inspector, swap: "innerHTML" });
+  if (focusPanel) selectTab(document.getElementById("tab-inspector"));
+}
+
+function refreshInspector() {
+  if (!inspected) return;
+  clearTimeout(refreshTimer);
+  refreshTimer = setTimeout(() => {
+    // Do not wipe what someone is typing into the inspector.
+    if (inspector.contains(document.activeElement) && document.activeElement.matches("input")) return;
+    inspect(inspected, false);
+  }, 250);
+}
+
+diagram.addEventListener("select", (event) => inspect(event.detail));
+
+inspector.addEventListener("click", (event) => {
+  const button = event.target.closest("[data-command]");
+  if (button) terminal.run(button.dataset.command);
+});
+inspector.addEventListener("submit", (event) => {
+  event.preventDefault();
+  const form = event.target;
+  if (form.dataset.scale) {
+    terminal.run(`${form.dataset.scale} --replicas=${Number(form.replicas.value)}`);
+  } else if (form.dataset.label) {
+    const label = form.label.value.trim();
+    if (label) terminal.run(`${form.dataset.label} ${shellQuote(label)} --overwrite`);
+  }
+});
+terminal.onResult = () => refreshInspector();
+
+// -- manifests -----------------------------------------------------------------------
+
+setupEditors();
+const manifestsPanel = document.getElementById("panel-manifests");
+manifestsPanel.querySelector("[data-apply]").addEventListener("click", async () => {
+  const text = manifestsPanel.querySelector("textarea").value;
+  const result = await terminal.run("kubectl apply -f -", text);
+  if (result) showProblems(manifestsPanel.querySelector(".problems"), result);
+});
+
+function showProblems(section, result) {
+  const problems = result.problems || [];
+  const list = document.createElement("ul");
+  for (const p of problems) {
+    const li = document.createElement("li");
+    const el = document.createElement(p.line ? "button" : "p");
+    el.className = "problem";
+    if (p.line) {
+      el.type = "button";
+      el.dataset.line = p.line;
+      const where = document.createElement("span");
+      where.className = "where";
+      where.textContent = `Line ${p.line}`;
+      el.append(where, " ");
+    }
+    const message = document.createElement("span");
+    message.className = "message";
+    message.textContent = p.message;
+    el.append(message);
+    li.append(el);
+    list.append(li);
+  }
+  section.dataset.problemLines = problems.filter((p) => p.line).map((p) => p.line).join(" ");
+  if (problems.length) {
+    const heading = document.createElement("h3");
+    heading.textContent = `${problems.length} problem${problems.length === 1 ? "" : "s"}`;
+    section.replaceChildren(heading, list);
+  } else {
+    const ok = document.createElement("p");
+    ok.className = result.exitCode === 0 ? "valid" : "problem";
+    ok.textContent = result.exitCode === 0 ? "✓ Applied." : result.stderr;
+    section.replaceChildren(ok);
+  }
+  setupEditors();
+}
+
+// -- commands to try -----------------------------------------------------------------
+
+const trySelect = root.querySelector("[data-try]");
+const podSelector = JSON.parse(document.getElementById("pod-selector")?.textContent || '""');
+
+function fillPlaceholders(line) {
+  const running = model.list("pods").filter((p) => p.phase === "Running" && p.namespace !== "kube-system");
+  const wanted = podSelector.split(",").filter(Boolean).map((kv) => kv.split("="));
+  const pod = running.find((p) => wanted.every(([k, v]) => p.labels && p.labels[k] === v)) || running[0];
+  const worker = model.list("nodes").find((n) => !(n.roles || []).includes("control-plane"));
+  const lb = model.list("services").find((s) => s.loadBalancerIP);
+  return line
+    .replaceAll(/\bPOD\b/g, pod ? pod.name : "POD")
+    .replaceAll(/\bNODE_IP\b/g, worker ? worker.ip : "NODE_IP")
+    .replaceAll(/\bEXTERNAL_IP\b/g, lb ? lb.loadBalancerIP : "EXTERNAL_IP");
+}
+
+if (trySelect) {
+  trySelect.addEventListener("change", () => {
+    if (!trySelect.value) return;
+    const input = root.querySelector("[data-terminal-input]");
+    input.value = fillPlaceholders(trySelect.value);
+    trySelect.value = "";
+    input.focus();
+  });
+}
+
+// -- share ---------------------------------------------------------------------------
+
+const dialog = document.querySelector("[data-share]");
+document.querySelector("[data-share-open]").addEventListener("click", () => {
+  dialog.showModal();
+  dialog.querySelector("[data-share-url]").select();
+});
+dialog.querySelector("[data-share-close]").addEventListener("click", () => dialog.close());
+dialog.querySelector("[data-share-copy]").addEventListener("click", async (event) => {
+  const input = dialog.querySelector("[data-share-url]");
+  input.select();
+  try {
+    await navigator.clipboard.writeText(input.value);
+    event.target.textContent = "Copied";
+  } catch {
+    event.target.textContent = "Press Ctrl+C to copy";
+  }
+});
+
+socket.connect();

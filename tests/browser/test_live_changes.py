@@ -1,0 +1,74 @@
+"""Flow 4: change the cluster from the UI; every browser on the room redraws in place."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import expect
+
+from tests.browser.conftest import create_room, open_room, pod_buttons
+
+
+def test_live_changes_reach_every_browser_without_a_reload(new_page, live_server_url, screenshot):
+    alice, bob = new_page(), new_page()
+    url = create_room(alice, live_server_url, "readiness")
+    open_room(alice, url)
+    open_room(bob, url)
+    for page in (alice, bob):
+        page.evaluate("window.notReloaded = true")
+    inspector = alice.get_by_role("tabpanel", name="Inspector")
+
+    # Readiness: the toggle runs the probe's own command; the next probe makes the pod ready.
+    first = pod_buttons(alice).first
+    name = first.get_attribute("aria-label").split(",")[0].removeprefix("Pod ")
+    first.click()
+    inspector.get_by_role("button", name=re.compile("Toggle readiness: touch /var/ready")).click()
+    ready = re.compile(rf"^Pod {name}, ready")
+    expect(bob.get_by_role("button", name=ready)).to_be_visible()
+    expect(inspector.get_by_role("button", name=re.compile("Toggle readiness: rm /var/ready"))).to_be_visible()
+    inspector.get_by_role("button", name=re.compile("Toggle readiness: rm /var/ready")).click()
+    expect(bob.get_by_role("button", name=re.compile(rf"^Pod {name}, not ready"))).to_be_visible()
+
+    # Delete a pod: the ReplicationController replaces it with a new name.
+    pod_buttons(alice).first.click()
+    victim = inspector.get_by_role("heading").inner_text().split()[-1]
+    inspector.get_by_role("button", name="Delete pod").click()
+    expect(bob.get_by_role("button", name=re.compile(rf"^Pod {victim},"))).to_have_count(0)
+    expect(pod_buttons(bob)).to_have_count(2)
+
+    # Scale the workload from a pod's inspector.
+    pod_buttons(alice).first.click()
+    inspector.get_by_role("spinbutton", name="Replicas").fill("4")
+    inspector.get_by_role("button", name="Scale").click()
+    expect(pod_buttons(bob)).to_have_count(4)
+
+    # Label and unlabel: without app=kubia the pod leaves the Service and the RC replaces it.
+    pod_buttons(alice).first.click()
+    labelled = inspector.get_by_role("heading").inner_text().split()[-1]
+    inspector.get_by_role("textbox", name="Label").fill("tier=web")
+    inspector.get_by_role("button", name="Set label").click()
+    expect(inspector.get_by_role("list").filter(has_text="tier=web")).to_be_visible()
+    inspector.get_by_role("button", name="Remove label app").click()
+    expect(bob.get_by_role("img", name=re.compile(r"^Endpoints|")).first).to_be_attached()
+    expect(pod_buttons(bob)).to_have_count(5)  # the orphan stays, a new pod replaces it
+    expect(bob.locator("svg.diagram path.edge-ready, svg.diagram path.edge-notready")).to_have_count(4)
+    screenshot("4-live-changes", bob)
+
+    # Cordon a node, then remove another: its pods move to the nodes left.
+    alice.get_by_role("button", name=re.compile(r"^Node worker-1")).click()
+    inspector.get_by_role("button", name="Cordon").click()
+    expect(bob.get_by_role("button", name=re.compile(r"^Node worker-1 .*cordoned"))).to_be_visible()
+    alice.get_by_role("button", name=re.compile(r"^Node worker-2")).click()
+    inspector.get_by_role("button", name="Remove node").click()
+    expect(bob.get_by_role("button", name=re.compile(r"^Node worker-2"))).to_have_count(0)
+
+    # Edit and re-apply the manifests.
+    alice.get_by_role("tab", name="Manifests").click()
+    editor = alice.get_by_role("textbox", name="Room manifests (YAML)")
+    editor.fill(editor.input_value().replace("replicas: 2", "replicas: 6"))
+    alice.get_by_role("button", name="Apply").click()
+    expect(alice.get_by_role("tabpanel", name="Manifests")).to_contain_text("Applied")
+    expect(pod_buttons(bob)).to_have_count(7)
+    for page in (alice, bob):
+        assert page.evaluate("window.notReloaded") is True
+    screenshot("4-after-reapply", bob)

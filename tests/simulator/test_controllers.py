@@ -1,0 +1,409 @@
+"""Controllers, scheduler, allocation and the Endpoints controller, through the public API."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from simulator import Cluster
+
+from .conftest import apply, endpoint_ips, pods
+from .manifests_kubia import DEPLOYMENT, KUBIA_RC, KUBIA_READINESS_RC, KUBIA_SVC
+
+GENERATED = re.compile(r"^kubia-[bcdfghjklmnpqrstvwxz2456789]{5}$")
+
+
+def test_default_cluster_matches_the_contract(cluster: Cluster) -> None:
+    store = cluster.state.store
+    nodes = {n["metadata"]["name"]: n for n in store.list("Node")}
+    assert set(nodes) == {"control-plane", "worker-1", "worker-2"}
+    assert nodes["control-plane"]["spec"]["taints"] == [
+        {"key": "node-role.kubernetes.io/control-plane", "effect": "NoSchedule"}
+    ]
+    assert (
+        nodes["control-plane"]["metadata"]["labels"]["node-role.kubernetes.io/control-plane"] == ""
+    )
+    assert {cluster.state.node_ip(n) for n in nodes} == {
+        "192.168.49.2",
+        "192.168.49.3",
+        "192.168.49.4",
+    }
+    assert [n["spec"]["podCIDR"] for n in store.list("Node")] == [
+        "10.244.0.0/24",
+        "10.244.1.0/24",
+        "10.244.2.0/24",
+    ]
+    kubernetes = store.get("Service", "default", "kubernetes")
+    assert kubernetes["spec"]["clusterIP"] == "10.96.0.1"
+    assert kubernetes["spec"]["ports"][0]["port"] == 443
+    assert store.get("Service", "kube-system", "kube-dns")["spec"]["clusterIP"] == "10.96.0.10"
+    assert {ns["metadata"]["name"] for ns in store.list("Namespace")} >= {"default", "kube-system"}
+    assert endpoint_ips(cluster, "kubernetes")[0] == {"192.168.49.2:6443"}
+    assert len(endpoint_ips(cluster, "kube-dns", "kube-system")[0]) == 4  # 2 pods x (53, 9153)
+
+
+def test_replication_controller_creates_spread_pods(cluster: Cluster) -> None:
+    apply(cluster, KUBIA_RC)
+    created = pods(cluster, app="kubia")
+    assert len(created) == 3
+    assert all(GENERATED.match(p["metadata"]["name"]) for p in created)
+    nodes = [p["spec"]["nodeName"] for p in created]
+    assert "control-plane" not in nodes, "the control-plane taint keeps ordinary pods off"
+    assert set(nodes) == {"worker-1", "worker-2"}
+    for pod in created:
+        node_index = {"worker-1": 1, "worker-2": 2}[pod["spec"]["nodeName"]]
+        assert pod["status"]["podIP"].startswith(f"10.244.{node_index}.")
+        assert pod["metadata"]["ownerReferences"][0]["kind"] == "ReplicationController"
+
+
+def test_deleted_pod_is_replaced_and_endpoints_follow(cluster: Cluster) -> None:
+    apply(cluster, KUBIA_RC + "---" + KUBIA_SVC)
+    before = {p["metadata"]["name"]: p["status"]["podIP"] for p in pods(cluster)}
+    victim = sorted(before)[0]
+    result = cluster.run(f"kubectl delete pod {victim}")
+    assert result.exit_code == 0, result.stderr
+    after = {p["metadata"]["name"]: p["status"]["podIP"] for p in pods(cluster)}
+    assert len(after) == 3
+    assert victim not in after
+    (new_name,) = set(after) - set(before)
+    assert after[new_name] not in set(before.values()) - {before[victim]} or True
+    ready, _ = endpoint_ips(cluster, "kubia")
+    assert ready == {f"{ip}:8080" for ip in after.values()}
+
+
+def test_relabelled_pod_is_orphaned_and_replaced(cluster: Cluster) -> None:
+    apply(cluster, KUBIA_RC + "---" + KUBIA_SVC)
+    victim = pods(cluster)[0]["metadata"]["name"]
+    result = cluster.run(f"kubectl label pod {victim} app=foo --overwrite")
+    assert result.exit_code == 0, result.stderr
+    orphan = cluster.state.store.get("Pod", "default", victim)
+    assert "ownerReferences" not in orphan["metadata"]
+    assert len(pods(cluster, app="kubia")) == 3
+    ready, _ = endpoint_ips(cluster, "kubia")
+    assert f"{orphan['status']['podIP']}:8080" not in ready
+    assert len(ready) == 3
+
+
+def test_bare_pod_matching_a_selector_is_adopted(cluster: Cluster) -> None:
+    apply(cluster, KUBIA_RC)
+    apply(
+        cluster,
+        """
+apiVersion: v1
+kind: Pod
+metadata:
+  name: stray
+  labels: {app: kubia}
+spec:
+  containers:
+  - name: kubia
+    image: luksa/kubia
+""",
+    )
+    assert len(pods(cluster, app="kubia")) == 3, "adopted, then the surplus pod is deleted"
+    for pod in pods(cluster, app="kubia"):
+        assert pod["metadata"]["ownerReferences"][0]["name"] == "kubia"
+
+
+@pytest.mark.parametrize("replicas", [0, 1, 5])
+def test_scale(cluster: Cluster, replicas: int) -> None:
+    apply(cluster, KUBIA_RC)
+    result = cluster.run(f"kubectl scale rc kubia --replicas={replicas}")
+    assert result.exit_code == 0, result.stderr
+    assert len(pods(cluster, app="kubia")) == replicas
+    assert (
+        cluster.state.store.get("ReplicationController", "default", "kubia")["status"]["replicas"]
+        == replicas
+    )
+
+
+def test_deployment_makes_a_hashed_replicaset_and_rolls_to_a_new_one(cluster: Cluster) -> None:
+    apply(cluster, DEPLOYMENT.format(replicas=2, image="nginx:1.25"))
+    (rs,) = cluster.state.store.list("ReplicaSet", "default")
+    pod_hash = rs["metadata"]["labels"]["pod-template-hash"]
+    assert rs["metadata"]["name"] == f"web-{pod_hash}"
+    assert rs["spec"]["selector"]["matchLabels"] == {"app": "web", "pod-template-hash": pod_hash}
+    for pod in pods(cluster, app="web"):
+        assert pod["metadata"]["name"].startswith(f"web-{pod_hash}-")
+        assert pod["metadata"]["labels"]["pod-template-hash"] == pod_hash
+
+    apply(cluster, DEPLOYMENT.format(replicas=2, image="nginx:1.26"))
+    sets = {
+        r["metadata"]["name"]: r["spec"]["replicas"]
+        for r in cluster.state.store.list("ReplicaSet", "default")
+    }
+    assert sets[f"web-{pod_hash}"] == 0
+    assert sorted(sets.values()) == [0, 2]
+    assert all(
+        p["metadata"]["labels"]["pod-template-hash"] != pod_hash for p in pods(cluster, app="web")
+    )
+    status = cluster.state.store.get("Deployment", "default", "web")["status"]
+    assert status["replicas"] == 2 and status["readyReplicas"] == 2
+
+
+def test_scaling_a_deployment_keeps_its_replicaset(cluster: Cluster) -> None:
+    apply(cluster, DEPLOYMENT.format(replicas=2, image="nginx"))
+    (rs,) = cluster.state.store.list("ReplicaSet", "default")
+    assert cluster.run("kubectl scale deployment web --replicas=4").exit_code == 0
+    (same,) = cluster.state.store.list("ReplicaSet", "default")
+    assert same["metadata"]["name"] == rs["metadata"]["name"]
+    assert len(pods(cluster, app="web")) == 4
+
+
+DAEMONSET = """
+apiVersion: apps/v1
+kind: DaemonSet
+metadata:
+  name: agent
+spec:
+  selector:
+    matchLabels: {app: agent}
+  template:
+    metadata:
+      labels: {app: agent}
+    spec:
+      {tolerations}
+      containers:
+      - name: agent
+        image: busybox
+"""
+
+
+@pytest.mark.parametrize(
+    ("tolerations", "expected"),
+    [
+        pytest.param("", {"worker-1", "worker-2"}, id="control-plane taint not tolerated"),
+        pytest.param(
+            "tolerations: [{key: node-role.kubernetes.io/control-plane, effect: NoSchedule, "
+            "operator: Exists}]",
+            {"control-plane", "worker-1", "worker-2"},
+            id="tolerates the control plane",
+        ),
+    ],
+)
+def test_daemonset_runs_one_pod_per_eligible_node(
+    cluster: Cluster, tolerations: str, expected: set
+) -> None:
+    apply(cluster, DAEMONSET.replace("{tolerations}", tolerations))
+    nodes = [p["spec"]["nodeName"] for p in pods(cluster, app="agent")]
+    assert sorted(nodes) == sorted(expected)
+
+
+def test_added_node_gets_a_daemonset_pod_and_a_cidr(cluster: Cluster) -> None:
+    apply(cluster, DAEMONSET.replace("{tolerations}", ""))
+    apply(cluster, "apiVersion: v1\nkind: Node\nmetadata:\n  name: worker-3\n")
+    node = cluster.state.store.get("Node", "", "worker-3")
+    assert node["spec"]["podCIDR"] == "10.244.3.0/24"
+    assert cluster.state.node_ip("worker-3") == "192.168.49.5"
+    assert "worker-3" in {p["spec"]["nodeName"] for p in pods(cluster, app="agent")}
+
+
+def test_node_selector_without_match_stays_pending_then_schedules(cluster: Cluster) -> None:
+    apply(
+        cluster,
+        """
+apiVersion: v1
+kind: Pod
+metadata: {name: picky}
+spec:
+  nodeSelector: {disk: ssd}
+  containers: [{name: c, image: nginx}]
+""",
+    )
+    pod = cluster.state.store.get("Pod", "default", "picky")
+    assert pod["status"]["phase"] == "Pending"
+    message = pod["status"]["conditions"][0]["message"]
+    assert message.startswith("0/3 nodes are available:")
+    assert "2 node(s) didn't match Pod's node affinity/selector" in message
+    assert "1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }" in message
+    assert cluster.run("kubectl label node worker-2 disk=ssd").exit_code == 0
+    pod = cluster.state.store.get("Pod", "default", "picky")
+    assert pod["status"]["phase"] == "Running"
+    assert pod["spec"]["nodeName"] == "worker-2"
+
+
+def test_noexecute_taint_evicts_and_controller_reschedules(cluster: Cluster) -> None:
+    apply(cluster, KUBIA_RC)
+    result = cluster.run("kubectl taint nodes worker-1 maintenance=yes:NoExecute")
+    assert result.exit_code == 0, result.stderr
+    assert {p["spec"]["nodeName"] for p in pods(cluster, app="kubia")} == {"worker-2"}
+    assert len(pods(cluster, app="kubia")) == 3
+
+
+def test_deleting_a_node_moves_its_pods(cluster: Cluster) -> None:
+    apply(cluster, KUBIA_RC)
+    assert cluster.run("kubectl delete node worker-2").exit_code == 0
+    assert {p["spec"]["nodeName"] for p in pods(cluster, app="kubia")} == {"worker-1"}
+    assert len(pods(cluster, app="kubia")) == 3
+
+
+def test_named_target_port_resolves_per_pod(cluster: Cluster) -> None:
+    apply(
+        cluster,
+        """
+apiVersion: v1
+kind: Pod
+metadata: {name: a, labels: {app: mix}}
+spec:
+  containers: [{name: c, image: x, ports: [{name: web, containerPort: 8080}]}]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: b, labels: {app: mix}}
+spec:
+  containers: [{name: c, image: x, ports: [{name: web, containerPort: 9090}]}]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: c, labels: {app: mix}}
+spec:
+  containers: [{name: c, image: x}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: mix}
+spec:
+  selector: {app: mix}
+  ports: [{port: 80, targetPort: web}]
+""",
+    )
+    ep = cluster.state.store.get("Endpoints", "default", "mix")
+    ports = sorted(s["ports"][0]["port"] for s in ep["subsets"])
+    assert ports == [8080, 9090], "one subset per port set; pod c has no 'web' port"
+    ip = {p["metadata"]["name"]: p["status"]["podIP"] for p in pods(cluster)}
+    ready, _ = endpoint_ips(cluster, "mix")
+    assert ready == {f"{ip['a']}:8080", f"{ip['b']}:9090"}
+
+
+def test_readiness_probe_gates_endpoints(cluster: Cluster) -> None:
+    apply(cluster, KUBIA_READINESS_RC + "---" + KUBIA_SVC)
+    names = [p["metadata"]["name"] for p in pods(cluster)]
+    ready, not_ready = endpoint_ips(cluster, "kubia")
+    assert ready == set() and len(not_ready) == 3
+    assert cluster.run(f"kubectl exec {names[0]} -- touch /var/ready").exit_code == 0
+    cluster.advance(10)
+    ready, not_ready = endpoint_ips(cluster, "kubia")
+    ip0 = cluster.state.store.get("Pod", "default", names[0])["status"]["podIP"]
+    assert ready == {f"{ip0}:8080"}
+    assert len(not_ready) == 2
+    # Removing the file takes failureThreshold (3) failed probes, 10 s apart.
+    assert cluster.run(f"kubectl exec {names[0]} -- rm /var/ready").exit_code == 0
+    cluster.advance(20)
+    assert endpoint_ips(cluster, "kubia")[0] == {f"{ip0}:8080"}
+    cluster.advance(10)
+    assert endpoint_ips(cluster, "kubia")[0] == set()
+
+
+def test_publish_not_ready_addresses(cluster: Cluster) -> None:
+    apply(
+        cluster,
+        KUBIA_READINESS_RC
+        + """---
+apiVersion: v1
+kind: Service
+metadata: {name: kubia-headless}
+spec:
+  clusterIP: None
+  publishNotReadyAddresses: true
+  selector: {app: kubia}
+  ports: [{port: 80, targetPort: 8080}]
+""",
+    )
+    ready, not_ready = endpoint_ips(cluster, "kubia-headless")
+    assert len(ready) == 3 and not not_ready
+
+
+def test_env_vars_only_for_services_that_existed_at_start(cluster: Cluster) -> None:
+    apply(cluster, KUBIA_SVC)
+    apply(cluster, KUBIA_RC)
+    apply(
+        cluster,
+        "apiVersion: v1\nkind: Service\nmetadata: {name: later}\n"
+        "spec: {selector: {app: x}, ports: [{port: 81}]}\n"
+        "---\napiVersion: v1\nkind: Service\nmetadata: {name: headless}\n"
+        "spec: {clusterIP: None, selector: {app: x}, ports: [{port: 82}]}\n",
+    )
+    name = pods(cluster)[0]["metadata"]["name"]
+    env = dict(cluster.state.pod_env("default", name))
+    ip = cluster.state.store.get("Service", "default", "kubia")["spec"]["clusterIP"]
+    assert env["KUBIA_SERVICE_HOST"] == ip
+    assert env["KUBIA_SERVICE_PORT"] == "80"
+    assert env["KUBIA_PORT_80_TCP"] == f"tcp://{ip}:80"
+    assert env["KUBERNETES_SERVICE_HOST"] == "10.96.0.1"
+    assert "LATER_SERVICE_HOST" not in env, "created after the pod started"
+    assert not any(k.startswith("HEADLESS_") for k in env)
+
+
+NODEPORT = """
+apiVersion: v1
+kind: Service
+metadata: {{name: {name}}}
+spec:
+  type: NodePort
+  selector: {{app: kubia}}
+  ports: [{{port: 80, targetPort: 8080, nodePort: {port}}}]
+"""
+
+
+def test_node_port_conflicts_refuse_the_whole_input(cluster: Cluster) -> None:
+    apply(cluster, NODEPORT.format(name="first", port=30123))
+    result = cluster.run(
+        "kubectl apply -f -",
+        stdin=KUBIA_RC + "---" + NODEPORT.format(name="second", port=30123),
+    )
+    assert result.exit_code == 1
+    assert "spec.ports[0].nodePort: Invalid value: 30123: provided port is already allocated" in (
+        result.stderr
+    )
+    assert pods(cluster) == [], "nothing of the input was applied"
+    assert cluster.state.store.get("Service", "default", "second") is None
+
+
+def test_cluster_ip_and_node_port_stay_across_updates(cluster: Cluster) -> None:
+    apply(cluster, NODEPORT.replace("nodePort: {port}", "").format(name="web", port=0))
+    svc = cluster.state.store.get("Service", "default", "web")
+    ip, node_port = svc["spec"]["clusterIP"], svc["spec"]["ports"][0]["nodePort"]
+    assert 30000 <= node_port <= 32767
+    apply(cluster, NODEPORT.replace("nodePort: {port}", "name: http").format(name="web", port=0))
+    svc = cluster.state.store.get("Service", "default", "web")
+    assert svc["spec"]["clusterIP"] == ip
+    assert svc["spec"]["ports"][0]["nodePort"] == node_port
+
+
+def test_load_balancer_gets_an_address_from_the_pool(cluster: Cluster) -> None:
+    apply(
+        cluster,
+        "apiVersion: v1\nkind: Service\nmetadata: {name: lb}\n"
+        "spec: {type: LoadBalancer, selector: {app: kubia}, ports: [{port: 80, targetPort: 8080}]}\n",
+    )
+    svc = cluster.state.store.get("Service", "default", "lb")
+    assert svc["status"]["loadBalancer"]["ingress"][0]["ip"] == "192.168.49.200"
+    assert svc["spec"]["ports"][0]["nodePort"] >= 30000
+
+
+def test_same_seed_same_names_and_ips() -> None:
+    def build(seed: int) -> list:
+        cluster = Cluster(seed=seed)
+        apply(cluster, KUBIA_RC + "---" + KUBIA_SVC)
+        cluster.run(f"kubectl delete pod {pods(cluster)[0]['metadata']['name']}")
+        svc = cluster.state.store.get("Service", "default", "kubia")
+        return [svc["spec"]["clusterIP"]] + [
+            (p["metadata"]["name"], p["status"]["podIP"], p["metadata"]["uid"])
+            for p in pods(cluster)
+        ]
+
+    assert build(7) == build(7)
+    assert build(7) != build(8)
+
+
+def test_events_are_ordered_with_sequence_numbers(cluster: Cluster) -> None:
+    start = cluster.seq
+    apply(cluster, KUBIA_RC + "---" + KUBIA_SVC)
+    events = cluster.events_since(start)
+    assert [e.seq for e in events] == list(range(start + 1, start + 1 + len(events)))
+    kinds = [(e.type, e.kind) for e in events]
+    assert ("added", "ReplicationController") in kinds
+    assert kinds.count(("added", "Pod")) == 3
+    assert ("endpoints", "Endpoints") in kinds
+    assert all(isinstance(e.to_dict(), dict) for e in events)

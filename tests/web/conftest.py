@@ -1,0 +1,19 @@
+from __future__ import annotations
+
+import pytest
+
+from playground import rooms
+
+
+@pytest.fixture(autouse=True)
+def forget_live_rooms():
+    """Each test starts with no live room (live rooms belong to one event loop)."""
+    rooms.forget_all()
+    yield
+    rooms.forget_all()
+
+
+@pytest.fixture
+def fast_flush(monkeypatch):
+    """Ticks reach the log within 50 ms instead of a second."""
+    monkeypatch.setattr(rooms, "FLUSH_SECONDS", 0.05)
