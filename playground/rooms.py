@@ -289,6 +289,7 @@ class LiveRoom:
         self.seq = 0
         self.recent: deque[tuple[int, str]] = deque(maxlen=FRAME_BUFFER)
         self.event_seq = cluster.seq
+        self.probed: dict[str, tuple[dict, Any]] = {}
         self.view = topology.build(self._snapshot())
         self.view_stale = False
         self.next_view_at = 0.0
@@ -303,6 +304,7 @@ class LiveRoom:
         self.omitted = 0
         self.hits_delta: Counter[str] = Counter()
         self.commands: list[dict] = []
+        self.probe_runs: dict[str, list[int]] = {}
         self.clock_changed = False
         self.streams_changed = False
         self.last_time_sync = 0.0
@@ -311,8 +313,17 @@ class LiveRoom:
 
     def _snapshot(self) -> dict[str, Any]:
         snap = self.cluster.snapshot()
-        _add_probes(self.cluster, snap)
+        self.probed = _add_probes(self.cluster, snap)
         return snap
+
+    def _probe_runs(self) -> None:
+        """Note the probes that ran this tick (their counters moved) for the next frame."""
+        for key, (pod, probe_state) in self.probed.items():
+            counts = [probe_state.successes, probe_state.failures]
+            if counts != pod["probe"]["counts"]:
+                pod["probe"]["counts"] = counts
+                if len(self.probe_runs) < limits.MAX_EVENTS_PER_FRAME:
+                    self.probe_runs[key] = counts
 
     def clock(self) -> dict[str, Any]:
         return {"playing": self.playing, "speed": self.speed, "time": self.cluster.now}
@@ -430,6 +441,8 @@ class LiveRoom:
                 traces.pop()
             self._add_traces(traces)
         self.pending.add(step, counts)
+        if step and self.probed:
+            self._probe_runs()
         for stream_id in stopped:
             self._flush_pending()
             self.streams.pop(stream_id, None)
@@ -496,6 +509,7 @@ class LiveRoom:
             or self.traces
             or self.omitted
             or self.commands
+            or self.probe_runs
             or self.clock_changed
             or self.streams_changed
         )
@@ -523,6 +537,9 @@ class LiveRoom:
             self.hits.update(self.hits_delta)
         if self.commands:
             frame["commands"] = self.commands
+        if self.probe_runs:
+            frame["probes"] = self.probe_runs
+            self.probe_runs = {}
         if self.clock_changed:
             frame["clock"] = self.clock()
         if self.streams_changed:
@@ -655,15 +672,17 @@ def _clip(text: str, limit: int) -> str:
     return text[:limit] + f"\n… output cut here: {len(text) - limit} more characters.\n"
 
 
-def _add_probes(cluster: Cluster, snap: dict[str, Any]) -> None:
+def _add_probes(cluster: Cluster, snap: dict[str, Any]) -> dict[str, tuple[dict, Any]]:
     """Give each probed pod its readiness probe's timing, so the diagram can show it tick.
 
-    The snapshot only says `hasReadinessProbe`; the timing comes from the kubelet's
-    runtime records, read here and nowhere else (a public field is requested).
+    The snapshot only says `hasReadinessProbe`; the timing and the counters come
+    from the kubelet's runtime records, read here and nowhere else (a public
+    field is requested). Returns `{"ns/name": (pod entry, probe state)}`.
     """
+    probed: dict[str, tuple[dict, Any]] = {}
     runtime = getattr(getattr(cluster, "state", None), "runtime", None)
     if not runtime:
-        return
+        return probed
     for pod in snap["pods"]:
         if not pod.get("hasReadinessProbe"):
             continue
@@ -671,20 +690,18 @@ def _add_probes(cluster: Cluster, snap: dict[str, Any]) -> None:
         probes = getattr(rt, "probes", None)
         if not probes:
             continue
-        probe = probes[0].probe
+        state = probes[0]
+        probe = state.probe
         kind = next((k for k in ("exec", "httpGet", "tcpSocket", "grpc") if k in probe), "")
         pod["probe"] = {
             "kind": kind,
             "periodSeconds": float(probe.get("periodSeconds", 10)),
             "initialDelaySeconds": float(probe.get("initialDelaySeconds", 0)),
             "startedAt": float(getattr(rt, "started_at", 0.0)),
-            "successes": probes[0].successes,
-            "failures": probes[0].failures,
-            "path": probes[0].path,
-            "port": (probe.get(kind) or {}).get("port")
-            if kind in ("httpGet", "tcpSocket")
-            else None,
+            "counts": [state.successes, state.failures],
         }
+        probed[f"{pod['namespace']}/{pod['name']}"] = (pod, state)
+    return probed
 
 
 # == the registry of live rooms =========================================================

@@ -41,7 +41,9 @@ class Cluster:
         try:
             return self._run(line, stdin)
         except Exception as err:  # noqa: BLE001 - the contract: never raise for user input
-            return CommandResult.error(f"error: internal simulator error: {type(err).__name__}: {err}")
+            return CommandResult.error(
+                f"error: internal simulator error: {type(err).__name__}: {err}"
+            )
 
     def _run(self, line: str, stdin: str) -> CommandResult:
         if len(line) > MAX_LINE:
@@ -67,13 +69,16 @@ class Cluster:
 
     def _sleep(self, args: list[str]) -> CommandResult:
         if not args:
-            return CommandResult.error("sleep: missing operand\nTry 'sleep --help' for more information.")
+            return CommandResult.error(
+                "sleep: missing operand\nTry 'sleep --help' for more information."
+            )
         total = 0.0
         for arg in args:
             match = _DURATION.match(arg)
             if not match:
                 return CommandResult.error(
-                    f"sleep: invalid time interval '{arg}'\nTry 'sleep --help' for more information."
+                    f"sleep: invalid time interval '{arg}'\n"
+                    "Try 'sleep --help' for more information."
                 )
             total += float(match.group(1)) * _UNITS[match.group(2)]
         if total > MAX_SLEEP:

@@ -80,9 +80,9 @@ def _service(obj: dict) -> None:
                     port["targetPort"] = port.get("port")
     if kind == "ExternalName":
         return
-    if kind in ("NodePort", "LoadBalancer") or spec.get("externalIPs"):
-        if not spec.get("externalTrafficPolicy"):
-            spec["externalTrafficPolicy"] = "Cluster"
+    externally_accessible = kind in ("NodePort", "LoadBalancer") or spec.get("externalIPs")
+    if externally_accessible and not spec.get("externalTrafficPolicy"):
+        spec["externalTrafficPolicy"] = "Cluster"
     if not spec.get("internalTrafficPolicy"):
         spec["internalTrafficPolicy"] = "Cluster"
     if kind == "LoadBalancer" and spec.get("allocateLoadBalancerNodePorts") is None:

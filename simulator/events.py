@@ -56,7 +56,13 @@ class EventLog:
         return len(self._events)
 
     def emit(
-        self, at: float, type_: str, kind: str, namespace: str, name: str, detail: dict | None = None
+        self,
+        at: float,
+        type_: str,
+        kind: str,
+        namespace: str,
+        name: str,
+        detail: dict | None = None,
     ) -> Event:
         """Append an event and return it."""
         event = Event(len(self._events) + 1, at, type_, kind, namespace, name, detail or {})

@@ -15,8 +15,10 @@ import yaml
 
 from .state import LAST_APPLIED, ClusterState
 
-ORDER = ("Namespace", "Node", "ConfigMap", "Secret", "IngressClass", "Service", "Endpoints",
-         "Pod", "ReplicationController", "ReplicaSet", "Deployment", "DaemonSet", "Ingress")  # fmt: skip
+ORDER = (
+    "Namespace", "Node", "ConfigMap", "Secret", "IngressClass", "Service", "Endpoints", "Pod",
+    "ReplicationController", "ReplicaSet", "Deployment", "DaemonSet", "Ingress",
+)  # fmt: skip
 SYSTEM_NAMESPACES = {"default", "kube-system", "kube-public", "kube-node-lease"}
 SYSTEM_OBJECTS = {
     ("Service", "default", "kubernetes"),
@@ -72,7 +74,9 @@ def export_yaml(state: ClusterState) -> str:
 
 def _node_changed(node: dict) -> bool:
     spec = node["spec"]
-    taints = [t for t in spec.get("taints") or () if t["key"] != "node-role.kubernetes.io/control-plane"]
+    taints = [
+        t for t in spec.get("taints") or () if t["key"] != "node-role.kubernetes.io/control-plane"
+    ]
     return bool(taints or spec.get("unschedulable"))
 
 

@@ -87,7 +87,9 @@ def set_ready_in_status(pod: dict, rt: PodRuntime, at: str) -> None:
     fresh = _conditions(not_ready, at)
     # Only Ready and ContainersReady changed; the others keep their transition times.
     status["conditions"] = [
-        fresh_c if fresh_c["type"] in ("Ready", "ContainersReady") else old.get(fresh_c["type"], fresh_c)
+        fresh_c
+        if fresh_c["type"] in ("Ready", "ContainersReady")
+        else old.get(fresh_c["type"], fresh_c)
         for fresh_c in fresh
     ]
     for cs in status.get("containerStatuses") or ():
@@ -151,7 +153,9 @@ def service_env(service: dict) -> list[tuple[str, str]]:
     ]
     for p in ports:
         if p.get("name"):
-            out.append((f"{pfx}_SERVICE_PORT_{p['name'].upper().replace('-', '_')}", str(p["port"])))
+            out.append(
+                (f"{pfx}_SERVICE_PORT_{p['name'].upper().replace('-', '_')}", str(p["port"]))
+            )
     out.append((f"{pfx}_PORT", f"{first.get('protocol', 'TCP').lower()}://{ip}:{first['port']}"))
     for p in ports:
         proto = p.get("protocol", "TCP")
@@ -164,6 +168,94 @@ def service_env(service: dict) -> list[tuple[str, str]]:
             (f"{base}_ADDR", ip),
         ]
     return out
+
+
+def declared_env(pod: dict, container: dict, store) -> list[tuple[str, str]]:
+    """A container's `envFrom` and `env`, resolved as the kubelet does at start.
+
+    `envFrom` sources come first (with their prefix), then `env` entries, which
+    win; `valueFrom` reads ConfigMaps, Secrets (decoded) and pod fields, and
+    `$(VAR)` in a value expands to a variable defined before it.
+    """
+    namespace = pod["metadata"]["namespace"]
+    out: dict[str, str] = {}
+    for source in container.get("envFrom") or ():
+        prefix = source.get("prefix", "")
+        for kind, key in (("ConfigMap", "configMapRef"), ("Secret", "secretRef")):
+            ref = source.get(key)
+            if ref:
+                for k, v in _data(store, kind, namespace, ref.get("name", "")).items():
+                    out[prefix + k] = v
+    for item in container.get("env") or ():
+        name = item.get("name", "")
+        if "value" in item:
+            out[name] = _expand(str(item["value"]), out)
+        elif item.get("valueFrom"):
+            value = _value_from(pod, item["valueFrom"], store)
+            if value is not None:
+                out[name] = value
+    return list(out.items())
+
+
+def _data(store, kind: str, namespace: str, name: str) -> dict[str, str]:
+    obj = store.get(kind, namespace, name) or {}
+    data = dict(obj.get("data") or {})
+    if kind == "Secret":
+        import base64
+        import binascii
+
+        decoded = {}
+        for k, v in data.items():
+            try:
+                decoded[k] = base64.b64decode(str(v)).decode("utf-8", "replace")
+            except (binascii.Error, ValueError):
+                decoded[k] = ""
+        return decoded
+    return {k: str(v) for k, v in data.items()}
+
+
+FIELD_PATHS = {
+    "metadata.name": lambda p: p["metadata"]["name"],
+    "metadata.namespace": lambda p: p["metadata"]["namespace"],
+    "metadata.uid": lambda p: p["metadata"].get("uid", ""),
+    "spec.nodeName": lambda p: p["spec"].get("nodeName", ""),
+    "spec.serviceAccountName": lambda p: p["spec"].get("serviceAccountName", "default"),
+    "status.podIP": lambda p: (p.get("status") or {}).get("podIP", ""),
+    "status.hostIP": lambda p: (p.get("status") or {}).get("hostIP", ""),
+}
+
+
+def _value_from(pod: dict, source: dict, store) -> str | None:
+    namespace = pod["metadata"]["namespace"]
+    for kind, key in (("ConfigMap", "configMapKeyRef"), ("Secret", "secretKeyRef")):
+        ref = source.get(key)
+        if ref:
+            return _data(store, kind, namespace, ref.get("name", "")).get(ref.get("key", ""))
+    field_ref = source.get("fieldRef")
+    if field_ref:
+        getter = FIELD_PATHS.get(field_ref.get("fieldPath", ""))
+        return getter(pod) if getter else None
+    return None
+
+
+def _expand(value: str, env: dict[str, str]) -> str:
+    """`$(VAR)` becomes VAR's value when VAR is defined; `$$` escapes (Kubernetes' rules)."""
+    if "$" not in value:
+        return value
+    out, i = [], 0
+    while i < len(value):
+        if value.startswith("$$", i):
+            out.append("$")
+            i += 2
+        elif value.startswith("$(", i) and ")" in value[i:]:
+            end = value.index(")", i)
+            name = value[i + 2 : end]
+            out.append(env.get(name, value[i : end + 1]))
+            i = end + 1
+        else:
+            out.append(value[i])
+            i += 1
+    return "".join(out)
 
 
 def start_time(at: float) -> str:

@@ -34,9 +34,9 @@ class Requirement:
     def matches(self, labels: Mapping[str, str]) -> bool:
         """Whether `labels` satisfy this clause (set semantics as in apimachinery)."""
         op = self.op
-        if op == EQUALS or op == IN:
+        if op in (EQUALS, IN):
             return self.key in labels and labels[self.key] in self.values
-        if op == NOT_EQUALS or op == NOT_IN:
+        if op in (NOT_EQUALS, NOT_IN):
             return self.key not in labels or labels[self.key] not in self.values
         if op == EXISTS:
             return self.key in labels
@@ -58,7 +58,9 @@ class Requirement:
 Selector = tuple[Requirement, ...]
 
 _TOKEN = re.compile(r"\s*(!=|==|=|!|\(|\)|,|[^\s!=(),]+)")
-_KEY = re.compile(r"^([a-z0-9A-Z]([-a-z0-9A-Z_.]*[a-z0-9A-Z])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$")
+_KEY = re.compile(
+    r"^([a-z0-9A-Z]([-a-z0-9A-Z_.]*[a-z0-9A-Z])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$"
+)
 _VALUE = re.compile(r"^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$")
 
 
@@ -68,7 +70,7 @@ def parse_selector(text: str) -> Selector:
     Raises:
         SelectorError: with a message like kubectl's when the text is malformed.
     """
-    tokens = [t for t in _TOKEN.findall(text)]
+    tokens = list(_TOKEN.findall(text))
     if "".join(tokens).replace(" ", "") != text.replace(" ", ""):
         raise SelectorError(f"unable to parse requirement: found '{text}', expected: identifier")
     reqs: list[Requirement] = []
@@ -129,7 +131,7 @@ def parse_selector(text: str) -> Selector:
 def _check_key(key: str) -> None:
     if not _KEY.match(key) or len(key.rsplit("/", 1)[-1]) > 63:
         raise SelectorError(
-            f"unable to parse requirement: invalid label key \"{key}\": name part must consist "
+            f'unable to parse requirement: invalid label key "{key}": name part must consist '
             "of alphanumeric characters, '-', '_' or '.', and must start and end with an "
             "alphanumeric character"
         )
@@ -138,7 +140,7 @@ def _check_key(key: str) -> None:
 def _check_value(value: str) -> None:
     if len(value) > 63 or not _VALUE.match(value):
         raise SelectorError(
-            f"unable to parse requirement: invalid label value: \"{value}\": a valid label must "
+            f'unable to parse requirement: invalid label value: "{value}": a valid label must '
             "be an empty string or consist of alphanumeric characters, '-', '_' or '.', and "
             "must start and end with an alphanumeric character"
         )
@@ -146,7 +148,9 @@ def _check_value(value: str) -> None:
 
 def from_match_labels(match_labels: Mapping[str, str] | None) -> Selector:
     """A selector for a plain `{key: value}` map (Service and RC selectors)."""
-    return tuple(Requirement(k, EQUALS, frozenset([str(v)])) for k, v in (match_labels or {}).items())
+    return tuple(
+        Requirement(k, EQUALS, frozenset([str(v)])) for k, v in (match_labels or {}).items()
+    )
 
 
 def from_label_selector(selector: Mapping | None) -> Selector:

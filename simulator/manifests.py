@@ -89,25 +89,30 @@ _STR_TAG = _TAG + "str"
 # `ServiceList`) both expand into their items.
 _SEGMENT = re.compile(r"([^.\[\]]+)|\[([^\]]*)\]")
 _WS = re.compile(r"\s*")
+_DOCUMENT_START = re.compile(r"^---(?=[ \t\r\n]|\Z)", re.M)
 _ODD_BREAKS = re.compile("\r(?!\n)|[\x85\u2028\u2029]")
 
 
 class _Refused(ConstructorError):
-    """A construction refused on purpose; `text` is the learner-facing message."""
+    """A construction refused on purpose; `text` is the learner-facing reason.
 
-    def __init__(self, text: str, node: Node) -> None:
+    ``refusal`` marks input refused for safety (tags) rather than as malformed (keys).
+    """
+
+    def __init__(self, text: str, node: Node, *, refusal: bool = True) -> None:
         super().__init__(None, None, text, node.start_mark)
         self.text = text
+        self.refusal = refusal
 
 
 def _refuse_language_tag(loader: SafeConstructor, node: Node) -> None:
-    raise _Refused("refused: language-specific YAML tags are not allowed", node)
+    raise _Refused("language-specific YAML tags are not allowed", node)
 
 
 def _refuse_unsupported_tag(loader: SafeConstructor, node: Node) -> None:
     short = node.tag.replace(_TAG, "!!")
     raise _Refused(
-        f"refused: the YAML tag {short} is not supported; use plain mappings, lists and strings",
+        f"the YAML tag {short} is not supported; use plain mappings, lists and strings",
         node,
     )
 
@@ -160,9 +165,8 @@ class _Loader(yaml.CSafeLoader):
         for key_node, value_node in node.value:
             if key_node.tag != _STR_TAG or type(key_node) is not ScalarNode:
                 shown = key_node.value if type(key_node) is ScalarNode else "(a collection)"
-                raise _Refused(
-                    f"mapping keys must be strings; put the key {shown} in quotes", key_node
-                )
+                reason = f"mapping keys must be strings; put the key {shown} in quotes"
+                raise _Refused(reason, key_node, refusal=False)
             mapping[key_node.value] = self.construct_object(value_node, deep=deep)
         return mapping
 
@@ -217,8 +221,9 @@ class ParsedManifests:
             if not isinstance(root, SequenceNode):
                 segments.append("items")
             segments.append(str(item))
-        segments += [m.group(1) if m.group(1) is not None else m.group(2)
-                     for m in _SEGMENT.finditer(field)]
+        segments += [
+            m.group(1) if m.group(1) is not None else m.group(2) for m in _SEGMENT.finditer(field)
+        ]
         mark = _walk(root, segments)
         line, column = mark.line, mark.column
         if self._json_spans is not None:
@@ -292,7 +297,7 @@ def parse_manifests(
             text = bytes(text).decode("utf-8")
         except UnicodeDecodeError as exc:
             message = f"error: error parsing {source}: not valid UTF-8 (byte {exc.start})"
-            raise ManifestError([Problem(0, "", message)]) from None
+            raise _failure(0, message) from None
     _check_size(text, limits)
     if text.startswith("\ufeff"):
         text = text[1:]
@@ -321,18 +326,37 @@ def _check_size(text: str, limits: Limits) -> None:
     if size * 4 > limits.max_bytes and size <= limits.max_bytes:
         size = len(text.encode("utf-8", "surrogatepass"))
     if size > limits.max_bytes:
-        raise ManifestError([Problem(0, "", (
-            f"error: refused: the input is {size:,} bytes; the limit is "
-            f"{limits.max_bytes:,} bytes ({_human(limits.max_bytes)})"))])
+        limit = limits.max_bytes
+        raise _refused(
+            0, f"the input is {size:,} bytes; the limit is {limit:,} bytes ({_human(limit)})"
+        )
 
 
 def _human(size: int) -> str:
     return f"{size / 1024 / 1024:g} MiB" if size >= 1024 * 1024 else f"{size / 1024:g} KiB"
 
 
-def _refusal(document: int, text: str, line: int | None, column: int | None = None) -> Problem:
+def _failure(
+    document: int, message: str, line: int | None = None, column: int | None = None
+) -> ManifestError:
+    return ManifestError([Problem(document, "", message, line=line, column=column)])
+
+
+def _refused(
+    document: int, reason: str, line: int | None = None, column: int | None = None
+) -> ManifestError:
     where = f" (line {line})" if line is not None else ""
-    return Problem(document, "", f"error: {text}{where}", line=line, column=column)
+    return _failure(document, f"error: refused: {reason}{where}", line, column)
+
+
+def _nesting_error(
+    document: int, limits: Limits, line: int | None = None, column: int | None = None
+) -> ManifestError:
+    return _refused(document, f"nesting deeper than {limits.max_depth} levels", line, column)
+
+
+def _too_many(document: int, limits: Limits) -> ManifestError:
+    return _refused(document, f"more than {limits.max_documents:,} documents in one input")
 
 
 # --- JSON -------------------------------------------------------------------------------
@@ -355,20 +379,21 @@ def _parse_json(parsed: ParsedManifests, limits: Limits) -> None:
     line, counted = 1, 0
     while pos < len(text):
         if index >= limits.max_documents:
-            raise ManifestError([_too_many(index, limits)])
+            raise _too_many(index, limits)
         try:
             value, end = decoder.raw_decode(text, pos)
         except json.JSONDecodeError as exc:
             problem = Problem(
-                index, "",
+                index,
+                "",
                 f"error: error parsing {parsed.source}: json: line {exc.lineno}, column "
                 f"{exc.colno}: {exc.msg}",
-                line=exc.lineno, column=exc.colno,
+                line=exc.lineno,
+                column=exc.colno,
             )
             raise _JSONFailure(problem, first=index == 0) from None
         except RecursionError:
-            raise ManifestError([_refusal(index, f"refused: nesting deeper than "
-                                          f"{limits.max_depth} levels", None)]) from None
+            raise _nesting_error(index, limits) from None
         line += text.count("\n", counted, pos)
         counted = pos
         spans[index] = (pos, end)
@@ -391,7 +416,7 @@ def _parse_yaml(parsed: ParsedManifests, limits: Limits) -> None:
     try:
         while loader.check_node():
             if index >= limits.max_documents:
-                raise ManifestError([_too_many(index, limits)])
+                raise _too_many(index, limits)
             node = loader.get_node()
             line = node.start_mark.line + 1
             parsed._starts[index] = line
@@ -403,30 +428,32 @@ def _parse_yaml(parsed: ParsedManifests, limits: Limits) -> None:
                 _add_document(parsed, index, value, line, item_lines, limits)
             index += 1
     except _Refused as exc:
-        mark = exc.problem_mark
-        reason = exc.text
-        if not reason.startswith("refused"):
-            reason = f"error parsing {parsed.source}: {reason}"
-        raise ManifestError([_refusal(index, reason, mark.line + 1, mark.column + 1)]) from None
+        line, column = exc.problem_mark.line + 1, exc.problem_mark.column + 1
+        if exc.refusal:
+            raise _refused(index, exc.text, line, column) from None
+        message = f"error: error parsing {parsed.source}: {exc.text} (line {line})"
+        raise _failure(index, message, line, column) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
         column = mark.column + 1 if mark else None
         where = f"line {line}: " if line is not None else ""
-        message = (f"error: error parsing {parsed.source}: error converting YAML to JSON: "
-                   f"yaml: {where}{exc.problem or exc.context}")
-        raise ManifestError([Problem(index, "", message, line=line, column=column)]) from None
+        message = (
+            f"error: error parsing {parsed.source}: error converting YAML to JSON: "
+            f"yaml: {where}{exc.problem or exc.context}"
+        )
+        raise _failure(index, message, line, column) from None
     except yaml.reader.ReaderError as exc:
         line, column = _position(text, exc.position)
-        message = (f"error: error parsing {parsed.source}: error converting YAML to JSON: "
-                   f"yaml: line {line}: {exc.reason}: unacceptable character #x{exc.character:04x}")
-        raise ManifestError([Problem(index, "", message, line=line, column=column)]) from None
+        message = (
+            f"error: error parsing {parsed.source}: error converting YAML to JSON: "
+            f"yaml: line {line}: {exc.reason}: unacceptable character #x{exc.character:04x}"
+        )
+        raise _failure(index, message, line, column) from None
     except (yaml.YAMLError, UnicodeError) as exc:
-        message = f"error: error parsing {parsed.source}: {exc}"
-        raise ManifestError([Problem(index, "", message)]) from None
+        raise _failure(index, f"error: error parsing {parsed.source}: {exc}") from None
     except RecursionError:
-        raise ManifestError([_refusal(index, f"refused: nesting deeper than "
-                                      f"{limits.max_depth} levels", None)]) from None
+        raise _nesting_error(index, limits) from None
     finally:
         loader.dispose()
     if walk or aliased:
@@ -436,11 +463,6 @@ def _parse_yaml(parsed: ParsedManifests, limits: Limits) -> None:
 def _position(text: str, offset: int) -> tuple[int, int]:
     line = text.count("\n", 0, offset) + 1
     return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
-
-
-def _too_many(index: int, limits: Limits) -> Problem:
-    return _refusal(index, f"refused: more than {limits.max_documents:,} documents in one "
-                    "input", None)
 
 
 def _item_lines(node: Node, value: object) -> list[int] | None:
@@ -483,26 +505,23 @@ def _add_document(
             if not isinstance(items, list):
                 items = []
     else:
-        raise ManifestError([Problem(
-            index, "",
+        message = (
             f'error: unable to decode "{parsed.source}": json: cannot unmarshal '
-            f"{_json_type(value)} into Go value of type map[string]interface {{}}",
-            line=line, column=1,
-        )])
+            f"{_json_type(value)} into Go value of type map[string]interface {{}}"
+        )
+        raise _failure(index, message, line, 1)
     if items is None:
         documents.append(Document(index, value, line))
     else:
         api_version = value.get("apiVersion") if isinstance(value, dict) else None
         for position, entry in enumerate(items):
-            entry_line = item_lines[position] if item_lines and position < len(item_lines) \
-                else line
+            entry_line = item_lines[position] if item_lines and position < len(item_lines) else line
             if not isinstance(entry, dict):
-                raise ManifestError([Problem(
-                    index, "",
-                    f'error: unable to decode "{parsed.source}": item {position} of the list '
-                    f"is a {_json_type(entry)}, not an object",
-                    line=entry_line, column=1,
-                )])
+                message = (
+                    f'error: unable to decode "{parsed.source}": item {position} of the list is '
+                    f"a {_json_type(entry)}, not an object"
+                )
+                raise _failure(index, message, entry_line, 1)
             # Typed lists (ServiceList) may omit each item's kind and apiVersion.
             if list_kind and "kind" not in entry:
                 entry["kind"] = list_kind
@@ -510,7 +529,7 @@ def _add_document(
                 entry["apiVersion"] = api_version
             documents.append(Document(index, entry, entry_line, position))
     if len(documents) > limits.max_documents:
-        raise ManifestError([_too_many(index, limits)])
+        raise _too_many(index, limits)
 
 
 def _tree_copy(value: object) -> object:
@@ -532,10 +551,11 @@ _prefix_patterns: dict[tuple[int, bool], re.Pattern[str]] = {}
 
 def _deep_prefix(text: str, width: int, odd_breaks: bool) -> re.Match[str] | None:
     # A line whose block prefix (indentation and "- ", "? ", ": " indicators) is at least
-    # `width` characters long. Block nesting is at most 2 * (prefix length + 1): every
-    # level indents or adds an indicator, except a sequence directly under a mapping key.
-    # libyaml also breaks lines at a lone CR, NEL, LS and PS; only then is the slower
-    # pattern needed.
+    # `width` characters long. Block collections nested in one another start at
+    # non-decreasing columns, at most two per column (a sequence right under a mapping key),
+    # and at least every other one starts a line, so block nesting is at most
+    # 2 * (longest prefix + 2). libyaml also breaks lines at a lone CR, NEL, LS and PS; only
+    # then is the slower pattern needed.
     pattern = _prefix_patterns.get((width, odd_breaks))
     if pattern is None:
         start = "(?:^|\r|[\x85\u2028\u2029])" if odd_breaks else "^"
@@ -547,19 +567,32 @@ def _deep_prefix(text: str, width: int, odd_breaks: bool) -> re.Match[str] | Non
 def _screen_depth(parsed: ParsedManifests, limits: Limits) -> bool:
     """Bound nesting before libyaml composes; return True if a precise walk is still needed."""
     text = parsed.text
-    # Each non-empty flow collection needs its own "[" or "{"; empty ones add one level.
-    flow = text.count("[") + text.count("{")
-    empties = text.count("[]") + text.count("{}")
-    flow = flow - empties + (1 if empties else 0)
+    flow = _flow_bound(text)
     odd = _ODD_BREAKS.search(text) is not None
-    width = (limits.max_depth - 1 - flow) // 2
+    # No prefix of `width` characters: block depth <= 2 * (width + 1), plus the flow bound.
+    width = (limits.max_depth - flow) // 2 - 1
     if width >= 1 and _deep_prefix(text, width, odd) is None:
         return False  # provably within max_depth
-    width = (_SAFE_DEPTH - flow) // 2
+    width = (_SAFE_DEPTH - flow) // 2 - 1
     if width >= 1 and _deep_prefix(text, width, odd) is None:
         return True  # safe to compose; check the exact depth on the objects
     _scan_depth_events(parsed, limits)
     return False
+
+
+def _flow_bound(text: str) -> int:
+    # Each non-empty flow collection needs its own "[" or "{"; empty ones add one level.
+    # Flow nesting cannot continue past a "---" line (libyaml ends the document or fails
+    # there), so the bound is taken per document-sized segment.
+    if "[" not in text and "{" not in text:
+        return 0
+    worst = 0
+    for segment in _DOCUMENT_START.split(text):
+        openers = segment.count("[") + segment.count("{")
+        if openers > worst:
+            empties = segment.count("[]") + segment.count("{}")
+            worst = max(worst, openers - empties + (1 if empties else 0))
+    return worst
 
 
 def _scan_depth_events(parsed: ParsedManifests, limits: Limits) -> None:
@@ -575,11 +608,7 @@ def _scan_depth_events(parsed: ParsedManifests, limits: Limits) -> None:
                 depth += 1
                 if depth > limits.max_depth:
                     mark = event.start_mark
-                    raise ManifestError([_refusal(
-                        max(index, 0),
-                        f"refused: nesting deeper than {limits.max_depth} levels",
-                        mark.line + 1, mark.column + 1,
-                    )])
+                    raise _nesting_error(max(index, 0), limits, mark.line + 1, mark.column + 1)
             elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
                 depth -= 1
     except (yaml.YAMLError, UnicodeError):
@@ -596,10 +625,7 @@ def _check_depths(parsed: ParsedManifests, limits: Limits, documents: list[Docum
         if path is not None:
             field_path = ".".join(str(p) for p in reversed(path))
             line, column = parsed.locate(document.index, field_path, document.item)
-            raise ManifestError([_refusal(
-                document.index, f"refused: nesting deeper than {limits.max_depth} levels",
-                line, column,
-            )])
+            raise _nesting_error(document.index, limits, line, column)
 
 
 def _too_deep(value: object, budget: int) -> list | None:
@@ -650,24 +676,22 @@ def _screen_aliases(parsed: ParsedManifests, limits: Limits) -> bool:
                 if key in sizes:
                     aliases += 1
                     if aliases > limits.max_aliases:
-                        raise ManifestError([_refusal(
-                            index, f"refused: more than {limits.max_aliases} YAML aliases",
-                            node.start_mark.line + 1)])
+                        reason = f"more than {limits.max_aliases} YAML aliases"
+                        raise _refused(index, reason, node.start_mark.line + 1)
                     continue
                 if key in on_path:
-                    raise ManifestError([_refusal(
-                        index, "refused: a YAML alias refers to a node that contains it",
-                        node.start_mark.line + 1)])
+                    reason = "a YAML alias refers to a node that contains it"
+                    raise _refused(index, reason, node.start_mark.line + 1)
                 on_path.add(key)
                 stack.append((node, True))
                 stack.extend((child, False) for child in children)
             extra += sizes[id(root)] - len(sizes)
             if extra > limits.max_alias_expansion:
-                raise ManifestError([_refusal(
-                    index,
-                    f"refused: YAML aliases would expand to more than "
-                    f"{limits.max_alias_expansion:,} extra nodes",
-                    root.start_mark.line + 1)])
+                reason = (
+                    f"YAML aliases would expand to more than {limits.max_alias_expansion:,} "
+                    "extra nodes"
+                )
+                raise _refused(index, reason, root.start_mark.line + 1)
             index += 1
     except (yaml.YAMLError, UnicodeError):
         pass  # syntax errors are reported by the real load, with its wording

@@ -144,9 +144,7 @@ def format_problems(problems: list[Problem], *, locations: bool = True) -> str:
         if not causes:
             continue
         head = f"The {kind or 'object'} {_quote(name)} is invalid: "
-        rendered = [
-            f"{p.cause()} ({p.location()})" if locations else p.cause() for p in causes
-        ]
+        rendered = [f"{p.cause()} ({p.location()})" if locations else p.cause() for p in causes]
         if len(rendered) == 1:
             lines.append(head + rendered[0])
         else:

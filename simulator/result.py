@@ -27,7 +27,9 @@ class CommandResult:
     @classmethod
     def error(cls, message: str, exit_code: int = 1) -> CommandResult:
         """A failure with `message` on stderr."""
-        return cls(stderr=message if message.endswith("\n") else message + "\n", exit_code=exit_code)
+        return cls(
+            stderr=message if message.endswith("\n") else message + "\n", exit_code=exit_code
+        )
 
     def extend(self, other: CommandResult) -> CommandResult:
         """Append another result's output (for commands chained in one call)."""

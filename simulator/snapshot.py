@@ -138,8 +138,10 @@ def _ingress(ing: dict) -> dict:
         "defaultBackend": {"service": default.get("name"), "port": default.get("port")}
         if default
         else None,
-        "tls": [{"hosts": t.get("hosts") or [], "secretName": t.get("secretName")}
-                for t in spec.get("tls") or ()],  # fmt: skip
+        "tls": [
+            {"hosts": t.get("hosts") or [], "secretName": t.get("secretName")}
+            for t in spec.get("tls") or ()
+        ],  # fmt: skip
     }
 
 

@@ -31,8 +31,8 @@ from .ipam import (
     node_pod_cidr,
 )
 from .names import new_uid
-from .problems import Problem
 from .probes import ProbeScheduler, ProbeState
+from .problems import Problem
 from .store import Key, Store, key_of
 
 LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
@@ -155,6 +155,7 @@ class ClusterState:
         self._by_pod_ip: dict[str, Key] = {}
         self._by_node_ip: dict[str, str] = {}
         self._node_ips: dict[str, str] = {}
+        self._feasible_cache: dict[tuple, tuple[object, object, list[str]]] = {}
         self._pending: dict[Key, None] = {}
         self._service_log: dict[str, list[tuple[Key, list[tuple[str, str]] | None]]] = {}
         # (kind, namespace, name) -> {(type, reason, message): event}: repeats aggregate.
@@ -219,7 +220,9 @@ class ClusterState:
         out = [(ref, e) for ref, events in self._k8s_events.items() for e in events.values()]
         return sorted(out, key=lambda item: item[1].last)
 
-    def pod_env(self, namespace: str, name: str, container: str | None = None) -> list[tuple[str, str]]:
+    def pod_env(
+        self, namespace: str, name: str, container: str | None = None
+    ) -> list[tuple[str, str]]:
         """A container's environment as `env` prints it: service links as of its start."""
         pod = self._pod(namespace, name)
         rt = self.runtime.get((namespace, name))
@@ -229,9 +232,7 @@ class ClusterState:
             "PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
             "HOSTNAME": spec.get("hostname") or name,
         }
-        for item in chosen.get("env") or ():
-            if "value" in item:
-                env[item["name"]] = str(item["value"])
+        env.update(kubelet.declared_env(pod, chosen, self.store))
         if rt is not None:
             links: dict[str, list[tuple[str, str]]] = {}
             kubernetes = self.store.get("Service", "default", "kubernetes")
@@ -265,7 +266,11 @@ class ClusterState:
             return []
         name = container or _container(self._pod(namespace, pod), None)["name"]
         prefix = kubelet.normalize(path).rstrip("/") + "/"
-        entries = {f[len(prefix) :].split("/", 1)[0] for f in rt.files.get(name, ()) if f.startswith(prefix)}
+        entries = {
+            f[len(prefix) :].split("/", 1)[0]
+            for f in rt.files.get(name, ())
+            if f.startswith(prefix)
+        }
         return sorted(entries)
 
     def is_busybox(self, pod_key: Key, container: str) -> bool:
@@ -313,8 +318,15 @@ class ClusterState:
             def problem(message: str, field_path: str = "", doc=doc, obj=obj) -> None:
                 line, column = locate(doc.index, field_path) if locate else (doc.line, None)
                 problems.append(
-                    Problem(doc.index, field_path, message, obj["kind"], obj["metadata"]["name"],
-                            line, column)  # fmt: skip
+                    Problem(
+                        doc.index,
+                        field_path,
+                        message,
+                        obj["kind"],
+                        obj["metadata"]["name"],
+                        line,
+                        column,
+                    )  # fmt: skip
                 )
 
             if ns and self.store.get("Namespace", "", ns) is None and ns not in new_namespaces:
@@ -325,20 +337,23 @@ class ClusterState:
                 continue
             if old is not None and mode == "create":
                 problem(
-                    f"Error from server (AlreadyExists): error when creating \"STDIN\": "
+                    f'Error from server (AlreadyExists): error when creating "STDIN": '
                     f'{rt.resource_qualified} "{name}" already exists'
                 )
                 continue
             if rt.kind == "Service":
                 for field_path, message in services.check(self, obj, old, taken_ports):
                     problem(message, field_path)
-            if old is not None and rt.kind in ("Deployment", "ReplicaSet", "DaemonSet"):
-                if obj["spec"].get("selector") != old["spec"].get("selector"):
-                    problem(
-                        "Invalid value: " + json.dumps(obj["spec"].get("selector"))
-                        + ": field is immutable",
-                        "spec.selector",
-                    )  # fmt: skip
+            if (
+                old is not None
+                and rt.kind in ("Deployment", "ReplicaSet", "DaemonSet")
+                and obj["spec"].get("selector") != old["spec"].get("selector")
+            ):
+                problem(
+                    "Invalid value: " + json.dumps(obj["spec"].get("selector"))
+                    + ": field is immutable",
+                    "spec.selector",
+                )  # fmt: skip
             plans.append((obj, old, rt))
         if problems:
             raise ApplyError(problems)
@@ -568,7 +583,9 @@ class ClusterState:
         self.endpoints.pod_deleted(key)
         self.workloads.pod_removed(pod)
         self._k8s_events.pop(("Pod", *key), None)
-        self.log.emit(self.now, DELETED, "Pod", key[0], key[1], {"reason": reason} if reason else {})
+        self.log.emit(
+            self.now, DELETED, "Pod", key[0], key[1], {"reason": reason} if reason else {}
+        )
 
     def delete_object(self, kind: str, namespace: str, name: str) -> dict:
         """Delete without settling (controllers' cascades use this)."""
@@ -776,7 +793,6 @@ class ClusterState:
         self.store.put(obj)
 
     def _place_and_start(self, pods: list[dict], owner_uid: str | None) -> None:
-        nodes = self.store.list("Node")
         owner_load: dict[str, int] = {}
         if owner_uid:
             for p in self.workloads.pods_of(owner_uid):
@@ -789,13 +805,24 @@ class ClusterState:
         started = []
         for group in groups.values():
             spec = group[0]["spec"]
-            placement = scheduler.place(len(group), spec, nodes, self._node_load, owner_load)
+            candidates = self._feasible(spec)
+            placement = scheduler.place(len(group), candidates, self._node_load, owner_load)
             for pod, node in zip(group, placement, strict=True):
-                if self._start_pod(pod, node, nodes):
+                if self._start_pod(pod, node):
                     started.append(pod)
         self.endpoints.pods_added(started)
 
-    def _start_pod(self, pod: dict, node: str | None, nodes: list[dict]) -> bool:
+    def _feasible(self, spec: dict) -> list[str]:
+        """Nodes that can take pods with `spec`, cached until nodes change."""
+        tolerations, selector = spec.get("tolerations"), spec.get("nodeSelector")
+        key = (id(tolerations), id(selector), spec.get("nodeName"))
+        cached = self._feasible_cache.get(key)
+        if cached is None or cached[0] is not tolerations or cached[1] is not selector:
+            names = scheduler.feasible(self.store.list("Node"), spec)
+            cached = self._feasible_cache[key] = (tolerations, selector, names)
+        return cached[2]
+
+    def _start_pod(self, pod: dict, node: str | None) -> bool:
         """Bind and run a pod (True), or leave it Pending (False); Endpoints are the caller's."""
         meta = pod["metadata"]
         key = (meta["namespace"], meta["name"])
@@ -806,6 +833,7 @@ class ClusterState:
         if node is None or ip is None:
             if node is not None and node in self._node_load:
                 self._node_load[node] -= 1
+            nodes = self.store.list("Node")
             message = scheduler.unschedulable_message(nodes, pod["spec"], self._node_load)
             pod["status"] = kubelet.pending_status(message, at)
             self.store.put(pod)
@@ -847,15 +875,15 @@ class ClusterState:
             owner = self.store.get(ref["kind"], key[0], ref["name"])
             if owner is not None:
                 self.workloads.refresh_status(owner)
-        self.log.emit(self.now, READY if ready else NOT_READY, "Pod", key[0], key[1],
-                      {"ip": pod["status"].get("podIP"), "node": pod["spec"].get("nodeName")})  # fmt: skip
+        detail = {"ip": pod["status"].get("podIP"), "node": pod["spec"].get("nodeName")}
+        self.log.emit(self.now, READY if ready else NOT_READY, "Pod", key[0], key[1], detail)
 
     def _nodes_changed(self) -> None:
         """Nodes or their taints changed: retry pending pods, recheck DaemonSets."""
+        self._feasible_cache.clear()
         self.workloads.mark_all_daemonsets()
         if not self._pending:
             return
-        nodes = self.store.list("Node")
         for key in list(self._pending):
             pod = self.store.get("Pod", *key)
             if pod is None:
@@ -866,12 +894,15 @@ class ClusterState:
             if ref:
                 for p in self.workloads.pods_of(ref["uid"]):
                     if p["spec"].get("nodeName"):
-                        owner_load[p["spec"]["nodeName"]] = owner_load.get(p["spec"]["nodeName"], 0) + 1
-            (node,) = scheduler.place(1, pod["spec"], nodes, self._node_load, owner_load)
+                        owner_load[p["spec"]["nodeName"]] = (
+                            owner_load.get(p["spec"]["nodeName"], 0) + 1
+                        )
+            candidates = self._feasible(pod["spec"])
+            (node,) = scheduler.place(1, candidates, self._node_load, owner_load)
             if node is not None:
                 del self._pending[key]
                 self.store.remove("Pod", *key)
-                self._start_pod(pod, node, nodes)
+                self._start_pod(pod, node)
                 self.endpoints.pods_added([pod])
                 self.record_event(pod, "Normal", "Scheduled", "default-scheduler",
                                   f"Successfully assigned {key[0]}/{key[1]} to {node}")  # fmt: skip
@@ -886,8 +917,8 @@ class ClusterState:
             return []
         at = rt.started_at
         node = pod["spec"].get("nodeName")
-        events = [K8sEvent("Normal", "Scheduled", "default-scheduler",
-                           f"Successfully assigned {namespace}/{name} to {node}", at, at)]  # fmt: skip
+        assigned = f"Successfully assigned {namespace}/{name} to {node}"
+        events = [K8sEvent("Normal", "Scheduled", "default-scheduler", assigned, at, at)]
         for c in pod["spec"].get("containers") or ():
             image = c.get("image", "")
             events += [
@@ -924,8 +955,8 @@ def _container(pod: dict, name: str | None) -> dict:
         if c["name"] == name:
             return c
     raise Conflict(
-        f'Error from server (BadRequest): container {name} is not valid for pod '
-        f'{pod["metadata"]["name"]}'
+        f"Error from server (BadRequest): container {name} is not valid for pod "
+        f"{pod['metadata']['name']}"
     )
 
 
@@ -968,27 +999,34 @@ def _pod_detail(pod: dict, ready: bool) -> dict:
     }
 
 
+NODE_RESOURCES = {"cpu": "2", "ephemeral-storage": "61202244Ki", "pods": "110"}
+NODE_CONDITIONS = (
+    ("MemoryPressure", "KubeletHasSufficientMemory", "kubelet has sufficient memory available"),
+    ("DiskPressure", "KubeletHasNoDiskPressure", "kubelet has no disk pressure"),
+    ("PIDPressure", "KubeletHasSufficientPID", "kubelet has sufficient PID available"),
+)
+
+
 def _node_status(name: str, address: str, created: str) -> dict:
+    def condition(type_: str, status: str, reason: str, message: str) -> dict:
+        return {
+            "type": type_,
+            "status": status,
+            "reason": reason,
+            "message": message,
+            "lastHeartbeatTime": created,
+            "lastTransitionTime": created,
+        }
+
     return {
         "addresses": [
             {"type": "InternalIP", "address": address},
             {"type": "Hostname", "address": name},
         ],
-        "capacity": {"cpu": "2", "memory": "4015276Ki", "pods": "110", "ephemeral-storage": "61202244Ki"},
-        "allocatable": {"cpu": "2", "memory": "3912876Ki", "pods": "110", "ephemeral-storage": "61202244Ki"},
-        "conditions": [
-            {"type": t, "status": "False", "reason": r, "message": m, "lastHeartbeatTime": created,
-             "lastTransitionTime": created}
-            for t, r, m in (
-                ("MemoryPressure", "KubeletHasSufficientMemory", "kubelet has sufficient memory available"),
-                ("DiskPressure", "KubeletHasNoDiskPressure", "kubelet has no disk pressure"),
-                ("PIDPressure", "KubeletHasSufficientPID", "kubelet has sufficient PID available"),
-            )
-        ] + [
-            {"type": "Ready", "status": "True", "reason": "KubeletReady",
-             "message": "kubelet is posting ready status", "lastHeartbeatTime": created,
-             "lastTransitionTime": created}
-        ],
+        "capacity": {**NODE_RESOURCES, "memory": "4015276Ki"},
+        "allocatable": {**NODE_RESOURCES, "memory": "3912876Ki"},
+        "conditions": [condition(t, "False", r, m) for t, r, m in NODE_CONDITIONS]
+        + [condition("Ready", "True", "KubeletReady", "kubelet is posting ready status")],
         "nodeInfo": {
             "architecture": "amd64",
             "containerRuntimeVersion": "containerd://1.7.22",
@@ -998,4 +1036,4 @@ def _node_status(name: str, address: str, created: str) -> dict:
             "operatingSystem": "linux",
             "osImage": "Ubuntu 24.04.1 LTS",
         },
-    }  # fmt: skip
+    }

@@ -26,7 +26,7 @@ class Provider(Protocol):
 
     def get(self, namespace: str, name: str) -> dict | None: ...
 
-    def keys(self) -> Iterable[Key]: ...
+    def names(self) -> Iterable[Key]: ...
 
 
 def key_of(obj: dict) -> Key:
@@ -60,23 +60,20 @@ class Store:
         return self._objects[kind].get((namespace, name))
 
     def list(self, kind: str, namespace: str | None = None) -> list[dict]:
-        """Objects of `kind` sorted by namespace then name (etcd key order), in `namespace` or all."""
+        """Objects of `kind` in `namespace` (or all), sorted by namespace then name like etcd."""
         provider = self._providers.get(kind)
         if provider is not None:
-            keys = sorted(k for k in provider.keys() if namespace is None or k[0] == namespace)
+            keys = sorted(k for k in provider.names() if namespace is None or k[0] == namespace)
             return [obj for k in keys if (obj := provider.get(*k)) is not None]
         table = self._objects[kind]
-        if namespace is None:
-            keys = sorted(table)
-        else:
-            keys = sorted(k for k in table if k[0] == namespace)
+        keys = sorted(table) if namespace is None else sorted(k for k in table if k[0] == namespace)
         return [table[k] for k in keys]
 
     def count(self, kind: str) -> int:
         """How many objects of `kind` exist."""
         provider = self._providers.get(kind)
         if provider is not None:
-            return sum(1 for _ in provider.keys())
+            return sum(1 for _ in provider.names())
         return len(self._objects[kind])
 
     def items(self, kind: str) -> Iterator[tuple[Key, dict]]:

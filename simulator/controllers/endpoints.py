@@ -116,6 +116,8 @@ class EndpointsController:
         # the objects are kept so their ids cannot be reused while cached.
         self._ports_cache: dict[tuple[int, int], tuple[object, object, Ports]] = {}
         self._backends: dict[tuple[Key, str], tuple[object, list[Backend]]] = {}
+        self._mirror_cache: dict[Key, tuple[dict, list[dict]]] = {}
+        self._mirror_names: dict[Key, list[str]] = {}
         state.store.provide("Endpoints", _EndpointsView(self))
         state.store.provide("EndpointSlice", _SliceView(self))
 
@@ -349,10 +351,15 @@ class EndpointsController:
         return managed.endpoints[1]
 
     def endpoint_slices(self, key: Key) -> list[dict]:
-        """The EndpointSlices of a managed Service (built on demand, names kept stable)."""
+        """A Service's EndpointSlices (built on demand, names kept stable).
+
+        Managed Services get the EndpointSlice controller's slices; user-written
+        Endpoints of a selector-less Service are mirrored, as the
+        EndpointSliceMirroring controller does.
+        """
         managed = self._managed.get(key)
         if managed is None:
-            return []
+            return self._mirrored(key)
         if managed.slices is None or managed.slices[0] != managed.version:
             service = self._state.store.get("Service", *key)
             if service is None:
@@ -361,6 +368,46 @@ class EndpointsController:
         return managed.slices[1]
 
     # -- internals ---------------------------------------------------------------
+
+    def _mirrored(self, key: Key) -> list[dict]:
+        endpoints = self._manual.get(key)
+        service = self._state.store.get("Service", *key)
+        labels = ((endpoints or {}).get("metadata") or {}).get("labels") or {}
+        if (
+            endpoints is None
+            or service is None
+            or service["spec"].get("selector")
+            or labels.get("endpointslice.kubernetes.io/skip-mirror") == "true"
+        ):
+            return []
+        cached = self._mirror_cache.get(key)
+        if cached is not None and cached[0] is endpoints:
+            return cached[1]
+        names = self._mirror_names.setdefault(key, [])
+        slices = []
+        for i, subset in enumerate(endpoints.get("subsets") or ()):
+            if len(names) <= i:
+                names.append(f"{key[1]}-{generate_suffix(self._state.rng)}")
+            members = [
+                Member(a["ip"], a.get("nodeName", ""), "", "", ready, ())
+                for ready, field in ((True, "addresses"), (False, "notReadyAddresses"))
+                for a in subset.get(field) or ()
+            ]
+            ports = tuple(
+                (p.get("name", ""), int(p["port"]), p.get("protocol", "TCP"))
+                for p in subset.get("ports") or ()
+            )
+            obj = _slice_object(service, names[i], ports, members, self._state)
+            obj["metadata"]["labels"]["endpointslice.kubernetes.io/managed-by"] = (
+                "endpointslicemirroring-controller.k8s.io"
+            )
+            for endpoint in obj["endpoints"] or ():
+                endpoint.pop("targetRef", None)
+                if not endpoint.get("nodeName"):
+                    endpoint.pop("nodeName", None)
+            slices.append(obj)
+        self._mirror_cache[key] = (endpoints, slices)
+        return slices
 
     def _record(self, pod: dict) -> PodRecord | None:
         """The pod's shared record, made on first sight; None while it has no IP."""
@@ -455,7 +502,7 @@ class _EndpointsView:
     def get(self, namespace: str, name: str) -> dict | None:
         return self._c.endpoints_object(namespace, name)
 
-    def keys(self) -> Iterable[Key]:
+    def names(self) -> Iterable[Key]:
         return self._c._managed.keys() | self._c._manual.keys()
 
 
@@ -467,7 +514,7 @@ class _SliceView:
 
     def _index(self) -> dict[Key, dict]:
         out = {}
-        for skey in self._c._managed:
+        for skey in list(self._c._managed) + list(self._c._manual):
             for obj in self._c.endpoint_slices(skey):
                 out[(skey[0], obj["metadata"]["name"])] = obj
         return out
@@ -479,8 +526,8 @@ class _SliceView:
                 return obj
         return None
 
-    def keys(self) -> Iterable[Key]:
-        return self._index().keys()
+    def names(self) -> Iterable[Key]:
+        return list(self._index())
 
 
 def _manual_backends(endpoints: dict | None, port_name: str) -> list[Backend]:

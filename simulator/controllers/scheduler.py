@@ -68,33 +68,32 @@ def unschedulable_message(nodes: list[dict], pod_spec: dict, load: dict[str, int
     )
 
 
+def feasible(nodes: list[dict], pod_spec: dict) -> list[str]:
+    """Names of the nodes that can take a pod with `pod_spec` (capacity aside)."""
+    fixed = pod_spec.get("nodeName")
+    if fixed:
+        return [fixed]
+    return [n["metadata"]["name"] for n in nodes if unfit_reason(n, pod_spec) is None]
+
+
 def place(
     count: int,
-    pod_spec: dict,
-    nodes: list[dict],
+    candidates: list[str],
     load: dict[str, int],
     owner_load: dict[str, int],
 ) -> list[str | None]:
-    """Choose nodes for `count` pods that share `pod_spec` and one owner.
+    """Choose nodes for `count` pods of one owner among `candidates` (from `feasible`).
 
     Args:
         count: how many pods to place.
-        pod_spec: their spec (tolerations, nodeSelector, nodeName).
-        nodes: every Node object.
+        candidates: the nodes that can take them.
         load: pods per node now; updated in place as pods are placed.
         owner_load: pods of the same owner per node now; updated in place.
 
     Returns:
         A node name per pod, or None for a pod no node can take (it stays Pending).
     """
-    fixed = pod_spec.get("nodeName")
-    if fixed:
-        return [fixed] * count
-    heap = []
-    for node in nodes:
-        name = node["metadata"]["name"]
-        if unfit_reason(node, pod_spec) is None:
-            heap.append((owner_load.get(name, 0), load.get(name, 0), name))
+    heap = [(owner_load.get(name, 0), load.get(name, 0), name) for name in candidates]
     heapq.heapify(heap)
     out: list[str | None] = []
     for _ in range(count):

@@ -9,16 +9,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..ipam import AllocationError
+from simulator.ipam import AllocationError
 
 if TYPE_CHECKING:
-    from ..state import ClusterState
+    from simulator.state import ClusterState
 
 
 def check(
     state: ClusterState, service: dict, old: dict | None, taken_ports: set[int]
 ) -> list[tuple[str, str]]:
-    """Conflicts as `(field, message)` pairs; `taken_ports` holds ports earlier documents claimed."""
+    """Conflicts as `(field, message)` pairs; `taken_ports`: ports earlier documents claimed."""
     problems = []
     spec = service["spec"]
     old_ports = _node_ports(old)
@@ -28,15 +28,18 @@ def check(
         problems.append(
             ("spec.clusterIPs[0]", f'Invalid value: "{requested_ip}": may not change once set')
         )
-    elif requested_ip and requested_ip != "None" and requested_ip != old_ip:
-        if not state.service_ips.is_free(requested_ip):
-            try:
-                state.service_ips.allocate(requested_ip)  # raises with the API's wording
-                state.service_ips.release(requested_ip)
-            except AllocationError as err:
-                problems.append(
-                    ("spec.clusterIPs", f'Invalid value: []string{{"{requested_ip}"}}: {err}')
-                )
+    elif (
+        requested_ip
+        and requested_ip not in ("None", old_ip)
+        and not state.service_ips.is_free(requested_ip)
+    ):
+        try:
+            state.service_ips.allocate(requested_ip)  # raises with the API's wording
+            state.service_ips.release(requested_ip)
+        except AllocationError as err:
+            problems.append(
+                ("spec.clusterIPs", f'Invalid value: []string{{"{requested_ip}"}}: {err}')
+            )
     for i, port in enumerate(spec.get("ports") or ()):
         node_port = port.get("nodePort")
         if not node_port or node_port in old_ports:
@@ -96,10 +99,28 @@ def allocate(state: ClusterState, service: dict, old: dict | None) -> None:
     for stale in _node_ports(old) - kept:
         state.node_ports.release(stale)
 
+    # LoadBalancer + Local: kube-proxy serves /healthz on a NodePort so the cloud LB can skip
+    # nodes without a local endpoint.
+    old_health = old_spec.get("healthCheckNodePort")
+    if type_ == "LoadBalancer" and spec.get("externalTrafficPolicy") == "Local":
+        if spec.get("healthCheckNodePort"):
+            if spec["healthCheckNodePort"] != old_health:
+                state.node_ports.allocate(spec["healthCheckNodePort"])
+        elif old_health:
+            spec["healthCheckNodePort"] = old_health
+        else:
+            spec["healthCheckNodePort"] = state.node_ports.allocate()
+    else:
+        spec.pop("healthCheckNodePort", None)
+    if old_health and old_health != spec.get("healthCheckNodePort"):
+        state.node_ports.release(old_health)
+
     old_lb = (old or {}).get("status", {}).get("loadBalancer", {}).get("ingress") or []
     if type_ == "LoadBalancer":
         ip = old_lb[0]["ip"] if old_lb else state.lb_pool.allocate()
-        service["status"] = {"loadBalancer": {"ingress": [{"ip": ip, "ipMode": "VIP"}]} if ip else {}}
+        service["status"] = {
+            "loadBalancer": {"ingress": [{"ip": ip, "ipMode": "VIP"}]} if ip else {}
+        }
     else:
         for entry in old_lb:
             state.lb_pool.release(entry["ip"])
@@ -113,11 +134,14 @@ def release(state: ClusterState, service: dict) -> None:
         state.service_ips.release(ip)
     for port in _node_ports(service):
         state.node_ports.release(port)
+    if service["spec"].get("healthCheckNodePort"):
+        state.node_ports.release(service["spec"]["healthCheckNodePort"])
     for entry in service.get("status", {}).get("loadBalancer", {}).get("ingress") or []:
         state.lb_pool.release(entry["ip"])
 
 
 def _node_ports(service: dict | None) -> set[int]:
+    """The port NodePorts a Service holds (not its health-check port)."""
     if not service:
         return set()
     return {p["nodePort"] for p in service["spec"].get("ports") or () if p.get("nodePort")}

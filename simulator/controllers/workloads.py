@@ -10,14 +10,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..clock import timestamp
-from ..labels import Selector, from_label_selector, from_match_labels, matches
-from ..names import generate_name, pod_template_hash
-from ..store import Key, key_of
+from simulator.clock import timestamp
+from simulator.labels import Selector, from_label_selector, from_match_labels, matches
+from simulator.names import generate_name, pod_template_hash
+from simulator.store import Key, key_of
+
 from . import scheduler
 
 if TYPE_CHECKING:
-    from ..state import ClusterState
+    from simulator.state import ClusterState
 
 REPLICA_KINDS = ("ReplicaSet", "ReplicationController")
 
@@ -313,7 +314,10 @@ class WorkloadController:
         labels = dict(template["metadata"].get("labels") or {})
         labels["pod-template-hash"] = pod_hash
         selector = dict(deployment["spec"].get("selector") or {})
-        selector["matchLabels"] = {**(selector.get("matchLabels") or {}), "pod-template-hash": pod_hash}
+        selector["matchLabels"] = {
+            **(selector.get("matchLabels") or {}),
+            "pod-template-hash": pod_hash,
+        }
         return {
             "apiVersion": "apps/v1",
             "kind": "ReplicaSet",

@@ -99,16 +99,16 @@ def validate_documents(
             continue
         resource = kinds.resolve_manifest_type(api_version, kind)
         if resource is None:
-            problems.append(_whole(parsed, doc, (
+            message = (
                 f'error: resource mapping not found for name: "{name}" namespace: '
                 f'"{namespace}" from "{parsed.source}": no matches for kind "{kind}" in '
                 f'version "{api_version}"\nensure CRDs are installed first'
-            ), kind, name))
+            )
+            problems.append(_whole(parsed, doc, message, kind, name))
             continue
         if not resource.creatable:
-            problems.append(_whole(parsed, doc, (
-                f"error: Kubeplay does not accept {kind} manifests: {_NOT_CREATABLE[kind]}"
-            ), kind, name))
+            message = f"error: Kubeplay does not accept {kind} manifests: {_NOT_CREATABLE[kind]}"
+            problems.append(_whole(parsed, doc, message, kind, name))
             continue
 
         issues = Issues()
@@ -127,8 +127,11 @@ def validate_documents(
             # One Service may use a nodePort for both TCP and UDP; another Service may not.
             for index, node_port, _protocol in services.check_service(issues, obj):
                 if node_ports.setdefault(node_port, token) != token:
-                    issues.invalid(f"spec.ports[{index}].nodePort", node_port,
-                                   "provided port is already allocated")
+                    issues.invalid(
+                        f"spec.ports[{index}].nodePort",
+                        node_port,
+                        "provided port is already allocated",
+                    )
         else:
             _CHECKS[kind](issues, obj)
 
@@ -136,10 +139,9 @@ def validate_documents(
             key = (resource.kind, namespace if resource.namespaced else "", name)
             first = seen.setdefault(key, token)
             if first != token:
-                issues.add("metadata.name", (
-                    f'Duplicate value: "{name}": {resource.qualified}/{name} is already defined '
-                    f"in document {first[0] + 1} of this input"
-                ))
+                where = f"document {first[0] + 1} of this input"
+                message = f"{resource.qualified}/{name} is already defined in {where}"
+                issues.add("metadata.name", f'Duplicate value: "{name}": {message}')
 
         problems.extend(_problems(parsed, doc, kind, name, version, issues, legacy))
         documents.append(doc)
@@ -167,8 +169,13 @@ def _legacy_path(path: str) -> str:
 
 
 def _problems(
-    parsed: ParsedManifests, doc: Document, kind: str, name: str, version: str,
-    issues: Issues, legacy: bool,
+    parsed: ParsedManifests,
+    doc: Document,
+    kind: str,
+    name: str,
+    version: str,
+    issues: Issues,
+    legacy: bool,
 ) -> list[Problem]:
     if not (issues.items or issues.decode or issues.unknown):
         return []
@@ -177,15 +184,25 @@ def _problems(
         return parsed.locate(doc.index, _legacy_path(path) if legacy else path, doc.item)
 
     problems = []
-    prefix = (f'Error from server (BadRequest): error when creating "{parsed.source}": '
-              f'{kind} in version "{version}" cannot be handled as a {kind}: ')
+    prefix = (
+        f'Error from server (BadRequest): error when creating "{parsed.source}": '
+        f'{kind} in version "{version}" cannot be handled as a {kind}: '
+    )
     if issues.decode is not None:
         detail, path = issues.decode
         problems.append(Problem(doc.index, "", prefix + detail, kind, name, *locate(path)))
     if issues.unknown:
         listed = ", ".join(f'unknown field "{path}"' for path in issues.unknown)
-        problems.append(Problem(doc.index, "", f"{prefix}strict decoding error: {listed}",
-                                kind, name, *locate(issues.unknown[0])))
+        problems.append(
+            Problem(
+                doc.index,
+                "",
+                f"{prefix}strict decoding error: {listed}",
+                kind,
+                name,
+                *locate(issues.unknown[0]),
+            )
+        )
     for field, message, where in issues.items:
         problems.append(Problem(doc.index, field, message, kind, name, *locate(where or field)))
     return problems

@@ -88,7 +88,10 @@ class Issues:
         self.items.append((field, f"Forbidden: {detail}", where))
 
     def not_supported(
-        self, field: str, value: object, supported: tuple[str, ...] | list[str],
+        self,
+        field: str,
+        value: object,
+        supported: tuple[str, ...] | list[str],
         where: str | None = None,
     ) -> None:
         """Record ``Unsupported value: <value>: supported values: "a", "b"``."""
@@ -163,9 +166,7 @@ def get_map(
     return None
 
 
-def get_list(
-    issues: Issues, obj: dict, key: str, path: str, struct: str, go_type: str
-) -> list:
+def get_list(issues: Issues, obj: dict, key: str, path: str, struct: str, go_type: str) -> list:
     """A list field; [] when absent or of the wrong type (then recorded)."""
     value = obj.get(key)
     if type(value) is list:

@@ -22,15 +22,13 @@ class Shape:
 
 
 def _shape(keys: str, maps: dict | None = None, lists: dict | None = None) -> Shape:
-    return Shape(frozenset(keys.split()), tuple((maps or {}).items()),
-                 tuple((lists or {}).items()))
+    return Shape(frozenset(keys.split()), tuple((maps or {}).items()), tuple((lists or {}).items()))
 
 
 def unknown_fields(value: dict, shape: Shape, path: str, found: list[str]) -> None:
     """Append the paths of fields ``value`` has that ``shape`` does not know."""
     if not value.keys() <= shape.keys:
-        found.extend(f"{path}.{key}" if path else key
-                     for key in value if key not in shape.keys)
+        found.extend(f"{path}.{key}" if path else key for key in value if key not in shape.keys)
     for key, child in shape.maps:
         item = value.get(key)
         if type(item) is dict:
@@ -112,8 +110,11 @@ def _ingress_spec(backend_key: str, backend: Shape) -> Shape:
     )
 
 
-def _top(spec: Shape | None = None, keys: str = "apiVersion kind metadata spec status",
-         lists: dict | None = None) -> Shape:
+def _top(
+    spec: Shape | None = None,
+    keys: str = "apiVersion kind metadata spec status",
+    lists: dict | None = None,
+) -> Shape:
     maps = {"metadata": METADATA}
     if spec is not None:
         maps["spec"] = spec
@@ -122,41 +123,50 @@ def _top(spec: Shape | None = None, keys: str = "apiVersion kind metadata spec s
 
 TOP_LEVEL: dict[str, Shape] = {
     "Namespace": _top(_shape("finalizers")),
-    "Node": _top(_shape(
-        "podCIDR podCIDRs providerID unschedulable taints configSource externalID"
-    )),
+    "Node": _top(
+        _shape("podCIDR podCIDRs providerID unschedulable taints configSource externalID")
+    ),
     "Pod": _top(POD_SPEC),
-    "ReplicationController": _top(_shape(
-        "replicas minReadySeconds selector template", maps={"template": _TEMPLATE}
-    )),
-    "ReplicaSet": _top(_shape(
-        "replicas minReadySeconds selector template",
-        maps={"template": _TEMPLATE, "selector": _SELECTOR},
-    )),
-    "Deployment": _top(_shape(
-        "replicas selector template strategy minReadySeconds revisionHistoryLimit paused "
-        "progressDeadlineSeconds",
-        maps={
-            "template": _TEMPLATE,
-            "selector": _SELECTOR,
-            "strategy": _shape("type rollingUpdate"),
-        },
-    )),
-    "DaemonSet": _top(_shape(
-        "selector template updateStrategy minReadySeconds revisionHistoryLimit",
-        maps={"template": _TEMPLATE, "selector": _SELECTOR},
-    )),
-    "Service": _top(_SERVICE_SPEC),
-    "Endpoints": _top(keys="apiVersion kind metadata subsets", lists={
-        "subsets": _shape(
-            "addresses notReadyAddresses ports",
-            lists={
-                "addresses": _shape("ip hostname nodeName targetRef"),
-                "notReadyAddresses": _shape("ip hostname nodeName targetRef"),
-                "ports": _shape("name port protocol appProtocol"),
+    "ReplicationController": _top(
+        _shape("replicas minReadySeconds selector template", maps={"template": _TEMPLATE})
+    ),
+    "ReplicaSet": _top(
+        _shape(
+            "replicas minReadySeconds selector template",
+            maps={"template": _TEMPLATE, "selector": _SELECTOR},
+        )
+    ),
+    "Deployment": _top(
+        _shape(
+            "replicas selector template strategy minReadySeconds revisionHistoryLimit paused "
+            "progressDeadlineSeconds",
+            maps={
+                "template": _TEMPLATE,
+                "selector": _SELECTOR,
+                "strategy": _shape("type rollingUpdate"),
             },
-        ),
-    }),
+        )
+    ),
+    "DaemonSet": _top(
+        _shape(
+            "selector template updateStrategy minReadySeconds revisionHistoryLimit",
+            maps={"template": _TEMPLATE, "selector": _SELECTOR},
+        )
+    ),
+    "Service": _top(_SERVICE_SPEC),
+    "Endpoints": _top(
+        keys="apiVersion kind metadata subsets",
+        lists={
+            "subsets": _shape(
+                "addresses notReadyAddresses ports",
+                lists={
+                    "addresses": _shape("ip hostname nodeName targetRef"),
+                    "notReadyAddresses": _shape("ip hostname nodeName targetRef"),
+                    "ports": _shape("name port protocol appProtocol"),
+                },
+            ),
+        },
+    ),
     "Ingress": _top(_ingress_spec("defaultBackend", _BACKEND)),
     "IngressClass": _top(_shape("controller parameters")),
     "Secret": _top(keys="apiVersion kind metadata data stringData type immutable"),

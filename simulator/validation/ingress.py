@@ -17,11 +17,11 @@ def check_ingress(issues: Issues, obj: dict) -> None:
     spec = get_map(issues, obj, "spec", "", "Ingress", "v1.IngressSpec") or {}
     struct = "IngressSpec"
     rules = get_list(issues, spec, "rules", "spec", struct, "[]v1.IngressRule")
-    default_backend = get_map(issues, spec, "defaultBackend", "spec", struct,
-                              "v1.IngressBackend")
+    default_backend = get_map(issues, spec, "defaultBackend", "spec", struct, "v1.IngressBackend")
     if not rules and default_backend is None:
-        issues.invalid("spec", rules or None,
-                       "either `defaultBackend` or `rules` must be specified")
+        issues.invalid(
+            "spec", rules or None, "either `defaultBackend` or `rules` must be specified"
+        )
     if default_backend is not None:
         _check_backend(issues, default_backend, "spec.defaultBackend")
     for index, rule in enumerate(rules):
@@ -35,8 +35,14 @@ def check_ingress(issues: Issues, obj: dict) -> None:
             _check_host(issues, host, f"{path}.host", rule_host=True)
         http = get_map(issues, rule, "http", path, "IngressRule", "v1.HTTPIngressRuleValue")
         if http is not None:
-            paths = get_list(issues, http, "paths", f"{path}.http", "HTTPIngressRuleValue",
-                             "[]v1.HTTPIngressPath")
+            paths = get_list(
+                issues,
+                http,
+                "paths",
+                f"{path}.http",
+                "HTTPIngressRuleValue",
+                "[]v1.HTTPIngressPath",
+            )
             if not paths:
                 issues.required(f"{path}.http.paths")
             for position, entry in enumerate(paths):
@@ -124,8 +130,10 @@ def _check_backend(issues: Issues, backend: dict, path: str) -> None:
     else:
         for message in names.dns1035_label(name):
             issues.invalid(f"{spath}.name", name, message)
-    port = get_map(issues, service, "port", spath, "IngressServiceBackend",
-                   "v1.ServiceBackendPort") or {}
+    port = (
+        get_map(issues, service, "port", spath, "IngressServiceBackend", "v1.ServiceBackendPort")
+        or {}
+    )
     port_name = get_str(issues, port, "name", f"{spath}.port", "ServiceBackendPort")
     number = get_int(issues, port, "number", f"{spath}.port", "ServiceBackendPort") or 0
     if not port_name and not number and (port.get("name") or port.get("number")) is not None:
@@ -154,15 +162,18 @@ def check_ingress_class(issues: Issues, obj: dict) -> None:
     else:
         host, slash, rest = controller.partition("/")
         if not slash or not host or not rest:
-            issues.invalid(field, controller,
-                           'must be a domain-prefixed path (such as "acme.io/foo")')
+            issues.invalid(
+                field, controller, 'must be a domain-prefixed path (such as "acme.io/foo")'
+            )
         else:
             for message in names.dns1123_subdomain(host):
                 issues.invalid(field, host, message)
-    parameters = get_map(issues, spec, "parameters", "spec", "IngressClassSpec",
-                         "v1.IngressClassParametersReference")
+    parameters = get_map(
+        issues, spec, "parameters", "spec", "IngressClassSpec", "v1.IngressClassParametersReference"
+    )
     if parameters is not None:
         for key in ("kind", "name"):
-            if not get_str(issues, parameters, key, "spec.parameters",
-                           "IngressClassParametersReference"):
+            if not get_str(
+                issues, parameters, key, "spec.parameters", "IngressClassParametersReference"
+            ):
                 issues.required(f"spec.parameters.{key}")

@@ -49,8 +49,9 @@ def check_object_meta(
 def check_meta_maps(issues: Issues, meta: dict, path: str) -> None:
     """Labels and annotations of an ObjectMeta (also used for pod templates)."""
     if "labels" in meta:
-        check_labels(issues, get_string_map(issues, meta, "labels", path, "ObjectMeta"),
-                     f"{path}.labels")
+        check_labels(
+            issues, get_string_map(issues, meta, "labels", path, "ObjectMeta"), f"{path}.labels"
+        )
     if "annotations" in meta:
         annotations = get_string_map(issues, meta, "annotations", path, "ObjectMeta")
         field = f"{path}.annotations"

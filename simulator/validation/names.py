@@ -54,42 +54,57 @@ def inclusive_range_error(low: int, high: int) -> str:
 DNS1123_LABEL_ERROR = regex_error(
     "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', "
     "and must start and end with an alphanumeric character",
-    DNS1123_LABEL_FMT, "my-name", "123-abc",
+    DNS1123_LABEL_FMT,
+    "my-name",
+    "123-abc",
 )
 DNS1123_SUBDOMAIN_ERROR = regex_error(
     "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' "
     "or '.', and must start and end with an alphanumeric character",
-    DNS1123_SUBDOMAIN_FMT, "example.com",
+    DNS1123_SUBDOMAIN_FMT,
+    "example.com",
 )
 DNS1035_LABEL_ERROR = regex_error(
     "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with "
     "an alphabetic character, and end with an alphanumeric character",
-    DNS1035_LABEL_FMT, "my-name", "abc-123",
+    DNS1035_LABEL_FMT,
+    "my-name",
+    "abc-123",
 )
 _QUALIFIED_MSG = (
     "must consist of alphanumeric characters, '-', '_' or '.', and must start and end with "
     "an alphanumeric character"
 )
-QUALIFIED_NAME_ERROR = regex_error(_QUALIFIED_MSG, QUALIFIED_NAME_FMT, "MyName", "my.name",
-                                   "123-abc")
+QUALIFIED_NAME_ERROR = regex_error(
+    _QUALIFIED_MSG, QUALIFIED_NAME_FMT, "MyName", "my.name", "123-abc"
+)
 LABEL_VALUE_ERROR = regex_error(
     "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' "
     "or '.', and must start and end with an alphanumeric character",
-    LABEL_VALUE_FMT, "MyValue", "my_value", "12345",
+    LABEL_VALUE_FMT,
+    "MyValue",
+    "my_value",
+    "12345",
 )
 WILDCARD_ERROR = regex_error(
     "a wildcard DNS-1123 subdomain must start with '*.', followed by a valid DNS subdomain, "
     "which must consist of lower case alphanumeric characters, '-' or '.' and end with an "
     "alphanumeric character",
-    WILDCARD_DNS1123_SUBDOMAIN_FMT, "*.example.com",
+    WILDCARD_DNS1123_SUBDOMAIN_FMT,
+    "*.example.com",
 )
 CONFIG_MAP_KEY_ERROR = regex_error(
     "a valid config key must consist of alphanumeric characters, '-', '_' or '.'",
-    CONFIG_MAP_KEY_FMT, "key.name", "KEY_NAME", "key-name",
+    CONFIG_MAP_KEY_FMT,
+    "key.name",
+    "KEY_NAME",
+    "key-name",
 )
 PERCENT_ERROR = regex_error(
     "a valid percent string must be a numeric string followed by an ending '%'",
-    PERCENT_FMT, "1%", "93%",
+    PERCENT_FMT,
+    "1%",
+    "93%",
 )
 PORT_RANGE_ERROR = inclusive_range_error(1, 65535)
 IP_ERROR = "must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)"
@@ -171,7 +186,8 @@ def qualified_name(value: str) -> tuple[str, ...]:
             errors.extend("prefix part " + msg for msg in dns1123_subdomain(prefix))
     else:
         errors.append(
-            "a qualified name " + QUALIFIED_NAME_ERROR
+            "a qualified name "
+            + QUALIFIED_NAME_ERROR
             + " with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')"
         )
         return _memo(_qualified_cache, value, errors)
@@ -289,7 +305,8 @@ def non_special_ip(value: str) -> tuple[str, ...]:
     if ip.is_link_local:
         errors.append("may not be in the link-local range (169.254.0.0/16, fe80::/10)")
     if ip.is_multicast and (
-        ip in ipaddress.ip_network("224.0.0.0/24") if ip.version == 4
+        ip in ipaddress.ip_network("224.0.0.0/24")
+        if ip.version == 4
         else ip in ipaddress.ip_network("ff02::/16")
     ):
         errors.append("may not be in the link-local multicast range (224.0.0.0/24, ff02::/10)")

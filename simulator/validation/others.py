@@ -52,8 +52,11 @@ def check_node(issues: Issues, obj: dict) -> None:
         elif effect not in TAINT_EFFECTS:
             issues.not_supported(f"{path}.effect", effect, TAINT_EFFECTS)
         if (key, effect) in seen:
-            issues.add(path, f"Duplicate value: {_taint_text(taint)}: taints must be unique by "
-                       "key and effect pair")
+            issues.add(
+                path,
+                f"Duplicate value: {_taint_text(taint)}: taints must be unique by "
+                "key and effect pair",
+            )
         seen.add((key, effect))
     cidrs = get_list(issues, spec, "podCIDRs", "spec", "NodeSpec", "[]string")
     pod_cidr = get_str(issues, spec, "podCIDR", "spec", "NodeSpec")
@@ -81,8 +84,9 @@ def check_endpoints(issues: Issues, obj: dict) -> None:
             continue
         struct = "EndpointSubset"
         addresses = get_list(issues, subset, "addresses", path, struct, "[]v1.EndpointAddress")
-        not_ready = get_list(issues, subset, "notReadyAddresses", path, struct,
-                             "[]v1.EndpointAddress")
+        not_ready = get_list(
+            issues, subset, "notReadyAddresses", path, struct, "[]v1.EndpointAddress"
+        )
         if not addresses and not not_ready:
             issues.required(path, "must specify `addresses` or `notReadyAddresses`")
         for key, entries in (("addresses", addresses), ("notReadyAddresses", not_ready)):

@@ -45,8 +45,11 @@ def check_service(issues: Issues, obj: dict) -> list[tuple[int, int, str]]:
     spec = get_map(issues, obj, "spec", "", "Service", "v1.ServiceSpec") or {}
     kind = get_str(issues, spec, "type", "spec", SPEC_STRUCT) or "ClusterIP"
     cluster_ip = get_str(issues, spec, "clusterIP", "spec", SPEC_STRUCT)
-    explicit_ips = [ip for ip in get_list(issues, spec, "clusterIPs", "spec", SPEC_STRUCT,
-                                          "[]string") if type(ip) is str]
+    explicit_ips = [
+        ip
+        for ip in get_list(issues, spec, "clusterIPs", "spec", SPEC_STRUCT, "[]string")
+        if type(ip) is str
+    ]
     cluster_ips = explicit_ips or ([cluster_ip] if cluster_ip else [])
     # Messages about clusterIPs[0] point at the clusterIP line when that is what was written.
     ip0_where = None if explicit_ips else "spec.clusterIP"
@@ -61,16 +64,24 @@ def check_service(issues: Issues, obj: dict) -> list[tuple[int, int, str]]:
         if kind == "LoadBalancer":
             for index, port in enumerate(ports):
                 if type(port) is dict and port.get("port") == KUBELET_PORT:
-                    issues.invalid(f"spec.ports[{index}]", KUBELET_PORT,
-                                   f"may not expose port {KUBELET_PORT} externally since it is "
-                                   "used by kubelet")
+                    issues.invalid(
+                        f"spec.ports[{index}]",
+                        KUBELET_PORT,
+                        f"may not expose port {KUBELET_PORT} externally since it is "
+                        "used by kubelet",
+                    )
         if headless:
-            issues.invalid("spec.clusterIPs[0]", "None",
-                           f"may not be set to 'None' for {kind} services", ip0_where)
+            issues.invalid(
+                "spec.clusterIPs[0]",
+                "None",
+                f"may not be set to 'None' for {kind} services",
+                ip0_where,
+            )
     elif kind == "ExternalName":
         if cluster_ips:
-            issues.forbidden("spec.clusterIPs", "may not be set for ExternalName services",
-                             ip0_where)
+            issues.forbidden(
+                "spec.clusterIPs", "may not be set for ExternalName services", ip0_where
+            )
         if families:
             issues.forbidden("spec.ipFamilies", "may not be set for ExternalName services")
         if family_policy:
@@ -86,13 +97,15 @@ def check_service(issues: Issues, obj: dict) -> list[tuple[int, int, str]]:
     checked_ports = _check_ports(issues, ports)
 
     if "selector" in spec:
-        check_labels(issues, get_string_map(issues, spec, "selector", "spec", SPEC_STRUCT),
-                     "spec.selector")
+        check_labels(
+            issues, get_string_map(issues, spec, "selector", "spec", SPEC_STRUCT), "spec.selector"
+        )
 
     _check_affinity(issues, spec)
     if kind != "ExternalName":
-        _check_cluster_ips(issues, spec, cluster_ip, explicit_ips, cluster_ips, families,
-                           family_policy, ip0_where)
+        _check_cluster_ips(
+            issues, spec, cluster_ip, explicit_ips, cluster_ips, families, family_policy, ip0_where
+        )
 
     external_ips = get_list(issues, spec, "externalIPs", "spec", SPEC_STRUCT, "[]string")
     for index, ip in enumerate(external_ips):
@@ -109,8 +122,9 @@ def check_service(issues: Issues, obj: dict) -> list[tuple[int, int, str]]:
     if kind == "ClusterIP":
         for index, _port, _protocol, node_port in checked_ports:
             if node_port:
-                issues.forbidden(f"spec.ports[{index}].nodePort",
-                                 "may not be used when `type` is 'ClusterIP'")
+                issues.forbidden(
+                    f"spec.ports[{index}].nodePort", "may not be used when `type` is 'ClusterIP'"
+                )
 
     seen_node_ports: set[tuple[str, int]] = set()
     seen_ports: set[tuple[str, int]] = set()
@@ -182,32 +196,55 @@ def _check_ports(issues: Issues, ports: list) -> list[tuple[int, int, str, int]]
 
 def _check_affinity(issues: Issues, spec: dict) -> None:
     affinity = get_str(issues, spec, "sessionAffinity", "spec", SPEC_STRUCT) or "None"
-    config = get_map(issues, spec, "sessionAffinityConfig", "spec", SPEC_STRUCT,
-                     "v1.SessionAffinityConfig")
+    config = get_map(
+        issues, spec, "sessionAffinityConfig", "spec", SPEC_STRUCT, "v1.SessionAffinityConfig"
+    )
     if affinity not in ("ClientIP", "None"):
         issues.not_supported("spec.sessionAffinity", affinity, ("ClientIP", "None"))
     elif affinity == "ClientIP":
-        client_ip = get_map(issues, config or {}, "clientIP", "spec.sessionAffinityConfig",
-                            "SessionAffinityConfig", "v1.ClientIPConfig")
-        timeout = get_int(issues, client_ip or {}, "timeoutSeconds",
-                          "spec.sessionAffinityConfig.clientIP", "ClientIPConfig")
+        client_ip = get_map(
+            issues,
+            config or {},
+            "clientIP",
+            "spec.sessionAffinityConfig",
+            "SessionAffinityConfig",
+            "v1.ClientIPConfig",
+        )
+        timeout = get_int(
+            issues,
+            client_ip or {},
+            "timeoutSeconds",
+            "spec.sessionAffinityConfig.clientIP",
+            "ClientIPConfig",
+        )
         if timeout is not None and not 0 < timeout <= MAX_AFFINITY_SECONDS:
-            issues.invalid("spec.sessionAffinityConfig.clientIP.timeoutSeconds", timeout,
-                           f"must be greater than 0 and less than {MAX_AFFINITY_SECONDS}")
+            issues.invalid(
+                "spec.sessionAffinityConfig.clientIP.timeoutSeconds",
+                timeout,
+                f"must be greater than 0 and less than {MAX_AFFINITY_SECONDS}",
+            )
     elif config is not None:
-        issues.forbidden("spec.sessionAffinityConfig",
-                         "must not be set when session affinity is None")
+        issues.forbidden(
+            "spec.sessionAffinityConfig", "must not be set when session affinity is None"
+        )
 
 
 def _check_cluster_ips(
-    issues: Issues, spec: dict, cluster_ip: str, explicit_ips: list[str],
-    cluster_ips: list[str], families: list, family_policy: str, ip0_where: str | None,
+    issues: Issues,
+    spec: dict,
+    cluster_ip: str,
+    explicit_ips: list[str],
+    cluster_ips: list[str],
+    families: list,
+    family_policy: str,
+    ip0_where: str | None,
 ) -> None:
     if cluster_ip and explicit_ips and explicit_ips[0] != cluster_ip:
         issues.invalid("spec.clusterIPs", explicit_ips, "first value must match `clusterIP`")
     elif not cluster_ip and explicit_ips:
-        issues.invalid("spec.clusterIPs", explicit_ips,
-                       "must be empty when `clusterIP` is not specified")
+        issues.invalid(
+            "spec.clusterIPs", explicit_ips, "must be empty when `clusterIP` is not specified"
+        )
     seen: set[str] = set()
     for index, family in enumerate(families):
         if family not in ("IPv4", "IPv6"):
@@ -221,12 +258,14 @@ def _check_cluster_ips(
     for index, ip in enumerate(cluster_ips):
         if index == 0 and ip == "None":
             if len(cluster_ips) > 1:
-                issues.invalid("spec.clusterIPs", cluster_ips,
-                               "'None' must be the first and only value")
+                issues.invalid(
+                    "spec.clusterIPs", cluster_ips, "'None' must be the first and only value"
+                )
             continue
         for message in names.valid_ip(ip):
-            issues.invalid(f"spec.clusterIPs[{index}]", ip, message,
-                           ip0_where if index == 0 else None)
+            issues.invalid(
+                f"spec.clusterIPs[{index}]", ip, message, ip0_where if index == 0 else None
+            )
     if len(cluster_ips) > 2:
         issues.invalid("spec.clusterIPs", cluster_ips, "may only hold up to 2 values")
 
@@ -237,13 +276,18 @@ def _check_load_balancer_fields(issues: Issues, spec: dict, kind: str) -> None:
     if ranges:
         # Kubernetes spells this path with a capital L.
         if kind != "LoadBalancer":
-            issues.forbidden("spec.LoadBalancerSourceRanges", only_lb,
-                             "spec.loadBalancerSourceRanges")
+            issues.forbidden(
+                "spec.LoadBalancerSourceRanges", only_lb, "spec.loadBalancerSourceRanges"
+            )
         for index, value in enumerate(ranges):
             text = value.strip() if type(value) is str else ""
             for message in names.valid_cidr(text):
-                issues.invalid(f"spec.LoadBalancerSourceRanges[{index}]", text, message,
-                               f"spec.loadBalancerSourceRanges[{index}]")
+                issues.invalid(
+                    f"spec.LoadBalancerSourceRanges[{index}]",
+                    text,
+                    message,
+                    f"spec.loadBalancerSourceRanges[{index}]",
+                )
     allocate = get_bool(issues, spec, "allocateLoadBalancerNodePorts", "spec", SPEC_STRUCT)
     if allocate is not None and kind != "LoadBalancer":
         issues.forbidden("spec.allocateLoadBalancerNodePorts", only_lb)
@@ -263,16 +307,22 @@ def _check_traffic_policies(issues: Issues, spec: dict, kind: str, external_ips:
     )
     if external:
         if not accessible:
-            issues.invalid("spec.externalTrafficPolicy", external,
-                           "may only be set for externally-accessible services")
+            issues.invalid(
+                "spec.externalTrafficPolicy",
+                external,
+                "may only be set for externally-accessible services",
+            )
         elif external not in ("Cluster", "Local"):
             issues.not_supported("spec.externalTrafficPolicy", external, ("Cluster", "Local"))
     health = get_int(issues, spec, "healthCheckNodePort", "spec", SPEC_STRUCT)
     if health:
         if kind != "LoadBalancer" or external != "Local":
-            issues.invalid("spec.healthCheckNodePort", health,
-                           "may only be set when `type` is 'LoadBalancer' and "
-                           "`externalTrafficPolicy` is 'Local'")
+            issues.invalid(
+                "spec.healthCheckNodePort",
+                health,
+                "may only be set when `type` is 'LoadBalancer' and "
+                "`externalTrafficPolicy` is 'Local'",
+            )
         elif not 1 <= health <= 65535:
             issues.invalid("spec.healthCheckNodePort", health, names.PORT_RANGE_ERROR)
     internal = get_str(issues, spec, "internalTrafficPolicy", "spec", SPEC_STRUCT)

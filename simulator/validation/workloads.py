@@ -30,7 +30,10 @@ PULL_POLICIES = ("Always", "IfNotPresent", "Never")
 TAINT_EFFECTS = ("NoSchedule", "PreferNoSchedule", "NoExecute")
 PROBE_HANDLERS = ("exec", "httpGet", "tcpSocket", "grpc")
 PROBE_COUNTERS = (
-    "initialDelaySeconds", "timeoutSeconds", "periodSeconds", "successThreshold",
+    "initialDelaySeconds",
+    "timeoutSeconds",
+    "periodSeconds",
+    "successThreshold",
     "failureThreshold",
 )
 SELECTOR_MISMATCH = "`selector` does not match template `labels`"
@@ -53,13 +56,20 @@ def check_pod_spec(issues: Issues, spec: dict, path: str) -> None:
     host_network = get_bool(issues, spec, "hostNetwork", path, struct) or False
     seen_names: set[str] = set()
     for index, container in enumerate(init_containers):
-        _check_container(issues, container, f"{path}.initContainers[{index}]", seen_names,
-                         host_network, init=True)
+        _check_container(
+            issues,
+            container,
+            f"{path}.initContainers[{index}]",
+            seen_names,
+            host_network,
+            init=True,
+        )
     if not containers:
         issues.required(f"{path}.containers")
     for index, container in enumerate(containers):
-        _check_container(issues, container, f"{path}.containers[{index}]", seen_names,
-                         host_network, init=False)
+        _check_container(
+            issues, container, f"{path}.containers[{index}]", seen_names, host_network, init=False
+        )
 
     restart = get_str(issues, spec, "restartPolicy", path, struct)
     if restart and restart not in RESTART_POLICIES:
@@ -69,16 +79,24 @@ def check_pod_spec(issues: Issues, spec: dict, path: str) -> None:
         if dns not in DNS_POLICIES:
             issues.not_supported(f"{path}.dnsPolicy", dns, DNS_POLICIES)
         elif dns == "None" and spec.get("dnsConfig") is None:
-            issues.required(f"{path}.dnsConfig",
-                            "must provide `dnsConfig` when `dnsPolicy` is None")
+            issues.required(
+                f"{path}.dnsConfig", "must provide `dnsConfig` when `dnsPolicy` is None"
+            )
     if "nodeSelector" in spec:
-        check_labels(issues, get_string_map(issues, spec, "nodeSelector", path, struct),
-                     f"{path}.nodeSelector")
-    _check_tolerations(issues, get_list(issues, spec, "tolerations", path, struct,
-                                        "[]v1.Toleration"), f"{path}.tolerations")
-    issues.nonnegative(f"{path}.terminationGracePeriodSeconds",
-                       get_int(issues, spec, "terminationGracePeriodSeconds", path, struct,
-                               "int64"))
+        check_labels(
+            issues,
+            get_string_map(issues, spec, "nodeSelector", path, struct),
+            f"{path}.nodeSelector",
+        )
+    _check_tolerations(
+        issues,
+        get_list(issues, spec, "tolerations", path, struct, "[]v1.Toleration"),
+        f"{path}.tolerations",
+    )
+    issues.nonnegative(
+        f"{path}.terminationGracePeriodSeconds",
+        get_int(issues, spec, "terminationGracePeriodSeconds", path, struct, "int64"),
+    )
     for key in ("hostname", "subdomain"):
         value = get_str(issues, spec, key, path, struct)
         if value:
@@ -92,8 +110,13 @@ def check_pod_spec(issues: Issues, spec: dict, path: str) -> None:
 
 
 def _check_container(
-    issues: Issues, container: object, path: str, seen_names: set[str], host_network: bool,
-    *, init: bool,
+    issues: Issues,
+    container: object,
+    path: str,
+    seen_names: set[str],
+    host_network: bool,
+    *,
+    init: bool,
 ) -> None:
     if type(container) is not dict:
         if container is not None:
@@ -129,8 +152,9 @@ def _check_container(
         if probe is None:
             continue
         if init:
-            issues.forbidden(f"{path}.{key}", "may not be set for init containers without "
-                             "restartPolicy=Always")
+            issues.forbidden(
+                f"{path}.{key}", "may not be set for init containers without restartPolicy=Always"
+            )
             continue
         _check_probe(issues, probe, f"{path}.{key}")
         if key != "readinessProbe":
@@ -168,8 +192,11 @@ def _check_container_ports(issues: Issues, ports: list, path: str, host_network:
             if not 1 <= host_port <= 65535:
                 issues.invalid(f"{item}.hostPort", host_port, names.PORT_RANGE_ERROR)
             elif host_network and number and host_port != number:
-                issues.invalid(f"{item}.hostPort", host_port,
-                               "must match `containerPort` when `hostNetwork` is true")
+                issues.invalid(
+                    f"{item}.hostPort",
+                    host_port,
+                    "must match `containerPort` when `hostNetwork` is true",
+                )
         protocol = get_str(issues, port, "protocol", item, "ContainerPort") or "TCP"
         if protocol not in PROTOCOLS:
             issues.not_supported(f"{item}.protocol", protocol, PROTOCOLS)
@@ -184,8 +211,17 @@ def _check_probe(issues: Issues, probe: dict, path: str) -> None:
     if handlers:
         handler = handlers[0]
         hpath = f"{path}.{handler}"
-        action = get_map(issues, probe, handler, path, "Probe", "v1." + handler[0].upper()
-                         + handler[1:] + "Action") or {}
+        action = (
+            get_map(
+                issues,
+                probe,
+                handler,
+                path,
+                "Probe",
+                "v1." + handler[0].upper() + handler[1:] + "Action",
+            )
+            or {}
+        )
         if handler == "exec":
             command = get_list(issues, action, "command", hpath, "ExecAction", "[]string")
             if not command:
@@ -222,21 +258,30 @@ def _check_tolerations(issues: Issues, tolerations: list, path: str) -> None:
             for message in names.qualified_name(key):
                 issues.invalid(f"{item}.key", key, message)
         elif operator != "Exists":
-            issues.invalid(f"{item}.operator", operator,
-                           'operator must be Exists when `key` is empty, which means "match all '
-                           'values and all keys"')
+            issues.invalid(
+                f"{item}.operator",
+                operator,
+                'operator must be Exists when `key` is empty, which means "match all '
+                'values and all keys"',
+            )
         seconds = get_int(issues, toleration, "tolerationSeconds", item, "Toleration", "int64")
         if seconds is not None and effect != "NoExecute":
-            issues.invalid(f"{item}.effect", effect,
-                           "effect must be 'NoExecute' when `tolerationSeconds` is set")
+            issues.invalid(
+                f"{item}.effect",
+                effect,
+                "effect must be 'NoExecute' when `tolerationSeconds` is set",
+            )
         if operator in ("Equal", ""):
             errors = names.label_value(value)
             if errors:
                 issues.invalid(f"{item}.operator", value, ";".join(errors))
         elif operator == "Exists":
             if value:
-                issues.invalid(f"{item}.operator", toleration,
-                               "value must be empty when `operator` is 'Exists'")
+                issues.invalid(
+                    f"{item}.operator",
+                    toleration,
+                    "value must be empty when `operator` is 'Exists'",
+                )
         else:
             issues.not_supported(f"{item}.operator", operator, ("Equal", "Exists"))
         if effect and effect not in TAINT_EFFECTS:
@@ -257,12 +302,16 @@ def _check_template(issues: Issues, template: dict, path: str, owner: str) -> No
         issues.not_supported(f"{path}.spec.restartPolicy", restart, ("Always",))
     if spec.get("activeDeadlineSeconds") is not None:
         if owner == "ReplicationController":
-            issues.forbidden(f"{path}.spec.activeDeadlineSeconds",
-                             "activeDeadlineSeconds in ReplicationController is not Supported")
+            issues.forbidden(
+                f"{path}.spec.activeDeadlineSeconds",
+                "activeDeadlineSeconds in ReplicationController is not Supported",
+            )
         else:
-            issues.invalid(f"{path}.spec.activeDeadlineSeconds",
-                           spec["activeDeadlineSeconds"],
-                           "activeDeadlineSeconds in ReplicaSet is not Supported")
+            issues.invalid(
+                f"{path}.spec.activeDeadlineSeconds",
+                spec["activeDeadlineSeconds"],
+                "activeDeadlineSeconds in ReplicaSet is not Supported",
+            )
 
 
 def _template_labels(template: dict) -> dict:
@@ -273,11 +322,14 @@ def _template_labels(template: dict) -> dict:
 
 def check_replication_controller(issues: Issues, obj: dict) -> None:
     """ValidateReplicationControllerSpec, with the selector defaulted from template labels."""
-    spec = get_map(issues, obj, "spec", "", "ReplicationController",
-                   "v1.ReplicationControllerSpec") or {}
+    spec = (
+        get_map(issues, obj, "spec", "", "ReplicationController", "v1.ReplicationControllerSpec")
+        or {}
+    )
     struct = "ReplicationControllerSpec"
-    issues.nonnegative("spec.minReadySeconds",
-                       get_int(issues, spec, "minReadySeconds", "spec", struct))
+    issues.nonnegative(
+        "spec.minReadySeconds", get_int(issues, spec, "minReadySeconds", "spec", struct)
+    )
     template = get_map(issues, spec, "template", "spec", struct, "v1.PodTemplateSpec")
     labels = _template_labels(template) if template is not None else {}
     selector = get_string_map(issues, spec, "selector", "spec", struct) or labels
@@ -315,8 +367,9 @@ def check_apps_workload(issues: Issues, obj: dict, kind: str) -> None:
     if selector is None or (selector_ok and not selector_matches(selector, labels)):
         issues.invalid("spec.template.metadata.labels", labels or None, SELECTOR_MISMATCH)
     _check_template(issues, template, "spec.template", kind)
-    issues.nonnegative("spec.minReadySeconds",
-                       get_int(issues, spec, "minReadySeconds", "spec", struct))
+    issues.nonnegative(
+        "spec.minReadySeconds", get_int(issues, spec, "minReadySeconds", "spec", struct)
+    )
     history = get_int(issues, spec, "revisionHistoryLimit", "spec", struct)
     issues.nonnegative("spec.revisionHistoryLimit", history)
     if kind == "Deployment":
@@ -324,14 +377,17 @@ def check_apps_workload(issues: Issues, obj: dict, kind: str) -> None:
         deadline = get_int(issues, spec, "progressDeadlineSeconds", "spec", struct)
         if deadline is not None:
             issues.nonnegative("spec.progressDeadlineSeconds", deadline)
-            min_ready = spec.get("minReadySeconds") if type(spec.get("minReadySeconds")) is int \
-                else 0
+            min_ready = (
+                spec.get("minReadySeconds") if type(spec.get("minReadySeconds")) is int else 0
+            )
             if deadline <= min_ready:
-                issues.invalid("spec.progressDeadlineSeconds", deadline,
-                               "must be greater than minReadySeconds")
+                issues.invalid(
+                    "spec.progressDeadlineSeconds", deadline, "must be greater than minReadySeconds"
+                )
     elif kind == "DaemonSet":
-        strategy = get_map(issues, spec, "updateStrategy", "spec", struct,
-                           "v1.DaemonSetUpdateStrategy")
+        strategy = get_map(
+            issues, spec, "updateStrategy", "spec", struct, "v1.DaemonSetUpdateStrategy"
+        )
         if strategy is not None:
             kind_name = strategy.get("type") or "RollingUpdate"
             if kind_name not in ("RollingUpdate", "OnDelete"):
@@ -342,27 +398,34 @@ def _check_label_selector(issues: Issues, selector: dict, path: str) -> bool:
     """ValidateLabelSelector; returns False when the selector cannot be evaluated."""
     ok = True
     if "matchLabels" in selector:
-        check_labels(issues, get_string_map(issues, selector, "matchLabels", path,
-                                            "LabelSelector"), f"{path}.matchLabels")
-    expressions = get_list(issues, selector, "matchExpressions", path, "LabelSelector",
-                           "[]v1.LabelSelectorRequirement")
+        check_labels(
+            issues,
+            get_string_map(issues, selector, "matchLabels", path, "LabelSelector"),
+            f"{path}.matchLabels",
+        )
+    expressions = get_list(
+        issues, selector, "matchExpressions", path, "LabelSelector", "[]v1.LabelSelectorRequirement"
+    )
     for index, expression in enumerate(expressions):
         item = f"{path}.matchExpressions[{index}]"
         if type(expression) is not dict:
             ok = False
             continue
         operator = get_str(issues, expression, "operator", item, "LabelSelectorRequirement")
-        values = get_list(issues, expression, "values", item, "LabelSelectorRequirement",
-                          "[]string")
+        values = get_list(
+            issues, expression, "values", item, "LabelSelectorRequirement", "[]string"
+        )
         if operator in ("In", "NotIn"):
             if not values:
-                issues.required(f"{item}.values",
-                                "must be specified when `operator` is 'In' or 'NotIn'")
+                issues.required(
+                    f"{item}.values", "must be specified when `operator` is 'In' or 'NotIn'"
+                )
         elif operator in ("Exists", "DoesNotExist"):
             if values:
-                issues.forbidden(f"{item}.values",
-                                 "may not be specified when `operator` is 'Exists' or "
-                                 "'DoesNotExist'")
+                issues.forbidden(
+                    f"{item}.values",
+                    "may not be specified when `operator` is 'Exists' or 'DoesNotExist'",
+                )
         else:
             issues.invalid(f"{item}.operator", operator, "not a valid selector operator")
             ok = False
@@ -377,17 +440,24 @@ def _check_label_selector(issues: Issues, selector: dict, path: str) -> bool:
 
 
 def _check_deployment_strategy(issues: Issues, spec: dict) -> None:
-    strategy = get_map(issues, spec, "strategy", "spec", "DeploymentSpec",
-                       "v1.DeploymentStrategy")
+    strategy = get_map(issues, spec, "strategy", "spec", "DeploymentSpec", "v1.DeploymentStrategy")
     if strategy is None:
         return
     kind = strategy.get("type") or "RollingUpdate"
-    rolling = get_map(issues, strategy, "rollingUpdate", "spec.strategy", "DeploymentStrategy",
-                      "v1.RollingUpdateDeployment")
+    rolling = get_map(
+        issues,
+        strategy,
+        "rollingUpdate",
+        "spec.strategy",
+        "DeploymentStrategy",
+        "v1.RollingUpdateDeployment",
+    )
     if kind == "Recreate":
         if rolling is not None:
-            issues.forbidden("spec.strategy.rollingUpdate",
-                             "may not be specified when strategy `type` is 'Recreate'")
+            issues.forbidden(
+                "spec.strategy.rollingUpdate",
+                "may not be specified when strategy `type` is 'Recreate'",
+            )
     elif kind == "RollingUpdate":
         rolling = rolling or {}
         path = "spec.strategy.rollingUpdate"
@@ -404,8 +474,9 @@ def _check_deployment_strategy(issues: Issues, spec: dict) -> None:
                 issues.nonnegative(f"{path}.{key}", value)
         unavailable, surge = values["maxUnavailable"], values["maxSurge"]
         if _int_or_percent(unavailable) == 0 and _int_or_percent(surge) == 0:
-            issues.invalid(f"{path}.maxUnavailable", unavailable,
-                           "may not be 0 when `maxSurge` is 0")
+            issues.invalid(
+                f"{path}.maxUnavailable", unavailable, "may not be 0 when `maxSurge` is 0"
+            )
         if type(unavailable) is str and _int_or_percent(unavailable) > 100:
             issues.invalid(f"{path}.maxUnavailable", unavailable, "must not be greater than 100%")
     else:
@@ -417,4 +488,3 @@ def _int_or_percent(value: int | str) -> int:
         return value
     digits = value[:-1] if value.endswith("%") else value
     return int(digits) if digits.isdigit() else -1
-

@@ -244,6 +244,8 @@ export class Diagram extends EventTarget {
     // Nodes with their pods (or one chip per workload when there are many pods).
     y = PAD;
     const perRow = Math.max(1, Math.floor((cols.nodes.w - 16 + CHIP_GAP) / (CHIP_W + CHIP_GAP)));
+    // Few pods per row leave room: wider chips show more of each name.
+    const chipW = Math.min(180, Math.floor((cols.nodes.w - 16 - (perRow - 1) * CHIP_GAP) / perRow));
     const byNode = new Map(nodes.map((n) => [n.name, []]));
     const unscheduled = [];
     for (const pod of pods) {
@@ -265,9 +267,9 @@ export class Diagram extends EventTarget {
         label: `Node ${title} ${sub}${cordoned ? ", cordoned" : ""}, ${nodePods.length} pods`,
       });
       chips.forEach((chip, i) => {
-        chip.x = cols.nodes.x + 8 + (i % perRow) * (CHIP_W + CHIP_GAP);
+        chip.x = cols.nodes.x + 8 + (i % perRow) * (chipW + CHIP_GAP);
         chip.y = y + NODE_HEAD + Math.floor(i / perRow) * (CHIP_H + CHIP_GAP);
-        chip.w = CHIP_W;
+        chip.w = chipW;
         chip.h = CHIP_H;
         add(chip);
       });
@@ -560,7 +562,7 @@ export class Diagram extends EventTarget {
     switch (item.kind) {
       case "pod": {
         const mark = item.state === "ready" ? "✓" : item.state === "mixed" ? "◐" : item.state === "notready" ? "✗" : "…";
-        const room = item.w - (item.probe ? 36 : 22);
+        const room = item.w - (item.probe ? 50 : 30);
         text(8, 15, `${mark} ${item.group ? fit(item.title, room, FONTS.title) : fit(item.title, room, FONTS.title, true)}`, "title");
         text(8, 30, fit(item.sub, item.w - 14), "sub");
         break;

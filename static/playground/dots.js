@@ -149,7 +149,7 @@ export class Dots {
     const simNow = this.clock();
     const ctx = this.ctx;
     for (const pod of pods) {
-      const { periodSeconds, initialDelaySeconds, startedAt, successes, failures } = pod.probe;
+      const { periodSeconds, initialDelaySeconds, startedAt, counts: [successes, failures] } = pod.probe;
       const first = startedAt + initialDelaySeconds;
       let k;
       if (simNow < first) k = initialDelaySeconds > 0 ? 1 - (first - simNow) / initialDelaySeconds : 0;

@@ -86,6 +86,10 @@ socket.addEventListener("frame", (event) => {
     redraw();
     refreshInspector();
   }
+  for (const [key, counts] of Object.entries(f.probes || {})) {
+    const pod = model.get("pods", key);
+    if (pod && pod.probe) pod.probe.counts = counts;
+  }
   if (f.clock) setClock(f.clock);
   else syncTime(f.time);
   if (f.streams) traffic.setStreams(f.streams);

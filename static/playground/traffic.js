@@ -203,7 +203,8 @@ export class Traffic {
       const ok = t.outcome === "ok";
       li.className = ok ? "ok" : "fail";
       const from = t.source === "host" ? "host" : t.source.split("/").pop();
-      const result = ok ? `${t.status} ${t.served_by || ""}` : `${t.status ? `${t.status} ` : ""}${t.outcome}`;
+      const status = t.status ? `${t.status} ` : "";
+      const result = ok ? `${status}${t.served_by || "ok"}` : `${status}${t.outcome}`;
       li.textContent = `${ok ? "✓" : "✗"} ${from} → ${t.url}: ${result}`;
       if (!ok || t.reason) {
         const reason = document.createElement("small");

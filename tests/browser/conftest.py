@@ -34,6 +34,8 @@ CHROMIUM_ARGS = [
 SCREENSHOTS = ROOT / "var" / "screenshots"
 MANIFESTS = ROOT / "tests" / "fixtures" / "manifests"
 VIEWPORT = {"width": 1366, "height": 768}
+#: Where to click a node so that none of its pods takes the click.
+NODE_HEADER = {"x": 30, "y": 14}
 expect.set_options(timeout=10_000)
 
 

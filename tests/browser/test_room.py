@@ -6,7 +6,7 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import create_room, open_room, pod_buttons
+from tests.browser.conftest import NODE_HEADER, create_room, open_room, pod_buttons
 
 
 def box(locator):
@@ -51,7 +51,7 @@ def test_topology_in_columns_with_edges_and_inspector(page, live_server_url, scr
     expect(inspector.get_by_role("table")).to_contain_text("gets traffic")
     endpoints.click()
     expect(inspector.get_by_role("heading", name=re.compile(r"Endpoints kubia"))).to_be_visible()
-    node.click()
+    node.click(position=NODE_HEADER)
     expect(inspector.get_by_role("button", name="Cordon")).to_be_visible()
 
 

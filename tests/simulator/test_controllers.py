@@ -139,7 +139,8 @@ def test_deployment_makes_a_hashed_replicaset_and_rolls_to_a_new_one(cluster: Cl
         p["metadata"]["labels"]["pod-template-hash"] != pod_hash for p in pods(cluster, app="web")
     )
     status = cluster.state.store.get("Deployment", "default", "web")["status"]
-    assert status["replicas"] == 2 and status["readyReplicas"] == 2
+    assert status["replicas"] == 2
+    assert status["readyReplicas"] == 2
 
 
 def test_scaling_a_deployment_keeps_its_replicaset(cluster: Cluster) -> None:
@@ -280,7 +281,8 @@ def test_readiness_probe_gates_endpoints(cluster: Cluster) -> None:
     apply(cluster, KUBIA_READINESS_RC + "---" + KUBIA_SVC)
     names = [p["metadata"]["name"] for p in pods(cluster)]
     ready, not_ready = endpoint_ips(cluster, "kubia")
-    assert ready == set() and len(not_ready) == 3
+    assert ready == set()
+    assert len(not_ready) == 3
     assert cluster.run(f"kubectl exec {names[0]} -- touch /var/ready").exit_code == 0
     cluster.advance(10)
     ready, not_ready = endpoint_ips(cluster, "kubia")
@@ -311,7 +313,8 @@ spec:
 """,
     )
     ready, not_ready = endpoint_ips(cluster, "kubia-headless")
-    assert len(ready) == 3 and not not_ready
+    assert len(ready) == 3
+    assert not not_ready
 
 
 def test_env_vars_only_for_services_that_existed_at_start(cluster: Cluster) -> None:
@@ -375,7 +378,8 @@ def test_load_balancer_gets_an_address_from_the_pool(cluster: Cluster) -> None:
     apply(
         cluster,
         "apiVersion: v1\nkind: Service\nmetadata: {name: lb}\n"
-        "spec: {type: LoadBalancer, selector: {app: kubia}, ports: [{port: 80, targetPort: 8080}]}\n",
+        "spec: {type: LoadBalancer, selector: {app: kubia},"
+        " ports: [{port: 80, targetPort: 8080}]}\n",
     )
     svc = cluster.state.store.get("Service", "default", "lb")
     assert svc["status"]["loadBalancer"]["ingress"][0]["ip"] == "192.168.49.200"

@@ -131,7 +131,8 @@ def test_accepted_aliases_are_copied_not_shared() -> None:
     text = "kind: Pod\na: &labels {app: web}\nb: *labels\nc:\n  <<: *labels\n  tier: db\n"
     (document,) = parse_manifests(text).documents
     obj = document.obj
-    assert obj["b"] == {"app": "web"} and obj["c"] == {"app": "web", "tier": "db"}
+    assert obj["b"] == {"app": "web"}
+    assert obj["c"] == {"app": "web", "tier": "db"}
     assert obj["a"] is not obj["b"]
 
 
@@ -296,6 +297,31 @@ def test_too_deep_input_is_refused_quickly(text: str, line: int | None) -> None:
     assert problem.message.startswith("error: refused: nesting deeper than 64 levels")
     if line is not None:
         assert problem.line == line
+
+
+def test_flow_style_manifests_take_the_fast_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_scan(*args: object) -> None:
+        raise AssertionError("the slow depth scan must not run")
+
+    monkeypatch.setattr(manifests, "_scan_depth_events", no_scan)
+    monkeypatch.setattr(manifests, "_check_depths", no_scan)
+    text = "".join(
+        f"---\nkind: Service\nmetadata: {{name: s{i}, labels: {{app: a}}}}\n"
+        f"spec: {{selector: {{app: a}}, ports: [{{port: 80, targetPort: 8080}}]}}\n"
+        for i in range(1000)
+    )
+    assert len(parse_manifests(text).documents) == 1000
+
+
+def test_many_flow_collections_in_one_document_are_measured_exactly() -> None:
+    text = "kind: Pod\nitems:\n" + "- {a: [1, {b: 2}]}\n" * 600
+    (document,) = parse_manifests(text).documents
+    assert len(document.obj["items"]) == 600
+
+
+def test_flow_nesting_cannot_cross_documents() -> None:
+    problem = refusal("x: [[[\n---\n]]]\n")
+    assert problem.message.startswith("error: error parsing STDIN: error converting YAML to JSON")
 
 
 def test_depth_at_the_limit_is_accepted() -> None:

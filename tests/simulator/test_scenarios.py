@@ -259,6 +259,9 @@ def test_try_commands_are_command_lines_with_known_placeholders(scenario):
             assert word in PLACEHOLDERS, (line, word)
         if re.search(r"\bPOD\b", line):
             assert scenario.pod_selector, line
+    # The browser fills POD itself and reads only equality selectors (static/playground/room.js).
+    if scenario.pod_selector:
+        assert re.fullmatch(r"[\w./-]+=[\w.-]+(,[\w./-]+=[\w.-]+)*", scenario.pod_selector)
 
 
 # -- applied to a simulated cluster -----------------------------------------------------
@@ -347,6 +350,19 @@ def test_every_service_with_a_selector_gets_endpoints(scenario):
     for service in selector_services(scenario):
         name = service["metadata"]["name"]
         assert ready_addresses(cluster, name), name
+
+
+@by_slug
+def test_export_rebuilds_the_scenario(scenario):
+    from simulator import Cluster
+
+    cluster, _ = applied(scenario)
+    exported = cluster.export_yaml()
+    objects = {(doc["kind"], doc["metadata"]["name"]) for doc in docs(scenario)}
+    assert {
+        (d["kind"], d["metadata"]["name"]) for d in yaml.safe_load_all(exported) if d
+    } == objects
+    run_ok(Cluster(seed=0), "kubectl apply -f -", stdin=exported)
 
 
 def test_manual_endpoints_point_outside_the_cluster():

@@ -125,8 +125,8 @@ CASES_DOCUMENT = [
     pytest.param(
         {"apiVersion": "v1", "kind": "Foo", "metadata": {"name": "x"}},
         [
-            'error: resource mapping not found for name: "x" namespace: "" from "STDIN": no matches '
-            'for kind "Foo" in version "v1"\nensure CRDs are installed first'
+            'error: resource mapping not found for name: "x" namespace: "" from "STDIN": no '
+            'matches for kind "Foo" in version "v1"\nensure CRDs are installed first'
         ],
         id="unknown kind",
     ),
@@ -166,8 +166,8 @@ CASES_DOCUMENT = [
     pytest.param(
         {"apiVersion": "discovery.k8s.io/v1", "kind": "EndpointSlice", "metadata": {"name": "x"}},
         [
-            "error: Kubeplay does not accept EndpointSlice manifests: EndpointSlices are written by "
-            "the simulated endpoint-slice controller. For hand-made endpoints, create a Service "
+            "error: Kubeplay does not accept EndpointSlice manifests: EndpointSlices are written "
+            "by the simulated endpoint-slice controller. For hand-made endpoints, create a Service "
             "without a selector and an Endpoints object with the same name"
         ],
         id="endpointslices are refused",
@@ -1462,9 +1462,8 @@ def test_load_manifests_defaults_or_raises() -> None:
     assert documents[0].obj["spec"]["type"] == "ClusterIP"
     with pytest.raises(ManifestError) as caught:
         load_manifests(LEGACY + "---\n" + yaml.safe_dump(patched(SERVICE, {"spec.ports": []})))
-    assert caught.value.warnings and caught.value.problems[0].cause() == (
-        "spec.ports: Required value"
-    )
+    assert caught.value.warnings
+    assert caught.value.problems[0].cause() == ("spec.ports: Required value")
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,60 @@
+"""Flow 8: rooms survive a server restart; a dropped websocket resyncs without a reload."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import expect
+
+from tests.browser.conftest import create_room, open_room, pod_buttons, run
+
+
+def pod_names(page) -> list[str]:
+    return sorted(pod_buttons(page).evaluate_all("els => els.map(e => e.getAttribute('aria-label'))"))
+
+
+def test_room_survives_a_server_restart(new_page, restartable_server, console_errors, screenshot):
+    page = new_page()
+    url = create_room(page, restartable_server.url, "kubia")
+    open_room(page, url)
+    run(page, "kubectl scale deployment kubia --replicas=5")
+    expect(pod_buttons(page)).to_have_count(5)
+    run(page, "kubectl delete pod " + pod_names(page)[0].split(",")[0].removeprefix("Pod "))
+    run(page, "kubectl label pods -l app=kubia tier=web")
+    expect(page.get_by_role("log", name="Terminal output")).to_contain_text("labeled")
+    before = pod_names(page)
+    page.evaluate("window.notReloaded = true")
+
+    restartable_server.restart()
+    # The open page reconnects by itself and gets a fresh snapshot of the replayed room.
+    expect(page.get_by_role("status", name="Server connection")).to_have_text("connected", timeout=20_000)
+    page.wait_for_function("window.kubeplay.stats.snapshots >= 2")
+    assert pod_names(page) == before
+    assert page.evaluate("window.notReloaded") is True
+    # Chromium reports the refused reconnections while daphne was down: expected here.
+    console_errors[:] = [e for e in console_errors if "WebSocket connection" not in e]
+
+    page.reload()
+    open_room(page, url)
+    assert pod_names(page) == before
+    page.get_by_role("button", name=re.compile(r"^Pod kubia-")).first.click()
+    expect(page.get_by_role("tabpanel", name="Inspector")).to_contain_text("tier=web")
+    screenshot("8-after-restart", page)
+
+
+def test_dropped_websocket_resyncs_from_its_last_frame(new_page, live_server_url):
+    alice, bob = new_page(), new_page()
+    url = create_room(alice, live_server_url, "kubia")
+    open_room(alice, url)
+    open_room(bob, url)
+    seq = alice.evaluate("window.kubeplay.socket.seq")
+    # Drop Alice's connection; while she reconnects, Bob changes the room.
+    alice.evaluate("window.kubeplay.socket.socket.close()")
+    run(bob, "kubectl scale deployment kubia --replicas=2")
+    expect(pod_buttons(alice)).to_have_count(2)
+    expect(alice.get_by_role("status", name="Server connection")).to_have_text("connected")
+    run(bob, "kubectl scale deployment kubia --replicas=4")
+    expect(pod_buttons(alice)).to_have_count(4)
+    # One snapshot (the first): after the drop she got the frames she missed, in order.
+    assert alice.evaluate("window.kubeplay.stats.snapshots") == 1
+    assert alice.evaluate("window.kubeplay.socket.seq") > seq
