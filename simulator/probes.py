@@ -11,6 +11,7 @@ not ready again (k8s-semantics.md section 6).
 from __future__ import annotations
 
 import shlex
+import weakref
 from typing import TYPE_CHECKING
 
 from .store import Key
@@ -82,7 +83,7 @@ class ProbeScheduler:
     """Runs every container's readiness probe at its delay, then every period."""
 
     def __init__(self, state: ClusterState) -> None:
-        self._state = state
+        self._state = weakref.proxy(state)  # no reference cycle: a dropped cluster frees at once
         self._buckets: dict[tuple[float, float], list[tuple[Key, ProbeState]]] = {}
 
     def add(self, pod_key: Key, probe_state: ProbeState, first_at: float) -> None:

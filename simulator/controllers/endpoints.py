@@ -12,6 +12,7 @@ selector) are kept as given.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -106,7 +107,7 @@ class EndpointsController:
     """Keeps every selector-managed Service's endpoints current; serves Endpoints reads."""
 
     def __init__(self, state: ClusterState) -> None:
-        self._state = state
+        self._state = weakref.proxy(state)  # no reference cycle: a dropped cluster frees at once
         self._managed: dict[Key, _Managed] = {}
         self._manual: dict[Key, dict] = {}
         self._pod_services: dict[Key, set[Key]] = {}

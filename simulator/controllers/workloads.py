@@ -8,6 +8,7 @@ done by `reconcile()`, which the cluster calls before a command returns.
 
 from __future__ import annotations
 
+import weakref
 from typing import TYPE_CHECKING
 
 from simulator.clock import timestamp
@@ -78,7 +79,7 @@ class WorkloadController:
     """Reconciles replica counts; keeps an index from owner UID to its pods."""
 
     def __init__(self, state: ClusterState) -> None:
-        self._state = state
+        self._state = weakref.proxy(state)  # no reference cycle: a dropped cluster frees at once
         self._owned: dict[str, dict[Key, None]] = {}  # owner uid -> ordered pod keys
         self._queue: dict[tuple[str, Key], None] = {}
         self._adopt: set[tuple[str, Key]] = set()  # owners that must look for bare pods

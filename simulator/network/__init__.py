@@ -7,8 +7,11 @@
 * `proxy` - kube-proxy: address tables, endpoint choice, session affinity;
 * `ingress` - ingress-nginx: servers, locations, TLS entries, round robin;
 * `tls` - certificates (the fake one, Secrets', public ones);
-* `router` - follows one request end to end and builds its Trace;
-* `http` - the servers' responses; `curl`, `ping`, `nslookup` - the clients;
+* `router` - follows one request end to end and builds its Trace, with
+  `service_routes` (kube-proxy paths) and `ingress_routes` (ingress-nginx paths);
+* `exchange` - the values a request is made of (client, exchange, cached plans);
+* `http` - the servers' responses; `curl` (+ `curl_output`), `ping`, `nslookup` -
+  the clients;
 * `testing` - a small ClusterState stand-in for tests and benchmarks.
 """
 

@@ -232,6 +232,7 @@ class IngressController:
         ignored_hosts: dict[str, str] = {}
 
         def server(host: str | None) -> Server:
+            """The server of a rule host (made on first use); `_` without a host."""
             if not host:
                 return catch_all
             host = host.lower()

@@ -35,7 +35,7 @@ class IngressRoutes:
         plan_key: tuple | None = None,
     ) -> None:
         if port not in (80, 443):
-            hops.append(self._hop("ingress", "ingress-nginx", INGRESS_IP, port))
+            hops.append(self.hop("ingress", "ingress-nginx", INGRESS_IP, port))
             self._fail(
                 ex,
                 client,
@@ -57,7 +57,7 @@ class IngressRoutes:
         host = host_header.partition(":")[0].lower()
         https = ex.scheme == "https"
         if https and port == 80:
-            hops.append(self._hop("ingress", "ingress-nginx", INGRESS_IP, port))
+            hops.append(self.hop("ingress", "ingress-nginx", INGRESS_IP, port))
             ex.failure = "tls_version"
             ex.trace = self._trace(
                 client,
@@ -78,7 +78,7 @@ class IngressRoutes:
                 cert = self._certificate(secret) or tls.FAKE_CERTIFICATE
             ex.cert, ex.http2 = cert, True
             if not insecure:
-                hops.append(self._hop("ingress", "ingress-nginx", INGRESS_IP, port))
+                hops.append(self.hop("ingress", "ingress-nginx", INGRESS_IP, port))
                 ex.failure = "tls_verify"
                 ex.trace = self._trace(
                     client, url, TLS_ERROR, self._tls_reason(sni, sni_server, cert), tuple(hops)
@@ -91,7 +91,7 @@ class IngressRoutes:
             if location
             else (server.ingresses[0] if server.ingresses else "ingress-nginx")
         )
-        hops.append(self._hop("ingress", ingress_name, INGRESS_IP, port))
+        hops.append(self.hop("ingress", ingress_name, INGRESS_IP, port))
         if not https and port == 443:
             ex.responder = "nginx"
             ex.trace = self._trace(
@@ -257,7 +257,7 @@ class IngressRoutes:
                 break
         if spec.get("type") == "ExternalName":
             target = spec.get("externalName", "")
-            hops.append(self._hop("service", svc_name))
+            hops.append(self.hop("service", svc_name))
             address = external_address(target.lower().rstrip("."))
             if address is None:
                 ex.responder = "nginx"
@@ -273,7 +273,7 @@ class IngressRoutes:
                 )
                 return
             hops.append(
-                self._hop(
+                self.hop(
                     "external",
                     target,
                     address,
@@ -306,8 +306,8 @@ class IngressRoutes:
             return
         port_name = sp.get("name", "")
         # Shown for the learner: ingress-nginx reads the endpoints and sends to pod IPs itself.
-        hops.append(self._hop("service", svc_name, spec.get("clusterIP"), sp["port"]))
-        hops.append(self._hop("endpoints", svc_name))
+        hops.append(self.hop("service", svc_name, spec.get("clusterIP"), sp["port"]))
+        hops.append(self.hop("endpoints", svc_name))
         endpoints = self.proxy.endpoints(ns, svc_name, port_name)
         ready = endpoints.ready
         if not ready:
@@ -365,7 +365,7 @@ class IngressRoutes:
             if pod is None:
                 pod = self.state.pod_by_ip(backend.ip)
             if pod is None:
-                hops.append(self._hop("external", backend.ip, backend.ip, backend.port))
+                hops.append(self.hop("external", backend.ip, backend.ip, backend.port))
                 ex.responder, ex.body_from = "ingress-external", backend.ip
                 ex.trace = self._trace(
                     client,
@@ -380,7 +380,7 @@ class IngressRoutes:
             if self.state.pod_listens(pod, backend.port):
                 pod_name = pod["metadata"]["name"]
                 key = ("pod", pod_name, backend.ip, backend.port, backend.node, src_ip)
-                hop = self._hops.get(key) or self._hop(*key)
+                hop = self._hops.get(key) or self.hop(*key)
                 hops.append(hop)
                 ex.responder, ex.body_from = "ingress", pod_name
                 ex.trace = Trace(
@@ -396,7 +396,7 @@ class IngressRoutes:
             failed = (pod, backend)
         pod, backend = failed
         pod_name = pod["metadata"]["name"]
-        hops.append(self._hop("pod", pod_name, backend.ip, backend.port, backend.node, src_ip))
+        hops.append(self.hop("pod", pod_name, backend.ip, backend.port, backend.node, src_ip))
         ex.responder = "nginx"
         ex.trace = self._trace(
             client,

@@ -27,7 +27,7 @@ def run_nslookup(router: Router, client: Client, args: list[str]) -> CommandResu
     name = positional[0]
     default_server = DNS_SERVICE_IP if client.pod is not None else HOST_NAMESERVER
     server = positional[1] if len(positional) > 1 else default_server
-    hop = router._hop
+    hop = router.hop
     if server not in (default_server, DNS_SERVICE_IP):
         trace = Trace(
             client.source,

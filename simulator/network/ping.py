@@ -110,7 +110,7 @@ def run_ping(router: Router, client: Client, args: list[str]) -> CommandResult:
 def _probe(router: Router, client: Client, host: str) -> tuple[Trace, str | None, int, int | None]:
     """Where an echo to `host` goes: `(trace, address, ttl, base round trip in µs or None)`."""
     hops = [client.hop]
-    hop = router._hop
+    hop = router.hop
     host_l = host.lower()
     ip: str | None
     if is_ip(host):
@@ -118,7 +118,7 @@ def _probe(router: Router, client: Client, host: str) -> tuple[Trace, str | None
     elif host_l == "localhost":
         ip = "127.0.0.1"
     elif client.pod is None:
-        ip = router._host_resolves(host_l)
+        ip = router.host_resolves(host_l)
     elif host_l == client.name:
         ip = client.ip
     else:
@@ -149,7 +149,7 @@ def _probe(router: Router, client: Client, host: str) -> tuple[Trace, str | None
                 DNS_ERROR,
                 None,
                 None,
-                router._host_dns_reason(host_l),
+                router.host_dns_reason(host_l),
                 tuple(hops),
             ),
             None,
@@ -158,11 +158,13 @@ def _probe(router: Router, client: Client, host: str) -> tuple[Trace, str | None
         )
 
     def answered(kind: str, name: str, ttl: int, base: int, node: str | None = None):
+        """The echo reaches `name`, which replies."""
         hops.append(hop(kind, name, ip, None, node))
         reason = f"{name} ({ip}) answered the ICMP echo"
         return Trace(client.source, host, OK, None, name, reason, tuple(hops)), ip, ttl, base
 
     def lost(kind: str, name: str, outcome: str, reason: str):
+        """The echo is lost on the way: `reason` says where and why."""
         hops.append(hop(kind, name, ip))
         return Trace(client.source, host, outcome, None, None, reason, tuple(hops)), ip, 0, None
 

@@ -190,11 +190,11 @@ class Router(ServiceRoutes, IngressRoutes):
             elif host_l == "localhost":
                 ip, ex.via = "127.0.0.1", "hosts"
             elif client.pod is None:
-                ip = self._host_resolves(host_l)
+                ip = self.host_resolves(host_l)
                 if ip is None:
                     ex.failure = "resolve"
                     ex.trace = self._trace(
-                        client, url, DNS_ERROR, self._host_dns_reason(host_l), tuple(hops)
+                        client, url, DNS_ERROR, self.host_dns_reason(host_l), tuple(hops)
                     )
                     return ex
                 ex.via = "hosts" if ip == INGRESS_IP else "dns"
@@ -203,7 +203,7 @@ class Router(ServiceRoutes, IngressRoutes):
             else:
                 found = self.dns.resolve(host_l, client.namespace or "default")
                 if isinstance(found, NotFound):
-                    hops.append(self._hop("dns", found.tried[0], DNS_SERVICE_IP, 53))
+                    hops.append(self.hop("dns", found.tried[0], DNS_SERVICE_IP, 53))
                     ex.failure = "resolve"
                     ex.trace = self._trace(
                         client,
@@ -214,10 +214,10 @@ class Router(ServiceRoutes, IngressRoutes):
                     )
                     return ex
                 answer = found
-                hops.append(self._hop("dns", found.name, DNS_SERVICE_IP, 53))
+                hops.append(self.hop("dns", found.name, DNS_SERVICE_IP, 53))
                 ip, ex.via = found.addresses[0], "dns"
                 if found.kind == "externalname":
-                    hops.append(self._hop("service", found.service["metadata"]["name"]))
+                    hops.append(self.hop("service", found.service["metadata"]["name"]))
         ex.ip = ip
         self._connect(ex, client, ip, port, hops, answer, headers, insecure, method, url, plan_key)
         if ex.failure:
@@ -247,10 +247,10 @@ class Router(ServiceRoutes, IngressRoutes):
                     and ip != client.ip
                     and self.state.pod_listens(pod, backend.port)
                 ):
-                    name = pod["metadata"]["name"]
+                    name = backend.pod  # the Endpoints targetRef: the pod just fetched by it
                     node = backend.node or pod["spec"].get("nodeName")
                     key = ("pod", name, ip, backend.port, node, client.ip)
-                    hop = self._hops.get(key) or self._hop(*key)
+                    hop = self._hops.get(key) or self.hop(*key)
                     ex.responder, ex.body_from = "pod", name
                     ex.trace = Trace(
                         client.source,
@@ -327,7 +327,7 @@ class Router(ServiceRoutes, IngressRoutes):
     ) -> Trace:
         return Trace(client.source, url, outcome, status, served_by, reason, hops)
 
-    def _hop(
+    def hop(
         self,
         kind: str,
         name: str | None = None,
@@ -345,7 +345,7 @@ class Router(ServiceRoutes, IngressRoutes):
             hop = self._hops[key] = Hop(kind, name, ip, port, node, src_ip)
         return hop
 
-    def _host_resolves(self, host: str) -> str | None:
+    def host_resolves(self, host: str) -> str | None:
         """The host's /etc/hosts (every Ingress host) then public DNS."""
         if self.ingress.table().knows_host(host):
             return INGRESS_IP
@@ -353,7 +353,8 @@ class Router(ServiceRoutes, IngressRoutes):
             return None
         return external_address(host)
 
-    def _host_dns_reason(self, host: str) -> str:
+    def host_dns_reason(self, host: str) -> str:
+        """Why the host could not resolve `host`: the sentence for the Trace."""
         if "." not in host or host.endswith(".svc") or host.endswith(".cluster.local"):
             return (
                 f"could not resolve {host}: the host does not use the cluster's DNS, so "
@@ -412,7 +413,7 @@ class Router(ServiceRoutes, IngressRoutes):
         name = ex.host if not is_ip(ex.host) else ip
         if answer is not None and answer.cname:
             name = answer.cname
-        hops.append(self._hop("external", name, ip, port))
+        hops.append(self.hop("external", name, ip, port))
         self._external(ex, client, name, hops, insecure, url, f"{name} is outside the cluster")
 
     def _pod_ip(
@@ -430,7 +431,7 @@ class Router(ServiceRoutes, IngressRoutes):
         name = pod["metadata"]["name"]
         node = pod["spec"].get("nodeName")
         if client.pod is None:
-            hops.append(self._hop("pod", name, ip, port, node, None))
+            hops.append(self.hop("pod", name, ip, port, node, None))
             self._fail(
                 ex,
                 client,
@@ -443,7 +444,7 @@ class Router(ServiceRoutes, IngressRoutes):
             )
             return
         src_ip = src_ip or client.ip
-        hops.append(self._hop("pod", name, ip, port, node, src_ip))
+        hops.append(self.hop("pod", name, ip, port, node, src_ip))
         headless = ""
         if answer is not None and answer.kind == "headless":
             headless = (
@@ -491,7 +492,7 @@ class Router(ServiceRoutes, IngressRoutes):
         self._pod_ip(ex, client, client.pod, "127.0.0.1", port, hops, None, url, "127.0.0.1")
 
     def _nowhere(self, ex: Exchange, client: Client, ip: str, port: int, hops, url) -> None:
-        hops.append(self._hop("external", ip, ip, port))
+        hops.append(self.hop("external", ip, ip, port))
         if ip.startswith("10.96."):
             self._fail(
                 ex,

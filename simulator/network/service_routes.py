@@ -1,7 +1,7 @@
 """Request paths through kube-proxy: ClusterIP, NodePort, LoadBalancer, endpoint delivery.
 
 A mixin of `Router` (router.py), which owns the caches and helpers these
-methods use (`store`, `state`, `proxy`, `_hop`, `_fail`, `_plans`...). The
+methods use (`store`, `state`, `proxy`, `hop`, `_fail`, `_plans`...). The
 semantics are k8s-semantics.md section 5; see proxy.py for the facts.
 """
 
@@ -35,7 +35,7 @@ class ServiceRoutes:
     ) -> None:
         ns, name = key
         if client.pod is None:
-            hops.append(self._hop("service", name, ip, port))
+            hops.append(self.hop("service", name, ip, port))
             self._fail(
                 ex,
                 client,
@@ -158,8 +158,8 @@ class ServiceRoutes:
             name,
             service_port,
             (service_port or {}).get("name", ""),
-            self._hop("service", name, ip, port),
-            self._hop("endpoints", name),
+            self.hop("service", name, ip, port),
+            self.hop("endpoints", name),
             f"kube-proxy sent service {name}:{port}",
             svc["spec"].get("internalTrafficPolicy") == "Local",
             svc["spec"].get("sessionAffinity") == "ClientIP",
@@ -192,7 +192,7 @@ class ServiceRoutes:
         node = backend.node or pod["spec"].get("nodeName")
         hop = self._hops.get(("pod", pod_name, backend.ip, backend.port, node, src_ip))
         if hop is None:
-            hop = self._hop("pod", pod_name, backend.ip, backend.port, node, src_ip)
+            hop = self.hop("pod", pod_name, backend.ip, backend.port, node, src_ip)
         hops.append(hop)
         if not self.state.pod_listens(pod, backend.port):
             self._fail(
@@ -226,10 +226,10 @@ class ServiceRoutes:
         tables = self.proxy.tables()
         node = tables.node_by_ip.get(backend.ip)
         if node is not None and backend.port == APISERVER_PORT:
-            hops.append(self._hop("node", node, backend.ip, backend.port))
+            hops.append(self.hop("node", node, backend.ip, backend.port))
             self._apiserver(ex, client, hops, insecure, url, f"{via} to the API server on {node}")
             return
-        hops.append(self._hop("external", backend.ip, backend.ip, backend.port))
+        hops.append(self.hop("external", backend.ip, backend.ip, backend.port))
         if backend.ip.startswith("10.244.") or backend.ip.startswith(HOST_NETWORK + "."):
             self._fail(
                 ex,
@@ -267,7 +267,7 @@ class ServiceRoutes:
         tables = self.proxy.tables()
         entry = tables.node_ports.get(port)
         if entry is None:
-            hops.append(self._hop("node", node, ip, port))
+            hops.append(self.hop("node", node, ip, port))
             if port == APISERVER_PORT and self._is_control_plane(node):
                 self._apiserver(
                     ex, client, hops, insecure, url, f"connected to the API server on {node}"
@@ -310,9 +310,9 @@ class ServiceRoutes:
         ns, name = meta.get("namespace", ""), meta["name"]
         sp = spec["ports"][index]
         node_ip = tables.node_ip[node]
-        hops.append(self._hop("node", node, node_ip, sp["nodePort"]))
-        hops.append(self._hop("service", name, spec.get("clusterIP"), sp["port"]))
-        hops.append(self._hop("endpoints", name))
+        hops.append(self.hop("node", node, node_ip, sp["nodePort"]))
+        hops.append(self.hop("service", name, spec.get("clusterIP"), sp["port"]))
+        hops.append(self.hop("endpoints", name))
         port_name = sp.get("name", "")
         endpoints = self.proxy.endpoints(ns, name, port_name)
         entry = f"node {node} forwarded NodePort {sp['nodePort']} of service {name}"
@@ -355,7 +355,7 @@ class ServiceRoutes:
             )
             src_ip = node_ip
             if backend.node and backend.node != node:
-                hops.append(self._hop("node", backend.node, tables.node_ip.get(backend.node)))
+                hops.append(self.hop("node", backend.node, tables.node_ip.get(backend.node)))
                 how = (
                     f"externalTrafficPolicy Cluster forwarded it to {backend.node} and SNAT "
                     f"made the source {node_ip}"
@@ -383,7 +383,7 @@ class ServiceRoutes:
         index = next(
             (i for i, sp in enumerate(spec.get("ports") or ()) if sp.get("port") == port), None
         )
-        hops.append(self._hop("loadbalancer", name, ip, port))
+        hops.append(self.hop("loadbalancer", name, ip, port))
         if index is None:
             self._fail(
                 ex,

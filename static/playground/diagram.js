@@ -430,7 +430,9 @@ export class Diagram extends EventTarget {
       if (alive.has(id)) continue;
       this.items.delete(id);
       current.el.classList.add("leaving");
-      current.el.removeAttribute("tabindex");
+      // Fading out: no longer an object anyone can reach or count.
+      for (const attr of ["tabindex", "role", "aria-label", "data-object"]) current.el.removeAttribute(attr);
+      current.el.setAttribute("aria-hidden", "true");
       setTimeout(() => current.el.remove(), 320);
     }
 

@@ -2,7 +2,7 @@
 // gap or a dropped connection, and replies matched to requests by id.
 // Protocol: docs/architecture.md, "Websocket protocol".
 
-const RETRY_DELAYS_MS = [300, 1000, 2000, 4000, 8000];
+const RETRY_DELAYS_MS = [250, 500, 1000, 2000, 3000];
 const NO_SUCH_ROOM = 4404;
 
 export class RoomSocket extends EventTarget {

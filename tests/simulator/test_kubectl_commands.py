@@ -4,15 +4,12 @@ from __future__ import annotations
 
 import json
 import re
-import time
 
 import pytest
 import yaml
 
 from simulator import Cluster
-from simulator.kubectl import run_kubectl
 
-from .builders import make_pod
 from .conftest import apply, pods
 from .manifests_kubia import DEPLOYMENT, KUBIA_RC, KUBIA_READINESS_RC, KUBIA_SVC
 
