@@ -33,8 +33,9 @@ class ProbeState:
     once into `path` and the error text it prints, so running it is a set lookup.
     """
 
-    __slots__ = ("busybox", "container", "event", "failures", "path", "probe", "program",
-                 "ready", "successes", "success_threshold", "failure_threshold")  # fmt: skip
+    __slots__ = ("busybox", "container", "event", "failure_output", "failure_threshold",
+                 "failures", "path", "probe", "program", "ready", "success_threshold",
+                 "successes")  # fmt: skip
 
     def __init__(self, container: dict, probe: dict) -> None:
         self.container = container["name"]
@@ -54,6 +55,11 @@ class ProbeState:
                 _CHECKS.clear()
             _CHECKS[id(probe)] = cached
         self.program, self.path = cached[1]
+        self.failure_output = (
+            missing_file_message(self.program, self.path, busybox=self.busybox)
+            if self.path is not None
+            else ""
+        )
 
 
 # id(probe dict) -> (the dict, parsed check); pods of one template share the probe dict.
@@ -97,18 +103,46 @@ class ProbeScheduler:
         bucket.append((pod_key, probe_state))
 
     def _fire(self, slot: tuple[float, float]) -> None:
+        """Run every probe of a bucket, then put the live ones back one period later.
+
+        File-test probes are run inline (this loop is the clock's hot path):
+        the unchanged outcome of a steady pod costs a few attribute updates.
+        """
         bucket = self._buckets.pop(slot)
         state = self._state
         runtime = state.runtime
+        record = state.record_probe
+        now = state.clock.now
         alive = []
+        keep = alive.append
         for entry in bucket:
-            pod_key, probe_state = entry
+            pod_key, ps = entry
             rt = runtime.get(pod_key)
-            if rt is None or probe_state not in rt.probes:
+            if rt is None or ps not in rt.probes:
                 continue  # the pod is gone, or restarted with new probe states
-            alive.append(entry)
-            ok, output = run_probe(state, pod_key, rt, probe_state)
-            state.record_probe(pod_key, rt, probe_state, ok, output)
+            keep(entry)
+            path = ps.path
+            if path is None:
+                ok, output = run_probe(state, pod_key, rt, ps)
+                record(pod_key, rt, ps, ok, output)
+                continue
+            files = rt.files.get(ps.container)
+            if path in SYSTEM_PATHS or (files and _has_path(files, path)):
+                ps.failures = 0
+                ps.successes += 1
+                if not ps.ready and ps.successes >= ps.success_threshold:
+                    record(pod_key, rt, ps, True, "")
+            elif (
+                ps.event is not None
+                and rt.last_probe_output is ps.failure_output
+                and not (ps.ready and ps.failures + 1 >= ps.failure_threshold)
+            ):
+                ps.successes = 0
+                ps.failures += 1
+                ps.event.count += 1  # the same Unhealthy event again: "(x4 over 33s)"
+                ps.event.last = now
+            else:
+                record(pod_key, rt, ps, False, ps.failure_output)
         if alive:
             at, period = slot
             nxt = (at + period, period)

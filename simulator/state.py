@@ -503,6 +503,7 @@ class ClusterState:
     def settle(self) -> None:
         """Run controllers to a fixed point and publish Endpoints changes."""
         self.workloads.reconcile()
+        self.workloads.flush_status()
         self.endpoints.flush()
 
     # == building blocks used by controllers =======================================
@@ -657,17 +658,17 @@ class ClusterState:
         else:
             probe.successes = 0
             probe.failures += 1
-            rt.last_probe_output = output
             flip = probe.ready and probe.failures >= probe.failure_threshold
             event = probe.event
-            message = f"Readiness probe failed: {output}".rstrip()
-            if event is not None and event.message == message:
+            if event is not None and output == rt.last_probe_output:
                 event.count += 1  # kubectl shows this as "(x4 over 33s)"
                 event.last = self.now
             else:
                 pod = self.store.get("Pod", *pod_key)
                 if pod is not None:
+                    message = f"Readiness probe failed: {output}".rstrip()
                     probe.event = self.record_event(pod, "Warning", "Unhealthy", "kubelet", message)
+            rt.last_probe_output = output
         if flip:
             probe.ready = not probe.ready
             rt.container_ready[probe.container] = probe.ready
@@ -880,9 +881,7 @@ class ClusterState:
         self.endpoints.pod_ready_changed(key, ready)
         ref = controller_ref(pod)
         if ref is not None:
-            owner = self.store.get(ref["kind"], key[0], ref["name"])
-            if owner is not None:
-                self.workloads.refresh_status(owner)
+            self.workloads.status_changed(ref["kind"], (key[0], ref["name"]))
         detail = {"ip": pod["status"].get("podIP"), "node": pod["spec"].get("nodeName")}
         self.log.emit(self.now, READY if ready else NOT_READY, "Pod", key[0], key[1], detail)
 

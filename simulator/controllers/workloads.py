@@ -84,6 +84,7 @@ class WorkloadController:
         self._queue: dict[tuple[str, Key], None] = {}
         self._adopt: set[tuple[str, Key]] = set()  # owners that must look for bare pods
         self._hashes: dict[int, tuple[dict, str]] = {}
+        self._stale_status: dict[tuple[str, Key], None] = {}
         self._sets: dict[str, dict[Key, None]] = {}  # Deployment uid -> its ReplicaSets
 
     # -- index -------------------------------------------------------------------
@@ -145,6 +146,18 @@ class WorkloadController:
             self._queue[(kind, key)] = None
             if adopt:
                 self._adopt.add((kind, key))
+
+    def status_changed(self, kind: str, key: Key) -> None:
+        """A pod of this owner turned ready or not: recount its status at the next flush."""
+        self._stale_status[(kind, key)] = None
+
+    def flush_status(self) -> None:
+        """Recount the status of every owner whose pods changed readiness."""
+        stale, self._stale_status = self._stale_status, {}
+        for kind, key in stale:
+            owner = self._state.store.get(kind, *key)
+            if owner is not None:
+                self.refresh_status(owner)
 
     def mark_all_daemonsets(self) -> None:
         """Nodes changed: every DaemonSet must look again."""

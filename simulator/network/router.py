@@ -304,15 +304,24 @@ class Router(ServiceRoutes, IngressRoutes):
     def _failure_time(
         self, ex: Exchange, connect_timeout: float | None, max_time: float | None
     ) -> None:
-        """How long the client waited before failing (SYN retries, timeouts, no route)."""
-        if ex.failure == "timeout":
-            ex.elapsed_ms = _timeout_ms(connect_timeout, max_time)
-        elif ex.failure == "noroute":
+        """How long the client waited before failing (SYN retries, timeouts, no route).
+
+        A wait for an answer that never comes is told in the reason too: curl's own
+        limit when one was given, else the kernel's ~130 s of SYN retries.
+        """
+        if ex.failure == "noroute":
             limit = _limit_ms(connect_timeout, max_time)
             if limit is not None and limit < NO_ROUTE_MS:
-                ex.failure, ex.elapsed_ms = "timeout", _timeout_ms(connect_timeout, max_time)
+                ex.failure = "timeout"
             else:
                 ex.elapsed_ms = NO_ROUTE_MS
+        if ex.failure == "timeout":
+            ex.elapsed_ms = _timeout_ms(connect_timeout, max_time)
+            if ex.elapsed_ms == KERNEL_SYN_TIMEOUT_MS:
+                waited = "the kernel gave up after ~130 s of unanswered SYN retries"
+            else:
+                waited = f"curl gave up after {ex.elapsed_ms / 1000:g} s"
+            ex.trace.reason = f"{ex.trace.reason} ({waited})"
         ex.trace.elapsed = ex.elapsed_ms / 1000
 
     def _trace(

@@ -13,7 +13,7 @@ def pod_names(page) -> list[str]:
     return sorted(pod_buttons(page).evaluate_all("els => els.map(e => e.getAttribute('aria-label'))"))
 
 
-def test_room_survives_a_server_restart(new_page, restartable_server, console_errors, screenshot):
+def test_room_survives_a_server_restart(restartable_server, new_page, console_errors, screenshot):
     page = new_page()
     url = create_room(page, restartable_server.url, "kubia")
     open_room(page, url)

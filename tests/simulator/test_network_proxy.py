@@ -158,7 +158,7 @@ def test_wrong_port_on_a_cluster_ip_times_out() -> None:
         "status": None,
         "served_by": None,
         "reason": "service kubia has no port 8080 (its ports: 80), so no kube-proxy rule "
-        "matches and the packet is dropped",
+        "matches and the packet is dropped (curl gave up after 2 s)",
         "hops": [CLIENT, DNS, {**SERVICE, "port": 8080}],
     }
     assert trace.elapsed == 2.0
@@ -271,7 +271,7 @@ def test_internal_traffic_policy_local() -> None:
     assert (trace.outcome, trace.reason) == (
         "timeout",
         "internalTrafficPolicy Local: node control-plane has no ready pod of service kubia, "
-        "so the packet is dropped",
+        "so the packet is dropped (the kernel gave up after ~130 s of unanswered SYN retries)",
     )
 
 
@@ -450,7 +450,8 @@ def test_cluster_ip_and_pod_ip_are_not_reachable_from_the_host() -> None:
         "status": None,
         "served_by": None,
         "reason": "10.96.100.1 is the cluster IP of service kubia, which exists only inside "
-        "the cluster; from the host use a NodePort, a LoadBalancer address or an Ingress",
+        "the cluster; from the host use a NodePort, a LoadBalancer address or an Ingress "
+        "(the kernel gave up after ~130 s of unanswered SYN retries)",
         "hops": [HOST, SERVICE],
     }
     assert trace.elapsed == pytest.approx(130.002)
@@ -514,7 +515,8 @@ def test_node_port_local_policy_keeps_the_client_ip_or_drops() -> None:
         "status": None,
         "served_by": None,
         "reason": "externalTrafficPolicy Local: node control-plane has no ready pod of service "
-        "kubia, so the packet is dropped",
+        "kubia, so the packet is dropped (the kernel gave up after ~130 s of unanswered SYN "
+        "retries)",
         "hops": [
             HOST,
             {"kind": "node", "name": "control-plane", "ip": "192.168.49.2", "port": node_port},
