@@ -51,11 +51,50 @@ COREDNS_POD_SPEC = {
 }
 
 
+# ingress-nginx as minikube's addon runs it: one controller pod bound to the node's
+# ports 80/443 (our INGRESS_IP stands for that address); pods behind an Ingress see
+# this pod's IP as the client.
+INGRESS_LABELS = {
+    "app.kubernetes.io/component": "controller",
+    "app.kubernetes.io/instance": "ingress-nginx",
+    "app.kubernetes.io/name": "ingress-nginx",
+}
+INGRESS_POD_SPEC = {
+    "containers": [
+        {
+            "name": "controller",
+            "image": "registry.k8s.io/ingress-nginx/controller:v1.11.2",
+            "imagePullPolicy": "IfNotPresent",
+            "args": [
+                "/nginx-ingress-controller",
+                "--election-id=ingress-nginx-leader",
+                "--controller-class=k8s.io/ingress-nginx",
+                "--watch-ingress-without-class=true",
+            ],
+            "ports": [
+                {"name": "http", "containerPort": 80, "hostPort": 80, "protocol": "TCP"},
+                {"name": "https", "containerPort": 443, "hostPort": 443, "protocol": "TCP"},
+                {"name": "webhook", "containerPort": 8443, "protocol": "TCP"},
+            ],
+        }
+    ],
+    "dnsPolicy": "ClusterFirst",
+    "restartPolicy": "Always",
+    "schedulerName": "default-scheduler",
+    "serviceAccountName": "ingress-nginx",
+    "nodeSelector": {"kubernetes.io/os": "linux"},
+    "tolerations": [
+        {"key": "node-role.kubernetes.io/control-plane", "operator": "Equal",
+         "effect": "NoSchedule"},
+    ],
+}  # fmt: skip
+
+
 def default_objects() -> list[dict]:
     """The objects a new cluster starts with, in creation order."""
     objs: list[dict] = [
         {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}}
-        for ns in ("default", "kube-node-lease", "kube-public", "kube-system")
+        for ns in ("default", "ingress-nginx", "kube-node-lease", "kube-public", "kube-system")
     ]
     for name, labels, taints in NODES:
         spec = {"taints": taints} if taints else {}
@@ -122,6 +161,24 @@ def default_objects() -> list[dict]:
                 "progressDeadlineSeconds": 600,
                 "template": {"metadata": {"labels": {"k8s-app": "kube-dns"}},
                              "spec": COREDNS_POD_SPEC},
+            },
+        },
+        {
+            "apiVersion": "apps/v1",
+            "kind": "Deployment",
+            "metadata": {
+                "name": "ingress-nginx-controller",
+                "namespace": "ingress-nginx",
+                "labels": INGRESS_LABELS,
+            },
+            "spec": {
+                "replicas": 1,
+                "selector": {"matchLabels": INGRESS_LABELS},
+                "strategy": {"type": "RollingUpdate",
+                             "rollingUpdate": {"maxSurge": "25%", "maxUnavailable": 1}},
+                "revisionHistoryLimit": 10,
+                "progressDeadlineSeconds": 600,
+                "template": {"metadata": {"labels": INGRESS_LABELS}, "spec": INGRESS_POD_SPEC},
             },
         },
         {

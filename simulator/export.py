@@ -19,12 +19,13 @@ ORDER = (
     "Namespace", "Node", "ConfigMap", "Secret", "IngressClass", "Service", "Endpoints", "Pod",
     "ReplicationController", "ReplicaSet", "Deployment", "DaemonSet", "Ingress",
 )  # fmt: skip
-SYSTEM_NAMESPACES = {"default", "kube-system", "kube-public", "kube-node-lease"}
+SYSTEM_NAMESPACES = {"default", "ingress-nginx", "kube-system", "kube-public", "kube-node-lease"}
 SYSTEM_OBJECTS = {
     ("Service", "default", "kubernetes"),
     ("Endpoints", "default", "kubernetes"),
     ("Service", "kube-system", "kube-dns"),
     ("Deployment", "kube-system", "coredns"),
+    ("Deployment", "ingress-nginx", "ingress-nginx-controller"),
     ("IngressClass", "", "nginx"),
 }
 SERVER_METADATA = ("uid", "resourceVersion", "creationTimestamp", "generation", "managedFields",

@@ -114,6 +114,26 @@ def pending_status(message: str, at: str) -> dict:
     }
 
 
+_PORTS: dict[int, tuple[object, frozenset[int]]] = {}
+
+
+def declared_ports(pod: dict) -> frozenset[int]:
+    """Every containerPort of the pod's containers (shared per template)."""
+    containers = pod["spec"].get("containers")
+    cached = _PORTS.get(id(containers))
+    if cached is None or cached[0] is not containers:
+        ports = frozenset(
+            int(cp["containerPort"])
+            for c in containers or ()
+            for cp in c.get("ports") or ()
+            if str(cp.get("containerPort", "")).isdigit()
+        )
+        if len(_PORTS) > 10_000:
+            _PORTS.clear()
+        cached = _PORTS[id(containers)] = (containers, ports)
+    return cached[1]
+
+
 def readiness_probes(pod: dict) -> list[ProbeState]:
     """A ProbeState for each container that declares a readinessProbe."""
     return [

@@ -125,10 +125,11 @@ class PodRuntime:
         probes: each probed container's readiness probe state.
         container_ready: readiness by container name (containers without a probe are ready).
         last_probe_output: what the last failed probe printed, for explanations.
+        ports: the container ports the pod declares (what answers connections).
     """
 
-    __slots__ = ("container_ready", "env_seq", "files", "last_probe_output", "probes", "ready",
-                 "started_at", "stopped_ports")  # fmt: skip
+    __slots__ = ("container_ready", "env_seq", "files", "last_probe_output", "ports", "probes",
+                 "ready", "started_at", "stopped_ports")  # fmt: skip
 
     def __init__(self, started_at: float, env_seq: int) -> None:
         self.started_at = started_at
@@ -139,6 +140,7 @@ class PodRuntime:
         self.probes: list[ProbeState] = []
         self.container_ready: dict[str, bool] = {}
         self.last_probe_output = ""
+        self.ports: frozenset[int] = frozenset()  # declared container ports
 
 
 class ClusterState:
@@ -201,16 +203,11 @@ class ClusterState:
 
     def pod_listens(self, pod: dict | None, port: int) -> bool:
         """Whether a container of `pod` declares `port` and it has not been stopped."""
-        if pod is None or pod.get("status", {}).get("phase") != "Running":
+        if pod is None:
             return False
-        rt = self.runtime.get(key_of(pod))
-        if rt is not None and port in rt.stopped_ports:
-            return False
-        for container in pod["spec"].get("containers") or ():
-            for cp in container.get("ports") or ():
-                if cp.get("containerPort") == port:
-                    return True
-        return False
+        meta = pod["metadata"]
+        rt = self.runtime.get((meta["namespace"], meta["name"]))
+        return rt is not None and port in rt.ports and port not in rt.stopped_ports
 
     def backends(self, namespace: str, service: str, port_name: str) -> list[Backend]:
         """A Service port's endpoints as its Endpoints object lists them, ready and not."""
@@ -855,6 +852,7 @@ class ClusterState:
         probes = kubelet.readiness_probes(pod)
         rt = PodRuntime(started_at=now, env_seq=len(self._service_log.get(key[0], ())))
         rt.probes = probes
+        rt.ports = kubelet.declared_ports(pod)
         rt.container_ready = {p.container: False for p in probes}
         rt.ready = not probes
         self.runtime[key] = rt

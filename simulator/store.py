@@ -44,6 +44,8 @@ class Store:
         self._pods_by_ns: dict[str, set[Key]] = defaultdict(set)
         self._services_by_label: dict[tuple[str, str, str], set[Key]] = defaultdict(set)
         self._resource_version = 1000
+        #: Bumped by every put and remove (like etcd's revision): a cheap cache stamp.
+        self.revision = 0
         self._providers: dict[str, Provider] = {}
 
     def provide(self, kind: str, provider: Provider) -> None:
@@ -128,6 +130,7 @@ class Store:
         if old is not None:
             self._unindex(kind, key, old)
         obj["metadata"]["resourceVersion"] = self.next_resource_version()
+        self.revision += 1
         self._objects[kind][key] = obj
         self._index(kind, key, obj)
         return old
@@ -137,6 +140,7 @@ class Store:
         key = (namespace, name)
         old = self._objects[kind].pop(key, None)
         if old is not None:
+            self.revision += 1
             self._unindex(kind, key, old)
         return old
 

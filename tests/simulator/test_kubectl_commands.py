@@ -139,9 +139,10 @@ def test_get_all_shows_workloads_with_kinds(kubia: Cluster) -> None:
 
 def test_get_all_namespaces_adds_namespace_column(kubia: Cluster) -> None:
     lines = kubia.run("kubectl get pods -A").stdout.splitlines()
-    assert lines[0].startswith("NAMESPACE     NAME ")
-    assert any(line.startswith("kube-system   coredns-") for line in lines)
-    assert sum(line.startswith("default       kubia-") for line in lines) == 3
+    assert lines[0].startswith("NAMESPACE       NAME ")  # padded to "ingress-nginx"
+    assert any(line.startswith("kube-system     coredns-") for line in lines)
+    assert any(line.startswith("ingress-nginx   ingress-nginx-controller-") for line in lines)
+    assert sum(line.startswith("default         kubia-") for line in lines) == 3
 
 
 def test_get_nodes_is_cluster_scoped(cluster: Cluster) -> None:
