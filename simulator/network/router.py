@@ -72,9 +72,10 @@ class Router(ServiceRoutes, IngressRoutes):
         self.store = state.store
         self.proxy = KubeProxy(state)
         self.ingress = IngressController(state)
+        ingress = self.ingress  # captured alone: a lambda over `self` would make a cycle
         self.dns = ClusterDns(
             state,
-            lambda host: self.ingress.table().knows_host(host),
+            lambda host: ingress.table().knows_host(host),
             self.proxy.explain_no_ready,
         )
         self._clients: dict[str, tuple] = {}

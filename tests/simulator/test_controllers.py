@@ -411,3 +411,23 @@ def test_events_are_ordered_with_sequence_numbers(cluster: Cluster) -> None:
     assert kinds.count(("added", "Pod")) == 3
     assert ("endpoints", "Endpoints") in kinds
     assert all(isinstance(e.to_dict(), dict) for e in events)
+
+
+def test_a_dropped_cluster_is_freed_without_the_cycle_collector() -> None:
+    # Bulk changes freeze their objects out of the collector (state.gc_paused), so the
+    # simulator must hold no reference cycles, or dropped clusters would never be freed.
+    import gc
+    import weakref
+
+    gc.disable()
+    try:
+        cluster = Cluster(seed=3)
+        apply(cluster, KUBIA_READINESS_RC + "---" + KUBIA_SVC)
+        cluster.run("kubectl get pods")
+        cluster.request("http://kubia", source=f"pod/{pods(cluster)[0]['metadata']['name']}")
+        cluster.advance(20)
+        ref = weakref.ref(cluster.state)
+        del cluster
+        assert ref() is None
+    finally:
+        gc.enable()
