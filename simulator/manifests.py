@@ -302,8 +302,8 @@ def parse_manifests(
     if text.startswith("\ufeff"):
         text = text[1:]
     parsed = ParsedManifests([], source, text)
-    stripped = text.lstrip()
-    if stripped[:1] in ("{", "["):
+    start = _WS.match(text).end()
+    if text[start : start + 1] in ("{", "["):
         try:
             _parse_json(parsed, limits)
             return parsed

@@ -4,7 +4,11 @@
 once, each with its line and column. It needs no cluster state: what it knows beyond a
 single object is the rest of the same input (the same object twice, one nodePort asked for
 twice). Cluster-wide conflicts (a nodePort or clusterIP already in use) are the
-allocator's job.
+allocator's job. Objects are compared by the namespace they spell out: one without
+``metadata.namespace`` and one with ``namespace: default`` are not reported as the same.
+
+Validation reads fields as Kubernetes would after defaulting (``type`` ClusterIP,
+``protocol`` TCP...), because here it runs before `simulator.defaults.apply_defaults`.
 
 Kinds and their rules live in `names`, `metadata`, `services`, `workloads`, `ingress` and
 `others`; `fields` knows field names for strict decoding.

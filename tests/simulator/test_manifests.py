@@ -3,6 +3,7 @@ the resource-type registry."""
 
 from __future__ import annotations
 
+import random
 import time
 
 import pytest
@@ -322,6 +323,42 @@ def test_many_flow_collections_in_one_document_are_measured_exactly() -> None:
 def test_flow_nesting_cannot_cross_documents() -> None:
     problem = refusal("x: [[[\n---\n]]]\n")
     assert problem.message.startswith("error: error parsing STDIN: error converting YAML to JSON")
+
+
+def _depth(value: object) -> int:
+    if isinstance(value, dict):
+        return 1 + max((_depth(v) for v in value.values()), default=0)
+    if isinstance(value, list):
+        return 1 + max((_depth(v) for v in value), default=0)
+    return 0
+
+
+def _spine(rng: random.Random, depth: int) -> object:
+    # One deep path with small siblings, in random mapping/sequence mixes.
+    if depth == 0:
+        return rng.choice(["x", 1, None])
+    child = _spine(rng, depth - 1)
+    if rng.random() < 0.5:
+        return {"k": child, "z": "s"} if rng.random() < 0.5 else {"k": child}
+    return [child, "s"] if rng.random() < 0.5 else ["s", child]
+
+
+def test_cheap_depth_bound_never_underestimates(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The text screen may say "provably within the limit" only when that is true.
+    def no_scan(*args: object) -> None:
+        raise AssertionError("these inputs are shallow enough for the cheap screen")
+
+    monkeypatch.setattr(manifests, "_scan_depth_events", no_scan)
+    rng = random.Random(7)
+    for _ in range(400):
+        obj = {"root": _spine(rng, rng.randint(1, 80))}
+        text = yaml.safe_dump(
+            obj, indent=rng.choice([2, 3, 4]), default_flow_style=rng.choice([False, None, True])
+        )
+        limits = Limits(max_depth=rng.choice([8, 16, 32, 64]))
+        walk_needed = manifests._screen_depth(manifests.ParsedManifests([], "STDIN", text), limits)
+        if not walk_needed:
+            assert _depth(obj) <= limits.max_depth, text
 
 
 def test_depth_at_the_limit_is_accepted() -> None:

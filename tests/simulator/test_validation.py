@@ -1493,3 +1493,24 @@ def test_load_manifests_defaults_or_raises() -> None:
 def test_name_checks(check: object, value: str, expected: tuple) -> None:
     assert check(value) == expected
     assert check(value) == expected  # the memoised answer is the same
+
+
+def test_json_input_problems_are_located() -> None:
+    text = (
+        '{\n  "apiVersion": "v1",\n  "kind": "Service",\n  "metadata": {"name": "kubia"},\n'
+        '  "spec": {\n    "ports": [{"port": 80}, {"port": 443}]\n  }\n}\n'
+    )
+    problems = validate_documents(parse_manifests(text))[2]
+    assert [(p.field, p.line, p.column) for p in problems] == [
+        ("spec.ports[0].name", 6, 15),
+        ("spec.ports[1].name", 6, 29),
+    ]
+
+
+def test_duplicates_inside_one_list() -> None:
+    text = yaml.safe_dump({"apiVersion": "v1", "kind": "List", "items": [POD, POD]})
+    (problem,) = validate_documents(parse_manifests(text))[2]
+    assert problem.cause() == (
+        'metadata.name: Duplicate value: "web": pod/web is already defined in document 1 of '
+        "this input"
+    )
