@@ -34,7 +34,9 @@ def _services(cluster: Cluster) -> dict:
 
 
 def _routes(cluster: Cluster) -> list:
-    return [(i["namespace"], i["name"], i["rules"], i["tls"]) for i in cluster.snapshot()["ingresses"]]
+    return [
+        (i["namespace"], i["name"], i["rules"], i["tls"]) for i in cluster.snapshot()["ingresses"]
+    ]
 
 
 def _endpoint_counts(cluster: Cluster) -> dict:
@@ -108,7 +110,8 @@ def test_export_includes_taints_and_cordons_of_default_nodes(cluster: Cluster) -
     assert cluster.run("kubectl taint nodes worker-1 gpu=true:NoSchedule").exit_code == 0
     docs = list(yaml.safe_load_all(cluster.export_yaml()))
     (node,) = docs
-    assert node["kind"] == "Node" and node["metadata"]["name"] == "worker-1"
+    assert node["kind"] == "Node"
+    assert node["metadata"]["name"] == "worker-1"
     assert {"key": "gpu", "value": "true", "effect": "NoSchedule"} in node["spec"]["taints"]
     rebuilt = Cluster(seed=0)
     apply(rebuilt, cluster.export_yaml())
