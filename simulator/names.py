@@ -14,9 +14,16 @@ ALPHANUMS = "bcdfghjklmnpqrstvwxz2456789"
 MAX_GENERATED_BASE = 58  # names.SimpleNameGenerator truncates the base so the result fits 63
 
 
+_PAIRS = [b + a for a in ALPHANUMS for b in ALPHANUMS]  # index i -> base-27 digits of i
+
+
 def generate_suffix(rng: random.Random, length: int = 5) -> str:
     """`length` random characters from apimachinery's alphabet (one draw from the rng)."""
     n = rng.randrange(len(ALPHANUMS) ** length)
+    if length == 5:  # the hot case: every generated pod name
+        high, low = divmod(n, 729)
+        mid, low2 = divmod(high, 729)
+        return _PAIRS[low] + _PAIRS[low2] + ALPHANUMS[mid]
     chars = []
     for _ in range(length):
         n, digit = divmod(n, len(ALPHANUMS))

@@ -848,7 +848,7 @@ class ClusterState:
             self.record_event(pod, "Warning", "FailedScheduling", "default-scheduler", message)
             self.log.emit(now, ADDED, "Pod", key[0], key[1], _pod_detail(pod, False))
             return False
-        pod["spec"] = {**pod["spec"], "nodeName": node}
+        pod["spec"]["nodeName"] = node  # the spec is this pod's own copy (new_pod, or the manifest)
         probes = kubelet.readiness_probes(pod)
         rt = PodRuntime(started_at=now, env_seq=len(self._service_log.get(key[0], ())))
         rt.probes = probes
@@ -1000,7 +1000,7 @@ def _pod_detail(pod: dict, ready: bool) -> dict:
         "node": pod["spec"].get("nodeName"),
         "phase": status.get("phase"),
         "ready": ready,
-        "labels": dict(pod["metadata"].get("labels") or {}),
+        "labels": pod["metadata"].get("labels") or {},  # replaced, never edited, on relabel
     }
 
 

@@ -34,7 +34,7 @@ Ports = tuple[tuple[str, int, str], ...]  # (service port name, resolved port, p
 class PodRecord:
     """What Endpoints need of a running pod; one record shared by every Service selecting it."""
 
-    __slots__ = ("containers", "ip", "node", "pod", "ready", "uid")
+    __slots__ = ("containers", "ip", "node", "pod", "ready", "services", "uid")
 
     def __init__(self, pod: dict, ready: bool) -> None:
         meta = pod["metadata"]
@@ -44,6 +44,7 @@ class PodRecord:
         self.uid: str = meta["uid"]
         self.ready = ready
         self.containers = pod["spec"].get("containers")
+        self.services: set[Key] = set()  # the managed Services listing this pod
 
 
 class Member(NamedTuple):
@@ -110,7 +111,6 @@ class EndpointsController:
         self._state = weakref.proxy(state)  # no reference cycle: a dropped cluster frees at once
         self._managed: dict[Key, _Managed] = {}
         self._manual: dict[Key, dict] = {}
-        self._pod_services: dict[Key, set[Key]] = {}
         self._records: dict[Key, PodRecord] = {}
         self._changes: dict[Key, list[tuple[str, str, bool | None]]] = {}
         # (id(service ports), id(pod containers)) -> (those two objects, resolved ports);
@@ -149,10 +149,10 @@ class EndpointsController:
             if record is not None and self._eligible(service, record):
                 members[(key[0], record.pod)] = record
         for pod_key in sorted(old.keys() - members.keys()):
-            self._pod_services.get(pod_key, set()).discard(key)
+            old[pod_key].services.discard(key)
             self._note(key, old[pod_key], None)
         for pod_key, record in members.items():
-            self._pod_services.setdefault(pod_key, set()).add(key)
+            record.services.add(key)
             if pod_key not in old:
                 self._note(key, record, record.ready)
         managed.members = members
@@ -194,7 +194,6 @@ class EndpointsController:
             if record is not None:
                 groups.setdefault(group, []).append(record)
                 labels_of[group] = labels
-        pod_services = self._pod_services
         for group, records in groups.items():
             ns = group[0]
             for service in store.services_for_labels(ns, labels_of[group]):
@@ -208,13 +207,8 @@ class EndpointsController:
                 members = managed.members
                 notes = self._changes.setdefault(skey, [])
                 for record in records:
-                    pod_key = (ns, record.pod)
-                    members[pod_key] = record
-                    services = pod_services.get(pod_key)
-                    if services is None:
-                        pod_services[pod_key] = {skey}
-                    else:
-                        services.add(skey)
+                    members[(ns, record.pod)] = record
+                    record.services.add(skey)
                     notes.append((record.pod, record.ip, record.ready))
                 self._bump(skey)
 
@@ -224,7 +218,7 @@ class EndpointsController:
         if record is None:
             return
         record.ready = ready
-        for skey in sorted(self._pod_services.get(pod_key, ())):
+        for skey in sorted(record.services):
             self._note(skey, record, ready)
             self._bump(skey)
 
@@ -246,18 +240,17 @@ class EndpointsController:
                     managed.members[pod_key] = record
                     self._note(skey, record, record.ready)
                     self._bump(skey)
-        for skey in sorted(self._pod_services.get(pod_key, set()) - now_in):
-            self._remove_member(skey, pod_key)
-        if now_in:
-            self._pod_services[pod_key] = now_in
-        else:
-            self._pod_services.pop(pod_key, None)
+        if record is not None:
+            for skey in sorted(record.services - now_in):
+                self._remove_member(skey, pod_key)
+            record.services = now_in
 
     def pod_deleted(self, pod_key: Key) -> None:
         """A pod is gone."""
-        for skey in sorted(self._pod_services.pop(pod_key, ())):
-            self._remove_member(skey, pod_key)
-        self._records.pop(pod_key, None)
+        record = self._records.pop(pod_key, None)
+        if record is not None:
+            for skey in sorted(record.services):
+                self._remove_member(skey, pod_key)
 
     # -- outputs -----------------------------------------------------------------
 
@@ -441,12 +434,8 @@ class EndpointsController:
 
     def _drop(self, skey: Key) -> None:
         managed = self._managed.pop(skey)
-        for pod_key in managed.members:
-            services = self._pod_services.get(pod_key)
-            if services is not None:
-                services.discard(skey)
-                if not services:
-                    del self._pod_services[pod_key]
+        for record in managed.members.values():
+            record.services.discard(skey)
         self._backends = {k: v for k, v in self._backends.items() if k[0] != skey}
 
     def _build_endpoints(self, service: dict, managed: _Managed) -> dict:
