@@ -1,0 +1,174 @@
+"""Readiness probes on the simulated clock (CONTRACT.md section 4, k8s-semantics.md section 6)."""
+
+from __future__ import annotations
+
+import pytest
+
+from simulator import Cluster
+
+from .conftest import apply, endpoint_ips, pods
+
+POD = """
+apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+  labels: {{app: web}}
+spec:
+  containers:
+  - name: web
+    image: luksa/kubia
+    ports: [{{name: http, containerPort: 8080}}]
+    readinessProbe:
+{probe}
+---
+apiVersion: v1
+kind: Service
+metadata: {{name: web}}
+spec:
+  selector: {{app: web}}
+  ports: [{{port: 80, targetPort: 8080}}]
+"""
+
+
+def ready(cluster: Cluster) -> bool:
+    return cluster.state.pod_ready("default", "web")
+
+
+def with_probe(cluster: Cluster, probe: str) -> None:
+    apply(cluster, POD.format(probe="\n".join("      " + line for line in probe.splitlines())))
+
+
+@pytest.mark.parametrize(
+    ("probe", "ready_after_first_probe"),
+    [
+        pytest.param(
+            "httpGet: {path: /healthz, port: 8080}", True, id="httpGet on a declared port"
+        ),
+        pytest.param("httpGet: {path: /, port: http}", True, id="httpGet on a named port"),
+        pytest.param("httpGet: {path: /, port: 9090}", False, id="httpGet on an undeclared port"),
+        pytest.param("tcpSocket: {port: 8080}", True, id="tcpSocket on a declared port"),
+        pytest.param("tcpSocket: {port: 81}", False, id="tcpSocket on an undeclared port"),
+        pytest.param("exec: {command: [cat, /etc/hosts]}", True, id="exec on an image file"),
+        pytest.param("exec: {command: [ls, /var/ready]}", False, id="exec on a missing file"),
+        pytest.param("exec: {command: [sh, -c, 'test -e /tmp/ok']}", False, id="exec via sh -c"),
+    ],
+)
+def test_probe_kinds(cluster: Cluster, probe: str, ready_after_first_probe: bool) -> None:
+    with_probe(cluster, probe)
+    assert not ready(cluster), "a probed container starts not ready"
+    cluster.advance(1)
+    assert ready(cluster) is ready_after_first_probe
+    expected = 1 if ready_after_first_probe else 0
+    assert len(endpoint_ips(cluster, "web")[0]) == expected
+
+
+def test_initial_delay_and_period(cluster: Cluster) -> None:
+    with_probe(cluster, "tcpSocket: {port: 8080}\ninitialDelaySeconds: 15\nperiodSeconds: 5")
+    cluster.advance(14)
+    assert not ready(cluster)
+    cluster.advance(1)
+    assert ready(cluster)
+
+
+def test_success_threshold_needs_consecutive_successes(cluster: Cluster) -> None:
+    with_probe(cluster, "exec: {command: [ls, /var/ready]}\nperiodSeconds: 10\nsuccessThreshold: 3")
+    assert cluster.run("kubectl exec web -- touch /var/ready").exit_code == 0
+    cluster.advance(10)  # probes at 0 and 10: two successes
+    assert not ready(cluster)
+    cluster.advance(10)  # the third
+    assert ready(cluster)
+
+
+def test_failure_threshold_then_not_ready_and_out_of_endpoints(cluster: Cluster) -> None:
+    with_probe(cluster, "exec: {command: [ls, /var/ready]}\nfailureThreshold: 2")
+    cluster.run("kubectl exec web -- touch /var/ready")
+    cluster.advance(0)
+    assert ready(cluster)
+    cluster.run("kubectl exec web -- rm /var/ready")
+    cluster.advance(10)
+    assert ready(cluster), "one failure is not enough"
+    cluster.advance(10)
+    assert not ready(cluster)
+    assert endpoint_ips(cluster, "web")[0] == set()
+    assert len(endpoint_ips(cluster, "web")[1]) == 1
+
+
+def test_kubectl_shows_ready_column_probe_line_and_events(cluster: Cluster) -> None:
+    with_probe(cluster, "exec: {command: [ls, /var/ready]}")
+    cluster.advance(30)
+    table = cluster.run("kubectl get pod web").stdout.splitlines()
+    assert table[1].split()[1] == "0/1"
+    described = cluster.run("kubectl describe pod web").stdout
+    assert (
+        "    Readiness:      exec [ls /var/ready] delay=0s timeout=1s period=10s "
+        "#success=1 #failure=3" in described
+    )
+    unhealthy = [line for line in described.splitlines() if "Unhealthy" in line]
+    assert len(unhealthy) == 1, "repeats aggregate into one line"
+    assert "(x4 over 30s)" in unhealthy[0]
+    assert (
+        unhealthy[0]
+        .rstrip()
+        .endswith(
+            "Readiness probe failed: ls: cannot access '/var/ready': No such file or directory"
+        )
+    )
+    cluster.run("kubectl exec web -- touch /var/ready")
+    cluster.advance(10)
+    assert cluster.run("kubectl get pod web").stdout.splitlines()[1].split()[1] == "1/1"
+
+
+def test_busybox_images_word_probe_errors_like_busybox(cluster: Cluster) -> None:
+    apply(
+        cluster,
+        """
+apiVersion: v1
+kind: Pod
+metadata: {name: bb}
+spec:
+  containers:
+  - name: bb
+    image: busybox:1.36
+    readinessProbe:
+      exec: {command: [cat, /tmp/healthy]}
+""",
+    )
+    cluster.advance(1)
+    assert cluster.state.runtime[("default", "bb")].last_probe_output == (
+        "cat: can't open '/tmp/healthy': No such file or directory"
+    )
+
+
+def test_readiness_events_are_in_the_event_stream(cluster: Cluster) -> None:
+    with_probe(cluster, "tcpSocket: {port: 8080}")
+    start = cluster.seq
+    cluster.advance(1)
+    events = [(e.type, e.kind, e.name) for e in cluster.events_since(start)]
+    assert events == [("ready", "Pod", "web"), ("endpoints", "Endpoints", "web")]
+
+
+def test_deleted_pods_stop_being_probed(cluster: Cluster) -> None:
+    apply(
+        cluster,
+        """
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: d}
+spec:
+  replicas: 3
+  selector: {matchLabels: {app: d}}
+  template:
+    metadata: {labels: {app: d}}
+    spec:
+      containers:
+      - name: c
+        image: nginx
+        readinessProbe: {exec: {command: [ls, /ready]}}
+""",
+    )
+    first = pods(cluster, app="d")[0]["metadata"]["name"]
+    cluster.run(f"kubectl delete pod {first}")
+    cluster.advance(100)
+    assert first not in {p["metadata"]["name"] for p in pods(cluster, app="d")}
+    assert cluster.state.clock.pending() <= 2, "one heap entry per probe bucket, none for the dead"
