@@ -8,8 +8,7 @@ instead of whole snapshots and a client can resync from its last `seq`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 ADDED = "added"
 MODIFIED = "modified"
@@ -19,9 +18,12 @@ NOT_READY = "not_ready"
 ENDPOINTS = "endpoints"
 
 
-@dataclass(frozen=True, slots=True)
-class Event:
-    """One state change. `detail` carries what a viewer needs to redraw it."""
+class Event(NamedTuple):
+    """One state change. `detail` carries what a viewer needs to redraw it.
+
+    An immutable value (a NamedTuple rather than a frozen dataclass: a bulk
+    apply emits one per pod, and this is several times cheaper to build).
+    """
 
     seq: int
     at: float
@@ -29,7 +31,7 @@ class Event:
     kind: str
     namespace: str
     name: str
-    detail: dict[str, Any] = field(default_factory=dict)
+    detail: dict[str, Any]
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""

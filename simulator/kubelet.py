@@ -16,10 +16,20 @@ if TYPE_CHECKING:
 
 
 def running_status(pod: dict, node_ip: str, pod_ip: str, started: str, ready_by_container) -> dict:
-    """The status of a running pod; `ready_by_container` maps container name to readiness."""
+    """The status of a running pod; `ready_by_container` maps container name to readiness.
+
+    Pieces that are the same for many pods (conditions, container state) are
+    shared between them; they are replaced, never edited, when things change.
+    """
     containers = pod["spec"].get("containers") or ()
-    not_ready = tuple(c["name"] for c in containers if not ready_by_container.get(c["name"], True))
+    if ready_by_container:
+        not_ready = tuple(
+            c["name"] for c in containers if not ready_by_container.get(c["name"], True)
+        )
+    else:
+        not_ready = ()
     container_id = "containerd://" + pod["metadata"]["uid"].replace("-", "")
+    running = _running(started)
     return {
         "phase": "Running",
         "conditions": _conditions(not_ready, started),
@@ -35,14 +45,26 @@ def running_status(pod: dict, node_ip: str, pod_ip: str, started: str, ready_by_
                 "image": c.get("image", ""),
                 "imageID": "",
                 "containerID": f"{container_id}{i:032x}",
-                "ready": ready_by_container.get(c["name"], True),
+                "ready": c["name"] not in not_ready,
                 "restartCount": 0,
                 "started": True,
-                "state": {"running": {"startedAt": started}},
+                "state": running,
             }
             for i, c in enumerate(containers)
         ],
     }
+
+
+_RUNNING: dict[str, dict] = {}
+
+
+def _running(started: str) -> dict:
+    state = _RUNNING.get(started)
+    if state is None:
+        if len(_RUNNING) > 10_000:
+            _RUNNING.clear()
+        state = _RUNNING[started] = {"running": {"startedAt": started}}
+    return state
 
 
 _CONDITIONS: dict[tuple, list[dict]] = {}
@@ -134,13 +156,25 @@ def declared_ports(pod: dict) -> frozenset[int]:
     return cached[1]
 
 
+_PROBES: dict[int, tuple[object, list[ProbeState]]] = {}
+
+
 def readiness_probes(pod: dict) -> list[ProbeState]:
-    """A ProbeState for each container that declares a readinessProbe."""
-    return [
-        ProbeState(c, c["readinessProbe"])
-        for c in pod["spec"].get("containers") or ()
-        if c.get("readinessProbe")
-    ]
+    """A fresh ProbeState for each container that declares a readinessProbe.
+
+    Pods of one template share their containers list, so the probes are parsed
+    once per template and copied for each pod.
+    """
+    containers = pod["spec"].get("containers")
+    cached = _PROBES.get(id(containers))
+    if cached is None or cached[0] is not containers:
+        prototypes = [
+            ProbeState(c, c["readinessProbe"]) for c in containers or () if c.get("readinessProbe")
+        ]
+        if len(_PROBES) > 10_000:
+            _PROBES.clear()
+        cached = _PROBES[id(containers)] = (containers, prototypes)
+    return [p.fresh() for p in cached[1]]
 
 
 def path_exists(files: set[str], path: str) -> bool:

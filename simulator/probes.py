@@ -48,22 +48,29 @@ class ProbeState:
         self.success_threshold = int(probe.get("successThreshold", 1))
         self.failure_threshold = int(probe.get("failureThreshold", 3))
         self.event = None  # the pod's aggregated Unhealthy event for this probe
-        cached = _CHECKS.get(id(probe))
-        if cached is None or cached[0] is not probe:
-            cached = (probe, _file_check((probe.get("exec") or {}).get("command")))
-            if len(_CHECKS) > 10_000:
-                _CHECKS.clear()
-            _CHECKS[id(probe)] = cached
-        self.program, self.path = cached[1]
+        self.program, self.path = _file_check((probe.get("exec") or {}).get("command"))
         self.failure_output = (
             missing_file_message(self.program, self.path, busybox=self.busybox)
             if self.path is not None
             else ""
         )
 
-
-# id(probe dict) -> (the dict, parsed check); pods of one template share the probe dict.
-_CHECKS: dict[int, tuple[dict, tuple[str, str | None]]] = {}
+    def fresh(self) -> ProbeState:
+        """A new state for the same probe (another pod of the same template), no history."""
+        clone = ProbeState.__new__(ProbeState)
+        clone.container = self.container
+        clone.busybox = self.busybox
+        clone.probe = self.probe
+        clone.successes = 0
+        clone.failures = 0
+        clone.ready = False
+        clone.success_threshold = self.success_threshold
+        clone.failure_threshold = self.failure_threshold
+        clone.event = None
+        clone.program = self.program
+        clone.path = self.path
+        clone.failure_output = self.failure_output
+        return clone
 
 
 def _file_check(command) -> tuple[str, str | None]:
