@@ -13,6 +13,7 @@ import json
 
 import yaml
 
+from .admission import DEFAULT_TOLERATIONS
 from .state import LAST_APPLIED, ClusterState
 
 ORDER = (
@@ -109,6 +110,8 @@ def _clean(obj: dict) -> dict:
         spec.pop("podCIDRs", None)
     elif kind == "Service":
         _clean_service(obj["spec"], (applied or {}).get("spec") or {})
+    elif kind == "Pod":
+        _clean_pod(obj["spec"], (applied or {}).get("spec") or {})
     return {k: obj[k] for k in ("apiVersion", "kind", "metadata") if k in obj} | {
         k: v for k, v in obj.items() if k not in ("apiVersion", "kind", "metadata")
     }
@@ -123,6 +126,21 @@ def _clean_service(spec: dict, applied: dict) -> None:
     for port in spec.get("ports") or ():
         if port.get("nodePort") and port["nodePort"] not in chosen:
             del port["nodePort"]
+
+
+def _clean_pod(spec: dict, applied: dict) -> None:
+    """Drop what the scheduler and admission added to a bare pod."""
+    if "nodeName" not in applied:
+        spec.pop("nodeName", None)
+    own = [t for t in spec.get("tolerations") or () if t not in DEFAULT_TOLERATIONS]
+    if own:
+        spec["tolerations"] = own
+    else:
+        spec.pop("tolerations", None)
+    if spec.get("priority") == 0 and "priority" not in applied:
+        del spec["priority"]
+    if spec.get("serviceAccountName") == "default" and "serviceAccountName" not in applied:
+        del spec["serviceAccountName"]
 
 
 def _last_applied(meta: dict) -> dict | None:

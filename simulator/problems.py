@@ -137,7 +137,9 @@ def format_problems(problems: list[Problem], *, locations: bool = True) -> str:
                 causes.append(problem)
                 continue
             text = problem.message
-            if locations and not _MENTIONS_LINE.search(text):
+            # API errors ("Error from server (AlreadyExists): ...") are kubectl's exact lines;
+            # their location stays in the Problem for editors to mark.
+            if locations and not _MENTIONS_LINE.search(text) and not text.startswith("Error from"):
                 first, sep, rest = text.partition("\n")
                 text = f"{first} ({problem.location()}){sep}{rest}"
             lines.append(text)

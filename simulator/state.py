@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from . import kinds, kubelet
+from .admission import admit_pod
 from .clock import Clock, timestamp
 from .controllers import scheduler, services
 from .controllers.endpoints import EndpointsController
@@ -166,6 +167,7 @@ class ClusterState:
         self._by_node_ip: dict[str, str] = {}
         self._node_ips: dict[str, str] = {}
         self._feasible_cache: dict[tuple, tuple[object, object, list[str]]] = {}
+        self._after_settle: list = []
         self._pending: dict[Key, None] = {}
         self._service_log: dict[str, list[tuple[Key, list[tuple[str, str]] | None]]] = {}
         # (kind, namespace, name) -> {(type, reason, message): event}: repeats aggregate.
@@ -501,9 +503,15 @@ class ClusterState:
         """Run controllers to a fixed point and publish Endpoints changes."""
         self.workloads.reconcile()
         self.workloads.flush_status()
+        while self._after_settle:
+            self._after_settle.pop(0)()
         self.endpoints.flush()
 
     # == building blocks used by controllers =======================================
+
+    def after_settle(self, work) -> None:
+        """Run `work()` once the current change has converged (before events are published)."""
+        self._after_settle.append(work)
 
     def add_object(self, obj: dict) -> dict:
         """Store a new object made by a controller (uid, timestamps filled in)."""
@@ -553,6 +561,7 @@ class ClusterState:
             pod = new_pod(self, owner, template, ns)
             if spec is not None:
                 pod["spec"] = dict(spec)
+            admit_pod(pod["spec"])
             if node:
                 pod["spec"]["nodeName"] = node
             pods.append(pod)
@@ -630,6 +639,8 @@ class ClusterState:
             self.workloads.object_removed(obj)
         elif kind == "Service":
             services.release(self, obj)
+            if obj.get("status", {}).get("loadBalancer", {}).get("ingress"):
+                self.after_settle(lambda: services.assign_waiting_load_balancers(self))
             self.endpoints.service_deleted((namespace, name))
             self._service_log.setdefault(namespace, []).append(((namespace, name), None))
         elif kind == "Node":
@@ -757,6 +768,8 @@ class ClusterState:
             self.store.put(old)
             self.endpoints.pod_changed(old)
             return
+        obj["spec"] = dict(obj["spec"])
+        admit_pod(obj["spec"])
         self._place_and_start([obj], owner_uid=None)
         self.workloads.adopt_candidates(obj)
 

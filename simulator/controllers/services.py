@@ -125,6 +125,22 @@ def allocate(state: ClusterState, service: dict, old: dict | None) -> None:
         for entry in old_lb:
             state.lb_pool.release(entry["ip"])
         service["status"] = {"loadBalancer": {}}
+        if old_lb:
+            state.after_settle(lambda: assign_waiting_load_balancers(state))
+
+
+def assign_waiting_load_balancers(state: ClusterState) -> None:
+    """Give freed pool addresses to LoadBalancer Services still `<pending>` (as MetalLB does)."""
+    for service in state.store.list("Service"):
+        if service["spec"].get("type") != "LoadBalancer":
+            continue
+        if (service.get("status") or {}).get("loadBalancer", {}).get("ingress"):
+            continue
+        ip = state.lb_pool.allocate()
+        if ip is None:
+            return
+        service["status"] = {"loadBalancer": {"ingress": [{"ip": ip, "ipMode": "VIP"}]}}
+        state.touch_object(service)
 
 
 def release(state: ClusterState, service: dict) -> None:

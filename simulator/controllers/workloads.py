@@ -180,6 +180,16 @@ class WorkloadController:
             else:
                 self._sync_replicas(owner)
 
+    def _daemonset_nodes(self, ds: dict) -> list[str]:
+        """Nodes that should run the DaemonSet's pod (cordoning does not stop DaemonSets)."""
+        spec = _daemon_pod_spec(ds)
+        out = []
+        for node in self._state.store.list("Node"):
+            schedulable = {**node, "spec": {**node["spec"], "unschedulable": False}}
+            if scheduler.unfit_reason(schedulable, spec) is None:
+                out.append(node["metadata"]["name"])
+        return out
+
     # -- ReplicaSet / ReplicationController --------------------------------------
 
     def _sync_replicas(self, owner: dict) -> None:
@@ -222,17 +232,22 @@ class WorkloadController:
         ready = sum(1 for p in pods if state.pod_ready(ns, p["metadata"]["name"]))
         kind = owner["kind"]
         if kind == "DaemonSet":
+            # Counted over the nodes that should run the pod now; a pod kept on a node
+            # that became tainted is "misscheduled" (the DaemonSet controller's status).
+            eligible = set(self._daemonset_nodes(owner))
+            placed = [p for p in pods if p["spec"].get("nodeName") in eligible]
+            ready = sum(1 for p in placed if state.pod_ready(ns, p["metadata"]["name"]))
             owner["status"] = {
-                "currentNumberScheduled": len(pods),
-                "desiredNumberScheduled": len(pods),
+                "currentNumberScheduled": len(placed),
+                "desiredNumberScheduled": len(eligible),
                 "numberAvailable": ready,
-                "numberMisscheduled": 0,
+                "numberMisscheduled": len(pods) - len(placed),
                 "numberReady": ready,
                 "observedGeneration": owner["metadata"].get("generation", 1),
-                "updatedNumberScheduled": len(pods),
+                "updatedNumberScheduled": len(placed),
             }
-            if ready < len(pods):
-                owner["status"]["numberUnavailable"] = len(pods) - ready
+            if ready < len(eligible):
+                owner["status"]["numberUnavailable"] = len(eligible) - ready
             return
         status = {
             "replicas": len(pods),
@@ -415,24 +430,45 @@ class WorkloadController:
     # -- DaemonSet ---------------------------------------------------------------
 
     def _sync_daemonset(self, ds: dict) -> None:
+        """One pod per eligible node (NodeShouldRunDaemonPod in the DaemonSet controller).
+
+        A node whose taints the pod does not tolerate gets no new pod, but an
+        existing pod keeps running unless the taint is NoExecute or the node no
+        longer matches the pod's node selector.
+        """
         state = self._state
         uid = ds["metadata"]["uid"]
-        spec = dict(ds["spec"]["template"]["spec"])
-        spec["tolerations"] = list(spec.get("tolerations") or []) + DAEMONSET_TOLERATIONS
+        spec = _daemon_pod_spec(ds)
         by_node = {p["spec"].get("nodeName"): p for p in self.pods_of(uid)}
-        eligible = [
-            n["metadata"]["name"]
-            for n in state.store.list("Node")
-            if scheduler.unfit_reason({**n, "spec": {**n["spec"], "unschedulable": False}}, spec)
-            is None
-        ]
-        for node in eligible:
-            if node not in by_node:
-                state.create_pods(ds, ds["spec"]["template"], 1, node=node, spec=spec)
-        for node, pod in by_node.items():
-            if node not in eligible:
+        nodes = {n["metadata"]["name"]: n for n in state.store.list("Node")}
+        for name in self._daemonset_nodes(ds):
+            if name not in by_node:
+                state.create_pods(ds, ds["spec"]["template"], 1, node=name, spec=spec)
+        for name, pod in by_node.items():
+            node = nodes.get(name)
+            if node is None or not _may_keep_running(node, spec):
                 state.delete_pod(pod, reason=None)
         self.refresh_status(ds)
+
+
+def _daemon_pod_spec(ds: dict) -> dict:
+    """The template's pod spec with the tolerations the DaemonSet controller adds."""
+    spec = dict(ds["spec"]["template"]["spec"])
+    spec["tolerations"] = list(spec.get("tolerations") or []) + DAEMONSET_TOLERATIONS
+    return spec
+
+
+def _may_keep_running(node: dict, spec: dict) -> bool:
+    """A running DaemonSet pod stays unless evicted (NoExecute) or its node selector fails."""
+    selector = spec.get("nodeSelector") or {}
+    labels = node["metadata"].get("labels") or {}
+    if any(labels.get(k) != v for k, v in selector.items()):
+        return False
+    return all(
+        scheduler.tolerates(spec.get("tolerations"), taint)
+        for taint in node["spec"].get("taints") or ()
+        if taint.get("effect") == "NoExecute"
+    )
 
 
 REVISION = "deployment.kubernetes.io/revision"

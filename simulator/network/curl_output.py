@@ -253,6 +253,8 @@ class CurlOutput:
             return http.nginx_proxied(body, now, head, https, h2)
         if responder == "nginx":
             return http.nginx_error(status, now, head, location=ex.location, http2=h2)
+        if responder == "healthcheck":
+            return http.health_check_response(ex.body_from, now, head)
         if responder == "apiserver":
             response = http.apiserver_response(ex.path, now, head, https)
             if not h2:

@@ -52,7 +52,7 @@ class Exchange:
             `timeout`, `noroute`, `tls_version`, `tls_verify`.
         elapsed_ms: how long the client waited.
         responder: who answered: `pod`, `ingress` (proxied), `nginx` (its own page),
-            `external`, `apiserver`.
+            `external`, `apiserver`, `healthcheck` (kube-proxy's health-check port).
         body_from: the pod or external host whose text is in the body.
         location: a redirect's Location.
         cert: the server certificate (HTTPS).

@@ -139,6 +139,35 @@ def external_response(host: str, now: float, head: bool) -> Response:
     return Response(200, "OK", headers, "" if head else body)
 
 
+def health_check_response(target: str, now: float, head: bool) -> Response:
+    """kube-proxy's health-check server (pkg/proxy/healthcheck/service_health.go).
+
+    `target` is `namespace/name/local-endpoint-count`.
+    """
+    namespace, name, count = target.rsplit("/", 2)
+    local = int(count)
+    body = (
+        "{\n"
+        '  "service": {\n'
+        f'    "namespace": "{namespace}",\n'
+        f'    "name": "{name}"\n'
+        "  },\n"
+        f'  "localEndpoints": {local},\n'
+        '  "serviceProxyHealthy": true\n'
+        "}\n"
+    )
+    headers = [
+        ("Content-Type", "application/json"),
+        ("X-Content-Type-Options", "nosniff"),
+        ("X-Load-Balancing-Endpoint-Weight", str(local)),
+        ("Date", http_date(now)),
+        ("Content-Length", str(len(body))),
+    ]
+    # Go's net/http words 503 "Service Unavailable" (nginx says "Temporarily").
+    status, phrase = (200, "OK") if local else (503, "Service Unavailable")
+    return Response(status, phrase, headers, "" if head else body)
+
+
 def apiserver_response(path: str, now: float, head: bool, tls: bool) -> Response:
     """kube-apiserver's answer to an anonymous request (or to plain HTTP on its TLS port)."""
     if not tls:

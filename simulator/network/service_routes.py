@@ -8,7 +8,7 @@ semantics are k8s-semantics.md section 5; see proxy.py for the facts.
 from __future__ import annotations
 
 from simulator.ipam import HOST_NETWORK
-from simulator.trace import OK, REFUSED, TIMEOUT, UNREACHABLE, Hop, Trace
+from simulator.trace import HTTP_ERROR, OK, REFUSED, TIMEOUT, UNREACHABLE, Hop, Trace
 
 from .exchange import Client, Exchange, Plan, PortRoute, bridge_ip, declared, why_random
 from .proxy import PortEndpoints
@@ -268,6 +268,10 @@ class ServiceRoutes:
         entry = tables.node_ports.get(port)
         if entry is None:
             hops.append(self.hop("node", node, ip, port))
+            health = self._health_checked(port)
+            if health is not None:
+                self._health_check(ex, client, node, health, hops, url)
+                return
             if port == APISERVER_PORT and self._is_control_plane(node):
                 self._apiserver(
                     ex, client, hops, insecure, url, f"connected to the API server on {node}"
@@ -286,6 +290,36 @@ class ServiceRoutes:
         key, index = entry
         svc = self.store.get("Service", *key)
         self._node_port(ex, client, node, svc, index, hops, insecure, url, None)
+
+    def _health_checked(self, port: int) -> dict | None:
+        """The LoadBalancer Service (externalTrafficPolicy Local) whose healthCheckNodePort
+        is `port`, or None."""
+        for key, svc in self.store.items("Service"):
+            if svc["spec"].get("healthCheckNodePort") == port:
+                return svc
+        return None
+
+    def _health_check(
+        self, ex: Exchange, client: Client, node: str, svc: dict, hops: list[Hop], url: str
+    ) -> None:
+        """kube-proxy's /healthz for a Local service: 200 with local endpoints, else 503."""
+        meta = svc["metadata"]
+        ports = svc["spec"].get("ports") or [{}]
+        local = {
+            b.ip
+            for b in self.state.backends(meta["namespace"], meta["name"], ports[0].get("name", ""))
+            if b.ready and b.node == node
+        }
+        ex.responder = "healthcheck"
+        ex.body_from = f"{meta['namespace']}/{meta['name']}/{len(local)}"
+        status = 200 if local else 503
+        reason = (
+            f"kube-proxy on {node} answers the load balancer's health check for service "
+            f"{meta['name']}: {len(local)} local ready endpoint(s), so it says {status}"
+        )
+        ex.trace = self._trace(
+            client, url, OK if local else HTTP_ERROR, reason, tuple(hops), status, "kube-proxy"
+        )
 
     def _is_control_plane(self, node: str) -> bool:
         obj = self.store.get("Node", "", node)

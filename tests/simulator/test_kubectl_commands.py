@@ -243,7 +243,7 @@ def test_describe_service_lists_endpoints(kubia: Cluster) -> None:
 def test_describe_prefix_match_and_readiness(cluster: Cluster) -> None:
     apply(cluster, KUBIA_READINESS_RC)
     out = cluster.run("kubectl describe pod kubia").stdout
-    assert out.count("Name:         kubia-") == 3
+    assert out.count("Name:             kubia-") == 3  # aligned to "Service Account:"
     readiness = [line for line in out.splitlines() if "Readiness:" in line]
     assert (
         readiness
@@ -531,7 +531,7 @@ def test_pending_pod_is_described_and_cannot_be_exec_ed(cluster: Cluster) -> Non
     row = cluster.run("kubectl get pod big").stdout.splitlines()[1]
     assert row.split()[:3] == ["big", "0/1", "Pending"]
     text = cluster.run("kubectl describe pod big").stdout
-    assert "Node:         <none>\n" in text
+    assert "Node:             <none>\n" in text
     assert "Node-Selectors:  disk=ssd\n" in text
     assert re.search(r"Warning +FailedScheduling +0s +default-scheduler +0/3 nodes", text)
     result = cluster.run("kubectl exec big -- ls")
