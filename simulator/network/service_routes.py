@@ -294,7 +294,7 @@ class ServiceRoutes:
     def _health_checked(self, port: int) -> dict | None:
         """The LoadBalancer Service (externalTrafficPolicy Local) whose healthCheckNodePort
         is `port`, or None."""
-        for key, svc in self.store.items("Service"):
+        for _, svc in self.store.items("Service"):
             if svc["spec"].get("healthCheckNodePort") == port:
                 return svc
         return None
