@@ -49,7 +49,8 @@ class Cluster:
         if len(line) > MAX_LINE:
             return CommandResult.error(f"error: command line too long (over {MAX_LINE} characters)")
         try:
-            argv = shlex.split(line)
+            # Without quotes or backslashes, shell splitting is plain whitespace splitting.
+            argv = shlex.split(line) if any(c in line for c in "'\"\\") else line.split()
         except ValueError as err:
             return CommandResult.error(f"bash: syntax error: {err}", 2)
         if not argv:

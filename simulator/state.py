@@ -812,12 +812,7 @@ class ClusterState:
         self.store.put(obj)
 
     def _place_and_start(self, pods: list[dict], owner_uid: str | None) -> None:
-        owner_load: dict[str, int] = {}
-        if owner_uid:
-            for p in self.workloads.pods_of(owner_uid):
-                node = p["spec"].get("nodeName")
-                if node:
-                    owner_load[node] = owner_load.get(node, 0) + 1
+        owner_load = self.workloads.owner_nodes(owner_uid) if owner_uid else {}
         groups: dict[int, list[dict]] = {}
         for pod in pods:
             groups.setdefault(id(pod["spec"].get("containers")), []).append(pod)
@@ -908,13 +903,7 @@ class ClusterState:
                 self._pending.pop(key, None)
                 continue
             ref = controller_ref(pod)
-            owner_load: dict[str, int] = {}
-            if ref:
-                for p in self.workloads.pods_of(ref["uid"]):
-                    if p["spec"].get("nodeName"):
-                        owner_load[p["spec"]["nodeName"]] = (
-                            owner_load.get(p["spec"]["nodeName"], 0) + 1
-                        )
+            owner_load = self.workloads.owner_nodes(ref["uid"]) if ref else {}
             candidates = self._feasible(pod["spec"])
             (node,) = scheduler.place(1, candidates, self._node_load, owner_load)
             if node is not None:

@@ -85,6 +85,7 @@ class WorkloadController:
         self._adopt: set[tuple[str, Key]] = set()  # owners that must look for bare pods
         self._hashes: dict[int, tuple[dict, str]] = {}
         self._stale_status: dict[tuple[str, Key], None] = {}
+        self._owner_nodes: dict[str, dict[str, int]] = {}  # owner uid -> node -> running pods
         self._sets: dict[str, dict[Key, None]] = {}  # Deployment uid -> its ReplicaSets
 
     # -- index -------------------------------------------------------------------
@@ -95,16 +96,35 @@ class WorkloadController:
         return [p for k in self._owned.get(owner_uid, ()) if (p := pods.get("Pod", *k))]
 
     def pod_added(self, pod: dict) -> None:
-        """Index a new pod under its controller."""
+        """Index a new pod under its controller (and count it on its node)."""
         ref = controller_ref(pod)
         if ref:
             self._owned.setdefault(ref["uid"], {})[key_of(pod)] = None
+            node = pod["spec"].get("nodeName")
+            if node:
+                counts = self._owner_nodes.setdefault(ref["uid"], {})
+                counts[node] = counts.get(node, 0) + 1
+
+    def owner_nodes(self, owner_uid: str) -> dict[str, int]:
+        """How many of an owner's pods run on each node (a copy, for the scheduler)."""
+        return dict(self._owner_nodes.get(owner_uid, {}))
+
+    def _uncount(self, uid: str, pod: dict) -> None:
+        node = pod["spec"].get("nodeName")
+        counts = self._owner_nodes.get(uid)
+        if node and counts and counts.get(node):
+            counts[node] -= 1
 
     def pod_removed(self, pod: dict) -> None:
         """Forget a pod and queue its controller to replace it."""
         ref = controller_ref(pod)
         if ref:
-            self._owned.get(ref["uid"], {}).pop(key_of(pod), None)
+            owned = self._owned.get(ref["uid"], {})
+            if key_of(pod) not in owned:
+                return  # not indexed under this owner
+            del owned[key_of(pod)]
+            if (pod.get("status") or {}).get("phase") == "Running":
+                self._uncount(ref["uid"], pod)
             self.mark(ref["kind"], (pod["metadata"]["namespace"], ref["name"]))
 
     def release(self, pod: dict) -> None:
@@ -115,7 +135,10 @@ class WorkloadController:
         owner = self._state.store.get(ref["kind"], pod["metadata"]["namespace"], ref["name"])
         if owner is None or matches(selector_of(owner), pod["metadata"].get("labels")):
             return
-        self._owned.get(ref["uid"], {}).pop(key_of(pod), None)
+        owned = self._owned.get(ref["uid"], {})
+        if key_of(pod) in owned:
+            del owned[key_of(pod)]
+            self._uncount(ref["uid"], pod)
         pod["metadata"]["ownerReferences"] = [
             r for r in pod["metadata"]["ownerReferences"] if r is not ref
         ] or None
@@ -137,6 +160,7 @@ class WorkloadController:
     def forget_owner(self, uid: str) -> None:
         """Drop the index of a deleted owner."""
         self._owned.pop(uid, None)
+        self._owner_nodes.pop(uid, None)
 
     # -- queue -------------------------------------------------------------------
 
@@ -197,13 +221,13 @@ class WorkloadController:
         uid = owner["metadata"]["uid"]
         ns = owner["metadata"]["namespace"]
         selector = selector_of(owner)
-        owned = self._owned.setdefault(uid, {})
+        self._owned.setdefault(uid, {})
         if (owner["kind"], (ns, owner["metadata"]["name"])) in self._adopt:
             self._adopt.discard((owner["kind"], (ns, owner["metadata"]["name"])))
             for pod in state.store.pods_selected(ns, selector):
                 if controller_ref(pod) is None:
                     pod["metadata"]["ownerReferences"] = [owner_reference(owner)]
-                    owned[key_of(pod)] = None
+                    self.pod_added(pod)
         pods = self.pods_of(uid)
         desired = int(owner["spec"].get("replicas", 1))
         if len(pods) < desired:
