@@ -8,6 +8,9 @@ from __future__ import annotations
 
 #: One websocket message (a JSON text frame).
 MAX_MESSAGE_BYTES = 64 * 1024
+#: A message the server sends in one piece; larger ones go as parts (protocol.split).
+#: Characters, kept well under daphne's 1 MiB per message even as UTF-8.
+MAX_SERVER_MESSAGE_CHARS = 256 * 1024
 #: Manifests pasted on the home page or re-applied in a room (UTF-8 bytes).
 MAX_MANIFEST_BYTES = 48 * 1024
 #: One command line, as the simulator also limits it.

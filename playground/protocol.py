@@ -8,6 +8,7 @@ simulator's business.
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import re
@@ -56,6 +57,26 @@ def decode(text_data: str | None) -> dict[str, Any]:
 
 def encode(message: dict[str, Any]) -> str:
     return json.dumps(message, separators=(",", ":"))
+
+
+def split(text: str, size: int = limits.MAX_SERVER_MESSAGE_CHARS) -> list[str]:
+    """An encoded message as websocket texts: itself, or `part` messages when it is large.
+
+    daphne refuses to send a message over 1 MiB (its limit for messages
+    received). A large snapshot (thousands of pods) goes out as parts
+    `{"type": "part", "id", "index", "count", "data"}` that the browser joins.
+    """
+    if len(text) <= size:
+        return [text]
+    part_id = next(_part_ids)
+    chunks = [text[i : i + size] for i in range(0, len(text), size)]
+    return [
+        encode({"type": "part", "id": part_id, "index": i, "count": len(chunks), "data": c})
+        for i, c in enumerate(chunks)
+    ]
+
+
+_part_ids = itertools.count(1)
 
 
 def error(text: str, request_id: Any = None) -> dict[str, Any]:

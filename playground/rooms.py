@@ -20,12 +20,13 @@ import json
 import logging
 import os
 import secrets
+import shlex
 import socket
 import time
 from collections import Counter, deque
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from asgiref.sync import sync_to_async
 from channels.layers import get_channel_layer
@@ -202,11 +203,11 @@ def apply_op(cluster: Cluster, op: dict[str, Any]) -> Any:
 
 
 def _send(cluster: Cluster, target: str, source: str, n: int) -> list:
-    """Send `n` requests; stop at the first one the simulator cannot make (it raised)."""
+    """Send `n` requests as `curl -k` would; stop at the first one that raised."""
     traces = []
     for _ in range(n):
         try:
-            traces.append(cluster.request(target, source=source))
+            traces.append(cluster.request(target, source=source, insecure=True))
         except Exception:  # noqa: BLE001 - replay must fail exactly where the live room did
             log.exception("request %s from %s failed", target, source)
             traces.append(None)
@@ -263,6 +264,14 @@ class PendingTicks:
         return op
 
 
+class Viewer(Protocol):
+    """What a live room needs from a connection: an id and a way to send it a frame."""
+
+    viewer: str
+
+    async def forward(self, text: str) -> None: ...
+
+
 class RoomGone(Exception):
     """The room does not exist, or another server process runs it."""
 
@@ -287,13 +296,15 @@ class LiveRoom:
         self.streams: dict[str, Stream] = {}
         self.stream_ids = 0
         self.seq = 0
-        self.recent: deque[tuple[int, str]] = deque(maxlen=FRAME_BUFFER)
+        self.recent: deque[tuple[int, list[str]]] = deque(maxlen=FRAME_BUFFER)
         self.event_seq = cluster.seq
         self.probed: dict[str, tuple[dict, Any]] = {}
         self.view = topology.build(self._snapshot())
         self.view_stale = False
         self.next_view_at = 0.0
         self.hits: Counter[str] = Counter()
+        #: The consumers of this process watching the room, by viewer id.
+        self.local: dict[str, Viewer] = {}
         self.viewers = 0
         self.closed = False
         self.ticker: asyncio.Task | None = None
@@ -308,6 +319,8 @@ class LiveRoom:
         self.clock_changed = False
         self.streams_changed = False
         self.last_time_sync = 0.0
+        #: Wall time the tick or command that the next frame reports began.
+        self.made_at: float | None = None
 
     # -- what a browser sees ---------------------------------------------------------
 
@@ -328,44 +341,49 @@ class LiveRoom:
     def clock(self) -> dict[str, Any]:
         return {"playing": self.playing, "speed": self.speed, "time": self.cluster.now}
 
-    def snapshot_message(self) -> str:
-        """The `snapshot` message: everything a browser needs to draw the room now."""
-        return protocol.encode(
-            {
-                "type": "snapshot",
-                "epoch": self.epoch,
-                "seq": self.seq,
-                "room": self.code,
-                "time": self.cluster.now,
-                "clock": self.clock(),
-                "tickHz": TICK_HZ,
-                "streams": [s.to_dict() for s in self.streams.values()],
-                "hits": dict(self.hits),
-                "topology": self.view.topology,
-                "targets": self.view.targets,
-            }
+    def snapshot_message(self) -> list[str]:
+        """The `snapshot` message, as texts to send: all a browser needs to draw the room."""
+        return protocol.split(
+            protocol.encode(
+                {
+                    "type": "snapshot",
+                    "epoch": self.epoch,
+                    "seq": self.seq,
+                    "room": self.code,
+                    "time": self.cluster.now,
+                    "clock": self.clock(),
+                    "tickHz": TICK_HZ,
+                    "streams": [s.to_dict() for s in self.streams.values()],
+                    "hits": dict(self.hits),
+                    "topology": self.view.topology,
+                    "targets": self.view.targets,
+                }
+            )
         )
 
     def catch_up(self, seq: int | None, epoch: str) -> list[str]:
         """Messages that bring a browser that saw frame `seq` of `epoch` up to date."""
         if seq is not None and epoch == self.epoch and seq <= self.seq:
-            missed = [text for s, text in self.recent if s > seq]
+            missed = [texts for s, texts in self.recent if s > seq]
             if len(missed) == self.seq - seq:
-                return missed
-        return [self.snapshot_message()]
+                return [text for texts in missed for text in texts]
+        return self.snapshot_message()
 
     # -- viewers and the ticker ------------------------------------------------------
 
-    def join(self) -> None:
-        self.viewers += 1
+    def join(self, viewer: Viewer) -> None:
+        """Start sending this room's frames to `viewer` (a consumer in this process)."""
+        self.local[viewer.viewer] = viewer
+        self.viewers = len(self.local)
         if self.unloader is not None:
             self.unloader.cancel()
             self.unloader = None
         if self.ticker is None or self.ticker.done():
             self.ticker = self.loop.create_task(self._tick_loop(), name=f"ticker-{self.code}")
 
-    def leave(self) -> None:
-        self.viewers = max(0, self.viewers - 1)
+    def leave(self, viewer: Viewer) -> None:
+        self.local.pop(viewer.viewer, None)
+        self.viewers = len(self.local)
         if self.viewers == 0 and not self.closed:
             self.unloader = self.loop.call_later(
                 IDLE_SECONDS, lambda: self.loop.create_task(self.unload())
@@ -407,12 +425,13 @@ class LiveRoom:
                 async with self.lock:
                     if self.closed:
                         return
+                    self.made_at = time.time()
                     self._tick()
+                    await self._emit_frame()
                     now = self.loop.time()
                     if now - last_flush >= FLUSH_SECONDS:
                         last_flush = now
                         await self._persist([])
-                    await self._emit_frame()
                 if _leases_enabled() and self.loop.time() - last_lease > LEASE_SECONDS / 3:
                     last_lease = self.loop.time()
                     if not await _claim(self.code):
@@ -486,9 +505,10 @@ class LiveRoom:
         for trace in traces:
             if trace is None:
                 continue
-            served = trace.served_by
-            if served and trace.outcome == "ok":
-                self.hits_delta[served] += 1
+            # A hit is a request a pod answered (not ingress-nginx's own redirect or 404).
+            last = trace.hops[-1] if trace.hops else None
+            if trace.outcome == "ok" and last is not None and last.kind == "pod":
+                self.hits_delta[trace.served_by or last.name] += 1
             if len(self.traces) < limits.MAX_TRACES_PER_FRAME:
                 self.traces.append(trace.to_dict())
             else:
@@ -502,6 +522,7 @@ class LiveRoom:
             self.view_stale = True
         changes = self._changes()
         now = time.time()
+        made_at, self.made_at = self.made_at or now, None
         time_due = self.playing and now - self.last_time_sync >= TIME_SYNC_SECONDS
         content = (
             events
@@ -522,7 +543,7 @@ class LiveRoom:
             "epoch": self.epoch,
             "seq": self.seq,
             "time": self.cluster.now,
-            "sentAt": round(now * 1000, 1),
+            "at": round(made_at * 1000, 1),
         }
         if events:
             frame["events"] = [e.to_dict() for e in events[-limits.MAX_EVENTS_PER_FRAME :]]
@@ -546,10 +567,13 @@ class LiveRoom:
             frame["streams"] = [s.to_dict() for s in self.streams.values()]
         self.traces, self.omitted, self.hits_delta, self.commands = [], 0, Counter(), []
         self.clock_changed = self.streams_changed = False
-        text = protocol.encode(frame)
-        self.recent.append((self.seq, text))
-        # Encoded once: every viewer's consumer forwards the same string.
-        await self.layer.group_send(group_name(self.code), {"type": "room.frame", "text": text})
+        texts = protocol.split(protocol.encode(frame))
+        self.recent.append((self.seq, texts))
+        # Encoded once, written straight to each viewer's socket: a room's viewers
+        # are all in the process that owns it (docs/architecture.md, "Frames").
+        for viewer in list(self.local.values()):
+            for text in texts:
+                await viewer.forward(text)
 
     def _changes(self) -> dict[str, Any] | None:
         """What changed in the topology since the last frame, or None.
@@ -575,6 +599,7 @@ class LiveRoom:
         """Run a command line, log it, broadcast its effects; return the `result` fields."""
         async with self.lock:
             self._check_open()
+            self.made_at = self.made_at or time.time()
             result = self.cluster.run(line, stdin=stdin)
             op: dict[str, Any] = {"op": "run", "line": line}
             if stdin:
@@ -656,10 +681,22 @@ class LiveRoom:
             await self._emit_frame()
 
     async def read(self, fn):
-        """Run `fn(cluster)` under the room's lock, for reads that change nothing."""
+        """Run `fn(cluster)` under the room's lock, for reads that the log does not record.
+
+        A read must leave no trace that replay could miss. Some reads draw from
+        the cluster's random generator (`kubectl describe service` names its
+        EndpointSlices on first use), which would change every name generated
+        afterwards; so the generator's state is put back.
+        """
         async with self.lock:
             self._check_open()
-            return fn(self.cluster)
+            rng = getattr(getattr(self.cluster, "state", None), "rng", None)
+            saved = rng.getstate() if rng is not None else None
+            try:
+                return fn(self.cluster)
+            finally:
+                if saved is not None:
+                    rng.setstate(saved)
 
     def _check_open(self) -> None:
         if self.closed:
@@ -746,7 +783,13 @@ async def _load(code: str) -> LiveRoom:
     if _leases_enabled() and not await _claim(code):
         raise RoomGone("This room is running on another server; try again in a few seconds.")
     ops = [op async for op in RoomEvent.objects.filter(room=room).values_list("op", flat=True)]
-    cluster = await sync_to_async(replay, thread_sensitive=False)(room.seed, room.manifests, ops)
+    try:
+        cluster = await sync_to_async(replay, thread_sensitive=False)(
+            room.seed, room.manifests, ops
+        )
+    except Exception as exc:  # a simulator bug: say so rather than drop the socket
+        log.exception("room %s could not be replayed", code)
+        raise RoomGone(f"This room could not be rebuilt ({type(exc).__name__}).") from exc
     return LiveRoom(room, cluster, len(ops))
 
 
@@ -908,13 +951,14 @@ def _readiness_control(cluster: Cluster, namespace: str, name: str) -> dict[str,
                     "note": "The exec probe runs a command the simulator cannot switch; "
                     "edit the manifest to change it.",
                 }
-            target = f"{name} -n {namespace} -c {container['name']}"
-            exists = cluster.run(f"kubectl exec {target} -- ls {path}").exit_code == 0
+            target = f"{name} -n {namespace} -c {shlex.quote(container['name'])}"
+            quoted = shlex.quote(path)
+            exists = cluster.run(f"kubectl exec {target} -- ls {quoted}").exit_code == 0
             return {
                 "mode": "file",
                 "path": path,
                 "exists": exists,
-                "command": f"kubectl exec {target} -- {'rm' if exists else 'touch'} {path}",
+                "command": f"kubectl exec {target} -- {'rm' if exists else 'touch'} {quoted}",
                 "label": f"rm {path} (probe will fail)"
                 if exists
                 else f"touch {path} (probe will pass)",

@@ -95,7 +95,14 @@ if REDIS_URL := os.environ.get("REDIS_URL"):
         }
     }
 else:
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    # Channels' in-memory layer, minus a sweep on every receive that made each
+    # broadcast cost grow with the square of a room's viewers (playground/layers.py).
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "playground.layers.RoomChannelLayer",
+            "CONFIG": {"capacity": 1000},
+        }
+    }
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]

@@ -88,9 +88,11 @@ async def export(request, code):
 @require_GET
 async def inspect(request, code):
     kind = request.GET.get("kind", "")
-    namespace = request.GET.get("namespace", "") or "default"
     name = request.GET.get("name", "")
-    if kind not in rooms.KIND_RESOURCES or not _NAME.match(name) or not _NAME.match(namespace):
+    # Nodes have no namespace; everything else defaults to "default", as kubectl does.
+    namespace = "" if kind == "Node" else request.GET.get("namespace", "") or "default"
+    valid_namespace = kind == "Node" or _NAME.match(namespace)
+    if kind not in rooms.KIND_RESOURCES or not _NAME.match(name) or not valid_namespace:
         return HttpResponse("Choose an object in the diagram.", status=400)
     try:
         info = await rooms.inspect(code, kind, namespace, name)

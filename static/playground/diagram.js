@@ -3,6 +3,8 @@
 // updates and glide to their new place; the server decides every relation
 // (which pods an Endpoints lists, where a rule sends), this only draws them.
 
+import { SYSTEM_NAMESPACES } from "./model.js";
+
 const SVG_NS = "http://www.w3.org/2000/svg";
 const PAD = 14;
 const GAP = 26;
@@ -12,7 +14,6 @@ const CHIP_GAP = 6;
 const NODE_HEAD = 34;
 const TWEEN_MS = 380;
 const GROUP_THRESHOLD = 150; // more pods than this: one chip per workload per node
-const SYSTEM_NAMESPACES = new Set(["kube-system", "kube-public", "kube-node-lease"]);
 
 function svg(tag, attrs = {}, parent = null) {
   const el = document.createElementNS(SVG_NS, tag);
@@ -36,15 +37,19 @@ function textWidth(text, font) {
 // names, whose distinctive part is the suffix (kubia-7d9c…-x2z4q).
 function fit(text, width, font = FONTS.sub, middle = false) {
   if (textWidth(text, font) <= width) return text;
-  let keep = text.length - 1;
-  while (keep > 2) {
-    const cut = middle
+  const cut = (keep) =>
+    middle
       ? `${text.slice(0, Math.ceil(keep / 2))}…${text.slice(text.length - Math.floor(keep / 2))}`
       : `${text.slice(0, keep)}…`;
-    if (textWidth(cut, font) <= width) return cut;
-    keep -= 1;
+  // The longest cut that fits, by bisection (a room draws hundreds of names).
+  let lo = 0;
+  let hi = text.length - 1;
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    if (textWidth(cut(mid), font) <= width) lo = mid;
+    else hi = mid - 1;
   }
-  return "…";
+  return lo > 2 ? cut(lo) : "…";
 }
 
 function ease(t) {
@@ -99,11 +104,24 @@ export class Diagram extends EventTarget {
 
   // -- layout: where everything goes ------------------------------------------
 
+  // Lay out at the largest scale (up to 1.6, for a projector) whose drawing
+  // still fits the panel's height; a big room scrolls at scale 1.
   layout() {
-    const m = this.model;
     const width = Math.max(760, this.scroller.clientWidth);
-    this.scale = Math.min(1.45, Math.max(1, width / 1150));
-    const W = width / this.scale;
+    const height = Math.max(300, this.scroller.clientHeight);
+    this.scale = Math.min(1.6, Math.max(1, width / 950));
+    let layout = this.layoutAt(width / this.scale);
+    if (this.scale > 1 && layout.height * this.scale > height) {
+      this.scale = Math.max(1, Math.min(this.scale, height / layout.height));
+      this.chipOf = new Map();
+      this.upgrade = new Set();
+      layout = this.layoutAt(width / this.scale);
+    }
+    return layout;
+  }
+
+  layoutAt(W) {
+    const m = this.model;
     const services = m.list("services").filter((s) => this.visible(s));
     const endpoints = m.list("endpoints").filter((e) => this.visible(e));
     const ingresses = m.list("ingresses").filter((i) => this.visible(i));
@@ -254,31 +272,58 @@ export class Diagram extends EventTarget {
     }
     const rank = (p) => podRank.get(`${p.namespace}/${p.name}`) ?? 1e6;
     const ownerName = (p) => (p.owner ? `${p.owner.kind}/${p.owner.name}` : `Pod/${p.name}`);
-    const place = (nodeName, nodePods, title, sub, object, nodeObj) => {
-      const chips = this.grouped ? this.groupChips(nodeName, nodePods, ownerName) : nodePods
+    const boxes = nodes.map((node) => ({
+      name: node.name, pods: byNode.get(node.name), title: node.name, sub: node.ip || "",
+      object: `Node||${node.name}`, node,
+    }));
+    if (unscheduled.length) {
+      boxes.push({ name: "(none)", pods: unscheduled, title: "Not scheduled", sub: "Pending pods", object: "", node: null });
+    }
+    for (const box of boxes) {
+      box.chips = this.grouped ? this.groupChips(box.name, box.pods, ownerName) : box.pods
         .sort((a, b) => rank(a) - rank(b) || ownerName(a).localeCompare(ownerName(b)) || a.name.localeCompare(b.name))
         .map((p) => this.podChip(p));
-      const rows = Math.max(1, Math.ceil(chips.length / perRow));
+    }
+    // Many nodes with a few chips each (a big grouped room): node boxes side by side.
+    const widest = Math.max(1, ...boxes.map((b) => b.chips.length));
+    let across = 1;
+    let boxW = cols.nodes.w;
+    let chipsAcross = perRow;
+    let w = chipW;
+    if (boxes.length > 4 && widest < perRow) {
+      chipsAcross = widest;
+      w = CHIP_W + 16;
+      boxW = 16 + chipsAcross * (w + CHIP_GAP) - CHIP_GAP;
+      across = Math.max(1, Math.floor((cols.nodes.w + 10) / (boxW + 10)));
+      boxW = Math.floor((cols.nodes.w - (across - 1) * 10) / across);
+      w = Math.min(180, Math.floor((boxW - 16 - (chipsAcross - 1) * CHIP_GAP) / chipsAcross));
+    }
+    let rowHeight = 0;
+    boxes.forEach((box, n) => {
+      const column = n % across;
+      if (column === 0 && n > 0) {
+        y += rowHeight + 12;
+        rowHeight = 0;
+      }
+      const x0 = cols.nodes.x + column * (boxW + 10);
+      const rows = Math.max(1, Math.ceil(box.chips.length / chipsAcross));
       const h = NODE_HEAD + rows * (CHIP_H + CHIP_GAP) + 6;
-      const cordoned = nodeObj && nodeObj.unschedulable;
+      rowHeight = Math.max(rowHeight, h);
+      const cordoned = box.node && box.node.unschedulable;
       add({
-        id: `node:${nodeName}`, kind: "node", x: cols.nodes.x, y, w: cols.nodes.w, h,
-        title, sub, object, cordoned, roles: nodeObj ? nodeObj.roles || [] : [],
-        label: `Node ${title} ${sub}${cordoned ? ", cordoned" : ""}, ${nodePods.length} pods`,
+        id: `node:${box.name}`, kind: "node", x: x0, y, w: boxW, h,
+        title: box.title, sub: box.sub, object: box.object, cordoned, roles: box.node ? box.node.roles || [] : [],
+        label: `Node ${box.title} ${box.sub}${cordoned ? ", cordoned" : ""}, ${box.pods.length} pods`,
       });
-      chips.forEach((chip, i) => {
-        chip.x = cols.nodes.x + 8 + (i % perRow) * (chipW + CHIP_GAP);
-        chip.y = y + NODE_HEAD + Math.floor(i / perRow) * (CHIP_H + CHIP_GAP);
-        chip.w = chipW;
+      box.chips.forEach((chip, i) => {
+        chip.x = x0 + 8 + (i % chipsAcross) * (w + CHIP_GAP);
+        chip.y = y + NODE_HEAD + Math.floor(i / chipsAcross) * (CHIP_H + CHIP_GAP);
+        chip.w = w;
         chip.h = CHIP_H;
         add(chip);
       });
-      y += h + 12;
-    };
-    for (const node of nodes) {
-      place(node.name, byNode.get(node.name), node.name, node.ip || "", `Node||${node.name}`, node);
-    }
-    if (unscheduled.length) place("(none)", unscheduled, "Not scheduled", "Pending pods", "", null);
+    });
+    if (boxes.length) y += rowHeight + 12;
     if (externals.size) {
       const ids = [...externals.keys()];
       const h = NODE_HEAD + ids.length * (26 + 6) + 4;
@@ -368,11 +413,14 @@ export class Diagram extends EventTarget {
       const ready = members.filter((p) => p.ready).length;
       const id = `grp:${nodeName}/${owner}`;
       for (const p of members) this.chipOf.set(`${p.namespace}/${p.name}`, id);
-      const [kind, name] = owner.split("/");
+      let [kind, name] = owner.split("/");
       const ns = members[0].namespace;
+      // Name the group after what a learner created: a ReplicaSet's Deployment.
+      const workload = this.model.get("workloads", `${kind}/${ns}/${name}`);
+      if (workload && workload.owner) [kind, name] = [workload.owner.kind, workload.owner.name];
       return {
         id, kind: "pod", group: true, state: ready === members.length ? "ready" : ready ? "mixed" : "notready",
-        title: `${name} ×${members.length}`, sub: `${ready}/${members.length} ready`,
+        title: name, sub: `×${members.length} · ${ready} ready`,
         object: kind === "Pod" ? `Pod|${ns}|${name}` : `${kind}|${ns}|${name}`,
         label: `${members.length} pods of ${kind} ${name} on ${nodeName}, ${ready} ready`,
       };
@@ -565,7 +613,7 @@ export class Diagram extends EventTarget {
       case "pod": {
         const mark = item.state === "ready" ? "✓" : item.state === "mixed" ? "◐" : item.state === "notready" ? "✗" : "…";
         const room = item.w - (item.probe ? 50 : 30);
-        text(8, 15, `${mark} ${item.group ? fit(item.title, room, FONTS.title) : fit(item.title, room, FONTS.title, true)}`, "title");
+        text(8, 15, `${mark} ${fit(item.title, room, FONTS.title, !item.group)}`, "title");
         text(8, 30, fit(item.sub, item.w - 14), "sub");
         break;
       }
@@ -591,7 +639,7 @@ export class Diagram extends EventTarget {
         text(10, 17, fit(item.title, item.w - 44, FONTS.title), "title");
         if (item.sub) text(item.w - 34, 17, "TLS", "sub tls");
         item.rows.forEach((row, i) => {
-          text(10, 36 + 17 * i + 10, fit(`${row.tls ? "https " : ""}${row.text}`, item.w - 16), "line rule");
+          text(10, 36 + 17 * i + 10, fit(row.text, item.w - 16), row.tls ? "line rule tls-rule" : "line rule");
         });
         break;
       }

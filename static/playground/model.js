@@ -1,6 +1,9 @@
 // The room's topology as the server last described it: a snapshot, kept
 // current by each frame's `changes` (objects to upsert, keys to remove).
 
+// Namespaces of the cluster's own machinery, hidden unless asked for.
+export const SYSTEM_NAMESPACES = new Set(["kube-system", "kube-public", "kube-node-lease", "ingress-nginx"]);
+
 export const COLLECTIONS = ["nodes", "pods", "services", "endpoints", "ingresses", "workloads"];
 
 export function keyOf(collection, obj) {

@@ -5,7 +5,7 @@
 import { Diagram } from "./diagram.js";
 import { Dots } from "./dots.js";
 import { setupEditors } from "./editor.js";
-import { Topology } from "./model.js";
+import { SYSTEM_NAMESPACES, Topology } from "./model.js";
 import { RoomSocket } from "./socket.js";
 import { Terminal } from "./terminal.js";
 import { Traffic, shellQuote } from "./traffic.js";
@@ -57,8 +57,15 @@ root.querySelector("[data-show-system]").addEventListener("change", (event) => {
   diagram.showSystem = event.target.checked;
   redraw();
 });
-root.querySelector("[data-grouping]").addEventListener("change", (event) => {
-  diagram.grouping = event.target.value;
+const grouping = root.querySelector("[data-grouping]");
+// ?pods=off|on|auto picks how pods are drawn from the first paint (a link can carry it).
+const askedGrouping = new URLSearchParams(location.search).get("pods");
+if ([...grouping.options].some((option) => option.value === askedGrouping)) {
+  grouping.value = askedGrouping;
+  diagram.grouping = askedGrouping;
+}
+grouping.addEventListener("change", () => {
+  diagram.grouping = grouping.value;
   redraw();
 });
 
@@ -66,6 +73,7 @@ socket.addEventListener("snapshot", (event) => {
   const m = event.detail;
   const started = performance.now();
   stats.snapshots += 1;
+  stats.snapshotAt = started; // ms since the page began to load
   tickMs = 1000 / (m.tickHz || 16);
   model.load(m.topology, m.targets);
   setClock(m.clock);
@@ -73,6 +81,7 @@ socket.addEventListener("snapshot", (event) => {
   traffic.setTotals(m.hits);
   redraw();
   stats.snapshotMs = performance.now() - started;
+  stats.drawnAt = performance.now();
   document.body.dataset.seq = String(socket.seq);
   refreshInspector();
 });
@@ -80,7 +89,7 @@ socket.addEventListener("snapshot", (event) => {
 socket.addEventListener("frame", (event) => {
   const f = event.detail;
   stats.frames += 1;
-  stats.lastDelayMs = Date.now() - f.sentAt;
+  stats.lastDelayMs = Date.now() - f.at;
   if (f.changes) {
     model.apply(f.changes);
     redraw();
@@ -183,17 +192,29 @@ function inspect(target, focusPanel = true) {
   if (focusPanel) selectTab(document.getElementById("tab-inspector"));
 }
 
+let lastRefresh = 0;
+
+// Reload the inspector after the room changed: soon, but at most once a second.
 function refreshInspector() {
   if (!inspected) return;
   clearTimeout(refreshTimer);
+  const wait = Math.max(250, 1000 - (performance.now() - lastRefresh));
   refreshTimer = setTimeout(() => {
     // Do not wipe what someone is typing into the inspector.
     if (inspector.contains(document.activeElement) && document.activeElement.matches("input")) return;
+    lastRefresh = performance.now();
     inspect(inspected, false);
-  }, 250);
+  }, wait);
 }
 
 diagram.addEventListener("select", (event) => inspect(event.detail));
+
+// An older answer that arrived last (a refresh racing a click) is asked again.
+inspector.addEventListener("htmx:afterSwap", () => {
+  const shown = inspector.querySelector("[data-inspected]")?.dataset.inspected;
+  const wanted = inspected && `${inspected.kind}|${inspected.namespace}|${inspected.name}`;
+  if (shown && wanted && shown !== wanted) inspect(inspected, false);
+});
 
 inspector.addEventListener("click", (event) => {
   const button = event.target.closest("[data-command]");
@@ -263,7 +284,7 @@ const trySelect = root.querySelector("[data-try]");
 const podSelector = JSON.parse(document.getElementById("pod-selector")?.textContent || '""');
 
 function fillPlaceholders(line) {
-  const running = model.list("pods").filter((p) => p.phase === "Running" && p.namespace !== "kube-system");
+  const running = model.list("pods").filter((p) => p.phase === "Running" && !SYSTEM_NAMESPACES.has(p.namespace));
   const wanted = podSelector.split(",").filter(Boolean).map((kv) => kv.split("="));
   const pod = running.find((p) => wanted.every(([k, v]) => p.labels && p.labels[k] === v)) || running[0];
   const worker = model.list("nodes").find((n) => !(n.roles || []).includes("control-plane"));

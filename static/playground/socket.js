@@ -60,6 +60,9 @@ export class RoomSocket extends EventTarget {
       return;
     }
     switch (message.type) {
+      case "part":
+        this.part(message);
+        break;
       case "hello":
         this.viewer = message.viewer;
         break;
@@ -77,6 +80,17 @@ export class RoomSocket extends EventTarget {
         break;
       default:
         this.settle(message, true);
+    }
+  }
+
+  // A large message arrives in parts; the last part delivers the whole.
+  part(message) {
+    if (!this.parts || this.parts.id !== message.id) this.parts = { id: message.id, data: [] };
+    this.parts.data[message.index] = message.data;
+    if (message.index === message.count - 1) {
+      const text = this.parts.data.join("");
+      this.parts = null;
+      this.receive(text);
     }
   }
 

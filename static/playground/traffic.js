@@ -2,6 +2,8 @@
 // pod to a target the cluster offers; per-pod hit counters and a live chart
 // of how the load spreads over the last seconds.
 
+import { SYSTEM_NAMESPACES } from "./model.js";
+
 const CHART_SECONDS = 30;
 const SHARE_SECONDS = 10;
 
@@ -11,17 +13,22 @@ export function shellQuote(word) {
 
 // The command a learner would type for one request.
 export function curlCommand(url, source) {
-  const flags = url.startsWith("https:") ? "-sk" : "-s";
+  // -sS: no progress meter, but errors shown (a learner needs "Could not resolve host").
+  const flags = url.startsWith("https:") ? "-sSk" : "-sS";
   const curl = `curl ${flags} ${shellQuote(url)}`;
   if (source === "host") return curl;
   const [, namespace, name] = source.split("/");
   return `kubectl exec ${name} -n ${namespace} -- ${curl}`;
 }
 
+// Distinct colours for the pods of a chart, in order of first appearance.
+const PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
+  "#7f7f7f", "#bcbd22", "#17becf"];
+const colors = new Map();
+
 function colorFor(name) {
-  let h = 0;
-  for (const c of name) h = (h * 31 + c.charCodeAt(0)) >>> 0;
-  return `hsl(${h % 360}, 62%, 48%)`;
+  if (!colors.has(name)) colors.set(name, PALETTE[colors.size % PALETTE.length]);
+  return colors.get(name);
 }
 
 export class Traffic {
@@ -104,7 +111,7 @@ export class Traffic {
       }
       this.targetSelect.replaceChildren(...nodes);
     }
-    const pods = this.model.list("pods").filter((p) => p.phase === "Running" && p.namespace !== "kube-system");
+    const pods = this.model.list("pods").filter((p) => p.phase === "Running" && !SYSTEM_NAMESPACES.has(p.namespace));
     const sources = pods.map((p) => `pod/${p.namespace}/${p.name}`).sort();
     const sourcesVersion = sources.join(",");
     if (sourcesVersion !== this.sourcesVersion) {

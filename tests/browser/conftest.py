@@ -180,7 +180,9 @@ def screenshot(page):
     def take(name: str, target=None) -> Path:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         path = SCREENSHOTS / f"{name}.png"
-        (target or page).screenshot(path=path)
+        target = target or page
+        target.wait_for_timeout(400)  # let the diagram's animations settle
+        target.screenshot(path=path)
         return path
 
     return take

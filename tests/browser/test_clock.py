@@ -36,7 +36,10 @@ def test_clock_play_pause_speed_and_probe_ticks(page, live_server_url, screensho
     assert sim_time(page) - stopped >= 5  # ten simulated seconds a second
 
     # Each probe run bumps the pod's probe counters: the ring flashes.
-    counts = "window.kubeplay.model.list('pods').filter(p => p.probe).map(p => p.probe.counts[0] + p.probe.counts[1])"
+    counts = (
+        "window.kubeplay.model.list('pods').filter(p => p.probe)"
+        ".map(p => p.probe.counts[0] + p.probe.counts[1])"
+    )
     first = page.evaluate(counts)
     page.wait_for_function(f"({counts}).some((n, i) => n > {first}[i])")
     screenshot("6-clock")

@@ -48,14 +48,16 @@ def test_live_changes_reach_every_browser_without_a_reload(new_page, live_server
     expect(inspector.get_by_role("list").filter(has_text="tier=web")).to_be_visible()
     inspector.get_by_role("button", name="Remove label app").click()
     expect(pod_buttons(bob)).to_have_count(5)  # the orphan stays, a new pod replaces it
-    expect(bob.locator("svg.diagram path.edge-ready, svg.diagram path.edge-notready")).to_have_count(4)
+    expect(
+        bob.locator("svg.diagram path.edge-ready, svg.diagram path.edge-notready")
+    ).to_have_count(4)
     screenshot("4-live-changes", bob)
 
     # Cordon a node, then remove another: its pods move to the nodes left.
-    alice.get_by_role("button", name=re.compile(r"^Node worker-1")).click(position=NODE_HEADER)
+    inspect_node(alice, "worker-1")
     inspector.get_by_role("button", name="Cordon").click()
     expect(bob.get_by_role("button", name=re.compile(r"^Node worker-1 .*cordoned"))).to_be_visible()
-    alice.get_by_role("button", name=re.compile(r"^Node worker-2")).click(position=NODE_HEADER)
+    inspect_node(alice, "worker-2")
     inspector.get_by_role("button", name="Remove node").click()
     expect(bob.get_by_role("button", name=re.compile(r"^Node worker-2"))).to_have_count(0)
     expect(pod_buttons(bob)).not_to_have_count(0)
@@ -82,3 +84,9 @@ def inspect_first_pod(page) -> str:
     heading = page.get_by_role("tabpanel", name="Inspector").get_by_role("heading", level=2)
     expect(heading).to_have_text(f"Pod {name}")
     return name
+
+
+def inspect_node(page, name: str) -> None:
+    page.get_by_role("button", name=re.compile(rf"^Node {name} ")).click(position=NODE_HEADER)
+    heading = page.get_by_role("tabpanel", name="Inspector").get_by_role("heading", level=2)
+    expect(heading).to_have_text(f"Node {name}")

@@ -10,7 +10,9 @@ from tests.browser.conftest import create_room, open_room, pod_buttons, run
 
 
 def pod_names(page) -> list[str]:
-    return sorted(pod_buttons(page).evaluate_all("els => els.map(e => e.getAttribute('aria-label'))"))
+    return sorted(
+        pod_buttons(page).evaluate_all("els => els.map(e => e.getAttribute('aria-label'))")
+    )
 
 
 def test_room_survives_a_server_restart(restartable_server, new_page, console_errors, screenshot):
@@ -27,7 +29,9 @@ def test_room_survives_a_server_restart(restartable_server, new_page, console_er
 
     restartable_server.restart()
     # The open page reconnects by itself and gets a fresh snapshot of the replayed room.
-    expect(page.get_by_role("status", name="Server connection")).to_have_text("connected", timeout=20_000)
+    expect(page.get_by_role("status", name="Server connection")).to_have_text(
+        "connected", timeout=20_000
+    )
     page.wait_for_function("window.kubeplay.stats.snapshots >= 2")
     assert pod_names(page) == before
     assert page.evaluate("window.notReloaded") is True
@@ -40,7 +44,9 @@ def test_room_survives_a_server_restart(restartable_server, new_page, console_er
     screenshot("8-after-restart", page)
     # Chromium reports the reconnections refused while daphne was down: expected here.
     page.wait_for_timeout(200)
-    console_errors[:] = [e for e in console_errors if not re.search(r"WebSocket .* ERR_CONNECTION", e)]
+    console_errors[:] = [
+        e for e in console_errors if not re.search(r"WebSocket .* ERR_CONNECTION", e)
+    ]
 
 
 def test_dropped_websocket_resyncs_from_its_last_frame(new_page, live_server_url):

@@ -61,14 +61,18 @@ def test_ready_and_not_ready_pods_look_different(page, live_server_url, screensh
     expect(pods).to_have_count(2)
     expect(pods.first).to_have_accessible_name(re.compile("not ready"))
     not_ready = page.locator("svg.diagram .kind-pod.state-notready .box").first
-    style = not_ready.evaluate("e => [getComputedStyle(e).strokeDasharray, getComputedStyle(e).fill]")
+    style = not_ready.evaluate(
+        "e => [getComputedStyle(e).strokeDasharray, getComputedStyle(e).fill]"
+    )
     # Make one ready with its probe's own mechanism and compare.
     pods.first.click()
     inspector = page.get_by_role("tabpanel", name="Inspector")
     inspector.get_by_role("button", name=re.compile("Toggle readiness")).click()
     ready = page.locator("svg.diagram .kind-pod.state-ready .box")
     expect(ready).to_have_count(1)
-    ready_style = ready.evaluate("e => [getComputedStyle(e).strokeDasharray, getComputedStyle(e).fill]")
+    ready_style = ready.evaluate(
+        "e => [getComputedStyle(e).strokeDasharray, getComputedStyle(e).fill]"
+    )
     assert style != ready_style
     assert ready_style[0] == "none"
     expect(page.locator("svg.diagram path.edge-ready")).to_have_count(1)

@@ -24,9 +24,16 @@ def test_share_link_opens_the_same_live_room(new_page, live_server_url, screensh
 
     student = new_page()
     open_room(student, link)
-    names = sorted(pod_buttons(teacher).evaluate_all("els => els.map(e => e.getAttribute('aria-label'))"))
+    names = sorted(
+        pod_buttons(teacher).evaluate_all("els => els.map(e => e.getAttribute('aria-label'))")
+    )
     expect(pod_buttons(student)).to_have_count(3)
-    assert sorted(pod_buttons(student).evaluate_all("els => els.map(e => e.getAttribute('aria-label'))")) == names
+    assert (
+        sorted(
+            pod_buttons(student).evaluate_all("els => els.map(e => e.getAttribute('aria-label'))")
+        )
+        == names
+    )
 
     run(teacher, "kubectl scale deployment kubia --replicas=1")
     expect(pod_buttons(student)).to_have_count(1)

@@ -15,9 +15,13 @@ def test_terminal_runs_commands_with_history(page, live_server_url, screenshot):
     command = page.get_by_role("textbox", name="Command")
 
     run(page, "kubectl get pods -o wide")
-    expect(output).to_contain_text(re.compile(r"NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE\s+IP\s+NODE"))
+    expect(output).to_contain_text(
+        re.compile(r"NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE\s+IP\s+NODE")
+    )
     run(page, "kubectl get svc")
-    expect(output).to_contain_text(re.compile(r"kubia\s+NodePort\s+10\.\d+\.\d+\.\d+\s+<none>\s+80:30080/TCP"))
+    expect(output).to_contain_text(
+        re.compile(r"kubia\s+NodePort\s+10\.\d+\.\d+\.\d+\s+<none>\s+80:30080/TCP")
+    )
     run(page, "kubectl describe endpoints kubia")
     expect(output).to_contain_text("Subsets:")
 
@@ -30,14 +34,18 @@ def test_terminal_runs_commands_with_history(page, live_server_url, screenshot):
     run(page, f"kubectl exec {name} -- nslookup kubia")
     expect(output).to_contain_text("kubia.default.svc.cluster.local")
     run(page, "kubectl get pods nope")
-    expect(output.locator(".err").last).to_contain_text('Error from server (NotFound): pods "nope" not found')
+    expect(output.locator(".err").last).to_contain_text(
+        'Error from server (NotFound): pods "nope" not found'
+    )
     run(page, "kubectl get pods '<b>bold</b>'")
     expect(output).to_contain_text("<b>bold</b>")  # shown as text
     expect(output.locator("b")).to_have_count(0)
 
     # sleep moves the simulated clock.
     page.get_by_role("button", name="Pause the clock").click()
-    before = float(re.search(r"[\d.]+", page.get_by_role("status", name="Simulated time").inner_text())[0])
+    before = float(
+        re.search(r"[\d.]+", page.get_by_role("status", name="Simulated time").inner_text())[0]
+    )
     run(page, "sleep 30")
     expect(page.get_by_role("status", name="Simulated time")).to_have_text(
         re.compile(rf"t = {int(before + 30)}")

@@ -27,7 +27,7 @@ def test_one_request_a_failure_and_a_stream(page, live_server_url, screenshot):
     target.select_option(label="kubia.example.com/ (Ingress sites)")
     panel.get_by_role("button", name="Send one request").click()
     terminal = page.get_by_role("log", name="Terminal output")
-    expect(terminal).to_contain_text("$ curl -s http://kubia.example.com/")
+    expect(terminal).to_contain_text("$ curl -sS http://kubia.example.com/")
     expect(terminal).to_contain_text("You've hit kubia-")
     page.wait_for_function("window.kubeplay.dots.inFlight > 0")
     recent = panel.get_by_role("log", name="Recent requests")
@@ -52,7 +52,7 @@ def test_one_request_a_failure_and_a_stream(page, live_server_url, screenshot):
     target.select_option(label="kubia (Service)")
     panel.get_by_role("button", name="Send one request").click()
     expect(terminal).to_contain_text(
-        f"$ kubectl exec {pod.split('/')[2]} -n default -- curl -s http://kubia.default.svc.cluster.local/"
+        f"$ kubectl exec {pod.split('/')[2]} -n default -- curl -sS http://kubia.default.svc.cluster.local/"
     )
 
     # A stream: many dots, counters for every pod, a chart; then stop.
@@ -69,6 +69,9 @@ def test_one_request_a_failure_and_a_stream(page, live_server_url, screenshot):
     assert dots_in_flight(page) >= 30
     streams.get_by_role("button", name=re.compile("Stop stream")).click()
     expect(streams).to_be_hidden()
-    counts = [int(text.split(":")[1].split()[0]) for text in hits.evaluate_all("els => els.map(e => e.getAttribute('aria-label'))")]
+    counts = [
+        int(text.split(":")[1].split()[0])
+        for text in hits.evaluate_all("els => els.map(e => e.getAttribute('aria-label'))")
+    ]
     assert min(counts) > 0, counts
     assert pod_buttons(page).count() == 3

@@ -27,13 +27,19 @@ def communicator(code, query="", origin=OUR_ORIGIN):
 
 
 async def receive(socket, type_, timeout=3.0):
-    """The next message of `type_`, skipping others (frames carrying only the time, say)."""
+    """The next message of `type_`; others are kept for later calls (frames may come first)."""
+    held = socket.__dict__.setdefault("held", [])
+    for i, message in enumerate(held):
+        if message["type"] == type_:
+            return held.pop(i)
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
     while True:
         message = await socket.receive_json_from(timeout=max(0.01, deadline - loop.time()))
         if message["type"] == type_:
             return message
+        if message["type"] != "frame" or set(message) - {"type", "epoch", "seq", "time", "at"}:
+            held.append(message)  # not just the time ticking by
 
 
 async def open_socket(code, query=""):
@@ -286,7 +292,8 @@ async def test_stream_sends_traces_in_frames_and_is_logged(room, socket, fast_fl
         }
     )
     started = await receive(socket, "stream")
-    assert started["rate"] == 50
+    assert started["stream"]["rate"] == 50
+    assert started["stream"]["url"] == "http://kubia.example.com/"
     traces = []
     while len(traces) < 20:
         traces += (await receive(socket, "frame")).get("traces", [])
@@ -348,3 +355,50 @@ async def test_a_room_replays_to_the_same_state(room, socket, fast_flush):
     snapshot, now = await replayed.read(lambda cluster: (cluster.snapshot(), cluster.now))
     assert snapshot["pods"] == expected[0]["pods"]
     assert now == expected[1]
+
+
+async def test_inspector_reads_leave_the_cluster_as_it_was(room, socket):
+    live = rooms.loaded(room.code)
+    before = await live.read(lambda cluster: (cluster.seq, cluster.state.rng.getstate()))
+    pod = next(p for p in live.view.topology["pods"] if p["namespace"] == "default")
+    for kind, namespace, name in [
+        ("Service", "default", "kubia"),
+        ("Endpoints", "default", "kubia"),
+        ("Pod", "default", pod["name"]),
+        ("Node", "", "worker-1"),
+        ("Ingress", "default", "kubia"),
+        ("Deployment", "default", "kubia"),
+    ]:
+        info = await rooms.inspect(room.code, kind, namespace, name)
+        assert info["found"], info
+    await rooms.export_yaml(room.code)
+    after = await live.read(lambda cluster: (cluster.seq, cluster.state.rng.getstate()))
+    assert after == before
+
+
+async def test_an_idle_room_is_written_to_the_log_and_unloaded(room, monkeypatch):
+    monkeypatch.setattr(rooms, "IDLE_SECONDS", 0.05)
+    socket = await open_socket(room.code)
+    await receive(socket, "snapshot")
+    await socket.send_json_to({"type": "clock", "action": "play"})
+    await asyncio.sleep(0.3)
+    await socket.disconnect()
+    await asyncio.sleep(0.3)
+    assert rooms.loaded(room.code) is None
+    ops = await sync_to_async(list)(
+        RoomEvent.objects.filter(room=room).values_list("op", flat=True)
+    )
+    assert ops
+    assert ops[-1]["op"] == "ticks"
+
+
+async def test_a_room_held_by_another_process_is_refused(room, settings, monkeypatch):
+    settings.KUBEPLAY_ROOM_LEASES = True
+    assert await rooms._claim(room.code)
+    monkeypatch.setattr(rooms, "OWNER", "another-host:1:abcd")
+    socket = communicator(room.code)
+    connected, _ = await socket.connect()
+    assert connected
+    error = await socket.receive_json_from()
+    assert "another server" in error["message"]
+    await socket.disconnect()

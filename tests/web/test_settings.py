@@ -40,7 +40,7 @@ def test_defaults_are_safe_and_self_contained(load_settings):
     assert database["ENGINE"] == "django.db.backends.sqlite3"
     assert str(database["NAME"]).endswith("var/db.sqlite3")
     layer = settings["CHANNEL_LAYERS"]["default"]
-    assert layer["BACKEND"] == "channels.layers.InMemoryChannelLayer"
+    assert layer["BACKEND"] == "playground.layers.RoomChannelLayer"
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,56 @@
+"""Quality: big rooms draw fast; request dots animate smoothly.
+
+The figures for docs/performance.md come from `python -m benchmarks.bench_web`;
+these tests keep them from regressing, with some slack for a busy CI machine.
+"""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import expect
+
+from tests.browser.conftest import create_room, open_room
+
+
+def test_a_room_of_500_pods_draws_in_under_a_second(page, live_server_url, screenshot):
+    open_room(page, create_room(page, live_server_url, "many-pods"))
+    # More than 150 pods: one chip per workload and node.
+    expect(
+        page.get_by_role("button", name=re.compile(r"^\d+ pods of Deployment web on worker-1"))
+    ).to_be_visible()
+    page.get_by_role("combobox", name="Pods").select_option("off")
+    expect(page.locator("svg.diagram .kind-pod[role=button]")).to_have_count(500)
+    draw_ms = page.evaluate(
+        "() => { const t = performance.now(); window.kubeplay.diagram.render();"
+        " return performance.now() - t; }"
+    )
+    assert draw_ms < 1000, draw_ms
+    assert page.evaluate("window.kubeplay.stats.snapshotMs") < 1000
+    screenshot("scale-500-pods")
+
+
+def test_200_request_dots_animate_smoothly(page, live_server_url):
+    open_room(page, create_room(page, live_server_url, "kubia"))
+    fps = page.evaluate(
+        """() => new Promise((resolve) => {
+            const { dots, diagram } = window.kubeplay;
+            const hops = [{kind: "client", name: "host"}, {kind: "ingress", name: "kubia"},
+                          {kind: "service", name: "kubia"}, {kind: "endpoints", name: "kubia"}];
+            const pods = diagram.model.list("pods").filter(p => p.namespace === "default");
+            const start = performance.now();
+            let frames = 0;
+            function step(now) {
+              while (dots.inFlight < 200) {
+                const pod = pods[Math.floor(Math.random() * pods.length)];
+                dots.add({outcome: "ok", status: 200, served_by: pod.name,
+                          hops: [...hops, {kind: "pod", name: pod.name}]});
+              }
+              frames += 1;
+              if (now - start < 2000) requestAnimationFrame(step);
+              else resolve(frames * 1000 / (now - start));
+            }
+            requestAnimationFrame(step);
+        })"""
+    )
+    assert fps >= 45, fps

@@ -1,0 +1,69 @@
+"""The snapshot as browsers get it: keys, diffs and request targets."""
+
+from __future__ import annotations
+
+import pytest
+
+from playground import rooms, topology
+from tests.fixtures.rooms import manifest
+
+
+def view_of(text: str, *commands: str) -> topology.View:
+    cluster = rooms.replay(7, text, [{"op": "run", "line": line} for line in commands])
+    return topology.build(cluster.snapshot())
+
+
+def test_targets_offer_ingress_hosts_nodeports_and_service_names():
+    view = view_of(manifest("traffic"))
+    by_group = {}
+    for target in view.targets:
+        by_group.setdefault(target["group"], []).append(target)
+    assert {t["url"] for t in by_group["Ingress"]} == {
+        "http://kubia.example.com/",
+        "http://broken.example.com/",
+    }
+    [nodeport] = by_group["NodePort"]
+    assert nodeport["url"].endswith(":30080/")
+    assert nodeport["from"] == "host"
+    assert {t["url"] for t in by_group["Service"]} == {
+        "http://kubia.default.svc.cluster.local/",
+        "http://nobody.default.svc.cluster.local/",
+    }
+    assert {t["from"] for t in by_group["Service"]} == {"pod"}
+
+
+@pytest.mark.parametrize(
+    ("example", "group"),
+    [
+        pytest.param("loadbalancer", "LoadBalancer", id="LoadBalancer address"),
+        pytest.param("externalname", "Service", id="ExternalName"),
+        pytest.param("ingress-tls", "Ingress", id="TLS hosts"),
+    ],
+)
+def test_every_example_offers_targets(example, group):
+    view = view_of(rooms.example(example)["manifest"])
+    assert any(t["group"] == group for t in view.targets), view.targets
+
+
+def test_tls_hosts_are_offered_over_https():
+    view = view_of(rooms.example("ingress-tls")["manifest"])
+    assert any(t["url"].startswith("https://") for t in view.targets)
+
+
+def test_diff_carries_only_what_changed():
+    before = view_of(manifest("kubia"))
+    after = view_of(manifest("kubia"), "kubectl label pods -l app=kubia tier=web")
+    changes = topology.diff(before, after)
+    assert set(changes) == {"pods"}
+    assert len(changes["pods"]["upsert"]) == 3
+    assert changes["pods"]["remove"] == []
+    assert topology.diff(after, after) == {}
+
+
+def test_diff_removes_by_key():
+    before = view_of(manifest("kubia"))
+    after = view_of(manifest("kubia"), "kubectl delete service kubia")
+    changes = topology.diff(before, after)
+    assert changes["services"]["remove"] == ["default/kubia"]
+    assert changes["endpoints"]["remove"] == ["default/kubia"]
+    assert "targets" in changes
