@@ -12,6 +12,7 @@ selector) are kept as given.
 
 from __future__ import annotations
 
+import random
 import weakref
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, NamedTuple
@@ -381,7 +382,7 @@ class EndpointsController:
         slices = []
         for i, subset in enumerate(endpoints.get("subsets") or ()):
             if len(names) <= i:
-                names.append(f"{key[1]}-{generate_suffix(self._state.rng)}")
+                names.append(_slice_name(key[1], endpoints["metadata"].get("uid", ""), i))
             members = [
                 Member(a["ip"], a.get("nodeName", ""), "", "", ready, ())
                 for ready, field in ((True, "addresses"), (False, "notReadyAddresses"))
@@ -475,7 +476,7 @@ class EndpointsController:
             chunks.append(((), []))
         names = managed.slice_names
         while len(names) < len(chunks):
-            names.append(f"{service['metadata']['name']}-{generate_suffix(self._state.rng)}")
+            names.append(_slice_name(service["metadata"]["name"], managed.uid, len(names)))
         del names[len(chunks) :]
         return [
             _slice_object(service, name, ports, chunk, self._state)
@@ -518,6 +519,12 @@ class _SliceView:
 
     def names(self) -> Iterable[Key]:
         return list(self._index())
+
+
+def _slice_name(service: str, uid: str, index: int) -> str:
+    """`<service>-<5 chars>`: the suffix comes from the owner's UID, not the cluster's rng,
+    because slices are built when first read and reading must not change later names."""
+    return f"{service}-{generate_suffix(random.Random(f'{uid}/{index}'))}"
 
 
 def _manual_backends(endpoints: dict | None, port_name: str) -> list[Backend]:

@@ -431,3 +431,23 @@ def test_a_dropped_cluster_is_freed_without_the_cycle_collector() -> None:
         assert ref() is None
     finally:
         gc.enable()
+
+
+def test_reading_does_not_change_what_is_generated_later() -> None:
+    # EndpointSlices are built when first read; their names must not draw from the
+    # cluster's rng, or a `kubectl describe` would change every later pod name.
+    def build(read: bool) -> list:
+        cluster = Cluster(seed=4)
+        apply(cluster, KUBIA_RC + "---" + KUBIA_SVC)
+        if read:
+            for line in (
+                "kubectl get endpointslices",
+                "kubectl describe svc kubia",
+                "kubectl get ep",
+            ):
+                assert cluster.run(line).exit_code == 0
+        cluster.run("kubectl scale rc kubia --replicas=5")
+        slices = cluster.run("kubectl get endpointslices -o name").stdout
+        return [p["metadata"]["name"] for p in pods(cluster)] + [slices]
+
+    assert build(read=True) == build(read=False)
