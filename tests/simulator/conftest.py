@@ -12,6 +12,13 @@ def cluster() -> Cluster:
     return Cluster(seed=0)
 
 
+def run_ok(cluster: Cluster, line: str, stdin: str = "") -> str:
+    """Run a command that must succeed; its standard output."""
+    result = cluster.run(line, stdin=stdin)
+    assert result.exit_code == 0, f"{line}: {result.stderr}"
+    return result.stdout
+
+
 def apply(cluster: Cluster, text: str) -> None:
     """Apply manifests and fail the test with kubectl's message if that does not work."""
     result = cluster.run("kubectl apply -f -", stdin=text)

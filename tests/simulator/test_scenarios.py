@@ -14,6 +14,8 @@ import yaml
 from simulator import scenarios
 from simulator.scenarios import DEFAULT, PLACEHOLDERS, SCENARIOS, Scenario, get
 
+from .conftest import run_ok
+
 SLUGS = [scenario.slug for scenario in SCENARIOS]
 
 #: apiVersion per kind, as a Kubernetes v1.30+ API server serves them.
@@ -274,12 +276,6 @@ EXPECTED_FAILURES = {
     ("headless", 2): "no ready pods yet: the headless name is NXDOMAIN",
     ("demo-service", 6): "a ClusterIP does not answer ping",
 }
-
-
-def run_ok(cluster, line: str, stdin: str = "") -> str:
-    result = cluster.run(line, stdin=stdin)
-    assert result.exit_code == 0, f"{line}: {result.stderr}"
-    return result.stdout
 
 
 def get_json(cluster, line: str) -> dict:

@@ -8,12 +8,7 @@ import json
 from simulator import Cluster
 from simulator.scenarios import get
 
-
-def run_ok(c, line, stdin=""):
-    r = c.run(line, stdin=stdin)
-    assert r.exit_code == 0, (line, r.stderr)
-    return r.stdout
-
+from .conftest import run_ok
 
 REDIS_DS = next(d for d in get("daemonset-taints").manifest.split("---") if "name: redis-ds\n" in d)
 

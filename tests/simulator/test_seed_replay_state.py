@@ -20,7 +20,7 @@ import pytest
 from simulator import Cluster
 from simulator.scenarios import get
 
-from .conftest import apply
+from .conftest import apply, run_ok
 
 # -- normalising what differs between two clusters ----------------------------------------
 
@@ -102,12 +102,6 @@ def test_cells_keeps_empty_cells_in_place():
 
 
 # -- helpers --------------------------------------------------------------------------------
-
-
-def run_ok(cluster: Cluster, line: str, stdin: str = "") -> str:
-    result = cluster.run(line, stdin=stdin)
-    assert result.exit_code == 0, f"{line}: {result.stderr}"
-    return result.stdout
 
 
 def pod_names(cluster: Cluster, selector: str = "", namespace: str = "default") -> list[str]:

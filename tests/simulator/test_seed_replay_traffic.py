@@ -22,7 +22,7 @@ import pytest
 from simulator import Cluster
 from simulator.scenarios import get
 
-from .conftest import apply
+from .conftest import apply, run_ok
 
 HOST = {"kind": "client", "name": "host", "ip": "192.168.49.1"}
 NODES = {"control-plane": "192.168.49.2", "worker-1": "192.168.49.3", "worker-2": "192.168.49.4"}
@@ -62,12 +62,6 @@ NGINX_503 = """\
 
 
 # -- helpers ----------------------------------------------------------------------------------
-
-
-def run_ok(cluster: Cluster, line: str, stdin: str = "") -> str:
-    result = cluster.run(line, stdin=stdin)
-    assert result.exit_code == 0, f"{line}: {result.stderr}"
-    return result.stdout
 
 
 def pods(cluster: Cluster, selector: str, namespace: str = "default") -> dict[str, dict]:
