@@ -963,13 +963,37 @@ def _readiness_control(cluster: Cluster, namespace: str, name: str) -> dict[str,
                 if exists
                 else f"touch {path} (probe will pass)",
             }
-        kind = "httpGet" if "httpGet" in probe else "tcpSocket" if "tcpSocket" in probe else "other"
+        handler = probe.get("httpGet") or probe.get("tcpSocket")
+        port = _probe_port(container, (handler or {}).get("port"))
+        if port is None:
+            return {
+                "mode": "none",
+                "note": "This probe checks a port the container does not declare.",
+            }
+        target = f"{name} -n {namespace} -c {shlex.quote(container['name'])}"
+        listening = cluster.run(f"kubectl exec {target} -- kubeplay-port status {port}")
+        exists = listening.exit_code == 0
         return {
-            "mode": "none",
-            "note": f"This {kind} probe passes while the container listens on its port; the "
-            "simulator has no command yet to stop a port.",
+            "mode": "file",
+            "path": f"port {port}",
+            "exists": exists,
+            "command": f"kubectl exec {target} -- kubeplay-port "
+            f"{'close' if exists else 'open'} {port}",
+            "label": f"close port {port} (probe will fail)"
+            if exists
+            else f"open port {port} (probe will pass)",
         }
     return {"mode": "none", "note": "No readiness probe: the pod is Ready while it runs."}
+
+
+def _probe_port(container: dict[str, Any], port: Any) -> int | None:
+    """A probe's port as a number (a named port is looked up in the container)."""
+    if isinstance(port, int) or (isinstance(port, str) and port.isdigit()):
+        return int(port)
+    for declared in container.get("ports") or ():
+        if declared.get("name") == port:
+            return int(declared["containerPort"])
+    return None
 
 
 def _selection(topo: dict[str, Any], kind: str, namespace: str, name: str) -> list[dict[str, Any]]:

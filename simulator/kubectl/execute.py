@@ -19,6 +19,10 @@ from .errors import KubectlError, error, not_found, usage_error
 from .resources import resolve_type
 
 NETWORK_TOOLS = ("curl", "nslookup", "ping")
+# Kubeplay's own tool in every simulated container: make a listening port refuse
+# connections (so httpGet/tcpSocket readiness probes fail) or answer again.
+PORT_TOOL = "kubeplay-port"
+PORT_USAGE = f"usage: {PORT_TOOL} close|open|status PORT"
 SHELLS = ("sh", "bash", "/bin/sh", "/bin/bash", "ash", "/bin/ash")
 # `ls /` in a Debian or BusyBox image (what a learner expects to see besides their files).
 ROOT_ENTRIES = ("bin", "boot", "dev", "etc", "home", "lib", "media", "mnt", "opt", "proc",
@@ -178,6 +182,8 @@ def _program(
         return "", "", 1
     if name == "sleep":
         return "", "", 0
+    if name == PORT_TOOL:
+        return _port_tool(state, namespace, pod, args)
     if name == "touch":
         paths = [p for p in args if not p.startswith("-")]
         if not paths:
@@ -276,3 +282,23 @@ def _ls_or_test(
             out.append(f"{path}\n")  # a file lists as itself
     code = (1 if busybox else 2) if errors else 0
     return "".join(out), "\n".join(errors), code
+
+
+def _port_tool(state, namespace: str, pod: str, args: list[str]) -> tuple[str, str, int]:
+    """`kubeplay-port close|open|status PORT`: the simulator's switch for a container port."""
+    if len(args) != 2 or args[0] not in ("close", "open", "status") or not args[1].isdigit():
+        return "", PORT_USAGE, 2
+    action, port = args[0], int(args[1])
+    obj = state.store.get("Pod", namespace, pod)
+    declared = (
+        port in state.runtime[(namespace, pod)].ports
+        if (namespace, pod) in state.runtime
+        else False
+    )
+    if obj is None or not declared:
+        return "", f"{PORT_TOOL}: no container of {pod} declares port {port}", 1
+    if action == "status":
+        listening = state.pod_listens(obj, port)
+        return f"port {port}: {'listening' if listening else 'closed'}\n", "", 0 if listening else 1
+    state.stop_port(namespace, pod, port, stopped=action == "close")
+    return f"port {port}: {'closed' if action == 'close' else 'listening'}\n", "", 0

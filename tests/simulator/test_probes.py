@@ -172,3 +172,39 @@ spec:
     cluster.advance(100)
     assert first not in {p["metadata"]["name"] for p in pods(cluster, app="d")}
     assert cluster.state.clock.pending() <= 2, "one heap entry per probe bucket, none for the dead"
+
+
+def test_closing_a_port_fails_http_probes_until_it_opens_again(cluster: Cluster) -> None:
+    with_probe(cluster, "httpGet: {path: /, port: http}\nfailureThreshold: 1")
+    cluster.advance(1)
+    assert ready(cluster)
+    closed = cluster.run("kubectl exec web -- kubeplay-port close 8080")
+    assert (closed.stdout, closed.exit_code) == ("port 8080: closed\n", 0)
+    assert cluster.run("kubectl exec web -- kubeplay-port status 8080").exit_code == 1
+    cluster.advance(10)
+    assert not ready(cluster)
+    assert cluster.state.runtime[("default", "web")].last_probe_output.endswith(
+        "connect: connection refused"
+    )
+    ip = cluster.state.store.get("Pod", "default", "web")["status"]["podIP"]
+    refused = cluster.run(f"kubectl exec web -- curl -s http://{ip}:8080")
+    assert refused.exit_code == 7, "connection refused"
+    cluster.run("kubectl exec web -- kubeplay-port open 8080")
+    cluster.advance(10)
+    assert ready(cluster)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        pytest.param(
+            "close 9999", "kubeplay-port: no container of web declares port 9999", id="undeclared"
+        ),
+        pytest.param("shut 8080", "usage: kubeplay-port close|open|status PORT", id="bad action"),
+    ],
+)
+def test_port_tool_refuses_bad_use(cluster: Cluster, args: str, message: str) -> None:
+    with_probe(cluster, "tcpSocket: {port: 8080}")
+    result = cluster.run(f"kubectl exec web -- kubeplay-port {args}")
+    assert result.exit_code != 0
+    assert result.stderr.startswith(message)

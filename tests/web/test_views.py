@@ -164,6 +164,29 @@ def test_inspector_of_a_pod_offers_its_actions(client):
     assert "Remove label app" in html
 
 
+def test_inspector_toggles_an_http_probe_by_closing_its_port(client):
+    room, problems = rooms.create_room(
+        """
+apiVersion: v1
+kind: Pod
+metadata: {name: web, labels: {app: web}}
+spec:
+  containers:
+  - name: web
+    image: nginx
+    ports: [{name: http, containerPort: 80}]
+    readinessProbe: {httpGet: {path: /, port: http}}
+"""
+    )
+    assert room is not None, problems
+    response = client.get(
+        f"/rooms/{room.code}/inspect/", {"kind": "Pod", "namespace": "default", "name": "web"}, **HX
+    )
+    html = response.content.decode()
+    assert "kubectl exec web -n default -c web -- kubeplay-port close 80" in html
+    assert "close port 80 (probe will fail)" in html
+
+
 def client_snapshot(room):
     from playground.rooms import replay
 
