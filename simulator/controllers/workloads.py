@@ -228,12 +228,14 @@ class WorkloadController:
                 if controller_ref(pod) is None:
                     pod["metadata"]["ownerReferences"] = [owner_reference(owner)]
                     self.pod_added(pod)
-        pods = self.pods_of(uid)
+        current = len(self._owned[uid])  # the index holds exactly the live pods
         desired = int(owner["spec"].get("replicas", 1))
-        if len(pods) < desired:
+        if current < desired:
             template = owner["spec"]["template"]
-            state.create_pods(owner, template, desired - len(pods))
-        elif len(pods) > desired:
+            state.create_pods(owner, template, desired - current)
+        elif current > desired:
+            pods = self.pods_of(uid)
+
             # Delete unscheduled, then not-ready, then the newest pods first.
             def rank(p: dict) -> tuple:
                 scheduled = bool(p["spec"].get("nodeName"))
@@ -252,10 +254,12 @@ class WorkloadController:
         """Recount an owner's pods into its status (and its Deployment's)."""
         state = self._state
         ns = owner["metadata"]["namespace"]
-        pods = self.pods_of(owner["metadata"]["uid"])
-        ready = sum(1 for p in pods if state.pod_ready(ns, p["metadata"]["name"]))
+        owned = self._owned.get(owner["metadata"]["uid"], {})
+        runtime = state.runtime
+        ready = sum(1 for key in owned if (rt := runtime.get(key)) is not None and rt.ready)
         kind = owner["kind"]
         if kind == "DaemonSet":
+            pods = self.pods_of(owner["metadata"]["uid"])
             # Counted over the nodes that should run the pod now; a pod kept on a node
             # that became tainted is "misscheduled" (the DaemonSet controller's status).
             eligible = set(self._daemonset_nodes(owner))
@@ -274,8 +278,8 @@ class WorkloadController:
                 owner["status"]["numberUnavailable"] = len(eligible) - ready
             return
         status = {
-            "replicas": len(pods),
-            "fullyLabeledReplicas": len(pods),
+            "replicas": len(owned),
+            "fullyLabeledReplicas": len(owned),
             "observedGeneration": owner["metadata"].get("generation", 1),
         }
         if ready:
