@@ -36,32 +36,17 @@ spec:
     app: kubia
 """
 
-KUBIA_READINESS_RC = """
-apiVersion: v1
-kind: ReplicationController
-metadata:
-  name: kubia
-spec:
-  replicas: 3
-  selector:
-    app: kubia
-  template:
-    metadata:
-      labels:
-        app: kubia
-    spec:
-      containers:
-      - name: kubia
-        image: luksa/kubia
-        ports:
-        - name: http
-          containerPort: 8080
+# The readiness exercise (section 5.5): the same RC with an exec probe on /var/ready.
+KUBIA_READINESS_RC = (
+    KUBIA_RC
+    + """\
         readinessProbe:
           exec:
             command:
             - ls
             - /var/ready
 """
+)
 
 DEPLOYMENT = """
 apiVersion: apps/v1
