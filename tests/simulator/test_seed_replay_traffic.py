@@ -23,6 +23,7 @@ from simulator import Cluster
 from simulator.scenarios import get
 
 from .conftest import apply, run_ok
+from .seed_manifests import DEMO_RC, DEMO_SERVICE_NAMED, KUBIA_RS_TWO_PORTS, KUBIA_SVC_TWO_PORTS
 
 HOST = {"kind": "client", "name": "host", "ip": "192.168.49.1"}
 NODES = {"control-plane": "192.168.49.2", "worker-1": "192.168.49.3", "worker-2": "192.168.49.4"}
@@ -122,93 +123,13 @@ def with_ip(text: str) -> str:
 # -- manifests --------------------------------------------------------------------------------
 
 # 000_bc576c977301e23e.txt §5.1.1 同一个服务暴露多个端口/使用命名的端口
-DEMO_RC = """
-apiVersion: v1
-kind: ReplicationController
-metadata:
-  name: k8s-node-demo-replication-controller
-spec:
-  replicas: 3
-  selector:
-    app: k8s-node-demo-replication-controller-label
-  template:
-    metadata:
-      labels:
-        app: k8s-node-demo-replication-controller-label
-    spec:
-      containers:
-      - name: k8s-node-demo-replication-controller-container
-        image: k8s-node-demo-image
-        imagePullPolicy: Never
-        ports:
-        - name: http
-          containerPort: 8080
-        - name: https
-          containerPort: 8443
-"""
 
-DEMO_SERVICE = """
-apiVersion: v1
-kind: Service
-metadata:
-  name: demo-service
-spec:
-  sessionAffinity: ClientIP
-  selector:
-    app: k8s-node-demo-replication-controller-label
-  ports:
-  - name: http
-    port: 80
-    targetPort: http
-  - name: https
-    port: 443
-    targetPort: https
-"""
 
 DEMO_LABEL = "app=k8s-node-demo-replication-controller-label"
 
-# 003_24b935804ce4cf55.txt 介绍服务 (kubia-svc.yaml) and the ReplicaSet its
-# `describe endpoints` implies (8080 "default mux", 8090 "mux1").
-KUBIA_TWO_PORTS = """
-apiVersion: v1
-kind: Service
-metadata:
-  name: kubia
-spec:
-  sessionAffinity: ClientIP
-  ports:
-    - port: 80
-      name: http-default
-      targetPort: http-default
-    - port: 90
-      name: http-mux1
-      targetPort: http-mux1
-  selector:
-    app: kubia
----
-apiVersion: apps/v1
-kind: ReplicaSet
-metadata:
-  name: kubia
-spec:
-  replicas: 3
-  selector:
-    matchLabels:
-      app: kubia
-  template:
-    metadata:
-      labels:
-        app: kubia
-    spec:
-      containers:
-      - name: kubia
-        image: bwangel/kubia:v0.4
-        ports:
-        - name: http-default
-          containerPort: 8080
-        - name: http-mux1
-          containerPort: 8090
-"""
+# 003 介绍服务: the two-port kubia Service and the ReplicaSet behind it.
+KUBIA_TWO_PORTS = KUBIA_SVC_TWO_PORTS + "---" + KUBIA_RS_TWO_PORTS
+DEMO_SERVICE = DEMO_SERVICE_NAMED
 
 
 def demo(seed: int = 0, service: str = DEMO_SERVICE) -> Cluster:
