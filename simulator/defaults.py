@@ -188,13 +188,11 @@ def _pod(obj: dict) -> None:
         spec["enableServiceLinks"] = True
 
 
-def _deployment(obj: dict) -> None:
-    spec = _spec(obj)
-    if spec.get("replicas") is None:
-        spec["replicas"] = 1
-    strategy = spec.get("strategy")
+def _rolling_update(spec: dict, field: str, *, max_unavailable, max_surge) -> None:
+    """Default a Deployment's `strategy` or a DaemonSet's `updateStrategy`."""
+    strategy = spec.get(field)
     if type(strategy) is not dict:
-        strategy = spec["strategy"] = {}
+        strategy = spec[field] = {}
     if not strategy.get("type"):
         strategy["type"] = "RollingUpdate"
     if strategy["type"] == "RollingUpdate":
@@ -202,9 +200,16 @@ def _deployment(obj: dict) -> None:
         if type(rolling) is not dict:
             rolling = strategy["rollingUpdate"] = {}
         if rolling.get("maxUnavailable") is None:
-            rolling["maxUnavailable"] = "25%"
+            rolling["maxUnavailable"] = max_unavailable
         if rolling.get("maxSurge") is None:
-            rolling["maxSurge"] = "25%"
+            rolling["maxSurge"] = max_surge
+
+
+def _deployment(obj: dict) -> None:
+    spec = _spec(obj)
+    if spec.get("replicas") is None:
+        spec["replicas"] = 1
+    _rolling_update(spec, "strategy", max_unavailable="25%", max_surge="25%")
     if spec.get("revisionHistoryLimit") is None:
         spec["revisionHistoryLimit"] = 10
     if spec.get("progressDeadlineSeconds") is None:
@@ -237,19 +242,7 @@ def _replication_controller(obj: dict) -> None:
 
 def _daemon_set(obj: dict) -> None:
     spec = _spec(obj)
-    strategy = spec.get("updateStrategy")
-    if type(strategy) is not dict:
-        strategy = spec["updateStrategy"] = {}
-    if not strategy.get("type"):
-        strategy["type"] = "RollingUpdate"
-    if strategy["type"] == "RollingUpdate":
-        rolling = strategy.get("rollingUpdate")
-        if type(rolling) is not dict:
-            rolling = strategy["rollingUpdate"] = {}
-        if rolling.get("maxUnavailable") is None:
-            rolling["maxUnavailable"] = 1
-        if rolling.get("maxSurge") is None:
-            rolling["maxSurge"] = 0
+    _rolling_update(spec, "updateStrategy", max_unavailable=1, max_surge=0)
     if spec.get("revisionHistoryLimit") is None:
         spec["revisionHistoryLimit"] = 10
     _template(spec)

@@ -102,17 +102,7 @@ class ServiceRoutes:
         svc, ns, name, port_name = route.svc, route.ns, route.name, route.port_name
         candidates = endpoints.ready
         if not candidates:
-            # kube-proxy's REJECT rule for a Service without endpoints.
-            self._fail(
-                ex,
-                client,
-                "refused",
-                REFUSED,
-                f"service {name} has no ready endpoints: "
-                + self.proxy.explain_no_ready(svc, port_name),
-                hops,
-                url,
-            )
+            self._refuse_no_endpoints(ex, client, svc, port_name, hops, url)
             return
         by_addr = endpoints.by_addr
         if route.local:
@@ -291,6 +281,21 @@ class ServiceRoutes:
         svc = self.store.get("Service", *key)
         self._node_port(ex, client, node, svc, index, hops, insecure, url, None)
 
+    def _refuse_no_endpoints(
+        self, ex: Exchange, client: Client, svc: dict, port_name: str, hops: list[Hop], url: str
+    ) -> None:
+        """kube-proxy's REJECT rule for a Service port without ready endpoints."""
+        self._fail(
+            ex,
+            client,
+            "refused",
+            REFUSED,
+            f"service {svc['metadata']['name']} has no ready endpoints: "
+            + self.proxy.explain_no_ready(svc, port_name),
+            hops,
+            url,
+        )
+
     def _health_checked(self, port: int) -> dict | None:
         """The LoadBalancer Service (externalTrafficPolicy Local) whose healthCheckNodePort
         is `port`, or None."""
@@ -355,16 +360,7 @@ class ServiceRoutes:
                 f"{sp['nodePort']} of service {name}"
             )
         if not endpoints.ready:
-            self._fail(
-                ex,
-                client,
-                "refused",
-                REFUSED,
-                f"service {name} has no ready endpoints: "
-                + self.proxy.explain_no_ready(svc, port_name),
-                hops,
-                url,
-            )
+            self._refuse_no_endpoints(ex, client, svc, port_name, hops, url)
             return
         if spec.get("externalTrafficPolicy") == "Local":
             local = tuple(b for b in endpoints.ready if b.node == node)
