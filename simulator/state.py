@@ -280,7 +280,7 @@ class ClusterState:
         }
         return sorted(entries)
 
-    def is_busybox(self, pod_key: Key, container: str) -> bool:
+    def is_busybox(self, pod_key: Key, container: str | None) -> bool:
         """Whether the container image is BusyBox-based (its tools word errors differently)."""
         pod = self.store.get("Pod", *pod_key)
         image = _container(pod, container).get("image", "") if pod else ""
@@ -407,14 +407,6 @@ class ClusterState:
             if kind == "Node":
                 self._nodes_changed()
         self.log.emit(self.now, MODIFIED, kind, namespace, name, {"labels": dict(labels)})
-        self.settle()
-
-    def set_annotations(self, kind: str, namespace: str, name: str, annotations: dict) -> None:
-        """Replace an object's annotations."""
-        obj = self._get(kind, namespace, name)
-        obj["metadata"]["annotations"] = dict(annotations)
-        self.touch_object(obj)
-        self.log.emit(self.now, MODIFIED, kind, namespace, name, {})
         self.settle()
 
     def taint(self, node: str, key: str, value: str, effect: str, remove: bool = False) -> None:

@@ -282,11 +282,6 @@ class EndpointsController:
                 },
             )
 
-    def members(self, service_key: Key) -> list[Member]:
-        """The member pods of a managed Service, resolved (empty for others)."""
-        managed = self._managed.get(service_key)
-        return self.resolved(managed) if managed else []
-
     def resolved(self, managed: _Managed) -> list[Member]:
         """Members with readiness (publishNotReadyAddresses counted) and ports."""
         service = managed.service
