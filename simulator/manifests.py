@@ -85,6 +85,8 @@ class Document:
 
 _TAG = "tag:yaml.org,2002:"
 _STR_TAG = _TAG + "str"
+_MAP_TAG = _TAG + "map"
+_SEQ_TAG = _TAG + "seq"
 # Plain sequences of mappings and kubectl's `kind: List` (or typed lists such as
 # `ServiceList`) both expand into their items.
 _SEGMENT = re.compile(r"([^.\[\]]+)|\[([^\]]*)\]")
@@ -157,6 +159,58 @@ class _Loader(yaml.CSafeLoader):
     yaml_implicit_resolvers = _resolvers()
     yaml_constructors = dict(SafeConstructor.yaml_constructors)
 
+    def resolve(self, kind: type, value: str, implicit: tuple[bool, bool]) -> str:
+        # libyaml calls this for every scalar it composes. Manifests repeat the same few
+        # hundred plain words (keys, kinds, protocols), so their tags are remembered.
+        if kind is not ScalarNode:
+            return super().resolve(kind, value, implicit)
+        if not implicit[0]:
+            return _STR_TAG  # quoted: always a string
+        tag = _plain_tags.get(value)
+        if tag is None:
+            tag = super().resolve(kind, value, implicit)
+            if len(_plain_tags) >= _PLAIN_TAGS_KEPT:
+                _plain_tags.clear()
+            _plain_tags[value] = tag
+        return tag
+
+    def build_document(self, node: Node) -> object:
+        """The document's data: what `construct_document` returns, in one recursive pass.
+
+        PyYAML's generic constructor pays for recursive objects and state generators that
+        JSON-like manifests never need. A node reached twice through an alias is built
+        twice, so aliased content comes out as a tree (no shared objects).
+        """
+        try:
+            return self._build(node)
+        finally:
+            self.constructed_objects.clear()
+
+    def _build(self, node: Node) -> object:
+        cls = type(node)
+        if cls is ScalarNode:
+            tag = node.tag
+            if tag == _STR_TAG:
+                return node.value
+            construct = _PLAIN_SCALARS.get(tag)
+            if construct is not None:
+                return construct(self, node)
+        elif cls is MappingNode and node.tag == _MAP_TAG:
+            build = self._build
+            mapping = {}
+            for key_node, value_node in node.value:
+                if key_node.tag != _STR_TAG or type(key_node) is not ScalarNode:
+                    if key_node.tag in _MERGE_TAGS:
+                        self.flatten_mapping(node)  # `<<: *base` merges; then build again
+                        return self._build(node)
+                    raise _key_refusal(key_node)
+                mapping[key_node.value] = build(value_node)
+            return mapping
+        elif cls is SequenceNode and node.tag == _SEQ_TAG:
+            build = self._build
+            return [build(child) for child in node.value]
+        return self.construct_object(node, deep=True)  # other tags: refused, or rare
+
     def construct_mapping(self, node: Node, deep: bool = False) -> dict:
         # Same work as SafeConstructor.construct_mapping, plus the string-key rule. Keys are
         # taken from the scalar node directly: cheaper than constructing them.
@@ -164,12 +218,26 @@ class _Loader(yaml.CSafeLoader):
         mapping = {}
         for key_node, value_node in node.value:
             if key_node.tag != _STR_TAG or type(key_node) is not ScalarNode:
-                shown = key_node.value if type(key_node) is ScalarNode else "(a collection)"
-                reason = f"mapping keys must be strings; put the key {shown} in quotes"
-                raise _Refused(reason, key_node, refusal=False)
+                raise _key_refusal(key_node)
             mapping[key_node.value] = self.construct_object(value_node, deep=deep)
         return mapping
 
+
+def _key_refusal(key_node: Node) -> _Refused:
+    shown = key_node.value if type(key_node) is ScalarNode else "(a collection)"
+    reason = f"mapping keys must be strings; put the key {shown} in quotes"
+    return _Refused(reason, key_node, refusal=False)
+
+
+_plain_tags: dict[str, str] = {}
+_PLAIN_TAGS_KEPT = 4096
+_MERGE_TAGS = (_TAG + "merge", _TAG + "value")
+_PLAIN_SCALARS = {
+    _TAG + "null": SafeConstructor.construct_yaml_null,
+    _TAG + "bool": SafeConstructor.construct_yaml_bool,
+    _TAG + "int": SafeConstructor.construct_yaml_int,
+    _TAG + "float": SafeConstructor.construct_yaml_float,
+}
 
 _Loader.add_constructor(_TAG + "timestamp", _scalar_string)
 for _name in ("set", "omap", "pairs", "binary"):
@@ -420,10 +488,8 @@ def _parse_yaml(parsed: ParsedManifests, limits: Limits) -> None:
             node = loader.get_node()
             line = node.start_mark.line + 1
             parsed._starts[index] = line
-            value = loader.construct_document(node)
+            value = loader.build_document(node)
             if value is not None:
-                if aliased:
-                    value = _tree_copy(value)
                 item_lines = _item_lines(node, value)
                 _add_document(parsed, index, value, line, item_lines, limits)
             index += 1
@@ -530,16 +596,6 @@ def _add_document(
             documents.append(Document(index, entry, entry_line, position))
     if len(documents) > limits.max_documents:
         raise _too_many(index, limits)
-
-
-def _tree_copy(value: object) -> object:
-    # Aliases make PyYAML share one object in several places; later in-place defaulting
-    # must not leak between them, so accepted aliased documents are copied into a tree.
-    if type(value) is dict:
-        return {k: _tree_copy(v) for k, v in value.items()}
-    if type(value) is list:
-        return [_tree_copy(v) for v in value]
-    return value
 
 
 # --- depth ------------------------------------------------------------------------------

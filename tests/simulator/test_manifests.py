@@ -128,6 +128,19 @@ def test_scalars_match_kubectls_yaml_reading(value: str, expected: object) -> No
     assert document.obj["value"] == expected
 
 
+def test_a_word_keeps_its_reading_whether_quoted_or_plain_in_any_order() -> None:
+    # Plain scalars' tags are remembered between documents; quoting must still win.
+    text = "kind: Pod\na: '80'\nb: 80\nc: 'true'\nd: true\n---\nkind: Pod\na: 80\nb: '80'\n"
+    first, second = (d.obj for d in parse_manifests(text).documents)
+    assert (first["a"], first["b"], first["c"], first["d"]) == ("80", 80, "true", True)
+    assert (second["a"], second["b"]) == (80, "80")
+
+
+def test_inline_merge_key_without_aliases() -> None:
+    (document,) = parse_manifests("kind: Pod\nm:\n  <<: {app: web}\n  tier: db\n").documents
+    assert document.obj["m"] == {"app": "web", "tier": "db"}
+
+
 def test_accepted_aliases_are_copied_not_shared() -> None:
     text = "kind: Pod\na: &labels {app: web}\nb: *labels\nc:\n  <<: *labels\n  tier: db\n"
     (document,) = parse_manifests(text).documents
