@@ -15,44 +15,74 @@ if TYPE_CHECKING:
     from .state import PodRuntime
 
 
-def running_status(pod: dict, node_ip: str, pod_ip: str, started: str, ready_by_container) -> dict:
-    """The status of a running pod; `ready_by_container` maps container name to readiness.
+class StartTemplate:
+    """How pods of one template start: computed once per batch, applied to each pod.
 
-    Pieces that are the same for many pods (conditions, container state) are
-    shared between them; they are replaced, never edited, when things change.
+    Pods made from one template share their containers list, so their readiness
+    probes, listening ports and most of their status are the same; only names,
+    addresses and container IDs differ (`status` builds those per pod).
+
+    Attributes:
+        ports: every declared containerPort (what answers connections).
+        container_ready: readiness by probed container at start (all False).
+        ready: whether the pod is Ready as soon as it runs (no readiness probe).
     """
-    containers = pod["spec"].get("containers") or ()
-    if ready_by_container:
-        not_ready = tuple(
-            c["name"] for c in containers if not ready_by_container.get(c["name"], True)
+
+    __slots__ = ("_conditions", "_probes", "_running", "_shown", "_started", "container_ready",
+                 "ports", "ready")  # fmt: skip
+
+    def __init__(self, containers: list[dict] | None, started: str) -> None:
+        containers = containers or ()
+        self._probes = [
+            ProbeState(c, c["readinessProbe"]) for c in containers if c.get("readinessProbe")
+        ]
+        self.ports = frozenset(
+            int(cp["containerPort"])
+            for c in containers
+            for cp in c.get("ports") or ()
+            if str(cp.get("containerPort", "")).isdigit()
         )
-    else:
-        not_ready = ()
-    container_id = "containerd://" + pod["metadata"]["uid"].replace("-", "")
-    running = _running(started)
-    return {
-        "phase": "Running",
-        "conditions": _conditions(not_ready, started),
-        "hostIP": node_ip,
-        "hostIPs": [{"ip": node_ip}],
-        "podIP": pod_ip,
-        "podIPs": [{"ip": pod_ip}],
-        "startTime": started,
-        "qosClass": "BestEffort",
-        "containerStatuses": [
-            {
-                "name": c["name"],
-                "image": c.get("image", ""),
-                "imageID": "",
-                "containerID": f"{container_id}{i:032x}",
-                "ready": c["name"] not in not_ready,
-                "restartCount": 0,
-                "started": True,
-                "state": running,
-            }
-            for i, c in enumerate(containers)
-        ],
-    }
+        self.container_ready = {p.container: False for p in self._probes}
+        self.ready = not self._probes
+        not_ready = tuple(c["name"] for c in containers if c["name"] in self.container_ready)
+        self._conditions = _conditions(not_ready, started)
+        self._running = _running(started)
+        self._started = started
+        self._shown = [(c["name"], c.get("image", ""), c["name"] not in not_ready)
+                       for c in containers]  # fmt: skip
+
+    def probes(self) -> list[ProbeState]:
+        """A fresh ProbeState for each probed container of one pod."""
+        return [p.fresh() for p in self._probes]
+
+    def status(self, node_ip: str, pod_ip: str, uid: str) -> dict:
+        """The status of one running pod. Conditions and container state are shared between
+        pods; they are replaced, never edited, when readiness changes."""
+        container_id = "containerd://" + uid.replace("-", "")
+        running = self._running
+        return {
+            "phase": "Running",
+            "conditions": self._conditions,
+            "hostIP": node_ip,
+            "hostIPs": [{"ip": node_ip}],
+            "podIP": pod_ip,
+            "podIPs": [{"ip": pod_ip}],
+            "startTime": self._started,
+            "qosClass": "BestEffort",
+            "containerStatuses": [
+                {
+                    "name": name,
+                    "image": image,
+                    "imageID": "",
+                    "containerID": f"{container_id}{i:032x}",
+                    "ready": ready,
+                    "restartCount": 0,
+                    "started": True,
+                    "state": running,
+                }
+                for i, (name, image, ready) in enumerate(self._shown)
+            ],
+        }
 
 
 _RUNNING: dict[str, dict] = {}
@@ -134,47 +164,6 @@ def pending_status(message: str, at: str) -> dict:
         ],
         "qosClass": "BestEffort",
     }
-
-
-_PORTS: dict[int, tuple[object, frozenset[int]]] = {}
-
-
-def declared_ports(pod: dict) -> frozenset[int]:
-    """Every containerPort of the pod's containers (shared per template)."""
-    containers = pod["spec"].get("containers")
-    cached = _PORTS.get(id(containers))
-    if cached is None or cached[0] is not containers:
-        ports = frozenset(
-            int(cp["containerPort"])
-            for c in containers or ()
-            for cp in c.get("ports") or ()
-            if str(cp.get("containerPort", "")).isdigit()
-        )
-        if len(_PORTS) > 10_000:
-            _PORTS.clear()
-        cached = _PORTS[id(containers)] = (containers, ports)
-    return cached[1]
-
-
-_PROBES: dict[int, tuple[object, list[ProbeState]]] = {}
-
-
-def readiness_probes(pod: dict) -> list[ProbeState]:
-    """A fresh ProbeState for each container that declares a readinessProbe.
-
-    Pods of one template share their containers list, so the probes are parsed
-    once per template and copied for each pod.
-    """
-    containers = pod["spec"].get("containers")
-    cached = _PROBES.get(id(containers))
-    if cached is None or cached[0] is not containers:
-        prototypes = [
-            ProbeState(c, c["readinessProbe"]) for c in containers or () if c.get("readinessProbe")
-        ]
-        if len(_PROBES) > 10_000:
-            _PROBES.clear()
-        cached = _PROBES[id(containers)] = (containers, prototypes)
-    return [p.fresh() for p in cached[1]]
 
 
 def path_exists(files: set[str], path: str) -> bool:

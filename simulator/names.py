@@ -31,11 +31,6 @@ def generate_suffix(rng: random.Random, length: int = 5) -> str:
     return "".join(chars)
 
 
-def generate_name(rng: random.Random, base: str) -> str:
-    """`metadata.generateName` semantics: `base` (truncated) plus 5 random characters."""
-    return base[:MAX_GENERATED_BASE] + generate_suffix(rng)
-
-
 def new_uid(rng: random.Random) -> str:
     """A deterministic version-4 UUID string (variant and version bits set as uuid4 does)."""
     h = f"{rng.getrandbits(128):032x}"

@@ -20,7 +20,7 @@ from .admission import admit_pod
 from .clock import Clock, timestamp
 from .controllers import scheduler, services
 from .controllers.endpoints import EndpointsController
-from .controllers.workloads import WorkloadController, controller_ref, new_pod
+from .controllers.workloads import WorkloadController, controller_ref, new_pods
 from .endpoints import Backend
 from .events import ADDED, DELETED, MODIFIED, NOT_READY, READY, EventLog
 from .ipam import (
@@ -546,27 +546,18 @@ class ClusterState:
 
     def create_pods(self, owner: dict, template: dict, count: int, *, node: str | None = None,
                     spec: dict | None = None) -> list[dict]:  # fmt: skip
-        """Create `count` pods for `owner` from `template`, schedule and start them."""
-        ns = owner["metadata"]["namespace"]
-        pods = []
-        for _ in range(count):
-            pod = new_pod(self, owner, template, ns)
-            if spec is not None:
-                pod["spec"] = dict(spec)
-            admit_pod(pod["spec"])
-            if node:
-                pod["spec"]["nodeName"] = node
-            pods.append(pod)
+        """Create `count` pods for `owner` from `template` (or `spec`), schedule and start them."""
+        pod_spec = dict(spec if spec is not None else template["spec"])
+        admit_pod(pod_spec)  # once for the batch: each pod gets its own copy of the result
+        if node:
+            pod_spec["nodeName"] = node
+        pods = new_pods(self, owner, template, pod_spec, count)
         self._place_and_start(pods, owner["metadata"]["uid"])
-        kind = owner["kind"]
-        if kind in ("ReplicaSet", "ReplicationController", "DaemonSet"):
-            source = {"ReplicaSet": "replicaset-controller", "DaemonSet": "daemonset-controller",
-                      "ReplicationController": "replication-controller"}[kind]  # fmt: skip
+        source = _CREATED_BY.get(owner["kind"])
+        if source is not None:
             for pod in pods:
-                self.record_event(
-                    owner, "Normal", "SuccessfulCreate", source,
-                    f"Created pod: {pod['metadata']['name']}",
-                )  # fmt: skip
+                message = f"Created pod: {pod['metadata']['name']}"
+                self.record_event(owner, "Normal", "SuccessfulCreate", source, message)
         return pods
 
     def delete_pod(self, pod: dict, reason: str | None) -> None:
@@ -810,12 +801,9 @@ class ClusterState:
             groups.setdefault(id(pod["spec"].get("containers")), []).append(pod)
         started = []
         for group in groups.values():
-            spec = group[0]["spec"]
-            candidates = self._feasible(spec)
+            candidates = self._feasible(group[0]["spec"])
             placement = scheduler.place(len(group), candidates, self._node_load, owner_load)
-            for pod, node in zip(group, placement, strict=True):
-                if self._start_pod(pod, node):
-                    started.append(pod)
+            started += self._start_pods(group, placement)
         self.endpoints.pods_added(started)
 
     def _feasible(self, spec: dict) -> list[str]:
@@ -828,43 +816,59 @@ class ClusterState:
             cached = self._feasible_cache[key] = (tolerations, selector, names)
         return cached[2]
 
-    def _start_pod(self, pod: dict, node: str | None) -> bool:
-        """Bind and run a pod (True), or leave it Pending (False); Endpoints are the caller's."""
-        meta = pod["metadata"]
-        key = (meta["namespace"], meta["name"])
+    def _start_pods(self, pods: list[dict], nodes: list[str | None]) -> list[dict]:
+        """Bind and run pods that share one containers list; returns those that started.
+
+        A pod without a node, or whose node has no free IP, stays Pending. This loop runs
+        for every pod a controller makes, so the template's share of the work is done once.
+        Endpoints are the caller's.
+        """
         now = self.now
         at = timestamp(now)
-        allocator = self._pod_ips.get(node or "")
-        ip = allocator.allocate() if allocator is not None else None
-        if node is None or ip is None:
-            if node is not None and node in self._node_load:
-                self._node_load[node] -= 1
-            nodes = self.store.list("Node")
-            message = scheduler.unschedulable_message(nodes, pod["spec"], self._node_load)
-            pod["status"] = kubelet.pending_status(message, at)
-            self.store.put(pod)
-            self.workloads.pod_added(pod)
-            self._pending[key] = None
-            self.record_event(pod, "Warning", "FailedScheduling", "default-scheduler", message)
-            self.log.emit(now, ADDED, "Pod", key[0], key[1], _pod_detail(pod, False))
-            return False
-        pod["spec"]["nodeName"] = node  # the spec is this pod's own copy (new_pod, or the manifest)
-        probes = kubelet.readiness_probes(pod)
-        rt = PodRuntime(started_at=now, env_seq=len(self._service_log.get(key[0], ())))
-        rt.probes = probes
-        rt.ports = kubelet.declared_ports(pod)
-        rt.container_ready = {p.container: False for p in probes}
-        rt.ready = not probes
-        self.runtime[key] = rt
-        pod["status"] = kubelet.running_status(pod, self.node_ip(node), ip, at, rt.container_ready)
+        template = kubelet.StartTemplate(pods[0]["spec"].get("containers"), at)
+        runtime, by_ip, pending = self.runtime, self._by_pod_ip, self._pending
+        put, pod_added, emit = self.store.put, self.workloads.pod_added, self.log.emit
+        started = []
+        for pod, node in zip(pods, nodes, strict=True):
+            allocator = self._pod_ips.get(node or "")
+            ip = allocator.allocate() if allocator is not None else None
+            if node is None or ip is None:
+                self._leave_pending(pod, node, at)
+                continue
+            meta = pod["metadata"]
+            key = (meta["namespace"], meta["name"])
+            pod["spec"]["nodeName"] = node  # the spec is this pod's own copy
+            rt = PodRuntime(now, len(self._service_log.get(key[0], ())))
+            rt.probes = probes = template.probes()
+            rt.ports = template.ports
+            rt.container_ready = dict(template.container_ready)
+            rt.ready = template.ready
+            runtime[key] = rt
+            pod["status"] = template.status(self._node_ips.get(node, ""), ip, meta["uid"])
+            put(pod)
+            by_ip[ip] = key
+            pending.pop(key, None)
+            pod_added(pod)
+            for probe in probes:
+                self.probes.add(key, probe, now + float(probe.probe.get("initialDelaySeconds", 0)))
+            emit(now, ADDED, "Pod", key[0], key[1], _pod_detail(pod, rt.ready))
+            started.append(pod)
+        return started
+
+    def _leave_pending(self, pod: dict, node: str | None, at: str) -> None:
+        """A pod no node can take (or whose node ran out of IPs): Pending, with the reason."""
+        key = key_of(pod)
+        if node is not None and node in self._node_load:
+            self._node_load[node] -= 1
+        message = scheduler.unschedulable_message(
+            self.store.list("Node"), pod["spec"], self._node_load
+        )
+        pod["status"] = kubelet.pending_status(message, at)
         self.store.put(pod)
-        self._by_pod_ip[ip] = key
-        self._pending.pop(key, None)
         self.workloads.pod_added(pod)
-        for probe in probes:
-            self.probes.add(key, probe, now + float(probe.probe.get("initialDelaySeconds", 0)))
-        self.log.emit(now, ADDED, "Pod", key[0], key[1], _pod_detail(pod, rt.ready))
-        return True
+        self._pending[key] = None
+        self.record_event(pod, "Warning", "FailedScheduling", "default-scheduler", message)
+        self.log.emit(self.now, ADDED, "Pod", key[0], key[1], _pod_detail(pod, False))
 
     def _update_readiness(self, key: Key, rt: PodRuntime) -> None:
         ready = all(rt.container_ready.values())
@@ -901,7 +905,7 @@ class ClusterState:
             if node is not None:
                 del self._pending[key]
                 self.store.remove("Pod", *key)
-                self._start_pod(pod, node)
+                self._start_pods([pod], [node])
                 self.endpoints.pods_added([pod])
                 self.record_event(pod, "Normal", "Scheduled", "default-scheduler",
                                   f"Successfully assigned {key[0]}/{key[1]} to {node}")  # fmt: skip
@@ -980,6 +984,14 @@ def _drifted(desired: dict, live: dict) -> bool:
     if desired["kind"] in ("Service", "Node", "Endpoints"):
         return False
     return any(desired.get(k) != live.get(k) for k in ("spec", "data", "subsets"))
+
+
+# The controller that records a SuccessfulCreate event for each pod it makes.
+_CREATED_BY = {
+    "ReplicaSet": "replicaset-controller",
+    "ReplicationController": "replication-controller",
+    "DaemonSet": "daemonset-controller",
+}
 
 
 def _summary(obj: dict) -> dict:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from simulator.clock import timestamp
 from simulator.labels import Selector, from_label_selector, from_match_labels, matches
-from simulator.names import generate_name, pod_template_hash
+from simulator.names import MAX_GENERATED_BASE, generate_suffix, new_uid, pod_template_hash
 from simulator.store import Key, key_of
 
 from . import scheduler
@@ -507,19 +507,35 @@ def _negated(text: str) -> tuple:
     return tuple(-ord(c) for c in text)
 
 
-def new_pod(state: ClusterState, owner: dict | None, template: dict, namespace: str) -> dict:
-    """A pod object from a template, named from its owner (`<owner>-xxxxx`)."""
+def new_pods(
+    state: ClusterState, owner: dict, template: dict, spec: dict, count: int
+) -> list[dict]:
+    """`count` pod objects from a template, named from their owner (`<owner>-xxxxx`).
+
+    Each pod gets its own copy of `spec` (admitted once by the caller), labels and
+    annotations; what every pod shares is worked out once.
+    """
     tmeta = template.get("metadata") or {}
+    labels = tmeta.get("labels") or {}
+    annotations = tmeta.get("annotations")
     base = owner["metadata"]["name"] + "-"
-    meta = {
-        "name": generate_name(state.rng, base),
-        "generateName": base,
-        "namespace": namespace,
-        "uid": state.new_uid(),
-        "creationTimestamp": timestamp(state.clock.now),
-        "labels": dict(tmeta.get("labels") or {}),
-        "ownerReferences": [owner_reference(owner)],
-    }
-    if tmeta.get("annotations"):
-        meta["annotations"] = dict(tmeta["annotations"])
-    return {"apiVersion": "v1", "kind": "Pod", "metadata": meta, "spec": dict(template["spec"])}
+    prefix = base[:MAX_GENERATED_BASE]
+    namespace = owner["metadata"]["namespace"]
+    created = timestamp(state.clock.now)
+    reference = owner_reference(owner)
+    rng = state.rng
+    pods = []
+    for _ in range(count):
+        meta = {
+            "name": prefix + generate_suffix(rng),
+            "generateName": base,
+            "namespace": namespace,
+            "uid": new_uid(rng),
+            "creationTimestamp": created,
+            "labels": dict(labels),
+            "ownerReferences": [dict(reference)],
+        }
+        if annotations:
+            meta["annotations"] = dict(annotations)
+        pods.append({"apiVersion": "v1", "kind": "Pod", "metadata": meta, "spec": dict(spec)})
+    return pods

@@ -67,14 +67,18 @@ def read_documents(ctx: Context) -> list:
 
 
 def _record_last_applied(ctx: Context, obj: dict) -> None:
-    """Store the object as the user wrote it, as kubectl apply does client-side."""
-    config = json.loads(json.dumps(obj))
-    meta = config.setdefault("metadata", {})
+    """Store the object as the user wrote it, as kubectl apply does client-side.
+
+    Like kubectl, the recorded text names the namespace and always has an `annotations`
+    map (without itself). Only the metadata is copied: `json.dumps` reads the rest.
+    """
+    meta = dict(obj.get("metadata") or {})
     rt = kinds.by_kind(obj.get("kind", ""))
     if rt is not None and rt.namespaced:
         meta.setdefault("namespace", ctx.namespace)
-    annotations = meta.setdefault("annotations", {})
-    annotations.pop(LAST_APPLIED, None)
+    annotations = meta.get("annotations") or {}
+    meta["annotations"] = {k: v for k, v in annotations.items() if k != LAST_APPLIED}
+    config = {**obj, "metadata": meta}
     text = json.dumps(config, sort_keys=True, separators=(",", ":")) + "\n"
     obj["metadata"].setdefault("annotations", {})[LAST_APPLIED] = text
 
