@@ -23,18 +23,23 @@ class StartTemplate:
     addresses and container IDs differ (`status` builds those per pod).
 
     Attributes:
+        probe_slots: `(initialDelaySeconds, periodSeconds)` of each probe `probes` returns.
         ports: every declared containerPort (what answers connections).
         container_ready: readiness by probed container at start (all False).
         ready: whether the pod is Ready as soon as it runs (no readiness probe).
     """
 
     __slots__ = ("_conditions", "_probes", "_running", "_shown", "_started", "container_ready",
-                 "ports", "ready")  # fmt: skip
+                 "ports", "probe_slots", "ready")  # fmt: skip
 
     def __init__(self, containers: list[dict] | None, started: str) -> None:
         containers = containers or ()
         self._probes = [
             ProbeState(c, c["readinessProbe"]) for c in containers if c.get("readinessProbe")
+        ]
+        self.probe_slots = [
+            (float(p.probe.get("initialDelaySeconds", 0)), float(p.probe.get("periodSeconds", 10)))
+            for p in self._probes
         ]
         self.ports = frozenset(
             int(cp["containerPort"])
@@ -48,8 +53,9 @@ class StartTemplate:
         self._conditions = _conditions(not_ready, started)
         self._running = _running(started)
         self._started = started
-        self._shown = [(c["name"], c.get("image", ""), c["name"] not in not_ready)
-                       for c in containers]  # fmt: skip
+        # Per container: name, image, readiness and the container ID's per-container tail.
+        self._shown = [(c["name"], c.get("image", ""), c["name"] not in not_ready, f"{i:032x}")
+                       for i, c in enumerate(containers)]  # fmt: skip
 
     def probes(self) -> list[ProbeState]:
         """A fresh ProbeState for each probed container of one pod."""
@@ -74,13 +80,13 @@ class StartTemplate:
                     "name": name,
                     "image": image,
                     "imageID": "",
-                    "containerID": f"{container_id}{i:032x}",
+                    "containerID": container_id + tail,
                     "ready": ready,
                     "restartCount": 0,
                     "started": True,
                     "state": running,
                 }
-                for i, (name, image, ready) in enumerate(self._shown)
+                for name, image, ready, tail in self._shown
             ],
         }
 

@@ -17,13 +17,22 @@ MAX_GENERATED_BASE = 58  # names.SimpleNameGenerator truncates the base so the r
 _PAIRS = [b + a for a in ALPHANUMS for b in ALPHANUMS]  # index i -> base-27 digits of i
 
 
+_SUFFIXES = len(ALPHANUMS) ** 5
+_SUFFIX_BITS = _SUFFIXES.bit_length()
+
+
 def generate_suffix(rng: random.Random, length: int = 5) -> str:
-    """`length` random characters from apimachinery's alphabet (one draw from the rng)."""
-    n = rng.randrange(len(ALPHANUMS) ** length)
+    """`length` random characters from apimachinery's alphabet (one number from the rng)."""
     if length == 5:  # the hot case: every generated pod name
+        # A uniform draw below 27**5 by rejection, as `randrange` makes it, without its
+        # argument checks (this runs once per pod a controller creates).
+        n = rng.getrandbits(_SUFFIX_BITS)
+        while n >= _SUFFIXES:
+            n = rng.getrandbits(_SUFFIX_BITS)
         high, low = divmod(n, 729)
         mid, low2 = divmod(high, 729)
         return _PAIRS[low] + _PAIRS[low2] + ALPHANUMS[mid]
+    n = rng.randrange(len(ALPHANUMS) ** length)
     chars = []
     for _ in range(length):
         n, digit = divmod(n, len(ALPHANUMS))
@@ -31,10 +40,13 @@ def generate_suffix(rng: random.Random, length: int = 5) -> str:
     return "".join(chars)
 
 
+_VARIANT = {f"{i:x}": "89ab"[i & 3] for i in range(16)}
+
+
 def new_uid(rng: random.Random) -> str:
     """A deterministic version-4 UUID string (variant and version bits set as uuid4 does)."""
     h = f"{rng.getrandbits(128):032x}"
-    return f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{'89ab'[int(h[16], 16) & 3]}{h[17:20]}-{h[20:]}"
+    return f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{_VARIANT[h[16]]}{h[17:20]}-{h[20:]}"
 
 
 def fnv32a(data: bytes) -> int:

@@ -102,12 +102,16 @@ class ProbeScheduler:
     def add(self, pod_key: Key, probe_state: ProbeState, first_at: float) -> None:
         """Schedule a container's probe: first at `first_at`, then every periodSeconds."""
         period = float(probe_state.probe.get("periodSeconds", 10))
+        self.add_all(first_at, period, [(pod_key, probe_state)])
+
+    def add_all(self, first_at: float, period: float, entries: list[tuple[Key, ProbeState]]):
+        """Schedule probes that share their first time and period (pods of one template)."""
         slot = (first_at, period)
         bucket = self._buckets.get(slot)
         if bucket is None:
             bucket = self._buckets[slot] = []
             self._state.clock.schedule(first_at, lambda: self._fire(slot), priority=1)
-        bucket.append((pod_key, probe_state))
+        bucket.extend(entries)
 
     def _fire(self, slot: tuple[float, float]) -> None:
         """Run every probe of a bucket, then put the live ones back one period later.

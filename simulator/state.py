@@ -132,16 +132,16 @@ class PodRuntime:
     __slots__ = ("container_ready", "env_seq", "files", "last_probe_output", "ports", "probes",
                  "ready", "started_at", "stopped_ports")  # fmt: skip
 
-    def __init__(self, started_at: float, env_seq: int) -> None:
+    def __init__(self, started_at: float, env_seq: int, template: kubelet.StartTemplate) -> None:
         self.started_at = started_at
         self.env_seq = env_seq
-        self.ready = False
+        self.probes: list[ProbeState] = template.probes()
+        self.ports: frozenset[int] = template.ports
+        self.container_ready: dict[str, bool] = dict(template.container_ready)
+        self.ready = template.ready
         self.files: dict[str, set[str]] = {}
         self.stopped_ports: set[int] = set()
-        self.probes: list[ProbeState] = []
-        self.container_ready: dict[str, bool] = {}
         self.last_probe_output = ""
-        self.ports: frozenset[int] = frozenset()  # declared container ports
 
 
 class ClusterState:
@@ -529,20 +529,30 @@ class ClusterState:
         self, obj: dict, type_: str, reason: str, source: str, message: str
     ) -> K8sEvent:
         """Record a Kubernetes Event about `obj`, aggregating repeats as kubectl shows them."""
+        return self.record_events(obj, type_, reason, source, [message])[-1]
+
+    def record_events(
+        self, obj: dict, type_: str, reason: str, source: str, messages: list[str]
+    ) -> list[K8sEvent]:
+        """`record_event` for several messages about one object (a controller's batch)."""
         meta = obj["metadata"]
         ref = (obj["kind"], meta.get("namespace", ""), meta["name"])
         events = self._k8s_events.get(ref)
         if events is None:
             events = self._k8s_events[ref] = {}
-        event = events.get((type_, reason, message))
-        if event is not None:
-            event.count += 1
-            event.last = self.now
-            return event
-        event = events[(type_, reason, message)] = K8sEvent(
-            type_, reason, source, message, self.now, self.now
-        )
-        return event
+        now = self.now
+        recorded = []
+        for message in messages:
+            event = events.get((type_, reason, message))
+            if event is not None:
+                event.count += 1
+                event.last = now
+            else:
+                event = events[(type_, reason, message)] = K8sEvent(
+                    type_, reason, source, message, now, now
+                )
+            recorded.append(event)
+        return recorded
 
     def create_pods(self, owner: dict, template: dict, count: int, *, node: str | None = None,
                     spec: dict | None = None) -> list[dict]:  # fmt: skip
@@ -555,9 +565,8 @@ class ClusterState:
         self._place_and_start(pods, owner["metadata"]["uid"])
         source = _CREATED_BY.get(owner["kind"])
         if source is not None:
-            for pod in pods:
-                message = f"Created pod: {pod['metadata']['name']}"
-                self.record_event(owner, "Normal", "SuccessfulCreate", source, message)
+            messages = [f"Created pod: {pod['metadata']['name']}" for pod in pods]
+            self.record_events(owner, "Normal", "SuccessfulCreate", source, messages)
         return pods
 
     def delete_pod(self, pod: dict, reason: str | None) -> None:
@@ -817,45 +826,47 @@ class ClusterState:
         return cached[2]
 
     def _start_pods(self, pods: list[dict], nodes: list[str | None]) -> list[dict]:
-        """Bind and run pods that share one containers list; returns those that started.
+        """Bind and run pods of one template (one namespace); returns those that started.
 
         A pod without a node, or whose node has no free IP, stays Pending. This loop runs
-        for every pod a controller makes, so the template's share of the work is done once.
-        Endpoints are the caller's.
+        for every pod a controller makes, so the template's share of the work is done once
+        and the indexes take the batch at once. Endpoints are the caller's.
         """
         now = self.now
-        at = timestamp(now)
-        template = kubelet.StartTemplate(pods[0]["spec"].get("containers"), at)
-        runtime, by_ip, pending = self.runtime, self._by_pod_ip, self._pending
-        put, pod_added, emit = self.store.put, self.workloads.pod_added, self.log.emit
+        template = kubelet.StartTemplate(pods[0]["spec"].get("containers"), timestamp(now))
+        runtime, by_ip, pending, emit = self.runtime, self._by_pod_ip, self._pending, self.log.emit
+        env_seq = len(self._service_log.get(pods[0]["metadata"]["namespace"], ()))
+        scheduled: list[list[tuple[Key, ProbeState]]] = [[] for _ in template.probe_slots]
         started = []
         for pod, node in zip(pods, nodes, strict=True):
             allocator = self._pod_ips.get(node or "")
             ip = allocator.allocate() if allocator is not None else None
             if node is None or ip is None:
-                self._leave_pending(pod, node, at)
+                self._leave_pending(pod, node)
                 continue
             meta = pod["metadata"]
             key = (meta["namespace"], meta["name"])
             pod["spec"]["nodeName"] = node  # the spec is this pod's own copy
-            rt = PodRuntime(now, len(self._service_log.get(key[0], ())))
-            rt.probes = probes = template.probes()
-            rt.ports = template.ports
-            rt.container_ready = dict(template.container_ready)
-            rt.ready = template.ready
-            runtime[key] = rt
+            rt = runtime[key] = PodRuntime(now, env_seq, template)
             pod["status"] = template.status(self._node_ips.get(node, ""), ip, meta["uid"])
-            put(pod)
             by_ip[ip] = key
             pending.pop(key, None)
-            pod_added(pod)
-            for probe in probes:
-                self.probes.add(key, probe, now + float(probe.probe.get("initialDelaySeconds", 0)))
-            emit(now, ADDED, "Pod", key[0], key[1], _pod_detail(pod, rt.ready))
+            for bucket, probe in zip(scheduled, rt.probes, strict=True):
+                bucket.append((key, probe))
+            # _pod_detail's fields, from the values at hand.
+            detail = {"ip": ip, "node": node, "phase": "Running", "ready": rt.ready,
+                      "labels": meta.get("labels") or {}}  # fmt: skip
+            emit(now, ADDED, "Pod", key[0], key[1], detail)
             started.append(pod)
+        if started:
+            self.store.add_pods(started[0]["metadata"]["namespace"], started)
+            self.workloads.pods_added(started)
+        for (delay, period), entries in zip(template.probe_slots, scheduled, strict=True):
+            if entries:
+                self.probes.add_all(now + delay, period, entries)
         return started
 
-    def _leave_pending(self, pod: dict, node: str | None, at: str) -> None:
+    def _leave_pending(self, pod: dict, node: str | None) -> None:
         """A pod no node can take (or whose node ran out of IPs): Pending, with the reason."""
         key = key_of(pod)
         if node is not None and node in self._node_load:
@@ -863,7 +874,7 @@ class ClusterState:
         message = scheduler.unschedulable_message(
             self.store.list("Node"), pod["spec"], self._node_load
         )
-        pod["status"] = kubelet.pending_status(message, at)
+        pod["status"] = kubelet.pending_status(message, timestamp(self.now))
         self.store.put(pod)
         self.workloads.pod_added(pod)
         self._pending[key] = None

@@ -135,6 +135,33 @@ class Store:
         self._index(kind, key, obj)
         return old
 
+    def add_pods(self, namespace: str, pods: list[dict]) -> None:
+        """Insert new pods of one namespace (a controller's batch); none of them exists yet.
+
+        Pods of one template carry the same labels, so each label set's index buckets
+        are looked up once per batch rather than once per pod.
+        """
+        table = self._objects["Pod"]
+        in_namespace = self._pods_by_ns[namespace]
+        buckets: dict[tuple, list[set[Key]]] = {}
+        version = self._resource_version
+        for pod in pods:
+            meta = pod["metadata"]
+            key = (namespace, meta["name"])
+            version += 1
+            meta["resourceVersion"] = str(version)
+            table[key] = pod
+            in_namespace.add(key)
+            labels = tuple((meta.get("labels") or {}).items())
+            sets = buckets.get(labels)
+            if sets is None:
+                by_label = self._pods_by_label
+                sets = buckets[labels] = [by_label[(namespace, k, v)] for k, v in labels]
+            for bucket in sets:
+                bucket.add(key)
+        self._resource_version = version
+        self.revision += len(pods)
+
     def remove(self, kind: str, namespace: str, name: str) -> dict | None:
         """Delete and return the object, or None when it does not exist."""
         key = (namespace, name)

@@ -113,7 +113,8 @@ class EndpointsController:
         self._managed: dict[Key, _Managed] = {}
         self._manual: dict[Key, dict] = {}
         self._records: dict[Key, PodRecord] = {}
-        self._changes: dict[Key, list[tuple[str, str, bool | None]]] = {}
+        # Service -> [pod, ip, ready] since the last flush (JSON-ready; ready None: gone).
+        self._changes: dict[Key, list[list]] = {}
         # (id(service ports), id(pod containers)) -> (those two objects, resolved ports);
         # the objects are kept so their ids cannot be reused while cached.
         self._ports_cache: dict[tuple[int, int], tuple[object, object, Ports]] = {}
@@ -179,39 +180,39 @@ class EndpointsController:
         """Freshly started pods: add each to the Services whose selector matches it.
 
         Pods made from one template share their labels and containers, so the
-        matching Services and their ports are worked out once per group.
+        matching Services and their ports are worked out once per group, and each
+        Service takes the whole group at once.
         """
         store = self._state.store
         groups: dict[tuple, list[PodRecord]] = {}
         labels_of: dict[tuple, dict] = {}
         for pod in pods:
-            labels = pod["metadata"].get("labels") or {}
-            group = (
-                pod["metadata"]["namespace"],
-                id(pod["spec"].get("containers")),
-                tuple(sorted(labels.items())),
-            )
+            meta = pod["metadata"]
+            labels = meta.get("labels") or {}
+            # Unsorted items: equal labels in another order only make a second group.
+            group = (meta["namespace"], id(pod["spec"].get("containers")), tuple(labels.items()))
             record = self._record(pod)
             if record is not None:
                 groups.setdefault(group, []).append(record)
                 labels_of[group] = labels
         for group, records in groups.items():
             ns = group[0]
+            keys = [(ns, record.pod) for record in records]
+            notes = [[record.pod, record.ip, record.ready] for record in records]
+            joined = []
             for service in store.services_for_labels(ns, labels_of[group]):
                 skey = key_of(service)
                 managed = self._managed.get(skey)
-                if managed is None:
-                    continue
                 # One template per group: the ports resolve the same way for every pod.
-                if not self._eligible(service, records[0]):
+                if managed is None or not self._eligible(service, records[0]):
                     continue
-                members = managed.members
-                notes = self._changes.setdefault(skey, [])
-                for record in records:
-                    members[(ns, record.pod)] = record
-                    record.services.add(skey)
-                    notes.append((record.pod, record.ip, record.ready))
+                managed.members.update(zip(keys, records, strict=True))
+                self._changes.setdefault(skey, []).extend(notes)
                 self._bump(skey)
+                joined.append(skey)
+            if joined:
+                for record in records:
+                    record.services.update(joined)
 
     def pod_ready_changed(self, pod_key: Key, ready: bool) -> None:
         """A pod's readiness flipped: every Service listing it sees the change."""
@@ -276,7 +277,7 @@ class EndpointsController:
                 skey[0],
                 skey[1],
                 {
-                    "changes": [list(c) for c in changes[skey]],
+                    "changes": changes[skey],  # [pod, ip, ready or None when gone]
                     "ready": ready,
                     "not_ready": len(managed.members) - ready,
                 },
@@ -414,7 +415,7 @@ class EndpointsController:
         return record
 
     def _note(self, skey: Key, record: PodRecord, ready: bool | None) -> None:
-        self._changes.setdefault(skey, []).append((record.pod, record.ip, ready))
+        self._changes.setdefault(skey, []).append([record.pod, record.ip, ready])
 
     def _bump(self, skey: Key) -> None:
         managed = self._managed[skey]

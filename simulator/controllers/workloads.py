@@ -97,12 +97,26 @@ class WorkloadController:
 
     def pod_added(self, pod: dict) -> None:
         """Index a new pod under its controller (and count it on its node)."""
-        ref = controller_ref(pod)
-        if ref:
-            self._owned.setdefault(ref["uid"], {})[key_of(pod)] = None
+        self.pods_added([pod])
+
+    def pods_added(self, pods: list[dict]) -> None:
+        """Index new pods under their controllers, and count them on their nodes.
+
+        A batch usually has one owner, so its index entries are looked up once.
+        """
+        owner_uid = owned = counts = None
+        for pod in pods:
+            ref = controller_ref(pod)
+            if not ref:
+                continue
+            if ref["uid"] != owner_uid:
+                owner_uid = ref["uid"]
+                owned = self._owned.setdefault(owner_uid, {})
+                counts = self._owner_nodes.setdefault(owner_uid, {})
+            meta = pod["metadata"]
+            owned[(meta["namespace"], meta["name"])] = None
             node = pod["spec"].get("nodeName")
             if node:
-                counts = self._owner_nodes.setdefault(ref["uid"], {})
                 counts[node] = counts.get(node, 0) + 1
 
     def owner_nodes(self, owner_uid: str) -> dict[str, int]:
@@ -523,11 +537,16 @@ def new_pods(
     namespace = owner["metadata"]["namespace"]
     created = timestamp(state.clock.now)
     reference = owner_reference(owner)
-    rng = state.rng
+    rng, store = state.rng, state.store
     pods = []
+    names: set[str] = set()
     for _ in range(count):
+        name = prefix + generate_suffix(rng)
+        while name in names or store.get("Pod", namespace, name) is not None:
+            name = prefix + generate_suffix(rng)  # the API server refuses it; the owner retries
+        names.add(name)
         meta = {
-            "name": prefix + generate_suffix(rng),
+            "name": name,
             "generateName": base,
             "namespace": namespace,
             "uid": new_uid(rng),

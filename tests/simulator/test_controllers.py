@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
 
 from simulator import Cluster
+from simulator.controllers.workloads import new_pods
+from simulator.names import generate_suffix
 
 from .conftest import apply, endpoint_ips, pods
 from .manifests_kubia import DEPLOYMENT, KUBIA_RC, KUBIA_READINESS_RC, KUBIA_SVC
@@ -451,3 +454,51 @@ def test_reading_does_not_change_what_is_generated_later() -> None:
         return [p["metadata"]["name"] for p in pods(cluster)] + [slices]
 
     assert build(read=True) == build(read=False)
+
+
+def test_a_generated_pod_name_never_reuses_a_taken_one(cluster: Cluster) -> None:
+    # Five random characters collide now and then at thousands of pods; the API server
+    # refuses the taken name and the controller draws another.
+    apply(cluster, KUBIA_RC.replace("replicas: 3", "replicas: 0"))
+    state = cluster.state
+    rc = state.store.get("ReplicationController", "default", "kubia")
+    drawn = state.rng.getstate()
+    taken = "kubia-" + generate_suffix(state.rng)
+    state.rng.setstate(drawn)  # the next name drawn is `taken`
+    bare = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": taken, "namespace": "default"},
+            "spec": {"containers": [{"name": "c", "image": "busybox"}]}}  # fmt: skip
+    state.store.put(bare)
+    template = rc["spec"]["template"]
+    (pod,) = new_pods(state, rc, template, template["spec"], 1)
+    assert GENERATED.match(pod["metadata"]["name"])
+    assert pod["metadata"]["name"] != taken
+    assert state.store.get("Pod", "default", taken) is bare
+
+
+def test_endpoints_events_list_each_pod_that_joined_left_or_flipped(cluster: Cluster) -> None:
+    start = cluster.seq
+    apply(cluster, KUBIA_READINESS_RC + "---" + KUBIA_SVC)
+    created = {p["metadata"]["name"]: p["status"]["podIP"] for p in pods(cluster, app="kubia")}
+
+    def endpoints_changes(since: int) -> list:
+        events = [e for e in cluster.events_since(since) if e.type == "endpoints"]
+        assert all(e.name == "kubia" and e.kind == "Endpoints" for e in events)
+        return [json.loads(json.dumps(e.to_dict()))["detail"] for e in events]
+
+    (joined,) = endpoints_changes(start)
+    assert sorted(joined["changes"]) == sorted([name, ip, False] for name, ip in created.items())
+    assert (joined["ready"], joined["not_ready"]) == (0, 3)
+
+    first = sorted(created)[0]
+    mark = cluster.seq
+    cluster.run(f"kubectl exec {first} -- touch /var/ready")
+    cluster.advance(10)
+    (flipped,) = endpoints_changes(mark)
+    assert flipped["changes"] == [[first, created[first], True]]
+    assert (flipped["ready"], flipped["not_ready"]) == (1, 2)
+
+    mark = cluster.seq
+    cluster.run(f"kubectl delete pod {first}")
+    (changed,) = endpoints_changes(mark)
+    assert [first, created[first], None] in changed["changes"]
+    assert changed["not_ready"] == 3  # the replacement joins, not ready yet
