@@ -70,7 +70,7 @@ class StartTemplate:
             "phase": "Running",
             "conditions": self._conditions,
             "hostIP": node_ip,
-            "hostIPs": [{"ip": node_ip}],
+            "hostIPs": _host_ips(node_ip),
             "podIP": pod_ip,
             "podIPs": [{"ip": pod_ip}],
             "startTime": self._started,
@@ -89,6 +89,19 @@ class StartTemplate:
                 for name, image, ready, tail in self._shown
             ],
         }
+
+
+_HOST_IPS: dict[str, list[dict]] = {}
+
+
+def _host_ips(node_ip: str) -> list[dict]:
+    """`status.hostIPs`, shared by the pods of a node (replaced, never edited)."""
+    shared = _HOST_IPS.get(node_ip)
+    if shared is None:
+        if len(_HOST_IPS) > 10_000:
+            _HOST_IPS.clear()
+        shared = _HOST_IPS[node_ip] = [{"ip": node_ip}]
+    return shared
 
 
 _RUNNING: dict[str, dict] = {}

@@ -140,7 +140,7 @@ class PodRuntime:
         self.container_ready: dict[str, bool] = dict(template.container_ready)
         self.ready = template.ready
         self.files: dict[str, set[str]] = {}
-        self.stopped_ports: set[int] = set()
+        self.stopped_ports: frozenset[int] = frozenset()  # replaced when a port stops
         self.last_probe_output = ""
 
 
@@ -481,9 +481,9 @@ class ClusterState:
         """Make a container port refuse connections (or listen again)."""
         rt, _ = self._runtime(namespace, pod, None)
         if stopped:
-            rt.stopped_ports.add(port)
+            rt.stopped_ports = rt.stopped_ports | {port}
         else:
-            rt.stopped_ports.discard(port)
+            rt.stopped_ports = rt.stopped_ports - {port}
 
     def advance(self, seconds: float) -> None:
         """Let simulated time pass: probes run, readiness changes, Endpoints follow."""

@@ -526,17 +526,18 @@ def new_pods(
 ) -> list[dict]:
     """`count` pod objects from a template, named from their owner (`<owner>-xxxxx`).
 
-    Each pod gets its own copy of `spec` (admitted once by the caller), labels and
-    annotations; what every pod shares is worked out once.
+    Each pod gets its own copy of `spec` (admitted once by the caller) and annotations.
+    Labels and ownerReferences are shared by the batch: like every pod's, they are
+    replaced, never edited (relabelling, orphaning).
     """
     tmeta = template.get("metadata") or {}
-    labels = tmeta.get("labels") or {}
+    labels = dict(tmeta.get("labels") or {})
     annotations = tmeta.get("annotations")
     base = owner["metadata"]["name"] + "-"
     prefix = base[:MAX_GENERATED_BASE]
     namespace = owner["metadata"]["namespace"]
     created = timestamp(state.clock.now)
-    reference = owner_reference(owner)
+    references = [owner_reference(owner)]
     rng, store = state.rng, state.store
     pods = []
     names: set[str] = set()
@@ -551,8 +552,8 @@ def new_pods(
             "namespace": namespace,
             "uid": new_uid(rng),
             "creationTimestamp": created,
-            "labels": dict(labels),
-            "ownerReferences": [dict(reference)],
+            "labels": labels,
+            "ownerReferences": references,
         }
         if annotations:
             meta["annotations"] = dict(annotations)
