@@ -169,7 +169,11 @@ class ClusterState:
         self._feasible_cache: dict[tuple, tuple[object, object, list[str]]] = {}
         self._after_settle: list = []
         self._pending: dict[Key, None] = {}
-        self._service_log: dict[str, list[tuple[Key, list[tuple[str, str]] | None]]] = {}
+        # Per namespace, each Service as it was created or updated (None: deleted), in
+        # order; a container sees the prefix that existed when it started. The objects
+        # are kept as they were (updates replace them), so the variables are derived
+        # only when a container's environment is read.
+        self._service_log: dict[str, list[tuple[Key, dict | None]]] = {}
         # (kind, namespace, name) -> {(type, reason, message): event}: repeats aggregate.
         self._k8s_events: dict[tuple[str, str, str], dict[tuple[str, str, str], K8sEvent]] = {}
 
@@ -246,12 +250,12 @@ class ClusterState:
             if kubernetes is not None:
                 links["default/kubernetes"] = kubelet.service_env(kubernetes)
             if spec.get("enableServiceLinks", True):
-                for key, variables in self._service_log.get(namespace, [])[: rt.env_seq]:
+                for key, service in self._service_log.get(namespace, [])[: rt.env_seq]:
                     label = f"{key[0]}/{key[1]}"
-                    if variables is None:
+                    if service is None:
                         links.pop(label, None)
                     else:
-                        links[label] = variables
+                        links[label] = kubelet.service_env(service)
             for variables in links.values():
                 for k, v in variables:
                     env.setdefault(k, v)
@@ -744,7 +748,7 @@ class ClusterState:
         services.allocate(self, obj, old)
         self.store.put(obj)
         key = key_of(obj)
-        self._service_log.setdefault(key[0], []).append((key, kubelet.service_env(obj)))
+        self._service_log.setdefault(key[0], []).append((key, obj))
         self.endpoints.service_changed(obj)
 
     def _put_endpoints(self, obj: dict, old: dict | None) -> None:

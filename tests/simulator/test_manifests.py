@@ -4,7 +4,7 @@ the resource-type registry."""
 from __future__ import annotations
 
 import random
-import time
+import time  # bounds below are CPU time: the work done, whatever else the machine runs
 
 import pytest
 import yaml
@@ -247,9 +247,9 @@ def test_too_large_input_is_refused_before_parsing(monkeypatch: pytest.MonkeyPat
     monkeypatch.setattr(manifests._Loader, "__init__", no_parsing)
     monkeypatch.setattr(manifests.json.JSONDecoder, "raw_decode", no_parsing)
     text = "# " + "x" * int(2.1 * 1024 * 1024) + "\n"
-    started = time.perf_counter()
+    started = time.process_time()
     problem = refusal(text)
-    assert time.perf_counter() - started < 0.5
+    assert time.process_time() - started < 0.5
     assert problem.message == (
         "error: refused: the input is 2,202,012 bytes; the limit is 2,097,152 bytes (2 MiB)"
     )
@@ -275,9 +275,9 @@ def test_too_many_list_items() -> None:
 
 
 def test_many_empty_documents_stop_early() -> None:
-    started = time.perf_counter()
+    started = time.process_time()
     refusal("---\n" * 400_000)
-    assert time.perf_counter() - started < 1.0
+    assert time.process_time() - started < 1.0
 
 
 def _nested_block(depth: int) -> str:
@@ -305,9 +305,9 @@ def _nested_block(depth: int) -> str:
     ],
 )
 def test_too_deep_input_is_refused_quickly(text: str, line: int | None) -> None:
-    started = time.perf_counter()
+    started = time.process_time()
     problem = refusal(text)
-    assert time.perf_counter() - started < 1.0
+    assert time.process_time() - started < 1.0
     assert problem.message.startswith("error: refused: nesting deeper than 64 levels")
     if line is not None:
         assert problem.line == line
@@ -399,9 +399,9 @@ i: &i [*h,*h,*h,*h,*h,*h,*h,*h,*h]
 
 
 def test_billion_laughs_is_refused_in_well_under_a_second() -> None:
-    started = time.perf_counter()
+    started = time.process_time()
     problem = refusal(BILLION_LAUGHS)
-    assert time.perf_counter() - started < 0.2
+    assert time.process_time() - started < 0.2
     assert problem.message.startswith("error: refused: YAML aliases would expand to more than")
 
 
