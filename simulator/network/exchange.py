@@ -76,7 +76,7 @@ class Exchange:
     http2: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # never changed once built; not frozen, which makes building slower
 class Delivery:
     """Where kube-proxy's choice of one ready endpoint leads when it is a pod that listens.
 
@@ -143,8 +143,8 @@ class Plan:
     """A request already routed once to a Service port: everything before the endpoint choice.
 
     Valid while the store's epoch (`Router._epoch`) is the one it was made at: no
-    object was written and no Service, Ingress or IngressClass removed since, so
-    the DNS answer, the port rule and the hops still hold. Endpoints change, and
+    object was written or removed since, so the DNS answer, the port rule and the
+    hops still hold. Endpoints change, and
     ports close, without any write to the store, so the plan keeps the endpoint
     list and deliveries it last read with the state's `serving_version()` at that
     moment, and reads them again only when that version moves.

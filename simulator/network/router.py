@@ -92,8 +92,6 @@ class Router(ServiceRoutes, IngressRoutes):
         self._plans: dict[tuple, Plan | IngressPlan] = {}
         self._controller: tuple[object, str] | None = None
         self._random = state.rng.random
-        self._count = state.store.count
-        self._has_revision = hasattr(state.store, "revision")
         self._serving_version = state.serving_version
 
     def client(self, source: str) -> Client | str:
@@ -340,24 +338,12 @@ class Router(ServiceRoutes, IngressRoutes):
         )
         return ex
 
-    def _epoch(self) -> object:
-        """A stamp that changes whenever any routing decision might change.
-
-        With a store `revision` (bumped by every put and every remove, like etcd's)
-        that is the stamp. Otherwise: any put bumps the resourceVersion counter, and
-        removing a Service, Ingress or IngressClass changes that kind's count.
-        (Endpoints are not part of it: they are read on every request.)
+    def _epoch(self) -> int:
+        """A stamp that changes whenever any object is written or removed: the store's
+        revision (like etcd's). What changes without a write (endpoints, closed ports)
+        is the state's serving version.
         """
-        store = self.store
-        if self._has_revision:
-            return store.revision
-        count = self._count
-        return (
-            store._resource_version,
-            count("Service"),
-            count("Ingress"),
-            count("IngressClass"),
-        )
+        return self.store.revision
 
     def _failure_time(
         self, ex: Exchange, connect_timeout: float | None, max_time: float | None
