@@ -82,6 +82,7 @@ class Router(ServiceRoutes, IngressRoutes):
             lambda host: ingress.table().knows_host(host),
             self.proxy.explain_no_ready,
         )
+        # source -> (pod key, its resourceVersion, client, epoch it was last checked at)
         self._clients: dict[str, tuple] = {}
         self._urls: dict[str, tuple] = {}
         self._hops: dict[tuple, Hop] = {}
@@ -96,19 +97,14 @@ class Router(ServiceRoutes, IngressRoutes):
 
     def client(self, source: str) -> Client | str:
         """The client for a source string, or the kubectl-style error text."""
-        cached = self._clients.get(source)
-        if cached is not None:
-            pod_key, version, client = cached
-            if pod_key is None:
-                return client
-            pod = self.store.get("Pod", *pod_key)
-            if pod is client.pod and pod["metadata"].get("resourceVersion") == version:
-                return client
+        client = self._cached_client(source)
+        if client is not None:
+            return client
         if source == "host":
             client = Client(
                 "host", "host", None, HOST_IP, None, None, Hop("client", "host", HOST_IP)
             )
-            self._clients[source] = (None, None, client)
+            self._clients[source] = (None, None, client, None)
             return client
         parts = source[4:].split("/") if source.startswith("pod/") else []
         if len(parts) == 1:
@@ -131,7 +127,29 @@ class Router(ServiceRoutes, IngressRoutes):
         client = Client(source, name, namespace, ip, node, pod, Hop("client", name, ip, node=node))
         if len(self._clients) > 4096:
             self._clients.clear()
-        self._clients[source] = ((namespace, name), pod["metadata"].get("resourceVersion"), client)
+        version = pod["metadata"].get("resourceVersion")
+        self._clients[source] = ((namespace, name), version, client, self._epoch())
+        return client
+
+    def _cached_client(self, source: str) -> Client | None:
+        """The cached client for `source` while its pod is the same, unchanged object.
+
+        While the epoch holds (no put or remove since the last check), the pod is
+        still the stored object and only its resourceVersion, bumped in place by
+        readiness changes, needs comparing.
+        """
+        cached = self._clients.get(source)
+        if cached is None:
+            return None
+        pod_key, version, client, checked = cached
+        if pod_key is None:
+            return client  # the host
+        epoch = self._epoch()
+        pod = client.pod if checked == epoch else self.store.get("Pod", *pod_key)
+        if pod is not client.pod or pod["metadata"].get("resourceVersion") != version:
+            return None
+        if checked != epoch:
+            self._clients[source] = (pod_key, version, client, epoch)
         return client
 
     def exchange(

@@ -638,6 +638,16 @@ def test_unknown_source_pod() -> None:
     )
 
 
+def test_a_cached_client_follows_its_pod() -> None:
+    state, network = kubia()
+    assert network.request("http://kubia", "pod/client").hops[0].to_dict() == CLIENT
+    state.delete("Pod", "default", "client")
+    assert network.request("http://kubia", "pod/client").outcome == "unreachable"
+    state.add_pod("client", {"app": "client"}, node="worker-1")
+    moved = {**CLIENT, "ip": "10.244.1.4", "node": "worker-1"}
+    assert network.request("http://kubia", "pod/client").hops[0].to_dict() == moved
+
+
 @pytest.mark.parametrize("revision", [True, False], ids=["store revision", "plain store"])
 def test_routes_follow_store_changes(revision: bool) -> None:
     state = FakeState(revision=revision)
