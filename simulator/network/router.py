@@ -82,7 +82,10 @@ class Router(ServiceRoutes, IngressRoutes):
             lambda host: ingress.table().knows_host(host),
             self.proxy.explain_no_ready,
         )
-        # source -> (pod key, its resourceVersion, client, epoch it was last checked at)
+        self._host = Client(
+            "host", "host", None, HOST_IP, None, None, Hop("client", "host", HOST_IP)
+        )
+        # pod source -> (pod key, its resourceVersion, client, epoch it was last checked at)
         self._clients: dict[str, tuple] = {}
         self._urls: dict[str, tuple] = {}
         self._hops: dict[tuple, Hop] = {}
@@ -97,14 +100,10 @@ class Router(ServiceRoutes, IngressRoutes):
 
     def client(self, source: str) -> Client | str:
         """The client for a source string, or the kubectl-style error text."""
+        if source == "host":
+            return self._host
         client = self._cached_client(source)
         if client is not None:
-            return client
-        if source == "host":
-            client = Client(
-                "host", "host", None, HOST_IP, None, None, Hop("client", "host", HOST_IP)
-            )
-            self._clients[source] = (None, None, client, None)
             return client
         parts = source[4:].split("/") if source.startswith("pod/") else []
         if len(parts) == 1:
@@ -142,8 +141,6 @@ class Router(ServiceRoutes, IngressRoutes):
         if cached is None:
             return None
         pod_key, version, client, checked = cached
-        if pod_key is None:
-            return client  # the host
         epoch = self._epoch()
         pod = client.pod if checked == epoch else self.store.get("Pod", *pod_key)
         if pod is not client.pod or pod["metadata"].get("resourceVersion") != version:
@@ -175,7 +172,10 @@ class Router(ServiceRoutes, IngressRoutes):
             plan_key = (client.source, url, host_override)
             plan = self._plans.get(plan_key)
             if plan is not None and plan.client is client and plan.epoch == self._epoch():
-                ex = self._run_plan(plan, client, insecure, url)
+                if type(plan) is Plan:
+                    ex = self._run_plan(plan, client, insecure, url)
+                else:
+                    ex = self._run_ingress_plan(plan, client, url)
                 if ex is not None:
                     if ex.failure:
                         self._failure_time(ex, connect_timeout, max_time)
@@ -246,12 +246,8 @@ class Router(ServiceRoutes, IngressRoutes):
             self._failure_time(ex, connect_timeout, max_time)
         return ex
 
-    def _run_plan(
-        self, plan: Plan | IngressPlan, client: Client, insecure: bool, url: str
-    ) -> Exchange | None:
-        """Replay a routed request from its endpoint choice on (None: take the slow path)."""
-        if type(plan) is not Plan:
-            return self._run_ingress_plan(plan, client, url)
+    def _run_plan(self, plan: Plan, client: Client, insecure: bool, url: str) -> Exchange:
+        """Replay a request routed to a Service port from its endpoint choice on."""
         ex = Exchange(None, plan.scheme, plan.host, plan.port, plan.path, plan.ip, plan.via)
         endpoints = self._plan_endpoints(plan)
         ready = endpoints.ready
