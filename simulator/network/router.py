@@ -262,19 +262,14 @@ class Router(ServiceRoutes, IngressRoutes):
         # so no second draw is ever made.
         index = int(self._random() * n) if n > 1 else 0
         delivery = plan.deliveries[index] or self._delivery(plan, index)
-        if delivery is not None and delivery.ip != client.ip:  # hairpin: _endpoint masquerades
+        if delivery is not None:
             hop = plan.pod_hops[index] or self._pod_hop(plan, index, delivery)
-            ex.responder, ex.body_from = "pod", delivery.name
-            ex.trace = Trace(
-                client.source,
-                url,
-                OK,
-                200,
-                delivery.name,
-                delivery.reason,
-                (*plan.hops, hop),
-            )
-            return ex
+            if hop is not None:
+                name = delivery.name
+                ex.responder, ex.body_from = "pod", name
+                trace = Trace(client.source, url, OK, 200, name, delivery.reason, (*plan.hops, hop))
+                ex.trace = trace
+                return ex
         backend = ready[index]
         src_ip = bridge_ip(client.ip) if backend.ip == client.ip else client.ip
         why = _why_chosen(n)
@@ -331,8 +326,13 @@ class Router(ServiceRoutes, IngressRoutes):
         plan.deliveries[index] = delivery
         return delivery
 
-    def _pod_hop(self, plan: Plan, index: int, delivery: Delivery) -> Hop:
-        """Fill the plan's hop to its ready endpoint `index`: the pod, as its client reaches it."""
+    def _pod_hop(self, plan: Plan, index: int, delivery: Delivery) -> Hop | None:
+        """Fill the plan's hop to its ready endpoint `index`: the pod, as its client reaches it.
+
+        None when the pod is the client itself: hairpin traffic, which _endpoint masquerades.
+        """
+        if delivery.ip == plan.client.ip:
+            return None
         hop = self.hop(
             "pod", delivery.name, delivery.ip, delivery.port, delivery.node, plan.client.ip
         )
