@@ -168,6 +168,7 @@ class ClusterState:
         self._node_ips: dict[str, str] = {}
         self._feasible_cache: dict[tuple, tuple[object, object, list[str]]] = {}
         self._after_settle: list = []
+        self._ports_switched = 0  # stop_port calls, for serving_version
         self._pending: dict[Key, None] = {}
         # Per namespace, each Service as it was created or updated (None: deleted), in
         # order; a container sees the prefix that existed when it started. The objects
@@ -218,6 +219,11 @@ class ClusterState:
     def backends(self, namespace: str, service: str, port_name: str) -> list[Backend]:
         """A Service port's endpoints as its Endpoints object lists them, ready and not."""
         return self.endpoints.backends(namespace, service, port_name)
+
+    def serving_version(self) -> int:
+        """A stamp that moves whenever `backends` may answer differently, or `pod_listens`
+        for a pod still in the store: both counts only grow, so their sum moves with either."""
+        return self.endpoints.version + self._ports_switched
 
     def events_for(self, kind: str, namespace: str, name: str) -> list[K8sEvent]:
         """Events about an object, oldest first (pods include their start-up events)."""
@@ -484,6 +490,7 @@ class ClusterState:
     def stop_port(self, namespace: str, pod: str, port: int, stopped: bool = True) -> None:
         """Make a container port refuse connections (or listen again)."""
         rt, _ = self._runtime(namespace, pod, None)
+        self._ports_switched += 1
         if stopped:
             rt.stopped_ports = rt.stopped_ports | {port}
         else:

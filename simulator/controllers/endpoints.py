@@ -123,6 +123,9 @@ class EndpointsController:
         self._backends: dict[tuple[Key, str], tuple[object, list[Backend]]] = {}
         self._mirror_cache: dict[Key, tuple[dict, list[dict]]] = {}
         self._mirror_names: dict[Key, list[str]] = {}
+        #: Bumped whenever any Service's `backends` may change, so readers can keep
+        #: what they derived from endpoints until it moves (one int to compare).
+        self.version = 0
         state.store.provide("Endpoints", _EndpointsView(self))
         state.store.provide("EndpointSlice", _SliceView(self))
 
@@ -172,10 +175,12 @@ class EndpointsController:
         """Store Endpoints a user wrote (they only count for Services without a selector)."""
         self._manual[key_of(endpoints)] = endpoints
         self._backends = {k: v for k, v in self._backends.items() if k[0] != key_of(endpoints)}
+        self.version += 1
 
     def remove_manual(self, key: Key) -> dict | None:
         """Forget user-written Endpoints; returns them."""
         self._backends = {k: v for k, v in self._backends.items() if k[0] != key}
+        self.version += 1
         return self._manual.pop(key, None)
 
     def pods_added(self, pods: Iterable[dict]) -> None:
@@ -422,6 +427,7 @@ class EndpointsController:
     def _bump(self, skey: Key) -> None:
         managed = self._managed[skey]
         managed.version += 1
+        self.version += 1
         self._changes.setdefault(skey, [])
 
     def _remove_member(self, skey: Key, pod_key: Key) -> None:
@@ -436,6 +442,7 @@ class EndpointsController:
         for record in managed.members.values():
             record.services.pop(skey, None)
         self._backends = {k: v for k, v in self._backends.items() if k[0] != skey}
+        self.version += 1
 
     def _build_endpoints(self, service: dict, managed: _Managed) -> dict:
         meta = service["metadata"]

@@ -35,7 +35,8 @@ class Network:
     """Requests and network commands over a ClusterState.
 
     The state must offer `rng`, `clock.now`, `store`, `runtime` and the methods
-    `backends`, `pod_by_ip`, `node_ip`, `node_by_ip`, `pod_listens`, `pod_ready`.
+    `backends`, `serving_version`, `pod_by_ip`, `node_ip`, `node_by_ip`, `pod_listens`,
+    `pod_ready`.
     """
 
     def __init__(self, state) -> None:

@@ -6,11 +6,12 @@ Also the small parsers curl applies before anything is sent (`parse_url`,
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from simulator.trace import Hop, Trace
 
 from . import tls
+from .proxy import PortEndpoints
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,9 +76,53 @@ class Exchange:
     http2: bool = False
 
 
+@dataclass(slots=True)  # never changed once built; not frozen, which makes building slower
+class Delivery:
+    """Where kube-proxy's choice of one ready endpoint leads when it is a pod that listens.
+
+    Attributes:
+        name: the pod's name (the Trace's `served_by`).
+        ip: the endpoint's address.
+        port: the endpoint's port.
+        node: the pod's node.
+        reason: the Trace's reason when the pod answers.
+    """
+
+    name: str
+    ip: str
+    port: int
+    node: str | None
+    reason: str
+
+
+@dataclass(slots=True)
+class Deliveries:
+    """A Service port's deliveries, one slot per ready endpoint, filled as endpoints are drawn.
+
+    Shared by every plan through the port (any client, by name or by IP), so
+    each reason is written once per endpoint. Valid for one endpoint list, one
+    store epoch (the pods exist) and one serving version (they still listen).
+
+    Attributes:
+        endpoints: the endpoint list the slots follow (None: not yet).
+        epoch: the store's epoch (`Router._epoch`) the pods were read at.
+        serving: the state's `serving_version()` they were read at.
+        slots: a Delivery per ready endpoint; None while not drawn, or when the
+            endpoint is not a pod that listens.
+    """
+
+    endpoints: PortEndpoints | None = None
+    epoch: object = None
+    serving: object = None
+    slots: list[Delivery | None] = field(default_factory=list)
+
+
 @dataclass(frozen=True, slots=True)
 class PortRoute:
-    """What kube-proxy does with one `(cluster IP, port)`, precomputed per Service version."""
+    """What kube-proxy does with one `(cluster IP, port)`, precomputed per Service version.
+
+    `deliveries` is filled as requests through the route reach its endpoints.
+    """
 
     svc: dict
     ns: str
@@ -90,16 +135,27 @@ class PortRoute:
     local: bool
     affinity: bool
     version: str | None
+    deliveries: Deliveries = field(default_factory=Deliveries)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Plan:
     """A request already routed once to a Service port: everything before the endpoint choice.
 
     Valid while the store's epoch (`Router._epoch`) is the one it was made at: no
-    object was written and no Service, Ingress or IngressClass removed since, so
-    the DNS answer, the port rule and the hops still hold. Endpoints are read
-    again on every request (readiness changes without any write to the store).
+    object was written or removed since, so the DNS answer, the port rule and the
+    hops still hold. Endpoints change, and
+    ports close, without any write to the store, so the plan keeps the endpoint
+    list and deliveries it last read with the state's `serving_version()` at that
+    moment, and reads them again only when that version moves.
+
+    Attributes:
+        direct: the common case, replayed from `deliveries`: plain HTTP to a
+            Service port without session affinity nor internalTrafficPolicy Local.
+        serving: the state's `serving_version()` when `endpoints` were read.
+        endpoints: the Service port's endpoints as last read (None: not yet).
+        deliveries: the route's delivery slots for them.
+        pod_hops: this client's last hop to each ready endpoint, filled when drawn.
     """
 
     client: Client
@@ -112,6 +168,11 @@ class Plan:
     path: str
     ip: str
     via: str
+    direct: bool
+    serving: object = None
+    endpoints: PortEndpoints | None = None
+    deliveries: list[Delivery | None] = field(default_factory=list)
+    pod_hops: list[Hop | None] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)

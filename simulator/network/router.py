@@ -19,8 +19,11 @@ The kube-proxy paths are in service_routes.py and the ingress-nginx ones in
 ingress_routes.py (both mixed into `Router`); this module holds the client,
 name resolution, the dispatch by address, the other servers and the caches.
 Per-Service routes and whole request "plans" are cached (valid while the
-store's epoch holds), and hops are shared immutable values, so a routed
-request costs a few dict lookups, one random draw and one Trace.
+store's epoch holds); a plan keeps its Service port's endpoints and where each
+leads (the pod, the Trace's reason: "deliveries", shared by every plan through
+the port) while the state's serving version holds too; hops are shared
+immutable values. So a routed request costs a few dict lookups, two stamp
+comparisons, one random draw and one Trace.
 """
 
 from __future__ import annotations
@@ -42,6 +45,7 @@ from . import tls
 from .dns import Answer, ClusterDns, NotFound, external_address, is_ip
 from .exchange import (
     Client,
+    Delivery,
     Exchange,
     IngressPlan,
     Plan,
@@ -54,7 +58,7 @@ from .exchange import (
 )
 from .ingress import IngressController
 from .ingress_routes import IngressRoutes
-from .proxy import KubeProxy
+from .proxy import KubeProxy, PortEndpoints
 from .service_routes import CACHE_LIMIT, ServiceRoutes
 
 #: How long the kernel retries an unanswered SYN before giving up (tcp_syn_retries=6).
@@ -78,6 +82,10 @@ class Router(ServiceRoutes, IngressRoutes):
             lambda host: ingress.table().knows_host(host),
             self.proxy.explain_no_ready,
         )
+        self._host = Client(
+            "host", "host", None, HOST_IP, None, None, Hop("client", "host", HOST_IP)
+        )
+        # pod source -> (pod key, its resourceVersion, client, epoch it was last checked at)
         self._clients: dict[str, tuple] = {}
         self._urls: dict[str, tuple] = {}
         self._hops: dict[tuple, Hop] = {}
@@ -88,24 +96,14 @@ class Router(ServiceRoutes, IngressRoutes):
         self._plans: dict[tuple, Plan | IngressPlan] = {}
         self._controller: tuple[object, str] | None = None
         self._random = state.rng.random
-        self._count = state.store.count
-        self._has_revision = hasattr(state.store, "revision")
+        self._serving_version = state.serving_version
 
     def client(self, source: str) -> Client | str:
         """The client for a source string, or the kubectl-style error text."""
-        cached = self._clients.get(source)
-        if cached is not None:
-            pod_key, version, client = cached
-            if pod_key is None:
-                return client
-            pod = self.store.get("Pod", *pod_key)
-            if pod is client.pod and pod["metadata"].get("resourceVersion") == version:
-                return client
         if source == "host":
-            client = Client(
-                "host", "host", None, HOST_IP, None, None, Hop("client", "host", HOST_IP)
-            )
-            self._clients[source] = (None, None, client)
+            return self._host
+        client = self._cached_client(source)
+        if client is not None:
             return client
         parts = source[4:].split("/") if source.startswith("pod/") else []
         if len(parts) == 1:
@@ -128,7 +126,27 @@ class Router(ServiceRoutes, IngressRoutes):
         client = Client(source, name, namespace, ip, node, pod, Hop("client", name, ip, node=node))
         if len(self._clients) > 4096:
             self._clients.clear()
-        self._clients[source] = ((namespace, name), pod["metadata"].get("resourceVersion"), client)
+        version = pod["metadata"].get("resourceVersion")
+        self._clients[source] = ((namespace, name), version, client, self._epoch())
+        return client
+
+    def _cached_client(self, source: str) -> Client | None:
+        """The cached client for `source` while its pod is the same, unchanged object.
+
+        While the epoch holds (no put or remove since the last check), the pod is
+        still the stored object and only its resourceVersion, bumped in place by
+        readiness changes, needs comparing.
+        """
+        cached = self._clients.get(source)
+        if cached is None:
+            return None
+        pod_key, version, client, checked = cached
+        epoch = self._epoch()
+        pod = client.pod if checked == epoch else self.store.get("Pod", *pod_key)
+        if pod is not client.pod or pod["metadata"].get("resourceVersion") != version:
+            return None
+        if checked != epoch:
+            self._clients[source] = (pod_key, version, client, epoch)
         return client
 
     def exchange(
@@ -154,7 +172,10 @@ class Router(ServiceRoutes, IngressRoutes):
             plan_key = (client.source, url, host_override)
             plan = self._plans.get(plan_key)
             if plan is not None and plan.client is client and plan.epoch == self._epoch():
-                ex = self._run_plan(plan, client, insecure, url)
+                if type(plan) is Plan:
+                    ex = self._run_plan(plan, client, insecure, url)
+                else:
+                    ex = self._run_ingress_plan(plan, client, url)
                 if ex is not None:
                     if ex.failure:
                         self._failure_time(ex, connect_timeout, max_time)
@@ -225,53 +246,101 @@ class Router(ServiceRoutes, IngressRoutes):
             self._failure_time(ex, connect_timeout, max_time)
         return ex
 
-    def _run_plan(
-        self, plan: Plan | IngressPlan, client: Client, insecure: bool, url: str
-    ) -> Exchange | None:
-        """Replay a routed request from its endpoint choice on (None: take the slow path)."""
-        if type(plan) is Plan:
-            route = plan.route
-            ex = Exchange(None, plan.scheme, plan.host, plan.port, plan.path, plan.ip, plan.via)
-            endpoints = self.proxy.endpoints(route.ns, route.name, route.port_name)
-            ready = endpoints.ready
-            n = len(ready)
-            if n and not route.local and not route.affinity and plan.scheme == "http":
-                # The common case inlined: one random draw (as _service_endpoint makes it),
-                # a pod that listens, a 200. Anything else continues in _endpoint with the
-                # same endpoint, so no second draw is ever made.
-                backend = ready[int(self._random() * n)] if n > 1 else ready[0]
-                why = why_random(n) if n > 1 else "its only ready endpoint"
-                pod = self.store.get("Pod", route.ns, backend.pod) if backend.pod else None
-                ip = backend.ip
-                if (
-                    pod is not None
-                    and ip != client.ip
-                    and self.state.pod_listens(pod, backend.port)
-                ):
-                    name = backend.pod  # the Endpoints targetRef: the pod just fetched by it
-                    node = backend.node or pod["spec"].get("nodeName")
-                    key = ("pod", name, ip, backend.port, node, client.ip)
-                    hop = self._hops.get(key) or self.hop(*key)
-                    ex.responder, ex.body_from = "pod", name
-                    ex.trace = Trace(
-                        client.source,
-                        url,
-                        OK,
-                        200,
-                        name,
-                        f"{route.via} to pod {name} ({ip}:{backend.port}), {why}",
-                        (*plan.hops, hop),
-                    )
-                    return ex
-                src_ip = bridge_ip(client.ip) if ip == client.ip else client.ip
-                hops = list(plan.hops)
-                self._endpoint(
-                    ex, client, route.ns, backend, hops, src_ip, route.via, why, insecure, url
-                )
-                return ex
+    def _run_plan(self, plan: Plan, client: Client, insecure: bool, url: str) -> Exchange:
+        """Replay a request routed to a Service port from its endpoint choice on."""
+        ex = Exchange(None, plan.scheme, plan.host, plan.port, plan.path, plan.ip, plan.via)
+        endpoints = self._plan_endpoints(plan)
+        ready = endpoints.ready
+        n = len(ready)
+        route = plan.route
+        if not (n and plan.direct):
             hops = list(plan.hops)
             self._service_endpoint(ex, client, route, plan.port, hops, insecure, url, endpoints)
             return ex
+        # The common case: one random draw (as _service_endpoint makes it), a pod that
+        # listens, a 200. Anything else continues in _endpoint with the same endpoint,
+        # so no second draw is ever made.
+        index = int(self._random() * n) if n > 1 else 0
+        delivery = plan.deliveries[index] or self._delivery(plan, index)
+        if delivery is not None:
+            hop = plan.pod_hops[index] or self._pod_hop(plan, index, delivery)
+            if hop is not None:
+                name = delivery.name
+                ex.responder, ex.body_from = "pod", name
+                trace = Trace(client.source, url, OK, 200, name, delivery.reason, (*plan.hops, hop))
+                ex.trace = trace
+                return ex
+        backend = ready[index]
+        src_ip = bridge_ip(client.ip) if backend.ip == client.ip else client.ip
+        why = _why_chosen(n)
+        hops = list(plan.hops)
+        self._endpoint(ex, client, route.ns, backend, hops, src_ip, route.via, why, insecure, url)
+        return ex
+
+    def _plan_endpoints(self, plan: Plan) -> PortEndpoints:
+        """The plan's Service port endpoints, read again only when the serving version moved.
+
+        The deliveries are taken again with them; the client's hops only when the
+        endpoint list is a new one (they follow its indexes).
+        """
+        serving = self._serving_version()
+        if plan.serving == serving:
+            return plan.endpoints  # type: ignore[return-value]
+        route = plan.route
+        endpoints = self.proxy.endpoints(route.ns, route.name, route.port_name)
+        if endpoints is not plan.endpoints:
+            plan.endpoints = endpoints
+            plan.pod_hops = [None] * len(endpoints.ready)
+        plan.deliveries = self._route_deliveries(route, endpoints, plan.epoch, serving)
+        plan.serving = serving
+        return endpoints
+
+    def _route_deliveries(
+        self, route: PortRoute, endpoints: PortEndpoints, epoch: object, serving: object
+    ) -> list[Delivery | None]:
+        """The route's delivery slots for `endpoints`, emptied when anything they hold moved."""
+        shared = route.deliveries
+        if shared.endpoints is not endpoints or shared.epoch != epoch or shared.serving != serving:
+            shared.endpoints, shared.epoch, shared.serving = endpoints, epoch, serving
+            shared.slots = [None] * len(endpoints.ready)
+        return shared.slots
+
+    def _delivery(self, plan: Plan, index: int) -> Delivery | None:
+        """Fill the delivery slot of the plan's ready endpoint `index`.
+
+        None when the endpoint is not a pod that listens: a manual address, or a
+        closed port, which _endpoint explains.
+        """
+        ready = plan.endpoints.ready  # type: ignore[union-attr]
+        backend = ready[index]
+        route = plan.route
+        pod = self.store.get("Pod", route.ns, backend.pod) if backend.pod else None
+        if pod is None or not self.state.pod_listens(pod, backend.port):
+            return None
+        name = backend.pod  # the Endpoints targetRef: the pod just fetched by it
+        node = backend.node or pod["spec"].get("nodeName")
+        reason = (
+            f"{route.via} to pod {name} ({backend.ip}:{backend.port}), {_why_chosen(len(ready))}"
+        )
+        delivery = Delivery(name, backend.ip, backend.port, node, reason)
+        plan.deliveries[index] = delivery
+        return delivery
+
+    def _pod_hop(self, plan: Plan, index: int, delivery: Delivery) -> Hop | None:
+        """Fill the plan's hop to its ready endpoint `index`: the pod, as its client reaches it.
+
+        None when the pod is the client itself: hairpin traffic, which _endpoint masquerades.
+        """
+        if delivery.ip == plan.client.ip:
+            return None
+        hop = self.hop(
+            "pod", delivery.name, delivery.ip, delivery.port, delivery.node, plan.client.ip
+        )
+        plan.pod_hops[index] = hop
+        return hop
+
+    def _run_ingress_plan(self, plan: IngressPlan, client: Client, url: str) -> Exchange | None:
+        """Replay an Ingress request from the upstream choice on (None: take the slow path)."""
         upstream = plan.upstream
         ready = self.proxy.endpoints(*upstream).ready
         if not ready:
@@ -283,24 +352,12 @@ class Router(ServiceRoutes, IngressRoutes):
         )
         return ex
 
-    def _epoch(self) -> object:
-        """A stamp that changes whenever any routing decision might change.
-
-        With a store `revision` (bumped by every put and every remove, like etcd's)
-        that is the stamp. Otherwise: any put bumps the resourceVersion counter, and
-        removing a Service, Ingress or IngressClass changes that kind's count.
-        (Endpoints are not part of it: they are read on every request.)
+    def _epoch(self) -> int:
+        """A stamp that changes whenever any object is written or removed: the store's
+        revision (like etcd's). What changes without a write (endpoints, closed ports)
+        is the state's serving version.
         """
-        store = self.store
-        if self._has_revision:
-            return store.revision
-        count = self._count
-        return (
-            store._resource_version,
-            count("Service"),
-            count("Ingress"),
-            count("IngressClass"),
-        )
+        return self.store.revision
 
     def _failure_time(
         self, ex: Exchange, connect_timeout: float | None, max_time: float | None
@@ -615,6 +672,11 @@ class Router(ServiceRoutes, IngressRoutes):
     ) -> None:
         ex.failure = failure
         ex.trace = Trace(client.source, url, outcome, None, None, reason, tuple(hops))
+
+
+def _why_chosen(ready: int) -> str:
+    """Why kube-proxy's random draw among `ready` endpoints gave the one it gave."""
+    return why_random(ready) if ready > 1 else "its only ready endpoint"
 
 
 def _limit_ms(connect_timeout: float | None, max_time: float | None) -> int | None:

@@ -84,6 +84,7 @@ class ServiceRoutes:
                 ex.path,
                 ex.ip,
                 ex.via,
+                direct=not route.local and not route.affinity and ex.scheme == "http",
             )
         self._service_endpoint(ex, client, route, port, hops, insecure, url, endpoints)
 

@@ -1,7 +1,7 @@
 """A small stand-in for `ClusterState`, for the network tests and benchmark.
 
-It implements exactly the methods `Network` calls (`backends`, `pod_by_ip`,
-`node_ip`, `node_by_ip`, `pod_listens`, `pod_ready`, plus `rng`, `clock`,
+It implements exactly the methods `Network` calls (`backends`, `serving_version`,
+`pod_by_ip`, `node_ip`, `node_by_ip`, `pod_listens`, `pod_ready`, plus `rng`, `clock`,
 `store` and `runtime`) over a real `Store` filled with API-shaped dicts, and
 keeps Endpoints objects the way the endpoints controller does. It is a fake,
 not a mock: tests build clusters with its builders and read real behaviour.
@@ -413,6 +413,11 @@ class FakeState:
                     )
         self._backends[key] = (ep, version, out)
         return out
+
+    def serving_version(self) -> int:
+        """A stamp that moves whenever `backends` or `pod_listens` may answer differently:
+        Endpoints are store objects here and no port is ever closed, so the store's revision."""
+        return self.store.revision
 
     def pod_by_ip(self, ip: str) -> dict | None:
         """The pod that owns `ip`, or None."""

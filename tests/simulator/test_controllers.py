@@ -11,7 +11,7 @@ from simulator import Cluster
 from simulator.controllers.workloads import new_pods
 from simulator.names import generate_suffix
 
-from .conftest import apply, endpoint_ips, pods
+from .conftest import apply, endpoint_ips, pods, run_ok
 from .manifests_kubia import DEPLOYMENT, KUBIA_RC, KUBIA_READINESS_RC, KUBIA_SVC
 
 GENERATED = re.compile(r"^kubia-[bcdfghjklmnpqrstvwxz2456789]{5}$")
@@ -298,6 +298,52 @@ def test_readiness_probe_gates_endpoints(cluster: Cluster) -> None:
     assert endpoint_ips(cluster, "kubia")[0] == {f"{ip0}:8080"}
     cluster.advance(10)
     assert endpoint_ips(cluster, "kubia")[0] == set()
+
+
+MANUAL_ENDPOINTS = """
+apiVersion: v1
+kind: Service
+metadata: {name: external}
+spec:
+  ports: [{port: 80}]
+---
+apiVersion: v1
+kind: Endpoints
+metadata: {name: external}
+subsets: [{addresses: [{ip: 203.0.113.7}], ports: [{port: 80}]}]
+"""
+
+
+def test_serving_version_moves_with_endpoints_and_ports(cluster: Cluster) -> None:
+    """Readers (kube-proxy's cached routes) keep what they derived while it holds."""
+    state = cluster.state
+    seen = [state.serving_version()]
+
+    def moved() -> bool:
+        seen.append(state.serving_version())
+        return seen[-1] != seen[-2]
+
+    apply(cluster, KUBIA_READINESS_RC + "---" + KUBIA_SVC)
+    assert moved()
+    run_ok(cluster, "kubectl get endpoints kubia")
+    cluster.advance(10)
+    assert not moved(), "reading and probes that change nothing leave it alone"
+    name = pods(cluster)[0]["metadata"]["name"]
+    run_ok(cluster, f"kubectl exec {name} -- touch /var/ready")
+    cluster.advance(10)
+    assert moved(), "readiness"
+    run_ok(cluster, f"kubectl exec {name} -- kubeplay-port close 8080")
+    assert moved(), "a closed port (no write to the store)"
+    run_ok(cluster, f"kubectl exec {name} -- kubeplay-port open 8080")
+    assert moved()
+    run_ok(cluster, f"kubectl delete pod {name}")
+    assert moved(), "a pod left (and its replacement joined)"
+    apply(cluster, MANUAL_ENDPOINTS)
+    assert moved(), "user-written Endpoints"
+    run_ok(cluster, "kubectl delete endpoints external")
+    assert moved()
+    run_ok(cluster, "kubectl delete service kubia")
+    assert moved()
 
 
 def test_publish_not_ready_addresses(cluster: Cluster) -> None:

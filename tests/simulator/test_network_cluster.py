@@ -97,3 +97,30 @@ def test_ingress_from_the_host_and_dns_from_a_pod(cluster: Cluster) -> None:
     )
     trace = cluster.request("http://kubia", source=f"pod/{pods(cluster)[0]}")
     assert (trace.outcome, trace.status) == ("ok", 200)
+
+
+def test_cached_routes_follow_readiness_and_closed_ports(cluster: Cluster) -> None:
+    """A request routed once is replayed from a cache; readiness and port changes show at once."""
+    names = pods(cluster)
+    for name in names:
+        cluster.run(f"kubectl exec {name} -- touch /var/ready")
+    cluster.advance(11)
+    client = f"pod/{names[0]}"
+    cluster_ip = cluster.state.store.get("Service", "default", "kubia")["spec"]["clusterIP"]
+
+    def outcomes(url: str) -> set[tuple[str, str | None]]:
+        traces = [cluster.network.request(url, client) for _ in range(60)]
+        return {(t.outcome, t.served_by) for t in traces}
+
+    every = {("ok", name) for name in names}  # names[0] too: the client, by hairpin
+    assert outcomes("http://kubia") == outcomes(f"http://{cluster_ip}") == every
+    cluster.run(f"kubectl exec {names[1]} -- rm /var/ready")
+    cluster.advance(31)  # three failed probes: not ready, out of the endpoints
+    without_unready = every - {("ok", names[1])}
+    assert outcomes("http://kubia") == outcomes(f"http://{cluster_ip}") == without_unready
+    cluster.run(f"kubectl exec {names[2]} -- kubeplay-port close 8080")  # no store write
+    assert outcomes("http://kubia") == {("ok", names[0]), ("refused", None)}
+    cluster.run(f"kubectl exec {names[2]} -- kubeplay-port open 8080")
+    cluster.run(f"kubectl exec {names[1]} -- touch /var/ready")
+    cluster.advance(10)
+    assert outcomes("http://kubia") == outcomes(f"http://{cluster_ip}") == every

@@ -56,6 +56,32 @@ def test_service_name_from_a_pod_whole_trace() -> None:
 
 
 @pytest.mark.parametrize(
+    ("url", "hops"),
+    [
+        pytest.param("http://kubia", [CLIENT, DNS, SERVICE, ENDPOINTS], id="by name"),
+        pytest.param("http://10.96.100.1", [CLIENT, SERVICE, ENDPOINTS], id="by cluster IP"),
+    ],
+)
+def test_replayed_requests_tell_the_whole_story(url: str, hops: list[dict]) -> None:
+    """From the second request on, a cached plan is replayed; its Traces are complete."""
+    _, network = kubia(seed=0)
+    network.request("http://kubia", "pod/client")  # by name and by IP share the endpoints' ends
+    for _ in range(30):
+        trace = network.request(url, "pod/client").to_dict()
+        name = trace["served_by"]
+        assert trace == {
+            "source": "pod/client",
+            "url": url,
+            "outcome": "ok",
+            "status": 200,
+            "served_by": name,
+            "reason": f"kube-proxy sent service kubia:80 to pod {name} "
+            f"({pod_hop(name)['ip']}:8080), picked at random among 3 ready endpoints",
+            "hops": [*hops, pod_hop(name)],
+        }
+
+
+@pytest.mark.parametrize(
     ("url", "dns"),
     [
         pytest.param("http://kubia", True, id="service name"),
@@ -97,6 +123,19 @@ def test_only_ready_endpoints_are_used() -> None:
     state.set_ready("default", "kubia-b", False, PROBE)
     served = {network.request("http://kubia", "pod/client").served_by for _ in range(200)}
     assert served == {"kubia-a", "kubia-c"}
+
+
+def test_cached_routes_follow_readiness() -> None:
+    state, network = kubia()
+
+    def served() -> set[str | None]:
+        return {network.request("http://kubia", "pod/client").served_by for _ in range(200)}
+
+    assert served() == {"kubia-a", "kubia-b", "kubia-c"}
+    state.set_ready("default", "kubia-b", False, PROBE)
+    assert served() == {"kubia-a", "kubia-c"}
+    state.set_ready("default", "kubia-b", True)
+    assert served() == {"kubia-a", "kubia-b", "kubia-c"}
 
 
 def test_no_ready_endpoint_is_refused_and_names_the_probe() -> None:
@@ -597,6 +636,16 @@ def test_unknown_source_pod() -> None:
         'Error from server (NotFound): pods "nope" not found\n',
         1,
     )
+
+
+def test_a_cached_client_follows_its_pod() -> None:
+    state, network = kubia()
+    assert network.request("http://kubia", "pod/client").hops[0].to_dict() == CLIENT
+    state.delete("Pod", "default", "client")
+    assert network.request("http://kubia", "pod/client").outcome == "unreachable"
+    state.add_pod("client", {"app": "client"}, node="worker-1")
+    moved = {**CLIENT, "ip": "10.244.1.4", "node": "worker-1"}
+    assert network.request("http://kubia", "pod/client").hops[0].to_dict() == moved
 
 
 @pytest.mark.parametrize("revision", [True, False], ids=["store revision", "plain store"])
