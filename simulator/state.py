@@ -113,6 +113,9 @@ class K8sEvent:
     count: int = 1
 
 
+NO_PORTS: frozenset[int] = frozenset()  # one shared empty set (frozenset() allocates anew)
+
+
 class PodRuntime:
     """What the kubelet knows about a running pod, beyond its API object.
 
@@ -140,7 +143,7 @@ class PodRuntime:
         self.container_ready: dict[str, bool] = dict(template.container_ready)
         self.ready = template.ready
         self.files: dict[str, set[str]] = {}
-        self.stopped_ports: frozenset[int] = frozenset()  # replaced when a port stops
+        self.stopped_ports = NO_PORTS  # replaced, never edited, when a port stops
         self.last_probe_output = ""
 
 
