@@ -60,6 +60,16 @@ LEASE_SECONDS = 30.0
 OWNER = f"{socket.gethostname()[:60]}:{os.getpid()}:{secrets.token_hex(4)}"
 
 
+def trace_view(trace) -> dict[str, Any]:
+    """A Trace as frames carry it: the contract's dict, plus each hop's namespace so the
+    diagram can tell same-named objects of two namespaces apart."""
+    view = trace.to_dict()
+    for hop, shown in zip(trace.hops, view["hops"], strict=True):
+        if hop.namespace is not None:
+            shown["namespace"] = hop.namespace
+    return view
+
+
 def group_name(code: str) -> str:
     """The channel-layer group of a room (codes are validated slugs)."""
     return f"room-{code}"
@@ -510,7 +520,7 @@ class LiveRoom:
             if trace.outcome == "ok" and last is not None and last.kind == "pod":
                 self.hits_delta[trace.served_by or last.name] += 1
             if len(self.traces) < limits.MAX_TRACES_PER_FRAME:
-                self.traces.append(trace.to_dict())
+                self.traces.append(trace_view(trace))
             else:
                 self.omitted += 1
 

@@ -47,6 +47,9 @@ class Hop:
         port: the port at this hop.
         node: the node a pod (or client pod) runs on.
         src_ip: on the last `pod` hop, the client address the pod sees.
+        namespace: the namespace of a Service, Endpoints, Ingress or pod hop. Not in
+            `to_dict`, which keeps the contract's shape; the playground sends it along so
+            a dot finds the right box when two namespaces use the same name.
     """
 
     kind: str
@@ -55,6 +58,7 @@ class Hop:
     port: int | None = None
     node: str | None = None
     src_ip: str | None = None
+    namespace: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form; absent attributes are left out."""

@@ -91,7 +91,10 @@ class IngressRoutes:
             if location
             else (server.ingresses[0] if server.ingresses else "ingress-nginx")
         )
-        hops.append(self.hop("ingress", ingress_name, INGRESS_IP, port))
+        hops.append(
+            self.hop("ingress", ingress_name, INGRESS_IP, port,
+                     namespace=location.namespace if location else None)
+        )  # fmt: skip
         if not https and port == 443:
             ex.responder = "nginx"
             ex.trace = self._trace(
@@ -257,7 +260,7 @@ class IngressRoutes:
                 break
         if spec.get("type") == "ExternalName":
             target = spec.get("externalName", "")
-            hops.append(self.hop("service", svc_name))
+            hops.append(self.hop("service", svc_name, namespace=ns))
             address = external_address(target.lower().rstrip("."))
             if address is None:
                 ex.responder = "nginx"
@@ -306,8 +309,8 @@ class IngressRoutes:
             return
         port_name = sp.get("name", "")
         # Shown for the learner: ingress-nginx reads the endpoints and sends to pod IPs itself.
-        hops.append(self.hop("service", svc_name, spec.get("clusterIP"), sp["port"]))
-        hops.append(self.hop("endpoints", svc_name))
+        hops.append(self.hop("service", svc_name, spec.get("clusterIP"), sp["port"], namespace=ns))
+        hops.append(self.hop("endpoints", svc_name, namespace=ns))
         endpoints = self.proxy.endpoints(ns, svc_name, port_name)
         ready = endpoints.ready
         if not ready:
@@ -379,7 +382,7 @@ class IngressRoutes:
                 return
             if self.state.pod_listens(pod, backend.port):
                 pod_name = pod["metadata"]["name"]
-                key = ("pod", pod_name, backend.ip, backend.port, backend.node, src_ip)
+                key = ("pod", pod_name, backend.ip, backend.port, backend.node, src_ip, ns)
                 hop = self._hops.get(key) or self.hop(*key)
                 hops.append(hop)
                 ex.responder, ex.body_from = "ingress", pod_name
@@ -396,7 +399,7 @@ class IngressRoutes:
             failed = (pod, backend)
         pod, backend = failed
         pod_name = pod["metadata"]["name"]
-        hops.append(self.hop("pod", pod_name, backend.ip, backend.port, backend.node, src_ip))
+        hops.append(self.hop("pod", pod_name, backend.ip, backend.port, backend.node, src_ip, ns))
         ex.responder = "nginx"
         ex.trace = self._trace(
             client,

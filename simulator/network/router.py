@@ -123,7 +123,15 @@ class Router(ServiceRoutes, IngressRoutes):
             return (
                 f"error: pod {name} has no IP yet (it is not running), so it cannot send requests"
             )
-        client = Client(source, name, namespace, ip, node, pod, Hop("client", name, ip, node=node))
+        client = Client(
+            source,
+            name,
+            namespace,
+            ip,
+            node,
+            pod,
+            Hop("client", name, ip, node=node, namespace=namespace),
+        )
         if len(self._clients) > 4096:
             self._clients.clear()
         version = pod["metadata"].get("resourceVersion")
@@ -239,7 +247,8 @@ class Router(ServiceRoutes, IngressRoutes):
                 hops.append(self.hop("dns", found.name, DNS_SERVICE_IP, 53))
                 ip, ex.via = found.addresses[0], "dns"
                 if found.kind == "externalname":
-                    hops.append(self.hop("service", found.service["metadata"]["name"]))
+                    meta = found.service["metadata"]
+                    hops.append(self.hop("service", meta["name"], namespace=meta.get("namespace")))
         ex.ip = ip
         self._connect(ex, client, ip, port, hops, answer, headers, insecure, method, url, plan_key)
         if ex.failure:
@@ -334,8 +343,9 @@ class Router(ServiceRoutes, IngressRoutes):
         if delivery.ip == plan.client.ip:
             return None
         hop = self.hop(
-            "pod", delivery.name, delivery.ip, delivery.port, delivery.node, plan.client.ip
-        )
+            "pod", delivery.name, delivery.ip, delivery.port, delivery.node, plan.client.ip,
+            plan.route.ns,
+        )  # fmt: skip
         plan.pod_hops[index] = hop
         return hop
 
@@ -402,14 +412,15 @@ class Router(ServiceRoutes, IngressRoutes):
         port: int | None = None,
         node: str | None = None,
         src_ip: str | None = None,
+        namespace: str | None = None,
     ) -> Hop:
         """A shared Hop value (hops are immutable, so equal ones are built once)."""
-        key = (kind, name, ip, port, node, src_ip)
+        key = (kind, name, ip, port, node, src_ip, namespace)
         hop = self._hops.get(key)
         if hop is None:
             if len(self._hops) > CACHE_LIMIT:
                 self._hops.clear()
-            hop = self._hops[key] = Hop(kind, name, ip, port, node, src_ip)
+            hop = self._hops[key] = Hop(kind, name, ip, port, node, src_ip, namespace)
         return hop
 
     def host_resolves(self, host: str) -> str | None:
@@ -495,10 +506,10 @@ class Router(ServiceRoutes, IngressRoutes):
         url: str,
         src_ip: str | None = None,
     ) -> None:
-        name = pod["metadata"]["name"]
+        name, namespace = pod["metadata"]["name"], pod["metadata"].get("namespace")
         node = pod["spec"].get("nodeName")
         if client.pod is None:
-            hops.append(self.hop("pod", name, ip, port, node, None))
+            hops.append(self.hop("pod", name, ip, port, node, None, namespace))
             self._fail(
                 ex,
                 client,
@@ -511,7 +522,7 @@ class Router(ServiceRoutes, IngressRoutes):
             )
             return
         src_ip = src_ip or client.ip
-        hops.append(self.hop("pod", name, ip, port, node, src_ip))
+        hops.append(self.hop("pod", name, ip, port, node, src_ip, namespace))
         headless = ""
         if answer is not None and answer.kind == "headless":
             headless = (

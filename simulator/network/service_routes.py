@@ -35,7 +35,7 @@ class ServiceRoutes:
     ) -> None:
         ns, name = key
         if client.pod is None:
-            hops.append(self.hop("service", name, ip, port))
+            hops.append(self.hop("service", name, ip, port, namespace=ns))
             self._fail(
                 ex,
                 client,
@@ -149,8 +149,8 @@ class ServiceRoutes:
             name,
             service_port,
             (service_port or {}).get("name", ""),
-            self.hop("service", name, ip, port),
-            self.hop("endpoints", name),
+            self.hop("service", name, ip, port, namespace=ns),
+            self.hop("endpoints", name, namespace=ns),
             f"kube-proxy sent service {name}:{port}",
             svc["spec"].get("internalTrafficPolicy") == "Local",
             svc["spec"].get("sessionAffinity") == "ClientIP",
@@ -181,9 +181,8 @@ class ServiceRoutes:
             return
         pod_name = pod["metadata"]["name"]
         node = backend.node or pod["spec"].get("nodeName")
-        hop = self._hops.get(("pod", pod_name, backend.ip, backend.port, node, src_ip))
-        if hop is None:
-            hop = self.hop("pod", pod_name, backend.ip, backend.port, node, src_ip)
+        key = ("pod", pod_name, backend.ip, backend.port, node, src_ip, namespace)
+        hop = self._hops.get(key) or self.hop(*key)
         hops.append(hop)
         if not self.state.pod_listens(pod, backend.port):
             self._fail(
@@ -351,8 +350,8 @@ class ServiceRoutes:
         sp = spec["ports"][index]
         node_ip = tables.node_ip[node]
         hops.append(self.hop("node", node, node_ip, sp["nodePort"]))
-        hops.append(self.hop("service", name, spec.get("clusterIP"), sp["port"]))
-        hops.append(self.hop("endpoints", name))
+        hops.append(self.hop("service", name, spec.get("clusterIP"), sp["port"], namespace=ns))
+        hops.append(self.hop("endpoints", name, namespace=ns))
         port_name = sp.get("name", "")
         endpoints = self.proxy.endpoints(ns, name, port_name)
         entry = f"node {node} forwarded NodePort {sp['nodePort']} of service {name}"
@@ -414,7 +413,7 @@ class ServiceRoutes:
         index = next(
             (i for i, sp in enumerate(spec.get("ports") or ()) if sp.get("port") == port), None
         )
-        hops.append(self.hop("loadbalancer", name, ip, port))
+        hops.append(self.hop("loadbalancer", name, ip, port, namespace=ns))
         if index is None:
             self._fail(
                 ex,

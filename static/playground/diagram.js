@@ -33,6 +33,10 @@ function textWidth(text, font) {
   return measurer.measureText(text).width;
 }
 
+// A box's heading: the name, with its namespace when that is not "default", so the
+// same name in two namespaces reads as two different objects.
+const qualified = (obj) => (obj.namespace && obj.namespace !== "default" ? `${obj.namespace}/${obj.name}` : obj.name);
+
 // Cut `text` to `width` pixels: at the end, or in the middle for generated
 // names, whose distinctive part is the suffix (kubia-7d9c…-x2z4q).
 function fit(text, width, font = FONTS.sub, middle = false) {
@@ -185,7 +189,7 @@ export class Diagram extends EventTarget {
         const id = `ingress:${ing.namespace}/${ing.name}`;
         add({
           id, kind: "ingress", x: cols.ingress.x, y, w: cols.ingress.w, h,
-          title: ing.name, sub: ing.tls && ing.tls.length ? "TLS" : "", rows,
+          title: ing.name, heading: qualified(ing), sub: ing.tls && ing.tls.length ? "TLS" : "", rows,
           object: `Ingress|${ing.namespace}|${ing.name}`,
           label: `Ingress ${ing.name}: ${rows.map((r) => `${r.text} to ${r.service}`).join(", ")}`,
         });
@@ -234,7 +238,7 @@ export class Diagram extends EventTarget {
       const id = `svc:${key}`;
       add({
         id, kind: "service", x: cols.services.x, y, w: cols.services.w, h,
-        title: svcObj.name, badge: type, sub: svcObj.headless ? "clusterIP: None" : svcObj.clusterIP || "",
+        title: svcObj.name, heading: qualified(svcObj), badge: type, sub: svcObj.headless ? "clusterIP: None" : svcObj.clusterIP || "",
         lines, object: `Service|${svcObj.namespace}|${svcObj.name}`,
         label: `Service ${svcObj.name} (${type}) ${svcObj.clusterIP || ""} selector ${svcObj.selectorText || "none"}`,
       });
@@ -373,7 +377,7 @@ export class Diagram extends EventTarget {
     const sub = addresses.length ? `${ready} ready${notReady ? ` · ${notReady} not ready` : ""}` : "no addresses";
     add({
       id, kind: "endpoints", x: cols.endpoints.x, y, w: cols.endpoints.w, h: notReady && ready ? 60 : 50,
-      title: ep.name, sub, empty: ready === 0, object: `Endpoints|${ep.namespace}|${ep.name}`,
+      title: ep.name, heading: qualified(ep), sub, empty: ready === 0, object: `Endpoints|${ep.namespace}|${ep.name}`,
       label: `Endpoints ${ep.name}: ${sub}`,
     });
     for (const address of addresses) {
@@ -626,7 +630,7 @@ export class Diagram extends EventTarget {
         break;
       }
       case "service": {
-        text(10, 17, fit(item.title, item.w - 16, FONTS.title), "title");
+        text(10, 17, fit(item.heading, item.w - 16, FONTS.title), "title");
         const badge = svg("g", { class: "badge", transform: `translate(${item.w - 72},22)` }, el);
         svg("rect", { width: 66, height: 15, rx: 7.5 }, badge);
         const b = svg("text", { x: 33, y: 11, "text-anchor": "middle" }, badge);
@@ -636,7 +640,7 @@ export class Diagram extends EventTarget {
         break;
       }
       case "ingress": {
-        text(10, 17, fit(item.title, item.w - 44, FONTS.title), "title");
+        text(10, 17, fit(item.heading, item.w - 44, FONTS.title), "title");
         if (item.sub) text(item.w - 34, 17, "TLS", "sub tls");
         item.rows.forEach((row, i) => {
           text(10, 36 + 17 * i + 10, fit(row.text, item.w - 16), row.tls ? "line rule tls-rule" : "line rule");
@@ -644,7 +648,7 @@ export class Diagram extends EventTarget {
         break;
       }
       case "endpoints":
-        text(10, 19, fit(item.title, item.w - 16, FONTS.title), "title");
+        text(10, 19, fit(item.heading, item.w - 16, FONTS.title), "title");
         item.sub.split(" · ").forEach((line, i) => text(10, 36 + 14 * i, fit(line, item.w - 16), "sub"));
         break;
       default:
@@ -665,9 +669,12 @@ export class Diagram extends EventTarget {
       if (item.kind === "pod" && !item.group) {
         put(`pod:${item.title}`, id);
         put(`pod:${item.podKey}`, id);
-      } else if (item.kind === "service") put(`service:${item.title}`, id);
-      else if (item.kind === "endpoints") put(`endpoints:${item.title}`, id);
-      else if (item.kind === "ingress") put(`ingress:${item.title}`, id);
+      } else if (item.kind === "service" || item.kind === "endpoints" || item.kind === "ingress") {
+        // By namespace/name first (what a hop with a namespace asks for), then by name.
+        const namespace = (item.object || "").split("|")[1];
+        if (namespace) put(`${item.kind}:${namespace}/${item.title}`, id);
+        put(`${item.kind}:${item.title}`, id);
+      }
       else if (item.kind === "node") put(`node:${item.title}`, id);
       else if (item.kind === "external") for (const n of item.names) put(`external:${n}`, id);
     }
@@ -679,6 +686,12 @@ export class Diagram extends EventTarget {
       if (svcObj.loadBalancerIP) put(`lb:${svcObj.loadBalancerIP}`, `svc:${svcObj.namespace}/${svcObj.name}`);
     }
     this.lookup = lookup;
+  }
+
+  // The box of a hop's object: by namespace and name when the hop has a namespace.
+  named(hop) {
+    const byName = this.lookup.get(`${hop.kind}:${hop.name}`);
+    return hop.namespace ? this.lookup.get(`${hop.kind}:${hop.namespace}/${hop.name}`) || byName : byName;
   }
 
   // Center of the object a trace hop passes through, in CSS pixels of the diagram.
@@ -699,13 +712,13 @@ export class Diagram extends EventTarget {
         id = this.lookup.get(`lb:${hop.ip}`) || this.lookup.get(`service:${hop.name}`);
         break;
       case "ingress":
-        id = this.lookup.get(`ingress:${hop.name}`) || "ingressctl";
+        id = this.named(hop) || "ingressctl";
         break;
       case "external":
         id = this.lookup.get(`external:${hop.name}`) || this.lookup.get(`external:${hop.ip}`) || "extbox";
         break;
       default:
-        id = this.lookup.get(`${hop.kind}:${hop.name}`);
+        id = this.named(hop);
     }
     const current = id && this.items.get(id);
     if (!current) return null;

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from simulator import Cluster
+
+ROOT = Path(__file__).resolve().parents[2]
 
 KUBIA = """
 apiVersion: apps/v1
@@ -124,3 +128,16 @@ def test_cached_routes_follow_readiness_and_closed_ports(cluster: Cluster) -> No
     cluster.run(f"kubectl exec {names[1]} -- touch /var/ready")
     cluster.advance(10)
     assert outcomes("http://kubia") == outcomes(f"http://{cluster_ip}") == every
+
+
+def test_hops_know_their_namespace_but_the_contract_dict_keeps_its_shape() -> None:
+    cluster = Cluster(seed=3)
+    text = (ROOT / "tests" / "fixtures" / "manifests" / "two-namespaces.yaml").read_text()
+    assert cluster.run("kubectl apply -f -", stdin=text).exit_code == 0
+    for namespace, node_port in (("blue", 30081), ("green", 30082)):
+        trace = cluster.request(f"http://192.168.49.3:{node_port}/", source="host")
+        assert trace.outcome == "ok", trace.reason
+        spaces = {hop.kind: hop.namespace for hop in trace.hops}
+        assert (spaces["service"], spaces["endpoints"], spaces["pod"]) == (namespace,) * 3
+        assert spaces["node"] is None
+        assert all("namespace" not in hop for hop in trace.to_dict()["hops"])
