@@ -83,11 +83,19 @@ class Conflict(ValueError):
 
 
 class ApplyError(ValueError):
-    """Applying would conflict with the cluster; nothing was applied."""
+    """Applying would conflict with the cluster.
 
-    def __init__(self, problems: list[Problem]) -> None:
+    Attributes:
+        problems: every conflict found.
+        applied: what was applied anyway. Only `create` applies anything when it fails:
+            like kubectl, it goes on past objects that already exist (and nothing else
+            was wrong); otherwise nothing is applied.
+    """
+
+    def __init__(self, problems: list[Problem], applied: list[Outcome] | None = None) -> None:
         super().__init__("; ".join(p.message for p in problems))
         self.problems = problems
+        self.applied = applied or []
 
 
 @dataclass(frozen=True, slots=True)
@@ -314,9 +322,12 @@ class ClusterState:
 
         Raises:
             ApplyError: with every conflict found (AlreadyExists, missing namespace,
-                allocated ports or IPs, immutable fields); nothing is applied.
+                allocated ports or IPs, immutable fields); nothing is applied, except that
+                `create` applies the other objects when the only conflicts are objects that
+                already exist (kubectl creates objects one by one).
         """
         problems: list[Problem] = []
+        existing: list[Problem] = []
         plans = []
         new_namespaces = {
             d.obj["metadata"]["name"] for d in documents if d.obj.get("kind") == "Namespace"
@@ -360,6 +371,7 @@ class ClusterState:
                     f'Error from server (AlreadyExists): error when creating "STDIN": '
                     f'{rt.resource_qualified} "{name}" already exists'
                 )
+                existing.append(problems.pop())
                 continue
             if rt.kind == "Service":
                 for field_path, message in services.check(self, obj, old, taken_ports):
@@ -376,10 +388,12 @@ class ClusterState:
                 )  # fmt: skip
             plans.append((obj, old, rt))
         if problems:
-            raise ApplyError(problems)
+            raise ApplyError(sorted(problems + existing, key=lambda p: p.document))
         with gc_paused():
             outcomes = [self._apply_one(obj, old, rt, mode) for obj, old, rt in plans]
             self.settle()
+        if existing:
+            raise ApplyError(existing, applied=outcomes)
         return outcomes
 
     def delete(self, kind: str, namespace: str, name: str) -> dict:

@@ -147,6 +147,7 @@ def submit(ctx: Context, text: str, mode: str, verb: str) -> list:
             documents, mode=mode, namespace=ctx.namespace, locate=getattr(parsed, "locate", None)
         )
     except ApplyError as err:
+        print_outcomes(ctx, err.applied)  # `create` went on past objects that exist
         raise KubectlError(format_problems(err.problems), problems=list(err.problems)) from None
 
 

@@ -8,7 +8,8 @@ import json
 from simulator import Cluster
 from simulator.scenarios import get
 
-from .conftest import run_ok
+from .conftest import pods, run_ok
+from .manifests_kubia import KUBIA_RC, KUBIA_SVC
 
 REDIS_DS = next(d for d in get("daemonset-taints").manifest.split("---") if "name: redis-ds\n" in d)
 
@@ -96,3 +97,33 @@ def test_create_already_exists_uses_kubectl_wording():
         'Error from server (AlreadyExists): error when creating "STDIN": '
         'services "demo-service" already exists\n'
     )
+
+
+def test_create_goes_on_past_objects_that_already_exist():
+    # `kubectl create -f` twice after adding a Service to the file: kubectl creates the
+    # new object, reports the existing one, and exits 1.
+    c = Cluster(seed=0)
+    run_ok(c, "kubectl create -f -", KUBIA_RC)
+    r = c.run("kubectl create -f -", stdin=KUBIA_RC + "---\n" + KUBIA_SVC)
+    assert r.exit_code == 1
+    assert r.stdout == "service/kubia created\n"
+    assert r.stderr == (
+        'Error from server (AlreadyExists): error when creating "STDIN": '
+        'replicationcontrollers "kubia" already exists\n'
+    )
+    assert c.state.store.get("Service", "default", "kubia") is not None
+    assert len(pods(c, app="kubia")) == 3  # the existing controller is untouched
+
+
+def test_create_applies_nothing_when_anything_else_is_wrong():
+    c = Cluster(seed=0)
+    node_port = "spec:\n  type: NodePort\n  ports:\n  - port: 80\n    nodePort: 30080\n"
+    taken = "apiVersion: v1\nkind: Service\nmetadata:\n  name: other\n" + node_port
+    run_ok(c, "kubectl create -f -", KUBIA_RC + "---\n" + taken)
+    clash = taken.replace("name: other", "name: kubia")
+    r = c.run("kubectl create -f -", stdin=KUBIA_RC + "---\n" + clash)
+    assert r.exit_code == 1
+    assert r.stdout == ""
+    assert "already exists" in r.stderr
+    assert "provided port is already allocated" in r.stderr
+    assert c.state.store.get("Service", "default", "kubia") is None
