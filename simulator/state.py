@@ -31,6 +31,7 @@ from .ipam import (
     ServiceIPAllocator,
     node_pod_cidr,
 )
+from .k8s_events import EventRecorder, K8sEvent
 from .names import new_uid
 from .probes import ProbeScheduler, ProbeState
 from .problems import Problem
@@ -108,19 +109,6 @@ class Outcome:
     action: str
 
 
-@dataclass(slots=True)
-class K8sEvent:
-    """A Kubernetes Event (what `kubectl describe` lists under Events)."""
-
-    type: str  # Normal | Warning
-    reason: str
-    source: str  # e.g. "kubelet", "default-scheduler", "replicaset-controller"
-    message: str
-    first: float
-    last: float
-    count: int = 1
-
-
 NO_PORTS: frozenset[int] = frozenset()  # one shared empty set (frozenset() allocates anew)
 
 
@@ -186,8 +174,7 @@ class ClusterState:
         # are kept as they were (updates replace them), so the variables are derived
         # only when a container's environment is read.
         self._service_log: dict[str, list[tuple[Key, dict | None]]] = {}
-        # (kind, namespace, name) -> {(type, reason, message): event}: repeats aggregate.
-        self._k8s_events: dict[tuple[str, str, str], dict[tuple[str, str, str], K8sEvent]] = {}
+        self.k8s_events = EventRecorder()
 
     # == queries ===================================================================
 
@@ -238,15 +225,14 @@ class ClusterState:
 
     def events_for(self, kind: str, namespace: str, name: str) -> list[K8sEvent]:
         """Events about an object, oldest first (pods include their start-up events)."""
-        events = list(self._k8s_events.get((kind, namespace, name), {}).values())
+        events = self.k8s_events.about((kind, namespace, name))
         if kind == "Pod":
             events = self._pod_start_events(namespace, name) + events
         return sorted(events, key=lambda e: e.first)
 
     def all_events(self) -> list[tuple[tuple[str, str, str], K8sEvent]]:
         """Every recorded event with its `(kind, namespace, name)`, oldest first."""
-        out = [(ref, e) for ref, events in self._k8s_events.items() for e in events.values()]
-        return sorted(out, key=lambda item: item[1].last)
+        return sorted(self.k8s_events.items(), key=lambda item: item[1].last)
 
     def pod_env(
         self, namespace: str, name: str, container: str | None = None
@@ -556,7 +542,8 @@ class ClusterState:
     def record_event(
         self, obj: dict, type_: str, reason: str, source: str, message: str
     ) -> K8sEvent:
-        """Record a Kubernetes Event about `obj`, aggregating repeats as kubectl shows them."""
+        """Record a Kubernetes Event about `obj`; repeats and similar events aggregate
+        as client-go's correlator makes them (simulator.k8s_events)."""
         return self.record_events(obj, type_, reason, source, [message])[-1]
 
     def record_events(
@@ -565,22 +552,7 @@ class ClusterState:
         """`record_event` for several messages about one object (a controller's batch)."""
         meta = obj["metadata"]
         ref = (obj["kind"], meta.get("namespace", ""), meta["name"])
-        events = self._k8s_events.get(ref)
-        if events is None:
-            events = self._k8s_events[ref] = {}
-        now = self.now
-        recorded = []
-        for message in messages:
-            event = events.get((type_, reason, message))
-            if event is not None:
-                event.count += 1
-                event.last = now
-            else:
-                event = events[(type_, reason, message)] = K8sEvent(
-                    type_, reason, source, message, now, now
-                )
-            recorded.append(event)
-        return recorded
+        return self.k8s_events.record(ref, type_, reason, source, messages, self.now)
 
     def create_pods(self, owner: dict, template: dict, count: int, *, node: str | None = None,
                     spec: dict | None = None) -> list[dict]:  # fmt: skip
@@ -617,7 +589,7 @@ class ClusterState:
             self._node_load[node] = self._node_load.get(node, 1) - 1
         self.endpoints.pod_deleted(key)
         self.workloads.pod_removed(pod)
-        self._k8s_events.pop(("Pod", *key), None)
+        self.k8s_events.forget(("Pod", *key))
         self.log.emit(
             self.now, DELETED, "Pod", key[0], key[1], {"reason": reason} if reason else {}
         )
@@ -672,7 +644,7 @@ class ClusterState:
             self._node_load.pop(name, None)
             self._pod_ips.pop(name, None)
             self._nodes_changed()
-        self._k8s_events.pop((kind, namespace, name), None)
+        self.k8s_events.forget((kind, namespace, name))
         self.log.emit(self.now, DELETED, kind, namespace, name, {})
         return obj
 

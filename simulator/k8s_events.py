@@ -1,0 +1,103 @@
+"""Kubernetes Events (what `kubectl describe` lists under Events), recorded as
+client-go's EventCorrelator records them (k8s.io/client-go/tools/record/events_cache.go):
+
+* an event identical to one already recorded (same object, source, type, reason
+  and message) only counts again: kubectl shows ``(x4 over 33s)``;
+* once an object has seen 10 events that differ only by message within 10
+  minutes (a ReplicaSet creating 50 pods), the 10th and later ones are recorded
+  as one aggregate event, ``(combined from similar events): <latest message>``,
+  counted like a repeat.
+
+The correlator's per-object rate limit (a burst of 25 events, then one every 5
+minutes) is not modelled: counts keep growing where a real cluster's would pause.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+Ref = tuple[str, str, str]  # (kind, namespace, name) of the object an event is about
+
+AGGREGATE_AT = 10  # distinct messages that make the next ones one aggregate event
+AGGREGATE_WINDOW = 600.0  # seconds after which similar events start counting again
+COMBINED = "(combined from similar events): "
+
+
+@dataclass(slots=True)
+class K8sEvent:
+    """A Kubernetes Event (what `kubectl describe` lists under Events)."""
+
+    type: str  # Normal | Warning
+    reason: str
+    source: str  # e.g. "kubelet", "default-scheduler", "replicaset-controller"
+    message: str
+    first: float
+    last: float
+    count: int = 1
+
+
+class _Similar:
+    """Events about one object that differ only by message: which messages, and when."""
+
+    __slots__ = ("last", "messages")
+
+    def __init__(self) -> None:
+        self.messages: dict[str, None] = {}  # insertion-ordered set
+        self.last = 0.0
+
+
+class EventRecorder:
+    """Every object's recorded events, correlated as client-go does."""
+
+    def __init__(self) -> None:
+        # ref -> {(type, reason, source, message or None for the aggregate): event}
+        self._events: dict[Ref, dict[tuple, K8sEvent]] = {}
+        # ref -> {(type, reason, source): similar events}
+        self._similar: dict[Ref, dict[tuple, _Similar]] = {}
+
+    def record(self, ref: Ref, type_: str, reason: str, source: str, messages: list[str],
+               now: float) -> list[K8sEvent]:  # fmt: skip
+        """Record events about `ref`, one per message, in order; returns the events that
+        now hold each (a repeat's or the aggregate's existing event, counted again)."""
+        events = self._events.get(ref)
+        if events is None:
+            events = self._events[ref] = {}
+        groups = self._similar.setdefault(ref, {})
+        similar = groups.get((type_, reason, source))
+        if similar is None or now - similar.last > AGGREGATE_WINDOW:
+            similar = groups[(type_, reason, source)] = _Similar()
+        seen = similar.messages
+        similar.last = now
+        recorded = []
+        for message in messages:
+            seen[message] = None
+            key: tuple = (type_, reason, source, message)
+            shown = message
+            if len(seen) >= AGGREGATE_AT:
+                # client-go drops one remembered message (we drop the oldest, so a run is
+                # deterministic) and files this one under the aggregate.
+                del seen[next(iter(seen))]
+                key, shown = (type_, reason, source, None), COMBINED + message
+            event = events.get(key)
+            if event is None:
+                event = events[key] = K8sEvent(type_, reason, source, shown, now, now)
+            else:
+                event.count += 1
+                event.last = now
+                event.message = shown
+            recorded.append(event)
+        return recorded
+
+    def about(self, ref: Ref) -> list[K8sEvent]:
+        """The events about one object, in the order they were first recorded."""
+        return list(self._events.get(ref, {}).values())
+
+    def items(self) -> Iterator[tuple[Ref, K8sEvent]]:
+        """Every `(ref, event)`, unordered."""
+        return ((ref, e) for ref, events in self._events.items() for e in events.values())
+
+    def forget(self, ref: Ref) -> None:
+        """Drop an object's events (it was deleted; a new one of that name starts afresh)."""
+        self._events.pop(ref, None)
+        self._similar.pop(ref, None)

@@ -1,0 +1,63 @@
+"""Kubernetes Events: repeats count, similar events aggregate as client-go's correlator does."""
+
+from __future__ import annotations
+
+from simulator import Cluster
+from simulator.k8s_events import COMBINED, EventRecorder
+
+from .conftest import apply, pods
+from .manifests_kubia import KUBIA_RC
+
+REF = ("ReplicaSet", "default", "web")
+
+
+def record(recorder: EventRecorder, messages: list[str], now: float = 0.0) -> None:
+    recorder.record(REF, "Normal", "SuccessfulCreate", "replicaset-controller", messages, now)
+
+
+def test_a_repeated_event_counts_again() -> None:
+    recorder = EventRecorder()
+    for at in (0.0, 10.0, 20.0):
+        record(recorder, ["Created pod: a"], at)
+    (event,) = recorder.about(REF)
+    assert (event.message, event.count, event.first, event.last) == ("Created pod: a", 3, 0, 20)
+
+
+def test_the_tenth_similar_event_on_becomes_one_combined_event() -> None:
+    recorder = EventRecorder()
+    record(recorder, [f"Created pod: p{i}" for i in range(14)])
+    events = recorder.about(REF)
+    assert [e.message for e in events[:9]] == [f"Created pod: p{i}" for i in range(9)]
+    assert all(e.count == 1 for e in events[:9])
+    combined = events[9]
+    assert combined.message == COMBINED + "Created pod: p13"  # the latest one
+    assert combined.count == 5
+    assert len(events) == 10
+
+
+def test_similar_events_start_afresh_after_ten_quiet_minutes() -> None:
+    recorder = EventRecorder()
+    record(recorder, [f"Created pod: p{i}" for i in range(9)])
+    record(recorder, ["Created pod: late"], 601.0)
+    assert recorder.about(REF)[-1].message == "Created pod: late"
+
+
+def test_describe_shows_a_large_replica_set_as_kubectl_does(cluster: Cluster) -> None:
+    apply(cluster, KUBIA_RC.replace("replicas: 3", "replicas: 12"))
+    names = sorted(p["metadata"]["name"] for p in pods(cluster, app="kubia"))
+    out = cluster.run("kubectl describe rc kubia").stdout
+    events = out.split("Events:")[1].strip().splitlines()[2:]
+    assert len(events) == 10
+    assert "(x3 over 0s)" in events[-1]
+    assert COMBINED + "Created pod: kubia-" in events[-1]
+    created = [line.rsplit("Created pod: ", 1)[1] for line in events]
+    assert set(created) <= set(names)
+
+
+def test_a_deleted_object_takes_its_events_along(cluster: Cluster) -> None:
+    apply(cluster, KUBIA_RC.replace("replicas: 3", "replicas: 12"))
+    cluster.run("kubectl delete rc kubia")
+    apply(cluster, KUBIA_RC)
+    out = cluster.run("kubectl describe rc kubia").stdout
+    assert "combined" not in out
+    assert out.count("SuccessfulCreate") == 3
