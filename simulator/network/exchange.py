@@ -119,7 +119,7 @@ class Deliveries:
 
 @dataclass(frozen=True, slots=True)
 class PortRoute:
-    """What kube-proxy does with one `(cluster IP, port)`, precomputed per Service version.
+    """What kube-proxy does with one `(cluster IP, port)`, precomputed while its tables hold.
 
     `deliveries` is filled as requests through the route reach its endpoints.
     """
@@ -134,7 +134,6 @@ class PortRoute:
     via: str
     local: bool
     affinity: bool
-    version: str | None
     deliveries: Deliveries = field(default_factory=Deliveries)
 
 

@@ -154,7 +154,6 @@ class ServiceRoutes:
             f"kube-proxy sent service {name}:{port}",
             svc["spec"].get("internalTrafficPolicy") == "Local",
             svc["spec"].get("sessionAffinity") == "ClientIP",
-            svc["metadata"].get("resourceVersion"),
         )
         self._port_routes[(ip, port)] = route
         return route

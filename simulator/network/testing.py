@@ -32,37 +32,14 @@ class FakeRuntime:
     ports: frozenset[int] = frozenset()  # declared container ports, for pod_listens
 
 
-class RevisionStore(Store):
-    """A Store with a `revision` counter bumped by every put and remove (as etcd's is).
-
-    The network layer uses `store.revision`, when a store has one, as its cache stamp.
-    """
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.revision = 0
-
-    def put(self, obj: dict) -> dict | None:
-        """Insert or replace `obj`."""
-        self.revision += 1
-        return super().put(obj)
-
-    def remove(self, kind: str, namespace: str, name: str) -> dict | None:
-        """Delete and return the object, or None."""
-        self.revision += 1
-        return super().remove(kind, namespace, name)
-
-
 class FakeState:
     """An in-memory cluster with the `ClusterState` methods the network layer uses."""
 
-    def __init__(
-        self, seed: int = 0, nodes: tuple[str, ...] = DEFAULT_NODES, *, revision: bool = True
-    ) -> None:
-        """Build the default cluster; `revision=False` uses a plain Store (no `revision`)."""
+    def __init__(self, seed: int = 0, nodes: tuple[str, ...] = DEFAULT_NODES) -> None:
+        """Build the default cluster."""
         self.rng = random.Random(seed)
         self.clock = Clock()
-        self.store = RevisionStore() if revision else Store()
+        self.store = Store()
         self.runtime: dict[Key, FakeRuntime] = {}
         self._node_index: dict[str, int] = {}
         self._pod_ip_next: dict[str, int] = {}

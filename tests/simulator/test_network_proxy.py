@@ -648,9 +648,8 @@ def test_a_cached_client_follows_its_pod() -> None:
     assert network.request("http://kubia", "pod/client").hops[0].to_dict() == moved
 
 
-@pytest.mark.parametrize("revision", [True, False], ids=["store revision", "plain store"])
-def test_routes_follow_store_changes(revision: bool) -> None:
-    state = FakeState(revision=revision)
+def test_routes_follow_store_changes() -> None:
+    state = FakeState()
     for name, node in (("kubia-a", "worker-1"), ("kubia-b", "worker-2"), ("kubia-c", "worker-1")):
         state.add_pod(name, {"app": "kubia"}, node=node)
     state.add_pod("client", {"app": "client"}, node="worker-2")
