@@ -209,6 +209,16 @@ function refreshInspector() {
 
 diagram.addEventListener("select", (event) => inspect(event.detail));
 
+// Someone typing into the inspector (a label) keeps their text: a refresh that was
+// already on its way when they started is dropped, and asked again later.
+inspector.addEventListener("htmx:beforeSwap", (event) => {
+  const typing = inspector.contains(document.activeElement) && document.activeElement.matches("input");
+  if (typing) {
+    event.detail.shouldSwap = false;
+    refreshInspector();
+  }
+});
+
 // An older answer that arrived last (a refresh racing a click) is asked again.
 inspector.addEventListener("htmx:afterSwap", () => {
   const shown = inspector.querySelector("[data-inspected]")?.dataset.inspected;
