@@ -1,0 +1,95 @@
+"""With REDIS_URL, daphne processes share room groups through a real Redis server.
+
+Two separate Python processes load the project's settings with REDIS_URL set: one
+joins a room's group, the other sends the group `room.closed` (what a room that
+breaks down sends its viewers, whichever process they are connected to).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+SETUP = """
+import asyncio, json, django
+django.setup()
+from channels.layers import get_channel_layer
+from playground.rooms import group_name
+layer = get_channel_layer()
+"""
+
+LISTENER = (
+    SETUP
+    + """
+async def main():
+    print(type(layer).__name__, flush=True)
+    channel = await layer.new_channel()
+    await layer.group_add(group_name("abcd2345"), channel)
+    print("joined", flush=True)
+    message = await asyncio.wait_for(layer.receive(channel), 20)
+    print(json.dumps(message), flush=True)
+asyncio.run(main())
+"""
+)
+
+SENDER = (
+    SETUP
+    + """
+asyncio.run(layer.group_send(group_name("abcd2345"), {"type": "room.closed"}))
+"""
+)
+
+
+@pytest.fixture
+def redis_url():
+    """A redis-server of the test's own on a free loopback port (`./dev test` installs it)."""
+    server = shutil.which("redis-server")
+    assert server, "redis-server is missing: `./dev test` installs Debian's redis-server"
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    process = subprocess.Popen(
+        [server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=1) as conn:
+                    conn.sendall(b"PING\r\n")
+                    if conn.recv(16).startswith(b"+PONG"):
+                        break
+            except OSError:
+                if time.monotonic() > deadline or process.poll() is not None:
+                    raise
+                time.sleep(0.05)
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def test_room_groups_reach_another_process_through_redis(redis_url):
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "playground.settings", "REDIS_URL": redis_url}
+    listener = subprocess.Popen(
+        [sys.executable, "-c", LISTENER], cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert listener.stdout.readline().strip() == "RedisChannelLayer"
+        assert listener.stdout.readline().strip() == "joined"
+        subprocess.run([sys.executable, "-c", SENDER], cwd=ROOT, env=env, check=True, timeout=30)
+        out, _ = listener.communicate(timeout=30)
+    finally:
+        listener.kill()
+    assert out.strip() == '{"type": "room.closed"}'
+    assert listener.returncode == 0
