@@ -91,39 +91,39 @@ class StartTemplate:
         }
 
 
+def _shared(cache: dict, key: object, build):
+    """The value for `key`, built once and shared by every pod that needs it (so it is
+    replaced, never edited). Bounded: a long-running process sees many timestamps."""
+    value = cache.get(key)
+    if value is None:
+        if len(cache) > 10_000:
+            cache.clear()
+        value = cache[key] = build()
+    return value
+
+
 _HOST_IPS: dict[str, list[dict]] = {}
-
-
-def _host_ips(node_ip: str) -> list[dict]:
-    """`status.hostIPs`, shared by the pods of a node (replaced, never edited)."""
-    shared = _HOST_IPS.get(node_ip)
-    if shared is None:
-        if len(_HOST_IPS) > 10_000:
-            _HOST_IPS.clear()
-        shared = _HOST_IPS[node_ip] = [{"ip": node_ip}]
-    return shared
-
-
 _RUNNING: dict[str, dict] = {}
-
-
-def _running(started: str) -> dict:
-    state = _RUNNING.get(started)
-    if state is None:
-        if len(_RUNNING) > 10_000:
-            _RUNNING.clear()
-        state = _RUNNING[started] = {"running": {"startedAt": started}}
-    return state
-
-
 _CONDITIONS: dict[tuple, list[dict]] = {}
 
 
+def _host_ips(node_ip: str) -> list[dict]:
+    """`status.hostIPs`, shared by the pods of a node."""
+    return _shared(_HOST_IPS, node_ip, lambda: [{"ip": node_ip}])
+
+
+def _running(started: str) -> dict:
+    """A container state, shared by the containers that started at the same second."""
+    return _shared(_RUNNING, started, lambda: {"running": {"startedAt": started}})
+
+
 def _conditions(not_ready: tuple[str, ...], at: str) -> list[dict]:
-    """Pod conditions; shared between pods with the same values, so never edit one in place."""
-    cached = _CONDITIONS.get((not_ready, at))
-    if cached is not None:
-        return cached
+    """Pod conditions, shared between pods with the same values."""
+    return _shared(_CONDITIONS, (not_ready, at), lambda: _build_conditions(not_ready, at))
+
+
+def _build_conditions(not_ready: tuple[str, ...], at: str) -> list[dict]:
+    """The five pod conditions, Ready and ContainersReady false while any is not ready."""
     ready = not not_ready
 
     def cond(type_: str, ok: bool, reason: str = "", message: str = "") -> dict:
@@ -135,17 +135,13 @@ def _conditions(not_ready: tuple[str, ...], at: str) -> list[dict]:
         return out
 
     message = f"containers with unready status: [{' '.join(not_ready)}]"
-    conditions = [
+    return [
         cond("PodReadyToStartContainers", True),
         cond("Initialized", True),
         cond("Ready", ready, "" if ready else "ContainersNotReady", message),
         cond("ContainersReady", ready, "" if ready else "ContainersNotReady", message),
         cond("PodScheduled", True),
     ]
-    if len(_CONDITIONS) > 10_000:
-        _CONDITIONS.clear()
-    _CONDITIONS[(not_ready, at)] = conditions
-    return conditions
 
 
 def set_ready_in_status(pod: dict, rt: PodRuntime, at: str) -> None:

@@ -834,7 +834,7 @@ class ClusterState:
         """
         now = self.now
         template = kubelet.StartTemplate(pods[0]["spec"].get("containers"), timestamp(now))
-        runtime, by_ip, pending, emit = self.runtime, self._by_pod_ip, self._pending, self.log.emit
+        runtime, by_ip, emit = self.runtime, self._by_pod_ip, self.log.emit
         env_seq = len(self._service_log.get(pods[0]["metadata"]["namespace"], ()))
         scheduled: list[list[tuple[Key, ProbeState]]] = [[] for _ in template.probe_slots]
         started = []
@@ -849,14 +849,10 @@ class ClusterState:
             pod["spec"]["nodeName"] = node  # the spec is this pod's own copy
             rt = runtime[key] = PodRuntime(now, env_seq, template)
             pod["status"] = template.status(self._node_ips.get(node, ""), ip, meta["uid"])
-            by_ip[ip] = key
-            pending.pop(key, None)
+            by_ip[ip] = key  # never pending here: a retried pod leaves _pending first
             for bucket, probe in zip(scheduled, rt.probes, strict=True):
                 bucket.append((key, probe))
-            # _pod_detail's fields, from the values at hand.
-            detail = {"ip": ip, "node": node, "phase": "Running", "ready": rt.ready,
-                      "labels": meta.get("labels") or {}}  # fmt: skip
-            emit(now, ADDED, "Pod", key[0], key[1], detail)
+            emit(now, ADDED, "Pod", key[0], key[1], _pod_detail(pod, rt.ready))
             started.append(pod)
         if started:
             self.store.add_pods(started[0]["metadata"]["namespace"], started)
