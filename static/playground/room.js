@@ -246,10 +246,23 @@ terminal.onResult = () => refreshInspector();
 
 setupEditors();
 const manifestsPanel = document.getElementById("panel-manifests");
+// The apply result stays until the learner types again: a validation of text typed
+// before the click (sent 300 ms after the last keystroke) may answer after it.
+let lastInputAt = 0;
+let appliedAt = 0;
+manifestsPanel.addEventListener("input", () => {
+  lastInputAt = performance.now();
+});
+manifestsPanel.addEventListener("htmx:beforeSwap", (event) => {
+  if (appliedAt > lastInputAt) event.detail.shouldSwap = false;
+});
 manifestsPanel.querySelector("[data-apply]").addEventListener("click", async () => {
   const text = manifestsPanel.querySelector("textarea").value;
   const result = await terminal.run("kubectl apply -f -", text);
-  if (result) showProblems(manifestsPanel.querySelector(".problems"), result);
+  if (result) {
+    appliedAt = performance.now();
+    showProblems(manifestsPanel.querySelector(".problems"), result);
+  }
 });
 
 function showProblems(section, result) {
