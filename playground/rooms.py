@@ -40,7 +40,7 @@ from playground.models import Room, RoomEvent
 from simulator import Cluster
 from simulator import scenarios as _scenarios
 from simulator.labels import from_match_labels
-from simulator.probes import ProbeState
+from simulator.probes import ProbeCheck
 
 log = logging.getLogger(__name__)
 
@@ -738,7 +738,7 @@ def _add_probes(cluster: Cluster, snap: dict[str, Any]) -> dict[str, tuple[dict,
         if not probes:
             continue
         state = probes[0]
-        probe = state.probe
+        probe = state.check.probe
         kind = next((k for k in ("exec", "httpGet", "tcpSocket", "grpc") if k in probe), "")
         pod["probe"] = {
             "kind": kind,
@@ -954,7 +954,7 @@ def _readiness_control(cluster: Cluster, namespace: str, name: str) -> dict[str,
         if not probe:
             continue
         if "exec" in probe:
-            path = ProbeState(container, probe).path
+            path = ProbeCheck(container, probe).path
             if path is None:
                 return {
                     "mode": "none",

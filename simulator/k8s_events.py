@@ -69,6 +69,10 @@ class EventRecorder:
             similar = groups[(type_, reason, source)] = _Similar()
         seen = similar.messages
         similar.last = now
+        if len(messages) > AGGREGATE_AT and seen.keys().isdisjoint(messages):
+            batch = self._record_new((type_, reason, source), similar, messages, now, events)
+            if batch is not None:
+                return batch
         recorded = []
         for message in messages:
             seen[message] = None
@@ -87,6 +91,39 @@ class EventRecorder:
                 event.last = now
                 event.message = shown
             recorded.append(event)
+        return recorded
+
+    def _record_new(self, group: tuple, similar: _Similar, messages: list[str],
+                    now: float, events: dict) -> list[K8sEvent] | None:  # fmt: skip
+        """`record` for a batch of distinct messages not seen before (a controller creating
+        many pods): the same outcome as one at a time, with the aggregate counted at once.
+        None when some messages repeat (then the caller goes one at a time)."""
+        if len(set(messages)) != len(messages):
+            return None
+        seen = similar.messages
+        alone = max(0, AGGREGATE_AT - 1 - len(seen))
+        recorded = []
+        for message in messages[:alone]:
+            event = events.get((*group, message))
+            if event is None:
+                event = events[(*group, message)] = K8sEvent(*group, message, now, now)
+            else:  # recorded before, then forgotten by the correlator: a repeat all the same
+                event.count += 1
+                event.last = now
+            recorded.append(event)
+        rest = messages[alone:]
+        if rest:
+            shown = COMBINED + rest[-1]
+            event = events.get((*group, None))
+            if event is None:
+                event = events[(*group, None)] = K8sEvent(*group, shown, now, now, len(rest))
+            else:
+                event.count += len(rest)
+                event.last = now
+                event.message = shown
+            recorded += [event] * len(rest)
+        # The correlator remembers the latest messages, as many as one at a time leaves.
+        similar.messages = dict.fromkeys([*seen, *messages][-(AGGREGATE_AT - 1) :])
         return recorded
 
     def about(self, ref: Ref) -> list[K8sEvent]:

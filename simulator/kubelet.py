@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .clock import timestamp
-from .probes import SYSTEM_PATHS, ProbeState
+from .probes import SYSTEM_PATHS, ProbeCheck, ProbeState
 
 if TYPE_CHECKING:
     from .state import PodRuntime
@@ -29,17 +29,17 @@ class StartTemplate:
         ready: whether the pod is Ready as soon as it runs (no readiness probe).
     """
 
-    __slots__ = ("_conditions", "_probes", "_running", "_shown", "_started", "container_ready",
+    __slots__ = ("_checks", "_conditions", "_running", "_shown", "_started", "container_ready",
                  "ports", "probe_slots", "ready")  # fmt: skip
 
     def __init__(self, containers: list[dict] | None, started: str) -> None:
         containers = containers or ()
-        self._probes = [
-            ProbeState(c, c["readinessProbe"]) for c in containers if c.get("readinessProbe")
+        self._checks = [
+            ProbeCheck(c, c["readinessProbe"]) for c in containers if c.get("readinessProbe")
         ]
         self.probe_slots = [
             (float(p.probe.get("initialDelaySeconds", 0)), float(p.probe.get("periodSeconds", 10)))
-            for p in self._probes
+            for p in self._checks
         ]
         self.ports = frozenset(
             int(cp["containerPort"])
@@ -47,8 +47,8 @@ class StartTemplate:
             for cp in c.get("ports") or ()
             if str(cp.get("containerPort", "")).isdigit()
         )
-        self.container_ready = {p.container: False for p in self._probes}
-        self.ready = not self._probes
+        self.container_ready = {p.container: False for p in self._checks}
+        self.ready = not self._checks
         not_ready = tuple(c["name"] for c in containers if c["name"] in self.container_ready)
         self._conditions = _conditions(not_ready, started)
         self._running = _running(started)
@@ -59,7 +59,7 @@ class StartTemplate:
 
     def probes(self) -> list[ProbeState]:
         """A fresh ProbeState for each probed container of one pod."""
-        return [p.fresh() for p in self._probes]
+        return [ProbeState(check) for check in self._checks]
 
     def status(self, node_ip: str, pod_ip: str, uid: str) -> dict:
         """The status of one running pod. Conditions and container state are shared between

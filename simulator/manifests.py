@@ -91,8 +91,10 @@ _SEQ_TAG = _TAG + "seq"
 # `ServiceList`) both expand into their items.
 _SEGMENT = re.compile(r"([^.\[\]]+)|\[([^\]]*)\]")
 _WS = re.compile(r"\s*")
-_DOCUMENT_START = re.compile(r"^---(?=[ \t\r\n]|\Z)", re.M)
-_ODD_BREAKS = re.compile("\r(?!\n)|[\x85\u2028\u2029]")
+# The screens below scan the whole input before libyaml does: each pattern starts with a
+# literal character, which the regex engine finds with a fast scan (a pattern opening with
+# `^` in MULTILINE mode is tried at every position, ten times slower).
+_DOCUMENT_START = re.compile(r"\n---(?=[ \t\r\n]|\Z)")
 
 
 class _Refused(ConstructorError):
@@ -605,8 +607,8 @@ _SAFE_DEPTH = 1000
 _prefix_patterns: dict[tuple[int, bool], re.Pattern[str]] = {}
 
 
-def _deep_prefix(text: str, width: int, odd_breaks: bool) -> re.Match[str] | None:
-    # A line whose block prefix (indentation and "- ", "? ", ": " indicators) is at least
+def _deep_prefix(text: str, width: int, odd_breaks: bool) -> bool:
+    # Whether a line's block prefix (indentation and "- ", "? ", ": " indicators) is at least
     # `width` characters long. Block collections nested in one another start at
     # non-decreasing columns, at most two per column (a sequence right under a mapping key),
     # and at least every other one starts a line, so block nesting is at most
@@ -614,23 +616,33 @@ def _deep_prefix(text: str, width: int, odd_breaks: bool) -> re.Match[str] | Non
     # then is the slower pattern needed.
     pattern = _prefix_patterns.get((width, odd_breaks))
     if pattern is None:
-        start = "(?:^|\r|[\x85\u2028\u2029])" if odd_breaks else "^"
-        pattern = re.compile(start + "[ \t?:\\-]{" + str(width) + "}", re.M)
+        start = "(?:^|\r|[\x85\u2028\u2029])" if odd_breaks else "\n"
+        flags = re.M if odd_breaks else 0
+        pattern = re.compile(start + "[ \t?:\\-]{" + str(width) + "}", flags)
         _prefix_patterns[(width, odd_breaks)] = pattern
-    return pattern.search(text)
+    if pattern.search(text) is not None:
+        return True
+    return not odd_breaks and len(text) >= width and not text[:width].strip(" \t?:-")
+
+
+def _odd_breaks(text: str) -> bool:
+    # A lone CR, NEL, LS or PS: line breaks to libyaml that "\n" patterns do not see.
+    if "\r" in text and text.count("\r") != text.count("\r\n"):
+        return True
+    return "\x85" in text or "\u2028" in text or "\u2029" in text
 
 
 def _screen_depth(parsed: ParsedManifests, limits: Limits) -> bool:
     """Bound nesting before libyaml composes; return True if a precise walk is still needed."""
     text = parsed.text
     flow = _flow_bound(text)
-    odd = _ODD_BREAKS.search(text) is not None
+    odd = _odd_breaks(text)
     # No prefix of `width` characters: block depth <= 2 * (width + 1), plus the flow bound.
     width = (limits.max_depth - flow) // 2 - 1
-    if width >= 1 and _deep_prefix(text, width, odd) is None:
+    if width >= 1 and not _deep_prefix(text, width, odd):
         return False  # provably within max_depth
     width = (_SAFE_DEPTH - flow) // 2 - 1
-    if width >= 1 and _deep_prefix(text, width, odd) is None:
+    if width >= 1 and not _deep_prefix(text, width, odd):
         return True  # safe to compose; check the exact depth on the objects
     _scan_depth_events(parsed, limits)
     return False

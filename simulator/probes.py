@@ -26,28 +26,23 @@ SYSTEM_PATHS = frozenset(
 )  # fmt: skip
 
 
-class ProbeState:
-    """One container's readiness probe: its parsed check and consecutive results.
+class ProbeCheck:
+    """One container's readiness probe, parsed: shared by every pod of a template.
 
     An exec probe that tests a file (`ls`, `cat`, `test -e`, `stat`) is parsed
     once into `path` and the error text it prints, so running it is a set lookup.
     """
 
-    __slots__ = ("busybox", "container", "event", "failure_output", "failure_threshold",
-                 "failures", "path", "probe", "program", "ready", "success_threshold",
-                 "successes")  # fmt: skip
+    __slots__ = ("busybox", "container", "failure_output", "failure_threshold", "path", "probe",
+                 "program", "success_threshold")  # fmt: skip
 
     def __init__(self, container: dict, probe: dict) -> None:
         self.container = container["name"]
         image = container.get("image", "")
         self.busybox = "busybox" in image or "alpine" in image
         self.probe = probe
-        self.successes = 0
-        self.failures = 0
-        self.ready = False
         self.success_threshold = int(probe.get("successThreshold", 1))
         self.failure_threshold = int(probe.get("failureThreshold", 3))
-        self.event = None  # the pod's aggregated Unhealthy event for this probe
         self.program, self.path = _file_check((probe.get("exec") or {}).get("command"))
         self.failure_output = (
             missing_file_message(self.program, self.path, busybox=self.busybox)
@@ -55,22 +50,18 @@ class ProbeState:
             else ""
         )
 
-    def fresh(self) -> ProbeState:
-        """A new state for the same probe (another pod of the same template), no history."""
-        clone = ProbeState.__new__(ProbeState)
-        clone.container = self.container
-        clone.busybox = self.busybox
-        clone.probe = self.probe
-        clone.successes = 0
-        clone.failures = 0
-        clone.ready = False
-        clone.success_threshold = self.success_threshold
-        clone.failure_threshold = self.failure_threshold
-        clone.event = None
-        clone.program = self.program
-        clone.path = self.path
-        clone.failure_output = self.failure_output
-        return clone
+
+class ProbeState:
+    """One pod's run of a probe: consecutive results, readiness, its Unhealthy event."""
+
+    __slots__ = ("check", "event", "failures", "ready", "successes")
+
+    def __init__(self, check: ProbeCheck) -> None:
+        self.check = check
+        self.successes = 0
+        self.failures = 0
+        self.ready = False
+        self.event = None  # the pod's aggregated Unhealthy event for this probe
 
 
 def _file_check(command) -> tuple[str, str | None]:
@@ -101,7 +92,7 @@ class ProbeScheduler:
 
     def add(self, pod_key: Key, probe_state: ProbeState, first_at: float) -> None:
         """Schedule a container's probe: first at `first_at`, then every periodSeconds."""
-        period = float(probe_state.probe.get("periodSeconds", 10))
+        period = float(probe_state.check.probe.get("periodSeconds", 10))
         self.add_all(first_at, period, [(pod_key, probe_state)])
 
     def add_all(self, first_at: float, period: float, entries: list[tuple[Key, ProbeState]]):
@@ -132,28 +123,29 @@ class ProbeScheduler:
             if rt is None or ps not in rt.probes:
                 continue  # the pod is gone, or restarted with new probe states
             keep(entry)
-            path = ps.path
+            check = ps.check
+            path = check.path
             if path is None:
                 ok, output = run_probe(state, pod_key, rt, ps)
                 record(pod_key, rt, ps, ok, output)
                 continue
-            files = rt.files.get(ps.container)
+            files = rt.files.get(check.container)
             if path in SYSTEM_PATHS or (files and _has_path(files, path)):
                 ps.failures = 0
                 ps.successes += 1
-                if not ps.ready and ps.successes >= ps.success_threshold:
+                if not ps.ready and ps.successes >= check.success_threshold:
                     record(pod_key, rt, ps, True, "")
             elif (
                 ps.event is not None
-                and rt.last_probe_output is ps.failure_output
-                and not (ps.ready and ps.failures + 1 >= ps.failure_threshold)
+                and rt.last_probe_output is check.failure_output
+                and not (ps.ready and ps.failures + 1 >= check.failure_threshold)
             ):
                 ps.successes = 0
                 ps.failures += 1
                 ps.event.count += 1  # the same Unhealthy event again: "(x4 over 33s)"
                 ps.event.last = now
             else:
-                record(pod_key, rt, ps, False, ps.failure_output)
+                record(pod_key, rt, ps, False, check.failure_output)
         if alive:
             at, period = slot
             nxt = (at + period, period)
@@ -166,13 +158,14 @@ class ProbeScheduler:
 
 def run_probe(state: ClusterState, pod_key: Key, rt, probe_state: ProbeState) -> tuple[bool, str]:
     """Run one probe now. Returns (success, output for the Unhealthy event)."""
-    path = probe_state.path
+    check = probe_state.check
+    path = check.path
     if path is not None:  # the fast path: a file test
-        files = rt.files.get(probe_state.container)
+        files = rt.files.get(check.container)
         if path in SYSTEM_PATHS or (files and _has_path(files, path)):
             return True, ""
-        return False, missing_file_message(probe_state.program, path, busybox=probe_state.busybox)
-    probe = probe_state.probe
+        return False, missing_file_message(check.program, path, busybox=check.busybox)
+    probe = check.probe
     exec_ = probe.get("exec")
     if exec_ is not None:
         return _exec_probe(exec_.get("command") or [])

@@ -654,11 +654,11 @@ class ClusterState:
         if ok:
             probe.failures = 0
             probe.successes += 1
-            flip = not probe.ready and probe.successes >= probe.success_threshold
+            flip = not probe.ready and probe.successes >= probe.check.success_threshold
         else:
             probe.successes = 0
             probe.failures += 1
-            flip = probe.ready and probe.failures >= probe.failure_threshold
+            flip = probe.ready and probe.failures >= probe.check.failure_threshold
             event = probe.event
             if event is not None and output == rt.last_probe_output:
                 event.count += 1  # kubectl shows this as "(x4 over 33s)"
@@ -671,7 +671,7 @@ class ClusterState:
             rt.last_probe_output = output
         if flip:
             probe.ready = not probe.ready
-            rt.container_ready[probe.container] = probe.ready
+            rt.container_ready[probe.check.container] = probe.ready
             self._update_readiness(pod_key, rt)
 
     # == internals =================================================================
@@ -912,8 +912,7 @@ class ClusterState:
             if node is not None:
                 del self._pending[key]
                 self.store.remove("Pod", *key)
-                self._start_pods([pod], [node])
-                self.endpoints.pods_added([pod])
+                self.endpoints.pods_added(self._start_pods([pod], [node]))
                 self.record_event(pod, "Normal", "Scheduled", "default-scheduler",
                                   f"Successfully assigned {key[0]}/{key[1]} to {node}")  # fmt: skip
 

@@ -19,6 +19,7 @@ from typing import Protocol
 from .labels import Selector, equality_items, matches
 
 Key = tuple[str, str]
+_NO_LABELS: dict = {}  # never written to
 
 
 class Provider(Protocol):
@@ -138,12 +139,11 @@ class Store:
     def add_pods(self, namespace: str, pods: list[dict]) -> None:
         """Insert new pods of one namespace (a controller's batch); none of them exists yet.
 
-        Pods of one template carry the same labels, so each label set's index buckets
-        are looked up once per batch rather than once per pod.
+        Pods of one template share one labels dict, so the batch is indexed per label
+        set: each index bucket takes all its keys at once.
         """
         table = self._objects["Pod"]
-        in_namespace = self._pods_by_ns[namespace]
-        buckets: dict[tuple, list[set[Key]]] = {}
+        by_labels: dict[int, tuple[dict, list[Key]]] = {}
         version = self._resource_version
         for pod in pods:
             meta = pod["metadata"]
@@ -151,16 +151,18 @@ class Store:
             version += 1
             meta["resourceVersion"] = str(version)
             table[key] = pod
-            in_namespace.add(key)
-            labels = tuple((meta.get("labels") or {}).items())
-            sets = buckets.get(labels)
-            if sets is None:
-                by_label = self._pods_by_label
-                sets = buckets[labels] = [by_label[(namespace, k, v)] for k, v in labels]
-            for bucket in sets:
-                bucket.add(key)
+            labels = meta.get("labels") or _NO_LABELS
+            group = by_labels.get(id(labels))
+            if group is None:
+                group = by_labels[id(labels)] = (labels, [])
+            group[1].append(key)
         self._resource_version = version
         self.revision += len(pods)
+        in_namespace, by_label = self._pods_by_ns[namespace], self._pods_by_label
+        for labels, keys in by_labels.values():
+            in_namespace.update(keys)
+            for k, v in labels.items():
+                by_label[(namespace, k, v)].update(keys)
 
     def remove(self, kind: str, namespace: str, name: str) -> dict | None:
         """Delete and return the object, or None when it does not exist."""

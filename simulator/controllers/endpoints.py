@@ -45,9 +45,23 @@ class PodRecord:
         self.uid: str = meta["uid"]
         self.ready = ready
         self.containers = pod["spec"].get("containers")
-        # The managed Services listing this pod: a dict used as a set, about a third
-        # of a set's size (one per running pod).
-        self.services: dict[Key, None] = {}
+        # The managed Services listing this pod: a dict used as a set, about a third of a
+        # set's size. Pods started together share one (`listed`), so it is replaced,
+        # never edited.
+        self.services: dict[Key, None] = NOT_LISTED
+
+    def listed(self, skey: Key) -> None:
+        """Note that Service `skey` lists this pod."""
+        if skey not in self.services:
+            self.services = {**self.services, skey: None}
+
+    def unlisted(self, skey: Key) -> None:
+        """Note that Service `skey` no longer lists this pod."""
+        if skey in self.services:
+            self.services = {k: None for k in self.services if k != skey}
+
+
+NOT_LISTED: dict[Key, None] = {}  # shared by every record no Service lists; never edited
 
 
 class Member(NamedTuple):
@@ -156,10 +170,10 @@ class EndpointsController:
             if record is not None and self._eligible(service, record):
                 members[(key[0], record.pod)] = record
         for pod_key in sorted(old.keys() - members.keys()):
-            old[pod_key].services.pop(key, None)
+            old[pod_key].unlisted(key)
             self._note(key, old[pod_key], None)
         for pod_key, record in members.items():
-            record.services[key] = None
+            record.listed(key)
             if pod_key not in old:
                 self._note(key, record, record.ready)
         managed.members = members
@@ -184,42 +198,50 @@ class EndpointsController:
         return self._manual.pop(key, None)
 
     def pods_added(self, pods: Iterable[dict]) -> None:
-        """Freshly started pods: add each to the Services whose selector matches it.
+        """Freshly started pods (running, with an IP): add each to the Services that select it.
 
-        Pods made from one template share their labels and containers, so the
-        matching Services and their ports are worked out once per group, and each
-        Service takes the whole group at once.
+        Pods made from one template come in runs that share their labels and
+        containers (the same objects), so the matching Services and their ports are
+        worked out once per run, each Service takes the whole run at once, and the
+        run's records share one set of Services.
         """
-        store = self._state.store
-        groups: dict[tuple, list[PodRecord]] = {}
-        labels_of: dict[tuple, dict] = {}
+        store, runtime, records = self._state.store, self._state.runtime, self._records
+        runs: list[tuple[str, dict, list[Key], list[PodRecord]]] = []
+        labels = containers = namespace = None
+        keys: list[Key] = []
+        batch: list[PodRecord] = []
         for pod in pods:
-            meta = pod["metadata"]
-            labels = meta.get("labels") or {}
-            # Unsorted items: equal labels in another order only make a second group.
-            group = (meta["namespace"], id(pod["spec"].get("containers")), tuple(labels.items()))
-            record = self._record(pod)
-            if record is not None:
-                groups.setdefault(group, []).append(record)
-                labels_of[group] = labels
-        for group, records in groups.items():
-            ns = group[0]
-            keys = [(ns, record.pod) for record in records]
-            notes = [[record.pod, record.ip, record.ready] for record in records]
+            meta, spec = pod["metadata"], pod["spec"]
+            ns = meta["namespace"]
+            if (
+                meta.get("labels") is not labels
+                or spec.get("containers") is not containers
+                or ns != namespace
+            ):
+                labels, containers, namespace = meta.get("labels"), spec.get("containers"), ns
+                keys, batch = [], []
+                runs.append((ns, labels, keys, batch))
+            key = (ns, meta["name"])
+            rt = runtime.get(key)
+            record = records[key] = PodRecord(pod, rt is not None and rt.ready)
+            keys.append(key)
+            batch.append(record)
+        for ns, labels, keys, batch in runs:
+            notes = [[record.pod, record.ip, record.ready] for record in batch]
             joined: dict[Key, None] = {}
-            for service in store.services_for_labels(ns, labels_of[group]):
+            for service in store.services_for_labels(ns, labels):
                 skey = key_of(service)
                 managed = self._managed.get(skey)
-                # One template per group: the ports resolve the same way for every pod.
-                if managed is None or not self._eligible(service, records[0]):
+                # One template per run: the ports resolve the same way for every pod.
+                if managed is None or not self._eligible(service, batch[0]):
                     continue
-                managed.members.update(zip(keys, records, strict=True))
+                managed.members.update(zip(keys, batch, strict=True))
                 self._changes.setdefault(skey, []).extend(notes)
                 self._bump(skey)
                 joined[skey] = None
             if joined:
-                for record in records:
-                    record.services.update(joined)
+                for record in batch:
+                    record.services = joined
 
     def pod_ready_changed(self, pod_key: Key, ready: bool) -> None:
         """A pod's readiness flipped: every Service listing it sees the change."""
@@ -440,7 +462,7 @@ class EndpointsController:
     def _drop(self, skey: Key) -> None:
         managed = self._managed.pop(skey)
         for record in managed.members.values():
-            record.services.pop(skey, None)
+            record.unlisted(skey)
         self._backends = {k: v for k, v in self._backends.items() if k[0] != skey}
         self.version += 1
 

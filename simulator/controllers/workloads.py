@@ -102,18 +102,22 @@ class WorkloadController:
     def pods_added(self, pods: list[dict]) -> None:
         """Index new pods under their controllers, and count them on their nodes.
 
-        A batch usually has one owner, so its index entries are looked up once.
+        A batch usually has one owner (and one shared ownerReferences list), so its
+        index entries are looked up once.
         """
-        owner_uid = owned = counts = None
+        references: object = ()  # the last pod's ownerReferences
+        owner_uid = ref = owned = counts = None
         for pod in pods:
-            ref = controller_ref(pod)
+            meta = pod["metadata"]
+            if meta.get("ownerReferences") is not references:
+                references = meta.get("ownerReferences")
+                ref = controller_ref(pod)
             if not ref:
                 continue
             if ref["uid"] != owner_uid:
                 owner_uid = ref["uid"]
                 owned = self._owned.setdefault(owner_uid, {})
                 counts = self._owner_nodes.setdefault(owner_uid, {})
-            meta = pod["metadata"]
             owned[(meta["namespace"], meta["name"])] = None
             node = pod["spec"].get("nodeName")
             if node:

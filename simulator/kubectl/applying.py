@@ -66,11 +66,16 @@ def read_documents(ctx: Context) -> list:
     return list(_parse(ctx, stdin_text(ctx)).documents)
 
 
+# Go's encoding/json, as kubectl writes the annotation: compact, map keys sorted. One
+# encoder for every object (json.dumps with options builds a new one each call).
+_LAST_APPLIED_JSON = json.JSONEncoder(sort_keys=True, separators=(",", ":"))
+
+
 def _record_last_applied(ctx: Context, obj: dict) -> None:
     """Store the object as the user wrote it, as kubectl apply does client-side.
 
     Like kubectl, the recorded text names the namespace and always has an `annotations`
-    map (without itself). Only the metadata is copied: `json.dumps` reads the rest.
+    map (without itself). Only the metadata is copied: the encoder reads the rest.
     """
     meta = dict(obj.get("metadata") or {})
     rt = kinds.by_kind(obj.get("kind", ""))
@@ -79,7 +84,7 @@ def _record_last_applied(ctx: Context, obj: dict) -> None:
     annotations = meta.get("annotations") or {}
     meta["annotations"] = {k: v for k, v in annotations.items() if k != LAST_APPLIED}
     config = {**obj, "metadata": meta}
-    text = json.dumps(config, sort_keys=True, separators=(",", ":")) + "\n"
+    text = _LAST_APPLIED_JSON.encode(config) + "\n"
     obj["metadata"].setdefault("annotations", {})[LAST_APPLIED] = text
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+
 from simulator import Cluster
 from simulator.k8s_events import COMBINED, EventRecorder
 
@@ -40,6 +42,26 @@ def test_similar_events_start_afresh_after_ten_quiet_minutes() -> None:
     record(recorder, [f"Created pod: p{i}" for i in range(9)])
     record(recorder, ["Created pod: late"], 601.0)
     assert recorder.about(REF)[-1].message == "Created pod: late"
+
+
+def _shown(recorder: EventRecorder) -> list[tuple]:
+    return [(e.message, e.count, e.first, e.last) for e in recorder.about(REF)]
+
+
+def test_a_batch_is_recorded_as_its_messages_one_at_a_time() -> None:
+    rng = random.Random(7)
+    for _ in range(200):
+        batched, single = EventRecorder(), EventRecorder()
+        for at in range(4):
+            # Batches of new names, with old ones (remembered or forgotten) mixed in now and then.
+            size = rng.choice([1, 5, 12, 30])
+            messages = [f"Created pod: p{rng.randrange(60)}" for _ in range(size)]
+            if rng.random() < 0.5:
+                messages = list(dict.fromkeys(messages))
+            record(batched, messages, at * 100.0)
+            for message in messages:
+                record(single, [message], at * 100.0)
+            assert _shown(batched) == _shown(single)
 
 
 def test_describe_shows_a_large_replica_set_as_kubectl_does(cluster: Cluster) -> None:
