@@ -29,8 +29,8 @@ class StartTemplate:
         ready: whether the pod is Ready as soon as it runs (no readiness probe).
     """
 
-    __slots__ = ("_checks", "_conditions", "_running", "_shown", "_started", "container_ready",
-                 "ports", "probe_slots", "ready")  # fmt: skip
+    __slots__ = ("_checks", "_containers", "_status", "container_ready", "ports", "probe_slots",
+                 "ready")  # fmt: skip
 
     def __init__(self, containers: list[dict] | None, started: str) -> None:
         containers = containers or ()
@@ -50,12 +50,36 @@ class StartTemplate:
         self.container_ready = {p.container: False for p in self._checks}
         self.ready = not self._checks
         not_ready = tuple(c["name"] for c in containers if c["name"] in self.container_ready)
-        self._conditions = _conditions(not_ready, started)
-        self._running = _running(started)
-        self._started = started
-        # Per container: name, image, readiness and the container ID's per-container tail.
-        self._shown = [(c["name"], c.get("image", ""), c["name"] not in not_ready, f"{i:032x}")
-                       for i, c in enumerate(containers)]  # fmt: skip
+        running = _running(started)
+        # What every pod's status shares; `status` fills in addresses and container IDs.
+        self._status = {
+            "phase": "Running",
+            "conditions": _conditions(not_ready, started),
+            "hostIP": "",
+            "hostIPs": [],
+            "podIP": "",
+            "podIPs": [],
+            "startTime": started,
+            "qosClass": "BestEffort",
+            "containerStatuses": [],
+        }
+        # Each container's status, and the per-container tail of its container ID.
+        self._containers = [
+            (
+                {
+                    "name": c["name"],
+                    "image": c.get("image", ""),
+                    "imageID": "",
+                    "containerID": "",
+                    "ready": c["name"] not in not_ready,
+                    "restartCount": 0,
+                    "started": True,
+                    "state": running,
+                },
+                f"{i:032x}",
+            )
+            for i, c in enumerate(containers)
+        ]
 
     def probes(self) -> list[ProbeState]:
         """A fresh ProbeState for each probed container of one pod."""
@@ -65,28 +89,14 @@ class StartTemplate:
         """The status of one running pod. Conditions and container state are shared between
         pods; they are replaced, never edited, when readiness changes."""
         container_id = "containerd://" + uid.replace("-", "")
-        running = self._running
         return {
-            "phase": "Running",
-            "conditions": self._conditions,
+            **self._status,
             "hostIP": node_ip,
             "hostIPs": _host_ips(node_ip),
             "podIP": pod_ip,
             "podIPs": [{"ip": pod_ip}],
-            "startTime": self._started,
-            "qosClass": "BestEffort",
             "containerStatuses": [
-                {
-                    "name": name,
-                    "image": image,
-                    "imageID": "",
-                    "containerID": container_id + tail,
-                    "ready": ready,
-                    "restartCount": 0,
-                    "started": True,
-                    "state": running,
-                }
-                for name, image, ready, tail in self._shown
+                {**shown, "containerID": container_id + tail} for shown, tail in self._containers
             ],
         }
 

@@ -110,6 +110,7 @@ class Outcome:
 
 
 NO_PORTS: frozenset[int] = frozenset()  # one shared empty set (frozenset() allocates anew)
+NO_FILES: dict[str, set[str]] = {}  # shared by pods nothing was written to; never edited
 
 
 class PodRuntime:
@@ -138,7 +139,7 @@ class PodRuntime:
         self.ports: frozenset[int] = template.ports
         self.container_ready: dict[str, bool] = dict(template.container_ready)
         self.ready = template.ready
-        self.files: dict[str, set[str]] = {}
+        self.files: dict[str, set[str]] = NO_FILES  # replaced by its own dict on first touch
         self.stopped_ports = NO_PORTS  # replaced, never edited, when a port stops
         self.last_probe_output = ""
 
@@ -478,12 +479,14 @@ class ClusterState:
     def touch(self, namespace: str, pod: str, container: str | None, path: str) -> None:
         """Create an empty file in a container (`kubectl exec POD -- touch PATH`)."""
         rt, name = self._runtime(namespace, pod, container)
+        if rt.files is NO_FILES:
+            rt.files = {}
         rt.files.setdefault(name, set()).add(kubelet.normalize(path))
 
     def remove_file(self, namespace: str, pod: str, container: str | None, path: str) -> bool:
         """Delete a file; returns whether it existed."""
         rt, name = self._runtime(namespace, pod, container)
-        files = rt.files.setdefault(name, set())
+        files = rt.files.get(name, set())
         path = kubelet.normalize(path)
         if path in files:
             files.discard(path)
@@ -852,7 +855,10 @@ class ClusterState:
             by_ip[ip] = key  # never pending here: a retried pod leaves _pending first
             for bucket, probe in zip(scheduled, rt.probes, strict=True):
                 bucket.append((key, probe))
-            emit(now, ADDED, "Pod", key[0], key[1], _pod_detail(pod, rt.ready))
+            # _pod_detail's dict, from what is at hand
+            detail = {"ip": ip, "node": node, "phase": "Running", "ready": rt.ready,
+                      "labels": meta.get("labels") or {}}  # fmt: skip
+            emit(now, ADDED, "Pod", key[0], key[1], detail)
             started.append(pod)
         if started:
             self.store.add_pods(started[0]["metadata"]["namespace"], started)

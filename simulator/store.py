@@ -13,7 +13,7 @@ use the namespace "". Two indexes keep the hot paths off full scans:
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, KeysView
 from typing import Protocol
 
 from .labels import Selector, equality_items, matches
@@ -82,6 +82,10 @@ class Store:
     def items(self, kind: str) -> Iterator[tuple[Key, dict]]:
         """Unordered `(key, object)` pairs of a stored kind, for scans that need no order."""
         return iter(self._objects[kind].items())
+
+    def keys(self, kind: str) -> KeysView[Key]:
+        """The keys of a stored kind: a live view, for membership tests in a loop."""
+        return self._objects[kind].keys()
 
     def pods_selected(self, namespace: str, selector: Selector) -> list[dict]:
         """Pods in `namespace` matching `selector` (an empty selector matches none)."""

@@ -542,12 +542,12 @@ def new_pods(
     namespace = owner["metadata"]["namespace"]
     created = timestamp(state.clock.now)
     references = [owner_reference(owner)]
-    rng, store = state.rng, state.store
+    rng, taken = state.rng, state.store.keys("Pod")
     pods = []
     names: set[str] = set()
     for _ in range(count):
         name = prefix + generate_suffix(rng)
-        while name in names or store.get("Pod", namespace, name) is not None:
+        while name in names or (namespace, name) in taken:
             name = prefix + generate_suffix(rng)  # the API server refuses it; the owner retries
         names.add(name)
         meta = {
