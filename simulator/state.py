@@ -19,7 +19,7 @@ from . import kinds, kubelet
 from .admission import admit_pod
 from .clock import Clock, timestamp
 from .controllers import scheduler, services
-from .controllers.endpoints import EndpointsController
+from .controllers.endpoints import NOT_LISTED, EndpointsController
 from .controllers.workloads import WorkloadController, controller_ref, new_pods
 from .endpoints import Backend
 from .events import ADDED, DELETED, MODIFIED, NOT_READY, READY, EventLog
@@ -116,7 +116,12 @@ NO_FILES: dict[str, set[str]] = {}  # shared by pods nothing was written to; nev
 class PodRuntime:
     """What the kubelet knows about a running pod, beyond its API object.
 
+    One record per running pod, which the Endpoints controller also keeps in every
+    Service listing the pod (a second record per pod would cost as much again).
+
     Attributes:
+        name, uid, ip, node: the pod's name, UID, IP and node.
+        containers: the pod's `spec.containers` (shared by the pods of a template).
         started_at: simulated time the containers started.
         env_seq: how much of the namespace's Service log the containers saw at start
             (service environment variables are fixed when a container starts).
@@ -127,17 +132,28 @@ class PodRuntime:
         container_ready: readiness by container name (containers without a probe are ready).
         last_probe_output: what the last failed probe printed, for explanations.
         ports: the container ports the pod declares (what answers connections).
+        services: the Endpoints controller's: the managed Services listing this pod.
     """
 
-    __slots__ = ("container_ready", "env_seq", "files", "last_probe_output", "ports", "probes",
-                 "ready", "started_at", "stopped_ports")  # fmt: skip
+    __slots__ = ("container_ready", "containers", "env_seq", "files", "ip", "last_probe_output",
+                 "name", "node", "ports", "probes", "ready", "services", "started_at",
+                 "stopped_ports", "uid")  # fmt: skip
 
-    def __init__(self, started_at: float, env_seq: int, template: kubelet.StartTemplate) -> None:
+    def __init__(self, pod: dict, ip: str, node: str, started_at: float, env_seq: int,
+                 template: kubelet.StartTemplate) -> None:  # fmt: skip
+        meta = pod["metadata"]
+        self.name: str = meta["name"]
+        self.uid: str = meta["uid"]
+        self.ip = ip
+        self.node = node
+        self.containers: list[dict] | None = pod["spec"].get("containers")
+        self.services = NOT_LISTED
         self.started_at = started_at
         self.env_seq = env_seq
         self.probes: list[ProbeState] = template.probes()
         self.ports: frozenset[int] = template.ports
-        self.container_ready: dict[str, bool] = dict(template.container_ready)
+        # Shared with the pods of its template until a probe flips: replaced, never edited.
+        self.container_ready: dict[str, bool] = template.container_ready
         self.ready = template.ready
         self.files: dict[str, set[str]] = NO_FILES  # replaced by its own dict on first touch
         self.stopped_ports = NO_PORTS  # replaced, never edited, when a port stops
@@ -578,6 +594,7 @@ class ClusterState:
         key = (meta["namespace"], meta["name"])
         if self.store.remove("Pod", *key) is None:
             return
+        self.endpoints.pod_deleted(key)
         self.runtime.pop(key, None)
         self._pending.pop(key, None)
         status = pod.get("status") or {}
@@ -590,7 +607,6 @@ class ClusterState:
                 allocator.release(ip)
         if node and status.get("phase") == "Running":
             self._node_load[node] = self._node_load.get(node, 1) - 1
-        self.endpoints.pod_deleted(key)
         self.workloads.pod_removed(pod)
         self.k8s_events.forget(("Pod", *key))
         self.log.emit(
@@ -674,7 +690,7 @@ class ClusterState:
             rt.last_probe_output = output
         if flip:
             probe.ready = not probe.ready
-            rt.container_ready[probe.check.container] = probe.ready
+            rt.container_ready = {**rt.container_ready, probe.check.container: probe.ready}
             self._update_readiness(pod_key, rt)
 
     # == internals =================================================================
@@ -850,7 +866,7 @@ class ClusterState:
             meta = pod["metadata"]
             key = (meta["namespace"], meta["name"])
             pod["spec"]["nodeName"] = node  # the spec is this pod's own copy
-            rt = runtime[key] = PodRuntime(now, env_seq, template)
+            rt = runtime[key] = PodRuntime(pod, ip, node, now, env_seq, template)
             pod["status"] = template.status(self._node_ips.get(node, ""), ip, meta["uid"])
             by_ip[ip] = key  # never pending here: a retried pod leaves _pending first
             for bucket, probe in zip(scheduled, rt.probes, strict=True):

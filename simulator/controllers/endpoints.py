@@ -25,43 +25,26 @@ from simulator.names import generate_suffix
 from simulator.store import Key, key_of
 
 if TYPE_CHECKING:
-    from simulator.state import ClusterState
+    from simulator.state import ClusterState, PodRuntime
 
 SLICE_CAPACITY = 100  # endpoints per EndpointSlice, the controller's default
 
 Ports = tuple[tuple[str, int, str], ...]  # (service port name, resolved port, protocol)
 
 
-class PodRecord:
-    """What Endpoints need of a running pod; one record shared by every Service selecting it."""
-
-    __slots__ = ("containers", "ip", "node", "pod", "ready", "services", "uid")
-
-    def __init__(self, pod: dict, ready: bool) -> None:
-        meta = pod["metadata"]
-        self.ip: str = pod["status"]["podIP"]
-        self.node: str = pod["spec"].get("nodeName", "")
-        self.pod: str = meta["name"]
-        self.uid: str = meta["uid"]
-        self.ready = ready
-        self.containers = pod["spec"].get("containers")
-        # The managed Services listing this pod: a dict used as a set, about a third of a
-        # set's size. Pods started together share one (`listed`), so it is replaced,
-        # never edited.
-        self.services: dict[Key, None] = NOT_LISTED
-
-    def listed(self, skey: Key) -> None:
-        """Note that Service `skey` lists this pod."""
-        if skey not in self.services:
-            self.services = {**self.services, skey: None}
-
-    def unlisted(self, skey: Key) -> None:
-        """Note that Service `skey` no longer lists this pod."""
-        if skey in self.services:
-            self.services = {k: None for k in self.services if k != skey}
+# The Services listing a pod (`PodRuntime.services`): a dict used as a set, about a
+# third of a set's size. Pods started together share one, so it is replaced, never edited.
+NOT_LISTED: dict[Key, None] = {}  # every record no Service lists
 
 
-NOT_LISTED: dict[Key, None] = {}  # shared by every record no Service lists; never edited
+def _listed(record: PodRuntime, skey: Key) -> None:
+    if skey not in record.services:
+        record.services = {**record.services, skey: None}
+
+
+def _unlisted(record: PodRuntime, skey: Key) -> None:
+    if skey in record.services:
+        record.services = {k: None for k in record.services if k != skey}
 
 
 class Member(NamedTuple):
@@ -114,7 +97,7 @@ class _Managed:
         self.service = service
         self.uid = uid
         self.created = created
-        self.members: dict[Key, PodRecord] = {}
+        self.members: dict[Key, PodRuntime] = {}
         self.version = 0
         self.endpoints: tuple[int, dict] | None = None  # (version, object) cache
         self.slices: tuple[int, list[dict]] | None = None
@@ -128,7 +111,6 @@ class EndpointsController:
         self._state = weakref.proxy(state)  # no reference cycle: a dropped cluster frees at once
         self._managed: dict[Key, _Managed] = {}
         self._manual: dict[Key, dict] = {}
-        self._records: dict[Key, PodRecord] = {}
         # Service -> [pod, ip, ready] since the last flush (JSON-ready; ready None: gone).
         self._changes: dict[Key, list[list]] = {}
         # (id(service ports), id(pod containers)) -> (those two objects, resolved ports);
@@ -164,16 +146,16 @@ class EndpointsController:
             )
         managed.service = service
         old = managed.members
-        members: dict[Key, PodRecord] = {}
+        members: dict[Key, PodRuntime] = {}
         for pod in self._state.store.pods_selected(key[0], from_match_labels(spec["selector"])):
             record = self._record(pod)
             if record is not None and self._eligible(service, record):
-                members[(key[0], record.pod)] = record
+                members[(key[0], record.name)] = record
         for pod_key in sorted(old.keys() - members.keys()):
-            old[pod_key].unlisted(key)
+            _unlisted(old[pod_key], key)
             self._note(key, old[pod_key], None)
         for pod_key, record in members.items():
-            record.listed(key)
+            _listed(record, key)
             if pod_key not in old:
                 self._note(key, record, record.ready)
         managed.members = members
@@ -205,11 +187,11 @@ class EndpointsController:
         worked out once per run, each Service takes the whole run at once, and the
         run's records share one set of Services.
         """
-        store, runtime, records = self._state.store, self._state.runtime, self._records
-        runs: list[tuple[str, dict, list[Key], list[PodRecord]]] = []
+        store, runtime = self._state.store, self._state.runtime
+        runs: list[tuple[str, dict, list[Key], list[PodRuntime]]] = []
         labels = containers = namespace = None
         keys: list[Key] = []
-        batch: list[PodRecord] = []
+        batch: list[PodRuntime] = []
         for pod in pods:
             meta, spec = pod["metadata"], pod["spec"]
             ns = meta["namespace"]
@@ -222,12 +204,10 @@ class EndpointsController:
                 keys, batch = [], []
                 runs.append((ns, labels, keys, batch))
             key = (ns, meta["name"])
-            rt = runtime.get(key)
-            record = records[key] = PodRecord(pod, rt is not None and rt.ready)
             keys.append(key)
-            batch.append(record)
+            batch.append(runtime[key])
         for ns, labels, keys, batch in runs:
-            notes = [[record.pod, record.ip, record.ready] for record in batch]
+            notes = [[record.name, record.ip, record.ready] for record in batch]
             joined: dict[Key, None] = {}
             for service in store.services_for_labels(ns, labels):
                 skey = key_of(service)
@@ -245,10 +225,9 @@ class EndpointsController:
 
     def pod_ready_changed(self, pod_key: Key, ready: bool) -> None:
         """A pod's readiness flipped: every Service listing it sees the change."""
-        record = self._records.get(pod_key)
+        record = self._state.runtime.get(pod_key)  # its `ready` is already `ready`
         if record is None:
             return
-        record.ready = ready
         for skey in sorted(record.services):
             self._note(skey, record, ready)
             self._bump(skey)
@@ -277,8 +256,8 @@ class EndpointsController:
             record.services = dict.fromkeys(now_in)
 
     def pod_deleted(self, pod_key: Key) -> None:
-        """A pod is gone."""
-        record = self._records.pop(pod_key, None)
+        """A pod is going (its runtime record still exists)."""
+        record = self._state.runtime.get(pod_key)
         if record is not None:
             for skey in sorted(record.services):
                 self._remove_member(skey, pod_key)
@@ -317,11 +296,11 @@ class EndpointsController:
         service = managed.service
         publish = bool(service["spec"].get("publishNotReadyAddresses"))
         return [
-            Member(r.ip, r.node, r.pod, r.uid, r.ready or publish, self.ports(service, r))
+            Member(r.ip, r.node, r.name, r.uid, r.ready or publish, self.ports(service, r))
             for r in managed.members.values()
         ]
 
-    def ports(self, service: dict, record: PodRecord) -> Ports:
+    def ports(self, service: dict, record: PodRuntime) -> Ports:
         """The Service's ports resolved in the pod (cached per ports list and template)."""
         service_ports = service["spec"].get("ports")
         containers = record.containers
@@ -333,7 +312,7 @@ class EndpointsController:
             self._ports_cache[cache_key] = cached
         return cached[2]
 
-    def _eligible(self, service: dict, record: PodRecord) -> bool:
+    def _eligible(self, service: dict, record: PodRuntime) -> bool:
         """A pod is listed when some Service port resolves in it, or the Service has no ports."""
         return not service["spec"].get("ports") or bool(self.ports(service, record))
 
@@ -429,22 +408,16 @@ class EndpointsController:
         self._mirror_cache[key] = (endpoints, slices)
         return slices
 
-    def _record(self, pod: dict) -> PodRecord | None:
-        """The pod's shared record, made on first sight; None while it has no IP."""
-        meta = pod["metadata"]
-        pod_key = (meta["namespace"], meta["name"])
-        record = self._records.get(pod_key)
-        if record is not None:
-            return record
+    def _record(self, pod: dict) -> PodRuntime | None:
+        """The pod's runtime record while it runs with an IP, else None."""
         status = pod.get("status") or {}
         if not status.get("podIP") or status.get("phase") in ("Succeeded", "Failed"):
             return None
-        rt = self._state.runtime.get(pod_key)
-        record = self._records[pod_key] = PodRecord(pod, rt is not None and rt.ready)
-        return record
+        meta = pod["metadata"]
+        return self._state.runtime.get((meta["namespace"], meta["name"]))
 
-    def _note(self, skey: Key, record: PodRecord, ready: bool | None) -> None:
-        self._changes.setdefault(skey, []).append([record.pod, record.ip, ready])
+    def _note(self, skey: Key, record: PodRuntime, ready: bool | None) -> None:
+        self._changes.setdefault(skey, []).append([record.name, record.ip, ready])
 
     def _bump(self, skey: Key) -> None:
         managed = self._managed[skey]
@@ -462,7 +435,7 @@ class EndpointsController:
     def _drop(self, skey: Key) -> None:
         managed = self._managed.pop(skey)
         for record in managed.members.values():
-            record.unlisted(skey)
+            _unlisted(record, skey)
         self._backends = {k: v for k, v in self._backends.items() if k[0] != skey}
         self.version += 1
 
