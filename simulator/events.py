@@ -71,6 +71,16 @@ class EventLog:
         self._events.append(event)
         return event
 
+    def emit_all(self, at: float, type_: str, kind: str,
+                 items: list[tuple[str, str, dict]]) -> None:  # fmt: skip
+        """Append one event per `(namespace, name, detail)`, in order (a batch of pods)."""
+        seq = len(self._events)
+        make = Event._make
+        self._events.extend(
+            make((seq + i, at, type_, kind, namespace, name, detail))
+            for i, (namespace, name, detail) in enumerate(items, 1)
+        )
+
     def since(self, seq: int) -> list[Event]:
         """Every event with a sequence number greater than `seq`, oldest first."""
         return self._events[max(seq, 0) :]

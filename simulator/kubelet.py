@@ -92,7 +92,7 @@ class StartTemplate:
         return {
             **self._status,
             "hostIP": node_ip,
-            "hostIPs": _host_ips(node_ip),
+            "hostIPs": _HOST_IPS.get(node_ip) or _host_ips(node_ip),
             "podIP": pod_ip,
             "podIPs": [{"ip": pod_ip}],
             "containerStatuses": [

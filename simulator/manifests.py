@@ -180,8 +180,8 @@ class _Loader(yaml.CSafeLoader):
     def resolve(self, kind: type, value: str, implicit: tuple[bool, bool]) -> str:
         # libyaml calls this for every scalar it composes. Manifests repeat the same few
         # hundred plain words (keys, kinds, protocols), so their tags are remembered.
-        if kind is not ScalarNode:
-            return super().resolve(kind, value, implicit)
+        if kind is not ScalarNode:  # a collection without a tag (no path resolvers here)
+            return _SEQ_TAG if kind is SequenceNode else _MAP_TAG
         if not implicit[0]:
             return _STR_TAG  # quoted: always a string
         tag = _plain_tags.get(value)
@@ -222,11 +222,20 @@ class _Loader(yaml.CSafeLoader):
                         self.flatten_mapping(node)  # `<<: *base` merges; then build again
                         return self._build(node)
                     raise _key_refusal(key_node)
-                mapping[key_node.value] = build(value_node)
+                # Most values are strings: taken here, without a call.
+                if type(value_node) is ScalarNode and value_node.tag == _STR_TAG:
+                    mapping[key_node.value] = value_node.value
+                else:
+                    mapping[key_node.value] = build(value_node)
             return mapping
         elif cls is SequenceNode and node.tag == _SEQ_TAG:
             build = self._build
-            return [build(child) for child in node.value]
+            return [
+                child.value
+                if type(child) is ScalarNode and child.tag == _STR_TAG
+                else build(child)
+                for child in node.value
+            ]
         return self.construct_object(node, deep=True)  # other tags: refused, or rare
 
     def construct_mapping(self, node: Node, deep: bool = False) -> dict:

@@ -853,14 +853,17 @@ class ClusterState:
         """
         now = self.now
         template = kubelet.StartTemplate(pods[0]["spec"].get("containers"), timestamp(now))
-        runtime, by_ip, emit = self.runtime, self._by_pod_ip, self.log.emit
+        runtime, by_ip, log = self.runtime, self._by_pod_ip, self.log
         env_seq = len(self._service_log.get(pods[0]["metadata"]["namespace"], ()))
         scheduled: list[list[tuple[Key, ProbeState]]] = [[] for _ in template.probe_slots]
         started = []
+        added: list[tuple[str, str, dict]] = []  # ADDED events, in order with pending pods'
         for pod, node in zip(pods, nodes, strict=True):
             allocator = self._pod_ips.get(node or "")
             ip = allocator.allocate() if allocator is not None else None
             if node is None or ip is None:
+                log.emit_all(now, ADDED, "Pod", added)
+                added = []
                 self._leave_pending(pod, node)
                 continue
             meta = pod["metadata"]
@@ -874,8 +877,9 @@ class ClusterState:
             # _pod_detail's dict, from what is at hand
             detail = {"ip": ip, "node": node, "phase": "Running", "ready": rt.ready,
                       "labels": meta.get("labels") or {}}  # fmt: skip
-            emit(now, ADDED, "Pod", key[0], key[1], detail)
+            added.append((key[0], key[1], detail))
             started.append(pod)
+        log.emit_all(now, ADDED, "Pod", added)
         if started:
             self.store.add_pods(started[0]["metadata"]["namespace"], started)
             self.workloads.pods_added(started)

@@ -462,6 +462,19 @@ def test_events_are_ordered_with_sequence_numbers(cluster: Cluster) -> None:
     assert all(isinstance(e.to_dict(), dict) for e in events)
 
 
+def test_a_batch_too_large_for_the_nodes_has_one_added_event_per_pod(cluster: Cluster) -> None:
+    start = cluster.seq
+    run_ok(cluster, "kubectl create deployment big --image=nginx --replicas=240")
+    added = [e for e in cluster.events_since(start) if (e.type, e.kind) == ("added", "Pod")]
+    assert sorted(e.name for e in added) == [p["metadata"]["name"] for p in pods(cluster)]
+    assert [e.seq for e in added] == sorted(e.seq for e in added)
+    phases = {e.name: e.detail["phase"] for e in added}
+    assert phases == {p["metadata"]["name"]: p["status"]["phase"] for p in pods(cluster)}
+    assert 200 < list(phases.values()).count("Running") < 240  # two workers of 110 pods
+    running = [e for e in added if e.detail["phase"] == "Running"]
+    assert all(e.detail["ip"] and e.detail["node"].startswith("worker") for e in running)
+
+
 def test_a_dropped_cluster_is_freed_without_the_cycle_collector() -> None:
     # Bulk changes freeze their objects out of the collector (state.gc_paused), so the
     # simulator must hold no reference cycles, or dropped clusters would never be freed.
