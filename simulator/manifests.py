@@ -231,9 +231,7 @@ class _Loader(yaml.CSafeLoader):
         elif cls is SequenceNode and node.tag == _SEQ_TAG:
             build = self._build
             return [
-                child.value
-                if type(child) is ScalarNode and child.tag == _STR_TAG
-                else build(child)
+                child.value if type(child) is ScalarNode and child.tag == _STR_TAG else build(child)
                 for child in node.value
             ]
         return self.construct_object(node, deep=True)  # other tags: refused, or rare
