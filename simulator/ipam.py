@@ -142,6 +142,11 @@ class PodIPAllocator:
     def allocate(self) -> str | None:
         """The next free address, or None when the /24 is exhausted."""
         usable = self._size - 3  # .0, .1 (gateway) and the broadcast address are never given
+        following = self._last + 1 if self._last <= usable else 2
+        if following not in self._used:  # the usual case: the next address is free
+            self._used.add(following)
+            self._last = following
+            return self._prefix + str(following)
         for step in range(1, usable + 1):
             offset = (self._last - 2 + step) % usable + 2
             if offset not in self._used:

@@ -824,9 +824,13 @@ class ClusterState:
 
     def _place_and_start(self, pods: list[dict], owner_uid: str | None) -> None:
         owner_load = self.workloads.owner_nodes(owner_uid) if owner_uid else {}
-        groups: dict[int, list[dict]] = {}
-        for pod in pods:
-            groups.setdefault(id(pod["spec"].get("containers")), []).append(pod)
+        first = pods[0]["spec"].get("containers") if pods else None
+        if all(pod["spec"].get("containers") is first for pod in pods):
+            groups = {id(first): pods}  # one template: the usual batch
+        else:
+            groups = {}
+            for pod in pods:
+                groups.setdefault(id(pod["spec"].get("containers")), []).append(pod)
         started = []
         for group in groups.values():
             candidates = self._feasible(group[0]["spec"])
@@ -858,8 +862,9 @@ class ClusterState:
         scheduled: list[list[tuple[Key, ProbeState]]] = [[] for _ in template.probe_slots]
         started = []
         added: list[tuple[str, str, dict]] = []  # ADDED events, in order with pending pods'
+        pod_ips, node_ips = self._pod_ips, self._node_ips
         for pod, node in zip(pods, nodes, strict=True):
-            allocator = self._pod_ips.get(node or "")
+            allocator = pod_ips.get(node or "")
             ip = allocator.allocate() if allocator is not None else None
             if node is None or ip is None:
                 log.emit_all(now, ADDED, "Pod", added)
@@ -870,7 +875,7 @@ class ClusterState:
             key = (meta["namespace"], meta["name"])
             pod["spec"]["nodeName"] = node  # the spec is this pod's own copy
             rt = runtime[key] = PodRuntime(pod, ip, node, now, env_seq, template)
-            pod["status"] = template.status(self._node_ips.get(node, ""), ip, meta["uid"])
+            pod["status"] = template.status(node_ips.get(node, ""), ip, meta["uid"])
             by_ip[ip] = key  # never pending here: a retried pod leaves _pending first
             for bucket, probe in zip(scheduled, rt.probes, strict=True):
                 bucket.append((key, probe))
