@@ -89,15 +89,20 @@ class StartTemplate:
         """The status of one running pod. Conditions and container state are shared between
         pods; they are replaced, never edited, when readiness changes."""
         container_id = "containerd://" + uid.replace("-", "")
+        if len(self._containers) == 1:  # the usual pod, without a comprehension's call
+            ((shown, tail),) = self._containers
+            statuses = [{**shown, "containerID": container_id + tail}]
+        else:
+            statuses = [
+                {**shown, "containerID": container_id + tail} for shown, tail in self._containers
+            ]
         return {
             **self._status,
             "hostIP": node_ip,
             "hostIPs": _HOST_IPS.get(node_ip) or _host_ips(node_ip),
             "podIP": pod_ip,
             "podIPs": [{"ip": pod_ip}],
-            "containerStatuses": [
-                {**shown, "containerID": container_id + tail} for shown, tail in self._containers
-            ],
+            "containerStatuses": statuses,
         }
 
 
