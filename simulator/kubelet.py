@@ -89,20 +89,15 @@ class StartTemplate:
         """The status of one running pod. Conditions and container state are shared between
         pods; they are replaced, never edited, when readiness changes."""
         container_id = "containerd://" + uid.replace("-", "")
-        if len(self._containers) == 1:  # the usual pod, without a comprehension's call
-            ((shown, tail),) = self._containers
-            statuses = [{**shown, "containerID": container_id + tail}]
-        else:
-            statuses = [
-                {**shown, "containerID": container_id + tail} for shown, tail in self._containers
-            ]
         return {
             **self._status,
             "hostIP": node_ip,
-            "hostIPs": _HOST_IPS.get(node_ip) or _host_ips(node_ip),
+            "hostIPs": _host_ips(node_ip),
             "podIP": pod_ip,
             "podIPs": [{"ip": pod_ip}],
-            "containerStatuses": statuses,
+            "containerStatuses": [
+                {**shown, "containerID": container_id + tail} for shown, tail in self._containers
+            ],
         }
 
 
@@ -123,8 +118,8 @@ _CONDITIONS: dict[tuple, list[dict]] = {}
 
 
 def _host_ips(node_ip: str) -> list[dict]:
-    """`status.hostIPs`, shared by the pods of a node."""
-    return _shared(_HOST_IPS, node_ip, lambda: [{"ip": node_ip}])
+    """`status.hostIPs`, shared by the pods of a node (looked up first: once per pod)."""
+    return _HOST_IPS.get(node_ip) or _shared(_HOST_IPS, node_ip, lambda: [{"ip": node_ip}])
 
 
 def _running(started: str) -> dict:

@@ -824,13 +824,9 @@ class ClusterState:
 
     def _place_and_start(self, pods: list[dict], owner_uid: str | None) -> None:
         owner_load = self.workloads.owner_nodes(owner_uid) if owner_uid else {}
-        first = pods[0]["spec"].get("containers") if pods else None
-        if all(pod["spec"].get("containers") is first for pod in pods):
-            groups = {id(first): pods}  # one template: the usual batch
-        else:
-            groups = {}
-            for pod in pods:
-                groups.setdefault(id(pod["spec"].get("containers")), []).append(pod)
+        groups: dict[int, list[dict]] = {}
+        for pod in pods:
+            groups.setdefault(id(pod["spec"].get("containers")), []).append(pod)
         started = []
         for group in groups.values():
             candidates = self._feasible(group[0]["spec"])
@@ -879,9 +875,7 @@ class ClusterState:
             by_ip[ip] = key  # never pending here: a retried pod leaves _pending first
             for bucket, probe in zip(scheduled, rt.probes, strict=True):
                 bucket.append((key, probe))
-            # _pod_detail's dict, from what is at hand
-            detail = {"ip": ip, "node": node, "phase": "Running", "ready": rt.ready,
-                      "labels": meta.get("labels") or {}}  # fmt: skip
+            detail = _pod_detail(ip, node, "Running", rt.ready, meta.get("labels"))
             added.append((key[0], key[1], detail))
             started.append(pod)
         log.emit_all(now, ADDED, "Pod", added)
@@ -906,7 +900,9 @@ class ClusterState:
         self.workloads.pod_added(pod)
         self._pending[key] = None
         self.record_event(pod, "Warning", "FailedScheduling", "default-scheduler", message)
-        self.log.emit(self.now, ADDED, "Pod", key[0], key[1], _pod_detail(pod, False))
+        detail = _pod_detail(None, pod["spec"].get("nodeName"), "Pending", False,
+                             pod["metadata"].get("labels"))  # fmt: skip
+        self.log.emit(self.now, ADDED, "Pod", key[0], key[1], detail)
 
     def _update_readiness(self, key: Key, rt: PodRuntime) -> None:
         ready = all(rt.container_ready.values())
@@ -1036,14 +1032,15 @@ def _summary(obj: dict) -> dict:
     return {"labels": dict(labels)} if labels else {}
 
 
-def _pod_detail(pod: dict, ready: bool) -> dict:
-    status = pod.get("status") or {}
+def _pod_detail(ip: str | None, node: str | None, phase: str, ready: bool,
+                labels: dict | None) -> dict:  # fmt: skip
+    """An added pod's event detail (what a viewer needs to draw it)."""
     return {
-        "ip": status.get("podIP"),
-        "node": pod["spec"].get("nodeName"),
-        "phase": status.get("phase"),
+        "ip": ip,
+        "node": node,
+        "phase": phase,
         "ready": ready,
-        "labels": pod["metadata"].get("labels") or {},  # replaced, never edited, on relabel
+        "labels": labels or {},  # replaced, never edited, on relabel
     }
 
 
