@@ -19,9 +19,7 @@ def test_live_changes_reach_every_browser_without_a_reload(new_page, live_server
     inspector = alice.get_by_role("tabpanel", name="Inspector")
 
     # Readiness: the toggle runs the probe's own command; the next probe makes the pod ready.
-    first = pod_buttons(alice).first
-    name = first.get_attribute("aria-label").split(",")[0].removeprefix("Pod ")
-    first.click()
+    name = inspect_first_pod(alice)
     inspector.get_by_role("button", name="Toggle readiness: touch /var/ready").click()
     ready = re.compile(rf"^Pod {name}, ready")
     expect(bob.get_by_role("button", name=ready)).to_be_visible()
@@ -32,14 +30,16 @@ def test_live_changes_reach_every_browser_without_a_reload(new_page, live_server
     # Delete a pod: the ReplicationController replaces it with a new name.
     victim = inspect_first_pod(alice)
     inspector.get_by_role("button", name="Delete pod").click()
-    expect(bob.get_by_role("button", name=re.compile(rf"^Pod {victim},"))).to_have_count(0)
-    expect(pod_buttons(bob)).to_have_count(2)
+    for page in (alice, bob):
+        expect(page.get_by_role("button", name=re.compile(rf"^Pod {victim},"))).to_have_count(0)
+        expect(pod_buttons(page)).to_have_count(2)
 
     # Scale the workload from a pod's inspector.
     inspect_first_pod(alice)
     inspector.get_by_role("spinbutton", name="Replicas").fill("4")
     inspector.get_by_role("button", name="Scale").click()
-    expect(pod_buttons(bob)).to_have_count(4)
+    for page in (alice, bob):
+        expect(pod_buttons(page)).to_have_count(4)
 
     # Label and unlabel: without app=kubia the pod leaves the Service and the RC replaces it.
     orphan = inspect_first_pod(alice)
@@ -82,10 +82,14 @@ def test_live_changes_reach_every_browser_without_a_reload(new_page, live_server
 
 
 def inspect_first_pod(page) -> str:
-    """Open the first pod in the inspector and return its name."""
-    button = pod_buttons(page).first
-    name = button.get_attribute("aria-label").split(",")[0].removeprefix("Pod ")
-    button.click()
+    """Open the first pod in the inspector and return its name.
+
+    The pod is clicked by the name read, not as "the first" again: a live redraw in
+    between may put another pod first.
+    """
+    label = pod_buttons(page).first.get_attribute("aria-label")
+    name = label.split(",")[0].removeprefix("Pod ")
+    page.get_by_role("button", name=re.compile(rf"^Pod {re.escape(name)},")).click()
     heading = page.get_by_role("tabpanel", name="Inspector").get_by_role("heading", level=2)
     expect(heading).to_have_text(f"Pod {name}")
     return name
