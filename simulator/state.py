@@ -699,14 +699,11 @@ class ClusterState:
         meta = obj["metadata"]
         ns, name = meta.get("namespace", ""), meta["name"]
         if mode == "apply":
-            annotations = meta.setdefault("annotations", {})
-            config = annotations.get(LAST_APPLIED)  # kubectl records the user's object
-            if config is None:
-                config = json.dumps(_without_last_applied(obj), sort_keys=True,
-                                    separators=(",", ":")) + "\n"  # fmt: skip
-                annotations[LAST_APPLIED] = config
+            # kubectl has recorded the user's object; an unchanged record means no change.
+            config = (meta.get("annotations") or {}).get(LAST_APPLIED)
             previous = ((old or {}).get("metadata", {}).get("annotations") or {}).get(LAST_APPLIED)
-            if old is not None and previous == config and not _drifted(obj, old):
+            same_record = config is not None and previous == config
+            if old is not None and same_record and not _drifted(obj, old):
                 return Outcome(rt.kind, ns, name, "unchanged")
         if old is not None:
             meta["uid"] = old["metadata"]["uid"]
@@ -994,17 +991,6 @@ def _container(pod: dict, name: str | None) -> dict:
         f"Error from server (BadRequest): container {name} is not valid for pod "
         f"{pod['metadata']['name']}"
     )
-
-
-def _without_last_applied(obj: dict) -> dict:
-    meta = dict(obj["metadata"])
-    annotations = dict(meta.get("annotations") or {})
-    annotations.pop(LAST_APPLIED, None)
-    if annotations:
-        meta["annotations"] = annotations
-    else:
-        meta.pop("annotations", None)
-    return {**obj, "metadata": meta}
 
 
 def _drifted(desired: dict, live: dict) -> bool:

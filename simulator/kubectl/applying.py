@@ -66,9 +66,21 @@ def read_documents(ctx: Context) -> list:
     return list(_parse(ctx, stdin_text(ctx)).documents)
 
 
-# Go's encoding/json, as kubectl writes the annotation: compact, map keys sorted. One
-# encoder for every object (json.dumps with options builds a new one each call).
-_LAST_APPLIED_JSON = json.JSONEncoder(sort_keys=True, separators=(",", ":"))
+# Go's json.Encoder, as kubectl writes the annotation: compact, map keys sorted, UTF-8
+# kept; <, > and & escaped (EscapeHTML is on by default), U+2028 and U+2029 always.
+# One encoder for every object (json.dumps with options builds a new one each call).
+_LAST_APPLIED_JSON = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+_GO_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028",
+               "\u2029": "\\u2029"}  # fmt: skip
+
+
+def _encode_like_go(value: object) -> str:
+    """`json.NewEncoder(w).Encode(value)`: the compact text and its trailing newline."""
+    text = _LAST_APPLIED_JSON.encode(value)
+    for char, escape in _GO_ESCAPES.items():
+        if char in text:  # outside strings JSON has none of these characters
+            text = text.replace(char, escape)
+    return text + "\n"
 
 
 def _record_last_applied(ctx: Context, obj: dict) -> None:
@@ -84,7 +96,7 @@ def _record_last_applied(ctx: Context, obj: dict) -> None:
     annotations = meta.get("annotations") or {}
     meta["annotations"] = {k: v for k, v in annotations.items() if k != LAST_APPLIED}
     config = {**obj, "metadata": meta}
-    text = _LAST_APPLIED_JSON.encode(config) + "\n"
+    text = _encode_like_go(config)
     obj["metadata"].setdefault("annotations", {})[LAST_APPLIED] = text
 
 

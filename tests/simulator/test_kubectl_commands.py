@@ -66,6 +66,22 @@ def test_apply_after_create_warns_about_the_missing_annotation(cluster: Cluster)
     assert result.stdout == "service/kubia configured\n"
 
 
+def test_apply_records_the_object_as_kubectls_go_encoder_writes_it(cluster: Cluster) -> None:
+    # Go's json.Encoder keeps UTF-8, escapes <, > and & (EscapeHTML) and U+2028; keys sorted,
+    # the namespace filled in, an empty annotations map, a trailing newline.
+    manifest = (
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: page}\n"
+        'data: {title: "Café <b>&</b>\\u2028", tab: "a\\tb"}\n'
+    )
+    cluster.run("kubectl apply -f -", stdin=manifest)
+    obj = json.loads(cluster.run("kubectl get configmap page -o json").stdout)
+    assert obj["metadata"]["annotations"]["kubectl.kubernetes.io/last-applied-configuration"] == (
+        '{"apiVersion":"v1","data":{"tab":"a\\tb","title":"Café \\u003cb\\u003e\\u0026'
+        '\\u003c/b\\u003e\\u2028"},"kind":"ConfigMap",'
+        '"metadata":{"annotations":{},"name":"page","namespace":"default"}}\n'
+    )
+
+
 def test_bad_yaml_fails_with_problems(cluster: Cluster) -> None:
     result = cluster.run("kubectl apply -f -", stdin="kind: Service\nmetadata: [\n")
     assert result.exit_code == 1
