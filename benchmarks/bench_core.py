@@ -56,7 +56,7 @@ def main() -> None:
     args = parser.parse_args()
     scale = 10 if args.quick else 1
     text = manifest(services=1000 // scale, deployments=200 // scale, nodes=100 // scale)
-    repeat = 3 if args.quick else 7
+    repeat = 3 if args.quick else 11
     print(f"manifest: {len(text) / 1024:.0f} KiB, {text.count('---') + 1} documents")
 
     def parse() -> list:

@@ -1,0 +1,64 @@
+"""The benchmark commands in docs/performance.md still run and print their figures.
+
+Their short modes, not their figures: timing belongs to the commands, on a quiet machine.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+NUMBER = r"[\d,.]+"
+
+
+def run_benchmark(*args: str, timeout: float = 120) -> str:
+    result = subprocess.run(
+        [sys.executable, "-m", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    return result.stdout
+
+
+def figure(pattern: str, text: str) -> float:
+    """The number the pattern's `#` stands for; fails when the line is missing."""
+    match = re.search(pattern.replace("#", f"({NUMBER})"), text)
+    assert match, f"{pattern!r} not in:\n{text}"
+    return float(match[1].replace(",", ""))
+
+
+def test_core_benchmark_applies_the_generated_cluster() -> None:
+    out = run_benchmark("benchmarks.bench_core", "--quick")
+    assert figure(r"pods: #", out) == 1003
+    assert figure(r"kubectl apply \(parse..endpoints\): +# ms", out) > 0
+    assert figure(r"= +#x parse", out) > 0
+    assert figure(r"kubectl get pods -A: +# ms", out) > 0
+    assert figure(r"kubectl delete pod \(\+Endpoints\): +# ms median", out) > 0
+    assert figure(r"memory: # MiB for the whole cluster", out) > 0
+
+
+def test_clock_benchmark_flips_readiness() -> None:
+    out = run_benchmark("benchmarks.bench_clock", "--quick")
+    assert figure(r"ready after the first probe round: #", out) == 500
+    assert figure(r"ready afterwards: #", out) == 0
+
+
+def test_network_benchmark_serves_every_route() -> None:
+    out = run_benchmark("benchmarks.bench_network", "--quick")
+    for route in ("ClusterIP by IP", "ClusterIP by name \\(DNS\\)", "Ingress, every host"):
+        assert figure(route + r".*= +# requests/s", out) > 0
+
+
+def test_web_benchmark_delivers_every_frame() -> None:
+    out = run_benchmark(
+        "benchmarks.bench_web", "--no-browser", "--clients", "5", "--seconds", "1",
+        "--rate", "20", "--processes", "1", timeout=150,
+    )  # fmt: skip
+    assert figure(r"frames missed \(seq gaps\): #", out) == 0
+    assert figure(r"traces per client: #\.\.", out) > 0
