@@ -341,10 +341,8 @@ class WorkloadController:
         replicas = int(deployment["spec"].get("replicas", 1))
         owned = self._replica_sets_of(deployment)
         current = next((rs for rs in owned if rs["metadata"]["name"] == name), None)
-        revision = 1 + max(
-            (int(rs["metadata"].get("annotations", {}).get(REVISION, "0")) for rs in owned),
-            default=0,
-        )
+        # The newest template's ReplicaSet has the highest revision: one above every other.
+        revision = 1 + max((_revision(rs) for rs in owned if rs is not current), default=0)
         if current is None:
             current = self._new_replica_set(deployment, name, pod_hash, replicas, revision)
             state.add_object(current)
@@ -352,18 +350,23 @@ class WorkloadController:
                 deployment, "Normal", "ScalingReplicaSet", "deployment-controller",
                 f"Scaled up replica set {name} from 0 to {replicas}",
             )  # fmt: skip
-        elif current["spec"].get("replicas") != replicas:
-            before = current["spec"].get("replicas", 0)
-            current["spec"]["replicas"] = replicas
-            current["metadata"]["annotations"]["deployment.kubernetes.io/desired-replicas"] = str(
-                replicas
-            )
-            verb = "up" if replicas > before else "down"
-            state.record_event(
-                deployment, "Normal", "ScalingReplicaSet", "deployment-controller",
-                f"Scaled {verb} replica set {name} from {before} to {replicas}",
-            )  # fmt: skip
-            state.touch_object(current)
+        else:
+            changed = _set_revision(current, revision)
+            if current["spec"].get("replicas") != replicas:
+                before = current["spec"].get("replicas", 0)
+                current["spec"]["replicas"] = replicas
+                verb = "up" if replicas > before else "down"
+                state.record_event(
+                    deployment, "Normal", "ScalingReplicaSet", "deployment-controller",
+                    f"Scaled {verb} replica set {name} from {before} to {replicas}",
+                )  # fmt: skip
+                changed = True
+            changed |= _set_replicas_annotations(current, deployment)
+            if changed:
+                state.touch_object(current)
+        if not meta.get("annotations"):
+            meta["annotations"] = {}
+        meta["annotations"][REVISION] = current["metadata"]["annotations"][REVISION]
         self.mark("ReplicaSet", key_of(current))
         for rs in owned:
             if rs is not current and rs["spec"].get("replicas", 0) != 0:
@@ -401,8 +404,13 @@ class WorkloadController:
                 "namespace": meta["namespace"],
                 "labels": labels,
                 "annotations": {
-                    "deployment.kubernetes.io/desired-replicas": str(replicas),
-                    "deployment.kubernetes.io/max-replicas": str(replicas + -(-replicas // 4)),
+                    **{
+                        k: v
+                        for k, v in (meta.get("annotations") or {}).items()
+                        if k not in _NOT_COPIED_TO_REPLICA_SETS
+                    },
+                    DESIRED_REPLICAS: str(replicas),
+                    MAX_REPLICAS: str(replicas + max_surge(deployment)),
                     REVISION: str(revision),
                 },
                 "ownerReferences": [owner_reference(deployment)],
@@ -518,6 +526,60 @@ def _may_keep_running(node: dict, spec: dict) -> bool:
 
 
 REVISION = "deployment.kubernetes.io/revision"
+REVISION_HISTORY = "deployment.kubernetes.io/revision-history"
+DESIRED_REPLICAS = "deployment.kubernetes.io/desired-replicas"
+MAX_REPLICAS = "deployment.kubernetes.io/max-replicas"
+# A Deployment's annotations go to its new ReplicaSets, but for these (deployment_util's
+# annotationsToSkip).
+_NOT_COPIED_TO_REPLICA_SETS = frozenset({
+    "kubectl.kubernetes.io/last-applied-configuration", REVISION, REVISION_HISTORY,
+    DESIRED_REPLICAS, MAX_REPLICAS, "deprecated.deployment.rollback.to",
+})  # fmt: skip
+
+
+def _revision(rs: dict) -> int:
+    value = (rs["metadata"].get("annotations") or {}).get(REVISION, "0")
+    return int(value) if value.isdigit() else 0
+
+
+def _set_revision(rs: dict, revision: int) -> bool:
+    """Raise a ReplicaSet to `revision` (never lower it); the revision it had goes to its
+    history, as when a Deployment returns to an older template. Returns whether it changed."""
+    meta = rs["metadata"]
+    annotations = meta["annotations"] = meta.get("annotations") or {}
+    old = annotations.get(REVISION)
+    if _revision(rs) >= revision:
+        return False
+    annotations[REVISION] = str(revision)
+    if old:
+        history = annotations.get(REVISION_HISTORY)
+        annotations[REVISION_HISTORY] = f"{history},{old}" if history else old
+    return True
+
+
+def _set_replicas_annotations(rs: dict, deployment: dict) -> bool:
+    """The desired and the most replicas a rolling update may reach; whether they changed."""
+    replicas = int(deployment["spec"].get("replicas", 1))
+    wanted = {DESIRED_REPLICAS: str(replicas), MAX_REPLICAS: str(replicas + max_surge(deployment))}
+    meta = rs["metadata"]
+    annotations = meta["annotations"] = meta.get("annotations") or {}
+    if all(annotations.get(k) == v for k, v in wanted.items()):
+        return False
+    annotations.update(wanted)
+    return True
+
+
+def max_surge(deployment: dict) -> int:
+    """How many pods a rolling update may add above `replicas` (`maxSurge`, a percentage
+    rounded up); none for the Recreate strategy."""
+    spec = deployment["spec"]
+    strategy = spec.get("strategy") or {}
+    if strategy.get("type", "RollingUpdate") != "RollingUpdate":
+        return 0
+    surge = (strategy.get("rollingUpdate") or {}).get("maxSurge", "25%")
+    if isinstance(surge, str) and surge.endswith("%") and surge[:-1].isdigit():
+        return -(-int(spec.get("replicas", 1)) * int(surge[:-1]) // 100)
+    return int(surge) if str(surge).isdigit() else 0
 
 
 def _negated(text: str) -> tuple:

@@ -146,6 +146,74 @@ def test_deployment_makes_a_hashed_replicaset_and_rolls_to_a_new_one(cluster: Cl
     assert status["readyReplicas"] == 2
 
 
+def annotations(obj: dict) -> dict:
+    return obj["metadata"].get("annotations") or {}
+
+
+def test_deployment_revisions_follow_its_templates(cluster: Cluster) -> None:
+    first = DEPLOYMENT.format(replicas=3, image="nginx:1.25").replace(
+        "  name: web\n", "  name: web\n  annotations: {team: blue}\n", 1
+    )
+    second = first.replace("nginx:1.25", "nginx:1.26")
+    store = cluster.state.store
+
+    def revisions() -> dict[str, tuple[str, str | None]]:
+        return {
+            rs["metadata"]["name"]: (
+                annotations(rs)["deployment.kubernetes.io/revision"],
+                annotations(rs).get("deployment.kubernetes.io/revision-history"),
+            )
+            for rs in store.list("ReplicaSet", "default")
+        }
+
+    def deployment_revision() -> str:
+        return annotations(store.get("Deployment", "default", "web"))[
+            "deployment.kubernetes.io/revision"
+        ]
+
+    apply(cluster, first)
+    (old,) = revisions()
+    assert deployment_revision() == "1"
+    apply(cluster, second)
+    (new,) = set(revisions()) - {old}
+    assert revisions() == {old: ("1", None), new: ("2", None)}
+    assert deployment_revision() == "2"
+    # Back to the first template: its ReplicaSet is reused and becomes revision 3.
+    assert run_ok(cluster, "kubectl apply -f -", stdin=first) == "deployment.apps/web configured\n"
+    assert revisions() == {old: ("3", "1"), new: ("2", None)}
+    assert deployment_revision() == "3"
+    assert run_ok(cluster, "kubectl apply -f -", stdin=first) == "deployment.apps/web unchanged\n"
+    described = run_ok(cluster, "kubectl describe deploy web")
+    assert "Annotations:            deployment.kubernetes.io/revision: 3\n" in described
+    # The Deployment's own annotations reach its ReplicaSets; kubectl's record does not.
+    for rs in store.list("ReplicaSet", "default"):
+        assert annotations(rs)["team"] == "blue"
+        assert "kubectl.kubernetes.io/last-applied-configuration" not in annotations(rs)
+
+
+@pytest.mark.parametrize(
+    ("strategy", "replicas", "most"),
+    [
+        ("", 3, 4),  # the default maxSurge, 25%, rounded up
+        ("", 10, 13),
+        ("strategy: {rollingUpdate: {maxSurge: 2}}", 3, 5),
+        ("strategy: {rollingUpdate: {maxSurge: 50%}}", 5, 8),
+        ("strategy: {type: Recreate}", 3, 3),
+    ],
+)
+def test_replica_set_records_the_most_pods_a_rolling_update_may_run(
+    cluster: Cluster, strategy: str, replicas: int, most: int
+) -> None:
+    manifest = DEPLOYMENT.format(replicas=1, image="nginx").replace(
+        "spec:\n  replicas: 1\n", f"spec:\n  replicas: 1\n  {strategy}\n", 1
+    )
+    apply(cluster, manifest)
+    run_ok(cluster, f"kubectl scale deployment web --replicas={replicas}")
+    (rs,) = cluster.state.store.list("ReplicaSet", "default")
+    assert annotations(rs)["deployment.kubernetes.io/desired-replicas"] == str(replicas)
+    assert annotations(rs)["deployment.kubernetes.io/max-replicas"] == str(most)
+
+
 def test_scaling_a_deployment_keeps_its_replicaset(cluster: Cluster) -> None:
     apply(cluster, DEPLOYMENT.format(replicas=2, image="nginx"))
     (rs,) = cluster.state.store.list("ReplicaSet", "default")
