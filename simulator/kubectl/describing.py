@@ -142,7 +142,8 @@ def _pod_phases(state, owner: dict) -> dict[str, int]:
 
 
 def _replica_sets(state, deployment: dict) -> tuple[list[dict], list[dict]]:
-    """A Deployment's old and new ReplicaSets (new: the one running the current template)."""
+    """A Deployment's old and new ReplicaSets (new: the one running the current template;
+    old: the others with replicas, as `FindOldReplicaSets` chooses them)."""
     ns = deployment["metadata"].get("namespace", "")
     owned = _owned(state.store.list("ReplicaSet", ns), deployment["metadata"].get("uid", ""))
     template = (deployment.get("spec") or {}).get("template") or {}
@@ -166,5 +167,6 @@ def _replica_sets(state, deployment: dict) -> tuple[list[dict], list[dict]]:
                 ),
             )
         ]
-    old = [rs for rs in owned if rs not in new]
+    # kubectl lists the old ones still meant to run pods: a finished rollout shows <none>.
+    old = [rs for rs in owned if rs not in new and (rs.get("spec") or {}).get("replicas") != 0]
     return old, new

@@ -185,6 +185,10 @@ def test_deployment_revisions_follow_its_templates(cluster: Cluster) -> None:
     assert run_ok(cluster, "kubectl apply -f -", stdin=first) == "deployment.apps/web unchanged\n"
     described = run_ok(cluster, "kubectl describe deploy web")
     assert "Annotations:            deployment.kubernetes.io/revision: 3\n" in described
+    # The rollout is finished: kubectl lists no old ReplicaSet that still runs pods.
+    assert f"OldReplicaSets:  <none>\nNewReplicaSet:   {old} (3/3 replicas created)\n" in (
+        described
+    )
     # The Deployment's own annotations reach its ReplicaSets; kubectl's record does not.
     for rs in store.list("ReplicaSet", "default"):
         assert annotations(rs)["team"] == "blue"
