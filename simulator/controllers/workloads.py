@@ -538,7 +538,7 @@ _NOT_COPIED_TO_REPLICA_SETS = frozenset({
 
 
 def _revision(rs: dict) -> int:
-    value = (rs["metadata"].get("annotations") or {}).get(REVISION, "0")
+    value = str((rs["metadata"].get("annotations") or {}).get(REVISION, "0"))
     return int(value) if value.isdigit() else 0
 
 
