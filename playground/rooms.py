@@ -40,7 +40,7 @@ from playground.models import Room, RoomEvent
 from simulator import Cluster
 from simulator import scenarios as _scenarios
 from simulator.labels import from_match_labels
-from simulator.probes import ProbeCheck
+from simulator.probes import ProbeCheck, probe_port
 
 log = logging.getLogger(__name__)
 
@@ -974,7 +974,7 @@ def _readiness_control(cluster: Cluster, namespace: str, name: str) -> dict[str,
                 else f"touch {path} (probe will pass)",
             }
         handler = probe.get("httpGet") or probe.get("tcpSocket")
-        port = _probe_port(container, (handler or {}).get("port"))
+        port = probe_port(container, (handler or {}).get("port"))
         if port is None:
             return {
                 "mode": "none",
@@ -994,16 +994,6 @@ def _readiness_control(cluster: Cluster, namespace: str, name: str) -> dict[str,
             else f"open port {port} (probe will pass)",
         }
     return {"mode": "none", "note": "No readiness probe: the pod is Ready while it runs."}
-
-
-def _probe_port(container: dict[str, Any], port: Any) -> int | None:
-    """A probe's port as a number (a named port is looked up in the container)."""
-    if isinstance(port, int) or (isinstance(port, str) and port.isdigit()):
-        return int(port)
-    for declared in container.get("ports") or ():
-        if declared.get("name") == port:
-            return int(declared["containerPort"])
-    return None
 
 
 def _selection(topo: dict[str, Any], kind: str, namespace: str, name: str) -> list[dict[str, Any]]:

@@ -47,6 +47,19 @@ class _Similar:
         self.last = 0.0
 
 
+def _counted(events: dict, key: tuple, shown: str, now: float, times: int = 1) -> K8sEvent:
+    """The event filed under `key` (type, reason, source, message or None): made now, or
+    counted `times` more; either way it shows `shown`."""
+    event = events.get(key)
+    if event is None:
+        event = events[key] = K8sEvent(*key[:3], shown, now, now, times)
+    else:
+        event.count += times
+        event.last = now
+        event.message = shown
+    return event
+
+
 class EventRecorder:
     """Every object's recorded events, correlated as client-go does."""
 
@@ -83,14 +96,7 @@ class EventRecorder:
                 # deterministic) and files this one under the aggregate.
                 del seen[next(iter(seen))]
                 key, shown = (type_, reason, source, None), COMBINED + message
-            event = events.get(key)
-            if event is None:
-                event = events[key] = K8sEvent(type_, reason, source, shown, now, now)
-            else:
-                event.count += 1
-                event.last = now
-                event.message = shown
-            recorded.append(event)
+            recorded.append(_counted(events, key, shown, now))
         return recorded
 
     def _record_new(self, group: tuple, similar: _Similar, messages: list[str],
@@ -102,25 +108,11 @@ class EventRecorder:
             return None
         seen = similar.messages
         alone = max(0, AGGREGATE_AT - 1 - len(seen))
-        recorded = []
-        for message in messages[:alone]:
-            event = events.get((*group, message))
-            if event is None:
-                event = events[(*group, message)] = K8sEvent(*group, message, now, now)
-            else:  # recorded before, then forgotten by the correlator: a repeat all the same
-                event.count += 1
-                event.last = now
-            recorded.append(event)
+        # A message recorded before, then forgotten by the correlator, counts as a repeat.
+        recorded = [_counted(events, (*group, m), m, now) for m in messages[:alone]]
         rest = messages[alone:]
         if rest:
-            shown = COMBINED + rest[-1]
-            event = events.get((*group, None))
-            if event is None:
-                event = events[(*group, None)] = K8sEvent(*group, shown, now, now, len(rest))
-            else:
-                event.count += len(rest)
-                event.last = now
-                event.message = shown
+            event = _counted(events, (*group, None), COMBINED + rest[-1], now, len(rest))
             recorded += [event] * len(rest)
         # The correlator remembers the latest messages, as many as one at a time leaves.
         similar.messages = dict.fromkeys([*seen, *messages][-(AGGREGATE_AT - 1) :])

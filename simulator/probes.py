@@ -90,13 +90,9 @@ class ProbeScheduler:
         self._state = weakref.proxy(state)  # no reference cycle: a dropped cluster frees at once
         self._buckets: dict[tuple[float, float], list[tuple[Key, ProbeState]]] = {}
 
-    def add(self, pod_key: Key, probe_state: ProbeState, first_at: float) -> None:
-        """Schedule a container's probe: first at `first_at`, then every periodSeconds."""
-        period = float(probe_state.check.probe.get("periodSeconds", 10))
-        self.add_all(first_at, period, [(pod_key, probe_state)])
-
     def add_all(self, first_at: float, period: float, entries: list[tuple[Key, ProbeState]]):
-        """Schedule probes that share their first time and period (pods of one template)."""
+        """Schedule probes that share their first time and period (pods of one template):
+        first at `first_at`, then every `period` seconds."""
         slot = (first_at, period)
         bucket = self._buckets.get(slot)
         if bucket is None:
@@ -164,7 +160,7 @@ def run_probe(state: ClusterState, pod_key: Key, rt, probe_state: ProbeState) ->
         files = rt.files.get(check.container)
         if path in SYSTEM_PATHS or (files and _has_path(files, path)):
             return True, ""
-        return False, missing_file_message(check.program, path, busybox=check.busybox)
+        return False, check.failure_output
     probe = check.probe
     exec_ = probe.get("exec")
     if exec_ is not None:
@@ -175,7 +171,9 @@ def run_probe(state: ClusterState, pod_key: Key, rt, probe_state: ProbeState) ->
     if handler is None:
         return True, ""
     pod = state.store.get("Pod", *pod_key)
-    port = _resolve_probe_port(pod, handler.get("port"))
+    containers = pod["spec"].get("containers") or () if pod else ()
+    container = next((c for c in containers if c.get("name") == check.container), {})
+    port = probe_port(container, handler.get("port"))
     ip = pod["status"].get("podIP", "") if pod else ""
     if port is not None and state.pod_listens(pod, port):
         return True, ""
@@ -188,15 +186,16 @@ def run_probe(state: ClusterState, pod_key: Key, rt, probe_state: ProbeState) ->
     return False, f"dial tcp {ip}:{shown}: connect: connection refused"
 
 
-def _resolve_probe_port(pod: dict | None, port) -> int | None:
-    if pod is None or port is None:
-        return None
+def probe_port(container: dict, port) -> int | None:
+    """A probe's port as a number. A named port is looked up in the probe's own container,
+    as the kubelet does; None when the container declares no such port."""
     if isinstance(port, int) or (isinstance(port, str) and port.isdigit()):
         return int(port)
-    for container in pod["spec"].get("containers") or ():
-        for cp in container.get("ports") or ():
-            if cp.get("name") == port:
-                return int(cp["containerPort"])
+    if not isinstance(port, str):
+        return None
+    for declared in container.get("ports") or ():
+        if declared.get("name") == port:
+            return int(declared["containerPort"])
     return None
 
 

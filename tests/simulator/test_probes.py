@@ -63,6 +63,22 @@ def test_probe_kinds(cluster: Cluster, probe: str, ready_after_first_probe: bool
     assert len(endpoint_ips(cluster, "web")[0]) == expected
 
 
+def test_a_named_probe_port_is_looked_up_in_its_own_container(cluster: Cluster) -> None:
+    # The kubelet resolves the name among the probing container's ports only: a port of
+    # that name in a sidecar does not count.
+    sidecar = (
+        "  - name: sidecar\n    image: nginx\n    ports: [{name: admin, containerPort: 8080}]\n"
+    )
+    manifest = POD.format(probe="      httpGet: {path: /, port: admin}")
+    manifest = manifest.replace("---", sidecar + "---", 1)
+    apply(cluster, manifest)
+    cluster.advance(1)
+    assert not ready(cluster)
+    described = cluster.run("kubectl describe pod web").stdout
+    assert 'Readiness probe failed: Get "http://10.244.' in described
+    assert ':admin/": dial tcp ' in described
+
+
 def test_initial_delay_and_period(cluster: Cluster) -> None:
     with_probe(cluster, "tcpSocket: {port: 8080}\ninitialDelaySeconds: 15\nperiodSeconds: 5")
     cluster.advance(14)
