@@ -171,5 +171,10 @@ TOP_LEVEL: dict[str, Shape] = {
     "IngressClass": _top(_shape("controller parameters")),
     "Secret": _top(keys="apiVersion kind metadata data stringData type immutable"),
     "ConfigMap": _top(keys="apiVersion kind metadata data binaryData immutable"),
+    # Gateway API kinds: their specs' fields come from the CRD schemas (validation.crd).
+    "GatewayClass": _top(),
+    "Gateway": _top(),
+    "HTTPRoute": _top(),
+    "ReferenceGrant": _top(),
 }
 LEGACY_INGRESS = _top(_ingress_spec("backend", _LEGACY_BACKEND))
