@@ -103,8 +103,13 @@ RESOURCE_TYPES: tuple[ResourceType, ...] = (
     ResourceType("Gateway", "gateways", "gateway", ("gtw",), GATEWAY_GROUP, "v1", True),
     ResourceType("HTTPRoute", "httproutes", "httproute", (), GATEWAY_GROUP, "v1", True),
     ResourceType(
-        "ReferenceGrant", "referencegrants", "referencegrant", ("refgrant",), GATEWAY_GROUP,
-        "v1", True,
+        "ReferenceGrant",
+        "referencegrants",
+        "referencegrant",
+        ("refgrant",),
+        GATEWAY_GROUP,
+        "v1",
+        True,
     ),
 )
 

@@ -153,3 +153,23 @@ def host_addresses(graph: Graph) -> dict[str, str]:
                         if hostname != ANY_HOST and not hostname.startswith("*."):
                             out.setdefault(hostname, gateway.address)
     return out
+
+
+def pick_backend(rule: Rule, draw: float):
+    """The backend a draw in ``[0, 1)`` selects, each in proportion to its weight.
+
+    Returns:
+        The backend (valid or not: an invalid one means a 500), or None when the rule has
+        no backendRefs or every weight is 0.
+    """
+    total = sum(backend.weight for backend in rule.backends if backend.weight > 0)
+    if total <= 0:
+        return None
+    point = draw * total
+    for backend in rule.backends:
+        if backend.weight <= 0:
+            continue
+        if point < backend.weight:
+            return backend
+        point -= backend.weight
+    return next(b for b in reversed(rule.backends) if b.weight > 0)

@@ -346,4 +346,3 @@ def check_gateway(issues: Issues, manifest: dict) -> None:
 def check_reference_grant(issues: Issues, manifest: dict) -> None:
     """ReferenceGrant (``gateway.networking.k8s.io/v1`` and ``v1beta1``)."""
     check_custom(issues, manifest, REFERENCE_GRANT)
-

@@ -79,6 +79,7 @@ def crd_key(key: str) -> bool:
 
 _KEY = string(rf"^({DNS_LABELS}/)?([A-Za-z0-9][-A-Za-z0-9_.]{{0,61}})?[A-Za-z0-9]$").regex()
 
+
 def check_custom(issues: Issues, manifest: dict, schema: crd.Schema) -> dict:
     """Check a Gateway API object's ``spec`` against its CRD schema (metadata is checked apart).
 

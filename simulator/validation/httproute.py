@@ -106,6 +106,7 @@ MATCH = obj(
     }
 )
 
+
 def _prefix_modifier(filters: list, field: str) -> bool:
     """``filters.exists_one(f, has(f.<field>.path) with a replacePrefixMatch)``."""
     found = 0

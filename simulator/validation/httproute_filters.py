@@ -223,5 +223,3 @@ BACKEND_REF = obj(
     required="name",
     rules=(_MUST_HAVE_PORT,),
 )
-
-
