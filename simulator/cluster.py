@@ -37,7 +37,7 @@ class Cluster:
     # -- commands ----------------------------------------------------------------
 
     def run(self, line: str, stdin: str = "") -> CommandResult:
-        """Run one command line (kubectl, curl, ping, nslookup, sleep) and return its result."""
+        """Run one command line (kubectl, curl, ping, nslookup, sleep, ingress2gateway)."""
         try:
             return self._run(line, stdin)
         except Exception as err:  # noqa: BLE001 - the contract: never raise for user input
@@ -66,6 +66,10 @@ class Cluster:
             return result
         if program == "sleep":
             return self._sleep(argv[1:])
+        if program == "ingress2gateway":
+            from .gatewayapi.cli import run_ingress2gateway
+
+            return run_ingress2gateway(self.state.store, argv[1:])
         return CommandResult.error(f"bash: {program}: command not found", 127)
 
     def _sleep(self, args: list[str]) -> CommandResult:
