@@ -19,6 +19,7 @@ from .state import LAST_APPLIED, ClusterState
 ORDER = (
     "Namespace", "Node", "ConfigMap", "Secret", "IngressClass", "Service", "Endpoints", "Pod",
     "ReplicationController", "ReplicaSet", "Deployment", "DaemonSet", "Ingress",
+    "GatewayClass", "Gateway", "ReferenceGrant", "HTTPRoute",
 )  # fmt: skip
 SYSTEM_NAMESPACES = {"default", "ingress-nginx", "kube-system", "kube-public", "kube-node-lease"}
 SYSTEM_OBJECTS = {
@@ -28,6 +29,7 @@ SYSTEM_OBJECTS = {
     ("Deployment", "kube-system", "coredns"),
     ("Deployment", "ingress-nginx", "ingress-nginx-controller"),
     ("IngressClass", "", "nginx"),
+    ("GatewayClass", "", "nginx"),
 }
 SERVER_METADATA = ("uid", "resourceVersion", "creationTimestamp", "generation", "managedFields",
                    "ownerReferences", "selfLink", "deletionTimestamp")  # fmt: skip
