@@ -26,7 +26,8 @@ LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
 
 
 NO_FILES_HINT = (
-    "(this playground has no files: paste the manifest and pipe it on stdin with `-f -`)"
+    "(this playground reaches no web sites: paste the manifest into the Manifests panel, "
+    "or save it with `kubectl ... -o yaml > FILE`)"
 )
 
 
@@ -37,18 +38,22 @@ def qualified(kind: str) -> str:
 
 
 def stdin_text(ctx: Context) -> str:
-    """What `-f` names: stdin for `-`; paths and URLs are refused (there are no files here)."""
+    """What `-f` names: stdin for `-`, else workstation files (URLs cannot be fetched here)."""
     files = ctx.args.get("filename") or []
     texts = []
     for name in files:
-        if name != "-":
-            if "://" in name:
-                raise error(
-                    f'unable to read URL "{name}", server reported 404 Not Found, '
-                    f"status code=404\n{NO_FILES_HINT}"
-                )
-            raise error(f'the path "{name}" does not exist\n{NO_FILES_HINT}')
-        texts.append(ctx.stdin)
+        if name == "-":
+            texts.append(ctx.stdin)
+        elif "://" in name:
+            raise error(
+                f'unable to read URL "{name}", server reported 404 Not Found, '
+                f"status code=404\n{NO_FILES_HINT}"
+            )
+        else:
+            try:
+                texts.append(ctx.read_file(name))
+            except KubectlError:
+                raise error(f'the path "{name}" does not exist') from None
     return "\n---\n".join(texts)
 
 

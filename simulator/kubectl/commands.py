@@ -229,7 +229,7 @@ Usage:
 """
 
 
-def run(state, argv: list[str], stdin: str = "", *, network=None) -> CommandResult:
+def run(state, argv: list[str], stdin: str = "", *, network=None, files=None) -> CommandResult:
     """Parse and run one kubectl command line (see `simulator.kubectl.run_kubectl`)."""
     try:
         args = parse(argv, FLAGS)
@@ -252,7 +252,7 @@ def run(state, argv: list[str], stdin: str = "", *, network=None) -> CommandResu
             + "Run 'kubectl --help' for usage."
         )
     namespace = str(args.get("namespace") or "default")
-    ctx = Context(state, args, stdin, network, namespace, "namespace" in args.flags)
+    ctx = Context(state, args, stdin, network, namespace, "namespace" in args.flags, files)
     try:
         handler(ctx)
     except KubectlError as err:

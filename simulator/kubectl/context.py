@@ -25,11 +25,14 @@ class Context:
     network: Any = None
     namespace: str = "default"
     explicit_namespace: bool = False
+    files: Any = None  # the workstation's files (`read_file`), or None
     out: list[str] = field(default_factory=list)
     err: list[str] = field(default_factory=list)
     exit_code: int = 0
     traces: list = field(default_factory=list)
     problems: list = field(default_factory=list)
+    session: dict | None = None  # an interactive shell for the terminal to open
+    edit: dict | None = None  # an object for the editor to open
 
     @property
     def now(self) -> float:
@@ -57,4 +60,20 @@ class Context:
             exit_code=self.exit_code,
             traces=self.traces,
             problems=self.problems,
+            session=self.session,
+            edit=self.edit,
         )
+
+    def read_file(self, path: str) -> str:
+        """A workstation file's text, or kubectl's error when it cannot be read."""
+        from simulator.shell.errors import FileError
+
+        from .errors import error
+
+        if self.files is None:
+            raise error(f"open {path}: no such file or directory")
+        try:
+            return self.files.read_file(path)
+        except FileError as err:
+            reason = err.reason[:1].lower() + err.reason[1:]
+            raise error(f"open {path}: {reason}") from None
