@@ -1,8 +1,9 @@
 """A simulated `kubectl`: parse a command line, act on the `ClusterState`, print as kubectl does.
 
-Output follows kubectl v1.33 (tables from `printers.go`, `describe.go`,
-success and error wording; `pod "x" deleted` without the namespace suffix
-that v1.34 added; probes described as `#success=1 #failure=3`).
+Output follows kubectl of the release in `simulator.version` (v1.35: tables
+from `printers.go`, `describe.go`, success and error wording, `pod "x"
+deleted from default namespace` as v1.34 made it; probes described as
+`#success=1 #failure=3`).
 """
 
 from __future__ import annotations

@@ -254,7 +254,7 @@ def _as_printed(obj: dict) -> dict:
     if kind in ("Deployment", "Pod", "Service", "Namespace"):
         out.setdefault("spec", {})
         out.setdefault("status", {})
-    if kind == "Service":
+    if kind in ("Service", "Ingress"):
         out["status"] = {"loadBalancer": {}}
     if kind == "Deployment":
         out["spec"].setdefault("strategy", {})

@@ -104,6 +104,7 @@ class Runner:
     def __init__(self, machine: Machine) -> None:
         self.machine = machine
         self.status = 0
+        self.exited = False  # an `exit` ran: a shell reading a script stops
 
     def run(self, line: str, stdin: str = "") -> CommandResult:
         """Run one command line; never raises for anything typed."""
@@ -118,6 +119,7 @@ class Runner:
         except ExitShell as stop:
             out.show(ERR, stop.message)
             self.status = stop.status
+            self.exited = True
         return _result(out, self.status)
 
     def run_script(self, script: Script, stdin: str, out: _Collected) -> None:

@@ -179,7 +179,8 @@ def base64(argv: list[str], stdin: str, read: Reader) -> CommandResult:
     try:
         options, operands = parse(BASE64, argv[1:])
         given = dict(options)
-        wrap = int(given["w"]) if given.get("w", "76").isdigit() else None
+        wrap_text = given.get("w", "76")
+        wrap = int(wrap_text) if wrap_text.isdigit() else None
         if wrap is None:
             raise fail(BASE64, f"invalid wrap size: '{given['w']}'", hint=False)
     except OptionError as err:
