@@ -43,10 +43,22 @@ class CommandResult:
         )
 
     def output(self) -> list[tuple[str, str]]:
-        """`(OUT|ERR, text)` pieces in the order a terminal shows them, empty ones left out."""
-        if self.chunks is not None:
-            return [(stream, text) for stream, text in self.chunks if text]
-        return [(stream, text) for stream, text in ((OUT, self.stdout), (ERR, self.stderr)) if text]
+        """`(OUT|ERR, text)` pieces in the order a terminal shows them.
+
+        Empty pieces are left out and neighbours from the same stream joined.
+        """
+        if self.chunks is None:
+            pieces = [(OUT, self.stdout), (ERR, self.stderr)]
+            return [(stream, text) for stream, text in pieces if text]
+        merged: list[tuple[str, str]] = []
+        for stream, text in self.chunks:
+            if not text:
+                continue
+            if merged and merged[-1][0] == stream:
+                merged[-1] = (stream, merged[-1][1] + text)
+            else:
+                merged.append((stream, text))
+        return merged
 
     def extend(self, other: CommandResult) -> CommandResult:
         """Append another result's output (for commands chained in one call)."""
