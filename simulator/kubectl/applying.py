@@ -105,14 +105,14 @@ def _record_last_applied(ctx: Context, obj: dict) -> None:
     obj["metadata"].setdefault("annotations", {})[LAST_APPLIED] = text
 
 
-def _validated(ctx: Context, text: str, verb: str) -> tuple[object, list]:
+def _validated(ctx: Context, text: str, verb: str, locations: bool) -> tuple[object, list]:
     parsed = _parse(ctx, text)
     documents, warnings, problems = validate_documents(parsed)
     for warning in warnings:
         message = getattr(warning, "message", warning)
         ctx.warn(message if str(message).startswith("Warning:") else f"Warning: {message}")
     if problems:
-        raise KubectlError(format_problems(problems), problems=list(problems))
+        raise KubectlError(format_problems(problems, locations=locations), problems=list(problems))
     if not documents:
         raise error(f"no objects passed to {verb}")
     for doc in documents:
@@ -135,14 +135,17 @@ def _check_namespaces(ctx: Context, documents: list) -> None:
             )
 
 
-def submit(ctx: Context, text: str, mode: str, verb: str) -> list:
+def submit(ctx: Context, text: str, mode: str, verb: str, *, generated: bool = False) -> list:
     """Parse, validate, default and apply manifests; returns the `Outcome`s.
+
+    `generated`: the text was made by kubectl (create service, patch...), so errors
+    name no line of it, as kubectl's do not.
 
     Raises:
         KubectlError: with kubectl-like text and the problems, when anything is refused.
     """
 
-    parsed, documents = _validated(ctx, text, verb)
+    parsed, documents = _validated(ctx, text, verb, locations=not generated)
     _check_namespaces(ctx, documents)
     dry_run = str(ctx.args.get("dry-run") or "none")
     if dry_run not in ("none", "client", "server"):
@@ -170,7 +173,9 @@ def submit(ctx: Context, text: str, mode: str, verb: str) -> list:
         )
     except ApplyError as err:
         print_outcomes(ctx, err.applied)  # `create` went on past objects that exist
-        raise KubectlError(format_problems(err.problems), problems=list(err.problems)) from None
+        raise KubectlError(
+            format_problems(err.problems, locations=not generated), problems=list(err.problems)
+        ) from None
 
 
 def _dry_run(ctx: Context, documents: list, mode: str, how: str) -> list:
@@ -241,7 +246,7 @@ def create_objects(ctx: Context, objects: list[dict], action: str | None = None)
         _print_objects(ctx, [_as_printed(o) for o in objects], output)
         return []
     text = "---\n".join(yaml.safe_dump(o, sort_keys=False) for o in objects)
-    outcomes = submit(ctx, text, "create", "create")
+    outcomes = submit(ctx, text, "create", "create", generated=True)
     print_outcomes(ctx, outcomes, action)
     return outcomes
 

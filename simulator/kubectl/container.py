@@ -59,6 +59,10 @@ class Container:
         self.busybox = self.state.is_busybox((namespace, pod), container)
         self.cwd = "/"
         self._variables: dict[str, str] | None = None
+        # How the shell starts its complaints: ash `sh`, dash `sh: 1`, bash `bash: line 1`.
+        self.error_prefix = (
+            "bash: line 1" if shell == "bash" else ("sh" if self.busybox else "sh: 1")
+        )
 
     # -- Machine: variables -------------------------------------------------------------
 
@@ -125,7 +129,9 @@ class Container:
         full = self.absolute(path)
         if not self._is_dir(full):
             reason = "Not a directory" if self._exists(full) else "No such file or directory"
-            return f"can't cd to {path}: {reason}" if self.busybox else f"{path}: {reason}"
+            if self.busybox:
+                return f"can't cd to {path}: {reason}"
+            return f"{path}: {reason}" if self.shell == "bash" else f"can't cd to {path}"
         self.cwd = full
         self.variables["PWD"] = full
         return None
@@ -136,7 +142,7 @@ class Container:
     def not_found(self, name: str) -> str:
         if self.shell == "bash":
             return f"bash: line 1: {name}: command not found"
-        return f"sh: {name}: not found" if self.busybox else f"sh: 1: {name}: not found"
+        return f"{self.error_prefix}: {name}: not found"
 
     # -- programs ---------------------------------------------------------------------------
 

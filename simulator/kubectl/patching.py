@@ -77,7 +77,8 @@ def patch(ctx: Context) -> None:
                 ctx.error(f'error: unable to patch {key}: patches may not change "{key}"')
                 break
         else:
-            outcomes = submit(ctx, yaml.safe_dump(patched, sort_keys=False), "replace", "patch")
+            text = yaml.safe_dump(patched, sort_keys=False)
+            outcomes = submit(ctx, text, "replace", "patch", generated=True)
             if outcomes:
                 ctx.print(f"{qualified(rt.kind)}/{name} patched")
 

@@ -166,7 +166,10 @@ def cd(runner: Runner, argv: list[str], stdin: str) -> CommandResult:
         return _fail(machine.shell, "cd: too many arguments")
     target = args[0] if args else (machine.variable("HOME") or "/")
     error = machine.change_directory(target)
-    return _fail(machine.shell, f"cd: {error}") if error else _ok()
+    if not error:
+        return _ok()
+    prefix = getattr(machine, "error_prefix", machine.shell)  # dash says `sh: 1:`
+    return CommandResult.error(f"{prefix}: cd: {error}")
 
 
 def pwd(runner: Runner, argv: list[str], stdin: str) -> CommandResult:

@@ -28,7 +28,7 @@ _TOKEN = re.compile(
 )
 _ESC = {"n": "\n", "t": "\t", "\\": "\\", '"': '"', "/": "/"}
 UNSUPPORTED = (
-    "awk: this playground's awk runs `[pattern] { print ... }` programs (fields $1..$NF, NR, NF,"
+    "awk: this playground's awk runs `[pattern] {{ print ... }}` programs (fields $1..$NF, NR, NF,"
     " -F SEP, printf, n++ and sums); {what} is not available"
 )
 
@@ -199,7 +199,10 @@ class _Parser:
                 if prec <= level:
                     return left
                 self.pos += 1
-                left = ("bin", text, left, self.expr(prec, no_gt))
+                right = self.expr(prec, no_gt)
+                if text in ("~", "!~") and right[0] == "match":
+                    right = right[2]  # `$1 ~ /re/`: the regex itself, not a match against $0
+                left = ("bin", text, left, right)
                 continue
             if (
                 level < 6
