@@ -7,7 +7,7 @@ from .changing import deleted_line
 from .context import Context
 from .errors import KubectlError, error, usage_error
 from .execute import run_in_pod
-from .generating_network import SERVICE_TYPES, new_ingress, new_secret, new_service
+from .generating_network import SERVICE_TYPES, metadata, new_ingress, new_secret, new_service
 
 # What each `create` subcommand accepts besides the flags every create has.
 _COMMON = {"filename", "output", "dry-run", "save-config", "validate", "namespace", "help",
@@ -70,16 +70,6 @@ def create(ctx: Context) -> None:
     create_objects(ctx, [obj])
 
 
-def _metadata(ctx: Context, name: str, labels: dict | None = None) -> dict:
-    # kubectl writes the namespace into generated objects only when -n was given.
-    meta: dict = {"name": name}
-    if labels:
-        meta["labels"] = dict(labels)
-    if ctx.explicit_namespace:
-        meta["namespace"] = ctx.namespace
-    return meta
-
-
 def _require_image(ctx: Context) -> list[str]:
     images = ctx.args.get("image")
     images = [images] if isinstance(images, str) else list(images or [])
@@ -108,7 +98,7 @@ def _new_deployment(ctx: Context, name: str) -> dict:
     return {
         "apiVersion": "apps/v1",
         "kind": "Deployment",
-        "metadata": _metadata(ctx, name, labels),
+        "metadata": metadata(ctx, name, labels),
         "spec": {
             "replicas": 1 if replicas is None else replicas,
             "selector": {"matchLabels": dict(labels)},
@@ -133,7 +123,7 @@ def _new_configmap(ctx: Context, name: str) -> dict:
         if not sep:
             path, key = str(source), str(source).rsplit("/", 1)[-1]
         data[key] = ctx.read_file(path)
-    cm = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": _metadata(ctx, name)}
+    cm = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": metadata(ctx, name)}
     if data:
         cm["data"] = data
     return cm
@@ -179,7 +169,7 @@ def run_pod(ctx: Context) -> None:
     pod = {
         "apiVersion": "v1",
         "kind": "Pod",
-        "metadata": _metadata(ctx, name, labels),
+        "metadata": metadata(ctx, name, labels),
         "spec": {"containers": [container], "restartPolicy": str(a.get("restart") or "Always")},
     }
     interactive = bool(a.get("stdin") or a.get("tty"))
@@ -194,7 +184,7 @@ def run_pod(ctx: Context) -> None:
             {
                 "apiVersion": "v1",
                 "kind": "Service",
-                "metadata": _metadata(ctx, name),
+                "metadata": metadata(ctx, name),
                 "spec": {
                     "selector": dict(labels),
                     "ports": [

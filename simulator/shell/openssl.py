@@ -21,10 +21,10 @@ import random
 from dataclasses import dataclass
 from datetime import timedelta
 
+from simulator import der
 from simulator.clock import EPOCH
 from simulator.result import CommandResult
 
-from . import der
 from .errors import FileError
 
 VERSION = "OpenSSL 3.0.15 3 Sep 2024 (Library: OpenSSL 3.0.15 3 Sep 2024)"

@@ -1,8 +1,8 @@
-"""A small DER writer and reader for the key and certificate files `openssl` makes here.
+"""A small DER writer and reader: the ASN.1 of keys and certificates.
 
-Enough ASN.1 for PKCS#8 RSA private keys and X.509 v3 certificates (names,
-validity, subjectAltName), laid out as OpenSSL writes them, so
-`simulator.network.tls` reads them back as it reads any certificate.
+Enough for PKCS#8 RSA private keys and X.509 v3 certificates (names,
+validity, subjectAltName): the simulated `openssl` writes them as OpenSSL
+lays them out, and `network.tls` reads any certificate with the same reader.
 """
 
 from __future__ import annotations
