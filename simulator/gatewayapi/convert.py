@@ -201,7 +201,7 @@ def aggregate(
     defaults = []
     for ingress in ingresses:
         meta, spec = ingress["metadata"], ingress.get("spec") or {}
-        namespace, klass = meta.get("namespace", "default"), ingress_class(ingress)
+        namespace, klass = meta.get("namespace", ""), ingress_class(ingress)
         for rule in spec.get("rules") or ():
             key = (namespace, klass, rule.get("host") or "")
             group = groups.setdefault(key, _Group(namespace, meta["name"], klass, key[2]))

@@ -55,9 +55,10 @@ class Conversion:
 
 
 def printed(obj: dict) -> dict:
-    """An object with the generator annotation ingress2gateway adds when printing."""
+    """An object with the generator annotation ingress2gateway adds when printing (and no
+    empty namespace, which its printer leaves out)."""
     out = dict(obj)
-    meta = dict(obj["metadata"])
+    meta = {k: v for k, v in obj["metadata"].items() if v != ""}
     meta["annotations"] = {**(meta.get("annotations") or {}), GENERATOR: VERSION}
     out["metadata"] = meta
     return out

@@ -62,14 +62,14 @@ def _annotations(ingress: dict) -> dict:
 
 def _ref(ingress: dict) -> str:
     meta = ingress["metadata"]
-    return f"Ingress: {meta.get('namespace', 'default')}/{meta['name']}"
+    return f"Ingress: {meta.get('namespace', '')}/{meta['name']}"
 
 
 def _canary_config(ingress: dict, notes: list) -> tuple[bool, str, str, bool, int, int]:
     """``(by_header, header, value, by_weight, weight, total)`` of a canary Ingress."""
     notes_for = _annotations(ingress)
     meta = ingress["metadata"]
-    name = f"{meta.get('namespace', 'default')}/{meta['name']}"
+    name = f"{meta.get('namespace', '')}/{meta['name']}"
     for unsupported in ("canary-by-header-pattern", "canary-by-cookie"):
         if notes_for.get(PREFIX + unsupported):
             notes.append(Notification(
@@ -175,7 +175,7 @@ def rewrite(draft: RouteDraft, regex_hosts: set[str], notes: list) -> None:
             notes.append(Notification(
                 "WARNING",
                 f'Failed to apply metadata.annotations["{REWRITE_TARGET}"] from rewrite-target '
-                f"from Ingress {meta.get('namespace', 'default')}/{meta['name']}: Path rewrites "
+                f"from Ingress {meta.get('namespace', '')}/{meta['name']}: Path rewrites "
                 "with capture group references are not supported",
                 "standard_emitter", (f"HTTPRoute: {_route_key(draft)}",),
             ))  # fmt: skip

@@ -299,3 +299,30 @@ def test_command_changes_nothing_and_prints_json_on_request():
     result = cluster.run("ingress2gateway print --providers=ingress-nginx -o json")
     assert '"kind": "HTTPRoute"' in result.stdout
     assert cluster.export_yaml() == before
+
+
+def test_the_migration_through_files_as_the_tool_is_used():
+    """`kubectl get -o yaml > file`, `ingress2gateway print --input-file`, `kubectl apply -f`."""
+    cluster = Cluster(seed=0)
+    cluster.run("kubectl apply -f -", stdin=get("demo-service").manifest)
+    for line in (
+        "kubectl get ingress demo-ingress -o yaml > ingress.yaml",
+        "ingress2gateway print --providers=ingress-nginx --input-file ingress.yaml > gateway.yaml",
+    ):
+        assert cluster.run(line).exit_code == 0, line
+    applied = cluster.run("kubectl apply -f gateway.yaml")
+    assert applied.stdout.splitlines() == [
+        "gateway.gateway.networking.k8s.io/nginx created",
+        "httproute.gateway.networking.k8s.io/demo-ingress-nodeservice-demo-com created",
+    ]
+    missing = cluster.run("ingress2gateway print --providers=ingress-nginx --input-file no.yaml")
+    assert (missing.exit_code, missing.stderr) == (1, "Error: input path does not exist: no.yaml\n")
+
+
+def test_objects_of_a_file_without_namespace_stay_without_one():
+    cluster = Cluster(seed=0)
+    ingress = copy.deepcopy(MAIN)
+    del ingress["metadata"]["namespace"]
+    cluster.run("cat > in.yaml", stdin=yaml.safe_dump(ingress))
+    out = cluster.run("ingress2gateway print --providers=ingress-nginx --input-file in.yaml")
+    assert all("namespace" not in doc["metadata"] for doc in yaml.safe_load_all(out.stdout))
