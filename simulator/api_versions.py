@@ -69,11 +69,11 @@ def converted_hint(api_version: str, kind: str) -> str:
     """Why a legacy Ingress gets a warning here and an error on a real cluster."""
     removed, use = REMOVED.get((api_version, kind), ("v1.22", "networking.k8s.io/v1"))
     return (
-        f"Kubernetes stopped serving {kind} in {api_version} in {removed}: a current "
-        f'cluster ({minor()}) refuses this manifest with “no matches for kind "{kind}" in '
-        f'version "{api_version}"”. Kubeplay converted it to {use} for you (serviceName '
-        "and servicePort became service.name and service.port, with pathType "
-        f"ImplementationSpecific); write apiVersion: {use} to apply it anywhere."
+        f"Kubernetes stopped serving {kind} in {api_version} in {removed}: a current cluster "
+        f'({minor()}) refuses it with “no matches for kind "{kind}" in version '
+        f'"{api_version}"”. Kubeplay converts it to {use} (serviceName and servicePort '
+        "become service.name and service.port, pathType ImplementationSpecific); write "
+        f"apiVersion: {use} to use it on a real cluster."
     )
 
 

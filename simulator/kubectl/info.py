@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from simulator import kinds
+from simulator.api_versions import CLUSTER_VERSION
 
 from .context import Context
 from .errors import error
@@ -25,7 +26,7 @@ def _server_version(ctx: Context) -> str:
         found = ((node.get("status") or {}).get("nodeInfo") or {}).get("kubeletVersion")
         if found:
             return found
-    return "v1.31.0"
+    return CLUSTER_VERSION
 
 
 def api_resources(ctx: Context) -> None:

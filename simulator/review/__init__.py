@@ -91,7 +91,7 @@ def review_manifests(
     if errors:
         errors = _explain(text, errors)
     if warnings:
-        warnings = [_with_hint(p) for p in warnings]
+        warnings = sorted((_with_hint(p) for p in warnings), key=_place)
     return Review(documents, errors, warnings, parsed)
 
 
@@ -102,13 +102,14 @@ def _explain(text: str, errors: list[Problem]) -> list[Problem]:
     spans = lines.documents(text)
     text_lines = text.split("\n")
     findings = characters.find_characters(text)
+    budget = syntax.Budget()
     explained: list[Problem] = []
     for position, problem in enumerate(errors):
         if position >= _EXPLAINED:
             explained.extend(errors[position:])
             break
         if problem.line is not None and any(mark in problem.message for mark in _SYNTAX):
-            problem = _explain_syntax(problem, spans, text_lines, findings)
+            problem = _explain_syntax(problem, spans, text_lines, findings, budget)
         else:
             problem = _with_hint(problem)
         explained.append(problem)
@@ -140,6 +141,7 @@ def _explain_syntax(
     spans: list[lines.Span],
     text_lines: list[str],
     findings: list[characters.Finding],
+    budget: syntax.Budget,
 ) -> Problem:
     # The parser's line is inside the document it failed in (its index may count an extra
     # document libyaml closed early, so the line decides), or the "---" line just after it
@@ -161,10 +163,13 @@ def _explain_syntax(
                 excerpt=excerpt.render(text_lines, finding.line, finding.column),
             )
     document = "\n".join(text_lines[span.first - 1 : span.last])
+    if len(document) > budget.left:
+        return replace(problem, excerpt=excerpt.render(text_lines, problem.line, problem.column))
     error = syntax.first_error(document)
     if error is None:
         return _with_hint(problem)
-    found = syntax.locate_break(document, error, span.first)
+    budget.left -= len(document)
+    found = syntax.locate_break(document, error, span.first, budget)
     line, column = span.first + found.line, found.column + 1
     return replace(
         problem,
@@ -173,6 +178,10 @@ def _explain_syntax(
         hint=found.hint or problem.hint,
         excerpt=excerpt.render(text_lines, line, column),
     )
+
+
+def _place(problem: Problem) -> tuple[int, int]:
+    return problem.document, problem.line or 0
 
 
 def _with_hint(problem: Problem) -> Problem:

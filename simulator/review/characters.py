@@ -119,56 +119,52 @@ def _finding(number: int, index: int, char: str, hint: str) -> Finding:
     return Finding(number, index + 1, char, where + hint)
 
 
-def _name(char: str) -> str:
-    return f"U+{ord(char):04X}"
-
-
-def _shown(char: str) -> str:
-    return f"“{char}”" if char not in VISIBLE else f"the character shown as “{VISIBLE[char]}”"
+def _what(char: str, name: str) -> str:
+    # "a tab (U+0009, shown as “→” below)", "a full-width space “　” (U+3000)".
+    code = f"U+{ord(char):04X}"
+    if char in VISIBLE:
+        return f"{name} ({code}, shown as “{VISIBLE[char]}” below)"
+    return f"{name} “{char}” ({code})"
 
 
 def _space_hint(
     char: str, *, indentation: bool = False, after_dash: bool = False, after_colon: bool = False
 ) -> str:
-    what = f"{_SPACES[char]} ({_name(char)})"
-    if char in VISIBLE:
-        what += f", shown as “{VISIBLE[char]}” below,"
-    if char == "\t":
-        return (
-            f"{what} in the indentation. YAML indents with spaces only: replace it with "
-            "spaces, as many as the lines around it use."
-        )
+    what = _what(char, _SPACES[char])
     if indentation:
-        hint = (
-            f"{_shown(char)} is {what}, which YAML does not count as indentation: replace "
-            "it with ordinary spaces"
+        how = "as many as the lines around it use"
+        if char == "\u3000":
+            how = "two for a full-width space"
+        return (
+            f"{what[0].upper()}{what[1:]} in the indentation. YAML indents with ordinary "
+            f"spaces only: replace it with spaces ({how})."
         )
-        return hint + (" (two for a full-width space)." if char == "\u3000" else ".")
     place = "after the dash of a list item" if after_dash else "after the colon of a key"
     return (
-        f"{what} {place}. YAML needs an ordinary space there, so it reads the whole line "
-        "as one string: retype it as a space."
+        f"{what[0].upper()}{what[1:]} {place}. YAML needs an ordinary space there, so it "
+        "reads the whole line as one string: retype it as a space."
     )
 
 
 def _dash_hint(char: str) -> str:
+    what = _what(char, _DASHES[char])
     return (
-        f"{_shown(char)} is {_DASHES[char]} ({_name(char)}). YAML starts a list item with "
-        "the ASCII hyphen “-” followed by a space: retype it."
+        f"{what[0].upper()}{what[1:]}. YAML starts a list item with the ASCII hyphen “-” "
+        "followed by a space: retype it."
     )
 
 
 def _colon_hint(key: str) -> str:
-    key = key.strip()
     return (
-        f"“：” is a full-width colon (U+FF1A), common in text copied from Chinese pages. "
-        f"YAML only reads the ASCII colon “:” followed by a space as the end of a key: "
-        f"write “{key}: ”."
+        "A full-width colon “：” (U+FF1A), common in text copied from Chinese pages. YAML "
+        "only reads the ASCII colon “:” followed by a space as the end of a key: write "
+        f"“{key.strip()}: ”."
     )
 
 
 def _quote_hint(char: str) -> str:
+    what = _what(char, _QUOTES[char])
     return (
-        f"{_shown(char)} is {_QUOTES[char]} ({_name(char)}). YAML only quotes with straight "
-        "quotes \" or ', so these quotes become part of the value: retype them."
+        f"{what[0].upper()}{what[1:]}. YAML only quotes with straight quotes \" or ', so "
+        "these quotes become part of the value: retype them."
     )

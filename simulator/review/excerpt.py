@@ -9,7 +9,8 @@
 Columns count as a monospace font shows them: a full-width character (CJK, ``：``,
 U+3000) takes two cells, a combining mark none. Characters that would pass for a space
 or for nothing are drawn so a learner sees them (`VISIBLE`): a tab as ``→``, a
-non-breaking space as ``·``, a zero-width space as ``¦``; the rest are shown as they are.
+non-breaking space as ``·``, a full-width space as ``＿`` (as wide), a zero-width space as
+``¦``; the rest are shown as they are.
 Long lines are clipped around the caret.
 """
 
@@ -18,14 +19,14 @@ from __future__ import annotations
 import unicodedata
 
 _WIDTH = 96  # cells of input shown per line at most
-VISIBLE = {"\t": "→", "\u00a0": "·", "\u200b": "¦", "\ufeff": "¦"}
+VISIBLE = {"\t": "→", "\u00a0": "·", "\u3000": "＿", "\u200b": "¦", "\ufeff": "¦"}
 _SHOWN = {**VISIBLE, "\r": ""}
 
 
 def cells(char: str) -> int:
     """Monospace cells one character takes."""
     if char in _SHOWN:
-        return len(_SHOWN[char])
+        return sum(cells(shown) for shown in _SHOWN[char])
     if unicodedata.combining(char):
         return 0
     return 2 if unicodedata.east_asian_width(char) in ("F", "W") else 1

@@ -10,11 +10,14 @@ fields that are unknown or of the wrong shape for the object's kind), then an in
 on the document's own grid (multiples of its smallest step), then the line closest to
 where the parser stopped.
 
-Cost: each edit is checked with libyaml's event parser on the one document (and decoded
-only when it parses), within a budget of characters parsed, so a large document is
-explained with fewer candidates rather than slowly. Inputs that use aliases are not
-decoded (only parsed), so no edit can expand an alias bomb; a candidate that nests
-deeper than the safety screen allows is skipped.
+Cost: each edit is checked with libyaml's event parser on the one document (and, for
+documents up to 100 KB, decoded when it parses), within a budget of characters parsed
+(`Budget`, shared by every error of one input), so a large document is explained with
+fewer candidates rather than slowly: a few milliseconds for a learner's paste, a few
+tenths of a second at most for any input; a document too large for two candidates keeps
+the parser's place and a plain sentence. Inputs that
+use aliases are not decoded (only parsed), so no edit can expand an alias bomb; a
+candidate that nests deeper than the safety screen allows is skipped.
 """
 
 from __future__ import annotations
@@ -33,8 +36,9 @@ from simulator.review.lines import is_content as _content
 from simulator.validation.fields import LEGACY_INGRESS, TOP_LEVEL, Shape
 
 _WINDOW = 25  # lines above the parser's stop that may hold the mistake
-_BUDGET = 3_000_000  # characters parsed while searching, per error
+BUDGET = 400_000  # characters parsed while searching, per input (about 0.3 s at most)
 _MAX_TRIALS = 120
+_DECODED = 100_000  # documents up to this size are also decoded to rank the edits
 
 _MISSING_COLON = re.compile(r"^(\s*(?:- +)?)([A-Za-z0-9_./-]+) +(\S.*)$")
 _NO_SPACE = re.compile(r"^(\s*(?:- +)?)([A-Za-z0-9_./-]+):([^\s:/].*)$")
@@ -52,6 +56,13 @@ class YamlError:
     column: int
     context_line: int | None
     context_column: int = 0
+
+
+@dataclass(slots=True)
+class Budget:
+    """Characters the repair search may still parse (one per input, shared by its errors)."""
+
+    left: int = BUDGET
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,19 +96,22 @@ def first_error(text: str) -> YamlError | None:
     return None
 
 
-def locate_break(text: str, error: YamlError, first_line: int = 1) -> Break:
+def locate_break(
+    text: str, error: YamlError, first_line: int = 1, budget: Budget | None = None
+) -> Break:
     """The line most likely at fault for ``error`` in one document's ``text``, and why.
 
     Args:
         text: one document (what `first_error` was given).
         error: its first syntax error.
         first_line: the input line ``text`` starts on, for the line numbers in the hint.
+        budget: what the search may still parse; spent as it goes (a fresh one if None).
 
     Returns:
         The line and column in ``text`` (0-based) and the hint.
     """
     lines = text.split("\n")
-    found = _search(lines, error, first_line - 1)
+    found = _search(lines, error, first_line - 1, budget or Budget())
     if found is not None:
         return found
     hint = _generic_hint(error, first_line - 1)
@@ -124,21 +138,25 @@ class _Edit:
     indent: int = 0
 
 
-def _search(lines: list[str], error: YamlError, base: int) -> Break | None:
+def _search(lines: list[str], error: YamlError, base: int, budget: Budget) -> Break | None:
     stop = min(error.line, len(lines) - 1)
     low = max(0, stop - _WINDOW)
     window = [n for n in range(low, stop + 1) if _content(lines[n])]
     indents = {_indent(lines[n]) for n in window}
     size = sum(len(line) + 1 for line in lines)
-    trials = min(_MAX_TRIALS, max(4, _BUDGET // max(size, 1)))
+    trials = min(_MAX_TRIALS, budget.left // max(size, 1))
+    if trials < 2:
+        return None
     unit = _unit(lines)
-    decode = not ("&" in "".join(lines) and "*" in "".join(lines))
+    joined_all = "\n".join(lines)
+    decode = size <= _DECODED and not ("&" in joined_all and "*" in joined_all)
     best: tuple | None = None
     for number in reversed(window):
         for edit in _edits(lines[number], number, indents):
             if trials <= 0:
                 break
             trials -= 1
+            budget.left -= size
             candidate = lines[:number] + [edit.new] + lines[number + 1 :]
             joined = "\n".join(candidate)
             later = first_error(joined)
@@ -150,7 +168,8 @@ def _search(lines: list[str], error: YamlError, base: int) -> Break | None:
             old = _indent(lines[number])
             off_grid = edit.kind == "indent" and edit.indent % unit != 0
             fixes_odd = edit.kind == "indent" and old % unit != 0
-            key = (badness, _jumps(candidate, unit), off_grid, not fixes_odd, stop - number)
+            nearby = candidate[max(0, number - _WINDOW) : stop + _WINDOW]
+            key = (badness, _jumps(nearby, unit), off_grid, not fixes_odd, stop - number)
             if best is None or key < best[0]:
                 best = (key, edit)
     if best is None:
@@ -203,8 +222,20 @@ def _edit_hint(lines: list[str], edit: _Edit, error: YamlError, base: int) -> st
             f"which is indented {edit.indent}: indent “{shown}” by {_spaces(edit.indent)}."
         )
     else:
-        hint += f"; with {_spaces(edit.indent)} the document reads correctly."
+        parent = _parent(lines, edit.line, edit.indent)
+        under = ""
+        if parent is not None:
+            under = f" it sits under “{lines[parent].strip()}” (line {base + parent + 1}) and"
+        hint += f"; with {_spaces(edit.indent)}{under} the document reads correctly."
     return hint + noticed
+
+
+def _parent(lines: list[str], number: int, indent: int) -> int | None:
+    # The nearest line above that is shallower: the block a line at `indent` belongs to.
+    for above in range(number - 1, -1, -1):
+        if _content(lines[above]) and _indent(lines[above]) < indent:
+            return above
+    return None
 
 
 def _sibling(lines: list[str], number: int, indent: int, item: bool) -> int | None:

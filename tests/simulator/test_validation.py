@@ -1401,10 +1401,13 @@ def test_legacy_ingress_is_converted_with_a_warning() -> None:
         1,
         1,
     )
-    assert warning.hint.startswith(
-        "Kubernetes stopped serving Ingress in extensions/v1beta1 in v1.22: a current "
-        'cluster (v1.35) refuses this manifest with “no matches for kind "Ingress" in version '
-        '"extensions/v1beta1"”. Kubeplay converted it to networking.k8s.io/v1 for you'
+    assert warning.hint == (
+        "Kubernetes stopped serving Ingress in extensions/v1beta1 in v1.22: a current cluster "
+        '(v1.35) refuses it with “no matches for kind "Ingress" in version '
+        '"extensions/v1beta1"”. Kubeplay converts it to networking.k8s.io/v1 (serviceName '
+        "and servicePort become service.name and service.port, pathType "
+        "ImplementationSpecific); write apiVersion: networking.k8s.io/v1 to use it on a real "
+        "cluster."
     )
     (document,) = documents
     assert document.obj["apiVersion"] == "networking.k8s.io/v1"
