@@ -115,8 +115,7 @@ def _value_start(rest: str) -> int | None:
 
 
 def _finding(number: int, index: int, char: str, hint: str) -> Finding:
-    where = f"Line {number}, column {index + 1}: "
-    return Finding(number, index + 1, char, where + hint)
+    return Finding(number, index + 1, char, hint)
 
 
 def _what(char: str, name: str) -> str:

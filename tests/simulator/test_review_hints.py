@@ -31,7 +31,7 @@ spec:
             "  name: web",
             "  name： web",
             (4, 7),
-            "Line 4, column 7: A full-width colon “：” (U+FF1A), common in text copied from "
+            "A full-width colon “：” (U+FF1A), common in text copied from "
             "Chinese pages. YAML only reads the ASCII colon “:” followed by a space as the end "
             "of a key: write “name: ”.",
             id="full-width colon",
@@ -40,7 +40,7 @@ spec:
             "    app: web",
             "\u3000\u3000app: web",
             (6, 1),
-            "Line 6, column 1: A full-width space (U+3000, shown as “＿” below) in the "
+            "A full-width space (U+3000, shown as “＿” below) in the "
             "indentation. YAML indents with ordinary spaces only: replace it with spaces (two "
             "for a full-width space).",
             id="full-width space in the indentation",
@@ -49,7 +49,7 @@ spec:
             "    app: web",
             "    app:\u3000web",
             (6, 9),
-            "Line 6, column 9: A full-width space (U+3000, shown as “＿” below) after the "
+            "A full-width space (U+3000, shown as “＿” below) after the "
             "colon of a key. YAML needs an ordinary space there, so it reads the whole line as "
             "one string: retype it as a space.",
             id="full-width space after a colon",
@@ -58,7 +58,7 @@ spec:
             "    image: nginx",
             "\timage: nginx",
             (10, 1),
-            "Line 10, column 1: A tab (U+0009, shown as “→” below) in the indentation. YAML "
+            "A tab (U+0009, shown as “→” below) in the indentation. YAML "
             "indents with ordinary spaces only: replace it with spaces (as many as the lines "
             "around it use).",
             id="tab in the indentation",
@@ -67,7 +67,7 @@ spec:
             "  - name: web",
             "  -\u00a0name: web",
             (9, 4),
-            "Line 9, column 4: A non-breaking space (U+00A0, shown as “·” below) after the "
+            "A non-breaking space (U+00A0, shown as “·” below) after the "
             "dash of a list item. YAML needs an ordinary space there, so it reads the whole "
             "line as one string: retype it as a space.",
             id="non-breaking space after a dash",
@@ -76,7 +76,7 @@ spec:
             "  - name: web",
             "  \u2013 name: web",
             (9, 3),
-            "Line 9, column 3: An en dash “–” (U+2013). YAML starts a list item with the ASCII "
+            "An en dash “–” (U+2013). YAML starts a list item with the ASCII "
             "hyphen “-” followed by a space: retype it.",
             id="en dash as a list item",
         ),
@@ -84,7 +84,7 @@ spec:
             "  name: web",
             "  \u200bname: web",
             (4, 3),
-            "Line 4, column 3: A zero-width space (U+200B, shown as “¦” below) in the "
+            "A zero-width space (U+200B, shown as “¦” below) in the "
             "indentation. YAML indents with ordinary spaces only: replace it with spaces (as "
             "many as the lines around it use).",
             id="zero-width space",
@@ -93,7 +93,7 @@ spec:
             "  name: web",
             "  name: \u201cweb\u201d",
             (4, 9),
-            "Line 4, column 9: A curly double quote ““” (U+201C). YAML only quotes with "
+            "A curly double quote ““” (U+201C). YAML only quotes with "
             "straight quotes \" or ', so these quotes become part of the value: retype them.",
             id="curly quotes",
         ),
