@@ -359,7 +359,9 @@ def _parse_yaml(
             parsed._starts[index] = line
             value = loader.build_document(node)
             if value is not None:
-                item_lines = _item_lines(node, value, offset)
+                # Only lists have item lines to read (most documents are plain objects).
+                listed = type(value) is list or (type(value) is dict and "items" in value)
+                item_lines = _item_lines(node, value, offset) if listed else None
                 _add_document(parsed, index, value, line, item_lines, limits)
             index += 1
     except Refused as exc:

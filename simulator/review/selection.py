@@ -68,54 +68,74 @@ def selection_warnings(
             ``containers`` would make every port look undeclared).
     """
     index: dict[tuple[str, str, str], list[_Pods]] = {}
+    services = []
     for doc in documents:
-        pods = _pods_of(doc.obj, namespace, doc.index in unsure)
-        if pods is not None:
-            for key, value in pods.labels.items():
-                index.setdefault((pods.namespace, key, value), []).append(pods)
+        kind = doc.obj.get("kind")
+        if kind == "Service":
+            services.append(doc)
+        elif kind in _WORKLOADS:
+            pods = _pods_of(doc.obj, namespace, doc.index in unsure)
+            if pods is not None:
+                for key, value in pods.labels.items():
+                    index.setdefault((pods.namespace, key, value), []).append(pods)
     warnings: list[Problem] = []
-    for doc in documents:
+    # Services of one app share a selector: each selector is looked up once.
+    seen: dict[tuple, _Selection | None] = {}
+    for doc in services:
         obj = doc.obj
-        if obj.get("kind") != "Service":
-            continue
         spec = obj.get("spec")
-        selector = spec.get("selector") if type(spec) is dict else None
-        ports = spec.get("ports") if type(spec) is dict else None
+        if type(spec) is not dict:
+            continue
+        selector = spec.get("selector")
         if type(selector) is not dict or not selector or spec.get("type") == "ExternalName":
             continue
-        if not all(type(v) is str for v in selector.values()):
-            continue  # validation reports it
-        service_ns = _namespace(obj, namespace)
-        selected = _selected(index, service_ns, selector) or _cluster_pods(
-            cluster, service_ns, selector
-        )
-        name = _name(obj)
-        if not selected:
+        meta = obj.get("metadata")
+        service_ns = meta.get("namespace") if type(meta) is dict else None
+        if type(service_ns) is not str or not service_ns:
+            service_ns = namespace
+        key = (service_ns, *selector.items())
+        if key in seen:
+            selection = seen[key]
+        else:
+            selection = seen[key] = _select(index, cluster, service_ns, selector)
+        if selection is None:
+            continue  # a selector validation refuses
+        if not selection.found:
+            name = _name(obj)
             hint = _no_pods_hint(name, selector, index, service_ns)
             warnings.append(_warning(doc, locate, "spec.selector", name, hint))
             continue
-        if any(p.unsure for p in selected) or doc.index in unsure:
+        ports = spec.get("ports")
+        if selection.unsure or doc.index in unsure or type(ports) is not list:
             continue
-        for position, port in enumerate(ports if type(ports) is list else ()):
+        declared = selection.declared
+        for port in ports:  # the common case, kept cheap: every port is declared
+            if type(port) is dict and (port.get("targetPort") or port.get("port")) not in declared:
+                break
+        else:
+            continue
+        for position, port in enumerate(ports):
             if type(port) is dict:
-                hint, field = _port_hint(name, port, position, selected)
+                hint, field = _port_hint(_name(obj), port, position, selection)
                 if hint:
-                    warnings.append(_warning(doc, locate, field, name, hint))
+                    warnings.append(_warning(doc, locate, field, _name(obj), hint))
     return warnings
 
 
+_WORKLOADS = frozenset(
+    {"Pod", "Deployment", "ReplicaSet", "ReplicationController", "DaemonSet", "StatefulSet"}
+)
+
+
 def _pods_of(obj: dict, namespace: str, unsure: bool) -> _Pods | None:
-    kind = obj.get("kind")
-    if kind == "Pod":
+    if obj.get("kind") == "Pod":
         meta, spec = obj.get("metadata"), obj.get("spec")
-    elif kind in ("Deployment", "ReplicaSet", "ReplicationController", "DaemonSet", "StatefulSet"):
+    else:
         spec = obj.get("spec")
         template = spec.get("template") if type(spec) is dict else None
         if type(template) is not dict:
             return None
         meta, spec = template.get("metadata"), template.get("spec")
-    else:
-        return None
     labels = meta.get("labels") if type(meta) is dict else None
     if type(labels) is not dict or not labels:
         return None
@@ -136,6 +156,29 @@ def _declared(spec: object) -> tuple[frozenset[int], frozenset[str]]:
                 if type(port.get("name")) is str:
                     names.add(port["name"])
     return frozenset(numbers), frozenset(names)
+
+
+@dataclass(frozen=True, slots=True)
+class _Selection:
+    """What a selector selects: whether anything, and the ports those containers declare."""
+
+    found: bool
+    unsure: bool
+    numbers: frozenset[int]
+    names: frozenset[str]
+    declared: frozenset[int | str]  # numbers and names together, for the common check
+
+
+def _select(
+    index: dict, cluster: PodIndex | None, namespace: str, selector: dict
+) -> _Selection | None:
+    if not all(type(v) is str for v in selector.values()):
+        return None
+    selected = _selected(index, namespace, selector) or _cluster_pods(cluster, namespace, selector)
+    numbers = frozenset(n for p in selected for n in p.numbers)
+    names = frozenset(n for p in selected for n in p.names)
+    unsure = any(p.unsure for p in selected)
+    return _Selection(bool(selected), unsure, numbers, names, numbers | names)
 
 
 def _selected(index: dict, namespace: str, selector: dict) -> list[_Pods]:
@@ -181,31 +224,30 @@ def _no_pods_hint(name: str, selector: dict, index: dict, namespace: str) -> str
     return hint
 
 
-def _port_hint(name: str, port: dict, position: int, selected: list[_Pods]) -> tuple[str, str]:
+def _port_hint(name: str, port: dict, position: int, selection: _Selection) -> tuple[str, str]:
+    # ("", "") when some selected container declares the port: the common case, kept cheap.
     target = port.get("targetPort", port.get("port"))
-    field = f"spec.ports[{position}]." + ("targetPort" if "targetPort" in port else "port")
-    declared = sorted({n for p in selected for n in p.numbers})
     if type(target) is int:
-        if any(target in p.numbers for p in selected):
-            return "", field
-        listed = ", ".join(str(n) for n in declared) or "none"
-        return (
+        if target in selection.numbers:
+            return "", ""
+        listed = ", ".join(str(n) for n in sorted(selection.numbers))
+        hint = (
             f"No container selected by Service “{name}” declares containerPort {target} "
-            f"(they declare: {listed}). A Kubeplay container listens only on the ports it "
-            f"declares, so connections to port {port.get('port')} would be refused.",
-            field,
+            f"(they declare: {listed or 'none'}). A Kubeplay container listens only on the "
+            f"ports it declares, so connections to port {port.get('port')} would be refused."
         )
-    if type(target) is str and target:
-        if any(target in p.names for p in selected):
-            return "", field
-        names = ", ".join(sorted({n for p in selected for n in p.names})) or "none"
-        return (
+    elif type(target) is str and target:
+        if target in selection.names:
+            return "", ""
+        names = ", ".join(sorted(selection.names))
+        hint = (
             f"No container selected by Service “{name}” has a port named “{target}” "
-            f"(their port names: {names}), so no pod becomes an endpoint for port "
-            f"{port.get('port')}.",
-            field,
+            f"(their port names: {names or 'none'}), so no pod becomes an endpoint for port "
+            f"{port.get('port')}."
         )
-    return "", field
+    else:
+        return "", ""
+    return hint, f"spec.ports[{position}]." + ("targetPort" if "targetPort" in port else "port")
 
 
 def _warning(doc: Document, locate: Locate, field: str, name: str, hint: str) -> Problem:
