@@ -62,3 +62,11 @@ def test_web_benchmark_delivers_every_frame() -> None:
     )  # fmt: skip
     assert figure(r"frames missed \(seq gaps\): #", out) == 0
     assert figure(r"traces per client: #\.\.", out) > 0
+
+
+def test_review_benchmark_explains_every_mistake() -> None:
+    out = run_benchmark("benchmarks.bench_review", "--quick")
+    for mistake in ("indentation", "full-width colon", "tab", "non-breaking space"):
+        assert figure(rf"with a {mistake}: +# ms", out) > 0
+    assert figure(r"broken copies \(# documents\)", out) == 60
+    assert figure(r"Services check, # Services", out) == 100

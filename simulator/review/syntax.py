@@ -11,7 +11,7 @@ on the document's own grid (multiples of its smallest step), then the line close
 where the parser stopped.
 
 Cost: each edit is checked with libyaml's event parser on the one document (and, for
-documents up to 100 KB, decoded when it parses), within a budget of characters parsed
+documents up to 30 KB, decoded when it parses), within a budget of characters parsed
 (`Budget`, shared by every error of one input), so a large document is explained with
 fewer candidates rather than slowly: a few milliseconds for a learner's paste, a few
 tenths of a second at most for any input; a document too large for two candidates keeps
@@ -36,9 +36,9 @@ from simulator.review.lines import is_content as _content
 from simulator.validation.fields import LEGACY_INGRESS, TOP_LEVEL, Shape
 
 _WINDOW = 25  # lines above the parser's stop that may hold the mistake
-BUDGET = 400_000  # characters parsed while searching, per input (about 0.3 s at most)
+BUDGET = 250_000  # characters parsed while searching, per input (about 0.2 s at most)
 _MAX_TRIALS = 120
-_DECODED = 100_000  # documents up to this size are also decoded to rank the edits
+_DECODED = 30_000  # documents up to this size are also decoded to rank the edits
 
 _MISSING_COLON = re.compile(r"^(\s*(?:- +)?)([A-Za-z0-9_./-]+) +(\S.*)$")
 _NO_SPACE = re.compile(r"^(\s*(?:- +)?)([A-Za-z0-9_./-]+):([^\s:/].*)$")
@@ -182,7 +182,10 @@ def _edits(line: str, number: int, indents: set[int]) -> list[_Edit]:
     edits = []
     old = _indent(line)
     body = line.lstrip(" ")
-    for indent in sorted(indents | {old - 2, old - 1, old + 1, old + 2}):
+    # Nearest indentations first: the budget may run out before the far ones.
+    for indent in sorted(
+        indents | {old - 2, old - 1, old + 1, old + 2}, key=lambda i: (abs(i - old), i)
+    ):
         if indent >= 0 and indent != old:
             edits.append(_Edit(number, " " * indent + body, "indent", indent))
     if ":" not in line and (match := _MISSING_COLON.match(line)):
