@@ -1,7 +1,7 @@
 """Safety screens for learner input: bounded size, nesting and aliases, before libyaml runs.
 
-Limits (`simulator.manifests.Limits`) are checked before or while parsing, so bad input is
-refused in bounded time and memory:
+Limits (`Limits`, defaults in `DEFAULT_LIMITS`) are checked before or while parsing, so bad
+input is refused in bounded time and memory:
 
 * ``max_depth``: libyaml composes nodes recursively in C and crashes the process on very
   deep input, so a cheap text scan bounds the depth first (indentation and bracket
@@ -19,7 +19,9 @@ reports the lines a learner sees.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Protocol
 
 import yaml
 from yaml.nodes import MappingNode, Node, SequenceNode
@@ -27,8 +29,28 @@ from yaml.nodes import MappingNode, Node, SequenceNode
 from simulator.problems import ManifestError, Problem
 from simulator.yaml_loader import ManifestLoader
 
-if TYPE_CHECKING:
-    from simulator.manifests import Document, Limits, ParsedManifests
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """Bounds on one input. See the module docstring for how each is enforced."""
+
+    max_bytes: int = 2 * 1024 * 1024
+    max_documents: int = 5000
+    max_depth: int = 64
+    max_aliases: int = 100
+    max_alias_expansion: int = 10_000
+
+
+DEFAULT_LIMITS = Limits()
+
+
+class _Decoded(Protocol):
+    """A decoded document (`simulator.manifests.Document`), as the depth check reads it."""
+
+    index: int
+    obj: dict
+    item: int | None
+
 
 # The screens scan the whole input before libyaml does: each pattern starts with a literal
 # character, which the regex engine finds with a fast scan (a pattern opening with `^` in
@@ -153,8 +175,15 @@ def scan_depth_events(text: str, limits: Limits, *, first: int = 0, offset: int 
         return  # syntax errors are reported by the real load, with its wording
 
 
-def check_depths(parsed: ParsedManifests, limits: Limits, documents: list[Document]) -> None:
-    """Refuse decoded documents nested deeper than the limit (after `screen_depth` asked)."""
+def check_depths(
+    documents: list[_Decoded],
+    locate: Callable[[int, str, int | None], tuple[int | None, int | None]],
+    limits: Limits,
+) -> None:
+    """Refuse decoded documents nested deeper than the limit (after `screen_depth` asked).
+
+    ``locate`` is `simulator.manifests.ParsedManifests.locate`, to say where.
+    """
     seen: set[int] = set()
     for document in documents:
         if id(document.obj) in seen:
@@ -163,7 +192,7 @@ def check_depths(parsed: ParsedManifests, limits: Limits, documents: list[Docume
         path = _too_deep(document.obj, limits.max_depth)
         if path is not None:
             field_path = ".".join(str(p) for p in reversed(path))
-            line, column = parsed.locate(document.index, field_path, document.item)
+            line, column = locate(document.index, field_path, document.item)
             raise nesting_error(document.index, limits, line, column)
 
 

@@ -52,6 +52,8 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from simulator.manifest_screens import (
+    DEFAULT_LIMITS,
+    Limits,
     check_depths,
     failure,
     nesting_error,
@@ -72,20 +74,6 @@ __all__ = [
     "ParsedManifests",
     "parse_manifests",
 ]
-
-
-@dataclass(frozen=True, slots=True)
-class Limits:
-    """Bounds on one input. See the module docstring for how each is enforced."""
-
-    max_bytes: int = 2 * 1024 * 1024
-    max_documents: int = 5000
-    max_depth: int = 64
-    max_aliases: int = 100
-    max_alias_expansion: int = 10_000
-
-
-DEFAULT_LIMITS = Limits()
 
 
 @dataclass(slots=True)
@@ -110,8 +98,9 @@ class Document:
 # `ServiceList`) both expand into their items.
 _SEGMENT = re.compile(r"([^.\[\]]+)|\[([^\]]*)\]")
 _WS = re.compile(r"\s*")
-# A "---" at the start of a line, followed by a space, a break or the end: a document start.
-_DOCUMENT_LINE = re.compile(r"^---(?=[ \t\r\n]|\Z)", re.M)
+# A "---" at the start of a line, followed by a space, a break or the end: a document start
+# (the recovery after a syntax error and the review's explanations cut the input there).
+DOCUMENT_LINE = re.compile(r"^---(?=[ \t\r\n]|\Z)", re.M)
 
 
 @dataclass(slots=True)
@@ -329,7 +318,7 @@ def _parse_json(parsed: ParsedManifests, limits: Limits) -> None:
         _add_document(parsed, index, value, line, None, limits)
         index += 1
         pos = _WS.match(text, end).end()
-    check_depths(parsed, limits, parsed.documents)
+    check_depths(parsed.documents, parsed.locate, limits)
 
 
 # --- YAML -------------------------------------------------------------------------------
@@ -395,7 +384,7 @@ def _parse_yaml(
     finally:
         loader.dispose()
     if walk or aliased:
-        check_depths(parsed, limits, parsed.documents)
+        check_depths(parsed.documents, parsed.locate, limits)
 
 
 def _recoverable(err: ManifestError) -> bool:
@@ -410,7 +399,7 @@ def _recover(text: str, source: str, limits: Limits, err: ManifestError) -> Mani
     Returns the error to raise: every failing document's problem, in input order, with the
     documents that did decode in ``parsed`` (marked ``recovered``).
     """
-    cuts = [match.start() for match in _DOCUMENT_LINE.finditer(text)]
+    cuts = [match.start() for match in DOCUMENT_LINE.finditer(text)]
     if cuts and cuts[0] != 0:
         head = "\n".join(
             line for line in text[: cuts[0]].splitlines() if not line.lstrip().startswith("#")

@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_DOCUMENT_LINE = re.compile(r"^---(?=[ \t\r\n]|\Z)", re.M)
+from simulator.manifests import DOCUMENT_LINE
+
 # A value that opens a block scalar: "key: |", "- >-", "key: |2 # comment".
 _BLOCK_SCALAR = re.compile(r"(?:^|[:\-]\s)\s*[|>][-+0-9]*\s*(?:#.*)?$")
 
@@ -31,7 +32,7 @@ def documents(text: str) -> list[Span]:
     blank lines.
     """
     lines = text.split("\n")
-    cuts = [text.count("\n", 0, m.start()) + 1 for m in _DOCUMENT_LINE.finditer(text)]
+    cuts = [text.count("\n", 0, m.start()) + 1 for m in DOCUMENT_LINE.finditer(text)]
     if not cuts or cuts[0] != 1:
         head = lines[: (cuts[0] - 1) if cuts else len(lines)]
         if any(is_content(line) for line in head) or not cuts:
