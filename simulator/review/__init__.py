@@ -30,7 +30,7 @@ from simulator.validation import validate_documents
 __all__ = ["Review", "review_manifests"]
 
 _SYNTAX = ("error converting YAML to JSON", "error: error parsing ")
-_EXPLAINED = 200  # problems explained per input at most (each may parse a document again)
+_EXPLAINED = 200  # problems explained, and characters named, per input at most
 
 
 @dataclass(slots=True)
@@ -101,7 +101,7 @@ def _explain(text: str, errors: list[Problem]) -> list[Problem]:
         return errors
     spans = lines.documents(text)
     text_lines = text.split("\n")
-    findings = characters.find_characters(text)
+    findings = characters.find_characters(text)[:_EXPLAINED]
     budget = syntax.Budget()
     explained: list[Problem] = []
     for position, problem in enumerate(errors):

@@ -133,6 +133,14 @@ def test_characters_where_yaml_allows_them_are_left_alone(text: str) -> None:
     assert find_characters(text) == []
 
 
+def test_characters_named_per_input_are_bounded() -> None:
+    text = "kind: ConfigMap\nmetadata:\n  name: x\ndata:\n" + "\tk: v\n" * 20_000
+    review = review_manifests(text)
+    named = [p for p in review.errors if "tab (U+0009" in p.hint]
+    assert len(named) == 200
+    assert named[0].line == 5
+
+
 def test_accepted_input_is_not_scanned_for_characters() -> None:
     text = POD.replace("  labels:", "  annotations:\n    note: 端口：80\n  labels:")
     review = review_manifests(text)
