@@ -1,6 +1,6 @@
 """Which API versions the simulated cluster serves, and what it says about older ones.
 
-The simulated cluster is one current Kubernetes release, `CLUSTER_VERSION`. What learners
+The simulated cluster is one current Kubernetes release (`simulator.version`). What learners
 paste from older books falls into three groups, each explained in plain words next to
 kubectl's own text:
 
@@ -20,8 +20,7 @@ api-deprecations-in-1-16/), KEP-4974 (v1 Endpoints deprecated in v1.33).
 from __future__ import annotations
 
 from simulator import kinds
-
-CLUSTER_VERSION = "v1.35.0"  # the Kubernetes release the simulated cluster behaves as
+from simulator.version import KUBERNETES_VERSION, at_least
 
 _APPS = ("Deployment", "DaemonSet", "ReplicaSet", "StatefulSet")
 
@@ -37,12 +36,14 @@ REMOVED: dict[tuple[str, str], tuple[str, str]] = {
     ("discovery.k8s.io/v1beta1", "EndpointSlice"): ("v1.25", "discovery.k8s.io/v1"),
 }
 
-# (apiVersion, kind) -> the API server's deprecation warning (kubectl adds "Warning: ").
-DEPRECATED: dict[tuple[str, str], str] = {
-    ("v1", "Endpoints"): (
-        "v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice"
-    ),
-}
+# (apiVersion, kind) -> the API server's deprecation warning (kubectl adds "Warning: "),
+# for the releases that send it.
+DEPRECATED: dict[tuple[str, str], str] = {}
+ENDPOINTS_DEPRECATION = (
+    "v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice"
+)
+if at_least(1, 33):
+    DEPRECATED[("v1", "Endpoints")] = ENDPOINTS_DEPRECATION
 
 _DEPRECATED_HINTS = {
     ("v1", "Endpoints"): (
@@ -52,7 +53,7 @@ _DEPRECATED_HINTS = {
 }
 
 
-def minor(version: str = CLUSTER_VERSION) -> str:
+def minor(version: str = KUBERNETES_VERSION) -> str:
     """``v1.35`` for ``v1.35.0``: how release notes name a version."""
     return ".".join(version.split(".")[:2])
 

@@ -16,7 +16,7 @@ from .resources import Found, find, parse_request
 from .tables import RowContext, build_table, render
 from .tabwriter import render_table
 
-ENDPOINTS_WARNING = "Warning: " + api_versions.DEPRECATED[("v1", "Endpoints")]
+ENDPOINTS_WARNING = "Warning: " + api_versions.ENDPOINTS_DEPRECATION
 
 
 OUTPUT_FORMATS = (
