@@ -1,0 +1,374 @@
+"""What an inspector shows about one object, as plain data (`Cluster.inspect`).
+
+One read at one moment: the object's YAML and `kubectl describe` text, which
+pods a Service selects and why each other pod is not, how a learner flips a
+pod's readiness with a command of their own, and when its probes run next.
+Nothing here changes the cluster.
+"""
+
+from __future__ import annotations
+
+import math
+import shlex
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+from .controllers.workloads import controller_ref
+from .probes import ProbeCheck, probe_port
+from .result import CommandResult
+from .snapshot import PROBE_HANDLERS
+from .state import ClusterState
+
+#: Kinds an inspector can show, with the resource name kubectl takes for each.
+INSPECTABLE_KINDS: dict[str, str] = {
+    "Pod": "pod",
+    "Service": "service",
+    "Endpoints": "endpoints",
+    "Ingress": "ingress",
+    "Node": "node",
+    "Deployment": "deployment",
+    "ReplicaSet": "replicaset",
+    "ReplicationController": "replicationcontroller",
+    "DaemonSet": "daemonset",
+}
+#: Kinds `kubectl scale` takes.
+SCALABLE_KINDS = ("Deployment", "ReplicaSet", "ReplicationController")
+
+
+@dataclass(frozen=True, slots=True)
+class SelectorTerm:
+    """One `key=value` term of a Service's selector, against one pod's labels.
+
+    `pod_value` is the pod's value for `key`, None when the pod has no such label.
+    """
+
+    key: str
+    value: str
+    pod_value: str | None
+
+    @property
+    def matched(self) -> bool:
+        return self.pod_value == self.value
+
+
+@dataclass(frozen=True, slots=True)
+class SelectionRow:
+    """Whether one Service selects one pod of its namespace, and why.
+
+    Attributes:
+        service, pod: their names.
+        terms: each term of the Service's selector against the pod's labels; empty
+            when the Service has no selector (its Endpoints are managed by hand).
+        selected: the Service has a selector and the pod matches every term.
+        ready: the pod's Ready condition.
+        listed: how the Service's Endpoints list the pod: "ready" (it gets traffic),
+            "not ready" (under notReadyAddresses) or None (not at all).
+    """
+
+    service: str
+    pod: str
+    terms: tuple[SelectorTerm, ...]
+    selected: bool
+    ready: bool
+    listed: str | None
+
+    @property
+    def missing(self) -> tuple[SelectorTerm, ...]:
+        """The selector's terms this pod does not match."""
+        return tuple(term for term in self.terms if not term.matched)
+
+
+@dataclass(frozen=True, slots=True)
+class ReadinessSwitch:
+    """How a learner flips the outcome of a pod's readiness probe with a command line.
+
+    Attributes:
+        command: the command line (`kubectl exec ... -- touch /var/ready`); "" when the
+            simulator has no switch for this probe, and `note` says why.
+        passing: whether the probe's check passes now (its file exists, its port listens).
+        action: what the command does, e.g. "rm /var/ready" or "open port 8080".
+        note: why there is no command.
+    """
+
+    command: str = ""
+    passing: bool = False
+    action: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ProbeTiming:
+    """One container's readiness probe on the simulated clock.
+
+    `next_at` is when it runs next (simulated seconds); `successes` and `failures`
+    count its latest results in a row; `ready` is the container's readiness.
+    """
+
+    container: str
+    kind: str
+    period_seconds: float
+    initial_delay_seconds: float
+    started_at: float
+    next_at: float
+    successes: int
+    failures: int
+    success_threshold: int
+    failure_threshold: int
+    ready: bool
+
+
+@dataclass(frozen=True, slots=True)
+class WorkloadRef:
+    """The workload a learner scales for a pod; `target` is `RESOURCE NAME -n NS` for kubectl."""
+
+    kind: str
+    name: str
+    replicas: int | None
+    target: str
+
+
+@dataclass(frozen=True, slots=True)
+class Inspection:
+    """Everything an inspector shows about one object, read at one moment.
+
+    Attributes:
+        kind, namespace, name: the object ("" namespace for a Node).
+        target: `RESOURCE NAME [-n NS]`, as kubectl commands about it take it.
+        found: whether the object exists; when not, `yaml` and `describe` hold kubectl's error.
+        yaml, describe: `kubectl get -o yaml` and `kubectl describe` output.
+        labels: a pod's labels, sorted by key.
+        ready: a pod's Ready condition.
+        replicas: `spec.replicas` of a kind `kubectl scale` takes, else None.
+        unschedulable: whether a Node is cordoned.
+        workload: the workload that runs a pod, if a learner can scale it.
+        readiness: how to flip a pod's readiness probe (None for other kinds).
+        probes: a pod's readiness probes and when each runs next.
+        selection: for a Service or its Endpoints, one row per pod of the namespace; for a
+            pod, one row per Service of its namespace that has a selector.
+    """
+
+    kind: str
+    namespace: str
+    name: str
+    target: str
+    found: bool
+    yaml: str
+    describe: str
+    labels: tuple[tuple[str, str], ...] = ()
+    ready: bool = False
+    replicas: int | None = None
+    unschedulable: bool = False
+    workload: WorkloadRef | None = None
+    readiness: ReadinessSwitch | None = None
+    probes: tuple[ProbeTiming, ...] = ()
+    selection: tuple[SelectionRow, ...] = ()
+
+
+def inspect(
+    state: ClusterState, run: Callable[[str], CommandResult], kind: str, namespace: str, name: str
+) -> Inspection:
+    """Read what an inspector shows about one object; `run` runs a kubectl line.
+
+    Raises:
+        ValueError: `kind` is not one of `INSPECTABLE_KINDS`.
+    """
+    if kind not in INSPECTABLE_KINDS:
+        raise ValueError(f"an inspector shows {', '.join(INSPECTABLE_KINDS)}, not {kind!r}")
+    namespace = "" if kind == "Node" else namespace
+    target = kubectl_target(kind, namespace, name)
+    got = run(f"kubectl get {target} -o yaml")
+    described = run(f"kubectl describe {target}")
+    found = got.exit_code == 0
+    shown = Inspection(
+        kind, namespace, name, target, found, got.stdout or got.stderr,
+        described.stdout or described.stderr,
+    )  # fmt: skip
+    obj = state.store.get(kind, namespace, name) if found else None
+    if obj is None:
+        return shown
+    extra: dict = {"selection": selection(state, kind, namespace, name)}
+    if kind in SCALABLE_KINDS:
+        extra["replicas"] = obj["spec"].get("replicas")
+    elif kind == "Node":
+        extra["unschedulable"] = bool(obj["spec"].get("unschedulable"))
+    elif kind == "Pod":
+        extra.update(
+            labels=tuple(sorted((obj["metadata"].get("labels") or {}).items())),
+            ready=state.pod_ready(namespace, name),
+            workload=_workload(state, obj),
+            readiness=readiness_switch(state, obj),
+            probes=probe_timings(state, namespace, name),
+        )
+    return replace(shown, **extra)
+
+
+def kubectl_target(kind: str, namespace: str, name: str) -> str:
+    """`RESOURCE NAME -n NS` (no namespace for a Node), quoted for a command line."""
+    words = [INSPECTABLE_KINDS[kind], name] + ([] if kind == "Node" else ["-n", namespace])
+    return " ".join(shlex.quote(word) for word in words)
+
+
+def selection(
+    state: ClusterState, kind: str, namespace: str, name: str
+) -> tuple[SelectionRow, ...]:
+    """Which pods a Service (or its Endpoints) selects, or which Services select a pod."""
+    store = state.store
+    if kind in ("Service", "Endpoints"):
+        service = store.get("Service", namespace, name)
+        if service is None:
+            return ()
+        listed = _listed(state, service)
+        return tuple(_row(state, service, pod, listed) for pod in store.list("Pod", namespace))
+    if kind == "Pod":
+        pod = store.get("Pod", namespace, name)
+        if pod is None:
+            return ()
+        return tuple(
+            _row(state, service, pod, _listed(state, service))
+            for service in store.list("Service", namespace)
+            if service["spec"].get("selector")
+        )
+    return ()
+
+
+def _row(state: ClusterState, service: dict, pod: dict, listed: dict[str, str]) -> SelectionRow:
+    selector = service["spec"].get("selector") or {}
+    labels = pod["metadata"].get("labels") or {}
+    terms = tuple(SelectorTerm(k, str(v), labels.get(k)) for k, v in selector.items())
+    name = pod["metadata"]["name"]
+    return SelectionRow(
+        service=service["metadata"]["name"],
+        pod=name,
+        terms=terms,
+        selected=bool(terms) and all(term.matched for term in terms),
+        ready=state.pod_ready(pod["metadata"]["namespace"], name),
+        listed=listed.get(name),
+    )
+
+
+def _listed(state: ClusterState, service: dict) -> dict[str, str]:
+    """Pod name -> "ready" or "not ready", as the Service's Endpoints list its pods."""
+    meta = service["metadata"]
+    endpoints = state.store.get("Endpoints", meta["namespace"], meta["name"]) or {}
+    listed = {}
+    for subset in endpoints.get("subsets") or ():
+        for field, shown in (("addresses", "ready"), ("notReadyAddresses", "not ready")):
+            for address in subset.get(field) or ():
+                ref = address.get("targetRef") or {}
+                if ref.get("kind") == "Pod":
+                    listed[ref["name"]] = shown
+    return listed
+
+
+def _workload(state: ClusterState, pod: dict) -> WorkloadRef | None:
+    """The workload a learner scales for a pod: its ReplicaSet's Deployment, or its owner."""
+    namespace = pod["metadata"]["namespace"]
+    ref = controller_ref(pod)
+    while ref is not None:
+        owner = state.store.get(ref["kind"], namespace, ref["name"])
+        if owner is None:
+            return None
+        ref = controller_ref(owner)
+        if ref is None:
+            if owner["kind"] not in SCALABLE_KINDS:
+                return None
+            name = owner["metadata"]["name"]
+            return WorkloadRef(
+                owner["kind"], name, owner["spec"].get("replicas"),
+                kubectl_target(owner["kind"], namespace, name),
+            )  # fmt: skip
+    return None
+
+
+def readiness_switch(state: ClusterState, pod: dict) -> ReadinessSwitch:
+    """How the pod's first readiness probe is made to pass or fail, as a learner would.
+
+    An exec probe that tests a file (`ls /var/ready`) is switched with
+    `kubectl exec POD -c C -- touch PATH` (or `rm PATH`); an httpGet or tcpSocket
+    probe with `kubectl exec POD -c C -- kubeplay-port close PORT` (or `open`),
+    the simulator's switch for a container port (docs/architecture.md).
+    """
+    meta = pod["metadata"]
+    namespace, name = meta["namespace"], meta["name"]
+    for container in pod["spec"].get("containers") or ():
+        probe = container.get("readinessProbe")
+        if not probe:
+            continue
+        exec_ = f"kubectl exec {shlex.quote(name)} -n {shlex.quote(namespace)} " + (
+            f"-c {shlex.quote(container['name'])} --"
+        )
+        if "exec" in probe:
+            path = ProbeCheck(container, probe).path
+            if path is None:
+                return ReadinessSwitch(
+                    note="The exec probe runs a command the simulator cannot switch; "
+                    "edit the manifest to change it."
+                )
+            exists = state.file_exists(namespace, name, container["name"], path)
+            tool = "rm" if exists else "touch"
+            return ReadinessSwitch(f"{exec_} {tool} {shlex.quote(path)}", exists, f"{tool} {path}")
+        handler = probe.get("httpGet") or probe.get("tcpSocket")
+        if handler is None:
+            return ReadinessSwitch(note="The simulator always passes gRPC probes.")
+        port = probe_port(container, handler.get("port"))
+        if port is None:
+            return ReadinessSwitch(note="This probe checks a port the container does not declare.")
+        listening = state.pod_listens(pod, port)
+        switch = "close" if listening else "open"
+        return ReadinessSwitch(
+            f"{exec_} kubeplay-port {switch} {port}", listening, f"{switch} port {port}"
+        )
+    return ReadinessSwitch(note="No readiness probe: the pod is Ready while it runs.")
+
+
+def probe_timings(state: ClusterState, namespace: str, name: str) -> tuple[ProbeTiming, ...]:
+    """Each readiness probe of a running pod, with when it runs next."""
+    rt = state.runtime.get((namespace, name))
+    if rt is None:
+        return ()
+    now = state.now
+    timings = []
+    for probe_state in rt.probes:
+        check = probe_state.check
+        probe = check.probe
+        period = float(probe.get("periodSeconds", 10))
+        delay = float(probe.get("initialDelaySeconds", 0))
+        timings.append(
+            ProbeTiming(
+                container=check.container,
+                kind=next((k for k in PROBE_HANDLERS if k in probe), ""),
+                period_seconds=period,
+                initial_delay_seconds=delay,
+                started_at=rt.started_at,
+                next_at=next_run(rt.started_at, delay, period, now),
+                successes=probe_state.successes,
+                failures=probe_state.failures,
+                success_threshold=check.success_threshold,
+                failure_threshold=check.failure_threshold,
+                ready=probe_state.ready,
+            )
+        )
+    return tuple(timings)
+
+
+def next_run(started_at: float, delay: float, period: float, now: float) -> float:
+    """When a probe that first runs `delay` seconds after its pod started, then every
+    `period` seconds, runs next.
+
+    The clock runs what is due when it reaches its time, so a probe due exactly now
+    has run; except at the very moment its pod started, when it runs at the clock's
+    next step (docs/architecture.md).
+    """
+    first = started_at + delay
+    if now < first or now == first == started_at:
+        return first
+    return first + math.floor((now - first) / period + 1) * period
+
+
+def probe_counts(state: ClusterState) -> dict[tuple[str, str], tuple[int, int]]:
+    """`(successes, failures)` in a row of each running pod's first readiness probe."""
+    return {
+        key: (rt.probes[0].successes, rt.probes[0].failures)
+        for key, rt in state.runtime.items()
+        if rt.probes
+    }
