@@ -3,8 +3,6 @@
 // updates and glide to their new place; the server decides every relation
 // (which pods an Endpoints lists, where a rule sends), this only draws them.
 
-import { SYSTEM_NAMESPACES } from "./model.js";
-
 const SVG_NS = "http://www.w3.org/2000/svg";
 const PAD = 14;
 const GAP = 26;
@@ -102,7 +100,7 @@ export class Diagram extends EventTarget {
 
   visible(obj) {
     if (this.showSystem) return true;
-    if (SYSTEM_NAMESPACES.has(obj.namespace)) return false;
+    if (this.model.isSystem(obj.namespace)) return false;
     return !(obj.namespace === "default" && obj.name === "kubernetes");
   }
 
@@ -735,7 +733,13 @@ export class Diagram extends EventTarget {
     for (const current of this.items.values()) {
       const item = current.item;
       if (item.kind === "pod" && item.probe) {
-        out.push({ x: (current.x + current.w - 11) * this.scale, y: (current.y + 11) * this.scale, probe: item.probe, key: item.podKey });
+        out.push({
+          x: (current.x + current.w - 11) * this.scale,
+          y: (current.y + 11) * this.scale,
+          probe: item.probe,
+          counts: this.model.probeCounts.get(item.podKey) || [0, 0],
+          key: item.podKey,
+        });
       }
     }
     return out;

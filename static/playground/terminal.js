@@ -19,7 +19,6 @@ export class Terminal {
     this.socket = socket;
     this.history = [];
     this.cursor = 0;
-    this.onResult = null;
     this.form.addEventListener("submit", (event) => {
       event.preventDefault();
       const line = this.input.value.trim();
@@ -82,7 +81,6 @@ export class Terminal {
       const result = await this.socket.request({ type: "command", line, stdin });
       this.print(result.stdout, "out");
       this.print(result.stderr, "err");
-      if (this.onResult) this.onResult(result);
       return result;
     } catch (error) {
       this.print(error.message, "err");
