@@ -13,7 +13,7 @@ import shlex
 from .bootstrap import bootstrap
 from .events import Event
 from .export import export_yaml
-from .inspection import Inspection, inspect, probe_counts
+from .inspection import Inspection, inspect, next_probe_at, probe_counts
 from .result import CommandResult
 from .snapshot import snapshot
 from .snapshot_changes import SnapshotChanges, snapshot_changes
@@ -119,6 +119,11 @@ class Cluster:
         """`{(namespace, pod): (successes, failures)}` of each running pod's first readiness
         probe: its latest results in a row, which move each time it runs."""
         return probe_counts(self.state)
+
+    def next_probe_at(self) -> float | None:
+        """When the next readiness probe of any pod runs (simulated seconds; it has not run
+        yet when that is now), or None when no probe is scheduled."""
+        return next_probe_at(self.state)
 
     def inspect(self, kind: str, namespace: str, name: str) -> Inspection:
         """What an inspector shows about one object, read at one moment (`Inspection`):

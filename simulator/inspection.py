@@ -365,6 +365,11 @@ def next_run(started_at: float, delay: float, period: float, now: float) -> floa
     return first + math.floor((now - first) / period + 1) * period
 
 
+def next_probe_at(state: ClusterState) -> float | None:
+    """When the next readiness probe of any pod runs, or None when none is scheduled."""
+    return state.probes.next_at()
+
+
 def probe_counts(state: ClusterState) -> dict[tuple[str, str], tuple[int, int]]:
     """`(successes, failures)` in a row of each running pod's first readiness probe."""
     return {

@@ -75,6 +75,9 @@ class Frames:
         self.view = topology.View(cluster.snapshot())
         self.event_seq = cluster.seq
         self.probe_counts = cluster.probe_counts()
+        #: When a probe runs next, and the time of the last look at the counts.
+        self.probes_next = cluster.next_probe_at()
+        self.probes_seen_at = cluster.now
         self.hits: Counter[str] = Counter()
         self.last_time_sync = 0.0
         #: Wall time the tick or command that the next frame reports began.
@@ -124,8 +127,15 @@ class Frames:
         )
         self.probes_due = True  # `kubectl exec -- touch` may run a probe at once
 
+    def _probes_ran(self, cluster: Cluster) -> bool:
+        """Whether a probe may have run since the last look: one was due, and time moved."""
+        now = cluster.now
+        due = self.probes_next is not None and now >= self.probes_next
+        return self.probes_due or (due and now > self.probes_seen_at)
+
     def note_probes(self, cluster: Cluster) -> None:
         """Note the probes that ran since the last look (their counts moved)."""
+        self.probes_seen_at = cluster.now
         counts = cluster.probe_counts()
         before = self.probe_counts
         if counts != before:
@@ -144,8 +154,10 @@ class Frames:
         self, cluster: Cluster, clock: dict[str, Any], streams: list[dict], playing: bool
     ) -> Frame | None:
         """The frame with everything since the last one; None when there is nothing to say."""
-        if self.probes_due:
+        if self._probes_ran(cluster):
             self.note_probes(cluster)
+        # Asked after every change (pods come and go), so a tick knows whether to look.
+        self.probes_next = cluster.next_probe_at()
         feed = cluster.snapshot_changes(self.event_seq)
         self.event_seq = feed.seq
         changes = self.view.apply(feed.upsert, feed.remove)

@@ -174,7 +174,6 @@ class LiveRoom:
         step = self.speed / self.tick_hz if self.playing else 0.0
         if step:
             self.cluster.advance(step)
-            self.frames.probes_due = True
         counts, failed = [], []
         for stream, n in self.streams.due(self.tick_hz):
             traces = send_requests(self.cluster, stream.target, stream.source, n)

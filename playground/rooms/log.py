@@ -121,6 +121,11 @@ class RoomLog:
         #: Closed `ticks` entries waiting for the next write.
         self.unwritten: list[dict[str, Any]] = []
 
+    @property
+    def up_to_date(self) -> bool:
+        """Whether everything the room ran is in the log."""
+        return not self.unwritten and not self.pending.runs
+
     def add_ticks(self, step: float, counts: list[int]) -> None:
         """One tick: the clock moved `step` seconds, then each stream sent its count."""
         self.pending.add(step, counts)

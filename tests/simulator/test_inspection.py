@@ -202,3 +202,11 @@ def test_inspecting_leaves_no_trace_for_replay(cluster):
     cluster.inspect("Pod", "default", web_pods(cluster)[0])
     cluster.export_yaml()
     assert (cluster.seq, cluster.state.rng.getstate(), cluster.now) == before
+
+
+def test_the_next_probe_of_any_pod_is_the_earliest(cluster):
+    # The Deployment's pods run theirs at 7 s, the stray pod's (period 10 s) at 10 s.
+    assert cluster.next_probe_at() == 7
+    cluster.advance(4)
+    assert cluster.next_probe_at() == 10
+    assert Cluster(seed=1).next_probe_at() is None  # no probe anywhere

@@ -42,6 +42,18 @@ async def receive(socket, type_, timeout=3.0):
             held.append(message)  # not just the time ticking by
 
 
+async def eventually(read, holds=bool, timeout=5.0):
+    """Wait until `holds(read())` (`read` may be async); fail after `timeout` seconds."""
+    async with asyncio.timeout(timeout):
+        while True:
+            value = read()
+            if asyncio.iscoroutine(value):
+                value = await value
+            if holds(value):
+                return value
+            await asyncio.sleep(0.02)
+
+
 async def open_socket(code, query=""):
     socket = communicator(code, query)
     connected, _ = await socket.connect()
@@ -303,18 +315,20 @@ async def test_stream_sends_traces_in_frames_and_is_logged(room, socket, fast_fl
     while "streams" not in frame:
         frame = await receive(socket, "frame")
     assert frame["streams"] == []
-    await asyncio.sleep(0.1)
-    ops = await sync_to_async(list)(
-        RoomEvent.objects.filter(room=room).values_list("op", flat=True)
-    )
-    sent = sum(
-        n * repeat
-        for op in ops
-        if op["op"] == "ticks"
-        for _, counts, repeat in op["runs"]
-        for n in counts
-    )
-    assert sent >= 20
+
+    async def logged_requests():
+        ops = await sync_to_async(list)(
+            RoomEvent.objects.filter(room=room).values_list("op", flat=True)
+        )
+        return sum(
+            n * repeat
+            for op in ops
+            if op["op"] == "ticks"
+            for _, counts, repeat in op["runs"]
+            for n in counts
+        )
+
+    await eventually(lambda: logged_requests(), lambda sent: sent >= 20)
 
 
 async def test_clock_plays_pauses_and_changes_speed(socket):
@@ -323,9 +337,12 @@ async def test_clock_plays_pauses_and_changes_speed(socket):
     assert frame["clock"]["speed"] == 10
     await socket.send_json_to({"type": "clock", "action": "play"})
     start = (await receive(socket, "frame"))["time"]
-    await asyncio.sleep(0.3)
-    later = (await receive(socket, "frame"))["time"]
-    assert later - start >= 1  # ten simulated seconds a second
+    async with asyncio.timeout(5):
+        while (later := (await receive(socket, "frame"))["time"]) - start < 1:
+            pass
+    # Ten simulated seconds a second: each tick (1/16 s) moves the clock 0.625 s.
+    ticks = (later - start) / (10 / 16)
+    assert abs(ticks - round(ticks)) < 1e-6
     await socket.send_json_to({"type": "clock", "action": "pause"})
     paused = (await receive(socket, "frame"))["clock"]
     assert paused["playing"] is False
@@ -342,12 +359,13 @@ async def test_a_room_replays_to_the_same_state(room, socket, fast_flush):
         await socket.send_json_to({"type": "command", "id": i, "line": line})
         await receive(socket, "result")
     await socket.send_json_to({"type": "clock", "action": "play"})
-    await asyncio.sleep(0.3)
+    while (await receive(socket, "frame"))["time"] < 0.2:  # some ticks of the clock
+        pass
     await socket.send_json_to({"type": "command", "id": 9, "line": "kubectl get pods"})
     await receive(socket, "result")
     await socket.send_json_to({"type": "clock", "action": "pause"})
-    await asyncio.sleep(0.2)  # the ticks before the pause reach the log
     live = rooms.loaded(room.code)
+    await eventually(lambda: live.log.up_to_date)  # the ticks before the pause are logged
     expected = await live.read(lambda cluster: (cluster.snapshot(), cluster.now))
     await socket.disconnect()
     await rooms.reset()
@@ -381,10 +399,10 @@ async def test_an_idle_room_is_written_to_the_log_and_unloaded(room, settings):
     socket = await open_socket(room.code)
     await receive(socket, "snapshot")
     await socket.send_json_to({"type": "clock", "action": "play"})
-    await asyncio.sleep(0.3)
+    while (await receive(socket, "frame"))["time"] == 0:  # the clock has run
+        pass
     await socket.disconnect()
-    await asyncio.sleep(0.3)
-    assert rooms.loaded(room.code) is None
+    await eventually(lambda: rooms.loaded(room.code) is None)
     ops = await sync_to_async(list)(
         RoomEvent.objects.filter(room=room).values_list("op", flat=True)
     )
@@ -530,3 +548,18 @@ async def test_applied_manifests_come_back_with_the_servers_problems_list(socket
     assert "Line 8" in result["problemsHtml"]
     await socket.send_json_to({"type": "command", "id": 3, "line": "kubectl get pods"})
     assert "problemsHtml" not in await receive(socket, "result")
+
+
+async def test_a_playing_clock_reports_the_probes_that_ran():
+    room = await sync_to_async(make_room)("readiness")
+    socket = await open_socket(room.code)
+    snapshot = await receive(socket, "snapshot")
+    probed = {k for k, counts in snapshot["probes"].items()}
+    await socket.send_json_to({"type": "clock", "action": "speed", "speed": 10})
+    await socket.send_json_to({"type": "clock", "action": "play"})
+    runs = {}
+    async with asyncio.timeout(5):
+        while set(runs) != probed:  # every probed pod's probe runs within a simulated second
+            runs.update((await receive(socket, "frame")).get("probes", {}))
+    assert all(failures >= 1 for _, failures in runs.values())  # no /var/ready yet
+    await socket.disconnect()
