@@ -24,6 +24,11 @@ def test_live_changes_reach_every_browser_without_a_reload(new_page, live_server
     ready = re.compile(rf"^Pod {name}, ready")
     expect(bob.get_by_role("button", name=ready)).to_be_visible()
     expect(inspector.get_by_role("button", name="Toggle readiness: rm /var/ready")).to_be_visible()
+    # The probe's timing, from the same read as the rest of the inspector.
+    probe = inspector.get_by_role("region", name="Readiness probe")
+    expect(probe).to_contain_text(re.compile(r"exec on kubia every 1 s:\s+next at t = [\d.]+ s"))
+    expect(probe).to_contain_text("ready.")
+    screenshot("4-inspector-pod", alice)
     inspector.get_by_role("button", name="Toggle readiness: rm /var/ready").click()
     expect(bob.get_by_role("button", name=re.compile(rf"^Pod {name}, not ready"))).to_be_visible()
 
@@ -46,6 +51,8 @@ def test_live_changes_reach_every_browser_without_a_reload(new_page, live_server
     inspector.get_by_role("textbox", name="Label").fill("tier=web")
     inspector.get_by_role("button", name="Set label").click()
     expect(inspector.get_by_role("list").filter(has_text="tier=web")).to_be_visible()
+    # The labels and `kubectl describe` come from one read: they agree.
+    expect(inspector.locator("details", has_text="kubectl describe")).to_contain_text("tier=web")
     inspector.get_by_role("button", name="Remove label app").click()
     expect(pod_buttons(bob)).to_have_count(5)  # the orphan stays, a new pod replaces it
     expect(
