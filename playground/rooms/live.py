@@ -21,7 +21,7 @@ from django.conf import settings
 from playground.models import Room
 from playground.rooms import inspector
 from playground.rooms.frames import Frames, result_fields
-from playground.rooms.log import RoomLog, send_requests
+from playground.rooms.log import RoomLog
 from playground.rooms.ticker import Stream, Streams, Ticker
 from simulator import Cluster
 
@@ -174,17 +174,10 @@ class LiveRoom:
         step = self.speed / self.tick_hz if self.playing else 0.0
         if step:
             self.cluster.advance(step)
-        counts, failed = [], []
-        for stream, n in self.streams.due(self.tick_hz):
-            traces = send_requests(self.cluster, stream.target, stream.source, n)
-            counts.append(len(traces))
-            if traces and traces[-1] is None:
-                failed.append(stream.id)
-                traces.pop()
-            self.frames.add_traces(traces)
+        counts, traces, failed = self.streams.send(self.cluster, self.tick_hz)
+        self.frames.add_traces(traces)
         self.log.add_ticks(step, counts)
-        for stream_id in failed:
-            self.streams.stop(stream_id)
+        if failed:
             self._streams_changed()
 
     def _streams_changed(self) -> None:
@@ -267,8 +260,8 @@ class LiveRoom:
             self.watchers.watch(viewer.viewer, target)
             if target is not None:
                 html, seq = self._inspector_html(target), self.frames.seq
-                for text in self.watchers.message(viewer.viewer, target, html, seq, request_id):
-                    await viewer.forward(text)
+                texts = self.watchers.message(viewer.viewer, target, html, seq, request_id)
+                await self._deliver(viewer, texts)
 
     def _inspector_html(self, target: inspector.Target) -> str:
         return inspector.render(inspector.inspect(self.cluster, target))
@@ -286,12 +279,20 @@ class LiveRoom:
         # Encoded once, written straight to each viewer's socket: a room's viewers are
         # all in the process that owns it (docs/architecture.md, "Frames").
         for viewer in list(self.local.values()):
-            for text in frame.texts:
-                await viewer.forward(text)
+            await self._deliver(viewer, frame.texts)
         for viewer_id, texts in self.watchers.refresh(frame.message, self._inspector_html):
-            viewer = self.local.get(viewer_id)
-            for text in texts if viewer is not None else ():
+            if viewer_id in self.local:
+                await self._deliver(self.local[viewer_id], texts)
+
+    async def _deliver(self, viewer: Viewer, texts: list[str]) -> None:
+        """Send texts to one viewer. A socket that closed since (its disconnect is on the
+        way) loses the viewer, never the room for everyone else."""
+        try:
+            for text in texts:
                 await viewer.forward(text)
+        except Exception:  # noqa: BLE001 - whatever one connection raises
+            logger.info("room %s: viewer %s is gone", self.code, viewer.viewer, exc_info=True)
+            self.leave(viewer)
 
     def _check_open(self) -> None:
         if self.closed:

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from playground import limits
+from playground.rooms.log import send_requests
+from simulator import Cluster
 
 #: A ticker this far behind (a long command) skips ahead rather than bursting.
 MAX_LAG_TICKS = 5
@@ -81,15 +83,26 @@ class Streams:
         elif self.by_id.pop(stream_id, None) is None:
             raise ValueError(f"There is no stream {stream_id[:20]!r} in this room.")
 
-    def due(self, tick_hz: float) -> list[tuple[Stream, int]]:
-        """How many requests each stream sends this tick (fractions carry over)."""
-        due = []
-        for stream in self.by_id.values():
+    def send(self, cluster: Cluster, tick_hz: float) -> tuple[list[int], list, list[str]]:
+        """Send each stream's requests for one tick (fractions carry over to the next).
+
+        Returns the requests each stream sent (as the log records them), their
+        traces, and the streams that failed and were stopped.
+        """
+        counts, traces, failed = [], [], []
+        for stream in list(self.by_id.values()):
             stream.credit += stream.rate / tick_hz
             n = int(stream.credit)
             stream.credit -= n
-            due.append((stream, n))
-        return due
+            sent = send_requests(cluster, stream.target, stream.source, n)
+            counts.append(len(sent))
+            if sent and sent[-1] is None:  # a request raised: the stream stops there
+                sent.pop()
+                failed.append(stream.id)
+            traces.extend(sent)
+        for stream_id in failed:
+            self.stop(stream_id)
+        return counts, traces, failed
 
     def specs(self) -> list[list[str]]:
         """`[[url, source], ...]`, as the log's `ticks` entries name the streams."""

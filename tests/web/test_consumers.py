@@ -563,3 +563,22 @@ async def test_a_playing_clock_reports_the_probes_that_ran():
             runs.update((await receive(socket, "frame")).get("probes", {}))
     assert all(failures >= 1 for _, failures in runs.values())  # no /var/ready yet
     await socket.disconnect()
+
+
+class ClosedSocket:
+    """A viewer whose connection closed before its disconnect reached the room."""
+
+    viewer = "gone"
+
+    async def forward(self, text):
+        raise ConnectionError("Attempt to send on a closed protocol")
+
+
+async def test_a_viewer_whose_socket_closed_does_not_break_the_room(room, socket):
+    live = rooms.loaded(room.code)
+    live.join(ClosedSocket())
+    await socket.send_json_to({"type": "command", "id": 1, "line": "kubectl cordon worker-1"})
+    assert (await receive(socket, "frame"))["commands"][0]["exitCode"] == 0
+    assert "gone" not in live.local
+    assert rooms.loaded(room.code) is live
+    assert not live.closed
