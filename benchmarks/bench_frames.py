@@ -197,9 +197,11 @@ def main() -> None:
         runs,
     )
     compare(
-        "scaled up by 10 pods",
+        "scaled up or down by 10 pods",
         cluster,
-        lambda i: cluster.run(f"kubectl scale deployment web --replicas={pods + 10 * (i + 1)}"),
+        lambda i: cluster.run(
+            f"kubectl scale deployment web --replicas={pods + 10 * ((i + 1) % 2)}"
+        ),
         runs,
     )
     probe_ticks(cluster, runs)

@@ -11,6 +11,7 @@ probe), right after that frame, so no browser timer asks again.
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -21,6 +22,8 @@ from playground import limits, protocol, topology
 from simulator import INSPECTABLE_KINDS, Cluster, Inspection
 
 _NAME = re.compile(r"^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$")
+#: The shortest time between two renders of one target's inspector (seconds).
+REFRESH_SECONDS = 0.25
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,11 +147,18 @@ def affected(target: Target, frame: dict[str, Any]) -> bool:
 
 
 class Watchers:
-    """What each viewer of a room inspects, and the inspector it was last sent."""
+    """What each viewer of a room inspects, and the inspector it was last sent.
+
+    A target is rendered at most every `REFRESH_SECONDS`, and at most once per
+    eight of its render times (a Service of thousands of pods takes a while):
+    a refresh a frame asks for sooner goes out on a later tick of the room.
+    """
 
     def __init__(self) -> None:
         self.targets: dict[str, Target] = {}
         self._sent: dict[str, str] = {}
+        self._owed: set[Target] = set()
+        self._ready_at: dict[Target, float] = {}
 
     def watch(self, viewer: str, target: Target | None) -> None:
         self._sent.pop(viewer, None)
@@ -156,23 +166,41 @@ class Watchers:
             self.targets.pop(viewer, None)
         else:
             self.targets[viewer] = target
+        watched = set(self.targets.values())
+        self._owed &= watched
+        self._ready_at = {t: at for t, at in self._ready_at.items() if t in watched}
 
     def forget(self, viewer: str) -> None:
         self.watch(viewer, None)
 
+    def render(self, target: Target, show: Callable[[Target], str], now: float) -> str:
+        """`show(target)`, noting when the target may be rendered again."""
+        started = time.perf_counter()
+        html = show(target)
+        cost = time.perf_counter() - started
+        self._ready_at[target] = now + max(REFRESH_SECONDS, 8 * cost)
+        self._owed.discard(target)
+        return html
+
     def refresh(
-        self, frame: dict[str, Any], show: Callable[[Target], str]
+        self, frame: dict[str, Any] | None, seq: int, show: Callable[[Target], str], now: float
     ) -> Iterator[tuple[str, list[str]]]:
-        """`(viewer, texts)` for each viewer whose inspector `frame` changed; `show`
-        renders a target's inspector (once per target, however many watch it)."""
+        """`(viewer, texts)` for each viewer whose inspector changed: by `frame`, the frame
+        just sent (None on a tick without one), or by an earlier frame whose refresh had
+        to wait. `show` renders a target, once however many viewers watch it."""
+        if frame is None and not self._owed:
+            return
         due: dict[Target, list[str]] = {}
         for viewer, target in self.targets.items():
-            if affected(target, frame):
+            if target in self._owed or (frame is not None and affected(target, frame)):
                 due.setdefault(target, []).append(viewer)
         for target, viewers in due.items():
-            html = show(target)
+            if now < self._ready_at.get(target, 0.0):
+                self._owed.add(target)
+                continue
+            html = self.render(target, show, now)
             for viewer in viewers:
-                texts = self.message(viewer, target, html, frame["seq"])
+                texts = self.message(viewer, target, html, seq)
                 if texts:
                     yield viewer, texts
 

@@ -62,7 +62,6 @@ class LiveRoom:
     ) -> None:
         self.code = room.code
         self.room_id = room.pk
-        self.example = room.example
         self.cluster = cluster
         self.loop = asyncio.get_running_loop()
         self.lock = asyncio.Lock()
@@ -259,7 +258,8 @@ class LiveRoom:
             self._check_open()
             self.watchers.watch(viewer.viewer, target)
             if target is not None:
-                html, seq = self._inspector_html(target), self.frames.seq
+                html = self.watchers.render(target, self._inspector_html, self.loop.time())
+                seq = self.frames.seq
                 texts = self.watchers.message(viewer.viewer, target, html, seq, request_id)
                 await self._deliver(viewer, texts)
 
@@ -270,17 +270,16 @@ class LiveRoom:
 
     async def _emit(self) -> None:
         """Send everyone the frame with everything since the last one, if there is any;
-        then the inspectors that frame may have changed."""
+        then the inspectors that frame (or an earlier one, held back) changed."""
         frame = self.frames.next_frame(
             self.cluster, self.clock(), self.streams.to_dicts(), self.playing
         )
-        if frame is None:
-            return
         # Encoded once, written straight to each viewer's socket: a room's viewers are
         # all in the process that owns it (docs/architecture.md, "Frames").
-        for viewer in list(self.local.values()):
+        for viewer in list(self.local.values()) if frame is not None else ():
             await self._deliver(viewer, frame.texts)
-        for viewer_id, texts in self.watchers.refresh(frame.message, self._inspector_html):
+        message, seq, now = frame and frame.message, self.frames.seq, self.loop.time()
+        for viewer_id, texts in self.watchers.refresh(message, seq, self._inspector_html, now):
             if viewer_id in self.local:
                 await self._deliver(self.local[viewer_id], texts)
 

@@ -460,12 +460,11 @@ async def test_snapshot_carries_probe_timing_counts_and_the_wire_constants():
     await socket.disconnect()
 
 
-async def inspector_of(socket, name):
-    """The next inspector message, skipping any that shows another object."""
-    while True:
-        message = await receive(socket, "inspector")
-        if message["name"] == name:
-            return message
+async def assert_no_inspector_before_pong(socket):
+    """Everything the room sends until it answers a ping: no inspector among it."""
+    await socket.send_json_to({"type": "ping", "id": "p"})
+    while (message := await socket.receive_json_from())["type"] != "pong":
+        assert message["type"] != "inspector"
 
 
 async def test_inspector_is_refreshed_by_the_frame_that_changes_it(room, socket):
@@ -497,9 +496,7 @@ async def test_an_inspector_the_frame_did_not_change_is_not_sent_again(room, soc
     # A command elsewhere (a node) refreshes nothing the Service shows.
     await socket.send_json_to({"type": "command", "id": 1, "line": "kubectl get pods"})
     await receive(socket, "frame")
-    await socket.send_json_to({"type": "ping", "id": 2})
-    while (message := await socket.receive_json_from())["type"] != "pong":
-        assert message["type"] != "inspector"
+    await assert_no_inspector_before_pong(socket)
 
 
 async def test_a_viewer_who_stops_inspecting_gets_no_more_inspectors(room, socket):
@@ -508,9 +505,7 @@ async def test_a_viewer_who_stops_inspecting_gets_no_more_inspectors(room, socke
     await socket.send_json_to({"type": "inspect"})
     await socket.send_json_to({"type": "command", "id": 1, "line": "kubectl cordon worker-1"})
     await receive(socket, "frame")
-    await socket.send_json_to({"type": "ping", "id": 2})
-    while (message := await socket.receive_json_from())["type"] != "pong":
-        assert message["type"] != "inspector"
+    await assert_no_inspector_before_pong(socket)
 
 
 @pytest.mark.parametrize(

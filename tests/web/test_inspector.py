@@ -122,3 +122,27 @@ def test_a_target_from_untrusted_input_is_checked(fields, error):
 def test_a_target_defaults_to_the_default_namespace_and_nodes_have_none():
     assert Target.parse("Pod", "", "x") == Target("Pod", "default", "x")
     assert Target.parse("Node", "anything", "worker-1") == Target("Node", "", "worker-1")
+
+
+def test_a_refresh_asked_for_too_soon_goes_out_on_a_later_tick():
+    watchers = inspector.Watchers()
+    target = Target("Service", "blue", "web")
+    watchers.watch("v1", target)
+    watchers.watch("v2", target)
+    change = {"seq": 1, "commands": [{}]}
+    shown = []
+
+    def show(t):
+        shown.append(t)
+        return f"<p>{len(shown)}</p>"
+
+    sent = list(watchers.refresh(change, 1, show, now=10.0))
+    assert [viewer for viewer, _ in sent] == ["v1", "v2"]
+    assert shown == [target]  # rendered once for both viewers
+    assert list(watchers.refresh({**change, "seq": 2}, 2, show, now=10.1)) == []
+    assert list(watchers.refresh(None, 2, show, now=10.2)) == []  # still too soon
+    later = list(watchers.refresh(None, 2, show, now=10.3))  # a tick without a frame
+    assert [viewer for viewer, _ in later] == ["v1", "v2"]
+    assert '"seq":2' in later[0][1][0]
+    assert len(shown) == 2
+    assert list(watchers.refresh(None, 2, show, now=11.0)) == []  # nothing owed any more
