@@ -12,7 +12,7 @@ frame's topology carries, two ways, alternately on the same change:
   applied to the viewers' `View` (playground/topology.py).
 
 Both must find the same changes (checked on every run). It also times what
-a playing tick spends noticing which probes ran. Figures are medians of
+a playing tick spends noticing which probes ran, and one inspector's read. Figures are medians of
 process CPU time; ratios are medians of the paired ratios. They go to
 docs/performance.md ("Frames").
 """
@@ -205,6 +205,12 @@ def main() -> None:
         runs,
     )
     probe_ticks(cluster, runs)
+    for kind, name in (("Service", "web"), ("Pod", names[-1])):
+        inspected = statistics.median(
+            cpu(lambda kind=kind, name=name: cluster.inspect(kind, "default", name))[1]
+            for _ in range(max(3, runs // 4))
+        )
+        print(f"{'Cluster.inspect, one ' + kind:<38} {inspected * 1e3:7.2f} ms")
 
 
 if __name__ == "__main__":
