@@ -87,6 +87,17 @@ def test_live_changes_reach_every_browser_without_a_reload(new_page, live_server
         assert page.evaluate("window.notReloaded") is True
     screenshot("4-after-reapply", bob)
 
+    # A refused apply: the server's problems list, whose lines move the cursor.
+    editor.fill(editor.input_value().replace("containerPort: 8080", "containerPort: eighty"))
+    alice.get_by_role("button", name="Apply").click()
+    problem = manifests.get_by_role("button", name=re.compile(r"^Line \d+"))
+    expect(problem).to_have_count(1)
+    expect(manifests.get_by_role("heading", name="1 problem")).to_be_visible()
+    screenshot("4-apply-refused", alice)
+    problem.click()
+    line = int(problem.inner_text().split()[1])
+    assert editor.evaluate("e => e.value.slice(0, e.selectionStart).split('\\n').length") == line
+
 
 def inspect_first_pod(page) -> str:
     """Open the first pod in the inspector and return its name.
