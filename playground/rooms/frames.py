@@ -99,7 +99,7 @@ class Frames:
 
     def begin(self) -> None:
         """A tick or command starts: the next frame's delay is measured from now."""
-        self.made_at = self.made_at or time.time()
+        self.made_at = time.time()
 
     def add_traces(self, traces: list) -> None:
         for trace in traces:
@@ -139,12 +139,9 @@ class Frames:
         counts = cluster.probe_counts()
         before = self.probe_counts
         if counts != before:
-            for pod, now in counts.items():
-                if (
-                    before.get(pod, (0, 0)) != now
-                    and len(self.probe_runs) < limits.MAX_PROBES_PER_FRAME
-                ):
-                    self.probe_runs[f"{pod[0]}/{pod[1]}"] = list(now)
+            ran = [pod for pod, now in counts.items() if before.get(pod, (0, 0)) != now]
+            for namespace, name in ran[: limits.MAX_PROBES_PER_FRAME - len(self.probe_runs)]:
+                self.probe_runs[f"{namespace}/{name}"] = list(counts[namespace, name])
             self.probe_counts = counts
         self.probes_due = False
 
