@@ -13,7 +13,8 @@ import shlex
 from .bootstrap import bootstrap
 from .events import Event
 from .export import export_yaml
-from .inspection import Inspection, inspect, next_probe_at, probe_counts
+from .inspection import Inspection, inspect
+from .readiness import next_probe_at, probe_counts
 from .result import CommandResult
 from .snapshot import snapshot
 from .snapshot_changes import SnapshotChanges, snapshot_changes

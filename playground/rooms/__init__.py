@@ -7,7 +7,7 @@ simulator only through `simulator`'s top-level names. Each module has one job:
 - `catalog`: the built-in examples;
 - `creation`: validating manifests as the home page types, creating rooms;
 - `log`: a room's log, its replay, and a live room's writes to it;
-- `registry`: the live rooms of this process and their leases;
+- `registry`: the live rooms of this process; `leases`: one process per room;
 - `live`: a live room: viewers, lock, commands, clock and streams;
 - `ticker`: wall-clock pacing and request streams;
 - `frames`: snapshots and frames, from the simulator's change feed;

@@ -13,7 +13,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
 
 from channels.layers import get_channel_layer
 from django.conf import settings
@@ -21,12 +21,10 @@ from django.conf import settings
 from playground.models import Room
 from playground.rooms import inspector
 from playground.rooms.frames import Frames, result_fields
+from playground.rooms.leases import Lease
 from playground.rooms.log import RoomLog
 from playground.rooms.ticker import Stream, Streams, Ticker
 from simulator import Cluster
-
-if TYPE_CHECKING:
-    from playground.rooms.registry import Lease
 
 logger = logging.getLogger(__name__)
 

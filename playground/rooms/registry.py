@@ -1,10 +1,7 @@
-"""The live rooms of this process, and the leases that keep each room in one process.
+"""The live rooms of this process: loaded on first use by replaying their log.
 
-A room is loaded on first use by replaying its log, and stays while anyone
-watches. With room leases on (several daphne processes sharing a database,
-`REDIS_URL`), a process takes a lease on a room before it loads it and
-renews it while it runs the room; another process refuses the room until the
-lease runs out (docs/architecture.md, "Which process ticks").
+A room stays in memory while anyone watches it, and a minute more. Before it
+loads a room, the process takes the room's lease (playground/rooms/leases.py).
 """
 
 from __future__ import annotations
@@ -12,25 +9,15 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import os
-import secrets
-import socket
-from datetime import timedelta
 
 from asgiref.sync import sync_to_async
-from django.conf import settings
-from django.db.models import Q
-from django.utils import timezone
 
 from playground.models import Room
+from playground.rooms.leases import Lease
 from playground.rooms.live import LiveRoom, RoomGone
 from playground.rooms.log import read_ops, replay
 
 logger = logging.getLogger(__name__)
-
-LEASE_SECONDS = 30.0
-#: Process identity for room leases (several daphne processes sharing a database).
-OWNER = f"{socket.gethostname()[:60]}:{os.getpid()}:{secrets.token_hex(4)}"
 
 _rooms: dict[str, LiveRoom] = {}
 _loading: dict[str, asyncio.Future] = {}
@@ -116,39 +103,3 @@ def forget_all() -> None:
                     handle.cancel()
     _rooms.clear()
     _loading.clear()
-
-
-class Lease:
-    """This process's claim on one room; always granted while leases are off."""
-
-    def __init__(self, code: str) -> None:
-        self.code = code
-        self.renewed = 0.0
-
-    @staticmethod
-    def enabled() -> bool:
-        return settings.KUBEPLAY_ROOM_LEASES
-
-    async def claim(self) -> bool:
-        """Take or renew the lease; False when another process holds it."""
-        if not self.enabled():
-            return True
-        self.renewed = asyncio.get_running_loop().time()
-        now = timezone.now()
-        free = Q(owner=OWNER) | Q(owner="") | Q(lease_until__lt=now) | Q(lease_until=None)
-        updated = await Room.objects.filter(free, code=self.code).aupdate(
-            owner=OWNER, lease_until=now + timedelta(seconds=LEASE_SECONDS)
-        )
-        return updated == 1
-
-    async def keep(self, now: float) -> bool:
-        """Renew the lease when a third of it has gone (`now`: the event loop's time)."""
-        if not self.enabled() or now - self.renewed < LEASE_SECONDS / 3:
-            return True
-        return await self.claim()
-
-    async def release(self) -> None:
-        if self.enabled():
-            await Room.objects.filter(code=self.code, owner=OWNER).aupdate(
-                owner="", lease_until=None
-            )

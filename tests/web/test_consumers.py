@@ -412,8 +412,8 @@ async def test_an_idle_room_is_written_to_the_log_and_unloaded(room, settings):
 
 async def test_a_room_held_by_another_process_is_refused(room, settings, monkeypatch):
     settings.KUBEPLAY_ROOM_LEASES = True
-    assert await rooms.registry.Lease(room.code).claim()
-    monkeypatch.setattr(rooms.registry, "OWNER", "another-host:1:abcd")
+    assert await rooms.leases.Lease(room.code).claim()
+    monkeypatch.setattr(rooms.leases, "OWNER", "another-host:1:abcd")
     socket = communicator(room.code)
     connected, _ = await socket.connect()
     assert connected
