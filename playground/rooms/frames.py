@@ -45,15 +45,35 @@ def trace_view(trace) -> dict[str, Any]:
 
 def result_fields(line: str, result: CommandResult, stdin: str) -> dict[str, Any]:
     """The `result` message's fields, for the viewer who ran the command."""
-    return {
+    fields = {
         "line": line,
         "stdout": clip(result.stdout, limits.MAX_OUTPUT_CHARS),
         "stderr": clip(result.stderr, limits.MAX_OUTPUT_CHARS),
+        "output": clip_output(result.output(), limits.MAX_OUTPUT_CHARS),
         "exitCode": result.exit_code,
         # Manifests (stdin) that failed without a located problem get their stderr as one.
         "problems": problems_of(result) if result.problems or stdin else [],
         "traces": len(result.traces),
     }
+    if result.session:
+        fields["session"] = result.session
+    if result.edit:
+        fields["edit"] = {
+            **result.edit,
+            "yaml": clip(result.edit["yaml"], limits.MAX_MANIFEST_BYTES),
+        }
+    return fields
+
+
+def clip_output(pieces: list[tuple[str, str]], limit: int) -> list[list[str]]:
+    """`[[stream, text]]` as a terminal shows them, cut after `limit` characters in all."""
+    out, used = [], 0
+    for stream, text in pieces:
+        if used >= limit:
+            break
+        out.append([stream, clip(text, limit - used)])
+        used += len(text)
+    return out
 
 
 def clip(text: str, limit: int) -> str:
@@ -123,6 +143,7 @@ class Frames:
                 "exitCode": result.exit_code,
                 "stdout": clip(result.stdout, limits.MAX_ECHO_CHARS),
                 "stderr": clip(result.stderr, limits.MAX_ECHO_CHARS),
+                "output": clip_output(result.output(), limits.MAX_ECHO_CHARS),
             }
         )
         self.probes_due = True  # `kubectl exec -- touch` may run a probe at once

@@ -227,6 +227,10 @@ inspector.addEventListener("submit", (event) => {
     if (label) terminal.run(`${form.dataset.label} ${shellQuote(label)} --overwrite`);
   }
 });
+// `kubectl edit` opens the object in the Manifests panel.
+terminal.onResult = (result) => {
+  if (result.edit) editObject(result.edit);
+};
 
 // -- manifests -----------------------------------------------------------------------
 
@@ -251,6 +255,32 @@ manifestsPanel.querySelector("[data-apply]").addEventListener("click", async () 
     manifestsPanel.querySelector(".problems").outerHTML = result.problemsHtml;
     setupEditors();
   }
+});
+
+// `kubectl edit`: the object's YAML replaces the room's manifests in the editor until the
+// learner goes back; Apply sends it with `kubectl apply -f -` like any manifest.
+const editBanner = manifestsPanel.querySelector("[data-editing]");
+let roomManifests = null;
+
+function setEditorText(text) {
+  const textarea = manifestsPanel.querySelector("textarea");
+  textarea.value = text;
+  textarea.dispatchEvent(new Event("input", { bubbles: true }));
+}
+
+function editObject(edit) {
+  if (roomManifests === null) roomManifests = manifestsPanel.querySelector("textarea").value;
+  setEditorText(edit.yaml);
+  editBanner.querySelector("[data-editing-ref]").textContent = edit.ref;
+  editBanner.hidden = false;
+  selectTab(document.getElementById("tab-manifests"));
+  manifestsPanel.querySelector("textarea").focus();
+}
+
+editBanner.querySelector("[data-editing-done]").addEventListener("click", () => {
+  editBanner.hidden = true;
+  if (roomManifests !== null) setEditorText(roomManifests);
+  roomManifests = null;
 });
 
 // -- commands to try -----------------------------------------------------------------
