@@ -123,7 +123,12 @@ class Cluster:
         Raises:
             ValueError: `kind` is not one of `simulator.INSPECTABLE_KINDS`.
         """
-        return inspect(self.state, self.run, kind, namespace, name)
+        from .kubectl import run_kubectl
+
+        def kubectl(argv: list[str]) -> CommandResult:
+            return run_kubectl(self.state, argv, network=self.network)
+
+        return inspect(self.state, kubectl, kind, namespace, name)
 
     def export_yaml(self) -> str:
         """The scenario as multi-document YAML that `kubectl apply -f` accepts."""

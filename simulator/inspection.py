@@ -124,9 +124,14 @@ class Inspection:
 
 
 def inspect(
-    state: ClusterState, run: Callable[[str], CommandResult], kind: str, namespace: str, name: str
+    state: ClusterState,
+    kubectl: Callable[[list[str]], CommandResult],
+    kind: str,
+    namespace: str,
+    name: str,
 ) -> Inspection:
-    """Read what an inspector shows about one object; `run` runs a kubectl line.
+    """Read what an inspector shows about one object; `kubectl` runs kubectl's words
+    (straight, not through the learner's shell, whose aliases would change them).
 
     Raises:
         ValueError: `kind` is not one of `INSPECTABLE_KINDS`.
@@ -135,8 +140,9 @@ def inspect(
         raise ValueError(f"an inspector shows {', '.join(INSPECTABLE_KINDS)}, not {kind!r}")
     namespace = "" if kind == "Node" else namespace
     target = kubectl_target(kind, namespace, name)
-    got = run(f"kubectl get {target} -o yaml")
-    described = run(f"kubectl describe {target}")
+    words = target_words(kind, namespace, name)
+    got = kubectl(["get", *words, "-o", "yaml"])
+    described = kubectl(["describe", *words])
     found = got.exit_code == 0
     shown = Inspection(
         kind, namespace, name, target, found, got.stdout or got.stderr,
@@ -161,10 +167,14 @@ def inspect(
     return replace(shown, **extra)
 
 
+def target_words(kind: str, namespace: str, name: str) -> list[str]:
+    """`RESOURCE NAME -n NS` as kubectl's words (no namespace for a Node)."""
+    return [INSPECTABLE_KINDS[kind], name] + ([] if kind == "Node" else ["-n", namespace])
+
+
 def kubectl_target(kind: str, namespace: str, name: str) -> str:
-    """`RESOURCE NAME -n NS` (no namespace for a Node), quoted for a command line."""
-    words = [INSPECTABLE_KINDS[kind], name] + ([] if kind == "Node" else ["-n", namespace])
-    return " ".join(shlex.quote(word) for word in words)
+    """`RESOURCE NAME -n NS`, quoted for a command line a learner could type."""
+    return " ".join(shlex.quote(word) for word in target_words(kind, namespace, name))
 
 
 def selection(

@@ -210,3 +210,11 @@ def test_the_next_probe_of_any_pod_is_the_earliest(cluster):
     cluster.advance(4)
     assert cluster.next_probe_at() == 10
     assert Cluster(seed=1).next_probe_at() is None  # no probe anywhere
+
+
+def test_the_learners_aliases_do_not_change_what_the_inspector_reads(cluster):
+    cluster.run("alias kubectl='kubectl -n kube-system'")
+    assert cluster.run("kubectl get service web").exit_code == 1  # the learner's alias
+    shown = cluster.inspect("Service", "default", "web")
+    assert shown.found
+    assert "name: web" in shown.yaml
