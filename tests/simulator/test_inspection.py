@@ -213,8 +213,8 @@ def test_the_next_probe_of_any_pod_is_the_earliest(cluster):
 
 
 def test_the_learners_aliases_do_not_change_what_the_inspector_reads(cluster):
-    cluster.run("alias kubectl='kubectl -n kube-system'")
-    assert cluster.run("kubectl get service web").exit_code == 1  # the learner's alias
+    cluster.run("alias kubectl='echo kubectl'")
+    assert cluster.run("kubectl get service web").stdout == "kubectl get service web\n"
     shown = cluster.inspect("Service", "default", "web")
     assert shown.found
     assert "name: web" in shown.yaml
