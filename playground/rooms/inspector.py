@@ -37,7 +37,7 @@ class Target:
     @classmethod
     def parse(cls, kind: Any, namespace: Any, name: Any) -> Target:
         """A target from untrusted input; ValueError with words a learner can act on."""
-        if kind not in INSPECTABLE_KINDS:
+        if not isinstance(kind, str) or kind not in INSPECTABLE_KINDS:
             raise ValueError(f"Choose an object in the diagram: {str(kind)[:40]!r} is not one.")
         # Everything but a Node defaults to the namespace "default", as kubectl does.
         namespace = "" if kind == "Node" else namespace or "default"

@@ -512,6 +512,7 @@ async def test_a_viewer_who_stops_inspecting_gets_no_more_inspectors(room, socke
     ("message", "error"),
     [
         pytest.param({"kind": "Secret", "name": "x"}, "Choose an object", id="unknown kind"),
+        pytest.param({"kind": ["Pod"], "name": "x"}, "Choose an object", id="kind not text"),
         pytest.param({"kind": "Pod", "name": "Not/A/Name"}, "not valid", id="bad name"),
         pytest.param({"kind": "Pod", "name": "x", "namespace": 5}, "not valid", id="bad ns"),
     ],
