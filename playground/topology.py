@@ -11,13 +11,15 @@ from __future__ import annotations
 
 from typing import Any
 
-COLLECTIONS = ("nodes", "pods", "services", "endpoints", "ingresses", "workloads")
+COLLECTIONS = (
+    "nodes", "pods", "services", "endpoints", "ingresses", "workloads", "gateways", "httproutes",
+)  # fmt: skip
 SINGLETONS = ("host", "ingressController")
 #: Namespaces of the cluster's own machinery: the diagram hides them unless asked, and
 #: their Services are not offered as targets. Browsers get this list in the snapshot.
 SYSTEM_NAMESPACES = ("kube-system", "kube-public", "kube-node-lease", "ingress-nginx")
 #: Collections whose changes may change the targets.
-_TARGETED = ("nodes", "services", "ingresses")
+_TARGETED = ("nodes", "services", "ingresses", "httproutes")
 
 
 def key(collection: str, obj: dict[str, Any]) -> str:
@@ -93,8 +95,9 @@ class View:
 def targets(topo: dict[str, Any]) -> list[dict[str, str]]:
     """URLs a learner can request, each `{url, label, group, from}`.
 
-    `from` says where the URL works: `host` (outside the cluster: Ingress hosts,
-    NodePorts, LoadBalancer addresses) or `pod` (Service names, inside the cluster).
+    `from` says where the URL works: `host` (outside the cluster: Ingress hosts, the
+    hostnames of accepted HTTPRoutes, NodePorts, LoadBalancer addresses) or `pod` (Service
+    names, inside the cluster).
     """
     out: list[dict[str, str]] = []
     seen: set[str] = set()
@@ -124,6 +127,10 @@ def targets(topo: dict[str, Any]) -> list[dict[str, str]]:
                 "Ingress",
                 "host",
             )
+
+    for route in topo.get("httproutes") or ():
+        for url in route.get("urls") or ():
+            add(url, f"{url.split('://', 1)[1]} (HTTPRoute {route['name']})", "Gateway", "host")
 
     workers = [n for n in topo["nodes"] if "control-plane" not in (n.get("roles") or ())]
     node_ip = (workers or topo["nodes"] or [{}])[0].get("ip")

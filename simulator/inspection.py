@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from .controllers.workloads import controller_ref
+from .gateway_inspection import ConditionRow, gateway_conditions
 from .readiness import ProbeTiming, ReadinessSwitch, probe_timings, readiness_switch
 from .result import CommandResult
 from .state import ClusterState
@@ -28,6 +29,8 @@ INSPECTABLE_KINDS: dict[str, str] = {
     "ReplicaSet": "replicaset",
     "ReplicationController": "replicationcontroller",
     "DaemonSet": "daemonset",
+    "Gateway": "gateway",
+    "HTTPRoute": "httproute",
 }
 #: Kinds `kubectl scale` takes.
 SCALABLE_KINDS = ("Deployment", "ReplicaSet", "ReplicationController")
@@ -104,6 +107,10 @@ class Inspection:
         probes: a pod's readiness probes and when each runs next.
         selection: for a Service or its Endpoints, one row per pod of the namespace; for a
             pod, one row per Service of its namespace that has a selector.
+        conditions: a Gateway's and its listeners' conditions, or an HTTPRoute's per parent,
+            as NGINX Gateway Fabric reports them.
+        notes: plain sentences about a Gateway API object that its status cannot say (a
+            route's parentRef no controller answers for, a Gateway of another class).
     """
 
     kind: str
@@ -121,6 +128,8 @@ class Inspection:
     readiness: ReadinessSwitch | None = None
     probes: tuple[ProbeTiming, ...] = ()
     selection: tuple[SelectionRow, ...] = ()
+    conditions: tuple[ConditionRow, ...] = ()
+    notes: tuple[str, ...] = ()
 
 
 def inspect(
@@ -156,6 +165,8 @@ def inspect(
         extra["replicas"] = obj["spec"].get("replicas")
     elif kind == "Node":
         extra["unschedulable"] = bool(obj["spec"].get("unschedulable"))
+    elif kind in ("Gateway", "HTTPRoute"):
+        extra["conditions"], extra["notes"] = gateway_conditions(state, kind, namespace, name)
     elif kind == "Pod":
         extra.update(
             labels=tuple(sorted((obj["metadata"].get("labels") or {}).items())),

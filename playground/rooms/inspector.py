@@ -74,6 +74,17 @@ def present(shown: Inspection) -> dict[str, Any]:
         "workload": None,
         "probes": shown.probes,
         "readiness": None,
+        "conditions": [
+            {
+                "scope": row.scope,
+                "type": row.type,
+                "status": row.status,
+                "reason": row.reason,
+                "message": row.message,
+            }
+            for row in shown.conditions
+        ],
+        "notes": list(shown.notes),
     }
     if shown.workload is not None:
         info["workload"] = {

@@ -131,13 +131,18 @@ def gateway_status(gateway: Gateway, now: str, previous: dict | None) -> dict:
     return status
 
 
+def parent_conditions(route: Route, parent) -> list[Condition]:
+    """A route's conditions for one parent: the defaults, overridden by its failures."""
+    return dedupe([*_ROUTE_DEFAULTS, *route.conditions, *parent.conditions])
+
+
 def route_status(route: Route, now: str, previous: dict | None) -> dict:
     """An HTTPRoute's status: one entry per parentRef to a managed Gateway."""
     generation = route.obj["metadata"].get("generation", 1)
     old = [item.get("conditions") for item in (previous or {}).get("parents") or ()]
     parents = []
     for index, parent in enumerate(route.parents):
-        merged = dedupe([*_ROUTE_DEFAULTS, *route.conditions, *parent.conditions])
+        merged = parent_conditions(route, parent)
         ref = {
             "group": GROUP,
             "kind": "Gateway",
