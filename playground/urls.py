@@ -11,4 +11,5 @@ urlpatterns = [
     re_path(rf"^rooms/{CODE}/$", views.room, name="room"),
     re_path(rf"^rooms/{CODE}/export\.yaml$", views.export, name="export"),
     re_path(rf"^rooms/{CODE}/inspect/$", views.inspect, name="inspect"),
+    re_path(rf"^rooms/{CODE}/convert/$", views.convert, name="convert"),
 ]

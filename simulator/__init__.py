@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from .cluster import Cluster
+    from .gateway_conversion import IngressConversion
     from .inspection import INSPECTABLE_KINDS, Inspection
     from .result import CommandResult
     from .scenarios import DEFAULT as DEFAULT_SCENARIO
@@ -25,6 +26,7 @@ _PUBLIC = {
     "Cluster": ("cluster", "Cluster"),
     "CommandResult": ("result", "CommandResult"),
     "Inspection": ("inspection", "Inspection"),
+    "IngressConversion": ("gateway_conversion", "IngressConversion"),
     "INSPECTABLE_KINDS": ("inspection", "INSPECTABLE_KINDS"),
     "SnapshotChanges": ("snapshot_changes", "SnapshotChanges"),
     "Scenario": ("scenarios", "Scenario"),
@@ -38,6 +40,7 @@ __all__ = [
     "SCENARIOS",
     "Cluster",
     "CommandResult",
+    "IngressConversion",
     "Inspection",
     "Scenario",
     "SnapshotChanges",

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from .gatewayapi.filters import describe_filter
-from .gatewayapi.matching import describe_match
+from .gatewayapi.matching import describe_match, short_match
 from .gatewayapi.model import CLASS_NAME, Condition
 from .gatewayapi.provisioner import data_plane_name
 from .gatewayapi.status import gateway_status, parent_conditions
@@ -121,6 +121,7 @@ def httproute_entry(state: Any, route: dict) -> dict:
             "index": rule.index,
             "name": rule.name,
             "matches": [describe_match(m) for m in rule.matches],
+            "label": " | ".join(short_match(m) for m in rule.matches) or "/",
             "filters": [describe_filter(f) for f in rule.filters],
             "redirect": describe_filter(redirect) if redirect else None,
             "problem": rule.problem,

@@ -33,6 +33,7 @@ __all__ = [
     "RoomGone",
     "Target",
     "Viewer",
+    "conversions",
     "create_room",
     "default_example",
     "example",
@@ -54,6 +55,13 @@ async def export_yaml(code: str) -> str:
     """The room's cluster as YAML that `kubectl apply -f -` accepts."""
     live = await open_room(code)
     return await live.read(lambda cluster: cluster.export_yaml())
+
+
+async def conversions(code: str) -> list:
+    """ "Convert to Gateway API" for the room now: per IngressClass, the Ingresses beside
+    the Gateway and HTTPRoutes that replace them (`simulator.IngressConversion`)."""
+    live = await open_room(code)
+    return await live.read(lambda cluster: cluster.convert_ingresses())
 
 
 async def inspect(code: str, kind: str, namespace: str, name: str) -> dict[str, Any]:

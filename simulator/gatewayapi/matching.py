@@ -167,3 +167,18 @@ def describe_match(match: dict) -> str:
     if match.get("method"):
         parts.append(f"method {match['method']}")
     return ", ".join(parts)
+
+
+def short_match(match: dict) -> str:
+    """A match as the diagram's rule row shows it, nginx-location style: ``= /bar`` (Exact),
+    ``/bar`` (prefix), ``~ ^/v[0-9]`` (regex), then ``GET``, ``env=canary``, ``?q=v``."""
+    path = match.get("path") or {"type": "PathPrefix", "value": "/"}
+    marks = {"Exact": "= ", "RegularExpression": "~ "}
+    parts = [marks.get(path.get("type", "PathPrefix"), "") + path.get("value", "/")]
+    if match.get("method"):
+        parts.insert(0, match["method"])
+    parts += [f"{h['name']}={h['value']}"
+              for h in _first_entries(match.get("headers") or [], fold=True)]  # fmt: skip
+    parts += [f"?{q['name']}={q['value']}"
+              for q in _first_entries(match.get("queryParams") or [], fold=False)]  # fmt: skip
+    return " ".join(parts)

@@ -1,7 +1,9 @@
-// The topology as an SVG diagram in columns: clients, Ingress, Services,
-// Endpoints, and Pods grouped by Node. Objects keep their SVG element across
+// The topology as an SVG diagram in columns: clients, Ingress, Gateways and
+// HTTPRoutes, Services, Endpoints, and Pods grouped by Node. Objects keep their SVG element across
 // updates and glide to their new place; the server decides every relation
 // (which pods an Endpoints lists, where a rule sends), this only draws them.
+
+import { ROW0, ROW_H, backendOrder, dataPlaneKeys, placeGateways } from "./gateway_layout.js";
 
 const SVG_NS = "http://www.w3.org/2000/svg";
 const PAD = 14;
@@ -56,12 +58,18 @@ function fit(text, width, font = FONTS.sub, middle = false) {
 
 const HOST = "client:host";
 
-// The columns, left to right: clients, Ingress (when there is one), Services,
-// Endpoints, and nodes in the rest of the width W.
-function columns(W, withIngress) {
+// The columns, left to right: clients, Ingress (when there is one), Gateways and
+// HTTPRoutes (when there are any), Services, Endpoints, and nodes in the rest of the
+// width W.
+function columns(W, withIngress, withGateways) {
   const cols = {};
   let x = PAD;
-  for (const [name, w] of [["clients", 96], ["ingress", withIngress ? 170 : 0], ["services", 174], ["endpoints", 118]]) {
+  const widths = [
+    ["clients", 96], ["ingress", withIngress ? (withGateways ? 150 : 170) : 0],
+    ["gateways", withGateways ? 136 : 0], ["routes", withGateways ? 160 : 0],
+    ["services", withGateways ? 164 : 174], ["endpoints", withGateways ? 110 : 118],
+  ];
+  for (const [name, w] of widths) {
     cols[name] = { x, w };
     x += w + (w ? GAP : 0);
   }
@@ -145,6 +153,13 @@ export class Diagram extends EventTarget {
     const height = Math.max(300, this.scroller.clientHeight);
     this.scale = Math.min(1.6, Math.max(1, width / 950));
     let layout = this.layoutAt(width / this.scale);
+    // Many columns (Ingress and Gateway API both): a smaller scale before any scrolling.
+    if (this.scale > 1 && layout.width * this.scale > width + 1) {
+      this.scale = Math.max(1, width / layout.width);
+      this.chipOf = new Map();
+      this.upgrade = new Set();
+      layout = this.layoutAt(width / this.scale);
+    }
     if (this.scale > 1 && layout.height * this.scale > height) {
       this.scale = Math.max(1, Math.min(this.scale, height / layout.height));
       this.chipOf = new Map();
@@ -159,23 +174,34 @@ export class Diagram extends EventTarget {
   layoutAt(W) {
     const scene = this.visibleObjects();
     this.grouped = this.grouping === "on" || (this.grouping === "auto" && scene.pods.length > GROUP_THRESHOLD);
-    const plan = new Plan(columns(W, scene.ingresses.length > 0));
+    const withGateways = scene.gateways.length + scene.httproutes.length > 0;
+    const plan = new Plan(columns(W, scene.ingresses.length > 0, withGateways));
     this.placeClients(plan);
     this.placeIngresses(plan, scene.ingresses);
+    placeGateways(plan, scene.gateways, scene.httproutes);
     this.placeServices(plan, scene);
     let y = this.placeNodes(plan, scene);
     y = this.placeExternals(plan, y);
     const edges = this.edgesToChips(plan.edges);
     const bottom = Math.max(y, ...plan.items.map((i) => i.y + i.h + PAD));
-    return { items: plan.items, edges, ruleRows: plan.ruleRows, width: W, height: bottom };
+    // A narrow panel with every column scrolls sideways rather than squeezing the nodes.
+    const right = Math.max(W, plan.cols.nodes.x + plan.cols.nodes.w + PAD);
+    return { items: plan.items, edges, ruleRows: plan.ruleRows, width: right, height: bottom };
   }
 
   visibleObjects() {
     const m = this.model;
+    const gateways = m.list("gateways").filter((g) => this.visible(g));
+    // A Gateway's data-plane Service is the Gateway's box; shown on its own only with
+    // the system objects.
+    const dataPlane = this.showSystem ? new Set() : dataPlaneKeys(gateways);
+    const own = (obj) => this.visible(obj) && !dataPlane.has(`${obj.namespace}/${obj.name}`);
     return {
-      services: m.list("services").filter((s) => this.visible(s)),
-      endpoints: m.list("endpoints").filter((e) => this.visible(e)),
+      services: m.list("services").filter(own),
+      endpoints: m.list("endpoints").filter(own),
       ingresses: m.list("ingresses").filter((i) => this.visible(i)),
+      gateways,
+      httproutes: m.list("httproutes").filter((r) => this.visible(r)),
       pods: m.list("pods").filter((p) => this.visible(p)),
       nodes: m.list("nodes"),
     };
@@ -241,7 +267,7 @@ export class Diagram extends EventTarget {
     }
   }
 
-  // Services, ordered as Ingress rules name them, then the rest; each Service's
+  // Services, ordered as Ingress and HTTPRoute rules name them, then the rest; each Service's
   // Endpoints beside it, and Endpoints without a Service below.
   placeServices(plan, scene) {
     const ruleOrder = new Map();
@@ -251,6 +277,7 @@ export class Diagram extends EventTarget {
         if (!ruleOrder.has(k)) ruleOrder.set(k, ruleOrder.size);
       }
     }
+    backendOrder(scene.httproutes, ruleOrder);
     const services = scene.services.slice().sort((a, b) => {
       const ra = ruleOrder.get(`${a.namespace}/${a.name}`) ?? 1e6;
       const rb = ruleOrder.get(`${b.namespace}/${b.name}`) ?? 1e6;
@@ -552,10 +579,16 @@ export class Diagram extends EventTarget {
       current.to = edge.to;
       current.fromRow = edge.fromRow;
       current.el.setAttribute("class", `edge edge-${style}`);
+      if (edge.label && !current.label) current.label = svg("text", {}, this.layers.edges);
+      if (current.label) {
+        current.label.textContent = edge.label || "";
+        current.label.setAttribute("class", `edge-label edge-label-${style}`);
+      }
     }
     for (const [id, current] of this.edges) {
       if (!liveEdges.has(id)) {
         current.el.remove();
+        if (current.label) current.label.remove();
         this.edges.delete(id);
       }
     }
@@ -575,8 +608,8 @@ export class Diagram extends EventTarget {
 
   signature(item) {
     return [item.title, item.sub, item.state, item.badge, item.cordoned, item.empty, item.w, item.h,
-      (item.lines || []).join(","), (item.rows || []).map((r) => `${r.text}>${r.service}`).join(","),
-      item.label].join("|");
+      (item.lines || []).join(","), (item.rows || []).map((r) => `${r.text}>${r.service}${r.broken}${r.note}`).join(","),
+      item.broken, item.reason, item.label].join("|");
   }
 
   step(now) {
@@ -627,11 +660,19 @@ export class Diagram extends EventTarget {
         continue;
       }
       const x1 = a.x + a.w;
-      const y1 = edge.fromRow !== undefined ? a.y + 36 + 17 * edge.fromRow + 6 : a.y + Math.min(a.h / 2, 26);
+      const y1 = edge.fromRow !== undefined ? a.y + ROW0 + ROW_H * edge.fromRow + 6 : a.y + Math.min(a.h / 2, 26);
       const x2 = b.x;
       const y2 = b.y + Math.min(b.h / 2, b.item && b.item.kind === "node" ? 17 : 26);
       const dx = Math.max(20, (x2 - x1) / 2);
       edge.el.setAttribute("d", `M${x1.toFixed(1)},${y1.toFixed(1)} C${(x1 + dx).toFixed(1)},${y1.toFixed(1)} ${(x2 - dx).toFixed(1)},${y2.toFixed(1)} ${x2.toFixed(1)},${y2.toFixed(1)}`);
+      if (edge.label) {
+        // Near the Service end, where edges from several rules have fanned out.
+        const t = 0.78;
+        const bx = (1 - t) ** 3 * x1 + 3 * (1 - t) ** 2 * t * (x1 + dx) + 3 * (1 - t) * t * t * (x2 - dx) + t ** 3 * x2;
+        const by = (1 - t) ** 3 * y1 + 3 * (1 - t) ** 2 * t * y1 + 3 * (1 - t) * t * t * y2 + t ** 3 * y2;
+        edge.label.setAttribute("x", bx.toFixed(1));
+        edge.label.setAttribute("y", (by - 3).toFixed(1));
+      }
     }
   }
 
@@ -643,9 +684,10 @@ export class Diagram extends EventTarget {
     if (item.group) classes.push("group");
     if (item.cordoned) classes.push("cordoned");
     if (item.empty) classes.push("empty");
+    if (item.broken) classes.push("broken");
     for (const cls of classes) el.classList.add(cls);
     for (const cls of [...el.classList]) {
-      if ((cls.startsWith("state-") || cls === "cordoned" || cls === "empty") && !classes.includes(cls)) {
+      if ((cls.startsWith("state-") || ["cordoned", "empty", "broken"].includes(cls)) && !classes.includes(cls)) {
         el.classList.remove(cls);
       }
     }
@@ -698,6 +740,27 @@ export class Diagram extends EventTarget {
         });
         break;
       }
+      case "gateway":
+      case "httproute": {
+        text(10, 17, fit(item.heading, item.w - 16, FONTS.title), "title");
+        text(10, 31, fit(item.sub, item.w - 16), "sub");
+        item.rows.forEach((row, i) => {
+          const y = ROW0 + ROW_H * i + 10;
+          const room = item.w - (row.count ? 30 : 16);
+          const cls = row.reason ? "line reason" : `line rule${row.tls ? " tls-rule" : ""}${row.broken ? " broken-rule" : ""}`;
+          const t = text(10, y, fit(`${row.broken ? "✗ " : ""}${row.text}`, room), cls);
+          if (row.note) svg("title", {}, t).textContent = row.note;
+          if (row.count) {
+            const count = text(item.w - 8, y, row.count, "sub count");
+            count.setAttribute("text-anchor", "end");
+            svg("title", {}, count).textContent = row.note;
+          }
+        });
+        if (item.kind === "httproute" && item.reason) {
+          text(10, ROW0 + ROW_H * item.rows.length + 10, fit(`✗ ${item.reason}`, item.w - 16), "line reason");
+        }
+        break;
+      }
       case "endpoints":
         text(10, 19, fit(item.heading, item.w - 16, FONTS.title), "title");
         item.sub.split(" · ").forEach((line, i) => text(10, 36 + 14 * i, fit(line, item.w - 16), "sub"));
@@ -720,7 +783,7 @@ export class Diagram extends EventTarget {
       if (item.kind === "pod" && !item.group) {
         put(`pod:${item.title}`, id);
         put(`pod:${item.podKey}`, id);
-      } else if (item.kind === "service" || item.kind === "endpoints" || item.kind === "ingress") {
+      } else if (["service", "endpoints", "ingress", "gateway", "httproute"].includes(item.kind)) {
         // By namespace/name first (what a hop with a namespace asks for), then by name.
         const namespace = (item.object || "").split("|")[1];
         if (namespace) put(`${item.kind}:${namespace}/${item.title}`, id);
@@ -745,8 +808,11 @@ export class Diagram extends EventTarget {
     return hop.namespace ? this.lookup.get(`${hop.kind}:${hop.namespace}/${hop.name}`) || byName : byName;
   }
 
-  // Center of the object a trace hop passes through, in CSS pixels of the diagram.
+  // Where a trace hop passes: the center of its object's box, in CSS pixels of the
+  // diagram. A `gateway` hop passes the Gateway's listener, then the matched rule's row
+  // of its HTTPRoute (a list of two points).
   anchor(hop) {
+    if (hop.kind === "gateway") return this.gatewayAnchors(hop);
     let id;
     switch (hop.kind) {
       case "client":
@@ -779,6 +845,27 @@ export class Diagram extends EventTarget {
       x: (current.x + current.w / 2) * this.scale,
       y: (current.y + h / 2) * this.scale,
     };
+  }
+
+  gatewayAnchors(hop) {
+    const gateway = this.named(hop);
+    const points = [];
+    const at = (id, dy) => {
+      const current = id && this.items.get(id);
+      if (current) points.push({ id, x: (current.x + current.w / 2) * this.scale, y: (current.y + dy(current)) * this.scale });
+    };
+    const current = gateway && this.items.get(gateway);
+    if (current) {
+      const row = (current.item.rows || []).findIndex((r) => r.text.startsWith(`${hop.listener} `));
+      at(gateway, (c) => (row >= 0 ? ROW0 + ROW_H * row + 6 : Math.min(c.h, 60) / 2));
+    }
+    if (hop.route) {
+      const ns = hop.namespace || "default";
+      const route = this.lookup.get(`httproute:${ns}/${hop.route}`) || this.lookup.get(`httproute:${hop.route}`);
+      const rule = hop.rule ?? -1;
+      at(route, (c) => (rule >= 0 && rule < (c.item.rows || []).length ? ROW0 + ROW_H * rule + 6 : Math.min(c.h, 60) / 2));
+    }
+    return points.length ? points : null;
   }
 
   probedPods() {

@@ -41,11 +41,14 @@ export class Dots {
   add(trace, delay = 0) {
     const points = [];
     for (const hop of trace.hops || []) {
-      const p = this.diagram.anchor(hop);
-      if (!p) continue;
-      const last = points[points.length - 1];
-      if (last && last.id === p.id) continue;
-      points.push(p);
+      const anchor = this.diagram.anchor(hop);
+      if (!anchor) continue;
+      // A hop may pass several boxes (a Gateway, then its route's rule).
+      for (const p of Array.isArray(anchor) ? anchor : [anchor]) {
+        const last = points[points.length - 1];
+        if (last && last.id === p.id && last.y === p.y) continue;
+        points.push(p);
+      }
     }
     if (!points.length) return;
     if (this.dots.length >= MAX_DOTS) this.dots.shift();

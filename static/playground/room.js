@@ -2,6 +2,7 @@
 // clock and manifests, all fed by one websocket. Data flows one way: the
 // server's snapshot and frames update the model; the model is drawn.
 
+import { Convert } from "./convert.js";
 import { Diagram } from "./diagram.js";
 import { Dots } from "./dots.js";
 import { setupEditors } from "./editor.js";
@@ -21,6 +22,7 @@ const simNow = () => (clock.playing ? clock.time + ((performance.now() - clock.a
 const dots = new Dots(root.querySelector("[data-dots]"), scroller, diagram, simNow);
 const terminal = new Terminal(root.querySelector("[data-terminal]"), socket);
 const traffic = new Traffic(root.querySelector("#panel-traffic"), socket, model, terminal);
+const convert = new Convert(root, model, terminal);
 const stats = { drawMs: 0, frames: 0, lastDelayMs: 0, snapshots: 0 };
 let tickMs = 62;
 
@@ -47,6 +49,7 @@ function redraw() {
   diagram.render();
   stats.drawMs = diagram.lastDrawMs;
   traffic.refresh();
+  convert.refresh();
 }
 
 new ResizeObserver(() => {

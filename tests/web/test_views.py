@@ -204,3 +204,43 @@ def client_snapshot(room):
 def test_inspector_refuses_bad_requests(client, query):
     room = make_room()
     assert client.get(f"/rooms/{room.code}/inspect/", query).status_code == 400
+
+
+def test_convert_shows_each_ingress_beside_its_gateway_api_objects(client):
+    room = make_room()
+    response = client.get(f"/rooms/{room.code}/convert/", **HX)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "ingress-nginx" in html
+    assert "retired in March 2026" in html
+    assert "Ingress (ingress-nginx)" in html
+    assert "Gateway API (ingress2gateway)" in html
+    assert "kind: HTTPRoute" in html
+    assert "gatewayClassName: nginx" in html
+    assert "URL normalization" in html  # the report: what does not convert
+    command = "ingress2gateway print --providers=ingress-nginx -A | kubectl apply -f -"
+    assert f'data-command="{command}"' in html
+
+
+def test_convert_escapes_what_the_learner_wrote_and_404s_for_unknown_rooms(client):
+    room, problems = rooms.create_room(
+        """
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: x
+  annotations: {nginx.ingress.kubernetes.io/configuration-snippet: "<script>alert(1)</script>"}
+spec:
+  rules:
+  - host: a.example.com
+    http:
+      paths:
+      - {path: /, pathType: Prefix, backend: {service: {name: web, port: {number: 80}}}}
+"""
+    )
+    assert room is not None, problems
+    html = client.get(f"/rooms/{room.code}/convert/").content.decode()
+    assert "<script>alert" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "configuration-snippet" in html  # reported as not converted
+    assert client.get("/rooms/nosuchroom/convert/").status_code == 404
