@@ -9,7 +9,8 @@ from simulator import DEFAULT_SCENARIO, SCENARIOS
 
 def examples() -> list[dict[str, str]]:
     """The built-in scenarios for the examples menu, in the simulator's order."""
-    return [{"slug": s.slug, "title": s.title, "summary": s.summary} for s in SCENARIOS]
+    return [{"slug": s.slug, "title": s.title, "summary": s.summary,
+             "gateway_api": "HTTPRoute" in s.kinds} for s in SCENARIOS]  # fmt: skip
 
 
 def example(slug: str | None) -> dict[str, Any] | None:
@@ -23,7 +24,18 @@ def example(slug: str | None) -> dict[str, Any] | None:
                 "manifest": s.manifest,
                 "try_commands": list(s.try_commands),
                 "pod_selector": s.pod_selector,
+                # ingress-nginx, which serves the Ingress examples, is retired: say so and
+                # point to the same routes with Gateway API.
+                "uses_ingress": "Ingress" in s.kinds,
+                "twin": _twin(s.twin),
             }
+    return None
+
+
+def _twin(slug: str) -> dict[str, str] | None:
+    for s in SCENARIOS:
+        if s.slug == slug:
+            return {"slug": s.slug, "title": s.title}
     return None
 
 

@@ -17,6 +17,7 @@ Service's EXTERNAL-IP.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -36,6 +37,14 @@ def _read(slug: str) -> str:
     return resources.files(__name__).joinpath(f"{slug}.yaml").read_text(encoding="utf-8")
 
 
+@cache
+def _kinds(slug: str) -> frozenset[str]:
+    return frozenset(_KIND.findall(_read(slug)))
+
+
+_KIND = re.compile(r"^kind: *(\w+)", re.MULTILINE)
+
+
 @dataclass(frozen=True, slots=True)
 class Scenario:
     """One built-in example.
@@ -48,6 +57,8 @@ class Scenario:
         try_commands: command lines to run after applying, in a sensible order;
             placeholders as in `PLACEHOLDERS`.
         pod_selector: a `kubectl -l` selector for the pods that `POD` stands for.
+        twin: the slug of the scenario that routes the same traffic the other way: an
+            Ingress example's Gateway API twin, and the other way round ("" for none).
     """
 
     slug: str
@@ -56,11 +67,17 @@ class Scenario:
     source: str
     try_commands: tuple[str, ...]
     pod_selector: str = ""
+    twin: str = ""
 
     @property
     def manifest(self) -> str:
         """The scenario's multi-document YAML, as `kubectl apply -f -` takes it."""
         return _read(self.slug)
+
+    @property
+    def kinds(self) -> frozenset[str]:
+        """The kinds of the objects the scenario creates."""
+        return _kinds(self.slug)
 
 
 SCENARIOS: tuple[Scenario, ...] = (

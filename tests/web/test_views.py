@@ -244,3 +244,10 @@ spec:
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "configuration-snippet" in html  # reported as not converted
     assert client.get("/rooms/nosuchroom/convert/").status_code == 404
+
+
+def test_ingress_examples_say_ingress_nginx_is_retired_and_others_do_not(client):
+    html = client.get("/", {"example": "ingress-tls"}, **HX).content.decode()
+    assert "ingress-nginx is retired" in html
+    html = client.get("/", {"example": "nodeport"}, **HX).content.decode()
+    assert "ingress-nginx is retired" not in html
