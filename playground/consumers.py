@@ -6,8 +6,11 @@ from urllib.parse import parse_qs
 
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from playground import limits, protocol, rooms
+from playground.i18n import language_from_scope
 
 
 class RoomConsumer(AsyncWebsocketConsumer):
@@ -23,6 +26,11 @@ class RoomConsumer(AsyncWebsocketConsumer):
     room: rooms.LiveRoom | None = None
 
     async def connect(self):
+        self.language = language_from_scope(self.scope)
+        with translation.override(self.language):
+            await self._connect()
+
+    async def _connect(self):
         self.code = self.scope["url_route"]["kwargs"]["code"]
         self.viewer = secrets.token_hex(4)
         self.tokens = float(limits.MESSAGE_BURST)
@@ -48,6 +56,10 @@ class RoomConsumer(AsyncWebsocketConsumer):
             self.room = None
 
     async def receive(self, text_data=None, bytes_data=None):
+        with translation.override(self.language):
+            await self._receive(text_data)
+
+    async def _receive(self, text_data):
         request_id = None
         try:
             self._spend_token()
@@ -124,6 +136,13 @@ class RoomConsumer(AsyncWebsocketConsumer):
                 message.get("kind"), message.get("namespace"), message.get("name")
             )
         await self._live().watch(self, target, request_id)
+
+    async def on_lesson(self, message, request_id):
+        follower = self._live().followers.get("lesson")
+        if follower is None:
+            raise protocol.ProtocolError(_("This room runs no lesson."))
+        reply = await follower.handle(self._live(), self, message, request_id)
+        await self.send_message({**reply, "id": request_id})
 
     async def on_resync(self, message, request_id):
         seq = protocol.sequence(message)

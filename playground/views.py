@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from playground import limits, rooms
+from playground import lessons, limits, rooms
 from playground.models import Room
 
 
@@ -27,7 +27,18 @@ def home(request):
     }
     if request.htmx:
         return render(request, "partials/home_editor.html", context)
+    context["lessons"] = list(lessons.lessons().values())
     return render(request, "home.html", context)
+
+
+@require_POST
+def start_lesson(request, slug):
+    """A new room that runs the lesson, from the home page's list."""
+    try:
+        room = lessons.create_lesson_room(slug)
+    except LookupError:
+        raise Http404("No such lesson") from None
+    return redirect("room", code=room.code)
 
 
 @require_POST
@@ -50,6 +61,7 @@ def create_room(request):
         "manifest": text,
         "problems": problems,
         "max_manifest": limits.MAX_MANIFEST_BYTES,
+        "lessons": list(lessons.lessons().values()),
     }
     # 200, as Django form views do: a 4xx status would log an error in the browser console.
     return render(request, "home.html", context)
@@ -60,6 +72,7 @@ def room(request, code):
     stored = get_object_or_404(Room, code=code)
     context = {
         "room": stored,
+        "lesson": lessons.lesson(stored.lesson),
         "example": rooms.example(stored.example),
         "manifest": rooms.latest_manifests(stored),
         "share_url": request.build_absolute_uri(reverse("room", args=[code])),

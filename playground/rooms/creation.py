@@ -26,8 +26,11 @@ def validate(text: str) -> list[dict[str, Any]]:
     return problems_of(Cluster(0).run(APPLY + " --dry-run=server", stdin=text))
 
 
-def create_room(text: str, example_slug: str = "") -> tuple[Room | None, list[dict[str, Any]]]:
+def create_room(
+    text: str, example_slug: str = "", lesson: str = ""
+) -> tuple[Room | None, list[dict[str, Any]]]:
     """Store a new room whose cluster starts with `text` applied; or return the problems.
+    `lesson` names the lesson the room runs (a slug the caller checked).
 
     Synchronous (it runs in a view's thread): it builds its own scratch cluster.
     """
@@ -46,6 +49,7 @@ def create_room(text: str, example_slug: str = "") -> tuple[Room | None, list[di
         seed=seed,
         manifests=text,
         example=example_slug if example(example_slug) else "",
+        lesson=lesson,
         playing=settings.KUBEPLAY_AUTOPLAY,
     )
     return room, []

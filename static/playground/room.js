@@ -5,6 +5,7 @@
 import { Diagram } from "./diagram.js";
 import { Dots } from "./dots.js";
 import { setupEditors } from "./editor.js";
+import { LessonPanel } from "./lessons.js";
 import { Topology } from "./model.js";
 import { RoomSocket } from "./socket.js";
 import { Terminal } from "./terminal.js";
@@ -21,12 +22,14 @@ const simNow = () => (clock.playing ? clock.time + ((performance.now() - clock.a
 const dots = new Dots(root.querySelector("[data-dots]"), scroller, diagram, simNow);
 const terminal = new Terminal(root.querySelector("[data-terminal]"), socket);
 const traffic = new Traffic(root.querySelector("#panel-traffic"), socket, model, terminal);
+const lessonRoot = root.querySelector("[data-lesson]");
+const lesson = lessonRoot ? new LessonPanel(lessonRoot, socket, terminal) : null;
 const stats = { drawMs: 0, frames: 0, lastDelayMs: 0, snapshots: 0 };
 let tickMs = 62;
 
 // For the curious (and the benchmarks): the live objects, from the console.
 window.kubeplay = {
-  socket, model, diagram, dots, stats,
+  socket, model, diagram, dots, stats, lesson,
   get fps() {
     return dots.fps;
   },

@@ -170,6 +170,15 @@ export class Terminal {
     }
   }
 
+  // A command the server ran for this viewer (a lesson's "show me"), as if typed here.
+  shown(result) {
+    this.remember(result.line);
+    const lines = result.stdin ? result.stdin.split("\n").length : 0;
+    this.print(`$ ${result.line}${lines ? `  # ${lines} lines of YAML` : ""}`, "prompt");
+    this.printResult(result);
+    if (this.onResult) this.onResult(result);
+  }
+
   // Commands other viewers of the room ran (from frames).
   echo(command) {
     this.print(`$ ${command.line}   # run by another viewer`, "prompt other");
