@@ -2,7 +2,8 @@
 
 Lesson authors cannot know a pod's generated name or an allocated address, so
 check commands, request URLs and solutions may say `{pod:app=kubia}` (the first
-running pod, by name, that the selector picks), `{node_ip:worker-1}`,
+running pod, by name, that the selector picks; `{pod:app=kubia#2}` the second,
+`{pod:app=kubia@shop}` one in namespace shop), `{node_ip:worker-1}`,
 `{cluster_ip:kubia}`, `{lb_ip:kubia-lb}` (a LoadBalancer's EXTERNAL-IP) or
 `{node_port:kubia-nodeport}` (its first port's nodePort). The cluster answers
 each question through the simulator's read-only observations.
@@ -56,10 +57,12 @@ def fill(text: str, cluster: Cluster, cache: dict | None = None) -> str:
 def _lookup(cluster: Cluster, kind: str, argument: str) -> str:
     if kind == "pod":
         selector, _, namespace = argument.partition("@")
+        selector, _, nth = selector.partition("#")
+        index = int(nth) - 1 if nth.isdigit() and int(nth) > 0 else 0
         pods = cluster.running_pods(selector, namespace or "default")
-        if not pods:
+        if len(pods) <= index:
             raise Unresolved(f"no running pod matches {argument}")
-        return pods[0]
+        return pods[index]
     resource, path = _JSONPATH[kind]
     result = cluster.observe(
         f"kubectl get {resource} {shlex.quote(argument)} -o jsonpath={shlex.quote(path)}"
