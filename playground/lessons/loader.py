@@ -150,8 +150,11 @@ def _check_problems(where: str, kind: str, spec: dict[str, Any]):
     if kind == "ran" and "distinct" in spec and "same" in spec:
         yield f"{where}: distinct and same cannot both hold"
     if kind == "ran" and ("distinct" in spec or "same" in spec):
-        output = spec.get("output", "")
-        if not output or re.compile(output).groups < 1:
+        try:
+            groups = re.compile(spec.get("output", "")).groups
+        except re.error:
+            groups = 1  # reported above
+        if groups < 1:
             yield f"{where}: distinct and same compare the output's first (group)"
 
 

@@ -95,7 +95,8 @@ class LessonTracker:
             await room.broadcast([protocol.encode(message)])
 
     def greeting(self) -> list[str]:
-        return [protocol.encode(self.message())]
+        self._told = self.message()
+        return [protocol.encode(self._told)]
 
     async def handle(
         self, room: LiveRoom, viewer, message: dict[str, Any], request_id: Any
