@@ -81,12 +81,14 @@ class RoomConsumer(AsyncWebsocketConsumer):
         )
         self.refilled = now
         if self.tokens < 1:
-            raise protocol.ProtocolError("Too many messages: slow down and try again in a second.")
+            raise protocol.ProtocolError(
+                _("Too many messages: slow down and try again in a second.")
+            )
         self.tokens -= 1
 
     def _live(self) -> rooms.LiveRoom:
         if self.room is None:
-            raise rooms.RoomGone("This connection has no room.")
+            raise rooms.RoomGone(_("This connection has no room."))
         return self.room
 
     # -- client messages -------------------------------------------------------------
@@ -118,14 +120,16 @@ class RoomConsumer(AsyncWebsocketConsumer):
         else:
             stream_id = message.get("stream")
             if stream_id is not None and not isinstance(stream_id, str):
-                raise protocol.ProtocolError('"stream" must be a stream id, or absent to stop all.')
+                raise protocol.ProtocolError(
+                    _('"stream" must be a stream id, or absent to stop all.')
+                )
             await self._live().stop_stream(stream_id)
 
     async def on_clock(self, message, request_id):
         action = protocol.choice(message, "action", ("play", "pause", "speed"))
         speed = protocol.speed(message)
         if action == "speed" and speed is None:
-            raise protocol.ProtocolError('"speed" is required to change the speed.')
+            raise protocol.ProtocolError(_('"speed" is required to change the speed.'))
         playing = {"play": True, "pause": False}.get(action)
         await self._live().set_clock(playing, speed)
 

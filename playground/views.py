@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from playground import lessons, limits, rooms
@@ -37,7 +38,7 @@ def start_lesson(request, slug):
     try:
         room = lessons.create_lesson_room(slug)
     except LookupError:
-        raise Http404("No such lesson") from None
+        raise Http404(_("No such lesson")) from None
     return redirect("room", code=room.code)
 
 
@@ -88,7 +89,7 @@ async def export(request, code):
     try:
         text = await rooms.export_yaml(code)
     except rooms.RoomGone:
-        raise Http404("No such room") from None
+        raise Http404(_("No such room")) from None
     response = HttpResponse(text, content_type="application/yaml; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="kubeplay-{code}.yaml"'
     return response
@@ -104,5 +105,5 @@ async def inspect(request, code):
     except ValueError as exc:
         return HttpResponse(str(exc), status=400)
     except rooms.RoomGone:
-        raise Http404("No such room") from None
+        raise Http404(_("No such room")) from None
     return render(request, "partials/inspector.html", {"info": info})

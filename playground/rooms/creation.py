@@ -6,6 +6,7 @@ import secrets
 from typing import Any
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from playground import limits
 from playground.models import Room
@@ -22,7 +23,9 @@ def validate(text: str) -> list[dict[str, Any]]:
     if _too_large(text):
         return [_limit_problem()]
     if not text.strip():
-        return [_problem("Paste at least one manifest (a YAML document with apiVersion and kind).")]
+        return [
+            _problem(_("Paste at least one manifest (a YAML document with apiVersion and kind)."))
+        ]
     return problems_of(Cluster(0).run(APPLY + " --dry-run=server", stdin=text))
 
 
@@ -39,8 +42,8 @@ def create_room(
     seed = secrets.randbelow(2**31)
     result = Cluster(seed).run(APPLY, stdin=text)
     if result.exit_code != 0 or not text.strip():
-        return None, problems_of(result) or [_problem("Paste at least one manifest.")]
-    for _ in range(5):
+        return None, problems_of(result) or [_problem(_("Paste at least one manifest."))]
+    for _attempt in range(5):
         code = secrets.token_hex(4)
         if not Room.objects.filter(code=code).exists():
             break
@@ -79,7 +82,7 @@ def problems_of(result: CommandResult) -> list[dict[str, Any]]:
     ]
     problems.sort(key=lambda p: p["severity"] != "error")  # stable: errors first
     if not any(p["severity"] == "error" for p in problems) and result.exit_code != 0:
-        message = (result.stderr or result.stdout).strip() or "The manifests were refused."
+        message = (result.stderr or result.stdout).strip() or _("The manifests were refused.")
         problems.insert(0, _problem(message))
     return problems
 
@@ -103,5 +106,6 @@ def _problem(message: str) -> dict[str, Any]:
 
 def _limit_problem() -> dict[str, Any]:
     return _problem(
-        f"The manifests are too large: the limit is {limits.MAX_MANIFEST_BYTES // 1024} KiB."
+        _("The manifests are too large: the limit is %(kib)s KiB.")
+        % {"kib": limits.MAX_MANIFEST_BYTES // 1024}
     )

@@ -17,6 +17,8 @@ from typing import Any, Protocol
 
 from channels.layers import get_channel_layer
 from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from playground.models import Room
 from playground.rooms import inspector
@@ -165,7 +167,7 @@ class LiveRoom(ClockAndStreams):
                     self._flushed = self.loop.time()
                     await self.log.write()
             if not await self.lease.keep(self.loop.time()):
-                raise RoomGone("another server took this room over")
+                raise RoomGone(_("another server took this room over"))
         except asyncio.CancelledError:
             raise
         except Exception:
@@ -225,7 +227,7 @@ class LiveRoom(ClockAndStreams):
         except Exception:
             logger.exception("room %s: could not append to the log", self.code)
             await self.break_down()
-            raise RoomGone("the server could not save this change; reconnecting") from None
+            raise RoomGone(_("the server could not save this change; reconnecting")) from None
 
     # -- reads -------------------------------------------------------------------------
 
@@ -248,15 +250,17 @@ class LiveRoom(ClockAndStreams):
             async with self.lock:
                 return await self.watch(viewer, target, request_id, locked=True)
         self._check_open()
-        self.watchers.watch(viewer.viewer, target)
+        language = getattr(viewer, "language", "") or settings.LANGUAGE_CODE
+        self.watchers.watch(viewer.viewer, target, language)
         if target is not None:
-            html = self.watchers.render(target, self._inspector_html, self.loop.time())
+            html = self.watchers.render(target, language, self._inspector_html, self.loop.time())
             seq = self.frames.seq
             texts = self.watchers.message(viewer.viewer, target, html, seq, request_id)
             await self._deliver(viewer, texts)
 
-    def _inspector_html(self, target: inspector.Target) -> str:
-        return inspector.render(inspector.inspect(self.cluster, target))
+    def _inspector_html(self, target: inspector.Target, language: str) -> str:
+        with translation.override(language):
+            return inspector.render(inspector.inspect(self.cluster, target))
 
     # -- frames ------------------------------------------------------------------------
 
@@ -287,4 +291,4 @@ class LiveRoom(ClockAndStreams):
 
     def _check_open(self) -> None:
         if self.closed:
-            raise RoomGone("this room was reloaded; reconnecting")
+            raise RoomGone(_("this room was reloaded; reconnecting"))

@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from asgiref.sync import sync_to_async
+from django.utils.translation import gettext as _
 
 from playground.rooms.frames import Frames
 from playground.rooms.log import read_ops, replay
@@ -28,7 +29,10 @@ async def rewind(live: LiveRoom, to: int) -> None:
         ValueError: `to` is beyond the log.
     """
     if not 0 <= to <= live.log.next_index:
-        raise ValueError(f"This room's log has {live.log.next_index} entries, not {to}.")
+        raise ValueError(
+            _("This room's log has %(count)s entries, not %(to)s.")
+            % {"count": live.log.next_index, "to": to}
+        )
     await live.log.write([{"op": "rewind", "to": to}])
     ops = await read_ops(live.room_id)
     cluster = await sync_to_async(replay, thread_sensitive=False)(live.seed, live.manifests, ops)

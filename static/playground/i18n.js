@@ -15,5 +15,7 @@ export function ngettext(singular, plural, count) {
 
 // "%(name)s" placeholders filled from an object, as Django's interpolate(fmt, obj, true).
 export function interpolate(format, values) {
-  return format.replace(/%\((\w+)\)s/g, (match, name) => (name in values ? String(values[name]) : match));
+  return format
+    .replace(/%\((\w+)\)s/g, (match, name) => (name in values ? String(values[name]) : match))
+    .replaceAll("%%", "%");
 }

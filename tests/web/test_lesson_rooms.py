@@ -90,7 +90,8 @@ async def test_placeholders_in_the_solution_are_filled_from_the_room(socket):
     reply = await request(socket, {"type": "lesson", "id": 2, "action": "show", "step": 1}, "shown")
     lines = [r["line"] for r in reply["results"]]
     assert lines[0] == "kubectl get pods"
-    assert lines[1].startswith("kubectl exec kubia-") and "{pod" not in lines[1]
+    assert lines[1].startswith("kubectl exec kubia-")
+    assert "{pod" not in lines[1]
     assert "You've hit kubia-" in reply["results"][1]["stdout"]
 
 
@@ -119,8 +120,11 @@ async def test_reset_returns_the_room_to_the_steps_start_for_everyone(room, sock
         await socket.send_json_to({"type": "command", "id": 2, "line": line})
         await receive(socket, "result")
     assert await live.read(lambda c: c.running_pods("app=kubia")) != pods_at_start
-    reply = await request(socket, {"type": "lesson", "id": 3, "action": "reset", "step": 1}, "lesson")
-    assert reply["step"] == 1 and reply["id"] == 3
+    reply = await request(
+        socket, {"type": "lesson", "id": 3, "action": "reset", "step": 1}, "lesson"
+    )
+    assert reply["step"] == 1
+    assert reply["id"] == 3
     snapshot = await receive(socket, "snapshot")
     assert snapshot["epoch"] != epoch
     assert await live.read(lambda c: c.running_pods("app=kubia")) == pods_at_start
@@ -161,7 +165,9 @@ async def test_what_a_step_saw_is_rebuilt_after_a_restart(room, socket):
     """`ran` evidence comes back from the replayed log: a curl before the restart counts."""
     await receive(socket, "lesson")
     for step in (0, 1):
-        await request(socket, {"type": "lesson", "id": step, "action": "show", "step": step}, "shown")
+        await request(
+            socket, {"type": "lesson", "id": step, "action": "show", "step": step}, "shown"
+        )
     live = await rooms.open_room(room.code)
     pod = (await live.read(lambda c: c.running_pods("app=kubia")))[0]
     await socket.send_json_to(

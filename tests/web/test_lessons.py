@@ -61,11 +61,13 @@ def test_every_text_is_written_in_both_languages():
             texts += [step.title, step.body, *step.hints, *(c.label for c in step.checks)]
         for text in texts:
             english, chinese = text.get("en"), text.get("zh-hans")
-            assert english and chinese and english != chinese
+            assert english
+            assert chinese
+            assert english != chinese
             assert any("\u4e00" <= char <= "\u9fff" for char in chinese), chinese
 
 
-GOOD = (Path(__file__).resolve().parents[2] / "playground/lessons/content/session-affinity.yaml")
+GOOD = Path(__file__).resolve().parents[2] / "playground/lessons/content/session-affinity.yaml"
 
 
 def broken(tmp_path, name: str, old: str, new: str) -> Path:
@@ -79,7 +81,8 @@ def broken(tmp_path, name: str, old: str, new: str) -> Path:
 @pytest.mark.parametrize(
     ("old", "new", "said"),
     [
-        ("  zh-hans: 会话亲和性（sessionAffinity）\n", "", "title: 'zh-hans' is a required property"),
+        ("  zh-hans: 会话亲和性（sessionAffinity）\n", "",
+         "title: 'zh-hans' is a required property"),
         ("        ran:\n          output: \"You've hit (kubia-[a-z0-9]+)\"\n          distinct: 2",
          "        watched:\n          output: x", "steps[0].checks[0]: Additional properties"),
         ("        ran:\n          output: \"You've hit (kubia-[a-z0-9]+)\"\n          distinct: 2",
@@ -103,8 +106,11 @@ def test_a_broken_lesson_is_refused_with_its_place(tmp_path, old, new, said):
 
 
 def test_a_check_command_that_would_change_the_room_is_refused(tmp_path):
-    old = "        request:\n          url: http://kubia\n          from: {pod: app=kubia}\n" \
-        "          count: 10\n          expect:\n            outcome: ok\n            same_pod: true"
+    old = (
+        "        request:\n          url: http://kubia\n          from: {pod: app=kubia}\n"
+        "          count: 10\n          expect:\n            outcome: ok\n"
+        "            same_pod: true"
+    )
     new = "        command:\n          run: kubectl delete pod {pod:app=kubia}\n          output: x"
     with pytest.raises(LessonError, match=r"checks\[1\]\.command\.run: kubectl delete: an obs"):
         load(broken(tmp_path, "writes", old, new))
@@ -118,9 +124,12 @@ def test_the_slug_is_the_file_name(tmp_path):
 
 
 def test_raw_html_in_prose_is_shown_as_text(tmp_path):
-    path = broken(tmp_path, "html", "  zh-hans: >-\n    用", "  zh-hans: >-\n    <script>x</script>用")
+    path = broken(
+        tmp_path, "html", "  zh-hans: >-\n    用", "  zh-hans: >-\n    <script>x</script>用"
+    )
     goal = load(path).goal.get("zh-hans")
-    assert "<script>" not in goal and "&lt;script&gt;" in goal
+    assert "<script>" not in goal
+    assert "&lt;script&gt;" in goal
 
 
 def test_not_yaml_is_a_clear_error(tmp_path):
