@@ -202,7 +202,7 @@ class LiveRoom(ClockAndStreams):
         await self._logged(op)
         return self.log.next_index - 1
 
-    async def _followers_changed(self, command, traces: list) -> None:
+    async def _followers_changed(self, command, traces: list | None) -> None:
         for follower in self.followers.values():
             await follower.changed(self, command, traces)
 
@@ -219,7 +219,7 @@ class LiveRoom(ClockAndStreams):
         async with self.lock:
             self._check_open()
             await rewind(self, to)
-            await self._followers_changed(None, [])
+            await self._followers_changed(None, None)  # neither a command nor a tick
 
     async def _logged(self, op: dict[str, Any]) -> None:
         try:

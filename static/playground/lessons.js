@@ -40,14 +40,15 @@ export class LessonPanel {
         button.disabled = state !== "current";
       }
     });
-    const moved = !previous || previous.step !== message.step;
-    if (moved) {
-      if (previous && this.steps[previous.step]) this.steps[previous.step].querySelector("details").open = false;
+    if (!previous || previous.step !== message.step) {
+      // The current step opens; the one just done (or, on load, every other step) closes.
+      this.steps.forEach((li, i) => {
+        const details = li.querySelector("details");
+        if (i === message.step) details.open = true;
+        else if (!previous || i === previous.step) details.open = false;
+      });
       const current = this.steps[message.step];
-      if (current) {
-        current.querySelector("details").open = true;
-        if (previous) current.scrollIntoView({ block: "nearest", behavior: "smooth" });
-      }
+      if (current && previous) current.scrollIntoView({ block: "nearest", behavior: "smooth" });
     }
     this.done.hidden = !finished;
     this.progress.textContent = finished

@@ -87,6 +87,8 @@ export class Terminal {
     if (!text) return;
     const span = document.createElement("span");
     span.className = cls;
+    // The terminal speaks English (kubectl, curl); the playground's own notes speak the page's language.
+    if (cls === "hint") span.lang = document.documentElement.lang;
     span.textContent = text.endsWith("\n") ? text : `${text}\n`;
     this.output.appendChild(span);
     while (this.output.childNodes.length > MAX_LINES) this.output.firstChild.remove();

@@ -236,6 +236,7 @@ export class Traffic {
       li.textContent = `${ok ? "✓" : "✗"} ${from} → ${t.url}: ${result}`;
       if (!ok || t.reason) {
         const reason = document.createElement("small");
+        reason.lang = "en"; // the simulator explains a trace in English (docs/translation.md)
         reason.textContent = t.reason;
         li.appendChild(reason);
       }

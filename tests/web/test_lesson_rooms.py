@@ -128,6 +128,7 @@ async def test_reset_returns_the_room_to_the_steps_start_for_everyone(room, sock
     snapshot = await receive(socket, "snapshot")
     assert snapshot["epoch"] != epoch
     assert await live.read(lambda c: c.running_pods("app=kubia")) == pods_at_start
+    assert live.followers["lesson"].run.evidence.commands == []  # the step saw nothing yet
     assert await live.read(lambda c: c.observe("kubectl get svc kubia").exit_code) == 0
     ops = await log_of(room)
     note = ops.index({"op": "lesson", "lesson": "services-endpoints", "step": 1})
