@@ -115,6 +115,13 @@ class LessonRun:
             return True
         return False
 
+    def judge_only(self, cluster: Cluster) -> dict[str, bool]:
+        """The current step's verdicts, read afresh, without moving on (benchmarks, tools)."""
+        step = self.current
+        self._observed.clear()
+        self._observed_at = cluster.seq
+        return {check.id: self._holds(check, cluster) for check in step.checks} if step else {}
+
     def _holds(self, check: Check, cluster: Cluster) -> bool:
         kind, spec = check.kind, check.spec
         if kind == "ran":
