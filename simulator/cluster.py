@@ -145,7 +145,7 @@ class Cluster:
         Raises:
             ValueError: `line` is not such an observation; the message says why.
         """
-        return observe(self, line, key)
+        return observe(self.state, self.network, line, key)
 
     def observe_requests(
         self,
@@ -164,8 +164,9 @@ class Cluster:
             ValueError: `count` is not between 1 and 100.
         """
         return observe_requests(
-            self, url, source, count=count, headers=headers, insecure=insecure, key=key
-        )
+            self.state, self.network, url, source,
+            count=count, headers=headers, insecure=insecure, key=key,
+        )  # fmt: skip
 
     def running_pods(self, selector: str = "", namespace: str = "default") -> list[str]:
         """Names of the running pods of `namespace` that a kubectl label selector picks,
@@ -174,7 +175,7 @@ class Cluster:
         Raises:
             ValueError: the selector is not kubectl's syntax.
         """
-        return running_pods(self, selector, namespace)
+        return running_pods(self.state, selector, namespace)
 
     def export_yaml(self) -> str:
         """The scenario as multi-document YAML that `kubectl apply -f` accepts."""

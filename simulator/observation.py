@@ -23,7 +23,8 @@ from .labels import SelectorError, parse_selector
 from .result import CommandResult
 
 if TYPE_CHECKING:
-    from .cluster import Cluster
+    from .network import Network
+    from .state import ClusterState
     from .trace import Trace
 
 #: kubectl verbs that only read.
@@ -114,7 +115,7 @@ def _exec_problem(words: list[str]) -> str | None:
 
 
 @contextmanager
-def unobserved(cluster: Cluster, key: str) -> Iterator[None]:
+def unobserved(state: ClusterState, network: Network, key: str) -> Iterator[None]:
     """Run a read inside: afterwards the cluster is as it was before.
 
     The random generator is reseeded from `key` for the read (so the read's answer
@@ -126,10 +127,9 @@ def unobserved(cluster: Cluster, key: str) -> Iterator[None]:
         RuntimeError: the read changed the cluster (an event or simulated time), which
             replay could not reproduce; a bug in what was allowed to run.
     """
-    state = cluster.state
     seq, now = state.log.last_seq, state.now
     saved_rng = state.rng.getstate()
-    tables = cluster.network.balancer_tables()
+    tables = network.balancer_tables()
     saved = [{key_: list(entry) for key_, entry in table.items()} for table in tables]
     state.rng.seed(f"kubeplay-observation/{key}")
     try:
@@ -149,7 +149,7 @@ def unobserved(cluster: Cluster, key: str) -> Iterator[None]:
         raise RuntimeError("an observation changed the cluster")
 
 
-def observe(cluster: Cluster, line: str, key: str = "") -> CommandResult:
+def observe(state: ClusterState, network: Network, line: str, key: str = "") -> CommandResult:
     """Run a read-only command line (see `observation_problem`) and return what it printed.
 
     kubectl runs straight, not through the learner's shell (their aliases and
@@ -164,14 +164,15 @@ def observe(cluster: Cluster, line: str, key: str = "") -> CommandResult:
     from .kubectl import run_kubectl
 
     argv = shlex.split(line)
-    with unobserved(cluster, key or line):
+    with unobserved(state, network, key or line):
         if argv[0] == "kubectl":
-            return run_kubectl(cluster.state, argv[1:], network=cluster.network)
-        return cluster.network.run(argv, "host", tty=False)
+            return run_kubectl(state, argv[1:], network=network)
+        return network.run(argv, "host", tty=False)
 
 
 def observe_requests(
-    cluster: Cluster,
+    state: ClusterState,
+    network: Network,
     url: str,
     source: str = "host",
     *,
@@ -189,14 +190,13 @@ def observe_requests(
     """
     if not 1 <= count <= MAX_REQUESTS:
         raise ValueError(f"an observation sends 1 to {MAX_REQUESTS} requests, not {count}")
-    with unobserved(cluster, key or f"{source} {url}"):
+    with unobserved(state, network, key or f"{source} {url}"):
         return [
-            cluster.network.request(url, source, headers=headers, insecure=insecure)
-            for _ in range(count)
+            network.request(url, source, headers=headers, insecure=insecure) for _ in range(count)
         ]
 
 
-def running_pods(cluster: Cluster, selector: str, namespace: str = "default") -> list[str]:
+def running_pods(state: ClusterState, selector: str, namespace: str = "default") -> list[str]:
     """Names of the running pods (they have an IP) of `namespace` that `selector` picks,
     sorted; an empty selector picks every pod.
 
@@ -207,7 +207,7 @@ def running_pods(cluster: Cluster, selector: str, namespace: str = "default") ->
         parsed = parse_selector(selector) if selector else ()
     except SelectorError as err:
         raise ValueError(str(err)) from None
-    store = cluster.state.store
+    store = state.store
     pods = store.pods_selected(namespace, parsed) if parsed else store.list("Pod", namespace)
     return [
         pod["metadata"]["name"]

@@ -7,19 +7,14 @@ the room's lock, changes the room, and sends the frame that says so.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from playground.models import Room
 from playground.rooms.ticker import Stream
-
-if TYPE_CHECKING:
-    from playground.rooms.live import LiveRoom
 
 
 class ClockAndStreams:
     """The clock (play, pause, speed) and the streams of a `LiveRoom`."""
 
-    def _advance(self: LiveRoom) -> list:
+    def _advance(self) -> list:
         """Move the clock one tick (when it plays) and send each stream's requests."""
         step = self.speed / self.tick_hz if self.playing else 0.0
         if step:
@@ -31,11 +26,11 @@ class ClockAndStreams:
             self._streams_changed()
         return traces
 
-    def _streams_changed(self: LiveRoom) -> None:
+    def _streams_changed(self) -> None:
         self.log.set_streams(self.streams.specs())
         self.frames.streams_changed = True
 
-    async def start_stream(self: LiveRoom, target: str, source: str, rate: float) -> Stream:
+    async def start_stream(self, target: str, source: str, rate: float) -> Stream:
         async with self.lock:
             self._check_open()
             stream = self.streams.start(target, source, rate)
@@ -43,14 +38,14 @@ class ClockAndStreams:
             await self._emit()
             return stream
 
-    async def stop_stream(self: LiveRoom, stream_id: str | None) -> None:
+    async def stop_stream(self, stream_id: str | None) -> None:
         async with self.lock:
             self._check_open()
             self.streams.stop(stream_id)
             self._streams_changed()
             await self._emit()
 
-    async def set_clock(self: LiveRoom, playing: bool | None, speed: float | None) -> None:
+    async def set_clock(self, playing: bool | None, speed: float | None) -> None:
         async with self.lock:
             self._check_open()
             if playing is not None:

@@ -18,8 +18,10 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     from playground.models import Room
-    from playground.rooms.live import LiveRoom, Viewer
     from simulator import CommandResult
+
+#: A `playground.rooms.live.LiveRoom` (not imported: the live room imports this module).
+LiveRoom = Any
 
 
 class Follower(Protocol):
@@ -42,7 +44,7 @@ class Follower(Protocol):
         """Messages (encoded) for a viewer who joins."""
 
     async def handle(
-        self, room: LiveRoom, viewer: Viewer, message: dict[str, Any], request_id: Any
+        self, room: LiveRoom, viewer: Any, message: dict[str, Any], request_id: Any
     ) -> dict[str, Any]:
         """Answer a client message of `message_type` (not under the lock); ValueError with
         words a learner can act on when it cannot be done."""

@@ -27,6 +27,7 @@ from playground.rooms.followers import Follower
 from playground.rooms.frames import Frames, result_fields
 from playground.rooms.leases import Lease
 from playground.rooms.log import RoomLog
+from playground.rooms.rewinding import Rewinding
 from playground.rooms.ticker import Streams, Ticker
 from simulator import Cluster
 
@@ -50,7 +51,7 @@ def group_name(code: str) -> str:
     return f"room-{code}"
 
 
-class LiveRoom(ClockAndStreams):
+class LiveRoom(ClockAndStreams, Rewinding):
     """A room's running cluster in this process: clock, streams, frames and viewers."""
 
     def __init__(
@@ -210,16 +211,6 @@ class LiveRoom(ClockAndStreams):
         """Send texts to every viewer of the room in this process."""
         for viewer in list(self.local.values()):
             await self._deliver(viewer, texts)
-
-    async def rewind(self, to: int) -> None:
-        """Return the cluster to how it was after the log's first `to` entries, for everyone:
-        the log gains a `rewind` entry and the room replays (docs/architecture.md, "Rooms")."""
-        from playground.rooms.rewinding import rewind
-
-        async with self.lock:
-            self._check_open()
-            await rewind(self, to)
-            await self._followers_changed(None, None)  # neither a command nor a tick
 
     async def _logged(self, op: dict[str, Any]) -> None:
         try:

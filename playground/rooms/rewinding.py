@@ -10,37 +10,41 @@ log into a fresh cluster, then every viewer gets a snapshot of a new epoch
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from asgiref.sync import sync_to_async
 from django.utils.translation import gettext as _
 
 from playground.rooms.frames import Frames
 from playground.rooms.log import read_ops, replay
 
-if TYPE_CHECKING:
-    from playground.rooms.live import LiveRoom
 
+class Rewinding:
+    """`rewind`, a mixin of `LiveRoom` (playground/rooms/live.py)."""
 
-async def rewind(live: LiveRoom, to: int) -> None:
-    """Rewind `live` to the point after its log's first `to` entries (under its lock).
+    async def rewind(self, to: int) -> None:
+        """Return the cluster to how it was after the log's first `to` entries, for everyone.
 
-    Raises:
-        ValueError: `to` is beyond the log.
-    """
-    if not 0 <= to <= live.log.next_index:
-        raise ValueError(
-            _("This room's log has %(count)s entries, not %(to)s.")
-            % {"count": live.log.next_index, "to": to}
-        )
-    await live.log.write([{"op": "rewind", "to": to}])
-    ops = await read_ops(live.room_id)
-    cluster = await sync_to_async(replay, thread_sensitive=False)(live.seed, live.manifests, ops)
-    live.cluster = cluster
-    live.frames = Frames(cluster, live.code, live.tick_hz)
-    snapshot = live.frames.snapshot(cluster.now, live.clock(), live.streams.to_dicts())
-    await live.broadcast(snapshot)
-    for viewer_id, target in list(live.watchers.targets.items()):
-        viewer = live.local.get(viewer_id)
-        if viewer is not None:
-            await live.watch(viewer, target, locked=True)
+        Raises:
+            ValueError: `to` is beyond the log.
+        """
+        async with self.lock:
+            self._check_open()
+            if not 0 <= to <= self.log.next_index:
+                raise ValueError(
+                    _("This room's log has %(count)s entries, not %(to)s.")
+                    % {"count": self.log.next_index, "to": to}
+                )
+            await self.log.write([{"op": "rewind", "to": to}])
+            ops = await read_ops(self.room_id)
+            cluster = await sync_to_async(replay, thread_sensitive=False)(
+                self.seed, self.manifests, ops
+            )
+            self.cluster = cluster
+            self.frames = Frames(cluster, self.code, self.tick_hz)
+            await self.broadcast(
+                self.frames.snapshot(cluster.now, self.clock(), self.streams.to_dicts())
+            )
+            for viewer_id, target in list(self.watchers.targets.items()):
+                viewer = self.local.get(viewer_id)
+                if viewer is not None:
+                    await self.watch(viewer, target, locked=True)
+            await self._followers_changed(None, None)  # neither a command nor a tick
