@@ -49,10 +49,11 @@ def test_an_error_shows_its_place_kubectls_words_the_hint_and_the_caret(client) 
     assert '<button type="button" class="problem" data-line="32" data-column="1">' in page
     assert '<span class="where">Line 32, column 1</span>' in page
     assert (
-        '<span class="message" lang="en">error: error parsing STDIN: error converting YAML to JSON: '
-        "yaml: line 34: did not find expected key</span>"
+        '<span class="message" lang="en">error: error parsing STDIN: '
+        "error converting YAML to JSON: yaml: line 34: did not find expected key</span>"
     ) in page
-    assert f'<span class="hint" lang="en">{html.escape(MISTAKES["indentation"].hint)}</span>' in page
+    hint = html.escape(MISTAKES["indentation"].hint)
+    assert f'<span class="hint" lang="en">{hint}</span>' in page
     assert (
         '<pre class="excerpt" lang="en" aria-label="Line 32, with a caret under the spot">'
         "30 |   # 同一个 IP 的客户端发起的请求将会被转发到同一个 pod\n"
