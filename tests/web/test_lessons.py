@@ -160,3 +160,108 @@ def test_a_rewind_returns_to_the_state_after_that_many_entries(ops, kept):
 def test_a_rewind_past_the_end_is_refused():
     with pytest.raises(ValueError, match="outside the log"):
         effective_ops([{"op": "rewind", "to": 3}])
+
+
+TIMED = """\
+slug: timed
+order: 1
+minutes: 5
+source: "tests"
+title: {en: Timed, zh-hans: 计时}
+goal: {en: Hold on., zh-hans: 坚持住。}
+manifests: |
+  apiVersion: v1
+  kind: Service
+  metadata:
+    name: kubia
+  spec:
+    selector:
+      app: kubia
+    ports:
+    - port: 80
+      targetPort: 8080
+  ---
+  apiVersion: v1
+  kind: ReplicationController
+  metadata:
+    name: kubia
+  spec:
+    replicas: 2
+    selector:
+      app: kubia
+    template:
+      metadata:
+        labels:
+          app: kubia
+      spec:
+        containers:
+        - name: kubia
+          image: luksa/kubia
+          ports:
+          - containerPort: 8080
+steps:
+  - title: {en: Three for a while, zh-hans: 保持三个}
+    text: {en: Scale to three and wait., zh-hans: 扩容到三个并等待。}
+    checks:
+      - id: three-for-20s
+        label: {en: Three pods for 20 s, zh-hans: 三个 Pod 保持 20 秒}
+        held:
+          seconds: 20
+          check:
+            object: {kind: Endpoints, name: kubia, jsonpath: "{.subsets[*].addresses[*].ip}",
+                     count: 3}
+    hints: [{en: Scale., zh-hans: 扩容。}]
+    solution: [kubectl scale rc kubia --replicas=3, sleep 20]
+  - title: {en: Traffic, zh-hans: 流量}
+    text: {en: Send requests., zh-hans: 发送请求。}
+    checks:
+      - id: five-ok
+        label: {en: Five requests served, zh-hans: 五个请求成功}
+        traffic: {min_requests: 5, max_failed: 0, url: "kubia"}
+    hints: [{en: Curl., zh-hans: 用 curl。}]
+    solution: ["kubectl exec {pod:app=kubia} -- curl -s http://kubia"]
+"""
+
+
+def test_held_and_traffic_checks(tmp_path):
+    path = tmp_path / "timed.yaml"
+    path.write_text(TIMED, encoding="utf-8")
+    lesson = load(path)
+    cluster = Cluster(4)
+    cluster.run(APPLY, stdin=lesson.manifests)
+    run = LessonRun(lesson)
+    cluster.run("kubectl scale rc kubia --replicas=3")
+    assert not run.judge(cluster)  # three pods, but not for 20 s yet
+    cluster.advance(15)
+    assert not run.judge(cluster)
+    cluster.run("kubectl scale rc kubia --replicas=2")  # the condition breaks: the span restarts
+    assert not run.judge(cluster)
+    cluster.run("kubectl scale rc kubia --replicas=3")
+    assert not run.judge(cluster)
+    cluster.advance(19)
+    assert not run.judge(cluster, fresh=False)
+    cluster.advance(1)
+    assert run.judge(cluster, fresh=False)  # held 20 s of simulated time
+    assert run.step == 1
+    pod = cluster.running_pods("app=kubia")[0]
+    traces = [cluster.request("http://kubia", source=f"pod/{pod}") for _ in range(4)]
+    run.sent(traces)
+    assert not run.judge(cluster)
+    run.sent([cluster.request("http://nothing", source=f"pod/{pod}")])  # another URL: not counted
+    assert not run.judge(cluster)
+    run.sent([cluster.request("http://kubia", source=f"pod/{pod}")])
+    assert run.judge(cluster)
+    assert run.finished
+
+
+def test_a_failed_request_fails_a_traffic_check(tmp_path):
+    path = tmp_path / "timed.yaml"
+    path.write_text(TIMED, encoding="utf-8")
+    run = LessonRun(load(path), step=1)
+    cluster = Cluster(4)
+    cluster.run(APPLY, stdin=run.lesson.manifests)
+    pod = cluster.running_pods("app=kubia")[0]
+    cluster.run("kubectl delete svc kubia")
+    run.sent([cluster.request("http://kubia", source=f"pod/{pod}") for _ in range(6)])
+    assert not run.judge(cluster)
+    assert run.evidence.traffic["five-ok"] == [6, 6]
