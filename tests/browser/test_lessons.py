@@ -205,3 +205,26 @@ def assert_no_english_ui(page) -> None:
             if word not in KEPT:
                 leftovers.append((word, text))
     assert leftovers == [], "\n".join(f"{word!r} in {text!r}" for word, text in leftovers)
+
+
+def test_lesson_progress_survives_a_server_restart(restartable_server, new_page):
+    page = new_page()
+    words = WORDS["en-US"]
+    open_lesson(page, restartable_server.url, "services-endpoints", words)
+    step(page, 0).get_by_role("button", name=words["show"]).click()
+    expect_current(page, 1, 4, words)
+    pod = a_pod(page)
+    type_line(page, words, f"kubectl exec {pod} -- curl -s http://kubia")
+    expect_current(page, 2, 4, words)
+    type_line(page, words, f"kubectl exec {pod} -- curl -s http://kubia")  # one of two pods
+
+    restartable_server.restart()
+    page.reload()
+    expect(page.locator("[data-status]")).to_have_text(words["connected"], timeout=20_000)
+    expect_current(page, 2, 4, words)  # the step, and what it saw, came back from the log
+    expect(step(page, 0)).to_have_attribute("data-state", "done")
+    for _ in range(12):
+        type_line(page, words, f"kubectl exec {pod} -- curl -s http://kubia")
+        if step(page, 2).get_attribute("data-state") == "done":
+            break
+    expect_current(page, 3, 4, words)
