@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from .cluster import Cluster
     from .gateway_conversion import IngressConversion
     from .inspection import INSPECTABLE_KINDS, Inspection
+    from .observation import observation_problem
     from .result import CommandResult
     from .scenarios import DEFAULT as DEFAULT_SCENARIO
     from .scenarios import SCENARIOS, Scenario
@@ -29,6 +30,7 @@ _PUBLIC = {
     "IngressConversion": ("gateway_conversion", "IngressConversion"),
     "INSPECTABLE_KINDS": ("inspection", "INSPECTABLE_KINDS"),
     "SnapshotChanges": ("snapshot_changes", "SnapshotChanges"),
+    "observation_problem": ("observation", "observation_problem"),
     "Scenario": ("scenarios", "Scenario"),
     "SCENARIOS": ("scenarios", "SCENARIOS"),
     "DEFAULT_SCENARIO": ("scenarios", "DEFAULT"),
@@ -44,6 +46,7 @@ __all__ = [
     "Inspection",
     "Scenario",
     "SnapshotChanges",
+    "observation_problem",
 ]
 
 

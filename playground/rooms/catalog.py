@@ -1,16 +1,25 @@
-"""The examples catalog: the simulator's built-in scenarios, for the home page and rooms."""
+"""The examples catalog: the simulator's built-in scenarios, for the home page and rooms.
+
+Titles and summaries are English in the simulator, marked there with `gettext_noop`
+so the catalogue has them; they are translated here, when a page shows them.
+"""
 
 from __future__ import annotations
 
 from typing import Any
+
+from django.utils.translation import gettext
 
 from simulator import DEFAULT_SCENARIO, SCENARIOS
 
 
 def examples() -> list[dict[str, str]]:
     """The built-in scenarios for the examples menu, in the simulator's order."""
-    return [{"slug": s.slug, "title": s.title, "summary": s.summary,
-             "gateway_api": "HTTPRoute" in s.kinds} for s in SCENARIOS]  # fmt: skip
+    return [
+        {"slug": s.slug, "title": gettext(s.title), "summary": gettext(s.summary),
+         "gateway_api": "HTTPRoute" in s.kinds}
+        for s in SCENARIOS
+    ]  # fmt: skip
 
 
 def example(slug: str | None) -> dict[str, Any] | None:
@@ -19,8 +28,8 @@ def example(slug: str | None) -> dict[str, Any] | None:
         if s.slug == slug:
             return {
                 "slug": s.slug,
-                "title": s.title,
-                "summary": s.summary,
+                "title": gettext(s.title),
+                "summary": gettext(s.summary),
                 "manifest": s.manifest,
                 "try_commands": list(s.try_commands),
                 "pod_selector": s.pod_selector,
@@ -35,7 +44,7 @@ def example(slug: str | None) -> dict[str, Any] | None:
 def _twin(slug: str) -> dict[str, str] | None:
     for s in SCENARIOS:
         if s.slug == slug:
-            return {"slug": s.slug, "title": s.title}
+            return {"slug": s.slug, "title": gettext(s.title)}
     return None
 
 

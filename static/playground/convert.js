@@ -4,6 +4,8 @@
 // content; applying runs its command line in the terminal, like any command, so the
 // room's viewers see it too.
 
+import { gettext, interpolate } from "./i18n.js";
+
 export class Convert {
   constructor(root, model, terminal) {
     this.model = model;
@@ -39,7 +41,7 @@ export class Convert {
       if (!response.ok) throw new Error(`${response.status} ${response.statusText}`);
       this.body.innerHTML = await response.text();
     } catch (error) {
-      waiting.textContent = `Could not convert: ${error.message}`;
+      waiting.textContent = interpolate(gettext("Could not convert: %(error)s"), { error: error.message });
     }
   }
 }

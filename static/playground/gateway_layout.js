@@ -3,6 +3,8 @@
 // everything (which listener a route attached to, whether a backend resolves, each
 // weight); this only places boxes and edges, and words what the server said.
 
+import { gettext, interpolate, ngettext } from "./i18n.js";
+
 const HOST = "client:host";
 export const ROW0 = 36; // y of a box's first row
 export const ROW_H = 17; // height of a row
@@ -39,13 +41,15 @@ function share(rule, backend) {
 
 function listenerRow(listener) {
   const host = listener.hostname || "*";
-  const routes = listener.attachedRoutes === 1 ? "1 route" : `${listener.attachedRoutes} routes`;
+  const count = listener.attachedRoutes;
   return {
     text: `${listener.name} :${listener.port} ${host}`,
     tls: listener.protocol === "HTTPS",
     broken: !listener.valid,
-    count: String(listener.attachedRoutes),
-    note: listener.valid ? `${routes} attached` : listener.reason,
+    count: String(count),
+    note: listener.valid
+      ? interpolate(ngettext("%(count)s route attached", "%(count)s routes attached", count), { count })
+      : listener.reason,
   };
 }
 
@@ -65,12 +69,18 @@ export function placeGateways(plan, gateways, routes) {
     plan.add({
       id, kind: "gateway", x, y, w, h,
       title: gw.name, heading: qualified(gw), rows, broken: !ready,
-      sub: gw.address || (gw.managed ? "no address yet" : "no controller"),
+      sub: gw.address || (gw.managed ? gettext("no address yet") : gettext("no controller")),
       reason: ready ? "" : gw.reason,
       object: `Gateway|${gw.namespace}|${gw.name}`,
-      label: `Gateway ${gw.name} (class ${gw.className}) ${gw.address || ""}: `
-        + `${ready ? "programmed" : `not programmed, ${gw.reason}`}; listeners `
-        + rows.map((r) => `${r.text} (${r.note})`).join(", "),
+      label: interpolate(
+        ready
+          ? gettext("Gateway %(name)s (class %(class)s) %(address)s: programmed; listeners %(listeners)s")
+          : gettext("Gateway %(name)s (class %(class)s) %(address)s: not programmed, %(reason)s; listeners %(listeners)s"),
+        {
+          name: gw.name, class: gw.className, address: gw.address || "", reason: gw.reason,
+          listeners: rows.map((r) => `${r.text} (${r.note})`).join(", "),
+        },
+      ),
     });
     rows.forEach((_, i) => plan.ruleRows.set(`${id}#${i}`, { id, dy: ROW0 + ROW_H * i + 6 }));
     plan.edges.push({ id: `e:host-${id}`, from: HOST, to: id, style: ready ? "client" : "broken" });
@@ -102,10 +112,15 @@ export function placeGateways(plan, gateways, routes) {
     plan.add({
       id, kind: "httproute", x: col.x, y, w: col.w, h,
       title: route.name, heading: qualified(route), rows, broken: Boolean(why), reason: why,
-      sub: route.hostnames.length ? route.hostnames.join(", ") : "any hostname",
+      sub: route.hostnames.length ? route.hostnames.join(", ") : gettext("any hostname"),
       object: `HTTPRoute|${route.namespace}|${route.name}`,
-      label: `HTTPRoute ${route.name}${why ? ` (${why})` : ""}: `
-        + route.rules.map((rule) => `${rule.label} to ${rule.backends.map((b) => `${b.service}${b.valid ? "" : ` (${b.reason})`}`).join(", ") || "no backend"}`).join("; "),
+      label: interpolate(why ? gettext("HTTPRoute %(name)s (%(why)s): %(rules)s") : gettext("HTTPRoute %(name)s: %(rules)s"), {
+        name: route.name, why,
+        rules: route.rules.map((rule) => interpolate(gettext("%(rule)s to %(service)s"), {
+          rule: rule.label,
+          service: rule.backends.map((b) => `${b.service}${b.valid ? "" : ` (${b.reason})`}`).join(", ") || gettext("no backend"),
+        })).join("; "),
+      }),
     });
     for (const parent of route.parents) {
       const gid = gatewayId(parent.namespace, parent.name);
@@ -137,5 +152,5 @@ function routeProblem(route) {
   if (refused) return refused.reason;
   const ignored = route.ignored[0];
   if (ignored) return ignored.reason;
-  return "no parentRefs: not attached to any Gateway";
+  return gettext("no parentRefs: not attached to any Gateway");
 }
