@@ -10,7 +10,7 @@
 * `router` - follows one request end to end and builds its Trace, with
   `service_routes` (kube-proxy paths) and `ingress_routes` (ingress-nginx paths);
 * `exchange` - the values a request is made of (client, exchange, cached plans);
-* `http` - the servers' responses; `curl` (+ `curl_output`), `ping`, `nslookup` -
+* `http` - the servers' responses; `curl` (+ `curl_args`, `curl_output`), `ping`, `nslookup` -
   the clients;
 * `testing` - a small ClusterState stand-in for tests and benchmarks.
 """
