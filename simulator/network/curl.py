@@ -24,7 +24,8 @@ from simulator.result import CommandResult
 
 from .curl_args import CurlUsageError, parse_args, request_method
 from .curl_output import CurlOutput
-from .router import Client, Router
+from .request import Client, options
+from .router import Router
 
 # -- running ---------------------------------------------------------------------------
 
@@ -46,19 +47,13 @@ def run_curl(router: Router, client: Client, args: list[str], tty: bool) -> Comm
     now = router.state.clock.now
     exit_code = 0
     connection = 0
+    method = request_method(opts)
+    headers = dict(opts.headers) if opts.headers else None
+    settings = options(opts.insecure, tuple(opts.resolve), opts.connect_timeout, opts.max_time)
     for url in opts.urls:
         redirects = 0
         while True:
-            ex = router.exchange(
-                url,
-                client,
-                headers=dict(opts.headers) if opts.headers else None,
-                resolve=opts.resolve,
-                insecure=opts.insecure,
-                method=request_method(opts),
-                connect_timeout=opts.connect_timeout,
-                max_time=opts.max_time,
-            )
+            ex = router.send(client, url, method=method, headers=headers, options=settings)
             out.traces.append(ex.trace)
             code, response = out.transfer(ex, url, now, connection)
             connection += 1
