@@ -27,7 +27,7 @@ from .curl import run_curl
 from .dns import resolv_conf
 from .nslookup import run_nslookup
 from .ping import run_ping
-from .request import Client, options
+from .request import DEFAULT_OPTIONS, Client, options
 from .router import Router
 
 __all__ = ["Network"]
@@ -81,8 +81,11 @@ class Network:
         client = self.router.client(source)
         if isinstance(client, str):
             return _no_client(source, url, client)
-        settings = options(insecure, tuple(resolve) if resolve else (), None, timeout)
-        return self.router.send(client, url, method=method, headers=headers, options=settings).trace
+        settings = DEFAULT_OPTIONS
+        if insecure or resolve or timeout:
+            settings = options(insecure, tuple(resolve) if resolve else (), None, timeout)
+        router = self.router
+        return router.exchange(router.requests.get(client, url, method, headers, settings)).trace
 
     def run(
         self, argv: list[str], source: str = "host", *, tty: bool | None = None

@@ -53,7 +53,7 @@ def run_curl(router: Router, client: Client, args: list[str], tty: bool) -> Comm
     for url in opts.urls:
         redirects = 0
         while True:
-            ex = router.send(client, url, method=method, headers=headers, options=settings)
+            ex = router.exchange(router.requests.get(client, url, method, headers, settings))
             out.traces.append(ex.trace)
             code, response = out.transfer(ex, url, now, connection)
             connection += 1

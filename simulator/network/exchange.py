@@ -183,6 +183,8 @@ class Plan:
         endpoints: the Service port's endpoints as last read (None: not yet).
         deliveries: the delivery step's answer per ready endpoint, for this
             client, filled as endpoints are drawn.
+        reasons: the Trace's reason per ready endpoint when its pod answers
+            (strings shared through the route's `reasons`).
     """
 
     client: Client
@@ -196,6 +198,7 @@ class Plan:
     serving: object = None
     endpoints: PortEndpoints | None = None
     deliveries: list[Delivery | None] = field(default_factory=list)
+    reasons: list[str] = field(default_factory=list)
 
 
 @dataclass(slots=True)

@@ -43,9 +43,12 @@ class Client:
     hop: Hop
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Options:
     """How the client behaves, as curl's options set it.
+
+    Compared by identity, which keeps request lookups cheap: `options()` gives
+    equal settings one shared value.
 
     Attributes:
         insecure: skip certificate verification (`-k`).
@@ -140,6 +143,7 @@ class BadUrl:
     url: str
     error: str
     scheme: str = ""
+    plan_key: None = field(init=False, default=None)
 
     def reason(self) -> str:
         """The Trace's reason."""

@@ -166,30 +166,20 @@ class Router(ServiceRoutes, IngressRoutes):
             self._clients[source] = (pod_key, version, client, epoch)
         return client
 
-    def send(
-        self,
-        client: Client,
-        url: str,
-        *,
-        method: str = "GET",
-        headers: dict[str, str] | None = None,
-        options: Options = DEFAULT_OPTIONS,
-    ) -> Exchange:
-        """Build the request `client` sends for `url` and follow it to its end."""
-        request = self.requests.get(client, url, method, headers, options)
-        if type(request) is BadUrl:
-            ex = Exchange(None, [client.hop])
-            ex.failure = request.error
-            ex.trace = _bad_url_trace(request)
-            return ex
-        return self.exchange(request)  # type: ignore[arg-type]
+    def exchange(self, request: Request | BadUrl) -> Exchange:
+        """Send one request and follow it to its end (no redirect is followed).
 
-    def exchange(self, request: Request) -> Exchange:
-        """Send one request and follow it to its end (no redirect is followed)."""
+        `request` comes from `requests.get`, which builds each distinct one once;
+        a URL curl refuses ends here without anything sent.
+        """
         key = request.plan_key
         if key is not None:
             plan = self._plans.get(key)
-            if plan is not None and plan.client is request.client and plan.epoch == self._epoch():
+            if (
+                plan is not None
+                and plan.client is request.client
+                and plan.epoch == self.store.revision
+            ):
                 ex = Exchange(request, list(plan.hops), None, plan.ip, plan.via)  # type: ignore[arg-type]
                 if type(plan) is Plan:
                     self._service_endpoint(ex, plan)
@@ -198,7 +188,12 @@ class Router(ServiceRoutes, IngressRoutes):
                 if ex.failure:
                     self._failure_time(ex)
                 return ex
-        ex = self._route(request)
+        if type(request) is BadUrl:
+            ex = Exchange(None, [request.client.hop])
+            ex.failure = request.error
+            ex.trace = _bad_url_trace(request)
+            return ex
+        ex = self._route(request)  # type: ignore[arg-type]
         if ex.failure:
             self._failure_time(ex)
         return ex

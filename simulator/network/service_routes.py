@@ -10,7 +10,7 @@ delivery step (delivery.py).
 from __future__ import annotations
 
 from simulator.ipam import HOST_NETWORK
-from simulator.trace import HTTP_ERROR, OK, REFUSED, TIMEOUT, UNREACHABLE
+from simulator.trace import HTTP_ERROR, OK, REFUSED, TIMEOUT, UNREACHABLE, Trace
 
 from .delivery import REFUSED as NOTHING_LISTENS
 from .delivery import Delivery
@@ -74,7 +74,9 @@ class ServiceRoutes:
         that keeps them, its answer for the endpoint drawn, while it holds).
         """
         route = plan.route
-        endpoints = self._plan_endpoints(plan)
+        endpoints = plan.endpoints
+        if plan.serving != self._serving_version():
+            endpoints = self._plan_endpoints(plan)
         candidates = endpoints.ready
         if not candidates:
             self._refuse_no_endpoints(ex, route.svc, route.port_name)
@@ -84,13 +86,15 @@ class ServiceRoutes:
             n = len(candidates)
             index = self.proxy.draw(n)
             delivery = plan.deliveries[index]
-            if delivery is None:
-                backend = candidates[index]
-                src_ip = bridge_ip(client.ip) if backend.ip == client.ip else client.ip
-                delivery = self._endpoint(ex, route.ns, backend, src_ip, route.via, why_chosen(n))
+            if delivery is not None:
+                self._land(ex, delivery, route.via, plan.reasons[index])
+                return
+            backend = candidates[index]
+            src_ip = bridge_ip(client.ip) if backend.ip == client.ip else client.ip
+            delivery = self._endpoint(ex, route.ns, backend, src_ip, route.via, why_chosen(n))
+            if delivery is not None:
                 plan.deliveries[index] = delivery
-            else:
-                self._land(ex, delivery, route.via, self._reason(route, endpoints, index, delivery))
+                plan.reasons[index] = self._reason(route, endpoints, index, delivery)
             return
         by_addr = endpoints.by_addr
         if route.local:
@@ -115,15 +119,13 @@ class ServiceRoutes:
         self._endpoint(ex, route.ns, backend, src_ip, route.via, why)
 
     def _plan_endpoints(self, plan: Plan):
-        """The plan's Service port endpoints, read again only when the serving version
+        """The plan's Service port endpoints, read again because the serving version
         moved; its deliveries are forgotten then (pods may have stopped listening)."""
-        serving = self._serving_version()
-        if plan.serving == serving:
-            return plan.endpoints
         route = plan.route
         endpoints = self.proxy.endpoints(route.ns, route.name, route.port_name)
-        plan.endpoints, plan.serving = endpoints, serving
+        plan.endpoints, plan.serving = endpoints, self._serving_version()
         plan.deliveries = [None] * len(endpoints.ready)
+        plan.reasons = [""] * len(endpoints.ready)
         return endpoints
 
     def _reason(self, route: PortRoute, endpoints, index: int, delivery: Delivery) -> str:
@@ -198,7 +200,9 @@ class ServiceRoutes:
         return delivery
 
     def _land(self, ex: Exchange, delivery: Delivery, via: str, reason: str) -> None:
-        """End a request kube-proxy delivered: the pod answers, refuses, or speaks no TLS."""
+        """End a request kube-proxy delivered: the pod answers (with `reason`), refuses, or
+        speaks no TLS."""
+        request = ex.request
         ex.hops = delivery.hops  # type: ignore[assignment]
         name = delivery.name
         if delivery.verdict is NOTHING_LISTENS:
@@ -208,11 +212,13 @@ class ServiceRoutes:
                 f"{via} to pod {name}, but nothing listens on port {delivery.port} in pod "
                 f"{name}{declared(delivery.pod)}",
             )
-        elif ex.request.scheme == "https":
+        elif request.scheme == "https":
             self._plain_server_tls(ex, name)
         else:
             ex.responder, ex.body_from = "pod", name
-            ex.end(OK, reason, 200, name)
+            ex.trace = Trace(
+                request.client.source, request.url, OK, 200, name, reason, delivery.hops
+            )
 
     def _manual_endpoint(self, ex: Exchange, backend, via: str) -> None:
         tables = self.proxy.tables()
