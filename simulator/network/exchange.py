@@ -31,7 +31,8 @@ class Exchange:
 
     Attributes:
         request: the request (None when curl refused its URL).
-        hops: the places the packet went through so far; the Trace takes them.
+        hops: the places the packet went through so far; the Trace takes them. A
+            list, or a replayed plan's tuple until `add` extends it.
         trace: the Trace, once the walk ended.
         ip: the address connected to (or tried), None when resolution failed.
         via: how the name became an address: `literal`, `resolve`, `hosts`, `dns`.
@@ -47,7 +48,7 @@ class Exchange:
     """
 
     request: Request | None
-    hops: list[Hop]
+    hops: list[Hop] | tuple[Hop, ...]
     trace: Trace = None  # type: ignore[assignment]
     ip: str | None = None
     via: str = ""
@@ -78,6 +79,10 @@ class Exchange:
     def path(self) -> str:
         """Path and query."""
         return self.request.path  # type: ignore[union-attr]
+
+    def add(self, hop: Hop) -> None:
+        """One more place on the way (where the hops may still be a plan's tuple)."""
+        self.hops = [*self.hops, hop]
 
     def end(
         self,

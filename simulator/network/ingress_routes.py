@@ -307,7 +307,7 @@ class IngressRoutes:
                 if pod is None:
                     pod = self.state.pod_by_ip(backend.ip)
                 if pod is None:
-                    ex.hops.append(self.hop("external", backend.ip, backend.ip, backend.port))
+                    ex.add(self.hop("external", backend.ip, backend.ip, backend.port))
                     ex.responder, ex.body_from = "ingress-external", backend.ip
                     ex.end(OK, f"{plan.target} -> {backend.ip}:{backend.port}", 200, backend.ip)
                     return True

@@ -180,7 +180,7 @@ class Router(ServiceRoutes, IngressRoutes):
                 and plan.client is request.client
                 and plan.epoch == self.store.revision
             ):
-                ex = Exchange(request, list(plan.hops), None, plan.ip, plan.via)  # type: ignore[arg-type]
+                ex = Exchange(request, plan.hops, None, plan.ip, plan.via)  # type: ignore[arg-type]
                 if type(plan) is Plan:
                     self._service_endpoint(ex, plan)
                 elif not self._upstream(ex, plan):

@@ -224,10 +224,10 @@ class ServiceRoutes:
         tables = self.proxy.tables()
         node = tables.node_by_ip.get(backend.ip)
         if node is not None and backend.port == APISERVER_PORT:
-            ex.hops.append(self.hop("node", node, backend.ip, backend.port))
+            ex.add(self.hop("node", node, backend.ip, backend.port))
             self._apiserver(ex, f"{via} to the API server on {node}")
             return
-        ex.hops.append(self.hop("external", backend.ip, backend.ip, backend.port))
+        ex.add(self.hop("external", backend.ip, backend.ip, backend.port))
         if backend.ip.startswith("10.244.") or backend.ip.startswith(HOST_NETWORK + "."):
             ex.fail(
                 "noroute",
