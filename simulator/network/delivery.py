@@ -37,8 +37,8 @@ ICMP = "ICMP"
 
 #: The pod received the packet: a port that listens, or an ICMP echo.
 DELIVERED = "delivered"
-#: Nothing listens on the port: the pod's kernel answers with a reset.
-REFUSED = "refused"
+#: Nothing listens on the port: the pod's kernel answers with a reset (the client sees a refusal).
+NOT_LISTENING = "not listening"
 
 
 @dataclass(slots=True)  # never changed once built; not frozen, which makes building slower
@@ -57,7 +57,7 @@ class Delivery:
         src_ip: the source address the pod sees (after SNAT or masquerade).
         protocol: `TCP`, `UDP` or `ICMP`.
         hops: the packet's way, ending with the pod's hop.
-        verdict: `DELIVERED` or `REFUSED`.
+        verdict: `DELIVERED` or `NOT_LISTENING`.
     """
 
     sender: dict | None
@@ -115,7 +115,7 @@ class Deliverer:
         hop = self._hop("pod", name, ip, port, node, src_ip, namespace)
         verdict = DELIVERED
         if protocol != ICMP and not self._listens(pod, port):
-            verdict = REFUSED
+            verdict = NOT_LISTENING
         return Delivery(
             sender, pod, name, namespace, ip, port, node, src_ip, protocol, (*hops, hop), verdict
         )

@@ -49,7 +49,7 @@ class Exchange:
 
     request: Request | None
     hops: list[Hop] | tuple[Hop, ...]
-    trace: Trace = None  # type: ignore[assignment]
+    trace: Trace = None
     ip: str | None = None
     via: str = ""
     failure: str = ""
@@ -63,22 +63,22 @@ class Exchange:
     @property
     def scheme(self) -> str:
         """`http` or `https`."""
-        return self.request.scheme  # type: ignore[union-attr]
+        return self.request.scheme
 
     @property
     def host(self) -> str:
         """The URL's host as typed."""
-        return self.request.host  # type: ignore[union-attr]
+        return self.request.host
 
     @property
     def port(self) -> int:
         """The URL's port."""
-        return self.request.port  # type: ignore[union-attr]
+        return self.request.port
 
     @property
     def path(self) -> str:
         """Path and query."""
-        return self.request.path  # type: ignore[union-attr]
+        return self.request.path
 
     def add(self, hop: Hop) -> None:
         """One more place on the way (where the hops may still be a plan's tuple)."""
@@ -94,8 +94,8 @@ class Exchange:
         """Close the walk: its Trace from the hops so far."""
         request = self.request
         self.trace = Trace(
-            request.client.source,  # type: ignore[union-attr]
-            request.url,  # type: ignore[union-attr]
+            request.client.source,
+            request.url,
             outcome,
             status,
             served_by,

@@ -316,12 +316,12 @@ class IngressRoutes:
                     hops=ex.hops,
                 )  # fmt: skip
             if delivery.verdict is DELIVERED:
-                ex.hops = delivery.hops  # type: ignore[assignment]
+                ex.hops = delivery.hops
                 ex.responder, ex.body_from = "ingress", delivery.name
                 reason = f"{plan.target} -> {delivery.ip}:{delivery.port}"
                 ex.end(OK, reason, 200, delivery.name)
                 return True
-        ex.hops = delivery.hops  # type: ignore[assignment]
+        ex.hops = delivery.hops
         ex.responder = "nginx"
         ex.end(
             HTTP_ERROR,

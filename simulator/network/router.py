@@ -37,23 +37,18 @@ from __future__ import annotations
 from simulator.ipam import DNS_SERVICE_IP, HOST_IP, HOST_NETWORK, INGRESS_IP
 from simulator.trace import (
     DNS_ERROR,
-    HTTP_ERROR,
-    OK,
-    REFUSED,
-    TIMEOUT,
-    TLS_ERROR,
     UNREACHABLE,
     Hop,
     Trace,
 )
 
-from . import tls
-from .delivery import REFUSED as NOTHING_LISTENS
 from .delivery import Deliverer
+from .direct_routes import DirectRoutes
 from .dns import Answer, ClusterDns, NotFound, external_address
-from .exchange import CACHE_LIMIT, Exchange, HopCache, IngressPlan, Plan, PortRoute, declared
+from .exchange import CACHE_LIMIT, Exchange, HopCache, IngressPlan, Plan, PortRoute
 from .ingress import IngressController
 from .ingress_routes import IngressRoutes
+from .node_routes import NodeRoutes
 from .proxy import KubeProxy
 from .request import DEFAULT_OPTIONS, BadUrl, Client, Options, Request, RequestCache, resolve_entry
 from .service_routes import ServiceRoutes
@@ -66,7 +61,7 @@ KERNEL_SYN_TIMEOUT_MS = 130_002
 NO_ROUTE_MS = 3_071
 
 
-class Router(ServiceRoutes, IngressRoutes):
+class Router(ServiceRoutes, NodeRoutes, IngressRoutes, DirectRoutes):
     """Follows requests through the simulated network (see the module docstring)."""
 
     def __init__(self, state, *, caching: bool = True) -> None:
@@ -180,7 +175,7 @@ class Router(ServiceRoutes, IngressRoutes):
                 and plan.client is request.client
                 and plan.epoch == self.store.revision
             ):
-                ex = Exchange(request, plan.hops, None, plan.ip, plan.via)  # type: ignore[arg-type]
+                ex = Exchange(request, plan.hops, None, plan.ip, plan.via)
                 if type(plan) is Plan:
                     self._service_endpoint(ex, plan)
                 elif not self._upstream(ex, plan):
@@ -193,7 +188,7 @@ class Router(ServiceRoutes, IngressRoutes):
             ex.failure = request.error
             ex.trace = _bad_url_trace(request)
             return ex
-        ex = self._route(request)  # type: ignore[arg-type]
+        ex = self._route(request)
         if ex.failure:
             self._failure_time(ex)
         return ex
@@ -249,7 +244,7 @@ class Router(ServiceRoutes, IngressRoutes):
 
     def _connect(self, ex: Exchange, ip: str, answer: Answer | None) -> None:
         """Follow the packet from the address it was sent to."""
-        port = ex.request.port  # type: ignore[union-attr]
+        port = ex.request.port
         tables = self.proxy.tables()
         if tables is not self._tables:
             self._tables = tables
@@ -280,7 +275,7 @@ class Router(ServiceRoutes, IngressRoutes):
         if ip.startswith("10.244.") or ip.startswith("10.96.") or ip.startswith(HOST_NETWORK + "."):
             self._nowhere(ex, ip, port)
             return
-        name = ex.host if not ex.request.literal else ip  # type: ignore[union-attr]
+        name = ex.host if not ex.request.literal else ip
         if answer is not None and answer.cname:
             name = answer.cname
         ex.hops.append(self.hop("external", name, ip, port))
@@ -312,136 +307,6 @@ class Router(ServiceRoutes, IngressRoutes):
         return (
             f"could not resolve {host}: no Ingress rule names this host (the host resolves "
             f"Ingress hosts as if they were in its /etc/hosts) and it is not in public DNS"
-        )
-
-    # -- pods reached by address -----------------------------------------------------------
-
-    def _pod_ip(
-        self,
-        ex: Exchange,
-        pod: dict,
-        ip: str,
-        port: int,
-        answer: Answer | None,
-        src_ip: str | None = None,
-    ) -> None:
-        """A connection straight to a pod's address (a pod IP, a headless answer, loopback)."""
-        client = ex.request.client  # type: ignore[union-attr]
-        if client.pod is None:
-            name = pod["metadata"]["name"]
-            node = pod["spec"].get("nodeName")
-            ex.hops.append(
-                self.hop("pod", name, ip, port, node, None, pod["metadata"].get("namespace"))
-            )
-            ex.fail(
-                "timeout",
-                UNREACHABLE,
-                f"{ip} is the IP of pod {name}, which is reachable only inside the cluster; "
-                f"from the host use a NodePort, a LoadBalancer address or an Ingress",
-            )
-            return
-        delivery = self.delivery.deliver(
-            pod, ip, port, src_ip=src_ip or client.ip, sender=client.pod, hops=ex.hops
-        )
-        ex.hops = list(delivery.hops)
-        name = delivery.name
-        headless = ""
-        if answer is not None and answer.kind == "headless":
-            headless = (
-                f"headless service {answer.service['metadata']['name']} resolved to "
-                f"{len(answer.addresses)} pod IP{'s' if len(answer.addresses) > 1 else ''} "
-                f"and the connection went straight to one of them"
-            )
-        if delivery.verdict is NOTHING_LISTENS:
-            hint = ""
-            if headless:
-                hint = "; a headless service has no port mapping, so the URL's port is used as is"
-            ex.fail(
-                "refused",
-                REFUSED,
-                f"nothing listens on port {port} in pod {name}{declared(pod)}{hint}",
-            )
-            return
-        if ex.scheme == "https":
-            self._plain_server_tls(ex, name)
-            return
-        ex.responder, ex.body_from = "pod", name
-        reason = (
-            f"{headless}: pod {name} answered on {ip}:{port}"
-            if headless
-            else f"pod {name} answered on {ip}:{port}"
-        )
-        ex.end(OK, reason, 200, name)
-
-    def _loopback(self, ex: Exchange, port: int) -> None:
-        client = ex.request.client  # type: ignore[union-attr]
-        if client.pod is None:
-            ex.fail("refused", REFUSED, f"nothing listens on the host's own port {port}")
-            return
-        self._pod_ip(ex, client.pod, "127.0.0.1", port, None, "127.0.0.1")
-
-    def _nowhere(self, ex: Exchange, ip: str, port: int) -> None:
-        ex.hops.append(self.hop("external", ip, ip, port))
-        if ip.startswith("10.96."):
-            ex.fail(
-                "timeout",
-                TIMEOUT,
-                f"no service has the cluster IP {ip}, so no kube-proxy rule matches and the "
-                f"packet is dropped",
-            )
-        elif ip == HOST_IP:
-            ex.fail("refused", REFUSED, f"nothing listens on the host's port {port}")
-        elif ex.request.client.pod is None and ip.startswith("10.244."):  # type: ignore[union-attr]
-            ex.fail(
-                "timeout",
-                UNREACHABLE,
-                f"no pod has the IP {ip}, and pod IPs are reachable only inside the cluster",
-            )
-        else:
-            what = "pod" if ip.startswith("10.244.") else "node or load balancer"
-            ex.fail("noroute", UNREACHABLE, f"no {what} has the IP {ip}")
-
-    # -- other servers ---------------------------------------------------------------------
-
-    def _external(self, ex: Exchange, name: str, why: str) -> None:
-        if ex.scheme == "https":
-            ex.cert = tls.public_certificate(ex.host)
-        ex.responder, ex.body_from = "external", name
-        ex.end(OK, why, 200, name)
-
-    def _apiserver(self, ex: Exchange, via: str) -> None:
-        if ex.scheme == "https":
-            ex.cert, ex.http2 = tls.APISERVER_CERTIFICATE, True
-            if not ex.request.options.insecure:  # type: ignore[union-attr]
-                ex.fail(
-                    "tls_verify",
-                    TLS_ERROR,
-                    f"{via}, whose certificate is signed by the cluster's own CA, which curl does "
-                    f"not trust (unable to get local issuer certificate); add -k",
-                )
-                return
-            ex.responder = "apiserver"
-            ex.end(
-                HTTP_ERROR,
-                f"{via}, which answered 403: an anonymous client may not read this path",
-                403,
-                "kube-apiserver",
-            )
-            return
-        ex.responder = "apiserver"
-        ex.end(
-            HTTP_ERROR,
-            f"{via}, which answered 400: it speaks only HTTPS; use https://",
-            400,
-            "kube-apiserver",
-        )
-
-    def _plain_server_tls(self, ex: Exchange, pod: str) -> None:
-        ex.fail(
-            "tls_version",
-            TLS_ERROR,
-            f"pod {pod} speaks plain HTTP, so the TLS handshake fails (wrong version number); "
-            f"use http://",
         )
 
     # -- waiting -----------------------------------------------------------------------------
