@@ -79,20 +79,6 @@ class ServiceRoutes:
             self._refuse_no_endpoints(ex, route.svc, route.port_name)
             return
         client = plan.client
-        if plan.memo:
-            n = len(candidates)
-            index = self.proxy.draw(n)
-            delivery = plan.deliveries[index]
-            if delivery is not None:
-                self._land(ex, delivery, route.via, plan.reasons[index])
-                return
-            backend = candidates[index]
-            src_ip = bridge_ip(client.ip) if backend.ip == client.ip else client.ip
-            delivery = self._endpoint(ex, route.ns, backend, src_ip, route.via, why_chosen(n))
-            if delivery is not None:
-                plan.deliveries[index] = delivery
-                plan.reasons[index] = self._reason(route, endpoints, index, delivery)
-            return
         by_addr = endpoints.by_addr
         if route.local:
             candidates = tuple(b for b in candidates if b.node == client.node)
@@ -111,9 +97,18 @@ class ServiceRoutes:
             why = "kept by sessionAffinity ClientIP" if kept else why_random(n)
         else:
             index, why = self.proxy.draw(n), why_chosen(n)
+        memo = plan.memo  # candidates are the ready endpoints, the reason follows the index
+        if memo:
+            delivery = plan.deliveries[index]
+            if delivery is not None:
+                self._land(ex, delivery, route.via, plan.reasons[index])
+                return
         backend = candidates[index]
         src_ip = bridge_ip(client.ip) if backend.ip == client.ip else client.ip
-        self._endpoint(ex, route.ns, backend, src_ip, route.via, why)
+        delivery = self._endpoint(ex, route.ns, backend, src_ip, route.via, why)
+        if memo and delivery is not None:
+            plan.deliveries[index] = delivery
+            plan.reasons[index] = self._reason(route, endpoints, index, delivery)
 
     def _plan_endpoints(self, plan: Plan):
         """The plan's Service port endpoints, read again because the serving version
