@@ -23,12 +23,12 @@ policies always allow. DNS queries reach CoreDNS through `query_dns`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from simulator.trace import Hop
 
 from .dns import Answer, ClusterDns, NotFound
-from .exchange import HopCache
 from .request import Client
 
 TCP = "TCP"
@@ -72,19 +72,15 @@ class Delivery:
     hops: tuple[Hop, ...]
     verdict: str
 
-    @property
-    def hop(self) -> Hop:
-        """The pod's hop (the last one)."""
-        return self.hops[-1]
-
 
 class Deliverer:
     """Hands packets to pods (see the module docstring)."""
 
-    def __init__(self, state, hops: HopCache, dns: ClusterDns) -> None:
-        """Attach to a ClusterState's pods (`pod_listens`) and the cluster DNS."""
+    def __init__(self, state, hop: Callable[..., Hop], dns: ClusterDns) -> None:
+        """Attach to a ClusterState's pods (`pod_listens`), the router's shared hops
+        (`HopCache.get`) and the cluster DNS."""
         self._listens = state.pod_listens
-        self._hop = hops.get
+        self._hop = hop
         self._dns = dns
 
     def deliver(

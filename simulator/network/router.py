@@ -85,7 +85,7 @@ class Router(ServiceRoutes, NodeRoutes, IngressRoutes, DirectRoutes):
         )
         self.hops = HopCache()
         self.hop = self.hops.get
-        self.delivery = Deliverer(state, self.hops, self.dns)
+        self.delivery = Deliverer(state, self.hop, self.dns)
         self.requests = RequestCache()
         self._host = Client(
             "host", "host", None, HOST_IP, None, None, Hop("client", "host", HOST_IP)
