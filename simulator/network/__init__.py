@@ -84,8 +84,9 @@ class Network:
         settings = DEFAULT_OPTIONS
         if insecure or resolve or timeout:
             settings = options(insecure, tuple(resolve) if resolve else (), None, timeout)
+        pairs = tuple(headers.items()) if headers else ()
         router = self.router
-        return router.exchange(router.requests.get(client, url, method, headers, settings)).trace
+        return router.exchange(router.requests[client, url, method, pairs, settings]).trace
 
     def run(
         self, argv: list[str], source: str = "host", *, tty: bool | None = None

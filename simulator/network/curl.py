@@ -48,12 +48,12 @@ def run_curl(router: Router, client: Client, args: list[str], tty: bool) -> Comm
     exit_code = 0
     connection = 0
     method = request_method(opts)
-    headers = dict(opts.headers) if opts.headers else None
+    headers = tuple(dict(opts.headers).items())  # a repeated header: the last one counts
     settings = options(opts.insecure, tuple(opts.resolve), opts.connect_timeout, opts.max_time)
     for url in opts.urls:
         redirects = 0
         while True:
-            ex = router.exchange(router.requests.get(client, url, method, headers, settings))
+            ex = router.exchange(router.requests[client, url, method, headers, settings])
             out.traces.append(ex.trace)
             code, response = out.transfer(ex, url, now, connection)
             connection += 1

@@ -2,9 +2,9 @@
 
 Every client of the network (`Network.request`, curl, the playground's streams)
 describes what it sends as a `Request` and hands it to `Router.exchange`; the
-router never takes the pieces one by one. A request is a value: two equal
-calls give equal requests, so the router builds each distinct one once
-(`RequestCache`) and caches its route plan under `plan_key`.
+router never takes the pieces one by one. Requests are immutable, and the
+router's `RequestCache` gives equal calls the same object, so a request is
+compared by identity and keys its own cached route plan.
 
 Also here: curl's URL reading (`parse_url`) and `--resolve` entries, which
 decide what a request is before anything is sent.
@@ -20,9 +20,10 @@ from simulator.trace import Hop
 from .dns import is_ip
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Client:
-    """Where a request starts.
+    """Where a request starts (compared by identity: the router makes one per source
+    and version of its pod).
 
     Attributes:
         source: the source string as given.
@@ -77,9 +78,9 @@ def options(
     return Options(insecure, resolve, connect_timeout, max_time)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Request:
-    """One HTTP(S) request as its client sends it.
+    """One HTTP(S) request as its client sends it (compared by identity, see the module).
 
     Attributes:
         client: who sends it.
@@ -92,8 +93,8 @@ class Request:
         headers: extra request headers, `(name, value)` in order.
         options: the client's options.
         host_header: the `Host` header's value when one is given, else None.
-        plan_key: the key of the request's cached route plan, None when it cannot
-            have one (a `--resolve` entry decides its address).
+        plannable: whether a route plan may be kept for it (not when a `--resolve`
+            entry decides its address).
     """
 
     client: Client
@@ -106,7 +107,7 @@ class Request:
     headers: tuple[tuple[str, str], ...] = ()
     options: Options = DEFAULT_OPTIONS
     host_header: str | None = field(init=False, default=None)
-    plan_key: tuple | None = field(init=False, default=None)
+    plannable: bool = field(init=False, default=False)
 
     def __post_init__(self) -> None:
         host_header = None
@@ -114,8 +115,7 @@ class Request:
             if key.lower() == "host":
                 host_header = value
         object.__setattr__(self, "host_header", host_header)
-        if not self.options.resolve:
-            object.__setattr__(self, "plan_key", (self.client.source, self.url, host_header))
+        object.__setattr__(self, "plannable", not self.options.resolve)
 
     @property
     def name(self) -> str:
@@ -128,7 +128,7 @@ class Request:
         return is_ip(self.host)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class BadUrl:
     """A URL curl refuses before sending anything.
 
@@ -143,7 +143,6 @@ class BadUrl:
     url: str
     error: str
     scheme: str = ""
-    plan_key: None = field(init=False, default=None)
 
     def reason(self) -> str:
         """The Trace's reason."""
@@ -152,33 +151,23 @@ class BadUrl:
         return f"{self.url} is not a valid URL"
 
 
-class RequestCache:
-    """Builds each distinct request once: equal calls return the same `Request` object.
+class RequestCache(dict):
+    """Each distinct request, built once: `cache[client, url, method, headers, options]`.
 
-    Keyed by everything a request is made of, and checked against the client
-    object, which is replaced when its pod changes. Bounded: cleared when full.
+    The key is what a request is made of: the client object (a new one when its
+    pod changed), the URL, the method, the headers as `(name, value)` pairs and
+    the `Options` value. Equal calls get the same `Request` (or `BadUrl`). Bounded:
+    cleared when full.
     """
 
     LIMIT = 4096
 
     def __init__(self) -> None:
-        self._requests: dict[tuple, Request | BadUrl] = {}
+        super().__init__()
         self._urls: dict[str, tuple] = {}
 
-    def get(
-        self,
-        client: Client,
-        url: str,
-        method: str = "GET",
-        headers: dict[str, str] | None = None,
-        options: Options = DEFAULT_OPTIONS,
-    ) -> Request | BadUrl:
-        """The request `client` sends for `url` with these headers and options."""
-        pairs = tuple(headers.items()) if headers else ()
-        key = (client.source, url, method, pairs, options)
-        request = self._requests.get(key)
-        if request is not None and request.client is client:
-            return request
+    def __missing__(self, key: tuple) -> Request | BadUrl:
+        client, url, method, headers, settings = key
         parsed = self._urls.get(url)
         if parsed is None:
             if len(self._urls) > self.LIMIT:
@@ -187,10 +176,10 @@ class RequestCache:
         if len(parsed) == 2:
             request = BadUrl(client, url, *parsed)
         else:
-            request = Request(client, url, *parsed, method, pairs, options)
-        if len(self._requests) > self.LIMIT:
-            self._requests.clear()
-        self._requests[key] = request
+            request = Request(client, url, *parsed, method, headers, settings)
+        if len(self) > self.LIMIT:
+            self.clear()
+        self[key] = request
         return request
 
 

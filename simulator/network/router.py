@@ -45,7 +45,7 @@ from simulator.trace import (
 from .delivery import Deliverer
 from .direct_routes import DirectRoutes
 from .dns import Answer, ClusterDns, NotFound, external_address
-from .exchange import CACHE_LIMIT, Exchange, HopCache, IngressPlan, Plan, PortRoute
+from .exchange import Exchange, HopCache, IngressPlan, Plan, PortRoute
 from .ingress import IngressController
 from .ingress_routes import IngressRoutes
 from .node_routes import NodeRoutes
@@ -96,19 +96,31 @@ class Router(ServiceRoutes, NodeRoutes, IngressRoutes, DirectRoutes):
         # cleared whenever kube-proxy's tables are rebuilt (a Service or Node changed)
         self._tables = None
         self._port_routes: dict[tuple[str, int], PortRoute] = {}
-        self._plans: dict[tuple, Plan | IngressPlan] = {}
+        self._plans: dict[Request, Plan | IngressPlan] = {}
         self._controller_pod: tuple[object, str, dict | None] | None = None
         self._serving_version = state.serving_version
 
     # -- clients and requests ------------------------------------------------------------
 
     def client(self, source: str) -> Client | str:
-        """The client for a source string, or the kubectl-style error text."""
+        """The client for a source string, or the kubectl-style error text.
+
+        A pod's client is kept while its pod is the same, unchanged object: while the
+        store's revision holds (no put or remove since the last check) the pod is
+        still the stored object and only its resourceVersion, bumped in place by
+        readiness changes, needs comparing.
+        """
         if source == "host":
             return self._host
-        client = self._cached_client(source)
-        if client is not None:
-            return client
+        cached = self._clients.get(source)
+        if cached is not None:
+            pod_key, version, client, checked = cached
+            revision = self.store.revision
+            pod = client.pod if checked == revision else self.store.get("Pod", *pod_key)
+            if pod is client.pod and pod["metadata"].get("resourceVersion") == version:
+                if checked != revision:
+                    self._clients[source] = (pod_key, version, client, revision)
+                return client
         parts = source[4:].split("/") if source.startswith("pod/") else []
         if len(parts) == 1:
             namespace, name = "default", parts[0]
@@ -139,50 +151,25 @@ class Router(ServiceRoutes, NodeRoutes, IngressRoutes, DirectRoutes):
         if len(self._clients) > 4096:
             self._clients.clear()
         version = pod["metadata"].get("resourceVersion")
-        self._clients[source] = ((namespace, name), version, client, self._epoch())
-        return client
-
-    def _cached_client(self, source: str) -> Client | None:
-        """The cached client for `source` while its pod is the same, unchanged object.
-
-        While the epoch holds (no put or remove since the last check), the pod is
-        still the stored object and only its resourceVersion, bumped in place by
-        readiness changes, needs comparing.
-        """
-        cached = self._clients.get(source)
-        if cached is None:
-            return None
-        pod_key, version, client, checked = cached
-        epoch = self._epoch()
-        pod = client.pod if checked == epoch else self.store.get("Pod", *pod_key)
-        if pod is not client.pod or pod["metadata"].get("resourceVersion") != version:
-            return None
-        if checked != epoch:
-            self._clients[source] = (pod_key, version, client, epoch)
+        self._clients[source] = ((namespace, name), version, client, self.store.revision)
         return client
 
     def exchange(self, request: Request | BadUrl) -> Exchange:
         """Send one request and follow it to its end (no redirect is followed).
 
-        `request` comes from `requests.get`, which builds each distinct one once;
-        a URL curl refuses ends here without anything sent.
+        `request` comes from `requests`, which builds each distinct one once; a
+        URL curl refuses ends here without anything sent.
         """
-        key = request.plan_key
-        if key is not None:
-            plan = self._plans.get(key)
-            if (
-                plan is not None
-                and plan.client is request.client
-                and plan.epoch == self.store.revision
-            ):
-                ex = Exchange(request, plan.hops, None, plan.ip, plan.via)
-                if type(plan) is Plan:
-                    self._service_endpoint(ex, plan)
-                elif not self._upstream(ex, plan):
-                    ex = self._route(request)  # no ready endpoint: the slow path explains the 503
-                if ex.failure:
-                    self._failure_time(ex)
-                return ex
+        plan = self._plans.get(request)
+        if plan is not None and plan.epoch == self.store.revision:
+            ex = Exchange(request, plan.hops, None, plan.ip, plan.via)
+            if type(plan) is Plan:
+                self._service_endpoint(ex, plan)
+            elif not self._upstream(ex, plan):
+                ex = self._route(request)  # no ready endpoint: the slow path explains the 503
+            if ex.failure:
+                self._failure_time(ex)
+            return ex
         if type(request) is BadUrl:
             ex = Exchange(None, [request.client.hop])
             ex.failure = request.error
@@ -195,10 +182,12 @@ class Router(ServiceRoutes, NodeRoutes, IngressRoutes, DirectRoutes):
 
     def _keep_plan(self, request: Request, plan: Plan | IngressPlan) -> None:
         """Remember how `request` was routed, for the next equal request."""
-        if self.caching and request.plan_key is not None:
-            if len(self._plans) > CACHE_LIMIT:
+        if self.caching and request.plannable:
+            # A plan is found through its request object, so it lives no longer than
+            # the request cache keeps that object (a new client makes new requests).
+            if len(self._plans) > RequestCache.LIMIT:
                 self._plans.clear()
-            self._plans[request.plan_key] = plan
+            self._plans[request] = plan
 
     # -- name resolution and dispatch ---------------------------------------------------
 
