@@ -169,8 +169,11 @@ def main() -> None:
     cases = [case for case in cases if args.case in case[0]]
     if args.count is not None:
         for label, urls, source in cases:
+            gc.collect()
+            gc.disable()  # as while timing
             for i in range(args.count):
                 request(urls[i % len(urls)], source)
+            gc.enable()
             print(f"{label}: {args.count} requests sent")
         return
     for label, urls, source in cases:

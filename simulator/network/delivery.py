@@ -56,7 +56,8 @@ class Delivery:
         node: the pod's node.
         src_ip: the source address the pod sees (after SNAT or masquerade).
         protocol: `TCP`, `UDP` or `ICMP`.
-        hops: the packet's way, ending with the pod's hop.
+        hop: the pod's hop, which ends the packet's way (the hops before it are the
+            request's, in its `Exchange`: one delivery serves every way to the pod).
         verdict: `DELIVERED` or `NOT_LISTENING`.
     """
 
@@ -69,7 +70,7 @@ class Delivery:
     node: str | None
     src_ip: str
     protocol: str
-    hops: tuple[Hop, ...]
+    hop: Hop
     verdict: str
 
 
@@ -91,7 +92,6 @@ class Deliverer:
         *,
         src_ip: str,
         sender: dict | None,
-        hops: tuple[Hop, ...] | list[Hop],
         protocol: str = TCP,
     ) -> Delivery:
         """Hand one packet to `pod` at `ip:port` and say what it met.
@@ -102,7 +102,6 @@ class Deliverer:
             port: the destination port (None for ICMP).
             src_ip: the source address the pod sees.
             sender: the pod the packet left, None for the host or a node.
-            hops: the packet's way so far; the pod's hop is added.
             protocol: `TCP`, `UDP` or `ICMP`.
         """
         meta = pod["metadata"]
@@ -113,7 +112,7 @@ class Deliverer:
         if protocol != ICMP and not self._listens(pod, port):
             verdict = NOT_LISTENING
         return Delivery(
-            sender, pod, name, namespace, ip, port, node, src_ip, protocol, (*hops, hop), verdict
+            sender, pod, name, namespace, ip, port, node, src_ip, protocol, hop, verdict
         )
 
     def query_dns(self, client: Client, name: str) -> Answer | NotFound:

@@ -36,9 +36,7 @@ class DirectRoutes:
         if client.pod is None:
             name = pod["metadata"]["name"]
             node = pod["spec"].get("nodeName")
-            ex.hops.append(
-                self.hop("pod", name, ip, port, node, None, pod["metadata"].get("namespace"))
-            )
+            ex.add(self.hop("pod", name, ip, port, node, None, pod["metadata"].get("namespace")))
             ex.fail(
                 "timeout",
                 UNREACHABLE,
@@ -47,9 +45,9 @@ class DirectRoutes:
             )
             return
         delivery = self.delivery.deliver(
-            pod, ip, port, src_ip=src_ip or client.ip, sender=client.pod, hops=ex.hops
+            pod, ip, port, src_ip=src_ip or client.ip, sender=client.pod
         )
-        ex.hops = delivery.hops
+        ex.add(delivery.hop)
         name = delivery.name
         headless = ""
         if answer is not None and answer.kind == "headless":
@@ -87,7 +85,7 @@ class DirectRoutes:
         self._pod_ip(ex, client.pod, "127.0.0.1", port, None, "127.0.0.1")
 
     def _nowhere(self, ex: Exchange, ip: str, port: int) -> None:
-        ex.hops.append(self.hop("external", ip, ip, port))
+        ex.add(self.hop("external", ip, ip, port))
         if ip.startswith("10.96."):
             ex.fail(
                 "timeout",

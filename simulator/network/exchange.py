@@ -31,8 +31,8 @@ class Exchange:
 
     Attributes:
         request: the request (None when curl refused its URL).
-        hops: the places the packet went through so far; the Trace takes them. A
-            list, or a replayed plan's tuple until `add` extends it.
+        hops: the places the packet went through so far (`add` extends them); the
+            Trace takes them.
         trace: the Trace, once the walk ended.
         ip: the address connected to (or tried), None when resolution failed.
         via: how the name became an address: `literal`, `resolve`, `hosts`, `dns`.
@@ -48,7 +48,7 @@ class Exchange:
     """
 
     request: Request | None
-    hops: list[Hop] | tuple[Hop, ...]
+    hops: tuple[Hop, ...]
     trace: Trace = None
     ip: str | None = None
     via: str = ""
@@ -81,8 +81,8 @@ class Exchange:
         return self.request.path
 
     def add(self, hop: Hop) -> None:
-        """One more place on the way (where the hops may still be a plan's tuple)."""
-        self.hops = [*self.hops, hop]
+        """One more place on the way."""
+        self.hops += (hop,)
 
     def end(
         self,
@@ -100,7 +100,7 @@ class Exchange:
             status,
             served_by,
             reason,
-            tuple(self.hops),
+            self.hops,
         )
 
     def fail(self, failure: str, outcome: str, reason: str) -> None:
@@ -136,6 +136,22 @@ class HopCache:
 
 
 @dataclass(slots=True)
+class Deliveries:
+    """The delivery step's answers for one client's packets to a Service port's ready
+    endpoints, one slot per endpoint, filled as endpoints are drawn.
+
+    Shared by every plan of that client through the port (by name or by IP).
+    Valid for one endpoint list, one store revision (the pods and whatever a
+    delivery reads of them) and one serving version (they still listen).
+    """
+
+    endpoints: PortEndpoints
+    epoch: object
+    serving: object
+    slots: list[Delivery | None]
+
+
+@dataclass(slots=True)
 class Reasons:
     """A Service port's Trace reasons for a pod that answered, one per ready endpoint.
 
@@ -151,7 +167,8 @@ class Reasons:
 class PortRoute:
     """What kube-proxy does with one `(cluster IP, port)`, precomputed while its tables hold.
 
-    `reasons` is filled as requests through the route reach its endpoints.
+    `deliveries` (per client) and `reasons` are filled as requests through the
+    route reach its endpoints.
     """
 
     svc: dict
@@ -164,6 +181,7 @@ class PortRoute:
     via: str
     local: bool
     affinity: bool
+    deliveries: dict[Client, Deliveries] = field(default_factory=dict)
     reasons: Reasons = field(default_factory=Reasons)
 
 
@@ -186,10 +204,10 @@ class Plan:
             reason depends on the draw only through the endpoint).
         serving: the state's `serving_version()` when `endpoints` were read.
         endpoints: the Service port's endpoints as last read (None: not yet).
-        deliveries: the delivery step's answer per ready endpoint, for this
-            client, filled as endpoints are drawn.
-        reasons: the Trace's reason per ready endpoint when its pod answers
-            (strings shared through the route's `reasons`).
+        deliveries: the delivery step's answer per ready endpoint for this
+            client (the route's `deliveries` slots, shared with its other plans).
+        reasons: the Trace's reason per ready endpoint when its pod answers (the
+            route's `reasons` slots).
     """
 
     client: Client
@@ -203,7 +221,7 @@ class Plan:
     serving: object = None
     endpoints: PortEndpoints | None = None
     deliveries: list[Delivery | None] = field(default_factory=list)
-    reasons: list[str] = field(default_factory=list)
+    reasons: list[str | None] = field(default_factory=list)
 
 
 @dataclass(slots=True)

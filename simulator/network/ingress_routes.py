@@ -24,9 +24,8 @@ class IngressRoutes:
     def _ingress(self, ex: Exchange, port: int) -> None:
         """A request to the Ingress controller's address: server, location, TLS, upstream."""
         request = ex.request
-        hops = ex.hops
         if port not in (80, 443):
-            hops.append(self.hop("ingress", "ingress-nginx", INGRESS_IP, port))
+            ex.add(self.hop("ingress", "ingress-nginx", INGRESS_IP, port))
             ex.fail(
                 "refused",
                 REFUSED,
@@ -40,7 +39,7 @@ class IngressRoutes:
         host = host_header.partition(":")[0].lower()
         https = ex.scheme == "https"
         if https and port == 80:
-            hops.append(self.hop("ingress", "ingress-nginx", INGRESS_IP, port))
+            ex.add(self.hop("ingress", "ingress-nginx", INGRESS_IP, port))
             ex.fail(
                 "tls_version",
                 TLS_ERROR,
@@ -58,7 +57,7 @@ class IngressRoutes:
                 cert = self._certificate(secret) or tls.FAKE_CERTIFICATE
             ex.cert, ex.http2 = cert, True
             if not request.options.insecure:
-                hops.append(self.hop("ingress", "ingress-nginx", INGRESS_IP, port))
+                ex.add(self.hop("ingress", "ingress-nginx", INGRESS_IP, port))
                 ex.fail("tls_verify", TLS_ERROR, self._tls_reason(sni, sni_server, cert))
                 return
         path = ex.path.split("?", 1)[0]
@@ -68,7 +67,7 @@ class IngressRoutes:
             if location
             else (server.ingresses[0] if server.ingresses else "ingress-nginx")
         )
-        hops.append(
+        ex.add(
             self.hop("ingress", ingress_name, INGRESS_IP, port,
                      namespace=location.namespace if location else None)
         )  # fmt: skip
@@ -172,7 +171,6 @@ class IngressRoutes:
 
     def _ingress_backend(self, ex: Exchange, location: Location, host: str, https: bool) -> None:
         """The matched location's backend: a Service's endpoints, an ExternalName, or a 5xx."""
-        hops = ex.hops
         ns, svc_name = location.namespace, location.service
         if location.path_type == "defaultBackend":
             route = f"ingress {location.ingress}: default backend"
@@ -211,7 +209,7 @@ class IngressRoutes:
                 break
         if spec.get("type") == "ExternalName":
             target = spec.get("externalName", "")
-            hops.append(self.hop("service", svc_name, namespace=ns))
+            ex.add(self.hop("service", svc_name, namespace=ns))
             address = external_address(target.lower().rstrip("."))
             if address is None:
                 ex.responder = "nginx"
@@ -223,7 +221,7 @@ class IngressRoutes:
                     "ingress-nginx",
                 )
                 return
-            hops.append(
+            ex.add(
                 self.hop(
                     "external",
                     target,
@@ -246,8 +244,8 @@ class IngressRoutes:
             return
         port_name = sp.get("name", "")
         # Shown for the learner: ingress-nginx reads the endpoints and sends to pod IPs itself.
-        hops.append(self.hop("service", svc_name, spec.get("clusterIP"), sp["port"], namespace=ns))
-        hops.append(self.hop("endpoints", svc_name, namespace=ns))
+        ex.add(self.hop("service", svc_name, spec.get("clusterIP"), sp["port"], namespace=ns))
+        ex.add(self.hop("endpoints", svc_name, namespace=ns))
         endpoints = self.proxy.endpoints(ns, svc_name, port_name)
         ready = endpoints.ready
         if not ready:
@@ -266,7 +264,7 @@ class IngressRoutes:
         plan = IngressPlan(
             request.client,
             self._epoch(),
-            tuple(hops),
+            ex.hops,
             (ns, svc_name, port_name),
             target,
             sender,
@@ -312,16 +310,15 @@ class IngressRoutes:
                     ex.end(OK, f"{plan.target} -> {backend.ip}:{backend.port}", 200, backend.ip)
                     return True
                 delivery = deliveries[index] = self.delivery.deliver(
-                    pod, backend.ip, backend.port, src_ip=plan.src_ip, sender=plan.sender,
-                    hops=ex.hops,
-                )  # fmt: skip
+                    pod, backend.ip, backend.port, src_ip=plan.src_ip, sender=plan.sender
+                )
             if delivery.verdict is DELIVERED:
-                ex.hops = delivery.hops
+                ex.hops += (delivery.hop,)
                 ex.responder, ex.body_from = "ingress", delivery.name
                 reason = f"{plan.target} -> {delivery.ip}:{delivery.port}"
                 ex.end(OK, reason, 200, delivery.name)
                 return True
-        ex.hops = delivery.hops
+        ex.hops += (delivery.hop,)
         ex.responder = "nginx"
         ex.end(
             HTTP_ERROR,

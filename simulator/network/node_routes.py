@@ -25,7 +25,7 @@ class NodeRoutes:
         tables = self.proxy.tables()
         entry = tables.node_ports.get(port)
         if entry is None:
-            ex.hops.append(self.hop("node", node, ip, port))
+            ex.add(self.hop("node", node, ip, port))
             health = self._health_checked(port)
             if health is not None:
                 self._health_check(ex, node, health)
@@ -82,9 +82,9 @@ class NodeRoutes:
         ns, name = meta.get("namespace", ""), meta["name"]
         sp = spec["ports"][index]
         node_ip = tables.node_ip[node]
-        ex.hops.append(self.hop("node", node, node_ip, sp["nodePort"]))
-        ex.hops.append(self.hop("service", name, spec.get("clusterIP"), sp["port"], namespace=ns))
-        ex.hops.append(self.hop("endpoints", name, namespace=ns))
+        ex.add(self.hop("node", node, node_ip, sp["nodePort"]))
+        ex.add(self.hop("service", name, spec.get("clusterIP"), sp["port"], namespace=ns))
+        ex.add(self.hop("endpoints", name, namespace=ns))
         port_name = sp.get("name", "")
         endpoints = self.proxy.endpoints(ns, name, port_name)
         entry = f"node {node} forwarded NodePort {sp['nodePort']} of service {name}"
@@ -116,7 +116,7 @@ class NodeRoutes:
             backend = endpoints.ready[chosen]
             src_ip = node_ip
             if backend.node and backend.node != node:
-                ex.hops.append(self.hop("node", backend.node, tables.node_ip.get(backend.node)))
+                ex.add(self.hop("node", backend.node, tables.node_ip.get(backend.node)))
                 how = (
                     f"externalTrafficPolicy Cluster forwarded it to {backend.node} and SNAT "
                     f"made the source {node_ip}"
@@ -136,7 +136,7 @@ class NodeRoutes:
         index = next(
             (i for i, sp in enumerate(spec.get("ports") or ()) if sp.get("port") == port), None
         )
-        ex.hops.append(self.hop("loadbalancer", name, ip, port, namespace=ns))
+        ex.add(self.hop("loadbalancer", name, ip, port, namespace=ns))
         if index is None:
             ex.fail(
                 "timeout",

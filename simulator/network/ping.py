@@ -213,7 +213,7 @@ def _probe(router: Router, client: Client, host: str) -> tuple[Trace, str | None
         # Through the delivery step like any packet to a pod (where a NetworkPolicy drop
         # will lose the echo); the Trace keeps ping's own hop, which shows no port.
         echo = router.delivery.deliver(
-            pod, ip, None, src_ip=client.ip, sender=client.pod, hops=hops, protocol=ICMP
+            pod, ip, None, src_ip=client.ip, sender=client.pod, protocol=ICMP
         )
         same = echo.node == client.node
         return answered("pod", echo.name, 64 if same else 63, 60 if same else 380, echo.node)

@@ -171,7 +171,7 @@ class Router(ServiceRoutes, NodeRoutes, IngressRoutes, DirectRoutes):
                 self._failure_time(ex)
             return ex
         if type(request) is BadUrl:
-            ex = Exchange(None, [request.client.hop])
+            ex = Exchange(None, (request.client.hop,))
             ex.failure = request.error
             ex.trace = _bad_url_trace(request)
             return ex
@@ -194,7 +194,7 @@ class Router(ServiceRoutes, NodeRoutes, IngressRoutes, DirectRoutes):
     def _route(self, request: Request) -> Exchange:
         """The slow path: resolve the host, then follow the packet from its address."""
         client = request.client
-        ex = Exchange(request, [client.hop])
+        ex = Exchange(request, (client.hop,))
         host, name = request.host, request.name
         answer: Answer | None = None
         if request.literal:
@@ -216,17 +216,15 @@ class Router(ServiceRoutes, NodeRoutes, IngressRoutes, DirectRoutes):
             else:
                 found = self.delivery.query_dns(client, name)
                 if isinstance(found, NotFound):
-                    ex.hops.append(self.hop("dns", found.tried[0], DNS_SERVICE_IP, 53))
+                    ex.add(self.hop("dns", found.tried[0], DNS_SERVICE_IP, 53))
                     ex.fail("resolve", DNS_ERROR, f"could not resolve {host}: {found.reason}")
                     return ex
                 answer = found
-                ex.hops.append(self.hop("dns", found.name, DNS_SERVICE_IP, 53))
+                ex.add(self.hop("dns", found.name, DNS_SERVICE_IP, 53))
                 ip, ex.via = found.addresses[0], "dns"
                 if found.kind == "externalname":
                     meta = found.service["metadata"]
-                    ex.hops.append(
-                        self.hop("service", meta["name"], namespace=meta.get("namespace"))
-                    )
+                    ex.add(self.hop("service", meta["name"], namespace=meta.get("namespace")))
         ex.ip = ip
         self._connect(ex, ip, answer)
         return ex
@@ -267,7 +265,7 @@ class Router(ServiceRoutes, NodeRoutes, IngressRoutes, DirectRoutes):
         name = ex.host if not ex.request.literal else ip
         if answer is not None and answer.cname:
             name = answer.cname
-        ex.hops.append(self.hop("external", name, ip, port))
+        ex.add(self.hop("external", name, ip, port))
         self._external(ex, name, f"{name} is outside the cluster")
 
     def _epoch(self) -> int:

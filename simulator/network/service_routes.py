@@ -13,8 +13,18 @@ from simulator.ipam import HOST_NETWORK
 from simulator.trace import OK, REFUSED, TIMEOUT, UNREACHABLE, Trace
 
 from .delivery import NOT_LISTENING, Delivery
-from .exchange import Exchange, Plan, PortRoute, bridge_ip, declared, why_chosen, why_random
+from .exchange import (
+    Deliveries,
+    Exchange,
+    Plan,
+    PortRoute,
+    bridge_ip,
+    declared,
+    why_chosen,
+    why_random,
+)
 from .node_routes import APISERVER_PORT
+from .proxy import PortEndpoints
 
 
 class ServiceRoutes:
@@ -25,7 +35,7 @@ class ServiceRoutes:
         ns, name = key
         request = ex.request
         if request.client.pod is None:
-            ex.hops.append(self.hop("service", name, ip, port, namespace=ns))
+            ex.add(self.hop("service", name, ip, port, namespace=ns))
             ex.fail(
                 "timeout",
                 UNREACHABLE,
@@ -36,7 +46,7 @@ class ServiceRoutes:
         route = self._port_routes.get((ip, port)) if self.caching else None
         if route is None:
             route = self._port_route(key, ip, port)
-        ex.hops.append(route.service_hop)
+        ex.add(route.service_hop)
         if route.service_port is None:
             # kube-proxy (iptables) only has rules for the Service's own ports: a packet
             # to another port of the VIP is not DNATed, leaves by the default route and
@@ -49,11 +59,11 @@ class ServiceRoutes:
                 f"kube-proxy rule matches and the packet is dropped",
             )
             return
-        ex.hops.append(route.endpoints_hop)
+        ex.add(route.endpoints_hop)
         plan = Plan(
             request.client,
             self._epoch(),
-            tuple(ex.hops),
+            ex.hops,
             route,
             port,
             ex.ip,
@@ -108,33 +118,44 @@ class ServiceRoutes:
         delivery = self._endpoint(ex, route.ns, backend, src_ip, route.via, why)
         if memo and delivery is not None:
             plan.deliveries[index] = delivery
-            plan.reasons[index] = self._reason(route, endpoints, index, delivery)
+            self._reason(plan, index, delivery)
 
-    def _plan_endpoints(self, plan: Plan):
+    def _plan_endpoints(self, plan: Plan) -> PortEndpoints:
         """The plan's Service port endpoints, read again because the serving version
-        moved; its deliveries are forgotten then (pods may have stopped listening)."""
+        moved, with the route's delivery and reason slots for them (pods may have
+        stopped listening: the deliveries are taken afresh)."""
         route = plan.route
         endpoints = self.proxy.endpoints(route.ns, route.name, route.port_name)
-        plan.endpoints, plan.serving = endpoints, self._serving_version()
-        plan.deliveries = [None] * len(endpoints.ready)
-        plan.reasons = [""] * len(endpoints.ready)
+        serving = self._serving_version()
+        plan.endpoints, plan.serving = endpoints, serving
+        if plan.memo:
+            size = len(endpoints.ready)
+            shared = route.deliveries.get(plan.client)
+            if (
+                shared is None
+                or shared.endpoints is not endpoints
+                or shared.epoch != plan.epoch
+                or shared.serving != serving
+            ):
+                if len(route.deliveries) > 64:
+                    route.deliveries.clear()
+                shared = Deliveries(endpoints, plan.epoch, serving, [None] * size)
+                route.deliveries[plan.client] = shared
+            plan.deliveries = shared.slots
+            reasons = route.reasons
+            if reasons.endpoints is not endpoints:
+                reasons.endpoints, reasons.slots = endpoints, [None] * size
+            plan.reasons = reasons.slots
         return endpoints
 
-    def _reason(self, route: PortRoute, endpoints, index: int, delivery: Delivery) -> str:
-        """The Trace's reason when the pod of ready endpoint `index` answers, for plans that
-        keep deliveries: written once per endpoint list, shared by every plan through the port."""
-        if delivery.verdict is NOT_LISTENING:
-            return ""
-        reasons = route.reasons
-        if reasons.endpoints is not endpoints:
-            reasons.endpoints, reasons.slots = endpoints, [None] * len(endpoints.ready)
-        reason = reasons.slots[index]
-        if reason is None:
-            n = len(endpoints.ready)
-            reason = reasons.slots[index] = _answered(
-                route.via, delivery.name, delivery.ip, delivery.port, why_chosen(n)
+    def _reason(self, plan: Plan, index: int, delivery: Delivery) -> None:
+        """Write the Trace's reason for when the pod of ready endpoint `index` answers
+        (once per endpoint list, for every plan through the port)."""
+        if delivery.verdict is not NOT_LISTENING and plan.reasons[index] is None:
+            n = len(plan.endpoints.ready)
+            plan.reasons[index] = _answered(
+                plan.route.via, delivery.name, delivery.ip, delivery.port, why_chosen(n)
             )
-        return reason
 
     def _port_route(self, key: tuple[str, str], ip: str, port: int) -> PortRoute:
         svc = self.store.get("Service", *key)
@@ -182,9 +203,8 @@ class ServiceRoutes:
             self._manual_endpoint(ex, backend, via)
             return None
         delivery = self.delivery.deliver(
-            pod, backend.ip, backend.port, src_ip=src_ip, sender=ex.request.client.pod,
-            hops=ex.hops,
-        )  # fmt: skip
+            pod, backend.ip, backend.port, src_ip=src_ip, sender=ex.request.client.pod
+        )
         reason = ""
         if delivery.verdict is not NOT_LISTENING and ex.request.scheme == "http":
             reason = _answered(via, delivery.name, backend.ip, backend.port, why)
@@ -195,7 +215,7 @@ class ServiceRoutes:
         """End a request kube-proxy delivered: the pod answers (with `reason`), refuses, or
         speaks no TLS."""
         request = ex.request
-        ex.hops = delivery.hops
+        ex.hops = hops = ex.hops + (delivery.hop,)
         name = delivery.name
         if delivery.verdict is NOT_LISTENING:
             ex.fail(
@@ -208,9 +228,7 @@ class ServiceRoutes:
             self._plain_server_tls(ex, name)
         else:
             ex.responder, ex.body_from = "pod", name
-            ex.trace = Trace(
-                request.client.source, request.url, OK, 200, name, reason, delivery.hops
-            )
+            ex.trace = Trace(request.client.source, request.url, OK, 200, name, reason, hops)
 
     def _manual_endpoint(self, ex: Exchange, backend, via: str) -> None:
         tables = self.proxy.tables()
