@@ -18,7 +18,10 @@ the source address the destination sees after SNAT (for its ingress rules and
 resolve on that pod) and the protocol. A packet a policy drops would get the
 verdict `DROPPED` and every path would end it as a silent timeout. Kubelet
 probes never come through here: they start on the pod's own node, which
-policies always allow. DNS queries reach CoreDNS through `query_dns`.
+policies always allow. DNS queries reach CoreDNS through `query_dns`. A
+Gateway's data plane hands requests to its backends here as ingress-nginx
+does (`IngressRoutes._upstream`), and a hostNetwork pod, reached at its node's
+address (`NodeRoutes._node`), will be too.
 """
 
 from __future__ import annotations
