@@ -62,3 +62,11 @@ def test_web_benchmark_delivers_every_frame() -> None:
     )  # fmt: skip
     assert figure(r"frames missed \(seq gaps\): #", out) == 0
     assert figure(r"traces per client: #\.\.", out) > 0
+
+
+def test_shell_benchmark_times_every_pair() -> None:
+    out = run_benchmark("benchmarks.bench_shell", "--quick")
+    assert figure(r"pods: #", out) == 1003
+    for label in ("grep kubia \\| wc -l", "awk \\| sort \\| head", "shell-parsed line",
+                  "exec sh -c 'env \\| grep'"):  # fmt: skip
+        assert figure(label + r".*= #x", out) > 0
