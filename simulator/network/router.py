@@ -17,19 +17,21 @@ Which address answers is decided in this order:
 
 Whatever the way, a packet reaches a pod only through the delivery step
 (delivery.py), the one place that knows the pod, port, protocol and the source
-address the pod sees. The kube-proxy paths are in service_routes.py and the
-ingress-nginx ones in ingress_routes.py (both mixed into `Router`); this module
-holds the clients, name resolution, the dispatch by address, the other servers
-and the caches.
+address the pod sees. The paths are mixed into `Router`: kube-proxy's Service
+rules in service_routes.py, NodePorts and load balancers in node_routes.py,
+ingress-nginx in ingress_routes.py, addresses no proxy takes in
+direct_routes.py; this module holds the clients, name resolution, the dispatch
+by address and the caches.
 
 Caches: per Service port, the route (valid while kube-proxy's tables hold);
 per request, a plan (valid while the store's revision holds) that keeps the
 hops up to the endpoint choice, so an equal request starts at that choice and
-goes on through the same code as the first one; per plan and ready endpoint,
-the delivery step's answer (valid while the state's serving version holds).
-Hops are shared immutable values. So a routed request costs a few dict
-lookups, two stamp comparisons, one random draw and one Trace. `caching=False`
-turns plans and routes off: the slow path, which tests compare with the fast one.
+goes on through the same code as the first one; per client and ready endpoint
+of a Service port, the delivery step's answer (valid while the state's serving
+version holds too). Hops are shared immutable values. So a routed request
+costs a few dict lookups, two stamp comparisons, one random draw and one
+Trace. `caching=False` turns plans and routes off: the slow path, which tests
+compare with the fast one.
 """
 
 from __future__ import annotations
