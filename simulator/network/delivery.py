@@ -16,7 +16,10 @@ Gateway data-plane pod for proxied traffic, None for the host and nodes),
 the source address the destination sees after SNAT (for its ingress rules and
 `ipBlock`), the destination pod, address and port after DNAT (named ports
 resolve on that pod) and the protocol. A packet a policy drops would get the
-verdict `DROPPED` and every path would end it as a silent timeout. Kubelet
+verdict `DROPPED` and every path would end it as a silent timeout. (Egress
+to addresses that are no pod, an `ipBlock` outside the cluster or the API
+server, is decided where those paths end: `DirectRoutes._external` and
+`_apiserver`, `ServiceRoutes._manual_endpoint`.) Kubelet
 probes never come through here: they start on the pod's own node, which
 policies always allow. DNS queries reach CoreDNS through `query_dns`. A
 Gateway's data plane hands requests to its backends here as ingress-nginx
