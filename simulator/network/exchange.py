@@ -266,6 +266,11 @@ def why_chosen(n: int) -> str:
     return why_random(n) if n > 1 else "its only ready endpoint"
 
 
+def answered(via: str, delivery: Delivery, why: str) -> str:
+    """The Trace's reason when the pod kube-proxy chose answers."""
+    return f"{via} to pod {delivery.name} ({delivery.ip}:{delivery.port}), {why}"
+
+
 def declared(pod: dict) -> str:
     """` (it declares 8080, 9090)`: the pod's container ports, for refusal reasons."""
     ports = sorted(

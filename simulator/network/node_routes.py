@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from simulator.trace import HTTP_ERROR, OK, REFUSED, TIMEOUT
 
-from .exchange import Exchange
+from .exchange import Exchange, answered
 
 APISERVER_PORT = 6443
 EXCLUDE_FROM_LB = "node.kubernetes.io/exclude-from-external-load-balancers"
@@ -125,7 +125,9 @@ class NodeRoutes:
                 how = f"externalTrafficPolicy Cluster; SNAT made the source {node_ip}"
         if kept:
             how += ", sessionAffinity ClientIP kept the endpoint"
-        self._endpoint(ex, ns, backend, src_ip, entry, how)
+        delivery = self._endpoint(ex, ns, backend, src_ip, entry)
+        if delivery is not None:
+            self._land(ex, delivery, entry, answered(entry, delivery, how))
 
     def _load_balancer(self, ex: Exchange, key: tuple[str, str], ip: str, port: int) -> None:
         """A packet to a LoadBalancer address: a node chosen by the load balancer, then

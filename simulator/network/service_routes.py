@@ -18,6 +18,7 @@ from .exchange import (
     Exchange,
     Plan,
     PortRoute,
+    answered,
     bridge_ip,
     declared,
     why_chosen,
@@ -102,11 +103,12 @@ class ServiceRoutes:
                 )
                 return
         n = len(candidates)
+        why = None  # written only when a reason is made
         if route.affinity:
             index, kept = self.proxy.choose(route.svc, plan.port, candidates, client.ip, by_addr)
             why = "kept by sessionAffinity ClientIP" if kept else why_random(n)
         else:
-            index, why = self.proxy.draw(n), why_chosen(n)
+            index = self.proxy.draw(n)
         memo = plan.memo  # candidates are the ready endpoints, the reason follows the index
         if memo:
             delivery = plan.deliveries[index]
@@ -115,10 +117,15 @@ class ServiceRoutes:
                 return
         backend = candidates[index]
         src_ip = bridge_ip(client.ip) if backend.ip == client.ip else client.ip
-        delivery = self._endpoint(ex, route.ns, backend, src_ip, route.via, why)
-        if memo and delivery is not None:
+        delivery = self._endpoint(ex, route.ns, backend, src_ip, route.via)
+        if delivery is None:
+            return
+        if memo:
             plan.deliveries[index] = delivery
-            self._reason(plan, index, delivery)
+            reason = self._reason(plan, index, delivery)
+        else:
+            reason = answered(route.via, delivery, why or why_chosen(n))
+        self._land(ex, delivery, route.via, reason)
 
     def _plan_endpoints(self, plan: Plan) -> PortEndpoints:
         """The plan's Service port endpoints, read again because the serving version
@@ -148,14 +155,16 @@ class ServiceRoutes:
             plan.reasons = reasons.slots
         return endpoints
 
-    def _reason(self, plan: Plan, index: int, delivery: Delivery) -> None:
-        """Write the Trace's reason for when the pod of ready endpoint `index` answers
-        (once per endpoint list, for every plan through the port)."""
-        if delivery.verdict is not NOT_LISTENING and plan.reasons[index] is None:
+    def _reason(self, plan: Plan, index: int, delivery: Delivery) -> str:
+        """The Trace's reason for when the pod of ready endpoint `index` answers, written
+        once per endpoint list for every plan through the port ("" when it cannot)."""
+        reason = plan.reasons[index]
+        if reason is None:
+            if delivery.verdict is NOT_LISTENING:
+                return ""
             n = len(plan.endpoints.ready)
-            plan.reasons[index] = _answered(
-                plan.route.via, delivery.name, delivery.ip, delivery.port, why_chosen(n)
-            )
+            reason = plan.reasons[index] = answered(plan.route.via, delivery, why_chosen(n))
+        return reason
 
     def _port_route(self, key: tuple[str, str], ip: str, port: int) -> PortRoute:
         svc = self.store.get("Service", *key)
@@ -182,19 +191,20 @@ class ServiceRoutes:
         return route
 
     def _endpoint(
-        self, ex: Exchange, namespace: str, backend, src_ip: str, via: str, why: str
+        self, ex: Exchange, namespace: str, backend, src_ip: str, via: str
     ) -> Delivery | None:
-        """Deliver to one endpoint chosen by kube-proxy: a pod, or a manual address.
+        """Hand the packet to one endpoint chosen by kube-proxy, through the delivery step.
 
         Args:
             ex: the request's walk, its hops ending where kube-proxy chose.
             namespace: the Service's namespace (its endpoints' pods are there).
             backend: the endpoint chosen.
             src_ip: the source address the pod sees (after SNAT or masquerade).
-            via, why: how the packet came and why this endpoint, for the reason.
+            via: how the packet came, for the reason of a manual address.
 
         Returns:
-            The delivery step's answer, None for a manual address (not a pod).
+            The delivery step's answer, for the caller to land; None for a manual
+            address (not a pod), whose answer is already in `ex`.
         """
         pod = self.store.get("Pod", namespace, backend.pod) if backend.pod else None
         if pod is None:
@@ -202,14 +212,9 @@ class ServiceRoutes:
         if pod is None:
             self._manual_endpoint(ex, backend, via)
             return None
-        delivery = self.delivery.deliver(
+        return self.delivery.deliver(
             pod, backend.ip, backend.port, src_ip=src_ip, sender=ex.request.client.pod
         )
-        reason = ""
-        if delivery.verdict is not NOT_LISTENING and ex.request.scheme == "http":
-            reason = _answered(via, delivery.name, backend.ip, backend.port, why)
-        self._land(ex, delivery, via, reason)
-        return delivery
 
     def _land(self, ex: Exchange, delivery: Delivery, via: str, reason: str) -> None:
         """End a request kube-proxy delivered: the pod answers (with `reason`), refuses, or
@@ -261,8 +266,3 @@ class ServiceRoutes:
             f"service {svc['metadata']['name']} has no ready endpoints: "
             + self.proxy.explain_no_ready(svc, port_name),
         )
-
-
-def _answered(via: str, pod: str, ip: str, port: int, why: str) -> str:
-    """The Trace's reason when a pod kube-proxy chose answers."""
-    return f"{via} to pod {pod} ({ip}:{port}), {why}"
