@@ -51,33 +51,48 @@ NOT_LISTENING = "not listening"
 class Delivery:
     """One packet handed to a pod, as the pod sees it, and what it met there.
 
+    The addresses live on the pod's hop (shared with every Trace that shows it), so
+    a delivery kept per endpoint stays small.
+
     Attributes:
+        verdict: `DELIVERED` or `NOT_LISTENING`.
+        name: the pod's name (the Trace's `served_by` when it answers).
+        hop: the pod's hop, which ends the packet's way: the destination address and
+            port after DNAT, the source address the pod sees after SNAT or
+            masquerade, the pod's node and namespace. (The hops before it are the
+            request's, in its `Exchange`: one delivery serves every way to the pod.)
+        pod: the destination pod.
         sender: the pod the packet left (its egress side): the client pod, or the
             proxy's pod for proxied traffic; None for the host and nodes.
-        pod: the destination pod.
-        name: its name (the Trace's `served_by` when it answers).
-        namespace: its namespace.
-        ip: the destination address after DNAT.
-        port: the destination port after DNAT (None for ICMP).
-        node: the pod's node.
-        src_ip: the source address the pod sees (after SNAT or masquerade).
         protocol: `TCP`, `UDP` or `ICMP`.
-        hop: the pod's hop, which ends the packet's way (the hops before it are the
-            request's, in its `Exchange`: one delivery serves every way to the pod).
-        verdict: `DELIVERED` or `NOT_LISTENING`.
     """
 
-    sender: dict | None
-    pod: dict
-    name: str
-    namespace: str
-    ip: str
-    port: int | None
-    node: str | None
-    src_ip: str
-    protocol: str
-    hop: Hop
     verdict: str
+    name: str
+    hop: Hop
+    pod: dict
+    sender: dict | None
+    protocol: str
+
+    @property
+    def ip(self) -> str:
+        """The destination address after DNAT."""
+        return self.hop.ip
+
+    @property
+    def port(self) -> int | None:
+        """The destination port after DNAT (None for ICMP)."""
+        return self.hop.port
+
+    @property
+    def src_ip(self) -> str:
+        """The source address the pod sees."""
+        return self.hop.src_ip
+
+    @property
+    def node(self) -> str | None:
+        """The pod's node."""
+        return self.hop.node
 
 
 class Deliverer:
@@ -117,9 +132,7 @@ class Deliverer:
         verdict = DELIVERED
         if protocol != ICMP and not self._listens(pod, port):
             verdict = NOT_LISTENING
-        return Delivery(
-            sender, pod, name, namespace, ip, port, node, src_ip, protocol, hop, verdict
-        )
+        return Delivery(verdict, name, hop, pod, sender, protocol)
 
     def query_dns(self, client: Client, name: str) -> Answer | NotFound:
         """A pod's DNS query for `name`: UDP to kube-dns's cluster IP, which CoreDNS answers.

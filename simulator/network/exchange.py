@@ -137,8 +137,9 @@ class HopCache:
 
 @dataclass(slots=True)
 class Deliveries:
-    """The delivery step's answers for one client's packets to a Service port's ready
-    endpoints, one slot per endpoint, filled as endpoints are drawn.
+    """What one client's packets met at a Service port's ready endpoints, one slot per
+    endpoint, filled as endpoints are drawn: the delivery step's answer, and in
+    `reasons` the Trace's reason when the pod answers.
 
     Shared by every plan of that client through the port (by name or by IP).
     Valid for one endpoint list, one store revision (the pods and whatever a
@@ -149,26 +150,15 @@ class Deliveries:
     epoch: object
     serving: object
     slots: list[Delivery | None]
-
-
-@dataclass(slots=True)
-class Reasons:
-    """A Service port's Trace reasons for a pod that answered, one per ready endpoint.
-
-    Shared by every plan through the port (any client, by name or by IP), so each
-    reason is written once per endpoint list.
-    """
-
-    endpoints: PortEndpoints | None = None
-    slots: list[str | None] = field(default_factory=list)
+    reasons: list[str]
 
 
 @dataclass(frozen=True, slots=True)
 class PortRoute:
     """What kube-proxy does with one `(cluster IP, port)`, precomputed while its tables hold.
 
-    `deliveries` (per client) and `reasons` are filled as requests through the
-    route reach its endpoints.
+    `deliveries` (per client) are filled as requests through the route reach its
+    endpoints.
     """
 
     svc: dict
@@ -182,7 +172,6 @@ class PortRoute:
     local: bool
     affinity: bool
     deliveries: dict[Client, Deliveries] = field(default_factory=dict)
-    reasons: Reasons = field(default_factory=Reasons)
 
 
 @dataclass(slots=True)
@@ -204,10 +193,10 @@ class Plan:
             reason depends on the draw only through the endpoint).
         serving: the state's `serving_version()` when `endpoints` were read.
         endpoints: the Service port's endpoints as last read (None: not yet).
-        deliveries: the delivery step's answer per ready endpoint for this
-            client (the route's `deliveries` slots, shared with its other plans).
-        reasons: the Trace's reason per ready endpoint when its pod answers (the
-            route's `reasons` slots).
+        deliveries: per ready endpoint, the delivery step's answer for this client
+            (the route's `deliveries` slots, shared with the client's other plans
+            through the port).
+        reasons: per ready endpoint, the Trace's reason when the pod answers.
     """
 
     client: Client
@@ -221,7 +210,7 @@ class Plan:
     serving: object = None
     endpoints: PortEndpoints | None = None
     deliveries: list[Delivery | None] = field(default_factory=list)
-    reasons: list[str | None] = field(default_factory=list)
+    reasons: list[str] = field(default_factory=list)
 
 
 @dataclass(slots=True)

@@ -81,55 +81,57 @@ class ServiceRoutes:
         and every replay alike: one draw, then the delivery step (or, for a plan
         that keeps them, its answer for the endpoint drawn, while it holds).
         """
-        route = plan.route
         endpoints = plan.endpoints
         if plan.serving != self._serving_version():
             endpoints = self._plan_endpoints(plan)
         candidates = endpoints.ready
+        route = plan.route
         if not candidates:
             self._refuse_no_endpoints(ex, route.svc, route.port_name)
             return
         client = plan.client
-        by_addr = endpoints.by_addr
-        if route.local:
-            candidates = tuple(b for b in candidates if b.node == client.node)
-            by_addr = None
-            if not candidates:
-                ex.fail(
-                    "timeout",
-                    TIMEOUT,
-                    f"internalTrafficPolicy Local: node {client.node} has no ready pod of "
-                    f"service {route.name}, so the packet is dropped",
-                )
-                return
-        n = len(candidates)
+        memo = plan.memo  # no policy narrows the candidates: slots follow the ready list
         why = None  # written only when a reason is made
-        if route.affinity:
-            index, kept = self.proxy.choose(route.svc, plan.port, candidates, client.ip, by_addr)
-            why = "kept by sessionAffinity ClientIP" if kept else why_random(n)
-        else:
-            index = self.proxy.draw(n)
-        memo = plan.memo  # candidates are the ready endpoints, the reason follows the index
         if memo:
+            index = self.proxy.draw(len(candidates))
             delivery = plan.deliveries[index]
             if delivery is not None:
-                self._land(ex, delivery, route.via, plan.reasons[index])
+                # The delivery step's answer for this endpoint, kept while it holds.
+                self._land(ex, delivery, route, plan.reasons[index])
                 return
+        else:
+            by_addr = endpoints.by_addr
+            if route.local:
+                candidates = tuple(b for b in candidates if b.node == client.node)
+                by_addr = None
+                if not candidates:
+                    ex.fail(
+                        "timeout",
+                        TIMEOUT,
+                        f"internalTrafficPolicy Local: node {client.node} has no ready pod of "
+                        f"service {route.name}, so the packet is dropped",
+                    )
+                    return
+            if route.affinity:
+                index, kept = self.proxy.choose(
+                    route.svc, plan.port, candidates, client.ip, by_addr
+                )
+                why = "kept by sessionAffinity ClientIP" if kept else why_random(len(candidates))
+            else:
+                index = self.proxy.draw(len(candidates))
         backend = candidates[index]
         src_ip = bridge_ip(client.ip) if backend.ip == client.ip else client.ip
         delivery = self._endpoint(ex, route.ns, backend, src_ip, route.via)
         if delivery is None:
             return
+        reason = answered(route.via, delivery, why or why_chosen(len(candidates)))
         if memo:
-            plan.deliveries[index] = delivery
-            reason = self._reason(plan, index, delivery)
-        else:
-            reason = answered(route.via, delivery, why or why_chosen(n))
-        self._land(ex, delivery, route.via, reason)
+            plan.deliveries[index], plan.reasons[index] = delivery, reason
+        self._land(ex, delivery, route, reason)
 
     def _plan_endpoints(self, plan: Plan) -> PortEndpoints:
         """The plan's Service port endpoints, read again because the serving version
-        moved, with the route's delivery and reason slots for them (pods may have
+        moved, with the client's delivery slots for them at the route (pods may have
         stopped listening: the deliveries are taken afresh)."""
         route = plan.route
         endpoints = self.proxy.endpoints(route.ns, route.name, route.port_name)
@@ -146,25 +148,10 @@ class ServiceRoutes:
             ):
                 if len(route.deliveries) > 64:
                     route.deliveries.clear()
-                shared = Deliveries(endpoints, plan.epoch, serving, [None] * size)
+                shared = Deliveries(endpoints, plan.epoch, serving, [None] * size, [""] * size)
                 route.deliveries[plan.client] = shared
-            plan.deliveries = shared.slots
-            reasons = route.reasons
-            if reasons.endpoints is not endpoints:
-                reasons.endpoints, reasons.slots = endpoints, [None] * size
-            plan.reasons = reasons.slots
+            plan.deliveries, plan.reasons = shared.slots, shared.reasons
         return endpoints
-
-    def _reason(self, plan: Plan, index: int, delivery: Delivery) -> str:
-        """The Trace's reason for when the pod of ready endpoint `index` answers, written
-        once per endpoint list for every plan through the port ("" when it cannot)."""
-        reason = plan.reasons[index]
-        if reason is None:
-            if delivery.verdict is NOT_LISTENING:
-                return ""
-            n = len(plan.endpoints.ready)
-            reason = plan.reasons[index] = answered(plan.route.via, delivery, why_chosen(n))
-        return reason
 
     def _port_route(self, key: tuple[str, str], ip: str, port: int) -> PortRoute:
         svc = self.store.get("Service", *key)
@@ -216,13 +203,15 @@ class ServiceRoutes:
             pod, backend.ip, backend.port, src_ip=src_ip, sender=ex.request.client.pod
         )
 
-    def _land(self, ex: Exchange, delivery: Delivery, via: str, reason: str) -> None:
+    def _land(self, ex: Exchange, delivery: Delivery, came: PortRoute | str, reason: str) -> None:
         """End a request kube-proxy delivered: the pod answers (with `reason`), refuses, or
-        speaks no TLS."""
+        speaks no TLS. `came` says how the packet came for a refusal's reason: the
+        Service port's route, or the words themselves."""
         request = ex.request
-        ex.hops = hops = ex.hops + (delivery.hop,)
+        hops = ex.hops = ex.hops + (delivery.hop,)
         name = delivery.name
         if delivery.verdict is NOT_LISTENING:
+            via = came if type(came) is str else came.via
             ex.fail(
                 "refused",
                 REFUSED,
