@@ -90,7 +90,7 @@ class ServiceRoutes:
             self._refuse_no_endpoints(ex, route.svc, route.port_name)
             return
         client = plan.client
-        memo = plan.memo  # no policy narrows the candidates: slots follow the ready list
+        memo = plan.memo  # no affinity nor internalTrafficPolicy Local: slots follow `ready`
         why = None  # written only when a reason is made
         if memo:
             index = self.proxy.draw(len(candidates))
