@@ -315,7 +315,8 @@ class IngressRoutes:
             if delivery.verdict is DELIVERED:
                 ex.hops += (delivery.hop,)
                 ex.responder, ex.body_from = "ingress", delivery.name
-                reason = f"{plan.target} -> {delivery.ip}:{delivery.port}"
+                hop = delivery.hop
+                reason = f"{plan.target} -> {hop.ip}:{hop.port}"
                 ex.end(OK, reason, 200, delivery.name)
                 return True
         ex.hops += (delivery.hop,)
