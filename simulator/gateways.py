@@ -64,12 +64,25 @@ def gateway_addresses(store) -> dict[tuple[str, str], str]:
     return out
 
 
+#: The kinds the graph reads: it is rebuilt only when one of them was written.
+INPUT_KINDS = ("GatewayClass", "Gateway", "HTTPRoute", "ReferenceGrant", "Service", "Secret",
+               "Namespace")  # fmt: skip
+
+
+def inputs_version(store) -> tuple[int, ...]:
+    """A stamp that moves whenever an object the graph reads is written or removed (pods,
+    which change all the time, are not among them)."""
+    revisions = store.kind_revisions
+    return tuple(revisions[kind] for kind in INPUT_KINDS)
+
+
 def gateway_graph(state: Any) -> Graph:
-    """The graph of the cluster's Gateway API objects, rebuilt when the store changed."""
+    """The graph of the cluster's Gateway API objects, rebuilt when one of its inputs changed."""
     store = state.store
+    version = inputs_version(store)
     cached = getattr(state, "_gateway_graph", None)
-    if cached is not None and cached[0] == store.revision:
+    if cached is not None and cached[0] == version:
         return cached[1]
     graph = build_graph(store, gateway_addresses(store), certificate_problem)
-    state._gateway_graph = (store.revision, graph)
+    state._gateway_graph = (version, graph)
     return graph

@@ -15,7 +15,7 @@ import random
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from . import kinds, kubelet
+from . import gateway_controller, kinds, kubelet
 from .admission import admit_pod
 from .clock import Clock, timestamp
 from .controllers import scheduler, services
@@ -40,6 +40,11 @@ from .store import Key, Store, key_of
 LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
 DEFAULT_CLASS = "ingressclass.kubernetes.io/is-default-class"
 WORKLOAD_KINDS = ("Deployment", "ReplicaSet", "ReplicationController", "DaemonSet")
+
+
+#: Rounds of controllers a change may take: the Gateway controller creates a data plane,
+#: whose Service's address it then reports (2), plus margin.
+_GATEWAY_ROUNDS = 4
 
 
 @contextlib.contextmanager
@@ -526,10 +531,15 @@ class ClusterState:
 
     def settle(self) -> None:
         """Run controllers to a fixed point and publish Endpoints changes."""
-        self.workloads.reconcile()
-        self.workloads.flush_status()
-        while self._after_settle:
-            self._after_settle.pop(0)()
+        for _ in range(_GATEWAY_ROUNDS):
+            self.workloads.reconcile()
+            self.workloads.flush_status()
+            while self._after_settle:
+                self._after_settle.pop(0)()
+            # The Gateway API controller: its data planes are workloads and Services, so
+            # the workload controllers run again after it changed something.
+            if not gateway_controller.sync(self):
+                break
         self.endpoints.flush()
 
     # == building blocks used by controllers =======================================
@@ -555,6 +565,7 @@ class ClusterState:
         """Record an in-place change: new resourceVersion (and generation)."""
         meta = obj["metadata"]
         meta["resourceVersion"] = self.store.next_resource_version()
+        self.store.kind_revisions[obj["kind"]] += 1
         if generation:
             meta["generation"] = meta.get("generation", 1) + 1
 

@@ -48,6 +48,7 @@ from .delivery import Deliverer
 from .direct_routes import DirectRoutes
 from .dns import Answer, ClusterDns, NotFound, external_address
 from .exchange import Exchange, HopCache, IngressPlan, Plan, PortRoute
+from .gateway_routes import GatewayPlan, GatewayRoutes
 from .ingress import IngressController
 from .ingress_routes import IngressRoutes
 from .node_routes import NodeRoutes
@@ -63,7 +64,7 @@ KERNEL_SYN_TIMEOUT_MS = 130_002
 NO_ROUTE_MS = 3_071
 
 
-class Router(ServiceRoutes, NodeRoutes, IngressRoutes, DirectRoutes):
+class Router(ServiceRoutes, NodeRoutes, IngressRoutes, GatewayRoutes, DirectRoutes):
     """Follows requests through the simulated network (see the module docstring)."""
 
     def __init__(self, state, *, caching: bool = True) -> None:
@@ -101,6 +102,10 @@ class Router(ServiceRoutes, NodeRoutes, IngressRoutes, DirectRoutes):
         self._plans: dict[Request, Plan | IngressPlan] = {}
         self._controller_pod: tuple[object, str, dict | None] | None = None
         self._serving_version = state.serving_version
+        # (graph, routing tables by address, host names -> address), rebuilt with the graph
+        self._gateway_view = None
+        self._path_hops: dict[tuple, Hop] = {}
+        self._gateway_hops: dict[tuple, Hop] = {}
 
     # -- clients and requests ------------------------------------------------------------
 
@@ -167,6 +172,8 @@ class Router(ServiceRoutes, NodeRoutes, IngressRoutes, DirectRoutes):
             ex = Exchange(request, plan.hops, None, plan.ip, plan.via)
             if type(plan) is Plan:
                 self._service_endpoint(ex, plan)
+            elif type(plan) is GatewayPlan:
+                self._gateway_upstream(ex, plan)
             elif not self._upstream(ex, plan):
                 ex = self._route(request)  # no ready endpoint: the slow path explains the 503
             if ex.failure:
@@ -212,7 +219,7 @@ class Router(ServiceRoutes, NodeRoutes, IngressRoutes, DirectRoutes):
                 if ip is None:
                     ex.fail("resolve", DNS_ERROR, self.host_dns_reason(name))
                     return ex
-                ex.via = "hosts" if ip == INGRESS_IP else "dns"
+                ex.via = "hosts" if ip == INGRESS_IP or ip in self.gateway_view()[1] else "dns"
             elif name == client.name:
                 ip, ex.via = client.ip, "hosts"  # the pod's own /etc/hosts entry
             else:
@@ -247,6 +254,10 @@ class Router(ServiceRoutes, NodeRoutes, IngressRoutes, DirectRoutes):
         if node is not None:
             self._node(ex, node, ip, port)
             return
+        gateway = self.gateway_view()[1].get(ip)
+        if gateway is not None:
+            self._gateway(ex, gateway, port)
+            return
         key = tables.lbs.get(ip)
         if key is not None:
             self._load_balancer(ex, key, ip, port)
@@ -278,7 +289,13 @@ class Router(ServiceRoutes, NodeRoutes, IngressRoutes, DirectRoutes):
         return self.store.revision
 
     def host_resolves(self, host: str) -> str | None:
-        """The host's /etc/hosts (every Ingress host) then public DNS."""
+        """The host's /etc/hosts (every hostname of an accepted HTTPRoute, with its
+        Gateway's address; then every Ingress host) then public DNS. A host that both an
+        HTTPRoute and an Ingress name goes to the Gateway: the way a migration to Gateway
+        API moves a name once the routes are accepted."""
+        address = self.gateway_view()[2].get(host)
+        if address is not None:
+            return address
         if self.ingress.table().knows_host(host):
             return INGRESS_IP
         if host.endswith(".cluster.local") or "." not in host:
@@ -294,8 +311,9 @@ class Router(ServiceRoutes, NodeRoutes, IngressRoutes, DirectRoutes):
                 f"LoadBalancer address or an Ingress host"
             )
         return (
-            f"could not resolve {host}: no Ingress rule names this host (the host resolves "
-            f"Ingress hosts as if they were in its /etc/hosts) and it is not in public DNS"
+            f"could not resolve {host}: no Ingress rule or accepted HTTPRoute names this host "
+            f"(the host resolves their hosts as if they were in its /etc/hosts) and it is not "
+            f"in public DNS"
         )
 
     # -- waiting -----------------------------------------------------------------------------
