@@ -394,6 +394,14 @@ class ClusterState:
                     + ": field is immutable",
                     "spec.selector",
                 )  # fmt: skip
+            if (
+                old is not None
+                and rt.kind == "GatewayClass"
+                and (obj.get("spec") or {}).get("controllerName")
+                != (old.get("spec") or {}).get("controllerName")
+            ):
+                # The CRD's transition rule `self == oldSelf` on spec.controllerName.
+                problem('Invalid value: "string": Value is immutable', "spec.controllerName")
             plans.append((obj, old, rt))
         if problems:
             raise ApplyError(sorted(problems + existing, key=lambda p: p.document))

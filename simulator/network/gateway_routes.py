@@ -100,16 +100,24 @@ class GatewayRoutes:
         if ports is None:
             ex.add(hop)
             listening = ", ".join(str(p) for p in sorted(table.ports)) or "none"
-            ex.fail("refused", REFUSED, f"gateway {name} has no listener on port {port} "
-                    f"(its programmed listener ports: {listening}), so its data plane's "
-                    f"load balancer refuses the connection")
+            ex.fail(
+                "refused",
+                REFUSED,
+                f"gateway {name} has no listener on port {port} "
+                f"(its programmed listener ports: {listening}), so its data plane's "
+                f"load balancer refuses the connection",
+            )
             return
         src_ip, sender = self._data_plane(gateway)
         if sender is None:
             ex.add(hop)
-            ex.fail("refused", REFUSED, f"gateway {name}'s data plane (Deployment "
-                    f"{data_plane_name(name)}) has no ready pod, so its load balancer has "
-                    f"nowhere to send the connection")
+            ex.fail(
+                "refused",
+                REFUSED,
+                f"gateway {name}'s data plane (Deployment "
+                f"{data_plane_name(name)}) has no ready pod, so its load balancer has "
+                f"nowhere to send the connection",
+            )
             return
         request = ex.request
         https = ex.scheme == "https"
@@ -120,23 +128,36 @@ class GatewayRoutes:
         host = host_header.partition(":")[0].lower()
         if ports.protocol == "HTTP" and https:
             ex.add(hop)
-            ex.fail("tls_version", TLS_ERROR, f"port {port} of gateway {name} is an HTTP "
-                    f"listener, which speaks plain HTTP, not TLS; use http://")
+            ex.fail(
+                "tls_version",
+                TLS_ERROR,
+                f"port {port} of gateway {name} is an HTTP "
+                f"listener, which speaks plain HTTP, not TLS; use http://",
+            )
             return
         if ports.protocol == "HTTPS":
             if not https:
                 ex.add(hop)
                 ex.responder = "gateway-nginx"
-                ex.end(HTTP_ERROR, f"plain HTTP was sent to gateway {name}'s HTTPS listener "
-                       f"on port {port}, so nginx answered 400; use https://", 400, name)
+                ex.end(
+                    HTTP_ERROR,
+                    f"plain HTTP was sent to gateway {name}'s HTTPS listener "
+                    f"on port {port}, so nginx answered 400; use https://",
+                    400,
+                    name,
+                )
                 return
             sni = "" if request.literal else ex.host.lower()
             listener = ports.listener_for_sni(sni)
             if listener is None:
                 ex.add(hop)
-                ex.fail("tls_reject", TLS_ERROR, f"no HTTPS listener of gateway {name} on port "
-                        f"{port} matches the server name {sni or '(none: an IP address)'}, so "
-                        f"nginx rejects the TLS handshake (ssl_reject_handshake)")
+                ex.fail(
+                    "tls_reject",
+                    TLS_ERROR,
+                    f"no HTTPS listener of gateway {name} on port "
+                    f"{port} matches the server name {sni or '(none: an IP address)'}, so "
+                    f"nginx rejects the TLS handshake (ssl_reject_handshake)",
+                )
                 return
             cert = self._gateway_certificate(listener)
             ex.cert, ex.http2 = cert, True
@@ -144,9 +165,13 @@ class GatewayRoutes:
                 ex.add(hop)
                 error = cert.verify_error()
                 text = error[0] if error else "untrusted certificate"
-                ex.fail("tls_verify", TLS_ERROR, f"listener {listener.name} of gateway {name} "
-                        f"serves the certificate of {cert.origin} ({cert.subject}), which curl "
-                        f"cannot verify ({text}); add -k to skip verification")
+                ex.fail(
+                    "tls_verify",
+                    TLS_ERROR,
+                    f"listener {listener.name} of gateway {name} "
+                    f"serves the certificate of {cert.origin} ({cert.subject}), which curl "
+                    f"cannot verify ({text}); add -k to skip verification",
+                )
                 return
         server = ports.server_for(host)
         target = ex.path
@@ -200,7 +225,9 @@ class GatewayRoutes:
         """
         name = plan.hops[-1].name
         ex.headers = plan.headers
-        backend = pick_backend(plan.rule, self.state.rng.random()) if plan.upstreams else None
+        # nginx's split_clients draws only where a rule splits its traffic.
+        draw = self.state.rng.random() if len(plan.upstreams) > 1 else 0.0
+        backend = pick_backend(plan.rule, draw) if plan.upstreams else None
         if backend is None:
             ex.responder = "gateway-nginx"
             why = "has no backendRefs" if not plan.upstreams else "gives every backend weight 0"
@@ -257,8 +284,13 @@ class GatewayRoutes:
                    f"path {plan.path}", 200, delivery.name)  # fmt: skip
             return
         ex.responder = "gateway-nginx"
-        ex.end(HTTP_ERROR, f"{target}, but nothing listens on port {delivery.port} in pod "
-               f"{delivery.name}{declared(delivery.pod)}, so nginx answered 502", 502, name)
+        ex.end(
+            HTTP_ERROR,
+            f"{target}, but nothing listens on port {delivery.port} in pod "
+            f"{delivery.name}{declared(delivery.pod)}, so nginx answered 502",
+            502,
+            name,
+        )
 
     def _gateway_hop(self, *key) -> Hop:
         """The gateway hop with its listener, route and rule (shared, like every hop)."""
@@ -318,5 +350,7 @@ class GatewayRoutes:
         tail = "so nginx's default server answered 404"
         if server is None:
             return f"no HTTPRoute attached to gateway {name} serves host {host}, {tail}"
-        return (f"no rule of the HTTPRoutes gateway {name} serves for {host} matches path "
-                f"{path} (with this method, headers and query), {tail}")
+        return (
+            f"no rule of the HTTPRoutes gateway {name} serves for {host} matches path "
+            f"{path} (with this method, headers and query), {tail}"
+        )

@@ -72,7 +72,8 @@ class Traffic:
 
     def refresh_urls(self) -> None:
         """Every address a learner could try: Services by name and IP, NodePorts, load
-        balancers, Ingress hosts, pod IPs, loopback, the outside, and some wrong ports."""
+        balancers, Ingress hosts, HTTPRoute hostnames, pod IPs, loopback, the outside, and
+        some wrong ports."""
         store, urls = self.cluster.state.store, []
         nodes = [
             a["address"]
@@ -99,6 +100,9 @@ class Traffic:
                 host = rule.get("host", "unknown.example.com")
                 for path in (rule.get("http") or {}).get("paths") or ():
                     urls += [f"http://{host}{path.get('path', '/')}", f"https://{host}/a"]
+        for route in store.list("HTTPRoute"):
+            for host in route["spec"].get("hostnames") or ("wp.test",):
+                urls += [f"http://{host}/", f"http://{host}/bar", f"https://{host}/"]
         for pod in self.pods():
             for c in pod["spec"]["containers"]:
                 for cp in c.get("ports") or ():
@@ -137,6 +141,7 @@ class Traffic:
                     {"insecure": True},
                     {"timeout": 2.5},
                     {"headers": {"Host": "web.example.com"}},
+                    {"headers": {"env": "canary"}},
                     {"resolve": ["web.example.com:80:192.168.49.100"]},
                 ]
             )

@@ -12,7 +12,9 @@ import pytest
 
 from simulator import SCENARIOS, Cluster
 
-COLLECTIONS = ("nodes", "pods", "services", "endpoints", "ingresses", "workloads")
+COLLECTIONS = (
+    "nodes", "pods", "services", "endpoints", "ingresses", "workloads", "gateways", "httproutes",
+)  # fmt: skip
 
 
 def key(collection: str, entry: dict) -> tuple:
