@@ -33,6 +33,9 @@ PHRASES = {
     502: "Bad Gateway",
     503: "Service Temporarily Unavailable",
 }
+#: nginx's status lines where they differ from its pages' titles (ngx_http_status_lines:
+#: "302 Moved Temporarily"; ngx_http_error_302_page: "302 Found").
+_STATUS_LINES = {**PHRASES, 302: "Moved Temporarily"}
 HSTS = "max-age=31536000; includeSubDomains"
 _PLAIN_HTTP_TO_HTTPS = "The plain HTTP request was sent to HTTPS port"
 _HOP_BY_HOP = frozenset({"connection", "transfer-encoding", "keep-alive"})
@@ -133,7 +136,9 @@ def nginx_error(
     ]
     if location is not None:
         headers.append(("Location", location))
-    return _maybe_h2(Response(status, PHRASES[status], headers, "" if head else body), http2)
+    return _maybe_h2(
+        Response(status, _STATUS_LINES[status], headers, "" if head else body), http2
+    )
 
 
 def gateway_proxied(
