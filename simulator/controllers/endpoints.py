@@ -8,33 +8,56 @@ are built from the members only when someone reads them (kubectl, export)
 and cached until the next change, so a burst of pod changes costs a few dict
 operations each. Endpoints written by users (for Services without a
 selector) are kept as given.
+
+The cluster calls the `inputs` methods as pods and Services change (with the
+store to read selectors from) and takes what changed with `flush`, which it
+records as events. The controller holds the runtime records it lists, the
+clock and the random generator, never the cluster; the store reaches its
+derived objects through `EndpointsView` and `SliceView`.
 """
 
 from __future__ import annotations
 
 import random
-import weakref
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple
 
 from simulator.clock import timestamp
 from simulator.endpoints import Backend
-from simulator.events import ENDPOINTS
 from simulator.labels import from_match_labels
-from simulator.names import generate_suffix
-from simulator.store import Key, key_of
+from simulator.names import generate_suffix, new_uid
+from simulator.runtime import PodRuntime
+from simulator.store import Key, Store, key_of
 
 if TYPE_CHECKING:
-    from simulator.state import ClusterState, PodRuntime
+    from simulator.clock import Clock
 
 SLICE_CAPACITY = 100  # endpoints per EndpointSlice, the controller's default
 
 Ports = tuple[tuple[str, int, str], ...]  # (service port name, resolved port, protocol)
 
 
-# The Services listing a pod (`PodRuntime.services`): a dict used as a set, about a
-# third of a set's size. Pods started together share one, so it is replaced, never edited.
-NOT_LISTED: dict[Key, None] = {}  # every record no Service lists
+@dataclass(frozen=True, slots=True)
+class EndpointsChanged:
+    """A Service's endpoints changed since the last flush (what its `endpoints` event says).
+
+    Attributes:
+        namespace, name: the Service (and its Endpoints object).
+        changes: `[pod, ip, ready]` per member that joined, flipped or left (ready is
+            None for one that left), in order; JSON-ready.
+        ready, not_ready: how many addresses each list holds now.
+    """
+
+    namespace: str
+    name: str
+    changes: list[list]
+    ready: int
+    not_ready: int
+
+    def detail(self) -> dict:
+        """The event's detail."""
+        return {"changes": self.changes, "ready": self.ready, "not_ready": self.not_ready}
 
 
 def _listed(record: PodRuntime, skey: Key) -> None:
@@ -107,8 +130,10 @@ class _Managed:
 class EndpointsController:
     """Keeps every selector-managed Service's endpoints current; serves Endpoints reads."""
 
-    def __init__(self, state: ClusterState) -> None:
-        self._state = weakref.proxy(state)  # no reference cycle: a dropped cluster frees at once
+    def __init__(self, runtime: Mapping[Key, PodRuntime], rng: random.Random, clock: Clock) -> None:
+        self._runtime = runtime
+        self._rng = rng  # for a managed Endpoints object's UID
+        self._clock = clock
         self._managed: dict[Key, _Managed] = {}
         self._manual: dict[Key, dict] = {}
         # Service -> [pod, ip, ready] since the last flush (JSON-ready; ready None: gone).
@@ -122,8 +147,6 @@ class EndpointsController:
         #: Bumped whenever any Service's `backends` may change, so readers can keep
         #: what they derived from endpoints until it moves (one int to compare).
         self.version = 0
-        state.store.provide("Endpoints", _EndpointsView(self))
-        state.store.provide("EndpointSlice", _SliceView(self))
 
     def is_managed(self, service_key: Key) -> bool:
         """Whether the controller owns this Service's Endpoints (it has a selector)."""
@@ -131,7 +154,7 @@ class EndpointsController:
 
     # -- inputs ------------------------------------------------------------------
 
-    def service_changed(self, service: dict) -> None:
+    def service_changed(self, service: dict, store: Store) -> None:
         """A Service was created or updated: recompute its members from scratch."""
         key = key_of(service)
         spec = service["spec"]
@@ -142,12 +165,12 @@ class EndpointsController:
         managed = self._managed.get(key)
         if managed is None:
             managed = self._managed[key] = _Managed(
-                service, self._state.new_uid(), timestamp(self._state.clock.now)
+                service, new_uid(self._rng), timestamp(self._clock.now)
             )
         managed.service = service
         old = managed.members
         members: dict[Key, PodRuntime] = {}
-        for pod in self._state.store.pods_selected(key[0], from_match_labels(spec["selector"])):
+        for pod in store.pods_selected(key[0], from_match_labels(spec["selector"])):
             record = self._record(pod)
             if record is not None and self._eligible(service, record):
                 members[(key[0], record.name)] = record
@@ -179,7 +202,7 @@ class EndpointsController:
         self.version += 1
         return self._manual.pop(key, None)
 
-    def pods_added(self, pods: Iterable[dict]) -> None:
+    def pods_added(self, pods: Iterable[dict], store: Store) -> None:
         """Freshly started pods (running, with an IP): add each to the Services that select it.
 
         Pods made from one template come in runs that share their labels and
@@ -187,7 +210,7 @@ class EndpointsController:
         worked out once per run, each Service takes the whole run at once, and the
         run's records share one set of Services.
         """
-        store, runtime = self._state.store, self._state.runtime
+        runtime = self._runtime
         runs: list[tuple[str, dict, list[Key], list[PodRuntime]]] = []
         labels = containers = namespace = None
         keys: list[Key] = []
@@ -225,22 +248,20 @@ class EndpointsController:
 
     def pod_ready_changed(self, pod_key: Key, ready: bool) -> None:
         """A pod's readiness flipped: every Service listing it sees the change."""
-        record = self._state.runtime.get(pod_key)  # its `ready` is already `ready`
+        record = self._runtime.get(pod_key)  # its `ready` is already `ready`
         if record is None:
             return
         for skey in sorted(record.services):
             self._note(skey, record, ready)
             self._bump(skey)
 
-    def pod_changed(self, pod: dict) -> None:
+    def pod_changed(self, pod: dict, store: Store) -> None:
         """A pod was relabelled: it may join or leave Services."""
         pod_key = key_of(pod)
         record = self._record(pod)
         now_in: set[Key] = set()
         if record is not None:
-            for service in self._state.store.services_for_labels(
-                pod_key[0], pod["metadata"].get("labels")
-            ):
+            for service in store.services_for_labels(pod_key[0], pod["metadata"].get("labels")):
                 skey = key_of(service)
                 managed = self._managed.get(skey)
                 if managed is None or not self._eligible(service, record):
@@ -257,19 +278,19 @@ class EndpointsController:
 
     def pod_deleted(self, pod_key: Key) -> None:
         """A pod is going (its runtime record still exists)."""
-        record = self._state.runtime.get(pod_key)
+        record = self._runtime.get(pod_key)
         if record is not None:
             for skey in sorted(record.services):
                 self._remove_member(skey, pod_key)
 
     # -- outputs -----------------------------------------------------------------
 
-    def flush(self) -> None:
-        """Emit one `endpoints` event per Service whose endpoints changed since the last flush."""
+    def flush(self) -> list[EndpointsChanged]:
+        """What changed in each Service's endpoints since the last flush, by Service."""
         if not self._changes:
-            return
+            return []
         changes, self._changes = self._changes, {}
-        state = self._state
+        out = []
         for skey in sorted(changes):
             managed = self._managed.get(skey)
             if managed is None:
@@ -278,18 +299,9 @@ class EndpointsController:
                 ready = len(managed.members)
             else:
                 ready = sum(1 for r in managed.members.values() if r.ready)
-            state.log.emit(
-                state.clock.now,
-                ENDPOINTS,
-                "Endpoints",
-                skey[0],
-                skey[1],
-                {
-                    "changes": changes[skey],  # [pod, ip, ready or None when gone]
-                    "ready": ready,
-                    "not_ready": len(managed.members) - ready,
-                },
-            )
+            not_ready = len(managed.members) - ready
+            out.append(EndpointsChanged(skey[0], skey[1], changes[skey], ready, not_ready))
+        return out
 
     def resolved(self, managed: _Managed) -> list[Member]:
         """Members with readiness (publishNotReadyAddresses counted) and ports."""
@@ -336,20 +348,18 @@ class EndpointsController:
         self._backends[(skey, port_name)] = (stamp, out)
         return out
 
-    def endpoints_object(self, namespace: str, name: str) -> dict | None:
+    def endpoints_object(self, store: Store, namespace: str, name: str) -> dict | None:
         """The Endpoints object as the API would return it, or None."""
         key = (namespace, name)
         managed = self._managed.get(key)
         if managed is None:
             return self._manual.get(key)
         if managed.endpoints is None or managed.endpoints[0] != managed.version:
-            service = self._state.store.get("Service", namespace, name)
-            if service is None:
-                return None
-            managed.endpoints = (managed.version, self._build_endpoints(service, managed))
+            built = self._build_endpoints(managed.service, managed, store.next_resource_version())
+            managed.endpoints = (managed.version, built)
         return managed.endpoints[1]
 
-    def endpoint_slices(self, key: Key) -> list[dict]:
+    def endpoint_slices(self, store: Store, key: Key) -> list[dict]:
         """A Service's EndpointSlices (built on demand, names kept stable).
 
         Managed Services get the EndpointSlice controller's slices; user-written
@@ -358,19 +368,15 @@ class EndpointsController:
         """
         managed = self._managed.get(key)
         if managed is None:
-            return self._mirrored(key)
+            return self._mirrored(store.get("Service", *key), key)
         if managed.slices is None or managed.slices[0] != managed.version:
-            service = self._state.store.get("Service", *key)
-            if service is None:
-                return []
-            managed.slices = (managed.version, self._build_slices(service, managed))
+            managed.slices = (managed.version, self._build_slices(managed.service, managed))
         return managed.slices[1]
 
     # -- internals ---------------------------------------------------------------
 
-    def _mirrored(self, key: Key) -> list[dict]:
+    def _mirrored(self, service: dict | None, key: Key) -> list[dict]:
         endpoints = self._manual.get(key)
-        service = self._state.store.get("Service", *key)
         labels = ((endpoints or {}).get("metadata") or {}).get("labels") or {}
         if (
             endpoints is None
@@ -396,7 +402,7 @@ class EndpointsController:
                 (p.get("name", ""), int(p["port"]), p.get("protocol", "TCP"))
                 for p in subset.get("ports") or ()
             )
-            obj = _slice_object(service, names[i], ports, members, self._state)
+            obj = _slice_object(service, names[i], ports, members)
             obj["metadata"]["labels"]["endpointslice.kubernetes.io/managed-by"] = (
                 "endpointslicemirroring-controller.k8s.io"
             )
@@ -414,7 +420,7 @@ class EndpointsController:
         if not status.get("podIP") or status.get("phase") in ("Succeeded", "Failed"):
             return None
         meta = pod["metadata"]
-        return self._state.runtime.get((meta["namespace"], meta["name"]))
+        return self._runtime.get((meta["namespace"], meta["name"]))
 
     def _note(self, skey: Key, record: PodRuntime, ready: bool | None) -> None:
         self._changes.setdefault(skey, []).append([record.name, record.ip, ready])
@@ -439,9 +445,8 @@ class EndpointsController:
         self._backends = {k: v for k, v in self._backends.items() if k[0] != skey}
         self.version += 1
 
-    def _build_endpoints(self, service: dict, managed: _Managed) -> dict:
+    def _build_endpoints(self, service: dict, managed: _Managed, resource_version: str) -> dict:
         meta = service["metadata"]
-        state = self._state
         labels = dict(meta.get("labels") or {})
         if service["spec"].get("clusterIP") == "None":
             labels["service.kubernetes.io/headless"] = ""
@@ -449,10 +454,10 @@ class EndpointsController:
             "name": meta["name"],
             "namespace": meta["namespace"],
             "uid": managed.uid,
-            "resourceVersion": state.store.next_resource_version(),
+            "resourceVersion": resource_version,
             "creationTimestamp": managed.created,
             "annotations": {
-                "endpoints.kubernetes.io/last-change-trigger-time": timestamp(state.clock.now)
+                "endpoints.kubernetes.io/last-change-trigger-time": timestamp(self._clock.now)
             },
         }
         if labels:
@@ -479,46 +484,43 @@ class EndpointsController:
             names.append(_slice_name(service["metadata"]["name"], managed.uid, len(names)))
         del names[len(chunks) :]
         return [
-            _slice_object(service, name, ports, chunk, self._state)
+            _slice_object(service, name, ports, chunk)
             for name, (ports, chunk) in zip(names, chunks, strict=True)
         ]
 
 
-class _EndpointsView:
+class EndpointsView:
     """The store's window onto Endpoints: managed ones derived, manual ones as written."""
 
     def __init__(self, controller: EndpointsController) -> None:
         self._c = controller
 
-    def get(self, namespace: str, name: str) -> dict | None:
-        return self._c.endpoints_object(namespace, name)
+    def get(self, store: Store, namespace: str, name: str) -> dict | None:
+        return self._c.endpoints_object(store, namespace, name)
 
-    def names(self) -> Iterable[Key]:
+    def names(self, store: Store) -> Iterable[Key]:  # noqa: ARG002 - the Provider protocol
         return self._c._managed.keys() | self._c._manual.keys()
 
 
-class _SliceView:
+class SliceView:
     """The store's window onto EndpointSlices (derived from managed Services)."""
 
     def __init__(self, controller: EndpointsController) -> None:
         self._c = controller
 
-    def _index(self) -> dict[Key, dict]:
-        out = {}
-        for skey in list(self._c._managed) + list(self._c._manual):
-            for obj in self._c.endpoint_slices(skey):
-                out[(skey[0], obj["metadata"]["name"])] = obj
-        return out
-
-    def get(self, namespace: str, name: str) -> dict | None:
+    def get(self, store: Store, namespace: str, name: str) -> dict | None:
         base = name.rsplit("-", 1)[0]
-        for obj in self._c.endpoint_slices((namespace, base)):
+        for obj in self._c.endpoint_slices(store, (namespace, base)):
             if obj["metadata"]["name"] == name:
                 return obj
         return None
 
-    def names(self) -> Iterable[Key]:
-        return list(self._index())
+    def names(self, store: Store) -> Iterable[Key]:
+        found: dict[Key, None] = {}
+        for skey in list(self._c._managed) + list(self._c._manual):
+            for obj in self._c.endpoint_slices(store, skey):
+                found[(skey[0], obj["metadata"]["name"])] = None
+        return list(found)
 
 
 def _slice_name(service: str, uid: str, index: int) -> str:
@@ -579,7 +581,7 @@ def _port(name: str, port: int, protocol: str) -> dict:
     return out
 
 
-def _slice_object(service: dict, name: str, ports: Ports, chunk: list[Member], state) -> dict:
+def _slice_object(service: dict, name: str, ports: Ports, chunk: list[Member]) -> dict:
     meta = service["metadata"]
     namespace = meta["namespace"]
     labels = dict(meta.get("labels") or {})

@@ -2,24 +2,42 @@
 
 Each keeps its pods at the desired count at once: a deleted pod is replaced
 with a new name and IP, a pod relabelled out of the selector is orphaned and
-replaced, a bare pod that matches is adopted. Work is queued with `mark()` and
-done by `reconcile()`, which the cluster calls before a command returns.
+replaced, a bare pod that matches is adopted. Owners are queued with `mark()`;
+the cluster takes them with `next_owner()`, asks `sync()` what must change
+(values from `controllers.changes`) and applies that, then asks `status()`
+for the counts, until the queue is empty. The controller reads the store and
+the runtime records and keeps its own indexes; it never changes the cluster.
 """
 
 from __future__ import annotations
 
-import weakref
+import random
+from collections.abc import Container, Mapping
 from typing import TYPE_CHECKING
 
 from simulator.clock import timestamp
 from simulator.labels import Selector, from_label_selector, from_match_labels, matches
 from simulator.names import MAX_GENERATED_BASE, generate_suffix, new_uid, pod_template_hash
-from simulator.store import Key, key_of
+from simulator.store import Key, Store, key_of
 
 from . import scheduler
+from .changes import (
+    AdoptPod,
+    Change,
+    CreateObject,
+    CreatePods,
+    DeleteObject,
+    DeletePod,
+    Reconcile,
+    RecordEvent,
+    ScaleReplicaSet,
+    SetRevision,
+    SetStatus,
+)
 
 if TYPE_CHECKING:
-    from simulator.state import ClusterState
+    from simulator.clock import Clock
+    from simulator.runtime import PodRuntime
 
 REPLICA_KINDS = ("ReplicaSet", "ReplicationController")
 
@@ -78,8 +96,10 @@ def owner_reference(owner: dict) -> dict:
 class WorkloadController:
     """Reconciles replica counts; keeps an index from owner UID to its pods."""
 
-    def __init__(self, state: ClusterState) -> None:
-        self._state = weakref.proxy(state)  # no reference cycle: a dropped cluster frees at once
+    def __init__(self, store: Store, runtime: Mapping[Key, PodRuntime], clock: Clock) -> None:
+        self._store = store
+        self._runtime = runtime
+        self._clock = clock
         self._owned: dict[str, dict[Key, None]] = {}  # owner uid -> ordered pod keys
         self._queue: dict[tuple[str, Key], None] = {}
         self._adopt: set[tuple[str, Key]] = set()  # owners that must look for bare pods
@@ -92,7 +112,7 @@ class WorkloadController:
 
     def pods_of(self, owner_uid: str) -> list[dict]:
         """The pods an owner controls, oldest first."""
-        pods = self._state.store
+        pods = self._store
         return [p for k in self._owned.get(owner_uid, ()) if (p := pods.get("Pod", *k))]
 
     def pod_added(self, pod: dict) -> None:
@@ -145,24 +165,25 @@ class WorkloadController:
                 self._uncount(ref["uid"], pod)
             self.mark(ref["kind"], (pod["metadata"]["namespace"], ref["name"]))
 
-    def release(self, pod: dict) -> None:
-        """Orphan a pod whose labels no longer match its controller's selector."""
+    def release(self, pod: dict) -> dict | None:
+        """A relabelled pod: when its labels no longer match its controller's selector, forget
+        it and queue the controller (which replaces it).
+
+        Returns:
+            The ownerReference the pod must drop, or None when it stays owned.
+        """
         ref = controller_ref(pod)
         if ref is None:
-            return
-        owner = self._state.store.get(ref["kind"], pod["metadata"]["namespace"], ref["name"])
+            return None
+        owner = self._store.get(ref["kind"], pod["metadata"]["namespace"], ref["name"])
         if owner is None or matches(selector_of(owner), pod["metadata"].get("labels")):
-            return
+            return None
         owned = self._owned.get(ref["uid"], {})
         if key_of(pod) in owned:
             del owned[key_of(pod)]
             self._uncount(ref["uid"], pod)
-        pod["metadata"]["ownerReferences"] = [
-            r for r in pod["metadata"]["ownerReferences"] if r is not ref
-        ] or None
-        if pod["metadata"]["ownerReferences"] is None:
-            del pod["metadata"]["ownerReferences"]
         self.mark(ref["kind"], (pod["metadata"]["namespace"], ref["name"]))
+        return ref
 
     def adopt_candidates(self, pod: dict) -> None:
         """Queue every controller in the pod's namespace whose selector matches a bare pod."""
@@ -171,7 +192,7 @@ class WorkloadController:
         ns = pod["metadata"]["namespace"]
         labels = pod["metadata"].get("labels")
         for kind in REPLICA_KINDS:
-            for owner in self._state.store.list(kind, ns):
+            for owner in self._store.list(kind, ns):
                 if matches(selector_of(owner), labels):
                     self.mark(kind, key_of(owner), adopt=True)
 
@@ -190,43 +211,73 @@ class WorkloadController:
                 self._adopt.add((kind, key))
 
     def status_changed(self, kind: str, key: Key) -> None:
-        """A pod of this owner turned ready or not: recount its status at the next flush."""
+        """A pod of this owner turned ready or not: its status is recounted by
+        `stale_statuses`."""
         self._stale_status[(kind, key)] = None
 
-    def flush_status(self) -> None:
-        """Recount the status of every owner whose pods changed readiness."""
+    def stale_statuses(self) -> list[SetStatus]:
+        """The recounted status of every owner marked stale since the last call.
+
+        A ReplicaSet's new status makes its Deployment's stale in turn, so the caller
+        applies these and asks again until none is left.
+        """
         stale, self._stale_status = self._stale_status, {}
+        out: list[SetStatus] = []
         for kind, key in stale:
-            owner = self._state.store.get(kind, *key)
+            owner = self._store.get(kind, *key)
             if owner is not None:
-                self.refresh_status(owner)
+                out += self.status(owner)
+        return out
 
     def mark_all_daemonsets(self) -> None:
         """Nodes changed: every DaemonSet must look again."""
-        for key, _ in sorted(self._state.store.items("DaemonSet")):
+        for key, _ in sorted(self._store.items("DaemonSet")):
             self.mark("DaemonSet", key)
 
-    def reconcile(self) -> None:
-        """Work the queue until every owner has the pods it wants."""
-        store = self._state.store
+    def next_owner(self) -> dict | None:
+        """The next queued owner that still exists (first in, first out), or None."""
+        store = self._store
         while self._queue:
-            kind, key = next(iter(self._queue))  # first in, first out
+            kind, key = next(iter(self._queue))
             del self._queue[(kind, key)]
             owner = store.get(kind, *key)
-            if owner is None:
-                continue
-            if kind == "Deployment":
-                self._sync_deployment(owner)
-            elif kind == "DaemonSet":
-                self._sync_daemonset(owner)
-            else:
-                self._sync_replicas(owner)
+            if owner is not None:
+                return owner
+        return None
+
+    def sync(self, owner: dict) -> list[Change]:
+        """What must change for `owner` to have the pods (or ReplicaSets) it wants, in order.
+
+        Computed against the store and runtime records as they are now; the caller
+        applies the changes, then takes the owner's counts from `status`.
+        """
+        kind = owner["kind"]
+        if kind == "Deployment":
+            return self._sync_deployment(owner)
+        if kind == "DaemonSet":
+            return self._sync_daemonset(owner)
+        return self._sync_replicas(owner)
+
+    def status(self, owner: dict) -> list[SetStatus]:
+        """An owner's status counted from its pods (or a Deployment's from its ReplicaSets).
+
+        A ReplicaSet's Deployment is marked stale, for `stale_statuses`.
+        """
+        kind = owner["kind"]
+        if kind == "Deployment":
+            return [SetStatus(owner, self._deployment_status(owner))]
+        if kind == "DaemonSet":
+            return [SetStatus(owner, self._daemonset_status(owner))]
+        ref = controller_ref(owner)
+        if ref and ref["kind"] == "Deployment":
+            self._stale_status[("Deployment", (owner["metadata"]["namespace"], ref["name"]))] = None
+        return [SetStatus(owner, self._replicas_status(owner))]
 
     def _daemonset_nodes(self, ds: dict) -> list[str]:
         """Nodes that should run the DaemonSet's pod (cordoning does not stop DaemonSets)."""
         spec = _daemon_pod_spec(ds)
         out = []
-        for node in self._state.store.list("Node"):
+        for node in self._store.list("Node"):
             schedulable = {**node, "spec": {**node["spec"], "unschedulable": False}}
             if scheduler.unfit_reason(schedulable, spec) is None:
                 out.append(node["metadata"]["name"])
@@ -234,67 +285,48 @@ class WorkloadController:
 
     # -- ReplicaSet / ReplicationController --------------------------------------
 
-    def _sync_replicas(self, owner: dict) -> None:
-        state = self._state
-        uid = owner["metadata"]["uid"]
-        ns = owner["metadata"]["namespace"]
-        selector = selector_of(owner)
-        self._owned.setdefault(uid, {})
-        if (owner["kind"], (ns, owner["metadata"]["name"])) in self._adopt:
-            self._adopt.discard((owner["kind"], (ns, owner["metadata"]["name"])))
-            for pod in state.store.pods_selected(ns, selector):
+    def _sync_replicas(self, owner: dict) -> list[Change]:
+        meta = owner["metadata"]
+        uid, ns = meta["uid"], meta["namespace"]
+        owned = self._owned.setdefault(uid, {})
+        changes: list[Change] = []
+        adopted = []
+        if (owner["kind"], (ns, meta["name"])) in self._adopt:
+            self._adopt.discard((owner["kind"], (ns, meta["name"])))
+            for pod in self._store.pods_selected(ns, selector_of(owner)):
                 if controller_ref(pod) is None:
-                    pod["metadata"]["ownerReferences"] = [owner_reference(owner)]
-                    self.pod_added(pod)
-        current = len(self._owned[uid])  # the index holds exactly the live pods
+                    adopted.append(pod)
+                    changes.append(AdoptPod(pod, owner))
+        current = len(owned) + len(adopted)  # the index holds exactly the live pods
         desired = int(owner["spec"].get("replicas", 1))
         if current < desired:
-            template = owner["spec"]["template"]
-            state.create_pods(owner, template, desired - current)
+            changes.append(CreatePods(owner, owner["spec"]["template"], desired - current))
         elif current > desired:
-            pods = self.pods_of(uid)
+            pods = self.pods_of(uid) + adopted
+            runtime = self._runtime
 
             # Delete unscheduled, then not-ready, then the newest pods first.
             def rank(p: dict) -> tuple:
                 scheduled = bool(p["spec"].get("nodeName"))
-                ready = state.pod_ready(ns, p["metadata"]["name"])
+                rt = runtime.get((ns, p["metadata"]["name"]))
+                ready = rt is not None and rt.ready
                 return (scheduled, ready, _negated(p["metadata"]["creationTimestamp"]))
 
+            source = CONTROLLER_NAMES[owner["kind"]]
             for pod in sorted(pods, key=rank)[: len(pods) - desired]:
-                state.delete_pod(pod, reason=None)
-                state.record_event(
-                    owner, "Normal", "SuccessfulDelete", CONTROLLER_NAMES[owner["kind"]],
-                    f"Deleted pod: {pod['metadata']['name']}",
-                )  # fmt: skip
-        self.refresh_status(owner)
+                changes.append(DeletePod(pod))
+                changes.append(
+                    RecordEvent(
+                        owner, "SuccessfulDelete", source, f"Deleted pod: {pod['metadata']['name']}"
+                    )  # fmt: skip
+                )
+        return changes
 
-    def refresh_status(self, owner: dict) -> None:
-        """Recount an owner's pods into its status (and its Deployment's)."""
-        state = self._state
-        ns = owner["metadata"]["namespace"]
+    def _replicas_status(self, owner: dict) -> dict:
+        """A ReplicaSet's or ReplicationController's status: its pods, and the ready ones."""
         owned = self._owned.get(owner["metadata"]["uid"], {})
-        runtime = state.runtime
+        runtime = self._runtime
         ready = sum(1 for key in owned if (rt := runtime.get(key)) is not None and rt.ready)
-        kind = owner["kind"]
-        if kind == "DaemonSet":
-            pods = self.pods_of(owner["metadata"]["uid"])
-            # Counted over the nodes that should run the pod now; a pod kept on a node
-            # that became tainted is "misscheduled" (the DaemonSet controller's status).
-            eligible = set(self._daemonset_nodes(owner))
-            placed = [p for p in pods if p["spec"].get("nodeName") in eligible]
-            ready = sum(1 for p in placed if state.pod_ready(ns, p["metadata"]["name"]))
-            owner["status"] = {
-                "currentNumberScheduled": len(placed),
-                "desiredNumberScheduled": len(eligible),
-                "numberAvailable": ready,
-                "numberMisscheduled": len(pods) - len(placed),
-                "numberReady": ready,
-                "observedGeneration": owner["metadata"].get("generation", 1),
-                "updatedNumberScheduled": len(placed),
-            }
-            if ready < len(eligible):
-                owner["status"]["numberUnavailable"] = len(eligible) - ready
-            return
         status = {
             "replicas": len(owned),
             "fullyLabeledReplicas": len(owned),
@@ -303,17 +335,37 @@ class WorkloadController:
         if ready:
             status["readyReplicas"] = ready
             status["availableReplicas"] = ready
-        owner["status"] = status
-        ref = controller_ref(owner)
-        if ref and ref["kind"] == "Deployment":
-            deployment = state.store.get("Deployment", ns, ref["name"])
-            if deployment is not None:
-                self._deployment_status(deployment)
+        return status
+
+    def _daemonset_status(self, ds: dict) -> dict:
+        """Counted over the nodes that should run the pod now; a pod kept on a node that
+        became tainted is "misscheduled" (the DaemonSet controller's status)."""
+        ns = ds["metadata"]["namespace"]
+        pods = self.pods_of(ds["metadata"]["uid"])
+        eligible = set(self._daemonset_nodes(ds))
+        placed = [p for p in pods if p["spec"].get("nodeName") in eligible]
+        runtime = self._runtime
+        ready = sum(
+            1 for p in placed
+            if (rt := runtime.get((ns, p["metadata"]["name"]))) is not None and rt.ready
+        )  # fmt: skip
+        status = {
+            "currentNumberScheduled": len(placed),
+            "desiredNumberScheduled": len(eligible),
+            "numberAvailable": ready,
+            "numberMisscheduled": len(pods) - len(placed),
+            "numberReady": ready,
+            "observedGeneration": ds["metadata"].get("generation", 1),
+            "updatedNumberScheduled": len(placed),
+        }
+        if ready < len(eligible):
+            status["numberUnavailable"] = len(eligible) - ready
+        return status
 
     # -- Deployment --------------------------------------------------------------
 
     def _replica_sets_of(self, deployment: dict) -> list[dict]:
-        store = self._state.store
+        store = self._store
         keys = sorted(self._sets.get(deployment["metadata"]["uid"], ()))
         return [rs for k in keys if (rs := store.get("ReplicaSet", *k)) is not None]
 
@@ -331,58 +383,47 @@ class WorkloadController:
         elif obj["kind"] == "Deployment":
             self._sets.pop(obj["metadata"].get("uid", ""), None)
 
-    def _sync_deployment(self, deployment: dict) -> None:
-        state = self._state
+    def _sync_deployment(self, deployment: dict) -> list[Change]:
+        """One ReplicaSet per template: the current one scaled to `replicas`, the others to
+        0, and no more of those kept than `revisionHistoryLimit`."""
         meta = deployment["metadata"]
-        ns = meta["namespace"]
-        template = deployment["spec"]["template"]
-        pod_hash = self._template_hash(template)
+        pod_hash = self._template_hash(deployment["spec"]["template"])
         name = f"{meta['name']}-{pod_hash}"
         replicas = int(deployment["spec"].get("replicas", 1))
         owned = self._replica_sets_of(deployment)
         current = next((rs for rs in owned if rs["metadata"]["name"] == name), None)
+        old = [rs for rs in owned if rs is not current]
         # The newest template's ReplicaSet has the highest revision: one above every other.
-        revision = 1 + max((_revision(rs) for rs in owned if rs is not current), default=0)
+        revision = 1 + max((_revision(rs) for rs in old), default=0)
+        changes: list[Change] = []
         if current is None:
             current = self._new_replica_set(deployment, name, pod_hash, replicas, revision)
-            state.add_object(current)
-            state.record_event(
-                deployment, "Normal", "ScalingReplicaSet", "deployment-controller",
-                f"Scaled up replica set {name} from 0 to {replicas}",
-            )  # fmt: skip
+            annotations = current["metadata"]["annotations"]
+            message = f"Scaled up replica set {name} from 0 to {replicas}"
+            changes += [CreateObject(current), _scaling(deployment, message)]
         else:
-            changed = _set_revision(current, revision)
-            if current["spec"].get("replicas") != replicas:
-                before = current["spec"].get("replicas", 0)
-                current["spec"]["replicas"] = replicas
-                verb = "up" if replicas > before else "down"
-                state.record_event(
-                    deployment, "Normal", "ScalingReplicaSet", "deployment-controller",
-                    f"Scaled {verb} replica set {name} from {before} to {replicas}",
-                )  # fmt: skip
-                changed = True
-            changed |= _set_replicas_annotations(current, deployment)
-            if changed:
-                state.touch_object(current)
-        if not meta.get("annotations"):
-            meta["annotations"] = {}
-        meta["annotations"][REVISION] = current["metadata"]["annotations"][REVISION]
-        self.mark("ReplicaSet", key_of(current))
-        for rs in owned:
-            if rs is not current and rs["spec"].get("replicas", 0) != 0:
-                before = rs["spec"]["replicas"]
-                rs["spec"]["replicas"] = 0
-                state.record_event(
-                    deployment, "Normal", "ScalingReplicaSet", "deployment-controller",
-                    f"Scaled down replica set {rs['metadata']['name']} from {before} to 0",
-                )  # fmt: skip
-                state.touch_object(rs)
-                self.mark("ReplicaSet", key_of(rs))
+            annotations = _replica_set_annotations(current, deployment, revision)
+            before = current["spec"].get("replicas")
+            if before != replicas:
+                verb = "up" if replicas > (before or 0) else "down"
+                message = f"Scaled {verb} replica set {name} from {before or 0} to {replicas}"
+                changes.append(_scaling(deployment, message))
+            if before != replicas or annotations is not None:
+                changes.append(ScaleReplicaSet(current, replicas, annotations))
+            annotations = annotations or current["metadata"]["annotations"]
+        changes.append(SetRevision(deployment, annotations[REVISION]))
+        changes.append(Reconcile("ReplicaSet", key_of(current)))
+        for rs in old:
+            before = rs["spec"].get("replicas", 0)
+            if before != 0:
+                message = f"Scaled down replica set {rs['metadata']['name']} from {before} to 0"
+                changes.append(_scaling(deployment, message))
+                changes.append(ScaleReplicaSet(rs, 0))
+                changes.append(Reconcile("ReplicaSet", key_of(rs)))
         limit = int(deployment["spec"].get("revisionHistoryLimit", 10))
-        old = [rs for rs in owned if rs is not current and not rs["spec"].get("replicas")]
-        for rs in old[: max(0, len(old) - limit)]:
-            state.delete_object("ReplicaSet", ns, rs["metadata"]["name"])
-        self._deployment_status(deployment)
+        for rs in old[: max(0, len(old) - limit)]:  # all at 0 replicas once these changes apply
+            changes.append(DeleteObject("ReplicaSet", meta["namespace"], rs["metadata"]["name"]))
+        return changes
 
     def _new_replica_set(
         self, deployment: dict, name: str, pod_hash: str, replicas: int, revision: int
@@ -433,7 +474,7 @@ class WorkloadController:
             self._hashes[id(template)] = cached
         return cached[1]
 
-    def _deployment_status(self, deployment: dict) -> None:
+    def _deployment_status(self, deployment: dict) -> dict:
         owned = self._replica_sets_of(deployment)
         hash_label = self._template_hash(deployment["spec"]["template"])
         replicas = sum(rs.get("status", {}).get("replicas", 0) for rs in owned)
@@ -444,7 +485,7 @@ class WorkloadController:
             if rs["metadata"]["labels"].get("pod-template-hash") == hash_label
         )
         desired = int(deployment["spec"].get("replicas", 1))
-        at = timestamp(self._state.clock.now)
+        at = timestamp(self._clock.now)
         available = ready >= desired
         status: dict = {
             "observedGeneration": deployment["metadata"].get("generation", 1),
@@ -479,30 +520,30 @@ class WorkloadController:
             status["availableReplicas"] = ready
         if replicas - ready > 0:
             status["unavailableReplicas"] = replicas - ready
-        deployment["status"] = status
+        return status
 
     # -- DaemonSet ---------------------------------------------------------------
 
-    def _sync_daemonset(self, ds: dict) -> None:
+    def _sync_daemonset(self, ds: dict) -> list[Change]:
         """One pod per eligible node (NodeShouldRunDaemonPod in the DaemonSet controller).
 
         A node whose taints the pod does not tolerate gets no new pod, but an
         existing pod keeps running unless the taint is NoExecute or the node no
         longer matches the pod's node selector.
         """
-        state = self._state
-        uid = ds["metadata"]["uid"]
         spec = _daemon_pod_spec(ds)
-        by_node = {p["spec"].get("nodeName"): p for p in self.pods_of(uid)}
-        nodes = {n["metadata"]["name"]: n for n in state.store.list("Node")}
-        for name in self._daemonset_nodes(ds):
-            if name not in by_node:
-                state.create_pods(ds, ds["spec"]["template"], 1, node=name, spec=spec)
+        by_node = {p["spec"].get("nodeName"): p for p in self.pods_of(ds["metadata"]["uid"])}
+        nodes = {n["metadata"]["name"]: n for n in self._store.list("Node")}
+        changes: list[Change] = [
+            CreatePods(ds, ds["spec"]["template"], 1, node=name, spec=spec)
+            for name in self._daemonset_nodes(ds)
+            if name not in by_node
+        ]
         for name, pod in by_node.items():
             node = nodes.get(name)
             if node is None or not _may_keep_running(node, spec):
-                state.delete_pod(pod, reason=None)
-        self.refresh_status(ds)
+                changes.append(DeletePod(pod))
+        return changes
 
 
 def _daemon_pod_spec(ds: dict) -> dict:
@@ -537,36 +578,35 @@ _NOT_COPIED_TO_REPLICA_SETS = frozenset({
 })  # fmt: skip
 
 
+def _scaling(deployment: dict, message: str) -> RecordEvent:
+    """The Deployment controller's ScalingReplicaSet event."""
+    return RecordEvent(deployment, "ScalingReplicaSet", CONTROLLER_NAMES["Deployment"], message)
+
+
 def _revision(rs: dict) -> int:
     value = str((rs["metadata"].get("annotations") or {}).get(REVISION, "0"))
     return int(value) if value.isdigit() else 0
 
 
-def _set_revision(rs: dict, revision: int) -> bool:
-    """Raise a ReplicaSet to `revision` (never lower it); the revision it had goes to its
-    history, as when a Deployment returns to an older template. Returns whether it changed."""
-    meta = rs["metadata"]
-    annotations = meta["annotations"] = meta.get("annotations") or {}
+def _replica_set_annotations(rs: dict, deployment: dict, revision: int) -> dict | None:
+    """A ReplicaSet's annotations once it is the Deployment's current one, or None when they
+    are right already.
+
+    Its revision is raised to `revision` (never lowered), the revision it had going to
+    its history, as when a Deployment returns to an older template; the desired and the
+    most replicas a rolling update may reach follow the Deployment.
+    """
+    annotations = dict(rs["metadata"].get("annotations") or {})
     old = annotations.get(REVISION)
-    if _revision(rs) >= revision:
-        return False
-    annotations[REVISION] = str(revision)
-    if old:
-        history = annotations.get(REVISION_HISTORY)
-        annotations[REVISION_HISTORY] = f"{history},{old}" if history else old
-    return True
-
-
-def _set_replicas_annotations(rs: dict, deployment: dict) -> bool:
-    """The desired and the most replicas a rolling update may reach; whether they changed."""
+    if _revision(rs) < revision:
+        annotations[REVISION] = str(revision)
+        if old:
+            history = annotations.get(REVISION_HISTORY)
+            annotations[REVISION_HISTORY] = f"{history},{old}" if history else old
     replicas = int(deployment["spec"].get("replicas", 1))
-    wanted = {DESIRED_REPLICAS: str(replicas), MAX_REPLICAS: str(replicas + max_surge(deployment))}
-    meta = rs["metadata"]
-    annotations = meta["annotations"] = meta.get("annotations") or {}
-    if all(annotations.get(k) == v for k, v in wanted.items()):
-        return False
-    annotations.update(wanted)
-    return True
+    annotations[DESIRED_REPLICAS] = str(replicas)
+    annotations[MAX_REPLICAS] = str(replicas + max_surge(deployment))
+    return None if annotations == rs["metadata"].get("annotations") else annotations
 
 
 def max_surge(deployment: dict) -> int:
@@ -587,12 +627,19 @@ def _negated(text: str) -> tuple:
     return tuple(-ord(c) for c in text)
 
 
-def new_pods(
-    state: ClusterState, owner: dict, template: dict, spec: dict, count: int
-) -> list[dict]:
+def new_pods(owner: dict, template: dict, spec: dict, count: int, *, rng: random.Random,
+             taken: Container[Key], created: str) -> list[dict]:  # fmt: skip
     """`count` pod objects from a template, named from their owner (`<owner>-xxxxx`).
 
-    Each pod gets its own copy of `spec` (admitted once by the caller) and annotations.
+    Args:
+        owner: the controller; its name, namespace and UID go into the pods.
+        template: the pod template (labels and annotations).
+        spec: the pod spec, admitted once by the caller; each pod gets its own copy.
+        count: how many pods.
+        rng: the cluster's generator, for names and UIDs.
+        taken: the keys of the pods that exist (the API server refuses a taken name).
+        created: the creation timestamp.
+
     Labels and ownerReferences are shared by the batch: like every pod's, they are
     replaced, never edited (relabelling, orphaning).
     """
@@ -602,9 +649,7 @@ def new_pods(
     base = owner["metadata"]["name"] + "-"
     prefix = base[:MAX_GENERATED_BASE]
     namespace = owner["metadata"]["namespace"]
-    created = timestamp(state.clock.now)
     references = [owner_reference(owner)]
-    rng, taken = state.rng, state.store.keys("Pod")
     pods = []
     names: set[str] = set()
     for _ in range(count):

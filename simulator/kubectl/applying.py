@@ -12,10 +12,10 @@ import json
 import yaml
 
 from simulator import kinds
+from simulator.apply import ApplyError, Outcome
 from simulator.defaults import apply_defaults
 from simulator.manifests import parse_manifests
 from simulator.problems import ManifestError, format_problems
-from simulator.state import ApplyError, Outcome
 from simulator.validation import validate_documents
 
 from .context import Context

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import shlex
 
+from simulator.errors import Conflict
 from simulator.labels import from_label_selector, from_match_labels, matches
 from simulator.probes import missing_file_message
-from simulator.state import Conflict
 
 from .context import Context
 from .errors import KubectlError, error, not_found, usage_error

@@ -600,7 +600,8 @@ def test_a_generated_pod_name_never_reuses_a_taken_one(cluster: Cluster) -> None
             "spec": {"containers": [{"name": "c", "image": "busybox"}]}}  # fmt: skip
     state.store.put(bare)
     template = rc["spec"]["template"]
-    (pod,) = new_pods(state, rc, template, template["spec"], 1)
+    (pod,) = new_pods(rc, template, template["spec"], 1, rng=state.rng,
+                      taken=state.store.keys("Pod"), created="2026-11-22T09:00:00Z")  # fmt: skip
     assert GENERATED.match(pod["metadata"]["name"])
     assert pod["metadata"]["name"] != taken
     assert state.store.get("Pod", "default", taken) is bare

@@ -1,0 +1,118 @@
+"""What the workload controllers ask of the cluster: values they return, never calls.
+
+A controller reads the store and the runtime records, works out what must
+change for one owner, and returns these values in the order they must happen
+(as Kubernetes' EndpointSlice reconciler computes its changes, then
+`finalize` applies them). `simulator.settle` applies them: only it writes to
+the store, the runtime records and the event logs on a controller's behalf.
+Objects are carried as the live API dicts they refer to.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from simulator.store import Key
+
+
+@dataclass(frozen=True, slots=True)
+class CreatePods:
+    """Make `count` pods for `owner` from `template`, then schedule and start them.
+
+    Attributes:
+        owner: the ReplicaSet, ReplicationController or DaemonSet.
+        template: its pod template (names, labels and annotations come from it).
+        count: how many pods.
+        node: the node to bind them to (a DaemonSet's), or None for the scheduler.
+        spec: the pod spec to use instead of the template's (a DaemonSet adds
+            tolerations), or None.
+    """
+
+    owner: dict
+    template: dict
+    count: int
+    node: str | None = None
+    spec: dict | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DeletePod:
+    """Delete a pod the owner no longer wants (too many, or on a node it must leave)."""
+
+    pod: dict
+
+
+@dataclass(frozen=True, slots=True)
+class AdoptPod:
+    """Make `owner` the controller of a bare pod its selector matches."""
+
+    pod: dict
+    owner: dict
+
+
+@dataclass(frozen=True, slots=True)
+class CreateObject:
+    """Store a new object the controller made (a Deployment's ReplicaSet); the cluster
+    gives it a UID and timestamps."""
+
+    obj: dict
+
+
+@dataclass(frozen=True, slots=True)
+class ScaleReplicaSet:
+    """The Deployment controller's write to one of its ReplicaSets: `spec.replicas` and,
+    unless None, the whole of its annotations; a new resourceVersion."""
+
+    replica_set: dict
+    replicas: int
+    annotations: dict | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SetRevision:
+    """Record a Deployment's current revision in its annotations."""
+
+    deployment: dict
+    revision: str
+
+
+@dataclass(frozen=True, slots=True)
+class DeleteObject:
+    """Delete an object and what it owns (a ReplicaSet past the revision history)."""
+
+    kind: str
+    namespace: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class RecordEvent:
+    """Record a Kubernetes Event about `obj` (what `kubectl describe` lists)."""
+
+    obj: dict
+    reason: str
+    source: str
+    message: str
+    type: str = "Normal"
+
+
+@dataclass(frozen=True, slots=True)
+class Reconcile:
+    """Queue an owner for its own controller (a Deployment's ReplicaSet)."""
+
+    kind: str
+    key: Key
+
+
+@dataclass(frozen=True, slots=True)
+class SetStatus:
+    """Replace an owner's `status` with the one counted from its pods."""
+
+    obj: dict
+    status: dict
+
+
+Change = (
+    CreatePods | DeletePod | AdoptPod | CreateObject | ScaleReplicaSet | SetRevision
+    | DeleteObject | RecordEvent | Reconcile | SetStatus
+)  # fmt: skip
