@@ -19,7 +19,8 @@ import random
 
 from . import kinds
 from .clock import Clock
-from .controllers.endpoints import EndpointsController, EndpointsView, SliceView
+from .controllers.endpoint_views import EndpointsView, SliceView
+from .controllers.endpoints import EndpointsController
 from .controllers.services import ServiceAddresses
 from .controllers.workloads import WorkloadController
 from .endpoints import Backend

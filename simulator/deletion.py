@@ -11,7 +11,7 @@ from __future__ import annotations
 from . import kinds, node_changes, pod_lifecycle
 from .cluster_data import ClusterData
 from .controllers import services
-from .controllers.workloads import controller_ref
+from .controllers.ownership import controller_ref
 from .errors import Conflict
 from .events import DELETED
 

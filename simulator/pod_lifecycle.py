@@ -14,7 +14,7 @@ from .admission import admit_pod
 from .clock import timestamp
 from .cluster_data import ClusterData
 from .controllers import scheduler
-from .controllers.workloads import CONTROLLER_NAMES, controller_ref, new_pods
+from .controllers.ownership import CONTROLLER_NAMES, controller_ref, new_pods
 from .events import ADDED, DELETED, NOT_READY, READY
 from .probes import ProbeOutcome, ProbeState
 from .runtime import PodRuntime

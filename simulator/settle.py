@@ -29,11 +29,11 @@ from .controllers.changes import (
     SetRevision,
     SetStatus,
 )
-from .controllers.workloads import REVISION, owner_reference
+from .controllers.deployments import REVISION
+from .controllers.ownership import owner_reference
+from .controllers.workloads import WORKLOAD_KINDS
 from .events import ADDED, ENDPOINTS
 from .store import key_of
-
-WORKLOAD_KINDS = ("Deployment", "ReplicaSet", "ReplicationController", "DaemonSet")
 
 
 def settle(data: ClusterData) -> None:

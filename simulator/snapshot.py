@@ -7,7 +7,7 @@ sends to), so the browser never works out Kubernetes behaviour itself.
 
 from __future__ import annotations
 
-from .controllers.workloads import controller_ref
+from .controllers.ownership import controller_ref
 from .ipam import HOST_IP, INGRESS_IP
 from .labels import format_selector, from_label_selector, from_match_labels
 from .state import ClusterState

@@ -13,7 +13,7 @@ The cluster calls the `inputs` methods as pods and Services change (with the
 store to read selectors from) and takes what changed with `flush`, which it
 records as events. The controller holds the runtime records it lists, the
 clock and the random generator, never the cluster; the store reaches its
-derived objects through `EndpointsView` and `SliceView`.
+derived objects through `endpoint_views`.
 """
 
 from __future__ import annotations
@@ -21,21 +21,27 @@ from __future__ import annotations
 import random
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 from simulator.clock import timestamp
 from simulator.endpoints import Backend
 from simulator.labels import from_match_labels
-from simulator.names import generate_suffix, new_uid
+from simulator.names import new_uid
 from simulator.runtime import PodRuntime
 from simulator.store import Key, Store, key_of
 
+from .endpoint_objects import (
+    Member,
+    Ports,
+    endpoint_slices,
+    endpoints_object,
+    manual_backends,
+    mirrored_slices,
+    resolve_ports,
+)
+
 if TYPE_CHECKING:
     from simulator.clock import Clock
-
-SLICE_CAPACITY = 100  # endpoints per EndpointSlice, the controller's default
-
-Ports = tuple[tuple[str, int, str], ...]  # (service port name, resolved port, protocol)
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,46 +74,6 @@ def _listed(record: PodRuntime, skey: Key) -> None:
 def _unlisted(record: PodRuntime, skey: Key) -> None:
     if skey in record.services:
         record.services = {k: None for k in record.services if k != skey}
-
-
-class Member(NamedTuple):
-    """A pod as one Service's Endpoints list it (readiness and ports resolved)."""
-
-    ip: str
-    node: str
-    pod: str
-    uid: str
-    ready: bool
-    ports: Ports
-
-
-def resolve_ports(service: dict, pod: dict) -> Ports:
-    """Each Service port's target port in `pod`; ports that do not resolve are left out.
-
-    A numeric targetPort is used as it is. A named one is looked up among the
-    pod's container ports with the same protocol (podutil.FindPort); a pod
-    without it is silently left out of that port's endpoints.
-    """
-    out = []
-    for sp in service["spec"].get("ports") or ():
-        target = sp.get("targetPort", sp["port"])
-        protocol = sp.get("protocol", "TCP")
-        if isinstance(target, str) and not target.isdigit():
-            found = find_named_port(pod, target, protocol)
-            if found is None:
-                continue
-            target = found
-        out.append((sp.get("name", ""), int(target), protocol))
-    return tuple(out)
-
-
-def find_named_port(pod: dict, name: str, protocol: str) -> int | None:
-    """The first container port called `name` with `protocol`, or None."""
-    for container in pod["spec"].get("containers") or ():
-        for cp in container.get("ports") or ():
-            if cp.get("name") == name and cp.get("protocol", "TCP") == protocol:
-                return int(cp["containerPort"])
-    return None
 
 
 class _Managed:
@@ -151,6 +117,10 @@ class EndpointsController:
     def is_managed(self, service_key: Key) -> bool:
         """Whether the controller owns this Service's Endpoints (it has a selector)."""
         return service_key in self._managed
+
+    def keys(self) -> set[Key]:
+        """The Services that have Endpoints: managed ones, and those a user wrote them for."""
+        return self._managed.keys() | self._manual.keys()
 
     # -- inputs ------------------------------------------------------------------
 
@@ -344,7 +314,7 @@ class EndpointsController:
                         out.append(Backend(m.ip, port, m.ready, m.pod, m.node))
                         break
         else:
-            out = _manual_backends(self._manual.get(skey), port_name)
+            out = manual_backends(self._manual.get(skey), port_name)
         self._backends[(skey, port_name)] = (stamp, out)
         return out
 
@@ -355,7 +325,10 @@ class EndpointsController:
         if managed is None:
             return self._manual.get(key)
         if managed.endpoints is None or managed.endpoints[0] != managed.version:
-            built = self._build_endpoints(managed.service, managed, store.next_resource_version())
+            built = endpoints_object(
+                managed.service, managed.uid, managed.created, self.resolved(managed),
+                store.next_resource_version(), timestamp(self._clock.now),
+            )  # fmt: skip
             managed.endpoints = (managed.version, built)
         return managed.endpoints[1]
 
@@ -370,7 +343,10 @@ class EndpointsController:
         if managed is None:
             return self._mirrored(store.get("Service", *key), key)
         if managed.slices is None or managed.slices[0] != managed.version:
-            managed.slices = (managed.version, self._build_slices(managed.service, managed))
+            built = endpoint_slices(
+                managed.service, managed.uid, self.resolved(managed), managed.slice_names
+            )
+            managed.slices = (managed.version, built)
         return managed.slices[1]
 
     # -- internals ---------------------------------------------------------------
@@ -389,28 +365,7 @@ class EndpointsController:
         if cached is not None and cached[0] is endpoints:
             return cached[1]
         names = self._mirror_names.setdefault(key, [])
-        slices = []
-        for i, subset in enumerate(endpoints.get("subsets") or ()):
-            if len(names) <= i:
-                names.append(_slice_name(key[1], endpoints["metadata"].get("uid", ""), i))
-            members = [
-                Member(a["ip"], a.get("nodeName", ""), "", "", ready, ())
-                for ready, field in ((True, "addresses"), (False, "notReadyAddresses"))
-                for a in subset.get(field) or ()
-            ]
-            ports = tuple(
-                (p.get("name", ""), int(p["port"]), p.get("protocol", "TCP"))
-                for p in subset.get("ports") or ()
-            )
-            obj = _slice_object(service, names[i], ports, members)
-            obj["metadata"]["labels"]["endpointslice.kubernetes.io/managed-by"] = (
-                "endpointslicemirroring-controller.k8s.io"
-            )
-            for endpoint in obj["endpoints"] or ():
-                endpoint.pop("targetRef", None)
-                if not endpoint.get("nodeName"):
-                    endpoint.pop("nodeName", None)
-            slices.append(obj)
+        slices = mirrored_slices(service, endpoints, names)
         self._mirror_cache[key] = (endpoints, slices)
         return slices
 
@@ -444,180 +399,3 @@ class EndpointsController:
             _unlisted(record, skey)
         self._backends = {k: v for k, v in self._backends.items() if k[0] != skey}
         self.version += 1
-
-    def _build_endpoints(self, service: dict, managed: _Managed, resource_version: str) -> dict:
-        meta = service["metadata"]
-        labels = dict(meta.get("labels") or {})
-        if service["spec"].get("clusterIP") == "None":
-            labels["service.kubernetes.io/headless"] = ""
-        obj_meta: dict = {
-            "name": meta["name"],
-            "namespace": meta["namespace"],
-            "uid": managed.uid,
-            "resourceVersion": resource_version,
-            "creationTimestamp": managed.created,
-            "annotations": {
-                "endpoints.kubernetes.io/last-change-trigger-time": timestamp(self._clock.now)
-            },
-        }
-        if labels:
-            obj_meta["labels"] = labels
-        obj = {"apiVersion": "v1", "kind": "Endpoints", "metadata": obj_meta}
-        subsets = _subsets(meta["namespace"], self.resolved(managed))
-        if subsets:
-            obj["subsets"] = subsets
-        return obj
-
-    def _build_slices(self, service: dict, managed: _Managed) -> list[dict]:
-        groups: dict[Ports, list[Member]] = {}
-        for member in self.resolved(managed):
-            groups.setdefault(member.ports, []).append(member)
-        chunks: list[tuple[Ports, list[Member]]] = []
-        for ports in sorted(groups):
-            group = sorted(groups[ports], key=lambda m: m.ip)
-            for i in range(0, len(group), SLICE_CAPACITY):
-                chunks.append((ports, group[i : i + SLICE_CAPACITY]))
-        if not chunks:
-            chunks.append(((), []))
-        names = managed.slice_names
-        while len(names) < len(chunks):
-            names.append(_slice_name(service["metadata"]["name"], managed.uid, len(names)))
-        del names[len(chunks) :]
-        return [
-            _slice_object(service, name, ports, chunk)
-            for name, (ports, chunk) in zip(names, chunks, strict=True)
-        ]
-
-
-class EndpointsView:
-    """The store's window onto Endpoints: managed ones derived, manual ones as written."""
-
-    def __init__(self, controller: EndpointsController) -> None:
-        self._c = controller
-
-    def get(self, store: Store, namespace: str, name: str) -> dict | None:
-        return self._c.endpoints_object(store, namespace, name)
-
-    def names(self, store: Store) -> Iterable[Key]:  # noqa: ARG002 - the Provider protocol
-        return self._c._managed.keys() | self._c._manual.keys()
-
-
-class SliceView:
-    """The store's window onto EndpointSlices (derived from managed Services)."""
-
-    def __init__(self, controller: EndpointsController) -> None:
-        self._c = controller
-
-    def get(self, store: Store, namespace: str, name: str) -> dict | None:
-        base = name.rsplit("-", 1)[0]
-        for obj in self._c.endpoint_slices(store, (namespace, base)):
-            if obj["metadata"]["name"] == name:
-                return obj
-        return None
-
-    def names(self, store: Store) -> Iterable[Key]:
-        found: dict[Key, None] = {}
-        for skey in list(self._c._managed) + list(self._c._manual):
-            for obj in self._c.endpoint_slices(store, skey):
-                found[(skey[0], obj["metadata"]["name"])] = None
-        return list(found)
-
-
-def _slice_name(service: str, uid: str, index: int) -> str:
-    """`<service>-<5 chars>`: the suffix comes from the owner's UID, not the cluster's rng,
-    because slices are built when first read and reading must not change later names."""
-    return f"{service}-{generate_suffix(random.Random(f'{uid}/{index}'))}"
-
-
-def _manual_backends(endpoints: dict | None, port_name: str) -> list[Backend]:
-    out: list[Backend] = []
-    for subset in (endpoints or {}).get("subsets") or ():
-        ports = subset.get("ports") or []
-        port = next((p for p in ports if p.get("name", "") == port_name), None)
-        if port is None and len(ports) == 1 and not port_name:
-            port = ports[0]
-        if port is None:
-            continue
-        for ready, field_name in ((True, "addresses"), (False, "notReadyAddresses")):
-            for address in subset.get(field_name) or ():
-                ref = address.get("targetRef") or {}
-                pod = ref.get("name") if ref.get("kind") == "Pod" else None
-                out.append(
-                    Backend(address["ip"], int(port["port"]), ready, pod, address.get("nodeName"))
-                )
-    return out
-
-
-def _subsets(namespace: str, members: Iterable[Member]) -> list[dict]:
-    """RepackSubsets: one subset per distinct port set, addresses sorted by IP string."""
-    groups: dict[Ports, list[Member]] = {}
-    for member in members:
-        groups.setdefault(member.ports, []).append(member)
-    subsets = []
-    for ports in sorted(groups):
-        ready, not_ready = [], []
-        for m in sorted(groups[ports], key=lambda m: m.ip):
-            address = {
-                "ip": m.ip,
-                "nodeName": m.node,
-                "targetRef": {"kind": "Pod", "namespace": namespace, "name": m.pod, "uid": m.uid},
-            }
-            (ready if m.ready else not_ready).append(address)
-        subset: dict = {}
-        if ready:
-            subset["addresses"] = ready
-        if not_ready:
-            subset["notReadyAddresses"] = not_ready
-        if ports:
-            subset["ports"] = [_port(n, p, proto) for n, p, proto in ports]
-        subsets.append(subset)
-    return subsets
-
-
-def _port(name: str, port: int, protocol: str) -> dict:
-    out: dict = {"port": port, "protocol": protocol}
-    if name:
-        out["name"] = name
-    return out
-
-
-def _slice_object(service: dict, name: str, ports: Ports, chunk: list[Member]) -> dict:
-    meta = service["metadata"]
-    namespace = meta["namespace"]
-    labels = dict(meta.get("labels") or {})
-    labels["endpointslice.kubernetes.io/managed-by"] = "endpointslice-controller.k8s.io"
-    labels["kubernetes.io/service-name"] = meta["name"]
-    endpoints = [
-        {
-            "addresses": [m.ip],
-            "conditions": {"ready": m.ready, "serving": m.ready, "terminating": False},
-            "nodeName": m.node,
-            "targetRef": {"kind": "Pod", "namespace": namespace, "name": m.pod, "uid": m.uid},
-        }
-        for m in chunk
-    ]
-    obj = {
-        "apiVersion": "discovery.k8s.io/v1",
-        "kind": "EndpointSlice",
-        "metadata": {
-            "name": name,
-            "namespace": namespace,
-            "generateName": meta["name"] + "-",
-            "labels": labels,
-            "ownerReferences": [
-                {
-                    "apiVersion": "v1",
-                    "kind": "Service",
-                    "name": meta["name"],
-                    "uid": meta["uid"],
-                    "controller": True,
-                    "blockOwnerDeletion": True,
-                }
-            ],
-            "creationTimestamp": meta["creationTimestamp"],
-        },
-        "addressType": "IPv4",
-        "endpoints": endpoints or None,
-        "ports": [_port(n, p, proto) for n, p, proto in ports] or None,
-    }
-    return obj

@@ -8,7 +8,7 @@ import re
 import pytest
 
 from simulator import Cluster
-from simulator.controllers.workloads import new_pods
+from simulator.controllers.ownership import new_pods
 from simulator.names import generate_suffix
 
 from .conftest import apply, endpoint_ips, pods, run_ok
