@@ -548,8 +548,10 @@ def test_a_batch_too_large_for_the_nodes_has_one_added_event_per_pod(cluster: Cl
 
 
 def test_a_dropped_cluster_is_freed_without_the_cycle_collector() -> None:
-    # Bulk changes freeze their objects out of the collector (state.gc_paused), so the
-    # simulator must hold no reference cycles, or dropped clusters would never be freed.
+    # Bulk changes run with the cycle collector paused (state.gc_paused), and a server
+    # freezes what it holds out of the collector's sight: the simulator must hold no
+    # reference cycles (no part of a cluster points back at it), or a dropped cluster
+    # would linger until a full collection, if ever.
     import gc
     import weakref
 
