@@ -43,6 +43,15 @@ def test_core_benchmark_applies_the_generated_cluster() -> None:
     assert figure(r"memory: # MiB for the whole cluster", out) > 0
 
 
+def test_core_benchmark_times_the_collector_with_and_without_a_freeze() -> None:
+    out = run_benchmark("benchmarks.bench_core", "--quick", "--collector")
+    for label in ("without", "with"):
+        line = next(line for line in out.splitlines() if f", {label} gc.freeze()" in line)
+        assert figure(r"apply +# ms", line) > 0
+        assert figure(r"first passes over its objects +# ms", line) >= 0
+        assert figure(r"each full collection +# ms", line) >= 0
+
+
 def test_clock_benchmark_flips_readiness() -> None:
     out = run_benchmark("benchmarks.bench_clock", "--quick")
     assert figure(r"ready after the first probe round: #", out) == 500
