@@ -55,6 +55,10 @@ class ApplyError(ValueError):
         self.applied = applied or []
 
 
+# Where a document's field is in the input: `(document index, field) -> (line, column)`.
+Locate = Callable[[int, str], tuple[int | None, int | None]]
+
+
 @dataclass(frozen=True, slots=True)
 class Plan:
     """One object to store: the document's object, the live one it replaces (or None),
@@ -62,11 +66,11 @@ class Plan:
 
     obj: dict
     old: dict | None
-    type: kinds.ResourceType
+    resource: kinds.ResourceType
 
 
 def plan(data: ClusterData, documents: list, *, mode: str, namespace: str,
-         locate=None) -> tuple[list[Plan], list[Problem]]:  # fmt: skip
+         locate: Locate | None = None) -> tuple[list[Plan], list[Problem]]:  # fmt: skip
     """Check validated, defaulted documents (`Document` objects) against the cluster.
 
     Args:

@@ -89,7 +89,6 @@ class ProbeOutcome:
 
     Attributes:
         pod: the pod's key.
-        record: the pod's runtime record.
         probe: the probe's state, its counts already updated.
         flipped: the container's readiness turned to `probe.ready`.
         unhealthy: the message of a new Unhealthy event; None when the probe passed or
@@ -97,7 +96,6 @@ class ProbeOutcome:
     """
 
     pod: Key
-    record: ProbedPod
     probe: ProbeState
     flipped: bool
     unhealthy: str | None
@@ -136,7 +134,7 @@ def count_result(pod: Key, record: ProbedPod, probe: ProbeState, ok: bool, outpu
         probe.ready = not probe.ready
     elif unhealthy is None:
         return None
-    return ProbeOutcome(pod, record, probe, flipped, unhealthy)
+    return ProbeOutcome(pod, probe, flipped, unhealthy)
 
 
 def _file_check(command) -> tuple[str, str | None]:
@@ -209,7 +207,7 @@ class ProbeScheduler:
                 ps.successes += 1
                 if not ps.ready and ps.successes >= check.success_threshold:
                     ps.ready = True
-                    outcomes.append(ProbeOutcome(pod_key, rt, ps, True, None))
+                    outcomes.append(ProbeOutcome(pod_key, ps, True, None))
             elif (
                 ps.event is not None
                 and rt.last_probe_output is check.failure_output

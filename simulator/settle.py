@@ -46,8 +46,8 @@ def settle(data: ClusterData) -> None:
         apply_changes(data, statuses)
     if data.load_balancers_freed:
         data.load_balancers_freed = False
-        services_ = data.store.list("Service")
-        for service in services.assign_waiting_load_balancers(data.service_addresses, services_):
+        candidates = data.store.list("Service")
+        for service in services.assign_waiting_load_balancers(data.service_addresses, candidates):
             data.touch_object(service)
     for changed in data.endpoints.flush():
         data.log.emit(data.now, ENDPOINTS, "Endpoints", changed.namespace, changed.name,

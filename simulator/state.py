@@ -56,7 +56,7 @@ class ClusterState(ClusterData):
     # == changing objects ============================================================
 
     def apply(self, documents: list, *, mode: str = "apply", namespace: str = "default",
-              locate=None) -> list[Outcome]:  # fmt: skip
+              locate: applying.Locate | None = None) -> list[Outcome]:  # fmt: skip
         """Apply validated, defaulted documents (`Document` objects) all or nothing.
 
         Args:
@@ -75,7 +75,7 @@ class ClusterState(ClusterData):
         plans, existing = applying.plan(self, documents, mode=mode, namespace=namespace,
                                         locate=locate)  # fmt: skip
         with gc_paused():
-            outcomes = [applying.apply_one(self, p.obj, p.old, p.type, mode) for p in plans]
+            outcomes = [applying.apply_one(self, p.obj, p.old, p.resource, mode) for p in plans]
             self.settle()
         if existing:
             raise applying.ApplyError(existing, applied=outcomes)
