@@ -13,6 +13,7 @@ import base64
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from . import kinds, node_changes, pod_lifecycle
 from .admission import admit_pod
@@ -59,10 +60,9 @@ class ApplyError(ValueError):
 Locate = Callable[[int, str], tuple[int | None, int | None]]
 
 
-@dataclass(frozen=True, slots=True)
-class Plan:
+class Plan(NamedTuple):
     """One object to store: the document's object, the live one it replaces (or None),
-    and its resource type."""
+    and its resource type (a NamedTuple, cheap to build: one per document)."""
 
     obj: dict
     old: dict | None

@@ -6,17 +6,19 @@ change for one owner, and returns these values in the order they must happen
 `finalize` applies them). `simulator.settle` applies them: only it writes to
 the store, the runtime records and the event logs on a controller's behalf.
 Objects are carried as the live API dicts they refer to.
+
+Each is an immutable NamedTuple rather than a frozen dataclass: a deleted pod's
+replacement takes several, and these are about twice as cheap to build.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from simulator.store import Key
 
 
-@dataclass(frozen=True, slots=True)
-class CreatePods:
+class CreatePods(NamedTuple):
     """Make `count` pods for `owner` from `template`, then schedule and start them.
 
     Attributes:
@@ -35,31 +37,27 @@ class CreatePods:
     spec: dict | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class DeletePod:
+class DeletePod(NamedTuple):
     """Delete a pod the owner no longer wants (too many, or on a node it must leave)."""
 
     pod: dict
 
 
-@dataclass(frozen=True, slots=True)
-class AdoptPod:
+class AdoptPod(NamedTuple):
     """Make `owner` the controller of a bare pod its selector matches."""
 
     pod: dict
     owner: dict
 
 
-@dataclass(frozen=True, slots=True)
-class CreateObject:
+class CreateObject(NamedTuple):
     """Store a new object the controller made (a Deployment's ReplicaSet); the cluster
     gives it a UID and timestamps."""
 
     obj: dict
 
 
-@dataclass(frozen=True, slots=True)
-class ScaleReplicaSet:
+class ScaleReplicaSet(NamedTuple):
     """The Deployment controller's write to one of its ReplicaSets: `spec.replicas` and,
     unless None, the whole of its annotations; a new resourceVersion."""
 
@@ -68,16 +66,14 @@ class ScaleReplicaSet:
     annotations: dict | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class SetRevision:
+class SetRevision(NamedTuple):
     """Record a Deployment's current revision in its annotations."""
 
     deployment: dict
     revision: str
 
 
-@dataclass(frozen=True, slots=True)
-class DeleteObject:
+class DeleteObject(NamedTuple):
     """Delete an object and what it owns (a ReplicaSet past the revision history)."""
 
     kind: str
@@ -85,8 +81,7 @@ class DeleteObject:
     name: str
 
 
-@dataclass(frozen=True, slots=True)
-class RecordEvent:
+class RecordEvent(NamedTuple):
     """Record a Kubernetes Event about `obj` (what `kubectl describe` lists)."""
 
     obj: dict
@@ -96,16 +91,14 @@ class RecordEvent:
     type: str = "Normal"
 
 
-@dataclass(frozen=True, slots=True)
-class Reconcile:
+class Reconcile(NamedTuple):
     """Queue an owner for its own controller (a Deployment's ReplicaSet)."""
 
     kind: str
     key: Key
 
 
-@dataclass(frozen=True, slots=True)
-class SetStatus:
+class SetStatus(NamedTuple):
     """Replace an owner's `status` with the one counted from its pods."""
 
     obj: dict

@@ -20,8 +20,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from simulator.clock import timestamp
 from simulator.endpoints import Backend
@@ -44,9 +43,10 @@ if TYPE_CHECKING:
     from simulator.clock import Clock
 
 
-@dataclass(frozen=True, slots=True)
-class EndpointsChanged:
+class EndpointsChanged(NamedTuple):
     """A Service's endpoints changed since the last flush (what its `endpoints` event says).
+
+    A NamedTuple, cheap to build: a pod's deletion changes every Service listing it.
 
     Attributes:
         namespace, name: the Service (and its Endpoints object).
