@@ -100,18 +100,15 @@ def delete_pod(data: ClusterData, pod: dict, reason: str | None) -> None:
 def act_on_probes(data: ClusterData, outcomes: list[ProbeOutcome]) -> None:
     """What the prober found: record new Unhealthy events, and set containers' readiness
     (the pod's Ready condition, its Services' endpoints and its owner's counts follow)."""
-    for outcome in outcomes:
-        probe = outcome.probe
-        if outcome.unhealthy is not None:
-            pod = data.store.get("Pod", *outcome.pod)
+    for key, probe, flipped, unhealthy in outcomes:
+        if unhealthy is not None:
+            pod = data.store.get("Pod", *key)
             if pod is not None:
-                probe.event = data.record_event(
-                    pod, "Warning", "Unhealthy", "kubelet", outcome.unhealthy
-                )
-        if outcome.flipped:
-            rt = data.runtime[outcome.pod]
+                probe.event = data.record_event(pod, "Warning", "Unhealthy", "kubelet", unhealthy)
+        if flipped:
+            rt = data.runtime[key]
             rt.container_ready = {**rt.container_ready, probe.check.container: probe.ready}
-            _update_readiness(data, outcome.pod, rt)
+            _update_readiness(data, key, rt)
 
 
 def _update_readiness(data: ClusterData, key: Key, rt: PodRuntime) -> None:

@@ -44,26 +44,21 @@ if TYPE_CHECKING:
 
 
 class EndpointsChanged(NamedTuple):
-    """A Service's endpoints changed since the last flush (what its `endpoints` event says).
-
-    A NamedTuple, cheap to build: a pod's deletion changes every Service listing it.
+    """A Service's endpoints changed since the last flush: what its `endpoints` event says.
 
     Attributes:
         namespace, name: the Service (and its Endpoints object).
-        changes: `[pod, ip, ready]` per member that joined, flipped or left (ready is
-            None for one that left), in order; JSON-ready.
-        ready, not_ready: how many addresses each list holds now.
+        detail: `changes`, `[pod, ip, ready]` per member that joined, flipped or left
+            (ready None for one that left), in order; `ready` and `not_ready`, how many
+            addresses each list holds now. JSON-ready.
+
+    A NamedTuple, cheap to build (a pod's deletion changes every Service listing it),
+    in the shape `EventLog.emit_all` takes.
     """
 
     namespace: str
     name: str
-    changes: list[list]
-    ready: int
-    not_ready: int
-
-    def detail(self) -> dict:
-        """The event's detail."""
-        return {"changes": self.changes, "ready": self.ready, "not_ready": self.not_ready}
+    detail: dict
 
 
 def _listed(record: PodRuntime, skey: Key) -> None:
@@ -269,8 +264,12 @@ class EndpointsController:
                 ready = len(managed.members)
             else:
                 ready = sum(1 for r in managed.members.values() if r.ready)
-            not_ready = len(managed.members) - ready
-            out.append(EndpointsChanged(skey[0], skey[1], changes[skey], ready, not_ready))
+            detail = {
+                "changes": changes[skey],
+                "ready": ready,
+                "not_ready": len(managed.members) - ready,
+            }
+            out.append(EndpointsChanged(skey[0], skey[1], detail))
         return out
 
     def resolved(self, managed: _Managed) -> list[Member]:

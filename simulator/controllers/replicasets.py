@@ -34,7 +34,9 @@ def sync(owner: dict, owned: Collection[Key], bare: list[dict], store: Store,
         Adoptions first, then the pods to create, or the pods to delete each with its
         SuccessfulDelete event.
     """
-    changes: list[Change] = [AdoptPod(pod, owner) for pod in bare]
+    changes: list[Change] = []
+    for pod in bare:
+        changes.append(AdoptPod(pod, owner))
     current = len(owned) + len(bare)
     desired = int(owner["spec"].get("replicas", 1))
     if current < desired:
