@@ -86,7 +86,7 @@ class ProbeOutcome(NamedTuple):
     """A probe result the kubelet must act on, beyond the prober's own counts.
 
     A NamedTuple rather than a frozen dataclass: a probe round over thousands of pods
-    can make one per pod, and these are about twice as cheap to build.
+    can make one per pod, and a tuple is the cheapest value to build (`_new`).
 
     Attributes:
         pod: the pod's key.
@@ -100,6 +100,11 @@ class ProbeOutcome(NamedTuple):
     probe: ProbeState
     flipped: bool
     unhealthy: str | None
+
+
+# `_new(ProbeOutcome, (pod, probe, flipped, unhealthy))` builds one without NamedTuple's
+# Python-level __new__, for about a third of the cost.
+_new = tuple.__new__
 
 
 def count_result(pod: Key, record: ProbedPod, probe: ProbeState, ok: bool, output: str,
@@ -135,7 +140,7 @@ def count_result(pod: Key, record: ProbedPod, probe: ProbeState, ok: bool, outpu
         probe.ready = not probe.ready
     elif unhealthy is None:
         return None
-    return ProbeOutcome(pod, probe, flipped, unhealthy)
+    return _new(ProbeOutcome, (pod, probe, flipped, unhealthy))
 
 
 def _file_check(command) -> tuple[str, str | None]:
@@ -208,7 +213,7 @@ class ProbeScheduler:
                 ps.successes += 1
                 if not ps.ready and ps.successes >= check.success_threshold:
                     ps.ready = True
-                    outcomes.append(ProbeOutcome(pod_key, ps, True, None))
+                    outcomes.append(_new(ProbeOutcome, (pod_key, ps, True, None)))
             elif (
                 ps.event is not None
                 and rt.last_probe_output is check.failure_output
