@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import shlex
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, NamedTuple, Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from .store import Key
 
@@ -82,29 +82,14 @@ class ProbedPod(Protocol):
     def listens(self, port: int) -> bool: ...
 
 
-class ProbeOutcome(NamedTuple):
-    """A probe result the kubelet must act on, beyond the prober's own counts.
-
-    A NamedTuple rather than a frozen dataclass: a probe round over thousands of pods
-    can make one per pod, and a tuple is the cheapest value to build (`_new`).
-
-    Attributes:
-        pod: the pod's key.
-        probe: the probe's state, its counts already updated.
-        flipped: the container's readiness turned to `probe.ready`.
-        unhealthy: the message of a new Unhealthy event; None when the probe passed or
-            its failure was counted again on the event it already has.
-    """
-
-    pod: Key
-    probe: ProbeState
-    flipped: bool
-    unhealthy: str | None
-
-
-# `_new(ProbeOutcome, (pod, probe, flipped, unhealthy))` builds one without NamedTuple's
-# Python-level __new__, for about a third of the cost.
-_new = tuple.__new__
+# What the kubelet must act on after a probe ran, beyond the prober's own counts:
+# `(pod, probe, flipped, unhealthy)`: the pod's key; the probe's state, its counts
+# already updated; whether the container's readiness turned to `probe.ready`; the
+# message of a new Unhealthy event, or None when the probe passed or its failure was
+# counted again on the event it already has. A plain tuple: a probe round over
+# thousands of pods can make one per pod, and a NamedTuple costs several times as
+# much to build and take apart (docs/performance.md).
+ProbeOutcome = tuple[Key, ProbeState, bool, "str | None"]
 
 
 def count_result(pod: Key, record: ProbedPod, probe: ProbeState, ok: bool, output: str,
@@ -140,7 +125,7 @@ def count_result(pod: Key, record: ProbedPod, probe: ProbeState, ok: bool, outpu
         probe.ready = not probe.ready
     elif unhealthy is None:
         return None
-    return _new(ProbeOutcome, (pod, probe, flipped, unhealthy))
+    return (pod, probe, flipped, unhealthy)
 
 
 def _file_check(command) -> tuple[str, str | None]:
@@ -213,7 +198,7 @@ class ProbeScheduler:
                 ps.successes += 1
                 if not ps.ready and ps.successes >= check.success_threshold:
                     ps.ready = True
-                    outcomes.append(_new(ProbeOutcome, (pod_key, ps, True, None)))
+                    outcomes.append((pod_key, ps, True, None))
             elif (
                 ps.event is not None
                 and rt.last_probe_output is check.failure_output

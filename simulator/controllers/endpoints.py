@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 from simulator.clock import timestamp
 from simulator.endpoints import Backend
@@ -43,22 +43,13 @@ if TYPE_CHECKING:
     from simulator.clock import Clock
 
 
-class EndpointsChanged(NamedTuple):
-    """A Service's endpoints changed since the last flush: what its `endpoints` event says.
-
-    Attributes:
-        namespace, name: the Service (and its Endpoints object).
-        detail: `changes`, `[pod, ip, ready]` per member that joined, flipped or left
-            (ready None for one that left), in order; `ready` and `not_ready`, how many
-            addresses each list holds now. JSON-ready.
-
-    A NamedTuple, cheap to build (a pod's deletion changes every Service listing it),
-    in the shape `EventLog.emit_all` takes.
-    """
-
-    namespace: str
-    name: str
-    detail: dict
+# A Service's endpoints changed since the last flush: `(namespace, name, detail)`, what
+# its `endpoints` event says, in the shape `EventLog.emit_all` takes. The detail holds
+# `changes`, `[pod, ip, ready]` per member that joined, flipped or left (ready None for
+# one that left), in order, and `ready` and `not_ready`, how many addresses each list
+# holds now; JSON-ready. A plain tuple: a pod's deletion changes every Service listing
+# it, and a NamedTuple costs several times as much to build.
+EndpointsChanged = tuple[str, str, dict]
 
 
 def _listed(record: PodRuntime, skey: Key) -> None:
@@ -269,7 +260,7 @@ class EndpointsController:
                 "ready": ready,
                 "not_ready": len(managed.members) - ready,
             }
-            out.append(EndpointsChanged(skey[0], skey[1], detail))
+            out.append((skey[0], skey[1], detail))
         return out
 
     def resolved(self, managed: _Managed) -> list[Member]:

@@ -320,7 +320,7 @@ def test_count_result(state, ok, output, outcome, counts) -> None:
     was_ready = state.ready
     found = count_result(("default", "web"), SimpleNamespace(last_probe_output=""), state, ok,
                          output, 10.0)  # fmt: skip
-    assert (found and (found.flipped, found.unhealthy)) == outcome
+    assert (found and found[2:]) == outcome, "(flipped, unhealthy)"
     assert (state.successes, state.failures) == counts
     assert state.ready == (was_ready != bool(outcome and outcome[0]))
 
@@ -332,5 +332,5 @@ def test_a_repeated_failure_counts_on_its_event_and_another_needs_a_new_one() ->
     assert count_result(("default", "web"), record, state, False, "x", 10.0) is None
     assert (state.event.count, state.event.last, state.failures) == (2, 10.0, 2)
     found = count_result(("default", "web"), record, state, False, "y", 20.0)
-    assert found.unhealthy == "Readiness probe failed: y"
+    assert found == (("default", "web"), state, False, "Readiness probe failed: y")
     assert record.last_probe_output == "y"
