@@ -50,7 +50,7 @@ class ClusterState(ClusterData):
     """The cluster: its parts and reads (`ClusterData`) and the commands kubectl runs.
 
     Methods raise `errors.NotFound`, `errors.Conflict` or `apply.ApplyError` for
-    requests the cluster refuses, having changed nothing.
+    requests the cluster refuses.
     """
 
     # == changing objects ============================================================
