@@ -8,13 +8,16 @@ can type: every failure becomes a non-zero exit code and a message.
 from __future__ import annotations
 
 import re
-import shlex
 
 from .bootstrap import bootstrap
 from .events import Event
 from .export import export_yaml
+from .inspection import Inspection, inspect
+from .readiness import next_probe_at, probe_counts
 from .result import CommandResult
+from .shell.workstation import Workstation, WorkstationState
 from .snapshot import snapshot
+from .snapshot_changes import SnapshotChanges, snapshot_changes
 from .state import ClusterState
 
 MAX_LINE = 4096  # characters in one command line
@@ -33,11 +36,16 @@ class Cluster:
         self.state = ClusterState(seed)
         bootstrap(self.state)
         self.network = Network(self.state)
+        self.workstation = WorkstationState(seed)
 
     # -- commands ----------------------------------------------------------------
 
     def run(self, line: str, stdin: str = "") -> CommandResult:
-        """Run one command line (kubectl, curl, ping, nslookup, sleep) and return its result."""
+        """Run one command line on the learner's workstation and return what it printed.
+
+        The line is read as bash reads it (quotes, `$VARIABLES`, pipes into grep,
+        head, awk..., `;`/`&&`/`||`, redirections into files); see simulator.shell.
+        """
         try:
             return self._run(line, stdin)
         except Exception as err:  # noqa: BLE001 - the contract: never raise for user input
@@ -48,27 +56,10 @@ class Cluster:
     def _run(self, line: str, stdin: str) -> CommandResult:
         if len(line) > MAX_LINE:
             return CommandResult.error(f"error: command line too long (over {MAX_LINE} characters)")
-        try:
-            # Without quotes or backslashes, shell splitting is plain whitespace splitting.
-            argv = shlex.split(line) if any(c in line for c in "'\"\\") else line.split()
-        except ValueError as err:
-            return CommandResult.error(f"bash: syntax error: {err}", 2)
-        if not argv:
-            return CommandResult()
-        program = argv[0]
-        if program == "kubectl":
-            from .kubectl import run_kubectl
+        return Workstation(self, self.workstation).run(line, stdin)
 
-            return run_kubectl(self.state, argv[1:], stdin, network=self.network)
-        if program in ("curl", "ping", "nslookup"):
-            result = self.network.run(argv, "host")
-            self.state.settle()
-            return result
-        if program == "sleep":
-            return self._sleep(argv[1:])
-        return CommandResult.error(f"bash: {program}: command not found", 127)
-
-    def _sleep(self, args: list[str]) -> CommandResult:
+    def sleep(self, args: list[str]) -> CommandResult:
+        """`sleep N[smhd]...`: move the simulated clock."""
         if not args:
             return CommandResult.error(
                 "sleep: missing operand\nTry 'sleep --help' for more information."
@@ -101,13 +92,47 @@ class Cluster:
             raise ValueError("time cannot go backwards")
         self.state.advance(seconds)
 
-    def export_yaml(self) -> str:
-        """The scenario as multi-document YAML that `kubectl apply -f` accepts."""
-        return export_yaml(self.state)
-
     def snapshot(self) -> dict:
         """The JSON-ready topology for the UI, with the current sequence number."""
         return snapshot(self.state)
+
+    def snapshot_changes(self, since: int) -> SnapshotChanges:
+        """The snapshot's entries changed by the events after `since`, as they are now.
+
+        A copy of `snapshot()` taken at event `since` and updated with these upserts
+        and removals equals a fresh `snapshot()`; the cost follows the change.
+        """
+        return snapshot_changes(self.state, since)
+
+    def probe_counts(self) -> dict[tuple[str, str], tuple[int, int]]:
+        """`{(namespace, pod): (successes, failures)}` of each running pod's first readiness
+        probe: its latest results in a row, which move each time it runs."""
+        return probe_counts(self.state)
+
+    def next_probe_at(self) -> float | None:
+        """When the next readiness probe of any pod runs (simulated seconds; it has not run
+        yet when that is now), or None when no probe is scheduled."""
+        return next_probe_at(self.state)
+
+    def inspect(self, kind: str, namespace: str, name: str) -> Inspection:
+        """What an inspector shows about one object, read at one moment (`Inspection`):
+        YAML, `kubectl describe`, who selects whom and why, how to flip a pod's
+        readiness with a command line, when its probes run next. It changes nothing
+        (not the events, the clock or the random generator), so replay never needs it.
+
+        Raises:
+            ValueError: `kind` is not one of `simulator.INSPECTABLE_KINDS`.
+        """
+        from .kubectl import run_kubectl
+
+        def kubectl(argv: list[str]) -> CommandResult:
+            return run_kubectl(self.state, argv, network=self.network)
+
+        return inspect(self.state, kubectl, kind, namespace, name)
+
+    def export_yaml(self) -> str:
+        """The scenario as multi-document YAML that `kubectl apply -f` accepts."""
+        return export_yaml(self.state)
 
     def events_since(self, seq: int) -> list[Event]:
         """State changes after sequence number `seq`, oldest first."""

@@ -165,6 +165,10 @@ class ProbeScheduler:
             self._clock.schedule(first_at, slot, priority=1)
         bucket.extend(entries)
 
+    def next_at(self) -> float | None:
+        """When the next probe runs (simulated seconds), or None when none is scheduled."""
+        return min((at for at, _ in self._buckets), default=None)
+
     def fire(self, slot: tuple[float, float]) -> list[ProbeOutcome]:
         """Run every probe of a bucket that fell due, then put the live ones back one
         period later. Returns what the kubelet must act on, in the order probes ran.

@@ -8,6 +8,7 @@ generated Service is checked exactly like a pasted one.
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import yaml
 
@@ -15,8 +16,8 @@ from simulator import kinds
 from simulator.apply import ApplyError, Outcome
 from simulator.defaults import apply_defaults
 from simulator.manifests import parse_manifests
-from simulator.problems import ManifestError, format_problems
-from simulator.validation import validate_documents
+from simulator.problems import ManifestError, format_problems, warning_lines
+from simulator.review import review_manifests
 
 from .context import Context
 from .errors import KubectlError, error
@@ -26,7 +27,8 @@ LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
 
 
 NO_FILES_HINT = (
-    "(this playground has no files: paste the manifest and pipe it on stdin with `-f -`)"
+    "(this playground reaches no web sites: paste the manifest into the Manifests panel, "
+    "or save it with `kubectl ... -o yaml > FILE`)"
 )
 
 
@@ -37,18 +39,22 @@ def qualified(kind: str) -> str:
 
 
 def stdin_text(ctx: Context) -> str:
-    """What `-f` names: stdin for `-`; paths and URLs are refused (there are no files here)."""
+    """What `-f` names: stdin for `-`, else workstation files (URLs cannot be fetched here)."""
     files = ctx.args.get("filename") or []
     texts = []
     for name in files:
-        if name != "-":
-            if "://" in name:
-                raise error(
-                    f'unable to read URL "{name}", server reported 404 Not Found, '
-                    f"status code=404\n{NO_FILES_HINT}"
-                )
-            raise error(f'the path "{name}" does not exist\n{NO_FILES_HINT}')
-        texts.append(ctx.stdin)
+        if name == "-":
+            texts.append(ctx.stdin)
+        elif "://" in name:
+            raise error(
+                f'unable to read URL "{name}", server reported 404 Not Found, '
+                f"status code=404\n{NO_FILES_HINT}"
+            )
+        else:
+            try:
+                texts.append(ctx.read_file(name))
+            except KubectlError:
+                raise error(f'the path "{name}" does not exist') from None
     return "\n---\n".join(texts)
 
 
@@ -56,8 +62,6 @@ def _parse(ctx: Context, text: str):
     try:
         return parse_manifests(text, source="STDIN")
     except ManifestError as err:
-        for warning in err.warnings:
-            ctx.warn(warning)
         raise KubectlError(str(err), problems=list(err.problems)) from None
 
 
@@ -100,14 +104,19 @@ def _record_last_applied(ctx: Context, obj: dict) -> None:
     obj["metadata"].setdefault("annotations", {})[LAST_APPLIED] = text
 
 
-def _validated(ctx: Context, text: str, verb: str) -> tuple[object, list]:
-    parsed = _parse(ctx, text)
-    documents, warnings, problems = validate_documents(parsed)
-    for warning in warnings:
-        message = getattr(warning, "message", warning)
-        ctx.warn(message if str(message).startswith("Warning:") else f"Warning: {message}")
-    if problems:
-        raise KubectlError(format_problems(problems), problems=list(problems))
+def _validated(ctx: Context, text: str, verb: str, locations: bool) -> tuple[object, list]:
+    review = review_manifests(
+        text, source="STDIN", cluster=ctx.state.store, namespace=ctx.namespace
+    )
+    for line in warning_lines(review.warnings):
+        ctx.warn(line)
+    problems = review.problems
+    if not locations:  # text kubectl made: no line of it to point at
+        problems = [replace(p, line=None, column=None, excerpt="") for p in problems]
+    if review.errors:
+        raise KubectlError(format_problems(review.errors, locations=locations), problems=problems)
+    ctx.problems.extend(p for p in problems if not p.is_error)
+    parsed, documents = review.parsed, review.documents
     if not documents:
         raise error(f"no objects passed to {verb}")
     for doc in documents:
@@ -130,14 +139,17 @@ def _check_namespaces(ctx: Context, documents: list) -> None:
             )
 
 
-def submit(ctx: Context, text: str, mode: str, verb: str) -> list:
+def submit(ctx: Context, text: str, mode: str, verb: str, *, generated: bool = False) -> list:
     """Parse, validate, default and apply manifests; returns the `Outcome`s.
+
+    `generated`: the text was made by kubectl (create service, patch...), so errors
+    name no line of it, as kubectl's do not.
 
     Raises:
         KubectlError: with kubectl-like text and the problems, when anything is refused.
     """
 
-    parsed, documents = _validated(ctx, text, verb)
+    parsed, documents = _validated(ctx, text, verb, locations=not generated)
     _check_namespaces(ctx, documents)
     dry_run = str(ctx.args.get("dry-run") or "none")
     if dry_run not in ("none", "client", "server"):
@@ -165,7 +177,9 @@ def submit(ctx: Context, text: str, mode: str, verb: str) -> list:
         )
     except ApplyError as err:
         print_outcomes(ctx, err.applied)  # `create` went on past objects that exist
-        raise KubectlError(format_problems(err.problems), problems=list(err.problems)) from None
+        raise KubectlError(
+            format_problems(err.problems, locations=not generated), problems=list(err.problems)
+        ) from None
 
 
 def _dry_run(ctx: Context, documents: list, mode: str, how: str) -> list:
@@ -236,7 +250,7 @@ def create_objects(ctx: Context, objects: list[dict], action: str | None = None)
         _print_objects(ctx, [_as_printed(o) for o in objects], output)
         return []
     text = "---\n".join(yaml.safe_dump(o, sort_keys=False) for o in objects)
-    outcomes = submit(ctx, text, "create", "create")
+    outcomes = submit(ctx, text, "create", "create", generated=True)
     print_outcomes(ctx, outcomes, action)
     return outcomes
 
@@ -249,7 +263,7 @@ def _as_printed(obj: dict) -> dict:
     if kind in ("Deployment", "Pod", "Service", "Namespace"):
         out.setdefault("spec", {})
         out.setdefault("status", {})
-    if kind == "Service":
+    if kind in ("Service", "Ingress"):
         out["status"] = {"loadBalancer": {}}
     if kind == "Deployment":
         out["spec"].setdefault("strategy", {})

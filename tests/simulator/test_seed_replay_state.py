@@ -1,10 +1,11 @@
 """Seed replay, part 1: the notes' manifests applied and queried as the notes query them.
 
-Each test replays one session printed in the seed notes (`/work/shared/seeds/*.txt`),
-named in a comment as `<file> <section>`, and compares what the simulated kubectl
-prints with what the notes show. Names, IPs and ages differ between two clusters,
-so both sides go through `norm()`, which keeps column headers, column order, cell
-shapes (`80:30123/TCP`, `IP:8080,…`, `<none>`) and wording, and blots out the rest.
+Each test replays one session printed in the seed notes (`../shared/seeds/*.txt`,
+beside the project), named in a comment as `<file> <section>`, and compares what
+the simulated kubectl prints with what the notes show. Names, IPs and ages differ
+between two clusters, so both sides go through `norm()`, which keeps column
+headers, column order, cell shapes (`80:30123/TCP`, `IP:8080,…`, `<none>`) and
+wording, and blots out the rest.
 
 Where a note was printed by an older Kubernetes or kubectl, the test asserts the
 modern behaviour (k8s-semantics.md, CONTRACT.md) and says so in a comment.
@@ -860,7 +861,10 @@ def test_002_a_deleted_pod_is_replaced_with_a_new_name():
     cluster = Cluster(seed=0)
     apply(cluster, NGX_DEP)
     before = pod_names(cluster)
-    assert run_ok(cluster, f"kubectl delete pod {before[0]}") == f'pod "{before[0]}" deleted\n'
+    assert (
+        run_ok(cluster, f"kubectl delete pod {before[0]}")
+        == f'pod "{before[0]}" deleted from default namespace\n'
+    )
     after = pod_names(cluster)
     assert len(after) == 2
     assert before[0] not in after
@@ -1604,7 +1608,10 @@ def test_003_readiness_pods_show_labels_and_unhealthy_events():
     names = pod_names(cluster, "app=kubia")
     # The note deletes the old pods so the RC recreates them with the probe.
     for name in names:
-        assert run_ok(cluster, f"kubectl delete pod {name}") == f'pod "{name}" deleted\n'
+        assert (
+            run_ok(cluster, f"kubectl delete pod {name}")
+            == f'pod "{name}" deleted from default namespace\n'
+        )
     run_ok(cluster, "sleep 40")
     assert norm(run_ok(cluster, "kubectl get pods --show-labels")) == norm(SEED_003_SHOW_LABELS)
     # No pod is ready: the Endpoints have only notReadyAddresses, which `get` shows as an
