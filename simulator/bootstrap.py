@@ -11,6 +11,7 @@ import uuid
 from typing import TYPE_CHECKING
 
 from . import kinds
+from .apply import apply_one
 from .clock import timestamp
 from .gatewayapi.model import CLASS_NAME, CONTROLLER_NAME
 from .ipam import DNS_SERVICE_IP, KUBERNETES_SERVICE_IP
@@ -242,9 +243,9 @@ def bootstrap(state: ClusterState) -> None:
     """Create the default objects as of `AGE` seconds before simulated time 0."""
     state.clock.now = -AGE
     for obj in default_objects():
-        state._apply_one(obj, None, kinds.by_kind(obj["kind"]), "create")
+        apply_one(state, obj, None, kinds.by_kind(obj["kind"]), "create")
     endpoints = kubernetes_endpoints(state.node_ip("control-plane"))
-    state._apply_one(endpoints, None, kinds.by_kind("Endpoints"), "create")
+    apply_one(state, endpoints, None, kinds.by_kind("Endpoints"), "create")
     # Installed with NGINX Gateway Fabric, after the rest: its fixed UID draws nothing from
     # the cluster's generator, so every name made later is as it was before Gateway API.
     state.store.put(gateway_class(timestamp(state.now)))

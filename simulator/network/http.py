@@ -136,9 +136,7 @@ def nginx_error(
     ]
     if location is not None:
         headers.append(("Location", location))
-    return _maybe_h2(
-        Response(status, _STATUS_LINES[status], headers, "" if head else body), http2
-    )
+    return _maybe_h2(Response(status, _STATUS_LINES[status], headers, "" if head else body), http2)
 
 
 def gateway_proxied(
