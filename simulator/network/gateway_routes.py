@@ -47,8 +47,10 @@ class Upstream:
     service_hop: Hop | None = None
     endpoints_hop: Hop | None = None
     key: tuple[str, str, str] | None = None
+    target: str = ""
     serving: object = None
     endpoints: PortEndpoints | None = None
+    # Per ready endpoint, once delivered: (Delivery, the pod hop with the path, reason).
     deliveries: list = field(default_factory=list)
 
 
@@ -226,14 +228,18 @@ class GatewayRoutes:
         name = plan.hops[-1].name
         ex.headers = plan.headers
         # nginx's split_clients draws only where a rule splits its traffic.
-        draw = self.state.rng.random() if len(plan.upstreams) > 1 else 0.0
-        backend = pick_backend(plan.rule, draw) if plan.upstreams else None
-        if backend is None:
-            ex.responder = "gateway-nginx"
-            why = "has no backendRefs" if not plan.upstreams else "gives every backend weight 0"
-            ex.end(HTTP_ERROR, f"{plan.target} {why}, so nginx answered 500", 500, name)
-            return
-        upstream = plan.upstreams[plan.rule.backends.index(backend)]
+        upstreams = plan.upstreams
+        if len(upstreams) == 1 and plan.rule.backends[0].weight > 0:
+            backend, upstream = plan.rule.backends[0], upstreams[0]
+        else:
+            draw = self.state.rng.random() if len(upstreams) > 1 else 0.0
+            backend = pick_backend(plan.rule, draw) if upstreams else None
+            if backend is None:
+                ex.responder = "gateway-nginx"
+                why = "has no backendRefs" if not upstreams else "gives every backend weight 0"
+                ex.end(HTTP_ERROR, f"{plan.target} {why}, so nginx answered 500", 500, name)
+                return
+            upstream = upstreams[plan.rule.backends.index(backend)]
         if not backend.valid:
             ex.responder = "gateway-nginx"
             ex.end(HTTP_ERROR, f"{plan.target} -> backend {backend.name}: {backend.reason} "
@@ -246,6 +252,7 @@ class GatewayRoutes:
             upstream.service_hop = self.hop("service", backend.name, svc["spec"].get("clusterIP"),
                                             sp["port"], namespace=ns)  # fmt: skip
             upstream.endpoints_hop = self.hop("endpoints", backend.name, namespace=ns)
+            upstream.target = f"{plan.target} -> service {backend.name}:{backend.port}"
         ex.hops += (upstream.service_hop, upstream.endpoints_hop)
         serving = self._serving_version()
         if upstream.serving != serving:
@@ -253,7 +260,7 @@ class GatewayRoutes:
             upstream.serving = serving
             upstream.deliveries = [None] * len(upstream.endpoints.ready)
         ready = upstream.endpoints.ready
-        target = f"{plan.target} -> service {backend.name}:{backend.port}"
+        target = upstream.target
         if not ready:
             ex.responder = "gateway-nginx"
             svc = backend.service
@@ -262,8 +269,8 @@ class GatewayRoutes:
                    503, name)  # fmt: skip
             return
         index = self.proxy.draw(len(ready))
-        delivery = upstream.deliveries[index]
-        if delivery is None:
+        known = upstream.deliveries[index]
+        if known is None:
             endpoint = ready[index]
             pod = self.store.get("Pod", upstream.key[0], endpoint.pod) if endpoint.pod else None
             if pod is None:
@@ -276,12 +283,19 @@ class GatewayRoutes:
             delivery = self.delivery.deliver(
                 pod, endpoint.ip, endpoint.port, src_ip=plan.src_ip, sender=plan.sender
             )
-            upstream.deliveries[index] = delivery
-        ex.hops += (self._path_hop(delivery.hop, plan.path),)
+            reason = (
+                f"{target} -> pod {delivery.name} ({delivery.ip}:{delivery.port}), path {plan.path}"
+            )
+            known = upstream.deliveries[index] = (
+                delivery,
+                self._path_hop(delivery.hop, plan.path),
+                reason,
+            )
+        delivery, pod_hop, reason = known
+        ex.hops += (pod_hop,)
         if delivery.verdict is DELIVERED:
             ex.responder, ex.body_from = "gateway", delivery.name
-            ex.end(OK, f"{target} -> pod {delivery.name} ({delivery.ip}:{delivery.port}), "
-                   f"path {plan.path}", 200, delivery.name)  # fmt: skip
+            ex.end(OK, reason, 200, delivery.name)
             return
         ex.responder = "gateway-nginx"
         ex.end(
