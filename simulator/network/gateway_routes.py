@@ -22,7 +22,7 @@ module walks one request through it, as the data plane does:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 
 from simulator.gatewayapi import build_tables, host_addresses
 from simulator.gatewayapi.filters import describe_filter, modified_path, redirect_location
@@ -36,50 +36,7 @@ from simulator.trace import HTTP_ERROR, OK, REFUSED, TLS_ERROR, Hop
 from . import tls
 from .delivery import DELIVERED
 from .exchange import Exchange, declared
-from .proxy import PortEndpoints
-
-
-@dataclass(slots=True)
-class Upstream:
-    """One backend of a rule, as the data plane proxies to it."""
-
-    backend: object
-    service_hop: Hop | None = None
-    endpoints_hop: Hop | None = None
-    key: tuple[str, str, str] | None = None
-    target: str = ""
-    serving: object = None
-    endpoints: PortEndpoints | None = None
-    # Per ready endpoint, once delivered: (Delivery, the pod hop with the path, reason).
-    deliveries: list = field(default_factory=list)
-
-
-@dataclass(slots=True)
-class GatewayPlan:
-    """A request routed once through a Gateway up to the backend draw (see `exchange.Plan`).
-
-    Attributes:
-        hops: the client's and the gateway's.
-        rule: the rule that matched (its backends and weights).
-        upstreams: one per backend of the rule, in its order.
-        target: the reason's route part.
-        path: the path (and query) the backend receives.
-        headers: the rule's ResponseHeaderModifier, None for none.
-        sender, src_ip: the data-plane pod and its address (what backends see).
-    """
-
-    client: object
-    epoch: object
-    hops: tuple[Hop, ...]
-    rule: object
-    upstreams: list[Upstream]
-    target: str
-    path: str
-    headers: dict | None
-    sender: dict | None
-    src_ip: str
-    ip: str
-    via: str
+from .gateway_plan import GatewayPlan, Upstream
 
 
 class GatewayRoutes:
@@ -269,28 +226,9 @@ class GatewayRoutes:
                    503, name)  # fmt: skip
             return
         index = self.proxy.draw(len(ready))
-        known = upstream.deliveries[index]
-        if known is None:
-            endpoint = ready[index]
-            pod = self.store.get("Pod", upstream.key[0], endpoint.pod) if endpoint.pod else None
-            if pod is None:
-                pod = self.state.pod_by_ip(endpoint.ip)
-            if pod is None:
-                ex.add(self.hop("external", endpoint.ip, endpoint.ip, endpoint.port))
-                ex.responder, ex.body_from = "gateway-external", endpoint.ip
-                ex.end(OK, f"{target} -> {endpoint.ip}:{endpoint.port}", 200, endpoint.ip)
-                return
-            delivery = self.delivery.deliver(
-                pod, endpoint.ip, endpoint.port, src_ip=plan.src_ip, sender=plan.sender
-            )
-            reason = (
-                f"{target} -> pod {delivery.name} ({delivery.ip}:{delivery.port}), path {plan.path}"
-            )
-            known = upstream.deliveries[index] = (
-                delivery,
-                self._path_hop(delivery.hop, plan.path),
-                reason,
-            )
+        known = self._gateway_delivery(ex, plan, upstream, index)
+        if known is None:  # an address outside the cluster answered
+            return
         delivery, pod_hop, reason = known
         ex.hops += (pod_hop,)
         if delivery.verdict is DELIVERED:
@@ -305,6 +243,34 @@ class GatewayRoutes:
             502,
             name,
         )
+
+    def _gateway_delivery(self, ex: Exchange, plan: GatewayPlan, upstream: Upstream, index: int):
+        """The delivery step's answer for one ready endpoint, kept per endpoint with the pod
+        hop (the path it received) and the reason: `(Delivery, Hop, str)`, or None when the
+        endpoint is an address outside the cluster (the exchange then ends here)."""
+        known = upstream.deliveries[index]
+        if known is not None:
+            return known
+        endpoint = upstream.endpoints.ready[index]
+        pod = self.store.get("Pod", upstream.key[0], endpoint.pod) if endpoint.pod else None
+        if pod is None:
+            pod = self.state.pod_by_ip(endpoint.ip)
+        if pod is None:
+            ex.add(self.hop("external", endpoint.ip, endpoint.ip, endpoint.port))
+            ex.responder, ex.body_from = "gateway-external", endpoint.ip
+            ex.end(OK, f"{upstream.target} -> {endpoint.ip}:{endpoint.port}", 200, endpoint.ip)
+            return None
+        delivery = self.delivery.deliver(
+            pod, endpoint.ip, endpoint.port, src_ip=plan.src_ip, sender=plan.sender
+        )
+        reason = (
+            f"{upstream.target} -> pod {delivery.name} ({delivery.ip}:{delivery.port}), "
+            f"path {plan.path}"
+        )
+        known = upstream.deliveries[index] = (
+            delivery, self._path_hop(delivery.hop, plan.path), reason
+        )  # fmt: skip
+        return known
 
     def _gateway_hop(self, *key) -> Hop:
         """The gateway hop with its listener, route and rule (shared, like every hop)."""

@@ -48,7 +48,8 @@ from .delivery import Deliverer
 from .direct_routes import DirectRoutes
 from .dns import Answer, ClusterDns, NotFound, external_address
 from .exchange import Exchange, HopCache, IngressPlan, Plan, PortRoute
-from .gateway_routes import GatewayPlan, GatewayRoutes
+from .gateway_plan import GatewayPlan
+from .gateway_routes import GatewayRoutes
 from .ingress import IngressController
 from .ingress_routes import IngressRoutes
 from .node_routes import NodeRoutes
