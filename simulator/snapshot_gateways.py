@@ -69,7 +69,7 @@ def gateway_entry(state: Any, gateway: dict) -> dict:
     for shown, listener, listed in zip(
         entry["listeners"], resolved.listeners, status["listeners"], strict=False
     ):
-        failing = next((c for c in listed["conditions"] if c["type"] == "Programmed"), {})
+        failing: dict = next((c for c in listed["conditions"] if c["type"] == "Programmed"), {})
         shown.update(
             attachedRoutes=listed["attachedRoutes"],
             valid=listener.valid,

@@ -13,7 +13,7 @@ from django.utils.translation import gettext
 from simulator import DEFAULT_SCENARIO, SCENARIOS
 
 
-def examples() -> list[dict[str, str]]:
+def examples() -> list[dict[str, str | bool]]:
     """The built-in scenarios for the examples menu, in the simulator's order."""
     return [
         {"slug": s.slug, "title": gettext(s.title), "summary": gettext(s.summary),

@@ -30,6 +30,7 @@ from __future__ import annotations
 import copy
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from .model import CLASS_NAME
 
@@ -150,7 +151,7 @@ def _route_for(group: _Group, services: dict, notes: list) -> RouteDraft:
             key = (path.get("pathType") or "", path.get("path") or "")
             by_key.setdefault(key, []).append((ingress, path))
     draft = RouteDraft(route)
-    rules = []
+    rules: list[dict[str, Any]] = []
     for paths in by_key.values():
         refs, sources = [], []
         for ingress, path in paths:
@@ -173,7 +174,7 @@ def _listeners(groups: list[_Group]) -> list[dict]:
         if not hostname and len(group.tls) == 1 and len(group.tls[0].get("hosts") or ()) == 1:
             hostname = group.tls[0]["hosts"][0]
         prefix = f"{name_from_host(hostname)}-" if hostname else ""
-        listener = {"name": f"{prefix}http", "port": 80, "protocol": "HTTP"}
+        listener: dict[str, Any] = {"name": f"{prefix}http", "port": 80, "protocol": "HTTP"}
         if hostname:
             listener["hostname"] = hostname
         listeners.setdefault(listener["name"], listener)

@@ -180,6 +180,7 @@ def _certificates(
             )  # fmt: skip
             continue
         secret = lookup("Secret", namespace, name)
+        problem: str | None
         if secret is None:
             problem = f"Secret {namespace}/{name} does not exist"
         else:

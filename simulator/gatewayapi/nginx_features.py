@@ -167,7 +167,9 @@ def rewrite(draft: RouteDraft, regex_hosts: set[str], notes: list) -> None:
     hosts = set(draft.route["spec"].get("hostnames") or ())
     for rule, sources in zip(draft.route["spec"]["rules"], draft.sources, strict=False):
         ingress = main_ingress(sources)
-        target = _annotations(ingress).get(REWRITE_TARGET) if ingress else None
+        if ingress is None:
+            continue
+        target = _annotations(ingress).get(REWRITE_TARGET)
         if not target:
             continue
         if hosts & regex_hosts and "$" in target:

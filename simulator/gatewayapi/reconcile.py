@@ -85,18 +85,19 @@ def plan(store, graph: Graph, now: str) -> Plan:
             if ref not in wanted and labels.get(GATEWAY_LABEL):
                 out.delete.append(ref)
 
-    objects = {}
+    objects: dict[tuple[str, str, str], dict] = {}
     for kind in ("GatewayClass", "Gateway", "HTTPRoute"):
         for obj in store.list(kind):
             objects[(kind, obj["metadata"].get("namespace", ""), obj["metadata"]["name"])] = obj
-    for key, status in graph_statuses(graph, objects, now).items():
-        obj = objects.get(key)
-        if obj is None or obj.get("status") == status:
+    for ref, status in graph_statuses(graph, objects, now).items():
+        written = objects.get(ref)
+        if written is None or written.get("status") == status:
             continue
-        if key[0] == "HTTPRoute" and not status["parents"] and not obj.get("status"):
+        if ref[0] == "HTTPRoute" and not status["parents"] and not written.get("status"):
             continue  # no parent NGF answers for: it writes nothing
-        out.statuses.append((obj, status))
-    for key, obj in objects.items():
-        if key[0] == "Gateway" and key[1:] not in graph.gateways and not obj.get("status"):
-            out.statuses.append((obj, pending_gateway_status()))
+        out.statuses.append((written, status))
+    for (kind, namespace, name), written in objects.items():
+        gateway_missing = (namespace, name) not in graph.gateways
+        if kind == "Gateway" and gateway_missing and not written.get("status"):
+            out.statuses.append((written, pending_gateway_status()))
     return out

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from .hostnames import ANY_HOST, hostname_matches, specificity
 from .matching import Request, match_applies, order_key
-from .model import Gateway, Graph, Listener, Route, Rule
+from .model import Backend, Gateway, Graph, Listener, Route, Rule
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,7 +155,7 @@ def host_addresses(graph: Graph) -> dict[str, str]:
     return out
 
 
-def pick_backend(rule: Rule, draw: float):
+def pick_backend(rule: Rule, draw: float) -> Backend | None:
     """The backend a draw in ``[0, 1)`` selects, each in proportion to its weight.
 
     Returns:

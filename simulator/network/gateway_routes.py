@@ -23,20 +23,25 @@ module walks one request through it, as the data plane does:
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from simulator.gatewayapi import build_tables, host_addresses
 from simulator.gatewayapi.filters import describe_filter, modified_path, redirect_location
 from simulator.gatewayapi.matching import Request as Match
 from simulator.gatewayapi.matching import describe_match, parse_query
+from simulator.gatewayapi.model import Backend
 from simulator.gatewayapi.provisioner import data_plane_name
 from simulator.gatewayapi.table import GatewayTable, pick_backend
 from simulator.gateways import gateway_graph
 from simulator.trace import HTTP_ERROR, OK, REFUSED, TLS_ERROR, Hop
 
 from . import tls
-from .delivery import DELIVERED
+from .delivery import DELIVERED, Delivery
 from .exchange import Exchange, declared
 from .gateway_plan import GatewayPlan, Upstream
+
+if TYPE_CHECKING:
+    from simulator.endpoints import Backend as Address
 
 
 class GatewayRoutes:
@@ -143,9 +148,10 @@ class GatewayRoutes:
             ex.end(HTTP_ERROR, self._gateway_no_match(name, server, host, path), 404, name)
             return
         route, rule = entry.route, entry.rule
-        listener = self._entry_listener(ports, gateway.key, entry)
-        ex.add(self._gateway_hop(name, address, port, namespace, listener, route.name, rule.index))
-        where = (f"gateway {name}: listener {listener}, httproute {route.name} rule "
+        listener_name = self._entry_listener(ports, gateway.key, entry)
+        ex.add(self._gateway_hop(name, address, port, namespace, listener_name, route.name,
+                                 rule.index))  # fmt: skip
+        where = (f"gateway {name}: listener {listener_name}, httproute {route.name} rule "
                  f"{rule.index} ({entry.hostname} {describe_match(entry.match)})")  # fmt: skip
         filters = {f.get("type"): f for f in rule.filters}
         redirect = filters.get("RequestRedirect")
@@ -168,7 +174,7 @@ class GatewayRoutes:
             where += f" [{'; '.join(shown)}]"
         plan = GatewayPlan(
             request.client, self._epoch(), ex.hops, rule,
-            [Upstream(backend) for backend in rule.backends], where, forwarded,
+            [self._upstream_of(backend, where) for backend in rule.backends], where, forwarded,
             (response_headers or {}).get("responseHeaderModifier"), sender, src_ip, ex.ip,
             ex.via,
         )  # fmt: skip
@@ -190,43 +196,36 @@ class GatewayRoutes:
             backend, upstream = plan.rule.backends[0], upstreams[0]
         else:
             draw = self.state.rng.random() if len(upstreams) > 1 else 0.0
-            backend = pick_backend(plan.rule, draw) if upstreams else None
-            if backend is None:
+            picked = pick_backend(plan.rule, draw) if upstreams else None
+            if picked is None:
                 ex.responder = "gateway-nginx"
                 why = "has no backendRefs" if not upstreams else "gives every backend weight 0"
                 ex.end(HTTP_ERROR, f"{plan.target} {why}, so nginx answered 500", 500, name)
                 return
-            upstream = upstreams[plan.rule.backends.index(backend)]
-        if not backend.valid:
+            backend, upstream = picked, upstreams[plan.rule.backends.index(picked)]
+        if upstream is None:
             ex.responder = "gateway-nginx"
             ex.end(HTTP_ERROR, f"{plan.target} -> backend {backend.name}: {backend.reason} "
                    f"({backend.message}), so nginx answered 500", 500, name)  # fmt: skip
             return
-        if upstream.key is None:
-            svc, sp = backend.service, backend.service_port
-            ns = backend.namespace
-            upstream.key = (ns, backend.name, sp.get("name", ""))
-            upstream.service_hop = self.hop("service", backend.name, svc["spec"].get("clusterIP"),
-                                            sp["port"], namespace=ns)  # fmt: skip
-            upstream.endpoints_hop = self.hop("endpoints", backend.name, namespace=ns)
-            upstream.target = f"{plan.target} -> service {backend.name}:{backend.port}"
         ex.hops += (upstream.service_hop, upstream.endpoints_hop)
         serving = self._serving_version()
-        if upstream.serving != serving:
-            upstream.endpoints = self.proxy.endpoints(*upstream.key)
+        endpoints = upstream.endpoints
+        if endpoints is None or upstream.serving != serving:
+            endpoints = upstream.endpoints = self.proxy.endpoints(*upstream.key)
             upstream.serving = serving
-            upstream.deliveries = [None] * len(upstream.endpoints.ready)
-        ready = upstream.endpoints.ready
+            upstream.deliveries = [None] * len(endpoints.ready)
+        ready = endpoints.ready
         target = upstream.target
         if not ready:
             ex.responder = "gateway-nginx"
-            svc = backend.service
+            why = self.proxy.explain_no_ready(upstream.service, upstream.key[2])
             ex.end(HTTP_ERROR, f"{target}, which has no ready endpoints: "
-                   f"{self.proxy.explain_no_ready(svc, upstream.key[2])}, so nginx answered 503",
+                   f"{why}, so nginx answered 503",
                    503, name)  # fmt: skip
             return
         index = self.proxy.draw(len(ready))
-        known = self._gateway_delivery(ex, plan, upstream, index)
+        known = self._gateway_delivery(ex, plan, upstream, ready, index)
         if known is None:  # an address outside the cluster answered
             return
         delivery, pod_hop, reason = known
@@ -244,14 +243,38 @@ class GatewayRoutes:
             name,
         )
 
-    def _gateway_delivery(self, ex: Exchange, plan: GatewayPlan, upstream: Upstream, index: int):
+    def _upstream_of(self, backend: Backend, where: str) -> Upstream | None:
+        """A backend as the plan keeps it: its Service's hops and endpoints' key; None for
+        one that does not resolve."""
+        svc, sp = backend.service, backend.service_port
+        if not backend.valid or svc is None or sp is None:
+            return None
+        ns = backend.namespace
+        return Upstream(
+            backend,
+            svc,
+            (ns, backend.name, sp.get("name", "")),
+            self.hop("service", backend.name, svc["spec"].get("clusterIP"), sp["port"],
+                     namespace=ns),
+            self.hop("endpoints", backend.name, namespace=ns),
+            f"{where} -> service {backend.name}:{backend.port}",
+        )  # fmt: skip
+
+    def _gateway_delivery(
+        self,
+        ex: Exchange,
+        plan: GatewayPlan,
+        upstream: Upstream,
+        ready: tuple[Address, ...],
+        index: int,
+    ) -> tuple[Delivery, Hop, str] | None:
         """The delivery step's answer for one ready endpoint, kept per endpoint with the pod
         hop (the path it received) and the reason: `(Delivery, Hop, str)`, or None when the
         endpoint is an address outside the cluster (the exchange then ends here)."""
         known = upstream.deliveries[index]
         if known is not None:
             return known
-        endpoint = upstream.endpoints.ready[index]
+        endpoint = ready[index]
         pod = self.store.get("Pod", upstream.key[0], endpoint.pod) if endpoint.pod else None
         if pod is None:
             pod = self.state.pod_by_ip(endpoint.ip)

@@ -34,6 +34,7 @@ import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from simulator.validation.common import Issues, show
 
@@ -54,7 +55,7 @@ class Rule:
     """One ``x-kubernetes-validations`` entry: ``check(value) is False`` reports ``message``."""
 
     message: str
-    check: Callable[[object], bool]
+    check: Callable[[Any], bool]
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,7 +150,7 @@ def integer(minimum: int | None = None, maximum: int | None = None, *, enum: tup
 BOOLEAN = Schema("boolean")
 
 
-def prune_nulls(value: object) -> object:
+def prune_nulls(value: Any) -> Any:
     """Drop null fields and items, as the server prunes them from non-nullable fields."""
     if type(value) is dict:
         return {k: prune_nulls(v) for k, v in value.items() if v is not None}
@@ -158,7 +159,7 @@ def prune_nulls(value: object) -> object:
     return value
 
 
-def apply_schema_defaults(value: object, schema: Schema) -> None:
+def apply_schema_defaults(value: Any, schema: Schema) -> None:
     """Fill in the schema's defaults in place, as structural defaulting does.
 
     A default is set on an absent field of an object that is there; defaults are applied
@@ -178,7 +179,7 @@ def apply_schema_defaults(value: object, schema: Schema) -> None:
             apply_schema_defaults(item, schema.items)
 
 
-def unknown_fields(value: object, schema: Schema, path: str, found: list[str]) -> None:
+def unknown_fields(value: Any, schema: Schema, path: str, found: list[str]) -> None:
     """Append the paths of fields ``value`` has that the schema does not know."""
     if schema.type == "object" and type(value) is dict:
         if schema.values is not None:
@@ -204,14 +205,14 @@ class _Walk:
         self.issues = issues
         self.blocked = False
 
-    def invalid(self, path: str, value: object, detail: str) -> None:
+    def invalid(self, path: str, value: Any, detail: str) -> None:
         self.issues.add(path, f"Invalid value: {show(value)}: {detail}")
 
     def blocking(self, path: str, message: str) -> None:
         self.issues.add(path, message)
         self.blocked = True
 
-    def schema(self, value: object, schema: Schema, path: str) -> None:
+    def schema(self, value: Any, schema: Schema, path: str) -> None:
         actual = _TYPE_NAMES.get(type(value), "object")
         if actual != schema.type and not (schema.type == "number" and actual == "integer"):
             name = _TYPE_NAMES.get(type(value), "object")
@@ -272,7 +273,7 @@ class _Walk:
             for index, item in enumerate(value):
                 self.schema(item, schema.items, f"{path}[{index}]")
 
-    def list_types(self, value: object, schema: Schema, path: str) -> None:
+    def list_types(self, value: Any, schema: Schema, path: str) -> None:
         if schema.type == "object" and type(value) is dict:
             for key, item in value.items():
                 child = schema.values if schema.values is not None else schema.prop(key)
@@ -302,7 +303,7 @@ class _Walk:
                 for index, item in enumerate(value):
                     self.list_types(item, schema.items, f"{path}[{index}]")
 
-    def rules(self, value: object, schema: Schema, path: str) -> None:
+    def rules(self, value: Any, schema: Schema, path: str) -> None:
         for rule in schema.rules:
             kind = _TYPE_NAMES.get(type(value), "object")
             try:

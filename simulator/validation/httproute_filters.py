@@ -7,6 +7,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from simulator.validation.crd import BOOLEAN, Rule, array, integer, obj, string
 from simulator.validation.gateway_refs import (
     GROUP,
@@ -37,6 +39,16 @@ HEADER_FILTER = obj(
 )
 
 
+def _field_given_for(kind: str, field: str) -> Callable[[dict], bool]:
+    """CEL's ``self.type == kind ? has(self.field) : true``."""
+    return lambda value: value.get("type") != kind or field in value
+
+
+def _type_given_for(kind: str, field: str) -> Callable[[dict], bool]:
+    """CEL's ``has(self.field) ? self.type == kind : true``."""
+    return lambda value: field not in value or value.get("type") == kind
+
+
 def _modifier_rules() -> tuple[Rule, ...]:
     rules = []
     for kind, field in (("ReplaceFullPath", "replaceFullPath"),
@@ -44,13 +56,13 @@ def _modifier_rules() -> tuple[Rule, ...]:
         rules.append(
             Rule(
                 f"{field} must be specified when type is set to '{kind}'",
-                lambda p, k=kind, f=field: p.get("type") != k or f in p,
+                _field_given_for(kind, field),
             )
         )
         rules.append(
             Rule(
                 f"type must be '{kind}' when {field} is set",
-                lambda p, k=kind, f=field: f not in p or p.get("type") == k,
+                _type_given_for(kind, field),
             )
         )
     return tuple(rules)
@@ -127,13 +139,13 @@ def _filter_rules() -> tuple[Rule, ...]:
         rules.append(
             Rule(
                 f"filter.{field} must be nil if the filter.type is not {kind}",
-                lambda f, fi=field, k=kind: not (fi in f and f.get("type") != k),
+                _type_given_for(kind, field),
             )
         )
         rules.append(
             Rule(
                 f"filter.{field} must be specified for {kind} filter.type",
-                lambda f, fi=field, k=kind: not (fi not in f and f.get("type") == k),
+                _field_given_for(kind, field),
             )
         )
     return tuple(rules)
@@ -142,7 +154,7 @@ def _filter_rules() -> tuple[Rule, ...]:
 def _once(kind: str) -> Rule:
     return Rule(
         f"{kind} filter cannot be repeated",
-        lambda fs, k=kind: sum(1 for f in fs if f.get("type") == k) <= 1,
+        lambda filters: sum(1 for f in filters if f.get("type") == kind) <= 1,
     )
 
 
