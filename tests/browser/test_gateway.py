@@ -5,10 +5,14 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from playwright.sync_api import expect
 
 from simulator.scenarios import get
 from tests.browser.conftest import open_room, run
+from tests.browser.test_lessons import WORDS, expect_current, lesson_page, open_lesson, step
+
+__all__ = ["lesson_page"]  # the fixture, shared with the lessons' tests
 
 
 def create_example_room(page, base_url: str, slug: str) -> str:
@@ -115,3 +119,24 @@ def test_a_route_that_does_not_resolve_is_drawn_so_with_its_reason(
     page.get_by_role("button", name=re.compile(r"^Gateway kubia ")).click()
     expect(conditions).to_contain_text("Programmed True Programmed")
     expect(conditions).to_contain_text("listener http")
+
+
+@pytest.mark.parametrize("lesson_page", ["zh-CN"], indirect=True)
+def test_the_gateway_api_lesson_in_chinese_through_show_me(
+    lesson_page, live_server_url, screenshot
+):
+    """The Gateway API lesson in Simplified Chinese, each step done by its "show me": the
+    checks tick, the Gateway and its routes appear, and the last step's unresolved backend
+    is drawn with its reason."""
+    page, language = lesson_page
+    words = WORDS[language]
+    open_lesson(page, live_server_url, "gateway-api", words)
+    expect(page.locator("[data-lesson]")).to_contain_text("Gateway API：用 Gateway 重做 Ingress")
+    for index in range(6):
+        expect_current(page, index, 6, words)
+        step(page, index).get_by_role("button", name=words["show"]).click()
+    expect(page.locator("[data-lesson] [data-lesson-done]")).to_be_visible()
+    route = page.locator('svg.diagram [data-object="HTTPRoute|default|kubia-v3"]')
+    expect(route).to_have_attribute("aria-label", re.compile(r"kubia-v3 \(BackendNotFound\)"))
+    expect(page.locator('svg.diagram [data-object="Gateway|default|kubia"]')).to_be_visible()
+    screenshot(f"gateway-lesson-{language}", page)
