@@ -6,11 +6,13 @@ import json
 import re
 
 from simulator import kinds
+from simulator.problems import format_problems
 from simulator.state import Conflict, NotFound
+from simulator.validation.metadata import meta_update_problems
 
 from .applying import read_documents
 from .context import Context
-from .errors import error
+from .errors import KubectlError, error
 from .getting import selector_of
 from .resources import find, parse_request
 
@@ -258,6 +260,9 @@ def label(ctx: Context) -> None:
             message = "unlabeled"
         else:
             message = "labeled"
+        refused = meta_update_problems(rt.kind, meta["name"], labels)
+        if refused:  # the API server validates the object the patch makes
+            raise KubectlError(format_problems(refused, locations=False))
         if labels != old:
             ctx.state.set_labels(
                 rt.kind, meta.get("namespace", "") if rt.namespaced else "", meta["name"], labels

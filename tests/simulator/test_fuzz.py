@@ -1,0 +1,136 @@
+"""Property tests: no manifest or command line reaches an internal error, a refused input
+changes nothing, and the export of any fuzzed room applies to a fresh cluster again.
+
+Examples are derandomized (the same ones every run, so CI is deterministic) and
+few enough to keep the module within some tens of seconds; run with
+`--hypothesis-seed=N` and a larger `FUZZ_EXAMPLES` to search further.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shlex
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from simulator import SCENARIOS, Cluster
+
+from .fuzzing import command_lines, manifests
+
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "120"))
+FUZZ = settings(
+    max_examples=EXAMPLES,
+    derandomize=True,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+SCENARIO = st.sampled_from([s.slug for s in SCENARIOS])
+_BY_SLUG = {s.slug: s for s in SCENARIOS}
+# Verbs whose one invocation changes one thing or nothing (kubectl applies the others
+# object by object, so a late failure leaves the earlier objects changed, as there).
+WHOLE = {"apply", "run", "expose", "create", "patch", "edit"}
+
+
+def prepared(slug: str) -> Cluster:
+    cluster = Cluster(seed=0)
+    result = cluster.run("kubectl apply -f -", stdin=_BY_SLUG[slug].manifest)
+    assert result.exit_code == 0, result.stderr
+    return cluster
+
+
+def state(cluster: Cluster) -> tuple:
+    """What a refused input must leave as it was: the change feed, the objects, the view."""
+    return cluster.seq, cluster.export_yaml(), json.dumps(cluster.snapshot(), sort_keys=True)
+
+
+def check_sane(line: str, result) -> None:
+    assert isinstance(result.stdout, str)
+    assert isinstance(result.stderr, str)
+    assert "internal simulator error" not in result.stderr, (line, result.stderr)
+    assert 0 <= result.exit_code <= 255, (line, result.exit_code)
+    if result.exit_code and _plain_kubectl(line):
+        assert result.stderr.strip(), f"{line!r} failed without a message"
+
+
+def _plain_kubectl(line: str) -> list[str] | None:
+    """The words of a kubectl line with nothing for the shell to do, else None."""
+    if any(c in line for c in "|;&<>$`\\*?~#{}[]\n"):
+        return None
+    try:
+        words = shlex.split(line)
+    except ValueError:
+        return None
+    return words if words[:1] == ["kubectl"] else None
+
+
+def _whole(line: str) -> bool:
+    words = _plain_kubectl(line)
+    if not words or "--" in words:
+        return False
+    verbs = [w for w in words[1:] if not w.startswith("-")]
+    return bool(verbs) and verbs[0] in WHOLE and len(verbs) <= 3
+
+
+@FUZZ
+@given(slug=SCENARIO, verb=st.sampled_from(["apply", "create"]), text=manifests())
+def test_fuzzed_manifests_are_applied_whole_or_refused_whole(slug: str, verb: str, text: str):
+    cluster = prepared(slug)
+    before = state(cluster)
+    line = f"kubectl {verb} -f -"
+    result = cluster.run(line, stdin=text)
+    check_sane(line, result)
+    if result.exit_code and "(AlreadyExists)" not in result.stderr:
+        assert state(cluster) == before, result.stderr
+
+
+@FUZZ
+@given(slug=SCENARIO, lines=st.lists(command_lines(), min_size=1, max_size=3))
+def test_fuzzed_command_lines_fail_cleanly(slug: str, lines: list[str]):
+    cluster = prepared(slug)
+    for line in lines:
+        before = state(cluster) if _whole(line) else None
+        result = cluster.run(line)
+        check_sane(line, result)
+        if before is not None and result.exit_code:
+            assert state(cluster) == before, (line, result.stderr)
+
+
+def routes(cluster: Cluster) -> dict:
+    """Services (type, selector, ports) and Ingress routes, as `kubectl get -o json` shows."""
+    found = {}
+    services = json.loads(cluster.run("kubectl get svc -A -o json").stdout)["items"]
+    for svc in services:
+        spec = svc["spec"]
+        ports = sorted(
+            (p.get("name", ""), p["port"], str(p.get("targetPort")), p.get("protocol"))
+            for p in spec.get("ports") or ()
+        )
+        found["svc", svc["metadata"]["namespace"], svc["metadata"]["name"]] = (
+            spec.get("type"), spec.get("selector"), ports, spec.get("externalName"),
+            spec.get("sessionAffinity"), spec.get("clusterIP") == "None",
+        )  # fmt: skip
+    ingresses = json.loads(cluster.run("kubectl get ing -A -o json").stdout)["items"]
+    for ing in ingresses:
+        spec = ing["spec"]
+        found["ing", ing["metadata"]["namespace"], ing["metadata"]["name"]] = (
+            spec.get("ingressClassName"), spec.get("rules"), spec.get("tls"),
+            spec.get("defaultBackend"),
+        )  # fmt: skip
+    return found
+
+
+@FUZZ
+@given(slug=SCENARIO, lines=st.lists(command_lines(), max_size=4), text=manifests())
+def test_the_export_of_a_fuzzed_room_applies_again(slug: str, lines: list[str], text: str):
+    cluster = prepared(slug)
+    cluster.run("kubectl apply -f -", stdin=text)
+    for line in lines:
+        cluster.run(line)
+    exported = cluster.export_yaml()
+    fresh = Cluster(seed=0)
+    result = fresh.run("kubectl apply -f -", stdin=exported)
+    assert result.exit_code == 0, (result.stderr, exported)
+    assert routes(fresh) == routes(cluster)
