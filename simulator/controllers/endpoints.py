@@ -90,16 +90,20 @@ def find_named_port(pod: dict, name: str, protocol: str) -> int | None:
 class _Managed:
     """Bookkeeping for one selector-managed Service."""
 
-    __slots__ = ("created", "endpoints", "members", "service", "slice_names", "slices", "uid",
-                 "version")  # fmt: skip
+    __slots__ = ("changed_at", "created", "endpoints", "members", "resource_version", "service",
+                 "slice_names", "slices", "uid", "version")  # fmt: skip
 
-    def __init__(self, service: dict, uid: str, created: str) -> None:
+    def __init__(self, service: dict, uid: str, created: str, resource_version: str) -> None:
         self.service = service
         self.uid = uid
         self.created = created
+        # Written when the controller writes the object (made, then each flush of a change),
+        # never when it is read: a read must not move the store's counter or show its time.
+        self.resource_version = resource_version
+        self.changed_at = created
         self.members: dict[Key, PodRuntime] = {}
         self.version = 0
-        self.endpoints: tuple[int, dict] | None = None  # (version, object) cache
+        self.endpoints: tuple[tuple, dict] | None = None  # ((version, rv), object) cache
         self.slices: tuple[int, list[dict]] | None = None
         self.slice_names: list[str] = []
 
@@ -142,7 +146,10 @@ class EndpointsController:
         managed = self._managed.get(key)
         if managed is None:
             managed = self._managed[key] = _Managed(
-                service, self._state.new_uid(), timestamp(self._state.clock.now)
+                service,
+                self._state.new_uid(),
+                timestamp(self._state.clock.now),
+                self._state.store.next_resource_version(),
             )
         managed.service = service
         old = managed.members
@@ -274,6 +281,8 @@ class EndpointsController:
             managed = self._managed.get(skey)
             if managed is None:
                 continue
+            managed.resource_version = state.store.next_resource_version()
+            managed.changed_at = timestamp(state.clock.now)
             if managed.service["spec"].get("publishNotReadyAddresses"):
                 ready = len(managed.members)
             else:
@@ -342,11 +351,12 @@ class EndpointsController:
         managed = self._managed.get(key)
         if managed is None:
             return self._manual.get(key)
-        if managed.endpoints is None or managed.endpoints[0] != managed.version:
+        stamp = (managed.version, managed.resource_version)
+        if managed.endpoints is None or managed.endpoints[0] != stamp:
             service = self._state.store.get("Service", namespace, name)
             if service is None:
                 return None
-            managed.endpoints = (managed.version, self._build_endpoints(service, managed))
+            managed.endpoints = (stamp, self._build_endpoints(service, managed))
         return managed.endpoints[1]
 
     def endpoint_slices(self, key: Key) -> list[dict]:
@@ -441,7 +451,6 @@ class EndpointsController:
 
     def _build_endpoints(self, service: dict, managed: _Managed) -> dict:
         meta = service["metadata"]
-        state = self._state
         labels = dict(meta.get("labels") or {})
         if service["spec"].get("clusterIP") == "None":
             labels["service.kubernetes.io/headless"] = ""
@@ -449,11 +458,9 @@ class EndpointsController:
             "name": meta["name"],
             "namespace": meta["namespace"],
             "uid": managed.uid,
-            "resourceVersion": state.store.next_resource_version(),
+            "resourceVersion": managed.resource_version,
             "creationTimestamp": managed.created,
-            "annotations": {
-                "endpoints.kubernetes.io/last-change-trigger-time": timestamp(state.clock.now)
-            },
+            "annotations": {"endpoints.kubernetes.io/last-change-trigger-time": managed.changed_at},
         }
         if labels:
             obj_meta["labels"] = labels
