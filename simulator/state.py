@@ -336,6 +336,7 @@ class ClusterState:
             d.obj["metadata"]["name"] for d in documents if d.obj.get("kind") == "Namespace"
         }
         taken_ports: set[int] = set()
+        wanted = services.Wanted()
         for doc in documents:
             obj = doc.obj
             rt = kinds.by_kind(obj["kind"])
@@ -379,6 +380,12 @@ class ClusterState:
             if rt.kind == "Service":
                 for field_path, message in services.check(self, obj, old, taken_ports):
                     problem(message, field_path)
+                full = wanted.add(self, obj, old, len(taken_ports))
+                if full:  # the API server's allocators answer with an internal error
+                    problem(
+                        'Error from server (InternalError): error when creating "STDIN": '
+                        f"Internal error occurred: {full}"
+                    )
             if (
                 old is not None
                 and rt.kind in ("Deployment", "ReplicaSet", "DaemonSet")
@@ -743,12 +750,13 @@ class ClusterState:
             obj["spec"].setdefault("podCIDR", old["spec"].get("podCIDR"))
             obj["spec"].setdefault("podCIDRs", old["spec"].get("podCIDRs"))
         else:
-            index = next(i for i in range(256) if i not in self._node_cidrs)
-            self._node_cidrs.add(index)
-            cidr = node_pod_cidr(index)
-            obj["spec"]["podCIDR"] = str(cidr)
-            obj["spec"]["podCIDRs"] = [str(cidr)]
-            self._pod_ips[name] = PodIPAllocator(cidr)
+            index = next((i for i in range(256) if i not in self._node_cidrs), None)
+            if index is not None:  # else, as the node IPAM controller: no podCIDR, pods Pending
+                self._node_cidrs.add(index)
+                cidr = node_pod_cidr(index)
+                obj["spec"]["podCIDR"] = str(cidr)
+                obj["spec"]["podCIDRs"] = [str(cidr)]
+                self._pod_ips[name] = PodIPAllocator(cidr)
             address = self.node_pool.allocate() or ""
             self._by_node_ip[address] = name
             self._node_ips[name] = address

@@ -53,6 +53,56 @@ def check(
     return problems
 
 
+class Wanted:
+    """The addresses and ports that one input's Services leave to the allocators, so that a
+    range running out refuses the whole input before anything is applied."""
+
+    __slots__ = ("free_ips", "ips", "ports")
+
+    def __init__(self) -> None:
+        self.ips = 0
+        self.ports = 0
+        self.free_ips: int | None = None  # counted once per input
+
+    def add(self, state: ClusterState, service: dict, old: dict | None, requested: int) -> str:
+        """Count what `service` will take; the API server's reason when a range is then full
+        ("" while it is not). `requested`: NodePorts the input names itself, all new."""
+        spec = service.get("spec") or {}
+        old_spec = (old or {}).get("spec") or {}
+        type_ = spec.get("type", "ClusterIP")
+        if (
+            type_ != "ExternalName"
+            and not spec.get("clusterIP")
+            and old_spec.get("clusterIP") in (None, "", "None")
+        ):
+            self.ips += 1
+            if self.free_ips is None:
+                self.free_ips = state.service_ips.free()
+            if self.ips > self.free_ips:
+                return "failed to allocate a serviceIP: range is full"
+        wants = type_ in ("NodePort", "LoadBalancer") and spec.get(
+            "allocateLoadBalancerNodePorts", True
+        )
+        previous = {(p.get("port"), p.get("protocol", "TCP")) for p in old_spec.get("ports") or ()
+                    if p.get("nodePort")}  # fmt: skip
+        for port in spec.get("ports") or () if wants else ():
+            if (
+                not port.get("nodePort")
+                and (port.get("port"), port.get("protocol", "TCP")) not in previous
+            ):
+                self.ports += 1
+        local = type_ == "LoadBalancer" and spec.get("externalTrafficPolicy") == "Local"
+        if (
+            local
+            and not spec.get("healthCheckNodePort")
+            and not old_spec.get("healthCheckNodePort")
+        ):
+            self.ports += 1
+        if self.ports and self.ports + requested > state.node_ports.free():
+            return "failed to allocate a nodePort: range is full"
+        return ""
+
+
 def allocate(state: ClusterState, service: dict, old: dict | None) -> None:
     """Fill clusterIP(s), nodePorts and the load-balancer address; release what is unused."""
     spec = service["spec"]
