@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from . import kinds, kubelet
 from .admission import admit_pod
+from .capacity import UNLIMITED, Capacity, Tally, forbidden
 from .clock import Clock, timestamp
 from .controllers import scheduler, services
 from .controllers.endpoints import NOT_LISTED, EndpointsController
@@ -163,7 +164,8 @@ class PodRuntime:
 class ClusterState:
     """The cluster. See the module docstring; methods raise NotFound / Conflict / ApplyError."""
 
-    def __init__(self, seed: int = 0) -> None:
+    def __init__(self, seed: int = 0, capacity: Capacity = UNLIMITED) -> None:
+        self.capacity = capacity
         self.rng = random.Random(seed)
         self.clock = Clock()
         self.store = Store()
@@ -329,6 +331,22 @@ class ClusterState:
                 `create` applies the other objects when the only conflicts are objects that
                 already exist (kubectl creates objects one by one).
         """
+        plans, problems, existing = self.plan(documents, mode=mode, namespace=namespace,
+                                              locate=locate)  # fmt: skip
+        if problems:
+            raise ApplyError(sorted(problems + existing, key=lambda p: p.document))
+        with gc_paused():
+            outcomes = [self._apply_one(obj, old, rt, mode) for obj, old, rt in plans]
+            self.settle()
+        if existing:
+            raise ApplyError(existing, applied=outcomes)
+        return outcomes
+
+    def plan(self, documents: list, *, mode: str = "apply", namespace: str = "default",
+             locate=None) -> tuple[list, list[Problem], list[Problem]]:  # fmt: skip
+        """Check documents against the cluster, changing nothing (`apply`'s first half, and
+        a server-side dry run): `(plans, problems, already_existing)`, a plan being
+        `(object, live object or None, ResourceType)`."""
         problems: list[Problem] = []
         existing: list[Problem] = []
         plans = []
@@ -337,6 +355,7 @@ class ClusterState:
         }
         taken_ports: set[int] = set()
         wanted = services.Wanted()
+        tally = None if self.capacity.unlimited else Tally(self.capacity, self.store)
         for doc in documents:
             obj = doc.obj
             rt = kinds.by_kind(obj["kind"])
@@ -386,6 +405,10 @@ class ClusterState:
                         'Error from server (InternalError): error when creating "STDIN": '
                         f"Internal error occurred: {full}"
                     )
+            reason = tally.add(obj, old) if tally is not None else ""
+            if reason:  # checked before anything is applied; the first limit crossed is named
+                problem(forbidden(rt.resource_qualified, name, reason))
+                tally = None
             if (
                 old is not None
                 and rt.kind in ("Deployment", "ReplicaSet", "DaemonSet")
@@ -397,14 +420,7 @@ class ClusterState:
                     "spec.selector",
                 )  # fmt: skip
             plans.append((obj, old, rt))
-        if problems:
-            raise ApplyError(sorted(problems + existing, key=lambda p: p.document))
-        with gc_paused():
-            outcomes = [self._apply_one(obj, old, rt, mode) for obj, old, rt in plans]
-            self.settle()
-        if existing:
-            raise ApplyError(existing, applied=outcomes)
-        return outcomes
+        return plans, problems, existing
 
     def delete(self, kind: str, namespace: str, name: str) -> dict:
         """Delete an object and what it owns; controllers replace deleted pods."""
@@ -419,6 +435,12 @@ class ClusterState:
             raise Conflict(f"error: cannot scale {kinds.by_kind(kind).plural}")
         if replicas < 0:
             raise Conflict("error: The --replicas=COUNT flag is required, and COUNT must be >= 0")
+        if not self.capacity.unlimited:
+            tally = Tally(self.capacity, self.store)
+            reason = tally.add({**obj, "spec": {**obj["spec"], "replicas": replicas}}, obj)
+            if reason:
+                raise Conflict(forbidden(kinds.by_kind(kind).resource_qualified, name, reason,
+                                         creating=False))  # fmt: skip
         obj["spec"]["replicas"] = replicas
         self.touch_object(obj, generation=True)
         self.workloads.mark(kind, (namespace, name))
@@ -427,6 +449,12 @@ class ClusterState:
     def set_labels(self, kind: str, namespace: str, name: str, labels: dict[str, str]) -> None:
         """Replace an object's labels; pods leave or join Services and controllers."""
         obj = self._get(kind, namespace, name)
+        if kind == "Pod" and not self.capacity.unlimited and controller_ref(obj) is not None:
+            tally = Tally(self.capacity, self.store)
+            tally.pods += 1  # relabelled out of its owner's selector, it is replaced
+            reason = tally.check()
+            if reason:
+                raise Conflict(forbidden("pods", name, reason, creating=False))
         if kind == "Pod":
             self.store.remove("Pod", namespace, name)
             obj["metadata"]["labels"] = dict(labels)

@@ -170,7 +170,7 @@ def submit(ctx: Context, text: str, mode: str, verb: str, *, generated: bool = F
                     "apply. The missing annotation will be patched automatically."
                 )
     if dry_run != "none":
-        return _dry_run(ctx, documents, mode, dry_run)
+        return _dry_run(ctx, documents, mode, dry_run, parsed)
     try:
         return ctx.state.apply(
             documents, mode=mode, namespace=ctx.namespace, locate=getattr(parsed, "locate", None)
@@ -182,8 +182,14 @@ def submit(ctx: Context, text: str, mode: str, verb: str, *, generated: bool = F
         ) from None
 
 
-def _dry_run(ctx: Context, documents: list, mode: str, how: str) -> list:
+def _dry_run(ctx: Context, documents: list, mode: str, how: str, parsed=None) -> list:
     suffix = " (server dry run)" if how == "server" else " (dry run)"
+    if how == "server":  # the server runs its checks (allocation, limits) and stores nothing
+        _, problems, _ = ctx.state.plan(
+            documents, mode=mode, namespace=ctx.namespace, locate=getattr(parsed, "locate", None)
+        )
+        if problems:
+            raise KubectlError(format_problems(problems), problems=list(problems))
     outcomes = []
     output = str(ctx.args.get("output") or "")
     objects = []

@@ -15,7 +15,7 @@ import shlex
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from simulator import SCENARIOS, Cluster
+from simulator import SCENARIOS, Capacity, Cluster
 
 from .fuzzing import command_lines, manifests
 
@@ -34,8 +34,13 @@ _BY_SLUG = {s.slug: s for s in SCENARIOS}
 WHOLE = {"apply", "run", "expose", "create", "patch", "edit"}
 
 
+# A room's kind of limits, small: fuzzed replicas may then be any int32.
+CAPACITY = Capacity(replicas=100, pods=400, objects=400, nodes=10)
+MAX_INT = 70_000
+
+
 def prepared(slug: str) -> Cluster:
-    cluster = Cluster(seed=0)
+    cluster = Cluster(seed=0, capacity=CAPACITY)
     result = cluster.run("kubectl apply -f -", stdin=_BY_SLUG[slug].manifest)
     assert result.exit_code == 0, result.stderr
     return cluster
@@ -75,7 +80,7 @@ def _whole(line: str) -> bool:
 
 
 @FUZZ
-@given(slug=SCENARIO, verb=st.sampled_from(["apply", "create"]), text=manifests())
+@given(slug=SCENARIO, verb=st.sampled_from(["apply", "create"]), text=manifests(MAX_INT))
 def test_fuzzed_manifests_are_applied_whole_or_refused_whole(slug: str, verb: str, text: str):
     cluster = prepared(slug)
     before = state(cluster)
@@ -123,7 +128,7 @@ def routes(cluster: Cluster) -> dict:
 
 
 @FUZZ
-@given(slug=SCENARIO, lines=st.lists(command_lines(), max_size=4), text=manifests())
+@given(slug=SCENARIO, lines=st.lists(command_lines(), max_size=4), text=manifests(MAX_INT))
 def test_the_export_of_a_fuzzed_room_applies_again(slug: str, lines: list[str], text: str):
     cluster = prepared(slug)
     cluster.run("kubectl apply -f -", stdin=text)
