@@ -183,7 +183,7 @@ def scale(ctx: Context) -> None:
         ctx.print(f"{rt.qualified}/{obj['metadata']['name']} scaled")
 
 
-def _split_pairs(args: list[str], what: str, is_pair) -> tuple[list[str], list[str]]:
+def split_pairs(args: list[str], what: str, is_pair) -> tuple[list[str], list[str]]:
     resources: list[str] = []
     pairs: list[str] = []
     for arg in args:
@@ -224,7 +224,7 @@ def _labels_size(labels: dict) -> int:
 
 def label(ctx: Context) -> None:
     """`kubectl label TYPE NAME k=v k2- [--overwrite]`: `labeled`, `unlabeled`, `not labeled`."""
-    resources, pairs = _split_pairs(
+    resources, pairs = split_pairs(
         ctx.args.positional,
         "label",
         lambda s: ("=" in s and not s.startswith("=")) or (s.endswith("-") and s != "-"),

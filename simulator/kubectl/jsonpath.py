@@ -15,6 +15,7 @@ an unknown word such as `{metadata.name}`) is an `ExecutionError`.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -22,6 +23,10 @@ from jsonpath_ng.exceptions import JsonPathLexerError, JsonPathParserError
 from jsonpath_ng.ext import parse as _parse_path
 
 from .jsonpath_parser import ParseError, parse
+
+_PLAIN_NAME = re.compile(r"[A-Za-z_@][A-Za-z0-9_@-]*")
+# A path with nothing to quote: plain names, indexes, wildcards (filters are left alone).
+_PLAIN_PATH = re.compile(r"[$@]?(\.\.?([A-Za-z_@][A-Za-z0-9_@-]*|\*)|\[[^\]]*\])*")
 
 
 class TemplateError(ValueError):
@@ -162,16 +167,18 @@ def _expression(path: str):
         text = "$." + text
     if text == "$.":
         text = "$"
-    text = _quote_escaped_dots(text)
+    text = _quote_fields(text)
     try:
         return _parse_path(text)
     except (JsonPathLexerError, JsonPathParserError, Exception) as exc:  # noqa: BLE001
         raise TemplateError(f"invalid expression {path!r}: {exc}") from None
 
 
-def _quote_escaped_dots(text: str) -> str:
-    """kubectl writes `.labels.app\\.kubernetes\\.io/name`; jsonpath-ng wants a quoted field."""
-    if "\\." not in text:
+def _quote_fields(text: str) -> str:
+    """Quote the field names jsonpath-ng's lexer cannot take but client-go reads as names:
+    `.labels.app\\.kubernetes\\.io/name` (escaped dots), `.annotations.example.com/x`'s
+    `com/x`, names starting with a digit."""
+    if _PLAIN_PATH.fullmatch(text):
         return text
     out: list[str] = []
     i = 0
@@ -187,9 +194,36 @@ def _quote_escaped_dots(text: str) -> str:
                 field.append(text[j])
                 j += 1
             name = "".join(field)
-            out.append(f".'{name}'" if "." in name else f".{name}")
+            plain = name == "*" or _PLAIN_NAME.fullmatch(name)
+            out.append(f".{name}" if plain or "'" in name else f".'{name}'")
+            i = j
+        elif text[i] == "[":  # an index, union or filter: copied as written
+            j = _bracket_end(text, i)
+            out.append(text[i:j])
             i = j
         else:
             out.append(text[i])
             i += 1
     return "".join(out)
+
+
+def _bracket_end(text: str, start: int) -> int:
+    """Where the bracket opened at `start` closes (after it), quotes and nesting respected."""
+    depth, quote, i = 0, "", start
+    while i < len(text):
+        c = text[i]
+        if quote:
+            if c == "\\":
+                i += 1
+            elif c == quote:
+                quote = ""
+        elif c in "\"'":
+            quote = c
+        elif c == "[":
+            depth += 1
+        elif c == "]":
+            depth -= 1
+            if depth == 0:
+                return i + 1
+        i += 1
+    return len(text)

@@ -62,3 +62,52 @@ def test_accepted_labels_export_and_apply_again(cluster: Cluster) -> None:
     assert result.exit_code == 0, result.stderr
     shown = fresh.run("kubectl get deploy web --show-labels").stdout
     assert "example.com/tier=web-1" in shown
+
+
+def test_annotate_sets_overwrites_and_removes_as_kubectl_does(cluster: Cluster) -> None:
+    assert cluster.run("kubectl annotate deploy web team=blue").stdout == (
+        "deployment.apps/web annotated\n"
+    )
+    same = cluster.run("kubectl annotate deploy web team=blue")
+    assert same.exit_code == 0  # the same value is no overwrite
+    clash = cluster.run("kubectl annotate deploy web team=red")
+    assert (clash.exit_code, clash.stderr) == (
+        1,
+        "error: --overwrite is false but found the following declared annotation(s): "
+        "'team' already has a value (blue)\n",
+    )
+    assert cluster.run("kubectl annotate deploy web team=red --overwrite").exit_code == 0
+    both = cluster.run("kubectl annotate deploy web team- team=x")
+    assert both.stderr == (
+        "error: can not both modify and remove the following annotation(s) in the same "
+        "command: team\n"
+    )
+    assert cluster.run("kubectl annotate deploy web team-").exit_code == 0
+    annotations = cluster.run("kubectl get deploy web -o jsonpath={.metadata.annotations}")
+    assert "team" not in annotations.stdout
+
+
+def test_annotate_refuses_a_bad_key_with_the_api_servers_words(cluster: Cluster) -> None:
+    before = cluster.seq, cluster.export_yaml()
+    result = cluster.run("kubectl annotate deploy web 'a b=c'")
+    assert result.stderr == (
+        'The Deployment "web" is invalid: metadata.annotations: ' + KEY_ERROR + "\n"
+    )
+    assert (cluster.seq, cluster.export_yaml()) == before
+
+
+def test_an_annotated_ingress_class_changes_who_serves_it() -> None:
+    cluster = Cluster(seed=0)
+    ingress = (
+        "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: web}\nspec:\n"
+        "  ingressClassName: nginx\n  defaultBackend: {service: {name: web, port: {number: 80}}}\n"
+    )
+    assert cluster.run("kubectl apply -f -", stdin=ingress).exit_code == 0
+    result = cluster.run("kubectl annotate ingress web example.com/owner=team-a")
+    assert (result.exit_code, result.stdout) == (0, "ingress.networking.k8s.io/web annotated\n")
+    fresh = Cluster(seed=0)
+    assert fresh.run("kubectl apply -f -", stdin=cluster.export_yaml()).exit_code == 0
+    owner = fresh.run(
+        "kubectl get ing web -o 'jsonpath={.metadata.annotations.example\\.com/owner}'"
+    )
+    assert owner.stdout == "team-a"
