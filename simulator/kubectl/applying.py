@@ -13,11 +13,11 @@ from dataclasses import replace
 import yaml
 
 from simulator import kinds
+from simulator.apply import ApplyError, Outcome, plan
 from simulator.defaults import apply_defaults
 from simulator.manifests import parse_manifests
 from simulator.problems import ManifestError, format_problems, warning_lines
 from simulator.review import review_manifests
-from simulator.state import ApplyError, Outcome
 
 from .context import Context
 from .errors import KubectlError, error
@@ -185,11 +185,13 @@ def submit(ctx: Context, text: str, mode: str, verb: str, *, generated: bool = F
 def _dry_run(ctx: Context, documents: list, mode: str, how: str, parsed=None) -> list:
     suffix = " (server dry run)" if how == "server" else " (dry run)"
     if how == "server":  # the server runs its checks (allocation, limits) and stores nothing
-        _, problems, _ = ctx.state.plan(
-            documents, mode=mode, namespace=ctx.namespace, locate=getattr(parsed, "locate", None)
-        )
-        if problems:
-            raise KubectlError(format_problems(problems), problems=list(problems))
+        try:
+            plan(ctx.state, documents, mode=mode, namespace=ctx.namespace,
+                 locate=getattr(parsed, "locate", None))  # fmt: skip
+        except ApplyError as err:
+            problems = [p for p in err.problems if "(AlreadyExists)" not in p.message]
+            if problems:
+                raise KubectlError(format_problems(problems), problems=problems) from None
     outcomes = []
     output = str(ctx.args.get("output") or "")
     objects = []

@@ -6,8 +6,8 @@ import json
 import re
 
 from simulator import kinds
+from simulator.errors import Conflict, NotFound
 from simulator.problems import format_problems
-from simulator.state import Conflict, NotFound
 from simulator.validation.metadata import meta_update_problems
 
 from .applying import read_documents

@@ -23,7 +23,9 @@ def _state(cluster: Cluster) -> tuple:
 
 def test_node_ports_running_out_refuse_the_whole_input() -> None:
     cluster = Cluster(seed=0)
-    cluster.state.node_ports._used.update(range(30000, 32767))  # one port left: 32767
+    cluster.state.service_addresses.node_ports._used.update(
+        range(30000, 32767)
+    )  # one port left: 32767
     before = _state(cluster)
     result = cluster.run("kubectl apply -f -", stdin=TWO_NODEPORTS)
     assert result.exit_code == 1
@@ -42,7 +44,7 @@ def test_node_ports_running_out_refuse_the_whole_input() -> None:
 
 def test_cluster_ips_running_out_refuse_the_whole_input() -> None:
     cluster = Cluster(seed=0)
-    cluster.state.service_ips.free = lambda: 1
+    cluster.state.service_addresses.cluster_ips.free = lambda: 1
     before = _state(cluster)
     text = TWO_NODEPORTS.replace("type: NodePort, ", "")
     result = cluster.run("kubectl apply -f -", stdin=text)
@@ -55,7 +57,10 @@ def test_cluster_ips_running_out_refuse_the_whole_input() -> None:
 
 def test_free_counts_follow_allocations() -> None:
     cluster = Cluster(seed=0)
-    ips, ports = cluster.state.service_ips, cluster.state.node_ports
+    ips, ports = (
+        cluster.state.service_addresses.cluster_ips,
+        cluster.state.service_addresses.node_ports,
+    )
     free_ips, free_ports = ips.free(), ports.free()
     cluster.run("kubectl apply -f -", stdin=TWO_NODEPORTS)
     assert (ips.free(), ports.free()) == (free_ips - 2, free_ports - 2)
@@ -63,7 +68,7 @@ def test_free_counts_follow_allocations() -> None:
 
 def test_a_node_past_the_last_pod_range_is_accepted_without_one() -> None:
     cluster = Cluster(seed=0)
-    cluster.state._node_cidrs.update(range(256))
+    cluster.state.node_cidrs.update(range(256))
     result = cluster.run(
         "kubectl apply -f -", stdin="apiVersion: v1\nkind: Node\nmetadata:\n  name: n\n"
     )
