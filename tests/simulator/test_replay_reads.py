@@ -32,6 +32,16 @@ LOG = [
     ("kubectl apply -f -", "headless"),
     ("kubectl get all -A -o yaml", None),
     ("kubectl get events -A", None),
+    ("kubectl create deployment web --image=nginx --replicas=2 --port=80", None),
+    ("kubectl expose deploy web --port=80 --type=NodePort", None),
+    ("kubectl get svc web -o yaml", None),
+    ("kubectl describe deploy web", None),
+    ("kubectl apply -f -", "ingress-tls"),
+    ("curl -sk https://kubia.example.com/", None),
+    ("kubectl delete pod -l app=web", None),
+    ("kubectl get ep web -o yaml", None),
+    ("kubectl get rs -o yaml", None),
+    ("kubectl describe svc web", None),
 ]
 _MANIFESTS = {s.slug: s.manifest for s in SCENARIOS}
 
