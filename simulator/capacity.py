@@ -18,7 +18,6 @@ from dataclasses import dataclass
 
 from . import kinds
 
-WORKLOADS = ("Deployment", "ReplicaSet", "ReplicationController")
 # The objects a room counts: what can be created, but pods (counted apart) and Endpoints
 # (one per Service, mostly the controller's).
 COUNTED = tuple(
@@ -31,7 +30,8 @@ class Capacity:
     """Limits of one cluster; None means no limit.
 
     Attributes:
-        replicas: `spec.replicas` of one Deployment, ReplicaSet or ReplicationController.
+        replicas: `spec.replicas` of one object that keeps copies of a pod template
+            (Deployment, ReplicaSet, ReplicationController, StatefulSet).
         pods: pods in the cluster, counting those a change would make (controllers' replicas,
             a DaemonSet's pod per node, bare pods).
         objects: API objects other than pods and Endpoints (Services, workloads, the
@@ -94,7 +94,8 @@ class Tally:
         spec = obj.get("spec") or {}
         if old is None and kind in COUNTED:
             self.objects += 2 if kind == "Deployment" else 1  # and its first ReplicaSet
-        if kind in WORKLOADS:
+        if kind != "DaemonSet" and isinstance(spec.get("template"), dict):
+            # Any controller of a pod template keeps `replicas` pods (StatefulSets too).
             replicas = spec.get("replicas", 1)
             reason = over_replicas(self.capacity, replicas)
             if reason:
