@@ -139,3 +139,27 @@ def test_the_export_of_a_fuzzed_room_applies_again(slug: str, lines: list[str], 
     result = fresh.run("kubectl apply -f -", stdin=exported)
     assert result.exit_code == 0, (result.stderr, exported)
     assert routes(fresh) == routes(cluster)
+
+
+_TEMPLATE_CHARS = "{}[]().*@$?=!<>\"' ,:-0123456789abcemnrgtx\\/\n\t"
+_LISTED = {
+    "apiVersion": "v1",
+    "kind": "List",
+    "metadata": {"resourceVersion": ""},
+    "items": [
+        {"metadata": {"name": "a", "labels": {"x.y/z": "1"}}, "spec": {"ports": [{"port": 80}]}}
+    ],
+}
+
+
+@FUZZ
+@given(template=st.text(alphabet=_TEMPLATE_CHARS, max_size=40))
+def test_any_jsonpath_template_prints_or_fails_as_kubectl_does(template: str):
+    from simulator.kubectl import jsonpath
+
+    try:
+        printed = jsonpath.render(template, _LISTED)
+    except (jsonpath.TemplateError, jsonpath.ExecutionError) as err:
+        printed = str(err)  # client-go's reason, never empty
+        assert printed
+    assert isinstance(printed, str)
