@@ -14,7 +14,7 @@ import copy
 import yaml
 
 from .applying import qualified, submit
-from .changing import split_pairs, targets
+from .changing import resources_and_changes, targets
 from .context import Context
 from .errors import error
 
@@ -46,17 +46,7 @@ def parse_annotation_changes(pairs: list[str]) -> tuple[dict[str, str], list[str
 
 def annotate(ctx: Context) -> None:
     """Run `kubectl annotate` (see the module docstring)."""
-    resources, pairs = split_pairs(
-        ctx.args.positional,
-        "annotation",
-        lambda s: ("=" in s and not s.startswith("=")) or (s.endswith("-") and s != "-"),
-    )
-    if not resources:
-        raise error(
-            "one or more resources must be specified as <resource> <name> or <resource>/<name>"
-        )
-    if not pairs:
-        raise error("at least one annotation update is required")
+    resources, pairs = resources_and_changes(ctx, "annotation")
     new, remove = parse_annotation_changes(pairs)
     overwrite = bool(ctx.args.get("overwrite"))
     for rt, obj in targets(ctx, resources, "annotate"):

@@ -196,6 +196,22 @@ def split_pairs(args: list[str], what: str, is_pair) -> tuple[list[str], list[st
     return resources, pairs
 
 
+def resources_and_changes(ctx: Context, what: str) -> tuple[list[str], list[str]]:
+    """`label`'s and `annotate`'s arguments: the resources, then the `k=v` and `k-` changes."""
+    resources, pairs = split_pairs(
+        ctx.args.positional,
+        what,
+        lambda s: ("=" in s and not s.startswith("=")) or (s.endswith("-") and s != "-"),
+    )
+    if not resources:
+        raise error(
+            "one or more resources must be specified as <resource> <name> or <resource>/<name>"
+        )
+    if not pairs:
+        raise error(f"at least one {what} update is required")
+    return resources, pairs
+
+
 def parse_label_changes(pairs: list[str]) -> tuple[dict[str, str], list[str]]:
     """`k=v` and `k-` arguments as (labels to set, keys to remove), with kubectl's errors."""
     new: dict[str, str] = {}
@@ -224,17 +240,7 @@ def _labels_size(labels: dict) -> int:
 
 def label(ctx: Context) -> None:
     """`kubectl label TYPE NAME k=v k2- [--overwrite]`: `labeled`, `unlabeled`, `not labeled`."""
-    resources, pairs = split_pairs(
-        ctx.args.positional,
-        "label",
-        lambda s: ("=" in s and not s.startswith("=")) or (s.endswith("-") and s != "-"),
-    )
-    if not resources:
-        raise error(
-            "one or more resources must be specified as <resource> <name> or <resource>/<name>"
-        )
-    if not pairs:
-        raise error("at least one label update is required")
+    resources, pairs = resources_and_changes(ctx, "label")
     new, remove = parse_label_changes(pairs)
     overwrite = bool(ctx.args.get("overwrite"))
     for rt, obj in targets(ctx, resources, "label"):

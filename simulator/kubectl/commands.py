@@ -37,6 +37,16 @@ from .context import Context
 from .errors import KubectlError
 
 DRY_RUN = Flag("dry-run")
+# `label` and `annotate`
+METADATA_FLAGS = (
+    SELECTOR,
+    ALL_NAMESPACES,
+    FILENAME,
+    OUTPUT,
+    Flag("overwrite", type=BOOL),
+    Flag("all", type=BOOL),
+    Flag("list", type=BOOL),
+)
 FLAGS: dict[str, tuple[Flag, ...]] = {
     "get": (
         OUTPUT,
@@ -121,15 +131,7 @@ FLAGS: dict[str, tuple[Flag, ...]] = {
         Flag("current-replicas", type=INT),
         Flag("all", type=BOOL),
     ),
-    "label": (
-        SELECTOR,
-        ALL_NAMESPACES,
-        FILENAME,
-        OUTPUT,
-        Flag("overwrite", type=BOOL),
-        Flag("all", type=BOOL),
-        Flag("list", type=BOOL),
-    ),
+    "label": METADATA_FLAGS,
     "expose": (
         FILENAME,
         OUTPUT,
@@ -146,16 +148,7 @@ FLAGS: dict[str, tuple[Flag, ...]] = {
         Flag("cluster-ip"),
         Flag("load-balancer-ip"),
     ),
-    "annotate": (
-        SELECTOR,
-        ALL_NAMESPACES,
-        FILENAME,
-        OUTPUT,
-        Flag("overwrite", type=BOOL),
-        Flag("all", type=BOOL),
-        Flag("list", type=BOOL),
-        Flag("resource-version"),
-    ),
+    "annotate": (*METADATA_FLAGS, Flag("resource-version")),
     "taint": (SELECTOR, Flag("overwrite", type=BOOL), Flag("all", type=BOOL)),
     "cordon": (SELECTOR,),
     "uncordon": (SELECTOR,),
