@@ -97,6 +97,7 @@ def plan(data: ClusterData, documents: list, *, mode: str, namespace: str,
         d.obj["metadata"]["name"] for d in documents if d.obj.get("kind") == "Namespace"
     }
     taken_ports: set[int] = set()
+    taken_ips: set[str] = set()
     wanted = services.Wanted()
     tally = None if data.capacity.unlimited else Tally(data.capacity, data.store)
     for doc in documents:
@@ -132,7 +133,7 @@ def plan(data: ClusterData, documents: list, *, mode: str, namespace: str,
             continue
         if rt.kind == "Service":
             for field_path, message in services.check(
-                data.service_addresses, obj, old, taken_ports
+                data.service_addresses, obj, old, taken_ports, taken_ips
             ):
                 problem(message, field_path)
             full = wanted.add(data.service_addresses, obj, old, len(taken_ports))

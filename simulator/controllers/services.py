@@ -31,9 +31,15 @@ class ServiceAddresses:
 
 
 def check(
-    pools: ServiceAddresses, service: dict, old: dict | None, taken_ports: set[int]
+    pools: ServiceAddresses,
+    service: dict,
+    old: dict | None,
+    taken_ports: set[int],
+    taken_ips: set[str] | None = None,
 ) -> list[tuple[str, str]]:
-    """Conflicts as `(field, message)` pairs; `taken_ports`: ports earlier documents claimed."""
+    """Conflicts as `(field, message)` pairs; `taken_ports` and `taken_ips`: the NodePorts
+    and cluster IPs earlier documents of the same input claimed (added to as they are)."""
+    taken_ips = set() if taken_ips is None else taken_ips
     problems = []
     spec = service["spec"]
     old_ports = _node_ports(old)
@@ -43,18 +49,23 @@ def check(
         problems.append(
             ("spec.clusterIPs[0]", f'Invalid value: "{requested_ip}": may not change once set')
         )
-    elif (
-        requested_ip
-        and requested_ip not in ("None", old_ip)
-        and not pools.cluster_ips.is_free(requested_ip)
-    ):
-        try:
-            pools.cluster_ips.allocate(requested_ip)  # raises with the API's wording
-            pools.cluster_ips.release(requested_ip)
-        except AllocationError as err:
+    elif requested_ip and requested_ip not in ("None", old_ip):
+        if requested_ip in taken_ips:
+            reason = f"failed to allocate IP {requested_ip}: provided IP is already allocated"
+        elif not pools.cluster_ips.is_free(requested_ip):
+            try:
+                pools.cluster_ips.allocate(requested_ip)  # raises with the API's wording
+                pools.cluster_ips.release(requested_ip)
+                reason = ""
+            except AllocationError as err:
+                reason = str(err)
+        else:
+            reason = ""
+        if reason:
             problems.append(
-                ("spec.clusterIPs", f'Invalid value: []string{{"{requested_ip}"}}: {err}')
+                ("spec.clusterIPs", f'Invalid value: []string{{"{requested_ip}"}}: {reason}')
             )
+        taken_ips.add(requested_ip)
     for i, port in enumerate(spec.get("ports") or ()):
         node_port = port.get("nodePort")
         if not node_port or node_port in old_ports:
@@ -65,6 +76,21 @@ def check(
         if error:
             problems.append((f"spec.ports[{i}].nodePort", error))
         taken_ports.add(node_port)
+    health = spec.get("healthCheckNodePort")
+    old_health = (old or {}).get("spec", {}).get("healthCheckNodePort")
+    local = spec.get("type") == "LoadBalancer" and spec.get("externalTrafficPolicy") == "Local"
+    if local and isinstance(health, int) and health and health != old_health:
+        error = pools.node_ports.check(health)
+        if error is None and health in taken_ports:
+            error = f"Invalid value: {health}: provided port is already allocated"
+        if error:  # the allocator's error, which the API server answers as an internal one
+            reason = error.removeprefix(f"Invalid value: {health}: ")
+            problems.append((
+                "",
+                'Error from server (InternalError): error when creating "STDIN": Internal error '
+                f"occurred: failed to allocate requested HealthCheck NodePort {health}: {reason}",
+            ))  # fmt: skip
+        taken_ports.add(health)
     return problems
 
 

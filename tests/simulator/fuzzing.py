@@ -33,6 +33,11 @@ _SAMPLES = [
               "template": {"metadata": {"labels": {"app": "rs"}},
                            "spec": {"containers": [{"name": "c", "image": "nginx",
                                                     "ports": [{"containerPort": 80}]}]}}}},
+    # Addresses asked for by hand: the allocators' checks across documents.
+    {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "lb-local"},
+     "spec": {"type": "LoadBalancer", "externalTrafficPolicy": "Local",
+              "healthCheckNodePort": 32100, "clusterIP": "10.96.7.7", "selector": {"app": "kubia"},
+              "ports": [{"port": 80, "targetPort": 8080, "nodePort": 32101}]}},
 ]  # fmt: skip
 
 _TYPED = ["kubia", "web", "kube-dns", "kubernetes", "default", "kube-system", "worker-1",
@@ -159,6 +164,10 @@ def manifests(draw, max_int: int = 40) -> str:
     pool = samples()
     docs = [draw(mutated(draw(st.sampled_from(pool)), max_int)) for _ in range(draw(
         st.integers(1, 3)))]  # fmt: skip
+    if draw(st.integers(0, 3)) == 0 and isinstance(docs[0].get("metadata"), dict):
+        twin = copy.deepcopy(docs[0])  # the same object under another name: what it claims twice
+        twin["metadata"]["name"] = f"{twin['metadata'].get('name')}-2"
+        docs.append(twin)
     if draw(st.booleans()) and len(docs) == 1:
         import json
 
