@@ -282,3 +282,18 @@ def shell_lines(draw) -> str:
 def command_lines() -> st.SearchStrategy[str]:
     """Any of the above."""
     return st.one_of(kubectl_lines(), network_lines(), shell_lines())
+
+
+@st.composite
+def twins(draw, max_int: int = 40) -> str:
+    """A Service or workload, mutated, and a copy of it under another name: whatever it
+    asks for by hand (cluster IP, NodePorts, health-check port) it asks for twice."""
+    pool = [d for d in samples() if d["kind"] in ("Service", "Deployment", "Node", "DaemonSet")]
+    doc = draw(mutated(draw(st.sampled_from(pool)), max_int))
+    copies = [doc]
+    for i in range(draw(st.integers(1, 2))):
+        twin = copy.deepcopy(doc)
+        if isinstance(twin.get("metadata"), dict):
+            twin["metadata"]["name"] = f"{twin['metadata'].get('name')}-{i + 2}"
+        copies.append(twin)
+    return "---\n".join(yaml.safe_dump(d, sort_keys=False, allow_unicode=True) for d in copies)

@@ -12,12 +12,13 @@ import json
 import os
 import shlex
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from simulator import SCENARIOS, Capacity, Cluster
 
-from .fuzzing import command_lines, manifests
+from .fuzzing import command_lines, manifests, twins
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "120"))
 FUZZ = settings(
@@ -88,6 +89,17 @@ def test_fuzzed_manifests_are_applied_whole_or_refused_whole(slug: str, verb: st
     result = cluster.run(line, stdin=text)
     check_sane(line, result)
     if result.exit_code and "(AlreadyExists)" not in result.stderr:
+        assert state(cluster) == before, result.stderr
+
+
+@FUZZ
+@given(slug=SCENARIO, text=twins(MAX_INT))
+def test_what_two_objects_both_ask_for_is_refused_whole(slug: str, text: str):
+    cluster = prepared(slug)
+    before = state(cluster)
+    result = cluster.run("kubectl apply -f -", stdin=text)
+    check_sane("kubectl apply -f -", result)
+    if result.exit_code:
         assert state(cluster) == before, result.stderr
 
 
@@ -163,3 +175,39 @@ def test_any_jsonpath_template_prints_or_fails_as_kubectl_does(template: str):
         printed = str(err)  # client-go's reason, never empty
         assert printed
     assert isinstance(printed, str)
+
+
+_DEPLOYMENT = (
+    "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: bar}\nspec:\n  replicas: 1\n"
+    "  selector: {matchLabels: {app: bar}}\n  template:\n    metadata: {labels: {app: bar}}\n"
+    "    spec:\n      tolerations: %s\n      containers:\n"
+    "      - {name: kubia, image: luksa/kubia, ports: %s, env: %s}\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "cause"),
+    [
+        (_DEPLOYMENT % ("[]", "[null]", "[]"), "containers[0].ports[0].containerPort: Required"),
+        (_DEPLOYMENT % ("[]", "[]", "[null]"), "containers[0].env[0].name: Required value"),
+        (_DEPLOYMENT % ("[null]", "[]", "[]"), "tolerations[0].operator: Invalid value"),
+        (
+            "apiVersion: v1\nkind: Service\nmetadata: {name: s}\n"
+            "spec: {selector: {app: a}, ports: [null]}\n",
+            "spec.ports[0].port: Invalid value: 0: must be between 1 and 65535",
+        ),
+        (
+            "apiVersion: v1\nkind: Node\nmetadata: {name: n9}\nspec: {taints: [null]}\n",
+            'spec.taints[0].key: Invalid value: ""',
+        ),
+    ],
+)
+def test_a_null_item_of_a_list_of_structs_is_the_empty_struct(text: str, cause: str) -> None:
+    """Found by the fuzzer: Go decodes `[null]` into one zero struct, which validation
+    refuses; it used to pass and crash the kubelet or the Service controller."""
+    cluster = Cluster(seed=0)
+    before = state(cluster)
+    result = cluster.run("kubectl apply -f -", stdin=text)
+    assert result.exit_code == 1
+    assert cause in result.stderr
+    assert state(cluster) == before
