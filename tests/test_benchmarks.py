@@ -124,3 +124,10 @@ def test_gateway_benchmark_applies_and_accepts_every_route() -> None:
     assert figure(r"= +#x parse", out) > 0
     assert figure(r"routes accepted by the Gateway: +#", out) == 20
     assert figure(r"Gateway / Ingress requests per second: #x", out) > 0
+
+
+def test_capacity_benchmark_compares_the_same_apply() -> None:
+    out = run_benchmark("benchmarks.bench_capacity", "--quick")
+    assert figure(r"apply without a capacity: +# ms", out) > 0
+    assert figure(r"apply with a room's: +# ms", out) > 0
+    assert figure(r"= +#x", out) > 0

@@ -251,3 +251,15 @@ def test_ingress_examples_say_ingress_nginx_is_retired_and_others_do_not(client)
     assert "ingress-nginx is retired" in html
     html = client.get("/", {"example": "nodeport"}, **HX).content.decode()
     assert "ingress-nginx is retired" not in html
+
+
+def test_validation_says_a_million_replicas_is_over_the_rooms_limit(client):
+    text = manifest("kubia").replace("replicas: 3", "replicas: 1000000")
+    assert "replicas: 1000000" in text
+    response = client.post("/validate/", {"manifests": text}, **HX)
+    html = response.content.decode()
+    assert "No problems" not in html
+    assert f"limit of {limits.ROOM_MAX_REPLICAS:,} replicas per object" in html
+    room, problems = rooms.create_room(text)
+    assert room is None
+    assert "replicas per object" in problems[0]["message"]
