@@ -281,3 +281,19 @@ def test_warnings_and_findings_are_not_kubectl_output() -> None:
     assert warning.kubectl_text() == "Warning: v1 Endpoints is deprecated"
     assert finding.kubectl_text() == "A tab"
     assert (warning.is_error, error.is_error) == (False, True)
+
+
+def test_a_label_value_that_is_no_string_is_refused_not_an_internal_error() -> None:
+    text = """apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: ds}
+spec:
+  selector: {matchLabels: {name: ds}}
+  template:
+    metadata: {labels: {name: []}}
+    spec: {containers: [{name: c, image: redis}]}
+"""
+    result = Cluster(seed=0).run("kubectl apply -f -", stdin=text)
+    assert result.exit_code == 1
+    assert "internal simulator error" not in result.stderr
+    assert "cannot unmarshal array into Go struct field ObjectMeta" in result.stderr
