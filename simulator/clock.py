@@ -55,6 +55,12 @@ class Clock:
             callback()
         self.now = until
 
+    def next_at(self, skip_priority: int | None = None) -> float | None:
+        """When the next callback runs, leaving out those of priority `skip_priority`
+        (whose owner predicts them better itself); None when none is scheduled."""
+        times = (at for at, priority, _, _ in self._heap if priority != skip_priority)
+        return min(times, default=None)
+
     def pending(self) -> int:
         """How many callbacks are scheduled."""
         return len(self._heap)
