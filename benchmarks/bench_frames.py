@@ -25,6 +25,7 @@ import statistics
 import time
 
 from playground import topology
+from playground.rooms.frames import guide
 from simulator import Cluster
 
 from .bench_web import manifest
@@ -82,14 +83,15 @@ class ChangeFeed:
 
     def __init__(self, cluster: Cluster) -> None:
         self.cluster = cluster
-        self.view = topology.View(cluster.snapshot())
+        self.view = topology.View(cluster.snapshot(), guide(cluster))
         self.seq = cluster.seq
 
     def changes(self) -> dict:
         feed = self.cluster.snapshot_changes(self.seq)
         self.seq = feed.seq
         changes = self.view.apply(feed.upsert, feed.remove)
-        changes.pop("targets", None)  # the diff above leaves targets out too
+        for extra in ("targets", "requests", "suggestions"):
+            changes.pop(extra, None)  # the diff above leaves first steps out too
         return changes
 
 
