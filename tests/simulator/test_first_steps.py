@@ -53,7 +53,6 @@ def test_every_example_opens_with_a_first_request_that_works(scenario):
 
 
 def test_the_first_request_shows_most_of_the_path():
-    assert SCENARIO["ingress-tls"].slug
     cases = {
         "ingress-tls": ("Ingress", "https://kubia.example.com/"),
         "loadbalancer": ("LoadBalancer", None),
@@ -79,7 +78,8 @@ def test_a_service_name_works_from_pods_and_says_why():
 
 def test_nothing_to_send_to_says_what_to_add():
     steps = applied(SCENARIO["daemonset-taints"].manifest).first_steps()
-    assert steps.targets == () and steps.first is None
+    assert steps.targets == ()
+    assert steps.first is None
     assert steps.missing.startswith("Nothing to send a request to yet")
     # kubectl expose takes no DaemonSet: the advice is a Service with the pods' labels
     assert "a Service with selector name=redis-ds" in steps.missing
