@@ -1,0 +1,117 @@
+"""What drawing a room costs with the layered layout (ELK in a Web Worker).
+
+`python -m benchmarks.bench_layout` (`--quick`: one load per size) starts daphne
+as `bench_web` does, creates rooms of many Services, each with its own
+Deployment, and opens each in Debian's Chromium at 1366×768 several times:
+
+- objects: boxes drawn one by one (`?pods=off`): pods, Services, Endpoints;
+- first draw: from the snapshot's arrival to the diagram drawn (the scene built,
+  ELK's layout in the worker, the SVG written), median of the loads;
+- layout: ELK's share of it.
+
+Figures go to docs/performance.md ("Drawing the layout").
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import tempfile
+from pathlib import Path
+
+from .bench_web import CHROMIUM, NODE, PODS_PER_NODE, ROOT, Server
+
+APP = """apiVersion: v1
+kind: Service
+metadata:
+  name: svc-{i}
+spec:
+  selector:
+    app: app-{i}
+  ports:
+  - port: 80
+    targetPort: 8080
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: app-{i}
+spec:
+  replicas: {pods}
+  selector:
+    matchLabels:
+      app: app-{i}
+  template:
+    metadata:
+      labels:
+        app: app-{i}
+    spec:
+      containers:
+      - name: app
+        image: luksa/kubia
+        ports:
+        - containerPort: 8080
+---
+"""
+
+
+def manifest(services: int, pods_each: int) -> str:
+    """`services` Services, each with a Deployment of `pods_each` pods, and enough nodes."""
+    pods = services * pods_each
+    nodes = "".join(NODE.format(i=i + 3) for i in range(max(0, -(-pods // PODS_PER_NODE) - 2)))
+    return nodes + "".join(APP.format(i=i, pods=pods_each) for i in range(services))
+
+
+SIZES = {500: (50, 8), 2000: (100, 18)}  # objects drawn: pods + Services + Endpoints
+
+
+def measure(server: Server, loads: int) -> dict:
+    from playwright.sync_api import sync_playwright
+
+    figures: dict = {}
+    args = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=args)
+        page = browser.new_page(viewport={"width": 1366, "height": 768})
+        for objects, (services, pods_each) in SIZES.items():
+            code = server.create_room(manifest(services, pods_each))
+            for query in ("?pods=off", ""):
+                draws, layouts, loads_ms = [], [], []
+                for _ in range(loads):
+                    page.goto(f"{server.url}/rooms/{code}/{query}")
+                    page.wait_for_function(
+                        "window.kubeplay && window.kubeplay.stats.firstDrawMs > 0", timeout=120_000
+                    )
+                    stats = page.evaluate("window.kubeplay.stats")
+                    draws.append(stats["firstDrawMs"])
+                    layouts.append(stats["layoutMs"])
+                    loads_ms.append(stats["drawnAt"])
+                key = f"{objects}{'_one_by_one' if query else '_default'}"
+                figures[key] = {
+                    "boxes": page.locator("svg.diagram .item").count(),
+                    "first_draw_ms": statistics.median(draws),
+                    "layout_ms": statistics.median(layouts),
+                    "navigation_to_drawn_ms": statistics.median(loads_ms),
+                    "runs": [round(d) for d in draws],
+                }
+                page.screenshot(path=ROOT / "var" / "screenshots" / f"bench-layout-{key}.png")
+        browser.close()
+    return figures
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true", help="one load per size")
+    options = parser.parse_args()
+    with tempfile.TemporaryDirectory() as workdir:
+        server = Server(Path(workdir))
+        try:
+            figures = measure(server, 1 if options.quick else 5)
+        finally:
+            server.close()
+    for name, values in figures.items():
+        print(f"{name:>20}: {values}")
+
+
+if __name__ == "__main__":
+    main()
