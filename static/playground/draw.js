@@ -36,7 +36,7 @@ export function drawBox(el, box) {
   } else {
     delete el.dataset.object;
     el.removeAttribute("tabindex");
-    el.setAttribute("role", "img");
+    el.setAttribute("role", box.label ? "img" : "presentation");
   }
   if (box.label) {
     el.setAttribute("aria-label", box.label);

@@ -108,10 +108,11 @@ export class PodPlacer {
       const tags = node ? [node.ip, ...(node.roles || []).map((r) => `(${r})`), node.unschedulable ? "cordoned" : ""] : ["Pending pods"];
       const count = [...bands.values()].reduce((n, b) => n + b.reduce((k, c) => k + (c.count || 1), 0), 0);
       scene.box({
-        id: nodeId, kind: "node", layer: LAYERS.nodes, title: node ? name : "Not scheduled", sub: tags.filter(Boolean).join("  "),
+        id: nodeId, kind: "node", layer: LAYERS.nodes, title: node ? name : "Not scheduled", sub: tags.filter(Boolean).join(" "),
         cordoned: Boolean(node && node.unschedulable), roles: node ? node.roles || [] : [], compound: true,
-        w: Math.max(200, Math.min(width, across * (chipW + CHIP_GAP) + 24)), h: 44,
-        object: node ? `Node||${name}` : "", label: `Node ${name} ${node ? node.ip || "" : ""}${node && node.unschedulable ? ", cordoned" : ""}, ${count} pods`,
+        w: Math.max(Math.ceil(textWidth(name, FONTS.title) + textWidth(tags.filter(Boolean).join(" "), FONTS.sub) + 40),
+          Math.min(width, across * (chipW + CHIP_GAP) + 24)), h: 44,
+        object: node ? `Node||${name}` : "", label: `Node ${node ? name : "Not scheduled"} ${tags.filter(Boolean).join(" ")}, ${count} pods`,
       });
       for (const [signature, members] of bands) {
         members.sort((a, b) => a.rank - b.rank || a.title.localeCompare(b.title));
@@ -155,7 +156,7 @@ export class PodPlacer {
       state: podState(pod), title: pod.name, status, sub: pod.ip ? `${pod.ip} · ${status}` : status,
       probe: pod.probe || null, probeLine: probe, listed, signature: listed.map((l) => l.from).sort().join(","),
       object: `Pod|${pod.namespace}|${pod.name}`,
-      label: `Pod ${pod.name}, ${status}${pod.ip ? `, ${pod.ip}` : ""}${pod.node ? ` on ${pod.node}` : ""}${probe ? `, readiness ${probe.replace("✗", "failures").replace("✓", "successes")}` : ""}`,
+      label: `Pod ${pod.name}, ${pod.ready ? "ready" : "not ready"}${status.startsWith("Running") ? "" : `, ${status}`}${pod.ip ? `, ${pod.ip}` : ""}${pod.node ? ` on ${pod.node}` : ""}${probe ? `, readiness ${probe.replace("✗", "failures").replace("✓", "successes")}` : ""}`,
     };
   }
 

@@ -172,7 +172,6 @@ export class Traffic {
     this.why.hidden = !text;
     this.nothing.textContent = missing;
     this.nothing.hidden = !missing;
-    for (const button of this.form.querySelectorAll("button")) button.setAttribute("aria-disabled", String(Boolean(missing)));
   }
 
   setStreams(streams) {
