@@ -25,7 +25,6 @@ import statistics
 import time
 
 from playground import topology
-from playground.rooms.frames import guide
 from simulator import Cluster
 
 from .bench_web import manifest
@@ -83,7 +82,12 @@ class ChangeFeed:
 
     def __init__(self, cluster: Cluster) -> None:
         self.cluster = cluster
-        self.view = topology.View(cluster.snapshot(), guide(cluster))
+        self.view = topology.View(
+            cluster.snapshot(),
+            topology.Guide(
+                lambda: cluster.first_steps().to_dict(), lambda: cluster.suggestions().to_dict()
+            ),
+        )
         self.seq = cluster.seq
 
     def changes(self) -> dict:
