@@ -44,8 +44,9 @@ export function drawBox(el, box) {
   }
   const outline = svg("rect", { class: "box", width: box.w, height: box.h, rx: box.kind === "pod" ? 7 : 6 }, el);
   if (box.object) svg("rect", { class: "focus-ring", x: -4, y: -4, width: box.w + 8, height: box.h + 8, rx: 9 }, el);
+  // The texts show (parts of) the label, which is what assistive technology reads.
   const text = (x, y, value, cls) => {
-    const t = svg("text", { x, y, class: cls }, el);
+    const t = svg("text", { x, y, class: cls, "aria-hidden": "true" }, el);
     t.textContent = value;
     return t;
   };
@@ -58,10 +59,12 @@ export function drawBox(el, box) {
       break;
     }
     case "node": {
+      // One text (name, a space, address and roles), so it reads as the label says.
       const title = fit(box.title, box.w / 2, FONTS.title);
-      text(10, 21, title, "title");
-      const x = 20 + textWidth(title, FONTS.title);
-      text(x, 21, fit(box.sub || "", box.w - x - 8), "sub");
+      const line = svg("text", { x: 10, y: 21, "aria-hidden": "true" }, el);
+      svg("tspan", { class: "title" }, line).textContent = `${title} `;
+      const rest = box.w - 28 - textWidth(title, FONTS.title);
+      svg("tspan", { class: "sub", dx: 6 }, line).textContent = fit(box.sub || "", rest);
       break;
     }
     case "band":
