@@ -33,7 +33,7 @@ export function elkGraph(scene) {
   const compounds = new Map();
   const hasExternals = [...scene.boxes.values()].some((b) => b.parent === "extbox");
   if (hasExternals) {
-    const ext = { id: "extbox", kind: "extbox", layer: 6, compound: true, w: 160, h: 40, title: "Outside the cluster", object: "", label: "Outside the cluster" };
+    const ext = { id: "extbox", kind: "extbox", layer: 6, compound: true, w: 160, h: 40, title: "Outside the cluster", object: "" };
     scene.boxes.set("extbox", ext);
   }
   for (const box of scene.boxes.values()) {

@@ -29,15 +29,25 @@ export function podState(pod) {
   return pod.phase === "Running" ? "notready" : "pending";
 }
 
-// The probe line of a chip: failures (or successes) so far against the threshold.
+// The probe line of a chip: failures (or successes) in a row so far against the
+// threshold that flips the pod's readiness.
 export function probeText(probe, counts) {
   if (!probe) return "";
   const [successes, failures] = counts || [0, 0];
   const failAt = probe.failureThreshold || 3;
   const passAt = probe.successThreshold || 1;
-  if (failures) return `probe ✗ ${failures}/${failAt}`;
-  if (successes) return `probe ✓ ${Math.min(successes, passAt)}/${passAt}`;
+  if (failures) return `probe failed ${failures}/${failAt}`;
+  if (successes) return `probe passed ${Math.min(successes, passAt)}/${passAt}`;
   return "probe: not run yet";
+}
+
+// The chip's second line: readiness in words (the mark says it too), a status other
+// than Running, the address.
+export function podLine(pod, status) {
+  const parts = [pod.ready ? "ready" : "not ready"];
+  if (!status.startsWith("Running")) parts.push(status);
+  if (pod.ip) parts.push(pod.ip);
+  return parts.join(" · ");
 }
 
 export class PodPlacer {
@@ -89,10 +99,8 @@ export class PodPlacer {
     }
     const chips = grouped ? this.groupChips(model, pods, listedBy) : pods.map((p) => this.chip(p, listedBy, model));
     // One chip width for the room: the longest name that must show, within bounds.
-    const longest = grouped
-      ? Math.max(0, ...chips.map((c) => textWidth(c.title, FONTS.title)))
-      : Math.max(0, ...pods.map((p) => textWidth(p.name, FONTS.title)));
-    const chipW = Math.min(210, Math.max(128, Math.ceil(longest + 30)));
+    const longest = Math.max(0, ...chips.map((c) => Math.max(textWidth(c.title, FONTS.title) + 30, textWidth(c.sub, FONTS.sub) + 16)));
+    const chipW = Math.min(210, Math.max(128, Math.ceil(longest)));
     const across = Math.max(1, Math.floor((width - 24 + CHIP_GAP) / (chipW + CHIP_GAP)));
     const byNode = new Map(nodes.map((n) => [n.name, new Map()]));
     for (const chip of chips) {
@@ -112,7 +120,7 @@ export class PodPlacer {
         cordoned: Boolean(node && node.unschedulable), roles: node ? node.roles || [] : [], compound: true,
         w: Math.max(Math.ceil(textWidth(name, FONTS.title) + textWidth(tags.filter(Boolean).join(" "), FONTS.sub) + 40),
           Math.min(width, across * (chipW + CHIP_GAP) + 24)), h: 44,
-        object: node ? `Node||${name}` : "", label: `Node ${node ? name : "Not scheduled"} ${tags.filter(Boolean).join(" ")}, ${count} pods`,
+        object: node ? `Node||${name}` : "", spoken: "Node", detail: count === 1 ? "1 pod" : `${count} pods`,
       });
       for (const [signature, members] of bands) {
         members.sort((a, b) => a.rank - b.rank || a.title.localeCompare(b.title));
@@ -151,12 +159,13 @@ export class PodPlacer {
     const status = podStatus(pod);
     const counts = pod.probe ? model.probeCounts.get(key) : null;
     const probe = probeText(pod.probe, counts);
+    const failing = Boolean(counts && counts[1]);
     return {
       id: `pod:${key}`, kind: "pod", pod, podKey: key, node: pod.node, rank: this.ranks.get(key).slot,
-      state: podState(pod), title: pod.name, status, sub: pod.ip ? `${pod.ip} · ${status}` : status,
-      probe: pod.probe || null, probeLine: probe, listed, signature: listed.map((l) => l.from).sort().join(","),
-      object: `Pod|${pod.namespace}|${pod.name}`,
-      label: `Pod ${pod.name}, ${pod.ready ? "ready" : "not ready"}${status.startsWith("Running") ? "" : `, ${status}`}${pod.ip ? `, ${pod.ip}` : ""}${pod.node ? ` on ${pod.node}` : ""}${probe ? `, readiness ${probe.replace("✗", "failures").replace("✓", "successes")}` : ""}`,
+      state: podState(pod), title: pod.name, status, sub: podLine(pod, status),
+      probe: pod.probe || null, probeLine: probe, probeFailing: failing,
+      listed, signature: listed.map((l) => l.from).sort().join(","),
+      object: `Pod|${pod.namespace}|${pod.name}`, spoken: "Pod", detail: pod.node ? `on ${pod.node}` : "not scheduled",
     };
   }
 
@@ -185,7 +194,7 @@ export class PodPlacer {
         state: ready === n ? "ready" : ready ? "mixed" : "notready", title: name, sub: `×${n} · ${ready} ready`,
         listed: g.listed, signature: g.signature, podKeys: g.pods.map((p) => `${p.namespace}/${p.name}`),
         object: kind === "Pod" ? `Pod|${g.namespace}|${name}` : `${kind}|${g.namespace}|${name}`,
-        label: `${n} pods of ${kind} ${name} on ${g.node || "no node"}, ${ready} ready`,
+        spoken: kind, detail: `${n} pods on ${g.node || "no node"}`,
       };
     });
   }

@@ -53,7 +53,7 @@ export class Scene {
     if (!this.boxes.has(id)) {
       this.box({
         id, kind: "external", layer: LAYERS.outside, parent: "extbox", title: address, names: [address],
-        w: widthFor([[address, FONTS.sub]], 110, 240), h: 26, object: "", label: `Address outside the cluster: ${address}`,
+        w: widthFor([[address, FONTS.sub]], 110, 240), h: 26, object: "", spoken: "Address outside the cluster:",
       });
     }
     return id;
@@ -66,14 +66,14 @@ function clients(scene) {
   scene.box({
     id: HOST, kind: "client", layer: LAYERS.clients, title: "You (host)", sub: ip, h: 48,
     w: widthFor([["You (host)", FONTS.title], [ip, FONTS.sub]], 96, 160), object: "",
-    label: `Client: your computer (host) ${ip}`,
+    spoken: "Client: your computer,",
   });
   const dns = m.get("services", "kube-system/kube-dns");
   const dnsIp = dns ? dns.clusterIP : "10.96.0.10";
   scene.box({
     id: "dns", kind: "dns", layer: LAYERS.clients, title: "Cluster DNS", sub: dnsIp, h: 44,
     w: widthFor([["Cluster DNS", FONTS.title], [dnsIp, FONTS.sub]], 96, 160),
-    object: dns ? "Service|kube-system|kube-dns" : "", label: "Cluster DNS (CoreDNS)",
+    object: dns ? "Service|kube-system|kube-dns" : "", detail: "CoreDNS, Service kube-system/kube-dns",
   });
 }
 
@@ -83,7 +83,7 @@ function ingresses(scene, list) {
   scene.box({
     id: "ingressctl", kind: "ingressctl", layer: LAYERS.gateways, title: "ingress-nginx", sub: ip, h: 44,
     w: widthFor([["ingress-nginx", FONTS.title], [ip, FONTS.sub]], 110, 180), object: "",
-    label: `Ingress controller ingress-nginx ${ip}`,
+    spoken: "Ingress controller",
   });
   scene.link(HOST, "ingressctl", "client");
   for (const ing of list) {
@@ -100,7 +100,7 @@ function ingresses(scene, list) {
       w: widthFor([[`${heading}  TLS`, FONTS.title], ...rows.map((r) => [r.text, FONTS.sub])], 150, 260),
       ports: rows.map((_, i) => ({ id: `${id}#${i}`, dy: 36 + RULE_H * i + 6 })),
       object: `Ingress|${ing.namespace}|${ing.name}`,
-      label: `Ingress ${ing.name}: ${rows.map((r) => `${r.text} to ${r.service}`).join(", ")}`,
+      spoken: "Ingress", detail: rows.map((r) => `${r.text} to ${r.service}`).join(", "),
     });
     scene.link("ingressctl", id, "client");
     rows.forEach((row, i) => {
@@ -126,7 +126,7 @@ function services(scene, list) {
       h: 40 + 15 * lines.length,
       w: widthFor([[qualified(s), FONTS.title], [`${sub}            `, FONTS.sub], ...lines.map((l) => [l, FONTS.sub])], 160, 260),
       object: `Service|${s.namespace}|${s.name}`,
-      label: `Service ${s.name} (${type}) ${s.clusterIP || ""} selector ${s.selectorText || "none"}`,
+      spoken: "Service", detail: `selector ${s.selectorText || "none"}`,
     });
     if (s.type === "NodePort" || s.type === "LoadBalancer") scene.link(HOST, id, "client");
     if (s.externalName) scene.link(id, scene.external(s.externalName), "external");
@@ -144,7 +144,7 @@ function endpoints(scene, list) {
     scene.box({
       id, kind: "endpoints", layer: LAYERS.endpoints, title: ep.name, heading: qualified(ep), sub, empty: ready === 0,
       h: notReady && ready ? 60 : 48, w: widthFor([[qualified(ep), FONTS.title], [`${ready} ready`, FONTS.sub]], 110, 200),
-      object: `Endpoints|${ep.namespace}|${ep.name}`, label: `Endpoints ${ep.name}: ${sub}`,
+      object: `Endpoints|${ep.namespace}|${ep.name}`, spoken: "Endpoints",
     });
     if (scene.boxes.has(`svc:${key}`)) scene.link(`svc:${key}`, id, "ep");
     for (const a of addresses) {

@@ -43,6 +43,7 @@ def serious_violations(page) -> list[str]:
 HIDDEN_TAB_STOPS = """() => [...document.querySelectorAll(
     'a[href], button, input, select, textarea, [tabindex]')]
   .filter(el => el.tabIndex >= 0 && !el.disabled && !el.closest('[hidden], dialog:not([open])'))
+  .filter(el => !el.closest('details:not([open])') || el.matches('details > summary'))
   .filter(el => { const r = el.getBoundingClientRect(); const s = getComputedStyle(el);
     return (r.width === 0 && r.height === 0) || s.visibility === 'hidden'; })
   .filter(el => !el.classList.contains('skip-link'))
@@ -105,14 +106,16 @@ def test_probe_state_and_next_change(page, live_server_url, screenshot):
     open_room(page, example_room(page, live_server_url, "readiness"))
     page.get_by_role("button", name="Pause").click()
     chip = page.locator("svg.diagram .kind-pod").first
-    expect(chip.locator(".probe")).to_have_text(re.compile(r"probe ✗ \d+/3|probe: not run yet"))
+    expect(chip.locator(".probe")).to_have_text(
+        re.compile(r"probe failed \d+/3|probe: not run yet")
+    )
     name = chip.get_attribute("aria-label").split(",")[0].removeprefix("Pod ")
     run(page, f"kubectl exec {name} -- touch /var/ready")
     button = page.get_by_role("button", name=re.compile(r"^Fast-forward to t = .* turns ready"))
     expect(button).to_be_visible()
     button.click()
     expect(page.locator("[data-terminal-output]")).to_contain_text(re.compile(r"\$ sleep \d"))
-    chip = page.get_by_role("button", name=re.compile(rf"^Pod {name}, ready,"))
+    chip = page.get_by_role("button", name=re.compile(rf"^Pod {name}, ready "))
     expect(chip).to_be_visible()
     run(page, f"kubectl exec {name} -- rm /var/ready")
     failing = page.get_by_role(
@@ -123,7 +126,7 @@ def test_probe_state_and_next_change(page, live_server_url, screenshot):
     # Still ready, and counting the failures against the threshold.
     expect(
         page.get_by_role(
-            "button", name=re.compile(rf"^Pod {name}, ready, .*readiness probe failures 1.3")
+            "button", name=re.compile(rf"^Pod {name}, ready .*, probe failed 1.3, on ")
         )
     ).to_be_visible()
     screenshot("probe-counting")
