@@ -4,7 +4,7 @@
 // routes the layout found. Request dots ask it for anchors and routes.
 
 import { drawBox, pathOf, signature, svg } from "./draw.js";
-import { elkGraph, Layouter } from "./layout.js";
+import { Layouter } from "./layout.js";
 import { PodPlacer } from "./pods.js";
 import { buildScene, HOST } from "./scene.js";
 
@@ -87,7 +87,7 @@ export class Diagram extends EventTarget {
         this.again = false;
         const started = performance.now();
         const scene = this.scene();
-        const result = await this.layouter.layout(elkGraph(scene));
+        const result = await this.layouter.layout(scene);
         if (this.again) continue; // the model moved on meanwhile: lay out the newest
         this.apply(scene, result);
         this.lastDrawMs = performance.now() - started;

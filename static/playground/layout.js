@@ -2,16 +2,25 @@
 // layered algorithm (elkjs, from the npm registry), in a Web Worker so a big
 // room's layout never blocks the page. It orders each layer to minimise edge
 // crossings and routes edges orthogonally around boxes; layers are fixed by
-// kind (scene.js) through ELK's partitioning. Pods are not ELK's concern: a
-// band is one box, its chips sit in a grid inside it (pods.js).
+// kind (scene.js) through ELK's partitioning.
+//
+// ELK's cost grows with what it must order, so it gets a flat graph of few
+// nodes (measured: docs/performance.md, "Drawing the layout"):
+// - a Service and its Endpoints (same name) are one ELK node, the two boxes
+//   side by side on one line, so the link between them is never crossed;
+// - a node (or the box of addresses outside the cluster) is one ELK node whose
+//   bands (pods.js) are stacked inside it in the order of the Endpoints that
+//   list them, each band reached through a port on the node's left side.
 
 const GRAPH_OPTIONS = {
   "elk.algorithm": "layered",
   "elk.direction": "RIGHT",
   "elk.edgeRouting": "ORTHOGONAL",
-  "elk.hierarchyHandling": "INCLUDE_CHILDREN",
   "elk.partitioning.activate": "true",
-  "elk.layered.thoroughness": "7",
+  // One graph, not one per connected component: columns by kind hold across the room.
+  "elk.separateConnectedComponents": "false",
+  // Layers come from the partitions: the cheapest layering that honours them.
+  "elk.layered.layering.strategy": "LONGEST_PATH",
   "elk.layered.nodePlacement.strategy": "BRANDES_KOEPF",
   "elk.layered.considerModelOrder.strategy": "NODES_AND_EDGES",
   "elk.layered.spacing.nodeNodeBetweenLayers": "42",
@@ -20,92 +29,172 @@ const GRAPH_OPTIONS = {
   "elk.spacing.edgeEdge": "6",
   "elk.spacing.edgeNode": "8",
   "elk.padding": "[top=14,left=14,bottom=14,right=14]",
-  "elk.json.shapeCoords": "ROOT",
-  "elk.json.edgeCoords": "ROOT",
 };
-const NODE_PADDING = "[top=34,left=10,bottom=8,right=10]";
-const EXT_PADDING = "[top=30,left=8,bottom=6,right=8]";
+// More random restarts of crossing minimisation while they are cheap.
+const thoroughness = (nodes) => String(nodes <= 40 ? 7 : nodes <= 120 ? 3 : 1);
+export const PAIR_GAP = 42; // between a Service and its Endpoints
+const HEAD = 34; // a node's heading, above its bands
+const INNER_GAP = 8;
+const INNER_PAD = 10;
+const port = (id, x, y, side) => ({ id, x, y, width: 1, height: 1, layoutOptions: { "elk.port.side": side } });
 
-// The ELK graph of a scene: top-level boxes in their layer's partition; nodes and the
-// outside box as compounds of their bands and addresses; links as edges.
+// Services paired with their Endpoints: svc id -> ep id, where both are drawn.
+function pairs(scene) {
+  const out = new Map();
+  for (const box of scene.boxes.values()) {
+    if (box.kind !== "service") continue;
+    const ep = `ep:${box.id.slice(4)}`;
+    if (scene.boxes.has(ep)) out.set(box.id, ep);
+  }
+  return out;
+}
+
+// The ELK graph of a scene, and the plan that turns ELK's answer back into boxes:
+// `members` (ELK node -> [[box id, dx, dy]]) and `ports` (box id -> ELK port).
 export function elkGraph(scene) {
+  const paired = pairs(scene);
+  const pairedEp = new Set(paired.values());
+  const members = new Map();
+  const target = new Map(); // box id -> the ELK node or port an edge to it ends at
+  const source = new Map(); // box id -> the ELK node or port an edge from it starts at
   const children = [];
-  const compounds = new Map();
-  const hasExternals = [...scene.boxes.values()].some((b) => b.parent === "extbox");
+  const top = (box) => !box.parent && box.kind !== "pod" && box.kind !== "band" && !pairedEp.has(box.id);
+  const svcW = Math.max(0, ...[...paired.keys()].map((id) => scene.boxes.get(id).w));
+  const order = new Map(); // Endpoints id -> its place in the model
+  const contents = new Map(); // compound id -> inner boxes, in order
+  for (const box of scene.boxes.values()) {
+    if (box.kind === "endpoints") order.set(box.id, order.size);
+    if (box.parent && box.kind !== "pod") {
+      if (!contents.has(box.parent)) contents.set(box.parent, []);
+      contents.get(box.parent).push(box);
+    }
+  }
+  const hasExternals = contents.has("extbox");
   if (hasExternals) {
-    const ext = { id: "extbox", kind: "extbox", layer: 6, compound: true, w: 160, h: 40, title: "Outside the cluster", object: "" };
-    scene.boxes.set("extbox", ext);
+    scene.boxes.set("extbox", { id: "extbox", kind: "extbox", layer: 6, compound: true, w: 160, h: 40, title: "Outside the cluster", object: "" });
   }
   for (const box of scene.boxes.values()) {
-    if (box.kind === "pod") continue; // inside a band
-    const node = { id: box.id, width: box.w, height: box.h };
-    if (box.compound) {
-      node.children = [];
-      node.layoutOptions = {
-        "elk.padding": box.kind === "node" ? NODE_PADDING : EXT_PADDING,
-        "elk.nodeSize.constraints": "MINIMUM_SIZE",
-        "elk.nodeSize.minimum": `(${box.w},${box.h})`,
-        "elk.partitioning.partition": String(box.layer),
-      };
-      compounds.set(box.id, node);
-    } else if (!box.parent) {
-      node.layoutOptions = { "elk.partitioning.partition": String(box.layer) };
+    if (!top(box)) continue;
+    const node = { id: box.id, width: box.w, height: box.h, layoutOptions: { "elk.partitioning.partition": String(box.layer) } };
+    if (paired.has(box.id)) {
+      const ep = scene.boxes.get(paired.get(box.id));
+      const h = Math.max(box.h, ep.h);
+      const epX = svcW + PAIR_GAP;
+      node.width = epX + ep.w;
+      node.height = h;
+      members.set(box.id, [[box.id, 0, (h - box.h) / 2], [ep.id, epX, (h - ep.h) / 2]]);
+      node.ports = [port(`${box.id}#in`, 0, h / 2, "WEST"), port(`${box.id}#out`, node.width, h / 2, "EAST")];
+      node.layoutOptions["elk.portConstraints"] = "FIXED_POS";
+      target.set(box.id, `${box.id}#in`);
+      source.set(ep.id, `${box.id}#out`);
+      target.set(ep.id, `${box.id}#out`);
+    } else if (box.compound) {
+      // Stacked inside: bands in the order of the first Endpoints that lists them.
+      const inner = contents.get(box.id) || [];
+      const rank = (b) => Math.min(1e9, ...(b.signature || "").split(",").map((ep) => order.get(ep) ?? 1e9));
+      inner.sort((a, b) => rank(a) - rank(b));
+      let y = box.kind === "node" ? HEAD : 30;
+      node.ports = [];
+      members.set(box.id, [[box.id, 0, 0]]);
+      for (const b of inner) {
+        members.get(box.id).push([b.id, INNER_PAD, y]);
+        node.ports.push(port(`${b.id}#in`, 0, y + Math.min(b.h / 2, 19), "WEST"));
+        target.set(b.id, `${b.id}#in`);
+        y += b.h + INNER_GAP;
+      }
+      node.width = Math.max(box.w, ...inner.map((b) => b.w + 2 * INNER_PAD));
+      node.height = Math.max(box.h, y);
+      node.layoutOptions["elk.portConstraints"] = "FIXED_POS";
+    } else if (box.ports) {
+      node.ports = box.ports.map((p) => port(p.id, box.w, p.dy, "EAST"));
+      node.layoutOptions["elk.portConstraints"] = "FIXED_POS";
     }
-    if (box.ports) {
-      node.ports = box.ports.map((p) => ({ id: p.id, x: box.w, y: p.dy, width: 1, height: 1, layoutOptions: { "elk.port.side": "EAST" } }));
-      node.layoutOptions = { ...node.layoutOptions, "elk.portConstraints": "FIXED_POS" };
-    }
-    if (!box.parent) children.push(node);
-  }
-  for (const box of scene.boxes.values()) {
-    if (box.kind === "pod" || !box.parent) continue;
-    const parent = compounds.get(box.parent);
-    if (parent) parent.children.push({ id: box.id, width: box.w, height: box.h });
+    if (!members.has(box.id)) members.set(box.id, [[box.id, 0, 0]]);
+    children.push(node);
   }
   const edges = [];
   for (const link of scene.links.values()) {
     if (!scene.boxes.has(link.from) || !scene.boxes.has(link.to)) continue;
-    edges.push({ id: link.id, sources: [link.fromPort || link.from], targets: [link.to] });
+    if (paired.get(link.from) === link.to) continue; // drawn straight, inside the pair
+    const from = link.fromPort || source.get(link.from) || link.from;
+    edges.push({ id: link.id, sources: [from], targets: [target.get(link.to) || link.to] });
   }
-  return { id: "root", layoutOptions: GRAPH_OPTIONS, children, edges };
+  const options = { ...GRAPH_OPTIONS, "elk.layered.thoroughness": thoroughness(children.length) };
+  return { graph: { id: "root", layoutOptions: options, children, edges }, members, paired };
+}
+
+// Boxes `{id: {x, y, w, h}}` and edge routes `{id: [[x, y], ...]}` from ELK's answer.
+export function placed(scene, plan, laid) {
+  const result = { boxes: new Map(), routes: new Map(), width: laid.width, height: laid.height };
+  for (const node of laid.children || []) {
+    for (const [id, dx, dy] of plan.members.get(node.id) || []) {
+      const box = scene.boxes.get(id);
+      const own = id === node.id && !plan.paired.has(id);
+      result.boxes.set(id, { x: node.x + dx, y: node.y + dy, w: own ? node.width : box.w, h: own ? node.height : box.h });
+    }
+  }
+  for (const edge of laid.edges || []) {
+    const points = [];
+    for (const s of edge.sections || []) {
+      points.push([s.startPoint.x, s.startPoint.y]);
+      for (const b of s.bendPoints || []) points.push([b.x, b.y]);
+      points.push([s.endPoint.x, s.endPoint.y]);
+    }
+    result.routes.set(edge.id, points);
+  }
+  for (const link of scene.links.values()) {
+    if (plan.paired.get(link.from) !== link.to) continue;
+    const a = result.boxes.get(link.from);
+    const b = result.boxes.get(link.to);
+    if (a && b) result.routes.set(link.id, [[a.x + a.w, a.y + a.h / 2], [b.x, b.y + b.h / 2]]);
+  }
+  return result;
+}
+
+// A small graph shaped like a room's (pairs with ports, nodes with bands), to warm ELK up.
+function warmGraph() {
+  const children = [{ id: "c", width: 90, height: 44, layoutOptions: { "elk.partitioning.partition": "0" } }];
+  const edges = [];
+  for (let i = 0; i < 8; i += 1) {
+    children.push({
+      id: `s${i}`, width: 300, height: 48, ports: [port(`s${i}i`, 0, 24, "WEST"), port(`s${i}o`, 300, 24, "EAST")],
+      layoutOptions: { "elk.partitioning.partition": "3", "elk.portConstraints": "FIXED_POS" },
+    });
+    edges.push({ id: `c${i}`, sources: ["c"], targets: [`s${i}i`] });
+  }
+  for (let n = 0; n < 3; n += 1) {
+    const ports = [];
+    for (let i = 0; i < 8; i += 1) {
+      ports.push(port(`n${n}p${i}`, 0, 40 + 30 * i, "WEST"));
+      if ((i + n) % 3) edges.push({ id: `e${n}-${i}`, sources: [`s${i}o`], targets: [`n${n}p${i}`] });
+    }
+    children.push({ id: `n${n}`, width: 400, height: 300, ports, layoutOptions: { "elk.partitioning.partition": "5", "elk.portConstraints": "FIXED_POS" } });
+  }
+  return { id: "warm", layoutOptions: { ...GRAPH_OPTIONS, "elk.layered.thoroughness": "3" }, children, edges };
 }
 
 export class Layouter {
   constructor(workerUrl) {
     // elk-api.js (a classic script) defines ELK; the layout itself runs in elk's worker.
     this.elk = new window.ELK({ workerUrl });
-    this.cache = { key: "", result: null };
+    this.cache = { key: "", laid: null };
     this.lastMs = 0;
-    // Load and warm the worker while the snapshot is on its way.
-    this.elk.layout({ id: "warm", children: [{ id: "a", width: 1, height: 1 }], edges: [] }).catch(() => {});
+    // Load the worker and compile ELK's code paths (ports, partitions, routing) while the
+    // snapshot is on its way: a cold first layout costs several times a warm one.
+    this.warming = this.elk.layout(warmGraph()).catch(() => {});
   }
 
   // Positions `{id: {x, y, w, h}}` and edge routes `{id: [[x, y], ...]}` for `graph`;
   // the same graph again (a pod turned ready) costs nothing.
-  async layout(graph) {
-    const key = JSON.stringify(graph);
-    if (key === this.cache.key) return this.cache.result;
-    const started = performance.now();
-    const laid = await this.elk.layout(graph);
-    this.lastMs = performance.now() - started;
-    const result = { boxes: new Map(), routes: new Map(), width: laid.width, height: laid.height, ms: this.lastMs };
-    const walk = (node) => {
-      for (const child of node.children || []) {
-        result.boxes.set(child.id, { x: child.x, y: child.y, w: child.width, h: child.height });
-        walk(child);
-      }
-      for (const edge of node.edges || []) {
-        const points = [];
-        for (const s of edge.sections || []) {
-          points.push([s.startPoint.x, s.startPoint.y]);
-          for (const b of s.bendPoints || []) points.push([b.x, b.y]);
-          points.push([s.endPoint.x, s.endPoint.y]);
-        }
-        result.routes.set(edge.id, points);
-      }
-    };
-    walk(laid);
-    this.cache = { key, result };
-    return result;
+  async layout(scene) {
+    const plan = elkGraph(scene);
+    const key = JSON.stringify(plan.graph);
+    if (key !== this.cache.key) {
+      const started = performance.now();
+      const laid = await this.elk.layout(plan.graph);
+      this.lastMs = performance.now() - started;
+      this.cache = { key, laid };
+    }
+    return placed(scene, plan, this.cache.laid);
   }
 }
