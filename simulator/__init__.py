@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from .cluster import Cluster
     from .first_steps import FirstSteps, RequestTarget
     from .inspection import INSPECTABLE_KINDS, Inspection
+    from .observation import observation_problem
     from .result import CommandResult
     from .scenarios import DEFAULT as DEFAULT_SCENARIO
     from .scenarios import SCENARIOS, Scenario
@@ -34,6 +35,7 @@ _PUBLIC = {
     "Inspection": ("inspection", "Inspection"),
     "INSPECTABLE_KINDS": ("inspection", "INSPECTABLE_KINDS"),
     "SnapshotChanges": ("snapshot_changes", "SnapshotChanges"),
+    "observation_problem": ("observation", "observation_problem"),
     "Scenario": ("scenarios", "Scenario"),
     "SCENARIOS": ("scenarios", "SCENARIOS"),
     "DEFAULT_SCENARIO": ("scenarios", "DEFAULT"),
@@ -52,6 +54,7 @@ __all__ = [
     "Scenario",
     "SnapshotChanges",
     "Suggestions",
+    "observation_problem",
 ]
 
 

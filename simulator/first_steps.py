@@ -44,6 +44,11 @@ class RequestTarget:
         namespace: the namespace of the object it reaches.
         why: one sentence on the path a request takes and why it works from `origin`.
         service: the Service the request reaches ("" for an Ingress default backend).
+        kind: what the label says, for browsers to word it in their own language:
+            `ingress`, `ingress-default`, `externalname`, `nodeport`, `loadbalancer`
+            or `service`.
+        name: the object the label names (the Ingress, or the Service).
+        address: what the URL names (host and path, address and port, Service name).
     """
 
     url: str
@@ -53,6 +58,9 @@ class RequestTarget:
     namespace: str
     why: str
     service: str = ""
+    kind: str = ""
+    name: str = ""
+    address: str = ""
 
     def to_dict(self) -> dict[str, str]:
         return {
@@ -63,6 +71,9 @@ class RequestTarget:
             "namespace": self.namespace,
             "why": self.why,
             "service": self.service,
+            "kind": self.kind,
+            "name": self.name,
+            "address": self.address,
         }
 
 
@@ -113,6 +124,9 @@ def _ingress_targets(ing: dict, add) -> None:
                     meta["namespace"],
                     why,
                     service,
+                    "ingress",
+                    meta["name"],
+                    f"{name}{where}",
                 )
             )
     if spec.get("defaultBackend"):
@@ -124,6 +138,10 @@ def _ingress_targets(ing: dict, add) -> None:
                 "host",
                 meta["namespace"],
                 "A request no rule matches goes to the Ingress's default backend.",
+                "",
+                "ingress-default",
+                meta["name"],
+                f"{INGRESS_IP}/",
             )
         )
 
@@ -132,8 +150,8 @@ def _service_targets(svc: dict, worker_ip: str, add) -> None:
     meta, spec = svc["metadata"], svc["spec"]
     name, namespace = meta["name"], meta["namespace"]
 
-    def target(url: str, label: str, group: str, origin: str, why: str) -> None:
-        add(RequestTarget(url, label, group, origin, namespace, why, name))
+    def target(url: str, label: str, group: str, origin: str, why: str, kind: str, address: str):
+        add(RequestTarget(url, label, group, origin, namespace, why, name, kind, name, address))
 
     fqdn = f"{name}.{namespace}.svc.cluster.local"
     if spec.get("type") == "ExternalName":
@@ -144,6 +162,8 @@ def _service_targets(svc: dict, worker_ip: str, add) -> None:
             "pod",
             f"Cluster DNS answers {name} with a CNAME to {spec.get('externalName')}; "
             "only pods use the cluster's DNS.",
+            "externalname",
+            fqdn,
         )
         return
     lb = ((svc.get("status") or {}).get("loadBalancer") or {}).get("ingress") or []
@@ -159,6 +179,8 @@ def _service_targets(svc: dict, worker_ip: str, add) -> None:
                 "host",
                 f"Every node opens port {port['nodePort']}; kube-proxy on the node "
                 f"forwards it to a pod of {name}, on any node.",
+                "nodeport",
+                f"{worker_ip}:{port['nodePort']}",
             )
         if lb_ip:
             target(
@@ -168,6 +190,8 @@ def _service_targets(svc: dict, worker_ip: str, add) -> None:
                 "host",
                 f"The load balancer's address {lb_ip} sends the request to a node, "
                 f"whose kube-proxy forwards it to a pod of {name}.",
+                "loadbalancer",
+                f"{lb_ip}:{number}",
             )
         if headless:
             # No virtual IP and no kube-proxy: the name resolves to the pods themselves,
@@ -191,6 +215,8 @@ def _service_targets(svc: dict, worker_ip: str, add) -> None:
             "Service",
             "pod",
             why,
+            "service",
+            f"{name}{suffix}",
         )
 
 

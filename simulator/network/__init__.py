@@ -116,6 +116,13 @@ class Network:
         """The client behind a source string, or the error text (for callers that check first)."""
         return self.router.client(source)
 
+    def balancer_tables(self) -> tuple[dict, ...]:
+        """What balancing remembers between requests, beside the random generator: kube-proxy's
+        session affinity and ingress-nginx's round-robin positions. Each value is a list
+        edited in place, so a read that must leave no trace can put every entry back
+        (simulator.observation)."""
+        return (self.router.proxy._affinity, self.router.ingress._round_robin)
+
 
 def _no_client(source: str, url: str, error: str) -> Trace:
     name = source.rsplit("/", 1)[-1]

@@ -3,6 +3,7 @@
 // element across updates and glide to their new place; edges follow the
 // routes the layout found. Request dots ask it for anchors and routes.
 
+import { gettext } from "./i18n.js";
 import { drawBox, pathOf, signature, svg } from "./draw.js";
 import { Layouter } from "./layout.js";
 import { PodPlacer } from "./pods.js";
@@ -22,7 +23,7 @@ export class Diagram extends EventTarget {
     this.model = model;
     this.layouter = new Layouter(workerUrl);
     this.placer = new PodPlacer();
-    this.svg = svg("svg", { class: "diagram", role: "group", "aria-label": "Topology diagram" });
+    this.svg = svg("svg", { class: "diagram", role: "group", "aria-label": gettext("Topology diagram") });
     scroller.appendChild(this.svg);
     this.layers = {
       nodes: svg("g", { class: "layer-nodes" }, this.svg),

@@ -5,6 +5,8 @@
 // until the next probe, and the seconds left. Dot size and speed are the
 // learner's (kept in the browser).
 
+import { gettext, interpolate } from "./i18n.js";
+
 const FAIL_HOLD_MS = 2600;
 const ARRIVE_MS = 380;
 const MAX_DOTS = 600;
@@ -182,7 +184,7 @@ export class Dots {
       ctx.font = "10px ui-monospace, monospace";
       ctx.fillStyle = "#334155";
       ctx.textAlign = "right";
-      ctx.fillText(`next ${Math.ceil(left)}s`, pod.textX, pod.textY);
+      ctx.fillText(interpolate(gettext("next %(seconds)ss"), { seconds: Math.ceil(left) }), pod.textX, pod.textY);
       ctx.textAlign = "start";
       const count = successes + failures;
       const seen = this.probeSeen.get(pod.key);

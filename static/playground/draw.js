@@ -2,6 +2,7 @@
 // (its signature). Everything that can be cut shows its whole text on hover
 // (`<title>`) and to screen readers (`aria-label`).
 
+import { gettext, interpolate } from "./i18n.js";
 import { FONTS, fit, textWidth } from "./names.js";
 
 const SVG_NS = "http://www.w3.org/2000/svg";
@@ -27,7 +28,7 @@ export function spokenLabel(box, shown, cut) {
   if (!shown.length && !box.detail) return box.spoken || "";
   const [first = "", ...rest] = shown;
   const head = box.spoken ? `${box.spoken} ${first}`.trim() : first;
-  const whole = cut.length ? `in full: ${cut.join(", ")}` : "";
+  const whole = cut.length ? interpolate(gettext("in full: %(texts)s"), { texts: cut.join(", ") }) : "";
   return [head, ...rest, box.detail, whole].filter(Boolean).join(", ");
 }
 

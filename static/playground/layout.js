@@ -12,6 +12,8 @@
 //   bands (pods.js) are stacked inside it in the order of the Endpoints that
 //   list them, each band reached through a port on the node's left side.
 
+import { gettext } from "./i18n.js";
+
 const GRAPH_OPTIONS = {
   "elk.algorithm": "layered",
   "elk.direction": "RIGHT",
@@ -71,7 +73,7 @@ export function elkGraph(scene) {
   }
   const hasExternals = contents.has("extbox");
   if (hasExternals) {
-    scene.boxes.set("extbox", { id: "extbox", kind: "extbox", layer: 6, compound: true, w: 160, h: 40, title: "Outside the cluster", object: "" });
+    scene.boxes.set("extbox", { id: "extbox", kind: "extbox", layer: 6, compound: true, w: 160, h: 40, title: gettext("Outside the cluster"), object: "" });
   }
   for (const box of scene.boxes.values()) {
     if (!top(box)) continue;

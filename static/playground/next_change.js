@@ -3,6 +3,8 @@
 // what changes; the button moves the clock there with `sleep N`, a command
 // the learner could type, so the room's log stays commands only.
 
+import { gettext, interpolate } from "./i18n.js";
+
 // Seconds to sleep from `now` to reach `at`: rounded up to the millisecond, so the clock
 // lands on the change or just after it, never just before.
 export function sleepFor(at, now) {
@@ -28,14 +30,15 @@ export class NextChange {
     const change = this.model.nextChange;
     this.button.disabled = !change;
     if (!change) {
-      this.button.textContent = "Next change";
-      this.button.title = "Nothing will change by itself: change something first";
-      this.button.setAttribute("aria-label", "Next change: nothing will change by itself");
+      this.button.textContent = gettext("Next change");
+      this.button.title = gettext("Nothing will change by itself: change something first");
+      this.button.setAttribute("aria-label", gettext("Next change: nothing will change by itself"));
       return;
     }
     const at = change.at < 100 ? change.at.toFixed(1) : Math.round(change.at);
-    this.button.textContent = `Next change: t = ${at} s`;
-    this.button.title = `Fast-forward (sleep) to t = ${at} s: ${change.what}`;
-    this.button.setAttribute("aria-label", `Fast-forward to t = ${at} s: ${change.what}`);
+    // What changes is the simulator's own sentence, in English.
+    this.button.textContent = interpolate(gettext("Next change: t = %(at)s s"), { at });
+    this.button.title = interpolate(gettext("Fast-forward (sleep) to t = %(at)s s: %(what)s"), { at, what: change.what });
+    this.button.setAttribute("aria-label", interpolate(gettext("Fast-forward to t = %(at)s s: %(what)s"), { at, what: change.what }));
   }
 }

@@ -5,6 +5,7 @@
 // pod is seen coming back where it was. Above a threshold, one chip per
 // workload and band stands for its pods.
 
+import { gettext, interpolate, ngettext } from "./i18n.js";
 import { FONTS, podLabel, podParts, textWidth } from "./names.js";
 import { LAYERS } from "./scene.js";
 
@@ -36,15 +37,17 @@ export function probeText(probe, counts) {
   const [successes, failures] = counts || [0, 0];
   const failAt = probe.failureThreshold || 3;
   const passAt = probe.successThreshold || 1;
-  if (failures) return `probe failed ${failures}/${failAt}`;
-  if (successes) return `probe passed ${Math.min(successes, passAt)}/${passAt}`;
-  return "probe: not run yet";
+  if (failures) return interpolate(gettext("probe failed %(count)s/%(threshold)s"), { count: failures, threshold: failAt });
+  if (successes) {
+    return interpolate(gettext("probe passed %(count)s/%(threshold)s"), { count: Math.min(successes, passAt), threshold: passAt });
+  }
+  return gettext("probe: not run yet");
 }
 
 // The chip's second line: readiness in words (the mark says it too), a status other
 // than Running, the address.
 export function podLine(pod, status) {
-  const parts = [pod.ready ? "ready" : "not ready"];
+  const parts = [pod.ready ? gettext("ready") : gettext("not ready")];
   if (!status.startsWith("Running")) parts.push(status);
   if (pod.ip) parts.push(pod.ip);
   return parts.join(" · ");
@@ -113,14 +116,14 @@ export class PodPlacer {
     for (const [name, bands] of byNode) {
       const node = nodes.find((n) => n.name === name);
       const nodeId = `node:${name}`;
-      const tags = node ? [node.ip, ...(node.roles || []).map((r) => `(${r})`), node.unschedulable ? "cordoned" : ""] : ["Pending pods"];
+      const tags = node ? [node.ip, ...(node.roles || []).map((r) => `(${r})`), node.unschedulable ? gettext("cordoned") : ""] : [gettext("Pending pods")];
       const count = [...bands.values()].reduce((n, b) => n + b.reduce((k, c) => k + (c.count || 1), 0), 0);
       scene.box({
-        id: nodeId, kind: "node", layer: LAYERS.nodes, title: node ? name : "Not scheduled", sub: tags.filter(Boolean).join(" "),
+        id: nodeId, kind: "node", layer: LAYERS.nodes, title: node ? name : gettext("Not scheduled"), sub: tags.filter(Boolean).join(" "),
         cordoned: Boolean(node && node.unschedulable), roles: node ? node.roles || [] : [], compound: true,
         w: Math.max(Math.ceil(textWidth(name, FONTS.title) + textWidth(tags.filter(Boolean).join(" "), FONTS.sub) + 40),
           Math.min(width, across * (chipW + CHIP_GAP) + 24)), h: 44,
-        object: node ? `Node||${name}` : "", spoken: "Node", detail: count === 1 ? "1 pod" : `${count} pods`,
+        object: node ? `Node||${name}` : "", spoken: "Node", detail: interpolate(ngettext("%(count)s pod", "%(count)s pods", count), { count }),
       });
       for (const [signature, members] of bands) {
         members.sort((a, b) => a.rank - b.rank || a.title.localeCompare(b.title));
@@ -165,7 +168,7 @@ export class PodPlacer {
       state: podState(pod), title: pod.name, status, sub: podLine(pod, status),
       probe: pod.probe || null, probeLine: probe, probeFailing: failing,
       listed, signature: listed.map((l) => l.from).sort().join(","),
-      object: `Pod|${pod.namespace}|${pod.name}`, spoken: "Pod", detail: pod.node ? `on ${pod.node}` : "not scheduled",
+      object: `Pod|${pod.namespace}|${pod.name}`, spoken: "Pod", detail: pod.node ? interpolate(gettext("on %(node)s"), { node: pod.node }) : gettext("not scheduled"),
     };
   }
 
@@ -191,10 +194,10 @@ export class PodPlacer {
       return {
         id: `grp:${g.node}|${g.signature}|${g.namespace}/${g.owner}`, kind: "pod", group: true, count: n,
         node: g.node, rank: Math.min(...g.pods.map((p) => this.ranks.get(`${p.namespace}/${p.name}`).slot)),
-        state: ready === n ? "ready" : ready ? "mixed" : "notready", title: name, sub: `×${n} · ${ready} ready`,
+        state: ready === n ? "ready" : ready ? "mixed" : "notready", title: name, sub: `×${n} · ${interpolate(gettext("%(count)s ready"), { count: ready })}`,
         listed: g.listed, signature: g.signature, podKeys: g.pods.map((p) => `${p.namespace}/${p.name}`),
         object: kind === "Pod" ? `Pod|${g.namespace}|${name}` : `${kind}|${g.namespace}|${name}`,
-        spoken: kind, detail: `${n} pods on ${g.node || "no node"}`,
+        spoken: kind, detail: interpolate(ngettext("%(count)s pod on %(node)s", "%(count)s pods on %(node)s", n), { count: n, node: g.node || gettext("no node") }),
       };
     });
   }

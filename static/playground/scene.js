@@ -8,6 +8,7 @@
 // new kind (Gateway, HTTPRoute, NetworkPolicy) is one more entry and the
 // layout places it. The server decides every relation; this only draws them.
 
+import { gettext, interpolate } from "./i18n.js";
 import { FONTS, qualified, textWidth } from "./names.js";
 
 export const LAYERS = { clients: 0, gateways: 1, routes: 2, services: 3, endpoints: 4, nodes: 5, outside: 6, policies: 7 };
@@ -53,7 +54,7 @@ export class Scene {
     if (!this.boxes.has(id)) {
       this.box({
         id, kind: "external", layer: LAYERS.outside, parent: "extbox", title: address, names: [address],
-        w: widthFor([[address, FONTS.sub]], 110, 240), h: 26, object: "", spoken: "Address outside the cluster:",
+        w: widthFor([[address, FONTS.sub]], 110, 240), h: 26, object: "", spoken: gettext("Address outside the cluster:"),
       });
     }
     return id;
@@ -64,15 +65,15 @@ function clients(scene) {
   const m = scene.model;
   const ip = m.host.ip || "";
   scene.box({
-    id: HOST, kind: "client", layer: LAYERS.clients, title: "You (host)", sub: ip, h: 48,
-    w: widthFor([["You (host)", FONTS.title], [ip, FONTS.sub]], 96, 160), object: "",
-    spoken: "Client: your computer,",
+    id: HOST, kind: "client", layer: LAYERS.clients, title: gettext("You (host)"), sub: ip, h: 48,
+    w: widthFor([[gettext("You (host)"), FONTS.title], [ip, FONTS.sub]], 96, 160), object: "",
+    spoken: gettext("Client: your computer,"),
   });
   const dns = m.get("services", "kube-system/kube-dns");
   const dnsIp = dns ? dns.clusterIP : "10.96.0.10";
   scene.box({
-    id: "dns", kind: "dns", layer: LAYERS.clients, title: "Cluster DNS", sub: dnsIp, h: 44,
-    w: widthFor([["Cluster DNS", FONTS.title], [dnsIp, FONTS.sub]], 96, 160),
+    id: "dns", kind: "dns", layer: LAYERS.clients, title: gettext("Cluster DNS"), sub: dnsIp, h: 44,
+    w: widthFor([[gettext("Cluster DNS"), FONTS.title], [dnsIp, FONTS.sub]], 96, 160),
     object: dns ? "Service|kube-system|kube-dns" : "", detail: "CoreDNS, Service kube-system/kube-dns",
   });
 }
@@ -83,7 +84,7 @@ function ingresses(scene, list) {
   scene.box({
     id: "ingressctl", kind: "ingressctl", layer: LAYERS.gateways, title: "ingress-nginx", sub: ip, h: 44,
     w: widthFor([["ingress-nginx", FONTS.title], [ip, FONTS.sub]], 110, 180), object: "",
-    spoken: "Ingress controller",
+    spoken: gettext("Ingress controller"),
   });
   scene.link(HOST, "ingressctl", "client");
   for (const ing of list) {
@@ -91,7 +92,7 @@ function ingresses(scene, list) {
     const rows = (ing.rules || []).map((r) => ({
       text: `${r.host || "*"}${r.path || "/"}`, tls: tlsHosts.has(r.host), service: r.service,
     }));
-    if (ing.defaultBackend) rows.push({ text: "default backend", service: ing.defaultBackend.service });
+    if (ing.defaultBackend) rows.push({ text: gettext("default backend"), service: ing.defaultBackend.service });
     const id = `ingress:${ing.namespace}/${ing.name}`;
     const heading = qualified(ing);
     scene.box({
@@ -100,7 +101,7 @@ function ingresses(scene, list) {
       w: widthFor([[`${heading}  TLS`, FONTS.title], ...rows.map((r) => [r.text, FONTS.sub])], 150, 260),
       ports: rows.map((_, i) => ({ id: `${id}#${i}`, dy: 36 + RULE_H * i + 6 })),
       object: `Ingress|${ing.namespace}|${ing.name}`,
-      spoken: "Ingress", detail: rows.map((r) => `${r.text} to ${r.service}`).join(", "),
+      spoken: "Ingress", detail: rows.map((r) => interpolate(gettext("%(rule)s to %(service)s"), { rule: r.text, service: r.service })).join(", "),
     });
     scene.link("ingressctl", id, "client");
     rows.forEach((row, i) => {
@@ -126,7 +127,7 @@ function services(scene, list) {
       h: 40 + 15 * lines.length,
       w: widthFor([[qualified(s), FONTS.title], [`${sub}            `, FONTS.sub], ...lines.map((l) => [l, FONTS.sub])], 160, 260),
       object: `Service|${s.namespace}|${s.name}`,
-      spoken: "Service", detail: `selector ${s.selectorText || "none"}`,
+      spoken: "Service", detail: interpolate(gettext("selector %(selector)s"), { selector: s.selectorText || gettext("none") }),
     });
     if (s.type === "NodePort" || s.type === "LoadBalancer") scene.link(HOST, id, "client");
     if (s.externalName) scene.link(id, scene.external(s.externalName), "external");
@@ -139,11 +140,13 @@ function endpoints(scene, list) {
     const addresses = ep.addresses || [];
     const ready = addresses.filter((a) => a.ready).length;
     const notReady = addresses.length - ready;
-    const sub = addresses.length ? `${ready} ready${notReady ? ` · ${notReady} not ready` : ""}` : "no addresses";
+    const readyText = interpolate(gettext("%(count)s ready"), { count: ready });
+    const notReadyText = notReady ? ` · ${interpolate(gettext("%(count)s not ready"), { count: notReady })}` : "";
+    const sub = addresses.length ? readyText + notReadyText : gettext("no addresses");
     const id = `ep:${key}`;
     scene.box({
       id, kind: "endpoints", layer: LAYERS.endpoints, title: ep.name, heading: qualified(ep), sub, empty: ready === 0,
-      h: notReady && ready ? 60 : 48, w: widthFor([[qualified(ep), FONTS.title], [`${ready} ready`, FONTS.sub]], 110, 200),
+      h: notReady && ready ? 60 : 48, w: widthFor([[qualified(ep), FONTS.title], [readyText, FONTS.sub]], 110, 200),
       object: `Endpoints|${ep.namespace}|${ep.name}`, spoken: "Endpoints",
     });
     if (scene.boxes.has(`svc:${key}`)) scene.link(`svc:${key}`, id, "ep");

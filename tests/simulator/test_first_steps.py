@@ -191,3 +191,21 @@ def test_next_change_is_a_read():
     cluster.first_steps()
     cluster.suggestions()
     assert (cluster.seq, cluster.now, cluster.state.rng.getstate()) == (seq, now, draw)
+
+
+def test_targets_carry_the_parts_a_browser_words_them_from():
+    cluster = applied(SCENARIO["ingress-tls"].manifest)
+    targets = {t.url: t for t in cluster.first_steps().targets}
+    ingress = targets["https://kubia.example.com/"]
+    assert (ingress.kind, ingress.name, ingress.address) == (
+        "ingress",
+        "kubia",
+        "kubia.example.com/",
+    )
+    service = targets["http://kubia.default.svc.cluster.local/"]
+    assert (service.name, service.address) == ("kubia", "kubia")
+    assert service.to_dict()["kind"] == "service"
+    cluster = applied(SCENARIO["nodeport"].manifest)
+    nodeport = next(t for t in cluster.first_steps().targets if t.kind == "nodeport")
+    assert nodeport.url == f"http://{nodeport.address}/"
+    assert nodeport.label == f"{nodeport.address} (NodePort of {nodeport.name})"
