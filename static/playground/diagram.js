@@ -33,6 +33,7 @@ export class Diagram extends EventTarget {
     this.items = new Map(); // id -> {el, box, x, y, ...}
     this.edges = new Map(); // id -> {el, link}
     this.routes = new Map(); // "from>to" -> points
+    this.lookup = new Map(); // what a trace hop names -> box id (empty until the first draw)
     this.chipOf = new Map(); // pod key -> chip id
     this.showSystem = false;
     this.grouping = "auto";

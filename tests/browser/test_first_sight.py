@@ -41,7 +41,7 @@ def serious_violations(page) -> list[str]:
 
 # Elements that take a tab stop but show nothing (the skip link shows once focused).
 HIDDEN_TAB_STOPS = """() => [...document.querySelectorAll(
-    'a[href], button, input, select, textarea, [tabindex]')]
+    'a[href], button, input:not([type=hidden]), select, textarea, [tabindex]')]
   .filter(el => el.tabIndex >= 0 && !el.disabled && !el.closest('[hidden], dialog:not([open])'))
   .filter(el => !el.closest('details:not([open])') || el.matches('details > summary'))
   .filter(el => { const r = el.getBoundingClientRect(); const s = getComputedStyle(el);
