@@ -7,7 +7,11 @@ Deployment, and opens each in Debian's Chromium at 1366×768 several times:
 - objects: boxes drawn one by one (`?pods=off`): pods, Services, Endpoints;
 - first draw: from the snapshot's arrival to the diagram drawn (the scene built,
   ELK's layout in the worker, the SVG written), median of the loads;
-- layout: ELK's share of it.
+- layout: ELK's share of it;
+- CPU: what the page's renderer process spent (all its threads: the page, ELK's
+  worker, the compositor) from navigation to the diagram drawn, read from
+  /proc, so a machine busy with other work changes it far less than the wall
+  clock.
 
 Figures go to docs/performance.md ("Drawing the layout").
 """
@@ -15,6 +19,7 @@ Figures go to docs/performance.md ("Drawing the layout").
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import tempfile
 from pathlib import Path
@@ -65,6 +70,50 @@ def manifest(services: int, pods_each: int) -> str:
 SIZES = {500: (50, 8), 2000: (100, 18)}  # objects drawn: pods + Services + Endpoints
 
 
+TICK_MS = 1000 / os.sysconf("SC_CLK_TCK")
+
+
+def descendants(pid: int) -> list[int]:
+    """This process's descendants (the Playwright driver, Chromium and its helpers)."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+        except (ValueError, OSError, IndexError):
+            continue
+        children.setdefault(ppid, []).append(int(entry.name))
+    found, todo = [], [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.append(child)
+            todo.append(child)
+    return found
+
+
+def renderer_cpu_ms() -> dict[int, float]:
+    """CPU time (user + system) of every thread of each of this run's Chromium renderers."""
+    found = {}
+    for pid in descendants(os.getpid()):
+        try:
+            if b"--type=renderer" not in Path(f"/proc/{pid}/cmdline").read_bytes():
+                continue
+            ticks = 0
+            for task in Path(f"/proc/{pid}/task").iterdir():
+                fields = (task / "stat").read_text().rsplit(")", 1)[1].split()
+                ticks += int(fields[11]) + int(fields[12])  # utime, stime
+            found[pid] = ticks * TICK_MS
+        except OSError:
+            continue
+    return found
+
+
+def spent(before: dict[int, float], after: dict[int, float]) -> float:
+    """CPU the renderers spent between two readings (a renderer may start in between)."""
+    return sum(ms - before.get(pid, 0) for pid, ms in after.items())
+
+
 def measure(server: Server, loads: int) -> dict:
     from playwright.sync_api import sync_playwright
 
@@ -76,12 +125,17 @@ def measure(server: Server, loads: int) -> dict:
         for objects, (services, pods_each) in SIZES.items():
             code = server.create_room(manifest(services, pods_each))
             for query in ("?pods=off", ""):
-                draws, layouts, loads_ms = [], [], []
+                draws, layouts, loads_ms, cpus = [], [], [], []
                 for _ in range(loads):
+                    page.goto("about:blank")
+                    before = renderer_cpu_ms()
                     page.goto(f"{server.url}/rooms/{code}/{query}")
                     page.wait_for_function(
-                        "window.kubeplay && window.kubeplay.stats.firstDrawMs > 0", timeout=120_000
+                        "window.kubeplay && window.kubeplay.stats.firstDrawMs > 0",
+                        timeout=120_000,
+                        polling=20,
                     )
+                    cpus.append(spent(before, renderer_cpu_ms()))
                     stats = page.evaluate("window.kubeplay.stats")
                     draws.append(stats["firstDrawMs"])
                     layouts.append(stats["layoutMs"])
@@ -92,6 +146,7 @@ def measure(server: Server, loads: int) -> dict:
                     "first_draw_ms": statistics.median(draws),
                     "layout_ms": statistics.median(layouts),
                     "navigation_to_drawn_ms": statistics.median(loads_ms),
+                    "renderer_cpu_ms": statistics.median(cpus),
                     "runs": [round(d) for d in draws],
                 }
                 page.screenshot(path=ROOT / "var" / "screenshots" / f"bench-layout-{key}.png")
@@ -103,14 +158,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="one load per size")
     options = parser.parse_args()
+    load = os.getloadavg()
     with tempfile.TemporaryDirectory() as workdir:
         server = Server(Path(workdir))
         try:
             figures = measure(server, 1 if options.quick else 5)
         finally:
             server.close()
+    print(f"load average before: {load}, after: {os.getloadavg()}")
     for name, values in figures.items():
-        print(f"{name:>20}: {values}")
+        shown = {k: round(v) if isinstance(v, float) else v for k, v in values.items()}
+        print(f"{name:>20}: {shown}")
 
 
 if __name__ == "__main__":

@@ -11,6 +11,8 @@ import { buildScene, HOST } from "./scene.js";
 
 const TWEEN_MS = 380;
 const LAYER_GAP = 42;
+const MIN_SCALE = 0.75; // smaller, and names are too small to read
+const BIG_ROOM_PODS = 60;
 
 function ease(t) {
   return t < 0.5 ? 2 * t * t : 1 - (-2 * t + 2) ** 2 / 2;
@@ -71,8 +73,11 @@ export class Diagram extends EventTarget {
     const widest = new Map();
     for (const box of scene.boxes.values()) widest.set(box.layer, Math.max(widest.get(box.layer) || 0, box.w));
     const left = [...widest.values()].reduce((sum, w) => sum + w + LAYER_GAP, 28);
-    const panel = Math.max(760, this.scroller.clientWidth) / Math.min(1.6, Math.max(1, this.scroller.clientWidth / 950));
     const pods = this.model.list("pods").filter(visible);
+    // A big room is drawn at the smallest scale (0.75): its nodes get the width that frees,
+    // for rows of bands rather than one long column.
+    const shrink = pods.length > BIG_ROOM_PODS ? MIN_SCALE : Math.min(1.6, Math.max(1, this.scroller.clientWidth / 950));
+    const panel = Math.max(760, this.scroller.clientWidth) / shrink;
     this.grouped = this.placer.place(scene, pods, this.model.list("nodes"), Math.max(220, panel - left - 20), this.grouping);
     return scene;
   }
@@ -105,12 +110,15 @@ export class Diagram extends EventTarget {
   apply(scene, result) {
     const width = this.scroller.clientWidth || 950;
     const height = this.scroller.clientHeight || 500;
-    this.scale = Math.min(1.6, Math.max(0.75, width / result.width));
+    this.scale = Math.min(1.6, Math.max(MIN_SCALE, width / result.width));
     if (this.scale > 1 && result.height * this.scale > height) this.scale = Math.max(1, height / result.height);
     this.svg.setAttribute("width", Math.round(result.width * this.scale));
     this.svg.setAttribute("height", Math.round(result.height * this.scale));
     this.svg.setAttribute("viewBox", `0 0 ${Math.round(result.width)} ${Math.round(result.height)}`);
     const alive = new Set();
+    const entering = [];
+    // The first drawing fades nothing in: there is nothing to tell it apart from.
+    const first = this.items.size === 0;
     let moved = false;
     this.chipOf = new Map();
     for (const box of scene.boxes.values()) {
@@ -120,11 +128,11 @@ export class Diagram extends EventTarget {
       if (box.kind === "pod") for (const key of box.podKeys || [box.podKey]) this.chipOf.set(key, box.id);
       let current = this.items.get(box.id);
       if (!current) {
-        const el = svg("g", { class: `item kind-${box.kind} entering` });
+        const el = svg("g", { class: `item kind-${box.kind}${first ? "" : " entering"}` });
         (box.compound || box.kind === "band" ? this.layers.nodes : this.layers.items).appendChild(el);
         current = { el, x: at.x, y: at.y, w: at.w, h: at.h };
         this.items.set(box.id, current);
-        setTimeout(() => el.classList.remove("entering"), 600);
+        if (!first) entering.push(el);
       }
       current.from = { x: current.x, y: current.y, w: current.w, h: current.h };
       current.to = at;
@@ -138,6 +146,7 @@ export class Diagram extends EventTarget {
         current.drawnH = at.h;
       }
     }
+    if (entering.length) setTimeout(() => entering.forEach((el) => el.classList.remove("entering")), 600);
     for (const [id, current] of this.items) {
       if (alive.has(id)) continue;
       this.items.delete(id);

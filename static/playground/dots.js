@@ -95,11 +95,17 @@ export class Dots {
 
   draw(now) {
     const ctx = this.ctx;
+    const pods = this.diagram.probedPods();
+    // Nothing moves and nothing was drawn: leave the canvas alone (clearing it every
+    // frame costs the page as much as drawing a room).
+    const idle = !this.dots.length && !pods.length && !this.flashes.length;
+    if (idle && this.blank) return;
+    this.blank = idle;
     const sx = this.scroller.scrollLeft;
     const sy = this.scroller.scrollTop;
     ctx.setTransform(this.dpr, 0, 0, this.dpr, -sx * this.dpr, -sy * this.dpr);
     ctx.clearRect(sx, sy, this.canvas.width / this.dpr, this.canvas.height / this.dpr);
-    this.drawProbes(now);
+    this.drawProbes(now, pods);
     const keep = [];
     for (const dot of this.dots) {
       const t = now - dot.start;
@@ -162,8 +168,7 @@ export class Dots {
     return { x: pts[i - 1].x + (pts[i].x - pts[i - 1].x) * k, y: pts[i - 1].y + (pts[i].y - pts[i - 1].y) * k };
   }
 
-  drawProbes(now) {
-    const pods = this.diagram.probedPods();
+  drawProbes(now, pods) {
     if (!pods.length) return;
     const simNow = this.clock();
     const ctx = this.ctx;
