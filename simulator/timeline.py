@@ -45,13 +45,10 @@ def next_change(state: ClusterState) -> NextChange | None:
     best: NextChange | None = None
     now = state.now
     for key, rt in state.runtime.items():
-        pod = None
         for probe_state in rt.probes:
             check = probe_state.check
             probe = check.probe
-            if pod is None:
-                pod = state.store.get("Pod", *key)
-            passing, _ = run_probe(state, key, rt, probe_state)
+            passing, _ = run_probe(rt, probe_state)
             if passing == probe_state.ready:
                 continue  # steady: the next rounds change nothing
             period = float(probe.get("periodSeconds", 10))
