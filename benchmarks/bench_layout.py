@@ -1,6 +1,7 @@
 """What drawing a room costs with the layered layout (ELK in a Web Worker).
 
-`python -m benchmarks.bench_layout` (`--quick`: one load per size) starts daphne
+`python -m benchmarks.bench_layout` (`--quick`: one load per size; `--examples`:
+the built-in examples, each loaded five times in turn) starts daphne
 as `bench_web` does, creates rooms of many Services, each with its own
 Deployment, and opens each in Debian's Chromium at 1366×768 several times:
 
@@ -114,7 +115,29 @@ def spent(before: dict[int, float], after: dict[int, float]) -> float:
     return sum(ms - before.get(pid, 0) for pid, ms in after.items())
 
 
-def measure(server: Server, loads: int) -> dict:
+def load_once(page, url: str) -> dict:
+    """Open `url` on a blank page; the room's drawing figures and the renderer's CPU."""
+    page.goto("about:blank")
+    before = renderer_cpu_ms()
+    page.goto(url)
+    page.wait_for_function(
+        "window.kubeplay && window.kubeplay.stats.firstDrawMs > 0", timeout=120_000, polling=20
+    )
+    cpu = spent(before, renderer_cpu_ms())
+    return {**page.evaluate("window.kubeplay.stats"), "cpu": cpu}
+
+
+def medians(runs: list[dict]) -> dict:
+    return {
+        "first_draw_ms": statistics.median(r["firstDrawMs"] for r in runs),
+        "layout_ms": statistics.median(r["layoutMs"] for r in runs),
+        "navigation_to_drawn_ms": statistics.median(r["drawnAt"] for r in runs),
+        "renderer_cpu_ms": statistics.median(r["cpu"] for r in runs),
+        "runs": [round(r["firstDrawMs"]) for r in runs],
+    }
+
+
+def measure(server: Server, loads: int, examples: bool) -> dict:
     from playwright.sync_api import sync_playwright
 
     figures: dict = {}
@@ -122,33 +145,27 @@ def measure(server: Server, loads: int) -> dict:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=args)
         page = browser.new_page(viewport={"width": 1366, "height": 768})
+        if examples:
+            # What every learner meets first: the built-in examples, loaded in turn.
+            from simulator import SCENARIOS
+
+            codes = {s.slug: server.create_room(s.manifest) for s in SCENARIOS}
+            runs: dict[str, list[dict]] = {slug: [] for slug in codes}
+            for _ in range(loads):
+                for slug, code in codes.items():
+                    runs[slug].append(load_once(page, f"{server.url}/rooms/{code}/"))
+            for slug, found in runs.items():
+                figures[slug] = medians(found)
+            browser.close()
+            return figures
         for objects, (services, pods_each) in SIZES.items():
             code = server.create_room(manifest(services, pods_each))
             for query in ("?pods=off", ""):
-                draws, layouts, loads_ms, cpus = [], [], [], []
-                for _ in range(loads):
-                    page.goto("about:blank")
-                    before = renderer_cpu_ms()
-                    page.goto(f"{server.url}/rooms/{code}/{query}")
-                    page.wait_for_function(
-                        "window.kubeplay && window.kubeplay.stats.firstDrawMs > 0",
-                        timeout=120_000,
-                        polling=20,
-                    )
-                    cpus.append(spent(before, renderer_cpu_ms()))
-                    stats = page.evaluate("window.kubeplay.stats")
-                    draws.append(stats["firstDrawMs"])
-                    layouts.append(stats["layoutMs"])
-                    loads_ms.append(stats["drawnAt"])
+                url = f"{server.url}/rooms/{code}/{query}"
+                found = [load_once(page, url) for _ in range(loads)]
                 key = f"{objects}{'_one_by_one' if query else '_default'}"
-                figures[key] = {
-                    "boxes": page.locator("svg.diagram .item").count(),
-                    "first_draw_ms": statistics.median(draws),
-                    "layout_ms": statistics.median(layouts),
-                    "navigation_to_drawn_ms": statistics.median(loads_ms),
-                    "renderer_cpu_ms": statistics.median(cpus),
-                    "runs": [round(d) for d in draws],
-                }
+                boxes = page.locator("svg.diagram .item").count()
+                figures[key] = {"boxes": boxes, **medians(found)}
                 page.screenshot(path=ROOT / "var" / "screenshots" / f"bench-layout-{key}.png")
         browser.close()
     return figures
@@ -157,12 +174,15 @@ def measure(server: Server, loads: int) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="one load per size")
+    parser.add_argument(
+        "--examples", action="store_true", help="the built-in examples instead of big rooms"
+    )
     options = parser.parse_args()
     load = os.getloadavg()
     with tempfile.TemporaryDirectory() as workdir:
         server = Server(Path(workdir))
         try:
-            figures = measure(server, 1 if options.quick else 5)
+            figures = measure(server, 1 if options.quick else 5, options.examples)
         finally:
             server.close()
     print(f"load average before: {load}, after: {os.getloadavg()}")
