@@ -6,18 +6,7 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import create_room, open_room, run
-
-# Record how many request dots are on the diagram when the terminal shows a curl answer.
-ANSWER_WATCH = """() => {
-  window.dotsAtAnswer = null;
-  const out = document.querySelector("[data-terminal-output]");
-  new MutationObserver((_, observer) => {
-    if (!out.textContent.includes("You've hit")) return;
-    window.dotsAtAnswer = window.kubeplay.dots.inFlight;
-    observer.disconnect();
-  }).observe(out, {childList: true, subtree: true, characterData: true});
-}"""
+from tests.browser.conftest import create_room, open_room, run, watch_dots_at_answer
 
 
 def test_terminal_runs_commands_with_history(page, live_server_url, screenshot):
@@ -39,7 +28,7 @@ def test_terminal_runs_commands_with_history(page, live_server_url, screenshot):
     # curl from the terminal: output, and a dot on the diagram. The answer is written
     # when the dot arrives, so the dots in flight are read as the answer appears (after
     # it, the dot may already be gone on a slow machine).
-    page.evaluate(ANSWER_WATCH)
+    watch_dots_at_answer(page)
     run(page, "curl -s http://kubia.example.com/")
     expect(output).to_contain_text("You've hit kubia-")
     assert page.evaluate("window.dotsAtAnswer") > 0
