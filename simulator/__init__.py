@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from .capacity import Capacity
     from .cluster import Cluster
+    from .first_steps import FirstSteps, RequestTarget
     from .gateway_conversion import IngressConversion
     from .inspection import INSPECTABLE_KINDS, Inspection
     from .observation import observation_problem
@@ -22,12 +23,18 @@ if TYPE_CHECKING:
     from .scenarios import DEFAULT as DEFAULT_SCENARIO
     from .scenarios import SCENARIOS, Scenario
     from .snapshot_changes import SnapshotChanges
+    from .suggestions import Suggestions
+    from .timeline import NextChange
 
 #: Each public name: the module that defines it, and its name there.
 _PUBLIC = {
     "Capacity": ("capacity", "Capacity"),
     "Cluster": ("cluster", "Cluster"),
     "CommandResult": ("result", "CommandResult"),
+    "FirstSteps": ("first_steps", "FirstSteps"),
+    "NextChange": ("timeline", "NextChange"),
+    "RequestTarget": ("first_steps", "RequestTarget"),
+    "Suggestions": ("suggestions", "Suggestions"),
     "Inspection": ("inspection", "Inspection"),
     "IngressConversion": ("gateway_conversion", "IngressConversion"),
     "INSPECTABLE_KINDS": ("inspection", "INSPECTABLE_KINDS"),
@@ -45,10 +52,14 @@ __all__ = [
     "Capacity",
     "Cluster",
     "CommandResult",
+    "FirstSteps",
     "IngressConversion",
     "Inspection",
+    "NextChange",
+    "RequestTarget",
     "Scenario",
     "SnapshotChanges",
+    "Suggestions",
     "observation_problem",
 ]
 

@@ -114,7 +114,7 @@ def httproute_entry(state: Any, route: dict) -> dict:
         for ref, why in resolved.ignored
     ]
     entry["accepted"] = any(p["accepted"] for p in entry["parents"])
-    entry["urls"] = _urls(gateway_graph(state), resolved)
+    entry["urls"] = route_urls(gateway_graph(state), resolved)
     for rule in resolved.rules:
         redirect = next((f for f in rule.filters if f.get("type") == "RequestRedirect"), None)
         entry["rules"].append({
@@ -135,7 +135,7 @@ def httproute_entry(state: Any, route: dict) -> dict:
     return entry
 
 
-def _urls(graph, route) -> list[str]:
+def route_urls(graph, route) -> list[str]:
     """URLs a learner can request through the route: each exact hostname it is served under,
     by scheme of the listener (the first rule's path when it has one)."""
     rules = route.rules

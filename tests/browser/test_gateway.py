@@ -67,10 +67,10 @@ def test_convert_the_tls_ingress_example_then_the_same_request_goes_through_the_
     )
 
     # The Gateway and its routes in their own columns; the Gateway gets an address.
-    gateway = page.get_by_role("button", name=re.compile(r"^Gateway nginx "))
+    gateway = page.get_by_role("button", name=re.compile(r"^Gateway nginx,"))
     expect(gateway).to_have_attribute("aria-label", re.compile(r"programmed"))
     expect(
-        page.get_by_role("button", name=re.compile(r"^HTTPRoute kubia-kubia-example-com:"))
+        page.get_by_role("button", name=re.compile(r"^HTTPRoute kubia-kubia-example-com,"))
     ).to_be_visible()
 
     # After: the same request, now through the Gateway's listener, route and rule.
@@ -91,6 +91,10 @@ def test_a_route_that_does_not_resolve_is_drawn_so_with_its_reason(
     page, live_server_url, screenshot
 ):
     open_room(page, create_example_room(page, live_server_url, "gateway-canary"))
+    # The split rule's edges carry each backend's share of its traffic.
+    labels = page.locator("svg.diagram text.edge-label")
+    expect(labels.filter(has_text=re.compile(r"^90%$"))).to_have_count(1)
+    expect(labels.filter(has_text=re.compile(r"^10%$"))).to_have_count(1)
     # Traffic through the Gateway: a dot goes client -> Gateway -> route -> Service -> pod.
     run(page, "curl -s -H 'env: canary' http://kubia.example.com/")
     recent = page.get_by_role("log", name="Recent requests")
@@ -98,7 +102,7 @@ def test_a_route_that_does_not_resolve_is_drawn_so_with_its_reason(
     # Point the canary rule at a Service that does not exist: accepted, but not resolved.
     patch = '[{"op": "replace", "path": "/spec/rules/0/backendRefs/0/name", "value": "kubia-v3"}]'
     run(page, f"kubectl patch httproute kubia --type=json -p '{patch}'")
-    route = page.get_by_role("button", name=re.compile(r"^HTTPRoute kubia:"))
+    route = page.get_by_role("button", name=re.compile(r"^HTTPRoute kubia,"))
     expect(route).to_have_attribute("aria-label", re.compile(r"kubia-v3 \(BackendNotFound\)"))
     expect(route.locator(".broken-rule")).to_have_count(1)
     reason = route.locator(".reason")
@@ -116,7 +120,7 @@ def test_a_route_that_does_not_resolve_is_drawn_so_with_its_reason(
     screenshot("gateway-4-unresolved")
 
     # A Gateway's listeners and conditions in the inspector.
-    page.get_by_role("button", name=re.compile(r"^Gateway kubia ")).click()
+    page.get_by_role("button", name=re.compile(r"^Gateway kubia,")).click()
     expect(conditions).to_contain_text("Programmed True Programmed")
     expect(conditions).to_contain_text("listener http")
 
