@@ -163,7 +163,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
         rather than through the channel layer, whose queue, dispatch task and
         per-message database clean-up cost more than the send itself.
         """
-        await self.base_send({"type": "websocket.send", "text": text})
+        await self.base_send({"type": "websocket.send", "bytes": None, "text": text})
 
     async def room_closed(self, event):  # from the room's channel-layer group
         # The room was dropped from memory after an error; the browser reconnects
