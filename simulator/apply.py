@@ -96,7 +96,7 @@ def plan(data: ClusterData, documents: list, *, mode: str, namespace: str,
     taken_ports: set[int] = set()
     for doc in documents:
         obj = doc.obj
-        rt = kinds.by_kind(obj["kind"])
+        rt = kinds.of_kind(obj["kind"])
         meta = obj["metadata"]
         name = meta["name"]
         if rt.namespaced:

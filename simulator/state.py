@@ -91,7 +91,7 @@ class ClusterState(ClusterData):
         """Set `spec.replicas` of a Deployment, ReplicaSet or ReplicationController."""
         obj = self.require(kind, namespace, name)
         if kind not in SCALABLE:
-            raise Conflict(f"error: cannot scale {kinds.by_kind(kind).plural}")
+            raise Conflict(f"error: cannot scale {kinds.of_kind(kind).plural}")
         if replicas < 0:
             raise Conflict("error: The --replicas=COUNT flag is required, and COUNT must be >= 0")
         obj["spec"]["replicas"] = replicas
