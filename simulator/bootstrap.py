@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
 AGE = 20 * 86400  # seconds the default objects have existed when the cluster starts
 
-NODES = (
+NODES: tuple[tuple[str, dict[str, str], list[dict]], ...] = (
     ("control-plane", {"node-role.kubernetes.io/control-plane": ""},
      [{"key": "node-role.kubernetes.io/control-plane", "effect": "NoSchedule"}]),
     ("worker-1", {}, []),

@@ -29,7 +29,7 @@ from .events import EventLog
 from .ipam import HostAddressPool, NodePortAllocator, PodIPAllocator, ServiceIPAllocator
 from .k8s_events import EventRecorder, K8sEvent
 from .names import new_uid
-from .probes import ProbeScheduler
+from .probes import ProbeScheduler, ProbeSlot
 from .runtime import PodRuntime
 from .store import Key, Store
 
@@ -67,7 +67,7 @@ class ClusterData:
 
     def __init__(self, seed: int = 0) -> None:
         self.rng = random.Random(seed)
-        self.clock = Clock()
+        self.clock: Clock[ProbeSlot] = Clock()
         self.store = Store()
         self.log = EventLog()
         self.k8s_events = EventRecorder()

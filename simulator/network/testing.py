@@ -17,6 +17,7 @@ from simulator.clock import Clock
 from simulator.endpoints import Backend
 from simulator.ipam import HOST_NETWORK, KUBERNETES_SERVICE_IP
 from simulator.labels import from_match_labels
+from simulator.probes import ProbeSlot
 from simulator.store import Key, Store
 
 DEFAULT_NODES = ("control-plane", "worker-1", "worker-2")
