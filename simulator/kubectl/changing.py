@@ -6,8 +6,8 @@ import json
 import re
 
 from simulator import kinds
-from simulator.kinds import ResourceType
 from simulator.errors import Conflict, NotFound
+from simulator.kinds import ResourceType
 
 from .applying import read_documents
 from .context import Context

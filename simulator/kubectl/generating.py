@@ -90,9 +90,7 @@ def _container_name(image: str) -> str:
 
 def _new_deployment(ctx: Context, name: str) -> dict:
     images = _require_image(ctx)
-    containers: list[dict] = [
-        {"image": image, "name": _container_name(image)} for image in images
-    ]
+    containers: list[dict] = [{"image": image, "name": _container_name(image)} for image in images]
     port = ctx.args.number("port")
     if port is not None and port >= 0:
         containers[0]["ports"] = [{"containerPort": port}]

@@ -59,8 +59,8 @@ def new_service(ctx: Context, kind: str, name: str) -> dict:
         if not port_text.isdigit():
             raise error(f'strconv.Atoi: parsing "{port_text}": invalid syntax')
         target: int | str = int(target_text) if target_text.isdigit() else target_text
-        port: dict = {"name": f"{port_text}-{target_text}", "port": int(port_text), "protocol": "TCP",
-                "targetPort": target}  # fmt: skip
+        port: dict = {"name": f"{port_text}-{target_text}", "port": int(port_text),
+                      "protocol": "TCP", "targetPort": target}  # fmt: skip
         node_port = ctx.args.number("node-port")
         if service_type == "NodePort" and node_port:
             port["nodePort"] = node_port

@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from simulator import kinds
-from simulator.kinds import ResourceType
 from simulator.clock import EPOCH, timestamp
+from simulator.kinds import ResourceType
 from simulator.labels import Selector, equality_items, matches
 
 from .errors import error, not_found

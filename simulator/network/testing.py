@@ -39,7 +39,7 @@ class FakeState:
     def __init__(self, seed: int = 0, nodes: tuple[str, ...] = DEFAULT_NODES) -> None:
         """Build the default cluster."""
         self.rng = random.Random(seed)
-        self.clock = Clock()
+        self.clock: Clock[ProbeSlot] = Clock()
         self.store = Store()
         self.runtime: dict[Key, FakeRuntime] = {}
         self._node_index: dict[str, int] = {}
