@@ -268,7 +268,7 @@ class _Machine:
             if kind == "BEGIN":
                 self.execute(action)
         for line in lines:
-            self.vars["NR"] = float(self.vars["NR"]) + 1  # type: ignore[arg-type]
+            self.vars["NR"] = _number(self.vars["NR"]) + 1
             self.split(line)
             for kind, pattern, action in program:
                 if kind == "main" and (pattern is None or _true(self.eval(pattern))):
