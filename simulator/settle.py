@@ -74,7 +74,7 @@ def apply_changes(data: ClusterData, changes: Iterable[Change]) -> None:
 
 
 def _create_pods(data: ClusterData, change: CreatePods) -> None:
-    pod_lifecycle.create_pods(data, change.owner, change.template, change.count,
+    pod_lifecycle.create_pods(data, change.owner, change.template, change.number,
                               node=change.node, spec=change.spec)  # fmt: skip
 
 
@@ -137,7 +137,7 @@ def _apply_object(data: ClusterData, change: ApplyObject) -> None:
     old = data.store.get(obj["kind"], meta.get("namespace", ""), meta["name"])
     if old is not None and "status" in old:
         obj.setdefault("status", old["status"])
-    apply_one(data, obj, old, kinds.by_kind(obj["kind"]), "apply")
+    apply_one(data, obj, old, kinds.of_kind(obj["kind"]), "apply")
 
 
 def _update_status(data: ClusterData, change: UpdateStatus) -> None:

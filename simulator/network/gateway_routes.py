@@ -39,12 +39,13 @@ from . import tls
 from .delivery import DELIVERED, Delivery
 from .exchange import Exchange, declared
 from .gateway_plan import GatewayPlan, Upstream
+from .ingress_routes import IngressRoutes
 
 if TYPE_CHECKING:
     from simulator.endpoints import Backend as Address
 
 
-class GatewayRoutes:
+class GatewayRoutes(IngressRoutes):
     """What a Gateway's nginx does with a request (mixed into Router)."""
 
     def gateway_view(self):

@@ -137,8 +137,8 @@ def validate_documents(
             # Another served version of the same schema (Gateway API v1beta1): stored and
             # printed as the preferred version.
             obj["apiVersion"] = resource.api_version
-        if (api_version, kind) in api_versions.DEPRECATED:
-            deprecated = api_versions.deprecation(api_version, kind)
+        deprecated = api_versions.deprecation(api_version, kind)
+        if deprecated is not None:
             warnings.append(_warning(parsed, doc, *deprecated))
 
         check_object_meta(issues, obj, kind, _NAME_RULES.get(kind, names.name_is_dns_subdomain))
