@@ -297,3 +297,17 @@ spec:
     assert result.exit_code == 1
     assert "internal simulator error" not in result.stderr
     assert "cannot unmarshal array into Go struct field ObjectMeta" in result.stderr
+
+
+def test_a_selector_value_that_is_no_string_is_refused_not_an_internal_error() -> None:
+    service = """apiVersion: v1
+kind: Service
+metadata: {name: db}
+spec:
+  selector: {app: db, tier: {name: x}}
+  ports: [{port: 3306}]
+"""
+    result = Cluster(seed=0).run("kubectl apply -f -", stdin=service + "---\n" + service)
+    assert result.exit_code == 1
+    assert "internal simulator error" not in result.stderr
+    assert "cannot unmarshal object into Go struct field ServiceSpec.spec.selector" in result.stderr
