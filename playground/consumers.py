@@ -5,6 +5,7 @@ import time
 from urllib.parse import parse_qs
 
 from channels.generic.websocket import AsyncWebsocketConsumer
+from django.http.cookie import parse_cookie
 from django.template.loader import render_to_string
 
 from playground import limits, protocol, rooms
@@ -18,9 +19,12 @@ class RoomConsumer(AsyncWebsocketConsumer):
     A bad message gets an error frame, never a closed socket, so one typo does
     not cost a learner their session; and nothing one browser sends reaches the
     others except through the room (docs/architecture.md, "Websocket protocol").
+    Each message is checked against the sender's role first (rooms.roles): the
+    presenter cookie makes a connection its room's presenter, anyone else follows.
     """
 
     room: rooms.LiveRoom | None = None
+    participant: rooms.roles.Participant | None = None
 
     async def connect(self):
         self.code = self.scope["url_route"]["kwargs"]["code"]
@@ -34,10 +38,22 @@ class RoomConsumer(AsyncWebsocketConsumer):
             await self.send_message(protocol.error(str(exc)))
             await self.close(code=4404)
             return
+        cookies = _cookies(self.scope)
+        roles = rooms.roles
+        presenter = roles.is_presenter(self.room.classroom.key, cookies)
+        self.participant = self.room.admit(roles.participant_id(cookies), presenter)
         await self.channel_layer.group_add(rooms.group_name(self.code), self.channel_name)
         self.room.join(self)
         seq, epoch = _resume_point(self.scope.get("query_string", b""))
-        await self.send_message({"type": "hello", "viewer": self.viewer, "room": self.code})
+        await self.send_message(
+            {
+                "type": "hello",
+                "viewer": self.viewer,
+                "room": self.code,
+                "role": self.participant.role,
+                "number": self.participant.number,
+            }
+        )
         for text in self.room.catch_up(seq, epoch):
             await self.send(text_data=text)
 
@@ -53,6 +69,8 @@ class RoomConsumer(AsyncWebsocketConsumer):
             self._spend_token()
             message = protocol.decode(text_data)
             request_id = protocol.request_id(message)
+            # The sender's right first, for every message, whatever its page showed.
+            rooms.roles.check(message["type"], self.participant, self._live().classroom.floor)
             handler = getattr(self, f"on_{message['type']}")
             await handler(message, request_id)
         except ValueError as exc:  # a ProtocolError, or a request the room refused
@@ -84,7 +102,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
 
     async def on_command(self, message, request_id):
         line, stdin = protocol.command(message)
-        result = await self._live().run_command(line, stdin, by=self.viewer)
+        result = await self._live().run_command(line, stdin, by=self.viewer, who=self.participant)
         if stdin:
             # Manifests from an editor: their problems as the editor shows them (the
             # server's one problems list, as validation as you type swaps it in).
@@ -98,7 +116,10 @@ class RoomConsumer(AsyncWebsocketConsumer):
         action = protocol.choice(message, "action", ("start", "stop"))
         if action == "start":
             stream = await self._live().start_stream(
-                protocol.url(message), protocol.source(message), protocol.rate(message)
+                protocol.url(message),
+                protocol.source(message),
+                protocol.rate(message),
+                who=self.participant,
             )
             await self.send_message(
                 {"type": "stream", "id": request_id, "stream": stream.to_dict()}
@@ -107,7 +128,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
             stream_id = message.get("stream")
             if stream_id is not None and not isinstance(stream_id, str):
                 raise protocol.ProtocolError('"stream" must be a stream id, or absent to stop all.')
-            await self._live().stop_stream(stream_id)
+            await self._live().stop_stream(stream_id, who=self.participant)
 
     async def on_clock(self, message, request_id):
         action = protocol.choice(message, "action", ("play", "pause", "speed"))
@@ -115,7 +136,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
         if action == "speed" and speed is None:
             raise protocol.ProtocolError('"speed" is required to change the speed.')
         playing = {"play": True, "pause": False}.get(action)
-        await self._live().set_clock(playing, speed)
+        await self._live().set_clock(playing, speed, who=self.participant)
 
     async def on_inspect(self, message, request_id):
         target = None
@@ -130,6 +151,32 @@ class RoomConsumer(AsyncWebsocketConsumer):
         epoch = protocol.epoch(message)
         for text in self._live().catch_up(seq, epoch):
             await self.send(text_data=text)
+
+    # -- the class: the presenter's levers, and what followers may do ------------------
+
+    async def on_view(self, message, request_id):
+        view = protocol.view(message)
+        if view["selected"] is not None:
+            view["selected"] = rooms.Target.parse(**view["selected"]).fields()
+        self._live().set_view(view)
+
+    async def on_floor(self, message, request_id):
+        mode, number = protocol.floor(message)
+        await self._live().classroom.set_floor(mode, number)
+        await self.send_message({"type": "ok", "id": request_id})
+
+    async def on_rewind(self, message, request_id):
+        commands = protocol.sequence(message, "commands")
+        branch = await rooms.rewind(self._live(), commands, self.participant)
+        await self.send_message({"type": "rewound", "id": request_id, "branch": branch.code})
+
+    async def on_hand(self, message, request_id):
+        self._live().classroom.raise_hand(self.participant, protocol.flag(message, "raised"))
+        await self.send_message({"type": "ok", "id": request_id})
+
+    async def on_name(self, message, request_id):
+        self._live().classroom.rename(self.participant, rooms.clean_name(message.get("name")))
+        await self.send_message({"type": "ok", "id": request_id})
 
     # -- from the room -----------------------------------------------------------------
 
@@ -149,6 +196,15 @@ class RoomConsumer(AsyncWebsocketConsumer):
 
     async def send_message(self, message: dict) -> None:
         await self.send(text_data=protocol.encode(message))
+
+
+def _cookies(scope) -> dict[str, str]:
+    """The handshake's cookies (the websocket stack has no cookie middleware: it would wrap
+    every frame sent)."""
+    for name, value in scope.get("headers", ()):
+        if name == b"cookie":
+            return parse_cookie(value.decode("latin-1"))
+    return {}
 
 
 def _resume_point(query_string: bytes) -> tuple[int | None, str]:

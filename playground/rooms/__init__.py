@@ -11,7 +11,11 @@ simulator only through `simulator`'s top-level names. Each module has one job:
 - `live`: a live room: viewers, lock, commands, clock and streams;
 - `ticker`: wall-clock pacing and request streams;
 - `frames`: snapshots and frames, from the simulator's change feed;
-- `inspector`: what each viewer inspects, worded and refreshed by frames.
+- `inspector`: what each viewer inspects, worded and refreshed by frames;
+- `roles`: who may do what (capabilities checked for every message);
+- `classroom`: a live room's class (participants, the floor, hands, the presenter's
+  view); `pacing`: its clock and streams;
+- `forks`: forks and rewinds; `classview`: what the presenter sees of the class.
 """
 
 from __future__ import annotations
@@ -20,8 +24,12 @@ from typing import Any
 
 from simulator import INSPECTABLE_KINDS
 
+from . import roles
 from .catalog import default_example, example, examples
+from .classroom import clean_name
+from .classview import add_progress, class_view
 from .creation import create_room, validate
+from .forks import fork, rewind, timeline
 from .inspector import Target
 from .live import LiveRoom, RoomGone, Viewer, group_name
 from .log import latest_manifests, replay
@@ -29,6 +37,13 @@ from .registry import forget_all, loaded, open_room, reset
 
 __all__ = [
     "INSPECTABLE_KINDS",
+    "add_progress",
+    "class_view",
+    "clean_name",
+    "fork",
+    "rewind",
+    "roles",
+    "timeline",
     "LiveRoom",
     "RoomGone",
     "Target",

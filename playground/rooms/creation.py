@@ -26,9 +26,13 @@ def validate(text: str) -> list[dict[str, Any]]:
     return problems_of(Cluster(0).run(APPLY + " --dry-run=server", stdin=text))
 
 
-def create_room(text: str, example_slug: str = "") -> tuple[Room | None, list[dict[str, Any]]]:
+def create_room(
+    text: str, example_slug: str = "", presenter_key: str = ""
+) -> tuple[Room | None, list[dict[str, Any]]]:
     """Store a new room whose cluster starts with `text` applied; or return the problems.
 
+    `presenter_key` is the digest of its presenter's secret (roles.new_secret); without
+    one the room is open: everyone with the link may change it.
     Synchronous (it runs in a view's thread): it builds its own scratch cluster.
     """
     if _too_large(text):
@@ -37,18 +41,24 @@ def create_room(text: str, example_slug: str = "") -> tuple[Room | None, list[di
     result = Cluster(seed).run(APPLY, stdin=text)
     if result.exit_code != 0 or not text.strip():
         return None, problems_of(result) or [_problem("Paste at least one manifest.")]
-    for _ in range(5):
-        code = secrets.token_hex(4)
-        if not Room.objects.filter(code=code).exists():
-            break
     room = Room.objects.create(
-        code=code,
+        code=new_code(),
         seed=seed,
         manifests=text,
         example=example_slug if example(example_slug) else "",
         playing=settings.KUBEPLAY_AUTOPLAY,
+        presenter_key=presenter_key,
     )
     return room, []
+
+
+def new_code() -> str:
+    """A room code no room has yet (forks take theirs here too)."""
+    for _ in range(5):
+        code = secrets.token_hex(4)
+        if not Room.objects.filter(code=code).exists():
+            break
+    return code
 
 
 def problems_of(result: CommandResult) -> list[dict[str, Any]]:

@@ -4,7 +4,9 @@ Threading: a live room belongs to the process's event loop. Every call that
 touches its cluster runs on that loop, under the room's lock, so the ticker,
 commands and reads never interleave. Viewers change the room only through
 `run_command` (a command line, logged before its frame goes out), the clock
-and the streams; `read` and `watch` change nothing.
+and the streams, and only when their role lets them (checked under the lock,
+roles.py); `read` and `watch` change nothing. The class (participants, the
+floor, the presenter's view) is `classroom`; forks and rewinds are forks.py's.
 """
 
 from __future__ import annotations
@@ -20,17 +22,21 @@ from django.conf import settings
 
 from playground.models import Room
 from playground.rooms import inspector
+from playground.rooms.classroom import ClassLevers, Classroom
 from playground.rooms.frames import Frames, result_fields
 from playground.rooms.leases import Lease
-from playground.rooms.log import RoomLog
-from playground.rooms.ticker import Stream, Streams, Ticker
+from playground.rooms.log import Restored, RoomLog
+from playground.rooms.pacing import Pacing
+from playground.rooms.roles import Participant, check
+from playground.rooms.ticker import Streams, Ticker
 from simulator import Cluster
 
 logger = logging.getLogger(__name__)
 
 
 class Viewer(Protocol):
-    """What a live room needs from a connection: an id and a way to send it a text."""
+    """What a live room needs from a connection: an id and a way to send it a text (and,
+    from a consumer, the participant it is: `participant`, see `admit`)."""
 
     viewer: str
 
@@ -46,13 +52,17 @@ def group_name(code: str) -> str:
     return f"room-{code}"
 
 
-class LiveRoom:
-    """A room's running cluster in this process: clock, streams, frames and viewers."""
+class LiveRoom(Pacing, ClassLevers):
+    """A room's running cluster in this process: clock, streams, frames and viewers.
+
+    Its clock and streams are `Pacing`'s (pacing.py), its class's levers (the floor's
+    news, the presenter's view) `ClassLevers`' (classroom.py).
+    """
 
     def __init__(
         self,
         room: Room,
-        cluster: Cluster,
+        restored: Restored,
         log_length: int,
         *,
         lease: Lease,
@@ -60,16 +70,16 @@ class LiveRoom:
     ) -> None:
         self.code = room.code
         self.room_id = room.pk
-        self.cluster = cluster
+        self.seed, self.manifests = room.seed, room.manifests
         self.loop = asyncio.get_running_loop()
         self.lock = asyncio.Lock()
         self.tick_hz = settings.KUBEPLAY_TICK_HZ
         self.playing = room.playing
         self.speed = room.speed
-        self.log = RoomLog(room.pk, log_length)
-        self.streams = Streams()
-        self.frames = Frames(cluster, room.code, self.tick_hz)
         self.watchers = inspector.Watchers()
+        self.classroom = Classroom(room)
+        self.classroom.on_change = self._class_changed
+        self.replace(restored, log_length)
         #: The consumers of this process watching the room, by viewer id.
         self.local: dict[str, Viewer] = {}
         self.closed = False
@@ -78,6 +88,20 @@ class LiveRoom:
         self.lease = lease
         self._drop = drop
         self._flushed = self.loop.time()
+        self._class_news = False
+        self.idle()  # loaded for a page or a fork that nobody opens: leave memory in a while
+
+    def replace(self, restored: Restored, log_length: int) -> None:
+        """Run `restored` from now on (the room was loaded, or rewound to a point of its log):
+        its cluster, streams and hit counters, frames of a new epoch; the class stays."""
+        self.cluster = restored.cluster
+        self.streams = Streams(restored.streams, restored.streams_made)
+        self.log = RoomLog(self.room_id, log_length)
+        self.log.set_streams(self.streams.specs())
+        self.frames = Frames(self.cluster, self.code, self.tick_hz)
+        self.frames.hits = restored.hits
+        self.frames.floor = self.classroom.floor_message()
+        self.frames.presenter_view = self.classroom.view
 
     @property
     def epoch(self) -> str:
@@ -95,6 +119,11 @@ class LiveRoom:
 
     # -- viewers -----------------------------------------------------------------------
 
+    def admit(self, participant_id: str | None, presenter: bool) -> Participant:
+        """Who a new connection is: the room's presenter, a follower, or (an open room) a
+        viewer; `participant_id` is its browser's, None for a connection without one."""
+        return self.classroom.admit(participant_id, presenter)
+
     def join(self, viewer: Viewer) -> None:
         """Start sending this room's frames to `viewer` (a consumer in this process)."""
         self.local[viewer.viewer] = viewer
@@ -107,9 +136,16 @@ class LiveRoom:
             )
 
     def leave(self, viewer: Viewer) -> None:
-        self.local.pop(viewer.viewer, None)
+        if self.local.pop(viewer.viewer, None) is not None:
+            participant = getattr(viewer, "participant", None)
+            if participant is not None:
+                self.classroom.depart(participant)
         self.watchers.forget(viewer.viewer)
-        if not self.local and not self.closed:
+        self.idle()
+
+    def idle(self) -> None:
+        """With nobody watching, unload the room after `KUBEPLAY_IDLE_SECONDS`."""
+        if not self.local and not self.closed and self.unloader is None:
             self.unloader = self.loop.call_later(
                 settings.KUBEPLAY_IDLE_SECONDS, lambda: self.loop.create_task(self.unload())
             )
@@ -120,7 +156,9 @@ class LiveRoom:
             return
         async with self.lock:
             if self.local or self.closed:
+                self.unloader = None
                 return  # someone came back meanwhile
+            self.unloader = None
             self.closed = True
             with contextlib.suppress(Exception):
                 await self.log.write()
@@ -140,7 +178,7 @@ class LiveRoom:
         with contextlib.suppress(Exception):
             await get_channel_layer().group_send(group_name(self.code), {"type": "room.closed"})
 
-    # -- the clock and the streams -----------------------------------------------------
+    # -- the clock ---------------------------------------------------------------------
 
     async def _tick(self) -> bool:
         """One tick of the ticker; False stops it (nobody watches, or the room closed)."""
@@ -156,6 +194,7 @@ class LiveRoom:
                 if self.loop.time() - self._flushed >= settings.KUBEPLAY_FLUSH_SECONDS:
                     self._flushed = self.loop.time()
                     await self.log.write()
+                    await self._tell_presenters()
             if not await self.lease.keep(self.loop.time()):
                 raise RoomGone("another server took this room over")
         except asyncio.CancelledError:
@@ -166,71 +205,37 @@ class LiveRoom:
             return False
         return True
 
-    def _advance(self) -> None:
-        """Move the clock one tick (when it plays) and send each stream's requests."""
-        step = self.speed / self.tick_hz if self.playing else 0.0
-        if step:
-            self.cluster.advance(step)
-        counts, traces, failed = self.streams.send(self.cluster, self.tick_hz)
-        self.frames.add_traces(traces)
-        self.log.add_ticks(step, counts)
-        if failed:
-            self._streams_changed()
-
-    def _streams_changed(self) -> None:
-        self.log.set_streams(self.streams.specs())
-        self.frames.streams_changed = True
-
-    async def start_stream(self, target: str, source: str, rate: float) -> Stream:
-        async with self.lock:
-            self._check_open()
-            stream = self.streams.start(target, source, rate)
-            self._streams_changed()
-            await self._emit()
-            return stream
-
-    async def stop_stream(self, stream_id: str | None) -> None:
-        async with self.lock:
-            self._check_open()
-            self.streams.stop(stream_id)
-            self._streams_changed()
-            await self._emit()
-
-    async def set_clock(self, playing: bool | None, speed: float | None) -> None:
-        async with self.lock:
-            self._check_open()
-            if playing is not None:
-                self.playing = playing
-            if speed is not None:
-                self.speed = speed
-            self.frames.clock_changed = True
-            await Room.objects.filter(pk=self.room_id).aupdate(
-                playing=self.playing, speed=self.speed
-            )
-            await self._emit()
-
     # -- commands: the one way a viewer changes the cluster ----------------------------
 
-    async def run_command(self, line: str, stdin: str = "", by: str = "") -> dict[str, Any]:
-        """Run a command line for viewer `by`, log it, then send its frame to everyone.
+    async def run_command(
+        self, line: str, stdin: str = "", by: str = "", who: Participant | None = None
+    ) -> dict[str, Any]:
+        """Run a command line for connection `by` (participant `who`; None: the server
+        itself), log it, then send its frame to everyone.
 
         Returns the `result` message's fields for the viewer who ran it.
+
+        Raises:
+            Forbidden: `who` may not change the room now.
         """
         async with self.lock:
-            self._check_open()
+            self._check_open(who, "command")
             self.frames.begin()
+            at = self.cluster.now
             result = self.cluster.run(line, stdin=stdin)
             op: dict[str, Any] = {"op": "run", "line": line}
             if stdin:
                 op["stdin"] = stdin
-            await self._logged(op)
-            self.frames.add_command(by, line, result)
+            named = who.who() if who is not None else {}
+            op.update(by=named, at=at)
+            await self._logged([op])
+            self.frames.add_command(by, named, line, result)
             await self._emit()
         return result_fields(line, result, stdin)
 
-    async def _logged(self, op: dict[str, Any]) -> None:
+    async def _logged(self, ops: list[dict[str, Any]] = ()) -> None:
         try:
-            await self.log.write([op])
+            await self.log.write(ops)
         except Exception:
             logger.exception("room %s: could not append to the log", self.code)
             await self.break_down()
@@ -291,6 +296,8 @@ class LiveRoom:
             logger.info("room %s: viewer %s is gone", self.code, viewer.viewer, exc_info=True)
             self.leave(viewer)
 
-    def _check_open(self) -> None:
+    def _check_open(self, who: Participant | None = None, action: str = "") -> None:
         if self.closed:
             raise RoomGone("this room was reloaded; reconnecting")
+        if who is not None and action:
+            check(action, who, self.classroom.floor)

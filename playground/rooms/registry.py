@@ -15,7 +15,7 @@ from asgiref.sync import sync_to_async
 from playground.models import Room
 from playground.rooms.leases import Lease
 from playground.rooms.live import LiveRoom, RoomGone
-from playground.rooms.log import read_ops, replay
+from playground.rooms.log import read_ops, restore
 
 logger = logging.getLogger(__name__)
 
@@ -61,13 +61,13 @@ async def _load(code: str) -> LiveRoom:
         raise RoomGone("This room is running on another server; try again in a few seconds.")
     ops = await read_ops(room)
     try:
-        cluster = await sync_to_async(replay, thread_sensitive=False)(
+        restored = await sync_to_async(restore, thread_sensitive=False)(
             room.seed, room.manifests, ops
         )
     except Exception as exc:  # a simulator bug: say so rather than drop the socket
         logger.exception("room %s could not be replayed", code)
         raise RoomGone(f"This room could not be rebuilt ({type(exc).__name__}).") from exc
-    return LiveRoom(room, cluster, len(ops), lease=lease, drop=_drop)
+    return LiveRoom(room, restored, len(ops), lease=lease, drop=_drop)
 
 
 async def _drop(live: LiveRoom, release: bool) -> None:

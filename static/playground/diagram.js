@@ -108,6 +108,8 @@ export class Diagram extends EventTarget {
     this.grouping = "auto";
     this.grouped = false;
     this.scale = 1;
+    this.minScale = 1; // projector.js
+    this.zoom = 1; // follow.js
     this.width = 0;
     this.height = 0;
     this.lookup = new Map();
@@ -139,18 +141,22 @@ export class Diagram extends EventTarget {
   // -- layout: where everything goes ------------------------------------------
 
   // Lay out at the largest scale (up to 1.6, for a projector) whose drawing
-  // still fits the panel's height; a big room scrolls at scale 1.
+  // still fits the panel's height; a big room scrolls at scale 1. The view
+  // layer may ask for more: `minScale` (projector mode) and `zoom` (a viewer's
+  // or the presenter's zoom, applied on top of the fit).
   layout() {
     const width = Math.max(760, this.scroller.clientWidth);
     const height = Math.max(300, this.scroller.clientHeight);
-    this.scale = Math.min(1.6, Math.max(1, width / 950));
+    const least = this.minScale;
+    this.scale = Math.min(Math.max(1.6, least), Math.max(least, width / 950));
     let layout = this.layoutAt(width / this.scale);
-    if (this.scale > 1 && layout.height * this.scale > height) {
-      this.scale = Math.max(1, Math.min(this.scale, height / layout.height));
+    if (this.scale > least && layout.height * this.scale > height) {
+      this.scale = Math.max(least, Math.min(this.scale, height / layout.height));
       this.chipOf = new Map();
       this.upgrade = new Set();
       layout = this.layoutAt(width / this.scale);
     }
+    this.scale *= this.zoom;
     return layout;
   }
 
@@ -503,7 +509,8 @@ export class Diagram extends EventTarget {
       const sig = this.signature(item);
       let current = this.items.get(item.id);
       if (!current) {
-        const el = svg("g", { class: `item kind-${item.kind} entering` });
+        // data-id: the box's id, which the view layer points at (follow.js).
+        const el = svg("g", { class: `item kind-${item.kind} entering`, "data-id": item.id });
         (item.kind === "node" || item.kind === "extbox" ? this.layers.nodes : this.layers.items).appendChild(el);
         current = { el, x: item.x, y: item.y, w: item.w, h: item.h, fx: item.x, fy: item.y, fw: item.w, fh: item.h };
         this.items.set(item.id, current);

@@ -124,7 +124,13 @@ async def test_command_is_logged_before_it_is_broadcast(room, socket):
     ops = await sync_to_async(list)(
         RoomEvent.objects.filter(room=room).values_list("op", flat=True)
     )
-    assert ops[-1] == {"op": "run", "line": "kubectl label pod -l app=kubia x=y"}
+    # Who ran it and when (for the timeline) are beside the line that replay runs.
+    assert ops[-1] == {
+        "op": "run",
+        "line": "kubectl label pod -l app=kubia x=y",
+        "by": {"role": "viewer", "number": 1},
+        "at": 0.0,
+    }
 
 
 async def test_curl_traces_travel_in_the_frame(socket):
