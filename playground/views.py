@@ -126,7 +126,7 @@ async def fork(request, code):
     live = rooms.loaded(code)
     pid = roles.participant_id(request.COOKIES)
     known = live.classroom.participants.get(pid) if live is not None and pid else None
-    who = known.who() if known is not None else {"role": "follower", "number": 0}
+    who = known.who() if known is not None else {"role": roles.FOLLOWER}
     try:
         copy, secret = await rooms.fork(code, who)
     except rooms.RoomGone:
@@ -219,8 +219,6 @@ def phrases() -> dict[str, str]:
         "holder": _("Follower {n} has control."),
         "raiseHand": _("Raise hand"),
         "lowerHand": _("Lower hand"),
-        "following": _("Following the presenter"),
-        "steppedAway": _("You stepped away"),
         "readOnly": _(
             "Only the presenter changes this room. “Try it yourself” gives you a copy of your own."
         ),

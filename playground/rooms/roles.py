@@ -131,15 +131,17 @@ def label(who: Mapping[str, Any] | None) -> str:
     """`who` in words: "presenter", "follower 3 (Li)", "viewer 2"."""
     if not who:
         return _("someone")
-    role = who.get("role")
+    role, number = who.get("role"), who.get("number")
     if role == PRESENTER:
         text = _("presenter")
-    elif role == FOLLOWER:
-        text = _("follower %(number)s") % {"number": who.get("number", "?")}
     elif role == "rewind":
         text = _("rewind")
+    elif not number:  # made where the room was not running: who it was is not known
+        text = _("a follower") if role == FOLLOWER else _("someone")
+    elif role == FOLLOWER:
+        text = _("follower %(number)s") % {"number": number}
     else:
-        text = _("viewer %(number)s") % {"number": who.get("number", "?")}
+        text = _("viewer %(number)s") % {"number": number}
     name = who.get("name")
     return f"{text} ({name})" if name else text
 

@@ -5,11 +5,10 @@
 // away (scroll, zoom, click, another panel), and "Follow" brings it back.
 // The pointer shows for everyone, followers who stepped away included.
 
-import { phrase } from "./phrases.js";
-
 // The presenter's view goes out at most this often (the server sends it on once a tick).
 const SEND_EVERY_MS = 120;
 export const ZOOMS = [0.5, 0.67, 0.8, 1, 1.25, 1.5, 2, 2.5, 3];
+const FOLLOWED_TABS = ["traffic", "inspector", "manifests"];
 
 const sameTarget = (a, b) => (a && b ? a.kind === b.kind && a.namespace === b.namespace && a.name === b.name : a === b);
 
@@ -26,6 +25,7 @@ export class Follow {
     this.latest = null; // the presenter's view, as the server last sent it
     this.pointer = null;
     this.pointing = false;
+    this.sharedTab = "traffic";
     this.applying = false;
     this.sentAt = 0;
     this.timer = null;
@@ -74,9 +74,12 @@ export class Follow {
   view() {
     const s = this.scroller;
     const fraction = (at, size, visible) => (size > visible ? Math.min(1, Math.max(0, at / (size - visible))) : 0);
+    // The Class panel is each one's own: followers keep the last panel they could share.
+    const tab = this.page.tab();
+    if (FOLLOWED_TABS.includes(tab)) this.sharedTab = tab;
     return {
       type: "view",
-      tab: this.page.tab(),
+      tab: this.sharedTab,
       selected: this.page.inspected(),
       pointer: this.pointer,
       zoom: this.diagram.zoom,
@@ -178,7 +181,7 @@ export class Follow {
 
   showState() {
     if (this.followButton) this.followButton.hidden = this.following;
-    if (this.status) this.status.textContent = phrase(this.following ? "following" : "steppedAway");
+    if (this.status) this.status.hidden = !this.following;
     this.root.dataset.following = String(this.following);
   }
 

@@ -51,17 +51,17 @@ def test_room_survives_a_server_restart(restartable_server, new_page, console_er
 
 def test_dropped_websocket_resyncs_from_its_last_frame(new_page, live_server_url):
     alice, bob = new_page(), new_page()
-    url = create_room(alice, live_server_url, "kubia")
+    url = create_room(alice, live_server_url, "kubia")  # Alice presents, Bob follows
     open_room(alice, url)
     open_room(bob, url)
-    seq = alice.evaluate("window.kubeplay.socket.seq")
-    # Drop Alice's connection; while she reconnects, Bob changes the room.
-    alice.evaluate("window.kubeplay.socket.socket.close()")
-    run(bob, "kubectl scale deployment kubia --replicas=2")
-    expect(pod_buttons(alice)).to_have_count(2)
-    expect(alice.get_by_role("status", name="Server connection")).to_have_text("connected")
-    run(bob, "kubectl scale deployment kubia --replicas=4")
-    expect(pod_buttons(alice)).to_have_count(4)
-    # One snapshot (the first): after the drop she got the frames she missed, in order.
-    assert alice.evaluate("window.kubeplay.stats.snapshots") == 1
-    assert alice.evaluate("window.kubeplay.socket.seq") > seq
+    seq = bob.evaluate("window.kubeplay.socket.seq")
+    # Drop Bob's connection; while he reconnects, Alice changes the room.
+    bob.evaluate("window.kubeplay.socket.socket.close()")
+    run(alice, "kubectl scale deployment kubia --replicas=2")
+    expect(pod_buttons(bob)).to_have_count(2)
+    expect(bob.get_by_role("status", name="Server connection")).to_have_text("connected")
+    run(alice, "kubectl scale deployment kubia --replicas=4")
+    expect(pod_buttons(bob)).to_have_count(4)
+    # One snapshot (the first): after the drop he got the frames he missed, in order.
+    assert bob.evaluate("window.kubeplay.stats.snapshots") == 1
+    assert bob.evaluate("window.kubeplay.socket.seq") > seq
