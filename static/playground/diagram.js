@@ -109,6 +109,7 @@ export class Diagram extends EventTarget {
     this.grouped = false;
     this.scale = 1;
     this.minScale = 1; // projector.js
+    this.maxScale = 1.6; // projector.js
     this.zoom = 1; // follow.js
     this.width = 0;
     this.height = 0;
@@ -143,12 +144,12 @@ export class Diagram extends EventTarget {
   // Lay out at the largest scale (up to 1.6, for a projector) whose drawing
   // still fits the panel's height; a big room scrolls at scale 1. The view
   // layer may ask for more: `minScale` (projector mode) and `zoom` (a viewer's
-  // or the presenter's zoom, applied on top of the fit).
+  // or the presenter's zoom, applied on top of the fit), and `maxScale`.
   layout() {
     const width = Math.max(760, this.scroller.clientWidth);
     const height = Math.max(300, this.scroller.clientHeight);
     const least = this.minScale;
-    this.scale = Math.min(Math.max(1.6, least), Math.max(least, width / 950));
+    this.scale = Math.min(Math.max(this.maxScale, least), Math.max(least, width / 950));
     let layout = this.layoutAt(width / this.scale);
     if (this.scale > least && layout.height * this.scale > height) {
       this.scale = Math.max(least, Math.min(this.scale, height / layout.height));

@@ -9,6 +9,8 @@ import { whoLabel } from "./phrases.js";
 // The diagram's smallest text is 11 px (the badge's 10 px is raised to 11 in this
 // mode): drawn at this scale or more, every word is at least 18 px tall.
 export const PROJECTOR_SCALE = 18 / 11;
+// A large screen may draw it larger still, as far as its height allows.
+const PROJECTOR_MAX_SCALE = 2.6;
 const DOT_SIZE = 1.8;
 const CAPTION_LINES = 6;
 const BADGE_WIDTH = 62; // the Service type's pill, in diagram units (diagram.js)
@@ -39,6 +41,7 @@ export class Projector {
     document.body.classList.toggle("projector", on);
     this.toggle?.setAttribute("aria-pressed", String(on));
     this.diagram.minScale = on ? PROJECTOR_SCALE : 1;
+    this.diagram.maxScale = on ? PROJECTOR_MAX_SCALE : 1.6;
     this.dots.size = on ? DOT_SIZE : 1;
     if (on && this.pace.value === "1") this.pace.value = "2"; // slower by default on a screen
     this.dots.pace = on ? Number(this.pace.value) : 1;
