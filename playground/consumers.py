@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import secrets
 import time
 from urllib.parse import parse_qs
@@ -25,6 +27,18 @@ class RoomConsumer(AsyncWebsocketConsumer):
 
     room: rooms.LiveRoom | None = None
     participant: rooms.roles.Participant | None = None
+
+    async def __call__(self, scope, receive, send):
+        try:
+            await super().__call__(scope, receive, send)
+        except asyncio.CancelledError:
+            # The server is stopping (daphne cancels every connection before it exits):
+            # what the room ran since its last write goes to the log first, so a restart
+            # loses no tick, request or stream.
+            if self.room is not None:
+                with contextlib.suppress(Exception):
+                    await self.room.save()
+            raise
 
     async def connect(self):
         self.code = self.scope["url_route"]["kwargs"]["code"]

@@ -120,8 +120,7 @@ class LiveRoom(Pacing, ClassLevers):
     # -- viewers -----------------------------------------------------------------------
 
     def admit(self, participant_id: str | None, presenter: bool) -> Participant:
-        """Who a new connection is: the room's presenter, a follower, or (an open room) a
-        viewer; `participant_id` is its browser's, None for a connection without one."""
+        """Who a new connection is (`participant_id`: its browser's, or None)."""
         return self.classroom.admit(participant_id, presenter)
 
     def join(self, viewer: Viewer) -> None:
@@ -155,15 +154,20 @@ class LiveRoom(Pacing, ClassLevers):
         if self.closed:
             return
         async with self.lock:
-            if self.local or self.closed:
-                self.unloader = None
-                return  # someone came back meanwhile
             self.unloader = None
+            if self.local or self.closed:
+                return  # someone came back meanwhile
             self.closed = True
             with contextlib.suppress(Exception):
                 await self.log.write()
         await self.stop()
         await self._drop(self, True)
+
+    async def save(self) -> None:
+        """Write what the log lacks now (the server is stopping)."""
+        async with self.lock:
+            if not self.closed:
+                await self.log.write()
 
     async def stop(self) -> None:
         if self.ticker is not None and self.ticker is not asyncio.current_task():
@@ -211,24 +215,15 @@ class LiveRoom(Pacing, ClassLevers):
         self, line: str, stdin: str = "", by: str = "", who: Participant | None = None
     ) -> dict[str, Any]:
         """Run a command line for connection `by` (participant `who`; None: the server
-        itself), log it, then send its frame to everyone.
-
-        Returns the `result` message's fields for the viewer who ran it.
-
-        Raises:
-            Forbidden: `who` may not change the room now.
-        """
+        itself), log it, then send its frame to everyone. Returns the `result` message's
+        fields for the viewer who ran it. Raises Forbidden: `who` may not change the room."""
         async with self.lock:
             self._check_open(who, "command")
             self.frames.begin()
-            at = self.cluster.now
+            named, at = (who.who() if who is not None else {}), self.cluster.now
             result = self.cluster.run(line, stdin=stdin)
-            op: dict[str, Any] = {"op": "run", "line": line}
-            if stdin:
-                op["stdin"] = stdin
-            named = who.who() if who is not None else {}
-            op.update(by=named, at=at)
-            await self._logged([op])
+            op = {"op": "run", "line": line, **({"stdin": stdin} if stdin else {})}
+            await self._logged([{**op, "by": named, "at": at}])
             self.frames.add_command(by, named, line, result)
             await self._emit()
         return result_fields(line, result, stdin)

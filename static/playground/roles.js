@@ -30,9 +30,11 @@ export class Rights extends EventTarget {
     socket.addEventListener("frame", (event) => {
       if (event.detail.floor) this.setFloor(event.detail.floor);
     });
-    // The inspector is swapped in whole: its buttons follow the rights too.
-    const inspector = root.querySelector("#inspector");
-    if (inspector) new MutationObserver(() => this.lock()).observe(inspector, { childList: true });
+    // The inspector and the streams' list are redrawn whole: their buttons follow the rights too.
+    const relock = new MutationObserver(() => this.lock());
+    for (const redrawn of root.querySelectorAll("#inspector, [data-streams]")) {
+      relock.observe(redrawn, { childList: true });
+    }
     this.update();
   }
 
