@@ -61,13 +61,28 @@ async def _load(code: str) -> LiveRoom:
         raise RoomGone("This room is running on another server; try again in a few seconds.")
     ops = await read_ops(room)
     try:
-        restored = await sync_to_async(restore, thread_sensitive=False)(
-            room.seed, room.manifests, ops
-        )
+        # One replay at a time: they are Python, so threads side by side take no less time
+        # in all, and each one more takes the GIL from the rooms that run (a whole class
+        # pressing "Try it yourself" at once; every room after a restart).
+        async with _replaying():
+            restored = await sync_to_async(restore, thread_sensitive=False)(
+                room.seed, room.manifests, ops
+            )
     except Exception as exc:  # a simulator bug: say so rather than drop the socket
         logger.exception("room %s could not be replayed", code)
         raise RoomGone(f"This room could not be rebuilt ({type(exc).__name__}).") from exc
     return LiveRoom(room, restored, len(ops), lease=lease, drop=_drop)
+
+
+_replay_slots: dict[asyncio.AbstractEventLoop, asyncio.Semaphore] = {}
+
+
+def _replaying() -> asyncio.Semaphore:
+    loop = asyncio.get_running_loop()
+    if loop not in _replay_slots:
+        _replay_slots.clear()  # an event loop of an earlier test
+        _replay_slots[loop] = asyncio.Semaphore(1)
+    return _replay_slots[loop]
 
 
 async def _drop(live: LiveRoom, release: bool) -> None:
