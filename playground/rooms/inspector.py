@@ -159,6 +159,9 @@ class Watchers:
         self._sent: dict[str, str] = {}
         self._owed: set[Target] = set()
         self._ready_at: dict[Target, float] = {}
+        #: Each target's last render and the frame it showed: a class following its
+        #: presenter's choice asks for the same inspector a thousand times in one frame.
+        self._rendered: dict[Target, tuple[int, str]] = {}
 
     def watch(self, viewer: str, target: Target | None) -> None:
         self._sent.pop(viewer, None)
@@ -169,17 +172,25 @@ class Watchers:
         watched = set(self.targets.values())
         self._owed &= watched
         self._ready_at = {t: at for t, at in self._ready_at.items() if t in watched}
+        self._rendered = {t: r for t, r in self._rendered.items() if t in watched}
 
     def forget(self, viewer: str) -> None:
         self.watch(viewer, None)
 
-    def render(self, target: Target, show: Callable[[Target], str], now: float) -> str:
-        """`show(target)`, noting when the target may be rendered again."""
+    def render(
+        self, target: Target, show: Callable[[Target], str], now: float, seq: int | None = None
+    ) -> str:
+        """`show(target)`, noting when the target may be rendered again; the render of frame
+        `seq` again when there is one (nothing changed since)."""
+        if seq is not None and self._rendered.get(target, (None,))[0] == seq:
+            return self._rendered[target][1]
         started = time.perf_counter()
         html = show(target)
         cost = time.perf_counter() - started
         self._ready_at[target] = now + max(REFRESH_SECONDS, 8 * cost)
         self._owed.discard(target)
+        if seq is not None:
+            self._rendered[target] = (seq, html)
         return html
 
     def refresh(
@@ -198,7 +209,7 @@ class Watchers:
             if now < self._ready_at.get(target, 0.0):
                 self._owed.add(target)
                 continue
-            html = self.render(target, show, now)
+            html = self.render(target, show, now, seq)
             for viewer in viewers:
                 texts = self.message(viewer, target, html, seq)
                 if texts:

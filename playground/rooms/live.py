@@ -256,8 +256,8 @@ class LiveRoom(Pacing, ClassLevers):
             self._check_open()
             self.watchers.watch(viewer.viewer, target)
             if target is not None:
-                html = self.watchers.render(target, self._inspector_html, self.loop.time())
                 seq = self.frames.seq
+                html = self.watchers.render(target, self._inspector_html, self.loop.time(), seq)
                 texts = self.watchers.message(viewer.viewer, target, html, seq, request_id)
                 await self._deliver(viewer, texts)
 

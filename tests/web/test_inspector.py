@@ -146,3 +146,21 @@ def test_a_refresh_asked_for_too_soon_goes_out_on_a_later_tick():
     assert '"seq":2' in later[0][1][0]
     assert len(shown) == 2
     assert list(watchers.refresh(None, 2, show, now=11.0)) == []  # nothing owed any more
+
+
+def test_a_class_asking_for_one_inspector_in_one_frame_gets_one_render():
+    """Followers follow the presenter's choice: all of them ask for it at once."""
+    watchers = inspector.Watchers()
+    target = Target("Service", "default", "kubia")
+    shown = []
+
+    def show(t):
+        shown.append(t)
+        return f"<p>{len(shown)}</p>"
+
+    for viewer in range(100):
+        watchers.watch(f"v{viewer}", target)
+        assert watchers.render(target, show, now=10.0, seq=7) == "<p>1</p>"
+    assert len(shown) == 1
+    # The next frame may have changed it: rendered afresh.
+    assert watchers.render(target, show, now=10.1, seq=8) == "<p>2</p>"
