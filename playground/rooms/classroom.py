@@ -15,6 +15,8 @@ from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from playground.models import Room
 from playground.rooms.roles import FOLLOWER, PRESENTER, VIEWER, Floor, Participant, may_act
 
@@ -80,7 +82,9 @@ class Classroom:
         if mode == "follower":
             holder = self.follower(number)
             if holder is None:
-                raise ValueError(f"There is no follower {number} in this room.")
+                raise ValueError(
+                    _("There is no follower %(number)s in this room.") % {"number": number}
+                )
             self.floor = Floor("follower", holder.id)
             self.hands.pop(holder.id, None)
         else:
@@ -178,8 +182,8 @@ class ClassLevers:
 def clean_name(value: Any) -> str:
     """A follower's name as given: printable, single spaces, at most `MAX_NAME` characters."""
     if not isinstance(value, str):
-        raise ValueError('"name" must be a string.')
+        raise ValueError(_('"name" must be a string.'))
     name = " ".join("".join(ch for ch in value if ch.isprintable()).split())
     if len(name) > MAX_NAME:
-        raise ValueError(f"A name is at most {MAX_NAME} characters.")
+        raise ValueError(_("A name is at most %(count)s characters.") % {"count": MAX_NAME})
     return name
