@@ -98,14 +98,8 @@ def room(request, code):
     }
     response = render(request, "room.html", context)
     if roles.participant_id(request.COOKIES) is None:
-        response.set_cookie(
-            roles.PARTICIPANT_COOKIE,
-            roles.new_participant_token(),
-            max_age=PARTICIPANT_COOKIE_AGE,
-            httponly=True,
-            samesite="Lax",
-            secure=request.is_secure(),
-        )
+        token = roles.new_participant_token()
+        _keep(request, response, roles.PARTICIPANT_COOKIE, token, PARTICIPANT_COOKIE_AGE)
     return response
 
 
@@ -160,15 +154,15 @@ async def _presented(request, code) -> Room:
 
 
 def _as_presenter(request, response, key: str, secret: str):
-    response.set_cookie(
-        roles.cookie_name(key),
-        secret,
-        max_age=PRESENTER_COOKIE_AGE,
-        httponly=True,
-        samesite="Lax",
-        secure=request.is_secure(),
-    )
+    _keep(request, response, roles.cookie_name(key), secret, PRESENTER_COOKIE_AGE)
     return response
+
+
+def _keep(request, response, name: str, value: str, age: int) -> None:
+    """A cookie no script reads and no other site's request carries."""
+    response.set_cookie(
+        name, value, max_age=age, httponly=True, samesite="Lax", secure=request.is_secure()
+    )
 
 
 @require_GET

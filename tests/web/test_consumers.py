@@ -15,13 +15,11 @@ from playground.protocol import MAX_MESSAGE_BYTES
 from tests.fixtures.rooms import make_room, manifest
 from tests.web.sockets import communicator, eventually, open_socket, receive
 
-pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
-
-
-@pytest_asyncio.fixture(autouse=True)
-async def stop_live_rooms():
-    yield
-    await rooms.reset()
+pytestmark = [
+    pytest.mark.asyncio,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("live_rooms_stopped"),
+]
 
 
 @pytest_asyncio.fixture

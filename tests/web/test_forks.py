@@ -17,7 +17,11 @@ from playground.rooms.log import restore
 from tests.fixtures.rooms import make_room
 from tests.web.sockets import eventually, open_socket, receive
 
-pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.asyncio,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("live_rooms_stopped"),
+]
 
 PRESENTER = {"role": "presenter", "number": 0}
 NEXT = [
@@ -28,12 +32,6 @@ NEXT = [
     "kubectl create deployment extra --image=nginx --replicas=2",
     "kubectl get all",
 ]
-
-
-@pytest_asyncio.fixture(autouse=True)
-async def stop_live_rooms():
-    yield
-    await rooms.reset()
 
 
 @pytest_asyncio.fixture

@@ -17,16 +17,14 @@ from playground.models import RoomEvent
 from tests.fixtures.rooms import make_room
 from tests.web.sockets import eventually, open_socket, receive
 
-pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.asyncio,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("live_rooms_stopped"),
+]
 
 FOLLOWER_A = {rooms.roles.PARTICIPANT_COOKIE: "a" * 24}
 FOLLOWER_B = {rooms.roles.PARTICIPANT_COOKIE: "b" * 24}
-
-
-@pytest_asyncio.fixture(autouse=True)
-async def stop_live_rooms():
-    yield
-    await rooms.reset()
 
 
 @pytest_asyncio.fixture
