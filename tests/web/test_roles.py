@@ -7,6 +7,7 @@ never send, over a raw websocket, and check that it gets an error and changes no
 from __future__ import annotations
 
 import asyncio
+import json
 
 import pytest
 import pytest_asyncio
@@ -293,3 +294,24 @@ async def test_an_open_room_lets_everyone_act_and_has_no_presenter():
     await socket.send_json_to({"type": "floor", "id": 2, "mode": "open"})
     assert "no presenter" in (await receive(socket, "error"))["message"]
     await socket.disconnect()
+
+
+async def test_nothing_a_follower_receives_holds_the_presenters_capability(room, presenter):
+    student = await open_socket(room.code, cookies=FOLLOWER_A)
+    seen = [student.hello]
+    await presenter.send_json_to({"type": "command", "id": 1, "line": "kubectl get svc"})
+    await presenter.send_json_to({"type": "clock", "action": "pause"})
+    await presenter.send_json_to({"type": "floor", "id": 2, "mode": "follower", "follower": 1})
+    view = {"type": "view", "tab": "inspector", "selected": None, "pointer": "dns", "zoom": 2,
+            "scroll": [0.5, 0.5]}  # fmt: skip
+    await presenter.send_json_to(view)
+    await presenter.send_json_to({"type": "rewind", "id": 3, "commands": 0})
+    await receive(presenter, "rewound")
+    seen += await quiet_frames(student, 0.8)
+    text = json.dumps(seen)
+    assert {"snapshot", "frame"} <= {m["type"] for m in seen}
+    assert any("view" in m for m in seen)
+    assert any("floor" in m for m in seen)
+    assert room.secret not in text
+    assert room.presenter_key[:16] not in text
+    await student.disconnect()
