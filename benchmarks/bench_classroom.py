@@ -87,6 +87,8 @@ def django_on(database: Path) -> None:
 
 def fill(code: str, commands: list[str]) -> None:
     """The room's log, as running `commands` one by one would have written it."""
+    from django.db import connection
+
     from playground.models import Room, RoomEvent
 
     room = Room.objects.get(code=code)
@@ -94,6 +96,7 @@ def fill(code: str, commands: list[str]) -> None:
         RoomEvent(room=room, index=i, op={"op": "run", "line": line, "by": {"role": "presenter"}})
         for i, line in enumerate(commands)
     )
+    connection.close()  # SQLite: no lock of this process's may stand in the server's way
 
 
 async def present(server: Server, code: str) -> Talker:
