@@ -129,7 +129,7 @@ async def rewind(live: LiveRoom, commands: int, who: roles.Participant | None) -
         ValueError: no such point, or the room is there already.
     """
     async with live.lock:
-        live._check_open(who, "rewind")
+        live.check(who, "rewind")
         await live.log.write()
         ops = await read_ops(live.room_id)
         cut = cut_point(ops, commands)
@@ -139,13 +139,7 @@ async def rewind(live: LiveRoom, commands: int, who: roles.Participant | None) -
             live.seed, live.manifests, ops[:cut]
         )
         branch = await _set_aside(live.code, len(ops), cut)
-        live.replace(restored, cut)
-        live.frames.note(who, "rewind", str(commands))
-        texts = live.catch_up(None, "")
-        for viewer in list(live.local.values()):
-            await live._deliver(viewer, texts)
-        await live._emit()
-    live._class_changed()
+        await live.restart_from(restored, cut, who, str(commands))
     return branch
 
 

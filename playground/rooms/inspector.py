@@ -14,12 +14,15 @@ import re
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.template.loader import render_to_string
 
 from playground import limits, protocol, topology
 from simulator import INSPECTABLE_KINDS, Cluster, Inspection
+
+if TYPE_CHECKING:
+    from playground.rooms.live import Viewer
 
 _NAME = re.compile(r"^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$")
 #: The shortest time between two renders of one target's inspector (seconds).
@@ -227,3 +230,27 @@ class Watchers:
         if request_id is not None:
             message["id"] = request_id
         return protocol.split(protocol.encode(message))
+
+
+class Inspecting:
+    """The inspectors of a `LiveRoom`'s viewers (whose attributes these methods use): one
+    object now, and the same again after each frame that changes it."""
+
+    async def inspect(self, target: Target) -> dict[str, Any]:
+        """What the inspector shows about `target` now (the template's context)."""
+        return await self.read(lambda cluster: inspect(cluster, target))
+
+    async def watch(self, viewer: Viewer, target: Target | None, request_id=None):
+        """Show `viewer` the inspector of `target` now, then again after each frame that
+        changes it (None: stop)."""
+        async with self.lock:
+            self.check()
+            self.watchers.watch(viewer.viewer, target)
+            if target is not None:
+                seq = self.frames.seq
+                html = self.watchers.render(target, self._inspector_html, self.loop.time(), seq)
+                texts = self.watchers.message(viewer.viewer, target, html, seq, request_id)
+                await self._deliver(viewer, texts)
+
+    def _inspector_html(self, target: Target) -> str:
+        return render(inspect(self.cluster, target))

@@ -24,6 +24,7 @@ from playground.models import Room
 from playground.rooms import inspector
 from playground.rooms.classroom import ClassLevers, Classroom
 from playground.rooms.frames import Frames, result_fields
+from playground.rooms.inspector import Inspecting
 from playground.rooms.leases import Lease
 from playground.rooms.log import Restored, RoomLog
 from playground.rooms.pacing import Pacing
@@ -52,11 +53,12 @@ def group_name(code: str) -> str:
     return f"room-{code}"
 
 
-class LiveRoom(Pacing, ClassLevers):
+class LiveRoom(Pacing, ClassLevers, Inspecting):
     """A room's running cluster in this process: clock, streams, frames and viewers.
 
     Its clock and streams are `Pacing`'s (pacing.py), its class's levers (the floor's
-    news, the presenter's view) `ClassLevers`' (classroom.py).
+    news, the presenter's view) `ClassLevers`' (classroom.py), its viewers' inspectors
+    `Inspecting`'s (inspector.py).
     """
 
     def __init__(
@@ -163,6 +165,17 @@ class LiveRoom(Pacing, ClassLevers):
         await self.stop()
         await self._drop(self, True)
 
+    async def restart_from(self, restored: Restored, log_length: int, who, cut: str) -> None:
+        """Run `restored` from now on (a rewind, under the lock): everyone gets its snapshot
+        (a new epoch), then a frame naming who moved the room back to command `cut`."""
+        self.replace(restored, log_length)
+        self.frames.note(who, "rewind", cut)
+        texts = self.catch_up(None, "")
+        for viewer in list(self.local.values()):
+            await self._deliver(viewer, texts)
+        await self._emit()
+        self._class_changed()
+
     async def save(self) -> None:
         """Write what the log lacks now (the server is stopping)."""
         async with self.lock:
@@ -218,7 +231,7 @@ class LiveRoom(Pacing, ClassLevers):
         itself), log it, then send its frame to everyone. Returns the `result` message's
         fields for the viewer who ran it. Raises Forbidden: `who` may not change the room."""
         async with self.lock:
-            self._check_open(who, "command")
+            self.check(who, "command")
             self.frames.begin()
             named, at = (who.who() if who is not None else {}), self.cluster.now
             result = self.cluster.run(line, stdin=stdin)
@@ -242,27 +255,8 @@ class LiveRoom(Pacing, ClassLevers):
         """Run `fn(cluster)` under the room's lock, for reads that the log does not record
         (they must change nothing: the facade's reads do not)."""
         async with self.lock:
-            self._check_open()
+            self.check()
             return fn(self.cluster)
-
-    async def inspect(self, target: inspector.Target) -> dict[str, Any]:
-        """What the inspector shows about `target` now (the template's context)."""
-        return await self.read(lambda cluster: inspector.inspect(cluster, target))
-
-    async def watch(self, viewer: Viewer, target: inspector.Target | None, request_id=None):
-        """Show `viewer` the inspector of `target` now, then again after each frame that
-        changes it (None: stop)."""
-        async with self.lock:
-            self._check_open()
-            self.watchers.watch(viewer.viewer, target)
-            if target is not None:
-                seq = self.frames.seq
-                html = self.watchers.render(target, self._inspector_html, self.loop.time(), seq)
-                texts = self.watchers.message(viewer.viewer, target, html, seq, request_id)
-                await self._deliver(viewer, texts)
-
-    def _inspector_html(self, target: inspector.Target) -> str:
-        return inspector.render(inspector.inspect(self.cluster, target))
 
     # -- frames ------------------------------------------------------------------------
 
@@ -291,7 +285,8 @@ class LiveRoom(Pacing, ClassLevers):
             logger.info("room %s: viewer %s is gone", self.code, viewer.viewer, exc_info=True)
             self.leave(viewer)
 
-    def _check_open(self, who: Participant | None = None, action: str = "") -> None:
+    def check(self, who: Participant | None = None, action: str = "") -> None:
+        """Raise RoomGone if the room closed, Forbidden if `who` may not do `action`."""
         if self.closed:
             raise RoomGone("this room was reloaded; reconnecting")
         if who is not None and action:

@@ -39,7 +39,7 @@ class Pacing:
         self, target: str, source: str, rate: float, who: Participant | None = None
     ) -> Stream:
         async with self.lock:
-            self._check_open(who, "traffic")
+            self.check(who, "traffic")
             stream = self.streams.start(target, source, rate)
             self._streams_changed()
             await self._logged()
@@ -49,7 +49,7 @@ class Pacing:
 
     async def stop_stream(self, stream_id: str | None, who: Participant | None = None) -> None:
         async with self.lock:
-            self._check_open(who, "traffic")
+            self.check(who, "traffic")
             self.streams.stop(stream_id)
             self._streams_changed()
             await self._logged()
@@ -60,7 +60,7 @@ class Pacing:
         self, playing: bool | None, speed: float | None, who: Participant | None = None
     ) -> None:
         async with self.lock:
-            self._check_open(who, "clock")
+            self.check(who, "clock")
             if playing is not None:
                 self.playing = playing
             if speed is not None:
