@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from playground import limits, rooms
+from playground import lessons, limits, rooms
 from playground.models import Room
 
 roles = rooms.roles
@@ -36,7 +36,20 @@ def home(request):
     }
     if request.htmx:
         return render(request, "partials/home_editor.html", context)
+    context["lessons"] = list(lessons.lessons().values())
     return render(request, "home.html", context)
+
+
+@require_POST
+def start_lesson(request, slug):
+    """A new room that runs the lesson, from the home page's list."""
+    secret, key = roles.new_secret()
+    try:
+        room = lessons.create_lesson_room(slug, presenter_key=key)
+    except LookupError:
+        raise Http404(_("No such lesson")) from None
+    # Whoever starts it presents it: a class follows, and each learner forks it.
+    return _as_presenter(request, redirect("room", code=room.code), key, secret)
 
 
 @require_POST
@@ -61,6 +74,7 @@ def create_room(request):
         "manifest": text,
         "problems": problems,
         "max_manifest": limits.MAX_MANIFEST_BYTES,
+        "lessons": list(lessons.lessons().values()),
     }
     # 200, as Django form views do: a 4xx status would log an error in the browser console.
     return render(request, "home.html", context)
@@ -76,6 +90,7 @@ def room(request, code):
     context = {
         "room": stored,
         "role": role,
+        "lesson": lessons.lesson(stored.lesson),
         "example": rooms.example(stored.example),
         "manifest": rooms.latest_manifests(stored),
         # The follower link. The presenter link goes only into the presenter's own page.
@@ -91,7 +106,6 @@ def room(request, code):
             else ""
         ),
         "projector": request.GET.get("projector") == "1",
-        "phrases": phrases(),
         "speeds": limits.SPEEDS,
         "max_rate": int(limits.MAX_STREAM_RATE),
         "max_manifest": limits.MAX_MANIFEST_BYTES,
@@ -170,7 +184,7 @@ async def export(request, code):
     try:
         text = await rooms.export_yaml(code)
     except rooms.RoomGone:
-        raise Http404("No such room") from None
+        raise Http404(_("No such room")) from None
     response = HttpResponse(text, content_type="application/yaml; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="kubeplay-{code}.yaml"'
     return response
@@ -186,40 +200,5 @@ async def inspect(request, code):
     except ValueError as exc:
         return HttpResponse(str(exc), status=400)
     except rooms.RoomGone:
-        raise Http404("No such room") from None
+        raise Http404(_("No such room")) from None
     return render(request, "partials/inspector.html", {"info": info})
-
-
-def phrases() -> dict[str, str]:
-    """Words the room's scripts put together (static/playground/phrases.js), translated."""
-    return {
-        "presenter": _("presenter"),
-        "follower": _("follower {n}"),
-        "viewer": _("viewer {n}"),
-        "someone": _("someone"),
-        "ranBy": _("run by {who}"),
-        "play": _("{who} started the clock"),
-        "pause": _("{who} paused the clock"),
-        "speed": _("{who} set the clock to {detail}×"),
-        "start": _("{who} started a stream to {detail}"),
-        "stop": _("{who} stopped a stream"),
-        "rewind": _("{who} moved the room back to command {detail}"),
-        "floorPresenter": _(
-            "You are following: the presenter changes this room, you watch and inspect."
-        ),
-        "floorOpen": _("The floor is open: you may change the room too."),
-        "floorYou": _("The presenter handed you control: you may change the room."),
-        "floorOther": _("Follower {n} has control; you are following."),
-        "holder": _("Follower {n} has control."),
-        "raiseHand": _("Raise hand"),
-        "lowerHand": _("Lower hand"),
-        "readOnly": _(
-            "Only the presenter changes this room. “Try it yourself” gives you a copy of your own."
-        ),
-        "commandPlaceholder": _("kubectl get pods -o wide   (type help)"),
-        "rewindAsk": _(
-            "Move the room back to command {n}? The commands after it go into a branch."
-        ),
-        "resetAsk": _("Reset the room to its start? Everything since goes into a branch."),
-        "rewound": _("The room is back at command {n}; what came after is in a branch."),
-    }

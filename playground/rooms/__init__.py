@@ -12,10 +12,13 @@ simulator only through `simulator`'s top-level names. Each module has one job:
 - `ticker`: wall-clock pacing and request streams;
 - `frames`: snapshots and frames, from the simulator's change feed;
 - `inspector`: what each viewer inspects, worded and refreshed by frames;
+- `controls`: the clock and the streams; `rewinding`: back to an earlier point of the log;
+- `followers`: capabilities that watch a room's changes (a lesson);
 - `roles`: who may do what (capabilities checked for every message);
 - `classroom`: a live room's class (participants, the floor, hands, the presenter's
-  view); `pacing`: its clock and streams;
-- `forks`: forks and rewinds; `classview`: what the presenter sees of the class.
+  view);
+- `forks`: forks and the presenter's rewind; `classview`: what the presenter sees of the
+  class.
 """
 
 from __future__ import annotations
@@ -29,6 +32,8 @@ from .catalog import default_example, example, examples
 from .classroom import clean_name
 from .classview import add_progress, class_view
 from .creation import create_room, validate
+from .followers import Follower
+from .followers import register as register_follower
 from .forks import fork, rewind, timeline
 from .inspector import Target
 from .live import LiveRoom, RoomGone, Viewer, group_name
@@ -44,6 +49,7 @@ __all__ = [
     "rewind",
     "roles",
     "timeline",
+    "Follower",
     "LiveRoom",
     "RoomGone",
     "Target",
@@ -59,6 +65,7 @@ __all__ = [
     "latest_manifests",
     "loaded",
     "open_room",
+    "register_follower",
     "replay",
     "reset",
     "validate",

@@ -40,11 +40,12 @@ async def class_view(room: Room) -> dict[str, Any]:
     room's forks, newest first."""
     live = registry.loaded(room.code)
     summary = live.classroom.summary() if live is not None and not live.closed else None
+    forks = await sync_to_async(_forks)(room)
     return {
         "room": room,
         "class": summary,
-        "forks": await sync_to_async(_forks)(room),
-        "progress_enabled": bool(_progress),
+        "forks": forks,
+        "progress_enabled": any(fork["progress"] for fork in forks),
     }
 
 

@@ -6,6 +6,7 @@ import secrets
 from typing import Any
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from playground import limits
 from playground.models import Room
@@ -22,17 +23,20 @@ def validate(text: str) -> list[dict[str, Any]]:
     if _too_large(text):
         return [_limit_problem()]
     if not text.strip():
-        return [_problem("Paste at least one manifest (a YAML document with apiVersion and kind).")]
+        return [
+            _problem(_("Paste at least one manifest (a YAML document with apiVersion and kind)."))
+        ]
     return problems_of(Cluster(0).run(APPLY + " --dry-run=server", stdin=text))
 
 
 def create_room(
-    text: str, example_slug: str = "", presenter_key: str = ""
+    text: str, example_slug: str = "", lesson: str = "", presenter_key: str = ""
 ) -> tuple[Room | None, list[dict[str, Any]]]:
     """Store a new room whose cluster starts with `text` applied; or return the problems.
+    `lesson` names the lesson the room runs (a slug the caller checked); `presenter_key` is
+    the digest of its presenter's secret (roles.new_secret): without one the room is open,
+    everyone with the link may change it.
 
-    `presenter_key` is the digest of its presenter's secret (roles.new_secret); without
-    one the room is open: everyone with the link may change it.
     Synchronous (it runs in a view's thread): it builds its own scratch cluster.
     """
     if _too_large(text):
@@ -40,12 +44,13 @@ def create_room(
     seed = secrets.randbelow(2**31)
     result = Cluster(seed).run(APPLY, stdin=text)
     if result.exit_code != 0 or not text.strip():
-        return None, problems_of(result) or [_problem("Paste at least one manifest.")]
+        return None, problems_of(result) or [_problem(_("Paste at least one manifest."))]
     room = Room.objects.create(
         code=new_code(),
         seed=seed,
         manifests=text,
         example=example_slug if example(example_slug) else "",
+        lesson=lesson,
         playing=settings.KUBEPLAY_AUTOPLAY,
         presenter_key=presenter_key,
     )
@@ -54,7 +59,7 @@ def create_room(
 
 def new_code() -> str:
     """A room code no room has yet (forks take theirs here too)."""
-    for _ in range(5):
+    for _attempt in range(5):
         code = secrets.token_hex(4)
         if not Room.objects.filter(code=code).exists():
             break
@@ -85,7 +90,7 @@ def problems_of(result: CommandResult) -> list[dict[str, Any]]:
     ]
     problems.sort(key=lambda p: p["severity"] != "error")  # stable: errors first
     if not any(p["severity"] == "error" for p in problems) and result.exit_code != 0:
-        message = (result.stderr or result.stdout).strip() or "The manifests were refused."
+        message = (result.stderr or result.stdout).strip() or _("The manifests were refused.")
         problems.insert(0, _problem(message))
     return problems
 
@@ -109,5 +114,6 @@ def _problem(message: str) -> dict[str, Any]:
 
 def _limit_problem() -> dict[str, Any]:
     return _problem(
-        f"The manifests are too large: the limit is {limits.MAX_MANIFEST_BYTES // 1024} KiB."
+        _("The manifests are too large: the limit is %(kib)s KiB.")
+        % {"kib": limits.MAX_MANIFEST_BYTES // 1024}
     )

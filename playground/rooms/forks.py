@@ -2,10 +2,11 @@
 
 A room is `(seed, manifests, log)` and replay is exact, so a fork is a new
 room with the same seed and manifests and a copy of the log up to now: it
-replays to the same cluster, byte for byte, and goes its own way from there.
-A rewind cuts a room's log back to just after one of its commands (or to the
-start) and runs the replay of what is left; the entries it cut go first into
-a branch, a fork that keeps the whole log, so the presenter can go back.
+replays to the same cluster, byte for byte, and goes its own way from there
+(a lesson the room runs goes on in it too). The presenter's rewind takes the
+room back to just after one of its commands (or to the start) with a
+`rewind` entry (rewinding.py); first the log as it was is copied into a
+branch, a fork the presenter's key opens, so the road not taken stays a room.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from playground.models import Room, RoomEvent
 from playground.rooms import registry, roles
 from playground.rooms.creation import new_code
 from playground.rooms.live import LiveRoom, RoomGone
-from playground.rooms.log import read_ops, restore
+from playground.rooms.log import effective_ops, read_ops
 
 logger = logging.getLogger(__name__)
 
@@ -86,6 +87,7 @@ def _copy(
             seed=source.seed,
             manifests=source.manifests,
             example=source.example,
+            lesson=source.lesson,
             playing=source.playing,
             speed=source.speed,
             presenter_key=key,
@@ -102,27 +104,31 @@ def _copy(
 # -- rewind -------------------------------------------------------------------------------
 
 
-def cut_point(ops: list[dict[str, Any]], commands: int) -> int:
-    """The length of the log that keeps its first `commands` commands (0: the start)."""
-    if commands == 0:
-        return 0
-    seen = 0
-    for index, op in enumerate(ops):
-        if op["op"] == "run":
-            seen += 1
-            if seen == commands:
-                return index + 1
-    raise ValueError(
-        _("This room has run %(count)s commands: choose a point from 0 to %(count)s.")
-        % {"count": seen}
-    )
+def rewind_point(ops: list[dict[str, Any]], commands: int) -> int:
+    """The `rewind` entry's `to` that keeps the room's first `commands` commands (as the
+    room has them now: a command an earlier rewind went back over is not one), 0 for the
+    start.
+
+    Raises:
+        ValueError: the room has fewer commands, or is at that point already.
+    """
+    made = effective_ops(ops)
+    runs = [index for index, op in made if op["op"] == "run"]
+    if not 0 <= commands <= len(runs):
+        raise ValueError(
+            _("This room has run %(count)s commands: choose a point from 0 to %(count)s.")
+            % {"count": len(runs)}
+        )
+    to = runs[commands - 1] + 1 if commands else 0
+    if all(index < to for index, _op in made):
+        raise ValueError(_("The room is at that point already."))
+    return to
 
 
 async def rewind(live: LiveRoom, commands: int, who: roles.Participant | None) -> Room:
     """Move `live` back to just after its `commands`-th command (0: to the start) and run
-    from there; the log as it was goes into a branch first. Returns the branch.
-
-    Everyone gets a snapshot of the rewound room (a new epoch).
+    from there, for everyone; the log as it was goes into a branch first. Returns the
+    branch.
 
     Raises:
         Forbidden: `who` is not the room's presenter.
@@ -132,23 +138,9 @@ async def rewind(live: LiveRoom, commands: int, who: roles.Participant | None) -
         live.check(who, "rewind")
         await live.log.write()
         ops = await read_ops(live.room_id)
-        cut = cut_point(ops, commands)
-        if cut == len(ops):
-            raise ValueError(_("The room is at that point already."))
-        restored = await sync_to_async(restore, thread_sensitive=False)(
-            live.seed, live.manifests, ops[:cut]
-        )
-        branch = await _set_aside(live.code, len(ops), cut)
-        await live.restart_from(restored, cut, who, str(commands))
-    return branch
-
-
-@sync_to_async
-def _set_aside(code: str, length: int, cut: int) -> Room:
-    """Copy the whole log into a branch (the presenter's key opens it), then cut it back."""
-    with transaction.atomic():
-        branch, _secret = _copy.func(code, length, REWIND, fresh_key=False)
-        RoomEvent.objects.filter(room__code=code, index__gte=cut).delete()
+        to = rewind_point(ops, commands)
+        branch, _secret = await _copy(live.code, len(ops), REWIND, fresh_key=False)
+        await live.rewind(to, who, locked=True, note=str(commands))
     return branch
 
 
@@ -156,10 +148,12 @@ def _set_aside(code: str, length: int, cut: int) -> Room:
 
 
 async def timeline(room: Room) -> list[dict[str, Any]]:
-    """The room's commands in order, for the rewind slider: `{n, line, who, at}` each."""
-    rows = RoomEvent.objects.filter(room=room, op__op="run").order_by("index")
+    """The room's commands in order, as it has them now (not those a rewind went back
+    over), for the rewind slider: `{n, line, who, at}` each."""
     commands = []
-    async for op in rows.values_list("op", flat=True):
+    for _index, op in effective_ops(await read_ops(room)):
+        if op["op"] != "run":
+            continue
         line = op["line"]
         if len(line) > limits.MAX_TIMELINE_LINE:
             line = line[: limits.MAX_TIMELINE_LINE] + "…"

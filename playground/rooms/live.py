@@ -19,15 +19,18 @@ from typing import Any, Protocol
 
 from channels.layers import get_channel_layer
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from playground.models import Room
 from playground.rooms import inspector
 from playground.rooms.classroom import ClassLevers, Classroom
+from playground.rooms.controls import ClockAndStreams
+from playground.rooms.followers import Followed, Follower
 from playground.rooms.frames import Frames, result_fields
 from playground.rooms.inspector import Inspecting
 from playground.rooms.leases import Lease
 from playground.rooms.log import Restored, RoomLog
-from playground.rooms.pacing import Pacing
+from playground.rooms.rewinding import Rewinding
 from playground.rooms.roles import Participant, check
 from playground.rooms.ticker import Streams, Ticker
 from simulator import Cluster
@@ -53,12 +56,13 @@ def group_name(code: str) -> str:
     return f"room-{code}"
 
 
-class LiveRoom(Pacing, ClassLevers, Inspecting):
+class LiveRoom(ClockAndStreams, Rewinding, ClassLevers, Inspecting, Followed):
     """A room's running cluster in this process: clock, streams, frames and viewers.
 
-    Its clock and streams are `Pacing`'s (pacing.py), its class's levers (the floor's
-    news, the presenter's view) `ClassLevers`' (classroom.py), its viewers' inspectors
-    `Inspecting`'s (inspector.py).
+    Its clock and streams are `ClockAndStreams`' (controls.py), its returns to an
+    earlier point `Rewinding`'s (rewinding.py), its class's levers (the floor's news,
+    the presenter's view) `ClassLevers`' (classroom.py), its viewers' inspectors
+    `Inspecting`'s (inspector.py), its followers' hooks `Followed`'s (followers.py).
     """
 
     def __init__(
@@ -69,6 +73,7 @@ class LiveRoom(Pacing, ClassLevers, Inspecting):
         *,
         lease: Lease,
         drop: Callable[[LiveRoom, bool], Awaitable[None]],
+        followers: list[Follower] = (),  # type: ignore[assignment]
     ) -> None:
         self.code = room.code
         self.room_id = room.pk
@@ -91,6 +96,8 @@ class LiveRoom(Pacing, ClassLevers, Inspecting):
         self._drop = drop
         self._flushed = self.loop.time()
         self._class_news = False
+        #: What watches this room's changes (a lesson), by the message type each answers.
+        self.followers: dict[str, Follower] = {f.message_type: f for f in followers}
         self.idle()  # loaded for a page or a fork that nobody opens: leave memory in a while
 
     def replace(self, restored: Restored, log_length: int) -> None:
@@ -104,6 +111,7 @@ class LiveRoom(Pacing, ClassLevers, Inspecting):
         self.frames.hits = restored.hits
         self.frames.floor = self.classroom.floor_message()
         self.frames.presenter_view = self.classroom.view
+        self.watchers.forget_renders()  # a new epoch's frames count from 0 again
 
     @property
     def epoch(self) -> str:
@@ -117,7 +125,8 @@ class LiveRoom(Pacing, ClassLevers, Inspecting):
         missed = self.frames.missed(seq, epoch)
         if missed is not None:
             return missed
-        return self.frames.snapshot(self.cluster.now, self.clock(), self.streams.to_dicts())
+        texts = self.frames.snapshot(self.cluster.now, self.clock(), self.streams.to_dicts())
+        return texts + [text for f in self.followers.values() for text in f.greeting()]
 
     # -- viewers -----------------------------------------------------------------------
 
@@ -165,17 +174,6 @@ class LiveRoom(Pacing, ClassLevers, Inspecting):
         await self.stop()
         await self._drop(self, True)
 
-    async def restart_from(self, restored: Restored, log_length: int, who, cut: str) -> None:
-        """Run `restored` from now on (a rewind, under the lock): everyone gets its snapshot
-        (a new epoch), then a frame naming who moved the room back to command `cut`."""
-        self.replace(restored, log_length)
-        self.frames.note(who, "rewind", cut)
-        texts = self.catch_up(None, "")
-        for viewer in list(self.local.values()):
-            await self._deliver(viewer, texts)
-        await self._emit()
-        self._class_changed()
-
     async def save(self) -> None:
         """Write what the log lacks now (the server is stopping)."""
         async with self.lock:
@@ -206,14 +204,15 @@ class LiveRoom(Pacing, ClassLevers, Inspecting):
                 if self.closed:
                     return False
                 self.frames.begin()
-                self._advance()
+                traces = self._advance()
                 await self._emit()
+                await self._followers_changed(None, traces)
                 if self.loop.time() - self._flushed >= settings.KUBEPLAY_FLUSH_SECONDS:
                     self._flushed = self.loop.time()
                     await self.log.write()
                     await self._tell_presenters()
             if not await self.lease.keep(self.loop.time()):
-                raise RoomGone("another server took this room over")
+                raise RoomGone(_("another server took this room over"))
         except asyncio.CancelledError:
             raise
         except Exception:
@@ -231,6 +230,8 @@ class LiveRoom(Pacing, ClassLevers, Inspecting):
         itself), log it, then send its frame to everyone. Returns the `result` message's
         fields for the viewer who ran it. Raises Forbidden: `who` may not change the room."""
         async with self.lock:
+            # A follower of the room (a lesson's solution) runs commands for a connection.
+            who = who or getattr(self.local.get(by), "participant", None)
             self.check(who, "command")
             self.frames.begin()
             named, at = (who.who() if who is not None else {}), self.cluster.now
@@ -239,7 +240,13 @@ class LiveRoom(Pacing, ClassLevers, Inspecting):
             await self._logged([{**op, "by": named, "at": at}])
             self.frames.add_command(by, named, line, result)
             await self._emit()
+            await self._followers_changed((line, result), result.traces)
         return result_fields(line, result, stdin)
+
+    async def broadcast(self, texts: list[str]) -> None:
+        """Send texts to every viewer of the room in this process."""
+        for viewer in list(self.local.values()):
+            await self._deliver(viewer, texts)
 
     async def _logged(self, ops: list[dict[str, Any]] = ()) -> None:
         try:
@@ -247,7 +254,7 @@ class LiveRoom(Pacing, ClassLevers, Inspecting):
         except Exception:
             logger.exception("room %s: could not append to the log", self.code)
             await self.break_down()
-            raise RoomGone("the server could not save this change; reconnecting") from None
+            raise RoomGone(_("the server could not save this change; reconnecting")) from None
 
     # -- reads -------------------------------------------------------------------------
 
@@ -288,6 +295,6 @@ class LiveRoom(Pacing, ClassLevers, Inspecting):
     def check(self, who: Participant | None = None, action: str = "") -> None:
         """Raise RoomGone if the room closed, Forbidden if `who` may not do `action`."""
         if self.closed:
-            raise RoomGone("this room was reloaded; reconnecting")
+            raise RoomGone(_("this room was reloaded; reconnecting"))
         if who is not None and action:
             check(action, who, self.classroom.floor)

@@ -32,9 +32,11 @@ FOLLOWER = "follower"
 #: Everyone in an open room (one made before roles).
 VIEWER = "viewer"
 
-#: What each client message needs (every type of `protocol.CLIENT_TYPES`, once).
+#: What each client message needs (every type of `protocol.CLIENT_TYPES`, once); for a
+#: `lesson` message, what each of its actions needs (reading its state changes nothing,
+#: "show me" runs commands, "reset" rewinds the room).
 ANYONE, ACT, PRESENT = "anyone", "act", "present"
-NEEDS = {
+NEEDS: dict[str, str | dict[str, str]] = {
     "ping": ANYONE,
     "resync": ANYONE,
     "inspect": ANYONE,
@@ -43,6 +45,7 @@ NEEDS = {
     "command": ACT,
     "traffic": ACT,
     "clock": ACT,
+    "lesson": {"state": ANYONE, "show": ACT, "reset": ACT},
     "view": PRESENT,
     "floor": PRESENT,
     "rewind": PRESENT,
@@ -176,9 +179,11 @@ def may_act(who: Participant, floor: Floor) -> bool:
     return floor.mode == "open" or (floor.mode == "follower" and floor.holder == who.id)
 
 
-def check(message_type: str, who: Participant, floor: Floor) -> None:
-    """Raise Forbidden unless `who` may send a message of this type now."""
+def check(message_type: str, who: Participant, floor: Floor, action: Any = None) -> None:
+    """Raise Forbidden unless `who` may send a message of this type (and `action`) now."""
     need = NEEDS.get(message_type)
+    if isinstance(need, dict):
+        need = need.get(action, ACT)  # an action it does not know: refused unless allowed
     if need == ANYONE:
         return
     if need == ACT:

@@ -4,7 +4,7 @@
 // says the class changed), and the timeline to rewind the room. A follower:
 // how the floor stands, a raised hand, and a name to be known by.
 
-import { phrase } from "./phrases.js";
+import { gettext, interpolate } from "./i18n.js";
 
 const NAME_KEY = "kubeplay-name";
 
@@ -82,7 +82,10 @@ export class Classroom {
   async rewind(n) {
     const reply = await this.ask({ type: "rewind", commands: n });
     if (!reply) return;
-    this.terminal.print(phrase("rewound", { n }), "hint");
+    this.terminal.print(
+      interpolate(gettext("The room is back at command %(number)s; what came after is in a branch."), { number: n }),
+      "hint",
+    );
     this.panel.querySelector("[data-timeline-load]").click(); // the timeline as it is now
     document.body.dispatchEvent(new Event("kp-class")); // the branch is a fork
   }
@@ -107,7 +110,7 @@ export class Classroom {
   setHand(raised) {
     this.raised = raised;
     this.handButton.setAttribute("aria-pressed", String(raised));
-    this.handButton.textContent = phrase(raised ? "lowerHand" : "raiseHand");
+    this.handButton.textContent = raised ? gettext("Lower hand") : gettext("Raise hand");
   }
 
   // A new connection (a reload, a restart): the server learns the name and hand again.
@@ -128,6 +131,7 @@ export class Classroom {
     }
     const holder = choice.querySelector("[data-floor-holder]");
     holder.hidden = floor.mode !== "follower";
-    holder.textContent = floor.mode === "follower" ? phrase("holder", { n: floor.follower ?? "?" }) : "";
+    holder.textContent =
+      floor.mode === "follower" ? interpolate(gettext("Follower %(number)s has control."), { number: floor.follower ?? "?" }) : "";
   }
 }

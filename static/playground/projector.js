@@ -4,7 +4,7 @@
 // under it, readable from the back of a room. `?projector=1` opens a room (a
 // student's fork, say) straight in this mode.
 
-import { whoLabel } from "./phrases.js";
+import { whoLabel } from "./roles.js";
 
 // The diagram's smallest text is 11 px (the badge's 10 px is raised to 11 in this
 // mode): drawn at this scale or more, every word is at least 18 px tall.

@@ -3,7 +3,7 @@
 // server checks every message anyway; this only keeps the page honest, by
 // disabling the controls that change the cluster while they would be refused.
 
-import { phrase } from "./phrases.js";
+import { gettext, interpolate } from "./i18n.js";
 
 // Controls that change the cluster: commands, clock, traffic, apply, inspector actions.
 const ACT = [
@@ -57,11 +57,12 @@ export class Rights extends EventTarget {
   // How the floor stands, for this browser: a sentence (followers show it).
   describe() {
     const floor = this.floor;
-    if (floor.mode === "open") return phrase("floorOpen");
+    if (floor.mode === "open") return gettext("The floor is open: you may change the room too.");
     if (floor.mode === "follower") {
-      return floor.follower === this.number ? phrase("floorYou") : phrase("floorOther", { n: floor.follower ?? "?" });
+      if (floor.follower === this.number) return gettext("The presenter handed you control: you may change the room.");
+      return interpolate(gettext("Follower %(number)s has control; you are following."), { number: floor.follower ?? "?" });
     }
-    return phrase("floorPresenter");
+    return gettext("You are following: the presenter changes this room, you watch and inspect.");
   }
 
   update() {
@@ -74,6 +75,34 @@ export class Rights extends EventTarget {
     const locked = !this.canAct;
     for (const el of document.querySelectorAll(ACT)) el.disabled = locked;
     const input = this.root.querySelector("[data-terminal-input]");
-    if (input) input.placeholder = locked ? phrase("readOnly") : this.placeholder;
+    if (input) {
+      input.placeholder = locked
+        ? gettext("Only the presenter changes this room. “Try it yourself” gives you a copy of your own.")
+        : this.placeholder;
+    }
   }
+}
+
+// How frames name a participant ({role, number, name}): "presenter", "follower 3 (Li)".
+export function whoLabel(who) {
+  if (!who || !who.role) return gettext("someone");
+  let text;
+  if (who.role === "presenter") text = gettext("presenter");
+  else if (!who.number) text = who.role === "follower" ? gettext("a follower") : gettext("someone");
+  else if (who.role === "follower") text = interpolate(gettext("follower %(number)s"), { number: who.number });
+  else text = interpolate(gettext("viewer %(number)s"), { number: who.number });
+  return who.name ? `${text} (${who.name})` : text;
+}
+
+// A change that is not a command (a frame's `notes`), in words.
+export function noteText(note) {
+  const formats = {
+    play: gettext("%(who)s started the clock"),
+    pause: gettext("%(who)s paused the clock"),
+    speed: gettext("%(who)s set the clock to %(detail)s×"),
+    start: gettext("%(who)s started a stream to %(detail)s"),
+    stop: gettext("%(who)s stopped a stream"),
+    rewind: gettext("%(who)s moved the room back to command %(detail)s"),
+  };
+  return interpolate(formats[note.what] || "%(who)s: %(detail)s", { who: whoLabel(note.who), detail: note.detail });
 }

@@ -9,13 +9,14 @@ import { Diagram } from "./diagram.js";
 import { Dots } from "./dots.js";
 import { setupEditors } from "./editor.js";
 import { Follow } from "./follow.js";
+import { LessonPanel } from "./lessons.js";
 import { Topology } from "./model.js";
-import { phrase, whoLabel } from "./phrases.js";
 import { Projector } from "./projector.js";
-import { Rights } from "./roles.js";
+import { Rights, noteText, whoLabel } from "./roles.js";
 import { RoomSocket } from "./socket.js";
 import { Terminal } from "./terminal.js";
 import { Traffic, shellQuote } from "./traffic.js";
+import { gettext, interpolate } from "./i18n.js";
 
 const root = document.querySelector("[data-room]");
 const code = root.dataset.room;
@@ -41,12 +42,14 @@ const page = {
 const follow = new Follow(root, socket, diagram, rights, page);
 const projector = new Projector(root, diagram, dots, page);
 new Classroom(root, socket, rights, terminal);
+const lessonRoot = root.querySelector("[data-lesson]");
+const lesson = lessonRoot ? new LessonPanel(lessonRoot, socket, terminal) : null;
 const stats = { drawMs: 0, frames: 0, lastDelayMs: 0, snapshots: 0 };
 let tickMs = 62;
 
 // For the curious (and the benchmarks): the live objects, from the console.
 window.kubeplay = {
-  socket, model, diagram, dots, stats, rights, follow,
+  socket, model, diagram, dots, stats, lesson, rights, follow,
   get fps() {
     return dots.fps;
   },
@@ -55,11 +58,19 @@ window.kubeplay = {
 // -- connection status ---------------------------------------------------------------
 
 const status = document.querySelector("[data-status]");
+const STATUS = {
+  connecting: gettext("connecting…"),
+  connected: gettext("connected"),
+  reconnecting: gettext("reconnecting…"),
+  gone: gettext("no such room"),
+};
 socket.addEventListener("status", (event) => {
-  status.textContent = event.detail;
+  status.textContent = STATUS[event.detail] || event.detail;
   status.dataset.state = event.detail === "connected" ? "ok" : "warn";
 });
-socket.addEventListener("servererror", (event) => terminal.print(`Server: ${event.detail.message}`, "err"));
+socket.addEventListener("servererror", (event) => {
+  terminal.print(interpolate(gettext("Server: %(message)s"), { message: event.detail.message }), "err");
+});
 
 // -- drawing -------------------------------------------------------------------------
 
@@ -123,12 +134,14 @@ socket.addEventListener("frame", (event) => {
   const traces = f.traces || [];
   traces.forEach((trace, i) => dots.add(trace, (i * tickMs) / traces.length));
   for (const command of f.commands || []) {
-    if (command.by !== socket.viewer) terminal.echo(command, phrase("ranBy", { who: whoLabel(command.who) }));
+    if (command.by !== socket.viewer) {
+      terminal.echo(command, interpolate(gettext("run by %(who)s"), { who: whoLabel(command.who) }));
+    }
     projector.show(command, command.who);
   }
   // Changes that are not commands (the clock, streams, a rewind), with who made them.
   for (const note of f.notes || []) {
-    terminal.print(`# ${phrase(note.what, { who: whoLabel(note.who), detail: note.detail })}`, "hint");
+    terminal.print(`# ${noteText(note)}`, "hint");
   }
   document.body.dataset.seq = String(socket.seq);
 });
@@ -145,8 +158,8 @@ function setClock(state) {
   clock.playing = state.playing;
   clock.speed = state.speed;
   clockToggle.setAttribute("aria-pressed", String(state.playing));
-  clockToggle.textContent = state.playing ? "Pause" : "Play";
-  clockToggle.setAttribute("aria-label", state.playing ? "Pause the clock" : "Play the clock");
+  clockToggle.textContent = state.playing ? gettext("Pause") : gettext("Play");
+  clockToggle.setAttribute("aria-label", state.playing ? gettext("Pause the clock") : gettext("Play the clock"));
   clockSpeed.value = String(state.speed);
   if (clockSpeed.value !== String(state.speed)) {
     for (const option of clockSpeed.options) {
@@ -357,9 +370,9 @@ dialog.querySelector("[data-share-copy]").addEventListener("click", async (event
   input.select();
   try {
     await navigator.clipboard.writeText(input.value);
-    event.target.textContent = "Copied";
+    event.target.textContent = gettext("Copied");
   } catch {
-    event.target.textContent = "Press Ctrl+C to copy";
+    event.target.textContent = gettext("Press Ctrl+C to copy");
   }
 });
 

@@ -315,3 +315,13 @@ async def test_nothing_a_follower_receives_holds_the_presenters_capability(room,
     assert room.secret not in text
     assert room.presenter_key[:16] not in text
     await student.disconnect()
+
+
+@pytest.mark.asyncio(loop_scope="function")
+async def test_every_client_message_type_names_the_right_it_needs():
+    from playground import protocol
+
+    assert set(rooms.roles.NEEDS) == set(protocol.CLIENT_TYPES)
+    for need in rooms.roles.NEEDS.values():
+        for right in need.values() if isinstance(need, dict) else [need]:
+            assert right in (rooms.roles.ANYONE, rooms.roles.ACT, rooms.roles.PRESENT)

@@ -1,11 +1,12 @@
-"""A live room's clock and request streams: what a tick moves, and the viewers' levers.
+"""The viewers' controls of a room's time and traffic: the clock and the request streams.
 
-`Pacing` is part of `LiveRoom` (live.py): the ticker calls `_advance` under the
-room's lock every tick; viewers start and stop streams and play, pause or speed
-up the clock, each change checked against their role and announced in the next
-frame with who made it. Streams are room state: each change is a `streams`
-entry of the log, so a room that comes back (a restart, a rewind) runs the same
-streams with the same hit counters (log.restore).
+A mixin of `LiveRoom` (playground/rooms/live.py), kept apart so that the live
+room's module stays about viewers, commands and frames. The ticker calls
+`_advance` under the room's lock every tick; viewers start and stop streams
+and play, pause or speed up the clock, each change checked against their role
+and announced in the next frame with who made it. Streams are room state: each
+change is a `streams` entry of the log, so a room that comes back (a restart,
+a rewind) runs the same streams with the same hit counters (log.restore).
 """
 
 from __future__ import annotations
@@ -15,11 +16,13 @@ from playground.rooms.roles import Participant
 from playground.rooms.ticker import Stream
 
 
-class Pacing:
-    """The clock and the streams of a `LiveRoom` (whose attributes these methods use)."""
+class ClockAndStreams:
+    """The clock (play, pause, speed) and the streams of a `LiveRoom` (whose attributes
+    these methods use)."""
 
-    def _advance(self) -> None:
-        """Move the clock one tick (when it plays) and send each stream's requests."""
+    def _advance(self) -> list:
+        """Move the clock one tick (when it plays) and send each stream's requests; returns
+        their traces (for the room's followers)."""
         step = self.speed / self.tick_hz if self.playing else 0.0
         if step:
             self.cluster.advance(step)
@@ -28,6 +31,7 @@ class Pacing:
         self.log.add_ticks(step, counts)
         if failed:
             self._streams_changed()
+        return traces
 
     def _streams_changed(self) -> None:
         """The streams changed: later ticks name the new ones, and the log says which run."""
