@@ -151,3 +151,19 @@ def test_the_timeline_lists_the_commands_with_who_ran_them(client):
     assert "(with 2 lines of input)" in html
     assert "follower 3 (&lt;b&gt;Li&lt;/b&gt;)" in html
     assert "t = 1.0 s" in html
+
+
+def test_a_fork_of_a_lesson_room_runs_the_lesson_and_the_class_view_shows_its_step(client):
+    response = client.post("/lessons/services-endpoints/")
+    room = Room.objects.get(code=response["Location"].split("/")[2])
+    assert room.lesson == "services-endpoints"
+    assert roles.cookie_name(room.presenter_key) in client.cookies  # its starter presents it
+    RoomEvent.objects.create(
+        room=room, index=0, op={"op": "lesson", "lesson": room.lesson, "step": 1}
+    )
+    Client().post(f"/rooms/{room.code}/fork/")
+    fork = Room.objects.get(parent=room)
+    assert fork.lesson == room.lesson
+    view = client.get(f"/rooms/{room.code}/class/").content.decode()
+    assert "Lesson progress" in view
+    assert re.search(r"Services and Endpoints[^<]*: step 2 of 4", view), view

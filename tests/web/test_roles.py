@@ -13,7 +13,7 @@ import pytest
 import pytest_asyncio
 from asgiref.sync import sync_to_async
 
-from playground import rooms
+from playground import lessons, rooms
 from playground.models import RoomEvent
 from tests.fixtures.rooms import make_room
 from tests.web.sockets import eventually, open_socket, receive
@@ -325,3 +325,27 @@ async def test_every_client_message_type_names_the_right_it_needs():
     for need in rooms.roles.NEEDS.values():
         for right in need.values() if isinstance(need, dict) else [need]:
             assert right in (rooms.roles.ANYONE, rooms.roles.ACT, rooms.roles.PRESENT)
+
+
+async def test_in_a_lesson_room_a_follower_reads_the_lesson_but_cannot_run_it():
+    secret, key = rooms.roles.new_secret()
+    room = await sync_to_async(lessons.create_lesson_room)("services-endpoints", key)
+    student = await open_socket(room.code, cookies=FOLLOWER_A)
+    await receive(student, "lesson")
+    await student.send_json_to({"type": "lesson", "id": 1, "action": "state"})
+    assert (await receive(student, "lesson"))["step"] == 0
+    for action in ("show", "reset", "anything"):
+        await student.send_json_to({"type": "lesson", "id": 2, "action": action, "step": 0})
+        assert "presenter" in (await receive(student, "error"))["message"]
+    assert [op["op"] for op in await log_of(room)] == []
+    teacher = await open_socket(room.code, cookies={rooms.roles.cookie_name(key): secret})
+    await teacher.send_json_to({"type": "lesson", "id": 3, "action": "show", "step": 0})
+    shown = await receive(teacher, "shown", timeout=10)
+    assert shown["results"]
+    # "Show me" runs the solution as the presenter's commands: the echo says so.
+    frame = await receive(student, "frame")
+    while "commands" not in frame:
+        frame = await receive(student, "frame")
+    assert frame["commands"][0]["who"]["role"] == "presenter"
+    for socket in (student, teacher):
+        await socket.disconnect()
