@@ -4,6 +4,7 @@ import asyncio
 import contextlib
 import secrets
 import time
+from collections.abc import Callable
 from urllib.parse import parse_qs
 
 from channels.generic.websocket import AsyncWebsocketConsumer
@@ -30,7 +31,8 @@ class RoomConsumer(AsyncWebsocketConsumer):
 
     room: rooms.LiveRoom | None = None
     participant: rooms.roles.Participant | None = None
-    write_direct = None
+    #: Writes a frame straight into daphne's socket (playground/fanout.py), or None.
+    write_direct: Callable[[str], bool] | None = None
 
     async def __call__(self, scope, receive, send):
         try:
@@ -99,7 +101,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
             request_id = protocol.request_id(message)
             # The sender's right first, for every message, whatever its page showed.
             floor = self._live().classroom.floor
-            rooms.roles.check(message["type"], self.participant, floor, message.get("action"))
+            rooms.roles.check(message["type"], self._me(), floor, message.get("action"))
             handler = getattr(self, f"on_{message['type']}")
             await handler(message, request_id)
         except ValueError as exc:  # a ProtocolError, or a request the room refused
@@ -125,6 +127,12 @@ class RoomConsumer(AsyncWebsocketConsumer):
         if self.room is None:
             raise rooms.RoomGone(_("This connection has no room."))
         return self.room
+
+    def _me(self) -> rooms.roles.Participant:
+        """Who sent the message: set as the connection joins its room, before any is read."""
+        if self.participant is None:
+            raise rooms.RoomGone(_("This connection has no room."))
+        return self.participant
 
     # -- client messages -------------------------------------------------------------
 
@@ -207,15 +215,15 @@ class RoomConsumer(AsyncWebsocketConsumer):
 
     async def on_rewind(self, message, request_id):
         commands = protocol.sequence(message, "commands")
-        branch = await rooms.rewind(self._live(), commands, self.participant)
+        branch = await rooms.rewind(self._live(), commands, self._me())
         await self.send_message({"type": "rewound", "id": request_id, "branch": branch.code})
 
     async def on_hand(self, message, request_id):
-        self._live().classroom.raise_hand(self.participant, protocol.flag(message, "raised"))
+        self._live().classroom.raise_hand(self._me(), protocol.flag(message, "raised"))
         await self.send_message({"type": "ok", "id": request_id})
 
     async def on_name(self, message, request_id):
-        self._live().classroom.rename(self.participant, rooms.clean_name(message.get("name")))
+        self._live().classroom.rename(self._me(), rooms.clean_name(message.get("name")))
         await self.send_message({"type": "ok", "id": request_id})
 
     # -- from the room -----------------------------------------------------------------

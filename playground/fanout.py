@@ -26,7 +26,9 @@ from functools import partial
 from typing import Any
 
 from autobahn.websocket.protocol import PreparedMessage, WebSocketProtocol
-from daphne.ws_protocol import WebSocketProtocol as DaphneWebSocket
+from daphne.ws_protocol import (  # type: ignore[import-untyped]  # daphne ships no types
+    WebSocketProtocol as DaphneWebSocket,
+)
 from django.conf import settings
 from twisted.internet.tcp import Connection
 

@@ -131,10 +131,9 @@ class Classroom:
                 "hand": p.id in self.hands,
                 "control": self.floor.mode == "follower" and self.floor.holder == p.id,
             }
-            for p in self.participants.values()
+            for p in sorted(self.participants.values(), key=lambda p: p.number)
             if p.role == FOLLOWER
         ]
-        followers.sort(key=lambda f: f["number"])
         hands = [
             self.participants[pid].who()
             for pid, _ in sorted(self.hands.items(), key=lambda item: item[1])

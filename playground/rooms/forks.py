@@ -150,7 +150,7 @@ async def rewind(live: LiveRoom, commands: int, who: roles.Participant | None) -
 async def timeline(room: Room) -> list[dict[str, Any]]:
     """The room's commands in order, as it has them now (not those a rewind went back
     over), for the rewind slider: `{n, line, who, at}` each."""
-    commands = []
+    commands: list[dict[str, Any]] = []
     for _index, op in effective_ops(await read_ops(room)):
         if op["op"] != "run":
             continue
