@@ -14,17 +14,24 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from .cluster import Cluster
+    from .first_steps import FirstSteps, RequestTarget
     from .inspection import INSPECTABLE_KINDS, Inspection
     from .observation import observation_problem
     from .result import CommandResult
     from .scenarios import DEFAULT as DEFAULT_SCENARIO
     from .scenarios import SCENARIOS, Scenario
     from .snapshot_changes import SnapshotChanges
+    from .suggestions import Suggestions
+    from .timeline import NextChange
 
 #: Each public name: the module that defines it, and its name there.
 _PUBLIC = {
     "Cluster": ("cluster", "Cluster"),
     "CommandResult": ("result", "CommandResult"),
+    "FirstSteps": ("first_steps", "FirstSteps"),
+    "NextChange": ("timeline", "NextChange"),
+    "RequestTarget": ("first_steps", "RequestTarget"),
+    "Suggestions": ("suggestions", "Suggestions"),
     "Inspection": ("inspection", "Inspection"),
     "INSPECTABLE_KINDS": ("inspection", "INSPECTABLE_KINDS"),
     "SnapshotChanges": ("snapshot_changes", "SnapshotChanges"),
@@ -40,9 +47,13 @@ __all__ = [
     "SCENARIOS",
     "Cluster",
     "CommandResult",
+    "FirstSteps",
     "Inspection",
+    "NextChange",
+    "RequestTarget",
     "Scenario",
     "SnapshotChanges",
+    "Suggestions",
     "observation_problem",
 ]
 

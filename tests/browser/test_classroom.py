@@ -213,8 +213,9 @@ def test_projector_mode_is_readable_from_the_back_of_the_room(
             >= 18
         )
     assert page.evaluate("[window.kubeplay.dots.size, window.kubeplay.dots.pace]") == [1.8, 2]
-    page.get_by_role("combobox", name="Dots").select_option("3")
-    assert page.evaluate("window.kubeplay.dots.pace") == 3
+    # The speed control stays: slow is slower still on the projector.
+    page.get_by_role("combobox", name="Pace of request dots").select_option("slow")
+    assert page.evaluate("[window.kubeplay.dots.speed, window.kubeplay.dots.pace]") == [140, 2]
     screenshot(f"10-projector-{viewport['width']}x{viewport['height']}", page)
     page.get_by_role("button", name="Leave projector").click()
     expect(page.get_by_role("textbox", name="Command")).to_be_visible()

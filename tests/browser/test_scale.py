@@ -17,15 +17,15 @@ def test_a_room_of_500_pods_draws_in_under_a_second(page, live_server_url, scree
     open_room(page, create_room(page, live_server_url, "many-pods"))
     # More than 150 pods: one chip per workload and node.
     expect(
-        page.get_by_role("button", name=re.compile(r"^\d+ pods of Deployment web on worker-1"))
+        page.get_by_role(
+            "button", name=re.compile(r"^Deployment web, ×\d+ · \d+ ready, .* on worker-1")
+        )
     ).to_be_visible()
     page.get_by_role("combobox", name="Pods").select_option("off")
     expect(page.locator("svg.diagram .kind-pod[role=button]")).to_have_count(500)
-    draw_ms = page.evaluate(
-        "() => { const t = performance.now(); window.kubeplay.diagram.render();"
-        " return performance.now() - t; }"
-    )
-    assert draw_ms < 1000, draw_ms
+    # Drawing them one by one took one layout (ELK's, in its worker) and one draw.
+    draw_ms = page.evaluate("window.kubeplay.stats.drawMs")
+    assert 0 < draw_ms < 1000, draw_ms
     assert page.evaluate("window.kubeplay.stats.snapshotMs") < 1000
     screenshot("scale-500-pods")
 
