@@ -10,7 +10,6 @@ import { PodPlacer } from "./pods.js";
 import { buildScene, HOST } from "./scene.js";
 
 const TWEEN_MS = 380;
-const LAYER_GAP = 42;
 const MIN_SCALE = 0.75; // smaller, and names are too small to read
 const BIG_ROOM_PODS = 60;
 
@@ -77,7 +76,7 @@ export class Diagram extends EventTarget {
     const scene = buildScene(this.model, visible);
     const widest = new Map();
     for (const box of scene.boxes.values()) widest.set(box.layer, Math.max(widest.get(box.layer) || 0, box.w));
-    const left = [...widest.values()].reduce((sum, w) => sum + w + LAYER_GAP, 28);
+    const left = [...widest.values()].reduce((sum, w) => sum + w + this.layouter.gap, 28);
     const pods = this.model.list("pods").filter(visible);
     // A big room is drawn at the smallest scale (0.75, more in projector mode): its nodes get
     // the width that frees, for rows of bands rather than one long column.

@@ -5,6 +5,7 @@
 // back of a room. `?projector=1` opens a room (a student's fork, say) straight
 // in this mode.
 
+import { PAIR_GAP } from "./layout.js";
 import { whoLabel } from "./roles.js";
 
 // The diagram's smallest text is 11 px (the badge's 10 px is raised to 11 in this
@@ -14,6 +15,7 @@ export const PROJECTOR_SCALE = 18 / 11;
 const PROJECTOR_MAX_SCALE = 2.6;
 const DOT_SIZE = 1.8;
 const DOT_PACE = 2; // twice as slow as the speed chosen
+const LAYER_GAP = 20; // between the diagram's columns (42 otherwise): more room for the text
 const CAPTION_LINES = 6;
 const BADGE_WIDTH = 62; // the Service type's pill, in diagram units (diagram.js)
 
@@ -40,6 +42,7 @@ export class Projector {
     this.toggle?.setAttribute("aria-pressed", String(on));
     this.diagram.minScale = on ? PROJECTOR_SCALE : 1;
     this.diagram.maxScale = on ? PROJECTOR_MAX_SCALE : 1.6;
+    this.diagram.layouter.gap = on ? LAYER_GAP : PAIR_GAP;
     this.dots.size = on ? DOT_SIZE : 1;
     this.dots.pace = on ? DOT_PACE : 1;
     this.caption.hidden = !on || !this.caption.dataset.shown;
