@@ -17,8 +17,8 @@ from collections import Counter, deque
 from typing import Any, NamedTuple
 
 from playground import limits, protocol, topology
-from playground.rooms.creation import problems_of
 from playground.rooms.log import hit_of
+from playground.rooms.results import clip, clip_output
 from simulator import Cluster, CommandResult
 
 #: Frames kept for browsers that resync after a short drop.
@@ -42,45 +42,6 @@ def trace_view(trace) -> dict[str, Any]:
         if hop.namespace is not None:
             shown["namespace"] = hop.namespace
     return view
-
-
-def result_fields(line: str, result: CommandResult, stdin: str) -> dict[str, Any]:
-    """The `result` message's fields, for the viewer who ran the command."""
-    fields = {
-        "line": line,
-        "stdout": clip(result.stdout, limits.MAX_OUTPUT_CHARS),
-        "stderr": clip(result.stderr, limits.MAX_OUTPUT_CHARS),
-        "output": clip_output(result.output(), limits.MAX_OUTPUT_CHARS),
-        "exitCode": result.exit_code,
-        # Manifests (stdin) that failed without a located problem get their stderr as one.
-        "problems": problems_of(result) if result.problems or stdin else [],
-        "traces": len(result.traces),
-    }
-    if result.session:
-        fields["session"] = result.session
-    if result.edit:
-        fields["edit"] = {
-            **result.edit,
-            "yaml": clip(result.edit["yaml"], limits.MAX_MANIFEST_BYTES),
-        }
-    return fields
-
-
-def clip_output(pieces: list[tuple[str, str]], limit: int) -> list[list[str]]:
-    """`[[stream, text]]` as a terminal shows them, cut after `limit` characters in all."""
-    out, used = [], 0
-    for stream, text in pieces:
-        if used >= limit:
-            break
-        out.append([stream, clip(text, limit - used)])
-        used += len(text)
-    return out
-
-
-def clip(text: str, limit: int) -> str:
-    if len(text) <= limit:
-        return text
-    return text[:limit] + f"\n… output cut here: {len(text) - limit} more characters.\n"
 
 
 def guide(cluster: Cluster) -> topology.Guide:
