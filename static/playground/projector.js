@@ -29,7 +29,8 @@ export class Projector {
     this.toggle = document.querySelector("[data-projector-toggle]");
     this.caption = root.querySelector("[data-caption]");
     this.toggle?.addEventListener("click", () => this.set(!this.on, true));
-    root.querySelector("[data-projector-exit]")?.addEventListener("click", () => this.set(false, true));
+    this.exit = root.querySelector("[data-projector-exit]");
+    this.exit?.addEventListener("click", () => this.set(false, true));
     diagram.addEventListener("drawn", () => {
       if (this.on) this.squeezeBadges();
     });
@@ -40,6 +41,7 @@ export class Projector {
     this.on = on;
     document.body.classList.toggle("projector", on);
     this.toggle?.setAttribute("aria-pressed", String(on));
+    if (this.exit) this.exit.hidden = !on; // no hidden tab stop off the projector
     this.diagram.minScale = on ? PROJECTOR_SCALE : 1;
     this.diagram.maxScale = on ? PROJECTOR_MAX_SCALE : 1.6;
     this.diagram.layouter.gap = on ? LAYER_GAP : PAIR_GAP;
