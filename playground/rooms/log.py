@@ -24,12 +24,20 @@ from typing import Any
 from asgiref.sync import sync_to_async
 from django.db import transaction
 
+from playground import limits
 from playground.models import Room, RoomEvent
-from simulator import Cluster
+from simulator import Capacity, Cluster
 
 logger = logging.getLogger(__name__)
 
 APPLY = "kubectl apply -f -"
+#: What every room's cluster may hold (playground/limits.py), at creation, replay and rewind.
+ROOM_CAPACITY = Capacity(
+    replicas=limits.ROOM_MAX_REPLICAS,
+    pods=limits.ROOM_MAX_PODS,
+    objects=limits.ROOM_MAX_OBJECTS,
+    nodes=limits.ROOM_MAX_NODES,
+)
 #: Log entries that do not touch the cluster: notes for followers (a lesson's progress).
 NOTES = frozenset({"lesson"})
 
@@ -125,7 +133,7 @@ def restore(
 ) -> Restored:
     """Rebuild a room from what is stored: replay the entries that make it (a rewind drops
     those it went back over), note its streams, count its hits."""
-    cluster = Cluster(seed)
+    cluster = Cluster(seed, capacity=ROOM_CAPACITY)
     cluster.run(APPLY, stdin=manifests)
     restored = Restored(cluster)
     for index, op in effective_ops(list(ops)):

@@ -146,7 +146,7 @@ function endpoints(scene, list) {
     const id = `ep:${key}`;
     scene.box({
       id, kind: "endpoints", layer: LAYERS.endpoints, title: ep.name, heading: qualified(ep), sub, empty: ready === 0,
-      h: notReady && ready ? 60 : 48, w: widthFor([[qualified(ep), FONTS.title], [readyText, FONTS.sub]], 110, 200),
+      h: notReady ? 60 : 48, w: widthFor([[qualified(ep), FONTS.title], [readyText, FONTS.sub]], 110, 200),
       object: `Endpoints|${ep.namespace}|${ep.name}`, spoken: "Endpoints",
     });
     if (scene.boxes.has(`svc:${key}`)) scene.link(`svc:${key}`, id, "ep");

@@ -131,7 +131,19 @@ def test_probe_state_and_next_change(page, live_server_url, screenshot):
     ).to_be_visible()
     screenshot("probe-counting")
     failing.click()
-    expect(page.get_by_role("button", name=re.compile(rf"^Pod {name}, not ready"))).to_be_visible()
+    not_ready = page.get_by_role("button", name=re.compile(rf"^Pod {name}, not ready"))
+    expect(not_ready).to_be_visible()
+    # A not-ready pod's focus ring is blue, not amber on amber (reached by keyboard, as
+    # the ring shows only then).
+    not_ready.focus()
+    page.keyboard.press("Tab")
+    page.keyboard.press("Shift+Tab")
+    expect(not_ready).to_be_focused()
+    ring = not_ready.locator(".focus-ring")
+    assert ring.evaluate("el => getComputedStyle(el).stroke") == "rgb(29, 78, 216)"
+    box = not_ready.locator(".box")
+    assert box.evaluate("el => getComputedStyle(el).stroke") != "rgb(29, 78, 216)"
+    screenshot("focus-not-ready")
 
 
 def test_keyboard_focus_skip_link_and_no_serious_axe_violation(page, live_server_url, screenshot):
@@ -167,8 +179,6 @@ def test_keyboard_focus_skip_link_and_no_serious_axe_violation(page, live_server
     # No tab stop on something nobody can see.
     hidden = page.evaluate(HIDDEN_TAB_STOPS)
     assert hidden == []
-    # A not-ready pod's focus ring is blue, not amber on amber.
-    run(page, "kubectl label pod -l app=kubia ready=no")
     pod.focus()
     ring = pod.locator(".focus-ring")
     assert ring.evaluate("el => getComputedStyle(el).stroke") == "rgb(29, 78, 216)"
@@ -188,3 +198,55 @@ def test_layout_of_many_services_routes_edges_per_band(page, live_server_url, sc
         for (x1, y1), (x2, y2) in zip(points, points[1:], strict=False):
             assert x1 == x2 or y1 == y2, d
     screenshot("layout-traffic")
+
+
+SIBLINGS = """
+apiVersion: v1
+kind: Service
+metadata:
+  name: {name}
+spec:
+  selector:
+    app: {name}
+  ports:
+  - port: 80
+    targetPort: 8080
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: {name}
+spec:
+  replicas: 2
+  selector:
+    matchLabels:
+      app: {name}
+  template:
+    metadata:
+      labels:
+        app: {name}
+    spec:
+      containers:
+      - name: app
+        image: luksa/kubia
+        ports:
+        - containerPort: 8080
+---
+"""
+
+
+def test_several_services_with_look_alike_names_stay_apart(page, live_server_url, screenshot):
+    names = ["web", "web-api", "web-api-canary", "web-api-canary-eu"]
+    text = "".join(SIBLINGS.format(name=n) for n in names)
+    open_room(page, example_room(page, live_server_url, "", text))
+    pods = page.locator("svg.diagram .kind-pod[role=button]")
+    expect(pods).to_have_count(8)
+    # Every Service is somewhere to send to.
+    options = page.get_by_role("combobox", name="To", exact=True).locator("option")
+    labels = options.all_text_contents()
+    for name in names:
+        assert any(label.startswith(f"{name} (Service)") for label in labels), labels
+    # Each pod's shown name is its own: no two alike, however they were fitted.
+    shown = pods.locator(".title").all_text_contents()
+    assert len(set(shown)) == 8, shown
+    screenshot("first-sight-look-alike-services")
