@@ -26,10 +26,11 @@ from playground.rooms import inspector
 from playground.rooms.classroom import ClassLevers, Classroom
 from playground.rooms.controls import ClockAndStreams
 from playground.rooms.followers import Followed, Follower
-from playground.rooms.frames import Frames, result_fields
+from playground.rooms.frames import Frames
 from playground.rooms.inspector import Inspecting
 from playground.rooms.leases import Lease
 from playground.rooms.log import Restored, RoomLog
+from playground.rooms.results import result_fields
 from playground.rooms.rewinding import Rewinding
 from playground.rooms.roles import Participant, check
 from playground.rooms.ticker import Streams, Ticker
@@ -59,10 +60,9 @@ def group_name(code: str) -> str:
 class LiveRoom(ClockAndStreams, Rewinding, ClassLevers, Inspecting, Followed):
     """A room's running cluster in this process: clock, streams, frames and viewers.
 
-    Its clock and streams are `ClockAndStreams`' (controls.py), its returns to an
-    earlier point `Rewinding`'s (rewinding.py), its class's levers (the floor's news,
-    the presenter's view) `ClassLevers`' (classroom.py), its viewers' inspectors
-    `Inspecting`'s (inspector.py), its followers' hooks `Followed`'s (followers.py).
+    Its parts: clock and streams (`ClockAndStreams`, controls.py), rewinds (`Rewinding`),
+    the class's levers (`ClassLevers`, classroom.py: the floor's news, the presenter's
+    view), inspectors (`Inspecting`), followers' hooks (`Followed`, followers.py).
     """
 
     def __init__(
