@@ -18,6 +18,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from playground.models import Room
+from playground.rooms.parts import RoomParts
 from playground.rooms.roles import FOLLOWER, PRESENTER, VIEWER, Floor, Participant, may_act
 
 #: The longest name a follower may give themselves.
@@ -147,9 +148,11 @@ class Classroom:
         }
 
 
-class ClassLevers:
-    """The class's side of a `LiveRoom` (whose attributes these methods use): the floor in
-    frames, presenters told when the class view changed, the presenter's view."""
+class ClassLevers(RoomParts):
+    """The class's side of a `LiveRoom`: the floor in frames, presenters told when the
+    class view changed, the presenter's view."""
+
+    _class_news: bool
 
     def _class_changed(self) -> None:
         """The floor or the class changed: frames carry the floor, presenters hear of it."""

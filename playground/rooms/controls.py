@@ -12,13 +12,13 @@ a rewind) runs the same streams with the same hit counters (log.restore).
 from __future__ import annotations
 
 from playground.models import Room
+from playground.rooms.parts import RoomParts
 from playground.rooms.roles import Participant
 from playground.rooms.ticker import Stream
 
 
-class ClockAndStreams:
-    """The clock (play, pause, speed) and the streams of a `LiveRoom` (whose attributes
-    these methods use)."""
+class ClockAndStreams(RoomParts):
+    """The clock (play, pause, speed) and the streams of a `LiveRoom`."""
 
     def _advance(self) -> list:
         """Move the clock one tick (when it plays) and send each stream's requests; returns

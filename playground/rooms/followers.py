@@ -16,6 +16,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Protocol
 
+from playground.rooms.parts import RoomParts
+
 if TYPE_CHECKING:
     from playground.models import Room
     from simulator import CommandResult
@@ -35,7 +37,7 @@ class Follower(Protocol):
         it returned (a CommandResult for `run`, the traces for `ticks`)."""
 
     async def changed(
-        self, room: LiveRoom, command: tuple[str, CommandResult] | None, traces: list
+        self, room: LiveRoom, command: tuple[str, CommandResult] | None, traces: list | None
     ) -> None:
         """After a command (`(line, result)`), a tick (`traces` sent) or a rewind (neither),
         under the room's lock."""
@@ -65,8 +67,8 @@ def followers_for(room: Room, ops: list[dict[str, Any]]) -> list[Follower]:
     return [follower for factory in _factories if (follower := factory(room, ops)) is not None]
 
 
-class Followed:
-    """A `LiveRoom`'s side of its followers (whose attributes these methods use)."""
+class Followed(RoomParts):
+    """A `LiveRoom`'s side of its followers."""
 
     async def mark(self, op: dict[str, Any]) -> int:
         """Append a note for followers (a `lesson` entry, which changes nothing) after the
@@ -74,6 +76,8 @@ class Followed:
         await self._logged([op])
         return self.log.next_index - 1
 
-    async def _followers_changed(self, command, traces: list | None) -> None:
+    async def _followers_changed(
+        self, command: tuple[str, CommandResult] | None, traces: list | None
+    ) -> None:
         for follower in self.followers.values():
             await follower.changed(self, command, traces)

@@ -22,10 +22,11 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from playground import limits, protocol, topology
+from playground.rooms.parts import RoomParts
 from simulator import INSPECTABLE_KINDS, Cluster, Inspection
 
 if TYPE_CHECKING:
-    from playground.rooms.live import Viewer
+    from playground.rooms.parts import Viewer
 
 _NAME = re.compile(r"^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$")
 #: The shortest time between two renders of one target's inspector (seconds).
@@ -265,10 +266,9 @@ class Watchers:
         return protocol.split(protocol.encode(message))
 
 
-class Inspecting:
-    """The inspectors of a `LiveRoom`'s viewers (whose attributes these methods use): one
-    object now, and the same again after each frame that changes it, in each viewer's
-    language."""
+class Inspecting(RoomParts):
+    """The inspectors of a `LiveRoom`'s viewers: one object now, and the same again after
+    each frame that changes it, in each viewer's language."""
 
     async def inspect(self, target: Target) -> dict[str, Any]:
         """What the inspector shows about `target` now (the template's context)."""

@@ -14,8 +14,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable
-from typing import Any, Protocol
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+from typing import Any
 
 from channels.layers import get_channel_layer
 from django.conf import settings
@@ -30,6 +30,7 @@ from playground.rooms.frames import Frames
 from playground.rooms.inspector import Inspecting
 from playground.rooms.leases import Lease
 from playground.rooms.log import Restored, RoomLog
+from playground.rooms.parts import Viewer
 from playground.rooms.results import result_fields
 from playground.rooms.rewinding import Rewinding
 from playground.rooms.roles import Participant, check
@@ -37,15 +38,6 @@ from playground.rooms.ticker import Streams, Ticker
 from simulator import Cluster
 
 logger = logging.getLogger(__name__)
-
-
-class Viewer(Protocol):
-    """What a live room needs from a connection: an id and a way to send it a text (and,
-    from a consumer, the participant it is: `participant`, see `admit`)."""
-
-    viewer: str
-
-    async def forward(self, text: str) -> None: ...
 
 
 class RoomGone(Exception):
@@ -73,7 +65,7 @@ class LiveRoom(ClockAndStreams, Rewinding, ClassLevers, Inspecting, Followed):
         *,
         lease: Lease,
         drop: Callable[[LiveRoom, bool], Awaitable[None]],
-        followers: list[Follower] = (),  # type: ignore[assignment]
+        followers: Iterable[Follower] = (),
     ) -> None:
         self.code = room.code
         self.room_id = room.pk
@@ -190,8 +182,10 @@ class LiveRoom(ClockAndStreams, Rewinding, ClassLevers, Inspecting, Followed):
         """The log and the cluster may disagree: drop the room; browsers reconnect and replay."""
         self.closed = True
         await self._drop(self, False)
-        with contextlib.suppress(Exception):
-            await get_channel_layer().group_send(group_name(self.code), {"type": "room.closed"})
+        layer = get_channel_layer()
+        if layer is not None:
+            with contextlib.suppress(Exception):
+                await layer.group_send(group_name(self.code), {"type": "room.closed"})
 
     # -- the clock ---------------------------------------------------------------------
 
@@ -248,7 +242,7 @@ class LiveRoom(ClockAndStreams, Rewinding, ClassLevers, Inspecting, Followed):
         for viewer in list(self.local.values()):
             await self._deliver(viewer, texts)
 
-    async def _logged(self, ops: list[dict[str, Any]] = ()) -> None:
+    async def _logged(self, ops: Sequence[dict[str, Any]] = ()) -> None:
         try:
             await self.log.write(ops)
         except Exception:
@@ -275,8 +269,9 @@ class LiveRoom(ClockAndStreams, Rewinding, ClassLevers, Inspecting, Followed):
         )
         # Encoded once, written straight to each viewer's socket: a room's viewers are
         # all in the process that owns it (docs/architecture.md, "Frames").
-        for viewer in list(self.local.values()) if frame is not None else ():
-            await self._deliver(viewer, frame.texts)
+        if frame is not None:
+            for viewer in list(self.local.values()):
+                await self._deliver(viewer, frame.texts)
         message, seq, now = frame and frame.message, self.frames.seq, self.loop.time()
         for viewer_id, texts in self.watchers.refresh(message, seq, self._inspector_html, now):
             if viewer_id in self.local:

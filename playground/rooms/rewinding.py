@@ -16,10 +16,11 @@ from asgiref.sync import sync_to_async
 from django.utils.translation import gettext as _
 
 from playground.rooms.log import read_ops, restore
+from playground.rooms.parts import RoomParts
 from playground.rooms.roles import Participant
 
 
-class Rewinding:
+class Rewinding(RoomParts):
     """`rewind`, a mixin of `LiveRoom` (playground/rooms/live.py)."""
 
     async def rewind(
