@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -84,16 +84,8 @@ def present(shown: Inspection) -> dict[str, Any]:
         "workload": None,
         "probes": shown.probes,
         "readiness": None,
-        "conditions": [
-            {
-                "scope": row.scope,
-                "type": row.type,
-                "status": row.status,
-                "reason": row.reason,
-                "message": row.message,
-            }
-            for row in shown.conditions
-        ],
+        # scope, type, status, reason, message: the template's fields, by the same names
+        "conditions": [asdict(row) for row in shown.conditions],
         "notes": list(shown.notes),
     }
     if shown.workload is not None:
