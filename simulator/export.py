@@ -17,8 +17,9 @@ from .admission import DEFAULT_TOLERATIONS
 from .state import LAST_APPLIED, ClusterState
 
 ORDER = (
-    "Namespace", "Node", "ConfigMap", "Secret", "IngressClass", "Service", "Endpoints", "Pod",
-    "ReplicationController", "ReplicaSet", "Deployment", "DaemonSet", "Ingress",
+    "Namespace", "Node", "ConfigMap", "Secret", "IngressClass", "NetworkPolicy", "Service",
+    "Endpoints", "Pod", "ReplicationController", "ReplicaSet", "Deployment", "DaemonSet",
+    "Ingress",
 )  # fmt: skip
 SYSTEM_NAMESPACES = {"default", "ingress-nginx", "kube-system", "kube-public", "kube-node-lease"}
 SYSTEM_OBJECTS = {
