@@ -62,3 +62,11 @@ def test_web_benchmark_delivers_every_frame() -> None:
     )  # fmt: skip
     assert figure(r"frames missed \(seq gaps\): #", out) == 0
     assert figure(r"traces per client: #\.\.", out) > 0
+
+
+def test_netpol_benchmark_builds_both_matrices() -> None:
+    out = run_benchmark("benchmarks.bench_netpol", "--quick")
+    assert figure(r"pods: #", out) == 200
+    assert figure(r"NetworkPolicies: #", out) == 20
+    assert figure(r"matrix per workload .*median # ms", out) > 0
+    assert figure(r"matrix per pod \(# rows", out) == 203

@@ -17,7 +17,8 @@ where CNIs differ):
   that is not a pod). `endPort` makes a range. ICMP (ping) has no port: only a rule
   without `ports` allows it, as Calico and Cilium do.
 * Traffic into a pod from its own node (kubelet probes, a hairpin that the node
-  masquerades) is always allowed: pods cannot block their node.
+  masquerades) is always allowed: pods cannot block their node. A pod reaching itself
+  is not policed either.
 * Pods on the host network are not policed (their traffic is the node's).
 
 Everything here is pure: the caller says what each end of the connection looks like
@@ -175,6 +176,8 @@ class PolicySet:
         """Decide one connection from `src` to `dst` (`port` None for ICMP)."""
         if not self.by_namespace:
             return ALLOWED
+        if src.pod is not None and dst.pod is not None and src.pod.ip == dst.pod.ip:
+            return ALLOWED  # a pod reaching itself never leaves it
         egress = ingress = None
         if src.pod is not None:
             egress = self._decide(src.pod, EGRESS, dst, dst, protocol, port)

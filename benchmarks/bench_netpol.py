@@ -1,0 +1,116 @@
+"""Benchmark of NetworkPolicy: recomputing the reachability matrix.
+
+Run: `python -m benchmarks.bench_netpol` (add `--quick` for fewer runs).
+
+Builds a cluster of 200 pods (20 Deployments of 10 in four namespaces) under 20
+NetworkPolicies of every shape the recipes use (deny all, allow from an app, from a
+namespace, both in one element, ipBlock with except, named ports and ranges, egress
+with DNS), then times `ClusterPolicies.matrix()` as the room recomputes it after a
+change: per workload (the room's view at this size) and per pod (200 x 200 cells, the
+worst case). Each run first relabels one pod, so the pod cache misses as it does live.
+Prints the median and best CPU time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+
+from simulator import Cluster
+from simulator.netpol import ClusterPolicies
+
+NAMESPACES = ("default", "shop", "payments", "tools")
+
+DEPLOYMENT = """apiVersion: apps/v1
+kind: Deployment
+metadata: {{name: app-{i}, namespace: {ns}}}
+spec:
+  replicas: {replicas}
+  selector: {{matchLabels: {{app: app-{i}}}}}
+  template:
+    metadata: {{labels: {{app: app-{i}, tier: {tier}}}}}
+    spec:
+      containers:
+      - name: web
+        image: luksa/kubia
+        ports: [{{name: http, containerPort: 8080}}, {{containerPort: 9090}}]
+"""
+
+POLICIES = [
+    "{{name: deny-{ns}}}\nspec: {{podSelector: {{}}, policyTypes: [Ingress]}}",
+    "{{name: from-frontend-{ns}}}\nspec:\n  podSelector: {{matchLabels: {{tier: backend}}}}\n"
+    "  ingress: [{{from: [{{podSelector: {{matchLabels: {{tier: frontend}}}}}}], "
+    "ports: [{{port: http}}]}}]",
+    "{{name: from-team-{ns}}}\nspec:\n  podSelector: {{matchLabels: {{tier: frontend}}}}\n"
+    "  ingress: [{{from: [{{namespaceSelector: {{matchLabels: {{team: shop}}}}, "
+    "podSelector: {{matchExpressions: [{{key: tier, operator: In, values: [frontend, edge]}}]}}}}"
+    "]}}]",
+    "{{name: ranges-{ns}}}\nspec:\n  podSelector: {{matchLabels: {{tier: edge}}}}\n"
+    "  ingress: [{{from: [{{ipBlock: {{cidr: 10.244.0.0/16, except: [10.244.1.0/24]}}}}], "
+    "ports: [{{port: 9000, endPort: 9100}}]}}]",
+    "{{name: egress-{ns}}}\nspec:\n  podSelector: {{matchLabels: {{tier: backend}}}}\n"
+    "  policyTypes: [Egress]\n  egress:\n"
+    "  - to: [{{namespaceSelector: {{matchLabels: {{kubernetes.io/metadata.name: kube-system}}}}, "
+    "podSelector: {{matchLabels: {{k8s-app: kube-dns}}}}}}]\n"
+    "    ports: [{{protocol: UDP, port: 53}}, {{protocol: TCP, port: 53}}]\n"
+    "  - to: [{{podSelector: {{}}}}]",
+]
+
+
+def manifest() -> str:
+    docs = []
+    for ns in NAMESPACES[1:]:
+        docs.append(
+            f"apiVersion: v1\nkind: Namespace\nmetadata: {{name: {ns}, labels: {{team: {ns}}}}}"
+        )
+    tiers = ("frontend", "backend", "edge", "backend")
+    for i in range(20):
+        ns = NAMESPACES[i % len(NAMESPACES)]
+        docs.append(DEPLOYMENT.format(i=i, ns=ns, replicas=10, tier=tiers[i % len(tiers)]))
+    for ns in NAMESPACES:
+        for policy in POLICIES:
+            docs.append(
+                "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: "
+                + policy.format(ns=ns).replace("{name:", f"{{namespace: {ns}, name:", 1)
+            )
+    return "\n---\n".join(docs)
+
+
+def time_matrix(cluster: Cluster, view: ClusterPolicies, by_pod: bool, runs: int) -> list[float]:
+    pods = cluster.state.store.list("Pod", "shop")
+    times = []
+    for run in range(runs):
+        pod = pods[run % len(pods)]["metadata"]["name"]
+        cluster.run(f"kubectl label pod -n shop {pod} run={run} --overwrite")
+        start = time.process_time()
+        matrix = view.matrix(by_pod=by_pod)
+        times.append(time.process_time() - start)
+    assert matrix.groups
+    return times
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="fewer runs")
+    args = parser.parse_args()
+    runs = 5 if args.quick else 41
+    cluster = Cluster(seed=1)
+    result = cluster.run("kubectl apply -f -", stdin=manifest())
+    assert result.exit_code == 0, result.stderr[:500]
+    pods = [p for p in cluster.state.store.list("Pod") if p["metadata"]["namespace"] in NAMESPACES]
+    policies = cluster.state.store.count("NetworkPolicy")
+    print(f"pods: {len(pods)} (+ system pods), NetworkPolicies: {policies}")
+    view = ClusterPolicies(cluster.state.store)
+    for by_pod, label in ((False, "per workload"), (True, "per pod")):
+        times = time_matrix(cluster, view, by_pod, runs)
+        groups = len(view.matrix(by_pod=by_pod).groups)
+        print(
+            f"matrix {label} ({groups} rows x {groups} columns): "
+            f"median {statistics.median(times) * 1000:.1f} ms, "
+            f"best {min(times) * 1000:.1f} ms CPU over {runs} runs"
+        )
+
+
+if __name__ == "__main__":
+    main()
