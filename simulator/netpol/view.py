@@ -41,6 +41,14 @@ class ClusterPolicies:
         obj = self._store.get("Namespace", "", namespace)
         return (obj["metadata"].get("labels") or _NO_LABELS) if obj else _NO_LABELS
 
+    def pods(self) -> list[dict]:
+        """Every pod of the cluster, by namespace and name."""
+        return self._store.list("Pod")
+
+    def namespaces(self) -> list[str]:
+        """The names of the cluster's namespaces, sorted."""
+        return [obj["metadata"]["name"] for obj in self._store.list("Namespace")]
+
     def policy_set(self) -> PolicySet:
         """The cluster's policies, recompiled only after a NetworkPolicy changed."""
         store = self._store
@@ -112,7 +120,7 @@ class ClusterPolicies:
                 `MATRIX_PODS` pods run (None).
         """
         pods = []
-        for pod in self._store.list("Pod"):
+        for pod in self.pods():
             status = pod.get("status") or {}
             if status.get("phase") != "Running" or not status.get("podIP"):
                 continue
