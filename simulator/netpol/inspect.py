@@ -35,12 +35,16 @@ def policy_details(view: ClusterPolicies, obj: dict) -> dict:
         if p.namespace == namespace and not p.host_network and matches(policy.selector, p.labels)
     ]
     note = ""
-    if not selects:
-        what = "every pod" if not policy.selector else "no pod"
+    if not selects and policy.selector:
         note = (
-            f"This policy selects no pod: its podSelector matches {what} in namespace "
+            f"This policy selects no pod: its podSelector matches no pod in namespace "
             f"{namespace} now, so it isolates nothing (until a pod with matching labels "
             "starts)."
+        )
+    elif not selects:
+        note = (
+            f"This policy selects no pod: namespace {namespace} has no pod now, so it "
+            "isolates nothing (until one starts)."
         )
     namespaces = view.namespaces()
     directions = {}

@@ -173,3 +173,46 @@ spec:
     requests = {p["port"]: p["request"] for p in dns["ports"]}
     assert requests["53/UDP"] is None  # curl speaks TCP only
     assert requests["53/TCP"].endswith(":53/")
+
+
+def test_inspector_details_resolve_selected_pods_and_peers():
+    from simulator.netpol.inspect import pod_isolation, policy_details
+    from simulator.scenarios import get
+
+    cluster = Cluster(seed=0)
+    apply(cluster, get("netpol-allow-ingress-controller").manifest)
+    view = ClusterPolicies(cluster.state.store)
+    policy = cluster.state.store.get("NetworkPolicy", "default", "web-allow-ingress-nginx")
+    details = policy_details(view, policy)
+    web = sorted(p["metadata"]["name"] for p in cluster.state.store.list("Pod", "default"))
+    assert details["selects"] == [name for name in web if name.startswith("web-")]
+    assert details["note"] == ""
+    assert details["directions"]["egress"] == {"covered": False, "rules": []}
+    (rule,) = details["directions"]["ingress"]["rules"]
+    assert rule["ports"] == "TCP 80"
+    (peer,) = rule["peers"]
+    assert peer["namespaces"] == ["ingress-nginx"]
+    assert [p.split("-controller-")[0] for p in peer["pods"]] == ["ingress-nginx/ingress-nginx"]
+    client = cluster.state.store.get("Pod", "default", "client")
+    assert pod_isolation(view, client) == {"ingress": [], "egress": []}
+    first_web = cluster.state.store.get("Pod", "default", details["selects"][0])
+    assert pod_isolation(view, first_web) == {"ingress": ["web-allow-ingress-nginx"], "egress": []}
+
+
+def test_inspector_says_when_a_policy_selects_nothing():
+    from simulator.netpol.inspect import policy_details
+
+    cluster = Cluster(seed=0)
+    apply(
+        cluster,
+        "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: ghost}\n"
+        "spec: {podSelector: {matchLabels: {app: ghost}}, ingress: [{}]}",
+    )
+    policy = cluster.state.store.get("NetworkPolicy", "default", "ghost")
+    details = policy_details(ClusterPolicies(cluster.state.store), policy)
+    assert details["selects"] == []
+    assert details["note"] == (
+        "This policy selects no pod: its podSelector matches no pod in namespace default now, "
+        "so it isolates nothing (until a pod with matching labels starts)."
+    )
+    assert details["directions"]["ingress"]["rules"][0]["text"] == ("from any source on every port")
