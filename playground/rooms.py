@@ -623,17 +623,27 @@ class LiveRoom:
                     "exitCode": result.exit_code,
                     "stdout": _clip(result.stdout, limits.MAX_ECHO_CHARS),
                     "stderr": _clip(result.stderr, limits.MAX_ECHO_CHARS),
+                    "output": _clip_output(result.output(), limits.MAX_ECHO_CHARS),
                 }
             )
             await self._emit_frame()
-        return {
+        reply = {
             "line": line,
             "stdout": _clip(result.stdout, limits.MAX_OUTPUT_CHARS),
             "stderr": _clip(result.stderr, limits.MAX_OUTPUT_CHARS),
+            "output": _clip_output(result.output(), limits.MAX_OUTPUT_CHARS),
             "exitCode": result.exit_code,
             "problems": _problems(result) if result.problems else [],
             "traces": len(result.traces),
         }
+        if result.session:
+            reply["session"] = result.session
+        if result.edit:
+            reply["edit"] = {
+                **result.edit,
+                "yaml": _clip(result.edit["yaml"], limits.MAX_MANIFEST_BYTES),
+            }
+        return reply
 
     async def _logged(self, op: dict[str, Any]) -> None:
         try:
@@ -711,6 +721,17 @@ class LiveRoom:
     def _check_open(self) -> None:
         if self.closed:
             raise RoomGone("this room was reloaded; reconnecting")
+
+
+def _clip_output(pieces: list[tuple[str, str]], limit: int) -> list[list[str]]:
+    """`[[stream, text]]` as a terminal shows them, cut after `limit` characters in all."""
+    out, used = [], 0
+    for stream, text in pieces:
+        if used >= limit:
+            break
+        out.append([stream, _clip(text, limit - used)])
+        used += len(text)
+    return out
 
 
 def _clip(text: str, limit: int) -> str:

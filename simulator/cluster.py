@@ -8,12 +8,12 @@ can type: every failure becomes a non-zero exit code and a message.
 from __future__ import annotations
 
 import re
-import shlex
 
 from .bootstrap import bootstrap
 from .events import Event
 from .export import export_yaml
 from .result import CommandResult
+from .shell.workstation import Workstation, WorkstationState
 from .snapshot import snapshot
 from .state import ClusterState
 
@@ -33,11 +33,16 @@ class Cluster:
         self.state = ClusterState(seed)
         bootstrap(self.state)
         self.network = Network(self.state)
+        self.workstation = WorkstationState(seed)
 
     # -- commands ----------------------------------------------------------------
 
     def run(self, line: str, stdin: str = "") -> CommandResult:
-        """Run one command line (kubectl, curl, ping, nslookup, sleep) and return its result."""
+        """Run one command line on the learner's workstation and return what it printed.
+
+        The line is read as bash reads it (quotes, `$VARIABLES`, pipes into grep,
+        head, awk..., `;`/`&&`/`||`, redirections into files); see simulator.shell.
+        """
         try:
             return self._run(line, stdin)
         except Exception as err:  # noqa: BLE001 - the contract: never raise for user input
@@ -48,27 +53,10 @@ class Cluster:
     def _run(self, line: str, stdin: str) -> CommandResult:
         if len(line) > MAX_LINE:
             return CommandResult.error(f"error: command line too long (over {MAX_LINE} characters)")
-        try:
-            # Without quotes or backslashes, shell splitting is plain whitespace splitting.
-            argv = shlex.split(line) if any(c in line for c in "'\"\\") else line.split()
-        except ValueError as err:
-            return CommandResult.error(f"bash: syntax error: {err}", 2)
-        if not argv:
-            return CommandResult()
-        program = argv[0]
-        if program == "kubectl":
-            from .kubectl import run_kubectl
+        return Workstation(self, self.workstation).run(line, stdin)
 
-            return run_kubectl(self.state, argv[1:], stdin, network=self.network)
-        if program in ("curl", "ping", "nslookup"):
-            result = self.network.run(argv, "host")
-            self.state.settle()
-            return result
-        if program == "sleep":
-            return self._sleep(argv[1:])
-        return CommandResult.error(f"bash: {program}: command not found", 127)
-
-    def _sleep(self, args: list[str]) -> CommandResult:
+    def sleep(self, args: list[str]) -> CommandResult:
+        """`sleep N[smhd]...`: move the simulated clock."""
         if not args:
             return CommandResult.error(
                 "sleep: missing operand\nTry 'sleep --help' for more information."

@@ -70,3 +70,11 @@ def test_netpol_benchmark_builds_both_matrices() -> None:
     assert figure(r"NetworkPolicies: #", out) == 20
     assert figure(r"matrix per workload .*median # ms", out) > 0
     assert figure(r"matrix per pod \(# rows", out) == 203
+
+
+def test_shell_benchmark_times_every_pair() -> None:
+    out = run_benchmark("benchmarks.bench_shell", "--quick")
+    assert figure(r"pods: #", out) == 1003
+    for label in ("grep kubia \\| wc -l", "awk \\| sort \\| head", "shell-parsed line",
+                  "exec sh -c 'env \\| grep'"):  # fmt: skip
+        assert figure(label + r".*= #x", out) > 0

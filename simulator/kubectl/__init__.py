@@ -1,8 +1,9 @@
 """A simulated `kubectl`: parse a command line, act on the `ClusterState`, print as kubectl does.
 
-Output follows kubectl v1.33 (tables from `printers.go`, `describe.go`,
-success and error wording; `pod "x" deleted` without the namespace suffix
-that v1.34 added; probes described as `#success=1 #failure=3`).
+Output follows kubectl of the release in `simulator.version` (v1.35: tables
+from `printers.go`, `describe.go`, success and error wording, `pod "x"
+deleted from default namespace` as v1.34 made it; probes described as
+`#success=1 #failure=3`).
 """
 
 from __future__ import annotations
@@ -10,7 +11,9 @@ from __future__ import annotations
 from simulator.result import CommandResult
 
 
-def run_kubectl(state, argv: list[str], stdin: str = "", *, network=None) -> CommandResult:
+def run_kubectl(
+    state, argv: list[str], stdin: str = "", *, network=None, files=None
+) -> CommandResult:
     """Run one kubectl command line against the cluster.
 
     Args:
@@ -18,6 +21,8 @@ def run_kubectl(state, argv: list[str], stdin: str = "", *, network=None) -> Com
         argv: the words after `kubectl` (already split like a shell would).
         stdin: what `-f -` reads.
         network: the `Network` that `kubectl exec ... -- curl/nslookup/ping` delegate to.
+        files: the workstation whose files `-f FILE`, `--cert`, `--from-file` read
+            (`read_file(path)`, raising `simulator.shell.errors.FileError`); None: no files.
 
     Returns:
         stdout, stderr and kubectl's exit code; traces of requests made from inside
@@ -25,7 +30,7 @@ def run_kubectl(state, argv: list[str], stdin: str = "", *, network=None) -> Com
     """
     from .commands import run  # imported here so the printers load without the command layer
 
-    return run(state, argv, stdin, network=network)
+    return run(state, argv, stdin, network=network, files=files)
 
 
 __all__ = ["run_kubectl"]

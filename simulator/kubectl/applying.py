@@ -26,7 +26,8 @@ LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
 
 
 NO_FILES_HINT = (
-    "(this playground has no files: paste the manifest and pipe it on stdin with `-f -`)"
+    "(this playground reaches no web sites: paste the manifest into the Manifests panel, "
+    "or save it with `kubectl ... -o yaml > FILE`)"
 )
 
 
@@ -37,18 +38,22 @@ def qualified(kind: str) -> str:
 
 
 def stdin_text(ctx: Context) -> str:
-    """What `-f` names: stdin for `-`; paths and URLs are refused (there are no files here)."""
+    """What `-f` names: stdin for `-`, else workstation files (URLs cannot be fetched here)."""
     files = ctx.args.get("filename") or []
     texts = []
     for name in files:
-        if name != "-":
-            if "://" in name:
-                raise error(
-                    f'unable to read URL "{name}", server reported 404 Not Found, '
-                    f"status code=404\n{NO_FILES_HINT}"
-                )
-            raise error(f'the path "{name}" does not exist\n{NO_FILES_HINT}')
-        texts.append(ctx.stdin)
+        if name == "-":
+            texts.append(ctx.stdin)
+        elif "://" in name:
+            raise error(
+                f'unable to read URL "{name}", server reported 404 Not Found, '
+                f"status code=404\n{NO_FILES_HINT}"
+            )
+        else:
+            try:
+                texts.append(ctx.read_file(name))
+            except KubectlError:
+                raise error(f'the path "{name}" does not exist') from None
     return "\n---\n".join(texts)
 
 
@@ -100,14 +105,14 @@ def _record_last_applied(ctx: Context, obj: dict) -> None:
     obj["metadata"].setdefault("annotations", {})[LAST_APPLIED] = text
 
 
-def _validated(ctx: Context, text: str, verb: str) -> tuple[object, list]:
+def _validated(ctx: Context, text: str, verb: str, locations: bool) -> tuple[object, list]:
     parsed = _parse(ctx, text)
     documents, warnings, problems = validate_documents(parsed)
     for warning in warnings:
         message = getattr(warning, "message", warning)
         ctx.warn(message if str(message).startswith("Warning:") else f"Warning: {message}")
     if problems:
-        raise KubectlError(format_problems(problems), problems=list(problems))
+        raise KubectlError(format_problems(problems, locations=locations), problems=list(problems))
     if not documents:
         raise error(f"no objects passed to {verb}")
     for doc in documents:
@@ -130,14 +135,17 @@ def _check_namespaces(ctx: Context, documents: list) -> None:
             )
 
 
-def submit(ctx: Context, text: str, mode: str, verb: str) -> list:
+def submit(ctx: Context, text: str, mode: str, verb: str, *, generated: bool = False) -> list:
     """Parse, validate, default and apply manifests; returns the `Outcome`s.
+
+    `generated`: the text was made by kubectl (create service, patch...), so errors
+    name no line of it, as kubectl's do not.
 
     Raises:
         KubectlError: with kubectl-like text and the problems, when anything is refused.
     """
 
-    parsed, documents = _validated(ctx, text, verb)
+    parsed, documents = _validated(ctx, text, verb, locations=not generated)
     _check_namespaces(ctx, documents)
     dry_run = str(ctx.args.get("dry-run") or "none")
     if dry_run not in ("none", "client", "server"):
@@ -165,7 +173,9 @@ def submit(ctx: Context, text: str, mode: str, verb: str) -> list:
         )
     except ApplyError as err:
         print_outcomes(ctx, err.applied)  # `create` went on past objects that exist
-        raise KubectlError(format_problems(err.problems), problems=list(err.problems)) from None
+        raise KubectlError(
+            format_problems(err.problems, locations=not generated), problems=list(err.problems)
+        ) from None
 
 
 def _dry_run(ctx: Context, documents: list, mode: str, how: str) -> list:
@@ -236,7 +246,7 @@ def create_objects(ctx: Context, objects: list[dict], action: str | None = None)
         _print_objects(ctx, [_as_printed(o) for o in objects], output)
         return []
     text = "---\n".join(yaml.safe_dump(o, sort_keys=False) for o in objects)
-    outcomes = submit(ctx, text, "create", "create")
+    outcomes = submit(ctx, text, "create", "create", generated=True)
     print_outcomes(ctx, outcomes, action)
     return outcomes
 
@@ -249,7 +259,7 @@ def _as_printed(obj: dict) -> dict:
     if kind in ("Deployment", "Pod", "Service", "Namespace"):
         out.setdefault("spec", {})
         out.setdefault("status", {})
-    if kind == "Service":
+    if kind in ("Service", "Ingress"):
         out["status"] = {"loadBalancer": {}}
     if kind == "Deployment":
         out["spec"].setdefault("strategy", {})

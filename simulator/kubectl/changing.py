@@ -106,7 +106,22 @@ def delete(ctx: Context) -> None:
         if a.get("output") == "name":
             ctx.print(f"{rt.qualified}/{meta['name']}")
         else:
-            ctx.print(f'{rt.qualified} "{meta["name"]}" {operation}')
+            ctx.print(
+                deleted_line(
+                    rt.qualified,
+                    meta["name"],
+                    meta.get("namespace") if rt.namespaced else None,
+                    operation,
+                )
+            )
+
+
+def deleted_line(
+    resource: str, name: str, namespace: str | None, operation: str = "deleted"
+) -> str:
+    """`pod "x" deleted from default namespace`: kubectl v1.34+ names the namespace."""
+    where = f" from {namespace} namespace" if namespace else ""
+    return f'{resource} "{name}" {operation}{where}'
 
 
 def targets(ctx: Context, args: list[str], verb: str) -> list[tuple[object, dict]]:

@@ -6,11 +6,25 @@ from collections.abc import Callable
 
 from simulator.result import CommandResult
 
-from . import applying, changing, describing, execute, exposing, generating, getting, info, nodes
+from . import (
+    applying,
+    changing,
+    debugging,
+    describing,
+    editing,
+    execute,
+    exposing,
+    generating,
+    getting,
+    info,
+    nodes,
+    patching,
+)
 from .args import (
     ALL_NAMESPACES,
     BOOL,
     FILENAME,
+    GLOBAL_FLAGS,
     INT,
     MULTI,
     OUTPUT,
@@ -56,8 +70,21 @@ FLAGS: dict[str, tuple[Flag, ...]] = {
         Flag("replicas", type=INT),
         Flag("port", type=INT),
         Flag("from-literal", type=MULTI),
+        Flag("from-file", type=MULTI),
         Flag("save-config", type=BOOL),
         Flag("validate"),
+        Flag("tcp", type=MULTI),
+        Flag("clusterip"),
+        Flag("node-port", type=INT),
+        Flag("external-name"),
+        Flag("rule", type=MULTI),
+        Flag("class"),
+        Flag("default-backend"),
+        Flag("annotation", type=MULTI),
+        Flag("cert"),
+        Flag("key"),
+        Flag("type"),
+        Flag("append-hash", type=BOOL),
     ),
     "run": (
         OUTPUT,
@@ -124,6 +151,35 @@ FLAGS: dict[str, tuple[Flag, ...]] = {
     "version": (Flag("client", type=BOOL), OUTPUT),
     "api-resources": (OUTPUT, Flag("namespaced", type=BOOL), Flag("api-group"), Flag("verbs")),
     "cluster-info": (),
+    "patch": (
+        SELECTOR,
+        ALL_NAMESPACES,
+        OUTPUT,
+        DRY_RUN,
+        Flag("patch", "p"),
+        Flag("patch-file"),
+        Flag("type"),
+        Flag("local", type=BOOL),
+        Flag("record", type=BOOL),
+    ),
+    "edit": (
+        OUTPUT,
+        FILENAME,
+        Flag("windows-line-endings", type=BOOL),
+        Flag("save-config", type=BOOL),
+        Flag("validate"),
+    ),  # fmt: skip
+    "debug": (
+        Flag("image"),
+        Flag("stdin", "i", BOOL),
+        Flag("tty", "t", BOOL),
+        Flag("quiet", "q", BOOL),
+        Flag("profile"),
+        Flag("container", "c"),
+        Flag("attach", type=BOOL),
+        Flag("target"),
+        Flag("copy-to"),
+    ),
     "exec": (
         Flag("container", "c"),
         Flag("stdin", "i", BOOL),
@@ -147,6 +203,9 @@ HANDLERS: dict[str, Callable[[Context], None]] = {
     "cordon": nodes.cordon,
     "uncordon": nodes.uncordon,
     "exec": execute.exec_command,
+    "patch": patching.patch,
+    "edit": editing.edit,
+    "debug": debugging.debug,
     "version": info.version,
     "api-resources": info.api_resources,
     "cluster-info": info.cluster_info,
@@ -155,8 +214,6 @@ HANDLERS: dict[str, Callable[[Context], None]] = {
 # Real kubectl verbs the playground does not simulate, with a hint for each.
 UNSUPPORTED = {
     "logs": "containers here only answer HTTP requests and keep no logs",
-    "edit": "there is no editor; change the manifest and run `kubectl apply -f -` again",
-    "patch": "change the manifest and run `kubectl apply -f -` again",
     "replace": "use `kubectl apply -f -`",
     "port-forward": "curl the Service from a pod (`kubectl exec POD -- curl URL`) or a NodePort",
     "proxy": "curl the Service from a pod or via a NodePort",
@@ -169,7 +226,6 @@ UNSUPPORTED = {
     "top": "the simulator does not measure CPU or memory",
     "drain": "use `kubectl cordon NODE` and delete the node's pods",
     "wait": "the cluster converges at once; use `sleep N` to let probes run",
-    "debug": "use `kubectl exec POD -- COMMAND`",
     "explain": "see the Kubernetes API reference",
     "api-versions": "the cluster serves v1, apps/v1, networking.k8s.io/v1, discovery.k8s.io/v1",
     "config": "there is one cluster and one context here",
@@ -188,7 +244,11 @@ USAGE = {
     "[-n NS | -A] [--show-labels]",
     "describe": "describe TYPE [NAME_PREFIX...] [-l SELECTOR] [-n NS | -A]",
     "apply": "apply -f -   (manifests on stdin)",
-    "create": "create -f -  |  create deployment NAME --image=IMAGE  |  create namespace NAME",
+    "create": "create -f FILE  |  create deployment NAME --image=IMAGE  |  create namespace NAME"
+    "  |  create service clusterip|nodeport|loadbalancer|externalname NAME [--tcp=PORT:TARGET]"
+    "  |  create ingress NAME --rule=HOST/PATH=SERVICE:PORT[,tls=SECRET] [--class=CLASS]"
+    "  |  create secret tls NAME --cert=FILE --key=FILE  |  create secret generic NAME "
+    "--from-literal=KEY=VALUE",
     "run": "run NAME --image=IMAGE [--port=PORT] [--labels=k=v] [--command] [-- ARGS...]",
     "delete": "delete (TYPE NAME... | TYPE/NAME... | TYPE -l SELECTOR | TYPE --all | -f -)",
     "scale": "scale --replicas=COUNT (TYPE NAME | TYPE/NAME)",
@@ -199,6 +259,10 @@ USAGE = {
     "cordon": "cordon NODE",
     "uncordon": "uncordon NODE",
     "exec": "exec POD [-c CONTAINER] [-it] -- COMMAND [ARGS...]",
+    "patch": "patch (TYPE NAME | TYPE/NAME) (-p PATCH | --patch-file FILE) "
+    "[--type strategic|merge|json]",
+    "edit": "edit (TYPE NAME | TYPE/NAME)",
+    "debug": "debug node/NODE -it --image=IMAGE",
     "version": "version [--client]",
     "api-resources": "api-resources [--namespaced=true|false] [-o name]",
     "cluster-info": "cluster-info",
@@ -218,6 +282,9 @@ Supported commands:
   taint         Update the taints on one or more nodes
   describe      Show details of a specific resource or group of resources
   exec          Execute a command in a container
+  debug         Create a debugging pod on a node and open a shell in it
+  edit          Edit a resource in the Manifests panel
+  patch         Update fields of a resource (strategic merge, merge or JSON patch)
   apply         Apply a configuration to a resource from stdin (-f -)
   label         Update the labels on a resource
   api-resources Print the supported API resources on the server
@@ -229,8 +296,14 @@ Usage:
 """
 
 
-def run(state, argv: list[str], stdin: str = "", *, network=None) -> CommandResult:
+def run(state, argv: list[str], stdin: str = "", *, network=None, files=None) -> CommandResult:
     """Parse and run one kubectl command line (see `simulator.kubectl.run_kubectl`)."""
+    verb = _verb(argv)
+    if verb in UNSUPPORTED:
+        # Refused before its flags are read: a flag kubectl knows for it is no typo.
+        return CommandResult.error(
+            f'error: "kubectl {verb}" is not available in this playground: {UNSUPPORTED[verb]}'
+        )
     try:
         args = parse(argv, FLAGS)
     except KubectlError as err:
@@ -252,13 +325,30 @@ def run(state, argv: list[str], stdin: str = "", *, network=None) -> CommandResu
             + "Run 'kubectl --help' for usage."
         )
     namespace = str(args.get("namespace") or "default")
-    ctx = Context(state, args, stdin, network, namespace, "namespace" in args.flags)
+    ctx = Context(state, args, stdin, network, namespace, "namespace" in args.flags, files)
     try:
         handler(ctx)
     except KubectlError as err:
         ctx.error(str(err), err.exit_code)
         ctx.problems.extend(err.problems)
     return ctx.result()
+
+
+def _verb(argv: list[str]) -> str:
+    """The command word of a kubectl line, skipping global flags and their values."""
+    valued = {f"--{f.name}" for f in GLOBAL_FLAGS if f.type != BOOL} | {
+        f"-{f.short}" for f in GLOBAL_FLAGS if f.short and f.type != BOOL
+    }
+    i = 0
+    while i < len(argv):
+        word = argv[i]
+        if word == "--":
+            return ""
+        if word.startswith("-"):
+            i += 2 if word in valued else 1
+            continue
+        return word
+    return ""
 
 
 def _suggestion(word: str) -> str:

@@ -1,40 +1,23 @@
-"""`kubectl exec POD [-c C] [-it] -- CMD ...`: a few programs run inside a simulated container.
+"""`kubectl exec POD [-c C] [-it] -- CMD ...`: a command, or a shell, in a simulated container.
 
-Files exist only as names (`touch` makes them, `rm` removes them, readiness
-probes test them). Network tools (`curl`, `nslookup`, `ping`) are the
-`Network`'s, run with the pod as source. A command that fails makes kubectl
-print `command terminated with exit code N` and exit with N, as it does.
+What runs inside is `Container`'s (simulator.kubectl.container). A shell
+with `-c` runs its line; a shell fed on stdin (`-i`) runs each line of it; a
+shell with a terminal and nothing on stdin (`-it`) opens an interactive
+session for the browser terminal (`ShellSession`). A command that fails
+makes kubectl print `command terminated with exit code N` and exit with N,
+as it does.
 """
 
 from __future__ import annotations
 
-import shlex
-
 from simulator.labels import from_label_selector, from_match_labels, matches
-from simulator.probes import missing_file_message
+from simulator.shell.session import ShellSession, prompt_for
 from simulator.state import Conflict
 
+from .container import SHELLS, Container, has_shell, not_found_in_image, run_script
 from .context import Context
 from .errors import KubectlError, error, not_found, usage_error
 from .resources import resolve_type
-
-NETWORK_TOOLS = ("curl", "nslookup", "ping")
-# Kubeplay's own tool in every simulated container: make a listening port refuse
-# connections (so httpGet/tcpSocket readiness probes fail) or answer again.
-PORT_TOOL = "kubeplay-port"
-PORT_USAGE = f"usage: {PORT_TOOL} close|open|status PORT"
-SHELLS = ("sh", "bash", "/bin/sh", "/bin/bash", "ash", "/bin/ash")
-# `ls /` in a Debian or BusyBox image (what a learner expects to see besides their files).
-ROOT_ENTRIES = ("bin", "boot", "dev", "etc", "home", "lib", "media", "mnt", "opt", "proc",
-                "root", "run", "sbin", "srv", "sys", "tmp", "usr", "var")  # fmt: skip
-DIRECTORIES = frozenset(
-    ["/", "/etc", "/tmp", "/var", "/usr", "/bin", "/root", "/proc", "/dev", "/run", "/var/run"]
-)
-HOSTS_FILE = (
-    "# Kubernetes-managed hosts file.\n127.0.0.1\tlocalhost\n"
-    "::1\tlocalhost ip6-localhost ip6-loopback\nfe00::0\tip6-localnet\n"
-    "fe00::0\tip6-mcastprefix\nfe00::1\tip6-allnodes\nfe00::2\tip6-allrouters\n"
-)
 
 
 def exec_command(ctx: Context) -> None:
@@ -117,188 +100,48 @@ def run_in_pod(
     ctx: Context, namespace: str, pod: str, container: str | None, command: list[str]
 ) -> None:
     """Run one command in a pod's container, appending its output to `ctx`."""
+    inside = Container(ctx, namespace, pod, container)
+    name = command[0].rsplit("/", 1)[-1]
     try:
-        out, err, code = _program(ctx, namespace, pod, container, command)
+        if name in SHELLS and "-c" not in command[1:2] and has_shell(inside.busybox, name):
+            result = _shell_without_line(ctx, inside, name)
+            if result is None:
+                return
+        else:
+            result = inside.program(command, "", tty=bool(ctx.args.get("tty")))
     except Conflict as exc:
         raise KubectlError(str(exc)) from None
-    if out:
-        ctx.out.append(out)
-    if err:
-        ctx.err.append(err if err.endswith("\n") else err + "\n")
-    if code:
-        ctx.error(f"command terminated with exit code {code}", code)
+    if result is None:
+        ctx.err.append(not_found_in_image(command[0]) + "\n")
+        ctx.error("command terminated with exit code 126", 126)
+        return
+    ctx.traces.extend(result.traces)
+    ctx.emit(result)
+    if result.exit_code:
+        ctx.error(f"command terminated with exit code {result.exit_code}", result.exit_code)
 
 
-def _program(
-    ctx: Context, namespace: str, pod: str, container: str | None, argv: list[str]
-) -> tuple[str, str, int]:
-    state = ctx.state
-    program, args = argv[0], argv[1:]
-    name = program.rsplit("/", 1)[-1]
-    busybox = state.is_busybox((namespace, pod), container)
-    if name in SHELLS:
-        if len(args) >= 2 and args[0] == "-c":
-            try:
-                inner = shlex.split(args[1])
-            except ValueError as exc:
-                return "", f"{name}: syntax error: {exc}", 2
-            if not inner:
-                return "", "", 0
-            if any(tok in ("|", "&&", "||", ";", ">", "<") for tok in inner):
-                return (
-                    "",
-                    (
-                        f"{name}: pipes, redirections and command lists are not simulated; "
-                        "run one command at a time"
-                    ),
-                    2,
-                )
-            return _program(ctx, namespace, pod, container, inner)
-        raise error(
-            "interactive shells are not available here: run single commands instead, "
-            f"e.g. `kubectl exec {pod} -- curl -s http://SERVICE`"
-        )
-    if name == "wget" and busybox:
-        return "", "wget: not simulated here; use curl (e.g. curl -s http://SERVICE)", 1
-    if name in NETWORK_TOOLS:
-        if ctx.network is None:
-            return "", _not_found_exec(program), 126
-        result = ctx.network.run(
-            [name, *args], f"pod/{namespace}/{pod}", tty=bool(ctx.args.get("tty"))
-        )
-        ctx.traces.extend(result.traces)
-        return result.stdout, result.stderr.rstrip("\n"), result.exit_code
-    if name == "env":
-        env = state.pod_env(namespace, pod, container)
-        return "".join(f"{k}={v}\n" for k, v in env), "", 0
-    if name == "hostname":
-        obj = state.store.get("Pod", namespace, pod) or {}
-        return ((obj.get("spec") or {}).get("hostname") or pod) + "\n", "", 0
-    if name == "echo":
-        return " ".join(args) + "\n", "", 0
-    if name in ("true", ":"):
-        return "", "", 0
-    if name == "false":
-        return "", "", 1
-    if name == "sleep":
-        return "", "", 0
-    if name == PORT_TOOL:
-        return _port_tool(state, namespace, pod, args)
-    if name == "touch":
-        paths = [p for p in args if not p.startswith("-")]
-        if not paths:
-            return "", "touch: missing file operand\nTry 'touch --help' for more information.", 1
-        for path in paths:
-            state.touch(namespace, pod, container, _absolute(path))
-        return "", "", 0
-    if name == "rm":
-        force = any(p.startswith("-") and "f" in p for p in args)
-        paths = [p for p in args if not p.startswith("-")]
-        if not paths:
-            return "", "rm: missing operand\nTry 'rm --help' for more information.", 1
-        errors = []
-        for path in paths:
-            if not state.remove_file(namespace, pod, container, _absolute(path)) and not force:
-                errors.append(
-                    f"rm: can't remove '{path}': No such file or directory"
-                    if busybox
-                    else f"rm: cannot remove '{path}': No such file or directory"
-                )
-        return "", "\n".join(errors), 1 if errors else 0
-    if name == "cat":
-        return _cat(ctx, namespace, pod, container, args, busybox)
-    if name in ("ls", "test", "["):
-        return _ls_or_test(ctx, namespace, pod, container, name, args, busybox)
-    return "", _not_found_exec(program), 126
+def _shell_without_line(ctx: Context, inside: Container, shell: str):
+    """`exec POD -- sh`: a script on stdin with `-i`, a session with `-it`, else nothing."""
+    a = ctx.args
+    if a.get("stdin") and ctx.stdin:
+        return run_script(Container(ctx, inside.namespace, inside.pod, inside.container, shell, 1),
+                          ctx.stdin)  # fmt: skip
+    if a.get("stdin") and a.get("tty"):
+        ctx.session = open_session(ctx, inside, shell).to_dict()
+    return None  # without -i the shell reads an empty stdin and exits at once
 
 
-def _not_found_exec(program: str) -> str:
-    return (
-        "OCI runtime exec failed: exec failed: unable to start container process: exec: "
-        f'"{program}": executable file not found in $PATH: unknown'
+def open_session(ctx: Context, inside: Container, shell: str) -> ShellSession:
+    """The interactive shell a terminal should open in this container."""
+    pod = ctx.state.store.get("Pod", inside.namespace, inside.pod) or {}
+    containers = [c.get("name") for c in (pod.get("spec") or {}).get("containers") or ()]
+    hostname = (pod.get("spec") or {}).get("hostname") or inside.pod
+    return ShellSession(
+        namespace=inside.namespace,
+        pod=inside.pod,
+        container=inside.container or (containers[0] if containers else ""),
+        shell=shell,
+        prompt=prompt_for(shell, hostname, inside.busybox),
+        single_container=len(containers) <= 1,
     )
-
-
-def _absolute(path: str) -> str:
-    return path if path.startswith("/") else "/" + path  # the working directory is /
-
-
-def _cat(
-    ctx: Context, namespace: str, pod: str, container: str | None, args: list[str], busybox: bool
-) -> tuple[str, str, int]:
-    state = ctx.state
-    out, errors = [], []
-    for path in [a for a in args if not a.startswith("-")]:
-        full = _absolute(path)
-        if full == "/etc/resolv.conf" and ctx.network is not None:
-            out.append(ctx.network.resolv_conf(namespace))
-        elif full == "/etc/hostname":
-            obj = state.store.get("Pod", namespace, pod) or {}
-            out.append(((obj.get("spec") or {}).get("hostname") or pod) + "\n")
-        elif full == "/etc/hosts":
-            obj = state.store.get("Pod", namespace, pod) or {}
-            ip = (obj.get("status") or {}).get("podIP", "")
-            out.append(HOSTS_FILE + (f"{ip}\t{pod}\n" if ip else ""))
-        elif state.file_exists(namespace, pod, container, full):
-            if full in DIRECTORIES or state.list_dir(namespace, pod, container, full):
-                errors.append(
-                    "cat: read error: Is a directory" if busybox else f"cat: {path}: Is a directory"
-                )
-        else:
-            errors.append(missing_file_message("cat", path, busybox=busybox))
-    return "".join(out), "\n".join(errors), 1 if errors else 0
-
-
-def _ls_or_test(
-    ctx: Context,
-    namespace: str,
-    pod: str,
-    container: str | None,
-    name: str,
-    args: list[str],
-    busybox: bool,
-) -> tuple[str, str, int]:
-    state = ctx.state
-    paths = [a for a in args if not a.startswith("-") and a != "]"]
-    if name in ("test", "["):
-        target = paths[-1] if paths else ""
-        return (
-            "",
-            "",
-            0 if target and state.file_exists(namespace, pod, container, _absolute(target)) else 1,
-        )
-    out, errors = [], []
-    for path in paths or ["/"]:
-        full = _absolute(path)
-        if not state.file_exists(namespace, pod, container, full):
-            errors.append(missing_file_message("ls", path, busybox=busybox))
-            continue
-        entries = list(state.list_dir(namespace, pod, container, full))
-        if full == "/":
-            entries = sorted(set(entries) | set(ROOT_ENTRIES))
-        if entries:
-            out.extend(f"{e}\n" for e in entries)
-        elif full not in DIRECTORIES:
-            out.append(f"{path}\n")  # a file lists as itself
-    code = (1 if busybox else 2) if errors else 0
-    return "".join(out), "\n".join(errors), code
-
-
-def _port_tool(state, namespace: str, pod: str, args: list[str]) -> tuple[str, str, int]:
-    """`kubeplay-port close|open|status PORT`: the simulator's switch for a container port."""
-    if len(args) != 2 or args[0] not in ("close", "open", "status") or not args[1].isdigit():
-        return "", PORT_USAGE, 2
-    action, port = args[0], int(args[1])
-    obj = state.store.get("Pod", namespace, pod)
-    declared = (
-        port in state.runtime[(namespace, pod)].ports
-        if (namespace, pod) in state.runtime
-        else False
-    )
-    if obj is None or not declared:
-        return "", f"{PORT_TOOL}: no container of {pod} declares port {port}", 1
-    if action == "status":
-        listening = state.pod_listens(obj, port)
-        return f"port {port}: {'listening' if listening else 'closed'}\n", "", 0 if listening else 1
-    state.stop_port(namespace, pod, port, stopped=action == "close")
-    return f"port {port}: {'closed' if action == 'close' else 'listening'}\n", "", 0

@@ -3,46 +3,71 @@
 from __future__ import annotations
 
 from .applying import create_objects, print_outcomes, stdin_text, submit
+from .changing import deleted_line
 from .context import Context
-from .errors import error, usage_error
+from .errors import KubectlError, error, usage_error
 from .execute import run_in_pod
+from .generating_network import SERVICE_TYPES, metadata, new_ingress, new_secret, new_service
+
+# What each `create` subcommand accepts besides the flags every create has.
+_COMMON = {"filename", "output", "dry-run", "save-config", "validate", "namespace", "help",
+           "context", "kubeconfig", "v", "request-timeout"}  # fmt: skip
+_SUBCOMMAND_FLAGS = {
+    "deployment": {"image", "replicas", "port"},
+    "namespace": set(),
+    "configmap": {"from-literal", "from-file"},
+    "service": {"tcp", "clusterip", "node-port", "external-name"},
+    "ingress": {"rule", "class", "default-backend", "annotation"},
+    "secret": {"cert", "key", "from-literal", "from-file", "type", "append-hash"},
+}
+_ALIASES = {"deploy": "deployment", "ns": "namespace", "cm": "configmap", "svc": "service",
+            "ing": "ingress"}  # fmt: skip
 
 
 def create(ctx: Context) -> None:
-    """`kubectl create -f -`, or `create deployment|namespace|configmap NAME ...`."""
+    """`kubectl create -f -`, or `create deployment|namespace|configmap|service|ingress|secret`."""
     if ctx.args.get("filename"):
         print_outcomes(ctx, submit(ctx, stdin_text(ctx), "create", "create"))
         return
     if not ctx.args.positional:
         raise error("must specify one of -f and -k")
-    what, names = ctx.args.positional[0], ctx.args.positional[1:]
-    builders = {
-        "deployment": _new_deployment,
-        "deploy": _new_deployment,
-        "namespace": _new_namespace,
-        "ns": _new_namespace,
-        "configmap": _new_configmap,
-        "cm": _new_configmap,
-    }
-    build = builders.get(what)
-    if build is None:
+    what = _ALIASES.get(ctx.args.positional[0], ctx.args.positional[0])
+    rest = ctx.args.positional[1:]
+    if what not in _SUBCOMMAND_FLAGS:
         raise error(
             f'"kubectl create {what}" is not available in this playground: write the '
             "manifest and use `kubectl create -f -`"
         )
-    if len(names) != 1:
-        raise usage_error(f"exactly one NAME is required, got {len(names)}", f"create {what}")
-    create_objects(ctx, [build(ctx, names[0])])
-
-
-def _metadata(ctx: Context, name: str, labels: dict | None = None) -> dict:
-    # kubectl writes the namespace into generated objects only when -n was given.
-    meta: dict = {"name": name}
-    if labels:
-        meta["labels"] = dict(labels)
-    if ctx.explicit_namespace:
-        meta["namespace"] = ctx.namespace
-    return meta
+    command = f"create {what}"
+    kind = ""
+    if what in ("service", "secret"):
+        kinds = SERVICE_TYPES if what == "service" else ("tls", "generic")
+        kind = rest[0] if rest else ""
+        if kind not in kinds:
+            if kind in ("docker-registry",):
+                raise error('"kubectl create secret docker-registry" is not available in '
+                            "this playground: there is no registry to log in to")  # fmt: skip
+            raise usage_error(f"you must specify the type of {what}: "
+                              + ", ".join(kinds), command)  # fmt: skip
+        rest = rest[1:]
+        command += f" {kind}"
+    for flag in ctx.args.flags:
+        if flag not in _COMMON and flag not in _SUBCOMMAND_FLAGS[what]:
+            raise KubectlError(f"error: unknown flag: --{flag}\nSee 'kubectl {command} --help' "
+                               "for usage.")  # fmt: skip
+    if len(rest) != 1:
+        raise usage_error(f"exactly one NAME is required, got {len(rest)}", command)
+    name = rest[0]
+    if what == "service":
+        obj = new_service(ctx, kind, name)
+    elif what == "ingress":
+        obj = new_ingress(ctx, name)
+    elif what == "secret":
+        obj = new_secret(ctx, kind, name)
+    else:
+        obj = {"deployment": _new_deployment, "namespace": _new_namespace,
+               "configmap": _new_configmap}[what](ctx, name)  # fmt: skip
+    create_objects(ctx, [obj])
 
 
 def _require_image(ctx: Context) -> list[str]:
@@ -73,7 +98,7 @@ def _new_deployment(ctx: Context, name: str) -> dict:
     return {
         "apiVersion": "apps/v1",
         "kind": "Deployment",
-        "metadata": _metadata(ctx, name, labels),
+        "metadata": metadata(ctx, name, labels),
         "spec": {
             "replicas": 1 if replicas is None else replicas,
             "selector": {"matchLabels": dict(labels)},
@@ -93,7 +118,12 @@ def _new_configmap(ctx: Context, name: str) -> dict:
         if not sep or not key:
             raise error(f"invalid literal source {literal}, expected key=value")
         data[key] = value
-    cm = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": _metadata(ctx, name)}
+    for source in ctx.args.get("from-file") or []:
+        key, sep, path = str(source).partition("=")
+        if not sep:
+            path, key = str(source), str(source).rsplit("/", 1)[-1]
+        data[key] = ctx.read_file(path)
+    cm = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": metadata(ctx, name)}
     if data:
         cm["data"] = data
     return cm
@@ -103,7 +133,8 @@ def run_pod(ctx: Context) -> None:
     """`kubectl run NAME --image=IMAGE [--port=P] [--labels=...] [--command] -- ARGS...`.
 
     With `-i`/`-t` and a command, the command runs once in the new pod (as an
-    attached session would) and `--rm` deletes the pod afterwards.
+    attached session would) and `--rm` deletes the pod afterwards; `-it` with a
+    shell opens an interactive session (its `exit` command deletes a `--rm` pod).
     """
     a = ctx.args
     before = a.positional if a.dash < 0 else a.positional[: a.dash]
@@ -138,17 +169,12 @@ def run_pod(ctx: Context) -> None:
     pod = {
         "apiVersion": "v1",
         "kind": "Pod",
-        "metadata": _metadata(ctx, name, labels),
+        "metadata": metadata(ctx, name, labels),
         "spec": {"containers": [container], "restartPolicy": str(a.get("restart") or "Always")},
     }
     interactive = bool(a.get("stdin") or a.get("tty"))
     if a.get("rm") and not interactive:
         raise error("--rm should only be used for attached containers")
-    if interactive and (not args or args[0] in ("sh", "bash", "/bin/sh", "/bin/bash")):
-        raise error(
-            "interactive sessions are not available here: run the pod, then run single "
-            f"commands in it with `kubectl exec {name} -- COMMAND`"
-        )
     objects = [pod]
     if a.get("expose"):
         if not a.get("port"):
@@ -158,7 +184,7 @@ def run_pod(ctx: Context) -> None:
             {
                 "apiVersion": "v1",
                 "kind": "Service",
-                "metadata": _metadata(ctx, name),
+                "metadata": metadata(ctx, name),
                 "spec": {
                     "selector": dict(labels),
                     "ports": [
@@ -171,7 +197,17 @@ def run_pod(ctx: Context) -> None:
     if not outcomes or not interactive:
         return
     ctx.out.clear()  # an attached session shows the command's output, not "pod/x created"
-    run_in_pod(ctx, ctx.namespace, name, None, args)
+    shell = (args or [""])[0].rsplit("/", 1)[-1]
+    if shell in ("sh", "bash", "ash") and len(args) == 1 and a.get("stdin") and a.get("tty"):
+        # An interactive shell: the terminal opens it; leaving it deletes the pod with --rm.
+        ctx.warn("If you don't see a command prompt, try pressing enter.")
+        run_in_pod(ctx, ctx.namespace, name, None, args)
+        if ctx.session is not None and a.get("rm"):
+            ctx.session["exit"] = f"kubectl delete pod {name}" + (
+                f" -n {ctx.namespace}" if ctx.namespace != "default" else ""
+            )
+        return
+    run_in_pod(ctx, ctx.namespace, name, None, args or ["sh"])
     if a.get("rm"):
         ctx.state.delete("Pod", ctx.namespace, name)
-        ctx.print(f'pod "{name}" deleted')
+        ctx.print(deleted_line("pod", name, ctx.namespace))

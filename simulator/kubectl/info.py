@@ -3,29 +3,25 @@
 from __future__ import annotations
 
 from simulator import kinds
+from simulator.version import KUBERNETES_VERSION, KUSTOMIZE_VERSION
 
 from .context import Context
 from .errors import error
 from .tabwriter import render_table
 
-CLIENT_VERSION = "v1.33.0"  # the kubectl whose wording this package follows
-KUSTOMIZE_VERSION = "v5.6.0"
-
 
 def version(ctx: Context) -> None:
     """`kubectl version [--client]`: client, kustomize and server versions."""
-    lines = [f"Client Version: {CLIENT_VERSION}", f"Kustomize Version: {KUSTOMIZE_VERSION}"]
+    if ctx.args.get("output") is not None:
+        raise error(
+            "`kubectl version -o json|yaml` is not available in this playground (it would "
+            "print build details this simulation does not have): run `kubectl version`"
+        )
+    lines = [f"Client Version: {KUBERNETES_VERSION}", f"Kustomize Version: {KUSTOMIZE_VERSION}"]
     if not ctx.args.get("client"):
-        lines.append(f"Server Version: {_server_version(ctx)}")
+        # The apiserver is the same release as kubectl here: no version-skew warning.
+        lines.append(f"Server Version: {KUBERNETES_VERSION}")
     ctx.print("\n".join(lines))
-
-
-def _server_version(ctx: Context) -> str:
-    for node in ctx.state.store.list("Node"):
-        found = ((node.get("status") or {}).get("nodeInfo") or {}).get("kubeletVersion")
-        if found:
-            return found
-    return "v1.31.0"
 
 
 def api_resources(ctx: Context) -> None:

@@ -274,4 +274,4 @@ def run_curl(router: Router, client: Client, args: list[str], tty: bool) -> Comm
             redirects += 1
             url = location if "/" in location.split("://", 1)[-1] else location + "/"
             out.verbose(f"* Issue another request to this URL: '{url}'")
-    return CommandResult(out.stdout(), out.stderr(), exit_code, out.traces)
+    return CommandResult(out.stdout(), out.stderr(), exit_code, out.traces, chunks=out.chunks())

@@ -40,8 +40,11 @@ class CurlOutput:
         self.opts = opts
         self.tty = tty
         self.meter = not tty and not opts.silent and not opts.no_progress
-        self._out: list[str] = []
-        self._err: list[str] = []
+        # One list of (stream, text) in the order curl writes them: `-v` lines come
+        # before the body on a terminal, as they do with the real curl.
+        self._chunks: list[tuple[str, str]] = []
+        self._out = _Stream(self._chunks, "out")
+        self._err = _Stream(self._chunks, "err")
         self.traces: list = []
         if self.meter:
             self._err.append(
@@ -51,11 +54,15 @@ class CurlOutput:
 
     def stdout(self) -> str:
         """Everything written to stdout so far."""
-        return "".join(self._out)
+        return "".join(text for stream, text in self._chunks if stream == "out")
 
     def stderr(self) -> str:
         """Everything written to stderr so far."""
-        return "".join(self._err)
+        return "".join(text for stream, text in self._chunks if stream == "err")
+
+    def chunks(self) -> list[tuple[str, str]]:
+        """`("out"|"err", text)` in the order written (`CommandResult.chunks`)."""
+        return list(self._chunks)
 
     def verbose(self, line: str) -> None:
         """A `-v` line (shown only with -v)."""
@@ -314,6 +321,18 @@ class CurlOutput:
         for name, value in response.headers:
             self.verbose(f"< {name}: {value}")
         self.verbose("< ")
+
+
+class _Stream:
+    """stdout or stderr: appending writes into the run's ordered list of pieces."""
+
+    __slots__ = ("_chunks", "_name")
+
+    def __init__(self, chunks: list[tuple[str, str]], name: str) -> None:
+        self._chunks, self._name = chunks, name
+
+    def append(self, text: str) -> None:
+        self._chunks.append((self._name, text))
 
 
 def _head(response: http.Response) -> str:

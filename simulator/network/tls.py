@@ -18,6 +18,7 @@ import binascii
 from dataclasses import dataclass
 from datetime import timedelta
 
+from simulator import der
 from simulator.clock import EPOCH
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -163,30 +164,8 @@ def parse_pem_certificate(pem: str, origin: str = "pem") -> Certificate | None:
 # -- a minimal DER reader -------------------------------------------------------------
 
 
-def _tlv(data: bytes, i: int) -> tuple[int, int, int]:
-    """`(tag, value start, value end)` of the element at `i`."""
-    tag = data[i]
-    length = data[i + 1]
-    i += 2
-    if length & 0x80:
-        count = length & 0x7F
-        if not 0 < count <= 4:
-            raise ValueError("unsupported DER length")
-        length = int.from_bytes(data[i : i + count], "big")
-        i += count
-    if i + length > len(data):
-        raise ValueError("truncated DER")
-    return tag, i, i + length
-
-
-def _children(data: bytes, start: int, end: int) -> list[tuple[int, int, int]]:
-    out = []
-    i = start
-    while i < end:
-        tag, vs, ve = _tlv(data, i)
-        out.append((tag, vs, ve))
-        i = ve
-    return out
+_tlv = der.read
+_children = der.children
 
 
 def _oid(raw: bytes) -> str:

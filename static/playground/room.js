@@ -240,7 +240,10 @@ inspector.addEventListener("submit", (event) => {
     if (label) terminal.run(`${form.dataset.label} ${shellQuote(label)} --overwrite`);
   }
 });
-terminal.onResult = () => refreshInspector();
+terminal.onResult = (result) => {
+  refreshInspector();
+  if (result.edit) editObject(result.edit);
+};
 
 // -- manifests -----------------------------------------------------------------------
 
@@ -263,6 +266,32 @@ manifestsPanel.querySelector("[data-apply]").addEventListener("click", async () 
     appliedAt = performance.now();
     showProblems(manifestsPanel.querySelector(".problems"), result);
   }
+});
+
+// `kubectl edit`: the object's YAML replaces the room's manifests in the editor until the
+// learner goes back; Apply sends it with `kubectl apply -f -` like any manifest.
+const editBanner = manifestsPanel.querySelector("[data-editing]");
+let roomManifests = null;
+
+function setEditorText(text) {
+  const textarea = manifestsPanel.querySelector("textarea");
+  textarea.value = text;
+  textarea.dispatchEvent(new Event("input", { bubbles: true }));
+}
+
+function editObject(edit) {
+  if (roomManifests === null) roomManifests = manifestsPanel.querySelector("textarea").value;
+  setEditorText(edit.yaml);
+  editBanner.querySelector("[data-editing-ref]").textContent = edit.ref;
+  editBanner.hidden = false;
+  selectTab(document.getElementById("tab-manifests"));
+  manifestsPanel.querySelector("textarea").focus();
+}
+
+editBanner.querySelector("[data-editing-done]").addEventListener("click", () => {
+  editBanner.hidden = true;
+  if (roomManifests !== null) setEditorText(roomManifests);
+  roomManifests = null;
 });
 
 function showProblems(section, result) {

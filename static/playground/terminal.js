@@ -1,13 +1,24 @@
-// A terminal that runs CONTRACT.md command lines (kubectl, curl, nslookup,
-// ping, sleep) in the room, with history. Every button of the playground goes
-// through it too, so learners see the command behind each action.
+// A terminal that runs command lines on the learner's simulated workstation
+// (kubectl, curl, pipes into grep...) with history. Every button of the
+// playground goes through it too, so learners see the command behind each action.
+//
+// An interactive shell in a pod (`kubectl exec -it POD -- sh`) is a mode of
+// this terminal: the server answers with a session (prompt and command
+// prefix); each line typed at the pod's prompt is sent as the full command
+// `kubectl exec POD -- sh -c 'LINE'`, so the room's log holds real commands
+// and other viewers see what ran. `exit`, Ctrl-C, Ctrl-D, a lost connection
+// or the pod going away end the session.
+
+import { shellQuote } from "./traffic.js";
 
 const MAX_LINES = 4000;
-const HELP = `Commands run in the simulated cluster, for example:
-  kubectl get pods -o wide          kubectl describe svc NAME
+const HELP = `Commands run on your simulated workstation, next to the cluster, for example:
+  kubectl get pods -o wide          kubectl describe svc NAME | grep Endpoints
   kubectl get endpoints             kubectl scale deploy NAME --replicas=3
-  kubectl label pod NAME app=x      kubectl exec POD -- curl -s http://SERVICE
+  kubectl exec -it POD -- sh        kubectl exec POD -- env | grep SERVICE
   curl -s http://HOST/PATH          nslookup NAME   ping -c 1 HOST   sleep 10
+  alias k=kubectl                   openssl genrsa -out tls.key 2048
+Pipes (| grep, head, tail, wc -l, sort, tr, cut, awk), ; && || and > FILE work.
 Here only: clear, history, help. Up and down arrows walk the history.
 `;
 
@@ -16,17 +27,23 @@ export class Terminal {
     this.output = root.querySelector("[data-terminal-output]");
     this.form = root.querySelector("[data-terminal-form]");
     this.input = root.querySelector("[data-terminal-input]");
+    this.promptLabel = root.querySelector(".prompt");
     this.socket = socket;
     this.history = [];
     this.cursor = 0;
     this.onResult = null;
+    this.session = null;
     this.form.addEventListener("submit", (event) => {
       event.preventDefault();
       const line = this.input.value.trim();
       this.input.value = "";
-      if (line) this.run(line);
+      if (this.session) this.sessionLine(line);
+      else if (line) this.run(line);
     });
     this.input.addEventListener("keydown", (event) => this.key(event));
+    socket.addEventListener("status", (event) => {
+      if (event.detail !== "connected" && this.session) this.leave("the connection to the room was lost");
+    });
     this.print("Commands run in the simulated cluster; everyone in the room sees their effects. Type help.", "hint");
   }
 
@@ -39,6 +56,12 @@ export class Terminal {
       this.input.value = this.history[this.cursor] ?? "";
     } else if (event.key === "l" && event.ctrlKey) {
       this.output.replaceChildren();
+    } else if (event.key === "c" && event.ctrlKey && this.session && this.input.selectionStart === this.input.selectionEnd) {
+      this.print(`${this.session.prompt}${this.input.value}^C`, "prompt");
+      this.input.value = "";
+      this.leave();
+    } else if (event.key === "d" && event.ctrlKey && this.session && !this.input.value) {
+      this.leave();
     } else {
       return;
     }
@@ -53,6 +76,12 @@ export class Terminal {
     this.output.appendChild(span);
     while (this.output.childNodes.length > MAX_LINES) this.output.firstChild.remove();
     this.output.scrollTop = this.output.scrollHeight;
+  }
+
+  // stdout and stderr in the order the program wrote them (`output`), each in its colour.
+  printResult(result, extra = "") {
+    const pieces = result.output || [["out", result.stdout], ["err", result.stderr]];
+    for (const [stream, text] of pieces) this.print(text, `${stream === "err" ? "err" : "out"}${extra}`);
   }
 
   remember(line) {
@@ -78,10 +107,18 @@ export class Terminal {
       this.print(this.history.map((h, i) => `${String(i + 1).padStart(4)}  ${h}`).join("\n"), "out");
       return null;
     }
+    return this.send(line, stdin);
+  }
+
+  async send(line, stdin = "") {
     try {
       const result = await this.socket.request({ type: "command", line, stdin });
-      this.print(result.stdout, "out");
-      this.print(result.stderr, "err");
+      if (result.edit) {
+        this.print(`Opened ${result.edit.ref} in the Manifests panel: change it and press Apply.`, "hint");
+      } else {
+        this.printResult(result);
+      }
+      if (result.session) this.enter(result.session);
       if (this.onResult) this.onResult(result);
       return result;
     } catch (error) {
@@ -90,10 +127,52 @@ export class Terminal {
     }
   }
 
+  // -- an interactive shell in a pod -------------------------------------------------
+
+  enter(session) {
+    this.session = session;
+    this.promptLabel.textContent = session.prompt.trimEnd();
+    this.input.placeholder = `a shell in ${session.pod}: exit or Ctrl-C to leave`;
+    this.output.closest("[data-terminal]").dataset.session = session.pod;
+  }
+
+  leave(why = "") {
+    const session = this.session;
+    if (!session) return;
+    this.session = null;
+    this.promptLabel.textContent = "$";
+    this.input.placeholder = "kubectl get pods -o wide   (type help)";
+    delete this.output.closest("[data-terminal]").dataset.session;
+    if (why) this.print(`Left the shell in ${session.pod}: ${why}.`, "hint");
+    if (session.exit) this.run(session.exit);
+  }
+
+  async sessionLine(line) {
+    const session = this.session;
+    this.print(`${session.prompt}${line}`, "prompt");
+    if (!line) return;
+    this.remember(line);
+    if (line === "exit" || line === "logout") {
+      this.leave();
+      return;
+    }
+    if (line === "clear") {
+      this.output.replaceChildren();
+      return;
+    }
+    try {
+      const result = await this.socket.request({ type: "command", line: `${session.prefix} ${shellQuote(line)}` });
+      this.printResult(result);
+      if (this.onResult) this.onResult(result);
+      if (/^Error from server \(NotFound\): pods /.test(result.stderr || "")) this.leave("the pod is gone");
+    } catch (error) {
+      this.print(error.message, "err");
+    }
+  }
+
   // Commands other viewers of the room ran (from frames).
   echo(command) {
     this.print(`$ ${command.line}   # run by another viewer`, "prompt other");
-    this.print(command.stdout, "out other");
-    this.print(command.stderr, "err other");
+    this.printResult(command, " other");
   }
 }

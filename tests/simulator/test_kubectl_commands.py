@@ -294,18 +294,29 @@ def test_describe_endpoints_and_node(kubia: Cluster) -> None:
 def test_delete_pod_is_replaced(kubia: Cluster) -> None:
     victim = names(kubia)[0]
     result = kubia.run(f"kubectl delete pod {victim}")
-    assert (result.stdout, result.exit_code) == (f'pod "{victim}" deleted\n', 0)
+    assert (result.stdout, result.exit_code) == (
+        f'pod "{victim}" deleted from default namespace\n',
+        0,
+    )
     after = names(kubia)
     assert victim not in after
     assert len(after) == 3
 
 
 def test_delete_forms(kubia: Cluster) -> None:
-    assert kubia.run("kubectl delete svc/kubia").stdout == 'service "kubia" deleted\n'
+    assert (
+        kubia.run("kubectl delete svc/kubia").stdout
+        == 'service "kubia" deleted from default namespace\n'
+    )
     before = names(kubia)
     by_label = kubia.run("kubectl delete pods -l app=kubia")
-    assert by_label.stdout == "".join(f'pod "{name}" deleted\n' for name in before)
-    assert kubia.run("kubectl delete rc/kubia").stdout == 'replicationcontroller "kubia" deleted\n'
+    assert by_label.stdout == "".join(
+        f'pod "{name}" deleted from default namespace\n' for name in before
+    )
+    assert (
+        kubia.run("kubectl delete rc/kubia").stdout
+        == 'replicationcontroller "kubia" deleted from default namespace\n'
+    )
     assert names(kubia) == []
     nothing = kubia.run("kubectl delete pods -l app=kubia")
     assert nothing.stdout == "No resources found\n"
@@ -317,7 +328,7 @@ def test_delete_forms(kubia: Cluster) -> None:
 
 def test_delete_from_stdin(kubia: Cluster) -> None:
     result = kubia.run("kubectl delete -f -", stdin=KUBIA_SVC)
-    assert result.stdout == 'service "kubia" deleted\n'
+    assert result.stdout == 'service "kubia" deleted from default namespace\n'
 
 
 def test_scale(kubia: Cluster) -> None:
@@ -496,7 +507,7 @@ def test_unsupported_and_unknown_verbs(cluster: Cluster) -> None:
 
 def test_version_api_resources_cluster_info_and_help(cluster: Cluster) -> None:
     assert cluster.run("kubectl version").stdout == (
-        "Client Version: v1.33.0\nKustomize Version: v5.6.0\nServer Version: v1.31.0\n"
+        "Client Version: v1.35.0\nKustomize Version: v5.7.1\nServer Version: v1.35.0\n"
     )
     resources = cluster.run("kubectl api-resources").stdout.splitlines()
     assert resources[0].split() == ["NAME", "SHORTNAMES", "APIVERSION", "NAMESPACED", "KIND"]
@@ -524,7 +535,7 @@ def test_run_attached_command_then_remove(kubia: Cluster) -> None:
     )
     assert result.exit_code == 0
     assert "Name:\tkubia.default.svc.cluster.local" in result.stdout
-    assert result.stdout.endswith('pod "probe" deleted\n')
+    assert result.stdout.endswith('pod "probe" deleted from default namespace\n')
     assert kubia.state.store.get("Pod", "default", "probe") is None
 
 

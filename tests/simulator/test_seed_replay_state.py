@@ -860,7 +860,10 @@ def test_002_a_deleted_pod_is_replaced_with_a_new_name():
     cluster = Cluster(seed=0)
     apply(cluster, NGX_DEP)
     before = pod_names(cluster)
-    assert run_ok(cluster, f"kubectl delete pod {before[0]}") == f'pod "{before[0]}" deleted\n'
+    assert (
+        run_ok(cluster, f"kubectl delete pod {before[0]}")
+        == f'pod "{before[0]}" deleted from default namespace\n'
+    )
     after = pod_names(cluster)
     assert len(after) == 2
     assert before[0] not in after
@@ -1604,7 +1607,10 @@ def test_003_readiness_pods_show_labels_and_unhealthy_events():
     names = pod_names(cluster, "app=kubia")
     # The note deletes the old pods so the RC recreates them with the probe.
     for name in names:
-        assert run_ok(cluster, f"kubectl delete pod {name}") == f'pod "{name}" deleted\n'
+        assert (
+            run_ok(cluster, f"kubectl delete pod {name}")
+            == f'pod "{name}" deleted from default namespace\n'
+        )
     run_ok(cluster, "sleep 40")
     assert norm(run_ok(cluster, "kubectl get pods --show-labels")) == norm(SEED_003_SHOW_LABELS)
     # No pod is ready: the Endpoints have only notReadyAddresses, which `get` shows as an
