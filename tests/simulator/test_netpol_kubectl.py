@@ -228,7 +228,7 @@ def test_get_prints_name_pod_selector_and_age(cluster: Cluster):
         "networkpolicy.networking.k8s.io/all"
     )
     assert run_ok(cluster, "kubectl delete netpol all") == (
-        'networkpolicy.networking.k8s.io "all" deleted\n'
+        'networkpolicy.networking.k8s.io "all" deleted from default namespace\n'
     )
 
 
