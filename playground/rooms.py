@@ -110,31 +110,38 @@ def manifest_too_large(text: str) -> bool:
 
 
 def _problems(result) -> list[dict[str, Any]]:
-    """A command's manifest problems as plain dicts; its stderr when it failed without any."""
-    problems = []
-    for p in result.problems:
-        problems.append(
-            {
-                "document": getattr(p, "document", None),
-                "line": getattr(p, "line", None),
-                "column": getattr(p, "column", None),
-                "field": getattr(p, "field", "") or "",
-                "message": str(getattr(p, "message", p)),
-            }
-        )
-    if not problems and result.exit_code != 0:
+    """A command's manifest problems as plain dicts, errors before warnings; its stderr when
+    it failed without any.
+
+    Each dict: `document`, `line`, `column` (1-based or None), `field`, `message`
+    (kubectl's wording, "" for a finding of Kubeplay's own), `severity` ("error" or
+    "warning"), `hint` (a plain sentence, or ""), `excerpt` (numbered lines with a caret,
+    or "").
+    """
+    problems = [
+        {
+            "document": getattr(p, "document", None),
+            "line": getattr(p, "line", None),
+            "column": getattr(p, "column", None),
+            "field": getattr(p, "field", "") or "",
+            "message": str(getattr(p, "message", p)),
+            "severity": getattr(p, "severity", "error"),
+            "hint": getattr(p, "hint", ""),
+            "excerpt": getattr(p, "excerpt", ""),
+        }
+        for p in result.problems
+    ]
+    problems.sort(key=lambda p: p["severity"] != "error")  # stable: errors first
+    if not any(p["severity"] == "error" for p in problems) and result.exit_code != 0:
         message = (result.stderr or result.stdout).strip() or "The manifests were refused."
-        problems.append(
-            {"document": None, "line": None, "column": None, "field": "", "message": message}
-        )
+        problems.insert(0, _problem(message))
     return problems
 
 
 def validate(text: str) -> list[dict[str, Any]]:
-    """Every problem in `text` as `kubectl apply -f -` would report it, nothing applied.
-
-    Each problem is `{document, line, column, field, message}`; `line` is 1-based
-    or None. An empty list means a fresh cluster accepts the manifests.
+    """Every problem and warning in `text` as `kubectl apply -f -` would report it, nothing
+    applied (dicts as `_problems` makes them). No error means a fresh cluster accepts the
+    manifests; warnings may remain.
     """
     if manifest_too_large(text):
         return [_limit_problem()]
@@ -145,7 +152,16 @@ def validate(text: str) -> list[dict[str, Any]]:
 
 
 def _problem(message: str) -> dict[str, Any]:
-    return {"document": None, "line": None, "column": None, "field": "", "message": message}
+    return {
+        "document": None,
+        "line": None,
+        "column": None,
+        "field": "",
+        "message": message,
+        "severity": "error",
+        "hint": "",
+        "excerpt": "",
+    }
 
 
 def _limit_problem() -> dict[str, Any]:

@@ -78,3 +78,11 @@ def test_shell_benchmark_times_every_pair() -> None:
     for label in ("grep kubia \\| wc -l", "awk \\| sort \\| head", "shell-parsed line",
                   "exec sh -c 'env \\| grep'"):  # fmt: skip
         assert figure(label + r".*= #x", out) > 0
+
+
+def test_review_benchmark_explains_every_mistake() -> None:
+    out = run_benchmark("benchmarks.bench_review", "--quick")
+    for mistake in ("indentation", "full-width colon", "tab", "non-breaking space"):
+        assert figure(rf"with a {mistake}: +# ms", out) > 0
+    assert figure(r"broken copies \(# documents\)", out) == 60
+    assert figure(r"Services check, # Services", out) == 100
