@@ -19,7 +19,7 @@ from playground.limits import MAX_MESSAGE_BYTES
 
 __all__ = ["MAX_MESSAGE_BYTES", "ProtocolError", "decode", "encode", "error"]
 
-CLIENT_TYPES = ("ping", "command", "traffic", "clock", "resync")
+CLIENT_TYPES = ("ping", "command", "traffic", "clock", "resync", "inspect")
 _SOURCE = re.compile(
     r"^(host|pod/[a-z0-9]([-a-z0-9.]*[a-z0-9])?(/[a-z0-9]([-a-z0-9.]*[a-z0-9])?)?)$"
 )

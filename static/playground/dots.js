@@ -21,7 +21,6 @@ export class Dots {
     this.frames = 0;
     this.fps = 0;
     this.fpsSince = performance.now();
-    this.onArrive = null;
     this.resize();
     new ResizeObserver(() => this.resize()).observe(scroller);
     requestAnimationFrame((now) => this.loop(now));
@@ -149,7 +148,8 @@ export class Dots {
     const simNow = this.clock();
     const ctx = this.ctx;
     for (const pod of pods) {
-      const { periodSeconds, initialDelaySeconds, startedAt, counts: [successes, failures] } = pod.probe;
+      const { periodSeconds, initialDelaySeconds, startedAt } = pod.probe;
+      const [successes, failures] = pod.counts;
       const first = startedAt + initialDelaySeconds;
       let k;
       if (simNow < first) k = initialDelaySeconds > 0 ? 1 - (first - simNow) / initialDelaySeconds : 0;

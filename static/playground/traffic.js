@@ -2,8 +2,6 @@
 // pod to a target the cluster offers; per-pod hit counters and a live chart
 // of how the load spreads over the last seconds.
 
-import { SYSTEM_NAMESPACES } from "./model.js";
-
 const CHART_SECONDS = 30;
 const SHARE_SECONDS = 10;
 
@@ -111,7 +109,7 @@ export class Traffic {
       }
       this.targetSelect.replaceChildren(...nodes);
     }
-    const pods = this.model.list("pods").filter((p) => p.phase === "Running" && !SYSTEM_NAMESPACES.has(p.namespace));
+    const pods = this.model.list("pods").filter((p) => p.phase === "Running" && !this.model.isSystem(p.namespace));
     const sources = pods.map((p) => `pod/${p.namespace}/${p.name}`).sort();
     const sourcesVersion = sources.join(",");
     if (sourcesVersion !== this.sourcesVersion) {
