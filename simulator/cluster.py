@@ -130,6 +130,19 @@ class Cluster:
 
         return inspect(self.state, kubectl, kind, namespace, name)
 
+    def policy_matrix(self, by_pod: bool | None = None) -> dict:
+        """Who reaches whom on which port under the NetworkPolicies, as plain data.
+
+        Rows and columns are the running pods' workloads (or pods, in a room of a few
+        pods, or when `by_pod` says so); each destination port is a slot, each row a
+        string of one letter per slot (`o` passes, `e` the source's egress drops it, `i`
+        the destination's ingress does, `b` both). Each group carries the command that
+        sends its request (`exec` + a port's `request`). It changes nothing.
+        """
+        from .netpol import policies_of
+
+        return policies_of(self.state.store).matrix(by_pod).to_dict()
+
     def export_yaml(self) -> str:
         """The scenario as multi-document YAML that `kubectl apply -f` accepts."""
         return export_yaml(self.state)
