@@ -11,7 +11,8 @@ simulator only through `simulator`'s top-level names. Each module has one job:
 - `live`: a live room: viewers, lock, commands, clock and streams;
 - `ticker`: wall-clock pacing and request streams;
 - `frames`: snapshots and frames, from the simulator's change feed;
-- `inspector`: what each viewer inspects, worded and refreshed by frames.
+- `inspector`: what each viewer inspects, worded and refreshed by frames;
+- `matrix`: the reachability matrix each viewer has open, refreshed by frames.
 """
 
 from __future__ import annotations

@@ -8,8 +8,12 @@ from simulator import DEFAULT_SCENARIO, SCENARIOS
 
 
 def examples() -> list[dict[str, str]]:
-    """The built-in scenarios for the examples menu, in the simulator's order."""
-    return [{"slug": s.slug, "title": s.title, "summary": s.summary} for s in SCENARIOS]
+    """The built-in scenarios for the examples menu, in the simulator's order (each topic's
+    scenarios together, so the menu groups them under the topic's heading)."""
+    return [
+        {"slug": s.slug, "title": s.title, "summary": s.summary, "topic": s.topic}
+        for s in SCENARIOS
+    ]
 
 
 def example(slug: str | None) -> dict[str, Any] | None:

@@ -74,6 +74,8 @@ def present(shown: Inspection) -> dict[str, Any]:
         "workload": None,
         "probes": shown.probes,
         "readiness": None,
+        "policy": _policy(shown.policy) if shown.policy is not None else None,
+        "isolation": shown.isolation,
     }
     if shown.workload is not None:
         info["workload"] = {
@@ -92,6 +94,29 @@ def present(shown: Inspection) -> dict[str, Any]:
             "note": switch.note,
         }
     return info
+
+
+def _policy(policy: dict[str, Any]) -> dict[str, Any]:
+    """A NetworkPolicy's details with long lists of pods cut to a readable length."""
+    limit = limits.MAX_SELECTION_ROWS
+    directions = {}
+    for direction, shown in policy["directions"].items():
+        rules = []
+        for rule in shown["rules"]:
+            peers = [
+                {**peer, "pods": peer["pods"][:limit], "more": max(0, len(peer["pods"]) - limit)}
+                for peer in rule["peers"]
+            ]
+            rules.append({**rule, "peers": peers})
+        directions[direction] = {"covered": shown["covered"], "rules": rules}
+    return {
+        "selects": policy["selects"][:limit],
+        "selects_more": max(0, len(policy["selects"]) - limit),
+        "count": len(policy["selects"]),
+        "note": policy["note"],
+        "ingress": directions["ingress"],
+        "egress": directions["egress"],
+    }
 
 
 def _row(row) -> dict[str, Any]:

@@ -4,7 +4,7 @@ Threading: a live room belongs to the process's event loop. Every call that
 touches its cluster runs on that loop, under the room's lock, so the ticker,
 commands and reads never interleave. Viewers change the room only through
 `run_command` (a command line, logged before its frame goes out), the clock
-and the streams; `read` and `watch` change nothing.
+and the streams; `read`, `watch` and `watch_matrix` change nothing.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from playground.rooms import inspector
 from playground.rooms.frames import Frames, result_fields
 from playground.rooms.leases import Lease
 from playground.rooms.log import RoomLog
+from playground.rooms.matrix import MatrixWatchers
 from playground.rooms.ticker import Stream, Streams, Ticker
 from simulator import Cluster
 
@@ -70,6 +71,7 @@ class LiveRoom:
         self.streams = Streams()
         self.frames = Frames(cluster, room.code, self.tick_hz)
         self.watchers = inspector.Watchers()
+        self.matrix_watchers = MatrixWatchers()
         #: The consumers of this process watching the room, by viewer id.
         self.local: dict[str, Viewer] = {}
         self.closed = False
@@ -109,6 +111,7 @@ class LiveRoom:
     def leave(self, viewer: Viewer) -> None:
         self.local.pop(viewer.viewer, None)
         self.watchers.forget(viewer.viewer)
+        self.matrix_watchers.watch(viewer.viewer, None)
         if not self.local and not self.closed:
             self.unloader = self.loop.call_later(
                 settings.KUBEPLAY_IDLE_SECONDS, lambda: self.loop.create_task(self.unload())
@@ -261,6 +264,18 @@ class LiveRoom:
                 texts = self.watchers.message(viewer.viewer, target, html, seq, request_id)
                 await self._deliver(viewer, texts)
 
+    async def watch_matrix(self, viewer: Viewer, view: str | None, request_id=None) -> None:
+        """Send `viewer` the reachability matrix now, then again after each frame that may
+        change it (None: stop)."""
+        async with self.lock:
+            self._check_open()
+            self.matrix_watchers.watch(viewer.viewer, view)
+            if view is not None:
+                data = self.matrix_watchers.compute(self.cluster, view, self.loop.time())
+                seq = self.frames.seq
+                texts = self.matrix_watchers.message(viewer.viewer, view, data, seq, request_id)
+                await self._deliver(viewer, texts)
+
     def _inspector_html(self, target: inspector.Target) -> str:
         return inspector.render(inspector.inspect(self.cluster, target))
 
@@ -278,6 +293,9 @@ class LiveRoom:
             await self._deliver(viewer, frame.texts)
         message, seq, now = frame and frame.message, self.frames.seq, self.loop.time()
         for viewer_id, texts in self.watchers.refresh(message, seq, self._inspector_html, now):
+            if viewer_id in self.local:
+                await self._deliver(self.local[viewer_id], texts)
+        for viewer_id, texts in self.matrix_watchers.refresh(message, seq, self.cluster, now):
             if viewer_id in self.local:
                 await self._deliver(self.local[viewer_id], texts)
 

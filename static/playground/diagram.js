@@ -1,7 +1,8 @@
 // The topology as an SVG diagram in columns: clients, Ingress, Services,
-// Endpoints, and Pods grouped by Node. Objects keep their SVG element across
-// updates and glide to their new place; the server decides every relation
-// (which pods an Endpoints lists, where a rule sends), this only draws them.
+// Endpoints (with NetworkPolicies below them), and Pods grouped by Node.
+// Objects keep their SVG element across updates and glide to their new place;
+// the server decides every relation (which pods an Endpoints lists, where a
+// rule sends, which pods a policy isolates), this only draws them.
 
 const SVG_NS = "http://www.w3.org/2000/svg";
 const PAD = 14;
@@ -55,6 +56,14 @@ function fit(text, width, font = FONTS.sub, middle = false) {
 }
 
 const HOST = "client:host";
+
+// What a pod's accessible name says about NetworkPolicy isolation.
+function isolationText(isolation) {
+  const parts = ["ingress", "egress"]
+    .filter((d) => isolation[d].length)
+    .map((d) => `isolated for ${d} by ${isolation[d].join(", ")}`);
+  return parts.length ? `, ${parts.join(", ")}` : "";
+}
 
 // The columns, left to right: clients, Ingress (when there is one), Services,
 // Endpoints, and nodes in the rest of the width W.
@@ -162,7 +171,8 @@ export class Diagram extends EventTarget {
     const plan = new Plan(columns(W, scene.ingresses.length > 0));
     this.placeClients(plan);
     this.placeIngresses(plan, scene.ingresses);
-    this.placeServices(plan, scene);
+    const below = this.placeServices(plan, scene);
+    this.placePolicies(plan, scene.networkPolicies, below);
     let y = this.placeNodes(plan, scene);
     y = this.placeExternals(plan, y);
     const edges = this.edgesToChips(plan.edges);
@@ -177,6 +187,7 @@ export class Diagram extends EventTarget {
       endpoints: m.list("endpoints").filter((e) => this.visible(e)),
       ingresses: m.list("ingresses").filter((i) => this.visible(i)),
       pods: m.list("pods").filter((p) => this.visible(p)),
+      networkPolicies: m.list("networkPolicies").filter((p) => this.visible(p)),
       nodes: m.list("nodes"),
     };
   }
@@ -296,6 +307,33 @@ export class Diagram extends EventTarget {
     for (const ep of epByKey.values()) {
       this.placeEndpoints(plan, ep, y);
       y += 66;
+    }
+    return y;
+  }
+
+  // NetworkPolicies below the Endpoints, each pointing at the pods it selects (and so
+  // isolates): the server lists them; a policy that selects no pod says so.
+  placePolicies(plan, policies, y) {
+    if (!policies.length) return;
+    const { x, w } = plan.cols.endpoints;
+    const sorted = policies.slice().sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
+    for (const policy of sorted) {
+      const id = `netpol:${policy.namespace}/${policy.name}`;
+      const directions = [["ingress", policy.ingress], ["egress", policy.egress]]
+        .filter(([, rules]) => rules !== null)
+        .map(([direction, rules]) => (rules.length ? `${direction} ${rules.length}` : `${direction}: deny`));
+      const selects = policy.selects.length ? `${policy.selects.length} pod${policy.selects.length === 1 ? "" : "s"}` : "selects no pod";
+      plan.add({
+        id, kind: "netpol", x, y, w, h: 54,
+        title: policy.name, heading: qualified(policy), sub: directions.join(" · ") || "no policy type",
+        lines: [`${policy.podSelector === "<none>" ? "all pods" : policy.podSelector} · ${selects}`],
+        empty: !policy.selects.length, object: `NetworkPolicy|${policy.namespace}|${policy.name}`,
+        label: `NetworkPolicy ${policy.name}: selects ${policy.podSelector === "<none>" ? "every pod of its namespace" : policy.podSelector} (${selects}); ${directions.join(", ") || "no policy type"}`,
+      });
+      for (const pod of policy.selects) {
+        plan.edges.push({ id: "", from: id, toPod: `${policy.namespace}/${pod}`, style: "policy" });
+      }
+      y += 54 + 10;
     }
   }
 
@@ -450,10 +488,12 @@ export class Diagram extends EventTarget {
     const stateText = pod.ready ? "ready" : pod.phase === "Running" ? "not ready" : (pod.phase || "pending").toLowerCase();
     const id = `pod:${key}`;
     this.chipOf.set(key, id);
+    const isolation = pod.isolation || { ingress: [], egress: [] };
     return {
       id, kind: "pod", state, title: pod.name, sub: pod.ip || stateText, probe: pod.probe || null,
       podKey: key, object: `Pod|${pod.namespace}|${pod.name}`,
-      label: `Pod ${pod.name}, ${stateText}${pod.ip ? `, ${pod.ip}` : ""}${pod.node ? ` on ${pod.node}` : ""}`,
+      isoIn: isolation.ingress.length > 0, isoOut: isolation.egress.length > 0,
+      label: `Pod ${pod.name}, ${stateText}${pod.ip ? `, ${pod.ip}` : ""}${pod.node ? ` on ${pod.node}` : ""}${isolationText(isolation)}`,
     };
   }
 
@@ -473,9 +513,10 @@ export class Diagram extends EventTarget {
       // Name the group after what a learner created: a ReplicaSet's Deployment.
       const workload = this.model.get("workloads", `${kind}/${ns}/${name}`);
       if (workload && workload.owner) [kind, name] = [workload.owner.kind, workload.owner.name];
+      const isolated = (direction) => members.some((p) => p.isolation && p.isolation[direction].length);
       return {
         id, kind: "pod", group: true, state: ready === members.length ? "ready" : ready ? "mixed" : "notready",
-        title: name, sub: `×${members.length} · ${ready} ready`,
+        title: name, sub: `×${members.length} · ${ready} ready`, isoIn: isolated("ingress"), isoOut: isolated("egress"),
         object: kind === "Pod" ? `Pod|${ns}|${name}` : `${kind}|${ns}|${name}`,
         label: `${members.length} pods of ${kind} ${name} on ${nodeName}, ${ready} ready`,
       };
@@ -574,7 +615,7 @@ export class Diagram extends EventTarget {
   }
 
   signature(item) {
-    return [item.title, item.sub, item.state, item.badge, item.cordoned, item.empty, item.w, item.h,
+    return [item.title, item.sub, item.state, item.badge, item.cordoned, item.empty, item.w, item.h, item.isoIn, item.isoOut,
       (item.lines || []).join(","), (item.rows || []).map((r) => `${r.text}>${r.service}`).join(","),
       item.label].join("|");
   }
@@ -670,8 +711,17 @@ export class Diagram extends EventTarget {
         const room = item.w - (item.probe ? 50 : 30);
         text(8, 15, `${mark} ${fit(item.title, room, FONTS.title, !item.group)}`, "title");
         text(8, 30, fit(item.sub, item.w - 14), "sub");
+        // A wall on the side traffic comes in from (left) or leaves by (right): the pod
+        // is isolated for that direction by a NetworkPolicy.
+        if (item.isoIn) svg("rect", { class: "iso iso-in", x: 0, y: 0, width: 4, height: item.h, rx: 2 }, el);
+        if (item.isoOut) svg("rect", { class: "iso iso-out", x: item.w - 4, y: 0, width: 4, height: item.h, rx: 2 }, el);
         break;
       }
+      case "netpol":
+        text(10, 16, fit(item.heading, item.w - 16, FONTS.title), "title");
+        text(10, 31, fit(item.sub, item.w - 16), "sub");
+        text(10, 46, fit(item.lines[0], item.w - 16), "line");
+        break;
       case "node": {
         const title = fit(item.title, item.w / 2, FONTS.title);
         text(10, 21, title, "title");

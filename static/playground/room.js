@@ -5,6 +5,7 @@
 import { Diagram } from "./diagram.js";
 import { Dots } from "./dots.js";
 import { setupEditors } from "./editor.js";
+import { ReachabilityPanel } from "./matrix.js";
 import { Topology } from "./model.js";
 import { RoomSocket } from "./socket.js";
 import { Terminal } from "./terminal.js";
@@ -21,12 +22,13 @@ const simNow = () => (clock.playing ? clock.time + ((performance.now() - clock.a
 const dots = new Dots(root.querySelector("[data-dots]"), scroller, diagram, simNow);
 const terminal = new Terminal(root.querySelector("[data-terminal]"), socket);
 const traffic = new Traffic(root.querySelector("#panel-traffic"), socket, model, terminal);
+const reachability = new ReachabilityPanel(root.querySelector("#panel-reachability"), socket, terminal, model);
 const stats = { drawMs: 0, frames: 0, lastDelayMs: 0, snapshots: 0 };
 let tickMs = 62;
 
 // For the curious (and the benchmarks): the live objects, from the console.
 window.kubeplay = {
-  socket, model, diagram, dots, stats,
+  socket, model, diagram, dots, stats, reachability,
   get fps() {
     return dots.fps;
   },
@@ -160,6 +162,10 @@ function selectTab(tab) {
     other.tabIndex = selected ? 0 : -1;
     document.getElementById(other.getAttribute("aria-controls")).hidden = !selected;
   }
+  // The matrix wants room: the side panel widens while it shows.
+  const matrixShown = tab.id === "tab-reachability";
+  root.classList.toggle("wide-side", matrixShown);
+  reachability.setOpen(matrixShown);
 }
 
 for (const tab of tabs) {

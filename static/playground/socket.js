@@ -79,6 +79,10 @@ export class RoomSocket extends EventTarget {
         this.settle(message, true);
         this.emit("inspector", message);
         break;
+      case "matrix":
+        this.settle(message, true);
+        this.emit("matrix", message);
+        break;
       case "error":
         if (!this.settle(message, false)) this.emit("servererror", message);
         break;
