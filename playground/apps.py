@@ -3,3 +3,11 @@ from django.apps import AppConfig
 
 class PlaygroundConfig(AppConfig):
     name = "playground"
+
+    def ready(self) -> None:
+        # Lesson rooms get their tracker when loaded, and `manage.py check` (which
+        # `runserver` runs) reports a lesson file that is not valid.
+        from playground import checks, lessons, rooms
+
+        rooms.register_follower(lessons.follower_for)
+        checks.register()

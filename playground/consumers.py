@@ -6,8 +6,11 @@ from urllib.parse import parse_qs
 
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from playground import limits, protocol, rooms
+from playground.i18n import language_from_scope
 
 
 class RoomConsumer(AsyncWebsocketConsumer):
@@ -23,6 +26,11 @@ class RoomConsumer(AsyncWebsocketConsumer):
     room: rooms.LiveRoom | None = None
 
     async def connect(self):
+        self.language = language_from_scope(self.scope)
+        with translation.override(self.language):
+            await self._connect()
+
+    async def _connect(self):
         self.code = self.scope["url_route"]["kwargs"]["code"]
         self.viewer = secrets.token_hex(4)
         self.tokens = float(limits.MESSAGE_BURST)
@@ -48,6 +56,10 @@ class RoomConsumer(AsyncWebsocketConsumer):
             self.room = None
 
     async def receive(self, text_data=None, bytes_data=None):
+        with translation.override(self.language):
+            await self._receive(text_data)
+
+    async def _receive(self, text_data):
         request_id = None
         try:
             self._spend_token()
@@ -69,12 +81,14 @@ class RoomConsumer(AsyncWebsocketConsumer):
         )
         self.refilled = now
         if self.tokens < 1:
-            raise protocol.ProtocolError("Too many messages: slow down and try again in a second.")
+            raise protocol.ProtocolError(
+                _("Too many messages: slow down and try again in a second.")
+            )
         self.tokens -= 1
 
     def _live(self) -> rooms.LiveRoom:
         if self.room is None:
-            raise rooms.RoomGone("This connection has no room.")
+            raise rooms.RoomGone(_("This connection has no room."))
         return self.room
 
     # -- client messages -------------------------------------------------------------
@@ -106,14 +120,16 @@ class RoomConsumer(AsyncWebsocketConsumer):
         else:
             stream_id = message.get("stream")
             if stream_id is not None and not isinstance(stream_id, str):
-                raise protocol.ProtocolError('"stream" must be a stream id, or absent to stop all.')
+                raise protocol.ProtocolError(
+                    _('"stream" must be a stream id, or absent to stop all.')
+                )
             await self._live().stop_stream(stream_id)
 
     async def on_clock(self, message, request_id):
         action = protocol.choice(message, "action", ("play", "pause", "speed"))
         speed = protocol.speed(message)
         if action == "speed" and speed is None:
-            raise protocol.ProtocolError('"speed" is required to change the speed.')
+            raise protocol.ProtocolError(_('"speed" is required to change the speed.'))
         playing = {"play": True, "pause": False}.get(action)
         await self._live().set_clock(playing, speed)
 
@@ -124,6 +140,13 @@ class RoomConsumer(AsyncWebsocketConsumer):
                 message.get("kind"), message.get("namespace"), message.get("name")
             )
         await self._live().watch(self, target, request_id)
+
+    async def on_lesson(self, message, request_id):
+        follower = self._live().followers.get("lesson")
+        if follower is None:
+            raise protocol.ProtocolError(_("This room runs no lesson."))
+        reply = await follower.handle(self._live(), self, message, request_id)
+        await self.send_message({**reply, "id": request_id})
 
     async def on_matrix(self, message, request_id):
         await self._live().watch_matrix(self, protocol.matrix_view(message), request_id)

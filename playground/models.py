@@ -17,6 +17,8 @@ class Room(models.Model):
     seed = models.PositiveIntegerField()
     #: Slug of the built-in example the room started from ("" for pasted manifests).
     example = models.CharField(max_length=64, blank=True)
+    #: Slug of the lesson the room runs ("" for none); its progress is in the log.
+    lesson = models.CharField(max_length=64, blank=True)
     #: The manifests applied when the room was created (`kubectl apply -f -`).
     manifests = models.TextField()
     created = models.DateTimeField(auto_now_add=True)
@@ -39,7 +41,10 @@ class RoomEvent(models.Model):
     - `{"op": "run", "line": "kubectl ...", "stdin": "..."}`: a command line;
     - `{"op": "ticks", "streams": [[url, source], ...], "runs": [[step, [n, ...], repeat], ...]}`:
       `repeat` clock ticks, each advancing the clock `step` simulated seconds and
-      then sending `n` requests for each stream.
+      then sending `n` requests for each stream;
+    - `{"op": "rewind", "to": N}`: the cluster is again as it was after the first N entries;
+    - `{"op": "lesson", "lesson": slug, "step": n}`: a note that changes nothing: the
+      room's lesson reached step `n` here (`n` = the number of steps when finished).
     """
 
     room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="log")

@@ -9,9 +9,10 @@ from __future__ import annotations
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from playground import limits, rooms
+from playground import lessons, limits, rooms
 from playground.models import Room
 
 
@@ -27,7 +28,18 @@ def home(request):
     }
     if request.htmx:
         return render(request, "partials/home_editor.html", context)
+    context["lessons"] = list(lessons.lessons().values())
     return render(request, "home.html", context)
+
+
+@require_POST
+def start_lesson(request, slug):
+    """A new room that runs the lesson, from the home page's list."""
+    try:
+        room = lessons.create_lesson_room(slug)
+    except LookupError:
+        raise Http404(_("No such lesson")) from None
+    return redirect("room", code=room.code)
 
 
 @require_POST
@@ -50,6 +62,7 @@ def create_room(request):
         "manifest": text,
         "problems": problems,
         "max_manifest": limits.MAX_MANIFEST_BYTES,
+        "lessons": list(lessons.lessons().values()),
     }
     # 200, as Django form views do: a 4xx status would log an error in the browser console.
     return render(request, "home.html", context)
@@ -60,6 +73,7 @@ def room(request, code):
     stored = get_object_or_404(Room, code=code)
     context = {
         "room": stored,
+        "lesson": lessons.lesson(stored.lesson),
         "example": rooms.example(stored.example),
         "manifest": rooms.latest_manifests(stored),
         "share_url": request.build_absolute_uri(reverse("room", args=[code])),
@@ -75,7 +89,7 @@ async def export(request, code):
     try:
         text = await rooms.export_yaml(code)
     except rooms.RoomGone:
-        raise Http404("No such room") from None
+        raise Http404(_("No such room")) from None
     response = HttpResponse(text, content_type="application/yaml; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="kubeplay-{code}.yaml"'
     return response
@@ -91,5 +105,5 @@ async def inspect(request, code):
     except ValueError as exc:
         return HttpResponse(str(exc), status=400)
     except rooms.RoomGone:
-        raise Http404("No such room") from None
+        raise Http404(_("No such room")) from None
     return render(request, "partials/inspector.html", {"info": info})

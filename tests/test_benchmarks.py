@@ -100,3 +100,11 @@ def test_frames_benchmark_finds_the_same_changes_both_ways() -> None:
     ):
         assert figure(change + r".*feed +# ms", out) > 0
     assert figure(r"probe runs noticed.*now +# ms on average", out) >= 0
+
+
+def test_lessons_benchmark_judges_every_step() -> None:
+    out = run_benchmark("benchmarks.bench_lessons", "--quick", timeout=300)
+    assert figure(r"lessons: #", out) >= 13
+    assert figure(r"slowest step, lesson size: # ms", out) > 0
+    assert figure(r"slowest step, 300 pods: # ms", out) > 0
+    assert figure(r"every check of a lesson at once, 300 pods, slowest lesson: # ms", out) > 0

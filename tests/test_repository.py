@@ -82,10 +82,15 @@ def simulator_imports(path: Path) -> list[tuple[str, str | None]]:
 PLAYGROUND = modules("playground")
 
 
+#: The packages of playground/ that reach the simulator: rooms/, the single composition
+#: point, and lessons/, whose checks ask a room's cluster through the facade's
+#: observations (docs/architecture.md).
+SIMULATOR_CLIENTS = {"rooms", "lessons"}
+
+
 @pytest.mark.parametrize("path", PLAYGROUND, ids=lambda path: str(path.relative_to(ROOT)))
-def test_only_the_rooms_package_reaches_the_simulator(path):
-    # playground/rooms/ is the single composition point (docs/architecture.md).
-    if "rooms" not in path.relative_to(ROOT / "playground").parts[:-1]:
+def test_only_the_rooms_and_lessons_packages_reach_the_simulator(path):
+    if not SIMULATOR_CLIENTS & set(path.relative_to(ROOT / "playground").parts[:-1]):
         assert "simulator" not in imported_packages(path)
 
 

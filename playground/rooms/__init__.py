@@ -12,6 +12,8 @@ simulator only through `simulator`'s top-level names. Each module has one job:
 - `ticker`: wall-clock pacing and request streams;
 - `frames`: snapshots and frames, from the simulator's change feed;
 - `inspector`: what each viewer inspects, worded and refreshed by frames;
+- `controls`: the clock and the streams; `rewinding`: back to an earlier point of the log;
+- `followers`: capabilities that watch a room's changes (a lesson);
 - `matrix`: the reachability matrix each viewer has open, refreshed by frames.
 """
 
@@ -23,6 +25,8 @@ from simulator import INSPECTABLE_KINDS
 
 from .catalog import default_example, example, examples
 from .creation import create_room, validate
+from .followers import Follower
+from .followers import register as register_follower
 from .inspector import Target
 from .live import LiveRoom, RoomGone, Viewer, group_name
 from .log import latest_manifests, replay
@@ -30,6 +34,7 @@ from .registry import forget_all, loaded, open_room, reset
 
 __all__ = [
     "INSPECTABLE_KINDS",
+    "Follower",
     "LiveRoom",
     "RoomGone",
     "Target",
@@ -45,6 +50,7 @@ __all__ = [
     "latest_manifests",
     "loaded",
     "open_room",
+    "register_follower",
     "replay",
     "reset",
     "validate",

@@ -1,8 +1,14 @@
-"""The examples catalog: the simulator's built-in scenarios, for the home page and rooms."""
+"""The examples catalog: the simulator's built-in scenarios, for the home page and rooms.
+
+Titles and summaries are English in the simulator, marked there with `gettext_noop`
+so the catalogue has them; they are translated here, when a page shows them.
+"""
 
 from __future__ import annotations
 
 from typing import Any
+
+from django.utils.translation import gettext
 
 from simulator import DEFAULT_SCENARIO, SCENARIOS
 
@@ -11,7 +17,12 @@ def examples() -> list[dict[str, str]]:
     """The built-in scenarios for the examples menu, in the simulator's order (each topic's
     scenarios together, so the menu groups them under the topic's heading)."""
     return [
-        {"slug": s.slug, "title": s.title, "summary": s.summary, "topic": s.topic}
+        {
+            "slug": s.slug,
+            "title": gettext(s.title),
+            "summary": gettext(s.summary),
+            "topic": gettext(s.topic),
+        }
         for s in SCENARIOS
     ]
 
@@ -22,8 +33,8 @@ def example(slug: str | None) -> dict[str, Any] | None:
         if s.slug == slug:
             return {
                 "slug": s.slug,
-                "title": s.title,
-                "summary": s.summary,
+                "title": gettext(s.title),
+                "summary": gettext(s.summary),
                 "manifest": s.manifest,
                 "try_commands": list(s.try_commands),
                 "pod_selector": s.pod_selector,

@@ -6,6 +6,7 @@ import secrets
 from typing import Any
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from playground import limits
 from playground.models import Room
@@ -22,12 +23,17 @@ def validate(text: str) -> list[dict[str, Any]]:
     if _too_large(text):
         return [_limit_problem()]
     if not text.strip():
-        return [_problem("Paste at least one manifest (a YAML document with apiVersion and kind).")]
+        return [
+            _problem(_("Paste at least one manifest (a YAML document with apiVersion and kind)."))
+        ]
     return problems_of(Cluster(0).run(APPLY + " --dry-run=server", stdin=text))
 
 
-def create_room(text: str, example_slug: str = "") -> tuple[Room | None, list[dict[str, Any]]]:
+def create_room(
+    text: str, example_slug: str = "", lesson: str = ""
+) -> tuple[Room | None, list[dict[str, Any]]]:
     """Store a new room whose cluster starts with `text` applied; or return the problems.
+    `lesson` names the lesson the room runs (a slug the caller checked).
 
     Synchronous (it runs in a view's thread): it builds its own scratch cluster.
     """
@@ -36,8 +42,8 @@ def create_room(text: str, example_slug: str = "") -> tuple[Room | None, list[di
     seed = secrets.randbelow(2**31)
     result = Cluster(seed).run(APPLY, stdin=text)
     if result.exit_code != 0 or not text.strip():
-        return None, problems_of(result) or [_problem("Paste at least one manifest.")]
-    for _ in range(5):
+        return None, problems_of(result) or [_problem(_("Paste at least one manifest."))]
+    for _attempt in range(5):
         code = secrets.token_hex(4)
         if not Room.objects.filter(code=code).exists():
             break
@@ -46,6 +52,7 @@ def create_room(text: str, example_slug: str = "") -> tuple[Room | None, list[di
         seed=seed,
         manifests=text,
         example=example_slug if example(example_slug) else "",
+        lesson=lesson,
         playing=settings.KUBEPLAY_AUTOPLAY,
     )
     return room, []
@@ -75,7 +82,7 @@ def problems_of(result: CommandResult) -> list[dict[str, Any]]:
     ]
     problems.sort(key=lambda p: p["severity"] != "error")  # stable: errors first
     if not any(p["severity"] == "error" for p in problems) and result.exit_code != 0:
-        message = (result.stderr or result.stdout).strip() or "The manifests were refused."
+        message = (result.stderr or result.stdout).strip() or _("The manifests were refused.")
         problems.insert(0, _problem(message))
     return problems
 
@@ -99,5 +106,6 @@ def _problem(message: str) -> dict[str, Any]:
 
 def _limit_problem() -> dict[str, Any]:
     return _problem(
-        f"The manifests are too large: the limit is {limits.MAX_MANIFEST_BYTES // 1024} KiB."
+        _("The manifests are too large: the limit is %(kib)s KiB.")
+        % {"kib": limits.MAX_MANIFEST_BYTES // 1024}
     )

@@ -17,14 +17,19 @@ from typing import Any, Protocol
 
 from channels.layers import get_channel_layer
 from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from playground.models import Room
 from playground.rooms import inspector
+from playground.rooms.controls import ClockAndStreams
+from playground.rooms.followers import Follower
 from playground.rooms.frames import Frames, result_fields
 from playground.rooms.leases import Lease
 from playground.rooms.log import RoomLog
-from playground.rooms.matrix import MatrixWatchers
-from playground.rooms.ticker import Stream, Streams, Ticker
+from playground.rooms.matrix import MatrixViews, MatrixWatchers
+from playground.rooms.rewinding import Rewinding
+from playground.rooms.ticker import Streams, Ticker
 from simulator import Cluster
 
 logger = logging.getLogger(__name__)
@@ -47,7 +52,7 @@ def group_name(code: str) -> str:
     return f"room-{code}"
 
 
-class LiveRoom:
+class LiveRoom(ClockAndStreams, Rewinding, MatrixViews):
     """A room's running cluster in this process: clock, streams, frames and viewers."""
 
     def __init__(
@@ -58,9 +63,11 @@ class LiveRoom:
         *,
         lease: Lease,
         drop: Callable[[LiveRoom, bool], Awaitable[None]],
+        followers: list[Follower] = (),  # type: ignore[assignment]
     ) -> None:
         self.code = room.code
         self.room_id = room.pk
+        self.seed, self.manifests = room.seed, room.manifests
         self.cluster = cluster
         self.loop = asyncio.get_running_loop()
         self.lock = asyncio.Lock()
@@ -80,6 +87,8 @@ class LiveRoom:
         self.lease = lease
         self._drop = drop
         self._flushed = self.loop.time()
+        #: What watches this room's changes (a lesson), by the message type each answers.
+        self.followers: dict[str, Follower] = {f.message_type: f for f in followers}
 
     @property
     def epoch(self) -> str:
@@ -93,7 +102,8 @@ class LiveRoom:
         missed = self.frames.missed(seq, epoch)
         if missed is not None:
             return missed
-        return self.frames.snapshot(self.cluster.now, self.clock(), self.streams.to_dicts())
+        texts = self.frames.snapshot(self.cluster.now, self.clock(), self.streams.to_dicts())
+        return texts + [text for f in self.followers.values() for text in f.greeting()]
 
     # -- viewers -----------------------------------------------------------------------
 
@@ -154,13 +164,14 @@ class LiveRoom:
                 if self.closed:
                     return False
                 self.frames.begin()
-                self._advance()
+                traces = self._advance()
                 await self._emit()
+                await self._followers_changed(None, traces)
                 if self.loop.time() - self._flushed >= settings.KUBEPLAY_FLUSH_SECONDS:
                     self._flushed = self.loop.time()
                     await self.log.write()
             if not await self.lease.keep(self.loop.time()):
-                raise RoomGone("another server took this room over")
+                raise RoomGone(_("another server took this room over"))
         except asyncio.CancelledError:
             raise
         except Exception:
@@ -168,49 +179,6 @@ class LiveRoom:
             await self.break_down()
             return False
         return True
-
-    def _advance(self) -> None:
-        """Move the clock one tick (when it plays) and send each stream's requests."""
-        step = self.speed / self.tick_hz if self.playing else 0.0
-        if step:
-            self.cluster.advance(step)
-        counts, traces, failed = self.streams.send(self.cluster, self.tick_hz)
-        self.frames.add_traces(traces)
-        self.log.add_ticks(step, counts)
-        if failed:
-            self._streams_changed()
-
-    def _streams_changed(self) -> None:
-        self.log.set_streams(self.streams.specs())
-        self.frames.streams_changed = True
-
-    async def start_stream(self, target: str, source: str, rate: float) -> Stream:
-        async with self.lock:
-            self._check_open()
-            stream = self.streams.start(target, source, rate)
-            self._streams_changed()
-            await self._emit()
-            return stream
-
-    async def stop_stream(self, stream_id: str | None) -> None:
-        async with self.lock:
-            self._check_open()
-            self.streams.stop(stream_id)
-            self._streams_changed()
-            await self._emit()
-
-    async def set_clock(self, playing: bool | None, speed: float | None) -> None:
-        async with self.lock:
-            self._check_open()
-            if playing is not None:
-                self.playing = playing
-            if speed is not None:
-                self.speed = speed
-            self.frames.clock_changed = True
-            await Room.objects.filter(pk=self.room_id).aupdate(
-                playing=self.playing, speed=self.speed
-            )
-            await self._emit()
 
     # -- commands: the one way a viewer changes the cluster ----------------------------
 
@@ -229,7 +197,23 @@ class LiveRoom:
             await self._logged(op)
             self.frames.add_command(by, line, result)
             await self._emit()
+            await self._followers_changed((line, result), result.traces)
         return result_fields(line, result, stdin)
+
+    async def mark(self, op: dict[str, Any]) -> int:
+        """Append a note for followers (a `lesson` entry, which changes nothing) after the
+        ticks not yet written; returns its index in the log. Call under the lock."""
+        await self._logged(op)
+        return self.log.next_index - 1
+
+    async def _followers_changed(self, command, traces: list | None) -> None:
+        for follower in self.followers.values():
+            await follower.changed(self, command, traces)
+
+    async def broadcast(self, texts: list[str]) -> None:
+        """Send texts to every viewer of the room in this process."""
+        for viewer in list(self.local.values()):
+            await self._deliver(viewer, texts)
 
     async def _logged(self, op: dict[str, Any]) -> None:
         try:
@@ -237,7 +221,7 @@ class LiveRoom:
         except Exception:
             logger.exception("room %s: could not append to the log", self.code)
             await self.break_down()
-            raise RoomGone("the server could not save this change; reconnecting") from None
+            raise RoomGone(_("the server could not save this change; reconnecting")) from None
 
     # -- reads -------------------------------------------------------------------------
 
@@ -252,32 +236,25 @@ class LiveRoom:
         """What the inspector shows about `target` now (the template's context)."""
         return await self.read(lambda cluster: inspector.inspect(cluster, target))
 
-    async def watch(self, viewer: Viewer, target: inspector.Target | None, request_id=None):
+    async def watch(self, viewer: Viewer, target: inspector.Target | None, request_id=None, *,
+                    locked: bool = False):  # fmt: skip
         """Show `viewer` the inspector of `target` now, then again after each frame that
-        changes it (None: stop)."""
-        async with self.lock:
-            self._check_open()
-            self.watchers.watch(viewer.viewer, target)
-            if target is not None:
-                html = self.watchers.render(target, self._inspector_html, self.loop.time())
-                seq = self.frames.seq
-                texts = self.watchers.message(viewer.viewer, target, html, seq, request_id)
-                await self._deliver(viewer, texts)
+        changes it (None: stop). `locked`: the caller holds the room's lock."""
+        if not locked:
+            async with self.lock:
+                return await self.watch(viewer, target, request_id, locked=True)
+        self._check_open()
+        language = getattr(viewer, "language", "") or settings.LANGUAGE_CODE
+        self.watchers.watch(viewer.viewer, target, language)
+        if target is not None:
+            html = self.watchers.render(target, language, self._inspector_html, self.loop.time())
+            seq = self.frames.seq
+            texts = self.watchers.message(viewer.viewer, target, html, seq, request_id)
+            await self._deliver(viewer, texts)
 
-    async def watch_matrix(self, viewer: Viewer, view: str | None, request_id=None) -> None:
-        """Send `viewer` the reachability matrix now, then again after each frame that may
-        change it (None: stop)."""
-        async with self.lock:
-            self._check_open()
-            self.matrix_watchers.watch(viewer.viewer, view)
-            if view is not None:
-                data = self.matrix_watchers.compute(self.cluster, view, self.loop.time())
-                seq = self.frames.seq
-                texts = self.matrix_watchers.message(viewer.viewer, view, data, seq, request_id)
-                await self._deliver(viewer, texts)
-
-    def _inspector_html(self, target: inspector.Target) -> str:
-        return inspector.render(inspector.inspect(self.cluster, target))
+    def _inspector_html(self, target: inspector.Target, language: str) -> str:
+        with translation.override(language):
+            return inspector.render(inspector.inspect(self.cluster, target))
 
     # -- frames ------------------------------------------------------------------------
 
@@ -311,4 +288,4 @@ class LiveRoom:
 
     def _check_open(self) -> None:
         if self.closed:
-            raise RoomGone("this room was reloaded; reconnecting")
+            raise RoomGone(_("this room was reloaded; reconnecting"))

@@ -1,17 +1,20 @@
 """A room's log and its replay.
 
 A room is `(seed, manifests, log)`. Each log entry (`RoomEvent.op`) is a
-command line (`{"op": "run", ...}`) or a run of clock ticks with the requests
-each stream sent (`{"op": "ticks", ...}`; docs/architecture.md, "Rooms").
-The simulator is deterministic, so replaying the entries call for call, here
-and nowhere else, rebuilds the same cluster in any process. `RoomLog` is a
-live room's end of it: ticks not yet written, and the writes.
+command line (`{"op": "run", ...}`), a run of clock ticks with the requests
+each stream sent (`{"op": "ticks", ...}`), a return to an earlier point
+(`{"op": "rewind", "to": N}`: the cluster is again as it was after the log's
+first N entries), or a note for a follower that changes nothing
+(`{"op": "lesson", ...}`; docs/architecture.md, "Rooms"). The simulator is
+deterministic, so replaying the entries call for call, here and nowhere
+else, rebuilds the same cluster in any process. `RoomLog` is a live room's
+end of it: ticks not yet written, and the writes.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,6 +27,8 @@ from simulator import Cluster
 logger = logging.getLogger(__name__)
 
 APPLY = "kubectl apply -f -"
+#: Log entries that do not touch the cluster: notes for followers (a lesson's progress).
+NOTES = frozenset({"lesson"})
 
 
 def apply_op(cluster: Cluster, op: dict[str, Any]) -> Any:
@@ -56,12 +61,48 @@ def send_requests(cluster: Cluster, target: str, source: str, n: int) -> list:
     return traces
 
 
-def replay(seed: int, manifests: str, ops: list[dict[str, Any]]) -> Cluster:
-    """Rebuild a room's cluster from what is stored."""
+def effective_ops(ops: list[dict[str, Any]]) -> list[tuple[int, dict[str, Any]]]:
+    """The entries that make the cluster, `(index, op)` in order: a `rewind` drops every
+    entry after the point it returns to, and notes make nothing.
+
+    Raises:
+        ValueError: a rewind to a point the log has not reached.
+    """
+    # Each point of the log keeps the chain of entries that made it (shared tails), so a
+    # rewind to any earlier point, even one a later rewind left behind, is exact.
+    chain: tuple | None = None
+    points: list[tuple | None] = [None]
+    for index, op in enumerate(ops):
+        if op["op"] == "rewind":
+            to = op["to"]
+            if not (isinstance(to, int) and 0 <= to <= index):
+                raise ValueError(f"entry {index} rewinds to {to!r}, outside the log")
+            chain = points[to]
+        elif op["op"] not in NOTES:
+            chain = ((index, op), chain)
+        points.append(chain)
+    kept = []
+    while chain is not None:
+        kept.append(chain[0])
+        chain = chain[1]
+    kept.reverse()
+    return kept
+
+
+def replay(
+    seed: int,
+    manifests: str,
+    ops: list[dict[str, Any]],
+    on_op: Callable[[int, dict[str, Any], Any], None] | None = None,
+) -> Cluster:
+    """Rebuild a room's cluster from what is stored; `on_op(index, op, result)` hears each
+    entry that made it (followers rebuild what they saw)."""
     cluster = Cluster(seed)
     cluster.run(APPLY, stdin=manifests)
-    for op in ops:
-        apply_op(cluster, op)
+    for index, op in effective_ops(ops):
+        result = apply_op(cluster, op)
+        if on_op is not None:
+            on_op(index, op, result)
     return cluster
 
 
@@ -78,9 +119,10 @@ def latest_manifests(room: Room) -> str:
     return room.manifests
 
 
-async def read_ops(room: Room) -> list[dict[str, Any]]:
-    """Every entry of a room's log, in order."""
-    return [op async for op in RoomEvent.objects.filter(room=room).values_list("op", flat=True)]
+async def read_ops(room: Room | int) -> list[dict[str, Any]]:
+    """Every entry of a room's log (a room or its primary key), in order."""
+    entries = RoomEvent.objects.filter(room=room).order_by("index").values_list("op", flat=True)
+    return [op async for op in entries]
 
 
 @dataclass

@@ -12,10 +12,13 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from playground import protocol
 from simulator import Cluster
+
+if TYPE_CHECKING:
+    from playground.rooms.live import Viewer
 
 #: The shortest time between two computations of one view (seconds).
 REFRESH_SECONDS = 0.25
@@ -89,3 +92,20 @@ class MatrixWatchers:
         # The matrix is encoded once for every viewer; the message wraps the same text.
         text = protocol.encode(head)[:-1] + f',"matrix":{data}}}'
         return protocol.split(text)
+
+
+class MatrixViews:
+    """A `LiveRoom`'s side of the matrix: a viewer opens or closes it (a mixin, as
+    `ClockAndStreams` is; the room's `_emit` sends the refreshes)."""
+
+    async def watch_matrix(self, viewer: Viewer, view: str | None, request_id=None) -> None:
+        """Send `viewer` the reachability matrix now, then again after each frame that may
+        change it (None: stop)."""
+        async with self.lock:
+            self._check_open()
+            self.matrix_watchers.watch(viewer.viewer, view)
+            if view is not None:
+                data = self.matrix_watchers.compute(self.cluster, view, self.loop.time())
+                seq = self.frames.seq
+                texts = self.matrix_watchers.message(viewer.viewer, view, data, seq, request_id)
+                await self._deliver(viewer, texts)

@@ -11,8 +11,10 @@ import contextlib
 import logging
 
 from asgiref.sync import sync_to_async
+from django.utils.translation import gettext as _
 
 from playground.models import Room
+from playground.rooms.followers import followers_for
 from playground.rooms.leases import Lease
 from playground.rooms.live import LiveRoom, RoomGone
 from playground.rooms.log import read_ops, replay
@@ -55,19 +57,29 @@ async def open_room(code: str) -> LiveRoom:
 async def _load(code: str) -> LiveRoom:
     room = await Room.objects.filter(code=code).afirst()
     if room is None:
-        raise RoomGone(f"There is no room {code!r}. Create one from the home page.")
+        raise RoomGone(
+            _("There is no room %(code)r. Create one from the home page.") % {"code": code}
+        )
     lease = Lease(code)
     if not await lease.claim():
-        raise RoomGone("This room is running on another server; try again in a few seconds.")
+        raise RoomGone(_("This room is running on another server; try again in a few seconds."))
     ops = await read_ops(room)
+    followers = followers_for(room, ops)
+
+    def replayed(index: int, op: dict, result) -> None:
+        for follower in followers:
+            follower.replayed(index, op, result)
+
     try:
         cluster = await sync_to_async(replay, thread_sensitive=False)(
-            room.seed, room.manifests, ops
+            room.seed, room.manifests, ops, replayed
         )
     except Exception as exc:  # a simulator bug: say so rather than drop the socket
         logger.exception("room %s could not be replayed", code)
-        raise RoomGone(f"This room could not be rebuilt ({type(exc).__name__}).") from exc
-    return LiveRoom(room, cluster, len(ops), lease=lease, drop=_drop)
+        raise RoomGone(
+            _("This room could not be rebuilt (%(error)s).") % {"error": type(exc).__name__}
+        ) from exc
+    return LiveRoom(room, cluster, len(ops), lease=lease, drop=_drop, followers=followers)
 
 
 async def _drop(live: LiveRoom, release: bool) -> None:

@@ -14,6 +14,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from playground import limits
 from playground.rooms.log import send_requests
 from simulator import Cluster
@@ -65,11 +67,14 @@ class Streams:
     def start(self, target: str, source: str, rate: float) -> Stream:
         """A new stream; ValueError (a message for the learner) when over a limit."""
         if len(self.by_id) >= limits.MAX_STREAMS:
-            raise ValueError(f"A room runs at most {limits.MAX_STREAMS} streams; stop one first.")
+            raise ValueError(
+                _("A room runs at most %(count)s streams; stop one first.")
+                % {"count": limits.MAX_STREAMS}
+            )
         if sum(s.rate for s in self.by_id.values()) + rate > limits.MAX_ROOM_RATE:
             raise ValueError(
-                f"All streams of a room together send at most {limits.MAX_ROOM_RATE:g} "
-                "requests a second."
+                _("All streams of a room together send at most %(rate)s requests a second.")
+                % {"rate": f"{limits.MAX_ROOM_RATE:g}"}
             )
         self._made += 1
         stream = Stream(f"s{self._made}", target, source, rate)
@@ -81,7 +86,7 @@ class Streams:
         if stream_id is None:
             self.by_id.clear()
         elif self.by_id.pop(stream_id, None) is None:
-            raise ValueError(f"There is no stream {stream_id[:20]!r} in this room.")
+            raise ValueError(_("There is no stream %(id)r in this room.") % {"id": stream_id[:20]})
 
     def send(self, cluster: Cluster, tick_hz: float) -> tuple[list[int], list, list[str]]:
         """Send each stream's requests for one tick (fractions carry over to the next).

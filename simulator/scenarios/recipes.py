@@ -11,15 +11,21 @@ simulated seconds, then exits 28), then changes something and tries again.
 
 from __future__ import annotations
 
-TOPIC = "NetworkPolicy recipes"
+
+def gettext_noop(text: str) -> str:
+    """Mark a string for the web layer's catalogue, as `simulator.scenarios` does."""
+    return text
+
+
+TOPIC = gettext_noop("NetworkPolicy recipes")
 _REPO = "ahmetb/kubernetes-network-policy-recipes"
 _CURL = "curl -sS --connect-timeout 2"
 
 RECIPES: tuple[dict, ...] = (
     {
         "slug": "netpol-deny-all",
-        "title": "Deny all traffic to an app",
-        "summary": (
+        "title": gettext_noop("Deny all traffic to an app"),
+        "summary": gettext_noop(
             "web-deny-all selects the web pods and has no ingress rule, so every new "
             "connection to them is dropped: curl from the client pod times out. Delete the "
             "policy and the same request passes: until a policy selects a pod, all traffic "
@@ -36,8 +42,8 @@ RECIPES: tuple[dict, ...] = (
     },
     {
         "slug": "netpol-allow-from-app",
-        "title": "Allow traffic from one app",
-        "summary": (
+        "title": gettext_noop("Allow traffic from one app"),
+        "summary": gettext_noop(
             "api-allow isolates the bookstore API pods and lets in only pods labelled "
             "app=bookstore: the frontend pod gets an answer, the test pod times out. Label "
             "the test pod app=bookstore and it gets in too."
@@ -53,8 +59,8 @@ RECIPES: tuple[dict, ...] = (
     },
     {
         "slug": "netpol-allow-from-namespace",
-        "title": "Allow traffic from a namespace",
-        "summary": (
+        "title": gettext_noop("Allow traffic from a namespace"),
+        "summary": gettext_noop(
             "web-allow-prod lets in every pod of the namespaces labelled "
             "purpose=production (a namespaceSelector): the test pod in prod gets an answer, "
             "the one in dev times out. Namespaces also carry kubernetes.io/metadata.name, "
@@ -70,8 +76,8 @@ RECIPES: tuple[dict, ...] = (
     },
     {
         "slug": "netpol-deny-egress-allow-dns",
-        "title": "Deny egress, allow DNS",
-        "summary": (
+        "title": gettext_noop("Deny egress, allow DNS"),
+        "summary": gettext_noop(
             "foo-deny-egress isolates the foo pod for egress; foo-allow-dns adds DNS to "
             "CoreDNS on port 53. Names resolve, but the connection to web is dropped at foo. "
             "Delete foo-allow-dns and even the name lookup fails: egress isolation covers "
@@ -88,8 +94,8 @@ RECIPES: tuple[dict, ...] = (
     },
     {
         "slug": "netpol-allow-ingress-controller",
-        "title": "Allow only the Ingress controller",
-        "summary": (
+        "title": gettext_noop("Allow only the Ingress controller"),
+        "summary": gettext_noop(
             "web-allow-ingress-nginx lets in only the ingress-nginx controller's pod: "
             "requests from your computer through the Ingress reach web, because the "
             "controller opens the connection to the pod; the client pod calling the Service "
@@ -108,8 +114,8 @@ RECIPES: tuple[dict, ...] = (
     },
     {
         "slug": "netpol-allow-one-port",
-        "title": "Limit to one port",
-        "summary": (
+        "title": gettext_noop("Limit to one port"),
+        "summary": gettext_noop(
             "The Service apiserver maps 5001 to the pod's 5000 and 8001 to 8000; "
             "api-allow-5000 lets monitoring pods reach port 5000 only. Policies see the "
             "pod's port after the Service's DNAT, so the rule says 5000, not 5001: "

@@ -4,6 +4,8 @@
 // the server decides every relation (which pods an Endpoints lists, where a
 // rule sends, which pods a policy isolates), this only draws them.
 
+import { gettext, interpolate, ngettext } from "./i18n.js";
+
 const SVG_NS = "http://www.w3.org/2000/svg";
 const PAD = 14;
 const GAP = 26;
@@ -59,9 +61,13 @@ const HOST = "client:host";
 
 // What a pod's accessible name says about NetworkPolicy isolation.
 function isolationText(isolation) {
+  const words = {
+    ingress: gettext("isolated for ingress by %(policies)s"),
+    egress: gettext("isolated for egress by %(policies)s"),
+  };
   const parts = ["ingress", "egress"]
     .filter((d) => isolation[d].length)
-    .map((d) => `isolated for ${d} by ${isolation[d].join(", ")}`);
+    .map((d) => interpolate(words[d], { policies: isolation[d].join(", ") }));
   return parts.length ? `, ${parts.join(", ")}` : "";
 }
 
@@ -104,7 +110,7 @@ export class Diagram extends EventTarget {
     super();
     this.scroller = scroller;
     this.model = model;
-    this.svg = svg("svg", { class: "diagram", role: "group", "aria-label": "Topology diagram" });
+    this.svg = svg("svg", { class: "diagram", role: "group", "aria-label": gettext("Topology diagram") });
     scroller.appendChild(this.svg);
     this.layers = {
       nodes: svg("g", { class: "layer-nodes" }, this.svg),
@@ -198,13 +204,14 @@ export class Diagram extends EventTarget {
     const { x, w } = plan.cols.clients;
     plan.add({
       id: HOST, kind: "client", x, y: PAD, w, h: 52,
-      title: "You (host)", sub: m.host.ip || "", object: "", label: `Client: your computer (host) ${m.host.ip || ""}`,
+      title: gettext("You (host)"), sub: m.host.ip || "", object: "",
+      label: interpolate(gettext("Client: your computer (host) %(ip)s"), { ip: m.host.ip || "" }),
     });
     const dnsService = m.get("services", "kube-system/kube-dns");
     plan.add({
       id: "dns", kind: "dns", x, y: PAD + 70, w, h: 44,
-      title: "Cluster DNS", sub: dnsService ? dnsService.clusterIP : "10.96.0.10",
-      object: dnsService ? "Service|kube-system|kube-dns" : "", label: "Cluster DNS (CoreDNS)",
+      title: gettext("Cluster DNS"), sub: dnsService ? dnsService.clusterIP : "10.96.0.10",
+      object: dnsService ? "Service|kube-system|kube-dns" : "", label: gettext("Cluster DNS (CoreDNS)"),
     });
   }
 
@@ -218,7 +225,7 @@ export class Diagram extends EventTarget {
     const ctl = plan.add({
       id: "ingressctl", kind: "ingressctl", x, y, w, h: 44,
       title: "ingress-nginx", sub: controller.ip || "", object: "",
-      label: `Ingress controller ingress-nginx ${controller.ip || ""}`,
+      label: interpolate(gettext("Ingress controller ingress-nginx %(ip)s"), { ip: controller.ip || "" }),
     });
     plan.edges.push({ id: "e:host-ctl", from: HOST, to: ctl.id, style: "client" });
     y += 44 + 14;
@@ -230,14 +237,17 @@ export class Diagram extends EventTarget {
         service: r.service,
         port: r.port,
       }));
-      if (ing.defaultBackend) rows.push({ text: "default backend", service: ing.defaultBackend.service });
+      if (ing.defaultBackend) rows.push({ text: gettext("default backend"), service: ing.defaultBackend.service });
       const h = 36 + 17 * rows.length;
       const id = `ingress:${ing.namespace}/${ing.name}`;
       plan.add({
         id, kind: "ingress", x, y, w, h,
         title: ing.name, heading: qualified(ing), sub: ing.tls && ing.tls.length ? "TLS" : "", rows,
         object: `Ingress|${ing.namespace}|${ing.name}`,
-        label: `Ingress ${ing.name}: ${rows.map((r) => `${r.text} to ${r.service}`).join(", ")}`,
+        label: interpolate(gettext("Ingress %(name)s: %(rules)s"), {
+          name: ing.name,
+          rules: rows.map((r) => interpolate(gettext("%(rule)s to %(service)s"), { rule: r.text, service: r.service })).join(", "),
+        }),
       });
       plan.edges.push({ id: `e:ctl-${id}`, from: ctl.id, to: id, style: "client" });
       rows.forEach((row, i) => {
@@ -286,7 +296,9 @@ export class Diagram extends EventTarget {
         id, kind: "service", x, y, w, h,
         title: svcObj.name, heading: qualified(svcObj), badge: type, sub: svcObj.headless ? "clusterIP: None" : svcObj.clusterIP || "",
         lines, object: `Service|${svcObj.namespace}|${svcObj.name}`,
-        label: `Service ${svcObj.name} (${type}) ${svcObj.clusterIP || ""} selector ${svcObj.selectorText || "none"}`,
+        label: interpolate(gettext("Service %(name)s (%(type)s) %(ip)s selector %(selector)s"), {
+          name: svcObj.name, type, ip: svcObj.clusterIP || "", selector: svcObj.selectorText || gettext("none"),
+        }),
       });
       if (svcObj.type === "NodePort" || svcObj.type === "LoadBalancer") {
         plan.edges.push({ id: `e:host-${id}`, from: HOST, to: id, style: "client" });
@@ -311,33 +323,6 @@ export class Diagram extends EventTarget {
     return y;
   }
 
-  // NetworkPolicies below the Endpoints, each pointing at the pods it selects (and so
-  // isolates): the server lists them; a policy that selects no pod says so.
-  placePolicies(plan, policies, y) {
-    if (!policies.length) return;
-    const { x, w } = plan.cols.endpoints;
-    const sorted = policies.slice().sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
-    for (const policy of sorted) {
-      const id = `netpol:${policy.namespace}/${policy.name}`;
-      const directions = [["ingress", policy.ingress], ["egress", policy.egress]]
-        .filter(([, rules]) => rules !== null)
-        .map(([direction, rules]) => (rules.length ? `${direction} ${rules.length}` : `${direction}: deny`));
-      const selects = policy.selects.length ? `${policy.selects.length} pod${policy.selects.length === 1 ? "" : "s"}` : "selects no pod";
-      const selector = policy.podSelector === "<none>" ? "all pods" : policy.podSelector;
-      plan.add({
-        id, kind: "netpol", x, y, w, h: 54,
-        title: policy.name, heading: qualified(policy), sub: directions.join(" · ") || "no policy type",
-        lines: [policy.selects.length ? selector : selects],
-        empty: !policy.selects.length, object: `NetworkPolicy|${policy.namespace}|${policy.name}`,
-        label: `NetworkPolicy ${policy.name}: selects ${policy.podSelector === "<none>" ? "every pod of its namespace" : policy.podSelector} (${selects}); ${directions.join(", ") || "no policy type"}`,
-      });
-      for (const pod of policy.selects) {
-        plan.edges.push({ id: "", from: id, toPod: `${policy.namespace}/${pod}`, style: "policy" });
-      }
-      y += 54 + 10;
-    }
-  }
-
   // One Endpoints box; an edge to each address's pod (joined to its chip later) or
   // to an address outside the cluster.
   placeEndpoints(plan, ep, y) {
@@ -346,11 +331,13 @@ export class Diagram extends EventTarget {
     const ready = addresses.filter((a) => a.ready).length;
     const notReady = addresses.length - ready;
     const id = `ep:${key}`;
-    const sub = addresses.length ? `${ready} ready${notReady ? ` · ${notReady} not ready` : ""}` : "no addresses";
+    const readyText = interpolate(gettext("%(count)s ready"), { count: ready });
+    const notReadyText = notReady ? ` · ${interpolate(gettext("%(count)s not ready"), { count: notReady })}` : "";
+    const sub = addresses.length ? readyText + notReadyText : gettext("no addresses");
     plan.add({
       id, kind: "endpoints", x: plan.cols.endpoints.x, y, w: plan.cols.endpoints.w, h: notReady && ready ? 60 : 50,
       title: ep.name, heading: qualified(ep), sub, empty: ready === 0, object: `Endpoints|${ep.namespace}|${ep.name}`,
-      label: `Endpoints ${ep.name}: ${sub}`,
+      label: interpolate(gettext("Endpoints %(name)s: %(state)s"), { name: ep.name, state: sub }),
     });
     for (const address of addresses) {
       if (address.pod) {
@@ -362,6 +349,42 @@ export class Diagram extends EventTarget {
         if (!plan.externals.has(extId)) plan.externals.set(extId, { title: address.ip, names: [address.ip] });
         plan.edges.push({ id: `e:${id}-${extId}`, from: id, to: extId, style: address.ready ? "ready" : "notready" });
       }
+    }
+  }
+
+  // NetworkPolicies below the Endpoints, each pointing at the pods it selects (and so
+  // isolates): the server lists them; a policy that selects no pod says so.
+  placePolicies(plan, policies, y) {
+    if (!policies.length) return;
+    const { x, w } = plan.cols.endpoints;
+    const sorted = policies.slice().sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
+    for (const policy of sorted) {
+      const id = `netpol:${policy.namespace}/${policy.name}`;
+      // Per direction the policy covers: how many rules, or "deny" without any.
+      const directions = [["ingress", policy.ingress], ["egress", policy.egress]]
+        .filter(([, rules]) => rules !== null)
+        .map(([direction, rules]) => (rules.length
+          ? interpolate(ngettext("%(direction)s %(count)s rule", "%(direction)s %(count)s rules", rules.length), { direction, count: rules.length })
+          : interpolate(gettext("%(direction)s: deny"), { direction })));
+      const count = policy.selects.length;
+      const selects = count ? interpolate(ngettext("%(count)s pod", "%(count)s pods", count), { count }) : gettext("selects no pod");
+      const selector = policy.podSelector === "<none>" ? gettext("all pods") : policy.podSelector;
+      const types = directions.join(" · ") || gettext("no policy type");
+      plan.add({
+        id, kind: "netpol", x, y, w, h: 54,
+        title: policy.name, heading: qualified(policy), sub: types,
+        lines: [count ? selector : selects],
+        empty: !count, object: `NetworkPolicy|${policy.namespace}|${policy.name}`,
+        label: interpolate(gettext("NetworkPolicy %(name)s: selects %(selector)s (%(selects)s); %(types)s"), {
+          name: policy.name,
+          selector: policy.podSelector === "<none>" ? gettext("every pod of its namespace") : policy.podSelector,
+          selects, types,
+        }),
+      });
+      for (const pod of policy.selects) {
+        plan.edges.push({ id: "", from: id, toPod: `${policy.namespace}/${pod}`, style: "policy" });
+      }
+      y += 54 + 10;
     }
   }
 
@@ -401,7 +424,12 @@ export class Diagram extends EventTarget {
       plan.add({
         id: `node:${box.name}`, kind: "node", x: x0, y, w: boxW, h,
         title: box.title, sub: box.sub, object: box.object, cordoned, roles: box.node ? box.node.roles || [] : [],
-        label: `Node ${box.title} ${box.sub}${cordoned ? ", cordoned" : ""}, ${box.pods.length} pods`,
+        label: interpolate(
+          cordoned
+            ? ngettext("Node %(name)s %(ip)s, cordoned, %(count)s pod", "Node %(name)s %(ip)s, cordoned, %(count)s pods", box.pods.length)
+            : ngettext("Node %(name)s %(ip)s, %(count)s pod", "Node %(name)s %(ip)s, %(count)s pods", box.pods.length),
+          { name: box.title, ip: box.sub, count: box.pods.length },
+        ),
       });
       box.chips.forEach((chip, i) => {
         chip.x = x0 + 8 + (i % chipsAcross) * (chipW + CHIP_GAP);
@@ -430,7 +458,9 @@ export class Diagram extends EventTarget {
       object: `Node||${node.name}`, node,
     }));
     if (unscheduled.length) {
-      boxes.push({ name: "(none)", pods: unscheduled, title: "Not scheduled", sub: "Pending pods", object: "", node: null });
+      boxes.push({
+        name: "(none)", pods: unscheduled, title: gettext("Not scheduled"), sub: gettext("Pending pods"), object: "", node: null,
+      });
     }
     for (const box of boxes) {
       box.chips = this.grouped ? this.groupChips(box.name, box.pods, ownerName) : box.pods
@@ -449,13 +479,13 @@ export class Diagram extends EventTarget {
     const h = NODE_HEAD + ids.length * (26 + 6) + 4;
     plan.add({
       id: "extbox", kind: "extbox", x: col.x, y, w: col.w, h,
-      title: "Outside the cluster", sub: "", object: "", label: "Outside the cluster",
+      title: gettext("Outside the cluster"), sub: "", object: "", label: gettext("Outside the cluster"),
     });
     ids.forEach((extId, i) => {
       const ext = plan.externals.get(extId);
       plan.add({
         id: extId, kind: "external", x: col.x + 8, y: y + NODE_HEAD + i * 32, w: Math.min(col.w - 16, 260), h: 26,
-        title: ext.title, names: ext.names, object: "", label: `External address ${ext.title}`,
+        title: ext.title, names: ext.names, object: "", label: interpolate(gettext("External address %(address)s"), { address: ext.title }),
       });
     });
     return y + h + 12;
@@ -486,7 +516,7 @@ export class Diagram extends EventTarget {
   podChip(pod) {
     const key = `${pod.namespace}/${pod.name}`;
     const state = pod.ready ? "ready" : pod.phase === "Running" ? "notready" : "pending";
-    const stateText = pod.ready ? "ready" : pod.phase === "Running" ? "not ready" : (pod.phase || "pending").toLowerCase();
+    const stateText = pod.ready ? gettext("ready") : pod.phase === "Running" ? gettext("not ready") : (pod.phase || "Pending");
     const id = `pod:${key}`;
     this.chipOf.set(key, id);
     const isolation = pod.isolation || { ingress: [], egress: [] };
@@ -494,7 +524,10 @@ export class Diagram extends EventTarget {
       id, kind: "pod", state, title: pod.name, sub: pod.ip || stateText, probe: pod.probe || null,
       podKey: key, object: `Pod|${pod.namespace}|${pod.name}`,
       isoIn: isolation.ingress.length > 0, isoOut: isolation.egress.length > 0,
-      label: `Pod ${pod.name}, ${stateText}${pod.ip ? `, ${pod.ip}` : ""}${pod.node ? ` on ${pod.node}` : ""}${isolationText(isolation)}`,
+      label: interpolate(
+        pod.node ? gettext("Pod %(name)s, %(state)s%(ip)s on %(node)s") : gettext("Pod %(name)s, %(state)s%(ip)s"),
+        { name: pod.name, state: stateText, ip: pod.ip ? `, ${pod.ip}` : "", node: pod.node },
+      ) + isolationText(isolation),
     };
   }
 
@@ -517,9 +550,12 @@ export class Diagram extends EventTarget {
       const isolated = (direction) => members.some((p) => p.isolation && p.isolation[direction].length);
       return {
         id, kind: "pod", group: true, state: ready === members.length ? "ready" : ready ? "mixed" : "notready",
-        title: name, sub: `×${members.length} · ${ready} ready`, isoIn: isolated("ingress"), isoOut: isolated("egress"),
+        title: name, sub: `×${members.length} · ${interpolate(gettext("%(count)s ready"), { count: ready })}`,
+        isoIn: isolated("ingress"), isoOut: isolated("egress"),
         object: kind === "Pod" ? `Pod|${ns}|${name}` : `${kind}|${ns}|${name}`,
-        label: `${members.length} pods of ${kind} ${name} on ${nodeName}, ${ready} ready`,
+        label: interpolate(gettext("%(count)s pods of %(kind)s %(name)s on %(node)s, %(ready)s ready"), {
+          count: members.length, kind, name, node: nodeName, ready,
+        }),
       };
     });
   }

@@ -5,6 +5,8 @@
 // (the pod, or the sender for egress) and names the policies. Probed pods get
 // a ring that fills up until the next probe.
 
+import { gettext, interpolate } from "./i18n.js";
+
 const HOP_MS = 190;
 const FAIL_HOLD_MS = 2600;
 const ARRIVE_MS = 380;
@@ -14,7 +16,8 @@ const MAX_DOTS = 600;
 export function droppedText(trace) {
   const { policies, direction } = trace.blocked;
   const status = trace.status ? `${trace.status} · ` : "";
-  return `${status}dropped by ${policies.join(", ")} (${direction})`;
+  const words = direction === "ingress" ? gettext("dropped by %(policies)s (ingress)") : gettext("dropped by %(policies)s (egress)");
+  return status + interpolate(words, { policies: policies.join(", ") });
 }
 
 export class Dots {

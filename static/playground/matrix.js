@@ -6,11 +6,13 @@
 // leaves), or both. Clicking a cell runs its request in the terminal, so the
 // trace shows which policy holds it.
 
+import { gettext, interpolate, ngettext } from "./i18n.js";
+
 const STATES = {
-  o: { text: "✓", words: "passes" },
-  i: { text: "✗", words: "dropped by the destination's ingress policies" },
-  e: { text: "✗", words: "dropped by the source's egress policies" },
-  b: { text: "✗", words: "dropped by both the source's egress and the destination's ingress policies" },
+  o: { text: "✓", words: gettext("passes") },
+  i: { text: "✗", words: gettext("dropped by the destination's ingress policies") },
+  e: { text: "✗", words: gettext("dropped by the source's egress policies") },
+  b: { text: "✗", words: gettext("dropped by both the source's egress and the destination's ingress policies") },
 };
 
 function el(tag, attrs = {}, text = "") {
@@ -78,11 +80,16 @@ export class ReachabilityPanel {
     const slots = groups.reduce((n, g) => n + g.ports.length, 0);
     let dropped = 0;
     for (const row of data.rows) dropped += [...row].filter((c) => c !== "o").length;
-    this.summary.textContent = `${groups.length} ${data.byPod ? "pods" : "workloads"}, ${isolated} isolated by a NetworkPolicy; `
-      + `${dropped} of ${groups.length * slots} source-port pairs dropped.`;
+    const counted = data.byPod
+      ? ngettext("%(count)s pod", "%(count)s pods", groups.length)
+      : ngettext("%(count)s workload", "%(count)s workloads", groups.length);
+    this.summary.textContent = interpolate(
+      gettext("%(groups)s, %(isolated)s isolated by a NetworkPolicy; %(dropped)s of %(pairs)s source-port pairs dropped."),
+      { groups: interpolate(counted, { count: groups.length }), isolated, dropped, pairs: groups.length * slots },
+    );
 
     const head1 = el("tr");
-    head1.append(el("th", { scope: "col", rowspan: "2", class: "corner" }, "from ↓  to →"));
+    head1.append(el("th", { scope: "col", rowspan: "2", class: "corner" }, gettext("from ↓  to →")));
     const head2 = el("tr");
     for (const group of groups) {
       if (!group.ports.length) continue;
@@ -106,17 +113,20 @@ export class ReachabilityPanel {
         dst.ports.forEach((port, k) => {
           const state = row[dst.first + k];
           const td = el("td", { class: `cell state-${state}` });
-          const words = `${label(src)} to ${label(dst)} port ${port.port}: ${STATES[state].words}`
+          const words = interpolate(gettext("%(src)s to %(dst)s port %(port)s: %(state)s"), {
+            src: label(src), dst: label(dst), port: port.port, state: STATES[state].words,
+          })
             + (state === "i" || state === "b" ? ` (${dst.isolated.ingress.join(", ")})` : "")
             + (state === "e" || state === "b" ? ` (${src.isolated.egress.join(", ")})` : "");
           if (port.request) {
             const button = el("button", {
-              type: "button", "data-command": `${src.exec} ${port.request}`, title: `${words}. Click to send it.`,
-              "aria-label": words,
+              type: "button", "data-command": `${src.exec} ${port.request}`,
+              title: interpolate(gettext("%(words)s. Click to send it."), { words }), "aria-label": words,
             }, STATES[state].text);
             td.append(button);
           } else {
-            td.append(el("span", { title: `${words} (no request to send for ${port.port})`, "aria-label": words }, STATES[state].text));
+            const title = interpolate(gettext("%(words)s (no request to send to %(port)s)"), { words, port: port.port });
+            td.append(el("span", { title, "aria-label": words }, STATES[state].text));
           }
           tr.append(td);
         });
@@ -130,10 +140,12 @@ export class ReachabilityPanel {
   marks(group) {
     const span = el("span", { class: "marks" });
     if (group.isolated.ingress.length) {
-      span.append(el("abbr", { class: "iso-in", title: `isolated for ingress by ${group.isolated.ingress.join(", ")}` }, "in"));
+      const title = interpolate(gettext("isolated for ingress by %(policies)s"), { policies: group.isolated.ingress.join(", ") });
+      span.append(el("abbr", { class: "iso-in", title }, gettext("in")));
     }
     if (group.isolated.egress.length) {
-      span.append(el("abbr", { class: "iso-out", title: `isolated for egress by ${group.isolated.egress.join(", ")}` }, "out"));
+      const title = interpolate(gettext("isolated for egress by %(policies)s"), { policies: group.isolated.egress.join(", ") });
+      span.append(el("abbr", { class: "iso-out", title }, gettext("out")));
     }
     return span;
   }

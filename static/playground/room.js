@@ -5,11 +5,13 @@
 import { Diagram } from "./diagram.js";
 import { Dots } from "./dots.js";
 import { setupEditors } from "./editor.js";
+import { LessonPanel } from "./lessons.js";
 import { ReachabilityPanel } from "./matrix.js";
 import { Topology } from "./model.js";
 import { RoomSocket } from "./socket.js";
 import { Terminal } from "./terminal.js";
 import { Traffic, shellQuote } from "./traffic.js";
+import { gettext, interpolate } from "./i18n.js";
 
 const root = document.querySelector("[data-room]");
 const code = root.dataset.room;
@@ -23,12 +25,14 @@ const dots = new Dots(root.querySelector("[data-dots]"), scroller, diagram, simN
 const terminal = new Terminal(root.querySelector("[data-terminal]"), socket);
 const traffic = new Traffic(root.querySelector("#panel-traffic"), socket, model, terminal);
 const reachability = new ReachabilityPanel(root.querySelector("#panel-reachability"), socket, terminal, model);
+const lessonRoot = root.querySelector("[data-lesson]");
+const lesson = lessonRoot ? new LessonPanel(lessonRoot, socket, terminal) : null;
 const stats = { drawMs: 0, frames: 0, lastDelayMs: 0, snapshots: 0 };
 let tickMs = 62;
 
 // For the curious (and the benchmarks): the live objects, from the console.
 window.kubeplay = {
-  socket, model, diagram, dots, stats, reachability,
+  socket, model, diagram, dots, stats, lesson, reachability,
   get fps() {
     return dots.fps;
   },
@@ -37,11 +41,19 @@ window.kubeplay = {
 // -- connection status ---------------------------------------------------------------
 
 const status = document.querySelector("[data-status]");
+const STATUS = {
+  connecting: gettext("connecting…"),
+  connected: gettext("connected"),
+  reconnecting: gettext("reconnecting…"),
+  gone: gettext("no such room"),
+};
 socket.addEventListener("status", (event) => {
-  status.textContent = event.detail;
+  status.textContent = STATUS[event.detail] || event.detail;
   status.dataset.state = event.detail === "connected" ? "ok" : "warn";
 });
-socket.addEventListener("servererror", (event) => terminal.print(`Server: ${event.detail.message}`, "err"));
+socket.addEventListener("servererror", (event) => {
+  terminal.print(interpolate(gettext("Server: %(message)s"), { message: event.detail.message }), "err");
+});
 
 // -- drawing -------------------------------------------------------------------------
 
@@ -122,8 +134,8 @@ function setClock(state) {
   clock.playing = state.playing;
   clock.speed = state.speed;
   clockToggle.setAttribute("aria-pressed", String(state.playing));
-  clockToggle.textContent = state.playing ? "Pause" : "Play";
-  clockToggle.setAttribute("aria-label", state.playing ? "Pause the clock" : "Play the clock");
+  clockToggle.textContent = state.playing ? gettext("Pause") : gettext("Play");
+  clockToggle.setAttribute("aria-label", state.playing ? gettext("Pause the clock") : gettext("Play the clock"));
   clockSpeed.value = String(state.speed);
   if (clockSpeed.value !== String(state.speed)) {
     for (const option of clockSpeed.options) {
@@ -329,9 +341,9 @@ dialog.querySelector("[data-share-copy]").addEventListener("click", async (event
   input.select();
   try {
     await navigator.clipboard.writeText(input.value);
-    event.target.textContent = "Copied";
+    event.target.textContent = gettext("Copied");
   } catch {
-    event.target.textContent = "Press Ctrl+C to copy";
+    event.target.textContent = gettext("Press Ctrl+C to copy");
   }
 });
 
