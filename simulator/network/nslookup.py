@@ -10,11 +10,15 @@ from __future__ import annotations
 
 from simulator.ipam import DNS_SERVICE_IP
 from simulator.result import CommandResult
-from simulator.trace import DNS_ERROR, OK, TIMEOUT, Trace
+from simulator.trace import DNS_ERROR, OK, TIMEOUT, Blocked, Trace
 
+from .delivery import DnsDropped
 from .dns import HOST_NAMESERVER, Answer, NotFound, external_address, is_ip, nslookup_output
 from .request import Client
 from .router import Router
+
+#: How long bind9's nslookup waits for a server that never answers: three tries of 5 s.
+NSLOOKUP_TIMEOUT_S = 15.0
 
 
 def run_nslookup(router: Router, client: Client, args: list[str]) -> CommandResult:
@@ -54,7 +58,7 @@ def run_nslookup(router: Router, client: Client, args: list[str]) -> CommandResu
             code,
             [Trace(client.source, name, outcome, None, None, reason, (client.hop, server_hop))],
         )
-    result: Answer | NotFound
+    result: Answer | NotFound | DnsDropped
     if server == DNS_SERVICE_IP and client.pod is not None:
         result = router.delivery.query_dns(client, name)
     elif server == DNS_SERVICE_IP:
@@ -66,6 +70,24 @@ def run_nslookup(router: Router, client: Client, args: list[str]) -> CommandResu
             result = Answer(name.lower().rstrip("."), (address,), "external")
         else:
             result = NotFound(name, (name,), _host_reason(router, name))
+    if isinstance(result, DnsDropped):
+        drop = result.drop
+        at = 1 if drop.direction == "ingress" else 0
+        trace = Trace(
+            client.source,
+            name,
+            TIMEOUT,
+            None,
+            None,
+            f"a NetworkPolicy dropped the DNS query for {name} to CoreDNS: {drop.reason} "
+            f"(nslookup gave up after three tries of 5 s)",
+            (client.hop, server_hop)[: at + 1],
+            NSLOOKUP_TIMEOUT_S,
+            Blocked(drop.direction, drop.namespace, drop.policies, at),
+        )
+        return CommandResult(
+            ";; connection timed out; no servers could be reached\n\n", "", 1, [trace]
+        )
     text, code = nslookup_output(name, result, server, True)
     if isinstance(result, NotFound):
         trace = Trace(

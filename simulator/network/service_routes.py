@@ -12,7 +12,7 @@ from __future__ import annotations
 from simulator.ipam import HOST_NETWORK
 from simulator.trace import OK, REFUSED, TIMEOUT, UNREACHABLE, Trace
 
-from .delivery import NOT_LISTENING, Delivery
+from .delivery import DELIVERED, DROPPED, NOT_LISTENING, Delivery
 from .exchange import (
     Deliveries,
     Exchange,
@@ -151,7 +151,7 @@ class ServiceRoutes:
     def _reason(self, plan: Plan, index: int, delivery: Delivery) -> None:
         """Write the Trace's reason for when the pod of ready endpoint `index` answers
         (once per endpoint list, for every plan through the port)."""
-        if delivery.verdict is not NOT_LISTENING and plan.reasons[index] is None:
+        if delivery.verdict is DELIVERED and plan.reasons[index] is None:
             n = len(plan.endpoints.ready)
             plan.reasons[index] = _answered(
                 plan.route.via, delivery.name, delivery.ip, delivery.port, why_chosen(n)
@@ -182,7 +182,14 @@ class ServiceRoutes:
         return route
 
     def _endpoint(
-        self, ex: Exchange, namespace: str, backend, src_ip: str, via: str, why: str
+        self,
+        ex: Exchange,
+        namespace: str,
+        backend,
+        src_ip: str,
+        via: str,
+        why: str,
+        seen_ip: str | None = None,
     ) -> Delivery | None:
         """Deliver to one endpoint chosen by kube-proxy: a pod, or a manual address.
 
@@ -192,6 +199,7 @@ class ServiceRoutes:
             backend: the endpoint chosen.
             src_ip: the source address the pod sees (after SNAT or masquerade).
             via, why: how the packet came and why this endpoint, for the reason.
+            seen_ip: the source the pod's NetworkPolicies see, when not `src_ip`.
 
         Returns:
             The delivery step's answer, None for a manual address (not a pod).
@@ -203,10 +211,15 @@ class ServiceRoutes:
             self._manual_endpoint(ex, backend, via)
             return None
         delivery = self.delivery.deliver(
-            pod, backend.ip, backend.port, src_ip=src_ip, sender=ex.request.client.pod
+            pod,
+            backend.ip,
+            backend.port,
+            src_ip=src_ip,
+            sender=ex.request.client.pod,
+            seen_ip=seen_ip,
         )
         reason = ""
-        if delivery.verdict is not NOT_LISTENING and ex.request.scheme == "http":
+        if delivery.verdict is DELIVERED and ex.request.scheme == "http":
             reason = _answered(via, delivery.name, backend.ip, backend.port, why)
         self._land(ex, delivery, via, reason)
         return delivery
@@ -217,7 +230,9 @@ class ServiceRoutes:
         request = ex.request
         ex.hops = hops = ex.hops + (delivery.hop,)
         name = delivery.name
-        if delivery.verdict is NOT_LISTENING:
+        if delivery.verdict is DROPPED:
+            ex.drop(delivery.drop, f"{via} to pod {name} ({delivery.ip}:{delivery.port})")
+        elif delivery.verdict is NOT_LISTENING:
             ex.fail(
                 "refused",
                 REFUSED,
