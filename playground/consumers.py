@@ -5,6 +5,7 @@ import time
 from urllib.parse import parse_qs
 
 from channels.generic.websocket import AsyncWebsocketConsumer
+from django.template.loader import render_to_string
 
 from playground import limits, protocol, rooms
 
@@ -54,9 +55,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
             request_id = protocol.request_id(message)
             handler = getattr(self, f"on_{message['type']}")
             await handler(message, request_id)
-        except protocol.ProtocolError as exc:
-            await self.send_message(protocol.error(str(exc), request_id))
-        except ValueError as exc:
+        except ValueError as exc:  # a ProtocolError, or a request the room refused
             await self.send_message(protocol.error(str(exc), request_id))
         except rooms.RoomGone as exc:
             await self.send_message(protocol.error(str(exc), request_id))
@@ -86,6 +85,13 @@ class RoomConsumer(AsyncWebsocketConsumer):
     async def on_command(self, message, request_id):
         line, stdin = protocol.command(message)
         result = await self._live().run_command(line, stdin, by=self.viewer)
+        if stdin:
+            # Manifests from an editor: their problems as the editor shows them (the
+            # server's one problems list, as validation as you type swaps it in).
+            result["problemsHtml"] = render_to_string(
+                "partials/problems.html",
+                {"problems": result["problems"], "applied": result["exitCode"] == 0},
+            )
         await self.send_message({"type": "result", "id": request_id, **result})
 
     async def on_traffic(self, message, request_id):
@@ -110,6 +116,17 @@ class RoomConsumer(AsyncWebsocketConsumer):
             raise protocol.ProtocolError('"speed" is required to change the speed.')
         playing = {"play": True, "pause": False}.get(action)
         await self._live().set_clock(playing, speed)
+
+    async def on_inspect(self, message, request_id):
+        target = None
+        if message.get("kind") is not None:
+            target = rooms.Target.parse(
+                message.get("kind"), message.get("namespace"), message.get("name")
+            )
+        await self._live().watch(self, target, request_id)
+
+    async def on_matrix(self, message, request_id):
+        await self._live().watch_matrix(self, protocol.matrix_view(message), request_id)
 
     async def on_resync(self, message, request_id):
         seq = protocol.sequence(message)

@@ -25,9 +25,11 @@ MAX_STREAMS = 4
 #: Terminal output returned to the browser that ran the command, and echoed to the others.
 MAX_OUTPUT_CHARS = 200_000
 MAX_ECHO_CHARS = 4_000
-#: Traces drawn per frame (the rest are counted, not sent) and events listed per frame.
+#: Traces drawn per frame (the rest are counted, not sent), and probe runs listed per frame.
 MAX_TRACES_PER_FRAME = 120
-MAX_EVENTS_PER_FRAME = 200
+MAX_PROBES_PER_FRAME = 200
+#: Rows of an inspector's selection table (a Service of thousands of pods lists the first).
+MAX_SELECTION_ROWS = 200
 #: Messages one connection may send: a burst, then a steady rate per second.
 MESSAGE_BURST = 40
 MESSAGES_PER_SECOND = 20.0

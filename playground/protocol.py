@@ -19,7 +19,7 @@ from playground.limits import MAX_MESSAGE_BYTES
 
 __all__ = ["MAX_MESSAGE_BYTES", "ProtocolError", "decode", "encode", "error"]
 
-CLIENT_TYPES = ("ping", "command", "traffic", "clock", "resync")
+CLIENT_TYPES = ("ping", "command", "traffic", "clock", "resync", "inspect", "matrix")
 _SOURCE = re.compile(
     r"^(host|pod/[a-z0-9]([-a-z0-9.]*[a-z0-9])?(/[a-z0-9]([-a-z0-9.]*[a-z0-9])?)?)$"
 )
@@ -152,6 +152,16 @@ def choice(message: dict, name: str, options: tuple[str, ...]) -> str:
     value = message.get(name)
     if value not in options:
         raise ProtocolError(f'"{name}" must be one of: {", ".join(options)}.')
+    return value
+
+
+def matrix_view(message: dict) -> str | None:
+    """What a `matrix` message asks to see: `workloads`, `pods`, `auto`, or None to close."""
+    value = message.get("view")
+    if value is None:
+        return None
+    if value not in ("auto", "workloads", "pods"):
+        raise ProtocolError('"view" must be one of: auto, workloads, pods (or absent to close).')
     return value
 
 

@@ -95,14 +95,21 @@ if REDIS_URL := os.environ.get("REDIS_URL"):
         }
     }
 else:
-    # Channels' in-memory layer, minus a sweep on every receive that made each
-    # broadcast cost grow with the square of a room's viewers (playground/layers.py).
-    CHANNEL_LAYERS = {
-        "default": {
-            "BACKEND": "playground.layers.RoomChannelLayer",
-            "CONFIG": {"capacity": 1000},
-        }
-    }
+    # One process: Channels' in-memory layer. It carries only control messages
+    # (`room.closed`); frames go straight from a room to its viewers' sockets.
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+
+# Rooms (playground/rooms/): how they are paced and how long they stay in memory.
+#: Ticks a second: the simulated clock's steps, and one frame per tick at most.
+KUBEPLAY_TICK_HZ = 16
+#: How often ticks not yet in a room's log are written to it (seconds).
+KUBEPLAY_FLUSH_SECONDS = 1.0
+#: How long a room with nobody watching stays in memory (seconds).
+KUBEPLAY_IDLE_SECONDS = 60.0
+#: Whether a new room's clock starts playing.
+KUBEPLAY_AUTOPLAY = True
+#: Leases on rooms, so one process runs each room when several share the database.
+KUBEPLAY_ROOM_LEASES = bool(REDIS_URL)
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]

@@ -1,20 +1,31 @@
-"""The simulator's snapshot as browsers receive it: keyed, diffed, with request targets.
+"""The simulator's snapshot as browsers receive it: keyed, kept current, with request targets.
 
 Pure data shaping, no Kubernetes decisions: the simulator already worked out
-which pods an Endpoints lists and where an Ingress rule sends. This module
-keys each object so a frame can carry only what changed since the last one,
-and lists the URLs the snapshot exposes so the traffic panel can offer them.
+which pods an Endpoints lists and where an Ingress rule sends, and which
+entries each change touched (`Cluster.snapshot_changes`). A `View` keys each
+object so a frame carries only the entries that really changed, and lists
+the URLs the snapshot exposes so the traffic panel can offer them.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
-COLLECTIONS = ("nodes", "pods", "services", "endpoints", "ingresses", "workloads")
+COLLECTIONS = (
+    "nodes",
+    "pods",
+    "services",
+    "endpoints",
+    "ingresses",
+    "workloads",
+    "networkPolicies",
+)
 SINGLETONS = ("host", "ingressController")
-#: Services a learner did not create and rarely wants to send requests to.
-SYSTEM_NAMESPACES = frozenset({"kube-system", "kube-public", "kube-node-lease", "ingress-nginx"})
+#: Namespaces of the cluster's own machinery: the diagram hides them unless asked, and
+#: their Services are not offered as targets. Browsers get this list in the snapshot.
+SYSTEM_NAMESPACES = ("kube-system", "kube-public", "kube-node-lease", "ingress-nginx")
+#: Collections whose changes may change the targets.
+_TARGETED = ("nodes", "services", "ingresses")
 
 
 def key(collection: str, obj: dict[str, Any]) -> str:
@@ -26,41 +37,65 @@ def key(collection: str, obj: dict[str, Any]) -> str:
     return f"{obj['namespace']}/{obj['name']}"
 
 
-@dataclass(frozen=True, slots=True)
-class View:
-    """One moment of a room: the topology as sent, its index by key, and the targets."""
+def namespaces(changes: dict[str, Any]) -> set[str]:
+    """The namespaces a frame's `changes` touch ("" for nodes)."""
+    touched = set()
+    for collection in COLLECTIONS:
+        change = changes.get(collection)
+        if not change:
+            continue
+        if collection == "nodes":
+            touched.add("")
+            continue
+        touched.update(obj["namespace"] for obj in change["upsert"])
+        at = 1 if collection == "workloads" else 0
+        touched.update(k.split("/")[at] for k in change["remove"])
+    return touched
 
-    topology: dict[str, Any]
-    index: dict[str, dict[str, dict[str, Any]]]
-    targets: list[dict[str, str]]
+
+class View:
+    """A room's topology as its viewers have it: a snapshot, kept current change by change."""
+
+    def __init__(self, snapshot: dict[str, Any]) -> None:
+        self.singletons = {name: snapshot.get(name) for name in SINGLETONS}
+        self.index: dict[str, dict[str, dict[str, Any]]] = {
+            c: {key(c, obj): obj for obj in snapshot.get(c) or ()} for c in COLLECTIONS
+        }
+        self.targets = targets(self.topology)
+
+    @property
+    def topology(self) -> dict[str, Any]:
+        """The whole topology, as a `snapshot` message carries it."""
+        return {**self.singletons, **{c: list(self.index[c].values()) for c in COLLECTIONS}}
 
     def get(self, collection: str, object_key: str) -> dict[str, Any] | None:
         return self.index[collection].get(object_key)
 
-
-def build(snapshot: dict[str, Any]) -> View:
-    topo = {k: v for k, v in snapshot.items() if k not in ("seq", "time")}
-    for collection in COLLECTIONS:
-        topo.setdefault(collection, [])
-    index = {c: {key(c, obj): obj for obj in topo[c]} for c in COLLECTIONS}
-    return View(topo, index, targets(topo))
-
-
-def diff(old: View, new: View) -> dict[str, Any]:
-    """What changed from `old` to `new`: per collection, objects to upsert and keys to remove."""
-    changes: dict[str, Any] = {}
-    for collection in COLLECTIONS:
-        before, after = old.index[collection], new.index[collection]
-        upsert = [obj for k, obj in after.items() if before.get(k) != obj]
-        remove = [k for k in before if k not in after]
-        if upsert or remove:
-            changes[collection] = {"upsert": upsert, "remove": remove}
-    for name in SINGLETONS:
-        if old.topology.get(name) != new.topology.get(name):
-            changes[name] = new.topology.get(name)
-    if old.targets != new.targets:
-        changes["targets"] = new.targets
-    return changes
+    def apply(self, upsert: dict[str, list[dict]], remove: dict[str, list[dict]]) -> dict:
+        """Take the simulator's changed entries; return what a frame carries: per collection,
+        the entries that differ from the ones viewers have and the keys to remove, and the
+        targets when they changed."""
+        changes: dict[str, Any] = {}
+        for collection in COLLECTIONS:
+            index = self.index[collection]
+            gone = [
+                k
+                for k in (key(collection, obj) for obj in remove.get(collection, ()))
+                if index.pop(k, None) is not None
+            ]
+            put = []
+            for obj in upsert.get(collection, ()):
+                k = key(collection, obj)
+                if index.get(k) != obj:
+                    index[k] = obj
+                    put.append(obj)
+            if put or gone:
+                changes[collection] = {"upsert": put, "remove": gone}
+        if any(c in changes for c in _TARGETED):
+            now = targets(self.topology)
+            if now != self.targets:
+                self.targets = changes["targets"] = now
+        return changes
 
 
 def targets(topo: dict[str, Any]) -> list[dict[str, str]]:

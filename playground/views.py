@@ -6,8 +6,6 @@ gets a whole page, so each URL also works without JavaScript.
 
 from __future__ import annotations
 
-import re
-
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,8 +13,6 @@ from django.views.decorators.http import require_GET, require_POST
 
 from playground import limits, rooms
 from playground.models import Room
-
-_NAME = re.compile(r"^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$")
 
 
 @require_GET
@@ -87,15 +83,13 @@ async def export(request, code):
 
 @require_GET
 async def inspect(request, code):
-    kind = request.GET.get("kind", "")
-    name = request.GET.get("name", "")
-    # Nodes have no namespace; everything else defaults to "default", as kubectl does.
-    namespace = "" if kind == "Node" else request.GET.get("namespace", "") or "default"
-    valid_namespace = kind == "Node" or _NAME.match(namespace)
-    if kind not in rooms.KIND_RESOURCES or not _NAME.match(name) or not valid_namespace:
-        return HttpResponse("Choose an object in the diagram.", status=400)
+    query = request.GET
     try:
-        info = await rooms.inspect(code, kind, namespace, name)
+        info = await rooms.inspect(
+            code, query.get("kind", ""), query.get("namespace", ""), query.get("name", "")
+        )
+    except ValueError as exc:
+        return HttpResponse(str(exc), status=400)
     except rooms.RoomGone:
         raise Http404("No such room") from None
     return render(request, "partials/inspector.html", {"info": info})

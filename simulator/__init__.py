@@ -1,28 +1,51 @@
 """Kubeplay's cluster simulator: a deterministic, pure-Python model of Kubernetes networking.
 
 The public entry point is `Cluster` (CONTRACT.md); this package never imports
-Django or anything web. Submodules load on first use, so importing one piece
-(say `simulator.labels`) does not build the whole simulator.
+Django or anything web. The names below are everything the web layer may use
+(tests/test_repository.py holds `playground/` to them). Submodules load on
+first use, so importing one piece (say `simulator.labels`) does not build the
+whole simulator.
 """
 
 from __future__ import annotations
 
+from importlib import import_module
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from .cluster import Cluster
+    from .inspection import INSPECTABLE_KINDS, Inspection
     from .result import CommandResult
+    from .scenarios import DEFAULT as DEFAULT_SCENARIO
+    from .scenarios import SCENARIOS, Scenario
+    from .snapshot_changes import SnapshotChanges
 
-__all__ = ["Cluster", "CommandResult"]
+#: Each public name: the module that defines it, and its name there.
+_PUBLIC = {
+    "Cluster": ("cluster", "Cluster"),
+    "CommandResult": ("result", "CommandResult"),
+    "Inspection": ("inspection", "Inspection"),
+    "INSPECTABLE_KINDS": ("inspection", "INSPECTABLE_KINDS"),
+    "SnapshotChanges": ("snapshot_changes", "SnapshotChanges"),
+    "Scenario": ("scenarios", "Scenario"),
+    "SCENARIOS": ("scenarios", "SCENARIOS"),
+    "DEFAULT_SCENARIO": ("scenarios", "DEFAULT"),
+}
+
+__all__ = [
+    "DEFAULT_SCENARIO",
+    "INSPECTABLE_KINDS",
+    "SCENARIOS",
+    "Cluster",
+    "CommandResult",
+    "Inspection",
+    "Scenario",
+    "SnapshotChanges",
+]
 
 
 def __getattr__(name: str):
-    if name == "Cluster":
-        from .cluster import Cluster
-
-        return Cluster
-    if name == "CommandResult":
-        from .result import CommandResult
-
-        return CommandResult
-    raise AttributeError(f"module 'simulator' has no attribute {name!r}")
+    if name not in _PUBLIC:
+        raise AttributeError(f"module 'simulator' has no attribute {name!r}")
+    module, attribute = _PUBLIC[name]
+    return getattr(import_module(f".{module}", __name__), attribute)

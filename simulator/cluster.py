@@ -12,9 +12,12 @@ import re
 from .bootstrap import bootstrap
 from .events import Event
 from .export import export_yaml
+from .inspection import Inspection, inspect
+from .readiness import next_probe_at, probe_counts
 from .result import CommandResult
 from .shell.workstation import Workstation, WorkstationState
 from .snapshot import snapshot
+from .snapshot_changes import SnapshotChanges, snapshot_changes
 from .state import ClusterState
 
 MAX_LINE = 4096  # characters in one command line
@@ -89,13 +92,60 @@ class Cluster:
             raise ValueError("time cannot go backwards")
         self.state.advance(seconds)
 
-    def export_yaml(self) -> str:
-        """The scenario as multi-document YAML that `kubectl apply -f` accepts."""
-        return export_yaml(self.state)
-
     def snapshot(self) -> dict:
         """The JSON-ready topology for the UI, with the current sequence number."""
         return snapshot(self.state)
+
+    def snapshot_changes(self, since: int) -> SnapshotChanges:
+        """The snapshot's entries changed by the events after `since`, as they are now.
+
+        A copy of `snapshot()` taken at event `since` and updated with these upserts
+        and removals equals a fresh `snapshot()`; the cost follows the change.
+        """
+        return snapshot_changes(self.state, since)
+
+    def probe_counts(self) -> dict[tuple[str, str], tuple[int, int]]:
+        """`{(namespace, pod): (successes, failures)}` of each running pod's first readiness
+        probe: its latest results in a row, which move each time it runs."""
+        return probe_counts(self.state)
+
+    def next_probe_at(self) -> float | None:
+        """When the next readiness probe of any pod runs (simulated seconds; it has not run
+        yet when that is now), or None when no probe is scheduled."""
+        return next_probe_at(self.state)
+
+    def inspect(self, kind: str, namespace: str, name: str) -> Inspection:
+        """What an inspector shows about one object, read at one moment (`Inspection`):
+        YAML, `kubectl describe`, who selects whom and why, how to flip a pod's
+        readiness with a command line, when its probes run next. It changes nothing
+        (not the events, the clock or the random generator), so replay never needs it.
+
+        Raises:
+            ValueError: `kind` is not one of `simulator.INSPECTABLE_KINDS`.
+        """
+        from .kubectl import run_kubectl
+
+        def kubectl(argv: list[str]) -> CommandResult:
+            return run_kubectl(self.state, argv, network=self.network)
+
+        return inspect(self.state, kubectl, kind, namespace, name)
+
+    def policy_matrix(self, by_pod: bool | None = None) -> dict:
+        """Who reaches whom on which port under the NetworkPolicies, as plain data.
+
+        Rows and columns are the running pods' workloads (or pods, in a room of a few
+        pods, or when `by_pod` says so); each destination port is a slot, each row a
+        string of one letter per slot (`o` passes, `e` the source's egress drops it, `i`
+        the destination's ingress does, `b` both). Each group carries the command that
+        sends its request (`exec` + a port's `request`). It changes nothing.
+        """
+        from .netpol import policies_of
+
+        return policies_of(self.state.store).matrix(by_pod).to_dict()
+
+    def export_yaml(self) -> str:
+        """The scenario as multi-document YAML that `kubectl apply -f` accepts."""
+        return export_yaml(self.state)
 
     def events_since(self, seq: int) -> list[Event]:
         """State changes after sequence number `seq`, oldest first."""

@@ -4,12 +4,13 @@
 data (dict, list, str, int, float, bool, None). It raises `ManifestError` with
 `Problem` objects for anything it cannot decode.
 
-YAML is decoded with libyaml (`yaml.CSafeLoader`) and a few changes that make PyYAML agree
-with kubectl's YAML→JSON step: timestamps and ``1:30``-style numbers stay strings, mapping
-keys must be strings, and only the JSON-like core tags are accepted.
+YAML is decoded with libyaml through `simulator.yaml_loader`, which makes PyYAML agree with
+kubectl's YAML→JSON step (timestamps stay strings, keys must be strings, JSON-like tags
+only).
 
 Limits (`Limits`, defaults in `DEFAULT_LIMITS`) are checked before or while parsing, so bad
-input is refused in bounded time and memory:
+input is refused in bounded time and memory (the screens live in
+`simulator.manifest_screens`):
 
 * ``max_bytes`` (2 MiB): checked on the text's length before any parsing.
 * ``max_documents`` (5000): YAML/JSON documents in the stream, and objects after ``List``
@@ -26,25 +27,48 @@ input is refused in bounded time and memory:
 Document numbering: `Document.index` counts every YAML document in the stream, including
 empty ones (a ``---`` alone), so it matches what a learner counts between separators.
 
-Locations: `ParsedManifests.locate` composes the YAML again, lazily, only when a problem
-needs a line; the success path never pays for it.
+Syntax errors in a multi-document YAML stream: libyaml stops at the first one, so the
+stream is cut at its ``---`` lines (a ``---`` at the start of a line always begins a
+document: YAML forbids it inside any scalar or collection) and every document is parsed on
+its own. Every document that fails reports its own error, and the `ManifestError` carries
+the documents that did decode (``parsed``) so their problems can be reported too. What
+cannot be recovered: a second mistake inside a document that already failed (libyaml stops
+at the first), documents separated only by ``...`` without a ``---``, and JSON input
+(concatenated JSON objects have no separator to cut at), which stops at its first error.
+Refusals for safety (size, depth, aliases, tags, document count) end the parse at once.
+
+Locations: `ParsedManifests.locate` (`simulator.documents`) composes the YAML again, lazily,
+only when a problem needs a line; the success path never pays for it.
 """
 
 from __future__ import annotations
 
 import json
-import operator
 import re
-from dataclasses import dataclass, field
 
 import yaml
-from yaml.constructor import ConstructorError, SafeConstructor
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.nodes import Node, SequenceNode
 
+from simulator.documents import Document, ParsedManifests
+from simulator.manifest_screens import (
+    DEFAULT_LIMITS,
+    Limits,
+    check_depths,
+    failure,
+    nesting_error,
+    refused,
+    screen_aliases,
+    screen_depth,
+    too_many,
+)
 from simulator.problems import ManifestError, Problem
+from simulator.yaml_loader import ManifestLoader, Refused
+
+_Loader = ManifestLoader  # the loader every parse and every `locate` uses
 
 __all__ = [
     "DEFAULT_LIMITS",
+    "DOCUMENT_LINE",
     "Document",
     "Limits",
     "ParsedManifests",
@@ -52,315 +76,10 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True, slots=True)
-class Limits:
-    """Bounds on one input. See the module docstring for how each is enforced."""
-
-    max_bytes: int = 2 * 1024 * 1024
-    max_documents: int = 5000
-    max_depth: int = 64
-    max_aliases: int = 100
-    max_alias_expansion: int = 10_000
-
-
-DEFAULT_LIMITS = Limits()
-
-
-@dataclass(slots=True)
-class Document:
-    """One decoded object.
-
-    Attributes:
-        index: 0-based index of the source document in the stream.
-        obj: the decoded object (JSON-like data only).
-        line: 1-based line where the object starts.
-        item: position inside a ``List`` (or top-level sequence) the object came from;
-            None for a plain document.
-    """
-
-    index: int
-    obj: dict
-    line: int
-    item: int | None = None
-
-
-_TAG = "tag:yaml.org,2002:"
-_STR_TAG = _TAG + "str"
-_MAP_TAG = _TAG + "map"
-_SEQ_TAG = _TAG + "seq"
-# Plain sequences of mappings and kubectl's `kind: List` (or typed lists such as
-# `ServiceList`) both expand into their items.
-_SEGMENT = re.compile(r"([^.\[\]]+)|\[([^\]]*)\]")
 _WS = re.compile(r"\s*")
-# The screens below scan the whole input before libyaml does: each pattern starts with a
-# literal character, which the regex engine finds with a fast scan (a pattern opening with
-# `^` in MULTILINE mode is tried at every position, ten times slower).
-_DOCUMENT_START = re.compile(r"\n---(?=[ \t\r\n]|\Z)")
-
-
-class _Refused(ConstructorError):
-    """A construction refused on purpose; `text` is the learner-facing reason.
-
-    ``refusal`` marks input refused for safety (tags) rather than as malformed (keys).
-    """
-
-    def __init__(self, text: str, node: Node, *, refusal: bool = True) -> None:
-        super().__init__(None, None, text, node.start_mark)
-        self.text = text
-        self.refusal = refusal
-
-
-def _refuse_language_tag(loader: SafeConstructor, node: Node) -> None:
-    raise _Refused("language-specific YAML tags are not allowed", node)
-
-
-def _refuse_unsupported_tag(loader: SafeConstructor, node: Node) -> None:
-    short = node.tag.replace(_TAG, "!!")
-    raise _Refused(
-        f"the YAML tag {short} is not supported; use plain mappings, lists and strings",
-        node,
-    )
-
-
-def _scalar_string(loader: SafeConstructor, node: Node) -> str:
-    return loader.construct_scalar(node)
-
-
-def _yaml_int(loader: SafeConstructor, node: Node) -> int:
-    # Plain decimals (ports, replicas) directly; signs, "_", octal "0755", hex and binary
-    # through PyYAML's reading.
-    value = node.value
-    if value.isdigit() and value.isascii() and (value[0] != "0" or value == "0"):
-        return int(value)
-    return SafeConstructor.construct_yaml_int(loader, node)
-
-
-def _resolvers() -> dict[str, list]:
-    # YAML 1.1 timestamps and sexagesimal numbers ("1:30" -> 90) are PyYAML-only readings;
-    # kubectl's YAML->JSON conversion keeps them as strings, and so do we.
-    dropped = {_TAG + "timestamp", _TAG + "int", _TAG + "float"}
-    table = {
-        first: [(tag, rx) for tag, rx in entries if tag not in dropped]
-        for first, entries in yaml.CSafeLoader.yaml_implicit_resolvers.items()
-    }
-    int_rx = re.compile(
-        r"""^(?:[-+]?0b[0-1_]+
-        |[-+]?0[0-7_]+
-        |[-+]?(?:0|[1-9][0-9_]*)
-        |[-+]?0x[0-9a-fA-F_]+)$""",
-        re.X,
-    )
-    float_rx = re.compile(
-        r"""^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?
-        |\.[0-9][0-9_]*(?:[eE][-+][0-9]+)?
-        |[-+]?\.(?:inf|Inf|INF)
-        |\.(?:nan|NaN|NAN))$""",
-        re.X,
-    )
-    for first in "-+0123456789.":
-        entries = table.setdefault(first, [])
-        entries.append((_TAG + "float", float_rx))
-        if first != ".":
-            entries.append((_TAG + "int", int_rx))
-    return {first: entries for first, entries in table.items() if entries}
-
-
-class _Loader(yaml.CSafeLoader):
-    """libyaml's safe loader, narrowed to what kubectl's YAML->JSON step would produce."""
-
-    yaml_implicit_resolvers = _resolvers()
-    yaml_constructors = dict(SafeConstructor.yaml_constructors)
-
-    # libyaml's composer calls these two around every node it makes, for path resolvers,
-    # which this loader has none of. Builtins that take the same arguments and do nothing
-    # with them cost far less than Python methods returning at once (5% of the parse).
-    descend_resolver = operator.is_  # (parent node, index) -> a bool no one reads
-    ascend_resolver = int  # () -> 0, unread
-
-    def resolve(self, kind: type, value: str, implicit: tuple[bool, bool]) -> str:
-        # libyaml calls this for every scalar it composes. Manifests repeat the same few
-        # hundred plain words (keys, kinds, protocols), so their tags are remembered.
-        if kind is not ScalarNode:  # a collection without a tag (no path resolvers here)
-            return _SEQ_TAG if kind is SequenceNode else _MAP_TAG
-        if not implicit[0]:
-            return _STR_TAG  # quoted: always a string
-        tag = _plain_tags.get(value)
-        if tag is None:
-            tag = super().resolve(kind, value, implicit)
-            if len(_plain_tags) >= _PLAIN_TAGS_KEPT:
-                _plain_tags.clear()
-            _plain_tags[value] = tag
-        return tag
-
-    def build_document(self, node: Node) -> object:
-        """The document's data: what `construct_document` returns, in one recursive pass.
-
-        PyYAML's generic constructor pays for recursive objects and state generators that
-        JSON-like manifests never need. A node reached twice through an alias is built
-        twice, so aliased content comes out as a tree (no shared objects).
-        """
-        try:
-            return self._build(node)
-        finally:
-            self.constructed_objects.clear()
-
-    def _build(self, node: Node) -> object:
-        cls = type(node)
-        if cls is ScalarNode:
-            tag = node.tag
-            if tag == _STR_TAG:
-                return node.value
-            construct = _PLAIN_SCALARS.get(tag)
-            if construct is not None:
-                return construct(self, node)
-        elif cls is MappingNode and node.tag == _MAP_TAG:
-            build = self._build
-            mapping = {}
-            for key_node, value_node in node.value:
-                if key_node.tag != _STR_TAG or type(key_node) is not ScalarNode:
-                    if key_node.tag in _MERGE_TAGS:
-                        self.flatten_mapping(node)  # `<<: *base` merges; then build again
-                        return self._build(node)
-                    raise _key_refusal(key_node)
-                # Most values are strings: taken here, without a call.
-                if type(value_node) is ScalarNode and value_node.tag == _STR_TAG:
-                    mapping[key_node.value] = value_node.value
-                else:
-                    mapping[key_node.value] = build(value_node)
-            return mapping
-        elif cls is SequenceNode and node.tag == _SEQ_TAG:
-            build = self._build
-            return [
-                child.value if type(child) is ScalarNode and child.tag == _STR_TAG else build(child)
-                for child in node.value
-            ]
-        return self.construct_object(node, deep=True)  # other tags: refused, or rare
-
-    def construct_mapping(self, node: Node, deep: bool = False) -> dict:
-        # Same work as SafeConstructor.construct_mapping, plus the string-key rule. Keys are
-        # taken from the scalar node directly: cheaper than constructing them.
-        self.flatten_mapping(node)
-        mapping = {}
-        for key_node, value_node in node.value:
-            if key_node.tag != _STR_TAG or type(key_node) is not ScalarNode:
-                raise _key_refusal(key_node)
-            mapping[key_node.value] = self.construct_object(value_node, deep=deep)
-        return mapping
-
-
-def _key_refusal(key_node: Node) -> _Refused:
-    shown = key_node.value if type(key_node) is ScalarNode else "(a collection)"
-    reason = f"mapping keys must be strings; put the key {shown} in quotes"
-    return _Refused(reason, key_node, refusal=False)
-
-
-_plain_tags: dict[str, str] = {}
-_PLAIN_TAGS_KEPT = 4096
-_MERGE_TAGS = (_TAG + "merge", _TAG + "value")
-_PLAIN_SCALARS = {
-    _TAG + "null": SafeConstructor.construct_yaml_null,
-    _TAG + "bool": SafeConstructor.construct_yaml_bool,
-    _TAG + "int": _yaml_int,
-    _TAG + "float": SafeConstructor.construct_yaml_float,
-}
-
-_Loader.add_constructor(_TAG + "timestamp", _scalar_string)
-for _name in ("set", "omap", "pairs", "binary"):
-    _Loader.add_constructor(_TAG + _name, _refuse_unsupported_tag)
-_Loader.add_constructor(None, _refuse_language_tag)
-
-
-@dataclass(slots=True)
-class ParsedManifests:
-    """What `parse_manifests` returns.
-
-    Attributes:
-        documents: decoded objects in input order; empty documents are skipped and lists
-            are expanded (items keep their source document's index).
-        source: the name kubectl shows for the input (``STDIN`` or a file name).
-        text: the input text (kept for `locate`).
-    """
-
-    documents: list[Document]
-    source: str = "STDIN"
-    text: str = field(default="", repr=False)
-    _starts: dict[int, int] = field(default_factory=dict, repr=False)
-    _json_spans: dict[int, tuple[int, int]] | None = field(default=None, repr=False)
-    _roots: dict[int, Node] | None = field(default=None, repr=False)
-
-    def locate(
-        self, document: int, field: str, item: int | None = None
-    ) -> tuple[int | None, int | None]:
-        """Find the line and column of a field, for error messages.
-
-        Composes the document's YAML nodes on first use (and caches them); never called on
-        the success path.
-
-        Args:
-            document: the source document index (`Document.index`).
-            field: a field path such as ``spec.ports[1].name`` or ``data[tls.crt]``.
-            item: `Document.item` when the object came from a list.
-
-        Returns:
-            (line, column), both 1-based. A missing field falls back to its nearest existing
-            parent, then to the document start; (None, None) for an unknown document.
-        """
-        root = self._root(document)
-        if root is None:
-            line = self._starts.get(document)
-            return (line, 1 if line is not None else None)
-        segments: list[str] = []
-        if item is not None:
-            if not isinstance(root, SequenceNode):
-                segments.append("items")
-            segments.append(str(item))
-        segments += [
-            m.group(1) if m.group(1) is not None else m.group(2) for m in _SEGMENT.finditer(field)
-        ]
-        mark = _walk(root, segments)
-        line, column = mark.line, mark.column
-        if self._json_spans is not None:
-            start = self._json_spans[document][0]
-            base_line = self.text.count("\n", 0, start)
-            if line == 0:
-                column += start - (self.text.rfind("\n", 0, start) + 1)
-            line += base_line
-        return line + 1, column + 1
-
-    def _root(self, document: int) -> Node | None:
-        if self._roots is None:
-            self._roots = {}
-            try:
-                if self._json_spans is not None:
-                    for index, (start, end) in self._json_spans.items():
-                        self._roots[index] = yaml.compose(self.text[start:end], Loader=_Loader)
-                else:
-                    for index, node in enumerate(yaml.compose_all(self.text, Loader=_Loader)):
-                        self._roots[index] = node
-            except (yaml.YAMLError, ValueError):
-                pass  # keep what composed; the rest falls back to document starts
-        return self._roots.get(document)
-
-
-def _walk(root: Node, segments: list[str]) -> yaml.Mark:
-    node, mark = root, root.start_mark
-    for segment in segments:
-        if isinstance(node, MappingNode):
-            for key_node, value_node in node.value:
-                if isinstance(key_node, ScalarNode) and key_node.value == segment:
-                    node, mark = value_node, key_node.start_mark
-                    break
-            else:
-                return mark
-        elif isinstance(node, SequenceNode) and segment.isdigit():
-            position = int(segment)
-            if position >= len(node.value):
-                return mark
-            node = node.value[position]
-            mark = node.start_mark
-        else:
-            return mark
-    return mark
+# A "---" at the start of a line, followed by a space, a break or the end: a document start
+# (the recovery after a syntax error and the review's explanations cut the input there).
+DOCUMENT_LINE = re.compile(r"^---(?=[ \t\r\n]|\Z)", re.M)
 
 
 def parse_manifests(
@@ -383,14 +102,16 @@ def parse_manifests(
     Raises:
         ManifestError: the input is too large, too deep, alias-bombed, carries refused
             tags, is not valid YAML/JSON, or a document is not a mapping. Every problem
-            found before the first fatal one is reported.
+            found before the first fatal one is reported; a YAML stream with syntax
+            errors reports every failing document and carries the others in
+            ``ManifestError.parsed``.
     """
     if isinstance(text, bytes | bytearray):
         try:
             text = bytes(text).decode("utf-8")
         except UnicodeDecodeError as exc:
             message = f"error: error parsing {source}: not valid UTF-8 (byte {exc.start})"
-            raise _failure(0, message) from None
+            raise failure(0, message) from None
     _check_size(text, limits)
     if text.startswith("\ufeff"):
         text = text[1:]
@@ -400,16 +121,21 @@ def parse_manifests(
         try:
             _parse_json(parsed, limits)
             return parsed
-        except _JSONFailure as failure:
-            if not failure.first:
-                raise ManifestError([failure.problem]) from None
+        except _JSONFailure as json_failure:
+            if not json_failure.first:
+                raise ManifestError([json_failure.problem]) from None
             parsed = ParsedManifests([], source, text)
             try:
                 _parse_yaml(parsed, limits)
             except ManifestError:
-                raise ManifestError([failure.problem]) from None
+                raise ManifestError([json_failure.problem]) from None
             return parsed
-    _parse_yaml(parsed, limits)
+    try:
+        _parse_yaml(parsed, limits)
+    except ManifestError as err:
+        if _recoverable(err):
+            raise _recover(text, source, limits, err) from None
+        raise
     return parsed
 
 
@@ -420,36 +146,13 @@ def _check_size(text: str, limits: Limits) -> None:
         size = len(text.encode("utf-8", "surrogatepass"))
     if size > limits.max_bytes:
         limit = limits.max_bytes
-        raise _refused(
+        raise refused(
             0, f"the input is {size:,} bytes; the limit is {limit:,} bytes ({_human(limit)})"
         )
 
 
 def _human(size: int) -> str:
     return f"{size / 1024 / 1024:g} MiB" if size >= 1024 * 1024 else f"{size / 1024:g} KiB"
-
-
-def _failure(
-    document: int, message: str, line: int | None = None, column: int | None = None
-) -> ManifestError:
-    return ManifestError([Problem(document, "", message, line=line, column=column)])
-
-
-def _refused(
-    document: int, reason: str, line: int | None = None, column: int | None = None
-) -> ManifestError:
-    where = f" (line {line})" if line is not None else ""
-    return _failure(document, f"error: refused: {reason}{where}", line, column)
-
-
-def _nesting_error(
-    document: int, limits: Limits, line: int | None = None, column: int | None = None
-) -> ManifestError:
-    return _refused(document, f"nesting deeper than {limits.max_depth} levels", line, column)
-
-
-def _too_many(document: int, limits: Limits) -> ManifestError:
-    return _refused(document, f"more than {limits.max_documents:,} documents in one input")
 
 
 # --- JSON -------------------------------------------------------------------------------
@@ -466,13 +169,13 @@ def _parse_json(parsed: ParsedManifests, limits: Limits) -> None:
     text = parsed.text
     decoder = json.JSONDecoder()
     spans: dict[int, tuple[int, int]] = {}
-    parsed._json_spans = spans
+    parsed._spans = spans
     pos = _WS.match(text).end()
     index = 0
     line, counted = 1, 0
     while pos < len(text):
         if index >= limits.max_documents:
-            raise _too_many(index, limits)
+            raise too_many(index, limits)
         try:
             value, end = decoder.raw_decode(text, pos)
         except json.JSONDecodeError as exc:
@@ -486,7 +189,7 @@ def _parse_json(parsed: ParsedManifests, limits: Limits) -> None:
             )
             raise _JSONFailure(problem, first=index == 0) from None
         except RecursionError:
-            raise _nesting_error(index, limits) from None
+            raise nesting_error(index, limits) from None
         line += text.count("\n", counted, pos)
         counted = pos
         spans[index] = (pos, end)
@@ -494,61 +197,115 @@ def _parse_json(parsed: ParsedManifests, limits: Limits) -> None:
         _add_document(parsed, index, value, line, None, limits)
         index += 1
         pos = _WS.match(text, end).end()
-    _check_depths(parsed, limits, parsed.documents)
+    check_depths(parsed.documents, parsed.locate, limits)
 
 
 # --- YAML -------------------------------------------------------------------------------
 
 
-def _parse_yaml(parsed: ParsedManifests, limits: Limits) -> None:
-    text = parsed.text
-    walk = _screen_depth(parsed, limits)
-    aliased = _screen_aliases(parsed, limits)
+def _parse_yaml(
+    parsed: ParsedManifests, limits: Limits, start: int = 0, end: int | None = None
+) -> None:
+    """Decode the YAML documents of ``parsed.text[start:end]`` into ``parsed``.
+
+    A part cut out of a longer input (a document being recovered) keeps the whole input's
+    document numbers and lines: ``parsed._starts`` says how many documents came before.
+    """
+    text = parsed.text if start == 0 and end is None else parsed.text[start:end]
+    first = len(parsed._starts)
+    offset = parsed.text.count("\n", 0, start)
+    walk = screen_depth(text, limits, first=first, offset=offset)
+    aliased = screen_aliases(text, limits, first=first, offset=offset)
     loader = _Loader(text)
-    index = 0
+    index = first
     try:
         while loader.check_node():
             if index >= limits.max_documents:
-                raise _too_many(index, limits)
+                raise too_many(index, limits)
             node = loader.get_node()
-            line = node.start_mark.line + 1
+            line = node.start_mark.line + 1 + offset
             parsed._starts[index] = line
             value = loader.build_document(node)
             if value is not None:
-                item_lines = _item_lines(node, value)
+                # Only lists have item lines to read (most documents are plain objects).
+                listed = type(value) is list or (type(value) is dict and "items" in value)
+                item_lines = _item_lines(node, value, offset) if listed else None
                 _add_document(parsed, index, value, line, item_lines, limits)
             index += 1
-    except _Refused as exc:
-        line, column = exc.problem_mark.line + 1, exc.problem_mark.column + 1
+    except Refused as exc:
+        line, column = exc.problem_mark.line + 1 + offset, exc.problem_mark.column + 1
         if exc.refusal:
-            raise _refused(index, exc.text, line, column) from None
+            raise refused(index, exc.text, line, column) from None
         message = f"error: error parsing {parsed.source}: {exc.text} (line {line})"
-        raise _failure(index, message, line, column) from None
+        raise failure(index, message, line, column) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else None
+        line = mark.line + 1 + offset if mark else None
         column = mark.column + 1 if mark else None
         where = f"line {line}: " if line is not None else ""
         message = (
             f"error: error parsing {parsed.source}: error converting YAML to JSON: "
             f"yaml: {where}{exc.problem or exc.context}"
         )
-        raise _failure(index, message, line, column) from None
+        raise failure(index, message, line, column) from None
     except yaml.reader.ReaderError as exc:
         line, column = _position(text, exc.position)
+        line += offset
         message = (
             f"error: error parsing {parsed.source}: error converting YAML to JSON: "
             f"yaml: line {line}: {exc.reason}: unacceptable character #x{exc.character:04x}"
         )
-        raise _failure(index, message, line, column) from None
+        raise failure(index, message, line, column) from None
     except (yaml.YAMLError, UnicodeError) as exc:
-        raise _failure(index, f"error: error parsing {parsed.source}: {exc}") from None
+        raise failure(index, f"error: error parsing {parsed.source}: {exc}") from None
     except RecursionError:
-        raise _nesting_error(index, limits) from None
+        raise nesting_error(index, limits) from None
     finally:
         loader.dispose()
     if walk or aliased:
-        _check_depths(parsed, limits, parsed.documents)
+        check_depths(parsed.documents, parsed.locate, limits)
+
+
+def _recoverable(err: ManifestError) -> bool:
+    # Safety refusals and the document limit end the parse; decoding errors do not.
+    message = err.problems[0].message if err.problems else ""
+    return not message.startswith("error: refused: ")
+
+
+def _recover(text: str, source: str, limits: Limits, err: ManifestError) -> ManifestError:
+    """Parse each ``---`` separated document on its own after a syntax error.
+
+    Returns the error to raise: every failing document's problem, in input order, with the
+    documents that did decode in ``parsed`` (marked ``recovered``).
+    """
+    cuts = [match.start() for match in DOCUMENT_LINE.finditer(text)]
+    if cuts and cuts[0] != 0:
+        head = "\n".join(
+            line for line in text[: cuts[0]].splitlines() if not line.lstrip().startswith("#")
+        )
+        if head.lstrip().startswith("%"):
+            cuts.pop(0)  # directives belong to the document their "---" starts
+        cuts.insert(0, 0)
+    if len(cuts) < 2:
+        return err  # one document: nothing else to recover
+    parsed = ParsedManifests([], source, text, recovered=True)
+    parsed._spans = {}
+    problems: list[Problem] = []
+    for start, end in zip(cuts, [*cuts[1:], len(text)], strict=True):
+        before = len(parsed._starts)
+        try:
+            _parse_yaml(parsed, limits, start, end)
+        except ManifestError as part:
+            if not _recoverable(part):
+                raise part from None
+            problems.extend(part.problems)
+            failed = part.problems[0].document if part.problems else before
+            # The failing document counts (a learner counts it), but none of it is kept.
+            parsed._starts.setdefault(failed, text.count("\n", 0, start) + 1)
+            parsed.documents = [d for d in parsed.documents if d.index != failed]
+        for index in range(before, len(parsed._starts)):
+            parsed._spans[index] = (start, end)
+    return ManifestError(problems, parsed=parsed)
 
 
 def _position(text: str, offset: int) -> tuple[int, int]:
@@ -556,14 +313,14 @@ def _position(text: str, offset: int) -> tuple[int, int]:
     return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
 
 
-def _item_lines(node: Node, value: object) -> list[int] | None:
+def _item_lines(node: Node, value: object, offset: int) -> list[int] | None:
     # Lines of list items, read from the node we already have (free on this path).
     if isinstance(value, list) and isinstance(node, SequenceNode):
-        return [item.start_mark.line + 1 for item in node.value]
+        return [item.start_mark.line + 1 + offset for item in node.value]
     if isinstance(value, dict) and isinstance(value.get("items"), list):
         for key_node, value_node in node.value:
             if key_node.value == "items" and isinstance(value_node, SequenceNode):
-                return [item.start_mark.line + 1 for item in value_node.value]
+                return [item.start_mark.line + 1 + offset for item in value_node.value]
     return None
 
 
@@ -600,7 +357,7 @@ def _add_document(
             f'error: unable to decode "{parsed.source}": json: cannot unmarshal '
             f"{_json_type(value)} into Go value of type map[string]interface {{}}"
         )
-        raise _failure(index, message, line, 1)
+        raise failure(index, message, line, 1)
     if items is None:
         documents.append(Document(index, value, line))
     else:
@@ -612,7 +369,7 @@ def _add_document(
                     f'error: unable to decode "{parsed.source}": item {position} of the list is '
                     f"a {_json_type(entry)}, not an object"
                 )
-                raise _failure(index, message, entry_line, 1)
+                raise failure(index, message, entry_line, 1)
             # Typed lists (ServiceList) may omit each item's kind and apiVersion.
             if list_kind and "kind" not in entry:
                 entry["kind"] = list_kind
@@ -620,180 +377,4 @@ def _add_document(
                 entry["apiVersion"] = api_version
             documents.append(Document(index, entry, entry_line, position))
     if len(documents) > limits.max_documents:
-        raise _too_many(index, limits)
-
-
-# --- depth ------------------------------------------------------------------------------
-
-# libyaml's composer recurses in C; stay far below the depth that exhausts a thread stack.
-_SAFE_DEPTH = 1000
-_prefix_patterns: dict[tuple[int, bool], re.Pattern[str]] = {}
-
-
-def _deep_prefix(text: str, width: int, odd_breaks: bool) -> bool:
-    # Whether a line's block prefix (indentation and "- ", "? ", ": " indicators) is at least
-    # `width` characters long. Block collections nested in one another start at
-    # non-decreasing columns, at most two per column (a sequence right under a mapping key),
-    # and at least every other one starts a line, so block nesting is at most
-    # 2 * (longest prefix + 2). libyaml also breaks lines at a lone CR, NEL, LS and PS; only
-    # then is the slower pattern needed.
-    pattern = _prefix_patterns.get((width, odd_breaks))
-    if pattern is None:
-        start = "(?:^|\r|[\x85\u2028\u2029])" if odd_breaks else "\n"
-        flags = re.M if odd_breaks else 0
-        pattern = re.compile(start + "[ \t?:\\-]{" + str(width) + "}", flags)
-        _prefix_patterns[(width, odd_breaks)] = pattern
-    if pattern.search(text) is not None:
-        return True
-    return not odd_breaks and len(text) >= width and not text[:width].strip(" \t?:-")
-
-
-def _odd_breaks(text: str) -> bool:
-    # A lone CR, NEL, LS or PS: line breaks to libyaml that "\n" patterns do not see.
-    if "\r" in text and text.count("\r") != text.count("\r\n"):
-        return True
-    return "\x85" in text or "\u2028" in text or "\u2029" in text
-
-
-def _screen_depth(parsed: ParsedManifests, limits: Limits) -> bool:
-    """Bound nesting before libyaml composes; return True if a precise walk is still needed."""
-    text = parsed.text
-    flow = _flow_bound(text)
-    odd = _odd_breaks(text)
-    # No prefix of `width` characters: block depth <= 2 * (width + 1), plus the flow bound.
-    width = (limits.max_depth - flow) // 2 - 1
-    if width >= 1 and not _deep_prefix(text, width, odd):
-        return False  # provably within max_depth
-    width = (_SAFE_DEPTH - flow) // 2 - 1
-    if width >= 1 and not _deep_prefix(text, width, odd):
-        return True  # safe to compose; check the exact depth on the objects
-    _scan_depth_events(parsed, limits)
-    return False
-
-
-def _flow_bound(text: str) -> int:
-    # Each non-empty flow collection needs its own "[" or "{"; empty ones add one level.
-    # Flow nesting cannot continue past a "---" line (libyaml ends the document or fails
-    # there), so the bound is taken per document-sized segment.
-    if "[" not in text and "{" not in text:
-        return 0
-    worst = 0
-    for segment in _DOCUMENT_START.split(text):
-        openers = segment.count("[") + segment.count("{")
-        if openers > worst:
-            empties = segment.count("[]") + segment.count("{}")
-            worst = max(worst, openers - empties + (1 if empties else 0))
-    return worst
-
-
-def _scan_depth_events(parsed: ParsedManifests, limits: Limits) -> None:
-    # libyaml's event stream is produced without recursion, so it can measure any input.
-    depth = 0
-    index = -1
-    try:
-        for event in yaml.parse(parsed.text, Loader=_Loader):
-            kind = type(event)
-            if kind is yaml.DocumentStartEvent:
-                index += 1
-            elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
-                depth += 1
-                if depth > limits.max_depth:
-                    mark = event.start_mark
-                    raise _nesting_error(max(index, 0), limits, mark.line + 1, mark.column + 1)
-            elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
-                depth -= 1
-    except (yaml.YAMLError, UnicodeError):
-        return  # syntax errors are reported by the real load, with its wording
-
-
-def _check_depths(parsed: ParsedManifests, limits: Limits, documents: list[Document]) -> None:
-    seen: set[int] = set()
-    for document in documents:
-        if id(document.obj) in seen:
-            continue
-        seen.add(id(document.obj))
-        path = _too_deep(document.obj, limits.max_depth)
-        if path is not None:
-            field_path = ".".join(str(p) for p in reversed(path))
-            line, column = parsed.locate(document.index, field_path, document.item)
-            raise _nesting_error(document.index, limits, line, column)
-
-
-def _too_deep(value: object, budget: int) -> list | None:
-    # Path (innermost first) to the first container nested deeper than `budget` levels.
-    if budget <= 0:
-        return []
-    items = value.items() if type(value) is dict else enumerate(value)
-    for key, child in items:
-        if type(child) is dict or type(child) is list:
-            path = _too_deep(child, budget - 1)
-            if path is not None:
-                path.append(key)
-                return path
-    return None
-
-
-# --- aliases ----------------------------------------------------------------------------
-
-_ANCHOR = re.compile(r"(?:^|[\s\[{,:])&[^\s\[\]{},]", re.M)
-_ALIAS = re.compile(r"(?:^|[\s\[{,:])\*[^\s\[\]{},]", re.M)
-
-
-def _screen_aliases(parsed: ParsedManifests, limits: Limits) -> bool:
-    """Refuse alias bombs before construction; return True if the input uses aliases."""
-    text = parsed.text
-    if "&" not in text or "*" not in text:
-        return False
-    if _ANCHOR.search(text) is None or _ALIAS.search(text) is None:
-        return False
-    loader = _Loader(text)
-    aliases = 0
-    extra = 0
-    index = 0
-    try:
-        while loader.check_node():
-            root = loader.get_node()
-            sizes: dict[int, int] = {}
-            on_path: set[int] = set()
-            stack: list[tuple[Node, bool]] = [(root, False)]
-            while stack:
-                node, finished = stack.pop()
-                key = id(node)
-                children = _children(node)
-                if finished:
-                    on_path.discard(key)
-                    sizes[key] = 1 + sum(sizes[id(child)] for child in children)
-                    continue
-                if key in sizes:
-                    aliases += 1
-                    if aliases > limits.max_aliases:
-                        reason = f"more than {limits.max_aliases} YAML aliases"
-                        raise _refused(index, reason, node.start_mark.line + 1)
-                    continue
-                if key in on_path:
-                    reason = "a YAML alias refers to a node that contains it"
-                    raise _refused(index, reason, node.start_mark.line + 1)
-                on_path.add(key)
-                stack.append((node, True))
-                stack.extend((child, False) for child in children)
-            extra += sizes[id(root)] - len(sizes)
-            if extra > limits.max_alias_expansion:
-                reason = (
-                    f"YAML aliases would expand to more than {limits.max_alias_expansion:,} "
-                    "extra nodes"
-                )
-                raise _refused(index, reason, root.start_mark.line + 1)
-            index += 1
-    except (yaml.YAMLError, UnicodeError):
-        pass  # syntax errors are reported by the real load, with its wording
-    finally:
-        loader.dispose()
-    return True
-
-
-def _children(node: Node) -> list[Node]:
-    if isinstance(node, MappingNode):
-        return [part for pair in node.value for part in pair]
-    if isinstance(node, SequenceNode):
-        return node.value
-    return []
+        raise too_many(index, limits)

@@ -100,6 +100,10 @@ class ProbeScheduler:
             self._state.clock.schedule(first_at, lambda: self._fire(slot), priority=1)
         bucket.extend(entries)
 
+    def next_at(self) -> float | None:
+        """When the next probe runs (simulated seconds), or None when none is scheduled."""
+        return min((at for at, _ in self._buckets), default=None)
+
     def _fire(self, slot: tuple[float, float]) -> None:
         """Run every probe of a bucket, then put the live ones back one period later.
 

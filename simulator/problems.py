@@ -23,6 +23,9 @@ Text format (``format_problems(problems)``):
 * The location suffix is `` (document D, line L, column C)``; D is 1-based, parts that are
   unknown are left out. ``format_problems(problems, locations=False)`` prints pure kubectl
   text.
+* Only errors that kubectl would print are rendered: warnings (kubectl prints those as
+  ``Warning: ...`` lines of their own) and Kubeplay's own findings (``message == ""``, the
+  explanation in ``hint``) are for editors and the problems list, never for stderr.
 """
 
 from __future__ import annotations
@@ -32,21 +35,34 @@ from dataclasses import dataclass
 
 _MENTIONS_LINE = re.compile(r"\bline \d+")
 
+ERROR = "error"
+WARNING = "warning"
+
 
 @dataclass(frozen=True, slots=True)
 class Problem:
-    """One thing wrong with the input.
+    """One thing wrong with the input, or worth a warning.
 
     Attributes:
         document: 0-based index of the source document (a List's items share their
             document's index).
         field: field path such as ``spec.ports[1].name``; ``""`` for a whole-document
             problem whose ``message`` is the complete kubectl text.
-        message: kubectl / API-server wording, e.g. ``Required value``.
+        message: kubectl / API-server wording, e.g. ``Required value`` (for a warning, the
+            text after kubectl's ``Warning: ``); ``""`` for a finding of Kubeplay's own
+            that kubectl would not print, explained in ``hint``.
         kind: the object's kind when known.
         name: the object's ``metadata.name`` when known.
-        line: 1-based line in the input text.
+        line: 1-based line in the input text: where the mistake most likely is (for a YAML
+            syntax error, where the structure broke, which may come before the line the
+            parser names in ``message``).
         column: 1-based column in the input text.
+        severity: ``"error"`` (the input is refused) or ``"warning"`` (accepted, but a
+            current cluster would refuse it or it will not do what it seems to).
+        hint: one or two plain sentences for a learner, where kubectl's wording is cryptic
+            or silent; ``""`` when kubectl's message says it all.
+        excerpt: the input lines around the spot with a caret line under it (monospace
+            text, numbered lines); ``""`` when not worth showing.
     """
 
     document: int
@@ -56,6 +72,9 @@ class Problem:
     name: str = ""
     line: int | None = None
     column: int | None = None
+    severity: str = ERROR
+    hint: str = ""
+    excerpt: str = ""
 
     def to_dict(self) -> dict:
         """Return a JSON-ready dict with every attribute plus ``text`` (`str(self)`)."""
@@ -67,8 +86,16 @@ class Problem:
             "name": self.name,
             "line": self.line,
             "column": self.column,
+            "severity": self.severity,
+            "hint": self.hint,
+            "excerpt": self.excerpt,
             "text": str(self),
         }
+
+    @property
+    def is_error(self) -> bool:
+        """Whether the input must be refused because of this problem."""
+        return self.severity == ERROR
 
     def location(self) -> str:
         """Return ``document D, line L, column C`` (1-based document), omitting unknowns."""
@@ -80,7 +107,15 @@ class Problem:
         return ", ".join(parts)
 
     def kubectl_text(self) -> str:
-        """Return this problem alone as kubectl would print it (no location)."""
+        """Return this problem alone as kubectl would print it (no location).
+
+        Warnings get kubectl's ``Warning: `` prefix; a finding of Kubeplay's own (no
+        ``message``) returns its hint.
+        """
+        if not self.message:
+            return self.hint
+        if self.severity == WARNING:
+            return f"Warning: {self.message}"
         if not self.field:
             return self.message
         return f"The {self.kind or 'object'} {_quote(self.name)} is invalid: {self.cause()}"
@@ -98,12 +133,21 @@ class ManifestError(Exception):
 
     Attributes:
         problems: the problems, in input order.
-        warnings: kubectl ``Warning: ...`` lines gathered before the input was refused.
+        warnings: warning `Problem`s gathered before the input was refused.
+        parsed: for a YAML stream refused for its syntax, what could still be decoded from
+            the other documents (a `simulator.manifests.ParsedManifests`), so their own
+            problems can be reported too; None otherwise.
     """
 
-    def __init__(self, problems: list[Problem], warnings: list[str] | None = None) -> None:
+    def __init__(
+        self,
+        problems: list[Problem],
+        warnings: list[Problem] | None = None,
+        parsed: object | None = None,
+    ) -> None:
         self.problems = list(problems)
         self.warnings = list(warnings or ())
+        self.parsed = parsed
         super().__init__(format_problems(self.problems))
 
     def __str__(self) -> str:
@@ -116,7 +160,7 @@ def _quote(text: str) -> str:
 
 
 def format_problems(problems: list[Problem], *, locations: bool = True) -> str:
-    """Render problems as kubectl prints them, one block per object.
+    """Render the errors among problems as kubectl prints them, one block per object.
 
     Args:
         problems: problems in input order.
@@ -128,6 +172,8 @@ def format_problems(problems: list[Problem], *, locations: bool = True) -> str:
     """
     groups: dict[tuple[int, str, str], list[Problem]] = {}
     for problem in problems:
+        if problem.severity != ERROR or not problem.message:
+            continue  # printed elsewhere (warnings) or not kubectl's (Kubeplay's findings)
         groups.setdefault((problem.document, problem.kind, problem.name), []).append(problem)
     lines: list[str] = []
     for (_, kind, name), group in groups.items():
@@ -153,3 +199,18 @@ def format_problems(problems: list[Problem], *, locations: bool = True) -> str:
             lines.append(head)
             lines.extend(f"* {cause}" for cause in rendered)
     return "\n".join(lines)
+
+
+def warning_lines(warnings: list[Problem]) -> list[str]:
+    """kubectl's ``Warning: ...`` lines for warnings it would print, each text once.
+
+    kubectl's warning handler deduplicates (two legacy Ingresses print one line); warnings
+    of Kubeplay's own (no ``message``) are not printed.
+    """
+    lines: list[str] = []
+    for warning in warnings:
+        if warning.severity == WARNING and warning.message:
+            line = warning.kubectl_text()
+            if line not in lines:
+                lines.append(line)
+    return lines

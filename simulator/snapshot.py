@@ -3,38 +3,38 @@
 One entry per object a viewer draws, with the relations already computed by
 the simulator (which pods an Endpoints lists, which Service an Ingress rule
 sends to), so the browser never works out Kubernetes behaviour itself.
+`snapshot_changes` keeps a copy current entry by entry, with these same
+functions (`ENTRIES`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from .controllers.workloads import controller_ref
 from .ipam import HOST_IP, INGRESS_IP
 from .labels import format_selector, from_label_selector, from_match_labels
+from .netpol import EGRESS, INGRESS, policies_of, rule_text
 from .state import ClusterState
+
+WORKLOAD_KINDS = ("Deployment", "ReplicaSet", "ReplicationController", "DaemonSet")
 
 
 def snapshot(state: ClusterState) -> dict:
     """Nodes, pods, services, endpoints, ingresses and workloads with a sequence number."""
     store = state.store
-    return {
+    topology: dict = {
         "seq": state.log.last_seq,
         "time": state.now,
         "host": {"ip": HOST_IP},
         "ingressController": {"ip": INGRESS_IP, "class": "nginx"},
-        "nodes": [_node(state, n) for n in store.list("Node")],
-        "pods": [_pod(state, p) for p in store.list("Pod")],
-        "services": [_service(s) for s in store.list("Service")],
-        "endpoints": [_endpoints(e) for e in store.list("Endpoints")],
-        "ingresses": [_ingress(i) for i in store.list("Ingress")],
-        "workloads": [
-            _workload(w)
-            for kind in ("Deployment", "ReplicaSet", "ReplicationController", "DaemonSet")
-            for w in store.list(kind)
-        ],
     }
+    for kind, (collection, entry) in ENTRIES.items():
+        topology.setdefault(collection, []).extend(entry(state, o) for o in store.list(kind))
+    return topology
 
 
-def _node(state: ClusterState, node: dict) -> dict:
+def node_entry(state: ClusterState, node: dict) -> dict:
     labels = node["metadata"].get("labels") or {}
     roles = sorted(k.split("/", 1)[1] for k in labels if k.startswith("node-role.kubernetes.io/"))
     return {
@@ -50,7 +50,7 @@ def _node(state: ClusterState, node: dict) -> dict:
     }
 
 
-def _pod(state: ClusterState, pod: dict) -> dict:
+def pod_entry(state: ClusterState, pod: dict) -> dict:
     meta = pod["metadata"]
     status = pod.get("status") or {}
     ref = controller_ref(pod)
@@ -61,7 +61,14 @@ def _pod(state: ClusterState, pod: dict) -> dict:
         for cp in c.get("ports") or ()
     ]  # fmt: skip
     rt = state.runtime.get((meta["namespace"], meta["name"]))
-    return {
+    policies = policies_of(state.store)
+    policy_set = policies.policy_set()
+    isolation = {INGRESS: [], EGRESS: []}
+    if policy_set:
+        info = policies.pod_info(pod)
+        for direction in (INGRESS, EGRESS):
+            isolation[direction] = [p.ref.name for p in policy_set.selecting(info, direction)]
+    entry = {
         "namespace": meta["namespace"],
         "name": meta["name"],
         "node": pod["spec"].get("nodeName"),
@@ -72,10 +79,22 @@ def _pod(state: ClusterState, pod: dict) -> dict:
         "owner": {"kind": ref["kind"], "name": ref["name"]} if ref else None,
         "ports": ports,
         "hasReadinessProbe": bool(rt and rt.probes),
+        # The NetworkPolicies that isolate the pod, per direction (none: all traffic passes).
+        "isolation": isolation,
     }
+    if rt is not None and rt.probes:
+        # When the first readiness probe runs, so a viewer can show it coming round.
+        probe = rt.probes[0].check.probe
+        entry["probe"] = {
+            "kind": next((k for k in PROBE_HANDLERS if k in probe), ""),
+            "periodSeconds": float(probe.get("periodSeconds", 10)),
+            "initialDelaySeconds": float(probe.get("initialDelaySeconds", 0)),
+            "startedAt": float(rt.started_at),
+        }
+    return entry
 
 
-def _service(svc: dict) -> dict:
+def service_entry(state: ClusterState, svc: dict) -> dict:
     meta = svc["metadata"]
     spec = svc["spec"]
     lb = (svc.get("status") or {}).get("loadBalancer", {}).get("ingress") or []
@@ -99,7 +118,7 @@ def _service(svc: dict) -> dict:
     }
 
 
-def _endpoints(ep: dict) -> dict:
+def endpoints_entry(state: ClusterState, ep: dict) -> dict:
     meta = ep["metadata"]
     addresses = []
     for subset in ep.get("subsets") or ():
@@ -115,7 +134,7 @@ def _endpoints(ep: dict) -> dict:
     return {"namespace": meta["namespace"], "name": meta["name"], "addresses": addresses}
 
 
-def _ingress(ing: dict) -> dict:
+def ingress_entry(state: ClusterState, ing: dict) -> dict:
     meta = ing["metadata"]
     spec = ing.get("spec") or {}
     rules = []
@@ -145,7 +164,7 @@ def _ingress(ing: dict) -> dict:
     }
 
 
-def _workload(obj: dict) -> dict:
+def workload_entry(state: ClusterState, obj: dict) -> dict:
     meta = obj["metadata"]
     spec = obj["spec"]
     status = obj.get("status") or {}
@@ -165,3 +184,46 @@ def _workload(obj: dict) -> dict:
         "selector": format_selector(selector),
         "owner": {"kind": ref["kind"], "name": ref["name"]} if ref else None,
     }
+
+
+def networkpolicy_entry(state: ClusterState, obj: dict) -> dict:
+    meta = obj["metadata"]
+    spec = obj.get("spec") or {}
+    policies = policies_of(state.store)
+    policy = policies.policy_set().by_ref(meta["namespace"], meta["name"])
+    namespace = meta["namespace"]
+    selects = [
+        pod["metadata"]["name"]
+        for pod in state.store.list("Pod", namespace)
+        if policy is not None and policy.selects(policies.pod_info(pod))
+    ]
+    rules = {}
+    for direction in (INGRESS, EGRESS):
+        found = policy.rules(direction) if policy is not None else None
+        rules[direction] = (
+            None if found is None else [rule_text(policy, rule, direction) for rule in found]
+        )
+    return {
+        "namespace": namespace,
+        "name": meta["name"],
+        "podSelector": format_selector(from_label_selector(spec.get("podSelector") or {})),
+        "policyTypes": list(spec.get("policyTypes") or ()),
+        "selects": selects,
+        # Rules in words per direction; None for a direction the policy does not cover.
+        "ingress": rules[INGRESS],
+        "egress": rules[EGRESS],
+    }
+
+
+PROBE_HANDLERS = ("exec", "httpGet", "tcpSocket", "grpc")
+
+#: Each kind a viewer draws: its collection in the snapshot and how one object is shown.
+ENTRIES: dict[str, tuple[str, Callable[[ClusterState, dict], dict]]] = {
+    "Node": ("nodes", node_entry),
+    "Pod": ("pods", pod_entry),
+    "Service": ("services", service_entry),
+    "Endpoints": ("endpoints", endpoints_entry),
+    "Ingress": ("ingresses", ingress_entry),
+    "NetworkPolicy": ("networkPolicies", networkpolicy_entry),
+    **dict.fromkeys(WORKLOAD_KINDS, ("workloads", workload_entry)),
+}

@@ -78,3 +78,24 @@ def test_shell_benchmark_times_every_pair() -> None:
     for label in ("grep kubia \\| wc -l", "awk \\| sort \\| head", "shell-parsed line",
                   "exec sh -c 'env \\| grep'"):  # fmt: skip
         assert figure(label + r".*= #x", out) > 0
+
+
+def test_review_benchmark_explains_every_mistake() -> None:
+    out = run_benchmark("benchmarks.bench_review", "--quick")
+    for mistake in ("indentation", "full-width colon", "tab", "non-breaking space"):
+        assert figure(rf"with a {mistake}: +# ms", out) > 0
+    assert figure(r"broken copies \(# documents\)", out) == 60
+    assert figure(r"Services check, # Services", out) == 100
+
+
+def test_frames_benchmark_finds_the_same_changes_both_ways() -> None:
+    out = run_benchmark("benchmarks.bench_frames", "--quick")
+    assert figure(r"pods: #", out) >= 500
+    for change in (
+        "nothing changed",
+        "one pod labelled",
+        "one pod turns ready",
+        "scaled up or down",
+    ):
+        assert figure(change + r".*feed +# ms", out) > 0
+    assert figure(r"probe runs noticed.*now +# ms on average", out) >= 0

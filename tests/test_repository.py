@@ -53,13 +53,63 @@ def test_simulator_imports_nothing_from_the_web(path):
     assert not imported_packages(path) & WEB_PACKAGES
 
 
-@pytest.mark.parametrize(
-    "path", modules("playground"), ids=lambda path: str(path.relative_to(ROOT))
-)
-def test_only_rooms_module_reaches_the_simulator(path):
-    # playground/rooms.py is the single composition point (docs/architecture.md).
-    if path.name != "rooms.py":
+def simulator_public_names() -> set[str]:
+    """`simulator.__all__`, read from the source (the names the web layer may use)."""
+    tree = ast.parse((ROOT / "simulator" / "__init__.py").read_text())
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and any(
+            isinstance(t, ast.Name) and t.id == "__all__" for t in node.targets
+        ):
+            return set(ast.literal_eval(node.value))
+    raise AssertionError("simulator/__init__.py defines no __all__")
+
+
+def simulator_imports(path: Path) -> list[tuple[str, str | None]]:
+    """Every import of the simulator in a module: `(module, name)`, name None for `import`."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+        if isinstance(node, ast.Import):
+            found += [(a.name, None) for a in node.names if a.name.split(".")[0] == "simulator"]
+        elif (
+            isinstance(node, ast.ImportFrom)
+            and node.level == 0
+            and node.module.split(".")[0] == "simulator"
+        ):
+            found += [(node.module, a.name) for a in node.names]
+    return found
+
+
+PLAYGROUND = modules("playground")
+
+
+@pytest.mark.parametrize("path", PLAYGROUND, ids=lambda path: str(path.relative_to(ROOT)))
+def test_only_the_rooms_package_reaches_the_simulator(path):
+    # playground/rooms/ is the single composition point (docs/architecture.md).
+    if "rooms" not in path.relative_to(ROOT / "playground").parts[:-1]:
         assert "simulator" not in imported_packages(path)
+
+
+@pytest.mark.parametrize("path", PLAYGROUND, ids=lambda path: str(path.relative_to(ROOT)))
+def test_playground_uses_only_the_simulators_public_names(path):
+    public = simulator_public_names()
+    for module, name in simulator_imports(path):
+        assert module == "simulator", f"{module}: import from `simulator` itself"
+        assert name in public, f"simulator.{name} is not in simulator.__all__"
+
+
+def test_the_simulators_public_names_exist():
+    import simulator
+
+    for name in simulator_public_names():
+        assert getattr(simulator, name) is not None
+
+
+@pytest.mark.parametrize(
+    "path", modules("playground/rooms"), ids=lambda path: str(path.relative_to(ROOT))
+)
+def test_each_rooms_module_stays_small(path):
+    # One job per module (docs/architecture.md, "Rooms"): about 300 lines at most.
+    assert len(path.read_text().splitlines()) <= 300
 
 
 def test_simulator_imports_with_the_web_stack_unimportable():

@@ -8,15 +8,16 @@ generated Service is checked exactly like a pasted one.
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import yaml
 
 from simulator import kinds
 from simulator.defaults import apply_defaults
 from simulator.manifests import parse_manifests
-from simulator.problems import ManifestError, format_problems
+from simulator.problems import ManifestError, format_problems, warning_lines
+from simulator.review import review_manifests
 from simulator.state import ApplyError, Outcome
-from simulator.validation import validate_documents
 
 from .context import Context
 from .errors import KubectlError, error
@@ -61,8 +62,6 @@ def _parse(ctx: Context, text: str):
     try:
         return parse_manifests(text, source="STDIN")
     except ManifestError as err:
-        for warning in err.warnings:
-            ctx.warn(warning)
         raise KubectlError(str(err), problems=list(err.problems)) from None
 
 
@@ -106,13 +105,18 @@ def _record_last_applied(ctx: Context, obj: dict) -> None:
 
 
 def _validated(ctx: Context, text: str, verb: str, locations: bool) -> tuple[object, list]:
-    parsed = _parse(ctx, text)
-    documents, warnings, problems = validate_documents(parsed)
-    for warning in warnings:
-        message = getattr(warning, "message", warning)
-        ctx.warn(message if str(message).startswith("Warning:") else f"Warning: {message}")
-    if problems:
-        raise KubectlError(format_problems(problems, locations=locations), problems=list(problems))
+    review = review_manifests(
+        text, source="STDIN", cluster=ctx.state.store, namespace=ctx.namespace
+    )
+    for line in warning_lines(review.warnings):
+        ctx.warn(line)
+    problems = review.problems
+    if not locations:  # text kubectl made: no line of it to point at
+        problems = [replace(p, line=None, column=None, excerpt="") for p in problems]
+    if review.errors:
+        raise KubectlError(format_problems(review.errors, locations=locations), problems=problems)
+    ctx.problems.extend(p for p in problems if not p.is_error)
+    parsed, documents = review.parsed, review.documents
     if not documents:
         raise error(f"no objects passed to {verb}")
     for doc in documents:

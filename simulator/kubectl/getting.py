@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from simulator import kinds
+from simulator import api_versions, kinds
 from simulator.labels import SelectorError, parse_selector
 
 from . import jsonpath
@@ -16,9 +16,7 @@ from .resources import Found, find, parse_request
 from .tables import RowContext, build_table, render
 from .tabwriter import render_table
 
-ENDPOINTS_WARNING = (
-    "Warning: v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice"
-)
+ENDPOINTS_WARNING = "Warning: " + api_versions.ENDPOINTS_DEPRECATION
 
 
 OUTPUT_FORMATS = (

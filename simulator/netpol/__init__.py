@@ -17,7 +17,7 @@ from .engine import ALLOWED, Decision, Party, PodInfo, PolicySet, Verdict, port_
 from .explain import allow_reason, connection_text, drop_reason, peer_text, rule_text
 from .matrix import Matrix, MatrixPod, build_matrix
 from .model import EGRESS, INGRESS, IPBlock, Peer, Policy, PolicyRef, Port, Rule, compile_policy
-from .view import ClusterPolicies
+from .view import ClusterPolicies, policies_of
 
 __all__ = [
     "ALLOWED",
@@ -43,6 +43,7 @@ __all__ = [
     "connection_text",
     "drop_reason",
     "peer_text",
+    "policies_of",
     "port_allowed",
     "rule_text",
 ]

@@ -162,6 +162,13 @@ class PolicySet:
     def __bool__(self) -> bool:
         return bool(self.by_namespace)
 
+    def by_ref(self, namespace: str, name: str) -> Policy | None:
+        """The policy called `name` in `namespace`, or None."""
+        for policy in self.by_namespace.get(namespace, ()):
+            if policy.ref.name == name:
+                return policy
+        return None
+
     def selecting(self, pod: PodInfo, direction: str) -> tuple[Policy, ...]:
         """The policies that isolate `pod` for `direction`, by name."""
         if pod.host_network:

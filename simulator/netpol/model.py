@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
-from simulator.labels import Selector, from_label_selector
+from simulator.labels import Selector, from_label_selector, matches
 
 INGRESS = "ingress"
 EGRESS = "egress"
@@ -148,6 +148,15 @@ class Policy:
     def rules(self, direction: str) -> tuple[Rule, ...] | None:
         """The rules of `direction` (`INGRESS` or `EGRESS`), or None when not covered."""
         return self.ingress if direction == INGRESS else self.egress
+
+    def selects(self, pod) -> bool:
+        """Whether the policy applies to `pod` (a `PodInfo`): its namespace, its pod
+        selector, and not a pod on its node's network (which no CNI polices)."""
+        return (
+            not pod.host_network
+            and pod.namespace == self.ref.namespace
+            and matches(self.selector, pod.labels)
+        )
 
 
 def compile_policy(obj: Mapping) -> Policy:

@@ -9,6 +9,7 @@ count lookup, so requests in a cluster without policies pay nothing.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Mapping
 
 from .engine import PodInfo, PolicySet
@@ -29,7 +30,8 @@ class ClusterPolicies:
     """
 
     def __init__(self, store) -> None:
-        self._store = store
+        # A weak proxy: the store outlives no view, and `policies_of` keys views by store.
+        self._store = weakref.proxy(store)
         self._empty = PolicySet((), self.namespace_labels)
         self._set = self._empty
         self._signature: tuple = ()
@@ -137,3 +139,15 @@ class ClusterPolicies:
         if by_pod is None:
             by_pod = len(pods) <= MATRIX_PODS
         return build_matrix(self.policy_set(), pods, by_pod=by_pod)
+
+
+_VIEWS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def policies_of(store) -> ClusterPolicies:
+    """The one `ClusterPolicies` of a store, shared by the network, the snapshot and the
+    inspector (so policies compile once per change); it goes when the store goes."""
+    view = _VIEWS.get(store)
+    if view is None:
+        view = _VIEWS[store] = ClusterPolicies(store)
+    return view

@@ -20,10 +20,10 @@ import json
 import re
 from collections.abc import Callable
 
-from simulator import kinds
+from simulator import api_versions, kinds
 from simulator.legacy import convert_legacy_ingress
 from simulator.manifests import DEFAULT_LIMITS, Document, Limits, ParsedManifests, parse_manifests
-from simulator.problems import ManifestError, Problem
+from simulator.problems import WARNING, ManifestError, Problem
 from simulator.validation import ingress, names, network_policy, others, services, workloads
 from simulator.validation.common import Issues
 from simulator.validation.fields import LEGACY_INGRESS, TOP_LEVEL, unknown_fields
@@ -68,7 +68,7 @@ _LEGACY_PATHS = (
 
 def validate_documents(
     parsed: ParsedManifests,
-) -> tuple[list[Document], list[str], list[Problem]]:
+) -> tuple[list[Document], list[Problem], list[Problem]]:
     """Validate every document of one input.
 
     Args:
@@ -77,12 +77,13 @@ def validate_documents(
     Returns:
         ``(documents, warnings, problems)``: the documents whose kind is known, converted to
         current apiVersions (legacy Ingresses become ``networking.k8s.io/v1``) and ready for
-        `simulator.defaults.apply_defaults`; kubectl ``Warning: ...`` lines (deduplicated, as
-        kubectl prints them); every problem, with line and column filled in. Callers must
-        refuse the whole input when ``problems`` is not empty.
+        `simulator.defaults.apply_defaults`; the API server's warnings, one `Problem` of
+        severity ``warning`` per document at its ``apiVersion`` (kubectl prints each text
+        once: `simulator.problems.warning_lines`); every problem, with line and column
+        filled in. Callers must refuse the whole input when ``problems`` is not empty.
     """
     documents: list[Document] = []
-    warnings: list[str] = []
+    warnings: list[Problem] = []
     problems: list[Problem] = []
     seen: dict[tuple[str, str, str], tuple[int, int | None]] = {}
     node_ports: dict[int, tuple[int, int | None]] = {}
@@ -109,7 +110,9 @@ def validate_documents(
                 f'"{namespace}" from "{parsed.source}": no matches for kind "{kind}" in '
                 f'version "{api_version}"\nensure CRDs are installed first'
             )
-            problems.append(_whole(parsed, doc, message, kind, name))
+            line, column = parsed.locate(doc.index, "apiVersion", doc.item)
+            hint = api_versions.unknown_type_hint(api_version, kind)
+            problems.append(Problem(doc.index, "", message, kind, name, line, column, hint=hint))
             continue
         if not resource.creatable:
             message = f"error: Kubeplay does not accept {kind} manifests: {_NOT_CREATABLE[kind]}"
@@ -122,9 +125,12 @@ def validate_documents(
         unknown_fields(obj, LEGACY_INGRESS if legacy else TOP_LEVEL[kind], "", issues.unknown)
         if legacy:
             obj, warning = convert_legacy_ingress(obj)
-            if warning not in warnings:
-                warnings.append(warning)
+            hint = api_versions.converted_hint(api_version, kind)
+            warnings.append(_warning(parsed, doc, warning.removeprefix("Warning: "), hint))
             doc = Document(doc.index, obj, doc.line, doc.item)
+        if (api_version, kind) in api_versions.DEPRECATED:
+            deprecated = api_versions.deprecation(api_version, kind)
+            warnings.append(_warning(parsed, doc, *deprecated))
 
         check_object_meta(issues, obj, kind, _NAME_RULES.get(kind, names.name_is_dns_subdomain))
         token = (doc.index, doc.item)
@@ -151,6 +157,23 @@ def validate_documents(
         problems.extend(_problems(parsed, doc, kind, name, version, issues, legacy))
         documents.append(doc)
     return documents, warnings, problems
+
+
+def _warning(parsed: ParsedManifests, doc: Document, message: str, hint: str) -> Problem:
+    meta = doc.obj.get("metadata")
+    name = meta.get("name") if type(meta) is dict else None
+    line, column = parsed.locate(doc.index, "apiVersion", doc.item)
+    return Problem(
+        doc.index,
+        "apiVersion",
+        message,
+        str(doc.obj.get("kind")),
+        name if type(name) is str else "",
+        line,
+        column,
+        severity=WARNING,
+        hint=hint,
+    )
 
 
 def _missing(parsed: ParsedManifests, obj: dict, what: str) -> str:
@@ -215,7 +238,7 @@ def _problems(
 
 def load_manifests(
     text: str, *, source: str = "STDIN", limits: Limits = DEFAULT_LIMITS, defaults: bool = True
-) -> tuple[list[Document], list[str]]:
+) -> tuple[list[Document], list[Problem]]:
     """Parse, validate and (by default) default an input in one call.
 
     Returns:

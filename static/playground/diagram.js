@@ -1,9 +1,8 @@
 // The topology as an SVG diagram in columns: clients, Ingress, Services,
-// Endpoints, and Pods grouped by Node. Objects keep their SVG element across
-// updates and glide to their new place; the server decides every relation
-// (which pods an Endpoints lists, where a rule sends), this only draws them.
-
-import { SYSTEM_NAMESPACES } from "./model.js";
+// Endpoints (with NetworkPolicies below them), and Pods grouped by Node.
+// Objects keep their SVG element across updates and glide to their new place;
+// the server decides every relation (which pods an Endpoints lists, where a
+// rule sends, which pods a policy isolates), this only draws them.
 
 const SVG_NS = "http://www.w3.org/2000/svg";
 const PAD = 14;
@@ -56,6 +55,46 @@ function fit(text, width, font = FONTS.sub, middle = false) {
   return lo > 2 ? cut(lo) : "…";
 }
 
+const HOST = "client:host";
+
+// What a pod's accessible name says about NetworkPolicy isolation.
+function isolationText(isolation) {
+  const parts = ["ingress", "egress"]
+    .filter((d) => isolation[d].length)
+    .map((d) => `isolated for ${d} by ${isolation[d].join(", ")}`);
+  return parts.length ? `, ${parts.join(", ")}` : "";
+}
+
+// The columns, left to right: clients, Ingress (when there is one), Services,
+// Endpoints, and nodes in the rest of the width W.
+function columns(W, withIngress) {
+  const cols = {};
+  let x = PAD;
+  for (const [name, w] of [["clients", 96], ["ingress", withIngress ? 170 : 0], ["services", 174], ["endpoints", 118]]) {
+    cols[name] = { x, w };
+    x += w + (w ? GAP : 0);
+  }
+  cols.nodes = { x, w: Math.max(CHIP_W + 20, W - x - PAD) };
+  return cols;
+}
+
+// A layout in the making: boxes placed so far, edges, and what later steps need.
+class Plan {
+  constructor(cols) {
+    this.cols = cols;
+    this.items = [];
+    this.edges = [];
+    this.ruleRows = new Map(); // "ingress:ns/name#i" -> {id, dy}
+    this.externals = new Map(); // id -> {title, names}
+    this.podRank = new Map(); // "ns/pod" -> order in which Endpoints list it
+  }
+
+  add(item) {
+    this.items.push(item);
+    return item;
+  }
+}
+
 function ease(t) {
   return t < 0.5 ? 2 * t * t : 1 - (-2 * t + 2) ** 2 / 2;
 }
@@ -102,7 +141,7 @@ export class Diagram extends EventTarget {
 
   visible(obj) {
     if (this.showSystem) return true;
-    if (SYSTEM_NAMESPACES.has(obj.namespace)) return false;
+    if (this.model.isSystem(obj.namespace)) return false;
     return !(obj.namespace === "default" && obj.name === "kubernetes");
   }
 
@@ -124,109 +163,116 @@ export class Diagram extends EventTarget {
     return layout;
   }
 
+  // The whole layout at width W, step by step: columns, then each column's boxes
+  // top to bottom, then the edges to pods once their chips exist.
   layoutAt(W) {
+    const scene = this.visibleObjects();
+    this.grouped = this.grouping === "on" || (this.grouping === "auto" && scene.pods.length > GROUP_THRESHOLD);
+    const plan = new Plan(columns(W, scene.ingresses.length > 0));
+    this.placeClients(plan);
+    this.placeIngresses(plan, scene.ingresses);
+    const below = this.placeServices(plan, scene);
+    this.placePolicies(plan, scene.networkPolicies, below);
+    let y = this.placeNodes(plan, scene);
+    y = this.placeExternals(plan, y);
+    const edges = this.edgesToChips(plan.edges);
+    const bottom = Math.max(y, ...plan.items.map((i) => i.y + i.h + PAD));
+    return { items: plan.items, edges, ruleRows: plan.ruleRows, width: W, height: bottom };
+  }
+
+  visibleObjects() {
     const m = this.model;
-    const services = m.list("services").filter((s) => this.visible(s));
-    const endpoints = m.list("endpoints").filter((e) => this.visible(e));
-    const ingresses = m.list("ingresses").filter((i) => this.visible(i));
-    const pods = m.list("pods").filter((p) => this.visible(p));
-    const nodes = m.list("nodes");
-    this.grouped = this.grouping === "on" || (this.grouping === "auto" && pods.length > GROUP_THRESHOLD);
-
-    const cols = {};
-    let x = PAD;
-    const col = (name, w) => {
-      cols[name] = { x, w };
-      x += w + (w ? GAP : 0);
+    return {
+      services: m.list("services").filter((s) => this.visible(s)),
+      endpoints: m.list("endpoints").filter((e) => this.visible(e)),
+      ingresses: m.list("ingresses").filter((i) => this.visible(i)),
+      pods: m.list("pods").filter((p) => this.visible(p)),
+      networkPolicies: m.list("networkPolicies").filter((p) => this.visible(p)),
+      nodes: m.list("nodes"),
     };
-    col("clients", 96);
-    col("ingress", ingresses.length ? 170 : 0);
-    col("services", 174);
-    col("endpoints", 118);
-    cols.nodes = { x, w: Math.max(CHIP_W + 20, W - x - PAD) };
+  }
 
-    const items = [];
-    const edges = [];
-    const add = (item) => {
-      items.push(item);
-      return item;
-    };
-
-    // Clients.
-    const host = add({
-      id: "client:host", kind: "client", x: cols.clients.x, y: PAD, w: cols.clients.w, h: 52,
+  // You (the host) and the cluster's DNS, in the first column.
+  placeClients(plan) {
+    const m = this.model;
+    const { x, w } = plan.cols.clients;
+    plan.add({
+      id: HOST, kind: "client", x, y: PAD, w, h: 52,
       title: "You (host)", sub: m.host.ip || "", object: "", label: `Client: your computer (host) ${m.host.ip || ""}`,
     });
     const dnsService = m.get("services", "kube-system/kube-dns");
-    add({
-      id: "dns", kind: "dns", x: cols.clients.x, y: PAD + 70, w: cols.clients.w, h: 44,
+    plan.add({
+      id: "dns", kind: "dns", x, y: PAD + 70, w, h: 44,
       title: "Cluster DNS", sub: dnsService ? dnsService.clusterIP : "10.96.0.10",
       object: dnsService ? "Service|kube-system|kube-dns" : "", label: "Cluster DNS (CoreDNS)",
     });
+  }
 
-    // Ingress controller and Ingresses with one row per rule.
+  // The Ingress controller, then each Ingress with one row per rule, each row an edge
+  // to its Service.
+  placeIngresses(plan, ingresses) {
+    if (!ingresses.length) return;
+    const { x, w } = plan.cols.ingress;
     let y = PAD;
-    const ruleRows = new Map();
-    if (ingresses.length) {
-      const ctl = add({
-        id: "ingressctl", kind: "ingressctl", x: cols.ingress.x, y, w: cols.ingress.w, h: 44,
-        title: "ingress-nginx", sub: m.ingressController.ip || "", object: "",
-        label: `Ingress controller ingress-nginx ${m.ingressController.ip || ""}`,
-      });
-      edges.push({ id: "e:host-ctl", from: host.id, to: ctl.id, style: "client" });
-      y += 44 + 14;
-      for (const ing of ingresses) {
-        const rules = ing.rules || [];
-        const tlsHosts = new Set((ing.tls || []).flatMap((t) => t.hosts || []));
-        const rows = rules.map((r) => ({
-          text: `${r.host || "*"}${r.path || "/"}`,
-          tls: tlsHosts.has(r.host),
-          service: r.service,
-          port: r.port,
-        }));
-        if (ing.defaultBackend) rows.push({ text: "default backend", service: ing.defaultBackend.service });
-        const h = 36 + 17 * rows.length;
-        const id = `ingress:${ing.namespace}/${ing.name}`;
-        add({
-          id, kind: "ingress", x: cols.ingress.x, y, w: cols.ingress.w, h,
-          title: ing.name, heading: qualified(ing), sub: ing.tls && ing.tls.length ? "TLS" : "", rows,
-          object: `Ingress|${ing.namespace}|${ing.name}`,
-          label: `Ingress ${ing.name}: ${rows.map((r) => `${r.text} to ${r.service}`).join(", ")}`,
-        });
-        edges.push({ id: `e:ctl-${id}`, from: ctl.id, to: id, style: "client" });
-        rows.forEach((row, i) => {
-          ruleRows.set(`${id}#${i}`, { id, dy: 36 + 17 * i + 6 });
-          if (row.service) {
-            edges.push({
-              id: `e:${id}#${i}`, from: id, fromRow: i, to: `svc:${ing.namespace}/${row.service}`, style: "rule",
-            });
-          }
-        });
-        y += h + 12;
-      }
-    }
-
-    // Services, ordered as Ingress rules name them, then the rest; Endpoints beside them.
-    const ruleOrder = new Map();
+    const controller = this.model.ingressController;
+    const ctl = plan.add({
+      id: "ingressctl", kind: "ingressctl", x, y, w, h: 44,
+      title: "ingress-nginx", sub: controller.ip || "", object: "",
+      label: `Ingress controller ingress-nginx ${controller.ip || ""}`,
+    });
+    plan.edges.push({ id: "e:host-ctl", from: HOST, to: ctl.id, style: "client" });
+    y += 44 + 14;
     for (const ing of ingresses) {
+      const tlsHosts = new Set((ing.tls || []).flatMap((t) => t.hosts || []));
+      const rows = (ing.rules || []).map((r) => ({
+        text: `${r.host || "*"}${r.path || "/"}`,
+        tls: tlsHosts.has(r.host),
+        service: r.service,
+        port: r.port,
+      }));
+      if (ing.defaultBackend) rows.push({ text: "default backend", service: ing.defaultBackend.service });
+      const h = 36 + 17 * rows.length;
+      const id = `ingress:${ing.namespace}/${ing.name}`;
+      plan.add({
+        id, kind: "ingress", x, y, w, h,
+        title: ing.name, heading: qualified(ing), sub: ing.tls && ing.tls.length ? "TLS" : "", rows,
+        object: `Ingress|${ing.namespace}|${ing.name}`,
+        label: `Ingress ${ing.name}: ${rows.map((r) => `${r.text} to ${r.service}`).join(", ")}`,
+      });
+      plan.edges.push({ id: `e:ctl-${id}`, from: ctl.id, to: id, style: "client" });
+      rows.forEach((row, i) => {
+        plan.ruleRows.set(`${id}#${i}`, { id, dy: 36 + 17 * i + 6 });
+        if (row.service) {
+          plan.edges.push({
+            id: `e:${id}#${i}`, from: id, fromRow: i, to: `svc:${ing.namespace}/${row.service}`, style: "rule",
+          });
+        }
+      });
+      y += h + 12;
+    }
+  }
+
+  // Services, ordered as Ingress rules name them, then the rest; each Service's
+  // Endpoints beside it, and Endpoints without a Service below.
+  placeServices(plan, scene) {
+    const ruleOrder = new Map();
+    for (const ing of scene.ingresses) {
       for (const r of ing.rules || []) {
         const k = `${ing.namespace}/${r.service}`;
         if (!ruleOrder.has(k)) ruleOrder.set(k, ruleOrder.size);
       }
     }
-    services.sort((a, b) => {
+    const services = scene.services.slice().sort((a, b) => {
       const ra = ruleOrder.get(`${a.namespace}/${a.name}`) ?? 1e6;
       const rb = ruleOrder.get(`${b.namespace}/${b.name}`) ?? 1e6;
       return ra - rb || a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name);
     });
-    const epByKey = new Map(endpoints.map((e) => [`${e.namespace}/${e.name}`, e]));
-    const externals = new Map(); // id -> {title}
-    const podRank = new Map();
-    y = PAD;
+    const epByKey = new Map(scene.endpoints.map((e) => [`${e.namespace}/${e.name}`, e]));
+    const { x, w } = plan.cols.services;
+    let y = PAD;
     for (const svcObj of services) {
       const key = `${svcObj.namespace}/${svcObj.name}`;
-      const ports = (svcObj.ports || []).slice(0, 4);
-      const lines = ports.map((p) => {
+      const lines = (svcObj.ports || []).slice(0, 4).map((p) => {
         const target = p.targetPort !== undefined && p.targetPort !== p.port ? `→${p.targetPort}` : "";
         const node = p.nodePort ? ` node:${p.nodePort}` : "";
         return `${p.port}${target}${node}`;
@@ -236,47 +282,149 @@ export class Diagram extends EventTarget {
       const h = 40 + 15 * lines.length;
       const type = svcObj.headless ? "Headless" : svcObj.type;
       const id = `svc:${key}`;
-      add({
-        id, kind: "service", x: cols.services.x, y, w: cols.services.w, h,
+      plan.add({
+        id, kind: "service", x, y, w, h,
         title: svcObj.name, heading: qualified(svcObj), badge: type, sub: svcObj.headless ? "clusterIP: None" : svcObj.clusterIP || "",
         lines, object: `Service|${svcObj.namespace}|${svcObj.name}`,
         label: `Service ${svcObj.name} (${type}) ${svcObj.clusterIP || ""} selector ${svcObj.selectorText || "none"}`,
       });
       if (svcObj.type === "NodePort" || svcObj.type === "LoadBalancer") {
-        edges.push({ id: `e:host-${id}`, from: host.id, to: id, style: "client" });
+        plan.edges.push({ id: `e:host-${id}`, from: HOST, to: id, style: "client" });
       }
       if (svcObj.externalName) {
         const extId = `ext:${svcObj.externalName}`;
-        externals.set(extId, { title: svcObj.externalName, names: [svcObj.externalName] });
-        edges.push({ id: `e:${id}-${extId}`, from: id, to: extId, style: "external" });
+        plan.externals.set(extId, { title: svcObj.externalName, names: [svcObj.externalName] });
+        plan.edges.push({ id: `e:${id}-${extId}`, from: id, to: extId, style: "external" });
       }
       const ep = epByKey.get(key);
       if (ep) {
         epByKey.delete(key);
-        this.layoutEndpoints(ep, cols, y, add, edges, externals, podRank);
-        edges.push({ id: `e:${id}-ep`, from: id, to: `ep:${key}`, style: "ep" });
+        this.placeEndpoints(plan, ep, y);
+        plan.edges.push({ id: `e:${id}-ep`, from: id, to: `ep:${key}`, style: "ep" });
       }
       y += Math.max(h, 54) + 12;
     }
     for (const ep of epByKey.values()) {
-      this.layoutEndpoints(ep, cols, y, add, edges, externals, podRank);
+      this.placeEndpoints(plan, ep, y);
       y += 66;
     }
+    return y;
+  }
 
-    // Nodes with their pods (or one chip per workload when there are many pods).
-    y = PAD;
-    const perRow = Math.max(1, Math.floor((cols.nodes.w - 16 + CHIP_GAP) / (CHIP_W + CHIP_GAP)));
+  // NetworkPolicies below the Endpoints, each pointing at the pods it selects (and so
+  // isolates): the server lists them; a policy that selects no pod says so.
+  placePolicies(plan, policies, y) {
+    if (!policies.length) return;
+    const { x, w } = plan.cols.endpoints;
+    const sorted = policies.slice().sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
+    for (const policy of sorted) {
+      const id = `netpol:${policy.namespace}/${policy.name}`;
+      const directions = [["ingress", policy.ingress], ["egress", policy.egress]]
+        .filter(([, rules]) => rules !== null)
+        .map(([direction, rules]) => (rules.length ? `${direction} ${rules.length}` : `${direction}: deny`));
+      const selects = policy.selects.length ? `${policy.selects.length} pod${policy.selects.length === 1 ? "" : "s"}` : "selects no pod";
+      plan.add({
+        id, kind: "netpol", x, y, w, h: 54,
+        title: policy.name, heading: qualified(policy), sub: directions.join(" · ") || "no policy type",
+        lines: [`${policy.podSelector === "<none>" ? "all pods" : policy.podSelector} · ${selects}`],
+        empty: !policy.selects.length, object: `NetworkPolicy|${policy.namespace}|${policy.name}`,
+        label: `NetworkPolicy ${policy.name}: selects ${policy.podSelector === "<none>" ? "every pod of its namespace" : policy.podSelector} (${selects}); ${directions.join(", ") || "no policy type"}`,
+      });
+      for (const pod of policy.selects) {
+        plan.edges.push({ id: "", from: id, toPod: `${policy.namespace}/${pod}`, style: "policy" });
+      }
+      y += 54 + 10;
+    }
+  }
+
+  // One Endpoints box; an edge to each address's pod (joined to its chip later) or
+  // to an address outside the cluster.
+  placeEndpoints(plan, ep, y) {
+    const key = `${ep.namespace}/${ep.name}`;
+    const addresses = ep.addresses || [];
+    const ready = addresses.filter((a) => a.ready).length;
+    const notReady = addresses.length - ready;
+    const id = `ep:${key}`;
+    const sub = addresses.length ? `${ready} ready${notReady ? ` · ${notReady} not ready` : ""}` : "no addresses";
+    plan.add({
+      id, kind: "endpoints", x: plan.cols.endpoints.x, y, w: plan.cols.endpoints.w, h: notReady && ready ? 60 : 50,
+      title: ep.name, heading: qualified(ep), sub, empty: ready === 0, object: `Endpoints|${ep.namespace}|${ep.name}`,
+      label: `Endpoints ${ep.name}: ${sub}`,
+    });
+    for (const address of addresses) {
+      if (address.pod) {
+        const podKey = `${ep.namespace}/${address.pod}`;
+        if (!plan.podRank.has(podKey)) plan.podRank.set(podKey, plan.podRank.size);
+        plan.edges.push({ id: "", from: id, toPod: podKey, style: address.ready ? "ready" : "notready" });
+      } else {
+        const extId = `ext:${address.ip}`;
+        if (!plan.externals.has(extId)) plan.externals.set(extId, { title: address.ip, names: [address.ip] });
+        plan.edges.push({ id: `e:${id}-${extId}`, from: id, to: extId, style: address.ready ? "ready" : "notready" });
+      }
+    }
+  }
+
+  // Nodes with their pods as chips (one chip per workload when there are many pods);
+  // returns the y below them.
+  placeNodes(plan, scene) {
+    const col = plan.cols.nodes;
+    const perRow = Math.max(1, Math.floor((col.w - 16 + CHIP_GAP) / (CHIP_W + CHIP_GAP)));
+    const boxes = this.nodeBoxes(plan, scene);
     // Few pods per row leave room: wider chips show more of each name.
-    const chipW = Math.min(180, Math.floor((cols.nodes.w - 16 - (perRow - 1) * CHIP_GAP) / perRow));
-    const byNode = new Map(nodes.map((n) => [n.name, []]));
+    let chipW = Math.min(180, Math.floor((col.w - 16 - (perRow - 1) * CHIP_GAP) / perRow));
+    // Many nodes with a few chips each (a big grouped room): node boxes side by side.
+    const widest = Math.max(1, ...boxes.map((b) => b.chips.length));
+    let across = 1;
+    let boxW = col.w;
+    let chipsAcross = perRow;
+    if (boxes.length > 4 && widest < perRow) {
+      chipsAcross = widest;
+      boxW = 16 + chipsAcross * (CHIP_W + 16 + CHIP_GAP) - CHIP_GAP;
+      across = Math.max(1, Math.floor((col.w + 10) / (boxW + 10)));
+      boxW = Math.floor((col.w - (across - 1) * 10) / across);
+      chipW = Math.min(180, Math.floor((boxW - 16 - (chipsAcross - 1) * CHIP_GAP) / chipsAcross));
+    }
+    let y = PAD;
+    let rowHeight = 0;
+    boxes.forEach((box, n) => {
+      const column = n % across;
+      if (column === 0 && n > 0) {
+        y += rowHeight + 12;
+        rowHeight = 0;
+      }
+      const x0 = col.x + column * (boxW + 10);
+      const rows = Math.max(1, Math.ceil(box.chips.length / chipsAcross));
+      const h = NODE_HEAD + rows * (CHIP_H + CHIP_GAP) + 6;
+      rowHeight = Math.max(rowHeight, h);
+      const cordoned = box.node && box.node.unschedulable;
+      plan.add({
+        id: `node:${box.name}`, kind: "node", x: x0, y, w: boxW, h,
+        title: box.title, sub: box.sub, object: box.object, cordoned, roles: box.node ? box.node.roles || [] : [],
+        label: `Node ${box.title} ${box.sub}${cordoned ? ", cordoned" : ""}, ${box.pods.length} pods`,
+      });
+      box.chips.forEach((chip, i) => {
+        chip.x = x0 + 8 + (i % chipsAcross) * (chipW + CHIP_GAP);
+        chip.y = y + NODE_HEAD + Math.floor(i / chipsAcross) * (CHIP_H + CHIP_GAP);
+        chip.w = chipW;
+        chip.h = CHIP_H;
+        plan.add(chip);
+      });
+    });
+    return boxes.length ? y + rowHeight + 12 : y;
+  }
+
+  // A box per node (and one for pods not scheduled yet), each with its chips in order:
+  // pods the Endpoints list first, as they list them, then by workload and name.
+  nodeBoxes(plan, scene) {
+    const byNode = new Map(scene.nodes.map((n) => [n.name, []]));
     const unscheduled = [];
-    for (const pod of pods) {
+    for (const pod of scene.pods) {
       if (pod.node && byNode.has(pod.node)) byNode.get(pod.node).push(pod);
       else unscheduled.push(pod);
     }
-    const rank = (p) => podRank.get(`${p.namespace}/${p.name}`) ?? 1e6;
+    const rank = (p) => plan.podRank.get(`${p.namespace}/${p.name}`) ?? 1e6;
     const ownerName = (p) => (p.owner ? `${p.owner.kind}/${p.owner.name}` : `Pod/${p.name}`);
-    const boxes = nodes.map((node) => ({
+    const boxes = scene.nodes.map((node) => ({
       name: node.name, pods: byNode.get(node.name), title: node.name, sub: node.ip || "",
       object: `Node||${node.name}`, node,
     }));
@@ -288,109 +436,50 @@ export class Diagram extends EventTarget {
         .sort((a, b) => rank(a) - rank(b) || ownerName(a).localeCompare(ownerName(b)) || a.name.localeCompare(b.name))
         .map((p) => this.podChip(p));
     }
-    // Many nodes with a few chips each (a big grouped room): node boxes side by side.
-    const widest = Math.max(1, ...boxes.map((b) => b.chips.length));
-    let across = 1;
-    let boxW = cols.nodes.w;
-    let chipsAcross = perRow;
-    let w = chipW;
-    if (boxes.length > 4 && widest < perRow) {
-      chipsAcross = widest;
-      w = CHIP_W + 16;
-      boxW = 16 + chipsAcross * (w + CHIP_GAP) - CHIP_GAP;
-      across = Math.max(1, Math.floor((cols.nodes.w + 10) / (boxW + 10)));
-      boxW = Math.floor((cols.nodes.w - (across - 1) * 10) / across);
-      w = Math.min(180, Math.floor((boxW - 16 - (chipsAcross - 1) * CHIP_GAP) / chipsAcross));
-    }
-    let rowHeight = 0;
-    boxes.forEach((box, n) => {
-      const column = n % across;
-      if (column === 0 && n > 0) {
-        y += rowHeight + 12;
-        rowHeight = 0;
-      }
-      const x0 = cols.nodes.x + column * (boxW + 10);
-      const rows = Math.max(1, Math.ceil(box.chips.length / chipsAcross));
-      const h = NODE_HEAD + rows * (CHIP_H + CHIP_GAP) + 6;
-      rowHeight = Math.max(rowHeight, h);
-      const cordoned = box.node && box.node.unschedulable;
-      add({
-        id: `node:${box.name}`, kind: "node", x: x0, y, w: boxW, h,
-        title: box.title, sub: box.sub, object: box.object, cordoned, roles: box.node ? box.node.roles || [] : [],
-        label: `Node ${box.title} ${box.sub}${cordoned ? ", cordoned" : ""}, ${box.pods.length} pods`,
-      });
-      box.chips.forEach((chip, i) => {
-        chip.x = x0 + 8 + (i % chipsAcross) * (w + CHIP_GAP);
-        chip.y = y + NODE_HEAD + Math.floor(i / chipsAcross) * (CHIP_H + CHIP_GAP);
-        chip.w = w;
-        chip.h = CHIP_H;
-        add(chip);
+    return boxes;
+  }
+
+  // Addresses outside the cluster (ExternalName targets, manual Endpoints) in one box
+  // below the nodes; returns the y below it.
+  placeExternals(plan, y) {
+    if (!plan.externals.size) return y;
+    const col = plan.cols.nodes;
+    const ids = [...plan.externals.keys()];
+    const h = NODE_HEAD + ids.length * (26 + 6) + 4;
+    plan.add({
+      id: "extbox", kind: "extbox", x: col.x, y, w: col.w, h,
+      title: "Outside the cluster", sub: "", object: "", label: "Outside the cluster",
+    });
+    ids.forEach((extId, i) => {
+      const ext = plan.externals.get(extId);
+      plan.add({
+        id: extId, kind: "external", x: col.x + 8, y: y + NODE_HEAD + i * 32, w: Math.min(col.w - 16, 260), h: 26,
+        title: ext.title, names: ext.names, object: "", label: `External address ${ext.title}`,
       });
     });
-    if (boxes.length) y += rowHeight + 12;
-    if (externals.size) {
-      const ids = [...externals.keys()];
-      const h = NODE_HEAD + ids.length * (26 + 6) + 4;
-      add({
-        id: "extbox", kind: "extbox", x: cols.nodes.x, y, w: cols.nodes.w, h,
-        title: "Outside the cluster", sub: "", object: "", label: "Outside the cluster",
-      });
-      ids.forEach((extId, i) => {
-        const ext = externals.get(extId);
-        add({
-          id: extId, kind: "external", x: cols.nodes.x + 8, y: y + NODE_HEAD + i * 32, w: Math.min(cols.nodes.w - 16, 260), h: 26,
-          title: ext.title, names: ext.names, object: "", label: `External address ${ext.title}`,
-        });
-      });
-      y += h + 12;
-    }
+    return y + h + 12;
+  }
 
-    // Edges from Endpoints to pods, now that pod chips exist (grouped chips: one edge each).
-    const chipOf = this.chipOf;
-    const filtered = [];
+  // Edges from Endpoints to pods, now that pod chips exist (a grouped chip gets one edge,
+  // solid if any of its pods is ready).
+  edgesToChips(edges) {
+    const kept = [];
     const seen = new Set();
     for (const edge of edges) {
       if (edge.toPod) {
-        const chip = chipOf.get(edge.toPod);
+        const chip = this.chipOf.get(edge.toPod);
         if (!chip) continue;
         edge.to = chip;
         edge.id = `e:${edge.from}-${chip}`;
       }
       if (seen.has(edge.id)) {
-        // grouped: several addresses to one chip; keep the edge solid if any is ready
         if (edge.style === "ready") this.upgrade.add(edge.id);
         continue;
       }
       seen.add(edge.id);
-      filtered.push(edge);
+      kept.push(edge);
     }
-    const bottom = Math.max(y, ...items.map((i) => i.y + i.h + PAD));
-    return { items, edges: filtered, ruleRows, width: W, height: bottom };
-  }
-
-  layoutEndpoints(ep, cols, y, add, edges, externals, podRank) {
-    const key = `${ep.namespace}/${ep.name}`;
-    const addresses = ep.addresses || [];
-    const ready = addresses.filter((a) => a.ready).length;
-    const notReady = addresses.length - ready;
-    const id = `ep:${key}`;
-    const sub = addresses.length ? `${ready} ready${notReady ? ` · ${notReady} not ready` : ""}` : "no addresses";
-    add({
-      id, kind: "endpoints", x: cols.endpoints.x, y, w: cols.endpoints.w, h: notReady && ready ? 60 : 50,
-      title: ep.name, heading: qualified(ep), sub, empty: ready === 0, object: `Endpoints|${ep.namespace}|${ep.name}`,
-      label: `Endpoints ${ep.name}: ${sub}`,
-    });
-    for (const address of addresses) {
-      if (address.pod) {
-        const podKey = `${ep.namespace}/${address.pod}`;
-        if (!podRank.has(podKey)) podRank.set(podKey, podRank.size);
-        edges.push({ id: "", from: id, toPod: podKey, style: address.ready ? "ready" : "notready" });
-      } else {
-        const extId = `ext:${address.ip}`;
-        if (!externals.has(extId)) externals.set(extId, { title: address.ip, names: [address.ip] });
-        edges.push({ id: `e:${id}-${extId}`, from: id, to: extId, style: address.ready ? "ready" : "notready" });
-      }
-    }
+    return kept;
   }
 
   podChip(pod) {
@@ -399,10 +488,12 @@ export class Diagram extends EventTarget {
     const stateText = pod.ready ? "ready" : pod.phase === "Running" ? "not ready" : (pod.phase || "pending").toLowerCase();
     const id = `pod:${key}`;
     this.chipOf.set(key, id);
+    const isolation = pod.isolation || { ingress: [], egress: [] };
     return {
       id, kind: "pod", state, title: pod.name, sub: pod.ip || stateText, probe: pod.probe || null,
       podKey: key, object: `Pod|${pod.namespace}|${pod.name}`,
-      label: `Pod ${pod.name}, ${stateText}${pod.ip ? `, ${pod.ip}` : ""}${pod.node ? ` on ${pod.node}` : ""}`,
+      isoIn: isolation.ingress.length > 0, isoOut: isolation.egress.length > 0,
+      label: `Pod ${pod.name}, ${stateText}${pod.ip ? `, ${pod.ip}` : ""}${pod.node ? ` on ${pod.node}` : ""}${isolationText(isolation)}`,
     };
   }
 
@@ -422,9 +513,10 @@ export class Diagram extends EventTarget {
       // Name the group after what a learner created: a ReplicaSet's Deployment.
       const workload = this.model.get("workloads", `${kind}/${ns}/${name}`);
       if (workload && workload.owner) [kind, name] = [workload.owner.kind, workload.owner.name];
+      const isolated = (direction) => members.some((p) => p.isolation && p.isolation[direction].length);
       return {
         id, kind: "pod", group: true, state: ready === members.length ? "ready" : ready ? "mixed" : "notready",
-        title: name, sub: `×${members.length} · ${ready} ready`,
+        title: name, sub: `×${members.length} · ${ready} ready`, isoIn: isolated("ingress"), isoOut: isolated("egress"),
         object: kind === "Pod" ? `Pod|${ns}|${name}` : `${kind}|${ns}|${name}`,
         label: `${members.length} pods of ${kind} ${name} on ${nodeName}, ${ready} ready`,
       };
@@ -523,7 +615,7 @@ export class Diagram extends EventTarget {
   }
 
   signature(item) {
-    return [item.title, item.sub, item.state, item.badge, item.cordoned, item.empty, item.w, item.h,
+    return [item.title, item.sub, item.state, item.badge, item.cordoned, item.empty, item.w, item.h, item.isoIn, item.isoOut,
       (item.lines || []).join(","), (item.rows || []).map((r) => `${r.text}>${r.service}`).join(","),
       item.label].join("|");
   }
@@ -619,8 +711,17 @@ export class Diagram extends EventTarget {
         const room = item.w - (item.probe ? 50 : 30);
         text(8, 15, `${mark} ${fit(item.title, room, FONTS.title, !item.group)}`, "title");
         text(8, 30, fit(item.sub, item.w - 14), "sub");
+        // A wall on the side traffic comes in from (left) or leaves by (right): the pod
+        // is isolated for that direction by a NetworkPolicy.
+        if (item.isoIn) svg("rect", { class: "iso iso-in", x: 0, y: 0, width: 4, height: item.h, rx: 2 }, el);
+        if (item.isoOut) svg("rect", { class: "iso iso-out", x: item.w - 4, y: 0, width: 4, height: item.h, rx: 2 }, el);
         break;
       }
+      case "netpol":
+        text(10, 16, fit(item.heading, item.w - 16, FONTS.title), "title");
+        text(10, 31, fit(item.sub, item.w - 16), "sub");
+        text(10, 46, fit(item.lines[0], item.w - 16), "line");
+        break;
       case "node": {
         const title = fit(item.title, item.w / 2, FONTS.title);
         text(10, 21, title, "title");
@@ -735,7 +836,13 @@ export class Diagram extends EventTarget {
     for (const current of this.items.values()) {
       const item = current.item;
       if (item.kind === "pod" && item.probe) {
-        out.push({ x: (current.x + current.w - 11) * this.scale, y: (current.y + 11) * this.scale, probe: item.probe, key: item.podKey });
+        out.push({
+          x: (current.x + current.w - 11) * this.scale,
+          y: (current.y + 11) * this.scale,
+          probe: item.probe,
+          counts: this.model.probeCounts.get(item.podKey) || [0, 0],
+          key: item.podKey,
+        });
       }
     }
     return out;

@@ -1,12 +1,21 @@
 // Requests as dots travelling along their trace's hops, drawn on a canvas
 // that covers the visible part of the diagram (moving SVG elements would cost
 // a layout per dot per frame). A failed request stops at its last hop in red
-// with its reason. Probed pods get a ring that fills up until the next probe.
+// with its reason; one a NetworkPolicy dropped stops where the policy holds it
+// (the pod, or the sender for egress) and names the policies. Probed pods get
+// a ring that fills up until the next probe.
 
 const HOP_MS = 190;
 const FAIL_HOLD_MS = 2600;
 const ARRIVE_MS = 380;
 const MAX_DOTS = 600;
+
+// The label of a dot a NetworkPolicy stopped: the policies, and which side's.
+export function droppedText(trace) {
+  const { policies, direction } = trace.blocked;
+  const status = trace.status ? `${trace.status} · ` : "";
+  return `${status}dropped by ${policies.join(", ")} (${direction})`;
+}
 
 export class Dots {
   constructor(canvas, scroller, diagram, clock) {
@@ -21,7 +30,6 @@ export class Dots {
     this.frames = 0;
     this.fps = 0;
     this.fpsSince = performance.now();
-    this.onArrive = null;
     this.resize();
     new ResizeObserver(() => this.resize()).observe(scroller);
     requestAnimationFrame((now) => this.loop(now));
@@ -41,7 +49,9 @@ export class Dots {
   // Add a trace's dot; `delay` spreads the requests of one frame over the tick.
   add(trace, delay = 0) {
     const points = [];
-    for (const hop of trace.hops || []) {
+    const blocked = trace.blocked;
+    const hops = blocked ? (trace.hops || []).slice(0, blocked.at + 1) : trace.hops || [];
+    for (const hop of hops) {
       const p = this.diagram.anchor(hop);
       if (!p) continue;
       const last = points[points.length - 1];
@@ -57,7 +67,7 @@ export class Dots {
       duration: Math.max(1, points.length - 1) * HOP_MS,
       ok,
       warn: trace.outcome === "http_error" && trace.status && trace.status < 500,
-      reason: ok ? "" : `${trace.status ? `${trace.status} ` : ""}${trace.outcome}`,
+      reason: ok ? "" : blocked ? droppedText(trace) : `${trace.status ? `${trace.status} ` : ""}${trace.outcome}`,
       servedBy: trace.served_by,
     });
   }
@@ -149,7 +159,8 @@ export class Dots {
     const simNow = this.clock();
     const ctx = this.ctx;
     for (const pod of pods) {
-      const { periodSeconds, initialDelaySeconds, startedAt, counts: [successes, failures] } = pod.probe;
+      const { periodSeconds, initialDelaySeconds, startedAt } = pod.probe;
+      const [successes, failures] = pod.counts;
       const first = startedAt + initialDelaySeconds;
       let k;
       if (simNow < first) k = initialDelaySeconds > 0 ? 1 - (first - simNow) / initialDelaySeconds : 0;

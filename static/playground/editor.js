@@ -1,7 +1,8 @@
 // A YAML editor: a plain textarea (so typing, undo and accessibility are the
 // browser's own) over a highlighted copy of its text, with a line-number
-// gutter that marks lines with problems. Clicking a problem puts the cursor
-// on its line. Validation itself is htmx: the textarea posts as you type.
+// gutter that marks lines with problems (red) and warnings (amber). Clicking
+// a problem puts the cursor on its line. Validation itself is htmx: the
+// textarea posts as you type.
 
 function escapeHtml(text) {
   return text.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;");
@@ -42,6 +43,7 @@ class Editor {
     this.gutter = root.querySelector(".editor-gutter");
     this.position = root.closest("[data-editor-scope]")?.querySelector("[data-cursor]");
     this.problemLines = new Set();
+    this.warningLines = new Set();
     this.lineCount = -1;
     this.input.addEventListener("input", () => this.update());
     this.input.addEventListener("scroll", () => this.syncScroll());
@@ -65,13 +67,16 @@ class Editor {
   paintGutter() {
     const parts = [];
     for (let i = 1; i <= this.lineCount; i += 1) {
-      parts.push(this.problemLines.has(i) ? `<span class="bad">${i}</span>` : String(i));
+      if (this.problemLines.has(i)) parts.push(`<span class="bad">${i}</span>`);
+      else if (this.warningLines.has(i)) parts.push(`<span class="warn">${i}</span>`);
+      else parts.push(String(i));
     }
     this.gutter.innerHTML = `${parts.join("\n")}\n`;
   }
 
-  markProblems(lines) {
+  markProblems(lines, warningLines = []) {
     this.problemLines = new Set(lines);
+    this.warningLines = new Set(warningLines);
     this.paintGutter();
   }
 
@@ -109,8 +114,8 @@ class Editor {
   }
 }
 
-function problemLinesOf(section) {
-  return (section.dataset.problemLines || "").split(/\s+/).filter(Boolean).map(Number);
+function linesOf(value) {
+  return (value || "").split(/\s+/).filter(Boolean).map(Number);
 }
 
 function editorFor(element) {
@@ -123,7 +128,12 @@ export function setupEditors(container = document) {
   for (const root of container.querySelectorAll("[data-editor]")) {
     if (!root.editor) new Editor(root);
     const problems = root.closest("[data-editor-scope]")?.querySelector(".problems");
-    if (problems) root.editor.markProblems(problemLinesOf(problems));
+    if (problems) {
+      root.editor.markProblems(
+        linesOf(problems.dataset.problemLines),
+        linesOf(problems.dataset.warningLines),
+      );
+    }
   }
 }
 

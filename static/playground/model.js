@@ -1,10 +1,9 @@
 // The room's topology as the server last described it: a snapshot, kept
 // current by each frame's `changes` (objects to upsert, keys to remove).
+// The collections and the system namespaces come with the snapshot, so the
+// server names them once for both sides of the wire.
 
-// Namespaces of the cluster's own machinery, hidden unless asked for.
-export const SYSTEM_NAMESPACES = new Set(["kube-system", "kube-public", "kube-node-lease", "ingress-nginx"]);
-
-export const COLLECTIONS = ["nodes", "pods", "services", "endpoints", "ingresses", "workloads"];
+const EMPTY = new Map();
 
 export function keyOf(collection, obj) {
   if (collection === "nodes") return obj.name;
@@ -14,44 +13,62 @@ export function keyOf(collection, obj) {
 
 export class Topology {
   constructor() {
-    this.maps = Object.fromEntries(COLLECTIONS.map((c) => [c, new Map()]));
+    this.collections = [];
+    this.systemNamespaces = new Set();
+    this.maps = {};
     this.host = {};
     this.ingressController = {};
     this.targets = [];
+    // Each probed pod's latest readiness-probe results in a row: [successes, failures].
+    this.probeCounts = new Map();
     this.version = 0;
   }
 
-  load(topology, targets) {
-    for (const collection of COLLECTIONS) {
+  // A `snapshot` message: everything anew.
+  load(snapshot) {
+    const topology = snapshot.topology;
+    this.collections = snapshot.collections;
+    this.systemNamespaces = new Set(snapshot.systemNamespaces);
+    this.maps = {};
+    for (const collection of this.collections) {
       const map = new Map();
       for (const obj of topology[collection] || []) map.set(keyOf(collection, obj), obj);
       this.maps[collection] = map;
     }
     this.host = topology.host || {};
     this.ingressController = topology.ingressController || {};
-    this.targets = targets || [];
+    this.targets = snapshot.targets || [];
+    this.probeCounts = new Map(Object.entries(snapshot.probes || {}));
     this.version += 1;
   }
 
+  // A frame's `changes`.
   apply(changes) {
-    for (const collection of COLLECTIONS) {
+    for (const collection of this.collections) {
       const change = changes[collection];
       if (!change) continue;
       const map = this.maps[collection];
       for (const key of change.remove || []) map.delete(key);
       for (const obj of change.upsert || []) map.set(keyOf(collection, obj), obj);
     }
-    if (changes.host) this.host = changes.host;
-    if (changes.ingressController) this.ingressController = changes.ingressController;
     if (changes.targets) this.targets = changes.targets;
     this.version += 1;
   }
 
+  // A frame's `probes`: the probes that ran.
+  probesRan(probes) {
+    for (const [key, counts] of Object.entries(probes)) this.probeCounts.set(key, counts);
+  }
+
+  isSystem(namespace) {
+    return this.systemNamespaces.has(namespace);
+  }
+
   list(collection) {
-    return [...this.maps[collection].values()];
+    return [...(this.maps[collection] || EMPTY).values()];
   }
 
   get(collection, key) {
-    return this.maps[collection].get(key);
+    return (this.maps[collection] || EMPTY).get(key);
   }
 }

@@ -5,7 +5,8 @@
 import { Diagram } from "./diagram.js";
 import { Dots } from "./dots.js";
 import { setupEditors } from "./editor.js";
-import { SYSTEM_NAMESPACES, Topology } from "./model.js";
+import { ReachabilityPanel } from "./matrix.js";
+import { Topology } from "./model.js";
 import { RoomSocket } from "./socket.js";
 import { Terminal } from "./terminal.js";
 import { Traffic, shellQuote } from "./traffic.js";
@@ -21,12 +22,13 @@ const simNow = () => (clock.playing ? clock.time + ((performance.now() - clock.a
 const dots = new Dots(root.querySelector("[data-dots]"), scroller, diagram, simNow);
 const terminal = new Terminal(root.querySelector("[data-terminal]"), socket);
 const traffic = new Traffic(root.querySelector("#panel-traffic"), socket, model, terminal);
+const reachability = new ReachabilityPanel(root.querySelector("#panel-reachability"), socket, terminal, model);
 const stats = { drawMs: 0, frames: 0, lastDelayMs: 0, snapshots: 0 };
 let tickMs = 62;
 
 // For the curious (and the benchmarks): the live objects, from the console.
 window.kubeplay = {
-  socket, model, diagram, dots, stats,
+  socket, model, diagram, dots, stats, reachability,
   get fps() {
     return dots.fps;
   },
@@ -75,7 +77,7 @@ socket.addEventListener("snapshot", (event) => {
   stats.snapshots += 1;
   stats.snapshotAt = started; // ms since the page began to load
   tickMs = 1000 / (m.tickHz || 16);
-  model.load(m.topology, m.targets);
+  model.load(m);
   setClock(m.clock);
   traffic.setStreams(m.streams || []);
   traffic.setTotals(m.hits);
@@ -83,7 +85,8 @@ socket.addEventListener("snapshot", (event) => {
   stats.snapshotMs = performance.now() - started;
   stats.drawnAt = performance.now();
   document.body.dataset.seq = String(socket.seq);
-  refreshInspector();
+  // A new connection starts with nothing inspected on the server: ask again.
+  if (inspected) socket.notify({ type: "inspect", ...inspected });
 });
 
 socket.addEventListener("frame", (event) => {
@@ -93,12 +96,8 @@ socket.addEventListener("frame", (event) => {
   if (f.changes) {
     model.apply(f.changes);
     redraw();
-    refreshInspector();
   }
-  for (const [key, counts] of Object.entries(f.probes || {})) {
-    const pod = model.get("pods", key);
-    if (pod && pod.probe) pod.probe.counts = counts;
-  }
+  if (f.probes) model.probesRan(f.probes);
   if (f.clock) setClock(f.clock);
   else syncTime(f.time);
   if (f.streams) traffic.setStreams(f.streams);
@@ -163,6 +162,10 @@ function selectTab(tab) {
     other.tabIndex = selected ? 0 : -1;
     document.getElementById(other.getAttribute("aria-controls")).hidden = !selected;
   }
+  // The matrix wants room: the side panel widens while it shows.
+  const matrixShown = tab.id === "tab-reachability";
+  root.classList.toggle("wide-side", matrixShown);
+  reachability.setOpen(matrixShown);
 }
 
 for (const tab of tabs) {
@@ -180,51 +183,41 @@ for (const tab of tabs) {
 
 // -- inspector -----------------------------------------------------------------------
 
+// The server sends the inspector of the chosen object (its own partial), then again
+// right after each frame that changes what it shows: no timer, no second read.
 const inspector = document.getElementById("inspector");
-let inspected = null;
-let refreshTimer = 0;
+let inspected = null; // {kind, namespace, name}
+let held = null; // an inspector that arrived while someone was typing into this one
 
 function inspect(target, focusPanel = true) {
   inspected = target;
-  const params = new URLSearchParams(target);
-  const url = `${root.dataset.inspectUrl}?${params}`;
-  htmx.ajax("GET", url, { target: inspector, swap: "innerHTML" });
+  held = null;
+  socket.notify({ type: "inspect", ...target });
   if (focusPanel) selectTab(document.getElementById("tab-inspector"));
 }
 
-let lastRefresh = 0;
+const typing = () => inspector.contains(document.activeElement) && document.activeElement.matches("input");
 
-// Reload the inspector after the room changed: soon, but at most once a second.
-function refreshInspector() {
-  if (!inspected) return;
-  clearTimeout(refreshTimer);
-  const wait = Math.max(250, 1000 - (performance.now() - lastRefresh));
-  refreshTimer = setTimeout(() => {
-    // Do not wipe what someone is typing into the inspector.
-    if (inspector.contains(document.activeElement) && document.activeElement.matches("input")) return;
-    lastRefresh = performance.now();
-    inspect(inspected, false);
-  }, wait);
+function showInspector(message) {
+  held = null;
+  inspector.innerHTML = message.html;
 }
 
+socket.addEventListener("inspector", (event) => {
+  const m = event.detail;
+  const wanted = inspected && m.kind === inspected.kind && m.name === inspected.name
+    && (m.kind === "Node" || m.namespace === inspected.namespace);
+  if (!wanted) return; // an answer about an object no longer chosen
+  // Someone typing into the inspector (a label) keeps their text until they leave it.
+  if (typing()) held = m;
+  else showInspector(m);
+});
+
+inspector.addEventListener("focusout", (event) => {
+  if (held && !inspector.contains(event.relatedTarget)) showInspector(held);
+});
+
 diagram.addEventListener("select", (event) => inspect(event.detail));
-
-// Someone typing into the inspector (a label) keeps their text: a refresh that was
-// already on its way when they started is dropped, and asked again later.
-inspector.addEventListener("htmx:beforeSwap", (event) => {
-  const typing = inspector.contains(document.activeElement) && document.activeElement.matches("input");
-  if (typing) {
-    event.detail.shouldSwap = false;
-    refreshInspector();
-  }
-});
-
-// An older answer that arrived last (a refresh racing a click) is asked again.
-inspector.addEventListener("htmx:afterSwap", () => {
-  const shown = inspector.querySelector("[data-inspected]")?.dataset.inspected;
-  const wanted = inspected && `${inspected.kind}|${inspected.namespace}|${inspected.name}`;
-  if (shown && wanted && shown !== wanted) inspect(inspected, false);
-});
 
 inspector.addEventListener("click", (event) => {
   const button = event.target.closest("[data-command]");
@@ -240,8 +233,8 @@ inspector.addEventListener("submit", (event) => {
     if (label) terminal.run(`${form.dataset.label} ${shellQuote(label)} --overwrite`);
   }
 });
+// `kubectl edit` opens the object in the Manifests panel.
 terminal.onResult = (result) => {
-  refreshInspector();
   if (result.edit) editObject(result.edit);
 };
 
@@ -262,9 +255,11 @@ manifestsPanel.addEventListener("htmx:beforeSwap", (event) => {
 manifestsPanel.querySelector("[data-apply]").addEventListener("click", async () => {
   const text = manifestsPanel.querySelector("textarea").value;
   const result = await terminal.run("kubectl apply -f -", text);
-  if (result) {
+  if (result && result.problemsHtml) {
     appliedAt = performance.now();
-    showProblems(manifestsPanel.querySelector(".problems"), result);
+    // The server's problems list, as validation as you type swaps it in.
+    manifestsPanel.querySelector(".problems").outerHTML = result.problemsHtml;
+    setupEditors();
   }
 });
 
@@ -294,49 +289,13 @@ editBanner.querySelector("[data-editing-done]").addEventListener("click", () => 
   roomManifests = null;
 });
 
-function showProblems(section, result) {
-  const problems = result.problems || [];
-  const list = document.createElement("ul");
-  for (const p of problems) {
-    const li = document.createElement("li");
-    const el = document.createElement(p.line ? "button" : "p");
-    el.className = "problem";
-    if (p.line) {
-      el.type = "button";
-      el.dataset.line = p.line;
-      const where = document.createElement("span");
-      where.className = "where";
-      where.textContent = `Line ${p.line}`;
-      el.append(where, " ");
-    }
-    const message = document.createElement("span");
-    message.className = "message";
-    message.textContent = p.message;
-    el.append(message);
-    li.append(el);
-    list.append(li);
-  }
-  section.dataset.problemLines = problems.filter((p) => p.line).map((p) => p.line).join(" ");
-  if (problems.length) {
-    const heading = document.createElement("h3");
-    heading.textContent = `${problems.length} problem${problems.length === 1 ? "" : "s"}`;
-    section.replaceChildren(heading, list);
-  } else {
-    const ok = document.createElement("p");
-    ok.className = result.exitCode === 0 ? "valid" : "problem";
-    ok.textContent = result.exitCode === 0 ? "✓ Applied." : result.stderr;
-    section.replaceChildren(ok);
-  }
-  setupEditors();
-}
-
 // -- commands to try -----------------------------------------------------------------
 
 const trySelect = root.querySelector("[data-try]");
 const podSelector = JSON.parse(document.getElementById("pod-selector")?.textContent || '""');
 
 function fillPlaceholders(line) {
-  const running = model.list("pods").filter((p) => p.phase === "Running" && !SYSTEM_NAMESPACES.has(p.namespace));
+  const running = model.list("pods").filter((p) => p.phase === "Running" && !model.isSystem(p.namespace));
   const wanted = podSelector.split(",").filter(Boolean).map((kv) => kv.split("="));
   const pod = running.find((p) => wanted.every(([k, v]) => p.labels && p.labels[k] === v)) || running[0];
   const worker = model.list("nodes").find((n) => !(n.roles || []).includes("control-plane"));

@@ -75,6 +75,14 @@ export class RoomSocket extends EventTarget {
       case "frame":
         this.frame(message);
         break;
+      case "inspector":
+        this.settle(message, true);
+        this.emit("inspector", message);
+        break;
+      case "matrix":
+        this.settle(message, true);
+        this.emit("matrix", message);
+        break;
       case "error":
         if (!this.settle(message, false)) this.emit("servererror", message);
         break;

@@ -2,7 +2,7 @@
 // pod to a target the cluster offers; per-pod hit counters and a live chart
 // of how the load spreads over the last seconds.
 
-import { SYSTEM_NAMESPACES } from "./model.js";
+import { droppedText } from "./dots.js";
 
 const CHART_SECONDS = 30;
 const SHARE_SECONDS = 10;
@@ -111,7 +111,7 @@ export class Traffic {
       }
       this.targetSelect.replaceChildren(...nodes);
     }
-    const pods = this.model.list("pods").filter((p) => p.phase === "Running" && !SYSTEM_NAMESPACES.has(p.namespace));
+    const pods = this.model.list("pods").filter((p) => p.phase === "Running" && !this.model.isSystem(p.namespace));
     const sources = pods.map((p) => `pod/${p.namespace}/${p.name}`).sort();
     const sourcesVersion = sources.join(",");
     if (sourcesVersion !== this.sourcesVersion) {
@@ -211,7 +211,7 @@ export class Traffic {
       li.className = ok ? "ok" : "fail";
       const from = t.source === "host" ? "host" : t.source.split("/").pop();
       const status = t.status ? `${t.status} ` : "";
-      const result = ok ? `${status}${t.served_by || "ok"}` : `${status}${t.outcome}`;
+      const result = ok ? `${status}${t.served_by || "ok"}` : t.blocked ? droppedText(t) : `${status}${t.outcome}`;
       li.textContent = `${ok ? "✓" : "✗"} ${from} → ${t.url}: ${result}`;
       if (!ok || t.reason) {
         const reason = document.createElement("small");

@@ -24,6 +24,11 @@ def test_live_changes_reach_every_browser_without_a_reload(new_page, live_server
     ready = re.compile(rf"^Pod {name}, ready")
     expect(bob.get_by_role("button", name=ready)).to_be_visible()
     expect(inspector.get_by_role("button", name="Toggle readiness: rm /var/ready")).to_be_visible()
+    # The probe's timing, from the same read as the rest of the inspector.
+    probe = inspector.get_by_role("region", name="Readiness probe")
+    expect(probe).to_contain_text(re.compile(r"exec on kubia every 1 s:\s+next at t = [\d.]+ s"))
+    expect(probe).to_contain_text("ready.")
+    screenshot("4-inspector-pod", alice)
     inspector.get_by_role("button", name="Toggle readiness: rm /var/ready").click()
     expect(bob.get_by_role("button", name=re.compile(rf"^Pod {name}, not ready"))).to_be_visible()
 
@@ -46,6 +51,8 @@ def test_live_changes_reach_every_browser_without_a_reload(new_page, live_server
     inspector.get_by_role("textbox", name="Label").fill("tier=web")
     inspector.get_by_role("button", name="Set label").click()
     expect(inspector.get_by_role("list").filter(has_text="tier=web")).to_be_visible()
+    # The labels and `kubectl describe` come from one read: they agree.
+    expect(inspector.locator("details", has_text="kubectl describe")).to_contain_text("tier=web")
     inspector.get_by_role("button", name="Remove label app").click()
     expect(pod_buttons(bob)).to_have_count(5)  # the orphan stays, a new pod replaces it
     expect(
@@ -79,6 +86,17 @@ def test_live_changes_reach_every_browser_without_a_reload(new_page, live_server
     for page in (alice, bob):
         assert page.evaluate("window.notReloaded") is True
     screenshot("4-after-reapply", bob)
+
+    # A refused apply: the server's problems list, whose lines move the cursor.
+    editor.fill(editor.input_value().replace("containerPort: 8080", "containerPort: eighty"))
+    alice.get_by_role("button", name="Apply").click()
+    problem = manifests.get_by_role("button", name=re.compile(r"^Error Line \d+"))
+    expect(problem).to_have_count(1)
+    expect(manifests.get_by_role("heading", name="1 problem")).to_be_visible()
+    screenshot("4-apply-refused", alice)
+    problem.click()
+    line = int(re.search(r"Line (\d+)", problem.inner_text()).group(1))
+    assert editor.evaluate("e => e.value.slice(0, e.selectionStart).split('\\n').length") == line
 
 
 def inspect_first_pod(page) -> str:

@@ -43,6 +43,8 @@ def test_terminal_runs_commands_with_history(page, live_server_url, screenshot):
 
     # sleep moves the simulated clock.
     page.get_by_role("button", name="Pause the clock").click()
+    # Read the time once the pause has reached the server and come back.
+    expect(page.get_by_role("button", name="Play the clock")).to_be_visible()
     before = float(
         re.search(r"[\d.]+", page.get_by_role("status", name="Simulated time").inner_text())[0]
     )

@@ -9,7 +9,7 @@ import time  # bounds below are CPU time: the work done, whatever else the machi
 import pytest
 import yaml
 
-from simulator import kinds, manifests
+from simulator import kinds, manifest_screens, manifests
 from simulator.manifests import Limits, parse_manifests
 from simulator.problems import ManifestError, Problem, format_problems
 
@@ -324,8 +324,8 @@ def test_flow_style_manifests_take_the_fast_path(monkeypatch: pytest.MonkeyPatch
     def no_scan(*args: object) -> None:
         raise AssertionError("the slow depth scan must not run")
 
-    monkeypatch.setattr(manifests, "_scan_depth_events", no_scan)
-    monkeypatch.setattr(manifests, "_check_depths", no_scan)
+    monkeypatch.setattr(manifest_screens, "scan_depth_events", no_scan)
+    monkeypatch.setattr(manifests, "check_depths", no_scan)
     text = "".join(
         f"---\nkind: Service\nmetadata: {{name: s{i}, labels: {{app: a}}}}\n"
         f"spec: {{selector: {{app: a}}, ports: [{{port: 80, targetPort: 8080}}]}}\n"
@@ -341,8 +341,11 @@ def test_many_flow_collections_in_one_document_are_measured_exactly() -> None:
 
 
 def test_flow_nesting_cannot_cross_documents() -> None:
-    problem = refusal("x: [[[\n---\n]]]\n")
-    assert problem.message.startswith("error: error parsing STDIN: error converting YAML to JSON")
+    with pytest.raises(ManifestError) as caught:
+        parse_manifests("x: [[[\n---\n]]]\n")
+    assert [(p.document, p.line) for p in caught.value.problems] == [(0, 2), (1, 3)]
+    for problem in caught.value.problems:
+        assert problem.message.startswith("error: error parsing STDIN: error converting YAML")
 
 
 def _depth(value: object) -> int:
@@ -368,7 +371,7 @@ def test_cheap_depth_bound_never_underestimates(monkeypatch: pytest.MonkeyPatch)
     def no_scan(*args: object) -> None:
         raise AssertionError("these inputs are shallow enough for the cheap screen")
 
-    monkeypatch.setattr(manifests, "_scan_depth_events", no_scan)
+    monkeypatch.setattr(manifest_screens, "scan_depth_events", no_scan)
     rng = random.Random(7)
     for _ in range(400):
         obj = {"root": _spine(rng, rng.randint(1, 80))}
@@ -376,7 +379,7 @@ def test_cheap_depth_bound_never_underestimates(monkeypatch: pytest.MonkeyPatch)
             obj, indent=rng.choice([2, 3, 4]), default_flow_style=rng.choice([False, None, True])
         )
         limits = Limits(max_depth=rng.choice([8, 16, 32, 64]))
-        walk_needed = manifests._screen_depth(manifests.ParsedManifests([], "STDIN", text), limits)
+        walk_needed = manifest_screens.screen_depth(text, limits)
         if not walk_needed:
             assert _depth(obj) <= limits.max_depth, text
 
@@ -504,6 +507,9 @@ def test_problem_text_and_dict() -> None:
         "name": "kubia",
         "line": 14,
         "column": 7,
+        "severity": "error",
+        "hint": "",
+        "excerpt": "",
         "text": str(problem),
     }
 

@@ -1,10 +1,11 @@
 """Seed replay, part 1: the notes' manifests applied and queried as the notes query them.
 
-Each test replays one session printed in the seed notes (`/work/shared/seeds/*.txt`),
-named in a comment as `<file> <section>`, and compares what the simulated kubectl
-prints with what the notes show. Names, IPs and ages differ between two clusters,
-so both sides go through `norm()`, which keeps column headers, column order, cell
-shapes (`80:30123/TCP`, `IP:8080,…`, `<none>`) and wording, and blots out the rest.
+Each test replays one session printed in the seed notes (`../shared/seeds/*.txt`,
+beside the project), named in a comment as `<file> <section>`, and compares what
+the simulated kubectl prints with what the notes show. Names, IPs and ages differ
+between two clusters, so both sides go through `norm()`, which keeps column
+headers, column order, cell shapes (`80:30123/TCP`, `IP:8080,…`, `<none>`) and
+wording, and blots out the rest.
 
 Where a note was printed by an older Kubernetes or kubectl, the test asserts the
 modern behaviour (k8s-semantics.md, CONTRACT.md) and says so in a comment.

@@ -1,8 +1,9 @@
 """Seed replay, part 2: the notes' traffic examples, request by request.
 
 Each test replays a curl / nslookup / ping session of the seed notes
-(`/work/shared/seeds/*.txt`, named in a comment as `<file> <section>`) and checks
-what the client prints and the Trace the simulator records. Which pod answers is
+(`../shared/seeds/*.txt`, beside the project, named in a comment as
+`<file> <section>`) and checks what the client prints and the Trace the
+simulator records. Which pod answers is
 random (kube-proxy picks uniformly), so whole traces are compared after checking
 that the chosen pod is one of the allowed ones, and the expected trace is built
 from that pod.

@@ -11,7 +11,7 @@ import yaml
 
 from simulator.legacy import convert_legacy_ingress
 from simulator.manifests import parse_manifests
-from simulator.problems import ManifestError, format_problems
+from simulator.problems import ManifestError, format_problems, warning_lines
 from simulator.validation import load_manifests, validate_documents
 from simulator.validation import names as n
 
@@ -1390,10 +1390,25 @@ spec:
 def test_legacy_ingress_is_converted_with_a_warning() -> None:
     documents, warnings, problems = validate_documents(parse_manifests(LEGACY))
     assert problems == []
-    assert warnings == [
+    (warning,) = warnings
+    assert warning.kubectl_text() == (
         "Warning: extensions/v1beta1 Ingress is deprecated in v1.14+, unavailable in v1.22+; "
         "use networking.k8s.io/v1 Ingress"
-    ]
+    )
+    assert (warning.severity, warning.field, warning.line, warning.column) == (
+        "warning",
+        "apiVersion",
+        1,
+        1,
+    )
+    assert warning.hint == (
+        "Kubernetes stopped serving Ingress in extensions/v1beta1 in v1.22: a current cluster "
+        '(v1.35) refuses it with “no matches for kind "Ingress" in version '
+        '"extensions/v1beta1"”. Kubeplay converts it to networking.k8s.io/v1 (serviceName '
+        "and servicePort become service.name and service.port, pathType "
+        "ImplementationSpecific); write apiVersion: networking.k8s.io/v1 to use it on a real "
+        "cluster."
+    )
     (document,) = documents
     assert document.obj["apiVersion"] == "networking.k8s.io/v1"
     assert document.obj["spec"]["defaultBackend"] == {
@@ -1414,6 +1429,7 @@ def test_legacy_ingress_is_converted_with_a_warning() -> None:
 
 
 def test_legacy_warning_printed_once_and_per_version() -> None:
+    # One warning per document for the problems list; kubectl prints each text once.
     v1beta1 = LEGACY.replace("extensions/v1beta1", "networking.k8s.io/v1beta1")
     text = "---\n".join(
         [
@@ -1423,7 +1439,8 @@ def test_legacy_warning_printed_once_and_per_version() -> None:
         ]
     )
     _, warnings, _ = validate_documents(parse_manifests(text))
-    assert warnings == [
+    assert [w.name for w in warnings] == ["kubia", "b", "c"]
+    assert warning_lines(warnings) == [
         "Warning: extensions/v1beta1 Ingress is deprecated in v1.14+, unavailable in v1.22+; "
         "use networking.k8s.io/v1 Ingress",
         "Warning: networking.k8s.io/v1beta1 Ingress is deprecated in v1.19+, unavailable in "

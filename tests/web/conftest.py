@@ -14,6 +14,6 @@ def forget_live_rooms():
 
 
 @pytest.fixture
-def fast_flush(monkeypatch):
+def fast_flush(settings):
     """Ticks reach the log within 50 ms instead of a second."""
-    monkeypatch.setattr(rooms, "FLUSH_SECONDS", 0.05)
+    settings.KUBEPLAY_FLUSH_SECONDS = 0.05

@@ -14,7 +14,7 @@ from playground import rooms
 from playground.asgi import application
 from playground.models import RoomEvent
 from playground.protocol import MAX_MESSAGE_BYTES
-from tests.fixtures.rooms import make_room
+from tests.fixtures.rooms import make_room, manifest
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
 
@@ -40,6 +40,18 @@ async def receive(socket, type_, timeout=3.0):
             return message
         if message["type"] != "frame" or set(message) - {"type", "epoch", "seq", "time", "at"}:
             held.append(message)  # not just the time ticking by
+
+
+async def eventually(read, holds=bool, timeout=5.0):
+    """Wait until `holds(read())` (`read` may be async); fail after `timeout` seconds."""
+    async with asyncio.timeout(timeout):
+        while True:
+            value = read()
+            if asyncio.iscoroutine(value):
+                value = await value
+            if holds(value):
+                return value
+            await asyncio.sleep(0.02)
 
 
 async def open_socket(code, query=""):
@@ -303,18 +315,20 @@ async def test_stream_sends_traces_in_frames_and_is_logged(room, socket, fast_fl
     while "streams" not in frame:
         frame = await receive(socket, "frame")
     assert frame["streams"] == []
-    await asyncio.sleep(0.1)
-    ops = await sync_to_async(list)(
-        RoomEvent.objects.filter(room=room).values_list("op", flat=True)
-    )
-    sent = sum(
-        n * repeat
-        for op in ops
-        if op["op"] == "ticks"
-        for _, counts, repeat in op["runs"]
-        for n in counts
-    )
-    assert sent >= 20
+
+    async def logged_requests():
+        ops = await sync_to_async(list)(
+            RoomEvent.objects.filter(room=room).values_list("op", flat=True)
+        )
+        return sum(
+            n * repeat
+            for op in ops
+            if op["op"] == "ticks"
+            for _, counts, repeat in op["runs"]
+            for n in counts
+        )
+
+    await eventually(lambda: logged_requests(), lambda sent: sent >= 20)
 
 
 async def test_clock_plays_pauses_and_changes_speed(socket):
@@ -323,9 +337,12 @@ async def test_clock_plays_pauses_and_changes_speed(socket):
     assert frame["clock"]["speed"] == 10
     await socket.send_json_to({"type": "clock", "action": "play"})
     start = (await receive(socket, "frame"))["time"]
-    await asyncio.sleep(0.3)
-    later = (await receive(socket, "frame"))["time"]
-    assert later - start >= 1  # ten simulated seconds a second
+    async with asyncio.timeout(5):
+        while (later := (await receive(socket, "frame"))["time"]) - start < 1:
+            pass
+    # Ten simulated seconds a second: each tick (1/16 s) moves the clock 0.625 s.
+    ticks = (later - start) / (10 / 16)
+    assert abs(ticks - round(ticks)) < 1e-6
     await socket.send_json_to({"type": "clock", "action": "pause"})
     paused = (await receive(socket, "frame"))["clock"]
     assert paused["playing"] is False
@@ -342,12 +359,13 @@ async def test_a_room_replays_to_the_same_state(room, socket, fast_flush):
         await socket.send_json_to({"type": "command", "id": i, "line": line})
         await receive(socket, "result")
     await socket.send_json_to({"type": "clock", "action": "play"})
-    await asyncio.sleep(0.3)
+    while (await receive(socket, "frame"))["time"] < 0.2:  # some ticks of the clock
+        pass
     await socket.send_json_to({"type": "command", "id": 9, "line": "kubectl get pods"})
     await receive(socket, "result")
     await socket.send_json_to({"type": "clock", "action": "pause"})
-    await asyncio.sleep(0.2)  # the ticks before the pause reach the log
     live = rooms.loaded(room.code)
+    await eventually(lambda: live.log.up_to_date)  # the ticks before the pause are logged
     expected = await live.read(lambda cluster: (cluster.snapshot(), cluster.now))
     await socket.disconnect()
     await rooms.reset()
@@ -360,7 +378,7 @@ async def test_a_room_replays_to_the_same_state(room, socket, fast_flush):
 async def test_inspector_reads_leave_the_cluster_as_it_was(room, socket):
     live = rooms.loaded(room.code)
     before = await live.read(lambda cluster: (cluster.seq, cluster.state.rng.getstate()))
-    pod = next(p for p in live.view.topology["pods"] if p["namespace"] == "default")
+    pod = next(p for p in live.frames.view.topology["pods"] if p["namespace"] == "default")
     for kind, namespace, name in [
         ("Service", "default", "kubia"),
         ("Endpoints", "default", "kubia"),
@@ -376,15 +394,15 @@ async def test_inspector_reads_leave_the_cluster_as_it_was(room, socket):
     assert after == before
 
 
-async def test_an_idle_room_is_written_to_the_log_and_unloaded(room, monkeypatch):
-    monkeypatch.setattr(rooms, "IDLE_SECONDS", 0.05)
+async def test_an_idle_room_is_written_to_the_log_and_unloaded(room, settings):
+    settings.KUBEPLAY_IDLE_SECONDS = 0.05
     socket = await open_socket(room.code)
     await receive(socket, "snapshot")
     await socket.send_json_to({"type": "clock", "action": "play"})
-    await asyncio.sleep(0.3)
+    while (await receive(socket, "frame"))["time"] == 0:  # the clock has run
+        pass
     await socket.disconnect()
-    await asyncio.sleep(0.3)
-    assert rooms.loaded(room.code) is None
+    await eventually(lambda: rooms.loaded(room.code) is None)
     ops = await sync_to_async(list)(
         RoomEvent.objects.filter(room=room).values_list("op", flat=True)
     )
@@ -394,11 +412,243 @@ async def test_an_idle_room_is_written_to_the_log_and_unloaded(room, monkeypatch
 
 async def test_a_room_held_by_another_process_is_refused(room, settings, monkeypatch):
     settings.KUBEPLAY_ROOM_LEASES = True
-    assert await rooms._claim(room.code)
-    monkeypatch.setattr(rooms, "OWNER", "another-host:1:abcd")
+    assert await rooms.leases.Lease(room.code).claim()
+    monkeypatch.setattr(rooms.leases, "OWNER", "another-host:1:abcd")
     socket = communicator(room.code)
     connected, _ = await socket.connect()
     assert connected
     error = await socket.receive_json_from()
     assert "another server" in error["message"]
     await socket.disconnect()
+
+
+def keyed_topology(topology):
+    from playground.topology import COLLECTIONS, key
+
+    return {c: {key(c, obj): obj for obj in topology[c]} for c in COLLECTIONS}
+
+
+async def test_frames_keep_every_viewers_copy_equal_to_the_cluster(room, socket):
+    """One change feed: the topology viewers have, kept by frames alone, is the cluster's."""
+    lines = [
+        "kubectl scale deployment kubia --replicas=5",
+        "kubectl label pod -l app=kubia tier=web",
+        "kubectl delete pod -l app=kubia",
+        "kubectl cordon worker-1",
+        "kubectl delete service kubia",
+    ]
+    for i, line in enumerate(lines):
+        await socket.send_json_to({"type": "command", "id": i, "line": line})
+        frame = await receive(socket, "frame")
+        assert "events" not in frame  # the simulator's raw events are not sent
+    live = rooms.loaded(room.code)
+    fresh = await live.read(lambda cluster: cluster.snapshot())
+    assert keyed_topology(live.frames.view.topology) == keyed_topology(fresh)
+
+
+async def test_snapshot_carries_probe_timing_counts_and_the_wire_constants():
+    room = await sync_to_async(make_room)("readiness")
+    socket = await open_socket(room.code)
+    snapshot = await receive(socket, "snapshot")
+    probed = [p for p in snapshot["topology"]["pods"] if p["hasReadinessProbe"]]
+    assert probed
+    for pod in probed:
+        assert pod["probe"]["kind"] == "exec"
+        assert snapshot["probes"][f"{pod['namespace']}/{pod['name']}"] == [0, 0]
+    assert "kube-system" in snapshot["systemNamespaces"]
+    assert snapshot["collections"][:2] == ["nodes", "pods"]
+    await socket.disconnect()
+
+
+async def assert_no_inspector_before_pong(socket):
+    """Everything the room sends until it answers a ping: no inspector among it."""
+    await socket.send_json_to({"type": "ping", "id": "p"})
+    while (message := await socket.receive_json_from())["type"] != "pong":
+        assert message["type"] != "inspector"
+
+
+async def test_inspector_is_refreshed_by_the_frame_that_changes_it(room, socket):
+    live = rooms.loaded(room.code)
+    pod = next(p for p in live.frames.view.topology["pods"] if p["namespace"] == "default")
+    target = {"kind": "Pod", "namespace": "default", "name": pod["name"]}
+    await socket.send_json_to({"type": "inspect", "id": 7, **target})
+    shown = await receive(socket, "inspector")
+    assert shown["id"] == 7
+    assert (shown["kind"], shown["name"]) == ("Pod", pod["name"])
+    assert "tier=web" not in shown["html"]
+    await socket.send_json_to(
+        {"type": "command", "id": 8, "line": f"kubectl label pod {pod['name']} tier=web"}
+    )
+    frame = await receive(socket, "frame")
+    refreshed = await receive(socket, "inspector")
+    # The refresh follows its frame and shows that moment: labels and describe agree.
+    assert refreshed["seq"] == frame["seq"]
+    assert "id" not in refreshed
+    assert "<code>tier=web</code>" in refreshed["html"]
+    assert "tier=web" in refreshed["html"].split("kubectl describe")[1]
+
+
+async def test_an_inspector_the_frame_did_not_change_is_not_sent_again(room, socket):
+    await socket.send_json_to(
+        {"type": "inspect", "kind": "Service", "namespace": "default", "name": "kubia"}
+    )
+    await receive(socket, "inspector")
+    # A command elsewhere (a node) refreshes nothing the Service shows.
+    await socket.send_json_to({"type": "command", "id": 1, "line": "kubectl get pods"})
+    await receive(socket, "frame")
+    await assert_no_inspector_before_pong(socket)
+
+
+async def test_a_viewer_who_stops_inspecting_gets_no_more_inspectors(room, socket):
+    await socket.send_json_to({"type": "inspect", "kind": "Node", "name": "worker-1"})
+    assert (await receive(socket, "inspector"))["namespace"] == ""
+    await socket.send_json_to({"type": "inspect"})
+    await socket.send_json_to({"type": "command", "id": 1, "line": "kubectl cordon worker-1"})
+    await receive(socket, "frame")
+    await assert_no_inspector_before_pong(socket)
+
+
+@pytest.mark.parametrize(
+    ("message", "error"),
+    [
+        pytest.param({"kind": "Secret", "name": "x"}, "Choose an object", id="unknown kind"),
+        pytest.param({"kind": ["Pod"], "name": "x"}, "Choose an object", id="kind not text"),
+        pytest.param({"kind": "Pod", "name": "Not/A/Name"}, "not valid", id="bad name"),
+        pytest.param({"kind": "Pod", "name": "x", "namespace": 5}, "not valid", id="bad ns"),
+    ],
+)
+async def test_a_bad_inspect_message_gets_an_error(socket, message, error):
+    await socket.send_json_to({"type": "inspect", "id": 3, **message})
+    reply = await receive(socket, "error")
+    assert reply["id"] == 3
+    assert error in reply["message"]
+
+
+async def test_applied_manifests_come_back_with_the_servers_problems_list(socket):
+    good = manifest("kubia").replace("replicas: 3", "replicas: 2")
+    await socket.send_json_to(
+        {"type": "command", "id": 1, "line": "kubectl apply -f -", "stdin": good}
+    )
+    result = await receive(socket, "result")
+    assert result["exitCode"] == 0
+    assert "✓ Applied." in result["problemsHtml"]
+    bad = (
+        "apiVersion: v1\nkind: Service\nmetadata:\n  name: x\nspec:\n  ports:\n"
+        "  - port: 80\n    nodePort: 80\n"
+    )
+    await socket.send_json_to(
+        {"type": "command", "id": 2, "line": "kubectl apply -f -", "stdin": bad}
+    )
+    result = await receive(socket, "result")
+    assert 'class="problems"' in result["problemsHtml"]
+    assert "Line 8" in result["problemsHtml"]
+    await socket.send_json_to({"type": "command", "id": 3, "line": "kubectl get pods"})
+    assert "problemsHtml" not in await receive(socket, "result")
+
+
+async def test_a_playing_clock_reports_the_probes_that_ran():
+    room = await sync_to_async(make_room)("readiness")
+    socket = await open_socket(room.code)
+    snapshot = await receive(socket, "snapshot")
+    probed = {k for k, counts in snapshot["probes"].items()}
+    await socket.send_json_to({"type": "clock", "action": "speed", "speed": 10})
+    await socket.send_json_to({"type": "clock", "action": "play"})
+    runs = {}
+    async with asyncio.timeout(5):
+        while set(runs) != probed:  # every probed pod's probe runs within a simulated second
+            runs.update((await receive(socket, "frame")).get("probes", {}))
+    assert all(failures >= 1 for _, failures in runs.values())  # no /var/ready yet
+    await socket.disconnect()
+
+
+class ClosedSocket:
+    """A viewer whose connection closed before its disconnect reached the room."""
+
+    viewer = "gone"
+
+    async def forward(self, text):
+        raise ConnectionError("Attempt to send on a closed protocol")
+
+
+async def test_a_viewer_whose_socket_closed_does_not_break_the_room(room, socket):
+    live = rooms.loaded(room.code)
+    live.join(ClosedSocket())
+    await socket.send_json_to({"type": "command", "id": 1, "line": "kubectl cordon worker-1"})
+    assert (await receive(socket, "frame"))["commands"][0]["exitCode"] == 0
+    assert "gone" not in live.local
+    assert rooms.loaded(room.code) is live
+    assert not live.closed
+
+
+# -- the reachability matrix ---------------------------------------------------------
+
+DENY_KUBIA = """apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: kubia-deny
+spec:
+  podSelector:
+    matchLabels:
+      app: kubia
+"""
+
+
+async def assert_no_matrix_before_pong(socket):
+    await socket.send_json_to({"type": "ping", "id": "p"})
+    while (message := await socket.receive_json_from())["type"] != "pong":
+        assert message["type"] != "matrix"
+
+
+def kubia_states(message: dict) -> set[str]:
+    """Every slot state of the rows into the kubia pods."""
+    data = message["matrix"]
+    states = set()
+    for group in data["groups"]:
+        if group["name"].startswith("kubia"):
+            for row in data["rows"]:
+                states.update(row[group["first"] : group["first"] + len(group["ports"])])
+    return states
+
+
+async def test_the_matrix_comes_on_request_and_after_the_frame_that_changes_it(socket):
+    await socket.send_json_to({"type": "matrix", "id": 4, "view": "workloads"})
+    shown = await receive(socket, "matrix")
+    assert shown["id"] == 4
+    assert shown["view"] == "workloads"
+    assert shown["matrix"]["byPod"] is False
+    assert kubia_states(shown) == {"o"}
+    await socket.send_json_to(
+        {"type": "command", "id": 5, "line": "kubectl apply -f -", "stdin": DENY_KUBIA}
+    )
+    frame = await receive(socket, "frame")
+    refreshed = await receive(socket, "matrix")
+    assert refreshed["seq"] == frame["seq"]
+    assert "id" not in refreshed
+    # Nothing reaches kubia now but the kubia pods themselves... which are isolated too.
+    assert kubia_states(refreshed) == {"i"}
+
+
+async def test_a_viewer_who_closes_the_matrix_gets_no_more(socket):
+    await socket.send_json_to({"type": "matrix", "view": "auto"})
+    await receive(socket, "matrix")
+    await socket.send_json_to({"type": "matrix"})
+    await socket.send_json_to(
+        {"type": "command", "id": 1, "line": "kubectl apply -f -", "stdin": DENY_KUBIA}
+    )
+    await receive(socket, "frame")
+    await assert_no_matrix_before_pong(socket)
+
+
+async def test_an_unchanged_matrix_is_not_sent_again(socket):
+    await socket.send_json_to({"type": "matrix", "view": "pods"})
+    await receive(socket, "matrix")
+    await socket.send_json_to({"type": "command", "id": 1, "line": "kubectl get pods"})
+    await receive(socket, "frame")
+    await assert_no_matrix_before_pong(socket)
+
+
+async def test_a_bad_view_gets_an_error(socket):
+    await socket.send_json_to({"type": "matrix", "id": 9, "view": "everything"})
+    reply = await receive(socket, "error")
+    assert reply["id"] == 9
+    assert '"view" must be one of' in reply["message"]

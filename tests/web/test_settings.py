@@ -40,7 +40,8 @@ def test_defaults_are_safe_and_self_contained(load_settings):
     assert database["ENGINE"] == "django.db.backends.sqlite3"
     assert str(database["NAME"]).endswith("var/db.sqlite3")
     layer = settings["CHANNEL_LAYERS"]["default"]
-    assert layer["BACKEND"] == "playground.layers.RoomChannelLayer"
+    assert layer["BACKEND"] == "channels.layers.InMemoryChannelLayer"
+    assert settings["KUBEPLAY_ROOM_LEASES"] is False
 
 
 @pytest.mark.parametrize(
@@ -73,6 +74,8 @@ def test_redis_url_selects_channels_redis_with_a_large_pool(load_settings):
     assert host == {"address": "redis://cache.internal:6379/1", "max_connections": 1000}
     # channels_redis hands the dict to redis-py; building the pool connects to nothing.
     assert create_pool(dict(host)).max_connections == 1000
+    # Several processes share the rooms: each room is leased to one of them.
+    assert settings["KUBEPLAY_ROOM_LEASES"] is True
 
 
 def test_secret_key_from_env(load_settings):

@@ -1,4 +1,4 @@
-"""The snapshot as browsers get it: keys, diffs and request targets."""
+"""The snapshot as browsers get it: keys, changes and request targets."""
 
 from __future__ import annotations
 
@@ -10,7 +10,17 @@ from tests.fixtures.rooms import manifest
 
 def view_of(text: str, *commands: str) -> topology.View:
     cluster = rooms.replay(7, text, [{"op": "run", "line": line} for line in commands])
-    return topology.build(cluster.snapshot())
+    return topology.View(cluster.snapshot())
+
+
+def changes_of(text: str, *commands: str) -> tuple[topology.View, dict, dict]:
+    """A view of `text` applied, the frame changes `commands` make to it, and the feed."""
+    cluster = rooms.replay(7, text, [])
+    view, seq = topology.View(cluster.snapshot()), cluster.seq
+    for line in commands:
+        assert cluster.run(line).exit_code == 0
+    feed = cluster.snapshot_changes(seq)
+    return view, view.apply(feed.upsert, feed.remove), feed
 
 
 def test_targets_offer_ingress_hosts_nodeports_and_service_names():
@@ -50,20 +60,23 @@ def test_tls_hosts_are_offered_over_https():
     assert any(t["url"].startswith("https://") for t in view.targets)
 
 
-def test_diff_carries_only_what_changed():
-    before = view_of(manifest("kubia"))
-    after = view_of(manifest("kubia"), "kubectl label pods -l app=kubia tier=web")
-    changes = topology.diff(before, after)
+def test_changes_carry_only_what_changed():
+    view, changes, feed = changes_of(manifest("kubia"), "kubectl label pods -l app=kubia tier=web")
     assert set(changes) == {"pods"}
     assert len(changes["pods"]["upsert"]) == 3
     assert changes["pods"]["remove"] == []
-    assert topology.diff(after, after) == {}
+    assert view.apply(feed.upsert, feed.remove) == {}  # nothing new the second time
 
 
-def test_diff_removes_by_key():
-    before = view_of(manifest("kubia"))
-    after = view_of(manifest("kubia"), "kubectl delete service kubia")
-    changes = topology.diff(before, after)
+def test_changes_remove_by_key():
+    _, changes, _ = changes_of(manifest("kubia"), "kubectl delete service kubia")
     assert changes["services"]["remove"] == ["default/kubia"]
     assert changes["endpoints"]["remove"] == ["default/kubia"]
     assert "targets" in changes
+
+
+def test_changes_name_the_namespaces_they_touch():
+    _, changes, _ = changes_of(manifest("two-namespaces"), "kubectl cordon worker-1")
+    assert topology.namespaces(changes) == {""}
+    _, changes, _ = changes_of(manifest("kubia"), "kubectl delete deployment kubia")
+    assert topology.namespaces(changes) == {"default"}

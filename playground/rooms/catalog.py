@@ -1,0 +1,38 @@
+"""The examples catalog: the simulator's built-in scenarios, for the home page and rooms."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from simulator import DEFAULT_SCENARIO, SCENARIOS
+
+
+def examples() -> list[dict[str, str]]:
+    """The built-in scenarios for the examples menu, in the simulator's order (each topic's
+    scenarios together, so the menu groups them under the topic's heading)."""
+    return [
+        {"slug": s.slug, "title": s.title, "summary": s.summary, "topic": s.topic}
+        for s in SCENARIOS
+    ]
+
+
+def example(slug: str | None) -> dict[str, Any] | None:
+    """One scenario with its manifest and commands to try, or None when `slug` is unknown."""
+    for s in SCENARIOS:
+        if s.slug == slug:
+            return {
+                "slug": s.slug,
+                "title": s.title,
+                "summary": s.summary,
+                "manifest": s.manifest,
+                "try_commands": list(s.try_commands),
+                "pod_selector": s.pod_selector,
+            }
+    return None
+
+
+def default_example() -> dict[str, Any]:
+    """The scenario the home page opens with."""
+    example_ = example(DEFAULT_SCENARIO)
+    assert example_ is not None, "the default scenario is one of the scenarios"
+    return example_

@@ -1,0 +1,262 @@
+"""What a room's viewers are sent: a `snapshot` when they join, then one `frame` per tick.
+
+One change feed. The topology in frames comes from the simulator's own
+change events: `Cluster.snapshot_changes` names the entries that changed
+since the last frame, and the room's `View` (the copy every viewer has)
+keeps the ones that differ. So a frame costs what changed, not the size of
+the cluster (docs/performance.md, "Frames"). Frames are encoded once for
+every viewer and kept for a while, so a viewer that dropped briefly gets
+the ones it missed instead of a whole snapshot.
+"""
+
+from __future__ import annotations
+
+import secrets
+import time
+from collections import Counter, deque
+from typing import Any, NamedTuple
+
+from playground import limits, protocol, topology
+from playground.rooms.creation import problems_of
+from simulator import Cluster, CommandResult
+
+#: Frames kept for browsers that resync after a short drop.
+FRAME_BUFFER = 256
+#: While the clock plays and nothing else happens, a frame carries the time this often.
+TIME_SYNC_SECONDS = 0.5
+
+
+class Frame(NamedTuple):
+    """A frame as built (`message`) and as sent (`texts`: one, or its parts)."""
+
+    message: dict[str, Any]
+    texts: list[str]
+
+
+def trace_view(trace) -> dict[str, Any]:
+    """A Trace as frames carry it: the contract's dict, plus each hop's namespace so the
+    diagram can tell same-named objects of two namespaces apart, and `blocked` when a
+    NetworkPolicy dropped it (which policies, and the hop where the dot stops)."""
+    view = trace.to_dict()
+    for hop, shown in zip(trace.hops, view["hops"], strict=True):
+        if hop.namespace is not None:
+            shown["namespace"] = hop.namespace
+    if trace.blocked is not None:
+        view["blocked"] = trace.blocked.to_dict()
+    return view
+
+
+def result_fields(line: str, result: CommandResult, stdin: str) -> dict[str, Any]:
+    """The `result` message's fields, for the viewer who ran the command."""
+    fields = {
+        "line": line,
+        "stdout": clip(result.stdout, limits.MAX_OUTPUT_CHARS),
+        "stderr": clip(result.stderr, limits.MAX_OUTPUT_CHARS),
+        "output": clip_output(result.output(), limits.MAX_OUTPUT_CHARS),
+        "exitCode": result.exit_code,
+        # Manifests (stdin) that failed without a located problem get their stderr as one.
+        "problems": problems_of(result) if result.problems or stdin else [],
+        "traces": len(result.traces),
+    }
+    if result.session:
+        fields["session"] = result.session
+    if result.edit:
+        fields["edit"] = {
+            **result.edit,
+            "yaml": clip(result.edit["yaml"], limits.MAX_MANIFEST_BYTES),
+        }
+    return fields
+
+
+def clip_output(pieces: list[tuple[str, str]], limit: int) -> list[list[str]]:
+    """`[[stream, text]]` as a terminal shows them, cut after `limit` characters in all."""
+    out, used = [], 0
+    for stream, text in pieces:
+        if used >= limit:
+            break
+        out.append([stream, clip(text, limit - used)])
+        used += len(text)
+    return out
+
+
+def clip(text: str, limit: int) -> str:
+    if len(text) <= limit:
+        return text
+    return text[:limit] + f"\n… output cut here: {len(text) - limit} more characters.\n"
+
+
+class Frames:
+    """A room's frames: what the next one carries, the ones sent, and the viewers' `View`."""
+
+    def __init__(self, cluster: Cluster, room: str, tick_hz: int) -> None:
+        self.room = room
+        self.tick_hz = tick_hz
+        #: Changes when the room is reloaded: browsers of another epoch start afresh.
+        self.epoch = secrets.token_hex(4)
+        self.seq = 0
+        self.recent: deque[tuple[int, list[str]]] = deque(maxlen=FRAME_BUFFER)
+        self.view = topology.View(cluster.snapshot())
+        self.event_seq = cluster.seq
+        self.probe_counts = cluster.probe_counts()
+        #: When a probe runs next, and the time of the last look at the counts.
+        self.probes_next = cluster.next_probe_at()
+        self.probes_seen_at = cluster.now
+        self.hits: Counter[str] = Counter()
+        self.last_time_sync = 0.0
+        #: Wall time the tick or command that the next frame reports began.
+        self.made_at: float | None = None
+        self._snapshot: tuple[int, list[str]] | None = None
+        self._clear()
+
+    def _clear(self) -> None:
+        self.traces: list[dict] = []
+        self.omitted = 0
+        self.hits_delta: Counter[str] = Counter()
+        self.commands: list[dict] = []
+        self.probe_runs: dict[str, list[int]] = {}
+        self.probes_due = False
+        self.clock_changed = False
+        self.streams_changed = False
+
+    # -- what the next frame carries ---------------------------------------------------
+
+    def begin(self) -> None:
+        """A tick or command starts: the next frame's delay is measured from now."""
+        self.made_at = time.time()
+
+    def add_traces(self, traces: list) -> None:
+        for trace in traces:
+            if trace is None:
+                continue
+            # A hit is a request a pod answered (not ingress-nginx's own redirect or 404).
+            last = trace.hops[-1] if trace.hops else None
+            if trace.outcome == "ok" and last is not None and last.kind == "pod":
+                self.hits_delta[trace.served_by or last.name] += 1
+            if len(self.traces) < limits.MAX_TRACES_PER_FRAME:
+                self.traces.append(trace_view(trace))
+            else:
+                self.omitted += 1
+
+    def add_command(self, by: str, line: str, result: CommandResult) -> None:
+        self.add_traces(result.traces)
+        self.commands.append(
+            {
+                "by": by,
+                "line": line,
+                "exitCode": result.exit_code,
+                "stdout": clip(result.stdout, limits.MAX_ECHO_CHARS),
+                "stderr": clip(result.stderr, limits.MAX_ECHO_CHARS),
+                "output": clip_output(result.output(), limits.MAX_ECHO_CHARS),
+            }
+        )
+        self.probes_due = True  # `kubectl exec -- touch` may run a probe at once
+
+    def _probes_ran(self, cluster: Cluster) -> bool:
+        """Whether a probe may have run since the last look: one was due, and time moved."""
+        now = cluster.now
+        due = self.probes_next is not None and now >= self.probes_next
+        return self.probes_due or (due and now > self.probes_seen_at)
+
+    def note_probes(self, cluster: Cluster) -> None:
+        """Note the probes that ran since the last look (their counts moved)."""
+        self.probes_seen_at = cluster.now
+        counts = cluster.probe_counts()
+        before = self.probe_counts
+        if counts != before:
+            ran = [pod for pod, now in counts.items() if before.get(pod, (0, 0)) != now]
+            for namespace, name in ran[: limits.MAX_PROBES_PER_FRAME - len(self.probe_runs)]:
+                self.probe_runs[f"{namespace}/{name}"] = list(counts[namespace, name])
+            self.probe_counts = counts
+        self.probes_due = False
+
+    # -- frames ------------------------------------------------------------------------
+
+    def next_frame(
+        self, cluster: Cluster, clock: dict[str, Any], streams: list[dict], playing: bool
+    ) -> Frame | None:
+        """The frame with everything since the last one; None when there is nothing to say."""
+        if self._probes_ran(cluster):
+            self.note_probes(cluster)
+        # Asked after every change (pods come and go), so a tick knows whether to look.
+        self.probes_next = cluster.next_probe_at()
+        feed = cluster.snapshot_changes(self.event_seq)
+        self.event_seq = feed.seq
+        changes = self.view.apply(feed.upsert, feed.remove)
+        now = time.time()
+        made_at, self.made_at = self.made_at or now, None
+        time_due = playing and now - self.last_time_sync >= TIME_SYNC_SECONDS
+        content = (
+            changes
+            or self.traces
+            or self.omitted
+            or self.commands
+            or self.probe_runs
+            or self.clock_changed
+            or self.streams_changed
+        )
+        if not (content or time_due):
+            return None
+        self.last_time_sync = now
+        self.seq += 1
+        frame: dict[str, Any] = {
+            "type": "frame",
+            "epoch": self.epoch,
+            "seq": self.seq,
+            "time": cluster.now,
+            "at": round(made_at * 1000, 1),
+        }
+        if changes:
+            frame["changes"] = changes
+        if self.traces or self.omitted:
+            frame["traces"] = self.traces
+            frame["tracesOmitted"] = self.omitted
+        if self.hits_delta:
+            frame["hits"] = dict(self.hits_delta)
+            self.hits.update(self.hits_delta)
+        if self.commands:
+            frame["commands"] = self.commands
+        if self.probe_runs:
+            frame["probes"] = self.probe_runs
+        if self.clock_changed:
+            frame["clock"] = clock
+        if self.streams_changed:
+            frame["streams"] = streams
+        self._clear()
+        texts = protocol.split(protocol.encode(frame))
+        self.recent.append((self.seq, texts))
+        return Frame(frame, texts)
+
+    def snapshot(self, time_now: float, clock: dict[str, Any], streams: list[dict]) -> list[str]:
+        """The `snapshot` message, as texts to send: all a browser needs to draw the room.
+
+        Encoded once per frame: a classroom joining at once shares one encoding.
+        """
+        if self._snapshot is not None and self._snapshot[0] == self.seq:
+            return self._snapshot[1]
+        message = {
+            "type": "snapshot",
+            "epoch": self.epoch,
+            "seq": self.seq,
+            "room": self.room,
+            "time": time_now,
+            "clock": clock,
+            "tickHz": self.tick_hz,
+            "streams": streams,
+            "hits": dict(self.hits),
+            "topology": self.view.topology,
+            "targets": self.view.targets,
+            "probes": {f"{ns}/{name}": list(c) for (ns, name), c in self.probe_counts.items()},
+            "collections": topology.COLLECTIONS,
+            "systemNamespaces": topology.SYSTEM_NAMESPACES,
+        }
+        texts = protocol.split(protocol.encode(message))
+        self._snapshot = (self.seq, texts)
+        return texts
+
+    def missed(self, seq: int | None, epoch: str) -> list[str] | None:
+        """The frames after `seq` for a browser of this epoch, or None when it needs a snapshot."""
+        if seq is not None and epoch == self.epoch and seq <= self.seq:
+            missed = [texts for s, texts in self.recent if s > seq]
+            if len(missed) == self.seq - seq:
+                return [text for texts in missed for text in texts]
+        return None

@@ -1,0 +1,159 @@
+"""A room's log and its replay.
+
+A room is `(seed, manifests, log)`. Each log entry (`RoomEvent.op`) is a
+command line (`{"op": "run", ...}`) or a run of clock ticks with the requests
+each stream sent (`{"op": "ticks", ...}`; docs/architecture.md, "Rooms").
+The simulator is deterministic, so replaying the entries call for call, here
+and nowhere else, rebuilds the same cluster in any process. `RoomLog` is a
+live room's end of it: ticks not yet written, and the writes.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from asgiref.sync import sync_to_async
+from django.db import transaction
+
+from playground.models import Room, RoomEvent
+from simulator import Cluster
+
+logger = logging.getLogger(__name__)
+
+APPLY = "kubectl apply -f -"
+
+
+def apply_op(cluster: Cluster, op: dict[str, Any]) -> Any:
+    """Apply one log entry to `cluster`; the live room and replay both go through here."""
+    if op["op"] == "run":
+        return cluster.run(op["line"], stdin=op.get("stdin", ""))
+    if op["op"] == "ticks":
+        streams = op["streams"]
+        traces = []
+        for step, counts, repeat in op["runs"]:
+            for _ in range(repeat):
+                if step:
+                    cluster.advance(step)
+                for (target, source), n in zip(streams, counts, strict=True):
+                    traces.extend(send_requests(cluster, target, source, n))
+        return traces
+    raise ValueError(f"unknown log entry {op['op']!r}")
+
+
+def send_requests(cluster: Cluster, target: str, source: str, n: int) -> list:
+    """Send `n` requests as `curl -k` would; stop at the first one that raised (a None)."""
+    traces = []
+    for _ in range(n):
+        try:
+            traces.append(cluster.request(target, source=source, insecure=True))
+        except Exception:  # noqa: BLE001 - replay must fail exactly where the live room did
+            logger.exception("request %s from %s failed", target, source)
+            traces.append(None)
+            break
+    return traces
+
+
+def replay(seed: int, manifests: str, ops: list[dict[str, Any]]) -> Cluster:
+    """Rebuild a room's cluster from what is stored."""
+    cluster = Cluster(seed)
+    cluster.run(APPLY, stdin=manifests)
+    for op in ops:
+        apply_op(cluster, op)
+    return cluster
+
+
+def latest_manifests(room: Room) -> str:
+    """The manifests last applied in the room with `kubectl apply -f -`, for its editor."""
+    applied = (
+        RoomEvent.objects.filter(room=room, op__op="run", op__has_key="stdin")
+        .order_by("-index")
+        .values_list("op", flat=True)
+    )
+    for op in applied[:20]:
+        if op["line"].split()[:2] == ["kubectl", "apply"]:
+            return op["stdin"]
+    return room.manifests
+
+
+async def read_ops(room: Room) -> list[dict[str, Any]]:
+    """Every entry of a room's log, in order."""
+    return [op async for op in RoomEvent.objects.filter(room=room).values_list("op", flat=True)]
+
+
+@dataclass
+class PendingTicks:
+    """Ticks run but not yet in the log: one `ticks` entry in the making."""
+
+    streams: list[list[str]] = field(default_factory=list)
+    runs: list[list[Any]] = field(default_factory=list)
+
+    def add(self, step: float, counts: list[int]) -> None:
+        if not step and not any(counts):
+            return  # a paused, quiet tick changes nothing
+        if self.runs and self.runs[-1][0] == step and self.runs[-1][1] == counts:
+            self.runs[-1][2] += 1
+        else:
+            self.runs.append([step, counts, 1])
+
+    def take(self) -> dict[str, Any] | None:
+        if not self.runs:
+            return None
+        op = {"op": "ticks", "streams": self.streams, "runs": self.runs}
+        self.runs = []
+        return op
+
+
+class RoomLog:
+    """A live room's end of its log: ticks run but not yet written, and the writes.
+
+    Ticks are written at most a flush interval after they ran; a command is
+    written, with the ticks before it and in one transaction, before its
+    effects are sent to anyone.
+    """
+
+    def __init__(self, room_id: int, length: int) -> None:
+        self.room_id = room_id
+        self.next_index = length
+        self.pending = PendingTicks()
+        #: Closed `ticks` entries waiting for the next write.
+        self.unwritten: list[dict[str, Any]] = []
+
+    @property
+    def up_to_date(self) -> bool:
+        """Whether everything the room ran is in the log."""
+        return not self.unwritten and not self.pending.runs
+
+    def add_ticks(self, step: float, counts: list[int]) -> None:
+        """One tick: the clock moved `step` seconds, then each stream sent its count."""
+        self.pending.add(step, counts)
+
+    def set_streams(self, streams: list[list[str]]) -> None:
+        """The streams changed (`[[url, source], ...]`): later ticks go in a new entry."""
+        self._close_ticks()
+        self.pending.streams = streams
+
+    async def write(self, ops: Sequence[dict[str, Any]] = ()) -> None:
+        """Append the ticks not yet written and then `ops`, in order, in one transaction."""
+        self._close_ticks()
+        batch = [*self.unwritten, *ops]
+        if not batch:
+            return
+        await _append(self.room_id, self.next_index, batch)
+        self.next_index += len(batch)
+        self.unwritten.clear()
+
+    def _close_ticks(self) -> None:
+        op = self.pending.take()
+        if op is not None:
+            self.unwritten.append(op)
+
+
+@sync_to_async
+def _append(room_id: int, first: int, ops: list[dict[str, Any]]) -> None:
+    with transaction.atomic():
+        RoomEvent.objects.bulk_create(
+            RoomEvent(room_id=room_id, index=first + i, op=op) for i, op in enumerate(ops)
+        )

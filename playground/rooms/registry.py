@@ -1,0 +1,105 @@
+"""The live rooms of this process: loaded on first use by replaying their log.
+
+A room stays in memory while anyone watches it, and a minute more. Before it
+loads a room, the process takes the room's lease (playground/rooms/leases.py).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+
+from asgiref.sync import sync_to_async
+
+from playground.models import Room
+from playground.rooms.leases import Lease
+from playground.rooms.live import LiveRoom, RoomGone
+from playground.rooms.log import read_ops, replay
+
+logger = logging.getLogger(__name__)
+
+_rooms: dict[str, LiveRoom] = {}
+_loading: dict[str, asyncio.Future] = {}
+
+
+async def open_room(code: str) -> LiveRoom:
+    """The live room for `code`, replaying its log if this process has not got it yet.
+
+    Raises:
+        RoomGone: no such room, or another server process runs it.
+    """
+    loop = asyncio.get_running_loop()
+    live = _rooms.get(code)
+    if live is not None and live.loop is loop and not live.closed:
+        return live
+    pending = _loading.get(code)
+    if pending is not None and pending.get_loop() is loop:
+        return await asyncio.shield(pending)
+    future = loop.create_future()
+    _loading[code] = future
+    try:
+        live = await _load(code)
+    except BaseException as exc:
+        future.set_exception(exc)
+        future.exception()  # mark retrieved: waiters, if any, re-raise it
+        raise
+    finally:
+        if _loading.get(code) is future:
+            del _loading[code]
+    _rooms[code] = live
+    future.set_result(live)
+    return live
+
+
+async def _load(code: str) -> LiveRoom:
+    room = await Room.objects.filter(code=code).afirst()
+    if room is None:
+        raise RoomGone(f"There is no room {code!r}. Create one from the home page.")
+    lease = Lease(code)
+    if not await lease.claim():
+        raise RoomGone("This room is running on another server; try again in a few seconds.")
+    ops = await read_ops(room)
+    try:
+        cluster = await sync_to_async(replay, thread_sensitive=False)(
+            room.seed, room.manifests, ops
+        )
+    except Exception as exc:  # a simulator bug: say so rather than drop the socket
+        logger.exception("room %s could not be replayed", code)
+        raise RoomGone(f"This room could not be rebuilt ({type(exc).__name__}).") from exc
+    return LiveRoom(room, cluster, len(ops), lease=lease, drop=_drop)
+
+
+async def _drop(live: LiveRoom, release: bool) -> None:
+    """Forget a room that closed (the log keeps it); give its lease back when it unloaded."""
+    if _rooms.get(live.code) is live:
+        del _rooms[live.code]
+    if release:
+        with contextlib.suppress(Exception):
+            await live.lease.release()
+
+
+def loaded(code: str) -> LiveRoom | None:
+    return _rooms.get(code)
+
+
+async def reset() -> None:
+    """Stop and forget every live room of this process (tests; the log keeps them)."""
+    current = asyncio.get_running_loop()
+    for live in list(_rooms.values()):
+        live.closed = True
+        if live.loop is current:
+            await live.stop()
+    forget_all()
+
+
+def forget_all() -> None:
+    """Forget every live room without waiting for its tasks (tests, between event loops)."""
+    for live in list(_rooms.values()):
+        live.closed = True
+        for handle in (live.ticker, live.unloader):
+            with contextlib.suppress(Exception):
+                if handle is not None and not live.loop.is_closed():
+                    handle.cancel()
+    _rooms.clear()
+    _loading.clear()

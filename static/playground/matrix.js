@@ -1,0 +1,130 @@
+// The reachability panel: who can reach whom on which port under the room's
+// NetworkPolicies, as the server computes it (`matrix` messages, sent again
+// after each change that may move it). Rows are sources, columns destination
+// ports grouped by workload (or pod); a cell passes (✓) or is dropped by the
+// destination's ingress (✗ at the target), the source's egress (✗ as it
+// leaves), or both. Clicking a cell runs its request in the terminal, so the
+// trace shows which policy holds it.
+
+const STATES = {
+  o: { text: "✓", words: "passes" },
+  i: { text: "✗", words: "dropped by the destination's ingress policies" },
+  e: { text: "✗", words: "dropped by the source's egress policies" },
+  b: { text: "✗", words: "dropped by both the source's egress and the destination's ingress policies" },
+};
+
+function el(tag, attrs = {}, text = "") {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
+  if (text) node.textContent = text;
+  return node;
+}
+
+const label = (group) => (group.namespace === "default" ? group.name : `${group.namespace}/${group.name}`);
+
+export class ReachabilityPanel {
+  constructor(panel, socket, terminal, model) {
+    this.panel = panel;
+    this.socket = socket;
+    this.terminal = terminal;
+    this.model = model;
+    this.view = panel.querySelector("[data-matrix-view]");
+    this.table = panel.querySelector("[data-matrix]");
+    this.summary = panel.querySelector("[data-matrix-summary]");
+    this.open = false;
+    this.data = null;
+    this.view.addEventListener("change", () => this.ask());
+    this.table.addEventListener("click", (event) => {
+      const cell = event.target.closest("button[data-command]");
+      if (cell) this.terminal.run(cell.dataset.command);
+    });
+    socket.addEventListener("matrix", (event) => {
+      if (this.open && event.detail.view === this.view.value) this.show(event.detail.matrix);
+    });
+    // A new connection starts with nothing open on the server: ask again.
+    socket.addEventListener("snapshot", () => {
+      if (this.open) this.ask();
+    });
+  }
+
+  // The panel was shown (true) or hidden (false): the server sends the matrix only
+  // while someone looks at it.
+  setOpen(open) {
+    if (open === this.open) return;
+    this.open = open;
+    if (open) this.ask();
+    else this.socket.notify({ type: "matrix" });
+  }
+
+  ask() {
+    this.socket.notify({ type: "matrix", view: this.view.value });
+  }
+
+  show(data) {
+    this.data = data;
+    const groups = data.groups;
+    const isolated = groups.filter((g) => g.isolated.ingress.length || g.isolated.egress.length).length;
+    const slots = groups.reduce((n, g) => n + g.ports.length, 0);
+    let dropped = 0;
+    for (const row of data.rows) dropped += [...row].filter((c) => c !== "o").length;
+    this.summary.textContent = `${groups.length} ${data.byPod ? "pods" : "workloads"}, ${isolated} isolated by a NetworkPolicy; `
+      + `${dropped} of ${groups.length * slots} source-port pairs dropped.`;
+
+    const head1 = el("tr");
+    head1.append(el("th", { scope: "col", rowspan: "2", class: "corner" }, "from ↓  to →"));
+    const head2 = el("tr");
+    for (const group of groups) {
+      if (!group.ports.length) continue;
+      const th = el("th", { scope: "colgroup", colspan: String(group.ports.length), class: "dst" });
+      th.append(el("span", { class: "name", title: label(group) }, label(group)));
+      th.append(this.marks(group));
+      if (this.model.isSystem(group.namespace)) th.classList.add("system");
+      head1.append(th);
+      for (const port of group.ports) head2.append(el("th", { scope: "col", class: "port" }, port.port));
+    }
+    const thead = el("thead");
+    thead.append(head1, head2);
+    const tbody = el("tbody");
+    data.rows.forEach((row, i) => {
+      const src = groups[i];
+      const tr = el("tr");
+      const th = el("th", { scope: "row", class: "src" });
+      th.append(el("span", { class: "name", title: label(src) }, label(src)), this.marks(src));
+      if (this.model.isSystem(src.namespace)) th.classList.add("system");
+      tr.append(th);
+      for (const dst of groups) {
+        dst.ports.forEach((port, k) => {
+          const state = row[dst.first + k];
+          const td = el("td", { class: `cell state-${state}` });
+          const words = `${label(src)} to ${label(dst)} port ${port.port}: ${STATES[state].words}`
+            + (state === "i" || state === "b" ? ` (${dst.isolated.ingress.join(", ")})` : "")
+            + (state === "e" || state === "b" ? ` (${src.isolated.egress.join(", ")})` : "");
+          if (port.request) {
+            const button = el("button", {
+              type: "button", "data-command": `${src.exec} ${port.request}`, title: `${words}. Click to send it.`,
+              "aria-label": words,
+            }, STATES[state].text);
+            td.append(button);
+          } else {
+            td.append(el("span", { title: `${words} (no request to send for ${port.port})`, "aria-label": words }, STATES[state].text));
+          }
+          tr.append(td);
+        });
+      }
+      tbody.append(tr);
+    });
+    this.table.replaceChildren(thead, tbody);
+  }
+
+  // Small marks after a name: isolated for ingress (⇥) and egress (↦).
+  marks(group) {
+    const span = el("span", { class: "marks" });
+    if (group.isolated.ingress.length) {
+      span.append(el("abbr", { class: "iso-in", title: `isolated for ingress by ${group.isolated.ingress.join(", ")}` }, "in"));
+    }
+    if (group.isolated.egress.length) {
+      span.append(el("abbr", { class: "iso-out", title: `isolated for egress by ${group.isolated.egress.join(", ")}` }, "out"));
+    }
+    return span;
+  }
+}
