@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from simulator.ipam import HOST_IP, POD_CIDR
-from simulator.netpol import EGRESS, ClusterPolicies, Party, drop_reason
+from simulator.netpol import EGRESS, Party, drop_reason, policies_of
 from simulator.netpol.model import address
 
 _POD_NETWORK = (int(POD_CIDR.network_address), int(POD_CIDR.broadcast_address))
@@ -48,7 +48,7 @@ class Policing:
 
     def __init__(self, state) -> None:
         """Attach to a ClusterState (its store, `pod_by_ip`, `node_by_ip`)."""
-        self.view = ClusterPolicies(state.store)
+        self.view = policies_of(state.store)
         self._store = state.store
         self._node_by_ip = state.node_by_ip
         self._bridges: tuple[int, dict[str, str]] = (-1, {})

@@ -100,7 +100,7 @@ def test_deny_then_allow_one_app_with_the_matrix(page, live_server_url, screensh
     # The matrix: nobody reaches web; clicking a cell sends that very request.
     page.get_by_role("tab", name="Reachability").click()
     matrix = page.get_by_role("table", name="Reachability matrix")
-    cell = matrix.get_by_role("button", name=re.compile(r"^client to web-[a-z0-9-]+ port 80/TCP:"))
+    cell = matrix.get_by_role("button", name=re.compile(r"^client to web-[a-z0-9-]+ port 80.TCP:"))
     expect(cell.first).to_have_accessible_name(
         re.compile(r"dropped by the destination's ingress policies \(web-deny-all\)")
     )
@@ -115,7 +115,7 @@ def test_deny_then_allow_one_app_with_the_matrix(page, live_server_url, screensh
     apply_manifests(page, manifests + DENY + ALLOW_CLIENT)
     page.get_by_role("tab", name="Reachability").click()
     expect(cell.first).to_have_accessible_name(re.compile(r": passes$"))
-    other = matrix.get_by_role("button", name=re.compile(r"^other to web-[a-z0-9-]+ port 80/TCP:"))
+    other = matrix.get_by_role("button", name=re.compile(r"^other to web-[a-z0-9-]+ port 80.TCP:"))
     expect(other.first).to_have_accessible_name(re.compile("dropped by the destination's ingress"))
     screenshot("np-4-matrix-allowed")
 
