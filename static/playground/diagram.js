@@ -323,10 +323,11 @@ export class Diagram extends EventTarget {
         .filter(([, rules]) => rules !== null)
         .map(([direction, rules]) => (rules.length ? `${direction} ${rules.length}` : `${direction}: deny`));
       const selects = policy.selects.length ? `${policy.selects.length} pod${policy.selects.length === 1 ? "" : "s"}` : "selects no pod";
+      const selector = policy.podSelector === "<none>" ? "all pods" : policy.podSelector;
       plan.add({
         id, kind: "netpol", x, y, w, h: 54,
         title: policy.name, heading: qualified(policy), sub: directions.join(" · ") || "no policy type",
-        lines: [`${policy.podSelector === "<none>" ? "all pods" : policy.podSelector} · ${selects}`],
+        lines: [policy.selects.length ? selector : selects],
         empty: !policy.selects.length, object: `NetworkPolicy|${policy.namespace}|${policy.name}`,
         label: `NetworkPolicy ${policy.name}: selects ${policy.podSelector === "<none>" ? "every pod of its namespace" : policy.podSelector} (${selects}); ${directions.join(", ") || "no policy type"}`,
       });

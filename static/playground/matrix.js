@@ -22,6 +22,17 @@ function el(tag, attrs = {}, text = "") {
 
 const label = (group) => (group.namespace === "default" ? group.name : `${group.namespace}/${group.name}`);
 
+// A generated name cut in the middle, where it says least (web-6d8579b749-qvcsc → web-6d…-qvcsc).
+function short(name, max = 18) {
+  return name.length <= max ? name : `${name.slice(0, Math.ceil(max / 2) - 1)}…${name.slice(-Math.floor(max / 2))}`;
+}
+
+// A header cell's content: the short name (all of it in the tooltip), then the marks.
+function heading(cell, group, marks) {
+  cell.append(el("span", { class: "name", title: label(group) }, short(group.name)), marks);
+  if (group.namespace !== "default") cell.prepend(el("span", { class: "ns" }, `${short(group.namespace, 14)}/`));
+}
+
 export class ReachabilityPanel {
   constructor(panel, socket, terminal, model) {
     this.panel = panel;
@@ -76,8 +87,7 @@ export class ReachabilityPanel {
     for (const group of groups) {
       if (!group.ports.length) continue;
       const th = el("th", { scope: "colgroup", colspan: String(group.ports.length), class: "dst" });
-      th.append(el("span", { class: "name", title: label(group) }, label(group)));
-      th.append(this.marks(group));
+      heading(th, group, this.marks(group));
       if (this.model.isSystem(group.namespace)) th.classList.add("system");
       head1.append(th);
       for (const port of group.ports) head2.append(el("th", { scope: "col", class: "port" }, port.port));
@@ -89,7 +99,7 @@ export class ReachabilityPanel {
       const src = groups[i];
       const tr = el("tr");
       const th = el("th", { scope: "row", class: "src" });
-      th.append(el("span", { class: "name", title: label(src) }, label(src)), this.marks(src));
+      heading(th, src, this.marks(src));
       if (this.model.isSystem(src.namespace)) th.classList.add("system");
       tr.append(th);
       for (const dst of groups) {
