@@ -39,11 +39,14 @@ class MatrixPod:
         info: the pod as policies see it.
         workload: the name of its Deployment, ReplicaSet, DaemonSet... or its own name.
         ports: `(protocol, containerPort)` it listens on.
+        dns: whether it serves the cluster's DNS (a kube-dns endpoint): its UDP 53 can
+            be tried with `nslookup NAME POD_IP`.
     """
 
     info: PodInfo
     workload: str
     ports: tuple[tuple[str, int], ...]
+    dns: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +64,7 @@ class Group:
         first: the index of the first of those slots in a row.
         isolated_ingress: the policies isolating these pods for ingress.
         isolated_egress: the same for egress.
+        dns: whether its pods serve the cluster's DNS.
     """
 
     key: str
@@ -71,6 +75,7 @@ class Group:
     first: int
     isolated_ingress: tuple[str, ...]
     isolated_egress: tuple[str, ...]
+    dns: bool = False
 
 
 #: One letter per slot in `Matrix.rows`.
@@ -119,7 +124,10 @@ class Matrix:
                     "pods": [p.name for p in group.pods],
                     "first": group.first,
                     "ports": [
-                        {"port": f"{port}/{protocol}", "request": request(first, protocol, port)}
+                        {
+                            "port": f"{port}/{protocol}",
+                            "request": request(first, protocol, port, group.dns),
+                        }
                         for protocol, port in group.ports
                     ],
                     "isolated": {
@@ -132,11 +140,14 @@ class Matrix:
         return {"byPod": self.by_pod, "groups": groups, "rows": list(self.rows)}
 
 
-def request(dst: PodInfo, protocol: str, port: int) -> str | None:
-    """A command that opens a connection to `dst` on that port from a pod, if one can."""
-    if protocol != "TCP":
-        return None
-    return f"curl -sS --connect-timeout 2 http://{dst.ip}:{port}/"
+def request(dst: PodInfo, protocol: str, port: int, dns: bool = False) -> str | None:
+    """A command that sends `dst` a packet on that port from a pod, if one can: curl for
+    TCP, nslookup for a DNS server's UDP 53, none for other UDP or SCTP ports."""
+    if protocol == "TCP":
+        return f"curl -sS --connect-timeout 2 http://{dst.ip}:{port}/"
+    if protocol == "UDP" and port == 53 and dns:
+        return f"nslookup kubernetes.default {dst.ip}"
+    return None
 
 
 def build_matrix(policies: PolicySet, pods: Sequence[MatrixPod], *, by_pod: bool = False) -> Matrix:
@@ -250,6 +261,7 @@ def _groups(policies: PolicySet, pods: Sequence[MatrixPod], by_pod: bool) -> lis
                 pod.ports,
                 covering,
                 info.host_network,
+                pod.dns,
             )
         buckets.setdefault(key, []).append(pod)
     named: dict[tuple[str, str], int] = {}
@@ -284,6 +296,7 @@ def _groups(policies: PolicySet, pods: Sequence[MatrixPod], by_pod: bool) -> lis
                 first_slot,
                 tuple(p.ref.name for p in policies.selecting(info, INGRESS)),
                 tuple(p.ref.name for p in policies.selecting(info, EGRESS)),
+                members[0].dns,
             )
         )
         first_slot += len(ports)

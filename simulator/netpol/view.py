@@ -99,6 +99,15 @@ class ClusterPolicies:
         self._pods[key] = (version, info)
         return info
 
+    def _dns_servers(self) -> set[tuple[str, str]]:
+        """The pods behind the cluster's DNS Service (kube-system/kube-dns)."""
+        endpoints = self._store.get("Endpoints", "kube-system", "kube-dns") or {}
+        return {
+            ("kube-system", (address.get("targetRef") or {}).get("name", ""))
+            for subset in endpoints.get("subsets") or ()
+            for address in subset.get("addresses") or ()
+        }
+
     def workload(self, pod: dict) -> str:
         """The name of the workload that runs `pod` (its Deployment through its ReplicaSet,
         else its controller), or the pod's own name for a bare pod."""
@@ -122,6 +131,7 @@ class ClusterPolicies:
                 `MATRIX_PODS` pods run (None).
         """
         pods = []
+        dns = self._dns_servers()
         for pod in self.pods():
             status = pod.get("status") or {}
             if status.get("phase") != "Running" or not status.get("podIP"):
@@ -135,7 +145,8 @@ class ClusterPolicies:
                     if port.get("containerPort")
                 }
             )
-            pods.append(MatrixPod(info, self.workload(pod), tuple(ports)))
+            key = (info.namespace, info.name)
+            pods.append(MatrixPod(info, self.workload(pod), tuple(ports), key in dns))
         if by_pod is None:
             by_pod = len(pods) <= MATRIX_PODS
         return build_matrix(self.policy_set(), pods, by_pod=by_pod)

@@ -171,8 +171,11 @@ spec:
     dns = next(g for g in data["groups"] if g["namespace"] == "kube-system")
     assert dns["exec"].startswith("kubectl exec -n kube-system coredns-")
     requests = {p["port"]: p["request"] for p in dns["ports"]}
-    assert requests["53/UDP"] is None  # curl speaks TCP only
-    assert requests["53/TCP"].endswith(":53/")
+    ip = cluster.state.store.get("Pod", "kube-system", dns["name"])["status"]["podIP"]
+    assert requests["53/UDP"] == f"nslookup kubernetes.default {ip}"  # a DNS server
+    assert requests["53/TCP"].endswith(f"http://{ip}:53/")
+    controller = next(g for g in data["groups"] if g["namespace"] == "ingress-nginx")
+    assert {p["port"] for p in controller["ports"]} == {"80/TCP", "443/TCP", "8443/TCP"}
 
 
 def test_inspector_details_resolve_selected_pods_and_peers():
