@@ -155,8 +155,11 @@ class Deliverer:
             sender, pod, name, namespace, ip, port, node, src_ip, protocol, hop, verdict, drop
         )
 
-    def query_dns(self, client: Client, name: str) -> Answer | NotFound | DnsDropped:
-        """A pod's DNS query for `name`: UDP to kube-dns's cluster IP, which CoreDNS answers.
+    def query_dns(
+        self, client: Client, name: str, server: dict | None = None
+    ) -> Answer | NotFound | DnsDropped:
+        """A pod's DNS query for `name`: UDP to kube-dns's cluster IP, which CoreDNS answers
+        (or to one CoreDNS pod, `server`, asked by its address).
 
         The answer is the same whichever CoreDNS replica kube-proxy picks, so no
         endpoint is drawn (a draw would move the cluster's random sequence and
@@ -164,13 +167,31 @@ class Deliverer:
         may send UDP 53 to a CoreDNS pod and it may receive it; when no CoreDNS pod
         gets the query, the lookup fails after resolv.conf's timeouts (`DnsDropped`).
         """
-        if client.pod is not None and self._store.count("NetworkPolicy"):
-            servers = []
-            for backend in self._backends("kube-system", "kube-dns", "dns"):
-                pod = self._store.get("Pod", "kube-system", backend.pod) if backend.pod else None
-                if pod is not None and backend.ready:
-                    servers.append(pod)
-            drop = self.policing.dns(client.pod, servers)
-            if drop is not None:
-                return DnsDropped(name, drop)
+        drop = self.dns_drop(client, server)
+        if drop is not None:
+            return DnsDropped(name, drop)
         return self._dns.resolve(name, client.namespace or "default")
+
+    def dns_drop(self, client: Client, server: dict | None = None) -> PolicyDrop | None:
+        """The NetworkPolicy drop that keeps a pod's DNS query from every CoreDNS pod (or
+        from `server`), or None when one gets it."""
+        if client.pod is None or not self._store.count("NetworkPolicy"):
+            return None
+        servers = [server] if server is not None else self.dns_servers()
+        return self.policing.dns(client.pod, servers)
+
+    def dns_servers(self) -> list[dict]:
+        """The ready CoreDNS pods behind kube-dns."""
+        servers = []
+        for backend in self._backends("kube-system", "kube-dns", "dns"):
+            pod = self._store.get("Pod", "kube-system", backend.pod) if backend.pod else None
+            if pod is not None and backend.ready:
+                servers.append(pod)
+        return servers
+
+    def dns_server_at(self, ip: str) -> dict | None:
+        """The ready CoreDNS pod whose address is `ip`, or None."""
+        for pod in self.dns_servers():
+            if (pod.get("status") or {}).get("podIP") == ip:
+                return pod
+        return None

@@ -496,3 +496,22 @@ def test_repeated_requests_replay_the_same_answer(cluster):
     assert {t.outcome for t in first} == {"timeout"}
     run_ok(cluster, "kubectl delete netpol web-deny-all")
     assert {cluster.request("http://web", "pod/client").outcome for _ in range(5)} == {"ok"}
+
+
+def test_a_coredns_pod_answers_at_its_address_unless_its_policies_drop_the_query(cluster):
+    coredns = cluster.state.store.list("Pod", "kube-system")[0]
+    ip = coredns["status"]["podIP"]
+    result = cluster.run(f"kubectl exec client -- nslookup kubernetes.default {ip}")
+    assert result.exit_code == 0
+    assert result.stdout.startswith(f"Server:\t\t{ip}\nAddress:\t{ip}#53\n")
+    apply(
+        cluster,
+        policy("dns-from-nobody", "  podSelector: {}\n  policyTypes: [Ingress]\n", "kube-system"),
+    )
+    result = cluster.run(f"kubectl exec client -- nslookup kubernetes.default {ip}")
+    assert result.exit_code == 1
+    trace = result.traces[0]
+    assert trace.blocked.namespace == "kube-system"
+    assert [h.kind for h in trace.hops] == ["client", "dns"]  # it stopped at CoreDNS
+    # Reverse lookups go to CoreDNS too.
+    assert cluster.run("kubectl exec client -- nslookup 10.96.0.1").exit_code == 1
