@@ -11,16 +11,10 @@ from __future__ import annotations
 import pytest
 
 from simulator import SCENARIOS, Cluster
+from simulator.snapshot import ENTRIES
 
-COLLECTIONS = (
-    "nodes",
-    "pods",
-    "services",
-    "endpoints",
-    "ingresses",
-    "workloads",
-    "networkPolicies",
-)
+#: Every collection of the snapshot, in the order the simulator lists its kinds.
+COLLECTIONS = tuple(dict.fromkeys(collection for collection, _ in ENTRIES.values()))
 
 
 def key(collection: str, entry: dict) -> tuple:
