@@ -515,3 +515,21 @@ def test_a_coredns_pod_answers_at_its_address_unless_its_policies_drop_the_query
     assert [h.kind for h in trace.hops] == ["client", "dns"]  # it stopped at CoreDNS
     # Reverse lookups go to CoreDNS too.
     assert cluster.run("kubectl exec client -- nslookup 10.96.0.1").exit_code == 1
+
+
+def test_a_pod_isolated_both_ways_still_reaches_itself_and_its_ping_stays_home(cluster):
+    apply(
+        cluster,
+        policy(
+            "client-nothing",
+            "  podSelector: {matchLabels: {app: client}}\n  policyTypes: [Ingress, Egress]\n",
+        ),
+    )
+    assert cluster.run("kubectl exec client -- curl -sS -m 2 http://127.0.0.1:80").exit_code == 7
+    node_ip = _node_ips(cluster)["worker-1"]
+    result = cluster.run(f"kubectl exec client -- ping -c 2 {node_ip}")
+    assert result.exit_code == 1
+    trace = result.traces[0]
+    assert trace.blocked.direction == "egress"
+    assert [h.kind for h in trace.hops] == ["client"]
+    assert "it never left client" in trace.reason
