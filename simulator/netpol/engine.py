@@ -179,20 +179,38 @@ class PolicySet:
             if p.rules(direction) is not None and matches(p.selector, pod.labels)
         )
 
-    def check(self, src: Party, dst: Party, protocol: str, port: int | None) -> Verdict:
-        """Decide one connection from `src` to `dst` (`port` None for ICMP)."""
+    def check(
+        self,
+        src: Party,
+        dst: Party,
+        protocol: str,
+        port: int | None,
+        *,
+        seen: Party | None = None,
+    ) -> Verdict:
+        """Decide one connection from `src` to `dst` (`port` None for ICMP).
+
+        Args:
+            src: the sender (its pod's egress rules apply).
+            dst: the destination after DNAT (its pod's ingress rules apply).
+            protocol: TCP, UDP, SCTP or ICMP.
+            port: the destination port after DNAT, None for ICMP.
+            seen: the source as the destination's policy sees it, when an SNAT on the
+                way changed it (a node that forwarded a NodePort packet); default `src`.
+        """
         if not self.by_namespace:
             return ALLOWED
         if src.pod is not None and dst.pod is not None and src.pod.ip == dst.pod.ip:
             return ALLOWED  # a pod reaching itself never leaves it
+        seen = src if seen is None else seen
         egress = ingress = None
         if src.pod is not None:
             egress = self._decide(src.pod, EGRESS, dst, dst, protocol, port)
         if dst.pod is not None:
-            if src.node is not None and src.node == dst.pod.node:
+            if seen.node is not None and seen.node == dst.pod.node:
                 ingress = Decision(INGRESS, exempt="traffic from the pod's own node")
             else:
-                ingress = self._decide(dst.pod, INGRESS, src, dst, protocol, port)
+                ingress = self._decide(dst.pod, INGRESS, seen, dst, protocol, port)
         allowed = (egress is None or egress.allowed) and (ingress is None or ingress.allowed)
         return Verdict(allowed, egress, ingress)
 

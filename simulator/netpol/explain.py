@@ -57,10 +57,14 @@ def drop_reason(
     dst: Party,
     protocol: str,
     port: int | None,
+    seen: Party | None = None,
 ) -> str:
-    """Why `decision` (a direction that did not allow the connection) dropped it."""
+    """Why `decision` (a direction that did not allow the connection) dropped it.
+
+    `seen` is the source as the destination's policy saw it, when SNAT changed it.
+    """
     direction = decision.direction
-    isolated, other = (src, dst) if direction == EGRESS else (dst, src)
+    isolated, other = (src, dst) if direction == EGRESS else (dst, seen or src)
     names = [p.ref.name for p in decision.isolating]
     if len(names) == 1:
         head = f"NetworkPolicy {names[0]} isolates {isolated} for {direction}, and none of its"

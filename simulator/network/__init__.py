@@ -21,7 +21,7 @@
 from __future__ import annotations
 
 from simulator.result import CommandResult
-from simulator.trace import UNREACHABLE, Hop, Trace
+from simulator.trace import TIMEOUT, UNREACHABLE, Hop, Trace
 
 from .curl import run_curl
 from .dns import resolv_conf
@@ -51,6 +51,8 @@ class Network:
         """
         self.state = state
         self.router = Router(state, caching=caching)
+        #: Whether a command's wait for a dropped packet moves the simulated clock.
+        self.waits = True
 
     def request(
         self,
@@ -93,6 +95,10 @@ class Network:
     ) -> CommandResult:
         """Run `curl`, `ping` or `nslookup` and return what the terminal shows.
 
+        A command that waited for packets nobody answered (a dropped connection, a lost
+        ping, a DNS query a NetworkPolicy dropped) moves the simulated clock by that wait,
+        unless `waits` is off (an observation, which must leave the cluster as it was).
+
         Args:
             argv: the command and its arguments, e.g. `["curl", "-s", "http://kubia"]`.
             source: where it runs (see `request`).
@@ -108,10 +114,16 @@ class Network:
             return CommandResult.error(client)
         tool, args = argv[0], list(argv[1:])
         if tool == "curl":
-            return run_curl(self.router, client, args, client.pod is None if tty is None else tty)
-        if tool == "ping":
-            return run_ping(self.router, client, args)
-        return run_nslookup(self.router, client, args)
+            result = run_curl(self.router, client, args, client.pod is None if tty is None else tty)
+        elif tool == "ping":
+            result = run_ping(self.router, client, args)
+        else:
+            result = run_nslookup(self.router, client, args)
+        # Waiting for an answer that never comes takes simulated time, as `sleep` does.
+        waited = sum(t.elapsed for t in result.traces if t.outcome == TIMEOUT or t.blocked)
+        if waited and self.waits:
+            self.state.advance(waited)
+        return result
 
     def resolv_conf(self, namespace: str) -> str:
         """A pod's /etc/resolv.conf in `namespace` (k8s-semantics.md section 2.2)."""

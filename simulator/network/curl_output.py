@@ -98,8 +98,14 @@ class CurlOutput:
         if ex.failure == "resolve":
             self.verbose(f"* Could not resolve host: {host}")
             self.verbose(f"* Closing connection {connection}")
-            self.progress(0, False, 0)
+            self.progress(0, False, ex.elapsed_ms)
             return self.error(6, f"Could not resolve host: {host}"), None
+        if ex.failure == "resolve_timeout":  # curl's -m/--connect-timeout ran out first
+            message = f"Resolving timed out after {ex.elapsed_ms} milliseconds"
+            self.verbose(f"* {message}")
+            self.verbose(f"* Closing connection {connection}")
+            self.progress(0, False, ex.elapsed_ms)
+            return self.error(28, message), None
         self.verbose(f"*   Trying {ip}:{port}...")
         if ex.failure in ("refused", "noroute", "timeout"):
             return self._connect_failure(ex, connection), None

@@ -9,13 +9,16 @@ from __future__ import annotations
 
 from simulator.ipam import INGRESS_IP
 from simulator.labels import from_match_labels
-from simulator.trace import HTTP_ERROR, OK, REFUSED, TLS_ERROR
+from simulator.trace import HTTP_ERROR, OK, REFUSED, TLS_ERROR, Blocked
 
 from . import tls
-from .delivery import DELIVERED
+from .delivery import DELIVERED, DROPPED, TCP
 from .dns import external_address
 from .exchange import Exchange, IngressPlan, declared
 from .ingress import CATCH_ALL, Location
+
+#: ingress-nginx's proxy-connect-timeout: how long it waits for an upstream to accept.
+UPSTREAM_CONNECT_TIMEOUT_MS = 5_000
 
 
 class IngressRoutes:
@@ -31,6 +34,8 @@ class IngressRoutes:
                 REFUSED,
                 f"the Ingress controller listens only on ports 80 and 443, not {port}",
             )
+            return
+        if self.delivery.policing.active() and self._controller_dropped(ex, port):
             return
         table = self.ingress.table()
         host_header = request.host_header
@@ -295,7 +300,9 @@ class IngressRoutes:
         if not ready:
             return False
         upstream, deliveries = plan.upstream, plan.deliveries
-        # proxy_next_upstream "error timeout" with 3 tries: a refused endpoint is skipped.
+        dropped: list = []
+        # proxy_next_upstream "error timeout" with 3 tries: a refused or silent endpoint is
+        # skipped, a silent one after proxy_connect_timeout.
         for _ in range(min(3, len(ready))):
             index = self.ingress.next_endpoint(upstream, ready)
             delivery = deliveries[index]
@@ -317,9 +324,18 @@ class IngressRoutes:
                 ex.responder, ex.body_from = "ingress", delivery.name
                 hop = delivery.hop
                 reason = f"{plan.target} -> {hop.ip}:{hop.port}"
+                if dropped:
+                    reason += _retried(dropped)
                 ex.end(OK, reason, 200, delivery.name)
+                ex.elapsed_ms = UPSTREAM_CONNECT_TIMEOUT_MS * len(dropped)
+                ex.trace.elapsed = ex.elapsed_ms / 1000
                 return True
+            if delivery.verdict is DROPPED:
+                dropped.append(delivery)
         ex.hops += (delivery.hop,)
+        if dropped and delivery.verdict is DROPPED:
+            self._upstream_timeout(ex, plan, dropped)
+            return True
         ex.responder = "nginx"
         ex.end(
             HTTP_ERROR,
@@ -328,6 +344,44 @@ class IngressRoutes:
             502,
             "ingress-nginx",
         )
+        return True
+
+    def _upstream_timeout(self, ex: Exchange, plan: IngressPlan, dropped: list) -> None:
+        """Every try met a NetworkPolicy drop: nginx waits out each connect, then 504."""
+        last = dropped[-1]
+        drop = last.drop
+        if drop.direction == "egress":  # the controller's own egress: stop at the ingress
+            ex.hops = tuple(h for h in ex.hops if h.kind not in ("service", "endpoints", "pod"))
+        at = len(ex.hops) - 1
+        ex.responder = "nginx"
+        tries = len(dropped)
+        ex.end(
+            HTTP_ERROR,
+            f"{plan.target}, but a NetworkPolicy dropped the controller's connection to pod "
+            f"{last.name} ({last.ip}:{last.port}): {drop.reason}; ingress-nginx waited "
+            f"{UPSTREAM_CONNECT_TIMEOUT_MS // 1000} s (proxy-connect-timeout) "
+            f"{'once' if tries == 1 else f'for each of {tries} tries'} and answered 504",
+            504,
+            "ingress-nginx",
+        )
+        ex.elapsed_ms = UPSTREAM_CONNECT_TIMEOUT_MS * tries
+        ex.trace.elapsed = ex.elapsed_ms / 1000
+        ex.trace.blocked = Blocked(drop.direction, drop.namespace, drop.policies, at)
+
+    def _controller_dropped(self, ex: Exchange, port: int) -> bool:
+        """Whether a NetworkPolicy drops the connection to the controller pod itself (the
+        client's egress, or ingress to the controller); the walk then ends as a drop."""
+        _ip, pod = self._controller()
+        client = ex.request.client
+        if pod is None:
+            return False
+        drop = self.delivery.policing.packet(
+            pod, pod["status"]["podIP"], port, TCP, sender=client.pod, src_ip=client.ip
+        )
+        if drop is None:
+            return False
+        ex.add(self.hop("ingress", "ingress-nginx", INGRESS_IP, port))
+        ex.drop(drop, f"the request went to the Ingress controller's pod {pod['metadata']['name']}")
         return True
 
     def _controller(self) -> tuple[str, dict | None]:
@@ -349,3 +403,12 @@ class IngressRoutes:
                 break
         self._controller_pod = (version, ip, found)
         return ip, found
+
+
+def _retried(dropped: list) -> str:
+    """What the retries before an answer cost, for the Trace's reason."""
+    names = ", ".join(d.name for d in dropped)
+    return (
+        f" (after a NetworkPolicy dropped the connection to {names}: ingress-nginx waited "
+        f"{UPSTREAM_CONNECT_TIMEOUT_MS // 1000} s and tried the next endpoint)"
+    )

@@ -287,6 +287,15 @@ EXPECTED_FAILURES = {
     ("ingress-tls", 4): "curl rejects the self-signed certificate without -k (exit 60)",
     ("headless", 2): "no ready pods yet: the headless name is NXDOMAIN",
     ("demo-service", 6): "a ClusterIP does not answer ping",
+    ("netpol-deny-all", 2): "web-deny-all drops the connection: curl times out (exit 28)",
+    ("netpol-allow-from-app", 2): "api-allow lets in app=bookstore only",
+    ("netpol-allow-from-namespace", 2): "web-allow-prod lets in purpose=production only",
+    ("netpol-deny-egress-allow-dns", 1): "foo may send DNS queries only",
+    ("netpol-deny-egress-allow-dns", 3): "without foo-allow-dns the DNS query is dropped",
+    ("netpol-deny-egress-allow-dns", 4): "the name no longer resolves (exit 28)",
+    ("netpol-allow-ingress-controller", 1): "only the Ingress controller may reach web",
+    ("netpol-allow-one-port", 1): "monitoring may reach port 5000 only",
+    ("netpol-allow-one-port", 2): "only role=monitoring may reach port 5000",
 }
 
 
