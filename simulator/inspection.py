@@ -12,7 +12,7 @@ import shlex
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from .controllers.workloads import controller_ref
+from .controllers.ownership import controller_ref
 from .netpol import policies_of
 from .netpol.inspect import pod_isolation, policy_details
 from .readiness import ProbeTiming, ReadinessSwitch, probe_timings, readiness_switch

@@ -12,13 +12,10 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from playground import protocol
 from simulator import Cluster
-
-if TYPE_CHECKING:
-    from playground.rooms.live import Viewer
 
 #: The shortest time between two computations of one view (seconds).
 REFRESH_SECONDS = 0.25
@@ -98,9 +95,9 @@ class MatrixViews:
     """A `LiveRoom`'s side of the matrix: a viewer opens or closes it (a mixin, as
     `ClockAndStreams` is; the room's `_emit` sends the refreshes)."""
 
-    async def watch_matrix(self, viewer: Viewer, view: str | None, request_id=None) -> None:
-        """Send `viewer` the reachability matrix now, then again after each frame that may
-        change it (None: stop)."""
+    async def watch_matrix(self, viewer: Any, view: str | None, request_id=None) -> None:
+        """Send `viewer` (a `live.Viewer`) the reachability matrix now, then again after
+        each frame that may change it (None: stop)."""
         async with self.lock:
             self._check_open()
             self.matrix_watchers.watch(viewer.viewer, view)
