@@ -11,7 +11,9 @@
 * `router` - follows one request end to end and builds its Trace, with
   `service_routes` (kube-proxy paths) and `ingress_routes` (ingress-nginx paths);
 * `delivery` - the one step that hands a packet to a pod: every path ends there,
-  and it is where NetworkPolicy (and a Gateway's upstreams) plug in;
+  and it is where NetworkPolicy is enforced (and a Gateway's upstreams plug in);
+* `policing` - NetworkPolicy at that step, at DNS queries and at addresses that are
+  no pod: a packet passes or is dropped (`PolicyDrop`), judged by `simulator.netpol`;
 * `exchange` - a request's walk and result, the cached route plans, shared hops;
 * `http` - the servers' responses; `curl` (+ `curl_args`, `curl_output`), `ping`, `nslookup` -
   the clients;
