@@ -406,6 +406,56 @@ def test_nodeport_source_is_the_client_on_the_pods_node_and_the_entry_node_other
             assert trace.blocked is None
 
 
+LOAD_BALANCER = """
+apiVersion: v1
+kind: Service
+metadata: {name: web-lb}
+spec:
+  type: LoadBalancer
+  selector: {app: web}
+  ports: [{port: 80, targetPort: http}]
+"""
+
+
+def test_load_balancer_traffic_is_judged_by_the_source_after_the_entry_nodes_snat(cluster):
+    apply(cluster, LOAD_BALANCER + "---\n" + ONLY_HOST)
+    address = run_ok(
+        cluster, "kubectl get svc web-lb -o jsonpath={.status.loadBalancer.ingress[0].ip}"
+    )
+    nodes = _node_ips(cluster)
+    seen = {}
+    for _ in range(16):
+        before = cluster.now
+        result = cluster.run(f"curl -sS -m 2 http://{address}/")
+        trace = result.traces[0]
+        entry = next(h for h in trace.hops if h.kind == "node")
+        pod = trace.hops[-1]
+        local = pod.node == entry.name
+        seen.setdefault(local, (result, trace, cluster.now - before))
+        if local:  # judged before the SNAT on the pod's own node: the host passes
+            assert result.exit_code == 0, trace.reason
+            assert pod.src_ip == nodes[entry.name]  # yet the pod sees its node
+        else:  # forwarded: the policy sees the entry node's address
+            assert result.exit_code == 28
+            assert result.stderr == "curl: (28) Connection timed out after 2000 milliseconds\n"
+            assert trace.outcome == "timeout"
+            assert trace.blocked.policies == ("web-from-host",)
+            assert f"allows node {entry.name} ({entry.ip}) to TCP port 8080" in trace.reason
+    assert set(seen) == {True, False}
+    assert seen[True][2] == 0
+    assert seen[False][2] == pytest.approx(2.0)  # curl's -m, in simulated time
+    # externalTrafficPolicy Local: no SNAT, the host's own address reaches every pod.
+    apply(
+        cluster,
+        LOAD_BALANCER.replace(
+            "type: LoadBalancer", "type: LoadBalancer\n  externalTrafficPolicy: Local"
+        ),
+    )
+    traces = [cluster.request(f"http://{address}/", timeout=2) for _ in range(8)]
+    assert {t.outcome for t in traces} == {"ok"}
+    assert {t.hops[-1].src_ip for t in traces} == {"192.168.49.1"}
+
+
 INGRESS = """
 apiVersion: networking.k8s.io/v1
 kind: Ingress
