@@ -14,6 +14,8 @@
   and it is where NetworkPolicy is enforced (and a Gateway's upstreams plug in);
 * `policing` - NetworkPolicy at that step, at DNS queries and at addresses that are
   no pod: a packet passes or is dropped (`PolicyDrop`), judged by `simulator.netpol`;
+  `proxy_drops` - the same on a proxy's two connections (client to proxy pod, proxy pod
+  to upstream; waited out, then 504), for ingress-nginx and a Gateway's data plane;
 * `exchange` - a request's walk and result, the cached route plans, shared hops;
 * `http` - the servers' responses; `curl` (+ `curl_args`, `curl_output`), `ping`, `nslookup` -
   the clients;

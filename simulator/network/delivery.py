@@ -23,10 +23,13 @@ cluster or the API server, is decided where those paths end:
 `DirectRoutes._external` and `_apiserver`, `ServiceRoutes._manual_endpoint`.)
 Kubelet probes never come through here: they start on the pod's own node,
 which policies always allow. DNS queries reach CoreDNS through `query_dns`,
-which a policy can drop too. A Gateway's data plane hands requests to its
-backends here as ingress-nginx does (`IngressRoutes._upstream`), and a
-hostNetwork pod, reached at its node's address (`NodeRoutes._node`), will be
-too.
+which a policy can drop too. A proxy's connections (ingress-nginx's, a
+Gateway's data plane's) are policed through proxy_drops.py: the client's
+connection to the proxy pod (`entry_dropped`), and each upstream connection
+handed here with the proxy pod as `sender` and its address as `src_ip`,
+a `DROPPED` try waited out and a 504 when every try was dropped
+(`upstream_timeout`). A hostNetwork pod, reached at its node's address
+(`NodeRoutes._node`), will come here too.
 """
 
 from __future__ import annotations

@@ -9,16 +9,20 @@ from __future__ import annotations
 
 from simulator.ipam import INGRESS_IP
 from simulator.labels import from_match_labels
-from simulator.trace import HTTP_ERROR, OK, REFUSED, TLS_ERROR, Blocked
+from simulator.trace import HTTP_ERROR, OK, REFUSED, TLS_ERROR
 
 from . import tls
-from .delivery import DELIVERED, DROPPED, TCP
+from .delivery import DELIVERED, DROPPED
 from .dns import external_address
 from .exchange import Exchange, IngressPlan, declared
 from .ingress import CATCH_ALL, Location
-
-#: ingress-nginx's proxy-connect-timeout: how long it waits for an upstream to accept.
-UPSTREAM_CONNECT_TIMEOUT_MS = 5_000
+from .proxy_drops import (
+    INGRESS_NGINX,
+    entry_dropped,
+    retried_reason,
+    retry_wait_ms,
+    upstream_timeout,
+)
 
 
 class IngressRoutes:
@@ -324,17 +328,15 @@ class IngressRoutes:
                 ex.responder, ex.body_from = "ingress", delivery.name
                 hop = delivery.hop
                 reason = f"{plan.target} -> {hop.ip}:{hop.port}"
-                if dropped:
-                    reason += _retried(dropped)
-                ex.end(OK, reason, 200, delivery.name)
-                ex.elapsed_ms = UPSTREAM_CONNECT_TIMEOUT_MS * len(dropped)
+                ex.end(OK, reason + retried_reason(INGRESS_NGINX, dropped), 200, delivery.name)
+                ex.elapsed_ms = retry_wait_ms(INGRESS_NGINX, dropped)
                 ex.trace.elapsed = ex.elapsed_ms / 1000
                 return True
             if delivery.verdict is DROPPED:
                 dropped.append(delivery)
         ex.hops += (delivery.hop,)
         if dropped and delivery.verdict is DROPPED:
-            self._upstream_timeout(ex, plan, dropped)
+            upstream_timeout(ex, INGRESS_NGINX, plan.target, dropped)
             return True
         ex.responder = "nginx"
         ex.end(
@@ -346,43 +348,15 @@ class IngressRoutes:
         )
         return True
 
-    def _upstream_timeout(self, ex: Exchange, plan: IngressPlan, dropped: list) -> None:
-        """Every try met a NetworkPolicy drop: nginx waits out each connect, then 504."""
-        last = dropped[-1]
-        drop = last.drop
-        if drop.direction == "egress":  # the controller's own egress: stop at the ingress
-            ex.hops = tuple(h for h in ex.hops if h.kind not in ("service", "endpoints", "pod"))
-        at = len(ex.hops) - 1
-        ex.responder = "nginx"
-        tries = len(dropped)
-        ex.end(
-            HTTP_ERROR,
-            f"{plan.target}, but a NetworkPolicy dropped the controller's connection to pod "
-            f"{last.name} ({last.ip}:{last.port}): {drop.reason}; ingress-nginx waited "
-            f"{UPSTREAM_CONNECT_TIMEOUT_MS // 1000} s (proxy-connect-timeout) "
-            f"{'once' if tries == 1 else f'for each of {tries} tries'} and answered 504",
-            504,
-            "ingress-nginx",
-        )
-        ex.elapsed_ms = UPSTREAM_CONNECT_TIMEOUT_MS * tries
-        ex.trace.elapsed = ex.elapsed_ms / 1000
-        ex.trace.blocked = Blocked(drop.direction, drop.namespace, drop.policies, at)
-
     def _controller_dropped(self, ex: Exchange, port: int) -> bool:
         """Whether a NetworkPolicy drops the connection to the controller pod itself (the
         client's egress, or ingress to the controller); the walk then ends as a drop."""
         _ip, pod = self._controller()
-        client = ex.request.client
         if pod is None:
             return False
-        drop = self.delivery.policing.packet(
-            pod, pod["status"]["podIP"], port, TCP, sender=client.pod, src_ip=client.ip
-        )
-        if drop is None:
-            return False
-        ex.add(self.hop("ingress", "ingress-nginx", INGRESS_IP, port))
-        ex.drop(drop, f"the request went to the Ingress controller's pod {pod['metadata']['name']}")
-        return True
+        hop = self.hop("ingress", "ingress-nginx", INGRESS_IP, port)
+        where = f"the request went to the Ingress controller's pod {pod['metadata']['name']}"
+        return entry_dropped(ex, self.delivery.policing, pod, port, hop, where)
 
     def _controller(self) -> tuple[str, dict | None]:
         """The ingress-nginx controller pod's IP (what upstream pods see as the client),
@@ -403,12 +377,3 @@ class IngressRoutes:
                 break
         self._controller_pod = (version, ip, found)
         return ip, found
-
-
-def _retried(dropped: list) -> str:
-    """What the retries before an answer cost, for the Trace's reason."""
-    names = ", ".join(d.name for d in dropped)
-    return (
-        f" (after a NetworkPolicy dropped the connection to {names}: ingress-nginx waited "
-        f"{UPSTREAM_CONNECT_TIMEOUT_MS // 1000} s and tried the next endpoint)"
-    )
