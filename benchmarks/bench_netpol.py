@@ -8,7 +8,9 @@ namespace, both in one element, ipBlock with except, named ports and ranges, egr
 with DNS), then times `ClusterPolicies.matrix()` as the room recomputes it after a
 change: per workload (the room's view at this size) and per pod (200 x 200 cells, the
 worst case). Each run first relabels one pod, so the pod cache misses as it does live.
-Prints the median and best CPU time. Then times `PolicySet.check` alone, one
+Prints the median and best CPU time, then the same as the room pays for it:
+`Cluster.policy_matrix` (the plain data) and its JSON text, what one recompute costs
+before it goes to every viewer of that view. Then times `PolicySet.check` alone, one
 connection between two of those pods at a time (what the network pays for a packet
 it has not judged before; it keeps the answer while nothing changes).
 """
@@ -16,8 +18,11 @@ it has not judged before; it keeps the answer while nothing changes).
 from __future__ import annotations
 
 import argparse
+import json
 import statistics
 import time
+from collections.abc import Callable
+from functools import partial
 
 from simulator import Cluster
 from simulator.netpol import ClusterPolicies, Party
@@ -79,17 +84,30 @@ def manifest() -> str:
     return "\n---\n".join(docs)
 
 
-def time_matrix(cluster: Cluster, view: ClusterPolicies, by_pod: bool, runs: int) -> list[float]:
+def time_matrix(cluster: Cluster, compute: Callable[[], object], runs: int) -> list[float]:
+    """CPU seconds of `compute()` after each of `runs` label changes."""
     pods = cluster.state.store.list("Pod", "shop")
     times = []
     for run in range(runs):
         pod = pods[run % len(pods)]["metadata"]["name"]
         cluster.run(f"kubectl label pod -n shop {pod} run={run} --overwrite")
         start = time.process_time()
-        matrix = view.matrix(by_pod=by_pod)
+        result = compute()
         times.append(time.process_time() - start)
-    assert matrix.groups
+    assert result
     return times
+
+
+def room_matrix(cluster: Cluster, by_pod: bool) -> str:
+    """The matrix as the room sends it: plain data, then one JSON text."""
+    return json.dumps(cluster.policy_matrix(by_pod), separators=(",", ":"))
+
+
+def report(label: str, times: list[float]) -> None:
+    print(
+        f"{label}: median {statistics.median(times) * 1000:.1f} ms, "
+        f"best {min(times) * 1000:.1f} ms CPU over {len(times)} runs"
+    )
 
 
 def main() -> None:
@@ -105,13 +123,11 @@ def main() -> None:
     print(f"pods: {len(pods)} (+ system pods), NetworkPolicies: {policies}")
     view = ClusterPolicies(cluster.state.store)
     for by_pod, label in ((False, "per workload"), (True, "per pod")):
-        times = time_matrix(cluster, view, by_pod, runs)
         groups = len(view.matrix(by_pod=by_pod).groups)
-        print(
-            f"matrix {label} ({groups} rows x {groups} columns): "
-            f"median {statistics.median(times) * 1000:.1f} ms, "
-            f"best {min(times) * 1000:.1f} ms CPU over {runs} runs"
-        )
+        size = f"({groups} rows x {groups} columns)"
+        report(f"matrix {label} {size}", time_matrix(cluster, partial(view.matrix, by_pod), runs))
+        times = time_matrix(cluster, partial(room_matrix, cluster, by_pod), runs)
+        report("  as the room sends it (data + JSON)", times)
     checks = time_checks(view, pods, 3 if args.quick else 9)
     print(
         f"one connection check: median {statistics.median(checks) * 1e6:.1f} µs, "

@@ -87,6 +87,7 @@ def test_netpol_benchmark_builds_both_matrices() -> None:
     assert figure(r"NetworkPolicies: #", out) == 20
     assert figure(r"matrix per workload .*median # ms", out) > 0
     assert figure(r"matrix per pod \(# rows", out) == 203
+    assert figure(r"as the room sends it \(data \+ JSON\): median # ms", out) > 0
     assert figure(r"one connection check: median # µs", out) > 0
 
 
