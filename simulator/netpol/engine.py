@@ -139,6 +139,9 @@ class Verdict:
 
 ALLOWED = Verdict(True)
 
+#: Bound of `PolicySet`'s memory of which policies select a pod (cleared when full).
+_SELECTING_LIMIT = 50_000
+
 
 class PolicySet:
     """All NetworkPolicies of a cluster, grouped by namespace, ready to answer connections.
@@ -158,6 +161,9 @@ class PolicySet:
         for policy in policies:
             self.by_namespace.setdefault(policy.ref.namespace, []).append(policy)
         self.namespace_labels = namespace_labels
+        # (id(pod), direction) -> (pod, its isolating policies): a PodInfo is built once per
+        # version of its pod (view.py), so each is matched against the selectors once.
+        self._selecting: dict[tuple[int, str], tuple[PodInfo, tuple[Policy, ...]]] = {}
 
     def __bool__(self) -> bool:
         return bool(self.by_namespace)
@@ -173,11 +179,19 @@ class PolicySet:
         """The policies that isolate `pod` for `direction`, by name."""
         if pod.host_network:
             return ()
-        return tuple(
+        key = (id(pod), direction)
+        cached = self._selecting.get(key)
+        if cached is not None and cached[0] is pod:
+            return cached[1]
+        found = tuple(
             p
             for p in self.by_namespace.get(pod.namespace, ())
             if p.rules(direction) is not None and matches(p.selector, pod.labels)
         )
+        if len(self._selecting) >= _SELECTING_LIMIT:
+            self._selecting.clear()
+        self._selecting[key] = (pod, found)
+        return found
 
     def check(
         self,
