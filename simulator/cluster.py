@@ -36,7 +36,7 @@ class Cluster:
         self.seed = seed
         self.state = ClusterState(seed)
         bootstrap(self.state)
-        self.network = Network(self.state)
+        self.network = Network(self.state, wait=self.state.advance)
         self.workstation = WorkstationState(seed)
 
     # -- commands ----------------------------------------------------------------

@@ -63,7 +63,7 @@ def pod_entry(state: ClusterState, pod: dict) -> dict:
     rt = state.runtime.get((meta["namespace"], meta["name"]))
     policies = policies_of(state.store)
     policy_set = policies.policy_set()
-    isolation = {INGRESS: [], EGRESS: []}
+    isolation: dict[str, list[str]] = {INGRESS: [], EGRESS: []}
     if policy_set:
         info = policies.pod_info(pod)
         for direction in (INGRESS, EGRESS):
@@ -197,12 +197,11 @@ def networkpolicy_entry(state: ClusterState, obj: dict) -> dict:
         for pod in state.store.list("Pod", namespace)
         if policy is not None and policy.selects(policies.pod_info(pod))
     ]
-    rules = {}
+    rules: dict[str, list[str] | None] = {INGRESS: None, EGRESS: None}
     for direction in (INGRESS, EGRESS):
         found = policy.rules(direction) if policy is not None else None
-        rules[direction] = (
-            None if found is None else [rule_text(policy, rule, direction) for rule in found]
-        )
+        if policy is not None and found is not None:
+            rules[direction] = [rule_text(policy, rule, direction) for rule in found]
     return {
         "namespace": namespace,
         "name": meta["name"],

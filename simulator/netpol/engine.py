@@ -283,9 +283,9 @@ def port_allowed(rule: Rule, dst: Party, protocol: str, port: int | None) -> boo
         wanted = item.port
         if wanted is None:
             return True
-        if type(wanted) is int:
-            if wanted <= port <= (item.end_port or wanted):
+        if isinstance(wanted, str):  # a named port: the destination pod's
+            if dst.pod is not None and dst.pod.named_ports.get((wanted, protocol)) == port:
                 return True
-        elif dst.pod is not None and dst.pod.named_ports.get((wanted, protocol)) == port:
+        elif wanted <= port <= (item.end_port or wanted):
             return True
     return False

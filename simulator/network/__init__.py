@@ -24,6 +24,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from simulator.result import CommandResult
 from simulator.trace import TIMEOUT, UNREACHABLE, Hop, Trace
 
@@ -47,15 +49,25 @@ class Network:
     `pod_ready`.
     """
 
-    def __init__(self, state, *, caching: bool = True) -> None:
+    def __init__(
+        self,
+        state,
+        *,
+        caching: bool = True,
+        wait: Callable[[float], None] | None = None,
+    ) -> None:
         """Attach to `state`; every cache is built lazily and follows the store.
 
         `caching=False` routes every request the slow way (no route plans): the
-        results are the same, which tests check.
+        results are the same, which tests check. `wait` lets simulated time pass
+        while a command waits for packets nobody answers (the cluster's `advance`);
+        without it the network never changes the cluster, time included.
         """
         self.state = state
         self.router = Router(state, caching=caching)
-        #: Whether a command's wait for a dropped packet moves the simulated clock.
+        self._wait = wait
+        #: Whether a command's wait for a dropped packet moves the simulated clock (an
+        #: observation, which must leave the cluster as it was, turns it off).
         self.waits = True
 
     def request(
@@ -125,8 +137,8 @@ class Network:
             result = run_nslookup(self.router, client, args)
         # Waiting for an answer that never comes takes simulated time, as `sleep` does.
         waited = sum(t.elapsed for t in result.traces if t.outcome == TIMEOUT or t.blocked)
-        if waited and self.waits:
-            self.state.advance(waited)
+        if waited and self.waits and self._wait is not None:
+            self._wait(waited)
         return result
 
     def resolv_conf(self, namespace: str) -> str:

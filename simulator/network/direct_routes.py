@@ -62,6 +62,7 @@ class DirectRoutes:
                 if headless
                 else (f"the connection went straight to pod {name} ({ip}:{port})")
             )
+            assert delivery.drop is not None  # a DROPPED delivery carries its drop
             ex.drop(delivery.drop, where)
             return
         if delivery.verdict is NOT_LISTENING:
