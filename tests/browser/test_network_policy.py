@@ -69,7 +69,9 @@ def test_deny_then_allow_one_app_with_the_matrix(page, live_server_url, screensh
     manifests = (MANIFESTS / "netpol-app.yaml").read_text()
     apply_manifests(page, manifests + DENY)
     policy = page.get_by_role("button", name=re.compile(r"^NetworkPolicy web-deny-all"))
-    expect(policy).to_have_accessible_name(re.compile(r"web-deny-all, ingress: deny, app=web, 2 pods$"))
+    expect(policy).to_have_accessible_name(
+        re.compile(r"web-deny-all, ingress: deny, app=web, 2 pods$")
+    )
     expect(web.first).to_have_accessible_name(re.compile("isolated for ingress by web-deny-all"))
     expect(page.locator("svg.diagram .iso-in")).to_have_count(2)
     # One link from each band of web pods (they run on two nodes).
