@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from playground import protocol
+from playground.rooms.parts import RoomParts, Viewer
 from simulator import Cluster
 
 #: The shortest time between two computations of one view (seconds).
@@ -91,13 +92,13 @@ class MatrixWatchers:
         return protocol.split(text)
 
 
-class MatrixViews:
+class MatrixViews(RoomParts):
     """A `LiveRoom`'s side of the matrix: a viewer opens or closes it (a mixin, as
     `ClockAndStreams` is; the room's `_emit` sends the refreshes)."""
 
-    async def watch_matrix(self, viewer: Any, view: str | None, request_id=None) -> None:
-        """Send `viewer` (a `live.Viewer`) the reachability matrix now, then again after
-        each frame that may change it (None: stop)."""
+    async def watch_matrix(self, viewer: Viewer, view: str | None, request_id: Any = None) -> None:
+        """Send `viewer` the reachability matrix now, then again after each frame that may
+        change it (None: stop)."""
         async with self.lock:
             self._check_open()
             self.matrix_watchers.watch(viewer.viewer, view)

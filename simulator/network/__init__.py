@@ -29,6 +29,7 @@ from collections.abc import Callable
 from simulator.result import CommandResult
 from simulator.trace import TIMEOUT, UNREACHABLE, Hop, Trace
 
+from .cluster_view import ClusterView
 from .curl import run_curl
 from .dns import resolv_conf
 from .nslookup import run_nslookup
@@ -42,16 +43,11 @@ _TOOLS = ("curl", "ping", "nslookup")
 
 
 class Network:
-    """Requests and network commands over a ClusterState.
-
-    The state must offer `rng`, `clock.now`, `store`, `runtime` and the methods
-    `backends`, `serving_version`, `pod_by_ip`, `node_ip`, `node_by_ip`, `pod_listens`,
-    `pod_ready`.
-    """
+    """Requests and network commands over a cluster: what it reads is `ClusterView`."""
 
     def __init__(
         self,
-        state,
+        state: ClusterView,
         *,
         caching: bool = True,
         wait: Callable[[float], None] | None = None,

@@ -39,6 +39,7 @@ from dataclasses import dataclass
 
 from simulator.trace import Hop
 
+from .cluster_view import ClusterView
 from .dns import Answer, ClusterDns, NotFound
 from .policing import Policing, PolicyDrop
 from .request import Client
@@ -85,7 +86,7 @@ class Delivery:
     drop: PolicyDrop | None = None
 
     @property
-    def ip(self) -> str:
+    def ip(self) -> str | None:
         """The destination address after DNAT."""
         return self.hop.ip
 
@@ -95,7 +96,7 @@ class Delivery:
         return self.hop.port
 
     @property
-    def src_ip(self) -> str:
+    def src_ip(self) -> str | None:
         """The source address the pod sees."""
         return self.hop.src_ip
 
@@ -121,7 +122,7 @@ class DnsDropped:
 class Deliverer:
     """Hands packets to pods (see the module docstring)."""
 
-    def __init__(self, state, hop: Callable[..., Hop], dns: ClusterDns) -> None:
+    def __init__(self, state: ClusterView, hop: Callable[..., Hop], dns: ClusterDns) -> None:
         """Attach to a ClusterState's pods (`pod_listens`), the router's shared hops
         (`HopCache.get`) and the cluster DNS."""
         self._listens = state.pod_listens
@@ -165,7 +166,7 @@ class Deliverer:
             )
         if drop is not None:
             verdict = DROPPED
-        elif protocol != ICMP and not self._listens(pod, port):
+        elif protocol != ICMP and (port is None or not self._listens(pod, port)):
             verdict = NOT_LISTENING
         else:
             verdict = DELIVERED

@@ -12,7 +12,7 @@ from simulator.labels import from_match_labels
 from simulator.trace import HTTP_ERROR, OK, REFUSED, TLS_ERROR
 
 from . import tls
-from .delivery import DELIVERED, DROPPED
+from .delivery import DELIVERED, DROPPED, Delivery
 from .dns import external_address
 from .exchange import Exchange, IngressPlan, declared
 from .ingress import CATCH_ALL, Location
@@ -23,9 +23,10 @@ from .proxy_drops import (
     retry_wait_ms,
     upstream_timeout,
 )
+from .route_base import RouteBase
 
 
-class IngressRoutes:
+class IngressRoutes(RouteBase):
     """What ingress-nginx does with a request (mixed into Router)."""
 
     def _ingress(self, ex: Exchange, port: int) -> None:
@@ -297,16 +298,18 @@ class IngressRoutes:
         no ready endpoint (left to the slow path, which explains the 503).
         """
         serving = self._serving_version()
-        if plan.serving != serving:
-            plan.endpoints = self.proxy.endpoints(*plan.upstream)
-            plan.serving, plan.deliveries = serving, [None] * len(plan.endpoints.ready)
-        ready = plan.endpoints.ready
+        endpoints = plan.endpoints
+        if endpoints is None or plan.serving != serving:
+            endpoints = plan.endpoints = self.proxy.endpoints(*plan.upstream)
+            plan.serving, plan.deliveries = serving, [None] * len(endpoints.ready)
+        ready = endpoints.ready
         if not ready:
             return False
         upstream, deliveries = plan.upstream, plan.deliveries
-        dropped: list = []
+        dropped: list[Delivery] = []
         # proxy_next_upstream "error timeout" with 3 tries: a refused or silent endpoint is
         # skipped, a silent one after proxy_connect_timeout.
+        delivery: Delivery | None = None
         for _ in range(min(3, len(ready))):
             index = self.ingress.next_endpoint(upstream, ready)
             delivery = deliveries[index]
@@ -334,6 +337,7 @@ class IngressRoutes:
                 return True
             if delivery.verdict is DROPPED:
                 dropped.append(delivery)
+        assert delivery is not None  # `ready` is not empty: at least one try was made
         ex.hops += (delivery.hop,)
         if dropped and delivery.verdict is DROPPED:
             upstream_timeout(ex, INGRESS_NGINX, plan.target, dropped)

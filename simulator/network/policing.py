@@ -18,10 +18,14 @@ NetworkPolicy in the cluster every question costs one count lookup.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from simulator.ipam import HOST_IP, POD_CIDR
 from simulator.netpol import EGRESS, Party, drop_reason, policies_of
 from simulator.netpol.model import address
+
+if TYPE_CHECKING:
+    from .cluster_view import ClusterView
 
 _POD_NETWORK = (int(POD_CIDR.network_address), int(POD_CIDR.broadcast_address))
 
@@ -46,7 +50,7 @@ class PolicyDrop:
 class Policing:
     """Asks the cluster's NetworkPolicies about packets (see the module docstring)."""
 
-    def __init__(self, state) -> None:
+    def __init__(self, state: ClusterView) -> None:
         """Attach to a ClusterState (its store, `pod_by_ip`, `node_by_ip`)."""
         self.view = policies_of(state.store)
         self._store = state.store
