@@ -13,7 +13,7 @@ from .bootstrap import bootstrap
 from .capacity import UNLIMITED, Capacity
 from .events import Event
 from .export import export_yaml
-from .first_steps import FirstSteps, first_steps
+from .first_steps import FirstSteps, RequestTarget, first_steps
 from .inspection import Inspection, inspect
 from .observation import observe, observe_requests, running_pods
 from .readiness import next_probe_at, probe_counts
@@ -130,7 +130,27 @@ class Cluster:
         """Which requests make sense from where, and why (`FirstSteps`, plain data): every
         URL a request can go to with where it works from, the first one to send (the one
         that shows most of the path), and what to add when there is none. A read."""
-        return first_steps(self.state)
+        return first_steps(self.state, self._policy_drop)
+
+    def _policy_drop(self, target: RequestTarget) -> str:
+        """Why NetworkPolicy drops `target`'s request from where the room sends it (the
+        host, or the first running pod of its namespace), "" when it passes."""
+        source = "host"
+        if target.origin == "pod":
+            pods = running_pods(self.state, "", target.namespace)
+            if not pods:
+                return ""
+            source = f"pod/{target.namespace}/{pods[0]}"
+        (trace,) = self.observe_requests(target.url, source, insecure=True, key="first-steps")
+        if trace.blocked is None:
+            return ""
+        blocked = trace.blocked
+        side = "its sender's egress" if blocked.direction == "egress" else "the pod's ingress"
+        return (
+            f"NetworkPolicy {', '.join(blocked.policies)} ({blocked.namespace}) drops this "
+            f"request at {side}, so it times out: send it from a source the policies allow, "
+            "or change them."
+        )
 
     def suggestions(self) -> Suggestions:
         """Commands to try and a title, from the learner's own objects. A read."""
