@@ -100,7 +100,7 @@ class MatrixViews(RoomParts):
         """Send `viewer` the reachability matrix now, then again after each frame that may
         change it (None: stop)."""
         async with self.lock:
-            self._check_open()
+            self.check()
             self.matrix_watchers.watch(viewer.viewer, view)
             if view is not None:
                 data = self.matrix_watchers.compute(self.cluster, view, self.loop.time())
