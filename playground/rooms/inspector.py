@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from playground import limits, protocol, topology
 from playground.rooms.parts import RoomParts
+from playground.rooms.policy_view import present_policy
 from simulator import INSPECTABLE_KINDS, Cluster, Inspection
 
 if TYPE_CHECKING:
@@ -84,7 +85,7 @@ def present(shown: Inspection) -> dict[str, Any]:
         "workload": None,
         "probes": shown.probes,
         "readiness": None,
-        "policy": _policy(shown.policy) if shown.policy is not None else None,
+        "policy": present_policy(shown.policy) if shown.policy is not None else None,
         "isolation": shown.isolation,
     }
     if shown.workload is not None:
@@ -109,29 +110,6 @@ def present(shown: Inspection) -> dict[str, Any]:
             "note": switch.note,
         }
     return info
-
-
-def _policy(policy: dict[str, Any]) -> dict[str, Any]:
-    """A NetworkPolicy's details with long lists of pods cut to a readable length."""
-    limit = limits.MAX_SELECTION_ROWS
-    directions = {}
-    for direction, shown in policy["directions"].items():
-        rules = []
-        for rule in shown["rules"]:
-            peers = [
-                {**peer, "pods": peer["pods"][:limit], "more": max(0, len(peer["pods"]) - limit)}
-                for peer in rule["peers"]
-            ]
-            rules.append({**rule, "peers": peers})
-        directions[direction] = {"covered": shown["covered"], "rules": rules}
-    return {
-        "selects": policy["selects"][:limit],
-        "selects_more": max(0, len(policy["selects"]) - limit),
-        "count": len(policy["selects"]),
-        "note": policy["note"],
-        "ingress": directions["ingress"],
-        "egress": directions["egress"],
-    }
 
 
 def _row(row) -> dict[str, Any]:

@@ -55,8 +55,7 @@ class LiveRoom(ClockAndStreams, Rewinding, ClassLevers, Inspecting, Followed, Ma
 
     Its parts: clock and streams (`ClockAndStreams`, controls.py), rewinds (`Rewinding`),
     the class's levers (`ClassLevers`, classroom.py: the floor's news, the presenter's
-    view), inspectors (`Inspecting`), followers' hooks (`Followed`, followers.py), the
-    reachability matrix (`MatrixViews`, matrix.py).
+    view), inspectors (`Inspecting`), followers' hooks (`Followed`), the matrix (`MatrixViews`).
     """
 
     def __init__(
@@ -277,10 +276,8 @@ class LiveRoom(ClockAndStreams, Rewinding, ClassLevers, Inspecting, Followed, Ma
             for viewer in list(self.local.values()):
                 await self._deliver(viewer, frame.texts)
         message, seq, now = frame and frame.message, self.frames.seq, self.loop.time()
+        await self.refresh_matrix(message, seq, now)
         for viewer_id, texts in self.watchers.refresh(message, seq, self._inspector_html, now):
-            if viewer_id in self.local:
-                await self._deliver(self.local[viewer_id], texts)
-        for viewer_id, texts in self.matrix_watchers.refresh(message, seq, self.cluster, now):
             if viewer_id in self.local:
                 await self._deliver(self.local[viewer_id], texts)
 

@@ -107,3 +107,10 @@ class MatrixViews(RoomParts):
                 seq = self.frames.seq
                 texts = self.matrix_watchers.message(viewer.viewer, view, data, seq, request_id)
                 await self._deliver(viewer, texts)
+
+    async def refresh_matrix(self, frame: dict[str, Any] | None, seq: int, now: float) -> None:
+        """Send the matrix again to each viewer whose view `frame` (or an earlier frame held
+        back) may have changed; the room calls it after each frame and tick."""
+        for viewer_id, texts in self.matrix_watchers.refresh(frame, seq, self.cluster, now):
+            if viewer_id in self.local:
+                await self._deliver(self.local[viewer_id], texts)
