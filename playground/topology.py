@@ -14,7 +14,8 @@ from collections.abc import Callable
 from typing import Any
 
 COLLECTIONS = (
-    "nodes", "pods", "services", "endpoints", "ingresses", "workloads", "gateways", "httproutes",
+    "nodes", "pods", "services", "endpoints", "ingresses", "workloads", "networkPolicies",
+    "gateways", "httproutes",
 )  # fmt: skip
 SINGLETONS = ("host", "ingressController")
 #: Namespaces of the cluster's own machinery: the diagram hides them unless asked, and

@@ -14,6 +14,8 @@ from dataclasses import dataclass, replace
 
 from .controllers.ownership import controller_ref
 from .gateway_inspection import ConditionRow, gateway_conditions
+from .netpol import policies_of
+from .netpol.inspect import pod_isolation, policy_details
 from .readiness import ProbeTiming, ReadinessSwitch, probe_timings, readiness_switch
 from .result import CommandResult
 from .state import ClusterState
@@ -31,6 +33,7 @@ INSPECTABLE_KINDS: dict[str, str] = {
     "DaemonSet": "daemonset",
     "Gateway": "gateway",
     "HTTPRoute": "httproute",
+    "NetworkPolicy": "networkpolicy",
 }
 #: Kinds `kubectl scale` takes.
 SCALABLE_KINDS = ("Deployment", "ReplicaSet", "ReplicationController")
@@ -111,6 +114,10 @@ class Inspection:
             as NGINX Gateway Fabric reports them.
         notes: plain sentences about a Gateway API object that its status cannot say (a
             route's parentRef no controller answers for, a Gateway of another class).
+        policy: for a NetworkPolicy, the pods it selects, its rules in words and the peers
+            each allows now (`simulator.netpol.inspect.policy_details`).
+        isolation: for a pod, the NetworkPolicies isolating it, `{"ingress": [...],
+            "egress": [...]}`.
     """
 
     kind: str
@@ -130,6 +137,8 @@ class Inspection:
     selection: tuple[SelectionRow, ...] = ()
     conditions: tuple[ConditionRow, ...] = ()
     notes: tuple[str, ...] = ()
+    policy: dict | None = None
+    isolation: dict | None = None
 
 
 def inspect(
@@ -174,7 +183,10 @@ def inspect(
             workload=_workload(state, obj),
             readiness=readiness_switch(state, obj),
             probes=probe_timings(state, namespace, name),
+            isolation=pod_isolation(policies_of(state.store), obj),
         )
+    elif kind == "NetworkPolicy":
+        extra["policy"] = policy_details(policies_of(state.store), obj)
     return replace(shown, **extra)
 
 

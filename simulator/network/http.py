@@ -32,6 +32,7 @@ PHRASES = {
     500: "Internal Server Error",
     502: "Bad Gateway",
     503: "Service Temporarily Unavailable",
+    504: "Gateway Time-out",  # nginx's own wording
 }
 #: nginx's status lines where they differ from its pages' titles (ngx_http_status_lines:
 #: "302 Moved Temporarily"; ngx_http_error_302_page: "302 Found").

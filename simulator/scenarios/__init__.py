@@ -13,6 +13,8 @@ applying. Generated names and addresses appear as placeholders, listed in
 `PLACEHOLDERS`: `POD` is a pod selected by the scenario's `pod_selector`,
 `NODE_IP` a worker node's InternalIP, `EXTERNAL_IP` the LoadBalancer
 Service's EXTERNAL-IP.
+
+The seed notes' scenarios come first; NetworkPolicy recipes (`recipes`) follow.
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ import re
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+
+from . import recipes
 
 __all__ = ["DEFAULT", "PLACEHOLDERS", "SCENARIOS", "Scenario", "get"]
 
@@ -65,6 +69,7 @@ class Scenario:
         pod_selector: a `kubectl -l` selector for the pods that `POD` stands for.
         twin: the slug of the scenario that routes the same traffic the other way: an
             Ingress example's Gateway API twin, and the other way round ("" for none).
+        topic: the menu section it belongs to.
     """
 
     slug: str
@@ -74,6 +79,7 @@ class Scenario:
     try_commands: tuple[str, ...]
     pod_selector: str = ""
     twin: str = ""
+    topic: str = gettext_noop("Services and Ingress")
 
     @property
     def manifest(self) -> str:
@@ -553,6 +559,8 @@ SCENARIOS: tuple[Scenario, ...] = (
         twin="demo-service",
     ),
 )
+
+SCENARIOS += tuple(Scenario(**recipe, topic=recipes.TOPIC) for recipe in recipes.RECIPES)
 
 #: The scenario the playground opens with.
 DEFAULT = "kubia-affinity"

@@ -32,6 +32,7 @@ from .network import (
     ingress_hosts,
     ingress_row,
     ingressclass_row,
+    networkpolicy_row,
     service_external_ip,
     service_ports,
     service_row,
@@ -96,6 +97,9 @@ PRINTERS: dict[str, TablePrinter] = {
     "IngressClass": TablePrinter(
         (("NAME", False), ("CONTROLLER", False), ("PARAMETERS", False), ("AGE", False)),
         ingressclass_row,
+    ),
+    "NetworkPolicy": TablePrinter(
+        (("NAME", False), ("POD-SELECTOR", False), ("AGE", False)), networkpolicy_row
     ),
     "Node": TablePrinter(
         (
