@@ -18,6 +18,12 @@ module walks one request through it, as the data plane does:
    gets 500, a Service without ready endpoints 503; else an endpoint at random (NGF's
    ``random two least_conn`` with no connection open), handed to the delivery step from
    the Gateway's data-plane pod, whose address the backend sees.
+
+NetworkPolicy sees the data plane as the proxy it is (proxy_drops.py): the client's
+connection to the Gateway's nginx pod, then that pod's connection to the backend pod. A
+dropped upstream connection is waited out (nginx's ``proxy_connect_timeout``, 60 s by
+default), the next endpoint tried (``proxy_next_upstream error timeout``), and 504
+when every try was dropped.
 """
 
 from __future__ import annotations
@@ -36,13 +42,22 @@ from simulator.gateways import gateway_graph
 from simulator.trace import HTTP_ERROR, OK, REFUSED, TLS_ERROR, Hop
 
 from . import tls
-from .delivery import DELIVERED, Delivery
+from .delivery import DELIVERED, DROPPED, Delivery
 from .exchange import Exchange, declared
 from .gateway_plan import GatewayPlan, Upstream
 from .ingress_routes import IngressRoutes
+from .proxy_drops import Proxy, entry_dropped, retried_reason, retry_wait_ms, upstream_timeout
 
 if TYPE_CHECKING:
     from simulator.endpoints import Backend as Address
+
+#: nginx's proxy_connect_timeout, which NGINX Gateway Fabric leaves at its default.
+CONNECT_TIMEOUT_MS = 60_000
+
+
+def _proxy(gateway: str) -> Proxy:
+    """A Gateway's nginx as NetworkPolicy drops are worded and timed."""
+    return Proxy(gateway, f"gateway {gateway}'s nginx", "proxy_connect_timeout", CONNECT_TIMEOUT_MS)
 
 
 class GatewayRoutes(IngressRoutes):
@@ -84,6 +99,10 @@ class GatewayRoutes(IngressRoutes):
                 f"nowhere to send the connection",
             )
             return
+        if self.delivery.policing.active():
+            where = f"the request went to gateway {name}'s nginx pod {sender['metadata']['name']}"
+            if entry_dropped(ex, self.delivery.policing, sender, port, hop, where):
+                return
         request = ex.request
         https = ex.scheme == "https"
         host_header = request.host_header
@@ -226,16 +245,33 @@ class GatewayRoutes(IngressRoutes):
                    503, name)  # fmt: skip
             return
         index = self.proxy.draw(len(ready))
-        known = self._gateway_delivery(ex, plan, upstream, ready, index)
-        if known is None:  # an address outside the cluster answered
-            return
-        delivery, pod_hop, reason = known
+        dropped: list[Delivery] = []
+        # proxy_next_upstream "error timeout": a connection a policy drops times out, and
+        # nginx tries the upstream's next server, each at most once.
+        for tried in range(len(ready)):
+            known = self._gateway_delivery(ex, plan, upstream, ready, (index + tried) % len(ready))
+            if known is None:  # an address outside the cluster answered
+                return
+            delivery, pod_hop, reason = known
+            if delivery.verdict is not DROPPED:
+                break
+            dropped.append(delivery)
         ex.hops += (pod_hop,)
         if delivery.verdict is DELIVERED:
             ex.responder, ex.body_from = "gateway", delivery.name
-            ex.end(OK, reason, 200, delivery.name)
+            if not dropped:
+                ex.end(OK, reason, 200, delivery.name)
+                return
+            proxy = _proxy(name)
+            ex.end(OK, reason + retried_reason(proxy, dropped), 200, delivery.name)
+            ex.elapsed_ms = retry_wait_ms(proxy, dropped)
+            ex.trace.elapsed = ex.elapsed_ms / 1000
             return
         ex.responder = "gateway-nginx"
+        if delivery.verdict is DROPPED:
+            upstream_timeout(ex, _proxy(name), target, dropped)
+            ex.responder = "gateway-nginx"
+            return
         ex.end(
             HTTP_ERROR,
             f"{target}, but nothing listens on port {delivery.port} in pod "

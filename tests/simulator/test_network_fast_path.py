@@ -211,6 +211,42 @@ def test_fast_and_slow_paths_agree_over_a_scenario(scenario) -> None:
     replay(fast, slow, seed=len(scenario.slug))
 
 
+#: Policies over the Gateway canary: v2 isolated for ingress, and any pod relabelled
+#: `extra=x` (one of `Traffic.change`'s moves) too, so the Gateway's nginx retries and 504s.
+GATEWAY_POLICIES = """
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: v2-deny-all}
+spec: {podSelector: {matchLabels: {version: v2}}, ingress: []}
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: extra-deny-all}
+spec: {podSelector: {matchLabels: {extra: x}}, ingress: []}
+"""
+
+
+def test_fast_and_slow_paths_agree_through_a_gateway_under_network_policies() -> None:
+    fast, slow = twins(seed=11)
+    scenario = next(s for s in SCENARIOS if s.slug == "gateway-canary")
+    same(fast, slow, lambda c: c.run("kubectl apply -f -", stdin=scenario.manifest))
+    same(fast, slow, lambda c: c.run("kubectl apply -f -", stdin=GATEWAY_POLICIES))
+    same(fast, slow, lambda c: c.run("sleep 11"))
+    canary = same(
+        fast, slow, lambda c: c.request("http://kubia.example.com/", headers={"env": "canary"})
+    )
+    assert (canary.status, canary.blocked.policies) == (504, ("v2-deny-all",))
+    v1 = sorted(p["metadata"]["name"] for p in fast.state.store.list("Pod", "default"))[0]
+    statuses, url = [], "http://kubia.example.com/"
+    for step in ["", f"kubectl label pod {v1} extra=x", "kubectl delete netpol v2-deny-all"]:
+        if step:
+            same(fast, slow, lambda c, step=step: c.run(step))
+        for headers in [{}, {}, {}, {"env": "canary"}]:
+            statuses.append(same(fast, slow, lambda c, h=headers: c.request(url, headers=h)).status)
+    assert {200, 504} <= set(statuses)
+    replay(fast, slow, seed=11)
+
+
 @pytest.mark.parametrize("seed", GENERATED)
 def test_fast_and_slow_paths_agree_over_a_generated_cluster(seed) -> None:
     fast, slow = twins(seed)
