@@ -208,7 +208,7 @@ class GatewayRoutes(IngressRoutes):
         Every request the Gateway routes comes here with its plan, the first one and
         every replay alike.
         """
-        name = plan.hops[-1].name
+        name = plan.hops[-1].name or ""  # the gateway hop always names its Gateway
         ex.headers = plan.headers
         # nginx's split_clients draws only where a rule splits its traffic.
         upstreams = plan.upstreams
@@ -267,11 +267,11 @@ class GatewayRoutes(IngressRoutes):
             ex.elapsed_ms = retry_wait_ms(proxy, dropped)
             ex.trace.elapsed = ex.elapsed_ms / 1000
             return
-        ex.responder = "gateway-nginx"
         if delivery.verdict is DROPPED:
             upstream_timeout(ex, _proxy(name), target, dropped)
-            ex.responder = "gateway-nginx"
+            ex.responder = "gateway-nginx"  # NGF's nginx error page, not ingress-nginx's
             return
+        ex.responder = "gateway-nginx"
         ex.end(
             HTTP_ERROR,
             f"{target}, but nothing listens on port {delivery.port} in pod "
