@@ -1,5 +1,6 @@
 """Gateway API in the room: the Convert button on the TLS Ingress example, and the same
-request before (through ingress-nginx) and after (through the Gateway)."""
+request before (through ingress-nginx) and after (through the Gateway); a NetworkPolicy on
+the canary's pods, which the Gateway's nginx meets."""
 
 from __future__ import annotations
 
@@ -9,8 +10,9 @@ import pytest
 from playwright.sync_api import expect
 
 from simulator.scenarios import get
-from tests.browser.conftest import open_room, run
+from tests.browser.conftest import open_room, pod_buttons, run
 from tests.browser.test_lessons import WORDS, expect_current, lesson_page, open_lesson, step
+from tests.browser.test_network_policy import apply_manifests
 
 __all__ = ["lesson_page"]  # the fixture, shared with the lessons' tests
 
@@ -123,6 +125,44 @@ def test_a_route_that_does_not_resolve_is_drawn_so_with_its_reason(
     page.get_by_role("button", name=re.compile(r"^Gateway kubia,")).click()
     expect(conditions).to_contain_text("Programmed True Programmed")
     expect(conditions).to_contain_text("listener http")
+
+
+CANARY_DENIED = """---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: v2-deny-all
+spec:
+  podSelector:
+    matchLabels:
+      version: v2
+  ingress: []
+"""
+
+
+def test_a_network_policy_on_the_canary_makes_the_gateway_answer_504_naming_it(
+    page, live_server_url, screenshot
+):
+    open_room(page, create_example_room(page, live_server_url, "gateway-canary"))
+    apply_manifests(page, get("gateway-canary").manifest + CANARY_DENIED)
+    # The policy's box beside the Gateway's, and a wall on the canary pod.
+    policy = page.get_by_role("button", name=re.compile(r"^NetworkPolicy v2-deny-all"))
+    expect(policy).to_have_accessible_name(re.compile(r"ingress: deny, version=v2, 1 pod$"))
+    canary = pod_buttons(page, "kubia-v2-")
+    expect(canary).to_have_accessible_name(re.compile("isolated for ingress by v2-deny-all"))
+    expect(pod_buttons(page, "kubia-v1-").first).not_to_have_accessible_name(re.compile("isolated"))
+    expect(page.locator("svg.diagram .iso-in")).to_have_count(1)
+    # The canary request: the Gateway's nginx waits out its connect, then answers 504.
+    run(page, "curl -sS -H 'env: canary' http://kubia.example.com/")
+    terminal = page.get_by_role("log", name="Terminal output")
+    expect(terminal).to_contain_text("504 Gateway Time-out")
+    failed = page.get_by_role("log", name="Recent requests").get_by_role("listitem").first
+    expect(failed).to_contain_text("dropped by v2-deny-all (ingress)")
+    expect(failed).to_contain_text("504")
+    screenshot("gateway-5-network-policy")
+    # The rest of the traffic goes to v1, which no policy isolates.
+    run(page, "curl -sS http://kubia.example.com/")
+    expect(terminal).to_contain_text("You've hit kubia-v1-")
 
 
 @pytest.mark.parametrize("lesson_page", ["zh-CN"], indirect=True)
