@@ -156,6 +156,7 @@ def test_a_network_policy_on_the_canary_makes_the_gateway_answer_504_naming_it(
     run(page, "curl -sS -H 'env: canary' http://kubia.example.com/")
     terminal = page.get_by_role("log", name="Terminal output")
     expect(terminal).to_contain_text("504 Gateway Time-out")
+    page.get_by_role("tab", name="Traffic").click()
     failed = page.get_by_role("log", name="Recent requests").get_by_role("listitem").first
     expect(failed).to_contain_text("dropped by v2-deny-all (ingress)")
     expect(failed).to_contain_text("504")
