@@ -33,6 +33,15 @@ def timestamp(at: float) -> str:
     return text
 
 
+def seconds_at(text: str) -> float:
+    """The simulated time of an RFC 3339 timestamp `timestamp` wrote (0 for anything else)."""
+    try:
+        moment = datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+    except (TypeError, ValueError):
+        return 0.0
+    return (moment - EPOCH).total_seconds()
+
+
 class Clock:
     """Simulated time with a heap of `(time, priority, seq, item)` entries."""
 
@@ -73,6 +82,14 @@ class Clock:
         if self._heap and self._heap[0][0] <= self.now + seconds:
             raise RuntimeError("scheduled items fall due: move the clock with due()")
         self.now += seconds
+
+    def next_at(self) -> float | None:
+        """When the next scheduled item falls due, or None when nothing is scheduled."""
+        return self._heap[0][0] if self._heap else None
+
+    def upcoming(self) -> list[object]:
+        """The scheduled items, in the order they fall due (a read, for tests and tools)."""
+        return [entry[3] for entry in sorted(self._heap)]
 
     def pending(self) -> int:
         """How many items are scheduled."""

@@ -15,13 +15,14 @@ import gc
 from collections.abc import Iterator
 
 from . import apply as applying
-from . import containers, deletion, kinds, node_changes, pod_lifecycle
+from . import containers, deletion, kinds, node_changes, pod_lifecycle, pod_startup, termination
 from . import settle as settling
 from .apply import Outcome
 from .cluster_data import ClusterData
 from .errors import Conflict
 from .events import MODIFIED
 from .store import Key
+from .timers import CreateContainers, RemovePod, Requeue, RunContainers
 
 SCALABLE = ("Deployment", "ReplicaSet", "ReplicationController")
 
@@ -81,11 +82,17 @@ class ClusterState(ClusterData):
             raise applying.ApplyError(existing, applied=outcomes)
         return outcomes
 
-    def delete(self, kind: str, namespace: str, name: str) -> dict:
-        """Delete an object and what it owns; controllers replace deleted pods."""
-        obj = deletion.delete_object(self, kind, namespace, name)
+    def delete(self, kind: str, namespace: str, name: str, grace: int | None = None) -> dict:
+        """Delete an object and what it owns; controllers replace deleted pods at once, while
+        a deleted pod may stay Terminating (`grace`: `kubectl delete --grace-period`)."""
+        obj = deletion.delete_object(self, kind, namespace, name, grace)
         self.settle()
         return obj
+
+    def gone_at(self, kind: str, namespace: str, name: str) -> float | None:
+        """When an object being deleted will be gone (a terminating pod), or None when it is
+        gone or not being deleted."""
+        return termination.gone_at(self, namespace, name) if kind == "Pod" else None
 
     def scale(self, kind: str, namespace: str, name: str, replicas: int) -> None:
         """Set `spec.replicas` of a Deployment, ReplicaSet or ReplicationController."""
@@ -170,14 +177,28 @@ class ClusterState(ClusterData):
     # == time and convergence ========================================================
 
     def advance(self, seconds: float) -> None:
-        """Let simulated time pass: probes run, readiness changes, Endpoints follow.
+        """Let simulated time pass: pods start and go, probes run, readiness changes,
+        controllers take their next steps, Endpoints follow.
 
-        Everything scheduled on the clock is a bucket of readiness probes: each is
-        run as its time comes, and the kubelet acts on what it found at that time.
+        Each item on the clock is handled as its time comes (a bucket of readiness
+        probes, a pod's next stage, an owner to look at again: `timers`), and the
+        controllers settle at that time, so a rollout moves step by step.
         """
         with gc_paused():
-            for slot in self.clock.due(seconds):
-                pod_lifecycle.act_on_probes(self, self.probes.fire(slot))
+            for item in self.clock.due(seconds):
+                kind = type(item)
+                if kind is tuple:
+                    pod_lifecycle.act_on_probes(self, self.probes.fire(item))
+                elif kind is CreateContainers:
+                    pod_startup.create_containers(self, item)
+                elif kind is RunContainers:
+                    pod_startup.run_containers(self, item)
+                elif kind is RemovePod:
+                    termination.finish(self, item)
+                elif kind is Requeue:
+                    self.requeues.discard((item, self.clock.now))
+                    self.workloads.mark(item.kind, item.key)
+                self.settle()
             self.settle()
 
     def settle(self) -> None:

@@ -18,13 +18,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from simulator.clock import timestamp
 from simulator.labels import matches
 from simulator.names import pod_template_hash
 from simulator.store import Key, Store, key_of
 
-from . import daemonsets, deployments, replicasets
-from .changes import Change, SetStatus
+from . import daemonsets, deployment_status, deployments, replicasets
+from .changes import Change, RequeueAt, SetStatus
 from .ownership import controller_ref, selector_of
 
 if TYPE_CHECKING:
@@ -49,6 +48,8 @@ class WorkloadController:
         self._stale_status: dict[tuple[str, Key], None] = {}
         self._owner_nodes: dict[str, dict[str, int]] = {}  # owner uid -> node -> running pods
         self._sets: dict[str, dict[Key, None]] = {}  # Deployment uid -> its ReplicaSets
+        self._terminating: dict[str, dict[Key, None]] = {}  # owner uid -> its terminating pods
+        self._created: set[str] = set()  # Deployments whose new ReplicaSet was just made
 
     # -- what the cluster reports ---------------------------------------------------
 
@@ -89,17 +90,55 @@ class WorkloadController:
         """How many of an owner's pods run on each node (a copy, for the scheduler)."""
         return dict(self._owner_nodes.get(owner_uid, {}))
 
-    def pod_removed(self, pod: dict) -> None:
-        """Forget a pod and queue its controller to replace it."""
+    def pod_terminating(self, pod: dict) -> None:
+        """A pod began terminating: its controller no longer counts it, and makes a
+        replacement at once."""
         ref = controller_ref(pod)
         if ref:
+            key = key_of(pod)
             owned = self._owned.get(ref["uid"], {})
-            if key_of(pod) not in owned:
+            if key not in owned:
                 return  # not indexed under this owner
-            del owned[key_of(pod)]
-            if (pod.get("status") or {}).get("phase") == "Running":
-                self._uncount(ref["uid"], pod)
-            self.mark(ref["kind"], (pod["metadata"]["namespace"], ref["name"]))
+            del owned[key]
+            self._uncount(ref["uid"], pod)
+            self._terminating.setdefault(ref["uid"], {})[key] = None
+            self.mark(ref["kind"], (key[0], ref["name"]))
+
+    def pod_removed(self, pod: dict) -> None:
+        """Forget a pod that left the API and queue its controller (to replace it, or, for a
+        terminating pod, because a name or a Recreate rollout waited for it to go)."""
+        ref = controller_ref(pod)
+        if not ref:
+            return
+        key, uid = key_of(pod), ref["uid"]
+        owned = self._owned.get(uid, {})
+        if key in owned:
+            del owned[key]
+            self._uncount(uid, pod)
+        elif key not in self._terminating.get(uid, {}):
+            return  # not indexed under this owner
+        else:
+            del self._terminating[uid][key]
+            if ref["kind"] == "ReplicaSet":
+                rs = self._store.get("ReplicaSet", key[0], ref["name"])
+                up = controller_ref(rs) if rs is not None else None
+                if up is not None and up["kind"] == "Deployment":
+                    self.mark("Deployment", (key[0], up["name"]))
+        self.mark(ref["kind"], (key[0], ref["name"]))
+
+    def pods_running(self, pods: list[dict]) -> None:
+        """Pods bound earlier run now: their owners' counts move."""
+        owners: dict[tuple[str, Key], None] = {}
+        for pod in pods:
+            ref = controller_ref(pod)
+            if ref is not None:
+                owners[(ref["kind"], (pod["metadata"]["namespace"], ref["name"]))] = None
+        for kind, key in owners:
+            self.status_changed(kind, key)
+
+    def terminating_of(self, owner_uid: str) -> int:
+        """How many of an owner's pods are terminating."""
+        return len(self._terminating.get(owner_uid, ()))
 
     def release(self, pod: dict) -> dict | None:
         """A relabelled pod: when its labels no longer match its controller's selector, forget
@@ -133,10 +172,11 @@ class WorkloadController:
                     self.mark(kind, key_of(owner), adopt=True)
 
     def object_added(self, obj: dict) -> None:
-        """Index a ReplicaSet under its Deployment."""
+        """Index a ReplicaSet under its Deployment (which made it just now)."""
         ref = controller_ref(obj)
         if obj["kind"] == "ReplicaSet" and ref and ref["kind"] == "Deployment":
             self._sets.setdefault(ref["uid"], {})[key_of(obj)] = None
+            self._created.add(ref["uid"])
 
     def object_removed(self, obj: dict) -> None:
         """Forget a ReplicaSet (or a Deployment's whole index)."""
@@ -147,7 +187,7 @@ class WorkloadController:
             self._sets.pop(obj["metadata"].get("uid", ""), None)
 
     def forget_owner(self, uid: str) -> None:
-        """Drop the index of a deleted owner."""
+        """Drop the index of a deleted owner (its terminating pods stay indexed until they go)."""
         self._owned.pop(uid, None)
         self._owner_nodes.pop(uid, None)
 
@@ -192,7 +232,15 @@ class WorkloadController:
         kind, meta = owner["kind"], owner["metadata"]
         if kind == "Deployment":
             pod_hash = self._template_hash(owner["spec"]["template"])
-            return deployments.sync(owner, self._replica_sets_of(owner), pod_hash)
+            sets = self._replica_sets_of(owner)
+            name = f"{meta['name']}-{pod_hash}"
+            old_pods = sum(
+                len(self._owned.get(rs["metadata"]["uid"], ()))
+                + self.terminating_of(rs["metadata"]["uid"])
+                for rs in sets
+                if rs["metadata"]["name"] != name
+            )
+            return deployments.sync(owner, sets, pod_hash, old_pods)
         if kind == "DaemonSet":
             return daemonsets.sync(owner, self.pods_of(meta["uid"]), self._store.list("Node"))
         owned = self._owned.setdefault(meta["uid"], {})
@@ -201,36 +249,52 @@ class WorkloadController:
             self._adopt.discard((kind, key_of(owner)))
             selected = self._store.pods_selected(meta["namespace"], selector_of(owner))
             bare = [pod for pod in selected if controller_ref(pod) is None]
-        return replicasets.sync(owner, owned, bare, self._store, self._runtime)
+        return replicasets.sync(owner, owned, bare, self._store, self._runtime,
+                                rollout=_rollout_pods(owner))  # fmt: skip
 
-    def status(self, owner: dict) -> list[SetStatus]:
-        """An owner's status counted from its pods (or a Deployment's from its ReplicaSets).
+    def status(self, owner: dict) -> list[SetStatus | RequeueAt]:
+        """An owner's status counted from its pods (or a Deployment's from its ReplicaSets),
+        and when to count again (minReadySeconds passing, a progress deadline).
 
-        A ReplicaSet's Deployment is marked stale, for `stale_statuses`.
+        A ReplicaSet whose counts moved queues its Deployment, whose next step they may
+        allow.
         """
         kind, meta = owner["kind"], owner["metadata"]
+        now = self._clock.now
         if kind == "Deployment":
             pod_hash = self._template_hash(owner["spec"]["template"])
-            at = timestamp(self._clock.now)
-            return [SetStatus(owner, deployments.status(owner, self._replica_sets_of(owner),
-                                                        pod_hash, at))]  # fmt: skip
+            sets = self._replica_sets_of(owner)
+            name = f"{meta['name']}-{pod_hash}"
+            created = meta["uid"] in self._created
+            self._created.discard(meta["uid"])
+            new_name = name if any(rs["metadata"]["name"] == name for rs in sets) else None
+            counted, again = deployment_status.status(owner, sets, new_name, now, created)
+            changes: list[SetStatus | RequeueAt] = [SetStatus(owner, counted)]
+            if again is not None:
+                changes.append(RequeueAt(kind, key_of(owner), again))
+            return changes
         if kind == "DaemonSet":
             pods, nodes = self.pods_of(meta["uid"]), self._store.list("Node")
             return [SetStatus(owner, daemonsets.status(owner, pods, nodes, self._runtime))]
-        ref = controller_ref(owner)
-        if ref and ref["kind"] == "Deployment":
-            self._stale_status[("Deployment", (meta["namespace"], ref["name"]))] = None
         owned = self._owned.get(meta["uid"], {})
-        return [SetStatus(owner, replicasets.status(owner, owned, self._runtime))]
+        counted, again = replicasets.status(owner, owned, self._runtime, now)
+        changes = [SetStatus(owner, counted)]
+        if again is not None:
+            changes.append(RequeueAt(kind, key_of(owner), again))
+        ref = controller_ref(owner)
+        if ref and ref["kind"] == "Deployment" and _counts(counted) != _counts(owner.get("status")):
+            # The Deployment controller watches its ReplicaSets: moved counts are its next step.
+            self.mark("Deployment", (meta["namespace"], ref["name"]))
+        return changes
 
-    def stale_statuses(self) -> list[SetStatus]:
+    def stale_statuses(self) -> list[SetStatus | RequeueAt]:
         """The recounted status of every owner marked stale since the last call.
 
         A ReplicaSet's new status makes its Deployment's stale in turn, so the caller
         applies these and asks again until none is left.
         """
         stale, self._stale_status = self._stale_status, {}
-        out: list[SetStatus] = []
+        out: list[SetStatus | RequeueAt] = []
         for kind, key in stale:
             owner = self._store.get(kind, *key)
             if owner is not None:
@@ -240,6 +304,8 @@ class WorkloadController:
     # -- internals -------------------------------------------------------------------
 
     def _uncount(self, uid: str, pod: dict) -> None:
+        """One pod less of an owner on its node (pods are counted from the moment they are
+        bound)."""
         node = pod["spec"].get("nodeName")
         counts = self._owner_nodes.get(uid)
         if node and counts and counts.get(node):
@@ -257,3 +323,19 @@ class WorkloadController:
             cached = (template, pod_template_hash(template))
             self._hashes[id(template)] = cached
         return cached[1]
+
+
+def _rollout_pods(owner: dict) -> bool:
+    """Whether a ReplicaSet's pods come of a rollout: a Deployment's ReplicaSet past its
+    first revision (a new template, an undo, a restart). Those start on the clock."""
+    ref = controller_ref(owner)
+    if ref is None or ref["kind"] != "Deployment":
+        return False
+    revision = str((owner["metadata"].get("annotations") or {}).get(deployments.REVISION, "1"))
+    return revision.isdigit() and int(revision) > 1
+
+
+def _counts(status: dict | None) -> tuple:
+    """What a Deployment reads of a ReplicaSet's status."""
+    status = status or {}
+    return (status.get("replicas"), status.get("readyReplicas"), status.get("availableReplicas"))
