@@ -207,8 +207,10 @@ class WorkloadController:
 
     def status_changed(self, kind: str, key: Key) -> None:
         """A pod of this owner turned ready or not: its status is recounted by
-        `stale_statuses`."""
+        `stale_statuses`. A DaemonSet looks again too: a ready pod lets its rollout go on."""
         self._stale_status[(kind, key)] = None
+        if kind == "DaemonSet":
+            self._queue[(kind, key)] = None
 
     def next_owner(self) -> dict | None:
         """The next queued owner that still exists (first in, first out), or None."""
@@ -242,7 +244,11 @@ class WorkloadController:
             )
             return deployments.sync(owner, sets, pod_hash, old_pods)
         if kind == "DaemonSet":
-            return daemonsets.sync(owner, self.pods_of(meta["uid"]), self._store.list("Node"))
+            pods, nodes = self.pods_of(meta["uid"]), self._store.list("Node")
+            counted = int((owner.get("status") or {}).get("currentNumberScheduled", 0))
+            replacing = self.terminating_of(meta["uid"]) > 0 or counted > len(pods)
+            template_hash = self._template_hash(owner["spec"]["template"])
+            return daemonsets.sync(owner, pods, nodes, template_hash, self._runtime, replacing)
         owned = self._owned.setdefault(meta["uid"], {})
         bare = []
         if (kind, key_of(owner)) in self._adopt:
@@ -275,7 +281,9 @@ class WorkloadController:
             return changes
         if kind == "DaemonSet":
             pods, nodes = self.pods_of(meta["uid"]), self._store.list("Node")
-            return [SetStatus(owner, daemonsets.status(owner, pods, nodes, self._runtime))]
+            template_hash = self._template_hash(owner["spec"]["template"])
+            counted = daemonsets.status(owner, pods, nodes, self._runtime, template_hash)
+            return [SetStatus(owner, counted)]
         owned = self._owned.get(meta["uid"], {})
         counted, again = replicasets.status(owner, owned, self._runtime, now)
         changes = [SetStatus(owner, counted)]

@@ -458,8 +458,9 @@ def daemon_set() -> dict:
     }
 
 
-def agent_pod(node: str) -> dict:
-    pod = make_pod(f"agent-{node}", {"app": "agent"}, owner=("DaemonSet", "agent"))
+def agent_pod(node: str, revision: str = "h1") -> dict:
+    labels = {"app": "agent", daemonsets.REVISION_HASH: revision}
+    pod = make_pod(f"agent-{node}", labels, owner=("DaemonSet", "agent"))
     pod["spec"]["nodeName"] = node
     return pod
 
@@ -511,14 +512,56 @@ NO_SCHEDULE = [{"key": "gpu", "effect": "NoSchedule"}]
 )
 def test_daemon_set_runs_one_pod_per_eligible_node(nodes, pods_on, expected) -> None:
     pods = [agent_pod(node) for node in pods_on]
-    assert lines(daemonsets.sync(daemon_set(), pods, nodes)) == expected
+    assert lines(daemonsets.sync(daemon_set(), pods, nodes, "h1", {})) == expected
+
+
+def ready_on(*nodes: str) -> dict:
+    return {("default", f"agent-{n}"): SimpleNamespace(ready=True) for n in nodes}
+
+
+def test_daemon_set_rolls_one_ready_node_at_a_time_by_default() -> None:
+    nodes = [make_node(n) for n in ("n1", "n2", "n3")]
+    pods = [agent_pod(n, "old") for n in ("n1", "n2", "n3")]
+    changes = daemonsets.sync(daemon_set(), pods, nodes, "new", ready_on("n1", "n2", "n3"))
+    assert lines(changes) == ["delete pod agent-n1"]
+    # n1's new pod is not ready yet: no node may go unavailable beside it.
+    pods = [agent_pod("n1", "new"), agent_pod("n2", "old"), agent_pod("n3", "old")]
+    assert daemonsets.sync(daemon_set(), pods, nodes, "new", ready_on("n2", "n3")) == []
+    assert lines(daemonsets.sync(daemon_set(), pods, nodes, "new", ready_on("n1", "n2", "n3"))) == [
+        "delete pod agent-n2"
+    ]
+
+
+def test_daemon_set_replaces_unready_old_pods_at_once_and_staged_pods_start_on_the_clock() -> None:
+    nodes = [make_node(n) for n in ("n1", "n2", "n3")]
+    pods = [agent_pod("n2", "old"), agent_pod("n3", "old")]
+    changes = daemonsets.sync(daemon_set(), pods, nodes, "new", ready_on("n3"))
+    assert lines(changes) == ["create 1 pods on n1", "delete pod agent-n2"]
+    (create,) = [c for c in changes if isinstance(c, CreatePods)]
+    assert create.staged and create.labels[daemonsets.REVISION_HASH] == "new"
+
+
+def test_daemon_set_max_unavailable_percentage_rounds_up() -> None:
+    ds = daemon_set()
+    ds["spec"]["updateStrategy"] = {"rollingUpdate": {"maxUnavailable": "50%"}}
+    nodes = [make_node(n) for n in ("n1", "n2", "n3")]
+    pods = [agent_pod(n, "old") for n in ("n1", "n2", "n3")]
+    changes = daemonsets.sync(ds, pods, nodes, "new", ready_on("n1", "n2", "n3"))
+    assert lines(changes) == ["delete pod agent-n1", "delete pod agent-n2"]
+
+
+def test_daemon_set_on_delete_keeps_old_pods() -> None:
+    ds = daemon_set()
+    ds["spec"]["updateStrategy"] = {"type": "OnDelete"}
+    nodes = [make_node("n1")]
+    assert daemonsets.sync(ds, [agent_pod("n1", "old")], nodes, "new", ready_on("n1")) == []
 
 
 def test_daemon_set_status_counts_misscheduled_pods() -> None:
     nodes = [make_node("n1"), make_node("n2", taints=NO_SCHEDULE)]
     pods = [agent_pod("n1"), agent_pod("n2")]
     runtime = {("default", "agent-n1"): SimpleNamespace(ready=True)}
-    status = daemonsets.status(daemon_set(), pods, nodes, runtime)
+    status = daemonsets.status(daemon_set(), pods, nodes, runtime, "h1")
     assert status["desiredNumberScheduled"] == 1
     assert status["currentNumberScheduled"] == 1
     assert status["numberMisscheduled"] == 1
