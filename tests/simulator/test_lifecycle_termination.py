@@ -141,7 +141,8 @@ def test_kube_proxy_uses_terminating_endpoints_only_when_nothing_is_ready(cluste
     run_ok(cluster, f"kubectl delete pod {only} --wait=false")
     trace = cluster.request("http://web.default.svc.cluster.local/", source=f"pod/{only}")
     # The replacement is still Pending: the terminating pod still serves.
-    assert trace.outcome == "ok" and trace.served_by == only
+    assert trace.outcome == "ok"
+    assert trace.served_by == only
     assert "terminating" in trace.reason
     cluster.advance(3)  # the replacement is ready now
     (replacement,) = set(statuses(cluster)) - {only}

@@ -538,7 +538,8 @@ def test_daemon_set_replaces_unready_old_pods_at_once_and_staged_pods_start_on_t
     changes = daemonsets.sync(daemon_set(), pods, nodes, "new", ready_on("n3"))
     assert lines(changes) == ["create 1 pods on n1", "delete pod agent-n2"]
     (create,) = [c for c in changes if isinstance(c, CreatePods)]
-    assert create.staged and create.labels[daemonsets.REVISION_HASH] == "new"
+    assert create.staged
+    assert create.labels[daemonsets.REVISION_HASH] == "new"
 
 
 def test_daemon_set_max_unavailable_percentage_rounds_up() -> None:
