@@ -286,6 +286,33 @@ def _namespace(obj: dict) -> None:
         spec["finalizers"] = ["kubernetes"]
 
 
+def _stateful_set(obj: dict) -> None:
+    spec = _spec(obj)
+    if spec.get("replicas") is None:
+        spec["replicas"] = 1
+    if not spec.get("podManagementPolicy"):
+        spec["podManagementPolicy"] = "OrderedReady"
+    strategy = spec.get("updateStrategy")
+    if type(strategy) is not dict:
+        strategy = spec["updateStrategy"] = {}
+    if not strategy.get("type"):
+        strategy["type"] = "RollingUpdate"
+    if strategy["type"] == "RollingUpdate":
+        rolling = strategy.get("rollingUpdate")
+        if type(rolling) is not dict:
+            rolling = strategy["rollingUpdate"] = {}
+        if rolling.get("partition") is None:
+            rolling["partition"] = 0
+    if spec.get("revisionHistoryLimit") is None:
+        spec["revisionHistoryLimit"] = 10
+    if spec.get("persistentVolumeClaimRetentionPolicy") is None:
+        spec["persistentVolumeClaimRetentionPolicy"] = {
+            "whenDeleted": "Retain",
+            "whenScaled": "Retain",
+        }
+    _template(spec)
+
+
 _DEFAULTERS: dict[str, Callable[[dict], None]] = {
     "Service": _service,
     "Pod": _pod,
@@ -293,6 +320,7 @@ _DEFAULTERS: dict[str, Callable[[dict], None]] = {
     "ReplicaSet": _replica_set,
     "ReplicationController": _replication_controller,
     "DaemonSet": _daemon_set,
+    "StatefulSet": _stateful_set,
     "Endpoints": _endpoints,
     "Secret": _secret,
     "Namespace": _namespace,

@@ -19,7 +19,8 @@ from .state import ClusterState
 
 ORDER = (
     "Namespace", "Node", "ConfigMap", "Secret", "IngressClass", "Service", "Endpoints", "Pod",
-    "ReplicationController", "ReplicaSet", "Deployment", "DaemonSet", "Ingress",
+    "ReplicationController", "ReplicaSet", "Deployment", "DaemonSet",
+    "StatefulSet", "Ingress",
 )  # fmt: skip
 SYSTEM_NAMESPACES = {"default", "ingress-nginx", "kube-system", "kube-public", "kube-node-lease"}
 SYSTEM_OBJECTS = {

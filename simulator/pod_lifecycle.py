@@ -39,7 +39,12 @@ def create_pods(data: ClusterData, owner: dict, template: dict, count: int, *,
         start(data, pods, owner["metadata"]["uid"])
     source = CONTROLLER_NAMES.get(owner["kind"])
     if source is not None:
-        messages = [f"Created pod: {pod['metadata']['name']}" for pod in pods]
+        if owner["kind"] == "StatefulSet":
+            sts = owner["metadata"]["name"]
+            messages = [f"create Pod {p['metadata']['name']} in StatefulSet {sts} successful"
+                        for p in pods]  # fmt: skip
+        else:
+            messages = [f"Created pod: {pod['metadata']['name']}" for pod in pods]
         data.record_events(owner, "Normal", "SuccessfulCreate", source, messages)
     return pods
 

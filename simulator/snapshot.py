@@ -16,7 +16,7 @@ from .ipam import HOST_IP, INGRESS_IP
 from .labels import format_selector, from_label_selector, from_match_labels
 from .state import ClusterState
 
-WORKLOAD_KINDS = ("Deployment", "ReplicaSet", "ReplicationController", "DaemonSet")
+WORKLOAD_KINDS = ("Deployment", "ReplicaSet", "ReplicationController", "DaemonSet", "StatefulSet")
 
 
 def snapshot(state: ClusterState) -> dict:

@@ -24,7 +24,7 @@ from .events import MODIFIED
 from .store import Key
 from .timers import CreateContainers, RemovePod, Requeue, RunContainers
 
-SCALABLE = ("Deployment", "ReplicaSet", "ReplicationController")
+SCALABLE = ("Deployment", "ReplicaSet", "ReplicationController", "StatefulSet")
 
 
 @contextlib.contextmanager

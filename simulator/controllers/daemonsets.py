@@ -99,8 +99,9 @@ def sync(ds: dict, pods: list[dict], nodes: list[dict], template_hash: str,
     staged = replacing or bool(outdated)
     labels = pod_labels(ds, template_hash)
     changes: list[Change] = [
-        CreatePods(ds, ds["spec"]["template"], 1, node=name, spec=spec, staged=staged,
-                   labels=labels)  # fmt: skip
+        CreatePods(
+            ds, ds["spec"]["template"], 1, node=name, spec=spec, staged=staged, labels=labels
+        )  # fmt: skip
         for name in eligible
         if name not in by_node
     ]

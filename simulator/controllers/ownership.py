@@ -19,6 +19,7 @@ API_VERSIONS = {
     "ReplicaSet": "apps/v1",
     "Deployment": "apps/v1",
     "DaemonSet": "apps/v1",
+    "StatefulSet": "apps/v1",
     "ReplicationController": "v1",
 }
 # The component each owner kind's events come from.
@@ -27,6 +28,7 @@ CONTROLLER_NAMES = {
     "ReplicationController": "replication-controller",
     "DaemonSet": "daemonset-controller",
     "Deployment": "deployment-controller",
+    "StatefulSet": "statefulset-controller",
 }
 
 

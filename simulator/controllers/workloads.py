@@ -1,13 +1,13 @@
 """The workload controllers' bookkeeping: which pods and ReplicaSets each owner has, and
 which owners must look again.
 
-ReplicationControllers, ReplicaSets, Deployments and DaemonSets keep their pods
-at the desired count at once: a deleted pod is replaced with a new name and IP,
+ReplicationControllers, ReplicaSets, Deployments, DaemonSets and StatefulSets
+keep their pods at the desired count: a deleted pod is replaced with a new name and IP,
 a pod relabelled out of the selector is orphaned and replaced, a bare pod that
 matches is adopted. Owners are queued with `mark()`; the cluster takes them
 with `next_owner()`, asks `sync()` what must change (values from
-`controllers.changes`, decided by `replicasets`, `deployments` and
-`daemonsets`) and applies that, then asks `status()` for the counts, until the
+`controllers.changes`, decided by `replicasets`, `deployments`,
+`daemonsets` and `statefulsets`) and applies that, then asks `status()` for the counts, until the
 queue is empty. The controller reads the store and the runtime records and
 keeps its own indexes up to date as the cluster reports pods and objects
 coming and going; it never changes the cluster.
@@ -22,7 +22,7 @@ from simulator.labels import matches
 from simulator.names import pod_template_hash
 from simulator.store import Key, Store, key_of
 
-from . import daemonsets, deployment_status, deployments, replicasets
+from . import daemonsets, deployment_status, deployments, replicasets, statefulsets
 from .changes import Change, RequeueAt, SetStatus
 from .ownership import controller_ref, selector_of
 
@@ -31,7 +31,9 @@ if TYPE_CHECKING:
     from simulator.runtime import PodRuntime
 
 REPLICA_KINDS = ("ReplicaSet", "ReplicationController")
-WORKLOAD_KINDS = ("ReplicaSet", "ReplicationController", "Deployment", "DaemonSet")
+WORKLOAD_KINDS = ("ReplicaSet", "ReplicationController", "Deployment", "DaemonSet", "StatefulSet")
+# Owners that look again when one of their pods turns ready: their next step may wait on it.
+_ORDERED_KINDS = ("DaemonSet", "StatefulSet")
 
 
 class WorkloadController:
@@ -209,7 +211,7 @@ class WorkloadController:
         """A pod of this owner turned ready or not: its status is recounted by
         `stale_statuses`. A DaemonSet looks again too: a ready pod lets its rollout go on."""
         self._stale_status[(kind, key)] = None
-        if kind == "DaemonSet":
+        if kind in _ORDERED_KINDS:
             self._queue[(kind, key)] = None
 
     def next_owner(self) -> dict | None:
@@ -249,6 +251,12 @@ class WorkloadController:
             replacing = self.terminating_of(meta["uid"]) > 0 or counted > len(pods)
             template_hash = self._template_hash(owner["spec"]["template"])
             return daemonsets.sync(owner, pods, nodes, template_hash, self._runtime, replacing)
+        if kind == "StatefulSet":
+            pods = self.pods_of(meta["uid"])
+            terminating = {k[1] for k in self._terminating.get(meta["uid"], ())}
+            template_hash = self._template_hash(owner["spec"]["template"])
+            staged = bool(owner.get("status"))
+            return statefulsets.sync(owner, pods, terminating, template_hash, self._runtime, staged)
         owned = self._owned.setdefault(meta["uid"], {})
         bare = []
         if (kind, key_of(owner)) in self._adopt:
@@ -283,6 +291,13 @@ class WorkloadController:
             pods, nodes = self.pods_of(meta["uid"]), self._store.list("Node")
             template_hash = self._template_hash(owner["spec"]["template"])
             counted = daemonsets.status(owner, pods, nodes, self._runtime, template_hash)
+            return [SetStatus(owner, counted)]
+        if kind == "StatefulSet":
+            pods = self.pods_of(meta["uid"])
+            template_hash = self._template_hash(owner["spec"]["template"])
+            counted = statefulsets.status(owner, pods, template_hash, self._runtime)
+            if counted != owner.get("status"):
+                self.mark(kind, key_of(owner))  # its next ordinal may wait on these counts
             return [SetStatus(owner, counted)]
         owned = self._owned.get(meta["uid"], {})
         counted, again = replicasets.status(owner, owned, self._runtime, now)
