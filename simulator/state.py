@@ -182,10 +182,12 @@ class ClusterState(ClusterData):
 
         Each item on the clock is handled as its time comes (a bucket of readiness
         probes, a pod's next stage, an owner to look at again: `timers`), and the
-        controllers settle at that time, so a rollout moves step by step.
+        controllers settle once the items of that moment are handled, so a rollout
+        moves step by step (and a moment with many items settles once).
         """
+        clock = self.clock
         with gc_paused():
-            for item in self.clock.due(seconds):
+            for item in clock.due(seconds):
                 kind = type(item)
                 if kind is tuple:
                     pod_lifecycle.act_on_probes(self, self.probes.fire(item))
@@ -198,7 +200,9 @@ class ClusterState(ClusterData):
                 elif kind is Requeue:
                     self.requeues.discard((item, self.clock.now))
                     self.workloads.mark(item.kind, item.key)
-                self.settle()
+                following = clock.next_at()
+                if following is None or following > clock.now:
+                    self.settle()
             self.settle()
 
     def settle(self) -> None:

@@ -166,3 +166,21 @@ def test_the_kubelet_records_killing(cluster) -> None:
     events = run_ok(cluster, "kubectl get events")
     assert f"Killing             pod/{first}" in events
     assert "Stopping container web" in events
+
+
+def test_a_pending_pod_takes_the_place_a_terminated_pod_frees(cluster) -> None:
+    # Two workers of 110 pods each (the kubelet's maxPods), minus the system pods on them.
+    apply(cluster, DEPLOYMENT.replace("REPLICAS", "230").replace("HOOK", "{sleep: {seconds: 4}}"))
+    pending = {name for name, status in statuses(cluster).items() if status == "Pending"}
+    assert pending
+    running = [name for name, status in statuses(cluster).items() if status == "Running"]
+    node = cluster.state.store.get("Pod", "default", running[0])["spec"]["nodeName"]
+    run_ok(cluster, f"kubectl delete pod {running[0]} --wait=false")
+    cluster.advance(3.5)  # still Terminating: it holds its place on the node
+    now = statuses(cluster)
+    assert sum(status == "Pending" for status in now.values()) == len(pending) + 1
+    cluster.advance(0.5)
+    now = statuses(cluster)
+    assert sum(status == "Pending" for status in now.values()) == len(pending)
+    (started,) = [name for name in pending if now[name] == "Running"]
+    assert cluster.state.store.get("Pod", "default", started)["spec"]["nodeName"] == node
