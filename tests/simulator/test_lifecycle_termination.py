@@ -184,3 +184,16 @@ def test_a_pending_pod_takes_the_place_a_terminated_pod_frees(cluster) -> None:
     assert sum(status == "Pending" for status in now.values()) == len(pending)
     (started,) = [name for name in pending if now[name] == "Running"]
     assert cluster.state.store.get("Pod", "default", started)["spec"]["nodeName"] == node
+
+
+def test_the_snapshot_shows_each_pods_stage(cluster) -> None:
+    first, second = web(cluster)
+    seq = cluster.snapshot()["seq"]
+    run_ok(cluster, f"kubectl delete pod {first} --wait=false")
+    cluster.advance(1)
+    _, changes, removed = cluster.snapshot_changes(seq)
+    stages = {p["name"]: (p["status"], p["terminating"]) for p in changes["pods"]}
+    (replacement,) = set(stages) - {first, second}
+    assert stages[first] == ("Terminating", True)
+    assert stages[replacement] == ("ContainerCreating", False)
+    assert not removed
