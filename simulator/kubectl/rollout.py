@@ -93,7 +93,7 @@ def _status(ctx: Context, rt, obj: dict, ref: str) -> None:
 
 def _history(ctx: Context, rt, obj: dict, ref: str) -> None:
     if rt.kind != "Deployment":
-        raise error(f"no history viewer has been implemented for {rt.kind}.apps")
+        _refuse_revisions(rt, "history")
     revision = int(ctx.args.get("revision") or 0)
     history = _revisions(ctx, obj)
     if revision > 0:
@@ -114,9 +114,24 @@ def _history(ctx: Context, rt, obj: dict, ref: str) -> None:
     ctx.print(f"{ref} \n{format_tabbed(lines)}\n")
 
 
+def _refuse_revisions(rt, sub: str) -> None:
+    """kubectl reads a DaemonSet's or StatefulSet's revisions from ControllerRevisions,
+    which the playground does not keep: its own refusal, never a kubectl message that would
+    say kubectl cannot."""
+    if rt.kind in ("DaemonSet", "StatefulSet"):
+        raise error(
+            f'error: "kubectl rollout {sub}" of {rt.plural} is not available in this '
+            "playground (their revisions, ControllerRevisions, are not kept): each pod's "
+            "revision is its controller-revision-hash label (`kubectl get pods "
+            "-L controller-revision-hash`)"
+        )
+    noun = "history viewer" if sub == "history" else "rollbacker"
+    raise error(f"no {noun} has been implemented for {rt.kind}{'.apps' if rt.group else ''}")
+
+
 def _undo(ctx: Context, rt, obj: dict, ref: str) -> None:
     if rt.kind != "Deployment":
-        raise error(f"no rollbacker has been implemented for {rt.kind}.apps")
+        _refuse_revisions(rt, "undo")
     name = obj["metadata"]["name"]
     wanted = int(ctx.args.get("to-revision") or 0)
     sets = _replica_sets(ctx, obj)

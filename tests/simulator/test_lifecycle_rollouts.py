@@ -263,3 +263,14 @@ def test_daemon_set_on_delete_waits_for_the_learner(cluster) -> None:
     run_ok(cluster, f"kubectl delete pod {pod}")
     cluster.advance(5)
     assert agent_images(cluster) == ["busybox:1", "busybox:2"]
+
+
+def test_rollout_history_of_a_daemon_set_is_the_playgrounds_refusal(cluster) -> None:
+    apply(cluster, DAEMONSET)
+    result = cluster.run("kubectl rollout history ds/agent")
+    assert result.exit_code == 1
+    assert result.stderr.startswith(
+        'error: "kubectl rollout history" of daemonsets is not available in this playground'
+    )
+    rs = cluster.run("kubectl rollout history rs/nothing")
+    assert rs.exit_code == 1
