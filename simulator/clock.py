@@ -19,6 +19,7 @@ EPOCH = datetime(2026, 11, 22, 9, 0, 0, tzinfo=UTC)
 
 
 _TIMESTAMPS: dict[int, str] = {}
+_SECONDS: dict[str, float] = {}  # seconds_at's answers
 
 
 def timestamp(at: float) -> str:
@@ -34,12 +35,21 @@ def timestamp(at: float) -> str:
 
 
 def seconds_at(text: str) -> float:
-    """The simulated time of an RFC 3339 timestamp `timestamp` wrote (0 for anything else)."""
-    try:
-        moment = datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
-    except (TypeError, ValueError):
-        return 0.0
-    return (moment - EPOCH).total_seconds()
+    """The simulated time of an RFC 3339 timestamp `timestamp` wrote (0 for anything else).
+
+    Read back from `timestamp`'s own cache first: a status recounted on every controller
+    sync reads the same few timestamps again, and `strptime` is slow.
+    """
+    seconds = _SECONDS.get(text)
+    if seconds is None:
+        try:
+            moment = datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+        except (TypeError, ValueError):
+            return 0.0
+        if len(_SECONDS) > 100_000:
+            _SECONDS.clear()
+        seconds = _SECONDS[text] = (moment - EPOCH).total_seconds()
+    return seconds
 
 
 class Clock:
