@@ -35,3 +35,12 @@ MESSAGE_BURST = 40
 MESSAGES_PER_SECOND = 20.0
 #: Simulated-clock speeds a room may run at.
 SPEEDS = (0.5, 1.0, 2.0, 5.0, 10.0)
+
+#: A room's capacity, checked by the simulator before any change is applied (an apply,
+#: scale, run, expose, patch or edit over a limit is refused whole, with a message that
+#: names the limit). The biggest lesson uses a few dozen pods; 20,000 leaves room to see
+#: how Services scale, while one room cannot hold the server's memory for long.
+ROOM_MAX_REPLICAS = 10_000  # spec.replicas of one Deployment, ReplicaSet or controller
+ROOM_MAX_PODS = 20_000  # pods in the room, counting those a change would make
+ROOM_MAX_OBJECTS = 5_000  # other objects (Services, workloads, ConfigMaps...), not Endpoints
+ROOM_MAX_NODES = 50  # nodes, the three of the default cluster included

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from playground import limits
 from playground.models import Room
 from playground.rooms.catalog import example
-from playground.rooms.log import APPLY
+from playground.rooms.log import APPLY, ROOM_CAPACITY
 from simulator import Cluster, CommandResult
 
 
@@ -26,7 +26,8 @@ def validate(text: str) -> list[dict[str, Any]]:
         return [
             _problem(_("Paste at least one manifest (a YAML document with apiVersion and kind)."))
         ]
-    return problems_of(Cluster(0).run(APPLY + " --dry-run=server", stdin=text))
+    cluster = Cluster(0, capacity=ROOM_CAPACITY)
+    return problems_of(cluster.run(APPLY + " --dry-run=server", stdin=text))
 
 
 def create_room(
@@ -40,7 +41,7 @@ def create_room(
     if _too_large(text):
         return None, [_limit_problem()]
     seed = secrets.randbelow(2**31)
-    result = Cluster(seed).run(APPLY, stdin=text)
+    result = Cluster(seed, capacity=ROOM_CAPACITY).run(APPLY, stdin=text)
     if result.exit_code != 0 or not text.strip():
         return None, problems_of(result) or [_problem(_("Paste at least one manifest."))]
     for _attempt in range(5):

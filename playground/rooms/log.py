@@ -21,12 +21,20 @@ from typing import Any
 from asgiref.sync import sync_to_async
 from django.db import transaction
 
+from playground import limits
 from playground.models import Room, RoomEvent
-from simulator import Cluster
+from simulator import Capacity, Cluster
 
 logger = logging.getLogger(__name__)
 
 APPLY = "kubectl apply -f -"
+#: What every room's cluster may hold (playground/limits.py), at creation, replay and rewind.
+ROOM_CAPACITY = Capacity(
+    replicas=limits.ROOM_MAX_REPLICAS,
+    pods=limits.ROOM_MAX_PODS,
+    objects=limits.ROOM_MAX_OBJECTS,
+    nodes=limits.ROOM_MAX_NODES,
+)
 #: Log entries that do not touch the cluster: notes for followers (a lesson's progress).
 NOTES = frozenset({"lesson"})
 
@@ -97,7 +105,7 @@ def replay(
 ) -> Cluster:
     """Rebuild a room's cluster from what is stored; `on_op(index, op, result)` hears each
     entry that made it (followers rebuild what they saw)."""
-    cluster = Cluster(seed)
+    cluster = Cluster(seed, capacity=ROOM_CAPACITY)
     cluster.run(APPLY, stdin=manifests)
     for index, op in effective_ops(ops):
         result = apply_op(cluster, op)
