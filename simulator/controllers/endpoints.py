@@ -284,8 +284,11 @@ class EndpointsController:
             if managed.service["spec"].get("publishNotReadyAddresses"):
                 ready, listed = len(managed.members), len(managed.members)
             else:
-                live = [r for r in managed.members.values() if not r.terminating]
-                ready, listed = sum(1 for r in live if r.ready), len(live)
+                ready = listed = 0
+                for r in managed.members.values():
+                    if not r.terminating:  # Endpoints leave terminating pods out
+                        listed += 1
+                        ready += r.ready
             detail = {
                 "changes": changes[skey],
                 "ready": ready,
