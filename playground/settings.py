@@ -119,7 +119,10 @@ KUBEPLAY_AUTOPLAY = True
 KUBEPLAY_ROOM_LEASES = bool(REDIS_URL)
 
 STATIC_URL = "static/"
-STATICFILES_DIRS = [BASE_DIR / "static"]
+#: Browser libraries from the npm registry (package.json; `npm ci` installs them into
+#: node_modules, which is never committed) are served under their package's name.
+NODE_MODULES = BASE_DIR / "node_modules"
+STATICFILES_DIRS = [BASE_DIR / "static", ("elkjs", NODE_MODULES / "elkjs" / "lib")]
 STATIC_ROOT = VAR_DIR / "static"  # `manage.py collectstatic` output, for a front proxy
 
 # English and Simplified Chinese (docs/translation.md). The catalogues in locale/ are

@@ -93,9 +93,13 @@ class Clock:
             raise RuntimeError("scheduled items fall due: move the clock with due()")
         self.now += seconds
 
-    def next_at(self) -> float | None:
-        """When the next scheduled item falls due, or None when nothing is scheduled."""
-        return self._heap[0][0] if self._heap else None
+    def next_at(self, skip_priority: int | None = None) -> float | None:
+        """When the next item falls due, leaving out those of priority `skip_priority`
+        (whose owner predicts them better itself); None when none is scheduled."""
+        if skip_priority is None:
+            return self._heap[0][0] if self._heap else None  # the heap's top, at once
+        times = (at for at, priority, _, _ in self._heap if priority != skip_priority)
+        return min(times, default=None)
 
     def upcoming(self) -> list[object]:
         """The scheduled items, in the order they fall due (a read, for tests and tools)."""

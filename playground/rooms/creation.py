@@ -52,11 +52,18 @@ def create_room(
         code=code,
         seed=seed,
         manifests=text,
-        example=example_slug if example(example_slug) else "",
+        example=example_slug if _is_example(text, example_slug) else "",
         lesson=lesson,
         playing=settings.KUBEPLAY_AUTOPLAY,
     )
     return room, []
+
+
+def _is_example(text: str, slug: str) -> bool:
+    """Whether `text` is the example's manifest as it comes (then the room keeps the
+    example's title and commands; edited or pasted manifests get their own)."""
+    chosen = example(slug)
+    return chosen is not None and chosen["manifest"].strip() == text.strip()
 
 
 def problems_of(result: CommandResult) -> list[dict[str, Any]]:

@@ -82,6 +82,22 @@ def clip(text: str, limit: int) -> str:
     return text[:limit] + f"\n… output cut here: {len(text) - limit} more characters.\n"
 
 
+def guide(cluster: Cluster) -> topology.Guide:
+    """The room's first steps, asked from its cluster when a frame's changes may move them."""
+    return topology.Guide(
+        lambda: cluster.first_steps().to_dict(), lambda: cluster.suggestions().to_dict()
+    )
+
+
+def _next_change(cluster: Cluster) -> dict[str, Any] | None:
+    change = cluster.next_change()
+    return change.to_dict() if change else None
+
+
+def _passed(next_change: dict[str, Any] | None, now: float) -> bool:
+    return next_change is not None and now >= next_change["at"]
+
+
 class Frames:
     """A room's frames: what the next one carries, the ones sent, and the viewers' `View`."""
 
@@ -92,7 +108,9 @@ class Frames:
         self.epoch = secrets.token_hex(4)
         self.seq = 0
         self.recent: deque[tuple[int, list[str]]] = deque(maxlen=FRAME_BUFFER)
-        self.view = topology.View(cluster.snapshot())
+        self.view = topology.View(cluster.snapshot(), guide(cluster))
+        #: When the cluster next changes by itself (`Cluster.next_change`), as last sent.
+        self.next_change = _next_change(cluster)
         self.event_seq = cluster.seq
         self.probe_counts = cluster.probe_counts()
         #: When a probe runs next, and the time of the last look at the counts.
@@ -179,11 +197,17 @@ class Frames:
         feed = cluster.snapshot_changes(self.event_seq)
         self.event_seq = feed.seq
         changes = self.view.apply(feed.upsert, feed.remove)
+        next_change = self.next_change
+        if changes or self.commands or self.probe_runs or _passed(next_change, cluster.now):
+            next_change = _next_change(cluster)
         now = time.time()
         made_at, self.made_at = self.made_at or now, None
         time_due = playing and now - self.last_time_sync >= TIME_SYNC_SECONDS
+        moved = next_change != self.next_change
+        self.next_change = next_change
         content = (
             changes
+            or moved
             or self.traces
             or self.omitted
             or self.commands
@@ -214,6 +238,8 @@ class Frames:
             frame["commands"] = self.commands
         if self.probe_runs:
             frame["probes"] = self.probe_runs
+        if moved:
+            frame["nextChange"] = next_change
         if self.clock_changed:
             frame["clock"] = clock
         if self.streams_changed:
@@ -241,7 +267,8 @@ class Frames:
             "streams": streams,
             "hits": dict(self.hits),
             "topology": self.view.topology,
-            "targets": self.view.targets,
+            **self.view.first_steps,
+            "nextChange": self.next_change,
             "probes": {f"{ns}/{name}": list(c) for (ns, name), c in self.probe_counts.items()},
             "collections": topology.COLLECTIONS,
             "systemNamespaces": topology.SYSTEM_NAMESPACES,
