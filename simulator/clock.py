@@ -101,6 +101,18 @@ class Clock:
         times = (at for at, priority, _, _ in self._heap if priority != skip_priority)
         return min(times, default=None)
 
+    def next_item(self, skip_priority: int | None = None,
+                  skip_types: tuple[type, ...] = ()) -> tuple[float, object] | None:  # fmt: skip
+        """The next item to fall due and its time, leaving out those of priority
+        `skip_priority` and those of `skip_types`; None when none is scheduled."""
+        entries = (
+            entry
+            for entry in self._heap
+            if entry[1] != skip_priority and not isinstance(entry[3], skip_types)
+        )
+        first = min(entries, default=None)
+        return (first[0], first[3]) if first is not None else None
+
     def upcoming(self) -> list[object]:
         """The scheduled items, in the order they fall due (a read, for tests and tools)."""
         return [entry[3] for entry in sorted(self._heap)]

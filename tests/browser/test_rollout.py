@@ -59,6 +59,10 @@ def test_a_rolling_update_keeps_serving_and_recreate_does_not(page, live_server_
         ".map(e => e.getAttribute('data-object').split('|')[2].split('-')[1])).size === 2",
         timeout=20_000,
     )
+    # An old pod Terminating (its preStop hook runs) while the Endpoints already dropped it.
+    terminating = page.locator("svg.diagram .kind-pod.state-terminating")
+    expect(terminating.first).to_be_visible(timeout=20_000)
+    expect(terminating.first).to_contain_text("Terminating")
     screenshot("rollout-side-by-side")
     # The step's checks: ten or more requests, none failed, and the rollout complete.
     no_failure = step(page, 1).locator('[data-check="no-failure"]')

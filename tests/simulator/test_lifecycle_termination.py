@@ -197,3 +197,15 @@ def test_the_snapshot_shows_each_pods_stage(cluster) -> None:
     assert stages[first] == ("Terminating", True)
     assert stages[replacement] == ("ContainerCreating", False)
     assert not removed
+
+
+def test_next_change_names_the_pod_whose_stage_comes_next(cluster) -> None:
+    first, _ = web(cluster)
+    run_ok(cluster, f"kubectl delete pod {first} --wait=false")
+    change = cluster.next_change()
+    assert change.at == 1
+    assert change.what.endswith("leaves Pending: its kubelet creates its containers")
+    cluster.advance(2)
+    change = cluster.next_change()
+    assert change.at == 10
+    assert change.what == f"pod {first} stops Terminating and is gone: its preStop hook ends"
