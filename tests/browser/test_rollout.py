@@ -46,6 +46,9 @@ def test_a_rolling_update_keeps_serving_and_recreate_does_not(page, live_server_
     open_lesson(page, live_server_url, "rolling-update", EN)
     step(page, 0).get_by_role("button", name=EN["show"]).click()
     expect(step(page, 0)).to_have_attribute("data-state", "done", timeout=20_000)
+    # v1's last pods run their preStop hook (5 s), then only v2's are left.
+    terminating = page.locator("svg.diagram .kind-pod.state-terminating")
+    expect(terminating).to_have_count(0, timeout=20_000)
     first = pod_hashes(page)
     assert len(first) == 1
 
@@ -60,7 +63,6 @@ def test_a_rolling_update_keeps_serving_and_recreate_does_not(page, live_server_
         timeout=20_000,
     )
     # An old pod Terminating (its preStop hook runs) while the Endpoints already dropped it.
-    terminating = page.locator("svg.diagram .kind-pod.state-terminating")
     expect(terminating.first).to_be_visible(timeout=20_000)
     expect(terminating.first).to_contain_text("Terminating")
     screenshot("rollout-side-by-side")
@@ -68,6 +70,7 @@ def test_a_rolling_update_keeps_serving_and_recreate_does_not(page, live_server_
     no_failure = step(page, 1).locator('[data-check="no-failure"]')
     expect(step(page, 1)).to_have_attribute("data-state", "done", timeout=60_000)
     expect(no_failure).to_have_attribute("data-passed", "true")
+    expect(terminating).to_have_count(0, timeout=20_000)
     last = pod_hashes(page)
     assert len(last) == 1
     assert last != first
