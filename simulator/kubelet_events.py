@@ -24,8 +24,11 @@ KUBELET = "kubelet"
 class PodRecords(Protocol):
     """Where the kubelet keeps its pods (`ClusterData`)."""
 
-    runtime: Mapping[Key, PodRuntime]
-    starting: Mapping[Key, StartRecord]
+    @property
+    def runtime(self) -> Mapping[Key, PodRuntime]: ...
+
+    @property
+    def starting(self) -> Mapping[Key, StartRecord]: ...
 
 
 def start_events(data: PodRecords, pod: dict) -> list[K8sEvent]:
@@ -34,6 +37,7 @@ def start_events(data: PodRecords, pod: dict) -> list[K8sEvent]:
     key = (meta["namespace"], meta["name"])
     rt = data.runtime.get(key)
     record = data.starting.get(key)
+    creating: float | None
     if rt is not None:
         scheduled, creating = rt.scheduled_at, rt.started_at - (rt.pulled_in or 0)
         pulling = rt.pulled_in is not None

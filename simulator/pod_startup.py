@@ -85,8 +85,7 @@ def create_containers(data: ClusterData, item: CreateContainers) -> None:
     now = data.now
     at = timestamp(now)
     creating = []
-    for key, record in _still_starting(data, item.pods):
-        pod = data.store.get("Pod", *key)
+    for key, record, pod in _still_starting(data, item.pods):
         containers = pod["spec"].get("containers") or []
         images = data.node_images.setdefault(record.node, set())
         record.creating_at = now
@@ -110,10 +109,9 @@ def run_containers(data: ClusterData, item: RunContainers) -> None:
     """Bound pods' containers run: each gets its IP, probes and a place in its Services."""
     groups: dict[tuple, tuple[list[dict], list[str | None]]] = {}
     records = {}
-    for key, record in _still_starting(data, item.pods):
+    for key, record, pod in _still_starting(data, item.pods):
         if record.creating_at is None:
             continue
-        pod = data.store.get("Pod", *key)
         del data.starting[key]
         records[key] = record
         group = groups.setdefault((key[0], id(pod["spec"].get("containers"))), ([], []))
@@ -132,13 +130,15 @@ def run_containers(data: ClusterData, item: RunContainers) -> None:
         data.workloads.pods_running(started)
 
 
-def _still_starting(data: ClusterData, pods) -> list[tuple[Key, StartRecord]]:
-    """The pods of a clock item that are still the same pods, still starting."""
+def _still_starting(data: ClusterData, pods) -> list[tuple[Key, StartRecord, dict]]:
+    """The pods of a clock item that are still the same pods, still starting, with each
+    one's record and object."""
     out = []
     for key, uid in pods:
         record = data.starting.get(key)
-        if record is not None and record.uid == uid:
-            out.append((key, record))
+        pod = data.store.get("Pod", *key)
+        if record is not None and record.uid == uid and pod is not None:
+            out.append((key, record, pod))
     return out
 
 

@@ -100,8 +100,8 @@ def sync(sts: dict, pods: list[dict], terminating: set[str], template_hash: str,
     changes: list[Change] = []
     prefix = sts["metadata"]["name"] + "-"
     for index in range(replicas):
-        pod = by_ordinal.get(index)
-        if pod is not None:
+        if index in by_ordinal:
+            pod = by_ordinal[index]
             if not parallel and not ready(pod):
                 return changes  # OrderedReady: nothing past a pod that is not ready
             continue
@@ -129,9 +129,8 @@ def sync(sts: dict, pods: list[dict], terminating: set[str], template_hash: str,
     if not all(ready(by_ordinal[i]) for i in range(replicas) if i in by_ordinal):
         return changes
     for index in range(replicas - 1, partition - 1, -1):
-        pod = by_ordinal.get(index)
-        if pod is not None and _revision_of(pod) != current:
-            return _delete(sts, pod)
+        if index in by_ordinal and _revision_of(by_ordinal[index]) != current:
+            return _delete(sts, by_ordinal[index])
     return changes
 
 
