@@ -163,7 +163,9 @@ class RoomConsumer(AsyncWebsocketConsumer):
         rather than through the channel layer, whose queue, dispatch task and
         per-message database clean-up cost more than the send itself.
         """
-        await self.base_send({"type": "websocket.send", "text": text})
+        # ASGI lets a send carry only the key it uses, and Channels' test communicator
+        # insists on exactly one; asgiref's TypedDict wants both (`bytes: None`).
+        await self.base_send({"type": "websocket.send", "text": text})  # type: ignore[arg-type]
 
     async def room_closed(self, event):  # from the room's channel-layer group
         # The room was dropped from memory after an error; the browser reconnects

@@ -100,14 +100,14 @@ class ClusterState(ClusterData):
         """Set `spec.replicas` of a Deployment, ReplicaSet or ReplicationController."""
         obj = self.require(kind, namespace, name)
         if kind not in SCALABLE:
-            raise Conflict(f"error: cannot scale {kinds.by_kind(kind).plural}")
+            raise Conflict(f"error: cannot scale {kinds.of_kind(kind).plural}")
         if replicas < 0:
             raise Conflict("error: The --replicas=COUNT flag is required, and COUNT must be >= 0")
         if not self.capacity.unlimited:
             tally = Tally(self.capacity, self.store)
             reason = tally.add({**obj, "spec": {**obj["spec"], "replicas": replicas}}, obj)
             if reason:
-                raise Conflict(forbidden(kinds.by_kind(kind).resource_qualified, name, reason,
+                raise Conflict(forbidden(kinds.of_kind(kind).resource_qualified, name, reason,
                                          creating=False))  # fmt: skip
         obj["spec"]["replicas"] = replicas
         self.touch_object(obj, generation=True)
@@ -202,18 +202,18 @@ class ClusterState(ClusterData):
         clock = self.clock
         with gc_paused():
             for item in clock.due(seconds):
-                kind = type(item)
-                if kind is tuple:
-                    pod_lifecycle.act_on_probes(self, self.probes.fire(item))
-                elif kind is CreateContainers:
+                # The timers are named tuples: they are told apart before the probe slots.
+                if isinstance(item, CreateContainers):
                     pod_startup.create_containers(self, item)
-                elif kind is RunContainers:
+                elif isinstance(item, RunContainers):
                     pod_startup.run_containers(self, item)
-                elif kind is RemovePod:
+                elif isinstance(item, RemovePod):
                     termination.finish(self, item)
-                elif kind is Requeue:
+                elif isinstance(item, Requeue):
                     self.requeues.discard((item, self.clock.now))
                     self.workloads.mark(item.kind, item.key)
+                else:
+                    pod_lifecycle.act_on_probes(self, self.probes.fire(item))
                 following = clock.next_at()
                 if following is None or following > clock.now:
                     self.settle()

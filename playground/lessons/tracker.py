@@ -13,6 +13,7 @@ replayed log; only `held` timers start again.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext as _
@@ -105,17 +106,16 @@ class LessonTracker:
         if action == "state":
             return self.message()
         step = message.get("step")
-        if step != self.run.step or self.run.finished:
+        current = self.run.current
+        if step != self.run.step or current is None:  # None: the lesson is finished
             raise ValueError(_("That step is not the current one any more."))
         if action == "reset":
             await room.rewind(self.start)
             return self.message()
         results = []
-        for command in self.run.current.solution:
+        for command in current.solution:
             try:
-                line = await room.read(
-                    lambda cluster, c=command: placeholders.fill(c.line, cluster)
-                )
+                line = await room.read(partial(placeholders.fill, command.line))
             except placeholders.Unresolved as err:
                 raise ValueError(
                     _("The solution cannot run yet: %(why)s.") % {"why": err}

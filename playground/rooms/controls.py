@@ -8,10 +8,11 @@ the room's lock, changes the room, and sends the frame that says so.
 from __future__ import annotations
 
 from playground.models import Room
+from playground.rooms.parts import RoomParts
 from playground.rooms.ticker import Stream
 
 
-class ClockAndStreams:
+class ClockAndStreams(RoomParts):
     """The clock (play, pause, speed) and the streams of a `LiveRoom`."""
 
     def _advance(self) -> list:

@@ -12,8 +12,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable
-from typing import Any, Protocol
+from collections.abc import Awaitable, Callable, Iterable
+from typing import Any
 
 from channels.layers import get_channel_layer
 from django.conf import settings
@@ -27,19 +27,12 @@ from playground.rooms.followers import Follower
 from playground.rooms.frames import Frames, result_fields
 from playground.rooms.leases import Lease
 from playground.rooms.log import RoomLog
+from playground.rooms.parts import Viewer
 from playground.rooms.rewinding import Rewinding
 from playground.rooms.ticker import Streams, Ticker
-from simulator import Cluster
+from simulator import Cluster, CommandResult
 
 logger = logging.getLogger(__name__)
-
-
-class Viewer(Protocol):
-    """What a live room needs from a connection: an id and a way to send it a text."""
-
-    viewer: str
-
-    async def forward(self, text: str) -> None: ...
 
 
 class RoomGone(Exception):
@@ -62,7 +55,7 @@ class LiveRoom(ClockAndStreams, Rewinding):
         *,
         lease: Lease,
         drop: Callable[[LiveRoom, bool], Awaitable[None]],
-        followers: list[Follower] = (),  # type: ignore[assignment]
+        followers: Iterable[Follower] = (),
     ) -> None:
         self.code = room.code
         self.room_id = room.pk
@@ -147,8 +140,10 @@ class LiveRoom(ClockAndStreams, Rewinding):
         """The log and the cluster may disagree: drop the room; browsers reconnect and replay."""
         self.closed = True
         await self._drop(self, False)
-        with contextlib.suppress(Exception):
-            await get_channel_layer().group_send(group_name(self.code), {"type": "room.closed"})
+        layer = get_channel_layer()
+        if layer is not None:
+            with contextlib.suppress(Exception):
+                await layer.group_send(group_name(self.code), {"type": "room.closed"})
 
     # -- the clock and the streams -----------------------------------------------------
 
@@ -203,7 +198,9 @@ class LiveRoom(ClockAndStreams, Rewinding):
         await self._logged(op)
         return self.log.next_index - 1
 
-    async def _followers_changed(self, command, traces: list | None) -> None:
+    async def _followers_changed(
+        self, command: tuple[str, CommandResult] | None, traces: list | None
+    ) -> None:
         for follower in self.followers.values():
             await follower.changed(self, command, traces)
 
@@ -233,13 +230,20 @@ class LiveRoom(ClockAndStreams, Rewinding):
         """What the inspector shows about `target` now (the template's context)."""
         return await self.read(lambda cluster: inspector.inspect(cluster, target))
 
-    async def watch(self, viewer: Viewer, target: inspector.Target | None, request_id=None, *,
-                    locked: bool = False):  # fmt: skip
+    async def watch(
+        self,
+        viewer: Viewer,
+        target: inspector.Target | None,
+        request_id: Any = None,
+        *,
+        locked: bool = False,
+    ) -> None:
         """Show `viewer` the inspector of `target` now, then again after each frame that
         changes it (None: stop). `locked`: the caller holds the room's lock."""
         if not locked:
             async with self.lock:
-                return await self.watch(viewer, target, request_id, locked=True)
+                await self.watch(viewer, target, request_id, locked=True)
+                return
         self._check_open()
         language = getattr(viewer, "language", "") or settings.LANGUAGE_CODE
         self.watchers.watch(viewer.viewer, target, language)
@@ -263,8 +267,9 @@ class LiveRoom(ClockAndStreams, Rewinding):
         )
         # Encoded once, written straight to each viewer's socket: a room's viewers are
         # all in the process that owns it (docs/architecture.md, "Frames").
-        for viewer in list(self.local.values()) if frame is not None else ():
-            await self._deliver(viewer, frame.texts)
+        if frame is not None:
+            for viewer in list(self.local.values()):
+                await self._deliver(viewer, frame.texts)
         message, seq, now = frame and frame.message, self.frames.seq, self.loop.time()
         for viewer_id, texts in self.watchers.refresh(message, seq, self._inspector_html, now):
             if viewer_id in self.local:

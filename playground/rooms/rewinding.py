@@ -15,9 +15,10 @@ from django.utils.translation import gettext as _
 
 from playground.rooms.frames import Frames
 from playground.rooms.log import read_ops, replay
+from playground.rooms.parts import RoomParts
 
 
-class Rewinding:
+class Rewinding(RoomParts):
     """`rewind`, a mixin of `LiveRoom` (playground/rooms/live.py)."""
 
     async def rewind(self, to: int) -> None:

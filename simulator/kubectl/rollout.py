@@ -70,7 +70,7 @@ def rollout(ctx: Context) -> None:
 def _status(ctx: Context, rt, obj: dict, ref: str) -> None:
     a = ctx.args
     timeout = parse_duration(str(a.get("timeout")), "timeout") if a.get("timeout") else 0.0
-    revision = int(a.get("revision") or 0)
+    revision = a.number("revision") or 0
     namespace, name = obj["metadata"].get("namespace", ""), obj["metadata"]["name"]
     deadline = ctx.now + (timeout if timeout > 0 else MAX_WAIT)
     last = None
@@ -94,7 +94,7 @@ def _status(ctx: Context, rt, obj: dict, ref: str) -> None:
 def _history(ctx: Context, rt, obj: dict, ref: str) -> None:
     if rt.kind != "Deployment":
         _refuse_revisions(rt, "history")
-    revision = int(ctx.args.get("revision") or 0)
+    revision = ctx.args.number("revision") or 0
     history = _revisions(ctx, obj)
     if revision > 0:
         template = history.get(revision)
@@ -133,7 +133,7 @@ def _undo(ctx: Context, rt, obj: dict, ref: str) -> None:
     if rt.kind != "Deployment":
         _refuse_revisions(rt, "undo")
     name = obj["metadata"]["name"]
-    wanted = int(ctx.args.get("to-revision") or 0)
+    wanted = ctx.args.number("to-revision") or 0
     sets = _replica_sets(ctx, obj)
     if wanted < 0 or (wanted and not any(_revision(rs) == wanted for rs in sets)):
         raise error(f"unable to find specified revision {wanted} in history")

@@ -47,8 +47,8 @@ def set_command(ctx: Context) -> None:
 
 def _split(args: list[str]) -> tuple[list[str], list[str]]:
     """Resources (`TYPE NAME`, `TYPE/NAME`) first, then `KEY=VALUE` (or `KEY-`) changes."""
-    resources = []
-    changes = []
+    resources: list[str] = []
+    changes: list[str] = []
     for arg in args:
         if "=" in arg or (arg.endswith("-") and changes) or (arg.endswith("-") and resources):
             changes.append(arg)
@@ -100,7 +100,7 @@ def _set_image(ctx: Context, args: list[str]) -> None:
 
 def _set_env(ctx: Context, args: list[str]) -> None:
     resources, changes = _split(args)
-    changes += [str(e) for e in ctx.args.get("env") or ()]
+    changes += ctx.args.values("env")
     if not resources and not ctx.args.get("selector"):
         raise error(
             "one or more resources must be specified as <resource> <name> or <resource>/<name>"

@@ -34,7 +34,7 @@ def lines(changes: list) -> list[str]:
     out = []
     for c in changes:
         match c:
-            case CreatePods(count=count, node=node):
+            case CreatePods(number=count, node=node):
                 out.append(f"create {count} pods" + (f" on {node}" if node else ""))
             case DeletePod(pod=pod):
                 out.append(f"delete pod {pod['metadata']['name']}")
@@ -170,7 +170,7 @@ def test_replica_set_starts_replacements_on_the_clock(counted, rollout, expected
     owner = replica_set(3)
     owner["status"] = {"replicas": counted}
     changes = replicasets.sync(owner, keys, [], store, runtime, rollout=rollout)
-    assert [("create", c.count, c.staged) for c in changes] == expected
+    assert [("create", c.number, c.staged) for c in changes] == expected
 
 
 def deployment(replicas: int = 3, image: str = "nginx", history: int | None = None,
