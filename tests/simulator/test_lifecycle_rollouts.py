@@ -274,3 +274,13 @@ def test_rollout_history_of_a_daemon_set_is_the_playgrounds_refusal(cluster) -> 
     )
     rs = cluster.run("kubectl rollout history rs/nothing")
     assert rs.exit_code == 1
+
+
+def test_applying_a_changed_template_rolls_out_as_set_image_does(cluster) -> None:
+    apply(cluster, deployment())
+    settled(cluster)
+    apply(cluster, deployment().replace("luksa/kubia:v1", "luksa/kubia:v2"))
+    assert counts(cluster) == {"luksa/kubia:v1": (3, 3), "luksa/kubia:v2": (2, 0)}
+    out = run_ok(cluster, "kubectl rollout status deploy/kubia")
+    assert out.splitlines()[-1] == 'deployment "kubia" successfully rolled out'
+    assert counts(cluster) == {"luksa/kubia:v2": (4, 4)}

@@ -147,3 +147,20 @@ def test_local_policy_falls_back_to_the_nodes_terminating_pods(cluster) -> None:
     assert "terminating" in trace.reason
     cluster.advance(20)
     assert cluster.request("http://kubia/", source=source).outcome == "refused"
+
+
+def test_session_affinity_timeout_runs_on_the_simulated_clock(cluster) -> None:
+    affinity = (
+        "  sessionAffinity: ClientIP\n  sessionAffinityConfig: {clientIP: {timeoutSeconds: 30}}"
+    )
+    apply(cluster, APP.replace("SPEC", affinity))
+    source = client_on(cluster, "worker-1")
+    first = cluster.request("http://kubia/", source=source)
+    for _ in range(3):
+        cluster.advance(25)  # each request within the timeout keeps (and refreshes) it
+        again = cluster.request("http://kubia/", source=source)
+        assert again.served_by == first.served_by
+        assert again.reason.endswith("kept by sessionAffinity ClientIP")
+    cluster.advance(31)  # idle longer than timeoutSeconds: a fresh random choice
+    later = cluster.request("http://kubia/", source=source)
+    assert not later.reason.endswith("kept by sessionAffinity ClientIP")
