@@ -308,9 +308,28 @@ class WorkloadController:
             changes.append(RequeueAt(kind, key_of(owner), again))
         ref = controller_ref(owner)
         if ref and ref["kind"] == "Deployment" and _counts(counted) != _counts(owner.get("status")):
-            # The Deployment controller watches its ReplicaSets: moved counts are its next step.
-            self.mark("Deployment", (meta["namespace"], ref["name"]))
+            # The Deployment controller watches its ReplicaSets: moved counts are its next step
+            # while it rolls (more than one ReplicaSet with pods, or an old one draining, as
+            # Recreate waits for); else only its counts move.
+            key = (meta["namespace"], ref["name"])
+            if not owner["spec"].get("replicas", 1) or self._rolling(ref["uid"]):
+                self.mark("Deployment", key)
+            else:
+                self._stale_status[("Deployment", key)] = None
         return changes
+
+    def _rolling(self, deployment_uid: str) -> bool:
+        """Whether more than one of a Deployment's ReplicaSets has pods or wants some."""
+        active = 0
+        for key in self._sets.get(deployment_uid, ()):
+            rs = self._store.get("ReplicaSet", *key)
+            if rs is not None and (
+                rs["spec"].get("replicas", 1) or (rs.get("status") or {}).get("replicas")
+            ):
+                active += 1
+                if active > 1:
+                    return True
+        return False
 
     def stale_statuses(self) -> list[SetStatus | RequeueAt]:
         """The recounted status of every owner marked stale since the last call.
