@@ -1,15 +1,19 @@
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import secrets
 import time
+from collections.abc import Callable
 from urllib.parse import parse_qs
 
 from channels.generic.websocket import AsyncWebsocketConsumer
+from django.http.cookie import parse_cookie
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from playground import limits, protocol, rooms
+from playground import fanout, limits, protocol, rooms
 from playground.i18n import language_from_scope
 
 
@@ -21,9 +25,26 @@ class RoomConsumer(AsyncWebsocketConsumer):
     A bad message gets an error frame, never a closed socket, so one typo does
     not cost a learner their session; and nothing one browser sends reaches the
     others except through the room (docs/architecture.md, "Websocket protocol").
+    Each message is checked against the sender's role first (rooms.roles): the
+    presenter cookie makes a connection its room's presenter, anyone else follows.
     """
 
     room: rooms.LiveRoom | None = None
+    participant: rooms.roles.Participant | None = None
+    #: Writes a frame straight into daphne's socket (playground/fanout.py), or None.
+    write_direct: Callable[[str], bool] | None = None
+
+    async def __call__(self, scope, receive, send):
+        try:
+            await super().__call__(scope, receive, send)
+        except asyncio.CancelledError:
+            # The server is stopping (daphne cancels every connection before it exits):
+            # what the room ran since its last write goes to the log first, so a restart
+            # loses no tick, request or stream.
+            if self.room is not None:
+                with contextlib.suppress(Exception):
+                    await self.room.save()
+            raise
 
     async def connect(self):
         self.language = language_from_scope(self.scope)
@@ -36,16 +57,29 @@ class RoomConsumer(AsyncWebsocketConsumer):
         self.tokens = float(limits.MESSAGE_BURST)
         self.refilled = time.monotonic()
         await self.accept()
+        self.write_direct = fanout.direct_writer(self.base_send)
         try:
             self.room = await rooms.open_room(self.code)
         except rooms.RoomGone as exc:
             await self.send_message(protocol.error(str(exc)))
             await self.close(code=4404)
             return
+        cookies = _cookies(self.scope)
+        roles = rooms.roles
+        presenter = roles.is_presenter(self.room.classroom.key, cookies)
+        self.participant = self.room.admit(roles.participant_id(cookies), presenter)
         await self.channel_layer.group_add(rooms.group_name(self.code), self.channel_name)
         self.room.join(self)
         seq, epoch = _resume_point(self.scope.get("query_string", b""))
-        await self.send_message({"type": "hello", "viewer": self.viewer, "room": self.code})
+        await self.send_message(
+            {
+                "type": "hello",
+                "viewer": self.viewer,
+                "room": self.code,
+                "role": self.participant.role,
+                "number": self.participant.number,
+            }
+        )
         for text in self.room.catch_up(seq, epoch):
             await self.send(text_data=text)
 
@@ -65,6 +99,9 @@ class RoomConsumer(AsyncWebsocketConsumer):
             self._spend_token()
             message = protocol.decode(text_data)
             request_id = protocol.request_id(message)
+            # The sender's right first, for every message, whatever its page showed.
+            floor = self._live().classroom.floor
+            rooms.roles.check(message["type"], self._me(), floor, message.get("action"))
             handler = getattr(self, f"on_{message['type']}")
             await handler(message, request_id)
         except ValueError as exc:  # a ProtocolError, or a request the room refused
@@ -91,6 +128,12 @@ class RoomConsumer(AsyncWebsocketConsumer):
             raise rooms.RoomGone(_("This connection has no room."))
         return self.room
 
+    def _me(self) -> rooms.roles.Participant:
+        """Who sent the message: set as the connection joins its room, before any is read."""
+        if self.participant is None:
+            raise rooms.RoomGone(_("This connection has no room."))
+        return self.participant
+
     # -- client messages -------------------------------------------------------------
 
     async def on_ping(self, message, request_id):
@@ -98,7 +141,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
 
     async def on_command(self, message, request_id):
         line, stdin = protocol.command(message)
-        result = await self._live().run_command(line, stdin, by=self.viewer)
+        result = await self._live().run_command(line, stdin, by=self.viewer, who=self.participant)
         if stdin:
             # Manifests from an editor: their problems as the editor shows them (the
             # server's one problems list, as validation as you type swaps it in).
@@ -112,7 +155,10 @@ class RoomConsumer(AsyncWebsocketConsumer):
         action = protocol.choice(message, "action", ("start", "stop"))
         if action == "start":
             stream = await self._live().start_stream(
-                protocol.url(message), protocol.source(message), protocol.rate(message)
+                protocol.url(message),
+                protocol.source(message),
+                protocol.rate(message),
+                who=self.participant,
             )
             await self.send_message(
                 {"type": "stream", "id": request_id, "stream": stream.to_dict()}
@@ -123,7 +169,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
                 raise protocol.ProtocolError(
                     _('"stream" must be a stream id, or absent to stop all.')
                 )
-            await self._live().stop_stream(stream_id)
+            await self._live().stop_stream(stream_id, who=self.participant)
 
     async def on_clock(self, message, request_id):
         action = protocol.choice(message, "action", ("play", "pause", "speed"))
@@ -131,7 +177,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
         if action == "speed" and speed is None:
             raise protocol.ProtocolError(_('"speed" is required to change the speed.'))
         playing = {"play": True, "pause": False}.get(action)
-        await self._live().set_clock(playing, speed)
+        await self._live().set_clock(playing, speed, who=self.participant)
 
     async def on_inspect(self, message, request_id):
         target = None
@@ -154,6 +200,32 @@ class RoomConsumer(AsyncWebsocketConsumer):
         for text in self._live().catch_up(seq, epoch):
             await self.send(text_data=text)
 
+    # -- the class: the presenter's levers, and what followers may do ------------------
+
+    async def on_view(self, message, request_id):
+        view = protocol.view(message)
+        if view["selected"] is not None:
+            view["selected"] = rooms.Target.parse(**view["selected"]).fields()
+        self._live().set_view(view)
+
+    async def on_floor(self, message, request_id):
+        mode, number = protocol.floor(message)
+        await self._live().classroom.set_floor(mode, number)
+        await self.send_message({"type": "ok", "id": request_id})
+
+    async def on_rewind(self, message, request_id):
+        commands = protocol.sequence(message, "commands")
+        branch = await rooms.rewind(self._live(), commands, self._me())
+        await self.send_message({"type": "rewound", "id": request_id, "branch": branch.code})
+
+    async def on_hand(self, message, request_id):
+        self._live().classroom.raise_hand(self._me(), protocol.flag(message, "raised"))
+        await self.send_message({"type": "ok", "id": request_id})
+
+    async def on_name(self, message, request_id):
+        self._live().classroom.rename(self._me(), rooms.clean_name(message.get("name")))
+        await self.send_message({"type": "ok", "id": request_id})
+
     # -- from the room -----------------------------------------------------------------
 
     async def forward(self, text: str) -> None:
@@ -161,11 +233,13 @@ class RoomConsumer(AsyncWebsocketConsumer):
 
         The hot path, 10-20 times a second per viewer: the room calls it directly
         rather than through the channel layer, whose queue, dispatch task and
-        per-message database clean-up cost more than the send itself.
+        per-message database clean-up cost more than the send itself; and under
+        daphne the text is framed once for all viewers (playground/fanout.py).
         """
-        # ASGI lets a send carry only the key it uses, and Channels' test communicator
-        # insists on exactly one; asgiref's TypedDict wants both (`bytes: None`).
-        await self.base_send({"type": "websocket.send", "text": text})  # type: ignore[arg-type]
+        if self.write_direct is None or not self.write_direct(text):
+            # ASGI lets a send carry only the key it uses, and Channels' test communicator
+            # insists on exactly one; asgiref's TypedDict wants both (`bytes: None`).
+            await self.base_send({"type": "websocket.send", "text": text})  # type: ignore[arg-type]
 
     async def room_closed(self, event):  # from the room's channel-layer group
         # The room was dropped from memory after an error; the browser reconnects
@@ -174,6 +248,15 @@ class RoomConsumer(AsyncWebsocketConsumer):
 
     async def send_message(self, message: dict) -> None:
         await self.send(text_data=protocol.encode(message))
+
+
+def _cookies(scope) -> dict[str, str]:
+    """The handshake's cookies (the websocket stack has no cookie middleware: it would wrap
+    every frame sent)."""
+    for name, value in scope.get("headers", ()):
+        if name == b"cookie":
+            return parse_cookie(value.decode("latin-1"))
+    return {}
 
 
 def _resume_point(query_string: bytes) -> tuple[int | None, str]:

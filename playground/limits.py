@@ -35,6 +35,11 @@ MESSAGE_BURST = 40
 MESSAGES_PER_SECOND = 20.0
 #: Simulated-clock speeds a room may run at.
 SPEEDS = (0.5, 1.0, 2.0, 5.0, 10.0)
+#: Classroom: a command as the rewind timeline shows it, and the presenter's view
+#: (zoom factor, the length of a diagram box's id).
+MAX_TIMELINE_LINE = 160
+ZOOMS = (0.5, 3.0)
+MAX_BOX_ID_CHARS = 300
 
 #: A room's capacity, checked by the simulator before any change is applied (an apply,
 #: scale, run, expose, patch or edit over a limit is refused whole, with a message that

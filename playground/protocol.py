@@ -21,7 +21,23 @@ from playground.limits import MAX_MESSAGE_BYTES
 
 __all__ = ["MAX_MESSAGE_BYTES", "ProtocolError", "decode", "encode", "error"]
 
-CLIENT_TYPES = ("ping", "command", "traffic", "clock", "resync", "inspect", "lesson")
+CLIENT_TYPES = (
+    "ping",
+    "command",
+    "traffic",
+    "clock",
+    "resync",
+    "inspect",
+    "lesson",
+    "view",
+    "floor",
+    "rewind",
+    "hand",
+    "name",
+)
+_BOX_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9:./_|-]*$")
+#: The presenter's view: panels followers follow (the class panel is each one's own).
+VIEW_TABS = ("traffic", "inspector", "manifests")
 _SOURCE = re.compile(
     r"^(host|pod/[a-z0-9]([-a-z0-9.]*[a-z0-9])?(/[a-z0-9]([-a-z0-9.]*[a-z0-9])?)?)$"
 )
@@ -189,4 +205,71 @@ def epoch(message: dict) -> str:
     value = message.get("epoch", "")
     if not isinstance(value, str) or len(value) > 32:
         raise ProtocolError(_('"epoch" must be a short string.'))
+    return value
+
+
+# -- the class --------------------------------------------------------------------------
+
+
+def view(message: dict) -> dict[str, Any]:
+    """The presenter's view from a `view` message, checked and rebuilt from known fields:
+    `tab`, `selected` (`{kind, namespace, name}` or null, checked by the room), `pointer`
+    (a diagram box's id or null), `zoom`, `scroll` (`[x, y]`, fractions of the way)."""
+    shown: dict[str, Any] = {"tab": choice(message, "tab", VIEW_TABS)}
+    selected = message.get("selected")
+    if selected is not None and not isinstance(selected, dict):
+        raise ProtocolError(
+            _('"selected" must be an object with kind, namespace and name, or null.')
+        )
+    shown["selected"] = (
+        {k: selected.get(k) for k in ("kind", "namespace", "name")} if selected else None
+    )
+    pointer = message.get("pointer")
+    if pointer is not None and (
+        not isinstance(pointer, str)
+        or len(pointer) > limits.MAX_BOX_ID_CHARS
+        or not _BOX_ID.match(pointer)
+    ):
+        raise ProtocolError(_('"pointer" must be the id of a box in the diagram, or null.'))
+    shown["pointer"] = pointer
+    low, high = limits.ZOOMS
+    shown["zoom"] = _number(message, "zoom", low, high)
+    scroll = message.get("scroll")
+    if not isinstance(scroll, list) or len(scroll) != 2:
+        raise ProtocolError(_('"scroll" must be [x, y], each from 0 to 1.'))
+    shown["scroll"] = [_number({"scroll": v}, "scroll", 0.0, 1.0) for v in scroll]
+    return shown
+
+
+def _number(message: dict, name: str, low: float, high: float) -> float:
+    value = message.get(name)
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float)
+        or not math.isfinite(value)
+        or not low <= value <= high
+    ):
+        raise ProtocolError(
+            _('"%(name)s" must be a number from %(low)s to %(high)s.')
+            % {"name": name, "low": f"{low:g}", "high": f"{high:g}"}
+        )
+    return round(float(value), 4)
+
+
+def floor(message: dict) -> tuple[str, int | None]:
+    """`(mode, follower)` of a `floor` message: `presenter`, `open`, or `follower` with a
+    follower's number."""
+    mode = choice(message, "mode", ("presenter", "open", "follower"))
+    if mode != "follower":
+        return mode, None
+    number = message.get("follower")
+    if isinstance(number, bool) or not isinstance(number, int) or not 0 < number < 10**6:
+        raise ProtocolError(_('"follower" must be the number of a follower in the room.'))
+    return mode, number
+
+
+def flag(message: dict, name: str) -> bool:
+    value = message.get(name)
+    if not isinstance(value, bool):
+        raise ProtocolError(_('"%(name)s" must be true or false.') % {"name": name})
     return value

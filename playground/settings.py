@@ -117,6 +117,9 @@ KUBEPLAY_IDLE_SECONDS = 60.0
 KUBEPLAY_AUTOPLAY = True
 #: Leases on rooms, so one process runs each room when several share the database.
 KUBEPLAY_ROOM_LEASES = bool(REDIS_URL)
+#: How frames reach viewers under daphne: "direct" frames each once and writes it to every
+#: socket (playground/fanout.py), "asgi" sends each copy through the ASGI send.
+KUBEPLAY_FANOUT = os.environ.get("KUBEPLAY_FANOUT", "direct")
 
 STATIC_URL = "static/"
 #: Browser libraries from the npm registry (package.json; `npm ci` installs them into

@@ -17,4 +17,12 @@ urlpatterns = [
     re_path(rf"^rooms/{CODE}/$", views.room, name="room"),
     re_path(rf"^rooms/{CODE}/export\.yaml$", views.export, name="export"),
     re_path(rf"^rooms/{CODE}/inspect/$", views.inspect, name="inspect"),
+    re_path(
+        rf"^rooms/{CODE}/present/(?P<secret>[A-Za-z0-9_-]{{1,100}})/$",
+        views.present,
+        name="present",
+    ),
+    re_path(rf"^rooms/{CODE}/fork/$", views.fork, name="fork"),
+    re_path(rf"^rooms/{CODE}/class/$", views.class_view, name="class_view"),
+    re_path(rf"^rooms/{CODE}/timeline/$", views.timeline, name="timeline"),
 ]

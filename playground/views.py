@@ -1,7 +1,10 @@
-"""Plain function views: the home page with its editor, rooms, the inspector and the export.
+"""Plain function views: the home page with its editor, rooms, the inspector and the export,
+and the classroom's pages (the presenter link, forks, the class view, the timeline).
 
 htmx requests (`request.htmx`) get the partial they swap in; everything else
-gets a whole page, so each URL also works without JavaScript.
+gets a whole page, so each URL also works without JavaScript. Who is the
+presenter is decided here and in the consumer from the presenter cookie
+(rooms.roles), never from anything the page says.
 """
 
 from __future__ import annotations
@@ -14,6 +17,11 @@ from django.views.decorators.http import require_GET, require_POST
 
 from playground import lessons, limits, rooms
 from playground.models import Room
+
+roles = rooms.roles
+#: How long a browser stays its rooms' presenter, and the same participant (seconds).
+PRESENTER_COOKIE_AGE = 60 * 60 * 24 * 30
+PARTICIPANT_COOKIE_AGE = 60 * 60 * 24 * 365
 
 
 @require_GET
@@ -35,11 +43,13 @@ def home(request):
 @require_POST
 def start_lesson(request, slug):
     """A new room that runs the lesson, from the home page's list."""
+    secret, key = roles.new_secret()
     try:
-        room = lessons.create_lesson_room(slug)
+        room = lessons.create_lesson_room(slug, presenter_key=key)
     except LookupError:
         raise Http404(_("No such lesson")) from None
-    return redirect("room", code=room.code)
+    # Whoever starts it presents it: a class follows, and each learner forks it.
+    return _as_presenter(request, redirect("room", code=room.code), key, secret)
 
 
 @require_POST
@@ -52,9 +62,11 @@ def validate(request):
 def create_room(request):
     text = request.POST.get("manifests", "")
     example_slug = request.POST.get("example", "")[:64]
-    room, problems = rooms.create_room(text, example_slug)
+    secret, key = roles.new_secret()
+    room, problems = rooms.create_room(text, example_slug, presenter_key=key)
     if room is not None:
-        return redirect("room", code=room.code)
+        # Its creator presents it: the secret goes in a cookie, never in the room's URL.
+        return _as_presenter(request, redirect("room", code=room.code), key, secret)
     chosen = rooms.example(example_slug) or rooms.default_example()
     context = {
         "examples": rooms.examples(),
@@ -71,17 +83,100 @@ def create_room(request):
 @require_GET
 def room(request, code):
     stored = get_object_or_404(Room, code=code)
+    presenter = roles.is_presenter(stored.presenter_key, request.COOKIES)
+    role = (
+        roles.VIEWER if not stored.presenter_key else roles.PRESENTER if presenter else "follower"
+    )
     context = {
         "room": stored,
+        "role": role,
         "lesson": lessons.lesson(stored.lesson),
         "example": rooms.example(stored.example),
         "manifest": rooms.latest_manifests(stored),
+        # The follower link. The presenter link goes only into the presenter's own page.
         "share_url": request.build_absolute_uri(reverse("room", args=[code])),
+        "presenter_url": (
+            request.build_absolute_uri(
+                reverse(
+                    "present",
+                    args=[code, request.COOKIES[roles.cookie_name(stored.presenter_key)]],
+                )
+            )
+            if presenter
+            else ""
+        ),
+        "projector": request.GET.get("projector") == "1",
         "speeds": limits.SPEEDS,
         "max_rate": int(limits.MAX_STREAM_RATE),
         "max_manifest": limits.MAX_MANIFEST_BYTES,
     }
-    return render(request, "room.html", context)
+    response = render(request, "room.html", context)
+    if roles.participant_id(request.COOKIES) is None:
+        token = roles.new_participant_token()
+        _keep(request, response, roles.PARTICIPANT_COOKIE, token, PARTICIPANT_COOKIE_AGE)
+    return response
+
+
+@require_GET
+def present(request, code, secret):
+    """The presenter link: the secret becomes this browser's presenter cookie, and the
+    browser goes on to the room's own URL (the one a projector may show)."""
+    stored = get_object_or_404(Room, code=code)
+    if not roles.holds_key(stored.presenter_key, secret):
+        raise Http404("No such presenter link")
+    return _as_presenter(request, redirect("room", code=code), stored.presenter_key, secret)
+
+
+@require_POST
+async def fork(request, code):
+    """ "Try it yourself": a private copy of the room at its current point, presented by
+    whoever made it, who goes straight there."""
+    live = rooms.loaded(code)
+    pid = roles.participant_id(request.COOKIES)
+    known = live.classroom.participants.get(pid) if live is not None and pid else None
+    who = known.who() if known is not None else {"role": roles.FOLLOWER}
+    try:
+        copy, secret = await rooms.fork(code, who)
+    except rooms.RoomGone:
+        raise Http404("No such room") from None
+    except ValueError as exc:
+        return HttpResponse(str(exc), status=409)
+    return _as_presenter(request, redirect("room", code=copy.code), copy.presenter_key, secret)
+
+
+@require_GET
+async def class_view(request, code):
+    """The presenter's class view (followers, hands, forks), swapped in by htmx."""
+    stored = await _presented(request, code)
+    return render(request, "partials/class_view.html", await rooms.class_view(stored))
+
+
+@require_GET
+async def timeline(request, code):
+    """The room's commands with a slider, for the presenter to rewind to one of them."""
+    stored = await _presented(request, code)
+    commands = await rooms.timeline(stored)
+    return render(request, "partials/timeline.html", {"room": stored, "commands": commands})
+
+
+async def _presented(request, code) -> Room:
+    """The room, if this request comes from its presenter; else a 404 (as for no room)."""
+    stored = await Room.objects.filter(code=code).afirst()
+    if stored is None or not roles.is_presenter(stored.presenter_key, request.COOKIES):
+        raise Http404("No such room")
+    return stored
+
+
+def _as_presenter(request, response, key: str, secret: str):
+    _keep(request, response, roles.cookie_name(key), secret, PRESENTER_COOKIE_AGE)
+    return response
+
+
+def _keep(request, response, name: str, value: str, age: int) -> None:
+    """A cookie no script reads and no other site's request carries."""
+    response.set_cookie(
+        name, value, max_age=age, httponly=True, samesite="Lax", secure=request.is_secure()
+    )
 
 
 @require_GET

@@ -9,6 +9,7 @@ room's log. The public face:
 - `lessons()`, `lesson(slug)`: the lessons, by slug, in order;
 - `create_lesson_room(slug)`: a room that starts the lesson;
 - `progress_summary(room)` / `aprogress_summary(room)`: where a room is in its lesson;
+  `progress_words(room)`: the same in a few words, for the presenter's class view;
 - `follower_for`: the rooms package's factory for a lesson room's tracker;
 - `LessonError`: a lesson file that is not valid, with every problem.
 """
@@ -18,7 +19,7 @@ from __future__ import annotations
 from playground import rooms
 from playground.lessons.loader import LessonError, lessons
 from playground.lessons.model import Lesson
-from playground.lessons.progress import aprogress_summary, progress_summary
+from playground.lessons.progress import aprogress_summary, progress_summary, progress_words
 from playground.lessons.tracker import follower_for
 
 __all__ = [
@@ -30,6 +31,7 @@ __all__ = [
     "lesson",
     "lessons",
     "progress_summary",
+    "progress_words",
 ]
 
 
@@ -38,8 +40,9 @@ def lesson(slug: str | None) -> Lesson | None:
     return lessons().get(slug or "")
 
 
-def create_lesson_room(slug: str):
-    """A new room whose cluster starts as the lesson says, running the lesson.
+def create_lesson_room(slug: str, presenter_key: str = ""):
+    """A new room whose cluster starts as the lesson says, running the lesson (presented by
+    whoever holds the secret of `presenter_key`, rooms.roles; open without one).
 
     Raises:
         LookupError: no such lesson.
@@ -48,7 +51,9 @@ def create_lesson_room(slug: str):
     chosen = lesson(slug)
     if chosen is None:
         raise LookupError(slug)
-    room, problems = rooms.create_room(chosen.manifests, lesson=chosen.slug)
+    room, problems = rooms.create_room(
+        chosen.manifests, lesson=chosen.slug, presenter_key=presenter_key
+    )
     if room is None:
         raise ValueError(f"lesson {slug}: its manifests were refused: {problems}")
     return room

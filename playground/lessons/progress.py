@@ -11,6 +11,7 @@ from typing import Any
 
 from asgiref.sync import sync_to_async
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from playground.lessons.loader import lessons
 from playground.models import Room, RoomEvent
@@ -45,3 +46,13 @@ def progress_summary(room: Room) -> dict[str, Any] | None:
 
 
 aprogress_summary = sync_to_async(progress_summary)
+
+
+def progress_words(room: Room) -> str | None:
+    """`progress_summary` in a few words, for the presenter's class view (rooms.add_progress)."""
+    summary = progress_summary(room)
+    if summary is None:
+        return None
+    if summary["finished"]:
+        return _("%(title)s: finished") % summary
+    return _("%(title)s: step %(step)s of %(steps)s") % {**summary, "step": summary["step"] + 1}

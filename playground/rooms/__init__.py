@@ -13,7 +13,12 @@ simulator only through `simulator`'s top-level names. Each module has one job:
 - `frames`: snapshots and frames, from the simulator's change feed;
 - `inspector`: what each viewer inspects, worded and refreshed by frames;
 - `controls`: the clock and the streams; `rewinding`: back to an earlier point of the log;
-- `followers`: capabilities that watch a room's changes (a lesson).
+- `followers`: capabilities that watch a room's changes (a lesson);
+- `roles`: who may do what (capabilities checked for every message);
+- `classroom`: a live room's class (participants, the floor, hands, the presenter's
+  view);
+- `forks`: forks and the presenter's rewind; `classview`: what the presenter sees of the
+  class.
 """
 
 from __future__ import annotations
@@ -22,10 +27,14 @@ from typing import Any
 
 from simulator import INSPECTABLE_KINDS
 
+from . import roles
 from .catalog import default_example, example, examples
+from .classroom import clean_name
+from .classview import add_progress, class_view
 from .creation import create_room, validate
 from .followers import Follower
 from .followers import register as register_follower
+from .forks import fork, rewind, timeline
 from .inspector import Target
 from .live import LiveRoom, RoomGone, Viewer, group_name
 from .log import latest_manifests, replay
@@ -33,6 +42,13 @@ from .registry import forget_all, loaded, open_room, reset
 
 __all__ = [
     "INSPECTABLE_KINDS",
+    "add_progress",
+    "class_view",
+    "clean_name",
+    "fork",
+    "rewind",
+    "roles",
+    "timeline",
     "Follower",
     "LiveRoom",
     "RoomGone",

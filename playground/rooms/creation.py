@@ -31,10 +31,12 @@ def validate(text: str) -> list[dict[str, Any]]:
 
 
 def create_room(
-    text: str, example_slug: str = "", lesson: str = ""
+    text: str, example_slug: str = "", lesson: str = "", presenter_key: str = ""
 ) -> tuple[Room | None, list[dict[str, Any]]]:
     """Store a new room whose cluster starts with `text` applied; or return the problems.
-    `lesson` names the lesson the room runs (a slug the caller checked).
+    `lesson` names the lesson the room runs (a slug the caller checked); `presenter_key` is
+    the digest of its presenter's secret (roles.new_secret): without one the room is open,
+    everyone with the link may change it.
 
     Synchronous (it runs in a view's thread): it builds its own scratch cluster.
     """
@@ -44,19 +46,25 @@ def create_room(
     result = Cluster(seed, capacity=ROOM_CAPACITY).run(APPLY, stdin=text)
     if result.exit_code != 0 or not text.strip():
         return None, problems_of(result) or [_problem(_("Paste at least one manifest."))]
-    for _attempt in range(5):
-        code = secrets.token_hex(4)
-        if not Room.objects.filter(code=code).exists():
-            break
     room = Room.objects.create(
-        code=code,
+        code=new_code(),
         seed=seed,
         manifests=text,
         example=example_slug if _is_example(text, example_slug) else "",
         lesson=lesson,
         playing=settings.KUBEPLAY_AUTOPLAY,
+        presenter_key=presenter_key,
     )
     return room, []
+
+
+def new_code() -> str:
+    """A room code no room has yet (forks take theirs here too)."""
+    for _attempt in range(5):
+        code = secrets.token_hex(4)
+        if not Room.objects.filter(code=code).exists():
+            break
+    return code
 
 
 def _is_example(text: str, slug: str) -> bool:

@@ -16,6 +16,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Protocol
 
+from playground.rooms.parts import RoomParts
+
 if TYPE_CHECKING:
     from playground.models import Room
     from simulator import CommandResult
@@ -63,3 +65,19 @@ def register(factory: FollowerFactory) -> None:
 def followers_for(room: Room, ops: list[dict[str, Any]]) -> list[Follower]:
     """The followers of a room being loaded (from its stored row and log)."""
     return [follower for factory in _factories if (follower := factory(room, ops)) is not None]
+
+
+class Followed(RoomParts):
+    """A `LiveRoom`'s side of its followers."""
+
+    async def mark(self, op: dict[str, Any]) -> int:
+        """Append a note for followers (a `lesson` entry, which changes nothing) after the
+        ticks not yet written; returns its index in the log. Call under the lock."""
+        await self._logged([op])
+        return self.log.next_index - 1
+
+    async def _followers_changed(
+        self, command: tuple[str, CommandResult] | None, traces: list | None
+    ) -> None:
+        for follower in self.followers.values():
+            await follower.changed(self, command, traces)

@@ -17,7 +17,8 @@ from collections import Counter, deque
 from typing import Any, NamedTuple
 
 from playground import limits, protocol, topology
-from playground.rooms.creation import problems_of
+from playground.rooms.log import hit_of
+from playground.rooms.results import clip, clip_output
 from simulator import Cluster, CommandResult
 
 #: Frames kept for browsers that resync after a short drop.
@@ -41,45 +42,6 @@ def trace_view(trace) -> dict[str, Any]:
         if hop.namespace is not None:
             shown["namespace"] = hop.namespace
     return view
-
-
-def result_fields(line: str, result: CommandResult, stdin: str) -> dict[str, Any]:
-    """The `result` message's fields, for the viewer who ran the command."""
-    fields = {
-        "line": line,
-        "stdout": clip(result.stdout, limits.MAX_OUTPUT_CHARS),
-        "stderr": clip(result.stderr, limits.MAX_OUTPUT_CHARS),
-        "output": clip_output(result.output(), limits.MAX_OUTPUT_CHARS),
-        "exitCode": result.exit_code,
-        # Manifests (stdin) that failed without a located problem get their stderr as one.
-        "problems": problems_of(result) if result.problems or stdin else [],
-        "traces": len(result.traces),
-    }
-    if result.session:
-        fields["session"] = result.session
-    if result.edit:
-        fields["edit"] = {
-            **result.edit,
-            "yaml": clip(result.edit["yaml"], limits.MAX_MANIFEST_BYTES),
-        }
-    return fields
-
-
-def clip_output(pieces: list[tuple[str, str]], limit: int) -> list[list[str]]:
-    """`[[stream, text]]` as a terminal shows them, cut after `limit` characters in all."""
-    out, used = [], 0
-    for stream, text in pieces:
-        if used >= limit:
-            break
-        out.append([stream, clip(text, limit - used)])
-        used += len(text)
-    return out
-
-
-def clip(text: str, limit: int) -> str:
-    if len(text) <= limit:
-        return text
-    return text[:limit] + f"\n… output cut here: {len(text) - limit} more characters.\n"
 
 
 def guide(cluster: Cluster) -> topology.Guide:
@@ -117,6 +79,9 @@ class Frames:
         self.probes_next = cluster.next_probe_at()
         self.probes_seen_at = cluster.now
         self.hits: Counter[str] = Counter()
+        #: The class's state as everyone sees it: who may act, and the presenter's view.
+        self.floor: dict[str, Any] = {"mode": "presenter"}
+        self.presenter_view: dict[str, Any] | None = None
         self.last_time_sync = 0.0
         #: Wall time the tick or command that the next frame reports began.
         self.made_at: float | None = None
@@ -128,10 +93,13 @@ class Frames:
         self.omitted = 0
         self.hits_delta: Counter[str] = Counter()
         self.commands: list[dict] = []
+        self.notes: list[dict] = []
         self.probe_runs: dict[str, list[int]] = {}
         self.probes_due = False
         self.clock_changed = False
         self.streams_changed = False
+        self.floor_changed = False
+        self.view_changed = False
 
     # -- what the next frame carries ---------------------------------------------------
 
@@ -143,20 +111,21 @@ class Frames:
         for trace in traces:
             if trace is None:
                 continue
-            # A hit is a request a pod answered (not ingress-nginx's own redirect or 404).
-            last = trace.hops[-1] if trace.hops else None
-            if trace.outcome == "ok" and last is not None and last.kind == "pod":
-                self.hits_delta[trace.served_by or last.name] += 1
+            hit = hit_of(trace)
+            if hit:
+                self.hits_delta[hit] += 1
             if len(self.traces) < limits.MAX_TRACES_PER_FRAME:
                 self.traces.append(trace_view(trace))
             else:
                 self.omitted += 1
 
-    def add_command(self, by: str, line: str, result: CommandResult) -> None:
+    def add_command(self, by: str, who: dict[str, Any], line: str, result: CommandResult) -> None:
+        """A command connection `by` ran for participant `who` (named, never by id)."""
         self.add_traces(result.traces)
         self.commands.append(
             {
                 "by": by,
+                "who": who,
                 "line": line,
                 "exitCode": result.exit_code,
                 "stdout": clip(result.stdout, limits.MAX_ECHO_CHARS),
@@ -165,6 +134,12 @@ class Frames:
             }
         )
         self.probes_due = True  # `kubectl exec -- touch` may run a probe at once
+
+    def note(self, who, what: str, detail: str = "") -> None:
+        """A change that is not a command (the clock, a stream, a rewind), named with who
+        made it (a `roles.Participant`, None for the server) for every terminal's echo."""
+        named = who.who() if who is not None else {}
+        self.notes.append({"who": named, "what": what, "detail": detail[:200]})
 
     def _probes_ran(self, cluster: Cluster) -> bool:
         """Whether a probe may have run since the last look: one was due, and time moved."""
@@ -211,9 +186,12 @@ class Frames:
             or self.traces
             or self.omitted
             or self.commands
+            or self.notes
             or self.probe_runs
             or self.clock_changed
             or self.streams_changed
+            or self.floor_changed
+            or self.view_changed
         )
         if not (content or time_due):
             return None
@@ -236,6 +214,8 @@ class Frames:
             self.hits.update(self.hits_delta)
         if self.commands:
             frame["commands"] = self.commands
+        if self.notes:
+            frame["notes"] = self.notes
         if self.probe_runs:
             frame["probes"] = self.probe_runs
         if moved:
@@ -244,6 +224,10 @@ class Frames:
             frame["clock"] = clock
         if self.streams_changed:
             frame["streams"] = streams
+        if self.floor_changed:
+            frame["floor"] = self.floor
+        if self.view_changed:
+            frame["view"] = self.presenter_view
         self._clear()
         texts = protocol.split(protocol.encode(frame))
         self.recent.append((self.seq, texts))
@@ -272,6 +256,8 @@ class Frames:
             "probes": {f"{ns}/{name}": list(c) for (ns, name), c in self.probe_counts.items()},
             "collections": topology.COLLECTIONS,
             "systemNamespaces": topology.SYSTEM_NAMESPACES,
+            "floor": self.floor,
+            "view": self.presenter_view,
         }
         texts = protocol.split(protocol.encode(message))
         self._snapshot = (self.seq, texts)

@@ -14,13 +14,19 @@ import re
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from playground import limits, protocol, topology
+from playground.rooms.parts import RoomParts
 from simulator import INSPECTABLE_KINDS, Cluster, Inspection
+
+if TYPE_CHECKING:
+    from playground.rooms.parts import Viewer
 
 _NAME = re.compile(r"^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$")
 #: The shortest time between two renders of one target's inspector (seconds).
@@ -171,6 +177,9 @@ class Watchers:
         self._sent: dict[str, str] = {}
         self._owed: set[Target] = set()
         self._ready_at: dict[Target, float] = {}
+        #: Each target's last render and the frame it showed: a class following its
+        #: presenter's choice asks for the same inspector a thousand times in one frame.
+        self._rendered: dict[tuple[Target, str], tuple[int, str]] = {}
 
     def watch(self, viewer: str, target: Target | None, language: str = "en") -> None:
         self._sent.pop(viewer, None)
@@ -183,19 +192,35 @@ class Watchers:
         watched = set(self.targets.values())
         self._owed &= watched
         self._ready_at = {t: at for t, at in self._ready_at.items() if t in watched}
+        self._rendered = {k: r for k, r in self._rendered.items() if k[0] in watched}
+
+    def forget_renders(self) -> None:
+        """Frames count from 0 again (the room was rewound): no render is current."""
+        self._rendered.clear()
 
     def forget(self, viewer: str) -> None:
         self.watch(viewer, None)
 
     def render(
-        self, target: Target, language: str, show: Callable[[Target, str], str], now: float
+        self,
+        target: Target,
+        language: str,
+        show: Callable[[Target, str], str],
+        now: float,
+        seq: int | None = None,
     ) -> str:
-        """`show(target, language)`, noting when the target may be rendered again."""
+        """`show(target, language)`, noting when the target may be rendered again; the render
+        of frame `seq` again when there is one (nothing changed since)."""
+        key = (target, language)
+        if seq is not None and self._rendered.get(key, (None,))[0] == seq:
+            return self._rendered[key][1]
         started = time.perf_counter()
         html = show(target, language)
         cost = time.perf_counter() - started
         self._ready_at[target] = now + max(REFRESH_SECONDS, 8 * cost)
         self._owed.discard(target)
+        if seq is not None:
+            self._rendered[key] = (seq, html)
         return html
 
     def refresh(
@@ -221,7 +246,7 @@ class Watchers:
                 self._owed.add(target)
                 continue
             for language, viewers in by_language.items():
-                html = self.render(target, language, show, now)
+                html = self.render(target, language, show, now, seq)
                 for viewer in viewers:
                     texts = self.message(viewer, target, html, seq)
                     if texts:
@@ -239,3 +264,34 @@ class Watchers:
         if request_id is not None:
             message["id"] = request_id
         return protocol.split(protocol.encode(message))
+
+
+class Inspecting(RoomParts):
+    """The inspectors of a `LiveRoom`'s viewers: one object now, and the same again after
+    each frame that changes it, in each viewer's language."""
+
+    async def inspect(self, target: Target) -> dict[str, Any]:
+        """What the inspector shows about `target` now (the template's context)."""
+        return await self.read(lambda cluster: inspect(cluster, target))
+
+    async def watch(
+        self, viewer: Viewer, target: Target | None, request_id=None, *, locked: bool = False
+    ):
+        """Show `viewer` the inspector of `target` now, then again after each frame that
+        changes it (None: stop). `locked`: the caller holds the room's lock."""
+        if not locked:
+            async with self.lock:
+                return await self.watch(viewer, target, request_id, locked=True)
+        self.check()
+        language = getattr(viewer, "language", "") or settings.LANGUAGE_CODE
+        self.watchers.watch(viewer.viewer, target, language)
+        if target is not None:
+            seq = self.frames.seq
+            now = self.loop.time()
+            html = self.watchers.render(target, language, self._inspector_html, now, seq)
+            texts = self.watchers.message(viewer.viewer, target, html, seq, request_id)
+            await self._deliver(viewer, texts)
+
+    def _inspector_html(self, target: Target, language: str) -> str:
+        with translation.override(language):
+            return render(inspect(self.cluster, target))

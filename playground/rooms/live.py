@@ -4,7 +4,9 @@ Threading: a live room belongs to the process's event loop. Every call that
 touches its cluster runs on that loop, under the room's lock, so the ticker,
 commands and reads never interleave. Viewers change the room only through
 `run_command` (a command line, logged before its frame goes out), the clock
-and the streams; `read` and `watch` change nothing.
+and the streams, and only when their role lets them (checked under the lock,
+roles.py); `read` and `watch` change nothing. The class (participants, the
+floor, the presenter's view) is `classroom`; forks and rewinds are forks.py's.
 """
 
 from __future__ import annotations
@@ -12,25 +14,28 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from typing import Any
 
 from channels.layers import get_channel_layer
 from django.conf import settings
-from django.utils import translation
 from django.utils.translation import gettext as _
 
 from playground.models import Room
 from playground.rooms import inspector
+from playground.rooms.classroom import ClassLevers, Classroom
 from playground.rooms.controls import ClockAndStreams
-from playground.rooms.followers import Follower
-from playground.rooms.frames import Frames, result_fields
+from playground.rooms.followers import Followed, Follower
+from playground.rooms.frames import Frames
+from playground.rooms.inspector import Inspecting
 from playground.rooms.leases import Lease
-from playground.rooms.log import RoomLog
+from playground.rooms.log import Restored, RoomLog
 from playground.rooms.parts import Viewer
+from playground.rooms.results import result_fields
 from playground.rooms.rewinding import Rewinding
+from playground.rooms.roles import Participant, check
 from playground.rooms.ticker import Streams, Ticker
-from simulator import Cluster, CommandResult
+from simulator import Cluster
 
 logger = logging.getLogger(__name__)
 
@@ -44,13 +49,18 @@ def group_name(code: str) -> str:
     return f"room-{code}"
 
 
-class LiveRoom(ClockAndStreams, Rewinding):
-    """A room's running cluster in this process: clock, streams, frames and viewers."""
+class LiveRoom(ClockAndStreams, Rewinding, ClassLevers, Inspecting, Followed):
+    """A room's running cluster in this process: clock, streams, frames and viewers.
+
+    Its parts: clock and streams (`ClockAndStreams`, controls.py), rewinds (`Rewinding`),
+    the class's levers (`ClassLevers`, classroom.py: the floor's news, the presenter's
+    view), inspectors (`Inspecting`), followers' hooks (`Followed`, followers.py).
+    """
 
     def __init__(
         self,
         room: Room,
-        cluster: Cluster,
+        restored: Restored,
         log_length: int,
         *,
         lease: Lease,
@@ -60,16 +70,15 @@ class LiveRoom(ClockAndStreams, Rewinding):
         self.code = room.code
         self.room_id = room.pk
         self.seed, self.manifests = room.seed, room.manifests
-        self.cluster = cluster
         self.loop = asyncio.get_running_loop()
         self.lock = asyncio.Lock()
         self.tick_hz = settings.KUBEPLAY_TICK_HZ
         self.playing = room.playing
         self.speed = room.speed
-        self.log = RoomLog(room.pk, log_length)
-        self.streams = Streams()
-        self.frames = Frames(cluster, room.code, self.tick_hz)
         self.watchers = inspector.Watchers()
+        self.classroom = Classroom(room)
+        self.classroom.on_change = self._class_changed
+        self.replace(restored, log_length)
         #: The consumers of this process watching the room, by viewer id.
         self.local: dict[str, Viewer] = {}
         self.closed = False
@@ -78,8 +87,23 @@ class LiveRoom(ClockAndStreams, Rewinding):
         self.lease = lease
         self._drop = drop
         self._flushed = self.loop.time()
+        self._class_news = False
         #: What watches this room's changes (a lesson), by the message type each answers.
         self.followers: dict[str, Follower] = {f.message_type: f for f in followers}
+        self.idle()  # loaded for a page or a fork that nobody opens: leave memory in a while
+
+    def replace(self, restored: Restored, log_length: int) -> None:
+        """Run `restored` from now on (the room was loaded, or rewound to a point of its log):
+        its cluster, streams and hit counters, frames of a new epoch; the class stays."""
+        self.cluster = restored.cluster
+        self.streams = Streams(restored.streams, restored.streams_made)
+        self.log = RoomLog(self.room_id, log_length)
+        self.log.set_streams(self.streams.specs())
+        self.frames = Frames(self.cluster, self.code, self.tick_hz)
+        self.frames.hits = restored.hits
+        self.frames.floor = self.classroom.floor_message()
+        self.frames.presenter_view = self.classroom.view
+        self.watchers.forget_renders()  # a new epoch's frames count from 0 again
 
     @property
     def epoch(self) -> str:
@@ -98,6 +122,10 @@ class LiveRoom(ClockAndStreams, Rewinding):
 
     # -- viewers -----------------------------------------------------------------------
 
+    def admit(self, participant_id: str | None, presenter: bool) -> Participant:
+        """Who a new connection is (`participant_id`: its browser's, or None)."""
+        return self.classroom.admit(participant_id, presenter)
+
     def join(self, viewer: Viewer) -> None:
         """Start sending this room's frames to `viewer` (a consumer in this process)."""
         self.local[viewer.viewer] = viewer
@@ -110,9 +138,16 @@ class LiveRoom(ClockAndStreams, Rewinding):
             )
 
     def leave(self, viewer: Viewer) -> None:
-        self.local.pop(viewer.viewer, None)
+        if self.local.pop(viewer.viewer, None) is not None:
+            participant = getattr(viewer, "participant", None)
+            if participant is not None:
+                self.classroom.depart(participant)
         self.watchers.forget(viewer.viewer)
-        if not self.local and not self.closed:
+        self.idle()
+
+    def idle(self) -> None:
+        """With nobody watching, unload the room after `KUBEPLAY_IDLE_SECONDS`."""
+        if not self.local and not self.closed and self.unloader is None:
             self.unloader = self.loop.call_later(
                 settings.KUBEPLAY_IDLE_SECONDS, lambda: self.loop.create_task(self.unload())
             )
@@ -122,6 +157,7 @@ class LiveRoom(ClockAndStreams, Rewinding):
         if self.closed:
             return
         async with self.lock:
+            self.unloader = None
             if self.local or self.closed:
                 return  # someone came back meanwhile
             self.closed = True
@@ -129,6 +165,12 @@ class LiveRoom(ClockAndStreams, Rewinding):
                 await self.log.write()
         await self.stop()
         await self._drop(self, True)
+
+    async def save(self) -> None:
+        """Write what the log lacks now (the server is stopping)."""
+        async with self.lock:
+            if not self.closed:
+                await self.log.write()
 
     async def stop(self) -> None:
         if self.ticker is not None and self.ticker is not asyncio.current_task():
@@ -145,7 +187,7 @@ class LiveRoom(ClockAndStreams, Rewinding):
             with contextlib.suppress(Exception):
                 await layer.group_send(group_name(self.code), {"type": "room.closed"})
 
-    # -- the clock and the streams -----------------------------------------------------
+    # -- the clock ---------------------------------------------------------------------
 
     async def _tick(self) -> bool:
         """One tick of the ticker; False stops it (nobody watches, or the room closed)."""
@@ -162,6 +204,7 @@ class LiveRoom(ClockAndStreams, Rewinding):
                 if self.loop.time() - self._flushed >= settings.KUBEPLAY_FLUSH_SECONDS:
                     self._flushed = self.loop.time()
                     await self.log.write()
+                    await self._tell_presenters()
             if not await self.lease.keep(self.loop.time()):
                 raise RoomGone(_("another server took this room over"))
         except asyncio.CancelledError:
@@ -174,44 +217,34 @@ class LiveRoom(ClockAndStreams, Rewinding):
 
     # -- commands: the one way a viewer changes the cluster ----------------------------
 
-    async def run_command(self, line: str, stdin: str = "", by: str = "") -> dict[str, Any]:
-        """Run a command line for viewer `by`, log it, then send its frame to everyone.
-
-        Returns the `result` message's fields for the viewer who ran it.
-        """
+    async def run_command(
+        self, line: str, stdin: str = "", by: str = "", who: Participant | None = None
+    ) -> dict[str, Any]:
+        """Run a command line for connection `by` (participant `who`; None: the server
+        itself), log it, then send its frame to everyone. Returns the `result` message's
+        fields for the viewer who ran it. Raises Forbidden: `who` may not change the room."""
         async with self.lock:
-            self._check_open()
+            # A follower of the room (a lesson's solution) runs commands for a connection.
+            who = who or getattr(self.local.get(by), "participant", None)
+            self.check(who, "command")
             self.frames.begin()
+            named, at = (who.who() if who is not None else {}), self.cluster.now
             result = self.cluster.run(line, stdin=stdin)
-            op: dict[str, Any] = {"op": "run", "line": line}
-            if stdin:
-                op["stdin"] = stdin
-            await self._logged(op)
-            self.frames.add_command(by, line, result)
+            op = {"op": "run", "line": line, **({"stdin": stdin} if stdin else {})}
+            await self._logged([{**op, "by": named, "at": at}])
+            self.frames.add_command(by, named, line, result)
             await self._emit()
             await self._followers_changed((line, result), result.traces)
         return result_fields(line, result, stdin)
-
-    async def mark(self, op: dict[str, Any]) -> int:
-        """Append a note for followers (a `lesson` entry, which changes nothing) after the
-        ticks not yet written; returns its index in the log. Call under the lock."""
-        await self._logged(op)
-        return self.log.next_index - 1
-
-    async def _followers_changed(
-        self, command: tuple[str, CommandResult] | None, traces: list | None
-    ) -> None:
-        for follower in self.followers.values():
-            await follower.changed(self, command, traces)
 
     async def broadcast(self, texts: list[str]) -> None:
         """Send texts to every viewer of the room in this process."""
         for viewer in list(self.local.values()):
             await self._deliver(viewer, texts)
 
-    async def _logged(self, op: dict[str, Any]) -> None:
+    async def _logged(self, ops: Sequence[dict[str, Any]] = ()) -> None:
         try:
-            await self.log.write([op])
+            await self.log.write(ops)
         except Exception:
             logger.exception("room %s: could not append to the log", self.code)
             await self.break_down()
@@ -223,39 +256,8 @@ class LiveRoom(ClockAndStreams, Rewinding):
         """Run `fn(cluster)` under the room's lock, for reads that the log does not record
         (they must change nothing: the facade's reads do not)."""
         async with self.lock:
-            self._check_open()
+            self.check()
             return fn(self.cluster)
-
-    async def inspect(self, target: inspector.Target) -> dict[str, Any]:
-        """What the inspector shows about `target` now (the template's context)."""
-        return await self.read(lambda cluster: inspector.inspect(cluster, target))
-
-    async def watch(
-        self,
-        viewer: Viewer,
-        target: inspector.Target | None,
-        request_id: Any = None,
-        *,
-        locked: bool = False,
-    ) -> None:
-        """Show `viewer` the inspector of `target` now, then again after each frame that
-        changes it (None: stop). `locked`: the caller holds the room's lock."""
-        if not locked:
-            async with self.lock:
-                await self.watch(viewer, target, request_id, locked=True)
-                return
-        self._check_open()
-        language = getattr(viewer, "language", "") or settings.LANGUAGE_CODE
-        self.watchers.watch(viewer.viewer, target, language)
-        if target is not None:
-            html = self.watchers.render(target, language, self._inspector_html, self.loop.time())
-            seq = self.frames.seq
-            texts = self.watchers.message(viewer.viewer, target, html, seq, request_id)
-            await self._deliver(viewer, texts)
-
-    def _inspector_html(self, target: inspector.Target, language: str) -> str:
-        with translation.override(language):
-            return inspector.render(inspector.inspect(self.cluster, target))
 
     # -- frames ------------------------------------------------------------------------
 
@@ -285,6 +287,9 @@ class LiveRoom(ClockAndStreams, Rewinding):
             logger.info("room %s: viewer %s is gone", self.code, viewer.viewer, exc_info=True)
             self.leave(viewer)
 
-    def _check_open(self) -> None:
+    def check(self, who: Participant | None = None, action: str = "") -> None:
+        """Raise RoomGone if the room closed, Forbidden if `who` may not do `action`."""
         if self.closed:
             raise RoomGone(_("this room was reloaded; reconnecting"))
+        if who is not None and action:
+            check(action, who, self.classroom.floor)

@@ -2,18 +2,21 @@
 
 A room is `(seed, manifests, log)`. Each log entry (`RoomEvent.op`) is a
 command line (`{"op": "run", ...}`), a run of clock ticks with the requests
-each stream sent (`{"op": "ticks", ...}`), a return to an earlier point
-(`{"op": "rewind", "to": N}`: the cluster is again as it was after the log's
-first N entries), or a note for a follower that changes nothing
-(`{"op": "lesson", ...}`; docs/architecture.md, "Rooms"). The simulator is
-deterministic, so replaying the entries call for call, here and nowhere
-else, rebuilds the same cluster in any process. `RoomLog` is a live room's
-end of it: ticks not yet written, and the writes.
+each stream sent (`{"op": "ticks", ...}`), the request streams running from
+then on (`{"op": "streams", ...}`), a return to an earlier point (`{"op":
+"rewind", "to": N}`: the cluster is again as it was after the log's first N
+entries), or a note for a follower that changes nothing (`{"op": "lesson",
+...}`; docs/architecture.md, "Rooms"). The simulator is deterministic, so
+replaying the entries call for call, here and nowhere else, rebuilds the
+same cluster in any process; `restore` also rebuilds what a live room keeps
+beside it (its streams and hit counters). `RoomLog` is a live room's end of
+it: ticks not yet written, and the writes.
 """
 
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -43,6 +46,8 @@ def apply_op(cluster: Cluster, op: dict[str, Any]) -> Any:
     """Apply one log entry to `cluster`; the live room and replay both go through here."""
     if op["op"] == "run":
         return cluster.run(op["line"], stdin=op.get("stdin", ""))
+    if op["op"] == "streams":
+        return []  # which streams run is the live room's, not the cluster's
     if op["op"] == "ticks":
         streams = op["streams"]
         traces = []
@@ -105,13 +110,51 @@ def replay(
 ) -> Cluster:
     """Rebuild a room's cluster from what is stored; `on_op(index, op, result)` hears each
     entry that made it (followers rebuild what they saw)."""
+    return restore(seed, manifests, ops, on_op).cluster
+
+
+@dataclass
+class Restored:
+    """A room rebuilt from its log: the cluster, and what the live room keeps beside it."""
+
+    cluster: Cluster
+    #: The streams running at the end of the log (`streams` entries), and how many were made.
+    streams: list[dict[str, Any]] = field(default_factory=list)
+    streams_made: int = 0
+    #: Requests each pod answered, from the log's commands and streams (as frames count).
+    hits: Counter[str] = field(default_factory=Counter)
+
+
+def restore(
+    seed: int,
+    manifests: str,
+    ops: Sequence[dict[str, Any]],
+    on_op: Callable[[int, dict[str, Any], Any], None] | None = None,
+) -> Restored:
+    """Rebuild a room from what is stored: replay the entries that make it (a rewind drops
+    those it went back over), note its streams, count its hits."""
     cluster = Cluster(seed, capacity=ROOM_CAPACITY)
     cluster.run(APPLY, stdin=manifests)
-    for index, op in effective_ops(ops):
+    restored = Restored(cluster)
+    for index, op in effective_ops(list(ops)):
+        if op["op"] == "streams":
+            restored.streams = op["streams"]
+            restored.streams_made = op.get("made", len(op["streams"]))
         result = apply_op(cluster, op)
+        traces = result.traces if op["op"] == "run" else result
+        restored.hits.update(hit for hit in map(hit_of, traces) if hit)
         if on_op is not None:
             on_op(index, op, result)
-    return cluster
+    return restored
+
+
+def hit_of(trace) -> str | None:
+    """The pod a request counts as a hit for: one a pod answered (not ingress-nginx's own
+    redirect or 404); None otherwise."""
+    if trace is None or trace.outcome != "ok" or not trace.hops:
+        return None
+    last = trace.hops[-1]
+    return (trace.served_by or last.name) if last.kind == "pod" else None
 
 
 def latest_manifests(room: Room) -> str:
@@ -184,6 +227,11 @@ class RoomLog:
         """The streams changed (`[[url, source], ...]`): later ticks go in a new entry."""
         self._close_ticks()
         self.pending.streams = streams
+
+    def note(self, op: dict[str, Any]) -> None:
+        """An entry for the next write, after the ticks run so far (a stream that failed)."""
+        self._close_ticks()
+        self.unwritten.append(op)
 
     async def write(self, ops: Sequence[dict[str, Any]] = ()) -> None:
         """Append the ticks not yet written and then `ops`, in order, in one transaction."""

@@ -1,4 +1,5 @@
-"""What `LiveRoom` (live.py) and its mixins (controls.py, rewinding.py) share.
+"""What `LiveRoom` (live.py) and its mixins share (controls.py, rewinding.py,
+classroom.py's `ClassLevers`, inspector.py's `Inspecting`, followers.py's `Followed`).
 
 `LiveRoom.__init__` sets these attributes and `LiveRoom` defines the methods;
 they are declared here so that each mixin says what it uses of the room and the
@@ -11,15 +12,21 @@ import asyncio
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+
     from playground.rooms import inspector
+    from playground.rooms.classroom import Classroom
+    from playground.rooms.followers import Follower
     from playground.rooms.frames import Frames
-    from playground.rooms.log import RoomLog
+    from playground.rooms.log import Restored, RoomLog
+    from playground.rooms.roles import Participant
     from playground.rooms.ticker import Streams
     from simulator import Cluster, CommandResult
 
 
 class Viewer(Protocol):
-    """What a live room needs from a connection: an id and a way to send it a text."""
+    """What a live room needs from a connection: an id and a way to send it a text (and,
+    from a consumer, the participant it is: `participant`, see `LiveRoom.admit`)."""
 
     viewer: str
 
@@ -34,6 +41,7 @@ class RoomParts:
     seed: int
     manifests: str
     cluster: Cluster
+    loop: asyncio.AbstractEventLoop
     lock: asyncio.Lock
     tick_hz: int
     playing: bool
@@ -42,6 +50,10 @@ class RoomParts:
     streams: Streams
     frames: Frames
     watchers: inspector.Watchers
+    #: The class: participants, the floor, hands, the presenter's view.
+    classroom: Classroom
+    #: What watches the room's changes (a lesson), by the message type each answers.
+    followers: dict[str, Follower]
     #: The consumers of this process watching the room, by viewer id.
     local: dict[str, Viewer]
 
@@ -49,7 +61,19 @@ class RoomParts:
 
         def clock(self) -> dict[str, Any]: ...
 
-        def _check_open(self) -> None: ...
+        def check(self, who: Participant | None = None, action: str = "") -> None: ...
+
+        def replace(self, restored: Restored, log_length: int) -> None: ...
+
+        def catch_up(self, seq: int | None, epoch: str) -> list[str]: ...
+
+        def _class_changed(self) -> None: ...
+
+        async def _logged(self, ops: Sequence[dict[str, Any]] = ()) -> None: ...
+
+        async def _deliver(self, viewer: Viewer, texts: list[str]) -> None: ...
+
+        async def read(self, fn: Callable[[Cluster], Any]) -> Any: ...
 
         async def _emit(self) -> None: ...
 

@@ -17,7 +17,7 @@ from playground.models import Room
 from playground.rooms.followers import followers_for
 from playground.rooms.leases import Lease
 from playground.rooms.live import LiveRoom, RoomGone
-from playground.rooms.log import read_ops, replay
+from playground.rooms.log import read_ops, restore
 
 logger = logging.getLogger(__name__)
 
@@ -71,15 +71,30 @@ async def _load(code: str) -> LiveRoom:
             follower.replayed(index, op, result)
 
     try:
-        cluster = await sync_to_async(replay, thread_sensitive=False)(
-            room.seed, room.manifests, ops, replayed
-        )
+        # One replay at a time: they are Python, so threads side by side take no less time
+        # in all, and each one more takes the GIL from the rooms that run (a whole class
+        # pressing "Try it yourself" at once; every room after a restart).
+        async with _replaying():
+            restored = await sync_to_async(restore, thread_sensitive=False)(
+                room.seed, room.manifests, ops, replayed
+            )
     except Exception as exc:  # a simulator bug: say so rather than drop the socket
         logger.exception("room %s could not be replayed", code)
         raise RoomGone(
             _("This room could not be rebuilt (%(error)s).") % {"error": type(exc).__name__}
         ) from exc
-    return LiveRoom(room, cluster, len(ops), lease=lease, drop=_drop, followers=followers)
+    return LiveRoom(room, restored, len(ops), lease=lease, drop=_drop, followers=followers)
+
+
+_replay_slots: dict[asyncio.AbstractEventLoop, asyncio.Semaphore] = {}
+
+
+def _replaying() -> asyncio.Semaphore:
+    loop = asyncio.get_running_loop()
+    if loop not in _replay_slots:
+        _replay_slots.clear()  # an event loop of an earlier test
+        _replay_slots[loop] = asyncio.Semaphore(1)
+    return _replay_slots[loop]
 
 
 async def _drop(live: LiveRoom, release: bool) -> None:

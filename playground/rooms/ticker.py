@@ -10,7 +10,7 @@ sending its rate's share of requests per tick.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -60,9 +60,13 @@ class Stream:
 class Streams:
     """A room's request streams, within the room's limits (playground.limits)."""
 
-    def __init__(self) -> None:
+    def __init__(self, running: Sequence[dict[str, Any]] = (), made: int = 0) -> None:
+        """Streams as a `streams` log entry left them (`to_dicts()`), or none."""
         self.by_id: dict[str, Stream] = {}
-        self._made = 0
+        for spec in running:
+            stream = Stream(spec["id"], spec["url"], spec["source"], float(spec["rate"]))
+            self.by_id[stream.id] = stream
+        self._made = max(made, len(self.by_id))
 
     def start(self, target: str, source: str, rate: float) -> Stream:
         """A new stream; ValueError (a message for the learner) when over a limit."""
@@ -108,6 +112,10 @@ class Streams:
         for stream_id in failed:
             self.stop(stream_id)
         return counts, traces, failed
+
+    def log_entry(self) -> dict[str, Any]:
+        """The `streams` log entry that restores these streams (log.restore)."""
+        return {"op": "streams", "streams": self.to_dicts(), "made": self._made}
 
     def specs(self) -> list[list[str]]:
         """`[[url, source], ...]`, as the log's `ticks` entries name the streams."""

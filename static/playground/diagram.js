@@ -10,7 +10,6 @@ import { PodPlacer } from "./pods.js";
 import { buildScene, HOST } from "./scene.js";
 
 const TWEEN_MS = 380;
-const LAYER_GAP = 42;
 const MIN_SCALE = 0.75; // smaller, and names are too small to read
 const BIG_ROOM_PODS = 60;
 
@@ -41,6 +40,11 @@ export class Diagram extends EventTarget {
     this.grouping = "auto";
     this.grouped = false;
     this.scale = 1;
+    // The view layer's knobs: `zoom` on top of the fit (follow.js), and the least and
+    // the most the fit may scale to (projector.js).
+    this.zoom = 1;
+    this.minScale = MIN_SCALE;
+    this.maxScale = 1.6;
     this.busy = false;
     this.again = false;
     this.lastDrawMs = 0;
@@ -72,11 +76,12 @@ export class Diagram extends EventTarget {
     const scene = buildScene(this.model, visible);
     const widest = new Map();
     for (const box of scene.boxes.values()) widest.set(box.layer, Math.max(widest.get(box.layer) || 0, box.w));
-    const left = [...widest.values()].reduce((sum, w) => sum + w + LAYER_GAP, 28);
+    const left = [...widest.values()].reduce((sum, w) => sum + w + this.layouter.gap, 28);
     const pods = this.model.list("pods").filter(visible);
-    // A big room is drawn at the smallest scale (0.75): its nodes get the width that frees,
-    // for rows of bands rather than one long column.
-    const shrink = pods.length > BIG_ROOM_PODS ? MIN_SCALE : Math.min(1.6, Math.max(1, this.scroller.clientWidth / 950));
+    // A big room is drawn at the smallest scale (0.75, more in projector mode): its nodes get
+    // the width that frees, for rows of bands rather than one long column.
+    const fit = Math.min(this.maxScale, Math.max(this.minScale, 1, this.scroller.clientWidth / 950));
+    const shrink = pods.length > BIG_ROOM_PODS ? this.minScale : fit;
     const panel = Math.max(760, this.scroller.clientWidth) / shrink;
     this.grouped = this.placer.place(scene, pods, this.model.list("nodes"), Math.max(220, panel - left - 20), this.grouping);
     return scene;
@@ -110,8 +115,12 @@ export class Diagram extends EventTarget {
   apply(scene, result) {
     const width = this.scroller.clientWidth || 950;
     const height = this.scroller.clientHeight || 500;
-    this.scale = Math.min(1.6, Math.max(MIN_SCALE, width / result.width));
-    if (this.scale > 1 && result.height * this.scale > height) this.scale = Math.max(1, height / result.height);
+    // Fit the width, from MIN_SCALE up to 1.6 (or what projector mode asks), then no taller
+    // than the panel when that still leaves 1 (the projector's least); zoom goes on top.
+    const least = Math.max(this.minScale, 1);
+    this.scale = Math.min(this.maxScale, Math.max(this.minScale, width / result.width));
+    if (this.scale > least && result.height * this.scale > height) this.scale = Math.max(least, height / result.height);
+    this.scale *= this.zoom;
     this.svg.setAttribute("width", Math.round(result.width * this.scale));
     this.svg.setAttribute("height", Math.round(result.height * this.scale));
     this.svg.setAttribute("viewBox", `0 0 ${Math.round(result.width)} ${Math.round(result.height)}`);
@@ -128,7 +137,8 @@ export class Diagram extends EventTarget {
       if (box.kind === "pod") for (const key of box.podKeys || [box.podKey]) this.chipOf.set(key, box.id);
       let current = this.items.get(box.id);
       if (!current) {
-        const el = svg("g", { class: `item kind-${box.kind}${first ? "" : " entering"}` });
+        // data-id: the box's id, which the presenter's pointer aims at (follow.js).
+        const el = svg("g", { class: `item kind-${box.kind}${first ? "" : " entering"}`, "data-id": box.id });
         (box.compound || box.kind === "band" ? this.layers.nodes : this.layers.items).appendChild(el);
         current = { el, x: at.x, y: at.y, w: at.w, h: at.h };
         this.items.set(box.id, current);

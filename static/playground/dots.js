@@ -25,6 +25,10 @@ export class Dots {
     this.probeSeen = new Map(); // pod key -> successes+failures last drawn
     this.radius = DOT_SIZES.medium;
     this.speed = DOT_SPEEDS.normal;
+    // Projector mode's knobs (projector.js), on top of the learner's size and speed: dots
+    // `size` times larger (and their marks), `pace` times slower.
+    this.size = 1;
+    this.pace = 1;
     this.frames = 0;
     this.fps = 0;
     this.fpsSince = performance.now();
@@ -65,7 +69,7 @@ export class Dots {
       lengths.push(lengths[i - 1] + Math.hypot(points[i].x - points[i - 1].x, points[i].y - points[i - 1].y));
     }
     const total = lengths[lengths.length - 1];
-    const duration = points.length > 1 ? Math.min(8000, Math.max(300, (total / this.speed) * 1000)) : 1;
+    const duration = points.length > 1 ? Math.min(8000 * this.pace, Math.max(300, (total / this.speed) * 1000 * this.pace)) : 1;
     if (this.dots.length >= MAX_DOTS) this.dots.shift();
     const ok = trace.outcome === "ok";
     const start = performance.now() + delay;
@@ -113,43 +117,44 @@ export class Dots {
         keep.push(dot);
         continue;
       }
-      const hold = dot.ok ? ARRIVE_MS : FAIL_HOLD_MS;
+      const hold = (dot.ok ? ARRIVE_MS : FAIL_HOLD_MS) * this.pace;
+      const r = this.size;
       if (t > dot.duration + hold) continue;
       keep.push(dot);
       const p = this.position(dot, Math.min(t, dot.duration));
       if (t <= dot.duration) {
         ctx.beginPath();
         ctx.fillStyle = dot.ok ? "#1f6feb" : dot.warn ? "#d97706" : "#dc2626";
-        ctx.arc(p.x, p.y, this.radius, 0, Math.PI * 2);
+        ctx.arc(p.x, p.y, this.radius * r, 0, Math.PI * 2);
         ctx.fill();
       } else if (dot.ok) {
-        const k = (t - dot.duration) / ARRIVE_MS;
+        const k = (t - dot.duration) / hold;
         ctx.beginPath();
         ctx.strokeStyle = `rgba(22, 163, 74, ${1 - k})`;
-        ctx.lineWidth = 2;
-        ctx.arc(p.x, p.y, 6 + 16 * k, 0, Math.PI * 2);
+        ctx.lineWidth = 2 * r;
+        ctx.arc(p.x, p.y, (6 + 16 * k) * r, 0, Math.PI * 2);
         ctx.stroke();
       } else {
-        const fade = 1 - Math.max(0, (t - dot.duration - FAIL_HOLD_MS + 600) / 600);
+        const fade = 1 - Math.max(0, (t - dot.duration - hold + 600) / 600);
         ctx.globalAlpha = fade;
         ctx.beginPath();
         ctx.fillStyle = "#dc2626";
-        ctx.arc(p.x, p.y, 7, 0, Math.PI * 2);
+        ctx.arc(p.x, p.y, 7 * r, 0, Math.PI * 2);
         ctx.fill();
         ctx.strokeStyle = "#fff";
-        ctx.lineWidth = 2;
+        ctx.lineWidth = 2 * r;
         ctx.beginPath();
-        ctx.moveTo(p.x - 3, p.y - 3);
-        ctx.lineTo(p.x + 3, p.y + 3);
-        ctx.moveTo(p.x + 3, p.y - 3);
-        ctx.lineTo(p.x - 3, p.y + 3);
+        ctx.moveTo(p.x - 3 * r, p.y - 3 * r);
+        ctx.lineTo(p.x + 3 * r, p.y + 3 * r);
+        ctx.moveTo(p.x + 3 * r, p.y - 3 * r);
+        ctx.lineTo(p.x - 3 * r, p.y + 3 * r);
         ctx.stroke();
-        ctx.font = "600 12px system-ui, sans-serif";
+        ctx.font = `600 ${Math.round(12 * r)}px system-ui, sans-serif`;
         const w = ctx.measureText(dot.reason).width;
         ctx.fillStyle = "rgba(255,255,255,0.92)";
-        ctx.fillRect(p.x + 10, p.y - 9, w + 8, 18);
+        ctx.fillRect(p.x + 10 * r, p.y - 9 * r, w + 8 * r, 18 * r);
         ctx.fillStyle = "#b91c1c";
-        ctx.fillText(dot.reason, p.x + 14, p.y + 4);
+        ctx.fillText(dot.reason, p.x + 14 * r, p.y + 4 * r);
         ctx.globalAlpha = 1;
       }
     }
@@ -186,7 +191,7 @@ export class Dots {
         left = periodSeconds * (1 - k);
       }
       // The seconds until the next probe, beside its ring.
-      ctx.font = "10px ui-monospace, monospace";
+      ctx.font = `${Math.round(10 * this.size)}px ui-monospace, monospace`;
       ctx.fillStyle = "#334155";
       ctx.textAlign = "right";
       ctx.fillText(interpolate(gettext("next %(seconds)ss"), { seconds: Math.ceil(left) }), pod.textX, pod.textY);

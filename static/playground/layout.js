@@ -60,8 +60,9 @@ function pairs(scene) {
 }
 
 // The ELK graph of a scene, and the plan that turns ELK's answer back into boxes:
-// `members` (ELK node -> [[box id, dx, dy]]) and `ports` (box id -> ELK port).
-export function elkGraph(scene) {
+// `members` (ELK node -> [[box id, dx, dy]]) and `ports` (box id -> ELK port). `gap`:
+// between layers and inside a pair (projector mode narrows it, for larger text).
+export function elkGraph(scene, gap = PAIR_GAP) {
   const paired = pairs(scene);
   const pairedEp = new Set(paired.values());
   const members = new Map();
@@ -90,7 +91,7 @@ export function elkGraph(scene) {
     if (paired.has(box.id)) {
       const ep = scene.boxes.get(paired.get(box.id));
       const h = Math.max(box.h, ep.h);
-      const epX = svcW + PAIR_GAP;
+      const epX = svcW + gap;
       node.width = epX + ep.w;
       node.height = h;
       members.set(box.id, [[box.id, 0, (h - box.h) / 2], [ep.id, epX, (h - ep.h) / 2]]);
@@ -147,7 +148,7 @@ export function elkGraph(scene) {
     const from = link.fromPort || source.get(link.from) || link.from;
     edges.push({ id: link.id, sources: [from], targets: [target.get(link.to) || link.to] });
   }
-  const options = { ...GRAPH_OPTIONS, ...bySize(children.length) };
+  const options = { ...GRAPH_OPTIONS, ...bySize(children.length), "elk.layered.spacing.nodeNodeBetweenLayers": String(gap) };
   return { graph: { id: "root", layoutOptions: options, children, edges }, members, paired, spine };
 }
 
@@ -220,6 +221,7 @@ export class Layouter {
     this.elk = new window.ELK({ workerUrl });
     this.cache = { key: "", laid: null };
     this.lastMs = 0;
+    this.gap = PAIR_GAP; // between layers (projector.js narrows it)
     // Load the worker and compile ELK's code paths (ports, partitions, routing) while the
     // snapshot is on its way: a cold first layout costs several times a warm one.
     this.warming = this.elk.layout(warmGraph()).catch(() => {});
@@ -228,7 +230,7 @@ export class Layouter {
   // Positions `{id: {x, y, w, h}}` and edge routes `{id: [[x, y], ...]}` for `graph`;
   // the same graph again (a pod turned ready) costs nothing.
   async layout(scene) {
-    const plan = elkGraph(scene);
+    const plan = elkGraph(scene, this.gap);
     const key = JSON.stringify(plan.graph);
     if (key !== this.cache.key) {
       const started = performance.now();

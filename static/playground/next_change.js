@@ -17,6 +17,7 @@ export class NextChange {
     this.model = model;
     this.terminal = terminal;
     this.serverTime = serverTime; // the clock as the server last reported it
+    this.mayAct = () => true; // whether this browser may change the room (roles.js)
     button.addEventListener("click", () => {
       const change = this.model.nextChange;
       if (!change) return;
@@ -28,7 +29,7 @@ export class NextChange {
 
   paint() {
     const change = this.model.nextChange;
-    this.button.disabled = !change;
+    this.button.disabled = !change || !this.mayAct();
     if (!change) {
       this.button.textContent = gettext("Next change");
       this.button.title = gettext("Nothing will change by itself: change something first");

@@ -1,13 +1,19 @@
 // A room: the diagram, request dots, terminal, traffic panel, inspector,
 // clock and manifests, all fed by one websocket. Data flows one way: the
 // server's snapshot and frames update the model; the model is drawn.
+// A class on top: roles.js (who may act), follow.js (follow the presenter),
+// projector.js (projector mode), classroom.js (the Class panel).
 
+import { Classroom } from "./classroom.js";
 import { Diagram } from "./diagram.js";
 import { Dots } from "./dots.js";
 import { NextChange } from "./next_change.js";
 import { setupEditors } from "./editor.js";
+import { Follow } from "./follow.js";
 import { LessonPanel } from "./lessons.js";
 import { Topology } from "./model.js";
+import { Projector } from "./projector.js";
+import { Rights, noteText, whoLabel } from "./roles.js";
 import { RoomSocket } from "./socket.js";
 import { Terminal } from "./terminal.js";
 import { Traffic, shellQuote } from "./traffic.js";
@@ -25,6 +31,22 @@ const dots = new Dots(root.querySelector("[data-dots]"), scroller, diagram, simN
 const terminal = new Terminal(root.querySelector("[data-terminal]"), socket);
 const traffic = new Traffic(root.querySelector("#panel-traffic"), socket, model, terminal);
 const nextChange = new NextChange(document.querySelector("[data-next-change]"), model, terminal, () => clock.time);
+const rights = new Rights(root, socket);
+const page = {
+  tab: () => currentTab(),
+  selectTab: (name) => selectTab(document.getElementById(`tab-${name}`)),
+  inspected: () => inspected,
+  inspect: (target) => inspect(target, false),
+  redraw: () => {
+    if (model.version) redraw();
+  },
+};
+const follow = new Follow(root, socket, diagram, rights, page);
+const projector = new Projector(root, diagram, dots, page);
+new Classroom(root, socket, rights, terminal);
+// A follower without the floor may not fast-forward the clock either.
+nextChange.mayAct = () => rights.canAct;
+rights.addEventListener("change", () => nextChange.paint());
 const lessonRoot = root.querySelector("[data-lesson]");
 const lesson = lessonRoot ? new LessonPanel(lessonRoot, socket, terminal) : null;
 const stats = { drawMs: 0, frames: 0, lastDelayMs: 0, snapshots: 0, drawn: 0 };
@@ -32,7 +54,7 @@ let tickMs = 62;
 
 // For the curious (and the benchmarks): the live objects, from the console.
 window.kubeplay = {
-  socket, model, diagram, dots, stats, lesson,
+  socket, model, diagram, dots, stats, lesson, rights, follow,
   get fps() {
     return dots.fps;
   },
@@ -140,7 +162,14 @@ socket.addEventListener("frame", (event) => {
   // A command of this viewer's answers in the terminal when its requests' dots arrive.
   if (mine && arrivals.length) terminal.answerAt(Math.max(...arrivals));
   for (const command of f.commands || []) {
-    if (command.by !== socket.viewer) terminal.echo(command);
+    if (command.by !== socket.viewer) {
+      terminal.echo(command, interpolate(gettext("run by %(who)s"), { who: whoLabel(command.who) }));
+    }
+    projector.show(command, command.who);
+  }
+  // Changes that are not commands (the clock, streams, a rewind), with who made them.
+  for (const note of f.notes || []) {
+    terminal.print(`# ${noteText(note)}`, "hint");
   }
   document.body.dataset.seq = String(socket.seq);
 });
@@ -191,12 +220,19 @@ clockSpeed.addEventListener("change", () => {
 const tabs = [...document.querySelectorAll('[role="tab"]')];
 
 function selectTab(tab) {
+  if (!tab) return;
   for (const other of tabs) {
     const selected = other === tab;
     other.setAttribute("aria-selected", String(selected));
     other.tabIndex = selected ? 0 : -1;
     document.getElementById(other.getAttribute("aria-controls")).hidden = !selected;
   }
+  follow.changed();
+}
+
+function currentTab() {
+  const tab = tabs.find((t) => t.getAttribute("aria-selected") === "true");
+  return tab ? tab.id.replace(/^tab-/, "") : "traffic";
 }
 
 for (const tab of tabs) {
@@ -225,6 +261,7 @@ function inspect(target, focusPanel = true) {
   held = null;
   socket.notify({ type: "inspect", ...target });
   if (focusPanel) selectTab(document.getElementById("tab-inspector"));
+  follow.changed();
 }
 
 const typing = () => inspector.contains(document.activeElement) && document.activeElement.matches("input");
@@ -264,9 +301,10 @@ inspector.addEventListener("submit", (event) => {
     if (label) terminal.run(`${form.dataset.label} ${shellQuote(label)} --overwrite`);
   }
 });
-// `kubectl edit` opens the object in the Manifests panel.
+// `kubectl edit` opens the object in the Manifests panel; a projector shows the last command.
 terminal.onResult = (result) => {
   if (result.edit) editObject(result.edit);
+  projector.show(result);
 };
 
 // -- manifests -----------------------------------------------------------------------

@@ -67,6 +67,7 @@ export class RoomSocket extends EventTarget {
         break;
       case "hello":
         this.viewer = message.viewer;
+        this.emit("hello", message);
         break;
       case "snapshot":
         this.epoch = message.epoch;
@@ -89,7 +90,8 @@ export class RoomSocket extends EventTarget {
         if (!this.settle(message, false)) this.emit("servererror", message);
         break;
       default:
-        this.settle(message, true);
+        // A reply to a request, or news the server sends unasked (`class`).
+        if (!this.settle(message, true)) this.emit(message.type, message);
     }
   }
 

@@ -213,9 +213,9 @@ export class Terminal {
     if (this.onResult) this.onResult(result);
   }
 
-  // Commands other viewers of the room ran (from frames).
-  echo(command) {
-    this.print(`$ ${command.line}   # ${gettext("run by another viewer")}`, "prompt other");
+  // Commands other viewers of the room ran (from frames), named with who ran them.
+  echo(command, who) {
+    this.print(`$ ${command.line}   # ${who}`, "prompt other");
     this.printResult(command, " other");
   }
 }

@@ -168,7 +168,7 @@ KEPT = {
     "externalTrafficPolicy", "Cluster", "Local", "publishNotReadyAddresses", "notReadyAddresses",
     "resolv", "conf", "kubelet", "kube", "proxy", "Gateway", "API", "EXTERNAL", "KiB",
     "selector", "WordPress", "MariaDB", "ConfigMap", "NoSchedule", "Prefix", "Exact", "NGINX",
-    "nslookup", "dnsutils", "touch", "ls", "http", "https", "bar",
+    "nslookup", "dnsutils", "touch", "ls", "http", "https", "bar", "Esc",
 }  # fmt: skip
 
 

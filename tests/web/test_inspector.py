@@ -164,3 +164,22 @@ def test_each_language_gets_its_own_inspector():
     assert sorted(rendered) == ["en", "zh-hans"]  # once per language, not per viewer
     assert "zh-hans" in sent["v2"][0]
     assert "zh-hans" not in sent["v1"][0]
+
+
+def test_a_class_asking_for_one_inspector_in_one_frame_gets_one_render():
+    """Followers follow the presenter's choice: all of them ask for it at once."""
+    watchers = inspector.Watchers()
+    target = Target("Service", "default", "kubia")
+    shown = []
+
+    def show(t, language):
+        shown.append(t)
+        return f"<p>{len(shown)}</p>"
+
+    for viewer in range(100):
+        watchers.watch(f"v{viewer}", target, "en")
+        assert watchers.render(target, "en", show, now=10.0, seq=7) == "<p>1</p>"
+    assert len(shown) == 1
+    # Another language, or the next frame (it may have changed it): rendered afresh.
+    assert watchers.render(target, "zh-hans", show, now=10.0, seq=7) == "<p>2</p>"
+    assert watchers.render(target, "en", show, now=10.1, seq=8) == "<p>3</p>"
