@@ -18,8 +18,8 @@ from .apply import LAST_APPLIED
 from .state import ClusterState
 
 ORDER = (
-    "Namespace", "Node", "ConfigMap", "Secret", "IngressClass", "Service", "Endpoints", "Pod",
-    "ReplicationController", "ReplicaSet", "Deployment", "DaemonSet",
+    "Namespace", "Node", "ConfigMap", "Secret", "IngressClass", "NetworkPolicy", "Service",
+    "Endpoints", "Pod", "ReplicationController", "ReplicaSet", "Deployment", "DaemonSet",
     "StatefulSet", "Ingress",
 )  # fmt: skip
 SYSTEM_NAMESPACES = {"default", "ingress-nginx", "kube-system", "kube-public", "kube-node-lease"}

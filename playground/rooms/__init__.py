@@ -19,6 +19,7 @@ simulator only through `simulator`'s top-level names. Each module has one job:
   view);
 - `forks`: forks and the presenter's rewind; `classview`: what the presenter sees of the
   class.
+- `matrix`: the reachability matrix each viewer has open, refreshed by frames.
 """
 
 from __future__ import annotations

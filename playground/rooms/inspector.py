@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from playground import limits, protocol, topology
 from playground.rooms.parts import RoomParts
+from playground.rooms.policy_view import present_policy
 from simulator import INSPECTABLE_KINDS, Cluster, Inspection
 
 if TYPE_CHECKING:
@@ -84,6 +85,8 @@ def present(shown: Inspection) -> dict[str, Any]:
         "workload": None,
         "probes": shown.probes,
         "readiness": None,
+        "policy": present_policy(shown.policy) if shown.policy is not None else None,
+        "isolation": shown.isolation,
     }
     if shown.workload is not None:
         info["workload"] = {

@@ -5,7 +5,7 @@ touches its cluster runs on that loop, under the room's lock, so the ticker,
 commands and reads never interleave. Viewers change the room only through
 `run_command` (a command line, logged before its frame goes out), the clock
 and the streams, and only when their role lets them (checked under the lock,
-roles.py); `read` and `watch` change nothing. The class (participants, the
+roles.py); `read`, `watch` and `watch_matrix` change nothing. The class (participants, the
 floor, the presenter's view) is `classroom`; forks and rewinds are forks.py's.
 """
 
@@ -30,6 +30,7 @@ from playground.rooms.frames import Frames
 from playground.rooms.inspector import Inspecting
 from playground.rooms.leases import Lease
 from playground.rooms.log import Restored, RoomLog
+from playground.rooms.matrix import MatrixViews, MatrixWatchers
 from playground.rooms.parts import Viewer
 from playground.rooms.results import result_fields
 from playground.rooms.rewinding import Rewinding
@@ -49,12 +50,12 @@ def group_name(code: str) -> str:
     return f"room-{code}"
 
 
-class LiveRoom(ClockAndStreams, Rewinding, ClassLevers, Inspecting, Followed):
+class LiveRoom(ClockAndStreams, Rewinding, ClassLevers, Inspecting, Followed, MatrixViews):
     """A room's running cluster in this process: clock, streams, frames and viewers.
 
     Its parts: clock and streams (`ClockAndStreams`, controls.py), rewinds (`Rewinding`),
     the class's levers (`ClassLevers`, classroom.py: the floor's news, the presenter's
-    view), inspectors (`Inspecting`), followers' hooks (`Followed`, followers.py).
+    view), inspectors (`Inspecting`), followers' hooks (`Followed`), the matrix (`MatrixViews`).
     """
 
     def __init__(
@@ -76,6 +77,7 @@ class LiveRoom(ClockAndStreams, Rewinding, ClassLevers, Inspecting, Followed):
         self.playing = room.playing
         self.speed = room.speed
         self.watchers = inspector.Watchers()
+        self.matrix_watchers = MatrixWatchers()
         self.classroom = Classroom(room)
         self.classroom.on_change = self._class_changed
         self.replace(restored, log_length)
@@ -143,6 +145,7 @@ class LiveRoom(ClockAndStreams, Rewinding, ClassLevers, Inspecting, Followed):
             if participant is not None:
                 self.classroom.depart(participant)
         self.watchers.forget(viewer.viewer)
+        self.matrix_watchers.watch(viewer.viewer, None)
         self.idle()
 
     def idle(self) -> None:
@@ -273,6 +276,7 @@ class LiveRoom(ClockAndStreams, Rewinding, ClassLevers, Inspecting, Followed):
             for viewer in list(self.local.values()):
                 await self._deliver(viewer, frame.texts)
         message, seq, now = frame and frame.message, self.frames.seq, self.loop.time()
+        await self.refresh_matrix(message, seq, now)
         for viewer_id, texts in self.watchers.refresh(message, seq, self._inspector_html, now):
             if viewer_id in self.local:
                 await self._deliver(self.local[viewer_id], texts)

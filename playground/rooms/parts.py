@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from playground.rooms.followers import Follower
     from playground.rooms.frames import Frames
     from playground.rooms.log import Restored, RoomLog
+    from playground.rooms.matrix import MatrixWatchers
     from playground.rooms.roles import Participant
     from playground.rooms.ticker import Streams
     from simulator import Cluster, CommandResult
@@ -50,6 +51,8 @@ class RoomParts:
     streams: Streams
     frames: Frames
     watchers: inspector.Watchers
+    #: The viewers with the reachability matrix open (matrix.py).
+    matrix_watchers: MatrixWatchers
     #: The class: participants, the floor, hands, the presenter's view.
     classroom: Classroom
     #: What watches the room's changes (a lesson), by the message type each answers.
@@ -74,6 +77,8 @@ class RoomParts:
         async def _deliver(self, viewer: Viewer, texts: list[str]) -> None: ...
 
         async def read(self, fn: Callable[[Cluster], Any]) -> Any: ...
+
+        async def _deliver(self, viewer: Viewer, texts: list[str]) -> None: ...
 
         async def _emit(self) -> None: ...
 
