@@ -1,13 +1,16 @@
 from __future__ import annotations
 
+import logging
 import secrets
-import time
 from urllib.parse import parse_qs
 
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.template.loader import render_to_string
 
-from playground import limits, protocol, rooms
+from playground import protocol, rooms, throttle
+from playground.arrivals import TOO_FAST, TOO_MANY_WAITING, Inbox
+
+logger = logging.getLogger(__name__)
 
 
 class RoomConsumer(AsyncWebsocketConsumer):
@@ -15,62 +18,83 @@ class RoomConsumer(AsyncWebsocketConsumer):
 
     On connect it sends a `snapshot` (or, for a browser reconnecting with
     `?seq=N&epoch=E`, the frames it missed), then forwards the room's frames.
-    A bad message gets an error frame, never a closed socket, so one typo does
-    not cost a learner their session; and nothing one browser sends reaches the
-    others except through the room (docs/architecture.md, "Websocket protocol").
+    Messages are admitted when they arrive (playground/arrivals.py) and run
+    one after the other. A bad message gets an error frame, never a closed
+    socket, so one typo does not cost a learner their session; and nothing one
+    browser sends reaches the others except through the room
+    (docs/architecture.md, "Websocket protocol").
     """
 
     room: rooms.LiveRoom | None = None
+    inbox: Inbox | None = None
 
     async def connect(self):
         self.code = self.scope["url_route"]["kwargs"]["code"]
         self.viewer = secrets.token_hex(4)
-        self.tokens = float(limits.MESSAGE_BURST)
-        self.refilled = time.monotonic()
+        self.inbox = Inbox(self.handle)
         await self.accept()
+        client = throttle.client_of((self.scope.get("client") or [None])[0])
+        if await throttle.ROOM_MISSES.aexhausted(client):
+            await self.send_message(protocol.error(throttle.MISSES_MESSAGE))
+            await self.close(code=4429)
+            return
         try:
             self.room = await rooms.open_room(self.code)
+            await self.channel_layer.group_add(rooms.group_name(self.code), self.channel_name)
+            await self.send_message({"type": "hello", "viewer": self.viewer, "room": self.code})
+            seq, epoch = _resume_point(self.scope.get("query_string", b""))
+            await self.room.join(self, seq, epoch)
+        except rooms.ServerFull as exc:
+            await self.send_message(protocol.error(str(exc)))
+            await self.close(code=4503)
         except rooms.RoomGone as exc:
+            if not isinstance(exc, rooms.ServerFull) and self.room is None:
+                await throttle.ROOM_MISSES.aspend(client)
+            self.room = None
             await self.send_message(protocol.error(str(exc)))
             await self.close(code=4404)
-            return
-        await self.channel_layer.group_add(rooms.group_name(self.code), self.channel_name)
-        self.room.join(self)
-        seq, epoch = _resume_point(self.scope.get("query_string", b""))
-        await self.send_message({"type": "hello", "viewer": self.viewer, "room": self.code})
-        for text in self.room.catch_up(seq, epoch):
-            await self.send(text_data=text)
 
     async def disconnect(self, code):
+        if self.inbox is not None:
+            self.inbox.close()
         if self.room is not None:
             await self.channel_layer.group_discard(rooms.group_name(self.code), self.channel_name)
             self.room.leave(self)
             self.room = None
 
     async def receive(self, text_data=None, bytes_data=None):
-        request_id = None
+        """A message just arrived: admit it, or answer at once (never queue it)."""
+        spent = self.inbox.spend()
         try:
-            self._spend_token()
             message = protocol.decode(text_data)
             request_id = protocol.request_id(message)
-            handler = getattr(self, f"on_{message['type']}")
-            await handler(message, request_id)
+        except protocol.ProtocolError as exc:
+            await self.refuse(str(exc), exc.request_id)
+            return
+        if not spent:
+            await self.refuse(TOO_FAST, request_id)
+        elif not self.inbox.offer(message, request_id):
+            await self.refuse(TOO_MANY_WAITING, request_id)
+
+    async def refuse(self, text: str, request_id) -> None:
+        await self.send_message(protocol.error(text, request_id))
+        if self.inbox.flooding():
+            await self.close(code=1008)
+
+    async def handle(self, message: dict, request_id) -> None:
+        """Run one admitted message; whatever goes wrong is answered with an error frame."""
+        try:
+            await getattr(self, f"on_{message['type']}")(message, request_id)
         except ValueError as exc:  # a ProtocolError, or a request the room refused
             await self.send_message(protocol.error(str(exc), request_id))
         except rooms.RoomGone as exc:
             await self.send_message(protocol.error(str(exc), request_id))
             await self.close(code=4000)
-
-    def _spend_token(self) -> None:
-        now = time.monotonic()
-        self.tokens = min(
-            limits.MESSAGE_BURST,
-            self.tokens + (now - self.refilled) * limits.MESSAGES_PER_SECOND,
-        )
-        self.refilled = now
-        if self.tokens < 1:
-            raise protocol.ProtocolError("Too many messages: slow down and try again in a second.")
-        self.tokens -= 1
+        except Exception:
+            logger.exception("room %s: message %r failed", self.code, message.get("type"))
+            await self.send_message(
+                protocol.error("The server could not do that; try again.", request_id)
+            )
 
     def _live(self) -> rooms.LiveRoom:
         if self.room is None:
@@ -100,9 +124,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
             stream = await self._live().start_stream(
                 protocol.url(message), protocol.source(message), protocol.rate(message)
             )
-            await self.send_message(
-                {"type": "stream", "id": request_id, "stream": stream.to_dict()}
-            )
+            await self.send_message({"type": "stream", "id": request_id, "stream": stream})
         else:
             stream_id = message.get("stream")
             if stream_id is not None and not isinstance(stream_id, str):
@@ -128,8 +150,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
     async def on_resync(self, message, request_id):
         seq = protocol.sequence(message)
         epoch = protocol.epoch(message)
-        for text in self._live().catch_up(seq, epoch):
-            await self.send(text_data=text)
+        await self._live().resync(self, seq, epoch)
 
     # -- from the room -----------------------------------------------------------------
 
@@ -138,7 +159,8 @@ class RoomConsumer(AsyncWebsocketConsumer):
 
         The hot path, 10-20 times a second per viewer: the room calls it directly
         rather than through the channel layer, whose queue, dispatch task and
-        per-message database clean-up cost more than the send itself.
+        per-message database clean-up cost more than the send itself. It raises
+        when the socket has closed, and the room then drops this viewer.
         """
         await self.base_send({"type": "websocket.send", "text": text})
 
@@ -148,7 +170,12 @@ class RoomConsumer(AsyncWebsocketConsumer):
         await self.close(code=4000)
 
     async def send_message(self, message: dict) -> None:
-        await self.send(text_data=protocol.encode(message))
+        """A reply to this connection; nothing when its socket closed meanwhile (its
+        disconnect is on the way)."""
+        try:
+            await self.send(text_data=protocol.encode(message))
+        except Exception:  # noqa: BLE001 - autobahn's Disconnected, or a closed transport
+            logger.info("room %s: reply to a closed connection dropped", self.code)
 
 
 def _resume_point(query_string: bytes) -> tuple[int | None, str]:

@@ -30,8 +30,18 @@ MAX_TRACES_PER_FRAME = 120
 MAX_PROBES_PER_FRAME = 200
 #: Rows of an inspector's selection table (a Service of thousands of pods lists the first).
 MAX_SELECTION_ROWS = 200
-#: Messages one connection may send: a burst, then a steady rate per second.
+#: Messages one connection may send: a burst, then a steady rate per second (counted
+#: when they arrive, playground/arrivals.py).
 MESSAGE_BURST = 40
 MESSAGES_PER_SECOND = 20.0
+#: Admitted messages of one connection waiting for the room; past it, an error at once.
+MESSAGE_QUEUE = 16
+#: Messages refused in a row before the server closes the connection (1008): a flood,
+#: since a browser waits for replies.
+MESSAGES_REFUSED_BEFORE_CLOSE = 200
+#: The largest websocket message the server reads (daphne's transport limit, set by
+#: `manage.py serve`): up to it, a message over MAX_MESSAGE_BYTES gets an error frame;
+#: past it, daphne closes the connection with 1009 (Message Too Big).
+MAX_TRANSPORT_MESSAGE_BYTES = 4 * 1024 * 1024
 #: Simulated-clock speeds a room may run at.
 SPEEDS = (0.5, 1.0, 2.0, 5.0, 10.0)

@@ -13,9 +13,11 @@ from pathlib import Path
 import dj_database_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-# Local state that must survive restarts but never be committed (git-ignored).
+# Local state that must survive restarts but never be committed (git-ignored): the
+# database and the secret key, so only this account may read it.
 VAR_DIR = BASE_DIR / "var"
-VAR_DIR.mkdir(exist_ok=True)
+VAR_DIR.mkdir(mode=0o700, exist_ok=True)
+VAR_DIR.chmod(0o700)
 
 
 def read_or_create_secret_key(path: Path) -> str:
@@ -37,15 +39,60 @@ def read_or_create_secret_key(path: Path) -> str:
     return path.read_text().strip()
 
 
+def private_sqlite_file(database: dict) -> dict:
+    """Create a SQLite database's file (and its folder) readable by this account only.
+
+    SQLite gives its journal and WAL files the database file's permissions, so a
+    file made here with 0600 before Django first connects keeps them all private.
+    """
+    name = str(database.get("NAME") or "")
+    if database.get("ENGINE") != "django.db.backends.sqlite3" or name in ("", ":memory:"):
+        return database
+    if name.startswith("file:"):
+        return database  # a URI (shared memory, tests): nothing on disk to protect
+    path = Path(name)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    try:
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    except FileExistsError:
+        pass
+    return database
+
+
+def env_list(name: str, default: str = "") -> list[str]:
+    """A comma-separated environment variable as a list, blanks dropped."""
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def proxy_ssl_header(value: str) -> tuple[str, str] | None:
+    """`SECURE_PROXY_SSL_HEADER` from "X-Forwarded-Proto: https" (header, then value)."""
+    header, _, expected = value.partition(":")
+    if not header.strip() or not expected.strip():
+        return None
+    return "HTTP_" + header.strip().upper().replace("-", "_"), expected.strip()
+
+
 DEBUG = os.environ.get("DJANGO_DEBUG") == "1"
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY") or read_or_create_secret_key(
     VAR_DIR / "secret_key"
 )
-ALLOWED_HOSTS = [
-    host.strip()
-    for host in os.environ.get("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]").split(",")
-    if host.strip()
-]
+ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
+
+# Behind a TLS-terminating reverse proxy (docs/architecture.md, "Running and scaling"):
+# the origins browsers post forms from, and the header by which the proxy says a
+# request came over HTTPS. Without them every POST fails Django's CSRF check.
+CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
+if header := proxy_ssl_header(os.environ.get("DJANGO_SECURE_PROXY_SSL_HEADER", "")):
+    SECURE_PROXY_SSL_HEADER = header
+
+# Served over HTTPS only (DJANGO_HTTPS=1): plain HTTP redirected, cookies never sent
+# in clear, and browsers told to use HTTPS for a year (HSTS).
+HTTPS = os.environ.get("DJANGO_HTTPS") == "1"
+SECURE_SSL_REDIRECT = HTTPS
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
+SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "31536000")) if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS and os.environ.get("DJANGO_HSTS_SUBDOMAINS") != "0"
+SECURE_HSTS_PRELOAD = HTTPS and os.environ.get("DJANGO_HSTS_PRELOAD") != "0"
 
 INSTALLED_APPS = [
     "daphne",  # first, so that `runserver` serves ASGI (websockets) too
@@ -54,6 +101,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.staticfiles",
     "django_htmx",
+    "csp",  # its checks catch settings in the old format
     "playground",
 ]
 
@@ -65,7 +113,28 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "csp.middleware.CSPMiddleware",
 ]
+
+# Content-Security-Policy (django-csp): scripts, styles and connections from this
+# site only, no inline script or style, nothing framed. The room's websocket is
+# 'self' too (CSP 3 matches ws: and wss: of the page's own host).
+SELF, NONE = "'self'", "'none'"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        # The page's empty icon is a data: URL (base.html).
+        "img-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "font-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 ROOT_URLCONF = "playground.urls"
 ASGI_APPLICATION = "playground.asgi.application"
@@ -81,7 +150,9 @@ TEMPLATES = [
 
 # PostgreSQL (or anything dj-database-url parses) when DATABASE_URL is set.
 DATABASES = {
-    "default": dj_database_url.config(default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
+    "default": private_sqlite_file(
+        dj_database_url.config(default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")
+    ),
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -99,6 +170,18 @@ else:
     # (`room.closed`); frames go straight from a room to its viewers' sockets.
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
+# Counters of playground/throttle.py: shared by every process when they share Redis.
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "kubeplay",
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
 # Rooms (playground/rooms/): how they are paced and how long they stay in memory.
 #: Ticks a second: the simulated clock's steps, and one frame per tick at most.
 KUBEPLAY_TICK_HZ = 16
@@ -106,10 +189,25 @@ KUBEPLAY_TICK_HZ = 16
 KUBEPLAY_FLUSH_SECONDS = 1.0
 #: How long a room with nobody watching stays in memory (seconds).
 KUBEPLAY_IDLE_SECONDS = 60.0
+#: Where each live room's simulator runs (playground/rooms/worker.py): "process", one
+#: worker process per room, so no room's work stalls another's; "thread" and "inline"
+#: (on the event loop) are for measurements.
+KUBEPLAY_ROOM_WORKER = os.environ.get("KUBEPLAY_ROOM_WORKER", "process")
+#: The memory the live rooms of one server process may hold together (their worker
+#: processes' resident memory, MiB): idle rooms unload to make room, then new ones wait.
+KUBEPLAY_ROOMS_MEMORY_MB = int(os.environ.get("KUBEPLAY_ROOMS_MEMORY_MB", "4096"))
 #: Whether a new room's clock starts playing.
 KUBEPLAY_AUTOPLAY = True
 #: Leases on rooms, so one process runs each room when several share the database.
 KUBEPLAY_ROOM_LEASES = bool(REDIS_URL)
+
+# Abuse (playground/throttle.py): per client address (IPv6: per /64), counted in the
+# cache. A school behind one address shares them, hence the generous defaults.
+#: Rooms one client may create per minute and per day.
+KUBEPLAY_ROOMS_PER_MINUTE = int(os.environ.get("KUBEPLAY_ROOMS_PER_MINUTE", "30"))
+KUBEPLAY_ROOMS_PER_DAY = int(os.environ.get("KUBEPLAY_ROOMS_PER_DAY", "500"))
+#: Unknown room codes one client may ask for per minute before its room lookups are refused.
+KUBEPLAY_ROOM_MISSES_PER_MINUTE = int(os.environ.get("KUBEPLAY_ROOM_MISSES_PER_MINUTE", "30"))
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]

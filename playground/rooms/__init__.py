@@ -8,7 +8,10 @@ simulator only through `simulator`'s top-level names. Each module has one job:
 - `creation`: validating manifests as the home page types, creating rooms;
 - `log`: a room's log, its replay, and a live room's writes to it;
 - `registry`: the live rooms of this process; `leases`: one process per room;
-- `live`: a live room: viewers, lock, commands, clock and streams;
+- `live`: a live room: its worker, lock, log, commands, clock and streams;
+- `engine`: a room's cluster and all computed from it, with no I/O;
+- `worker`: where an engine runs (a process of its own per room);
+- `fanout`: a room's viewers in this process, and the frames kept for resync;
 - `ticker`: wall-clock pacing and request streams;
 - `frames`: snapshots and frames, from the simulator's change feed;
 - `inspector`: what each viewer inspects, worded and refreshed by frames.
@@ -21,16 +24,18 @@ from typing import Any
 from simulator import INSPECTABLE_KINDS
 
 from .catalog import default_example, example, examples
-from .creation import create_room, validate
+from .creation import create_room, plain_problem, validate
+from .fanout import Viewer
 from .inspector import Target
-from .live import LiveRoom, RoomGone, Viewer, group_name
+from .live import LiveRoom, RoomGone, group_name
 from .log import latest_manifests, replay
-from .registry import forget_all, loaded, open_room, reset
+from .registry import ServerFull, forget_all, loaded, memory_in_use, open_room, reset
 
 __all__ = [
     "INSPECTABLE_KINDS",
     "LiveRoom",
     "RoomGone",
+    "ServerFull",
     "Target",
     "Viewer",
     "create_room",
@@ -43,7 +48,9 @@ __all__ = [
     "inspect",
     "latest_manifests",
     "loaded",
+    "memory_in_use",
     "open_room",
+    "plain_problem",
     "replay",
     "reset",
     "validate",
@@ -53,7 +60,7 @@ __all__ = [
 async def export_yaml(code: str) -> str:
     """The room's cluster as YAML that `kubectl apply -f -` accepts."""
     live = await open_room(code)
-    return await live.read(lambda cluster: cluster.export_yaml())
+    return await live.export_yaml()
 
 
 async def inspect(code: str, kind: str, namespace: str, name: str) -> dict[str, Any]:

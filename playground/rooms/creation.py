@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import secrets
 from typing import Any
 
@@ -22,7 +23,7 @@ def validate(text: str) -> list[dict[str, Any]]:
     if _too_large(text):
         return [_limit_problem()]
     if not text.strip():
-        return [_problem("Paste at least one manifest (a YAML document with apiVersion and kind).")]
+        return [plain_problem("Paste at least one manifest (a YAML document with apiVersion and kind).")]
     return problems_of(Cluster(0).run(APPLY + " --dry-run=server", stdin=text))
 
 
@@ -36,19 +37,26 @@ def create_room(text: str, example_slug: str = "") -> tuple[Room | None, list[di
     seed = secrets.randbelow(2**31)
     result = Cluster(seed).run(APPLY, stdin=text)
     if result.exit_code != 0 or not text.strip():
-        return None, problems_of(result) or [_problem("Paste at least one manifest.")]
-    for _ in range(5):
-        code = secrets.token_hex(4)
-        if not Room.objects.filter(code=code).exists():
-            break
+        return None, problems_of(result) or [plain_problem("Paste at least one manifest.")]
     room = Room.objects.create(
-        code=code,
+        code=new_room_code(),
         seed=seed,
         manifests=text,
         example=example_slug if example(example_slug) else "",
         playing=settings.KUBEPLAY_AUTOPLAY,
     )
     return room, []
+
+
+def new_room_code() -> str:
+    """A room's code: 120 random bits as 24 lowercase base32 characters.
+
+    Whoever has the link may watch and change the room, so the code must not be
+    guessable: at 120 bits, finding any one of a million rooms at a million guesses
+    a second takes longer than the universe has existed. (Rooms made before had
+    eight hex digits; their links keep working.)
+    """
+    return base64.b32encode(secrets.token_bytes(15)).decode("ascii").lower()
 
 
 def problems_of(result: CommandResult) -> list[dict[str, Any]]:
@@ -76,7 +84,7 @@ def problems_of(result: CommandResult) -> list[dict[str, Any]]:
     problems.sort(key=lambda p: p["severity"] != "error")  # stable: errors first
     if not any(p["severity"] == "error" for p in problems) and result.exit_code != 0:
         message = (result.stderr or result.stdout).strip() or "The manifests were refused."
-        problems.insert(0, _problem(message))
+        problems.insert(0, plain_problem(message))
     return problems
 
 
@@ -84,7 +92,9 @@ def _too_large(text: str) -> bool:
     return len(text) > limits.MAX_MANIFEST_BYTES or len(text.encode()) > limits.MAX_MANIFEST_BYTES
 
 
-def _problem(message: str) -> dict[str, Any]:
+def plain_problem(message: str) -> dict[str, Any]:
+    """One problem with no place in the input (a limit, an empty input), as `problems_of`
+    makes them."""
     return {
         "document": None,
         "line": None,
@@ -98,6 +108,6 @@ def _problem(message: str) -> dict[str, Any]:
 
 
 def _limit_problem() -> dict[str, Any]:
-    return _problem(
+    return plain_problem(
         f"The manifests are too large: the limit is {limits.MAX_MANIFEST_BYTES // 1024} KiB."
     )

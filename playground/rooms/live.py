@@ -1,10 +1,12 @@
-"""The live room: a room's running cluster in this process, its viewers and what they do.
+"""The live room: a room this process runs, its viewers here, and what they do.
 
-Threading: a live room belongs to the process's event loop. Every call that
-touches its cluster runs on that loop, under the room's lock, so the ticker,
-commands and reads never interleave. Viewers change the room only through
-`run_command` (a command line, logged before its frame goes out), the clock
-and the streams; `read` and `watch` change nothing.
+Its engine (the cluster, frames, streams, inspectors: playground/rooms/engine.py)
+runs in a worker (playground/rooms/worker.py), so the event loop only waits
+for it. Every piece of work runs under the room's lock, as a task of the room's
+own: a viewer that disconnects mid-command cancels nothing, so the log and the
+cluster never disagree. Viewers change the room only through `run_command` (a
+command line, logged before its frame goes out), the clock and the streams;
+`read`, `inspect` and `watch` change nothing.
 """
 
 from __future__ import annotations
@@ -12,29 +14,22 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable
-from typing import Any, Protocol
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import Any
 
 from channels.layers import get_channel_layer
 from django.conf import settings
 
 from playground.models import Room
 from playground.rooms import inspector
-from playground.rooms.frames import Frames, result_fields
+from playground.rooms.engine import Outcome
+from playground.rooms.fanout import FrameRing, LocalViewers, Viewer
 from playground.rooms.leases import Lease
 from playground.rooms.log import RoomLog
-from playground.rooms.ticker import Stream, Streams, Ticker
-from simulator import Cluster
+from playground.rooms.ticker import Ticker
+from playground.rooms.worker import Worker, WorkerGone
 
 logger = logging.getLogger(__name__)
-
-
-class Viewer(Protocol):
-    """What a live room needs from a connection: an id and a way to send it a text."""
-
-    viewer: str
-
-    async def forward(self, text: str) -> None: ...
 
 
 class RoomGone(Exception):
@@ -47,79 +42,121 @@ def group_name(code: str) -> str:
 
 
 class LiveRoom:
-    """A room's running cluster in this process: clock, streams, frames and viewers."""
+    """A room running in this process: its worker, log, clock and viewers."""
 
     def __init__(
         self,
         room: Room,
-        cluster: Cluster,
+        worker: Worker,
         log_length: int,
+        head: tuple[str, int],
         *,
         lease: Lease,
         drop: Callable[[LiveRoom, bool], Awaitable[None]],
     ) -> None:
         self.code = room.code
         self.room_id = room.pk
-        self.cluster = cluster
+        self.worker = worker
         self.loop = asyncio.get_running_loop()
         self.lock = asyncio.Lock()
         self.tick_hz = settings.KUBEPLAY_TICK_HZ
-        self.playing = room.playing
-        self.speed = room.speed
         self.log = RoomLog(room.pk, log_length)
-        self.streams = Streams()
-        self.frames = Frames(cluster, room.code, self.tick_hz)
-        self.watchers = inspector.Watchers()
-        #: The consumers of this process watching the room, by viewer id.
-        self.local: dict[str, Viewer] = {}
+        self.ring = FrameRing(*head)
+        self.viewers = LocalViewers(room.code, on_lost=self.leave)
         self.closed = False
         self.ticker: asyncio.Task | None = None
         self.unloader: asyncio.TimerHandle | None = None
         self.lease = lease
         self._drop = drop
         self._flushed = self.loop.time()
+        self.last_used = self.loop.time()
+        self._unload_when_idle()
 
     @property
     def epoch(self) -> str:
-        return self.frames.epoch
+        return self.ring.epoch
 
-    def clock(self) -> dict[str, Any]:
-        return {"playing": self.playing, "speed": self.speed, "time": self.cluster.now}
-
-    def catch_up(self, seq: int | None, epoch: str) -> list[str]:
-        """Messages that bring a browser that saw frame `seq` of `epoch` up to date."""
-        missed = self.frames.missed(seq, epoch)
-        if missed is not None:
-            return missed
-        return self.frames.snapshot(self.cluster.now, self.clock(), self.streams.to_dicts())
+    @property
+    def local(self) -> dict[str, Viewer]:
+        """The viewers connected to this process, by id."""
+        return self.viewers.by_id
 
     # -- viewers -----------------------------------------------------------------------
 
-    def join(self, viewer: Viewer) -> None:
-        """Start sending this room's frames to `viewer` (a consumer in this process)."""
-        self.local[viewer.viewer] = viewer
-        if self.unloader is not None:
-            self.unloader.cancel()
-            self.unloader = None
-        if self.ticker is None or self.ticker.done():
-            self.ticker = self.loop.create_task(
-                Ticker(self.tick_hz).run(self._tick), name=f"ticker-{self.code}"
-            )
+    async def join(self, viewer: Viewer, seq: int | None = None, epoch: str = "") -> None:
+        """Bring `viewer` up to date (the frames it missed after frame `seq` of `epoch`, or a
+        snapshot), then send it every frame."""
+
+        async def join() -> None:
+            self._check_open()
+            self._touch()
+            if not await self.viewers.deliver(viewer, await self._catch_up(seq, epoch)):
+                return  # it left already
+            self.viewers.add(viewer)
+            if self.ticker is None or self.ticker.done():
+                self.ticker = self.loop.create_task(
+                    Ticker(self.tick_hz).run(self._tick), name=f"ticker-{self.code}"
+                )
+
+        await self._work(join())
+
+    async def resync(self, viewer: Viewer, seq: int, epoch: str) -> None:
+        """Send `viewer` the frames after `seq` of `epoch` if they are kept, else a snapshot."""
+
+        async def resync() -> None:
+            self._check_open()
+            await self.viewers.deliver(viewer, await self._catch_up(seq, epoch))
+
+        await self._work(resync())
+
+    async def _catch_up(self, seq: int | None, epoch: str) -> list[str]:
+        missed = self.ring.missed(seq, epoch)
+        if missed is not None:
+            return missed
+        _, texts = await self.worker.call("snapshot")
+        return texts
 
     def leave(self, viewer: Viewer) -> None:
-        self.local.pop(viewer.viewer, None)
-        self.watchers.forget(viewer.viewer)
-        if not self.local and not self.closed:
-            self.unloader = self.loop.call_later(
-                settings.KUBEPLAY_IDLE_SECONDS, lambda: self.loop.create_task(self.unload())
+        if self.viewers.remove(viewer.viewer) is None:
+            return
+        self._touch()
+        if not self.closed:
+            task = self.loop.create_task(self._forget(viewer.viewer))
+            task.add_done_callback(_log_failure)
+
+    async def _forget(self, viewer_id: str) -> None:
+        async with self.lock:
+            if not self.closed:
+                await self.worker.call("forget", viewer_id)
+
+    def _touch(self) -> None:
+        self.last_used = self.loop.time()
+
+    def _unload_when_idle(self) -> None:
+        """Unload the room once nobody has watched or read it for the idle time."""
+        if self.closed:
+            return
+        idle = settings.KUBEPLAY_IDLE_SECONDS
+        due = self.last_used + idle - self.loop.time()
+        if len(self.viewers) or self.lock.locked() or due > 0:
+            self.unloader = self.loop.call_at(
+                self.loop.time() + max(due, idle / 4, 0.01), self._unload_when_idle
             )
+            return
+        self.unloader = None
+        self.loop.create_task(self.unload()).add_done_callback(_log_failure)
+
+    def idle(self) -> bool:
+        """Whether nobody watches the room and nothing is running in it."""
+        return not self.viewers.by_id and not self.lock.locked()
 
     async def unload(self) -> None:
         """Write what the log lacks, stop the clock and forget the room (the log keeps it)."""
         if self.closed:
             return
         async with self.lock:
-            if self.local or self.closed:
+            if self.viewers.by_id or self.closed:
+                self._unload_when_idle()
                 return  # someone came back meanwhile
             self.closed = True
             with contextlib.suppress(Exception):
@@ -128,31 +165,51 @@ class LiveRoom:
         await self._drop(self, True)
 
     async def stop(self) -> None:
+        """Stop the clock and the worker."""
+        if self.unloader is not None:
+            self.unloader.cancel()
         if self.ticker is not None and self.ticker is not asyncio.current_task():
             self.ticker.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await self.ticker
+        await self.worker.close()
 
     async def break_down(self) -> None:
         """The log and the cluster may disagree: drop the room; browsers reconnect and replay."""
         self.closed = True
         await self._drop(self, False)
         with contextlib.suppress(Exception):
+            await self.worker.close()
+        with contextlib.suppress(Exception):
             await get_channel_layer().group_send(group_name(self.code), {"type": "room.closed"})
 
-    # -- the clock and the streams -----------------------------------------------------
+    # -- the room's work: one piece at a time, whoever is still waiting for it ------------
+
+    async def _work(self, work: Coroutine[Any, Any, Any]) -> Any:
+        """Run `work` under the room's lock as a task of the room's own, so cancelling the
+        caller (a viewer leaving) does not stop it halfway."""
+
+        async def locked() -> Any:
+            async with self.lock:
+                return await work
+
+        task = self.loop.create_task(locked())
+        task.add_done_callback(_log_failure)
+        return await asyncio.shield(task)
 
     async def _tick(self) -> bool:
         """One tick of the ticker; False stops it (nobody watches, or the room closed)."""
-        if self.closed or not self.local:
+        if self.closed or not self.viewers.by_id:
             return False
         try:
             async with self.lock:
                 if self.closed:
                     return False
-                self.frames.begin()
-                self._advance()
-                await self._emit()
+                outcome = await self.worker.call("tick")
+                self.log.add_ticks(outcome.step, outcome.counts)
+                if outcome.streams is not None:
+                    self.log.set_streams(outcome.streams)
+                await self._send(outcome)
                 if self.loop.time() - self._flushed >= settings.KUBEPLAY_FLUSH_SECONDS:
                     self._flushed = self.loop.time()
                     await self.log.write()
@@ -166,48 +223,34 @@ class LiveRoom:
             return False
         return True
 
-    def _advance(self) -> None:
-        """Move the clock one tick (when it plays) and send each stream's requests."""
-        step = self.speed / self.tick_hz if self.playing else 0.0
-        if step:
-            self.cluster.advance(step)
-        counts, traces, failed = self.streams.send(self.cluster, self.tick_hz)
-        self.frames.add_traces(traces)
-        self.log.add_ticks(step, counts)
-        if failed:
-            self._streams_changed()
+    # -- the clock and the streams -----------------------------------------------------
 
-    def _streams_changed(self) -> None:
-        self.log.set_streams(self.streams.specs())
-        self.frames.streams_changed = True
+    async def start_stream(self, target: str, source: str, rate: float) -> dict[str, Any]:
+        """Start a request stream; its `{id, url, source, rate}`."""
 
-    async def start_stream(self, target: str, source: str, rate: float) -> Stream:
-        async with self.lock:
-            self._check_open()
-            stream = self.streams.start(target, source, rate)
-            self._streams_changed()
-            await self._emit()
-            return stream
+        async def start() -> dict[str, Any]:
+            outcome = await self._engine("start_stream", target, source, rate)
+            self.log.set_streams(outcome.streams)
+            await self._send(outcome)
+            return outcome.reply
+
+        return await self._work(start())
 
     async def stop_stream(self, stream_id: str | None) -> None:
-        async with self.lock:
-            self._check_open()
-            self.streams.stop(stream_id)
-            self._streams_changed()
-            await self._emit()
+        async def stop() -> None:
+            outcome = await self._engine("stop_stream", stream_id)
+            self.log.set_streams(outcome.streams)
+            await self._send(outcome)
+
+        await self._work(stop())
 
     async def set_clock(self, playing: bool | None, speed: float | None) -> None:
-        async with self.lock:
-            self._check_open()
-            if playing is not None:
-                self.playing = playing
-            if speed is not None:
-                self.speed = speed
-            self.frames.clock_changed = True
-            await Room.objects.filter(pk=self.room_id).aupdate(
-                playing=self.playing, speed=self.speed
-            )
-            await self._emit()
+        async def set_clock() -> None:
+            outcome = await self._engine("set_clock", playing, speed)
+            await Room.objects.filter(pk=self.room_id).aupdate(**outcome.reply)
+            await self._send(outcome)
+
+        await self._work(set_clock())
 
     # -- commands: the one way a viewer changes the cluster ----------------------------
 
@@ -216,21 +259,18 @@ class LiveRoom:
 
         Returns the `result` message's fields for the viewer who ran it.
         """
-        async with self.lock:
-            self._check_open()
-            self.frames.begin()
-            result = self.cluster.run(line, stdin=stdin)
-            op: dict[str, Any] = {"op": "run", "line": line}
-            if stdin:
-                op["stdin"] = stdin
-            await self._logged(op)
-            self.frames.add_command(by, line, result)
-            await self._emit()
-        return result_fields(line, result, stdin)
 
-    async def _logged(self, op: dict[str, Any]) -> None:
+        async def run() -> dict[str, Any]:
+            outcome = await self._engine("command", line, stdin, by)
+            await self._logged(outcome.ops)
+            await self._send(outcome)
+            return outcome.reply
+
+        return await self._work(run())
+
+    async def _logged(self, ops: list[dict[str, Any]]) -> None:
         try:
-            await self.log.write([op])
+            await self.log.write(ops)
         except Exception:
             logger.exception("room %s: could not append to the log", self.code)
             await self.break_down()
@@ -238,59 +278,65 @@ class LiveRoom:
 
     # -- reads -------------------------------------------------------------------------
 
-    async def read(self, fn: Callable[[Cluster], Any]) -> Any:
-        """Run `fn(cluster)` under the room's lock, for reads that the log does not record
-        (they must change nothing: the facade's reads do not)."""
-        async with self.lock:
-            self._check_open()
-            return fn(self.cluster)
+    async def read(self, fn: Callable[[Any], Any]) -> Any:
+        """`fn(cluster)` in the room's worker, for reads the log does not record (they must
+        change nothing). With a worker process, `fn` must be a module-level function."""
+        return await self._work(self._engine("read", fn))
+
+    async def viewers_topology(self) -> dict[str, Any]:
+        """The topology as every viewer has it (kept by frames alone)."""
+        return await self._work(self._engine("viewers_topology"))
 
     async def inspect(self, target: inspector.Target) -> dict[str, Any]:
         """What the inspector shows about `target` now (the template's context)."""
-        return await self.read(lambda cluster: inspector.inspect(cluster, target))
+        return await self._work(self._engine("inspect", target))
+
+    async def export_yaml(self) -> str:
+        """The room's cluster as YAML that `kubectl apply -f -` accepts."""
+        return await self._work(self._engine("export_yaml"))
 
     async def watch(self, viewer: Viewer, target: inspector.Target | None, request_id=None):
         """Show `viewer` the inspector of `target` now, then again after each frame that
         changes it (None: stop)."""
-        async with self.lock:
-            self._check_open()
-            self.watchers.watch(viewer.viewer, target)
-            if target is not None:
-                html = self.watchers.render(target, self._inspector_html, self.loop.time())
-                seq = self.frames.seq
-                texts = self.watchers.message(viewer.viewer, target, html, seq, request_id)
-                await self._deliver(viewer, texts)
 
-    def _inspector_html(self, target: inspector.Target) -> str:
-        return inspector.render(inspector.inspect(self.cluster, target))
+        async def watch() -> None:
+            texts = await self._engine("watch", viewer.viewer, target, request_id)
+            if texts:
+                await self.viewers.deliver(viewer, texts)
 
-    # -- frames ------------------------------------------------------------------------
+        await self._work(watch())
 
-    async def _emit(self) -> None:
-        """Send everyone the frame with everything since the last one, if there is any;
-        then the inspectors that frame (or an earlier one, held back) changed."""
-        frame = self.frames.next_frame(
-            self.cluster, self.clock(), self.streams.to_dicts(), self.playing
-        )
-        # Encoded once, written straight to each viewer's socket: a room's viewers are
-        # all in the process that owns it (docs/architecture.md, "Frames").
-        for viewer in list(self.local.values()) if frame is not None else ():
-            await self._deliver(viewer, frame.texts)
-        message, seq, now = frame and frame.message, self.frames.seq, self.loop.time()
-        for viewer_id, texts in self.watchers.refresh(message, seq, self._inspector_html, now):
-            if viewer_id in self.local:
-                await self._deliver(self.local[viewer_id], texts)
+    # -- the worker and the frames -------------------------------------------------------
 
-    async def _deliver(self, viewer: Viewer, texts: list[str]) -> None:
-        """Send texts to one viewer. A socket that closed since (its disconnect is on the
-        way) loses the viewer, never the room for everyone else."""
+    async def _engine(self, method: str, *args: Any) -> Any:
+        """Call the engine (under the room's lock); a dead worker drops the room."""
+        self._check_open()
+        self._touch()
         try:
-            for text in texts:
-                await viewer.forward(text)
-        except Exception:  # noqa: BLE001 - whatever one connection raises
-            logger.info("room %s: viewer %s is gone", self.code, viewer.viewer, exc_info=True)
-            self.leave(viewer)
+            return await self.worker.call(method, *args)
+        except WorkerGone:
+            logger.error("room %s: its worker stopped", self.code)
+            await self.break_down()
+            raise RoomGone("this room's server stopped; reconnecting") from None
+
+    async def _send(self, outcome: Outcome) -> None:
+        """Everyone gets the frame; then each viewer the inspector the frame changed."""
+        if outcome.frame is not None:
+            self.ring.add(outcome.seq, outcome.frame)
+            await self.viewers.broadcast(outcome.frame)
+        if outcome.inspectors:
+            await self.viewers.send_each(outcome.inspectors)
 
     def _check_open(self) -> None:
         if self.closed:
             raise RoomGone("this room was reloaded; reconnecting")
+
+
+def _log_failure(task: asyncio.Task) -> None:
+    """Retrieve a room task's outcome, so one nobody awaits any more fails quietly; a failure
+    other than a learner's request the room refused is logged."""
+    if task.cancelled():
+        return
+    exc = task.exception()
+    if exc is not None and not isinstance(exc, ValueError | RoomGone):
+        logger.error("room task failed", exc_info=exc)

@@ -1,7 +1,11 @@
-"""The live rooms of this process: loaded on first use by replaying their log.
+"""The live rooms of this process: loaded on first use by replaying their log in a worker.
 
-A room stays in memory while anyone watches it, and a minute more. Before it
-loads a room, the process takes the room's lease (playground/rooms/leases.py).
+A room stays loaded while anyone watches it, and for the idle time after the
+last viewer left or the last read (an export, an inspector page), whatever
+loaded it. Before it loads a room, the process takes the room's lease
+(playground/rooms/leases.py) and makes sure the rooms it holds fit in their
+memory budget (`KUBEPLAY_ROOMS_MEMORY_MB`): idle rooms unload first, least
+recently used first; a busy server refuses to load another.
 """
 
 from __future__ import annotations
@@ -10,12 +14,14 @@ import asyncio
 import contextlib
 import logging
 
-from asgiref.sync import sync_to_async
+from django.conf import settings
 
 from playground.models import Room
+from playground.rooms.engine import RoomSpec
 from playground.rooms.leases import Lease
 from playground.rooms.live import LiveRoom, RoomGone
-from playground.rooms.log import read_ops, replay
+from playground.rooms.log import read_ops
+from playground.rooms.worker import WORKERS, WorkerGone
 
 logger = logging.getLogger(__name__)
 
@@ -23,15 +29,21 @@ _rooms: dict[str, LiveRoom] = {}
 _loading: dict[str, asyncio.Future] = {}
 
 
+class ServerFull(RoomGone):
+    """The rooms loaded here use all the memory they may; this one cannot load now."""
+
+
 async def open_room(code: str) -> LiveRoom:
     """The live room for `code`, replaying its log if this process has not got it yet.
 
     Raises:
-        RoomGone: no such room, or another server process runs it.
+        RoomGone: no such room, or another server process runs it (ServerFull: no memory
+            left for another room).
     """
     loop = asyncio.get_running_loop()
     live = _rooms.get(code)
     if live is not None and live.loop is loop and not live.closed:
+        live.last_used = loop.time()
         return live
     pending = _loading.get(code)
     if pending is not None and pending.get_loop() is loop:
@@ -56,18 +68,55 @@ async def _load(code: str) -> LiveRoom:
     room = await Room.objects.filter(code=code).afirst()
     if room is None:
         raise RoomGone(f"There is no room {code!r}. Create one from the home page.")
+    await _make_room_in_memory()
     lease = Lease(code)
     if not await lease.claim():
         raise RoomGone("This room is running on another server; try again in a few seconds.")
     ops = await read_ops(room)
+    spec = RoomSpec(
+        code=code,
+        seed=room.seed,
+        manifests=room.manifests,
+        ops=ops,
+        playing=room.playing,
+        speed=room.speed,
+        tick_hz=settings.KUBEPLAY_TICK_HZ,
+    )
+    worker = WORKERS[settings.KUBEPLAY_ROOM_WORKER](spec)
     try:
-        cluster = await sync_to_async(replay, thread_sensitive=False)(
-            room.seed, room.manifests, ops
-        )
-    except Exception as exc:  # a simulator bug: say so rather than drop the socket
+        await worker.start()
+        head = await worker.call("head")
+    except Exception as exc:  # a simulator bug, or the worker died: say so
         logger.exception("room %s could not be replayed", code)
-        raise RoomGone(f"This room could not be rebuilt ({type(exc).__name__}).") from exc
-    return LiveRoom(room, cluster, len(ops), lease=lease, drop=_drop)
+        await worker.close()
+        with contextlib.suppress(Exception):
+            await lease.release()
+        name = "its server stopped" if isinstance(exc, WorkerGone) else type(exc).__name__
+        raise RoomGone(f"This room could not be rebuilt ({name}).") from exc
+    return LiveRoom(room, worker, len(ops), head, lease=lease, drop=_drop)
+
+
+def memory_in_use() -> int:
+    """Bytes held by this process's live rooms (their worker processes)."""
+    return sum(live.worker.memory() for live in _rooms.values())
+
+
+async def _make_room_in_memory() -> None:
+    """Unload idle rooms, least recently used first, until the live rooms fit their memory
+    budget; ServerFull when they still do not."""
+    budget = settings.KUBEPLAY_ROOMS_MEMORY_MB * 2**20
+    used = memory_in_use()
+    if used < budget:
+        return
+    idle = sorted((r for r in _rooms.values() if r.idle()), key=lambda r: r.last_used)
+    for live in idle:
+        used -= live.worker.memory()
+        await live.unload()
+        if used < budget:
+            return
+    raise ServerFull(
+        "The server is running as many rooms as its memory holds; try again in a minute."
+    )
 
 
 async def _drop(live: LiveRoom, release: bool) -> None:
@@ -101,5 +150,6 @@ def forget_all() -> None:
             with contextlib.suppress(Exception):
                 if handle is not None and not live.loop.is_closed():
                     handle.cancel()
+        live.worker.abandon()
     _rooms.clear()
     _loading.clear()

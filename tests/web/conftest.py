@@ -3,6 +3,13 @@ from __future__ import annotations
 import pytest
 
 from playground import rooms
+from playground.rooms.worker import ZYGOTE
+
+
+@pytest.fixture(scope="session", autouse=True)
+def room_workers_ready():
+    """The process room workers fork from has loaded before the first test opens a room."""
+    ZYGOTE.warm()
 
 
 @pytest.fixture(autouse=True)

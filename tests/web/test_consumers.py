@@ -63,6 +63,27 @@ async def open_socket(code, query=""):
     return socket
 
 
+# Reads of a room's cluster, run in its worker process (so they travel by name).
+
+
+def snapshot_and_time(cluster):
+    return cluster.snapshot(), cluster.now
+
+
+def events_and_generator(cluster):
+    return cluster.seq, cluster.state.rng.getstate()
+
+
+def cluster_snapshot(cluster):
+    return cluster.snapshot()
+
+
+async def default_pod(live):
+    """A pod of the default namespace, as viewers know it."""
+    topology = await live.viewers_topology()
+    return next(p for p in topology["pods"] if p["namespace"] == "default")
+
+
 @pytest_asyncio.fixture(autouse=True)
 async def stop_live_rooms():
     yield
@@ -366,19 +387,19 @@ async def test_a_room_replays_to_the_same_state(room, socket, fast_flush):
     await socket.send_json_to({"type": "clock", "action": "pause"})
     live = rooms.loaded(room.code)
     await eventually(lambda: live.log.up_to_date)  # the ticks before the pause are logged
-    expected = await live.read(lambda cluster: (cluster.snapshot(), cluster.now))
+    expected = await live.read(snapshot_and_time)
     await socket.disconnect()
     await rooms.reset()
     replayed = await rooms.open_room(room.code)
-    snapshot, now = await replayed.read(lambda cluster: (cluster.snapshot(), cluster.now))
+    snapshot, now = await replayed.read(snapshot_and_time)
     assert snapshot["pods"] == expected[0]["pods"]
     assert now == expected[1]
 
 
 async def test_inspector_reads_leave_the_cluster_as_it_was(room, socket):
     live = rooms.loaded(room.code)
-    before = await live.read(lambda cluster: (cluster.seq, cluster.state.rng.getstate()))
-    pod = next(p for p in live.frames.view.topology["pods"] if p["namespace"] == "default")
+    before = await live.read(events_and_generator)
+    pod = await default_pod(live)
     for kind, namespace, name in [
         ("Service", "default", "kubia"),
         ("Endpoints", "default", "kubia"),
@@ -390,7 +411,7 @@ async def test_inspector_reads_leave_the_cluster_as_it_was(room, socket):
         info = await rooms.inspect(room.code, kind, namespace, name)
         assert info["found"], info
     await rooms.export_yaml(room.code)
-    after = await live.read(lambda cluster: (cluster.seq, cluster.state.rng.getstate()))
+    after = await live.read(events_and_generator)
     assert after == before
 
 
@@ -442,8 +463,8 @@ async def test_frames_keep_every_viewers_copy_equal_to_the_cluster(room, socket)
         frame = await receive(socket, "frame")
         assert "events" not in frame  # the simulator's raw events are not sent
     live = rooms.loaded(room.code)
-    fresh = await live.read(lambda cluster: cluster.snapshot())
-    assert keyed_topology(live.frames.view.topology) == keyed_topology(fresh)
+    fresh = await live.read(cluster_snapshot)
+    assert keyed_topology(await live.viewers_topology()) == keyed_topology(fresh)
 
 
 async def test_snapshot_carries_probe_timing_counts_and_the_wire_constants():
@@ -469,7 +490,7 @@ async def assert_no_inspector_before_pong(socket):
 
 async def test_inspector_is_refreshed_by_the_frame_that_changes_it(room, socket):
     live = rooms.loaded(room.code)
-    pod = next(p for p in live.frames.view.topology["pods"] if p["namespace"] == "default")
+    pod = await default_pod(live)
     target = {"kind": "Pod", "namespace": "default", "name": pod["name"]}
     await socket.send_json_to({"type": "inspect", "id": 7, **target})
     shown = await receive(socket, "inspector")
@@ -572,7 +593,7 @@ class ClosedSocket:
 
 async def test_a_viewer_whose_socket_closed_does_not_break_the_room(room, socket):
     live = rooms.loaded(room.code)
-    live.join(ClosedSocket())
+    live.viewers.add(ClosedSocket())  # it joined, then its socket closed
     await socket.send_json_to({"type": "command", "id": 1, "line": "kubectl cordon worker-1"})
     assert (await receive(socket, "frame"))["commands"][0]["exitCode"] == 0
     assert "gone" not in live.local
