@@ -31,9 +31,7 @@ class Inbox:
     def __init__(self, handle: Handler) -> None:
         self.tokens = float(limits.MESSAGE_BURST)
         self.refilled = time.monotonic()
-        self.queue: asyncio.Queue[tuple[dict[str, Any], Any]] = asyncio.Queue(
-            limits.MESSAGE_QUEUE
-        )
+        self.queue: asyncio.Queue[tuple[dict[str, Any], Any]] = asyncio.Queue(limits.MESSAGE_QUEUE)
         self._handle = handle
         self._task: asyncio.Task | None = None
         #: Messages refused in a row; many means a flood, not a browser.

@@ -6,6 +6,7 @@ SQLite file and an in-memory channel layer. The README lists the variables.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 from pathlib import Path
@@ -52,10 +53,8 @@ def private_sqlite_file(database: dict) -> dict:
         return database  # a URI (shared memory, tests): nothing on disk to protect
     path = Path(name)
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    try:
+    with contextlib.suppress(FileExistsError):
         os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
-    except FileExistsError:
-        pass
     return database
 
 

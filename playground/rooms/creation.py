@@ -23,7 +23,9 @@ def validate(text: str) -> list[dict[str, Any]]:
     if _too_large(text):
         return [_limit_problem()]
     if not text.strip():
-        return [plain_problem("Paste at least one manifest (a YAML document with apiVersion and kind).")]
+        return [
+            plain_problem("Paste at least one manifest (a YAML document with apiVersion and kind).")
+        ]
     return problems_of(Cluster(0).run(APPLY + " --dry-run=server", stdin=text))
 
 

@@ -178,9 +178,7 @@ class RoomEngine:
             outcome.frame, outcome.seq = frame.texts, self.frames.seq
         message = frame and frame.message
         outcome.inspectors = list(
-            self.watchers.refresh(
-                message, self.frames.seq, self._inspector_html, time.monotonic()
-            )
+            self.watchers.refresh(message, self.frames.seq, self._inspector_html, time.monotonic())
         )
         return outcome
 
