@@ -15,7 +15,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "playground.settings")
 # Set Django up before importing consumers, which may import models.
 django_asgi_app = get_asgi_application()
 
-from playground.rooms.worker import ZYGOTE  # noqa: E402
+from playground.rooms.worker_process import ZYGOTE  # noqa: E402
 from playground.routing import websocket_urlpatterns  # noqa: E402
 
 # The process room workers are forked from loads in the background while the server

@@ -33,7 +33,7 @@ def main(control_fd: int) -> None:
     import django
 
     django.setup()  # the inspector renders Django templates in the workers
-    from playground.rooms.worker import serve, warm_up
+    from playground.rooms.worker_process import serve, warm_up
 
     warm_up()  # what a room's first command would import, imported once for all
     gc.freeze()  # loaded for good: the workers' collections need not scan it

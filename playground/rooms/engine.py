@@ -18,7 +18,7 @@ from typing import Any
 
 from playground.rooms import inspector
 from playground.rooms.frames import Frames, result_fields
-from playground.rooms.log import apply_op, replay
+from playground.rooms.log import apply_op, logged_op, replay
 from playground.rooms.ticker import Streams
 from simulator import Cluster
 
@@ -124,10 +124,9 @@ class RoomEngine:
     def command(self, line: str, stdin: str, by: str) -> Outcome:
         """Run a command line for viewer `by`: its log entry, its frame, its result."""
         self.frames.begin()
-        op: dict[str, Any] = {"op": "run", "line": line}
-        if stdin:
-            op["stdin"] = stdin
-        result = apply_op(self.cluster, op)
+        seq = self.cluster.seq
+        result = apply_op(self.cluster, {"op": "run", "line": line, "stdin": stdin})
+        op = logged_op(line, stdin, result.exit_code, changed=self.cluster.seq != seq)
         self.frames.add_command(by, line, result)
         return self._emit(Outcome(ops=[op], reply=result_fields(line, result, stdin)))
 

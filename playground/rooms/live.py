@@ -69,8 +69,8 @@ class LiveRoom:
         self.lease = lease
         self._drop = drop
         self._flushed = self.loop.time()
+        #: When a viewer or a read last used the room (the registry unloads it when idle).
         self.last_used = self.loop.time()
-        self._unload_when_idle()
 
     @property
     def epoch(self) -> str:
@@ -132,37 +132,24 @@ class LiveRoom:
     def _touch(self) -> None:
         self.last_used = self.loop.time()
 
-    def _unload_when_idle(self) -> None:
-        """Unload the room once nobody has watched or read it for the idle time."""
-        if self.closed:
-            return
-        idle = settings.KUBEPLAY_IDLE_SECONDS
-        due = self.last_used + idle - self.loop.time()
-        if len(self.viewers) or self.lock.locked() or due > 0:
-            self.unloader = self.loop.call_at(
-                self.loop.time() + max(due, idle / 4, 0.01), self._unload_when_idle
-            )
-            return
-        self.unloader = None
-        self.loop.create_task(self.unload()).add_done_callback(_log_failure)
-
     def idle(self) -> bool:
         """Whether nobody watches the room and nothing is running in it."""
         return not self.viewers.by_id and not self.lock.locked()
 
-    async def unload(self) -> None:
-        """Write what the log lacks, stop the clock and forget the room (the log keeps it)."""
+    async def unload(self) -> bool:
+        """Write what the log lacks, stop the clock and forget the room (the log keeps it);
+        False when someone came back meanwhile."""
         if self.closed:
-            return
+            return True
         async with self.lock:
             if self.viewers.by_id or self.closed:
-                self._unload_when_idle()
-                return  # someone came back meanwhile
+                return self.closed
             self.closed = True
             with contextlib.suppress(Exception):
                 await self.log.write()
         await self.stop()
         await self._drop(self, True)
+        return True
 
     async def stop(self) -> None:
         """Stop the clock and the worker."""
@@ -210,7 +197,8 @@ class LiveRoom:
                 if outcome.streams is not None:
                     self.log.set_streams(outcome.streams)
                 await self._send(outcome)
-                if self.loop.time() - self._flushed >= settings.KUBEPLAY_FLUSH_SECONDS:
+                flushed = self.loop.time() - self._flushed >= settings.KUBEPLAY_FLUSH_SECONDS
+                if flushed and self.log.traffic_pending:
                     self._flushed = self.loop.time()
                     await self.log.write()
             if not await self.lease.keep(self.loop.time()):
@@ -246,6 +234,7 @@ class LiveRoom:
 
     async def set_clock(self, playing: bool | None, speed: float | None) -> None:
         async def set_clock() -> None:
+            await self._logged([])  # the time so far, at its old pace
             outcome = await self._engine("set_clock", playing, speed)
             await Room.objects.filter(pk=self.room_id).aupdate(**outcome.reply)
             await self._send(outcome)

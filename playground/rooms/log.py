@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from asgiref.sync import sync_to_async
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from playground.models import Room, RoomEvent
 from simulator import Cluster
@@ -26,9 +26,23 @@ logger = logging.getLogger(__name__)
 APPLY = "kubectl apply -f -"
 
 
+def logged_op(line: str, stdin: str, exit_code: int, changed: bool) -> dict[str, Any]:
+    """A command line's log entry. Manifests the cluster refused whole are logged without
+    them (`"refused": true`): they changed nothing, so replay skips them, and a learner's
+    rejected 48 KiB paste costs the log a line, not the paste."""
+    op: dict[str, Any] = {"op": "run", "line": line}
+    if stdin and exit_code != 0 and not changed and line == APPLY:
+        op["refused"] = True
+    elif stdin:
+        op["stdin"] = stdin
+    return op
+
+
 def apply_op(cluster: Cluster, op: dict[str, Any]) -> Any:
     """Apply one log entry to `cluster`; the live room and replay both go through here."""
     if op["op"] == "run":
+        if op.get("refused"):
+            return None  # manifests the cluster refused whole: they changed nothing
         return cluster.run(op["line"], stdin=op.get("stdin", ""))
     if op["op"] == "ticks":
         streams = op["streams"]
@@ -89,10 +103,13 @@ class PendingTicks:
 
     streams: list[list[str]] = field(default_factory=list)
     runs: list[list[Any]] = field(default_factory=list)
+    #: Whether any of the runs sent requests (not only the clock moving).
+    requests: bool = False
 
     def add(self, step: float, counts: list[int]) -> None:
         if not step and not any(counts):
             return  # a paused, quiet tick changes nothing
+        self.requests = self.requests or any(counts)
         if self.runs and self.runs[-1][0] == step and self.runs[-1][1] == counts:
             self.runs[-1][2] += 1
         else:
@@ -102,7 +119,7 @@ class PendingTicks:
         if not self.runs:
             return None
         op = {"op": "ticks", "streams": self.streams, "runs": self.runs}
-        self.runs = []
+        self.runs, self.requests = [], False
         return op
 
 
@@ -125,6 +142,15 @@ class RoomLog:
     def up_to_date(self) -> bool:
         """Whether everything the room ran is in the log."""
         return not self.unwritten and not self.pending.runs
+
+    @property
+    def traffic_pending(self) -> bool:
+        """Whether ticks not yet written sent requests. Only those are written every flush
+        interval: an idle clock's time is written with the next command, stream or clock
+        change, or when the room unloads, so an idle room adds no rows to its log. (A crash
+        loses that unwritten time, never a command: a command is written together with
+        every tick before it.)"""
+        return bool(self.unwritten) or self.pending.requests
 
     def add_ticks(self, step: float, counts: list[int]) -> None:
         """One tick: the clock moved `step` seconds, then each stream sent its count."""
@@ -153,7 +179,22 @@ class RoomLog:
 
 @sync_to_async
 def _append(room_id: int, first: int, ops: list[dict[str, Any]]) -> None:
-    with transaction.atomic():
-        RoomEvent.objects.bulk_create(
-            RoomEvent(room_id=room_id, index=first + i, op=op) for i, op in enumerate(ops)
+    """Write `ops` at indexes `first...`; idempotent: when those rows already hold exactly
+    these entries (a write whose success was not seen), it succeeds without a second copy.
+
+    Raises IntegrityError when other entries hold those indexes (another process wrote
+    them: this one must not go on as the room's owner).
+    """
+    try:
+        with transaction.atomic():
+            RoomEvent.objects.bulk_create(
+                RoomEvent(room_id=room_id, index=first + i, op=op) for i, op in enumerate(ops)
+            )
+    except IntegrityError:
+        stored = list(
+            RoomEvent.objects.filter(
+                room_id=room_id, index__gte=first, index__lt=first + len(ops)
+            ).values_list("op", flat=True)
         )
+        if stored != list(ops):
+            raise

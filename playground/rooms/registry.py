@@ -21,9 +21,17 @@ from playground.rooms.engine import RoomSpec
 from playground.rooms.leases import Lease
 from playground.rooms.live import LiveRoom, RoomGone
 from playground.rooms.log import read_ops
-from playground.rooms.worker import WORKERS, WorkerGone
+from playground.rooms.worker import ThreadWorker, Worker, WorkerGone
+from playground.rooms.worker_process import ProcessWorker
 
 logger = logging.getLogger(__name__)
+
+#: Where rooms' engines run, by `KUBEPLAY_ROOM_WORKER` (playground/rooms/worker.py).
+WORKERS: dict[str, type[Worker]] = {
+    "process": ProcessWorker,
+    "thread": ThreadWorker,
+    "inline": Worker,
+}
 
 _rooms: dict[str, LiveRoom] = {}
 _loading: dict[str, asyncio.Future] = {}
@@ -93,7 +101,28 @@ async def _load(code: str) -> LiveRoom:
             await lease.release()
         name = "its server stopped" if isinstance(exc, WorkerGone) else type(exc).__name__
         raise RoomGone(f"This room could not be rebuilt ({name}).") from exc
-    return LiveRoom(room, worker, len(ops), head, lease=lease, drop=_drop)
+    live = LiveRoom(room, worker, len(ops), head, lease=lease, drop=_drop)
+    _unload_when_idle(live)
+    return live
+
+
+def _unload_when_idle(live: LiveRoom) -> None:
+    """Unload `live` once nobody has watched or read it for the idle time, whatever loaded
+    it (a viewer, an export, an inspector page)."""
+    if live.closed:
+        return
+    idle, now = settings.KUBEPLAY_IDLE_SECONDS, live.loop.time()
+    due = live.last_used + idle - now
+    if not live.idle() or due > 0:
+        live.unloader = live.loop.call_at(now + max(due, idle / 4, 0.01), _unload_when_idle, live)
+        return
+    live.unloader = None
+
+    def unloaded(task: asyncio.Task) -> None:
+        if task.cancelled() or task.exception() is not None or not task.result():
+            _unload_when_idle(live)  # someone came back meanwhile; or try again later
+
+    live.loop.create_task(live.unload()).add_done_callback(unloaded)
 
 
 def memory_in_use() -> int:

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from playground import rooms
-from playground.rooms.worker import ZYGOTE
+from playground.rooms.worker_process import ZYGOTE
 
 
 @pytest.fixture(scope="session", autouse=True)

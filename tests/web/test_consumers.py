@@ -26,7 +26,7 @@ def communicator(code, query="", origin=OUR_ORIGIN):
     return WebsocketCommunicator(application, path, headers=[(b"origin", origin)])
 
 
-async def receive(socket, type_, timeout=3.0):
+async def receive(socket, type_, timeout=10.0):
     """The next message of `type_`; others are kept for later calls (frames may come first)."""
     held = socket.__dict__.setdefault("held", [])
     for i, message in enumerate(held):
