@@ -8,6 +8,7 @@ its log, in any process, after any restart.
 from __future__ import annotations
 
 from django.db import models
+from django.utils import timezone
 
 
 class Room(models.Model):
@@ -20,6 +21,9 @@ class Room(models.Model):
     #: The manifests applied when the room was created (`kubectl apply -f -`).
     manifests = models.TextField()
     created = models.DateTimeField(auto_now_add=True)
+    #: When the room was last opened or left (at least hourly while open): rooms untouched
+    #: for `KUBEPLAY_RETENTION_DAYS` are deleted by `manage.py purge_rooms`.
+    touched = models.DateTimeField(default=timezone.now, db_index=True)
     #: The simulated clock's pacing; the log holds the time actually simulated.
     playing = models.BooleanField(default=True)
     speed = models.FloatField(default=1.0)

@@ -169,6 +169,10 @@ else:
     # (`room.closed`); frames go straight from a room to its viewers' sockets.
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
+#: Rooms nobody opened for this many days are deleted by `manage.py purge_rooms`
+#: (run daily; README, "Operations").
+KUBEPLAY_RETENTION_DAYS = float(os.environ.get("KUBEPLAY_RETENTION_DAYS", "90"))
+
 # Counters of playground/throttle.py: shared by every process when they share Redis.
 if REDIS_URL:
     CACHES = {

@@ -19,6 +19,7 @@ from typing import Any
 
 from channels.layers import get_channel_layer
 from django.conf import settings
+from django.utils import timezone
 
 from playground.models import Room
 from playground.rooms import inspector
@@ -30,6 +31,14 @@ from playground.rooms.ticker import Ticker
 from playground.rooms.worker import Worker, WorkerGone
 
 logger = logging.getLogger(__name__)
+
+#: How often an open room's `Room.touched` is written (the retention policy's clock).
+TOUCH_SECONDS = 3600.0
+
+
+async def touch(room_id: int) -> None:
+    """Note that the room was used now (rooms untouched for long are purged)."""
+    await Room.objects.filter(pk=room_id).aupdate(touched=timezone.now())
 
 
 class RoomGone(Exception):
@@ -71,6 +80,8 @@ class LiveRoom:
         self._flushed = self.loop.time()
         #: When a viewer or a read last used the room (the registry unloads it when idle).
         self.last_used = self.loop.time()
+        #: When `Room.touched` (the retention policy's clock) was last written.
+        self._stored_touch = self.loop.time()
 
     @property
     def epoch(self) -> str:
@@ -147,6 +158,7 @@ class LiveRoom:
             self.closed = True
             with contextlib.suppress(Exception):
                 await self.log.write()
+                await touch(self.room_id)
         await self.stop()
         await self._drop(self, True)
         return True
@@ -203,6 +215,9 @@ class LiveRoom:
                     await self.log.write()
             if not await self.lease.keep(self.loop.time()):
                 raise RoomGone("another server took this room over")
+            if self.loop.time() - self._stored_touch >= TOUCH_SECONDS:
+                self._stored_touch = self.loop.time()
+                await touch(self.room_id)
         except asyncio.CancelledError:
             raise
         except Exception:

@@ -19,7 +19,7 @@ from django.conf import settings
 from playground.models import Room
 from playground.rooms.engine import RoomSpec
 from playground.rooms.leases import Lease
-from playground.rooms.live import LiveRoom, RoomGone
+from playground.rooms.live import LiveRoom, RoomGone, touch
 from playground.rooms.log import read_ops
 from playground.rooms.worker import ThreadWorker, Worker, WorkerGone
 from playground.rooms.worker_process import ProcessWorker
@@ -102,6 +102,7 @@ async def _load(code: str) -> LiveRoom:
         name = "its server stopped" if isinstance(exc, WorkerGone) else type(exc).__name__
         raise RoomGone(f"This room could not be rebuilt ({name}).") from exc
     live = LiveRoom(room, worker, len(ops), head, lease=lease, drop=_drop)
+    await touch(room.pk)
     _unload_when_idle(live)
     return live
 
