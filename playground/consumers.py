@@ -25,7 +25,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
     (docs/architecture.md, "Websocket protocol").
     """
 
-    room: rooms.LiveRoom | None = None
+    room: rooms.RoomView | None = None
     inbox: Inbox | None = None
 
     async def connect(self):
@@ -96,7 +96,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
                 protocol.error("The server could not do that; try again.", request_id)
             )
 
-    def _live(self) -> rooms.LiveRoom:
+    def _live(self) -> rooms.RoomView:
         if self.room is None:
             raise rooms.RoomGone("This connection has no room.")
         return self.room

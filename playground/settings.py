@@ -161,7 +161,12 @@ if REDIS_URL := os.environ.get("REDIS_URL"):
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [{"address": REDIS_URL, "max_connections": 1000}]},
+            "CONFIG": {
+                "hosts": [{"address": REDIS_URL, "max_connections": 1000}],
+                # Each process reads one channel for all its rooms' frames: room for
+                # a few seconds of them while it catches up.
+                "capacity": 5000,
+            },
         }
     }
 else:
@@ -203,6 +208,9 @@ KUBEPLAY_ROOMS_MEMORY_MB = int(os.environ.get("KUBEPLAY_ROOMS_MEMORY_MB", "4096"
 KUBEPLAY_AUTOPLAY = True
 #: Leases on rooms, so one process runs each room when several share the database.
 KUBEPLAY_ROOM_LEASES = bool(REDIS_URL)
+#: How long a room's lease outlives its owner (renewed every third of it): another
+#: process takes the room over this long after its owner died, at the latest.
+KUBEPLAY_LEASE_SECONDS = float(os.environ.get("KUBEPLAY_LEASE_SECONDS", "3"))
 
 # Abuse (playground/throttle.py): per client address (IPv6: per /64), counted in the
 # cache. A school behind one address shares them, hence the generous defaults.

@@ -7,8 +7,11 @@ simulator only through `simulator`'s top-level names. Each module has one job:
 - `catalog`: the built-in examples;
 - `creation`: validating manifests as the home page types, creating rooms;
 - `log`: a room's log, its replay, and a live room's writes to it;
-- `registry`: the live rooms of this process; `leases`: one process per room;
-- `live`: a live room: its worker, lock, log, commands, clock and streams;
+- `registry`: the rooms of this process: those it runs, those it shows;
+- `leases`: one process runs each room; `keeper`: leases renewed, idle rooms unloaded;
+- `live`: a room this process runs: its worker, lock, log, commands, clock, streams;
+- `view`: a room as this process's viewers see it, wherever it runs;
+- `bus`: messages between the server's processes (requests, frames);
 - `engine`: a room's cluster and all computed from it, with no I/O;
 - `worker`: where an engine runs (a process of its own per room);
 - `fanout`: a room's viewers in this process, and the frames kept for resync;
@@ -25,16 +28,19 @@ from simulator import INSPECTABLE_KINDS
 
 from .catalog import default_example, example, examples
 from .creation import create_room, plain_problem, validate
+from .errors import RoomGone, ServerFull
 from .fanout import Viewer
 from .inspector import Target
-from .live import LiveRoom, RoomGone, group_name
+from .live import LiveRoom, group_name
 from .log import latest_manifests, replay
-from .registry import ServerFull, forget_all, loaded, memory_in_use, open_room, reset
+from .registry import find_owner, forget_all, loaded, memory_in_use, open_room, reset, view
+from .view import RoomView
 
 __all__ = [
     "INSPECTABLE_KINDS",
     "LiveRoom",
     "RoomGone",
+    "RoomView",
     "ServerFull",
     "Target",
     "Viewer",
@@ -43,6 +49,7 @@ __all__ = [
     "example",
     "examples",
     "export_yaml",
+    "find_owner",
     "forget_all",
     "group_name",
     "inspect",
@@ -54,13 +61,13 @@ __all__ = [
     "replay",
     "reset",
     "validate",
+    "view",
 ]
 
 
 async def export_yaml(code: str) -> str:
     """The room's cluster as YAML that `kubectl apply -f -` accepts."""
-    live = await open_room(code)
-    return await live.export_yaml()
+    return await (await find_owner(code)).call("export_yaml")
 
 
 async def inspect(code: str, kind: str, namespace: str, name: str) -> dict[str, Any]:
@@ -71,5 +78,5 @@ async def inspect(code: str, kind: str, namespace: str, name: str) -> dict[str, 
         RoomGone: no such room, or another server process runs it.
     """
     target = Target.parse(kind, namespace, name)
-    live = await open_room(code)
-    return await live.inspect(target)
+    owner = await find_owner(code)
+    return await owner.call("inspect", [target.kind, target.namespace, target.name])

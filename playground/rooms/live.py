@@ -1,12 +1,14 @@
-"""The live room: a room this process runs, its viewers here, and what they do.
+"""The live room: a room this process runs (owns): its worker, log, clock, and who watches it.
 
 Its engine (the cluster, frames, streams, inspectors: playground/rooms/engine.py)
 runs in a worker (playground/rooms/worker.py), so the event loop only waits
 for it. Every piece of work runs under the room's lock, as a task of the room's
 own: a viewer that disconnects mid-command cancels nothing, so the log and the
-cluster never disagree. Viewers change the room only through `run_command` (a
-command line, logged before its frame goes out), the clock and the streams;
-`read`, `inspect` and `watch` change nothing.
+cluster never disagree. Viewers reach it through their process's `RoomView`
+(playground/rooms/view.py), here or over the bus, and change the room only
+through `run_command` (a command line, logged before its frame goes out), the
+clock and the streams; `snapshot`, `inspect`, `watch` and `read` change nothing.
+Each frame goes to `publish`, which hands it to every process's view.
 """
 
 from __future__ import annotations
@@ -22,9 +24,9 @@ from django.conf import settings
 from django.utils import timezone
 
 from playground.models import Room
-from playground.rooms import inspector
 from playground.rooms.engine import Outcome
-from playground.rooms.fanout import FrameRing, LocalViewers, Viewer
+from playground.rooms.errors import RoomGone
+from playground.rooms.inspector import Target
 from playground.rooms.leases import Lease
 from playground.rooms.log import RoomLog
 from playground.rooms.ticker import Ticker
@@ -34,6 +36,10 @@ logger = logging.getLogger(__name__)
 
 #: How often an open room's `Room.touched` is written (the retention policy's clock).
 TOUCH_SECONDS = 3600.0
+#: A remote view's viewers count this long after it last said so (it says so every second).
+PRESENCE_TTL = 3.0
+
+Publish = Callable[["LiveRoom", dict[str, Any]], Awaitable[None]]
 
 
 async def touch(room_id: int) -> None:
@@ -41,17 +47,13 @@ async def touch(room_id: int) -> None:
     await Room.objects.filter(pk=room_id).aupdate(touched=timezone.now())
 
 
-class RoomGone(Exception):
-    """The room does not exist, or another server process runs it."""
-
-
 def group_name(code: str) -> str:
-    """The channel-layer group of a room (codes are validated slugs)."""
+    """The channel-layer group of a room's consumers (codes are validated slugs)."""
     return f"room-{code}"
 
 
 class LiveRoom:
-    """A room running in this process: its worker, log, clock and viewers."""
+    """A room running in this process: its worker, log, clock and viewers' presence."""
 
     def __init__(
         self,
@@ -62,6 +64,7 @@ class LiveRoom:
         *,
         lease: Lease,
         drop: Callable[[LiveRoom, bool], Awaitable[None]],
+        publish: Publish,
     ) -> None:
         self.code = room.code
         self.room_id = room.pk
@@ -70,163 +73,77 @@ class LiveRoom:
         self.lock = asyncio.Lock()
         self.tick_hz = settings.KUBEPLAY_TICK_HZ
         self.log = RoomLog(room.pk, log_length)
-        self.ring = FrameRing(*head)
-        self.viewers = LocalViewers(room.code, on_lost=self.leave)
+        self.epoch, self.seq = head
+        #: Viewers per view: "local" for this process's, a bus address for another's
+        #: (with when that count expires).
+        self.watching: dict[str, tuple[int, float]] = {}
         self.closed = False
         self.ticker: asyncio.Task | None = None
         self.unloader: asyncio.TimerHandle | None = None
         self.lease = lease
         self._drop = drop
+        self._publish = publish
         self._flushed = self.loop.time()
         #: When a viewer or a read last used the room (the registry unloads it when idle).
         self.last_used = self.loop.time()
         #: When `Room.touched` (the retention policy's clock) was last written.
         self._stored_touch = self.loop.time()
 
-    @property
-    def epoch(self) -> str:
-        return self.ring.epoch
+    # -- who watches -------------------------------------------------------------------
 
-    @property
-    def local(self) -> dict[str, Viewer]:
-        """The viewers connected to this process, by id."""
-        return self.viewers.by_id
-
-    # -- viewers -----------------------------------------------------------------------
-
-    async def join(self, viewer: Viewer, seq: int | None = None, epoch: str = "") -> None:
-        """Bring `viewer` up to date (the frames it missed after frame `seq` of `epoch`, or a
-        snapshot), then send it every frame."""
-
-        async def join() -> None:
-            self._check_open()
-            self._touch()
-            if not await self.viewers.deliver(viewer, await self._catch_up(seq, epoch)):
-                return  # it left already
-            self.viewers.add(viewer)
-            if self.ticker is None or self.ticker.done():
-                self.ticker = self.loop.create_task(
-                    Ticker(self.tick_hz).run(self._tick), name=f"ticker-{self.code}"
-                )
-
-        await self._work(join())
-
-    async def resync(self, viewer: Viewer, seq: int, epoch: str) -> None:
-        """Send `viewer` the frames after `seq` of `epoch` if they are kept, else a snapshot."""
-
-        async def resync() -> None:
-            self._check_open()
-            await self.viewers.deliver(viewer, await self._catch_up(seq, epoch))
-
-        await self._work(resync())
-
-    async def _catch_up(self, seq: int | None, epoch: str) -> list[str]:
-        missed = self.ring.missed(seq, epoch)
-        if missed is not None:
-            return missed
-        _, texts = await self.worker.call("snapshot")
-        return texts
-
-    def leave(self, viewer: Viewer) -> None:
-        if self.viewers.remove(viewer.viewer) is None:
-            return
-        self._touch()
-        if not self.closed:
-            task = self.loop.create_task(self._forget(viewer.viewer))
-            task.add_done_callback(_log_failure)
-
-    async def _forget(self, viewer_id: str) -> None:
-        async with self.lock:
-            if not self.closed:
-                await self.worker.call("forget", viewer_id)
-
-    def _touch(self) -> None:
+    async def presence(self, view: str, count: int) -> None:
+        """`count` viewers watch through `view` ("local", or another process's address)."""
+        expires = float("inf") if view == "local" else self.loop.time() + PRESENCE_TTL
+        if count:
+            self.watching[view] = (count, expires)
+        else:
+            self.watching.pop(view, None)
         self.last_used = self.loop.time()
+        if self.watched() and not self.closed and (self.ticker is None or self.ticker.done()):
+            self.ticker = self.loop.create_task(
+                Ticker(self.tick_hz).run(self._tick), name=f"ticker-{self.code}"
+            )
+
+    def viewers(self, *, remote: bool = False) -> int:
+        """How many viewers watch (only those of other processes with `remote`)."""
+        now = self.loop.time()
+        return sum(
+            count
+            for view, (count, expires) in self.watching.items()
+            if expires > now and (view != "local" or not remote)
+        )
+
+    def watched(self) -> bool:
+        return self.viewers() > 0
 
     def idle(self) -> bool:
         """Whether nobody watches the room and nothing is running in it."""
-        return not self.viewers.by_id and not self.lock.locked()
+        return not self.watched() and not self.lock.locked()
 
-    async def unload(self) -> bool:
-        """Write what the log lacks, stop the clock and forget the room (the log keeps it);
-        False when someone came back meanwhile."""
-        if self.closed:
-            return True
-        async with self.lock:
-            if self.viewers.by_id or self.closed:
-                return self.closed
-            self.closed = True
-            with contextlib.suppress(Exception):
-                await self.log.write()
-                await touch(self.room_id)
-        await self.stop()
-        await self._drop(self, True)
-        return True
+    # -- requests from views (here, or over the bus: plain arguments) -----------------
 
-    async def stop(self) -> None:
-        """Stop the clock and the worker."""
-        if self.unloader is not None:
-            self.unloader.cancel()
-        if self.ticker is not None and self.ticker is not asyncio.current_task():
-            self.ticker.cancel()
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await self.ticker
-        await self.worker.close()
+    async def snapshot(self) -> tuple[str, int, list[str]]:
+        """`(epoch, seq, texts)`: the `snapshot` message at the last frame."""
 
-    async def break_down(self) -> None:
-        """The log and the cluster may disagree: drop the room; browsers reconnect and replay."""
-        self.closed = True
-        await self._drop(self, False)
-        with contextlib.suppress(Exception):
-            await self.worker.close()
-        with contextlib.suppress(Exception):
-            await get_channel_layer().group_send(group_name(self.code), {"type": "room.closed"})
+        async def snapshot() -> tuple[str, int, list[str]]:
+            seq, texts = await self._engine("snapshot")
+            return self.epoch, seq, texts
 
-    # -- the room's work: one piece at a time, whoever is still waiting for it ------------
+        return await self._work(snapshot())
 
-    async def _work(self, work: Coroutine[Any, Any, Any]) -> Any:
-        """Run `work` under the room's lock as a task of the room's own, so cancelling the
-        caller (a viewer leaving) does not stop it halfway."""
+    async def run_command(self, line: str, stdin: str = "", by: str = "") -> dict[str, Any]:
+        """Run a command line for viewer `by`, log it, then send its frame to everyone.
 
-        async def locked() -> Any:
-            async with self.lock:
-                return await work
+        Returns the `result` message's fields for the viewer who ran it.
+        """
 
-        task = self.loop.create_task(locked())
-        task.add_done_callback(_log_failure)
-        return await asyncio.shield(task)
+        async def run() -> dict[str, Any]:
+            outcome = await self._engine("command", line, stdin, by)
+            await self._logged(outcome.ops)
+            await self._send(outcome)
+            return outcome.reply
 
-    async def _tick(self) -> bool:
-        """One tick of the ticker; False stops it (nobody watches, or the room closed)."""
-        if self.closed or not self.viewers.by_id:
-            return False
-        try:
-            async with self.lock:
-                if self.closed:
-                    return False
-                outcome = await self.worker.call("tick")
-                self.log.add_ticks(outcome.step, outcome.counts)
-                if outcome.streams is not None:
-                    self.log.set_streams(outcome.streams)
-                await self._send(outcome)
-                flushed = self.loop.time() - self._flushed >= settings.KUBEPLAY_FLUSH_SECONDS
-                if flushed and self.log.traffic_pending:
-                    self._flushed = self.loop.time()
-                    await self.log.write()
-            if not await self.lease.keep(self.loop.time()):
-                raise RoomGone("another server took this room over")
-            if self.loop.time() - self._stored_touch >= TOUCH_SECONDS:
-                self._stored_touch = self.loop.time()
-                await touch(self.room_id)
-        except asyncio.CancelledError:
-            raise
-        except Exception:
-            logger.exception("room %s stopped ticking", self.code)
-            await self.break_down()
-            return False
-        return True
-
-    # -- the clock and the streams -----------------------------------------------------
+        return await self._work(run())
 
     async def start_stream(self, target: str, source: str, rate: float) -> dict[str, Any]:
         """Start a request stream; its `{id, url, source, rate}`."""
@@ -256,31 +173,22 @@ class LiveRoom:
 
         await self._work(set_clock())
 
-    # -- commands: the one way a viewer changes the cluster ----------------------------
+    async def watch(self, viewer: str, target: Any, request_id: Any = None) -> list[str]:
+        """The inspector of `target` for `viewer` now; then after each frame that changes it
+        (in the frames' `inspectors`). None: stop."""
+        return await self._work(self._engine("watch", viewer, _target(target), request_id))
 
-    async def run_command(self, line: str, stdin: str = "", by: str = "") -> dict[str, Any]:
-        """Run a command line for viewer `by`, log it, then send its frame to everyone.
+    async def forget(self, viewer: str) -> None:
+        """`viewer` left: its inspector is no longer refreshed."""
+        await self._work(self._engine("forget", viewer))
 
-        Returns the `result` message's fields for the viewer who ran it.
-        """
+    async def inspect(self, target: Any) -> dict[str, Any]:
+        """What the inspector shows about `target` now (the template's context)."""
+        return await self._work(self._engine("inspect", _target(target)))
 
-        async def run() -> dict[str, Any]:
-            outcome = await self._engine("command", line, stdin, by)
-            await self._logged(outcome.ops)
-            await self._send(outcome)
-            return outcome.reply
-
-        return await self._work(run())
-
-    async def _logged(self, ops: list[dict[str, Any]]) -> None:
-        try:
-            await self.log.write(ops)
-        except Exception:
-            logger.exception("room %s: could not append to the log", self.code)
-            await self.break_down()
-            raise RoomGone("the server could not save this change; reconnecting") from None
-
-    # -- reads -------------------------------------------------------------------------
+    async def export_yaml(self) -> str:
+        """The room's cluster as YAML that `kubectl apply -f -` accepts."""
+        return await self._work(self._engine("export_yaml"))
 
     async def read(self, fn: Callable[[Any], Any]) -> Any:
         """`fn(cluster)` in the room's worker, for reads the log does not record (they must
@@ -291,31 +199,93 @@ class LiveRoom:
         """The topology as every viewer has it (kept by frames alone)."""
         return await self._work(self._engine("viewers_topology"))
 
-    async def inspect(self, target: inspector.Target) -> dict[str, Any]:
-        """What the inspector shows about `target` now (the template's context)."""
-        return await self._work(self._engine("inspect", target))
+    # -- the clock ---------------------------------------------------------------------
 
-    async def export_yaml(self) -> str:
-        """The room's cluster as YAML that `kubectl apply -f -` accepts."""
-        return await self._work(self._engine("export_yaml"))
+    async def _tick(self) -> bool:
+        """One tick of the ticker; False stops it (nobody watches, or the room closed)."""
+        if self.closed or not self.watched():
+            return False
+        try:
+            async with self.lock:
+                if self.closed:
+                    return False
+                outcome = await self.worker.call("tick")
+                self.log.add_ticks(outcome.step, outcome.counts)
+                if outcome.streams is not None:
+                    self.log.set_streams(outcome.streams)
+                await self._send(outcome)
+                flushed = self.loop.time() - self._flushed >= settings.KUBEPLAY_FLUSH_SECONDS
+                if flushed and self.log.traffic_pending:
+                    self._flushed = self.loop.time()
+                    await self.log.write()
+            if self.loop.time() - self._stored_touch >= TOUCH_SECONDS:
+                self._stored_touch = self.loop.time()
+                await touch(self.room_id)
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            logger.exception("room %s stopped ticking", self.code)
+            await self.break_down()
+            return False
+        return True
 
-    async def watch(self, viewer: Viewer, target: inspector.Target | None, request_id=None):
-        """Show `viewer` the inspector of `target` now, then again after each frame that
-        changes it (None: stop)."""
+    # -- the room's life ----------------------------------------------------------------
 
-        async def watch() -> None:
-            texts = await self._engine("watch", viewer.viewer, target, request_id)
-            if texts:
-                await self.viewers.deliver(viewer, texts)
+    async def unload(self) -> bool:
+        """Write what the log lacks, stop the clock and forget the room (the log keeps it);
+        False when someone came back meanwhile."""
+        if self.closed:
+            return True
+        async with self.lock:
+            if self.watched() or self.closed:
+                return self.closed
+            self.closed = True
+            with contextlib.suppress(Exception):
+                await self.log.write()
+                await touch(self.room_id)
+        await self.stop()
+        await self._drop(self, True)
+        return True
 
-        await self._work(watch())
+    async def stop(self) -> None:
+        """Stop the clock and the worker."""
+        self.closed = True
+        if self.unloader is not None:
+            self.unloader.cancel()
+        if self.ticker is not None and self.ticker is not asyncio.current_task():
+            self.ticker.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await self.ticker
+        await self.worker.close()
 
-    # -- the worker and the frames -------------------------------------------------------
+    async def break_down(self) -> None:
+        """The log and the cluster may disagree: drop the room; browsers reconnect and replay."""
+        self.closed = True
+        await self._drop(self, False)
+        with contextlib.suppress(Exception):
+            await self.worker.close()
+        with contextlib.suppress(Exception):
+            await get_channel_layer().group_send(group_name(self.code), {"type": "room.closed"})
+
+    # -- one piece of work at a time, whoever is still waiting for it -----------------
+
+    async def _work(self, work: Coroutine[Any, Any, Any]) -> Any:
+        """Run `work` under the room's lock as a task of the room's own, so cancelling the
+        caller (a viewer leaving) does not stop it halfway."""
+
+        async def locked() -> Any:
+            async with self.lock:
+                return await work
+
+        task = self.loop.create_task(locked())
+        task.add_done_callback(_log_failure)
+        return await asyncio.shield(task)
 
     async def _engine(self, method: str, *args: Any) -> Any:
         """Call the engine (under the room's lock); a dead worker drops the room."""
-        self._check_open()
-        self._touch()
+        if self.closed:
+            raise RoomGone("this room was reloaded; reconnecting")
+        self.last_used = self.loop.time()
         try:
             return await self.worker.call(method, *args)
         except WorkerGone:
@@ -323,17 +293,36 @@ class LiveRoom:
             await self.break_down()
             raise RoomGone("this room's server stopped; reconnecting") from None
 
-    async def _send(self, outcome: Outcome) -> None:
-        """Everyone gets the frame; then each viewer the inspector the frame changed."""
-        if outcome.frame is not None:
-            self.ring.add(outcome.seq, outcome.frame)
-            await self.viewers.broadcast(outcome.frame)
-        if outcome.inspectors:
-            await self.viewers.send_each(outcome.inspectors)
+    async def _logged(self, ops: list[dict[str, Any]]) -> None:
+        try:
+            await self.log.write(ops)
+        except Exception:
+            logger.exception("room %s: could not append to the log", self.code)
+            await self.break_down()
+            raise RoomGone("the server could not save this change; reconnecting") from None
 
-    def _check_open(self) -> None:
-        if self.closed:
-            raise RoomGone("this room was reloaded; reconnecting")
+    async def _send(self, outcome: Outcome) -> None:
+        """Hand the frame (and the inspectors it changed) to every view of the room."""
+        if outcome.frame is None and not outcome.inspectors:
+            return
+        if outcome.frame is not None:
+            self.seq = outcome.seq
+        message = {
+            "type": "room.frame",
+            "code": self.code,
+            "epoch": self.epoch,
+            "seq": outcome.seq,
+            "frame": outcome.frame,
+            "inspectors": outcome.inspectors,
+        }
+        await self._publish(self, message)
+
+
+def _target(fields: Any) -> Target | None:
+    """A Target from its fields as they travel (a list), or as it is."""
+    if fields is None or isinstance(fields, Target):
+        return fields
+    return Target(*fields)
 
 
 def _log_failure(task: asyncio.Task) -> None:

@@ -1,11 +1,13 @@
-"""The live rooms of this process: loaded on first use by replaying their log in a worker.
+"""The rooms of this process: those it runs (`LiveRoom`) and those its viewers watch (`RoomView`).
 
-A room stays loaded while anyone watches it, and for the idle time after the
-last viewer left or the last read (an export, an inspector page), whatever
-loaded it. Before it loads a room, the process takes the room's lease
-(playground/rooms/leases.py) and makes sure the rooms it holds fit in their
-memory budget (`KUBEPLAY_ROOMS_MEMORY_MB`): idle rooms unload first, least
-recently used first; a busy server refuses to load another.
+A viewer always reaches a room through its process's view; the view's owner
+is the `LiveRoom` here, or the process holding the room's lease (with leases
+on: several processes, `REDIS_URL`). A process runs a room when it opens one
+nobody runs, by replaying its log in a worker. A live room stays while anyone
+watches it anywhere, and for the idle time after its last viewer or read
+(an export, an inspector page), whatever loaded it; rooms that no longer fit
+the memory budget (`KUBEPLAY_ROOMS_MEMORY_MB`) unload when idle, least
+recently used first, and a full server refuses to load another.
 """
 
 from __future__ import annotations
@@ -13,14 +15,21 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from typing import Any
 
 from django.conf import settings
+from django.utils import timezone
 
 from playground.models import Room
+from playground.rooms import bus as interprocess
+from playground.rooms import keeper
+from playground.rooms.bus import bus
 from playground.rooms.engine import RoomSpec
+from playground.rooms.errors import RoomGone, ServerFull
 from playground.rooms.leases import Lease
-from playground.rooms.live import LiveRoom, RoomGone, touch
+from playground.rooms.live import LiveRoom, touch
 from playground.rooms.log import read_ops
+from playground.rooms.view import REQUESTS, LocalOwner, Owner, RemoteOwner, RoomView
 from playground.rooms.worker import ThreadWorker, Worker, WorkerGone
 from playground.rooms.worker_process import ProcessWorker
 
@@ -34,25 +43,97 @@ WORKERS: dict[str, type[Worker]] = {
 }
 
 _rooms: dict[str, LiveRoom] = {}
+_views: dict[str, RoomView] = {}
 _loading: dict[str, asyncio.Future] = {}
 
 
-class ServerFull(RoomGone):
-    """The rooms loaded here use all the memory they may; this one cannot load now."""
+def views_group(code: str) -> str:
+    """The bus group of the processes that have viewers of a room."""
+    return f"views-{code}"
 
 
-async def open_room(code: str) -> LiveRoom:
-    """The live room for `code`, replaying its log if this process has not got it yet.
+async def open_room(code: str) -> RoomView:
+    """This process's view of room `code`, for a viewer about to join.
 
     Raises:
-        RoomGone: no such room, or another server process runs it (ServerFull: no memory
-            left for another room).
+        RoomGone: no such room (ServerFull: no memory left here to run it).
     """
+    view = _views.get(code)
+    if view is not None and view.loop is asyncio.get_running_loop() and _usable(view.owner):
+        return view
+    owner = await find_owner(code)
+    view = RoomView(code, owner, find_owner=_new_owner, on_empty=_forget_view)
+    if owner.remote:
+        view.address = await bus().start()
+        await bus().join(views_group(code))
+    _views[code] = view
+    return view
+
+
+async def find_owner(code: str, silent: Owner | None = None) -> Owner:
+    """Who runs room `code`: this process (loading it if nobody runs it), or another one.
+
+    `silent`: an owner that stopped answering; while its lease runs, RoomGone.
+    """
+    for _ in range(3):
+        live = _rooms.get(code)
+        if live is not None and live.loop is asyncio.get_running_loop() and not live.closed:
+            live.last_used = live.loop.time()
+            return LocalOwner(live)
+        holder = await _lease_holder(code)
+        if holder is None:
+            try:
+                return LocalOwner(await _open_live(code))
+            except LeaseTaken:
+                continue  # another process claimed it first: ask who
+        if silent is not None and getattr(silent, "address", None) == holder:
+            raise RoomGone("This room's server stopped answering; taking it over.")
+        return RemoteOwner(code, holder)
+    raise RoomGone("This room is moving between servers; try again in a second.")
+
+
+class LeaseTaken(RoomGone):
+    """Another process claimed the room's lease a moment before this one."""
+
+
+async def _new_owner(view: RoomView) -> Owner:
+    owner = await find_owner(view.code, silent=view.owner)
+    if not owner.remote:
+        with contextlib.suppress(Exception):
+            await bus().leave(views_group(view.code))
+    return owner
+
+
+def _usable(owner: Owner) -> bool:
+    return owner.remote or not owner.live.closed
+
+
+def _forget_view(view: RoomView) -> None:
+    """A view whose last viewer left is dropped (a new one is made for the next)."""
+    if _views.get(view.code) is view:
+        del _views[view.code]
+        if view.owner.remote:
+            task = view.loop.create_task(bus().leave(views_group(view.code)))
+            task.add_done_callback(lambda t: t.cancelled() or t.exception())
+
+
+async def _lease_holder(code: str) -> str | None:
+    """The address of the process whose valid lease runs the room, or None (free, or ours)."""
+    if not Lease.enabled():
+        return None
+    room = await Room.objects.filter(code=code).values("owner", "lease_until").afirst()
+    if room is None:
+        raise RoomGone(f"There is no room {code!r}. Create one from the home page.")
+    me = await bus().start()
+    leased = room["lease_until"] is not None and room["lease_until"] > timezone.now()
+    if room["owner"] and room["owner"] != me and leased:
+        return room["owner"]
+    return None
+
+
+async def _open_live(code: str) -> LiveRoom:
+    """The live room for `code` in this process, replaying its log if it is not here yet."""
     loop = asyncio.get_running_loop()
-    live = _rooms.get(code)
-    if live is not None and live.loop is loop and not live.closed:
-        live.last_used = loop.time()
-        return live
     pending = _loading.get(code)
     if pending is not None and pending.get_loop() is loop:
         return await asyncio.shield(pending)
@@ -77,9 +158,9 @@ async def _load(code: str) -> LiveRoom:
     if room is None:
         raise RoomGone(f"There is no room {code!r}. Create one from the home page.")
     await _make_room_in_memory()
-    lease = Lease(code)
+    lease = Lease(code, await bus().start() if Lease.enabled() else "")
     if not await lease.claim():
-        raise RoomGone("This room is running on another server; try again in a few seconds.")
+        raise LeaseTaken("This room is moving to another server; try again in a second.")
     ops = await read_ops(room)
     spec = RoomSpec(
         code=code,
@@ -101,29 +182,47 @@ async def _load(code: str) -> LiveRoom:
             await lease.release()
         name = "its server stopped" if isinstance(exc, WorkerGone) else type(exc).__name__
         raise RoomGone(f"This room could not be rebuilt ({name}).") from exc
-    live = LiveRoom(room, worker, len(ops), head, lease=lease, drop=_drop)
+    live = LiveRoom(room, worker, len(ops), head, lease=lease, drop=_drop, publish=_publish)
     await touch(room.pk)
-    _unload_when_idle(live)
+    keeper.unload_when_idle(live)
+    if Lease.enabled():
+        keeper.start(_rooms, views_group)
     return live
 
 
-def _unload_when_idle(live: LiveRoom) -> None:
-    """Unload `live` once nobody has watched or read it for the idle time, whatever loaded
-    it (a viewer, an export, an inspector page)."""
-    if live.closed:
-        return
-    idle, now = settings.KUBEPLAY_IDLE_SECONDS, live.loop.time()
-    due = live.last_used + idle - now
-    if not live.idle() or due > 0:
-        live.unloader = live.loop.call_at(now + max(due, idle / 4, 0.01), _unload_when_idle, live)
-        return
-    live.unloader = None
+async def _publish(live: LiveRoom, message: dict[str, Any]) -> None:
+    """A room's frame to this process's view of it, and to the other processes' views."""
+    view = _views.get(live.code)
+    if view is not None and not view.owner.remote:
+        await view.receive(message)
+    if live.viewers(remote=True):
+        await bus().publish(views_group(live.code), message)
 
-    def unloaded(task: asyncio.Task) -> None:
-        if task.cancelled() or task.exception() is not None or not task.result():
-            _unload_when_idle(live)  # someone came back meanwhile; or try again later
 
-    live.loop.create_task(live.unload()).add_done_callback(unloaded)
+async def answer(message: dict[str, Any]) -> Any:
+    """A view of another process asks this process's live room (over the bus)."""
+    live = _rooms.get(message.get("code", ""))
+    if live is None or live.closed:
+        raise RoomGone("This room moved to another server; reconnecting.")
+    method = message.get("method")
+    if method not in REQUESTS:
+        raise ValueError(f"unknown room request {method!r}")
+    return await getattr(live, method)(*message.get("args", ()))
+
+
+async def receive_frame(message: dict[str, Any]) -> None:
+    """A frame another process's room published, for this process's view of it."""
+    view = _views.get(message.get("code", ""))
+    if view is not None and view.owner.remote:
+        if message.get("type") == "room.beat":
+            view.beat()
+        else:
+            await view.receive(message)
+
+
+interprocess.on("room.request", answer)
+interprocess.on("room.frame", receive_frame)
+interprocess.on("room.beat", receive_frame)
 
 
 def memory_in_use() -> int:
@@ -153,17 +252,26 @@ async def _drop(live: LiveRoom, release: bool) -> None:
     """Forget a room that closed (the log keeps it); give its lease back when it unloaded."""
     if _rooms.get(live.code) is live:
         del _rooms[live.code]
+    view = _views.get(live.code)
+    if view is not None and not view.owner.remote and view.owner.live is live:
+        del _views[live.code]
     if release:
         with contextlib.suppress(Exception):
             await live.lease.release()
 
 
 def loaded(code: str) -> LiveRoom | None:
+    """The live room `code` if this process runs it."""
     return _rooms.get(code)
 
 
+def view(code: str) -> RoomView | None:
+    """This process's view of room `code`, if it has viewers here."""
+    return _views.get(code)
+
+
 async def reset() -> None:
-    """Stop and forget every live room of this process (tests; the log keeps them)."""
+    """Stop and forget every room of this process (tests; the log keeps them)."""
     current = asyncio.get_running_loop()
     for live in list(_rooms.values()):
         live.closed = True
@@ -173,7 +281,7 @@ async def reset() -> None:
 
 
 def forget_all() -> None:
-    """Forget every live room without waiting for its tasks (tests, between event loops)."""
+    """Forget every room without waiting for its tasks (tests, between event loops)."""
     for live in list(_rooms.values()):
         live.closed = True
         for handle in (live.ticker, live.unloader):
@@ -182,4 +290,6 @@ def forget_all() -> None:
                     handle.cancel()
         live.worker.abandon()
     _rooms.clear()
+    _views.clear()
     _loading.clear()
+    keeper.stop()

@@ -1,0 +1,79 @@
+"""Keeping this process's live rooms: their leases renewed, their heartbeats sent, and each
+unloaded once idle.
+
+Apart from the rooms' locks on purpose: a room busy with a large apply for
+seconds still renews its lease and tells other processes' views it is alive,
+so nobody takes over a room that is merely working.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable
+
+from django.conf import settings
+
+from playground.rooms.bus import bus
+from playground.rooms.live import LiveRoom
+
+logger = logging.getLogger(__name__)
+
+#: How often leases are renewed and heartbeats sent (seconds).
+BEAT_SECONDS = 1.0
+
+_keepers: dict[asyncio.AbstractEventLoop, asyncio.Task] = {}
+
+
+def start(rooms: dict[str, LiveRoom], group: Callable[[str], str]) -> None:
+    """Renew the leases of `rooms` (this process's live rooms) every second and send a
+    heartbeat to the views of those that other processes watch; idempotent."""
+    loop = asyncio.get_running_loop()
+    task = _keepers.get(loop)
+    if task is None or task.done():
+        _keepers[loop] = loop.create_task(_keep(rooms, group), name="room-keeper")
+
+
+def stop() -> None:
+    for loop, task in list(_keepers.items()):
+        if not loop.is_closed():
+            task.cancel()
+    _keepers.clear()
+
+
+async def _keep(rooms: dict[str, LiveRoom], group: Callable[[str], str]) -> None:
+    loop = asyncio.get_running_loop()
+    while True:
+        await asyncio.sleep(BEAT_SECONDS)
+        for live in [live for live in rooms.values() if live.loop is loop and not live.closed]:
+            try:
+                if not await live.lease.keep(loop.time()):
+                    logger.warning("room %s: another server took it over", live.code)
+                    await live.break_down()
+                    continue
+                if live.viewers(remote=True):
+                    beat = {"type": "room.beat", "code": live.code, "epoch": live.epoch}
+                    await bus().publish(group(live.code), beat)
+            except Exception:
+                logger.exception("room %s: lease or heartbeat failed", live.code)
+
+
+def unload_when_idle(live: LiveRoom) -> None:
+    """Unload `live` once nobody has watched or read it for the idle time, whatever loaded
+    it (a viewer, an export, an inspector page)."""
+    if live.closed:
+        return
+    idle, now = settings.KUBEPLAY_IDLE_SECONDS, live.loop.time()
+    due = live.last_used + idle - now
+    if not live.idle() or due > 0:
+        live.unloader = live.loop.call_at(now + max(due, idle / 4, 0.01), unload_when_idle, live)
+        return
+    live.unloader = None
+
+    def unloaded(task: asyncio.Task) -> None:
+        with contextlib.suppress(asyncio.CancelledError):
+            if task.exception() is not None or not task.result():
+                unload_when_idle(live)  # someone came back meanwhile; or try again later
+
+    live.loop.create_task(live.unload()).add_done_callback(unloaded)

@@ -1,0 +1,224 @@
+"""A room as this process's viewers see it, whichever process runs it.
+
+A `RoomView` holds the room's viewers connected here and the last frames
+(for resync), fans each frame out to them, and passes what they ask to the
+room's owner: the `LiveRoom` of this process (`LocalOwner`), or the process
+that runs it, over the bus (`RemoteOwner`, playground/rooms/bus.py). So any
+process serves any room's viewers, and a command from a viewer on another
+process is acknowledged after the owner logged it, as a local one is.
+
+When the owner falls silent (no frame and no heartbeat for `OWNER_SILENCE`
+seconds), the view asks the registry for the room's owner again: once the
+dead owner's lease has run out, a process takes the room over by replaying
+its log, and every view sends its viewers a snapshot of the new epoch.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any, Protocol
+
+from playground.rooms.bus import RequestFailed, bus
+from playground.rooms.errors import RoomGone
+from playground.rooms.fanout import FrameRing, LocalViewers, Viewer
+
+logger = logging.getLogger(__name__)
+
+#: An owner this long silent (no frame, no heartbeat) is taken for dead (seconds).
+OWNER_SILENCE = 2.0
+#: How often a view reminds a remote owner of its viewers (they expire after three).
+PRESENCE_SECONDS = 1.0
+#: How long a view waits for a remote owner's answer to what is quick to answer (seconds);
+#: commands, which may be large, wait for `bus.REQUEST_SECONDS`.
+QUICK_SECONDS = 4.0
+QUICK = frozenset({"snapshot", "presence", "forget", "watch"})
+#: Requests a view may pass to a room's owner (`LiveRoom` methods of those names).
+REQUESTS = frozenset(
+    {"run_command", "start_stream", "stop_stream", "set_clock", "watch", "forget", "snapshot"}
+    | {"inspect", "export_yaml", "presence"}
+)
+
+
+class Owner(Protocol):
+    """Where a view's requests go: `call(method, *args)` runs `LiveRoom.method(*args)`."""
+
+    remote: bool
+
+    async def call(self, method: str, *args: Any) -> Any: ...
+
+
+class LocalOwner:
+    remote = False
+
+    def __init__(self, live) -> None:
+        self.live = live
+
+    async def call(self, method: str, *args: Any) -> Any:
+        return await getattr(self.live, method)(*args)
+
+
+class RemoteOwner:
+    remote = True
+
+    def __init__(self, code: str, address: str) -> None:
+        self.code, self.address = code, address
+
+    async def call(self, method: str, *args: Any) -> Any:
+        message = {"type": "room.request", "code": self.code, "method": method, "args": args}
+        if method in QUICK:
+            return await bus().request(self.address, message, timeout=QUICK_SECONDS)
+        return await bus().request(self.address, message)
+
+
+class RoomView:
+    """This process's viewers of one room, the frames they were sent, and the way to its owner."""
+
+    def __init__(
+        self,
+        code: str,
+        owner: Owner,
+        *,
+        find_owner: Callable[[RoomView], Awaitable[Owner]],
+        on_empty: Callable[[RoomView], None],
+    ) -> None:
+        self.code = code
+        self.owner = owner
+        self.loop = asyncio.get_running_loop()
+        self.viewers = LocalViewers(code, on_lost=self.leave)
+        self.ring = FrameRing()
+        #: The seq of the snapshot each viewer joined with: older frames are not for it.
+        self._from: dict[str, int] = {}
+        self.heard = self.loop.time()
+        self._find_owner = find_owner
+        self._on_empty = on_empty
+        self._watchdog: asyncio.Task | None = None
+        #: This process's bus address (for a remote owner's presence list).
+        self.address = ""
+
+    @property
+    def key(self) -> str:
+        """How this view names itself to the owner: "local", or this process's address."""
+        return self.address if self.owner.remote else "local"
+
+    # -- viewers -----------------------------------------------------------------------
+
+    async def join(self, viewer: Viewer, seq: int | None = None, epoch: str = "") -> None:
+        """Bring `viewer` up to date (the frames it missed after frame `seq` of `epoch`, or a
+        snapshot), then send it every frame."""
+        if not await self._bring_up_to_date(viewer, seq, epoch):
+            return  # it left already
+        self.viewers.add(viewer)
+        if len(self.viewers) == 1:
+            await self._tell_presence()
+            if self.owner.remote and (self._watchdog is None or self._watchdog.done()):
+                self._watchdog = self.loop.create_task(self._watch_owner())
+
+    async def resync(self, viewer: Viewer, seq: int, epoch: str) -> None:
+        await self._bring_up_to_date(viewer, seq, epoch)
+
+    async def _bring_up_to_date(self, viewer: Viewer, seq: int | None, epoch: str) -> bool:
+        missed = self.ring.missed(seq, epoch)
+        if missed is None:
+            try:
+                epoch, seq, missed = await self.owner.call("snapshot")
+            except RequestFailed:  # a silent owner: find the room's owner now, once
+                await self._replace_owner()
+                epoch, seq, missed = await self.owner.call("snapshot")
+            if epoch != self.ring.epoch or seq > self.ring.seq:
+                self.ring.restart(epoch, seq)  # the frames this view had are older
+            self._from[viewer.viewer] = seq
+            missed = [*missed, *(self.ring.missed(seq, epoch) or [])]
+        return await self.viewers.deliver(viewer, missed)
+
+    def leave(self, viewer: Viewer) -> None:
+        if self.viewers.remove(viewer.viewer) is None:
+            return
+        self._from.pop(viewer.viewer, None)
+        self._spawn(self.owner.call("forget", viewer.viewer))
+        if not len(self.viewers):
+            self._spawn(self._tell_presence())
+            self._on_empty(self)
+
+    # -- what the viewers ask of the room -----------------------------------------------
+
+    async def run_command(self, line: str, stdin: str = "", by: str = "") -> dict[str, Any]:
+        return await self.owner.call("run_command", line, stdin, by)
+
+    async def start_stream(self, target: str, source: str, rate: float) -> dict[str, Any]:
+        return await self.owner.call("start_stream", target, source, rate)
+
+    async def stop_stream(self, stream_id: str | None) -> None:
+        await self.owner.call("stop_stream", stream_id)
+
+    async def set_clock(self, playing: bool | None, speed: float | None) -> None:
+        await self.owner.call("set_clock", playing, speed)
+
+    async def watch(self, viewer: Viewer, target, request_id: Any = None) -> None:
+        fields = None if target is None else [target.kind, target.namespace, target.name]
+        texts = await self.owner.call("watch", viewer.viewer, fields, request_id)
+        if texts:
+            await self.viewers.deliver(viewer, texts)
+
+    # -- from the owner -----------------------------------------------------------------
+
+    async def receive(self, message: dict[str, Any]) -> None:
+        """A `room.frame` from the room's owner: `epoch`, `seq`, `frame` (its texts, or None),
+        `inspectors` (`[viewer, texts]` pairs the frame changed)."""
+        epoch, seq, frame = message["epoch"], message["seq"], message["frame"]
+        inspectors = message["inspectors"]
+        self.heard = self.loop.time()
+        if frame is not None:
+            if epoch != self.ring.epoch:
+                self.ring.restart(epoch, seq - 1)
+            self.ring.add(seq, frame)
+            for viewer in list(self.viewers.by_id.values()):
+                if self._from.get(viewer.viewer, -1) < seq:
+                    await self.viewers.deliver(viewer, frame)
+        if inspectors:
+            await self.viewers.send_each(inspectors)
+
+    def beat(self) -> None:
+        """The owner is alive (it sends this every second while it has remote viewers)."""
+        self.heard = self.loop.time()
+
+    async def _tell_presence(self) -> None:
+        try:
+            await self.owner.call("presence", self.key, len(self.viewers))
+        except Exception:  # noqa: BLE001 - the owner moved or died: the watchdog finds out
+            logger.info("room %s: could not tell the owner about viewers", self.code, exc_info=True)
+
+    async def _watch_owner(self) -> None:
+        """While this view has viewers: remind the remote owner of them, and find a new owner
+        when it falls silent (then every viewer gets the new owner's snapshot)."""
+        reminded = self.loop.time()
+        while len(self.viewers) and self.owner.remote:
+            await asyncio.sleep(0.25)
+            now = self.loop.time()
+            if now - self.heard > OWNER_SILENCE:
+                await self._replace_owner()
+            elif now - reminded >= PRESENCE_SECONDS:
+                reminded = now
+                self._spawn(self._tell_presence())
+
+    async def _replace_owner(self) -> None:
+        try:
+            owner = await self._find_owner(self)
+        except RoomGone:
+            return  # not free yet (the old lease runs), or the room is gone: try again
+        self.owner, self.heard = owner, self.loop.time()
+        where = getattr(owner, "address", "this process")
+        logger.info("room %s: viewers here now follow %s", self.code, where)
+        await self._tell_presence()
+        for viewer in list(self.viewers.by_id.values()):
+            await self._bring_up_to_date(viewer, None, "")
+
+    def _spawn(self, work: Awaitable[Any]) -> None:
+        task = asyncio.ensure_future(work)
+        task.add_done_callback(_quiet)
+
+
+def _quiet(task: asyncio.Future) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        logger.info("room view: a request failed", exc_info=task.exception())
