@@ -44,15 +44,20 @@ class RoomConsumer(AsyncWebsocketConsumer):
             await self.send_message({"type": "hello", "viewer": self.viewer, "room": self.code})
             seq, epoch = _resume_point(self.scope.get("query_string", b""))
             await self.room.join(self, seq, epoch)
+        except rooms.NoSuchRoom as exc:  # a wrong link, or a guess: counted against probing
+            await throttle.ROOM_MISSES.aspend(client)
+            await self._refuse_room(str(exc), 4404)
         except rooms.ServerFull as exc:
-            await self.send_message(protocol.error(str(exc)))
-            await self.close(code=4503)
-        except rooms.RoomGone as exc:
-            if not isinstance(exc, rooms.ServerFull) and self.room is None:
-                await throttle.ROOM_MISSES.aspend(client)
+            await self._refuse_room(str(exc), 4503)
+        except rooms.RoomGone as exc:  # moving between servers: the browser reconnects
+            await self._refuse_room(str(exc), 4000)
+
+    async def _refuse_room(self, text: str, code: int) -> None:
+        if self.room is not None:
+            self.room.leave(self)
             self.room = None
-            await self.send_message(protocol.error(str(exc)))
-            await self.close(code=4404)
+        await self.send_message(protocol.error(text))
+        await self.close(code=code)
 
     async def disconnect(self, code):
         if self.inbox is not None:

@@ -156,13 +156,15 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 if REDIS_URL := os.environ.get("REDIS_URL"):
-    # Several daphne processes share room groups through Redis. The connection
-    # pool's default of 100 runs out when a whole classroom connects at once.
+    # Several daphne processes share rooms through Redis (playground/rooms/bus.py). The
+    # connection pool's default of 100 runs out when a whole classroom connects at once;
+    # and channels_redis waits up to 5 s on a blocking read (BZPOPMIN) while redis-py 8
+    # gives up on a socket read after 5 s by default, so the read timeout is raised.
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             "CONFIG": {
-                "hosts": [{"address": REDIS_URL, "max_connections": 1000}],
+                "hosts": [{"address": REDIS_URL, "max_connections": 1000, "socket_timeout": 15}],
                 # Each process reads one channel for all its rooms' frames: room for
                 # a few seconds of them while it catches up.
                 "capacity": 5000,

@@ -28,7 +28,7 @@ from simulator import INSPECTABLE_KINDS
 
 from .catalog import default_example, example, examples
 from .creation import create_room, plain_problem, validate
-from .errors import RoomGone, ServerFull
+from .errors import NoSuchRoom, RoomGone, ServerFull
 from .fanout import Viewer
 from .inspector import Target
 from .live import LiveRoom, group_name
@@ -39,6 +39,7 @@ from .view import RoomView
 __all__ = [
     "INSPECTABLE_KINDS",
     "LiveRoom",
+    "NoSuchRoom",
     "RoomGone",
     "RoomView",
     "ServerFull",

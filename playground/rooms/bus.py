@@ -57,6 +57,8 @@ class Bus:
         self.address = ""
         self._ids = itertools.count(1)
         self._waiting: dict[int, asyncio.Future] = {}
+        #: Where each waiting request went, so those to a dead process can be given up.
+        self._sent_to: dict[int, str] = {}
         self._reader: asyncio.Task | None = None
         self._ready = asyncio.Lock()
 
@@ -64,7 +66,9 @@ class Bus:
         """This process's address (its channel), reading it from the first call on."""
         async with self._ready:
             if not self.address:
-                self.address = await self.layer.new_channel("kubeplay.")
+                # The default prefix: channels_redis reads every channel of a process
+                # through one queue per prefix, which its consumers' channels already use.
+                self.address = await self.layer.new_channel()
                 self._reader = self.loop.create_task(self._read(), name="bus-reader")
         return self.address
 
@@ -73,7 +77,7 @@ class Bus:
         await self.start()
         number = next(self._ids)
         answer = self.loop.create_future()
-        self._waiting[number] = answer
+        self._waiting[number], self._sent_to[number] = answer, to
         try:
             await self.layer.send(to, {**message, "reply_to": self.address, "request": number})
             return await asyncio.wait_for(answer, timeout)
@@ -81,6 +85,14 @@ class Bus:
             raise RequestFailed("the server running this room did not answer") from None
         finally:
             self._waiting.pop(number, None)
+            self._sent_to.pop(number, None)
+
+    def give_up(self, to: str) -> None:
+        """Fail every request still waiting for the process at `to` (it is dead)."""
+        for number, address in list(self._sent_to.items()):
+            answer = self._waiting.get(number)
+            if address == to and answer is not None and not answer.done():
+                answer.set_exception(RequestFailed("the server running this room stopped"))
 
     async def send(self, to: str, message: dict[str, Any]) -> None:
         await self.start()

@@ -9,3 +9,7 @@ class RoomGone(Exception):
 
 class ServerFull(RoomGone):
     """The rooms loaded here use all the memory they may; this one cannot load now."""
+
+
+class NoSuchRoom(RoomGone):
+    """No room has this code (a wrong link, or a guess)."""

@@ -25,7 +25,7 @@ from playground.rooms import bus as interprocess
 from playground.rooms import keeper
 from playground.rooms.bus import bus
 from playground.rooms.engine import RoomSpec
-from playground.rooms.errors import RoomGone, ServerFull
+from playground.rooms.errors import NoSuchRoom, RoomGone, ServerFull
 from playground.rooms.leases import Lease
 from playground.rooms.live import LiveRoom, touch
 from playground.rooms.log import read_ops
@@ -123,7 +123,7 @@ async def _lease_holder(code: str) -> str | None:
         return None
     room = await Room.objects.filter(code=code).values("owner", "lease_until").afirst()
     if room is None:
-        raise RoomGone(f"There is no room {code!r}. Create one from the home page.")
+        raise NoSuchRoom(f"There is no room {code!r}. Create one from the home page.")
     me = await bus().start()
     leased = room["lease_until"] is not None and room["lease_until"] > timezone.now()
     if room["owner"] and room["owner"] != me and leased:
@@ -156,7 +156,7 @@ async def _open_live(code: str) -> LiveRoom:
 async def _load(code: str) -> LiveRoom:
     room = await Room.objects.filter(code=code).afirst()
     if room is None:
-        raise RoomGone(f"There is no room {code!r}. Create one from the home page.")
+        raise NoSuchRoom(f"There is no room {code!r}. Create one from the home page.")
     await _make_room_in_memory()
     lease = Lease(code, await bus().start() if Lease.enabled() else "")
     if not await lease.claim():

@@ -28,6 +28,9 @@ logger = logging.getLogger(__name__)
 
 #: An owner this long silent (no frame, no heartbeat) is taken for dead (seconds).
 OWNER_SILENCE = 2.0
+#: How long a joining viewer waits for a silent owner's room to be taken over (seconds):
+#: the owner's silence, its lease, and the replay.
+TAKEOVER_WAIT = 8.0
 #: How often a view reminds a remote owner of its viewers (they expire after three).
 PRESENCE_SECONDS = 1.0
 #: How long a view waits for a remote owner's answer to what is quick to answer (seconds);
@@ -123,8 +126,9 @@ class RoomView:
         if missed is None:
             try:
                 epoch, seq, missed = await self.owner.call("snapshot")
-            except RequestFailed:  # a silent owner: find the room's owner now, once
-                await self._replace_owner()
+            except RequestFailed:  # a silent owner: wait for the room's next owner, once
+                if not await self._replace_owner(wait=TAKEOVER_WAIT):
+                    raise
                 epoch, seq, missed = await self.owner.call("snapshot")
             if epoch != self.ring.epoch or seq > self.ring.seq:
                 self.ring.restart(epoch, seq)  # the frames this view had are older
@@ -202,17 +206,27 @@ class RoomView:
                 reminded = now
                 self._spawn(self._tell_presence())
 
-    async def _replace_owner(self) -> None:
-        try:
-            owner = await self._find_owner(self)
-        except RoomGone:
-            return  # not free yet (the old lease runs), or the room is gone: try again
+    async def _replace_owner(self, wait: float = 0.0) -> bool:
+        """Find the room's owner after this one fell silent, trying for `wait` seconds
+        (while the silent owner's lease runs, nobody may take over)."""
+        if self.owner.remote:
+            bus().give_up(self.owner.address)  # its answers will not come: say so now
+        deadline = self.loop.time() + wait
+        while True:
+            try:
+                owner = await self._find_owner(self)
+                break
+            except RoomGone:  # not free yet (the old lease runs), or the room is gone
+                if self.loop.time() >= deadline:
+                    return False
+                await asyncio.sleep(0.25)
         self.owner, self.heard = owner, self.loop.time()
         where = getattr(owner, "address", "this process")
         logger.info("room %s: viewers here now follow %s", self.code, where)
         await self._tell_presence()
         for viewer in list(self.viewers.by_id.values()):
             await self._bring_up_to_date(viewer, None, "")
+        return True
 
     def _spawn(self, work: Awaitable[Any]) -> None:
         task = asyncio.ensure_future(work)

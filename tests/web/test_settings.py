@@ -82,9 +82,16 @@ def test_redis_url_selects_channels_redis_with_a_large_pool(load_settings):
     layer = settings["CHANNEL_LAYERS"]["default"]
     assert layer["BACKEND"] == "channels_redis.core.RedisChannelLayer"
     [host] = layer["CONFIG"]["hosts"]
-    assert host == {"address": "redis://cache.internal:6379/1", "max_connections": 1000}
+    assert host == {
+        "address": "redis://cache.internal:6379/1",
+        "max_connections": 1000,
+        "socket_timeout": 15,
+    }
     # channels_redis hands the dict to redis-py; building the pool connects to nothing.
-    assert create_pool(dict(host)).max_connections == 1000
+    pool = create_pool(dict(host))
+    assert pool.max_connections == 1000
+    # Longer than channels_redis's blocking reads (5 s), which redis-py's default equals.
+    assert pool.connection_kwargs["socket_timeout"] > 5
     # Several processes share the rooms: each room is leased to one of them.
     assert settings["KUBEPLAY_ROOM_LEASES"] is True
 
