@@ -34,7 +34,8 @@ class Inbox:
         self.queue: asyncio.Queue[tuple[dict[str, Any], Any]] = asyncio.Queue(limits.MESSAGE_QUEUE)
         self._handle = handle
         self._task: asyncio.Task | None = None
-        #: Messages refused in a row; many means a flood, not a browser.
+        #: Messages refused so far; many means a flood, not a browser (which waits for
+        #: replies and so is refused a few at most).
         self.refused = 0
 
     def spend(self) -> bool:
@@ -57,7 +58,6 @@ class Inbox:
         except asyncio.QueueFull:
             self.refused += 1
             return False
-        self.refused = 0
         if self._task is None:
             self._task = asyncio.get_running_loop().create_task(self._run())
         return True

@@ -69,6 +69,8 @@ class RoomConsumer(AsyncWebsocketConsumer):
 
     async def receive(self, text_data=None, bytes_data=None):
         """A message just arrived: admit it, or answer at once (never queue it)."""
+        if self.inbox.flooding():
+            return  # closing: what a flood still sends is dropped unread
         spent = self.inbox.spend()
         try:
             message = protocol.decode(text_data)
@@ -84,7 +86,13 @@ class RoomConsumer(AsyncWebsocketConsumer):
     async def refuse(self, text: str, request_id) -> None:
         await self.send_message(protocol.error(text, request_id))
         if self.inbox.flooding():
-            await self.close(code=1008)
+            # A flood, not a browser: drop the connection now, unread (playground/server.py),
+            # or close it where the server cannot.
+            connection = self.scope.get("extensions", {}).get("kubeplay.connection")
+            if connection is not None:
+                connection.abort()
+            else:
+                await self.close(code=4008)
 
     async def handle(self, message: dict, request_id) -> None:
         """Run one admitted message; whatever goes wrong is answered with an error frame."""

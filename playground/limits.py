@@ -36,7 +36,7 @@ MESSAGE_BURST = 40
 MESSAGES_PER_SECOND = 20.0
 #: Admitted messages of one connection waiting for the room; past it, an error at once.
 MESSAGE_QUEUE = 16
-#: Messages refused in a row before the server closes the connection (1008): a flood,
+#: Messages of one connection refused before the server closes it (4008): a flood,
 #: since a browser waits for replies.
 MESSAGES_REFUSED_BEFORE_CLOSE = 200
 #: The largest websocket message the server reads (daphne's transport limit, set by

@@ -224,7 +224,8 @@ KUBEPLAY_ROOM_MISSES_PER_MINUTE = int(os.environ.get("KUBEPLAY_ROOM_MISSES_PER_M
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = VAR_DIR / "static"  # `manage.py collectstatic` output, for a front proxy
+# `manage.py collectstatic` output, which the front proxy serves (deploy/nginx.conf).
+STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT") or VAR_DIR / "static")
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"

@@ -8,14 +8,13 @@ breaks down sends its viewers, whichever process they are connected to).
 from __future__ import annotations
 
 import os
-import shutil
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
+
+from tests.fixtures.servers import Redis
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -52,31 +51,11 @@ asyncio.run(layer.group_send(group_name("abcd2345"), {"type": "room.closed"}))
 @pytest.fixture
 def redis_url():
     """A redis-server of the test's own on a free loopback port (`./dev test` installs it)."""
-    server = shutil.which("redis-server")
-    assert server, "redis-server is missing: `./dev test` installs Debian's redis-server"
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    process = subprocess.Popen(
-        [server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-        stdout=subprocess.DEVNULL,
-    )
+    redis = Redis()
     try:
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=1) as conn:
-                    conn.sendall(b"PING\r\n")
-                    if conn.recv(16).startswith(b"+PONG"):
-                        break
-            except OSError:
-                if time.monotonic() > deadline or process.poll() is not None:
-                    raise
-                time.sleep(0.05)
-        yield f"redis://127.0.0.1:{port}/0"
+        yield redis.url
     finally:
-        process.terminate()
-        process.wait(timeout=10)
+        redis.close()
 
 
 def test_room_groups_reach_another_process_through_redis(redis_url):
