@@ -45,3 +45,27 @@ MESSAGES_REFUSED_BEFORE_CLOSE = 200
 MAX_TRANSPORT_MESSAGE_BYTES = 4 * 1024 * 1024
 #: Simulated-clock speeds a room may run at.
 SPEEDS = (0.5, 1.0, 2.0, 5.0, 10.0)
+
+# -- A room's capacity ------------------------------------------------------------------
+# What one room may hold, so that one learner's typo (`replicas: 1000000`) cannot take
+# the server's memory: enough for the largest lesson and for seeing Endpoints at scale.
+# The simulator checks these before it applies anything, refusing the whole apply or
+# scale with a message that names the limit (`simulator.Cluster`'s capacity option);
+# `playground.rooms.log.new_cluster` hands them over. The simulator itself has no
+# limits for other users of the library.
+#: Replicas of one Deployment, ReplicaSet, ReplicationController or StatefulSet.
+MAX_REPLICAS = 5_000
+#: Pods in a room, all namespaces together.
+MAX_PODS = 20_000
+#: Objects in a room (pods included), all kinds together.
+MAX_OBJECTS = 30_000
+#: Nodes in a room (a simulated kubelet runs at most 110 pods).
+MAX_NODES = 250
+
+# And whatever the simulator lets through, the server's own ceilings on one room's
+# worker process (playground/rooms/worker.py): past them the worker is stopped and the
+# room reloaded from its log, without the command (which was never acknowledged).
+#: Seconds one piece of a room's work may take (a command, a tick, a snapshot).
+MAX_WORK_SECONDS = 60.0
+#: Memory one room's worker may hold (MiB of its own pages).
+MAX_ROOM_MEMORY_MB = 1536

@@ -11,8 +11,8 @@ from django.conf import settings
 from playground import limits
 from playground.models import Room
 from playground.rooms.catalog import example
-from playground.rooms.log import APPLY
-from simulator import Cluster, CommandResult
+from playground.rooms.log import APPLY, new_cluster
+from simulator import CommandResult
 
 
 def validate(text: str) -> list[dict[str, Any]]:
@@ -26,7 +26,7 @@ def validate(text: str) -> list[dict[str, Any]]:
         return [
             plain_problem("Paste at least one manifest (a YAML document with apiVersion and kind).")
         ]
-    return problems_of(Cluster(0).run(APPLY + " --dry-run=server", stdin=text))
+    return problems_of(new_cluster(0).run(APPLY + " --dry-run=server", stdin=text))
 
 
 def create_room(text: str, example_slug: str = "") -> tuple[Room | None, list[dict[str, Any]]]:
@@ -37,7 +37,7 @@ def create_room(text: str, example_slug: str = "") -> tuple[Room | None, list[di
     if _too_large(text):
         return None, [_limit_problem()]
     seed = secrets.randbelow(2**31)
-    result = Cluster(seed).run(APPLY, stdin=text)
+    result = new_cluster(seed).run(APPLY, stdin=text)
     if result.exit_code != 0 or not text.strip():
         return None, problems_of(result) or [plain_problem("Paste at least one manifest.")]
     room = Room.objects.create(

@@ -15,8 +15,12 @@ from collections.abc import Callable
 
 from django.conf import settings
 
+from playground import limits
 from playground.rooms.bus import bus
+from playground.rooms.leases import Lease
 from playground.rooms.live import LiveRoom
+from playground.rooms.worker import WorkTooLarge
+from playground.rooms.worker_process import ProcessWorker
 
 logger = logging.getLogger(__name__)
 
@@ -27,8 +31,9 @@ _keepers: dict[asyncio.AbstractEventLoop, asyncio.Task] = {}
 
 
 def start(rooms: dict[str, LiveRoom], group: Callable[[str], str]) -> None:
-    """Renew the leases of `rooms` (this process's live rooms) every second and send a
-    heartbeat to the views of those that other processes watch; idempotent."""
+    """Every second: check the memory of `rooms` (this process's live rooms), and with
+    leases on, renew their leases and send a heartbeat to the views of those that other
+    processes watch; idempotent."""
     loop = asyncio.get_running_loop()
     task = _keepers.get(loop)
     if task is None or task.done():
@@ -47,6 +52,9 @@ async def _keep(rooms: dict[str, LiveRoom], group: Callable[[str], str]) -> None
     while True:
         await asyncio.sleep(BEAT_SECONDS)
         for live in [live for live in rooms.values() if live.loop is loop and not live.closed]:
+            check_memory(live)
+            if not Lease.enabled():
+                continue
             try:
                 if not await live.lease.keep(loop.time()):
                     logger.warning("room %s: another server took it over", live.code)
@@ -57,6 +65,20 @@ async def _keep(rooms: dict[str, LiveRoom], group: Callable[[str], str]) -> None
                     await bus().publish(group(live.code), beat)
             except Exception:
                 logger.exception("room %s: lease or heartbeat failed", live.code)
+
+
+def check_memory(live: LiveRoom) -> None:
+    """Stop a room's worker that holds more memory than a room may (its command fails)."""
+    ceiling = limits.MAX_ROOM_MEMORY_MB * 2**20
+    if isinstance(live.worker, ProcessWorker) and live.worker.memory() > ceiling:
+        logger.warning(
+            "room %s: its worker holds over %d MiB", live.code, limits.MAX_ROOM_MEMORY_MB
+        )
+        live.worker.stop(
+            WorkTooLarge(
+                f"That needed more memory than a room may hold ({limits.MAX_ROOM_MEMORY_MB} MiB)"
+            )
+        )
 
 
 def unload_when_idle(live: LiveRoom) -> None:

@@ -30,7 +30,7 @@ from playground.rooms.inspector import Target
 from playground.rooms.leases import Lease
 from playground.rooms.log import RoomLog
 from playground.rooms.ticker import Ticker
-from playground.rooms.worker import Worker, WorkerGone
+from playground.rooms.worker import Worker, WorkerGone, WorkTooLarge
 
 logger = logging.getLogger(__name__)
 
@@ -288,6 +288,10 @@ class LiveRoom:
         self.last_used = self.loop.time()
         try:
             return await self.worker.call(method, *args)
+        except WorkTooLarge as exc:
+            logger.warning("room %s: %s; reloading it", self.code, exc)
+            await self.break_down()
+            raise RoomGone(f"{exc}: the room was reloaded without it.") from None
         except WorkerGone:
             logger.error("room %s: its worker stopped", self.code)
             await self.break_down()

@@ -70,9 +70,19 @@ def send_requests(cluster: Cluster, target: str, source: str, n: int) -> list:
     return traces
 
 
+def new_cluster(seed: int) -> Cluster:
+    """A room's cluster: every room's is made here (creation, validation, replay).
+
+    The one place a room's capacity (playground/limits.py: replicas, pods, objects,
+    nodes) is to be handed to the simulator, once `Cluster` takes it; until then the
+    server's ceilings on a room's worker (time, memory) stop a runaway apply.
+    """
+    return Cluster(seed)
+
+
 def replay(seed: int, manifests: str, ops: list[dict[str, Any]]) -> Cluster:
     """Rebuild a room's cluster from what is stored."""
-    cluster = Cluster(seed)
+    cluster = new_cluster(seed)
     cluster.run(APPLY, stdin=manifests)
     for op in ops:
         apply_op(cluster, op)

@@ -185,8 +185,7 @@ async def _load(code: str) -> LiveRoom:
     live = LiveRoom(room, worker, len(ops), head, lease=lease, drop=_drop, publish=_publish)
     await touch(room.pk)
     keeper.unload_when_idle(live)
-    if Lease.enabled():
-        keeper.start(_rooms, views_group)
+    keeper.start(_rooms, views_group)
     return live
 
 

@@ -31,6 +31,10 @@ class WorkerGone(Exception):
     """The room's worker died or was stopped (its room must be replayed)."""
 
 
+class WorkTooLarge(WorkerGone):
+    """The room's worker was stopped for taking more time or memory than a room may."""
+
+
 class Worker:
     """Runs a room's engine; `call(method, *args)` runs one of its methods."""
 

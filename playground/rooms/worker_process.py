@@ -22,8 +22,9 @@ import time
 from pathlib import Path
 from typing import Any
 
+from playground import limits
 from playground.rooms.engine import RoomEngine, RoomSpec
-from playground.rooms.worker import Worker, WorkerGone
+from playground.rooms.worker import Worker, WorkerGone, WorkTooLarge
 
 ROOT = Path(__file__).resolve().parents[2]
 _HEADER = struct.Struct("!Q")
@@ -34,6 +35,8 @@ class ProcessWorker(Worker):
 
     kind = "process"
     pid: int | None = None
+    #: Why the worker was stopped, when the server stopped it.
+    stopped: WorkerGone | None = None
 
     async def start(self) -> None:
         ours, theirs = socket.socketpair()
@@ -51,10 +54,23 @@ class ProcessWorker(Worker):
 
     async def _run(self, method: str, args: tuple) -> Any:
         if self.pid is None:
-            raise WorkerGone("the room's worker was stopped")
+            raise self.stopped or WorkerGone("the room's worker was stopped")
         self._write((method, args))
         await self._writer.drain()
-        return await self._receive()
+        try:
+            return await asyncio.wait_for(self._receive(), limits.MAX_WORK_SECONDS)
+        except TimeoutError:
+            self.stop(
+                WorkTooLarge(
+                    f"That took longer than a room may work at once ({limits.MAX_WORK_SECONDS:g} s)"
+                )
+            )
+            raise self.stopped from None
+
+    def stop(self, reason: WorkerGone) -> None:
+        """End the worker now (a runaway command): its caller gets `reason`."""
+        self.stopped = reason
+        self.abandon()
 
     def _write(self, value: Any) -> None:
         data = pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
@@ -65,7 +81,7 @@ class ProcessWorker(Worker):
             size = _HEADER.unpack(await self._reader.readexactly(_HEADER.size))[0]
             status, value = pickle.loads(await self._reader.readexactly(size))
         except (asyncio.IncompleteReadError, ConnectionError, OSError):
-            raise WorkerGone("the room's worker stopped") from None
+            raise self.stopped or WorkerGone("the room's worker stopped") from None
         if status == "error":
             raise value
         return value

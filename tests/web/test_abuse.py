@@ -17,6 +17,11 @@ from tests.fixtures.rooms import make_room, manifest
 from tests.web.test_consumers import open_socket, receive
 
 SLOW = manifest("kubia").replace("replicas: 3", "replicas: 3000")
+#: Four Deployments of 3,000 pods: about a second's work (three times the ceiling below).
+SLOWER = "\n---\n".join(
+    SLOW.replace("name: kubia", f"name: kubia-{i}").replace("app: kubia", f"app: kubia-{i}")
+    for i in range(4)
+)
 
 
 @pytest_asyncio.fixture(autouse=True)
@@ -192,3 +197,41 @@ def test_every_page_has_the_content_security_policy(client):
         assert "script-src 'self'" in policy
         assert "style-src 'self'" in policy
         assert "unsafe" not in policy
+
+
+@pytest.mark.asyncio
+@pytest.mark.django_db(transaction=True)
+async def test_work_longer_than_a_room_may_do_stops_its_worker_and_changes_nothing(monkeypatch):
+    room = await sync_to_async(make_room)("kubia")
+    socket = await open_socket(room.code)
+    await receive(socket, "snapshot")
+    # Only the apply is to outlast the ceiling, not the room's loading on a busy machine.
+    monkeypatch.setattr(limits, "MAX_WORK_SECONDS", 0.3)
+    await socket.send_json_to(
+        {"type": "command", "id": 1, "line": "kubectl apply -f -", "stdin": SLOWER}
+    )
+    reply = await receive(socket, "error", timeout=30)
+    assert reply["id"] == 1
+    assert "longer than a room may work at once (0.3 s)" in reply["message"]
+    assert "reloaded without it" in reply["message"]
+    assert not await RoomEvent.objects.filter(room=room).aexists()  # never logged
+    # The room comes back from its log for the next viewer.
+    monkeypatch.setattr(limits, "MAX_WORK_SECONDS", 60.0)
+    again = await open_socket(room.code)
+    snapshot = await receive(again, "snapshot", timeout=30)
+    assert len([p for p in snapshot["topology"]["pods"] if p["namespace"] == "default"]) == 3
+    await again.disconnect()
+
+
+@pytest.mark.asyncio
+@pytest.mark.django_db(transaction=True)
+async def test_a_room_whose_worker_outgrows_its_memory_is_reloaded(monkeypatch):
+    monkeypatch.setattr(limits, "MAX_ROOM_MEMORY_MB", 1)  # any worker holds more
+    room = await sync_to_async(make_room)("kubia")
+    socket = await open_socket(room.code)
+    await receive(socket, "snapshot")
+    await socket.send_json_to({"type": "command", "id": 1, "line": "kubectl get pods"})
+    while isinstance(output := await next_output(socket, 10), dict):
+        if output["type"] == "error":
+            assert "more memory than a room may hold (1 MiB)" in output["message"]
+    assert output == 4000
