@@ -156,15 +156,28 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 if REDIS_URL := os.environ.get("REDIS_URL"):
+    from channels_redis.core import RedisChannelLayer
+
     # Several daphne processes share rooms through Redis (playground/rooms/bus.py). The
-    # connection pool's default of 100 runs out when a whole classroom connects at once;
-    # and channels_redis waits up to 5 s on a blocking read (BZPOPMIN) while redis-py 8
-    # gives up on a socket read after 5 s by default, so the read timeout is raised.
+    # connection pool's default of 100 runs out when a whole classroom connects at once.
+    # channels_redis waits for a channel's next message with blocking reads (BZPOPMIN)
+    # of `brpop_timeout` seconds (5), and redis-py gives up on any socket read after
+    # its default socket timeout, also 5 s: Redis's empty answer at the end of a block
+    # raced that deadline and lost whenever the machine was busy ("Timeout reading
+    # from ..."). A read of this layer may last a whole block, plus time for a slow
+    # server; a dead one is still noticed (TCP keepalive, and this timeout).
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             "CONFIG": {
-                "hosts": [{"address": REDIS_URL, "max_connections": 1000, "socket_timeout": 15}],
+                "hosts": [
+                    {
+                        "address": REDIS_URL,
+                        "max_connections": 1000,
+                        "socket_timeout": RedisChannelLayer.brpop_timeout + 25,
+                        "socket_keepalive": True,
+                    }
+                ],
                 # Each process reads one channel for all its rooms' frames: room for
                 # a few seconds of them while it catches up.
                 "capacity": 5000,
