@@ -73,8 +73,8 @@ class Watcher:
         return [b - a for a, b in zip(inside, inside[1:], strict=False)]
 
 
-async def open_viewer(port: int, code: str) -> WebSocket:
-    socket = await WebSocket.connect(port, f"/ws/rooms/{code}/")
+async def open_viewer(port: int, code: str, cookie: str = "") -> WebSocket:
+    socket = await WebSocket.connect(port, f"/ws/rooms/{code}/", cookie=cookie)
     while (await socket.receive(60))["type"] != "snapshot":
         pass
     return socket
@@ -103,9 +103,11 @@ async def flood(port: int, code: str) -> int:
     """20 sockets, 2,000 messages each, as fast as they go; the errors answered at once."""
 
     async def one() -> int:
-        socket = await open_viewer(port, code)
         refused = 0
+        socket = None
         try:
+            # The server drops a flooding connection unread: it may be gone at any point.
+            socket = await open_viewer(port, code)
             for i in range(FLOOD_MESSAGES):
                 socket.send({"type": "ping", "id": i})
             await socket.writer.drain()
@@ -114,7 +116,8 @@ async def flood(port: int, code: str) -> int:
                 refused += message["type"] == "error"
         except (TimeoutError, Closed, ConnectionError, asyncio.IncompleteReadError):
             pass
-        socket.close()
+        if socket is not None:
+            socket.close()
         return refused
 
     return sum(await asyncio.gather(*(one() for _ in range(FLOOD_SOCKETS))))
@@ -125,12 +128,13 @@ def run_flood(port: int, code: str) -> int:
 
 
 async def measure(server: Daphne, pods: int) -> dict:
+    # Each room's presenter (its creator's cookie) runs its stream and its commands.
     others = [create_room(server.url, manifest(3)) for _ in range(OTHER_ROOMS)]
-    busy = create_room(server.url, manifest(3))
+    busy, presenter = create_room(server.url, manifest(3))
     watchers, sockets = [], []
-    for code in others:
+    for code, cookie in others:
         for i in range(VIEWERS):
-            socket = await open_viewer(server.port, code)
+            socket = await open_viewer(server.port, code, cookie if i == 0 else "")
             sockets.append(socket)
             if i == 0:
                 socket.send({"type": "traffic", "action": "start", "source": "host",
@@ -138,13 +142,13 @@ async def measure(server: Daphne, pods: int) -> dict:
             watchers.append(Watcher(socket))
     tasks = [asyncio.create_task(w.run()) for w in watchers]
     progress("viewers joined")
-    driver = await open_viewer(server.port, busy)
+    driver = await open_viewer(server.port, busy, presenter)
     await asyncio.sleep(3)
     figures = {"baseline": max(g for w in watchers for g in w.gaps(time.time() - 2, 1e12))}
 
     progress("applying")
     done = asyncio.Event()
-    pages = asyncio.create_task(load_pages(f"{server.url}/rooms/{others[0]}/", done))
+    pages = asyncio.create_task(load_pages(f"{server.url}/rooms/{others[0][0]}/", done))
     started = time.time()
     driver.send({"type": "command", "id": 1, "line": "kubectl apply -f -", "stdin": manifest(pods)})
     while (reply := await driver.receive(600)).get("id") != 1:

@@ -118,6 +118,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="a tenth of the size, fewer runs")
     parser.add_argument("--real", action="store_true", help="build it with simulator.Cluster")
+    parser.add_argument("--case", default="", help="only the cases whose label contains this text")
+    parser.add_argument(
+        "--count",
+        type=int,
+        metavar="N",
+        help="send N requests per case (its 20,000 URLs round and round), untimed, for an "
+        "instruction counter such as valgrind's callgrind: the difference between "
+        "--count 40000 and --count 20000 is the cost of a warm pass",
+    )
     args = parser.parse_args()
     pods = 1_000 if args.quick else 10_000
     repeat = 3 if args.quick else 9
@@ -157,6 +166,16 @@ def main() -> None:
     for url in by_ip[:10] + by_name[:10] + hosts[:10]:  # warm the caches
         request(url, client)
         request(url, "host")
+    cases = [case for case in cases if args.case in case[0]]
+    if args.count is not None:
+        for label, urls, source in cases:
+            gc.collect()
+            gc.disable()  # as while timing
+            for i in range(args.count):
+                request(urls[i % len(urls)], source)
+            gc.enable()
+            print(f"{label}: {args.count} requests sent")
+        return
     for label, urls, source in cases:
         trace = request(urls[0], source)
         assert trace.outcome == "ok", trace.to_dict()

@@ -4,10 +4,11 @@ Run: `python -m benchmarks.bench_web` (`--quick` for a short run, `--no-browser`
 to skip Chromium). It starts daphne in a subprocess with production settings
 and a throw-away SQLite database, then measures:
 
-1. fan-out: N websocket clients on one room while a stream of R requests a
-   second runs: delay from the event (the frame's `at`, stamped on the
-   tick that made the traces) to its arrival at each client, p50/p99/max, and
-   whether any client missed a frame (a gap in `seq`) or a trace;
+1. fan-out: N followers on one room while its presenter (a client with the
+   presenter's cookie) runs a stream of R requests a second: delay from the
+   event (the frame's `at`, stamped on the tick that made the traces) to its
+   arrival at each follower, p50/p99/max, and whether any follower missed a
+   frame (a gap in `seq`) or a trace;
 2. drawing, in Debian's headless Chromium: a room of 500 pods drawn one chip
    per pod, a room of 5,000 pods (grouped per workload), and the frame rate
    of the request-dot animation with about 200 dots in flight.
@@ -121,6 +122,7 @@ class Server:
         )
         self.listener = socket.create_server(("127.0.0.1", 0), backlog=1024)
         self.port = self.listener.getsockname()[1]
+        self.presenters: dict[str, str] = {}
         self.url = f"http://127.0.0.1:{self.port}"
         # Static files are served as in the browser tests (there is no front proxy here).
         profile = (
@@ -145,7 +147,8 @@ class Server:
         raise RuntimeError("daphne did not start")
 
     def create_room(self, text: str) -> str:
-        """Create a room through the home page's form; return its code."""
+        """Create a room through the home page's form; return its code. Its presenter's
+        cookie (`name=value`) is kept in `self.presenters[code]`."""
         jar = http.cookiejar.CookieJar()
         opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
         opener.open(self.url + "/").read()
@@ -158,7 +161,10 @@ class Server:
             match = re.search(r"/rooms/([a-z0-9]+)/$", response.url)
         if not match:
             raise RuntimeError("the room was not created")
-        return match.group(1)
+        code = match.group(1)
+        cookie = next(c for c in jar if c.name.startswith("kubeplay_presenter_"))
+        self.presenters[code] = f"{cookie.name}={cookie.value}"
+        return code
 
     def cpu_seconds(self) -> float:
         fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
@@ -184,15 +190,16 @@ class Client:
         self.seq: int | None = None
         self.writer: asyncio.StreamWriter | None = None
 
-    async def connect(self, port: int, code: str) -> None:
+    async def connect(self, port: int, code: str, cookie: str = "") -> None:
         reader, writer = await asyncio.open_connection("127.0.0.1", port, limit=2**22)
         key = base64.b64encode(secrets.token_bytes(16)).decode()
+        cookie = f"Cookie: {cookie}\r\n" if cookie else ""
         writer.write(
             (
                 f"GET /ws/rooms/{code}/ HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
                 "Upgrade: websocket\r\nConnection: Upgrade\r\n"
                 f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n"
-                f"Origin: http://127.0.0.1:{port}\r\n\r\n"
+                f"Origin: http://127.0.0.1:{port}\r\n{cookie}\r\n"
             ).encode()
         )
         status = await reader.readuntil(b"\r\n\r\n")
@@ -262,30 +269,37 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))]
 
 
-async def viewers(port: int, code: str, count: int, start: float, seconds: float, rate: float):
-    """`count` viewers in this process; the first of process 0 drives the stream (rate > 0)."""
+async def viewers(
+    port: int, code: str, count: int, start: float, seconds: float, rate: float, presenter: str
+):
+    """`count` followers in this process; process 0 also has the presenter, who drives the
+    stream (rate > 0, `presenter`: the presenter's cookie) and is not measured."""
     clients = [Client() for _ in range(count)]
     for i in range(0, count, 50):  # a classroom arriving, 50 at a time
         await asyncio.gather(*(c.connect(port, code) for c in clients[i : i + 50]))
     readers = [asyncio.create_task(c.read()) for c in clients]
+    if rate:
+        lead = Client()
+        await lead.connect(port, code, presenter)
+        readers.append(asyncio.create_task(lead.read()))
     await asyncio.sleep(max(0.0, start - time.time()))
     for c in clients:  # only frames of the measured period count
         c.delays.clear()
         c.frames = c.traces = c.gaps = 0
     cpu = time.process_time()
     if rate:
-        clients[0].send(
+        lead.send(
             {"type": "traffic", "action": "start", "url": "http://web.example.com/",
              "source": "host", "rate": rate}
         )  # fmt: skip
     await asyncio.sleep(seconds)
     if rate:
-        clients[0].send({"type": "traffic", "action": "stop"})
+        lead.send({"type": "traffic", "action": "stop"})
     await asyncio.sleep(1.0)  # the last frames arrive
     cpu = time.process_time() - cpu
     for task in readers:
         task.cancel()
-    for c in clients:
+    for c in clients + ([lead] if rate else []):
         c.writer.close()
     return {
         "delays": [d for c in clients for d in c.delays],
@@ -316,7 +330,11 @@ def fan_out(server: Server, clients: int, rate: float, seconds: float, processes
     cpu_after = clock.submit(server_cpu_at, start + elapsed)
     with ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("spawn")) as pool:
         futures = [
-            pool.submit(run_viewers, server.port, code, n, start, seconds, rate if i == 0 else 0)
+            pool.submit(
+                run_viewers,
+                *(server.port, code, n, start, seconds, rate if i == 0 else 0),
+                server.presenters[code],
+            )
             for i, n in enumerate(shares)
         ]
         results = [f.result() for f in futures]
@@ -374,6 +392,8 @@ def browser_figures(server: Server) -> dict:
         page.screenshot(path=ROOT / "var" / "screenshots" / "bench-5000-pods.png")
 
         code = server.create_room(manifest(3))
+        name, value = server.presenters[code].split("=", 1)
+        page.context.add_cookies([{"name": name, "value": value, "url": server.url}])
         open_room(code)
         page.evaluate(
             """() => window.kubeplay.socket.notify({type: "traffic", action: "start",
@@ -402,7 +422,7 @@ def browser_figures(server: Server) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--clients", type=int, default=200)
+    parser.add_argument("--clients", type=int, default=200, help="followers (default 200)")
     parser.add_argument("--rate", type=float, default=100)
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument(
@@ -419,8 +439,8 @@ def main() -> None:
         try:
             f = fan_out(server, args.clients, args.rate, args.seconds, args.processes)
             print(
-                f"fan-out: {f['clients']} clients in {f['processes']} processes, "
-                f"stream {f['rate']:g} req/s for {f['seconds']:g} s"
+                f"fan-out: {f['clients']} followers in {f['processes']} processes, "
+                f"the presenter's stream {f['rate']:g} req/s for {f['seconds']:g} s"
             )
             print(
                 f"  frames/s per client {f['frames_per_client']:.1f}, "

@@ -17,12 +17,17 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from django.utils.translation import gettext_noop
+
 from playground import limits
 
 Handler = Callable[[dict[str, Any], Any], Awaitable[None]]
 
-TOO_FAST = "Too many messages: slow down and try again in a second."
-TOO_MANY_WAITING = "Too many requests are waiting for the server: wait for their replies."
+# Translated where they are sent, in the viewer's language.
+TOO_FAST = gettext_noop("Too many messages: slow down and try again in a second.")
+TOO_MANY_WAITING = gettext_noop(
+    "Too many requests are waiting for the server: wait for their replies."
+)
 
 
 class Inbox:

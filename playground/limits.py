@@ -69,3 +69,8 @@ MAX_NODES = 250
 MAX_WORK_SECONDS = 60.0
 #: Memory one room's worker may hold (MiB of its own pages).
 MAX_ROOM_MEMORY_MB = 1536
+#: Classroom: a command as the rewind timeline shows it, and the presenter's view
+#: (zoom factor, the length of a diagram box's id).
+MAX_TIMELINE_LINE = 160
+ZOOMS = (0.5, 3.0)
+MAX_BOX_ID_CHARS = 300

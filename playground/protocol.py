@@ -14,12 +14,30 @@ import math
 import re
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from playground import limits
 from playground.limits import MAX_MESSAGE_BYTES
 
 __all__ = ["MAX_MESSAGE_BYTES", "ProtocolError", "decode", "encode", "error"]
 
-CLIENT_TYPES = ("ping", "command", "traffic", "clock", "resync", "inspect")
+CLIENT_TYPES = (
+    "ping",
+    "command",
+    "traffic",
+    "clock",
+    "resync",
+    "inspect",
+    "lesson",
+    "view",
+    "floor",
+    "rewind",
+    "hand",
+    "name",
+)
+_BOX_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9:./_|-]*$")
+#: The presenter's view: panels followers follow (the class panel is each one's own).
+VIEW_TABS = ("traffic", "inspector", "manifests")
 _SOURCE = re.compile(
     r"^(host|pod/[a-z0-9]([-a-z0-9.]*[a-z0-9])?(/[a-z0-9]([-a-z0-9.]*[a-z0-9])?)?)$"
 )
@@ -37,28 +55,28 @@ class ProtocolError(ValueError):
 def decode(text_data: str | None) -> dict[str, Any]:
     """Return the message in a frame's text (None for a binary frame), or raise ProtocolError."""
     if text_data is None:
-        raise ProtocolError("Send messages as JSON text frames, not binary frames.")
+        raise ProtocolError(_("Send messages as JSON text frames, not binary frames."))
     # Characters never outnumber UTF-8 bytes, so the first test spares encoding huge frames.
     if len(text_data) > MAX_MESSAGE_BYTES or len(text_data.encode()) > MAX_MESSAGE_BYTES:
         raise ProtocolError(
-            f"Message too large: the limit is {MAX_MESSAGE_BYTES // 1024} KiB.",
+            _("Message too large: the limit is %(kib)s KiB.") % {"kib": MAX_MESSAGE_BYTES // 1024},
             _id_of_large(text_data),
         )
     try:
         message = json.loads(text_data)
     except json.JSONDecodeError as exc:
-        raise ProtocolError(f"Message is not valid JSON: {exc}.") from None
+        raise ProtocolError(_("Message is not valid JSON: %(error)s.") % {"error": exc}) from None
     except RecursionError:
-        raise ProtocolError("Message is nested too deeply.") from None
+        raise ProtocolError(_("Message is nested too deeply.")) from None
     if not isinstance(message, dict) or not isinstance(message.get("type"), str):
         raise ProtocolError(
-            'Message must be a JSON object with a string "type", such as {"type": "ping", "id": 1}.'
+            _('Message must be a JSON object with a string "type", such as %(example)s.')
+            % {"example": '{"type": "ping", "id": 1}'}
         )
     if message["type"] not in CLIENT_TYPES:
         raise ProtocolError(
-            f"Unknown message type {message['type'][:40]!r}; expected one of: "
-            + ", ".join(CLIENT_TYPES)
-            + "."
+            _("Unknown message type %(type)r; expected one of: %(types)s.")
+            % {"type": message["type"][:40], "types": ", ".join(CLIENT_TYPES)}
         )
     return message
 
@@ -118,15 +136,18 @@ def request_id(message: dict) -> int | str | None:
         return value
     if isinstance(value, str) and len(value) <= 64:
         return value
-    raise ProtocolError('"id" must be an integer or a string of at most 64 characters.')
+    raise ProtocolError(_('"id" must be an integer or a string of at most 64 characters.'))
 
 
 def text_field(message: dict, name: str, limit: int, *, required: bool = True) -> str:
     value = message.get(name, None if required else "")
     if not isinstance(value, str) or (required and not value.strip()):
-        raise ProtocolError(f'"{name}" must be a non-empty string.')
+        raise ProtocolError(_('"%(name)s" must be a non-empty string.') % {"name": name})
     if len(value) > limit:
-        raise ProtocolError(f'"{name}" is too long: the limit is {limit} characters.')
+        raise ProtocolError(
+            _('"%(name)s" is too long: the limit is %(limit)s characters.')
+            % {"name": name, "limit": limit}
+        )
     return value
 
 
@@ -134,24 +155,27 @@ def command(message: dict) -> tuple[str, str]:
     """`(line, stdin)` of a `command` message."""
     line = text_field(message, "line", limits.MAX_COMMAND_CHARS)
     if "\n" in line or "\r" in line:
-        raise ProtocolError("A command is one line; put manifests in stdin.")
+        raise ProtocolError(_("A command is one line; put manifests in stdin."))
     stdin = text_field(message, "stdin", limits.MAX_MANIFEST_BYTES, required=False)
     if len(stdin.encode()) > limits.MAX_MANIFEST_BYTES:
-        raise ProtocolError(f"stdin is too large: the limit is {limits.MAX_MANIFEST_BYTES} bytes.")
+        raise ProtocolError(
+            _("stdin is too large: the limit is %(limit)s bytes.")
+            % {"limit": limits.MAX_MANIFEST_BYTES}
+        )
     return line.strip(), stdin
 
 
 def source(message: dict) -> str:
     value = text_field(message, "source", limits.MAX_SOURCE_CHARS)
     if not _SOURCE.match(value):
-        raise ProtocolError('"source" must be "host", "pod/NAME" or "pod/NAMESPACE/NAME".')
+        raise ProtocolError(_('"source" must be "host", "pod/NAME" or "pod/NAMESPACE/NAME".'))
     return value
 
 
 def url(message: dict) -> str:
     value = text_field(message, "url", limits.MAX_URL_CHARS).strip()
     if any(c.isspace() for c in value):
-        raise ProtocolError('"url" must not contain spaces.')
+        raise ProtocolError(_('"url" must not contain spaces.'))
     return value
 
 
@@ -164,8 +188,8 @@ def rate(message: dict) -> float:
         or not 0 < value <= limits.MAX_STREAM_RATE
     ):
         raise ProtocolError(
-            f'"rate" must be a number of requests per second above 0 and at most '
-            f"{limits.MAX_STREAM_RATE:g}."
+            _('"rate" must be a number of requests per second above 0 and at most %(max)s.')
+            % {"max": f"{limits.MAX_STREAM_RATE:g}"}
         )
     return float(value)
 
@@ -173,7 +197,10 @@ def rate(message: dict) -> float:
 def choice(message: dict, name: str, options: tuple[str, ...]) -> str:
     value = message.get(name)
     if value not in options:
-        raise ProtocolError(f'"{name}" must be one of: {", ".join(options)}.')
+        raise ProtocolError(
+            _('"%(name)s" must be one of: %(options)s.')
+            % {"name": name, "options": ", ".join(options)}
+        )
     return value
 
 
@@ -183,19 +210,86 @@ def speed(message: dict) -> float | None:
         return None
     if isinstance(value, bool) or value not in limits.SPEEDS:
         shown = ", ".join(f"{s:g}" for s in limits.SPEEDS)
-        raise ProtocolError(f'"speed" must be one of: {shown}.')
+        raise ProtocolError(_('"speed" must be one of: %(speeds)s.') % {"speeds": shown})
     return float(value)
 
 
 def sequence(message: dict, name: str = "seq") -> int:
     value = message.get(name)
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise ProtocolError(f'"{name}" must be a non-negative integer.')
+        raise ProtocolError(_('"%(name)s" must be a non-negative integer.') % {"name": name})
     return value
 
 
 def epoch(message: dict) -> str:
     value = message.get("epoch", "")
     if not isinstance(value, str) or len(value) > 32:
-        raise ProtocolError('"epoch" must be a short string.')
+        raise ProtocolError(_('"epoch" must be a short string.'))
+    return value
+
+
+# -- the class --------------------------------------------------------------------------
+
+
+def view(message: dict) -> dict[str, Any]:
+    """The presenter's view from a `view` message, checked and rebuilt from known fields:
+    `tab`, `selected` (`{kind, namespace, name}` or null, checked by the room), `pointer`
+    (a diagram box's id or null), `zoom`, `scroll` (`[x, y]`, fractions of the way)."""
+    shown: dict[str, Any] = {"tab": choice(message, "tab", VIEW_TABS)}
+    selected = message.get("selected")
+    if selected is not None and not isinstance(selected, dict):
+        raise ProtocolError(
+            _('"selected" must be an object with kind, namespace and name, or null.')
+        )
+    shown["selected"] = (
+        {k: selected.get(k) for k in ("kind", "namespace", "name")} if selected else None
+    )
+    pointer = message.get("pointer")
+    if pointer is not None and (
+        not isinstance(pointer, str)
+        or len(pointer) > limits.MAX_BOX_ID_CHARS
+        or not _BOX_ID.match(pointer)
+    ):
+        raise ProtocolError(_('"pointer" must be the id of a box in the diagram, or null.'))
+    shown["pointer"] = pointer
+    low, high = limits.ZOOMS
+    shown["zoom"] = _number(message, "zoom", low, high)
+    scroll = message.get("scroll")
+    if not isinstance(scroll, list) or len(scroll) != 2:
+        raise ProtocolError(_('"scroll" must be [x, y], each from 0 to 1.'))
+    shown["scroll"] = [_number({"scroll": v}, "scroll", 0.0, 1.0) for v in scroll]
+    return shown
+
+
+def _number(message: dict, name: str, low: float, high: float) -> float:
+    value = message.get(name)
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float)
+        or not math.isfinite(value)
+        or not low <= value <= high
+    ):
+        raise ProtocolError(
+            _('"%(name)s" must be a number from %(low)s to %(high)s.')
+            % {"name": name, "low": f"{low:g}", "high": f"{high:g}"}
+        )
+    return round(float(value), 4)
+
+
+def floor(message: dict) -> tuple[str, int | None]:
+    """`(mode, follower)` of a `floor` message: `presenter`, `open`, or `follower` with a
+    follower's number."""
+    mode = choice(message, "mode", ("presenter", "open", "follower"))
+    if mode != "follower":
+        return mode, None
+    number = message.get("follower")
+    if isinstance(number, bool) or not isinstance(number, int) or not 0 < number < 10**6:
+        raise ProtocolError(_('"follower" must be the number of a follower in the room.'))
+    return mode, number
+
+
+def flag(message: dict, name: str) -> bool:
+    value = message.get(name)
+    if not isinstance(value, bool):
+        raise ProtocolError(_('"%(name)s" must be true or false.') % {"name": name})
     return value

@@ -107,6 +107,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The language from the switch's cookie, else the browser's Accept-Language.
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -143,7 +145,12 @@ TEMPLATES = [
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
-        "OPTIONS": {"context_processors": ["django.template.context_processors.request"]},
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+            ]
+        },
     }
 ]
 
@@ -234,13 +241,20 @@ KUBEPLAY_ROOMS_PER_MINUTE = int(os.environ.get("KUBEPLAY_ROOMS_PER_MINUTE", "30"
 KUBEPLAY_ROOMS_PER_DAY = int(os.environ.get("KUBEPLAY_ROOMS_PER_DAY", "500"))
 #: Unknown room codes one client may ask for per minute before its room lookups are refused.
 KUBEPLAY_ROOM_MISSES_PER_MINUTE = int(os.environ.get("KUBEPLAY_ROOM_MISSES_PER_MINUTE", "30"))
+#: How frames reach viewers under daphne: "direct" frames each once and writes it to every
+#: socket (playground/fanout.py), "asgi" sends each copy through the ASGI send.
+KUBEPLAY_FANOUT = os.environ.get("KUBEPLAY_FANOUT", "direct")
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # `manage.py collectstatic` output, which the front proxy serves (deploy/nginx.conf).
 STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT") or VAR_DIR / "static")
 
-LANGUAGE_CODE = "en-us"
+# English and Simplified Chinese (docs/translation.md). The catalogues in locale/ are
+# committed compiled (.mo) beside their sources (.po), so nothing compiles at start-up.
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("zh-hans", "简体中文")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
+from django.utils.translation import gettext as _
 
 
 @dataclass(frozen=True)
@@ -83,19 +84,20 @@ def may_create_room(address: str | None) -> str | None:
     """Count a room creation; the message for the learner when it is one too many."""
     client = client_of(address)
     if not ROOMS_PER_MINUTE.spend(client):
-        return (
-            f"{ROOMS_PER_MINUTE.count} rooms were created from your network in the last "
-            "minute, the most it may: wait a minute before creating another."
-        )
+        return _(
+            "%(count)s rooms were created from your network in the last minute, the most it "
+            "may: wait a minute before creating another."
+        ) % {"count": ROOMS_PER_MINUTE.count}
     if not ROOMS_PER_DAY.spend(client):
-        return (
-            f"{ROOMS_PER_DAY.count} rooms were created from your network today, the most "
-            "it may: reuse one of them, or come back tomorrow."
-        )
+        return _(
+            "%(count)s rooms were created from your network today, the most it may: reuse "
+            "one of them, or come back tomorrow."
+        ) % {"count": ROOMS_PER_DAY.count}
     return None
 
 
-MISSES_MESSAGE = (
-    "Too many links to rooms that do not exist came from your computer: "
-    "wait a minute, then check the link you were given."
-)
+def misses_message() -> str:
+    return _(
+        "Too many links to rooms that do not exist came from your computer: wait a minute, "
+        "then check the link you were given."
+    )

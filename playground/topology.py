@@ -91,18 +91,24 @@ class View:
 
 
 def targets(topo: dict[str, Any]) -> list[dict[str, str]]:
-    """URLs a learner can request, each `{url, label, group, from}`.
+    """URLs a learner can request, each `{url, label, group, from, kind, name, address}`.
 
     `from` says where the URL works: `host` (outside the cluster: Ingress hosts,
     NodePorts, LoadBalancer addresses) or `pod` (Service names, inside the cluster).
+    `label` is English; browsers word it in their own language from `kind` (ingress,
+    ingress-default, externalname, nodeport, loadbalancer, service), `name` (the object)
+    and `address` (what the URL names), since one frame serves every viewer.
     """
     out: list[dict[str, str]] = []
     seen: set[str] = set()
 
-    def add(url: str, label: str, group: str, origin: str) -> None:
+    def add(url: str, label: str, group: str, origin: str, kind: str, name: str, address: str):
         if url not in seen:
             seen.add(url)
-            out.append({"url": url, "label": label, "group": group, "from": origin})
+            out.append(
+                {"url": url, "label": label, "group": group, "from": origin,
+                 "kind": kind, "name": name, "address": address}
+            )  # fmt: skip
 
     ingress_ip = (topo.get("ingressController") or {}).get("ip") or ""
     for ing in topo["ingresses"]:
@@ -116,6 +122,9 @@ def targets(topo: dict[str, Any]) -> list[dict[str, str]]:
                 f"{host}{path} (Ingress {ing['name']})",
                 "Ingress",
                 "host",
+                "ingress",
+                ing["name"],
+                f"{host}{path}",
             )
         if ing.get("defaultBackend") and ingress_ip:
             add(
@@ -123,6 +132,9 @@ def targets(topo: dict[str, Any]) -> list[dict[str, str]]:
                 f"{ingress_ip}/ (Ingress {ing['name']} default)",
                 "Ingress",
                 "host",
+                "ingress-default",
+                ing["name"],
+                f"{ingress_ip}/",
             )
 
     workers = [n for n in topo["nodes"] if "control-plane" not in (n.get("roles") or ())]
@@ -132,7 +144,10 @@ def targets(topo: dict[str, Any]) -> list[dict[str, str]]:
             continue
         name = f"{svc['name']}.{svc['namespace']}.svc.cluster.local"
         if svc.get("type") == "ExternalName":
-            add(f"http://{name}/", f"{svc['name']} (ExternalName)", "Service", "pod")
+            add(
+                f"http://{name}/", f"{svc['name']} (ExternalName)", "Service", "pod",
+                "externalname", svc["name"], name,
+            )  # fmt: skip
             continue
         for port in svc.get("ports") or ():
             number = port.get("port")
@@ -142,6 +157,9 @@ def targets(topo: dict[str, Any]) -> list[dict[str, str]]:
                     f"{node_ip}:{port['nodePort']} (NodePort of {svc['name']})",
                     "NodePort",
                     "host",
+                    "nodeport",
+                    svc["name"],
+                    f"{node_ip}:{port['nodePort']}",
                 )
             if svc.get("loadBalancerIP"):
                 add(
@@ -149,7 +167,13 @@ def targets(topo: dict[str, Any]) -> list[dict[str, str]]:
                     f"{svc['loadBalancerIP']}:{number} (LoadBalancer {svc['name']})",
                     "LoadBalancer",
                     "host",
+                    "loadbalancer",
+                    svc["name"],
+                    f"{svc['loadBalancerIP']}:{number}",
                 )
             suffix = "" if number == 80 else f":{number}"
-            add(f"http://{name}{suffix}/", f"{svc['name']}{suffix} (Service)", "Service", "pod")
+            add(
+                f"http://{name}{suffix}/", f"{svc['name']}{suffix} (Service)", "Service", "pod",
+                "service", svc["name"], f"{svc['name']}{suffix}",
+            )  # fmt: skip
     return out

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from .cluster import Cluster
     from .inspection import INSPECTABLE_KINDS, Inspection
+    from .observation import observation_problem
     from .result import CommandResult
     from .scenarios import DEFAULT as DEFAULT_SCENARIO
     from .scenarios import SCENARIOS, Scenario
@@ -27,6 +28,7 @@ _PUBLIC = {
     "Inspection": ("inspection", "Inspection"),
     "INSPECTABLE_KINDS": ("inspection", "INSPECTABLE_KINDS"),
     "SnapshotChanges": ("snapshot_changes", "SnapshotChanges"),
+    "observation_problem": ("observation", "observation_problem"),
     "Scenario": ("scenarios", "Scenario"),
     "SCENARIOS": ("scenarios", "SCENARIOS"),
     "DEFAULT_SCENARIO": ("scenarios", "DEFAULT"),
@@ -41,6 +43,7 @@ __all__ = [
     "Inspection",
     "Scenario",
     "SnapshotChanges",
+    "observation_problem",
 ]
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from . import kinds
+from .apply import apply_one
 from .ipam import DNS_SERVICE_IP, KUBERNETES_SERVICE_IP
 
 if TYPE_CHECKING:
@@ -220,8 +221,8 @@ def bootstrap(state: ClusterState) -> None:
     """Create the default objects as of `AGE` seconds before simulated time 0."""
     state.clock.now = -AGE
     for obj in default_objects():
-        state._apply_one(obj, None, kinds.by_kind(obj["kind"]), "create")
+        apply_one(state, obj, None, kinds.by_kind(obj["kind"]), "create")
     endpoints = kubernetes_endpoints(state.node_ip("control-plane"))
-    state._apply_one(endpoints, None, kinds.by_kind("Endpoints"), "create")
+    apply_one(state, endpoints, None, kinds.by_kind("Endpoints"), "create")
     state.settle()
     state.clock.now = 0.0

@@ -1,15 +1,17 @@
-"""The simulated clock: one object owns `now` and a heap of scheduled callbacks.
+"""The simulated clock: one object owns `now` and a heap of scheduled items.
 
 Nothing in the simulator reads the wall clock; the web layer decides how fast
-simulated time passes. Ties are broken by priority, then by scheduling order,
-so a run is fully deterministic.
+simulated time passes. Scheduled items are data (what is due), not callbacks:
+whoever moves the clock takes each item as its time comes and acts on it, so
+nothing on the heap points back at the cluster. Ties are broken by priority,
+then by scheduling order, so a run is fully deterministic.
 """
 
 from __future__ import annotations
 
 import heapq
 import itertools
-from collections.abc import Callable
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 #: Simulated time 0. Fixed so that timestamps are the same on every run.
@@ -32,29 +34,46 @@ def timestamp(at: float) -> str:
 
 
 class Clock:
-    """Simulated time with a heap of `(time, priority, seq, callback)` entries."""
+    """Simulated time with a heap of `(time, priority, seq, item)` entries."""
 
     def __init__(self) -> None:
         self.now: float = 0.0
-        self._heap: list[tuple[float, int, int, Callable[[], None]]] = []
+        self._heap: list[tuple[float, int, int, object]] = []
         self._seq = itertools.count()
 
-    def schedule(self, at: float, callback: Callable[[], None], priority: int = 0) -> None:
-        """Run `callback` when the clock reaches `at` (never in the past)."""
-        heapq.heappush(self._heap, (max(at, self.now), priority, next(self._seq), callback))
+    def schedule(self, at: float, item: object, priority: int = 0) -> None:
+        """Make `item` due when the clock reaches `at` (never in the past)."""
+        heapq.heappush(self._heap, (max(at, self.now), priority, next(self._seq), item))
 
-    def advance(self, seconds: float) -> None:
-        """Move time forward, running every callback due on the way, in order."""
+    def due(self, seconds: float) -> Iterator[object]:
+        """Move time forward by `seconds`, yielding each item as it falls due, in order.
+
+        While the caller handles an item, `now` is that item's time, so what it does
+        is stamped then; items it schedules within the step come due in the same
+        loop. Time ends at `now + seconds` once the iteration is exhausted.
+        """
         if seconds < 0:
             raise ValueError("time cannot go backwards")
         until = self.now + seconds
         heap = self._heap
         while heap and heap[0][0] <= until:
-            at, _, _, callback = heapq.heappop(heap)
+            at, _, _, item = heapq.heappop(heap)
             self.now = at
-            callback()
+            yield item
         self.now = until
 
+    def advance(self, seconds: float) -> None:
+        """Move time forward when nothing is scheduled on the way (a fake cluster's clock).
+
+        Raises:
+            RuntimeError: an item would fall due; take it with `due` instead.
+        """
+        if seconds < 0:
+            raise ValueError("time cannot go backwards")
+        if self._heap and self._heap[0][0] <= self.now + seconds:
+            raise RuntimeError("scheduled items fall due: move the clock with due()")
+        self.now += seconds
+
     def pending(self) -> int:
-        """How many callbacks are scheduled."""
+        """How many items are scheduled."""
         return len(self._heap)

@@ -13,6 +13,7 @@ from .bootstrap import bootstrap
 from .events import Event
 from .export import export_yaml
 from .inspection import Inspection, inspect
+from .observation import observe, observe_requests, running_pods
 from .readiness import next_probe_at, probe_counts
 from .result import CommandResult
 from .shell.workstation import Workstation, WorkstationState
@@ -129,6 +130,52 @@ class Cluster:
             return run_kubectl(self.state, argv, network=self.network)
 
         return inspect(self.state, kubectl, kind, namespace, name)
+
+    # -- observations: reads a lesson's checks make, leaving no trace ------------------
+
+    def observe(self, line: str, key: str = "") -> CommandResult:
+        """Run a read-only command line and return what it printed, changing nothing.
+
+        `line` is one program and its words: `kubectl get|describe ...`, `kubectl exec
+        POD -- curl|nslookup|ping|env|cat|ls|hostname|test ...`, or `curl`, `nslookup`,
+        `ping` on the workstation. Its random draws come from a stream seeded by `key`
+        (default: the line), so the same cluster gives the same answer every time, and
+        the room's own draws are untouched (simulator/observation.py).
+
+        Raises:
+            ValueError: `line` is not such an observation; the message says why.
+        """
+        return observe(self.state, self.network, line, key)
+
+    def observe_requests(
+        self,
+        url: str,
+        source: str = "host",
+        *,
+        count: int = 1,
+        headers: dict[str, str] | None = None,
+        insecure: bool = False,
+        key: str = "",
+    ) -> list:
+        """Send `count` requests as `request` does and return their `Trace`s, changing nothing
+        (later requests follow the first through session affinity, as a learner's would).
+
+        Raises:
+            ValueError: `count` is not between 1 and 100.
+        """
+        return observe_requests(
+            self.state, self.network, url, source,
+            count=count, headers=headers, insecure=insecure, key=key,
+        )  # fmt: skip
+
+    def running_pods(self, selector: str = "", namespace: str = "default") -> list[str]:
+        """Names of the running pods of `namespace` that a kubectl label selector picks,
+        sorted (an empty selector: every pod).
+
+        Raises:
+            ValueError: the selector is not kubectl's syntax.
+        """
+        return running_pods(self.state, selector, namespace)
 
     def export_yaml(self) -> str:
         """The scenario as multi-document YAML that `kubectl apply -f` accepts."""

@@ -73,7 +73,7 @@ class EventLog:
 
     def emit_all(self, at: float, type_: str, kind: str,
                  items: list[tuple[str, str, dict]]) -> None:  # fmt: skip
-        """Append one event per `(namespace, name, detail)`, in order (a batch of pods)."""
+        """Append one event per `(namespace, name, detail)`, in order (a batch)."""
         seq = len(self._events)
         make = Event._make
         self._events.extend(

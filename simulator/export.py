@@ -14,7 +14,8 @@ import json
 import yaml
 
 from .admission import DEFAULT_TOLERATIONS
-from .state import LAST_APPLIED, ClusterState
+from .apply import LAST_APPLIED
+from .state import ClusterState
 
 ORDER = (
     "Namespace", "Node", "ConfigMap", "Secret", "IngressClass", "Service", "Endpoints", "Pod",

@@ -12,7 +12,7 @@ import shlex
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from .controllers.workloads import controller_ref
+from .controllers.ownership import controller_ref
 from .readiness import ProbeTiming, ReadinessSwitch, probe_timings, readiness_switch
 from .result import CommandResult
 from .state import ClusterState

@@ -6,13 +6,7 @@ from the pod's runtime whenever readiness changes.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from .clock import timestamp
 from .probes import SYSTEM_PATHS, ProbeCheck, ProbeState
-
-if TYPE_CHECKING:
-    from .state import PodRuntime
 
 
 class StartTemplate:
@@ -154,10 +148,10 @@ def _build_conditions(not_ready: tuple[str, ...], at: str) -> list[dict]:
     ]
 
 
-def set_ready_in_status(pod: dict, rt: PodRuntime, at: str) -> None:
-    """Rewrite the Ready conditions and container readiness after a probe flipped."""
+def set_ready_in_status(pod: dict, ready_by_container: dict[str, bool], at: str) -> None:
+    """Rewrite the Ready conditions and container readiness after a probe flipped
+    (`ready_by_container`: probed containers' readiness; the others are ready)."""
     status = pod["status"]
-    ready_by_container = rt.container_ready
     containers = pod["spec"].get("containers") or ()
     not_ready = tuple(c["name"] for c in containers if not ready_by_container.get(c["name"], True))
     old = {c["type"]: c for c in status.get("conditions") or ()}
@@ -324,8 +318,3 @@ def _expand(value: str, env: dict[str, str]) -> str:
             out.append(value[i])
             i += 1
     return "".join(out)
-
-
-def start_time(at: float) -> str:
-    """RFC 3339 time for status fields."""
-    return timestamp(at)

@@ -1,4 +1,4 @@
-"""Readiness probes on the simulated clock.
+"""Readiness probes on the simulated clock: the kubelet's prober.
 
 Probes that fire at the same moment with the same period share one heap
 entry (a bucket), so a deployment of 10,000 pods costs one heap operation per
@@ -6,18 +6,24 @@ period and one cheap check per pod, rather than 10,000 heap operations.
 A readiness worker starts in Failure: a probed container is not ready until
 its first success, then needs `failureThreshold` failures in a row to turn
 not ready again (k8s-semantics.md section 6).
+
+The prober keeps its own counts (`ProbeState`) and returns what the rest of
+the cluster must act on as `ProbeOutcome`s: a container's readiness flipped,
+or a failure that needs a new Unhealthy event. It holds the clock and the
+runtime records, never the cluster.
 """
 
 from __future__ import annotations
 
 import shlex
-import weakref
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Protocol
 
 from .store import Key
 
 if TYPE_CHECKING:
-    from .state import ClusterState
+    from .clock import Clock
+    from .k8s_events import K8sEvent
 
 #: Paths every container image has, so probes such as `cat /etc/hosts` pass.
 SYSTEM_PATHS = frozenset(
@@ -61,7 +67,65 @@ class ProbeState:
         self.successes = 0
         self.failures = 0
         self.ready = False
-        self.event = None  # the pod's aggregated Unhealthy event for this probe
+        self.event: K8sEvent | None = None  # the pod's aggregated Unhealthy event for this probe
+
+
+class ProbedPod(Protocol):
+    """What the prober reads and writes of a pod's runtime record (`runtime.PodRuntime`)."""
+
+    ip: str
+    containers: list[dict] | None
+    files: dict[str, set[str]]
+    probes: list[ProbeState]
+    last_probe_output: str
+
+    def listens(self, port: int) -> bool: ...
+
+
+# What the kubelet must act on after a probe ran, beyond the prober's own counts:
+# `(pod, probe, flipped, unhealthy)`: the pod's key; the probe's state, its counts
+# already updated; whether the container's readiness turned to `probe.ready`; the
+# message of a new Unhealthy event, or None when the probe passed or its failure was
+# counted again on the event it already has. A plain tuple: a probe round over
+# thousands of pods can make one per pod, and a NamedTuple costs several times as
+# much to build and take apart (docs/performance.md).
+ProbeOutcome = tuple[Key, ProbeState, bool, "str | None"]
+
+
+def count_result(pod: Key, record: ProbedPod, probe: ProbeState, ok: bool, output: str,
+                 now: float) -> ProbeOutcome | None:  # fmt: skip
+    """Count one result into the probe's consecutive successes or failures.
+
+    Readiness flips at `successThreshold` successes (when not ready) or
+    `failureThreshold` failures (when ready). A failure that prints what the
+    pod's last failure printed counts again on the probe's Unhealthy event
+    (kubectl shows "(x4 over 33s)"); any other failure needs a new event.
+
+    Returns:
+        What the kubelet must do, or None when the counts are all that changed.
+    """
+    check = probe.check
+    unhealthy = None
+    if ok:
+        probe.failures = 0
+        probe.successes += 1
+        flipped = not probe.ready and probe.successes >= check.success_threshold
+    else:
+        probe.successes = 0
+        probe.failures += 1
+        flipped = probe.ready and probe.failures >= check.failure_threshold
+        event = probe.event
+        if event is not None and output == record.last_probe_output:
+            event.count += 1
+            event.last = now
+        else:
+            unhealthy = f"Readiness probe failed: {output}".rstrip()
+        record.last_probe_output = output
+    if flipped:
+        probe.ready = not probe.ready
+    elif unhealthy is None:
+        return None
+    return (pod, probe, flipped, unhealthy)
 
 
 def _file_check(command) -> tuple[str, str | None]:
@@ -86,8 +150,9 @@ def _file_check(command) -> tuple[str, str | None]:
 class ProbeScheduler:
     """Runs every container's readiness probe at its delay, then every period."""
 
-    def __init__(self, state: ClusterState) -> None:
-        self._state = weakref.proxy(state)  # no reference cycle: a dropped cluster frees at once
+    def __init__(self, clock: Clock, runtime: Mapping[Key, ProbedPod]) -> None:
+        self._clock = clock  # holds only (time, period) slots: nothing points back here
+        self._runtime = runtime
         self._buckets: dict[tuple[float, float], list[tuple[Key, ProbeState]]] = {}
 
     def add_all(self, first_at: float, period: float, entries: list[tuple[Key, ProbeState]]):
@@ -97,24 +162,24 @@ class ProbeScheduler:
         bucket = self._buckets.get(slot)
         if bucket is None:
             bucket = self._buckets[slot] = []
-            self._state.clock.schedule(first_at, lambda: self._fire(slot), priority=1)
+            self._clock.schedule(first_at, slot, priority=1)
         bucket.extend(entries)
 
     def next_at(self) -> float | None:
         """When the next probe runs (simulated seconds), or None when none is scheduled."""
         return min((at for at, _ in self._buckets), default=None)
 
-    def _fire(self, slot: tuple[float, float]) -> None:
-        """Run every probe of a bucket, then put the live ones back one period later.
+    def fire(self, slot: tuple[float, float]) -> list[ProbeOutcome]:
+        """Run every probe of a bucket that fell due, then put the live ones back one
+        period later. Returns what the kubelet must act on, in the order probes ran.
 
         File-test probes are run inline (this loop is the clock's hot path):
         the unchanged outcome of a steady pod costs a few attribute updates.
         """
         bucket = self._buckets.pop(slot)
-        state = self._state
-        runtime = state.runtime
-        record = state.record_probe
-        now = state.clock.now
+        runtime = self._runtime
+        now = self._clock.now
+        outcomes: list[ProbeOutcome] = []
         alive = []
         keep = alive.append
         for entry in bucket:
@@ -126,15 +191,18 @@ class ProbeScheduler:
             check = ps.check
             path = check.path
             if path is None:
-                ok, output = run_probe(state, pod_key, rt, ps)
-                record(pod_key, rt, ps, ok, output)
+                ok, output = run_probe(rt, ps)
+                outcome = count_result(pod_key, rt, ps, ok, output, now)
+                if outcome is not None:
+                    outcomes.append(outcome)
                 continue
             files = rt.files.get(check.container)
             if path in SYSTEM_PATHS or (files and _has_path(files, path)):
                 ps.failures = 0
                 ps.successes += 1
                 if not ps.ready and ps.successes >= check.success_threshold:
-                    record(pod_key, rt, ps, True, "")
+                    ps.ready = True
+                    outcomes.append((pod_key, ps, True, None))
             elif (
                 ps.event is not None
                 and rt.last_probe_output is check.failure_output
@@ -145,7 +213,9 @@ class ProbeScheduler:
                 ps.event.count += 1  # the same Unhealthy event again: "(x4 over 33s)"
                 ps.event.last = now
             else:
-                record(pod_key, rt, ps, False, check.failure_output)
+                outcome = count_result(pod_key, rt, ps, False, check.failure_output, now)
+                if outcome is not None:
+                    outcomes.append(outcome)
         if alive:
             at, period = slot
             nxt = (at + period, period)
@@ -153,15 +223,20 @@ class ProbeScheduler:
                 self._buckets[nxt].extend(alive)
             else:
                 self._buckets[nxt] = alive
-                state.clock.schedule(nxt[0], lambda: self._fire(nxt), priority=1)
+                self._clock.schedule(nxt[0], nxt, priority=1)
+        return outcomes
 
 
-def run_probe(state: ClusterState, pod_key: Key, rt, probe_state: ProbeState) -> tuple[bool, str]:
-    """Run one probe now. Returns (success, output for the Unhealthy event)."""
+def run_probe(record: ProbedPod, probe_state: ProbeState) -> tuple[bool, str]:
+    """Run one probe now against a pod's runtime record.
+
+    Returns:
+        `(success, output)`: output is what the failure printed, for the Unhealthy event.
+    """
     check = probe_state.check
     path = check.path
     if path is not None:  # the fast path: a file test
-        files = rt.files.get(check.container)
+        files = record.files.get(check.container)
         if path in SYSTEM_PATHS or (files and _has_path(files, path)):
             return True, ""
         return False, check.failure_output
@@ -174,12 +249,10 @@ def run_probe(state: ClusterState, pod_key: Key, rt, probe_state: ProbeState) ->
     handler = http if http is not None else sock
     if handler is None:
         return True, ""
-    pod = state.store.get("Pod", *pod_key)
-    containers = pod["spec"].get("containers") or () if pod else ()
-    container = next((c for c in containers if c.get("name") == check.container), {})
+    container = next((c for c in record.containers or () if c.get("name") == check.container), {})
     port = probe_port(container, handler.get("port"))
-    ip = pod["status"].get("podIP", "") if pod else ""
-    if port is not None and state.pod_listens(pod, port):
+    ip = record.ip
+    if port is not None and record.listens(port):
         return True, ""
     shown = handler.get("port")
     if http is not None:

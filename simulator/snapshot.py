@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from .controllers.workloads import controller_ref
+from .controllers.ownership import controller_ref
 from .ipam import HOST_IP, INGRESS_IP
 from .labels import format_selector, from_label_selector, from_match_labels
 from .state import ClusterState

@@ -23,11 +23,15 @@ _NO_LABELS: dict = {}  # never written to
 
 
 class Provider(Protocol):
-    """Serves a derived kind (Endpoints, EndpointSlice) built on demand by a controller."""
+    """Serves a derived kind (Endpoints, EndpointSlice) built on demand by a controller.
 
-    def get(self, namespace: str, name: str) -> dict | None: ...
+    The store passes itself to every call, so a provider reads what it derives from
+    without holding the store (which holds the provider).
+    """
 
-    def names(self) -> Iterable[Key]: ...
+    def get(self, store: Store, namespace: str, name: str) -> dict | None: ...
+
+    def names(self, store: Store) -> Iterable[Key]: ...
 
 
 def key_of(obj: dict) -> Key:
@@ -59,15 +63,15 @@ class Store:
         """The object, or None."""
         provider = self._providers.get(kind)
         if provider is not None:
-            return provider.get(namespace, name)
+            return provider.get(self, namespace, name)
         return self._objects[kind].get((namespace, name))
 
     def list(self, kind: str, namespace: str | None = None) -> list[dict]:
         """Objects of `kind` in `namespace` (or all), sorted by namespace then name like etcd."""
         provider = self._providers.get(kind)
         if provider is not None:
-            keys = sorted(k for k in provider.names() if namespace is None or k[0] == namespace)
-            return [obj for k in keys if (obj := provider.get(*k)) is not None]
+            keys = sorted(k for k in provider.names(self) if namespace is None or k[0] == namespace)
+            return [obj for k in keys if (obj := provider.get(self, *k)) is not None]
         table = self._objects[kind]
         keys = sorted(table) if namespace is None else sorted(k for k in table if k[0] == namespace)
         return [table[k] for k in keys]
@@ -76,7 +80,7 @@ class Store:
         """How many objects of `kind` exist."""
         provider = self._providers.get(kind)
         if provider is not None:
-            return sum(1 for _ in provider.names())
+            return sum(1 for _ in provider.names(self))
         return len(self._objects[kind])
 
     def items(self, kind: str) -> Iterator[tuple[Key, dict]]:

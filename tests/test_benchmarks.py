@@ -10,6 +10,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 NUMBER = r"[\d,.]+"
 
@@ -41,6 +43,21 @@ def test_core_benchmark_applies_the_generated_cluster() -> None:
     assert figure(r"kubectl get pods -A: +# ms", out) > 0
     assert figure(r"kubectl delete pod \(\+Endpoints\): +# ms median", out) > 0
     assert figure(r"memory: # MiB for the whole cluster", out) > 0
+
+
+def test_core_benchmark_times_the_collector_with_and_without_a_freeze() -> None:
+    out = run_benchmark("benchmarks.bench_core", "--quick", "--collector")
+    for label in ("without", "with"):
+        line = next(line for line in out.splitlines() if f", {label} gc.freeze()" in line)
+        assert figure(r"apply +# ms", line) > 0
+        assert figure(r"first passes over its objects +# ms", line) >= 0
+        assert figure(r"each full collection +# ms", line) >= 0
+
+
+@pytest.mark.parametrize("piece", ["parse", "apply", "delete", "get", "first", "steady", "flip"])
+def test_instruction_benchmark_runs_each_piece(piece: str) -> None:
+    # Without valgrind here: the piece runs, and says so.
+    assert run_benchmark("benchmarks.bench_instructions", piece, "--quick") == f"{piece}: done\n"
 
 
 def test_clock_benchmark_flips_readiness() -> None:
@@ -91,3 +108,11 @@ def test_frames_benchmark_finds_the_same_changes_both_ways() -> None:
     ):
         assert figure(change + r".*feed +# ms", out) > 0
     assert figure(r"probe runs noticed.*now +# ms on average", out) >= 0
+
+
+def test_lessons_benchmark_judges_every_step() -> None:
+    out = run_benchmark("benchmarks.bench_lessons", "--quick", timeout=300)
+    assert figure(r"lessons: #", out) >= 13
+    assert figure(r"slowest step, lesson size: # ms", out) > 0
+    assert figure(r"slowest step, 300 pods: # ms", out) > 0
+    assert figure(r"every check of a lesson at once, 300 pods, slowest lesson: # ms", out) > 0

@@ -1,4 +1,5 @@
-"""Repository invariants: the README's commands, CI, and the simulator's independence."""
+"""Repository invariants: the README's commands, CI, the simulator's independence, and
+no import cycle inside it."""
 
 from __future__ import annotations
 
@@ -82,10 +83,15 @@ def simulator_imports(path: Path) -> list[tuple[str, str | None]]:
 PLAYGROUND = modules("playground")
 
 
+#: The packages of playground/ that reach the simulator: rooms/, the single composition
+#: point, and lessons/, whose checks ask a room's cluster through the facade's
+#: observations (docs/architecture.md).
+SIMULATOR_CLIENTS = {"rooms", "lessons"}
+
+
 @pytest.mark.parametrize("path", PLAYGROUND, ids=lambda path: str(path.relative_to(ROOT)))
-def test_only_the_rooms_package_reaches_the_simulator(path):
-    # playground/rooms/ is the single composition point (docs/architecture.md).
-    if "rooms" not in path.relative_to(ROOT / "playground").parts[:-1]:
+def test_only_the_rooms_and_lessons_packages_reach_the_simulator(path):
+    if not SIMULATOR_CLIENTS & set(path.relative_to(ROOT / "playground").parts[:-1]):
         assert "simulator" not in imported_packages(path)
 
 
@@ -147,3 +153,122 @@ def test_scripts_never_evaluate_strings(path):
     assert not re.search(r"\beval\s*\(|new\s+Function\s*\(", text)
     assert not re.search(r"set(Timeout|Interval)\s*\(\s*[\"'`]", text)
     assert not re.search(r"setAttribute\(\s*[\"']style[\"']", text), "an inline style"
+
+
+def module_name(path: Path, root: Path) -> str:
+    """`simulator/controllers/workloads.py` -> `simulator.controllers.workloads`."""
+    parts = list(path.relative_to(root).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def import_graph(package: Path) -> dict[str, set[str]]:
+    """Each module of `package` -> the modules of the same package it imports.
+
+    Every import statement counts, wherever it is: at the top, inside a function, or
+    under `if TYPE_CHECKING:` (a type-only import ties two modules together as much as
+    any other). `from pkg import name` leads to the submodule `pkg.name` when there is
+    one, else to `pkg` itself.
+    """
+    root = package.parent
+    paths = {module_name(path, root): path for path in sorted(package.rglob("*.py"))}
+    graph: dict[str, set[str]] = {}
+    for name, path in paths.items():
+        is_package = path.name == "__init__.py"
+        targets: set[str] = set()
+        for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+            if isinstance(node, ast.Import):
+                targets.update(alias.name for alias in node.names)
+            elif isinstance(node, ast.ImportFrom):
+                if node.level:
+                    base = name.split(".")
+                    base = base[: len(base) - node.level + (1 if is_package else 0)]
+                    module = ".".join(base + ([node.module] if node.module else []))
+                else:
+                    module = node.module
+                for alias in node.names:
+                    submodule = f"{module}.{alias.name}"
+                    targets.add(submodule if submodule in paths else module)
+        graph[name] = {t for t in targets if t in paths and t != name}
+    return graph
+
+
+def import_cycles(graph: dict[str, set[str]]) -> list[set[str]]:
+    """The groups of modules that import each other, directly or round a loop (Tarjan's
+    strongly connected components of more than one module)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found: list[set[str]] = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        on_stack.add(node)
+        for nxt in sorted(graph[node]):
+            if nxt not in index:
+                visit(nxt)
+                low[node] = min(low[node], low[nxt])
+            elif nxt in on_stack:
+                low[node] = min(low[node], index[nxt])
+        if low[node] == index[node]:
+            group = set()
+            while True:
+                member = stack.pop()
+                on_stack.discard(member)
+                group.add(member)
+                if member == node:
+                    break
+            if len(group) > 1:
+                found.append(group)
+
+    for node in sorted(graph):
+        if node not in index:
+            visit(node)
+    return found
+
+
+def test_simulator_has_no_import_cycle():
+    # Dependencies point one way (docs/architecture.md): state -> controllers -> store.
+    cycles = import_cycles(import_graph(ROOT / "simulator"))
+    assert [sorted(c) for c in cycles] == []
+
+
+@pytest.mark.parametrize(
+    ("files", "expected"),
+    [
+        pytest.param(
+            {"a.py": "from . import b\n", "b.py": "from .c import thing\n", "c.py": ""},
+            [],
+            id="a chain is no cycle",
+        ),
+        pytest.param(
+            {"a.py": "from pkg.b import x\n", "b.py": "def f():\n    from . import a\n"},
+            [{"pkg.a", "pkg.b"}],
+            id="a function-local import closes a cycle",
+        ),
+        pytest.param(
+            {
+                "a.py": "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    import pkg.b\n",
+                "b.py": "from .sub import c\n",
+                "sub/__init__.py": "",
+                "sub/c.py": "from .. import a\n",
+            },
+            [{"pkg.a", "pkg.b", "pkg.sub.c"}],
+            id="a type-only import counts, round a subpackage",
+        ),
+        pytest.param(
+            {"__init__.py": "from .a import A\n", "a.py": "from . import b\n", "b.py": ""},
+            [],
+            id="a package importing its own modules is no cycle",
+        ),
+    ],
+)
+def test_import_cycles_are_found_wherever_the_import_is(tmp_path, files, expected):
+    package = tmp_path / "pkg"
+    for name, text in {"__init__.py": "", **files}.items():
+        (package / name).parent.mkdir(parents=True, exist_ok=True)
+        (package / name).write_text(text)
+    assert import_cycles(import_graph(package)) == expected

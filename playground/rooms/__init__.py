@@ -17,7 +17,15 @@ simulator only through `simulator`'s top-level names. Each module has one job:
 - `fanout`: a room's viewers in this process, and the frames kept for resync;
 - `ticker`: wall-clock pacing and request streams;
 - `frames`: snapshots and frames, from the simulator's change feed;
-- `inspector`: what each viewer inspects, worded and refreshed by frames.
+- `inspector`: what each viewer inspects, worded and refreshed by frames;
+- `rewinding`: back to an earlier point of the log (a new engine from the log);
+- `followers`: capabilities that watch a room's changes (a lesson), run by its engine;
+  `lesson_requests`: a lesson's client messages, answered by the room's owner;
+- `roles`: who may do what (capabilities checked for every message);
+- `classroom`: a live room's class (participants, the floor, hands, the presenter's
+  view), kept by the room's owner;
+- `forks`: forks and the rewind timeline; `classview`: what the presenter sees of the
+  class.
 """
 
 from __future__ import annotations
@@ -26,18 +34,41 @@ from typing import Any
 
 from simulator import INSPECTABLE_KINDS
 
+from . import roles
 from .catalog import default_example, example, examples
+from .classroom import clean_name
+from .classview import add_progress, class_view
 from .creation import create_room, plain_problem, validate
 from .errors import NoSuchRoom, RoomGone, ServerFull
 from .fanout import Viewer
+from .followers import Follower
+from .followers import register as register_follower
+from .forks import fork, timeline
 from .inspector import Target
 from .live import LiveRoom, group_name
 from .log import latest_manifests, replay
-from .registry import find_owner, forget_all, loaded, memory_in_use, open_room, reset, view
+from .registry import (
+    find_owner,
+    forget_all,
+    loaded,
+    memory_in_use,
+    open_room,
+    participant,
+    presenter_key,
+    reset,
+    view,
+)
 from .view import RoomView
 
 __all__ = [
     "INSPECTABLE_KINDS",
+    "add_progress",
+    "class_view",
+    "clean_name",
+    "fork",
+    "roles",
+    "timeline",
+    "Follower",
     "LiveRoom",
     "NoSuchRoom",
     "RoomGone",
@@ -58,7 +89,10 @@ __all__ = [
     "loaded",
     "memory_in_use",
     "open_room",
+    "participant",
+    "presenter_key",
     "plain_problem",
+    "register_follower",
     "replay",
     "reset",
     "validate",

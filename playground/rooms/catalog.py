@@ -1,15 +1,24 @@
-"""The examples catalog: the simulator's built-in scenarios, for the home page and rooms."""
+"""The examples catalog: the simulator's built-in scenarios, for the home page and rooms.
+
+Titles and summaries are English in the simulator, marked there with `gettext_noop`
+so the catalogue has them; they are translated here, when a page shows them.
+"""
 
 from __future__ import annotations
 
 from typing import Any
+
+from django.utils.translation import gettext
 
 from simulator import DEFAULT_SCENARIO, SCENARIOS
 
 
 def examples() -> list[dict[str, str]]:
     """The built-in scenarios for the examples menu, in the simulator's order."""
-    return [{"slug": s.slug, "title": s.title, "summary": s.summary} for s in SCENARIOS]
+    return [
+        {"slug": s.slug, "title": gettext(s.title), "summary": gettext(s.summary)}
+        for s in SCENARIOS
+    ]
 
 
 def example(slug: str | None) -> dict[str, Any] | None:
@@ -18,8 +27,8 @@ def example(slug: str | None) -> dict[str, Any] | None:
         if s.slug == slug:
             return {
                 "slug": s.slug,
-                "title": s.title,
-                "summary": s.summary,
+                "title": gettext(s.title),
+                "summary": gettext(s.summary),
                 "manifest": s.manifest,
                 "try_commands": list(s.try_commands),
                 "pod_selector": s.pod_selector,

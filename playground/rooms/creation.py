@@ -7,6 +7,7 @@ import secrets
 from typing import Any
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from playground import limits
 from playground.models import Room
@@ -24,13 +25,20 @@ def validate(text: str) -> list[dict[str, Any]]:
         return [_limit_problem()]
     if not text.strip():
         return [
-            plain_problem("Paste at least one manifest (a YAML document with apiVersion and kind).")
+            plain_problem(
+                _("Paste at least one manifest (a YAML document with apiVersion and kind).")
+            )
         ]
     return problems_of(new_cluster(0).run(APPLY + " --dry-run=server", stdin=text))
 
 
-def create_room(text: str, example_slug: str = "") -> tuple[Room | None, list[dict[str, Any]]]:
+def create_room(
+    text: str, example_slug: str = "", lesson: str = "", presenter_key: str = ""
+) -> tuple[Room | None, list[dict[str, Any]]]:
     """Store a new room whose cluster starts with `text` applied; or return the problems.
+    `lesson` names the lesson the room runs (a slug the caller checked); `presenter_key` is
+    the digest of its presenter's secret (roles.new_secret): without one the room is open,
+    everyone with the link may change it.
 
     Synchronous (it runs in a view's thread): it builds its own scratch cluster.
     """
@@ -39,24 +47,27 @@ def create_room(text: str, example_slug: str = "") -> tuple[Room | None, list[di
     seed = secrets.randbelow(2**31)
     result = new_cluster(seed).run(APPLY, stdin=text)
     if result.exit_code != 0 or not text.strip():
-        return None, problems_of(result) or [plain_problem("Paste at least one manifest.")]
+        return None, problems_of(result) or [plain_problem(_("Paste at least one manifest."))]
     room = Room.objects.create(
-        code=new_room_code(),
+        code=new_code(),
         seed=seed,
         manifests=text,
         example=example_slug if example(example_slug) else "",
+        lesson=lesson,
         playing=settings.KUBEPLAY_AUTOPLAY,
+        presenter_key=presenter_key,
     )
     return room, []
 
 
-def new_room_code() -> str:
-    """A room's code: 120 random bits as 24 lowercase base32 characters.
+def new_code() -> str:
+    """A room's code (forks take theirs here too): 120 random bits as 24 lowercase base32
+    characters.
 
-    Whoever has the link may watch and change the room, so the code must not be
-    guessable: at 120 bits, finding any one of a million rooms at a million guesses
-    a second takes longer than the universe has existed. (Rooms made before had
-    eight hex digits; their links keep working.)
+    Whoever has the link may watch the room (and change it, in a room made before roles),
+    so the code must not be guessable: at 120 bits, finding any one of a million rooms at
+    a million guesses a second takes longer than the universe has existed. (Rooms made
+    before had eight hex digits; their links keep working.)
     """
     return base64.b32encode(secrets.token_bytes(15)).decode("ascii").lower()
 
@@ -85,7 +96,7 @@ def problems_of(result: CommandResult) -> list[dict[str, Any]]:
     ]
     problems.sort(key=lambda p: p["severity"] != "error")  # stable: errors first
     if not any(p["severity"] == "error" for p in problems) and result.exit_code != 0:
-        message = (result.stderr or result.stdout).strip() or "The manifests were refused."
+        message = (result.stderr or result.stdout).strip() or _("The manifests were refused.")
         problems.insert(0, plain_problem(message))
     return problems
 
@@ -111,5 +122,6 @@ def plain_problem(message: str) -> dict[str, Any]:
 
 def _limit_problem() -> dict[str, Any]:
     return plain_problem(
-        f"The manifests are too large: the limit is {limits.MAX_MANIFEST_BYTES // 1024} KiB."
+        _("The manifests are too large: the limit is %(kib)s KiB.")
+        % {"kib": limits.MAX_MANIFEST_BYTES // 1024}
     )

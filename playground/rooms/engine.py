@@ -16,9 +16,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils import translation
+
+from playground.models import Room
 from playground.rooms import inspector
+from playground.rooms.followers import Follower, followers_for
 from playground.rooms.frames import Frames, result_fields
-from playground.rooms.log import apply_op, logged_op, replay
+from playground.rooms.log import apply_op, logged_op, restore
 from playground.rooms.ticker import Streams
 from simulator import Cluster
 
@@ -45,6 +49,8 @@ class Outcome:
     streams: list[list[str]] | None = None
     #: What the viewer who asked gets back (a command's result fields, a stream...).
     reply: Any = None
+    #: Texts for every viewer (a lesson's news).
+    broadcast: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -58,6 +64,11 @@ class RoomSpec:
     playing: bool
     speed: float
     tick_hz: int
+    #: The lesson the room runs (its slug), or "".
+    lesson: str = ""
+    #: The class's state as frames carry it: the floor, and the presenter's view.
+    floor: dict[str, Any] = field(default_factory=lambda: {"mode": "presenter"})
+    view: dict[str, Any] | None = None
 
 
 class RoomEngine:
@@ -65,26 +76,43 @@ class RoomEngine:
 
     def __init__(self, spec: RoomSpec) -> None:
         self.code = spec.code
-        self.cluster = replay(spec.seed, spec.manifests, spec.ops)
+        # Followers (a lesson) rebuild what they saw from the replayed log.
+        stored = Room(code=spec.code, seed=spec.seed, manifests=spec.manifests, lesson=spec.lesson)
+        self.followers: dict[str, Follower] = {
+            f.message_type: f for f in followers_for(stored, spec.ops)
+        }
+        restored = restore(spec.seed, spec.manifests, spec.ops, self._replayed)
+        self.cluster = restored.cluster
         self.tick_hz = spec.tick_hz
         self.playing = spec.playing
         self.speed = spec.speed
-        self.streams = Streams()
+        self.streams = Streams(restored.streams, restored.streams_made)
         self.frames = Frames(self.cluster, spec.code, spec.tick_hz)
+        self.frames.hits = restored.hits
+        self.frames.floor = spec.floor
+        self.frames.presenter_view = spec.view
         self.watchers = inspector.Watchers()
 
-    def head(self) -> tuple[str, int]:
-        """`(epoch, seq)`: this engine's epoch and its last frame."""
-        return self.frames.epoch, self.frames.seq
+    def _replayed(self, index: int, op: dict[str, Any], result: Any) -> None:
+        for follower in self.followers.values():
+            follower.replayed(index, op, result)
+
+    def head(self) -> tuple[str, int, list[list[str]]]:
+        """`(epoch, seq, streams)`: this engine's epoch, its last frame, and its streams as
+        the log's `ticks` entries name them."""
+        return self.frames.epoch, self.frames.seq, self.streams.specs()
 
     def clock(self) -> dict[str, Any]:
         return {"playing": self.playing, "speed": self.speed, "time": self.cluster.now}
 
     # -- the clock and the streams -------------------------------------------------------
 
-    def tick(self) -> Outcome:
-        """One tick: move the clock (when it plays) and send each stream's requests."""
+    def tick(self, view: Any = False) -> Outcome:
+        """One tick: move the clock (when it plays) and send each stream's requests; and the
+        presenter's `view` when it changed since the last (False: it did not)."""
         self.frames.begin()
+        if view is not False:
+            self.set_class(None, view)
         step = self.speed / self.tick_hz if self.playing else 0.0
         if step:
             self.cluster.advance(step)
@@ -93,27 +121,57 @@ class RoomEngine:
         outcome = Outcome(step=step, counts=counts)
         if failed:
             outcome.streams = self._streams_changed()
-        return self._emit(outcome)
+            outcome.ops.append(self.streams.log_entry())
+        return self._followed(self._emit(outcome), None, traces)
 
-    def start_stream(self, target: str, source: str, rate: float) -> Outcome:
-        """A new stream (ValueError, in words for the learner, when over a limit)."""
+    def start_stream(self, target: str, source: str, rate: float, who: dict[str, Any]) -> Outcome:
+        """A new stream, started by `who` (ValueError, in words for the learner, when over a
+        limit)."""
         self.frames.begin()
         stream = self.streams.start(target, source, rate)
-        return self._emit(Outcome(streams=self._streams_changed(), reply=stream.to_dict()))
+        self.frames.note(who, "start", target)
+        outcome = Outcome(streams=self._streams_changed(), reply=stream.to_dict())
+        outcome.ops.append(self.streams.log_entry())
+        return self._emit(outcome)
 
-    def stop_stream(self, stream_id: str | None) -> Outcome:
+    def stop_stream(self, stream_id: str | None, who: dict[str, Any]) -> Outcome:
         self.frames.begin()
         self.streams.stop(stream_id)
-        return self._emit(Outcome(streams=self._streams_changed()))
+        self.frames.note(who, "stop", "")
+        outcome = Outcome(streams=self._streams_changed())
+        outcome.ops.append(self.streams.log_entry())
+        return self._emit(outcome)
 
-    def set_clock(self, playing: bool | None, speed: float | None) -> Outcome:
+    def set_clock(self, playing: bool | None, speed: float | None, who: dict[str, Any]) -> Outcome:
         self.frames.begin()
         if playing is not None:
             self.playing = playing
         if speed is not None:
             self.speed = speed
         self.frames.clock_changed = True
+        what = "speed" if playing is None else "play" if playing else "pause"
+        self.frames.note(who, what, f"{self.speed:g}" if what == "speed" else "")
         return self._emit(Outcome(reply={"playing": self.playing, "speed": self.speed}))
+
+    def set_class(self, floor: dict[str, Any] | None, view: Any = False) -> Outcome:
+        """The class changed: the floor (None: as it was), the presenter's view (False: as
+        it was); the next frame carries what changed, to everyone."""
+        if floor is not None and floor != self.frames.floor:
+            self.frames.floor = floor
+            self.frames.floor_changed = True
+        if view is not False:
+            self.frames.presenter_view = view
+            self.frames.view_changed = True
+        return Outcome()
+
+    def note(self, who: dict[str, Any], what: str, detail: str = "") -> Outcome:
+        """A change made outside the engine (a rewind), named in the next frame."""
+        self.frames.begin()
+        self.frames.note(who, what, detail)
+        outcome = self._emit(Outcome())
+        if what == "rewind":  # the step a lesson was on starts over
+            self._followed(outcome, None, None)
+        return outcome
 
     def _streams_changed(self) -> list[list[str]]:
         self.frames.streams_changed = True
@@ -121,29 +179,101 @@ class RoomEngine:
 
     # -- commands --------------------------------------------------------------------------
 
-    def command(self, line: str, stdin: str, by: str) -> Outcome:
-        """Run a command line for viewer `by`: its log entry, its frame, its result."""
+    def command(self, line: str, stdin: str, by: str, who: dict[str, Any]) -> Outcome:
+        """Run a command line for connection `by` (participant `who`, as frames name them):
+        its log entry, its frame, its result."""
         self.frames.begin()
-        seq = self.cluster.seq
+        seq, at = self.cluster.seq, self.cluster.now
         result = apply_op(self.cluster, {"op": "run", "line": line, "stdin": stdin})
         op = logged_op(line, stdin, result.exit_code, changed=self.cluster.seq != seq)
-        self.frames.add_command(by, line, result)
-        return self._emit(Outcome(ops=[op], reply=result_fields(line, result, stdin)))
+        self.frames.add_command(by, who, line, result)
+        outcome = Outcome(ops=[{**op, "by": who, "at": at}])
+        outcome.reply = result_fields(line, result, stdin)
+        return self._followed(self._emit(outcome), (line, result), result.traces)
+
+    # -- followers (a lesson) --------------------------------------------------------------
+
+    def _followed(self, outcome: Outcome, command: Any, traces: list | None) -> Outcome:
+        """Tell the followers about a command, a tick or a rewind (neither); what they note
+        goes in the work's log entries, what they say to every viewer."""
+        for follower in self.followers.values():
+            _done(follower.changed(_FollowedHere(self.cluster, outcome), command, traces))
+        return outcome
+
+    def follower_greetings(self) -> list[str]:
+        return [text for f in self.followers.values() for text in f.greeting()]
+
+    def lesson_state(self) -> dict[str, Any]:
+        """The `lesson` message (LookupError: the room runs no lesson)."""
+        return self._tracker().message()
+
+    def lesson_step(self, step: Any) -> int:
+        """How many commands the solution of step `step` has, if it is the current one
+        (ValueError otherwise)."""
+        run = self._tracker().run
+        if step != run.step or run.finished or run.current is None:
+            raise ValueError(translation.gettext("That step is not the current one any more."))
+        return len(run.current.solution)
+
+    def lesson_solution(self, step: int, index: int) -> tuple[str, str] | None:
+        """The solution's command `index` of step `step`, its placeholders filled from the
+        cluster now; None once the step is done. ValueError: it cannot run yet."""
+        from playground.lessons import placeholders
+
+        run = self._tracker().run
+        if run.step != step or run.current is None:
+            return None
+        command = run.current.solution[index]
+        try:
+            return placeholders.fill(command.line, self.cluster), command.stdin
+        except placeholders.Unresolved as err:
+            raise ValueError(
+                translation.gettext("The solution cannot run yet: %(why)s.") % {"why": err}
+            ) from None
+
+    def lesson_seen(self) -> list[Any]:
+        """The commands the current step has seen (its checks' evidence)."""
+        return list(self._tracker().run.evidence.commands)
+
+    def lesson_start(self, ops: list[dict[str, Any]]) -> int:
+        """Where the current step began in the log `ops` (a reset rewinds there)."""
+        from playground.lessons.tracker import progress_in
+
+        return progress_in(ops, self._tracker().lesson.slug)[1]
+
+    def _tracker(self) -> Any:
+        tracker = self.followers.get("lesson")
+        if tracker is None:
+            raise LookupError("no lesson")
+        return tracker
 
     # -- viewers ---------------------------------------------------------------------------
 
     def snapshot(self) -> tuple[int, list[str]]:
-        """`(seq, texts)`: the `snapshot` message at the last frame, for a viewer joining."""
+        """`(seq, texts)`: the `snapshot` message at the last frame (and what followers say
+        to a viewer joining)."""
         texts = self.frames.snapshot(self.cluster.now, self.clock(), self.streams.to_dicts())
-        return self.frames.seq, texts
+        return self.frames.seq, [*texts, *self.follower_greetings()]
 
-    def watch(self, viewer: str, target: inspector.Target | None, request_id: Any) -> list[str]:
-        """The inspector of `target` for `viewer` now, then after each frame that changes it."""
-        self.watchers.watch(viewer, target)
+    def watch(
+        self, viewer: str, target: inspector.Target | None, request_id: Any, language: str
+    ) -> list[str]:
+        """The inspector of `target` for `viewer` (in its `language`) now, then after each
+        frame that changes it."""
+        self.watchers.watch(viewer, target, language)
         if target is None:
             return []
-        html = self.watchers.render(target, self._inspector_html, time.monotonic())
-        return self.watchers.message(viewer, target, html, self.frames.seq, request_id)
+        seq = self.frames.seq
+        html = self.watchers.render(target, language, self._inspector_html, time.monotonic(), seq)
+        return self.watchers.message(viewer, target, html, seq, request_id)
+
+    def watching(self) -> list[tuple[str, list[str], str]]:
+        """`(viewer, target fields, language)` for each viewer's inspector (a rewind's new
+        engine shows them again)."""
+        return [
+            (viewer, [t.kind, t.namespace, t.name], self.watchers.languages.get(viewer, "en"))
+            for viewer, t in self.watchers.targets.items()
+        ]
 
     def forget(self, viewer: str) -> None:
         self.watchers.forget(viewer)
@@ -181,5 +311,33 @@ class RoomEngine:
         )
         return outcome
 
-    def _inspector_html(self, target: inspector.Target) -> str:
-        return inspector.render(inspector.inspect(self.cluster, target))
+    def _inspector_html(self, target: inspector.Target, language: str) -> str:
+        with translation.override(language):
+            return inspector.render(inspector.inspect(self.cluster, target))
+
+
+class _FollowedHere:
+    """The room as a follower sees it inside the engine: the cluster, a note for the log
+    (appended to the work's entries) and words for every viewer (sent with its frame)."""
+
+    def __init__(self, cluster: Cluster, outcome: Outcome) -> None:
+        self.cluster = cluster
+        self._outcome = outcome
+
+    async def mark(self, op: dict[str, Any]) -> int:
+        self._outcome.ops.append(op)
+        return -1  # its index is the log's to give; a reload finds the note by reading it
+
+    async def broadcast(self, texts: list[str]) -> None:
+        self._outcome.broadcast.extend(texts)
+
+
+def _done(step: Any) -> Any:
+    """Run a follower's coroutine that never waits (its room is `_FollowedHere`, which
+    answers at once) to its end, here in the engine, which has no event loop."""
+    try:
+        step.send(None)
+    except StopIteration as finished:
+        return finished.value
+    step.close()
+    raise RuntimeError("a room follower waited for something inside the engine")

@@ -18,6 +18,7 @@ from typing import Any, NamedTuple
 
 from playground import limits, protocol, topology
 from playground.rooms.creation import problems_of
+from playground.rooms.log import hit_of
 from simulator import Cluster, CommandResult
 
 #: While the clock plays and nothing else happens, a frame carries the time this often.
@@ -96,6 +97,9 @@ class Frames:
         self.probes_next = cluster.next_probe_at()
         self.probes_seen_at = cluster.now
         self.hits: Counter[str] = Counter()
+        #: The class's state as everyone sees it: who may act, and the presenter's view.
+        self.floor: dict[str, Any] = {"mode": "presenter"}
+        self.presenter_view: dict[str, Any] | None = None
         self.last_time_sync = 0.0
         #: Wall time the tick or command that the next frame reports began.
         self.made_at: float | None = None
@@ -107,10 +111,13 @@ class Frames:
         self.omitted = 0
         self.hits_delta: Counter[str] = Counter()
         self.commands: list[dict] = []
+        self.notes: list[dict] = []
         self.probe_runs: dict[str, list[int]] = {}
         self.probes_due = False
         self.clock_changed = False
         self.streams_changed = False
+        self.floor_changed = False
+        self.view_changed = False
 
     # -- what the next frame carries ---------------------------------------------------
 
@@ -122,20 +129,21 @@ class Frames:
         for trace in traces:
             if trace is None:
                 continue
-            # A hit is a request a pod answered (not ingress-nginx's own redirect or 404).
-            last = trace.hops[-1] if trace.hops else None
-            if trace.outcome == "ok" and last is not None and last.kind == "pod":
-                self.hits_delta[trace.served_by or last.name] += 1
+            hit = hit_of(trace)
+            if hit:
+                self.hits_delta[hit] += 1
             if len(self.traces) < limits.MAX_TRACES_PER_FRAME:
                 self.traces.append(trace_view(trace))
             else:
                 self.omitted += 1
 
-    def add_command(self, by: str, line: str, result: CommandResult) -> None:
+    def add_command(self, by: str, who: dict[str, Any], line: str, result: CommandResult) -> None:
+        """A command connection `by` ran for participant `who` (named, never by id)."""
         self.add_traces(result.traces)
         self.commands.append(
             {
                 "by": by,
+                "who": who,
                 "line": line,
                 "exitCode": result.exit_code,
                 "stdout": clip(result.stdout, limits.MAX_ECHO_CHARS),
@@ -144,6 +152,11 @@ class Frames:
             }
         )
         self.probes_due = True  # `kubectl exec -- touch` may run a probe at once
+
+    def note(self, who: dict[str, Any] | None, what: str, detail: str = "") -> None:
+        """A change that is not a command (the clock, a stream, a rewind), named with who
+        made it (`roles.Participant.who()`, None for the server) for every terminal's echo."""
+        self.notes.append({"who": who or {}, "what": what, "detail": detail[:200]})
 
     def _probes_ran(self, cluster: Cluster) -> bool:
         """Whether a probe may have run since the last look: one was due, and time moved."""
@@ -184,9 +197,12 @@ class Frames:
             or self.traces
             or self.omitted
             or self.commands
+            or self.notes
             or self.probe_runs
             or self.clock_changed
             or self.streams_changed
+            or self.floor_changed
+            or self.view_changed
         )
         if not (content or time_due):
             return None
@@ -209,12 +225,18 @@ class Frames:
             self.hits.update(self.hits_delta)
         if self.commands:
             frame["commands"] = self.commands
+        if self.notes:
+            frame["notes"] = self.notes
         if self.probe_runs:
             frame["probes"] = self.probe_runs
         if self.clock_changed:
             frame["clock"] = clock
         if self.streams_changed:
             frame["streams"] = streams
+        if self.floor_changed:
+            frame["floor"] = self.floor
+        if self.view_changed:
+            frame["view"] = self.presenter_view
         self._clear()
         return Frame(frame, protocol.split(protocol.encode(frame)))
 
@@ -240,6 +262,8 @@ class Frames:
             "probes": {f"{ns}/{name}": list(c) for (ns, name), c in self.probe_counts.items()},
             "collections": topology.COLLECTIONS,
             "systemNamespaces": topology.SYSTEM_NAMESPACES,
+            "floor": self.floor,
+            "view": self.presenter_view,
         }
         texts = protocol.split(protocol.encode(message))
         self._snapshot = (self.seq, texts)

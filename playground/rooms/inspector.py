@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
 
 from playground import limits, protocol, topology
 from simulator import INSPECTABLE_KINDS, Cluster, Inspection
@@ -38,12 +39,15 @@ class Target:
     def parse(cls, kind: Any, namespace: Any, name: Any) -> Target:
         """A target from untrusted input; ValueError with words a learner can act on."""
         if not isinstance(kind, str) or kind not in INSPECTABLE_KINDS:
-            raise ValueError(f"Choose an object in the diagram: {str(kind)[:40]!r} is not one.")
+            raise ValueError(
+                _("Choose an object in the diagram: %(kind)r is not one.")
+                % {"kind": str(kind)[:40]}
+            )
         # Everything but a Node defaults to the namespace "default", as kubectl does.
         namespace = "" if kind == "Node" else namespace or "default"
         for value in (name, namespace or "x"):
             if not isinstance(value, str) or not _NAME.match(value):
-                raise ValueError("Choose an object in the diagram: that name is not valid.")
+                raise ValueError(_("Choose an object in the diagram: that name is not valid."))
         return cls(kind, namespace, name)
 
     def fields(self) -> dict[str, str]:
@@ -88,7 +92,12 @@ def present(shown: Inspection) -> dict[str, Any]:
             "mode": "file" if switch.command else "none",
             "command": switch.command,
             "exists": switch.passing,
-            "label": f"{switch.action} (probe will {'fail' if switch.passing else 'pass'})",
+            "label": (
+                _("%(action)s (probe will fail)")
+                if switch.passing
+                else _("%(action)s (probe will pass)")
+            )
+            % {"action": switch.action},
             "note": switch.note,
         }
     return info
@@ -97,21 +106,22 @@ def present(shown: Inspection) -> dict[str, Any]:
 def _row(row) -> dict[str, Any]:
     reasons = []
     for term in row.terms:
+        words = {"key": term.key, "value": term.value, "has": term.pod_value}
         if term.matched:
-            reasons.append(f"has {term.key}={term.value}")
+            reasons.append(_("has %(key)s=%(value)s") % words)
         elif term.pod_value is None:
-            reasons.append(f"needs {term.key}={term.value}, has no {term.key} label")
+            reasons.append(_("needs %(key)s=%(value)s, has no %(key)s label") % words)
         else:
-            reasons.append(f"needs {term.key}={term.value}, has {term.key}={term.pod_value}")
+            reasons.append(_("needs %(key)s=%(value)s, has %(key)s=%(has)s") % words)
     if not row.terms:
-        reasons.append("the Service has no selector: its Endpoints are managed by hand")
+        reasons.append(_("the Service has no selector: its Endpoints are managed by hand"))
     if row.selected:
         if row.listed == "ready":
-            reasons.append("listed as a ready address: it gets traffic")
+            reasons.append(_("listed as a ready address: it gets traffic"))
         elif row.listed == "not ready":
-            reasons.append("listed under notReadyAddresses: it gets no traffic until Ready")
+            reasons.append(_("listed under notReadyAddresses: it gets no traffic until Ready"))
         elif not row.ready:
-            reasons.append("not Ready: it gets no traffic")
+            reasons.append(_("not Ready: it gets no traffic"))
     return {
         "pod": row.pod,
         "service": row.service,
@@ -156,53 +166,85 @@ class Watchers:
 
     def __init__(self) -> None:
         self.targets: dict[str, Target] = {}
+        #: Each viewer's language: an inspector is rendered once per target and language.
+        self.languages: dict[str, str] = {}
         self._sent: dict[str, str] = {}
         self._owed: set[Target] = set()
         self._ready_at: dict[Target, float] = {}
+        #: Each target's last render and the frame it showed: a class following its
+        #: presenter's choice asks for the same inspector a thousand times in one frame.
+        self._rendered: dict[tuple[Target, str], tuple[int, str]] = {}
 
-    def watch(self, viewer: str, target: Target | None) -> None:
+    def watch(self, viewer: str, target: Target | None, language: str = "en") -> None:
         self._sent.pop(viewer, None)
         if target is None:
             self.targets.pop(viewer, None)
+            self.languages.pop(viewer, None)
         else:
             self.targets[viewer] = target
+            self.languages[viewer] = language
         watched = set(self.targets.values())
         self._owed &= watched
         self._ready_at = {t: at for t, at in self._ready_at.items() if t in watched}
+        self._rendered = {k: r for k, r in self._rendered.items() if k[0] in watched}
+
+    def forget_renders(self) -> None:
+        """Frames count from 0 again (the room was rewound): no render is current."""
+        self._rendered.clear()
 
     def forget(self, viewer: str) -> None:
         self.watch(viewer, None)
 
-    def render(self, target: Target, show: Callable[[Target], str], now: float) -> str:
-        """`show(target)`, noting when the target may be rendered again."""
+    def render(
+        self,
+        target: Target,
+        language: str,
+        show: Callable[[Target, str], str],
+        now: float,
+        seq: int | None = None,
+    ) -> str:
+        """`show(target, language)`, noting when the target may be rendered again; the render
+        of frame `seq` again when there is one (nothing changed since)."""
+        key = (target, language)
+        if seq is not None and self._rendered.get(key, (None,))[0] == seq:
+            return self._rendered[key][1]
         started = time.perf_counter()
-        html = show(target)
+        html = show(target, language)
         cost = time.perf_counter() - started
         self._ready_at[target] = now + max(REFRESH_SECONDS, 8 * cost)
         self._owed.discard(target)
+        if seq is not None:
+            self._rendered[key] = (seq, html)
         return html
 
     def refresh(
-        self, frame: dict[str, Any] | None, seq: int, show: Callable[[Target], str], now: float
+        self,
+        frame: dict[str, Any] | None,
+        seq: int,
+        show: Callable[[Target, str], str],
+        now: float,
     ) -> Iterator[tuple[str, list[str]]]:
         """`(viewer, texts)` for each viewer whose inspector changed: by `frame`, the frame
         just sent (None on a tick without one), or by an earlier frame whose refresh had
-        to wait. `show` renders a target, once however many viewers watch it."""
+        to wait. `show` renders a target in a language, once however many viewers of that
+        language watch it."""
         if frame is None and not self._owed:
             return
-        due: dict[Target, list[str]] = {}
+        due: dict[Target, dict[str, list[str]]] = {}
         for viewer, target in self.targets.items():
             if target in self._owed or (frame is not None and affected(target, frame)):
-                due.setdefault(target, []).append(viewer)
-        for target, viewers in due.items():
+                language = self.languages.get(viewer, "en")
+                due.setdefault(target, {}).setdefault(language, []).append(viewer)
+        for target, by_language in due.items():
             if now < self._ready_at.get(target, 0.0):
                 self._owed.add(target)
                 continue
-            html = self.render(target, show, now)
-            for viewer in viewers:
-                texts = self.message(viewer, target, html, seq)
-                if texts:
-                    yield viewer, texts
+            for language, viewers in by_language.items():
+                html = self.render(target, language, show, now, seq)
+                for viewer in viewers:
+                    texts = self.message(viewer, target, html, seq)
+                    if texts:
+                        yield viewer, texts
 
     def message(
         self, viewer: str, target: Target, html: str, seq: int, request_id: Any = None

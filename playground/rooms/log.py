@@ -1,17 +1,23 @@
 """A room's log and its replay.
 
 A room is `(seed, manifests, log)`. Each log entry (`RoomEvent.op`) is a
-command line (`{"op": "run", ...}`) or a run of clock ticks with the requests
-each stream sent (`{"op": "ticks", ...}`; docs/architecture.md, "Rooms").
-The simulator is deterministic, so replaying the entries call for call, here
-and nowhere else, rebuilds the same cluster in any process. `RoomLog` is a
-live room's end of it: ticks not yet written, and the writes.
+command line (`{"op": "run", ...}`), a run of clock ticks with the requests
+each stream sent (`{"op": "ticks", ...}`), the request streams running from
+then on (`{"op": "streams", ...}`), a return to an earlier point (`{"op":
+"rewind", "to": N}`: the cluster is again as it was after the log's first N
+entries), or a note for a follower that changes nothing (`{"op": "lesson",
+...}`; docs/architecture.md, "Rooms"). The simulator is deterministic, so
+replaying the entries call for call, here and nowhere else, rebuilds the
+same cluster in any process; `restore` also rebuilds what a live room keeps
+beside it (its streams and hit counters). `RoomLog` is a live room's end of
+it: ticks not yet written, and the writes.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,6 +30,8 @@ from simulator import Cluster
 logger = logging.getLogger(__name__)
 
 APPLY = "kubectl apply -f -"
+#: Log entries that do not touch the cluster: notes for followers (a lesson's progress).
+NOTES = frozenset({"lesson"})
 
 
 def logged_op(line: str, stdin: str, exit_code: int, changed: bool) -> dict[str, Any]:
@@ -44,6 +52,8 @@ def apply_op(cluster: Cluster, op: dict[str, Any]) -> Any:
         if op.get("refused"):
             return None  # manifests the cluster refused whole: they changed nothing
         return cluster.run(op["line"], stdin=op.get("stdin", ""))
+    if op["op"] == "streams":
+        return []  # which streams run is the live room's, not the cluster's
     if op["op"] == "ticks":
         streams = op["streams"]
         traces = []
@@ -80,13 +90,89 @@ def new_cluster(seed: int) -> Cluster:
     return Cluster(seed)
 
 
-def replay(seed: int, manifests: str, ops: list[dict[str, Any]]) -> Cluster:
-    """Rebuild a room's cluster from what is stored."""
+def effective_ops(ops: list[dict[str, Any]]) -> list[tuple[int, dict[str, Any]]]:
+    """The entries that make the cluster, `(index, op)` in order: a `rewind` drops every
+    entry after the point it returns to, and notes make nothing.
+
+    Raises:
+        ValueError: a rewind to a point the log has not reached.
+    """
+    # Each point of the log keeps the chain of entries that made it (shared tails), so a
+    # rewind to any earlier point, even one a later rewind left behind, is exact.
+    chain: tuple | None = None
+    points: list[tuple | None] = [None]
+    for index, op in enumerate(ops):
+        if op["op"] == "rewind":
+            to = op["to"]
+            if not (isinstance(to, int) and 0 <= to <= index):
+                raise ValueError(f"entry {index} rewinds to {to!r}, outside the log")
+            chain = points[to]
+        elif op["op"] not in NOTES:
+            chain = ((index, op), chain)
+        points.append(chain)
+    kept = []
+    while chain is not None:
+        kept.append(chain[0])
+        chain = chain[1]
+    kept.reverse()
+    return kept
+
+
+def replay(
+    seed: int,
+    manifests: str,
+    ops: list[dict[str, Any]],
+    on_op: Callable[[int, dict[str, Any], Any], None] | None = None,
+) -> Cluster:
+    """Rebuild a room's cluster from what is stored; `on_op(index, op, result)` hears each
+    entry that made it (followers rebuild what they saw)."""
+    return restore(seed, manifests, ops, on_op).cluster
+
+
+@dataclass
+class Restored:
+    """A room rebuilt from its log: the cluster, and what the live room keeps beside it."""
+
+    cluster: Cluster
+    #: The streams running at the end of the log (`streams` entries), and how many were made.
+    streams: list[dict[str, Any]] = field(default_factory=list)
+    streams_made: int = 0
+    #: Requests each pod answered, from the log's commands and streams (as frames count).
+    hits: Counter[str] = field(default_factory=Counter)
+
+
+def restore(
+    seed: int,
+    manifests: str,
+    ops: Sequence[dict[str, Any]],
+    on_op: Callable[[int, dict[str, Any], Any], None] | None = None,
+) -> Restored:
+    """Rebuild a room from what is stored: replay the entries that make it (a rewind drops
+    those it went back over), note its streams, count its hits."""
     cluster = new_cluster(seed)
     cluster.run(APPLY, stdin=manifests)
-    for op in ops:
-        apply_op(cluster, op)
-    return cluster
+    restored = Restored(cluster)
+    for index, op in effective_ops(list(ops)):
+        if op["op"] == "streams":
+            restored.streams = op["streams"]
+            restored.streams_made = op.get("made", len(op["streams"]))
+        result = apply_op(cluster, op)
+        if result is None:
+            continue  # manifests refused whole: they changed nothing and showed nothing
+        traces = result.traces if op["op"] == "run" else result
+        restored.hits.update(hit for hit in map(hit_of, traces) if hit)
+        if on_op is not None:
+            on_op(index, op, result)
+    return restored
+
+
+def hit_of(trace) -> str | None:
+    """The pod a request counts as a hit for: one a pod answered (not ingress-nginx's own
+    redirect or 404); None otherwise."""
+    if trace is None or trace.outcome != "ok" or not trace.hops:
+        return None
+    last = trace.hops[-1]
+    return (trace.served_by or last.name) if last.kind == "pod" else None
 
 
 def latest_manifests(room: Room) -> str:
@@ -102,9 +188,10 @@ def latest_manifests(room: Room) -> str:
     return room.manifests
 
 
-async def read_ops(room: Room) -> list[dict[str, Any]]:
-    """Every entry of a room's log, in order."""
-    return [op async for op in RoomEvent.objects.filter(room=room).values_list("op", flat=True)]
+async def read_ops(room: Room | int) -> list[dict[str, Any]]:
+    """Every entry of a room's log (a room or its primary key), in order."""
+    entries = RoomEvent.objects.filter(room=room).order_by("index").values_list("op", flat=True)
+    return [op async for op in entries]
 
 
 @dataclass
@@ -170,6 +257,11 @@ class RoomLog:
         """The streams changed (`[[url, source], ...]`): later ticks go in a new entry."""
         self._close_ticks()
         self.pending.streams = streams
+
+    def note(self, op: dict[str, Any]) -> None:
+        """An entry for the next write, after the ticks run so far (a stream that failed)."""
+        self._close_ticks()
+        self.unwritten.append(op)
 
     async def write(self, ops: Sequence[dict[str, Any]] = ()) -> None:
         """Append the ticks not yet written and then `ops`, in order, in one transaction."""

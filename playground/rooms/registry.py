@@ -19,6 +19,7 @@ from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from playground.models import Room
 from playground.rooms import bus as interprocess
@@ -29,6 +30,7 @@ from playground.rooms.errors import NoSuchRoom, RoomGone, ServerFull
 from playground.rooms.leases import Lease
 from playground.rooms.live import LiveRoom, touch
 from playground.rooms.log import read_ops
+from playground.rooms.roles import FOLLOWER
 from playground.rooms.view import REQUESTS, LocalOwner, Owner, RemoteOwner, RoomView
 from playground.rooms.worker import ThreadWorker, Worker, WorkerGone
 from playground.rooms.worker_process import ProcessWorker
@@ -60,8 +62,12 @@ async def open_room(code: str) -> RoomView:
     """
     view = _views.get(code)
     if view is not None and view.loop is asyncio.get_running_loop() and _usable(view.owner):
+        if isinstance(view.owner, LocalOwner):
+            view.owner.live.expect_viewer()
         return view
     owner = await find_owner(code)
+    if isinstance(owner, LocalOwner):
+        owner.live.expect_viewer()
     view = RoomView(code, owner, find_owner=_new_owner, on_empty=_forget_view)
     if owner.remote:
         view.address = await bus().start()
@@ -75,7 +81,7 @@ async def find_owner(code: str, silent: Owner | None = None) -> Owner:
 
     `silent`: an owner that stopped answering; while its lease runs, RoomGone.
     """
-    for _ in range(3):
+    for _attempt in range(3):
         live = _rooms.get(code)
         if live is not None and live.loop is asyncio.get_running_loop() and not live.closed:
             live.last_used = live.loop.time()
@@ -87,9 +93,9 @@ async def find_owner(code: str, silent: Owner | None = None) -> Owner:
             except LeaseTaken:
                 continue  # another process claimed it first: ask who
         if silent is not None and getattr(silent, "address", None) == holder:
-            raise RoomGone("This room's server stopped answering; taking it over.")
+            raise RoomGone(_("This room's server stopped answering; taking it over."))
         return RemoteOwner(code, holder)
-    raise RoomGone("This room is moving between servers; try again in a second.")
+    raise RoomGone(_("This room is moving between servers; try again in a second."))
 
 
 class LeaseTaken(RoomGone):
@@ -123,7 +129,9 @@ async def _lease_holder(code: str) -> str | None:
         return None
     room = await Room.objects.filter(code=code).values("owner", "lease_until").afirst()
     if room is None:
-        raise NoSuchRoom(f"There is no room {code!r}. Create one from the home page.")
+        raise NoSuchRoom(
+            _("There is no room %(code)r. Create one from the home page.") % {"code": code}
+        )
     me = await bus().start()
     leased = room["lease_until"] is not None and room["lease_until"] > timezone.now()
     if room["owner"] and room["owner"] != me and leased:
@@ -156,11 +164,13 @@ async def _open_live(code: str) -> LiveRoom:
 async def _load(code: str) -> LiveRoom:
     room = await Room.objects.filter(code=code).afirst()
     if room is None:
-        raise NoSuchRoom(f"There is no room {code!r}. Create one from the home page.")
+        raise NoSuchRoom(
+            _("There is no room %(code)r. Create one from the home page.") % {"code": code}
+        )
     await _make_room_in_memory()
     lease = Lease(code, await bus().start() if Lease.enabled() else "")
     if not await lease.claim():
-        raise LeaseTaken("This room is moving to another server; try again in a second.")
+        raise LeaseTaken(_("This room is moving to another server; try again in a second."))
     ops = await read_ops(room)
     spec = RoomSpec(
         code=code,
@@ -170,23 +180,38 @@ async def _load(code: str) -> LiveRoom:
         playing=room.playing,
         speed=room.speed,
         tick_hz=settings.KUBEPLAY_TICK_HZ,
+        lesson=room.lesson,
     )
-    worker = WORKERS[settings.KUBEPLAY_ROOM_WORKER](spec)
+    make_worker = WORKERS[settings.KUBEPLAY_ROOM_WORKER]
+    live = LiveRoom(room, spec, make_worker=make_worker, lease=lease, drop=_drop, publish=_publish)
     try:
-        await worker.start()
-        head = await worker.call("head")
+        # One replay at a time: a whole class pressing "Try it yourself" at once, or
+        # every room after a restart, would otherwise share the machine's cores with
+        # the rooms that run, each replay taking as long as all of them.
+        async with _replaying():
+            await live.start()
     except Exception as exc:  # a simulator bug, or the worker died: say so
         logger.exception("room %s could not be replayed", code)
-        await worker.close()
+        await live.worker.close()
         with contextlib.suppress(Exception):
             await lease.release()
         name = "its server stopped" if isinstance(exc, WorkerGone) else type(exc).__name__
-        raise RoomGone(f"This room could not be rebuilt ({name}).") from exc
-    live = LiveRoom(room, worker, len(ops), head, lease=lease, drop=_drop, publish=_publish)
+        raise RoomGone(_("This room could not be rebuilt (%(error)s).") % {"error": name}) from exc
     await touch(room.pk)
     keeper.unload_when_idle(live)
     keeper.start(_rooms, views_group)
     return live
+
+
+_replay_slots: dict[asyncio.AbstractEventLoop, asyncio.Semaphore] = {}
+
+
+def _replaying() -> asyncio.Semaphore:
+    loop = asyncio.get_running_loop()
+    if loop not in _replay_slots:
+        _replay_slots.clear()  # an event loop of an earlier test
+        _replay_slots[loop] = asyncio.Semaphore(1)
+    return _replay_slots[loop]
 
 
 async def _publish(live: LiveRoom, message: dict[str, Any]) -> None:
@@ -202,7 +227,7 @@ async def answer(message: dict[str, Any]) -> Any:
     """A view of another process asks this process's live room (over the bus)."""
     live = _rooms.get(message.get("code", ""))
     if live is None or live.closed:
-        raise RoomGone("This room moved to another server; reconnecting.")
+        raise RoomGone(_("This room moved to another server; reconnecting."))
     method = message.get("method")
     if method not in REQUESTS:
         raise ValueError(f"unknown room request {method!r}")
@@ -243,7 +268,7 @@ async def _make_room_in_memory() -> None:
         if used < budget:
             return
     raise ServerFull(
-        "The server is running as many rooms as its memory holds; try again in a minute."
+        _("The server is running as many rooms as its memory holds; try again in a minute.")
     )
 
 
@@ -257,6 +282,20 @@ async def _drop(live: LiveRoom, release: bool) -> None:
     if release:
         with contextlib.suppress(Exception):
             await live.lease.release()
+
+
+async def participant(code: str, participant_id: str | None) -> dict[str, Any]:
+    """How a room's class knows the browser `participant_id` (`Participant.who()`), for a
+    fork it makes; a follower whose number is not known where the room is not running."""
+    live = _rooms.get(code)
+    known = live.classroom.participants.get(participant_id or "") if live is not None else None
+    return known.who() if known is not None else {"role": FOLLOWER}
+
+
+async def presenter_key(code: str) -> str:
+    """The digest of room `code`'s presenter secret ("" for an open room, or none)."""
+    key = await Room.objects.filter(code=code).values_list("presenter_key", flat=True).afirst()
+    return key or ""
 
 
 def loaded(code: str) -> LiveRoom | None:

@@ -14,6 +14,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from playground import limits
 from playground.rooms.log import send_requests
 from simulator import Cluster
@@ -58,18 +60,25 @@ class Stream:
 class Streams:
     """A room's request streams, within the room's limits (playground.limits)."""
 
-    def __init__(self) -> None:
+    def __init__(self, running: list[dict[str, Any]] = (), made: int = 0) -> None:
+        """Streams as a `streams` log entry left them (`to_dicts()`), or none."""
         self.by_id: dict[str, Stream] = {}
-        self._made = 0
+        for spec in running:
+            stream = Stream(spec["id"], spec["url"], spec["source"], float(spec["rate"]))
+            self.by_id[stream.id] = stream
+        self._made = max(made, len(self.by_id))
 
     def start(self, target: str, source: str, rate: float) -> Stream:
         """A new stream; ValueError (a message for the learner) when over a limit."""
         if len(self.by_id) >= limits.MAX_STREAMS:
-            raise ValueError(f"A room runs at most {limits.MAX_STREAMS} streams; stop one first.")
+            raise ValueError(
+                _("A room runs at most %(count)s streams; stop one first.")
+                % {"count": limits.MAX_STREAMS}
+            )
         if sum(s.rate for s in self.by_id.values()) + rate > limits.MAX_ROOM_RATE:
             raise ValueError(
-                f"All streams of a room together send at most {limits.MAX_ROOM_RATE:g} "
-                "requests a second."
+                _("All streams of a room together send at most %(rate)s requests a second.")
+                % {"rate": f"{limits.MAX_ROOM_RATE:g}"}
             )
         self._made += 1
         stream = Stream(f"s{self._made}", target, source, rate)
@@ -81,7 +90,7 @@ class Streams:
         if stream_id is None:
             self.by_id.clear()
         elif self.by_id.pop(stream_id, None) is None:
-            raise ValueError(f"There is no stream {stream_id[:20]!r} in this room.")
+            raise ValueError(_("There is no stream %(id)r in this room.") % {"id": stream_id[:20]})
 
     def send(self, cluster: Cluster, tick_hz: float) -> tuple[list[int], list, list[str]]:
         """Send each stream's requests for one tick (fractions carry over to the next).
@@ -103,6 +112,10 @@ class Streams:
         for stream_id in failed:
             self.stop(stream_id)
         return counts, traces, failed
+
+    def log_entry(self) -> dict[str, Any]:
+        """The `streams` log entry that restores these streams (log.restore)."""
+        return {"op": "streams", "streams": self.to_dicts(), "made": self._made}
 
     def specs(self) -> list[list[str]]:
         """`[[url, source], ...]`, as the log's `ticks` entries name the streams."""

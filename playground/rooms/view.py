@@ -7,10 +7,15 @@ that runs it, over the bus (`RemoteOwner`, playground/rooms/bus.py). So any
 process serves any room's viewers, and a command from a viewer on another
 process is acknowledged after the owner logged it, as a local one is.
 
+Each viewer is a participant of the room's class (roles.py), admitted by the
+owner, which numbers them and checks their rights on every request; the view
+passes the participant's id with what its viewer asks.
+
 When the owner falls silent (no frame and no heartbeat for `OWNER_SILENCE`
 seconds), the view asks the registry for the room's owner again: once the
 dead owner's lease has run out, a process takes the room over by replaying
-its log, and every view sends its viewers a snapshot of the new epoch.
+its log, the view admits its viewers to the new owner's class, and sends
+them a snapshot of the new epoch.
 """
 
 from __future__ import annotations
@@ -20,9 +25,11 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
 
+from playground import protocol
 from playground.rooms.bus import RequestFailed, bus
 from playground.rooms.errors import RoomGone
 from playground.rooms.fanout import FrameRing, LocalViewers, Viewer
+from playground.rooms.roles import PRESENTER, Participant
 
 logger = logging.getLogger(__name__)
 
@@ -36,12 +43,16 @@ PRESENCE_SECONDS = 1.0
 #: How long a view waits for a remote owner's answer to what is quick to answer (seconds);
 #: commands, which may be large, wait for `bus.REQUEST_SECONDS`.
 QUICK_SECONDS = 4.0
-QUICK = frozenset({"snapshot", "presence", "forget", "watch"})
+QUICK = frozenset({"snapshot", "presence", "forget", "watch", "admit", "depart", "set_view"})
 #: Requests a view may pass to a room's owner (`LiveRoom` methods of those names).
 REQUESTS = frozenset(
     {"run_command", "start_stream", "stop_stream", "set_clock", "watch", "forget", "snapshot"}
-    | {"inspect", "export_yaml", "presence"}
+    | {"inspect", "export_yaml", "presence", "save"}
+    | {"admit", "depart", "set_view", "set_floor", "raise_hand", "rename", "class_summary"}
+    | {"rewind_to_command", "lesson"}
 )
+#: What a presenter's class view is nudged with when the class changed.
+CLASS_NEWS = protocol.encode({"type": "class"})
 
 
 class Owner(Protocol):
@@ -93,6 +104,8 @@ class RoomView:
         self.ring = FrameRing()
         #: The seq of the snapshot each viewer joined with: older frames are not for it.
         self._from: dict[str, int] = {}
+        #: How each viewer was admitted to the class: `(participant id, presenter)`.
+        self._admitted: dict[str, tuple[str, bool]] = {}
         self.heard = self.loop.time()
         self._find_owner = find_owner
         self._on_empty = on_empty
@@ -124,19 +137,34 @@ class RoomView:
     async def _bring_up_to_date(self, viewer: Viewer, seq: int | None, epoch: str) -> bool:
         missed = self.ring.missed(seq, epoch)
         if missed is None:
-            try:
-                epoch, seq, missed = await self.owner.call("snapshot")
-            except RequestFailed:  # a silent owner: wait for the room's next owner, once
-                if not await self._replace_owner(wait=TAKEOVER_WAIT):
-                    raise
-                epoch, seq, missed = await self.owner.call("snapshot")
+            epoch, seq, missed = await self._ask("snapshot")
             if epoch != self.ring.epoch or seq > self.ring.seq:
                 self.ring.restart(epoch, seq)  # the frames this view had are older
             self._from[viewer.viewer] = seq
             missed = [*missed, *(self.ring.missed(seq, epoch) or [])]
         return await self.viewers.deliver(viewer, missed)
 
+    async def admit(
+        self, viewer: Viewer, participant_id: str | None, presenter: bool
+    ) -> Participant:
+        """Admit `viewer` to the room's class (before it joins): who it is there."""
+        participant = Participant(*await self._ask("admit", participant_id, presenter))
+        self._admitted[viewer.viewer] = (participant.id, presenter)
+        return participant
+
+    async def _ask(self, method: str, *args: Any) -> Any:
+        """Ask the owner; a silent one: wait for the room's next owner, once, and ask it."""
+        try:
+            return await self.owner.call(method, *args)
+        except RequestFailed:
+            if not await self._replace_owner(wait=TAKEOVER_WAIT):
+                raise
+            return await self.owner.call(method, *args)
+
     def leave(self, viewer: Viewer) -> None:
+        admitted = self._admitted.pop(viewer.viewer, None)
+        if admitted is not None:
+            self._spawn(self.owner.call("depart", admitted[0]))
         if self.viewers.remove(viewer.viewer) is None:
             return
         self._from.pop(viewer.viewer, None)
@@ -147,32 +175,72 @@ class RoomView:
 
     # -- what the viewers ask of the room -----------------------------------------------
 
-    async def run_command(self, line: str, stdin: str = "", by: str = "") -> dict[str, Any]:
-        return await self.owner.call("run_command", line, stdin, by)
+    async def run_command(
+        self, line: str, stdin: str = "", by: str = "", who_id: str | None = None
+    ) -> dict[str, Any]:
+        return await self.owner.call("run_command", line, stdin, by, who_id)
 
-    async def start_stream(self, target: str, source: str, rate: float) -> dict[str, Any]:
-        return await self.owner.call("start_stream", target, source, rate)
+    async def start_stream(
+        self, target: str, source: str, rate: float, who_id: str | None = None
+    ) -> dict[str, Any]:
+        return await self.owner.call("start_stream", target, source, rate, who_id)
 
-    async def stop_stream(self, stream_id: str | None) -> None:
-        await self.owner.call("stop_stream", stream_id)
+    async def stop_stream(self, stream_id: str | None, who_id: str | None = None) -> None:
+        await self.owner.call("stop_stream", stream_id, who_id)
 
-    async def set_clock(self, playing: bool | None, speed: float | None) -> None:
-        await self.owner.call("set_clock", playing, speed)
+    async def set_clock(
+        self, playing: bool | None, speed: float | None, who_id: str | None = None
+    ) -> None:
+        await self.owner.call("set_clock", playing, speed, who_id)
 
     async def watch(self, viewer: Viewer, target, request_id: Any = None) -> None:
         fields = None if target is None else [target.kind, target.namespace, target.name]
-        texts = await self.owner.call("watch", viewer.viewer, fields, request_id)
+        language = getattr(viewer, "language", "")
+        texts = await self.owner.call("watch", viewer.viewer, fields, request_id, language)
         if texts:
             await self.viewers.deliver(viewer, texts)
+
+    async def lesson(self, viewer: Viewer, who_id: str | None, message: dict) -> dict[str, Any]:
+        return await self.owner.call("lesson", viewer.viewer, who_id, message)
+
+    # -- the class ----------------------------------------------------------------------
+
+    async def set_view(self, view: dict[str, Any] | None, who_id: str) -> None:
+        await self.owner.call("set_view", view, who_id)
+
+    async def set_floor(self, mode: str, number: int | None, who_id: str) -> None:
+        await self.owner.call("set_floor", mode, number, who_id)
+
+    async def raise_hand(self, who_id: str, raised: bool) -> None:
+        await self.owner.call("raise_hand", who_id, raised)
+
+    async def rename(self, who_id: str, name: str) -> None:
+        await self.owner.call("rename", who_id, name)
+
+    async def rewind_to_command(self, commands: int, who_id: str) -> str:
+        """Back to just after the room's `commands`-th command; the branch set aside's code."""
+        return await self.owner.call("rewind_to_command", commands, who_id)
+
+    async def save(self) -> None:
+        """Write what the room's log lacks (this server is stopping)."""
+        if not self.owner.remote:
+            await self.owner.call("save")
 
     # -- from the owner -----------------------------------------------------------------
 
     async def receive(self, message: dict[str, Any]) -> None:
         """A `room.frame` from the room's owner: `epoch`, `seq`, `frame` (its texts, or None),
-        `inspectors` (`[viewer, texts]` pairs the frame changed)."""
+        `inspectors` (`[viewer, texts]` pairs the frame changed); and maybe `rebase` (a new
+        engine's snapshot, for everyone), `broadcast` (texts for everyone), `presenters`
+        (the class changed: presenters' class views are nudged)."""
         epoch, seq, frame = message["epoch"], message["seq"], message["frame"]
         inspectors = message["inspectors"]
         self.heard = self.loop.time()
+        if "rebase" in message:
+            self.ring.restart(epoch, seq)
+            for viewer in list(self.viewers.by_id.values()):
+                self._from[viewer.viewer] = seq
+                await self.viewers.deliver(viewer, message["rebase"])
         if frame is not None:
             if epoch != self.ring.epoch:
                 self.ring.restart(epoch, seq - 1)
@@ -182,6 +250,12 @@ class RoomView:
                     await self.viewers.deliver(viewer, frame)
         if inspectors:
             await self.viewers.send_each(inspectors)
+        if message.get("broadcast"):
+            await self.viewers.broadcast(message["broadcast"])
+        if message.get("presenters"):
+            for viewer in list(self.viewers.by_id.values()):
+                if getattr(getattr(viewer, "participant", None), "role", "") == PRESENTER:
+                    await self.viewers.deliver(viewer, [CLASS_NEWS])
 
     def beat(self) -> None:
         """The owner is alive (it sends this every second while it has remote viewers)."""
@@ -225,6 +299,11 @@ class RoomView:
         logger.info("room %s: viewers here now follow %s", self.code, where)
         await self._tell_presence()
         for viewer in list(self.viewers.by_id.values()):
+            admitted = self._admitted.get(viewer.viewer)
+            if admitted is not None:  # the new owner's class knows nobody yet
+                participant = await self.admit(viewer, *admitted)
+                if hasattr(viewer, "participant"):
+                    viewer.participant = participant
             await self._bring_up_to_date(viewer, None, "")
         return True
 

@@ -195,7 +195,7 @@ def warm_up() -> None:
     engine = RoomEngine(spec)
     engine.snapshot()
     for line in ("kubectl get pods -o wide", "kubectl describe svc", "kubectl get svc -o yaml"):
-        engine.command(line, "", "")
+        engine.command(line, "", "", {})
     engine.tick()
     engine.export_yaml()
 

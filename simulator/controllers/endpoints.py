@@ -8,33 +8,48 @@ are built from the members only when someone reads them (kubectl, export)
 and cached until the next change, so a burst of pod changes costs a few dict
 operations each. Endpoints written by users (for Services without a
 selector) are kept as given.
+
+The cluster calls the `inputs` methods as pods and Services change (with the
+store to read selectors from) and takes what changed with `flush`, which it
+records as events. The controller holds the runtime records it lists, the
+clock and the random generator, never the cluster; the store reaches its
+derived objects through `endpoint_views`.
 """
 
 from __future__ import annotations
 
 import random
-import weakref
-from collections.abc import Iterable
-from typing import TYPE_CHECKING, NamedTuple
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING
 
 from simulator.clock import timestamp
 from simulator.endpoints import Backend
-from simulator.events import ENDPOINTS
 from simulator.labels import from_match_labels
-from simulator.names import generate_suffix
-from simulator.store import Key, key_of
+from simulator.names import new_uid
+from simulator.runtime import PodRuntime
+from simulator.store import Key, Store, key_of
+
+from .endpoint_objects import (
+    Member,
+    Ports,
+    endpoint_slices,
+    endpoints_object,
+    manual_backends,
+    mirrored_slices,
+    resolve_ports,
+)
 
 if TYPE_CHECKING:
-    from simulator.state import ClusterState, PodRuntime
-
-SLICE_CAPACITY = 100  # endpoints per EndpointSlice, the controller's default
-
-Ports = tuple[tuple[str, int, str], ...]  # (service port name, resolved port, protocol)
+    from simulator.clock import Clock
 
 
-# The Services listing a pod (`PodRuntime.services`): a dict used as a set, about a
-# third of a set's size. Pods started together share one, so it is replaced, never edited.
-NOT_LISTED: dict[Key, None] = {}  # every record no Service lists
+# A Service's endpoints changed since the last flush: `(namespace, name, detail)`, what
+# its `endpoints` event says, in the shape `EventLog.emit_all` takes. The detail holds
+# `changes`, `[pod, ip, ready]` per member that joined, flipped or left (ready None for
+# one that left), in order, and `ready` and `not_ready`, how many addresses each list
+# holds now; JSON-ready. A plain tuple: a pod's deletion changes every Service listing
+# it, and a NamedTuple costs several times as much to build.
+EndpointsChanged = tuple[str, str, dict]
 
 
 def _listed(record: PodRuntime, skey: Key) -> None:
@@ -45,46 +60,6 @@ def _listed(record: PodRuntime, skey: Key) -> None:
 def _unlisted(record: PodRuntime, skey: Key) -> None:
     if skey in record.services:
         record.services = {k: None for k in record.services if k != skey}
-
-
-class Member(NamedTuple):
-    """A pod as one Service's Endpoints list it (readiness and ports resolved)."""
-
-    ip: str
-    node: str
-    pod: str
-    uid: str
-    ready: bool
-    ports: Ports
-
-
-def resolve_ports(service: dict, pod: dict) -> Ports:
-    """Each Service port's target port in `pod`; ports that do not resolve are left out.
-
-    A numeric targetPort is used as it is. A named one is looked up among the
-    pod's container ports with the same protocol (podutil.FindPort); a pod
-    without it is silently left out of that port's endpoints.
-    """
-    out = []
-    for sp in service["spec"].get("ports") or ():
-        target = sp.get("targetPort", sp["port"])
-        protocol = sp.get("protocol", "TCP")
-        if isinstance(target, str) and not target.isdigit():
-            found = find_named_port(pod, target, protocol)
-            if found is None:
-                continue
-            target = found
-        out.append((sp.get("name", ""), int(target), protocol))
-    return tuple(out)
-
-
-def find_named_port(pod: dict, name: str, protocol: str) -> int | None:
-    """The first container port called `name` with `protocol`, or None."""
-    for container in pod["spec"].get("containers") or ():
-        for cp in container.get("ports") or ():
-            if cp.get("name") == name and cp.get("protocol", "TCP") == protocol:
-                return int(cp["containerPort"])
-    return None
 
 
 class _Managed:
@@ -107,8 +82,10 @@ class _Managed:
 class EndpointsController:
     """Keeps every selector-managed Service's endpoints current; serves Endpoints reads."""
 
-    def __init__(self, state: ClusterState) -> None:
-        self._state = weakref.proxy(state)  # no reference cycle: a dropped cluster frees at once
+    def __init__(self, runtime: Mapping[Key, PodRuntime], rng: random.Random, clock: Clock) -> None:
+        self._runtime = runtime
+        self._rng = rng  # for a managed Endpoints object's UID
+        self._clock = clock
         self._managed: dict[Key, _Managed] = {}
         self._manual: dict[Key, dict] = {}
         # Service -> [pod, ip, ready] since the last flush (JSON-ready; ready None: gone).
@@ -122,16 +99,18 @@ class EndpointsController:
         #: Bumped whenever any Service's `backends` may change, so readers can keep
         #: what they derived from endpoints until it moves (one int to compare).
         self.version = 0
-        state.store.provide("Endpoints", _EndpointsView(self))
-        state.store.provide("EndpointSlice", _SliceView(self))
 
     def is_managed(self, service_key: Key) -> bool:
         """Whether the controller owns this Service's Endpoints (it has a selector)."""
         return service_key in self._managed
 
+    def keys(self) -> set[Key]:
+        """The Services that have Endpoints: managed ones, and those a user wrote them for."""
+        return self._managed.keys() | self._manual.keys()
+
     # -- inputs ------------------------------------------------------------------
 
-    def service_changed(self, service: dict) -> None:
+    def service_changed(self, service: dict, store: Store) -> None:
         """A Service was created or updated: recompute its members from scratch."""
         key = key_of(service)
         spec = service["spec"]
@@ -142,12 +121,12 @@ class EndpointsController:
         managed = self._managed.get(key)
         if managed is None:
             managed = self._managed[key] = _Managed(
-                service, self._state.new_uid(), timestamp(self._state.clock.now)
+                service, new_uid(self._rng), timestamp(self._clock.now)
             )
         managed.service = service
         old = managed.members
         members: dict[Key, PodRuntime] = {}
-        for pod in self._state.store.pods_selected(key[0], from_match_labels(spec["selector"])):
+        for pod in store.pods_selected(key[0], from_match_labels(spec["selector"])):
             record = self._record(pod)
             if record is not None and self._eligible(service, record):
                 members[(key[0], record.name)] = record
@@ -179,7 +158,7 @@ class EndpointsController:
         self.version += 1
         return self._manual.pop(key, None)
 
-    def pods_added(self, pods: Iterable[dict]) -> None:
+    def pods_added(self, pods: Iterable[dict], store: Store) -> None:
         """Freshly started pods (running, with an IP): add each to the Services that select it.
 
         Pods made from one template come in runs that share their labels and
@@ -187,7 +166,7 @@ class EndpointsController:
         worked out once per run, each Service takes the whole run at once, and the
         run's records share one set of Services.
         """
-        store, runtime = self._state.store, self._state.runtime
+        runtime = self._runtime
         runs: list[tuple[str, dict, list[Key], list[PodRuntime]]] = []
         labels = containers = namespace = None
         keys: list[Key] = []
@@ -225,22 +204,20 @@ class EndpointsController:
 
     def pod_ready_changed(self, pod_key: Key, ready: bool) -> None:
         """A pod's readiness flipped: every Service listing it sees the change."""
-        record = self._state.runtime.get(pod_key)  # its `ready` is already `ready`
+        record = self._runtime.get(pod_key)  # its `ready` is already `ready`
         if record is None:
             return
         for skey in sorted(record.services):
             self._note(skey, record, ready)
             self._bump(skey)
 
-    def pod_changed(self, pod: dict) -> None:
+    def pod_changed(self, pod: dict, store: Store) -> None:
         """A pod was relabelled: it may join or leave Services."""
         pod_key = key_of(pod)
         record = self._record(pod)
         now_in: set[Key] = set()
         if record is not None:
-            for service in self._state.store.services_for_labels(
-                pod_key[0], pod["metadata"].get("labels")
-            ):
+            for service in store.services_for_labels(pod_key[0], pod["metadata"].get("labels")):
                 skey = key_of(service)
                 managed = self._managed.get(skey)
                 if managed is None or not self._eligible(service, record):
@@ -257,19 +234,19 @@ class EndpointsController:
 
     def pod_deleted(self, pod_key: Key) -> None:
         """A pod is going (its runtime record still exists)."""
-        record = self._state.runtime.get(pod_key)
+        record = self._runtime.get(pod_key)
         if record is not None:
             for skey in sorted(record.services):
                 self._remove_member(skey, pod_key)
 
     # -- outputs -----------------------------------------------------------------
 
-    def flush(self) -> None:
-        """Emit one `endpoints` event per Service whose endpoints changed since the last flush."""
+    def flush(self) -> list[EndpointsChanged]:
+        """What changed in each Service's endpoints since the last flush, by Service."""
         if not self._changes:
-            return
+            return []
         changes, self._changes = self._changes, {}
-        state = self._state
+        out = []
         for skey in sorted(changes):
             managed = self._managed.get(skey)
             if managed is None:
@@ -278,18 +255,13 @@ class EndpointsController:
                 ready = len(managed.members)
             else:
                 ready = sum(1 for r in managed.members.values() if r.ready)
-            state.log.emit(
-                state.clock.now,
-                ENDPOINTS,
-                "Endpoints",
-                skey[0],
-                skey[1],
-                {
-                    "changes": changes[skey],  # [pod, ip, ready or None when gone]
-                    "ready": ready,
-                    "not_ready": len(managed.members) - ready,
-                },
-            )
+            detail = {
+                "changes": changes[skey],
+                "ready": ready,
+                "not_ready": len(managed.members) - ready,
+            }
+            out.append((skey[0], skey[1], detail))
+        return out
 
     def resolved(self, managed: _Managed) -> list[Member]:
         """Members with readiness (publishNotReadyAddresses counted) and ports."""
@@ -332,24 +304,25 @@ class EndpointsController:
                         out.append(Backend(m.ip, port, m.ready, m.pod, m.node))
                         break
         else:
-            out = _manual_backends(self._manual.get(skey), port_name)
+            out = manual_backends(self._manual.get(skey), port_name)
         self._backends[(skey, port_name)] = (stamp, out)
         return out
 
-    def endpoints_object(self, namespace: str, name: str) -> dict | None:
+    def endpoints_object(self, store: Store, namespace: str, name: str) -> dict | None:
         """The Endpoints object as the API would return it, or None."""
         key = (namespace, name)
         managed = self._managed.get(key)
         if managed is None:
             return self._manual.get(key)
         if managed.endpoints is None or managed.endpoints[0] != managed.version:
-            service = self._state.store.get("Service", namespace, name)
-            if service is None:
-                return None
-            managed.endpoints = (managed.version, self._build_endpoints(service, managed))
+            built = endpoints_object(
+                managed.service, managed.uid, managed.created, self.resolved(managed),
+                store.next_resource_version(), timestamp(self._clock.now),
+            )  # fmt: skip
+            managed.endpoints = (managed.version, built)
         return managed.endpoints[1]
 
-    def endpoint_slices(self, key: Key) -> list[dict]:
+    def endpoint_slices(self, store: Store, key: Key) -> list[dict]:
         """A Service's EndpointSlices (built on demand, names kept stable).
 
         Managed Services get the EndpointSlice controller's slices; user-written
@@ -358,19 +331,18 @@ class EndpointsController:
         """
         managed = self._managed.get(key)
         if managed is None:
-            return self._mirrored(key)
+            return self._mirrored(store.get("Service", *key), key)
         if managed.slices is None or managed.slices[0] != managed.version:
-            service = self._state.store.get("Service", *key)
-            if service is None:
-                return []
-            managed.slices = (managed.version, self._build_slices(service, managed))
+            built = endpoint_slices(
+                managed.service, managed.uid, self.resolved(managed), managed.slice_names
+            )
+            managed.slices = (managed.version, built)
         return managed.slices[1]
 
     # -- internals ---------------------------------------------------------------
 
-    def _mirrored(self, key: Key) -> list[dict]:
+    def _mirrored(self, service: dict | None, key: Key) -> list[dict]:
         endpoints = self._manual.get(key)
-        service = self._state.store.get("Service", *key)
         labels = ((endpoints or {}).get("metadata") or {}).get("labels") or {}
         if (
             endpoints is None
@@ -383,28 +355,7 @@ class EndpointsController:
         if cached is not None and cached[0] is endpoints:
             return cached[1]
         names = self._mirror_names.setdefault(key, [])
-        slices = []
-        for i, subset in enumerate(endpoints.get("subsets") or ()):
-            if len(names) <= i:
-                names.append(_slice_name(key[1], endpoints["metadata"].get("uid", ""), i))
-            members = [
-                Member(a["ip"], a.get("nodeName", ""), "", "", ready, ())
-                for ready, field in ((True, "addresses"), (False, "notReadyAddresses"))
-                for a in subset.get(field) or ()
-            ]
-            ports = tuple(
-                (p.get("name", ""), int(p["port"]), p.get("protocol", "TCP"))
-                for p in subset.get("ports") or ()
-            )
-            obj = _slice_object(service, names[i], ports, members, self._state)
-            obj["metadata"]["labels"]["endpointslice.kubernetes.io/managed-by"] = (
-                "endpointslicemirroring-controller.k8s.io"
-            )
-            for endpoint in obj["endpoints"] or ():
-                endpoint.pop("targetRef", None)
-                if not endpoint.get("nodeName"):
-                    endpoint.pop("nodeName", None)
-            slices.append(obj)
+        slices = mirrored_slices(service, endpoints, names)
         self._mirror_cache[key] = (endpoints, slices)
         return slices
 
@@ -414,7 +365,7 @@ class EndpointsController:
         if not status.get("podIP") or status.get("phase") in ("Succeeded", "Failed"):
             return None
         meta = pod["metadata"]
-        return self._state.runtime.get((meta["namespace"], meta["name"]))
+        return self._runtime.get((meta["namespace"], meta["name"]))
 
     def _note(self, skey: Key, record: PodRuntime, ready: bool | None) -> None:
         self._changes.setdefault(skey, []).append([record.name, record.ip, ready])
@@ -438,184 +389,3 @@ class EndpointsController:
             _unlisted(record, skey)
         self._backends = {k: v for k, v in self._backends.items() if k[0] != skey}
         self.version += 1
-
-    def _build_endpoints(self, service: dict, managed: _Managed) -> dict:
-        meta = service["metadata"]
-        state = self._state
-        labels = dict(meta.get("labels") or {})
-        if service["spec"].get("clusterIP") == "None":
-            labels["service.kubernetes.io/headless"] = ""
-        obj_meta: dict = {
-            "name": meta["name"],
-            "namespace": meta["namespace"],
-            "uid": managed.uid,
-            "resourceVersion": state.store.next_resource_version(),
-            "creationTimestamp": managed.created,
-            "annotations": {
-                "endpoints.kubernetes.io/last-change-trigger-time": timestamp(state.clock.now)
-            },
-        }
-        if labels:
-            obj_meta["labels"] = labels
-        obj = {"apiVersion": "v1", "kind": "Endpoints", "metadata": obj_meta}
-        subsets = _subsets(meta["namespace"], self.resolved(managed))
-        if subsets:
-            obj["subsets"] = subsets
-        return obj
-
-    def _build_slices(self, service: dict, managed: _Managed) -> list[dict]:
-        groups: dict[Ports, list[Member]] = {}
-        for member in self.resolved(managed):
-            groups.setdefault(member.ports, []).append(member)
-        chunks: list[tuple[Ports, list[Member]]] = []
-        for ports in sorted(groups):
-            group = sorted(groups[ports], key=lambda m: m.ip)
-            for i in range(0, len(group), SLICE_CAPACITY):
-                chunks.append((ports, group[i : i + SLICE_CAPACITY]))
-        if not chunks:
-            chunks.append(((), []))
-        names = managed.slice_names
-        while len(names) < len(chunks):
-            names.append(_slice_name(service["metadata"]["name"], managed.uid, len(names)))
-        del names[len(chunks) :]
-        return [
-            _slice_object(service, name, ports, chunk, self._state)
-            for name, (ports, chunk) in zip(names, chunks, strict=True)
-        ]
-
-
-class _EndpointsView:
-    """The store's window onto Endpoints: managed ones derived, manual ones as written."""
-
-    def __init__(self, controller: EndpointsController) -> None:
-        self._c = controller
-
-    def get(self, namespace: str, name: str) -> dict | None:
-        return self._c.endpoints_object(namespace, name)
-
-    def names(self) -> Iterable[Key]:
-        return self._c._managed.keys() | self._c._manual.keys()
-
-
-class _SliceView:
-    """The store's window onto EndpointSlices (derived from managed Services)."""
-
-    def __init__(self, controller: EndpointsController) -> None:
-        self._c = controller
-
-    def _index(self) -> dict[Key, dict]:
-        out = {}
-        for skey in list(self._c._managed) + list(self._c._manual):
-            for obj in self._c.endpoint_slices(skey):
-                out[(skey[0], obj["metadata"]["name"])] = obj
-        return out
-
-    def get(self, namespace: str, name: str) -> dict | None:
-        base = name.rsplit("-", 1)[0]
-        for obj in self._c.endpoint_slices((namespace, base)):
-            if obj["metadata"]["name"] == name:
-                return obj
-        return None
-
-    def names(self) -> Iterable[Key]:
-        return list(self._index())
-
-
-def _slice_name(service: str, uid: str, index: int) -> str:
-    """`<service>-<5 chars>`: the suffix comes from the owner's UID, not the cluster's rng,
-    because slices are built when first read and reading must not change later names."""
-    return f"{service}-{generate_suffix(random.Random(f'{uid}/{index}'))}"
-
-
-def _manual_backends(endpoints: dict | None, port_name: str) -> list[Backend]:
-    out: list[Backend] = []
-    for subset in (endpoints or {}).get("subsets") or ():
-        ports = subset.get("ports") or []
-        port = next((p for p in ports if p.get("name", "") == port_name), None)
-        if port is None and len(ports) == 1 and not port_name:
-            port = ports[0]
-        if port is None:
-            continue
-        for ready, field_name in ((True, "addresses"), (False, "notReadyAddresses")):
-            for address in subset.get(field_name) or ():
-                ref = address.get("targetRef") or {}
-                pod = ref.get("name") if ref.get("kind") == "Pod" else None
-                out.append(
-                    Backend(address["ip"], int(port["port"]), ready, pod, address.get("nodeName"))
-                )
-    return out
-
-
-def _subsets(namespace: str, members: Iterable[Member]) -> list[dict]:
-    """RepackSubsets: one subset per distinct port set, addresses sorted by IP string."""
-    groups: dict[Ports, list[Member]] = {}
-    for member in members:
-        groups.setdefault(member.ports, []).append(member)
-    subsets = []
-    for ports in sorted(groups):
-        ready, not_ready = [], []
-        for m in sorted(groups[ports], key=lambda m: m.ip):
-            address = {
-                "ip": m.ip,
-                "nodeName": m.node,
-                "targetRef": {"kind": "Pod", "namespace": namespace, "name": m.pod, "uid": m.uid},
-            }
-            (ready if m.ready else not_ready).append(address)
-        subset: dict = {}
-        if ready:
-            subset["addresses"] = ready
-        if not_ready:
-            subset["notReadyAddresses"] = not_ready
-        if ports:
-            subset["ports"] = [_port(n, p, proto) for n, p, proto in ports]
-        subsets.append(subset)
-    return subsets
-
-
-def _port(name: str, port: int, protocol: str) -> dict:
-    out: dict = {"port": port, "protocol": protocol}
-    if name:
-        out["name"] = name
-    return out
-
-
-def _slice_object(service: dict, name: str, ports: Ports, chunk: list[Member], state) -> dict:
-    meta = service["metadata"]
-    namespace = meta["namespace"]
-    labels = dict(meta.get("labels") or {})
-    labels["endpointslice.kubernetes.io/managed-by"] = "endpointslice-controller.k8s.io"
-    labels["kubernetes.io/service-name"] = meta["name"]
-    endpoints = [
-        {
-            "addresses": [m.ip],
-            "conditions": {"ready": m.ready, "serving": m.ready, "terminating": False},
-            "nodeName": m.node,
-            "targetRef": {"kind": "Pod", "namespace": namespace, "name": m.pod, "uid": m.uid},
-        }
-        for m in chunk
-    ]
-    obj = {
-        "apiVersion": "discovery.k8s.io/v1",
-        "kind": "EndpointSlice",
-        "metadata": {
-            "name": name,
-            "namespace": namespace,
-            "generateName": meta["name"] + "-",
-            "labels": labels,
-            "ownerReferences": [
-                {
-                    "apiVersion": "v1",
-                    "kind": "Service",
-                    "name": meta["name"],
-                    "uid": meta["uid"],
-                    "controller": True,
-                    "blockOwnerDeletion": True,
-                }
-            ],
-            "creationTimestamp": meta["creationTimestamp"],
-        },
-        "addressType": "IPv4",
-        "endpoints": endpoints or None,
-        "ports": [_port(n, p, proto) for n, p, proto in ports] or None,
-    }
-    return obj

@@ -2,21 +2,36 @@
 
 `check` finds every allocation conflict before anything is applied (so a bad
 input changes nothing); `allocate` then fills the server-set fields, keeping
-an updated Service's existing addresses, as the API server does.
+an updated Service's existing addresses, as the API server does. These
+functions work on the address pools they are given and the Service objects
+being stored; they report what the caller must do next (addresses freed,
+Services changed) instead of doing it.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
 
-from simulator.ipam import AllocationError
+from simulator.ipam import AllocationError, HostAddressPool, NodePortAllocator, ServiceIPAllocator
 
-if TYPE_CHECKING:
-    from simulator.state import ClusterState
+
+@dataclass(frozen=True, slots=True)
+class ServiceAddresses:
+    """The pools the API server allocates Services' addresses from.
+
+    Attributes:
+        cluster_ips: `spec.clusterIP`s from the service CIDR.
+        node_ports: NodePorts and health-check ports.
+        load_balancers: LoadBalancer addresses (as MetalLB hands them out).
+    """
+
+    cluster_ips: ServiceIPAllocator
+    node_ports: NodePortAllocator
+    load_balancers: HostAddressPool
 
 
 def check(
-    state: ClusterState, service: dict, old: dict | None, taken_ports: set[int]
+    pools: ServiceAddresses, service: dict, old: dict | None, taken_ports: set[int]
 ) -> list[tuple[str, str]]:
     """Conflicts as `(field, message)` pairs; `taken_ports`: ports earlier documents claimed."""
     problems = []
@@ -31,11 +46,11 @@ def check(
     elif (
         requested_ip
         and requested_ip not in ("None", old_ip)
-        and not state.service_ips.is_free(requested_ip)
+        and not pools.cluster_ips.is_free(requested_ip)
     ):
         try:
-            state.service_ips.allocate(requested_ip)  # raises with the API's wording
-            state.service_ips.release(requested_ip)
+            pools.cluster_ips.allocate(requested_ip)  # raises with the API's wording
+            pools.cluster_ips.release(requested_ip)
         except AllocationError as err:
             problems.append(
                 ("spec.clusterIPs", f'Invalid value: []string{{"{requested_ip}"}}: {err}')
@@ -44,7 +59,7 @@ def check(
         node_port = port.get("nodePort")
         if not node_port or node_port in old_ports:
             continue
-        error = state.node_ports.check(node_port)
+        error = pools.node_ports.check(node_port)
         if error is None and node_port in taken_ports:
             error = f"Invalid value: {node_port}: provided port is already allocated"
         if error:
@@ -53,8 +68,13 @@ def check(
     return problems
 
 
-def allocate(state: ClusterState, service: dict, old: dict | None) -> None:
-    """Fill clusterIP(s), nodePorts and the load-balancer address; release what is unused."""
+def allocate(pools: ServiceAddresses, service: dict, old: dict | None) -> bool:
+    """Fill clusterIP(s), nodePorts and the load-balancer address; release what is unused.
+
+    Returns:
+        Whether a load-balancer address was freed (a Service left type LoadBalancer):
+        then `assign_waiting_load_balancers` should run once the change has settled.
+    """
     spec = service["spec"]
     type_ = spec.get("type", "ClusterIP")
     old_spec = (old or {}).get("spec", {})
@@ -67,12 +87,12 @@ def allocate(state: ClusterState, service: dict, old: dict | None) -> None:
         spec["clusterIP"] = old_spec["clusterIP"]
         spec["clusterIPs"] = [old_spec["clusterIP"]]
     else:
-        ip = state.service_ips.allocate(spec.get("clusterIP") or None)
+        ip = pools.cluster_ips.allocate(spec.get("clusterIP") or None)
         spec["clusterIP"] = ip
         spec["clusterIPs"] = [ip]
     old_ip = old_spec.get("clusterIP")
     if old_ip and old_ip != "None" and old_ip != spec.get("clusterIP"):
-        state.service_ips.release(old_ip)
+        pools.cluster_ips.release(old_ip)
 
     wants_node_ports = type_ in ("NodePort", "LoadBalancer") and spec.get(
         "allocateLoadBalancerNodePorts", True
@@ -95,9 +115,9 @@ def allocate(state: ClusterState, service: dict, old: dict | None) -> None:
             port["nodePort"] = previous
             kept.add(previous)
         else:
-            port["nodePort"] = state.node_ports.allocate(requested or None)
+            port["nodePort"] = pools.node_ports.allocate(requested or None)
     for stale in _node_ports(old) - kept:
-        state.node_ports.release(stale)
+        pools.node_ports.release(stale)
 
     # LoadBalancer + Local: kube-proxy serves /healthz on a NodePort so the cloud LB can skip
     # nodes without a local endpoint.
@@ -105,55 +125,67 @@ def allocate(state: ClusterState, service: dict, old: dict | None) -> None:
     if type_ == "LoadBalancer" and spec.get("externalTrafficPolicy") == "Local":
         if spec.get("healthCheckNodePort"):
             if spec["healthCheckNodePort"] != old_health:
-                state.node_ports.allocate(spec["healthCheckNodePort"])
+                pools.node_ports.allocate(spec["healthCheckNodePort"])
         elif old_health:
             spec["healthCheckNodePort"] = old_health
         else:
-            spec["healthCheckNodePort"] = state.node_ports.allocate()
+            spec["healthCheckNodePort"] = pools.node_ports.allocate()
     else:
         spec.pop("healthCheckNodePort", None)
     if old_health and old_health != spec.get("healthCheckNodePort"):
-        state.node_ports.release(old_health)
+        pools.node_ports.release(old_health)
 
     old_lb = (old or {}).get("status", {}).get("loadBalancer", {}).get("ingress") or []
     if type_ == "LoadBalancer":
-        ip = old_lb[0]["ip"] if old_lb else state.lb_pool.allocate()
+        ip = old_lb[0]["ip"] if old_lb else pools.load_balancers.allocate()
         service["status"] = {
             "loadBalancer": {"ingress": [{"ip": ip, "ipMode": "VIP"}]} if ip else {}
         }
-    else:
-        for entry in old_lb:
-            state.lb_pool.release(entry["ip"])
-        service["status"] = {"loadBalancer": {}}
-        if old_lb:
-            state.after_settle(lambda: assign_waiting_load_balancers(state))
+        return False
+    for entry in old_lb:
+        pools.load_balancers.release(entry["ip"])
+    service["status"] = {"loadBalancer": {}}
+    return bool(old_lb)
 
 
-def assign_waiting_load_balancers(state: ClusterState) -> None:
-    """Give freed pool addresses to LoadBalancer Services still `<pending>` (as MetalLB does)."""
-    for service in state.store.list("Service"):
+def assign_waiting_load_balancers(pools: ServiceAddresses, services: list[dict]) -> list[dict]:
+    """Give freed pool addresses to LoadBalancer Services still `<pending>` (as MetalLB does).
+
+    Returns:
+        The Services given an address (their status is written; the caller records
+        the change).
+    """
+    assigned = []
+    for service in services:
         if service["spec"].get("type") != "LoadBalancer":
             continue
         if (service.get("status") or {}).get("loadBalancer", {}).get("ingress"):
             continue
-        ip = state.lb_pool.allocate()
+        ip = pools.load_balancers.allocate()
         if ip is None:
-            return
+            break
         service["status"] = {"loadBalancer": {"ingress": [{"ip": ip, "ipMode": "VIP"}]}}
-        state.touch_object(service)
+        assigned.append(service)
+    return assigned
 
 
-def release(state: ClusterState, service: dict) -> None:
-    """Give back every address a deleted Service held."""
+def release(pools: ServiceAddresses, service: dict) -> bool:
+    """Give back every address a deleted Service held.
+
+    Returns:
+        Whether it held a load-balancer address (Services waiting for one may get it).
+    """
     ip = service["spec"].get("clusterIP")
     if ip and ip != "None":
-        state.service_ips.release(ip)
+        pools.cluster_ips.release(ip)
     for port in _node_ports(service):
-        state.node_ports.release(port)
+        pools.node_ports.release(port)
     if service["spec"].get("healthCheckNodePort"):
-        state.node_ports.release(service["spec"]["healthCheckNodePort"])
-    for entry in service.get("status", {}).get("loadBalancer", {}).get("ingress") or []:
-        state.lb_pool.release(entry["ip"])
+        pools.node_ports.release(service["spec"]["healthCheckNodePort"])
+    held = service.get("status", {}).get("loadBalancer", {}).get("ingress") or []
+    for entry in held:
+        pools.load_balancers.release(entry["ip"])
+    return bool(held)
 
 
 def _node_ports(service: dict | None) -> set[int]:

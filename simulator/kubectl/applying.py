@@ -13,11 +13,11 @@ from dataclasses import replace
 import yaml
 
 from simulator import kinds
+from simulator.apply import ApplyError, Outcome
 from simulator.defaults import apply_defaults
 from simulator.manifests import parse_manifests
 from simulator.problems import ManifestError, format_problems, warning_lines
 from simulator.review import review_manifests
-from simulator.state import ApplyError, Outcome
 
 from .context import Context
 from .errors import KubectlError, error

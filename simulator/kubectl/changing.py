@@ -6,7 +6,7 @@ import json
 import re
 
 from simulator import kinds
-from simulator.state import Conflict, NotFound
+from simulator.errors import Conflict, NotFound
 
 from .applying import read_documents
 from .context import Context

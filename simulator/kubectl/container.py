@@ -1,6 +1,6 @@
 """Inside a simulated container: its shell, its files and the programs it has.
 
-`Container` is the `Machine` (simulator.shell.runner) that `kubectl exec POD
+`Container` is the `Machine` (simulator.shell.machine) that `kubectl exec POD
 -- sh -c '...'` runs lines on, and `program` runs a bare `kubectl exec POD
 -- CMD`. Files exist only as names (`touch` and `echo ... > FILE` make them,
 `rm` removes them, readiness probes test them); what is written into them is

@@ -10,9 +10,9 @@ as it does.
 
 from __future__ import annotations
 
+from simulator.errors import Conflict
 from simulator.labels import from_label_selector, from_match_labels, matches
 from simulator.shell.session import ShellSession, prompt_for
-from simulator.state import Conflict
 
 from .container import SHELLS, Container, has_shell, not_found_in_image, run_script
 from .context import Context

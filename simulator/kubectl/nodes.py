@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from simulator.state import Conflict
+from simulator.errors import Conflict
 
 from .context import Context
 from .errors import error, not_found, usage_error

@@ -7,10 +7,13 @@
 * `proxy` - kube-proxy: address tables, endpoint choice, session affinity;
 * `ingress` - ingress-nginx: servers, locations, TLS entries, round robin;
 * `tls` - certificates (the fake one, Secrets', public ones);
+* `request` - the request value (client, URL, method, headers, options);
 * `router` - follows one request end to end and builds its Trace, with
   `service_routes` (kube-proxy paths) and `ingress_routes` (ingress-nginx paths);
-* `exchange` - the values a request is made of (client, exchange, cached plans);
-* `http` - the servers' responses; `curl` (+ `curl_output`), `ping`, `nslookup` -
+* `delivery` - the one step that hands a packet to a pod: every path ends there,
+  and it is where NetworkPolicy (and a Gateway's upstreams) plug in;
+* `exchange` - a request's walk and result, the cached route plans, shared hops;
+* `http` - the servers' responses; `curl` (+ `curl_args`, `curl_output`), `ping`, `nslookup` -
   the clients;
 * `testing` - a small ClusterState stand-in for tests and benchmarks.
 """
@@ -24,7 +27,8 @@ from .curl import run_curl
 from .dns import resolv_conf
 from .nslookup import run_nslookup
 from .ping import run_ping
-from .router import Client, Router
+from .request import DEFAULT_OPTIONS, Client, options
+from .router import Router
 
 __all__ = ["Network"]
 
@@ -39,10 +43,14 @@ class Network:
     `pod_ready`.
     """
 
-    def __init__(self, state) -> None:
-        """Attach to `state`; every cache is built lazily and follows the store."""
+    def __init__(self, state, *, caching: bool = True) -> None:
+        """Attach to `state`; every cache is built lazily and follows the store.
+
+        `caching=False` routes every request the slow way (no route plans): the
+        results are the same, which tests check.
+        """
         self.state = state
-        self.router = Router(state)
+        self.router = Router(state, caching=caching)
 
     def request(
         self,
@@ -73,15 +81,12 @@ class Network:
         client = self.router.client(source)
         if isinstance(client, str):
             return _no_client(source, url, client)
-        return self.router.exchange(
-            url,
-            client,
-            headers=headers,
-            resolve=resolve,
-            insecure=insecure,
-            method=method,
-            max_time=timeout,
-        ).trace
+        settings = DEFAULT_OPTIONS
+        if insecure or resolve or timeout:
+            settings = options(insecure, tuple(resolve) if resolve else (), None, timeout)
+        pairs = tuple(headers.items()) if headers else ()
+        router = self.router
+        return router.exchange(router.requests[client, url, method, pairs, settings]).trace
 
     def run(
         self, argv: list[str], source: str = "host", *, tty: bool | None = None
@@ -115,6 +120,13 @@ class Network:
     def client(self, source: str) -> Client | str:
         """The client behind a source string, or the error text (for callers that check first)."""
         return self.router.client(source)
+
+    def balancer_tables(self) -> tuple[dict, ...]:
+        """What balancing remembers between requests, beside the random generator: kube-proxy's
+        session affinity and ingress-nginx's round-robin positions. Each value is a list
+        edited in place, so a read that must leave no trace can put every entry back
+        (simulator.observation)."""
+        return (self.router.proxy._affinity, self.router.ingress._round_robin)
 
 
 def _no_client(source: str, url: str, error: str) -> Trace:

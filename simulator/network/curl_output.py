@@ -6,13 +6,9 @@ rules and sources); it never decides anything about the network.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from . import http
+from .curl_args import CurlOptions, request_method
 from .exchange import Exchange
-
-if TYPE_CHECKING:
-    from .curl import CurlOptions
 
 OPENSSL = "OpenSSL/3.0.15"
 CA_HELP = (
@@ -22,15 +18,6 @@ CA_HELP = (
     "how to fix it, please visit the web page mentioned above.\n"
 )
 WRONG_VERSION = f"{OPENSSL}: error:0A00010B:SSL routines::wrong version number"
-
-
-def request_method(opts: CurlOptions) -> str:
-    """The HTTP method curl sends: -X, else HEAD for -I, POST with -d, GET."""
-    if opts.request:
-        return opts.request
-    if opts.head:
-        return "HEAD"
-    return "POST" if opts.data is not None else "GET"
 
 
 class CurlOutput:

@@ -1,52 +1,39 @@
-"""The values one request is made of: its client, its exchange, its cached route plans.
+"""What a request becomes on its way: its exchange, the route plans cached for it, shared hops.
 
-Also the small parsers curl applies before anything is sent (`parse_url`,
-`--resolve` entries) and helpers shared by the request paths.
+`Exchange` is one request's walk and result (its hops so far, then its Trace
+and what a client program prints); `PortRoute`, `Plan` and `IngressPlan` are
+what the router keeps of a request already routed once, so the next equal
+request starts at the endpoint choice. Helpers shared by the request paths
+close the module.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from simulator.trace import Hop, Trace
 
 from . import tls
 from .proxy import PortEndpoints
+from .request import Client, Request
 
+if TYPE_CHECKING:
+    from .delivery import Delivery
 
-@dataclass(frozen=True, slots=True)
-class Client:
-    """Where a request starts.
-
-    Attributes:
-        source: the source string as given.
-        name: `host` or the pod's name.
-        namespace: the pod's namespace (None for the host).
-        ip: the client's address.
-        node: the pod's node (None for the host).
-        pod: the pod object (None for the host).
-        hop: the trace's first hop.
-    """
-
-    source: str
-    name: str
-    namespace: str | None
-    ip: str
-    node: str | None
-    pod: dict | None
-    hop: Hop
+#: Bound of every per-router cache (cleared when full).
+CACHE_LIMIT = 100_000
 
 
 @dataclass(slots=True)
 class Exchange:
-    """A request's Trace plus what a client program needs to print it.
+    """A request's walk through the network and what a client program needs to print it.
 
     Attributes:
-        trace: the Trace.
-        scheme: `http` or `https`.
-        host: the URL's host as typed.
-        port: the URL's port.
-        path: path and query.
+        request: the request (None when curl refused its URL).
+        hops: the places the packet went through so far (`add` extends them); the
+            Trace takes them.
+        trace: the Trace, once the walk ended.
         ip: the address connected to (or tried), None when resolution failed.
         via: how the name became an address: `literal`, `resolve`, `hosts`, `dns`.
         failure: empty on a response, else `url`, `protocol`, `resolve`, `refused`,
@@ -60,11 +47,9 @@ class Exchange:
         http2: ALPN agreed on h2.
     """
 
-    trace: Trace
-    scheme: str
-    host: str
-    port: int
-    path: str
+    request: Request | None
+    hops: tuple[Hop, ...]
+    trace: Trace = None
     ip: str | None = None
     via: str = ""
     failure: str = ""
@@ -75,53 +60,105 @@ class Exchange:
     cert: tls.Certificate | None = None
     http2: bool = False
 
+    @property
+    def scheme(self) -> str:
+        """`http` or `https`."""
+        return self.request.scheme
 
-@dataclass(slots=True)  # never changed once built; not frozen, which makes building slower
-class Delivery:
-    """Where kube-proxy's choice of one ready endpoint leads when it is a pod that listens.
+    @property
+    def host(self) -> str:
+        """The URL's host as typed."""
+        return self.request.host
 
-    Attributes:
-        name: the pod's name (the Trace's `served_by`).
-        ip: the endpoint's address.
-        port: the endpoint's port.
-        node: the pod's node.
-        reason: the Trace's reason when the pod answers.
-    """
+    @property
+    def port(self) -> int:
+        """The URL's port."""
+        return self.request.port
 
-    name: str
-    ip: str
-    port: int
-    node: str | None
-    reason: str
+    @property
+    def path(self) -> str:
+        """Path and query."""
+        return self.request.path
+
+    def add(self, hop: Hop) -> None:
+        """One more place on the way."""
+        self.hops += (hop,)
+
+    def end(
+        self,
+        outcome: str,
+        reason: str,
+        status: int | None = None,
+        served_by: str | None = None,
+    ) -> None:
+        """Close the walk: its Trace from the hops so far."""
+        request = self.request
+        self.trace = Trace(
+            request.client.source,
+            request.url,
+            outcome,
+            status,
+            served_by,
+            reason,
+            self.hops,
+        )
+
+    def fail(self, failure: str, outcome: str, reason: str) -> None:
+        """Close the walk without a response (`failure` tells curl which error to print)."""
+        self.failure = failure
+        self.end(outcome, reason)
+
+
+@dataclass(slots=True)
+class HopCache:
+    """Hops are immutable values: equal ones are built once and shared by every Trace."""
+
+    hops: dict[tuple, Hop] = field(default_factory=dict)
+
+    def get(
+        self,
+        kind: str,
+        name: str | None = None,
+        ip: str | None = None,
+        port: int | None = None,
+        node: str | None = None,
+        src_ip: str | None = None,
+        namespace: str | None = None,
+    ) -> Hop:
+        """The shared Hop with these attributes."""
+        key = (kind, name, ip, port, node, src_ip, namespace)
+        hop = self.hops.get(key)
+        if hop is None:
+            if len(self.hops) > CACHE_LIMIT:
+                self.hops.clear()
+            hop = self.hops[key] = Hop(kind, name, ip, port, node, src_ip, namespace)
+        return hop
 
 
 @dataclass(slots=True)
 class Deliveries:
-    """A Service port's deliveries, one slot per ready endpoint, filled as endpoints are drawn.
+    """What one client's packets met at a Service port's ready endpoints, one slot per
+    endpoint, filled as endpoints are drawn: the delivery step's answer, and in
+    `reasons` the Trace's reason when the pod answers.
 
-    Shared by every plan through the port (any client, by name or by IP), so
-    each reason is written once per endpoint. Valid for one endpoint list, one
-    store epoch (the pods exist) and one serving version (they still listen).
-
-    Attributes:
-        endpoints: the endpoint list the slots follow (None: not yet).
-        epoch: the store's epoch (`Router._epoch`) the pods were read at.
-        serving: the state's `serving_version()` they were read at.
-        slots: a Delivery per ready endpoint; None while not drawn, or when the
-            endpoint is not a pod that listens.
+    Shared by every plan of that client through the port (by name or by IP).
+    Valid for one endpoint list, one store revision (the pods and whatever a
+    delivery reads of them) and one serving version (they still listen).
     """
 
-    endpoints: PortEndpoints | None = None
-    epoch: object = None
-    serving: object = None
-    slots: list[Delivery | None] = field(default_factory=list)
+    endpoints: PortEndpoints
+    epoch: object
+    serving: object
+    slots: list[Delivery | None]
+    reasons: list[str]
 
 
 @dataclass(frozen=True, slots=True)
 class PortRoute:
     """What kube-proxy does with one `(cluster IP, port)`, precomputed while its tables hold.
 
-    `deliveries` is filled as requests through the route reach its endpoints.
+    `deliveries` (per client) are filled as requests through the route reach its
+    endpoints.
     """
 
     svc: dict
@@ -134,27 +171,32 @@ class PortRoute:
     via: str
     local: bool
     affinity: bool
-    deliveries: Deliveries = field(default_factory=Deliveries)
+    deliveries: dict[Client, Deliveries] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
 class Plan:
-    """A request already routed once to a Service port: everything before the endpoint choice.
+    """A request routed to a Service port: everything before kube-proxy's endpoint choice.
 
-    Valid while the store's epoch (`Router._epoch`) is the one it was made at: no
-    object was written or removed since, so the DNS answer, the port rule and the
-    hops still hold. Endpoints change, and
-    ports close, without any write to the store, so the plan keeps the endpoint
-    list and deliveries it last read with the state's `serving_version()` at that
-    moment, and reads them again only when that version moves.
+    Valid while the store's revision (`Router._epoch`) is the one it was made at:
+    no object was written or removed since, so the DNS answer, the port rule and
+    the hops still hold. Endpoints change, and ports close, without any write to
+    the store, so the plan keeps the endpoint list and the deliveries it last read
+    with the state's `serving_version()` at that moment, and reads them again when
+    that version moves. The router also makes plans it does not keep (for a
+    request with `--resolve`, or with caching off): every request to a Service
+    port goes through `ServiceRoutes._service_endpoint` with one.
 
     Attributes:
-        direct: the common case, replayed from `deliveries`: plain HTTP to a
-            Service port without session affinity nor internalTrafficPolicy Local.
+        memo: deliveries may be kept per endpoint: plain HTTP to a Service port
+            without session affinity nor internalTrafficPolicy Local (where the
+            reason depends on the draw only through the endpoint).
         serving: the state's `serving_version()` when `endpoints` were read.
         endpoints: the Service port's endpoints as last read (None: not yet).
-        deliveries: the route's delivery slots for them.
-        pod_hops: this client's last hop to each ready endpoint, filled when drawn.
+        deliveries: per ready endpoint, the delivery step's answer for this client
+            (the route's `deliveries` slots, shared with the client's other plans
+            through the port).
+        reasons: per ready endpoint, the Trace's reason when the pod answers.
     """
 
     client: Client
@@ -162,88 +204,39 @@ class Plan:
     hops: tuple[Hop, ...]
     route: PortRoute
     port: int
-    scheme: str
-    host: str
-    path: str
     ip: str
     via: str
-    direct: bool
+    memo: bool
     serving: object = None
     endpoints: PortEndpoints | None = None
     deliveries: list[Delivery | None] = field(default_factory=list)
-    pod_hops: list[Hop | None] = field(default_factory=list)
+    reasons: list[str] = field(default_factory=list)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class IngressPlan:
-    """An HTTP request already routed once through ingress-nginx to an upstream (see `Plan`)."""
+    """An HTTP request routed once through ingress-nginx to an upstream (see `Plan`).
+
+    Attributes:
+        upstream: `(namespace, service, port name)`.
+        target: the reason's route part (`ingress X: host H path P -> service S:80`).
+        sender: the ingress-nginx controller pod, which opens the upstream connection.
+        src_ip: its address, which upstream pods see.
+        serving, endpoints, deliveries: as in `Plan`, for the upstream's endpoints.
+    """
 
     client: Client
     epoch: object
     hops: tuple[Hop, ...]
-    namespace: str
     upstream: tuple[str, str, str]
     target: str
+    sender: dict | None
     src_ip: str
-    scheme: str
-    host: str
-    port: int
-    path: str
     ip: str
     via: str
-
-
-def parse_url(url: str) -> tuple[str, str, int, str] | tuple[str, str]:
-    """`(scheme, host, port, path)` as curl reads a URL, or `(error, detail)`.
-
-    Errors: `("protocol", scheme)` for an unsupported scheme, `("url", "")` for
-    a malformed URL. A URL without a scheme is http, as curl guesses.
-    """
-    sep = url.find("://")
-    if sep >= 0:
-        scheme = url[:sep].lower()
-        rest = url[sep + 3 :]
-    else:
-        scheme, rest = "http", url
-    if scheme not in ("http", "https"):
-        return ("protocol", scheme)
-    end = len(rest)
-    for ch in "/?#":
-        pos = rest.find(ch)
-        if 0 <= pos < end:
-            end = pos
-    authority, path = rest[:end], rest[end:]
-    hash_at = path.find("#")
-    if hash_at >= 0:
-        path = path[:hash_at]
-    if not path.startswith("/"):
-        path = "/" + path
-    if "@" in authority:
-        authority = authority.rsplit("@", 1)[1]
-    host, _, port_text = authority.partition(":")
-    if not host or any(c in host for c in " []\\"):
-        return ("url", "")
-    if port_text:
-        if not port_text.isdigit() or not 0 < int(port_text) < 65536:
-            return ("url", "")
-        port = int(port_text)
-    else:
-        port = 443 if scheme == "https" else 80
-    return scheme, host, port, path
-
-
-def resolve_entry(entries: list[str] | None, host: str, port: int) -> str | None:
-    """The address a `--resolve host:port:addr` entry gives `host:port`, or None."""
-    for entry in entries or ():
-        parts = entry.split(":")
-        if (
-            len(parts) >= 3
-            and parts[1].isdigit()
-            and int(parts[1]) == port
-            and (parts[0] == "*" or parts[0].lower() == host.lower())
-        ):
-            return parts[2].strip("[]").split(",")[0]
-    return None
+    serving: object = None
+    endpoints: PortEndpoints | None = None
+    deliveries: list[Delivery | None] = field(default_factory=list)
 
 
 WHY_RANDOM: dict[int, str] = {}
@@ -255,6 +248,16 @@ def why_random(n: int) -> str:
     if why is None:
         why = WHY_RANDOM[n] = f"picked at random among {n} ready endpoints"
     return why
+
+
+def why_chosen(n: int) -> str:
+    """Why kube-proxy's random draw among `n` endpoints gave the one it gave."""
+    return why_random(n) if n > 1 else "its only ready endpoint"
+
+
+def answered(via: str, delivery: Delivery, why: str) -> str:
+    """The Trace's reason when the pod kube-proxy chose answers."""
+    return f"{via} to pod {delivery.name} ({delivery.ip}:{delivery.port}), {why}"
 
 
 def declared(pod: dict) -> str:

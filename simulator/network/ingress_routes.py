@@ -9,63 +9,42 @@ from __future__ import annotations
 
 from simulator.ipam import INGRESS_IP
 from simulator.labels import from_match_labels
-from simulator.trace import HTTP_ERROR, OK, REFUSED, TLS_ERROR, Hop, Trace
+from simulator.trace import HTTP_ERROR, OK, REFUSED, TLS_ERROR
 
 from . import tls
+from .delivery import DELIVERED
 from .dns import external_address
-from .exchange import Client, Exchange, IngressPlan, declared
+from .exchange import Exchange, IngressPlan, declared
 from .ingress import CATCH_ALL, Location
-
-CACHE_LIMIT = 100_000
 
 
 class IngressRoutes:
     """What ingress-nginx does with a request (mixed into Router)."""
 
-    def _ingress(
-        self,
-        ex: Exchange,
-        client: Client,
-        port: int,
-        hops: list[Hop],
-        headers: dict[str, str] | None,
-        insecure: bool,
-        method: str,
-        url: str,
-        plan_key: tuple | None = None,
-    ) -> None:
+    def _ingress(self, ex: Exchange, port: int) -> None:
+        """A request to the Ingress controller's address: server, location, TLS, upstream."""
+        request = ex.request
         if port not in (80, 443):
-            hops.append(self.hop("ingress", "ingress-nginx", INGRESS_IP, port))
-            self._fail(
-                ex,
-                client,
+            ex.add(self.hop("ingress", "ingress-nginx", INGRESS_IP, port))
+            ex.fail(
                 "refused",
                 REFUSED,
                 f"the Ingress controller listens only on ports 80 and 443, not {port}",
-                hops,
-                url,
             )
             return
         table = self.ingress.table()
-        host_header = None
-        if headers:
-            for key, value in headers.items():
-                if key.lower() == "host":
-                    host_header = value
+        host_header = request.host_header
         if host_header is None:
             host_header = ex.host if ex.port in (80, 443) else f"{ex.host}:{ex.port}"
         host = host_header.partition(":")[0].lower()
         https = ex.scheme == "https"
         if https and port == 80:
-            hops.append(self.hop("ingress", "ingress-nginx", INGRESS_IP, port))
-            ex.failure = "tls_version"
-            ex.trace = self._trace(
-                client,
-                url,
+            ex.add(self.hop("ingress", "ingress-nginx", INGRESS_IP, port))
+            ex.fail(
+                "tls_version",
                 TLS_ERROR,
                 "port 80 of the Ingress controller speaks plain HTTP, not TLS; use http:// "
                 "or port 443",
-                tuple(hops),
             )
             return
         server = table.server_for(host)
@@ -77,12 +56,9 @@ class IngressRoutes:
                 secret = self.store.get("Secret", sni_server.tls.namespace, sni_server.tls.secret)
                 cert = self._certificate(secret) or tls.FAKE_CERTIFICATE
             ex.cert, ex.http2 = cert, True
-            if not insecure:
-                hops.append(self.hop("ingress", "ingress-nginx", INGRESS_IP, port))
-                ex.failure = "tls_verify"
-                ex.trace = self._trace(
-                    client, url, TLS_ERROR, self._tls_reason(sni, sni_server, cert), tuple(hops)
-                )
+            if not request.options.insecure:
+                ex.add(self.hop("ingress", "ingress-nginx", INGRESS_IP, port))
+                ex.fail("tls_verify", TLS_ERROR, self._tls_reason(sni, sni_server, cert))
                 return
         path = ex.path.split("?", 1)[0]
         location = server.match(path)
@@ -91,19 +67,16 @@ class IngressRoutes:
             if location
             else (server.ingresses[0] if server.ingresses else "ingress-nginx")
         )
-        hops.append(
+        ex.add(
             self.hop("ingress", ingress_name, INGRESS_IP, port,
                      namespace=location.namespace if location else None)
         )  # fmt: skip
         if not https and port == 443:
             ex.responder = "nginx"
-            ex.trace = self._trace(
-                client,
-                url,
+            ex.end(
                 HTTP_ERROR,
                 "plain HTTP was sent to the Ingress controller's HTTPS port 443, so nginx "
                 "answered 400; use https:// or port 80",
-                tuple(hops),
                 400,
                 "ingress-nginx",
             )
@@ -123,31 +96,22 @@ class IngressRoutes:
                 uri = uri[:-1]  # preserve-trailing-slash is false by default
             ex.responder, ex.location = "nginx", f"https://{host_header.partition(':')[0]}{uri}"
             tls_ing = server.tls.ingress if server.tls else ingress_name
-            ex.trace = self._trace(
-                client,
-                url,
+            ex.end(
                 OK,
                 f"ingress {tls_ing} has a TLS entry for {host}, so ingress-nginx redirects plain "
                 f"HTTP to {ex.location} with 308 (annotation "
                 f'nginx.ingress.kubernetes.io/ssl-redirect: "false" turns this off)',
-                tuple(hops),
                 308,
                 "ingress-nginx",
             )
             return
         if location is None:
             ex.responder = "nginx"
-            ex.trace = self._trace(
-                client,
-                url,
-                HTTP_ERROR,
-                self._no_match_reason(table, server, host, path),
-                tuple(hops),
-                404,
-                "ingress-nginx",
+            ex.end(
+                HTTP_ERROR, self._no_match_reason(table, server, host, path), 404, "ingress-nginx"
             )
             return
-        self._ingress_backend(ex, client, location, host, hops, url, https, plan_key)
+        self._ingress_backend(ex, location, host, https)
 
     def _certificate(self, secret: dict | None) -> tls.Certificate | None:
         if secret is None:
@@ -205,17 +169,8 @@ class IngressRoutes:
             f"{server.name} but none for this path), {tail}"
         )
 
-    def _ingress_backend(
-        self,
-        ex: Exchange,
-        client: Client,
-        location: Location,
-        host: str,
-        hops: list[Hop],
-        url: str,
-        https: bool,
-        plan_key: tuple | None = None,
-    ) -> None:
+    def _ingress_backend(self, ex: Exchange, location: Location, host: str, https: bool) -> None:
+        """The matched location's backend: a Service's endpoints, an ExternalName, or a 5xx."""
         ns, svc_name = location.namespace, location.service
         if location.path_type == "defaultBackend":
             route = f"ingress {location.ingress}: default backend"
@@ -227,13 +182,10 @@ class IngressRoutes:
             )
         if svc_name is None:
             ex.responder = "nginx"
-            ex.trace = self._trace(
-                client,
-                url,
+            ex.end(
                 HTTP_ERROR,
                 f"{route} uses a resource backend, which ingress-nginx does not serve, so it "
                 f"answered 503",
-                tuple(hops),
                 503,
                 "ingress-nginx",
             )
@@ -241,13 +193,10 @@ class IngressRoutes:
         svc = self.store.get("Service", ns, svc_name)
         if svc is None:
             ex.responder = "nginx"
-            ex.trace = self._trace(
-                client,
-                url,
+            ex.end(
                 HTTP_ERROR,
                 f"{route} sends to service {svc_name}, which does not exist in namespace {ns}, "
                 f"so ingress-nginx answered 503",
-                tuple(hops),
                 503,
                 "ingress-nginx",
             )
@@ -260,22 +209,19 @@ class IngressRoutes:
                 break
         if spec.get("type") == "ExternalName":
             target = spec.get("externalName", "")
-            hops.append(self.hop("service", svc_name, namespace=ns))
+            ex.add(self.hop("service", svc_name, namespace=ns))
             address = external_address(target.lower().rstrip("."))
             if address is None:
                 ex.responder = "nginx"
-                ex.trace = self._trace(
-                    client,
-                    url,
+                ex.end(
                     HTTP_ERROR,
                     f"{route} -> ExternalName service {svc_name} -> {target}, which does not "
                     f"resolve, so ingress-nginx answered 502",
-                    tuple(hops),
                     502,
                     "ingress-nginx",
                 )
                 return
-            hops.append(
+            ex.add(
                 self.hop(
                     "external",
                     target,
@@ -284,149 +230,122 @@ class IngressRoutes:
                 )
             )
             ex.responder, ex.body_from = "ingress-external", target
-            ex.trace = self._trace(
-                client,
-                url,
-                OK,
-                f"{route} -> ExternalName service {svc_name} -> {target}",
-                tuple(hops),
-                200,
-                target,
-            )
+            ex.end(OK, f"{route} -> ExternalName service {svc_name} -> {target}", 200, target)
             return
         if sp is None:
             ex.responder = "nginx"
-            ex.trace = self._trace(
-                client,
-                url,
+            ex.end(
                 HTTP_ERROR,
                 f"{route} sends to port {location.port} of service {svc_name}, which has no such "
                 f"port, so ingress-nginx answered 503",
-                tuple(hops),
                 503,
                 "ingress-nginx",
             )
             return
         port_name = sp.get("name", "")
         # Shown for the learner: ingress-nginx reads the endpoints and sends to pod IPs itself.
-        hops.append(self.hop("service", svc_name, spec.get("clusterIP"), sp["port"], namespace=ns))
-        hops.append(self.hop("endpoints", svc_name, namespace=ns))
+        ex.add(self.hop("service", svc_name, spec.get("clusterIP"), sp["port"], namespace=ns))
+        ex.add(self.hop("endpoints", svc_name, namespace=ns))
         endpoints = self.proxy.endpoints(ns, svc_name, port_name)
         ready = endpoints.ready
         if not ready:
             ex.responder = "nginx"
-            ex.trace = self._trace(
-                client,
-                url,
+            ex.end(
                 HTTP_ERROR,
                 f"service {svc_name} has no ready endpoints: "
                 f"{self.proxy.explain_no_ready(svc, port_name)}, so ingress-nginx answered 503",
-                tuple(hops),
                 503,
                 "ingress-nginx",
             )
             return
         target = f"{route} -> service {svc_name}:{sp['port']}"
-        src_ip = self._controller_ip()
-        if plan_key is not None and not https:
-            if len(self._plans) > CACHE_LIMIT:
-                self._plans.clear()
-            self._plans[plan_key] = IngressPlan(
-                client,
-                self._epoch(),
-                tuple(hops),
-                ns,
-                (ns, svc_name, port_name),
-                target,
-                src_ip,
-                ex.scheme,
-                ex.host,
-                ex.port,
-                ex.path,
-                ex.ip,
-                ex.via,
-            )
-        self._upstream(ex, client, ns, (ns, svc_name, port_name), ready, hops, url, target, src_ip)
+        src_ip, sender = self._controller()
+        request = ex.request
+        plan = IngressPlan(
+            request.client,
+            self._epoch(),
+            ex.hops,
+            (ns, svc_name, port_name),
+            target,
+            sender,
+            src_ip,
+            ex.ip,
+            ex.via,
+            self._serving_version(),
+            endpoints,
+            [None] * len(ready),
+        )
+        if not https:
+            self._keep_plan(request, plan)
+        self._upstream(ex, plan)
 
-    def _upstream(
-        self,
-        ex: Exchange,
-        client: Client,
-        ns: str,
-        upstream: tuple[str, str, str],
-        ready: tuple,
-        hops: list[Hop],
-        url: str,
-        target: str,
-        src_ip: str,
-    ) -> None:
-        """ingress-nginx's balancer: the next endpoint round robin, skipping refused ones."""
+    def _upstream(self, ex: Exchange, plan: IngressPlan) -> bool:
+        """ingress-nginx's balancer: the next endpoint round robin, skipping refused ones.
+
+        Every request through an upstream comes here with its plan, the first one
+        and every replay alike; the controller pod opens the connection, so the
+        delivery step sees its address as the source. False when the upstream has
+        no ready endpoint (left to the slow path, which explains the 503).
+        """
+        serving = self._serving_version()
+        if plan.serving != serving:
+            plan.endpoints = self.proxy.endpoints(*plan.upstream)
+            plan.serving, plan.deliveries = serving, [None] * len(plan.endpoints.ready)
+        ready = plan.endpoints.ready
+        if not ready:
+            return False
+        upstream, deliveries = plan.upstream, plan.deliveries
         # proxy_next_upstream "error timeout" with 3 tries: a refused endpoint is skipped.
         for _ in range(min(3, len(ready))):
-            backend = ready[self.ingress.next_endpoint(upstream, ready)]
-            pod = self.store.get("Pod", ns, backend.pod) if backend.pod else None
-            if pod is None:
-                pod = self.state.pod_by_ip(backend.ip)
-            if pod is None:
-                hops.append(self.hop("external", backend.ip, backend.ip, backend.port))
-                ex.responder, ex.body_from = "ingress-external", backend.ip
-                ex.trace = self._trace(
-                    client,
-                    url,
-                    OK,
-                    f"{target} -> {backend.ip}:{backend.port}",
-                    tuple(hops),
-                    200,
-                    backend.ip,
+            index = self.ingress.next_endpoint(upstream, ready)
+            delivery = deliveries[index]
+            if delivery is None:
+                backend = ready[index]
+                pod = self.store.get("Pod", upstream[0], backend.pod) if backend.pod else None
+                if pod is None:
+                    pod = self.state.pod_by_ip(backend.ip)
+                if pod is None:
+                    ex.add(self.hop("external", backend.ip, backend.ip, backend.port))
+                    ex.responder, ex.body_from = "ingress-external", backend.ip
+                    ex.end(OK, f"{plan.target} -> {backend.ip}:{backend.port}", 200, backend.ip)
+                    return True
+                delivery = deliveries[index] = self.delivery.deliver(
+                    pod, backend.ip, backend.port, src_ip=plan.src_ip, sender=plan.sender
                 )
-                return
-            if self.state.pod_listens(pod, backend.port):
-                pod_name = pod["metadata"]["name"]
-                key = ("pod", pod_name, backend.ip, backend.port, backend.node, src_ip, ns)
-                hop = self._hops.get(key) or self.hop(*key)
-                hops.append(hop)
-                ex.responder, ex.body_from = "ingress", pod_name
-                ex.trace = Trace(
-                    client.source,
-                    url,
-                    OK,
-                    200,
-                    pod_name,
-                    f"{target} -> {backend.ip}:{backend.port}",
-                    tuple(hops),
-                )
-                return
-            failed = (pod, backend)
-        pod, backend = failed
-        pod_name = pod["metadata"]["name"]
-        hops.append(self.hop("pod", pod_name, backend.ip, backend.port, backend.node, src_ip, ns))
+            if delivery.verdict is DELIVERED:
+                ex.hops += (delivery.hop,)
+                ex.responder, ex.body_from = "ingress", delivery.name
+                hop = delivery.hop
+                reason = f"{plan.target} -> {hop.ip}:{hop.port}"
+                ex.end(OK, reason, 200, delivery.name)
+                return True
+        ex.hops += (delivery.hop,)
         ex.responder = "nginx"
-        ex.trace = self._trace(
-            client,
-            url,
+        ex.end(
             HTTP_ERROR,
-            f"{target}, but nothing listens on port {backend.port} in pod {pod_name}"
-            f"{declared(pod)}, so ingress-nginx answered 502",
-            tuple(hops),
+            f"{plan.target}, but nothing listens on port {delivery.port} in pod {delivery.name}"
+            f"{declared(delivery.pod)}, so ingress-nginx answered 502",
             502,
             "ingress-nginx",
         )
+        return True
 
-    def _controller_ip(self) -> str:
-        """The ingress-nginx controller pod's IP (what upstream pods see as the client).
+    def _controller(self) -> tuple[str, dict | None]:
+        """The ingress-nginx controller pod's IP (what upstream pods see as the client),
+        and the pod.
 
-        Found by label in namespace ingress-nginx; the host-facing address when the
-        cluster runs no such pod. Cached until the store changes.
+        Found by label in namespace ingress-nginx; the host-facing address and no pod
+        when the cluster runs no such pod. Cached until the store changes.
         """
         version = getattr(self.store, "_resource_version", None)
-        cached = self._controller
+        cached = self._controller_pod
         if cached is not None and version is not None and cached[0] == version:
-            return cached[1]
-        ip = INGRESS_IP
+            return cached[1], cached[2]
+        ip, found = INGRESS_IP, None
         selector = from_match_labels({"app.kubernetes.io/component": "controller"})
         for pod in self.store.pods_selected("ingress-nginx", selector):
             if (pod.get("status") or {}).get("podIP"):
-                ip = pod["status"]["podIP"]
+                ip, found = pod["status"]["podIP"], pod
                 break
-        self._controller = (version, ip)
-        return ip
+        self._controller_pod = (version, ip, found)
+        return ip, found

@@ -13,7 +13,8 @@ from simulator.result import CommandResult
 from simulator.trace import DNS_ERROR, OK, TIMEOUT, Trace
 
 from .dns import HOST_NAMESERVER, Answer, NotFound, external_address, is_ip, nslookup_output
-from .router import Client, Router
+from .request import Client
+from .router import Router
 
 
 def run_nslookup(router: Router, client: Client, args: list[str]) -> CommandResult:
@@ -55,7 +56,7 @@ def run_nslookup(router: Router, client: Client, args: list[str]) -> CommandResu
         )
     result: Answer | NotFound
     if server == DNS_SERVICE_IP and client.pod is not None:
-        result = router.dns.resolve(name, client.namespace or "default")
+        result = router.delivery.query_dns(client, name)
     elif server == DNS_SERVICE_IP:
         found = router.dns.query(name)
         result = found if found else NotFound(name, (name,), f"{name} has no DNS record")

@@ -21,8 +21,10 @@ from simulator.ipam import DNS_SERVICE_IP, HOST_IP, INGRESS_IP
 from simulator.result import CommandResult
 from simulator.trace import DNS_ERROR, OK, TIMEOUT, UNREACHABLE, Trace
 
+from .delivery import ICMP
 from .dns import NotFound, is_ip
-from .router import Client, Router
+from .request import Client
+from .router import Router
 
 DEFAULT_COUNT = 4
 _USAGE = (
@@ -122,7 +124,7 @@ def _probe(router: Router, client: Client, host: str) -> tuple[Trace, str | None
     elif host_l == client.name:
         ip = client.ip
     else:
-        found = router.dns.resolve(host_l, client.namespace or "default")
+        found = router.delivery.query_dns(client, host_l)
         if isinstance(found, NotFound):
             hops.append(hop("dns", found.tried[0], DNS_SERVICE_IP, 53))
             return (
@@ -201,7 +203,6 @@ def _probe(router: Router, client: Client, host: str) -> tuple[Trace, str | None
     pod = router.state.pod_by_ip(ip)
     if pod is not None:
         name = pod["metadata"]["name"]
-        node = pod["spec"].get("nodeName")
         if client.pod is None:
             return lost(
                 "pod",
@@ -209,8 +210,13 @@ def _probe(router: Router, client: Client, host: str) -> tuple[Trace, str | None
                 UNREACHABLE,
                 f"{ip} is the IP of pod {name}, which is reachable only inside the cluster",
             )
-        same = node == client.node
-        return answered("pod", name, 64 if same else 63, 60 if same else 380, node)
+        # Through the delivery step like any packet to a pod (where a NetworkPolicy drop
+        # will lose the echo); the Trace keeps ping's own hop, which shows no port.
+        echo = router.delivery.deliver(
+            pod, ip, None, src_ip=client.ip, sender=client.pod, protocol=ICMP
+        )
+        same = echo.node == client.node
+        return answered("pod", echo.name, 64 if same else 63, 60 if same else 380, echo.node)
     if ip.startswith(("10.244.", "10.96.", "192.168.49.")):
         return lost("external", ip, UNREACHABLE, f"nothing in the cluster has the address {ip}")
     return answered("external", host if not is_ip(host) else ip, 56, 11800)

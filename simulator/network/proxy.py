@@ -34,12 +34,12 @@ class PortEndpoints:
     Attributes:
         ready: the endpoints traffic may go to (ready ones, in Endpoints order).
         all: every listed endpoint, not-ready ones included.
-        by_addr: ready endpoints by `(ip, port)`, for session affinity.
+        by_addr: the indexes of ready endpoints by `(ip, port)`, for session affinity.
     """
 
     ready: tuple[Backend, ...]
     all: tuple[Backend, ...]
-    by_addr: dict[tuple[str, int], Backend]
+    by_addr: dict[tuple[str, int], int]
 
 
 @dataclass(slots=True)
@@ -140,6 +140,7 @@ class KubeProxy:
         self._watch = StoreWatch(state.store, ("Service", "Node"))
         self._tables: Tables | None = None
         self._endpoints: dict[tuple[str, str, str], tuple[object, PortEndpoints]] = {}
+        self._random = state.rng.random
         # (namespace, service, port, client IP) -> [(ip, port), last seen]
         self._affinity: dict[tuple[str, str, int, str], list] = {}
 
@@ -204,11 +205,17 @@ class KubeProxy:
                 return cached[1]
         every = tuple(listed)
         ready = tuple(b for b in every if b.ready)
-        value = PortEndpoints(ready, every, {(b.ip, b.port): b for b in ready})
+        value = PortEndpoints(ready, every, {(b.ip, b.port): i for i, b in enumerate(ready)})
         if len(self._endpoints) > 100_000:
             self._endpoints.clear()
         self._endpoints[key] = (listed, value)
         return value
+
+    def draw(self, n: int) -> int:
+        """kube-proxy's random choice among `n` endpoints: the index of the one a new
+        connection goes to (the `--probability 1/(N-i)` chain is uniform). The only
+        random draw a Service connection makes; no draw for a single endpoint."""
+        return int(self._random() * n) if n > 1 else 0
 
     def choose(
         self,
@@ -216,8 +223,8 @@ class KubeProxy:
         port: int,
         candidates: tuple[Backend, ...],
         client_ip: str,
-        by_addr: dict[tuple[str, int], Backend] | None = None,
-    ) -> tuple[Backend, bool]:
+        by_addr: dict[tuple[str, int], int] | None = None,
+    ) -> tuple[int, bool]:
         """Pick the endpoint for one new connection.
 
         Args:
@@ -225,15 +232,15 @@ class KubeProxy:
             port: the Service port (affinity is kept per Service port).
             candidates: the endpoints allowed for this packet (non-empty).
             client_ip: the source address kube-proxy sees (affinity key).
-            by_addr: `candidates` by `(ip, port)` when already built.
+            by_addr: the indexes of `candidates` by `(ip, port)` when already built.
 
         Returns:
-            The endpoint, and whether session affinity (rather than chance) chose it.
+            The endpoint's index in `candidates`, and whether session affinity
+            (rather than chance) chose it.
         """
         spec = svc["spec"]
         if spec.get("sessionAffinity") != "ClientIP":
-            n = len(candidates)
-            return candidates[int(self._state.rng.random() * n)] if n > 1 else candidates[0], False
+            return self.draw(len(candidates)), False
         meta = svc["metadata"]
         timeout = ((spec.get("sessionAffinityConfig") or {}).get("clientIP") or {}).get(
             "timeoutSeconds"
@@ -243,15 +250,15 @@ class KubeProxy:
         entry = self._affinity.get(key)
         if entry is not None and now - entry[1] <= timeout:
             if by_addr is None:
-                by_addr = {(b.ip, b.port): b for b in candidates}
+                by_addr = {(b.ip, b.port): i for i, b in enumerate(candidates)}
             kept = by_addr.get(entry[0])
             if kept is not None:
                 entry[1] = now
                 return kept, True
-        n = len(candidates)
-        chosen = candidates[int(self._state.rng.random() * n)] if n > 1 else candidates[0]
+        index = self.draw(len(candidates))
+        chosen = candidates[index]
         self._affinity[key] = [(chosen.ip, chosen.port), now]
-        return chosen, False
+        return index, False
 
     # -- explanations --------------------------------------------------------------
 

@@ -31,6 +31,12 @@ PLACEHOLDERS: dict[str, str] = {
 }
 
 
+def gettext_noop(text: str) -> str:
+    """Mark a title or summary for the web layer's translation catalogue: the playground
+    shows it in the learner's language, the simulator itself keeps English."""
+    return text
+
+
 @cache
 def _read(slug: str) -> str:
     return resources.files(__name__).joinpath(f"{slug}.yaml").read_text(encoding="utf-8")
@@ -42,8 +48,8 @@ class Scenario:
 
     Attributes:
         slug: the file name without `.yaml`, e.g. `kubia-affinity`.
-        title: a short title for menus.
-        summary: one or two sentences for learners (English).
+        title: a short title for menus (English; marked for the playground's catalogue).
+        summary: one or two sentences for learners (English; marked likewise).
         source: the seed file(s) and section(s) the manifests come from.
         try_commands: command lines to run after applying, in a sensible order;
             placeholders as in `PLACEHOLDERS`.
@@ -66,8 +72,8 @@ class Scenario:
 SCENARIOS: tuple[Scenario, ...] = (
     Scenario(
         slug="kubia-affinity",
-        title="kubia with session affinity",
-        summary=(
+        title=gettext_noop("kubia with session affinity"),
+        summary=gettext_noop(
             "Three kubia pods behind the Service kubia with sessionAffinity: ClientIP: "
             "every request from one client goes to the same pod. Curl the Service from a "
             "pod several times and see the same name come back."
@@ -92,8 +98,8 @@ SCENARIOS: tuple[Scenario, ...] = (
     ),
     Scenario(
         slug="named-ports",
-        title="Named ports",
-        summary=(
+        title=gettext_noop("Named ports"),
+        summary=gettext_noop(
             "The kubia pods name their container ports http (8080) and https (8443); the "
             "Service kubia exposes 80 and 443 and refers to the pods' ports by name, so the "
             "numbers can change in the pod template without touching the Service."
@@ -114,8 +120,8 @@ SCENARIOS: tuple[Scenario, ...] = (
     ),
     Scenario(
         slug="nodeport",
-        title="NodePort Service",
-        summary=(
+        title=gettext_noop("NodePort Service"),
+        summary=gettext_noop(
             "kubia-nodeport opens port 30123 on every node and forwards it to the kubia "
             "pods on 8080. Reach it from outside the cluster at any node's IP, and from "
             "inside at its cluster IP on port 80."
@@ -137,8 +143,8 @@ SCENARIOS: tuple[Scenario, ...] = (
     ),
     Scenario(
         slug="loadbalancer",
-        title="LoadBalancer with externalTrafficPolicy: Local",
-        summary=(
+        title=gettext_noop("LoadBalancer with externalTrafficPolicy: Local"),
+        summary=gettext_noop(
             "kubia-loadbalancer gets an external IP from the load-balancer pool. With "
             "externalTrafficPolicy: Local a node only sends traffic to its own kubia pods, "
             "without SNAT, so the pods see the client's real address; nodes without a kubia "
@@ -162,8 +168,8 @@ SCENARIOS: tuple[Scenario, ...] = (
     ),
     Scenario(
         slug="externalname",
-        title="ExternalName Service",
-        summary=(
+        title=gettext_noop("ExternalName Service"),
+        summary=gettext_noop(
             "external-service-externalname is only a DNS alias (a CNAME to httpbin.org): it "
             "has no cluster IP and no endpoints, and a pod that uses it talks to httpbin.org "
             "directly. The kubia pods are there to run curl and nslookup from."
@@ -184,8 +190,8 @@ SCENARIOS: tuple[Scenario, ...] = (
     ),
     Scenario(
         slug="manual-endpoints",
-        title="A Service with manual Endpoints",
-        summary=(
+        title=gettext_noop("A Service with manual Endpoints"),
+        summary=gettext_noop(
             "external-service has no selector, so Kubernetes makes no Endpoints for it; the "
             "hand-written Endpoints object of the same name points it at two addresses "
             "outside the cluster, and pods use it like any other Service."
@@ -205,8 +211,8 @@ SCENARIOS: tuple[Scenario, ...] = (
     ),
     Scenario(
         slug="ingress-tls",
-        title="Ingress with two hosts, several paths and TLS",
-        summary=(
+        title=gettext_noop("Ingress with two hosts, several paths and TLS"),
+        summary=gettext_noop(
             "One Ingress routes kubia.example.com and foo.example.com to the kubia and bar "
             "Services by host and path (Prefix and Exact), and terminates TLS for "
             "kubia.example.com with a self-signed certificate from the Secret tls-secret; "
@@ -234,8 +240,8 @@ SCENARIOS: tuple[Scenario, ...] = (
     ),
     Scenario(
         slug="readiness",
-        title="Readiness probe: only ready pods get traffic",
-        summary=(
+        title=gettext_noop("Readiness probe: only ready pods get traffic"),
+        summary=gettext_noop(
             "The kubia pods have a readiness probe that runs ls /var/ready, so they start not "
             "ready and the Services have no ready endpoints. Create the file in one pod and, "
             "after the next probe, all traffic goes to that pod; remove it and the pod drops "
@@ -264,8 +270,8 @@ SCENARIOS: tuple[Scenario, ...] = (
     ),
     Scenario(
         slug="headless",
-        title="Headless Services and DNS",
-        summary=(
+        title=gettext_noop("Headless Services and DNS"),
+        summary=gettext_noop(
             "kubia-headless has no cluster IP: its DNS name returns one address per ready "
             "kubia pod. kubia-headless-all sets publishNotReadyAddresses and returns every "
             "pod, ready or not. Make pods ready with touch /var/ready and look them up from "
@@ -291,8 +297,8 @@ SCENARIOS: tuple[Scenario, ...] = (
     ),
     Scenario(
         slug="ngx-dep",
-        title="nginx Deployment behind a Service",
-        summary=(
+        title=gettext_noop("nginx Deployment behind a Service"),
+        summary=gettext_noop(
             "Two nginx pods (Deployment ngx-dep, configured by the ConfigMap ngx-conf to "
             "print the server address and host name) behind ngx-svc, which maps port 8080 to "
             "80 and also opens NodePort 30430; the Ingress ngx-ing (class ngx-ink, NGINX "
@@ -323,8 +329,8 @@ SCENARIOS: tuple[Scenario, ...] = (
     ),
     Scenario(
         slug="wordpress",
-        title="WordPress and MariaDB behind an Ingress",
-        summary=(
+        title=gettext_noop("WordPress and MariaDB behind an Ingress"),
+        summary=gettext_noop(
             "WordPress (two pods) finds MariaDB through the Service mariadb-svc, with both "
             "configured from ConfigMaps; wp-svc exposes WordPress on NodePort 30088 and the "
             "Ingress wp-ing (class wp-ngx-ink, NGINX Inc.'s controller) serves it as wp.test."
@@ -349,8 +355,8 @@ SCENARIOS: tuple[Scenario, ...] = (
     ),
     Scenario(
         slug="daemonset-taints",
-        title="DaemonSets, taints and tolerations",
-        summary=(
+        title=gettext_noop("DaemonSets, taints and tolerations"),
+        summary=gettext_noop(
             "redis-ds runs one pod on each worker but none on the control-plane node, whose "
             "NoSchedule taint it does not tolerate; redis-ds-tolerant tolerates the taint "
             "(under both its current and its pre-1.24 name) and runs on every node. Remove "
@@ -370,8 +376,8 @@ SCENARIOS: tuple[Scenario, ...] = (
     ),
     Scenario(
         slug="demo-service",
-        title="demo-service: the first Service",
-        summary=(
+        title=gettext_noop("demo-service: the first Service"),
+        summary=gettext_noop(
             "The chapter's first example: three k8s-node-demo pods behind demo-service "
             "(port 80 to 8080), reached from a pod by cluster IP, by name and by FQDN, and "
             "from outside through the Ingress demo-ingress as nodeservice.demo.com."

@@ -4,6 +4,7 @@ Modules, each with one job:
 
 * `syntax` - a line's words, quotes, pipes, lists (`;`, `&&`, `||`) and redirections;
 * `expand` - `$VARIABLES` and field splitting;
+* `machine` - what a line runs on (`Machine`) and what builtins see of the shell;
 * `runner` - runs a parsed line on a `Machine` (the workstation or a container);
 * `builtins` - echo, export, alias, unalias, cd, pwd, exit, true, false;
 * `filters` - grep, head, tail, wc, sort, uniq, tr, cut, awk, base64;

@@ -8,12 +8,10 @@ keeps them between lines, so `alias k=kubectl` and `export out=...` last).
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
 from simulator.result import CommandResult
 
-if TYPE_CHECKING:
-    from .runner import Runner
+from .machine import ExitShell, Shell
 
 MAX_ALIASES = 64
 MAX_ALIAS_TEXT = 1024
@@ -28,7 +26,7 @@ def _fail(shell: str, message: str, code: int = 1) -> CommandResult:
     return CommandResult.error(f"{shell}: {message}", code)
 
 
-def echo(runner: Runner, argv: list[str], stdin: str) -> CommandResult:
+def echo(runner: Shell, argv: list[str], stdin: str) -> CommandResult:
     """`echo [-neE] ARGS...`: bash's builtin (options only before the first argument)."""
     args = argv[1:]
     newline, escapes = True, False
@@ -66,7 +64,7 @@ def _escapes(text: str) -> tuple[str, bool]:
     return "".join(out), False
 
 
-def export(runner: Runner, argv: list[str], stdin: str) -> CommandResult:
+def export(runner: Shell, argv: list[str], stdin: str) -> CommandResult:
     """`export [NAME[=VALUE]]...`; without names, the exported variables as bash lists them."""
     machine = runner.machine
     names = [a for a in argv[1:] if a != "-p"]
@@ -88,7 +86,7 @@ def export(runner: Runner, argv: list[str], stdin: str) -> CommandResult:
     return CommandResult(stderr="".join(e + "\n" for e in errors), exit_code=1 if errors else 0)
 
 
-def unset(runner: Runner, argv: list[str], stdin: str) -> CommandResult:
+def unset(runner: Shell, argv: list[str], stdin: str) -> CommandResult:
     """`unset NAME...`."""
     for name in argv[1:]:
         if not name.startswith("-"):
@@ -96,7 +94,7 @@ def unset(runner: Runner, argv: list[str], stdin: str) -> CommandResult:
     return _ok()
 
 
-def alias(runner: Runner, argv: list[str], stdin: str) -> CommandResult:
+def alias(runner: Shell, argv: list[str], stdin: str) -> CommandResult:
     """`alias [NAME[=VALUE]...]`: define aliases or print them as `alias k='kubectl'`."""
     machine = runner.machine
     table = machine.aliases
@@ -129,7 +127,7 @@ def alias(runner: Runner, argv: list[str], stdin: str) -> CommandResult:
     )
 
 
-def unalias(runner: Runner, argv: list[str], stdin: str) -> CommandResult:
+def unalias(runner: Shell, argv: list[str], stdin: str) -> CommandResult:
     """`unalias [-a] NAME...`."""
     machine = runner.machine
     table = machine.aliases if machine.aliases is not None else {}
@@ -146,10 +144,8 @@ def unalias(runner: Runner, argv: list[str], stdin: str) -> CommandResult:
     return CommandResult(stderr="".join(errors), exit_code=1 if errors else 0)
 
 
-def exit_(runner: Runner, argv: list[str], stdin: str) -> CommandResult:
+def exit_(runner: Shell, argv: list[str], stdin: str) -> CommandResult:
     """`exit [N]`: the rest of the line does not run."""
-    from .runner import ExitShell
-
     if len(argv) > 1:
         if not argv[1].lstrip("-").isdigit():
             message = f"{runner.machine.shell}: exit: {argv[1]}: numeric argument required\n"
@@ -158,7 +154,7 @@ def exit_(runner: Runner, argv: list[str], stdin: str) -> CommandResult:
     raise ExitShell(runner.status)
 
 
-def cd(runner: Runner, argv: list[str], stdin: str) -> CommandResult:
+def cd(runner: Shell, argv: list[str], stdin: str) -> CommandResult:
     """`cd [DIR]`."""
     machine = runner.machine
     args = [a for a in argv[1:] if a not in ("-L", "-P")]
@@ -172,13 +168,13 @@ def cd(runner: Runner, argv: list[str], stdin: str) -> CommandResult:
     return CommandResult.error(f"{prefix}: cd: {error}")
 
 
-def pwd(runner: Runner, argv: list[str], stdin: str) -> CommandResult:
+def pwd(runner: Shell, argv: list[str], stdin: str) -> CommandResult:
     """`pwd`."""
     return _ok(runner.machine.working_directory() + "\n")
 
 
-def _constant(code: int) -> Callable[[Runner, list[str], str], CommandResult]:
-    def run(runner: Runner, argv: list[str], stdin: str) -> CommandResult:
+def _constant(code: int) -> Callable[[Shell, list[str], str], CommandResult]:
+    def run(runner: Shell, argv: list[str], stdin: str) -> CommandResult:
         return CommandResult(exit_code=code)
 
     return run
@@ -196,7 +192,7 @@ def _dq(value: str) -> str:
     return value.replace("\\", "\\\\").replace('"', '\\"').replace("$", "\\$").replace("`", "\\`")
 
 
-BUILTINS: dict[str, Callable[[Runner, list[str], str], CommandResult]] = {
+BUILTINS: dict[str, Callable[[Shell, list[str], str], CommandResult]] = {
     "echo": echo,
     "export": export,
     "unset": unset,

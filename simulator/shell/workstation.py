@@ -12,17 +12,18 @@ from __future__ import annotations
 
 import posixpath
 import random
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from simulator.result import CommandResult
 
 from . import openssl, workstation_files
 from .errors import FileError
 from .runner import Runner
+from .workstation_files import File
 
 if TYPE_CHECKING:
-    from simulator.cluster import Cluster
+    from simulator.network import Network
+    from simulator.state import ClusterState
 
 HOME = "/home/learner"
 MAX_FILES = 64
@@ -60,11 +61,16 @@ HINTS = {
 }
 
 
-@dataclass(slots=True)
-class File:
-    text: str
-    mode: int  # permission bits
-    at: float  # simulated time of the last write
+class Host(Protocol):
+    """What the workstation uses of the cluster it talks to (`cluster.Cluster`)."""
+
+    state: ClusterState
+    network: Network
+
+    @property
+    def now(self) -> float: ...
+
+    def sleep(self, args: list[str]) -> CommandResult: ...
 
 
 class WorkstationState:
@@ -86,7 +92,7 @@ class WorkstationState:
 
 
 class Workstation:
-    """The `Machine` behind `Cluster.run` (see simulator.shell.runner).
+    """The `Machine` behind `Cluster.run` (see simulator.shell.machine).
 
     Made for each line from the cluster and its `WorkstationState`, so the
     cluster and its workstation hold no reference cycle.
@@ -100,7 +106,7 @@ class Workstation:
         "mkdir": "_mkdir", "touch": "_touch", "hostname": "_hostname", "whoami": "_whoami",
     }  # fmt: skip
 
-    def __init__(self, cluster: Cluster, state: WorkstationState) -> None:
+    def __init__(self, cluster: Host, state: WorkstationState) -> None:
         self.cluster = cluster
         self.state = state
         self.aliases = state.aliases

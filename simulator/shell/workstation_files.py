@@ -7,8 +7,9 @@ and `ls` sorts by byte value.
 from __future__ import annotations
 
 import posixpath
+from dataclasses import dataclass
 from datetime import timedelta
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from simulator.clock import EPOCH
 from simulator.result import CommandResult
@@ -16,8 +17,32 @@ from simulator.result import CommandResult
 from .errors import FileError
 from .filters.options import OptionError, Spec, parse
 
-if TYPE_CHECKING:
-    from .workstation import Workstation
+
+@dataclass(slots=True)
+class File:
+    """A file the learner wrote on the workstation."""
+
+    text: str
+    mode: int  # permission bits
+    at: float  # simulated time of the last write
+
+
+class Disk(Protocol):
+    """What the file programs use of the machine they run on (`workstation.Workstation`)."""
+
+    files: dict[str, File]  # by absolute path
+    dirs: set[str]  # absolute paths
+
+    def path(self, path: str) -> str: ...
+
+    def entries(self, directory: str) -> list[str]: ...
+
+    def read_file(self, path: str) -> str: ...
+
+    def write_file(self, path: str, text: str, append: bool, private: bool = False) -> None: ...
+
+    def writable(self, full: str) -> bool: ...
+
 
 LS = Spec("ls", {"l": ("l", False), "a": ("a", False), "A": ("A", False), "1": ("1", False),
                  "h": ("h", False)},
@@ -26,7 +51,7 @@ LS = Spec("ls", {"l": ("l", False), "a": ("a", False), "A": ("A", False), "1": (
 _TERMINAL_WIDTH = 80
 
 
-def ls(ws: Workstation, argv: list[str], tty: bool) -> CommandResult:
+def ls(ws: Disk, argv: list[str], tty: bool) -> CommandResult:
     """`ls [-laA1] [PATH...]`: columns on a terminal, one name a line into a pipe."""
     try:
         options, operands = parse(LS, argv[1:])
@@ -58,7 +83,7 @@ def ls(ws: Workstation, argv: list[str], tty: bool) -> CommandResult:
     return CommandResult(stdout="".join(out), stderr="".join(errors), exit_code=2 if errors else 0)
 
 
-def _listing(ws: Workstation, entries: list[tuple[str, str]], flags: set[str], tty: bool,
+def _listing(ws: Disk, entries: list[tuple[str, str]], flags: set[str], tty: bool,
              total: bool) -> str:  # fmt: skip
     if "l" in flags:
         rows = []
@@ -91,7 +116,7 @@ def _mode(bits: int) -> str:
     return "-" + letters
 
 
-def cat(ws: Workstation, argv: list[str], stdin: str) -> CommandResult:
+def cat(ws: Disk, argv: list[str], stdin: str) -> CommandResult:
     """`cat [FILE...]` (stdin for none or `-`)."""
     out, errors = [], []
     for name in [a for a in argv[1:] if a != "-u"] or ["-"]:
@@ -109,7 +134,7 @@ def cat(ws: Workstation, argv: list[str], stdin: str) -> CommandResult:
     return CommandResult(stdout="".join(out), stderr="".join(errors), exit_code=1 if errors else 0)
 
 
-def rm(ws: Workstation, argv: list[str]) -> CommandResult:
+def rm(ws: Disk, argv: list[str]) -> CommandResult:
     """`rm [-rf] PATH...`."""
     flags = "".join(a[1:] for a in argv[1:] if a.startswith("-") and len(a) > 1)
     paths = [a for a in argv[1:] if not a.startswith("-") or a == "-"]
@@ -137,7 +162,7 @@ def rm(ws: Workstation, argv: list[str]) -> CommandResult:
     return CommandResult(stderr="".join(errors), exit_code=1 if errors else 0)
 
 
-def mkdir(ws: Workstation, argv: list[str]) -> CommandResult:
+def mkdir(ws: Disk, argv: list[str]) -> CommandResult:
     """`mkdir [-p] DIR...`."""
     parents = any(a.startswith("-") and "p" in a for a in argv[1:])
     paths = [a for a in argv[1:] if not a.startswith("-")]
@@ -159,7 +184,7 @@ def mkdir(ws: Workstation, argv: list[str]) -> CommandResult:
     return CommandResult(stderr="".join(errors), exit_code=1 if errors else 0)
 
 
-def _make_dir(ws: Workstation, full: str, shown: str, parents: bool) -> str:
+def _make_dir(ws: Disk, full: str, shown: str, parents: bool) -> str:
     if full in ws.dirs:
         return "" if parents else f"mkdir: cannot create directory '{shown}': File exists\n"
     if full in ws.files:
@@ -174,7 +199,7 @@ def _make_dir(ws: Workstation, full: str, shown: str, parents: bool) -> str:
     return ""
 
 
-def touch(ws: Workstation, argv: list[str]) -> CommandResult:
+def touch(ws: Disk, argv: list[str]) -> CommandResult:
     """`touch FILE...`: create empty files (existing ones keep their text)."""
     paths = [a for a in argv[1:] if not a.startswith("-")]
     if not paths:

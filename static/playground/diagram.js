@@ -3,6 +3,8 @@
 // updates and glide to their new place; the server decides every relation
 // (which pods an Endpoints lists, where a rule sends), this only draws them.
 
+import { gettext, interpolate, ngettext } from "./i18n.js";
+
 const SVG_NS = "http://www.w3.org/2000/svg";
 const PAD = 14;
 const GAP = 26;
@@ -95,7 +97,7 @@ export class Diagram extends EventTarget {
     super();
     this.scroller = scroller;
     this.model = model;
-    this.svg = svg("svg", { class: "diagram", role: "group", "aria-label": "Topology diagram" });
+    this.svg = svg("svg", { class: "diagram", role: "group", "aria-label": gettext("Topology diagram") });
     scroller.appendChild(this.svg);
     this.layers = {
       nodes: svg("g", { class: "layer-nodes" }, this.svg),
@@ -108,6 +110,9 @@ export class Diagram extends EventTarget {
     this.grouping = "auto";
     this.grouped = false;
     this.scale = 1;
+    this.minScale = 1; // projector.js
+    this.maxScale = 1.6; // projector.js
+    this.zoom = 1; // follow.js
     this.width = 0;
     this.height = 0;
     this.lookup = new Map();
@@ -139,18 +144,22 @@ export class Diagram extends EventTarget {
   // -- layout: where everything goes ------------------------------------------
 
   // Lay out at the largest scale (up to 1.6, for a projector) whose drawing
-  // still fits the panel's height; a big room scrolls at scale 1.
+  // still fits the panel's height; a big room scrolls at scale 1. The view
+  // layer may ask for more: `minScale` (projector mode) and `zoom` (a viewer's
+  // or the presenter's zoom, applied on top of the fit), and `maxScale`.
   layout() {
     const width = Math.max(760, this.scroller.clientWidth);
     const height = Math.max(300, this.scroller.clientHeight);
-    this.scale = Math.min(1.6, Math.max(1, width / 950));
+    const least = this.minScale;
+    this.scale = Math.min(Math.max(this.maxScale, least), Math.max(least, width / 950));
     let layout = this.layoutAt(width / this.scale);
-    if (this.scale > 1 && layout.height * this.scale > height) {
-      this.scale = Math.max(1, Math.min(this.scale, height / layout.height));
+    if (this.scale > least && layout.height * this.scale > height) {
+      this.scale = Math.max(least, Math.min(this.scale, height / layout.height));
       this.chipOf = new Map();
       this.upgrade = new Set();
       layout = this.layoutAt(width / this.scale);
     }
+    this.scale *= this.zoom;
     return layout;
   }
 
@@ -187,13 +196,14 @@ export class Diagram extends EventTarget {
     const { x, w } = plan.cols.clients;
     plan.add({
       id: HOST, kind: "client", x, y: PAD, w, h: 52,
-      title: "You (host)", sub: m.host.ip || "", object: "", label: `Client: your computer (host) ${m.host.ip || ""}`,
+      title: gettext("You (host)"), sub: m.host.ip || "", object: "",
+      label: interpolate(gettext("Client: your computer (host) %(ip)s"), { ip: m.host.ip || "" }),
     });
     const dnsService = m.get("services", "kube-system/kube-dns");
     plan.add({
       id: "dns", kind: "dns", x, y: PAD + 70, w, h: 44,
-      title: "Cluster DNS", sub: dnsService ? dnsService.clusterIP : "10.96.0.10",
-      object: dnsService ? "Service|kube-system|kube-dns" : "", label: "Cluster DNS (CoreDNS)",
+      title: gettext("Cluster DNS"), sub: dnsService ? dnsService.clusterIP : "10.96.0.10",
+      object: dnsService ? "Service|kube-system|kube-dns" : "", label: gettext("Cluster DNS (CoreDNS)"),
     });
   }
 
@@ -207,7 +217,7 @@ export class Diagram extends EventTarget {
     const ctl = plan.add({
       id: "ingressctl", kind: "ingressctl", x, y, w, h: 44,
       title: "ingress-nginx", sub: controller.ip || "", object: "",
-      label: `Ingress controller ingress-nginx ${controller.ip || ""}`,
+      label: interpolate(gettext("Ingress controller ingress-nginx %(ip)s"), { ip: controller.ip || "" }),
     });
     plan.edges.push({ id: "e:host-ctl", from: HOST, to: ctl.id, style: "client" });
     y += 44 + 14;
@@ -219,14 +229,17 @@ export class Diagram extends EventTarget {
         service: r.service,
         port: r.port,
       }));
-      if (ing.defaultBackend) rows.push({ text: "default backend", service: ing.defaultBackend.service });
+      if (ing.defaultBackend) rows.push({ text: gettext("default backend"), service: ing.defaultBackend.service });
       const h = 36 + 17 * rows.length;
       const id = `ingress:${ing.namespace}/${ing.name}`;
       plan.add({
         id, kind: "ingress", x, y, w, h,
         title: ing.name, heading: qualified(ing), sub: ing.tls && ing.tls.length ? "TLS" : "", rows,
         object: `Ingress|${ing.namespace}|${ing.name}`,
-        label: `Ingress ${ing.name}: ${rows.map((r) => `${r.text} to ${r.service}`).join(", ")}`,
+        label: interpolate(gettext("Ingress %(name)s: %(rules)s"), {
+          name: ing.name,
+          rules: rows.map((r) => interpolate(gettext("%(rule)s to %(service)s"), { rule: r.text, service: r.service })).join(", "),
+        }),
       });
       plan.edges.push({ id: `e:ctl-${id}`, from: ctl.id, to: id, style: "client" });
       rows.forEach((row, i) => {
@@ -275,7 +288,9 @@ export class Diagram extends EventTarget {
         id, kind: "service", x, y, w, h,
         title: svcObj.name, heading: qualified(svcObj), badge: type, sub: svcObj.headless ? "clusterIP: None" : svcObj.clusterIP || "",
         lines, object: `Service|${svcObj.namespace}|${svcObj.name}`,
-        label: `Service ${svcObj.name} (${type}) ${svcObj.clusterIP || ""} selector ${svcObj.selectorText || "none"}`,
+        label: interpolate(gettext("Service %(name)s (%(type)s) %(ip)s selector %(selector)s"), {
+          name: svcObj.name, type, ip: svcObj.clusterIP || "", selector: svcObj.selectorText || gettext("none"),
+        }),
       });
       if (svcObj.type === "NodePort" || svcObj.type === "LoadBalancer") {
         plan.edges.push({ id: `e:host-${id}`, from: HOST, to: id, style: "client" });
@@ -307,11 +322,13 @@ export class Diagram extends EventTarget {
     const ready = addresses.filter((a) => a.ready).length;
     const notReady = addresses.length - ready;
     const id = `ep:${key}`;
-    const sub = addresses.length ? `${ready} ready${notReady ? ` · ${notReady} not ready` : ""}` : "no addresses";
+    const readyText = interpolate(gettext("%(count)s ready"), { count: ready });
+    const notReadyText = notReady ? ` · ${interpolate(gettext("%(count)s not ready"), { count: notReady })}` : "";
+    const sub = addresses.length ? readyText + notReadyText : gettext("no addresses");
     plan.add({
       id, kind: "endpoints", x: plan.cols.endpoints.x, y, w: plan.cols.endpoints.w, h: notReady && ready ? 60 : 50,
       title: ep.name, heading: qualified(ep), sub, empty: ready === 0, object: `Endpoints|${ep.namespace}|${ep.name}`,
-      label: `Endpoints ${ep.name}: ${sub}`,
+      label: interpolate(gettext("Endpoints %(name)s: %(state)s"), { name: ep.name, state: sub }),
     });
     for (const address of addresses) {
       if (address.pod) {
@@ -362,7 +379,12 @@ export class Diagram extends EventTarget {
       plan.add({
         id: `node:${box.name}`, kind: "node", x: x0, y, w: boxW, h,
         title: box.title, sub: box.sub, object: box.object, cordoned, roles: box.node ? box.node.roles || [] : [],
-        label: `Node ${box.title} ${box.sub}${cordoned ? ", cordoned" : ""}, ${box.pods.length} pods`,
+        label: interpolate(
+          cordoned
+            ? ngettext("Node %(name)s %(ip)s, cordoned, %(count)s pod", "Node %(name)s %(ip)s, cordoned, %(count)s pods", box.pods.length)
+            : ngettext("Node %(name)s %(ip)s, %(count)s pod", "Node %(name)s %(ip)s, %(count)s pods", box.pods.length),
+          { name: box.title, ip: box.sub, count: box.pods.length },
+        ),
       });
       box.chips.forEach((chip, i) => {
         chip.x = x0 + 8 + (i % chipsAcross) * (chipW + CHIP_GAP);
@@ -391,7 +413,9 @@ export class Diagram extends EventTarget {
       object: `Node||${node.name}`, node,
     }));
     if (unscheduled.length) {
-      boxes.push({ name: "(none)", pods: unscheduled, title: "Not scheduled", sub: "Pending pods", object: "", node: null });
+      boxes.push({
+        name: "(none)", pods: unscheduled, title: gettext("Not scheduled"), sub: gettext("Pending pods"), object: "", node: null,
+      });
     }
     for (const box of boxes) {
       box.chips = this.grouped ? this.groupChips(box.name, box.pods, ownerName) : box.pods
@@ -410,13 +434,13 @@ export class Diagram extends EventTarget {
     const h = NODE_HEAD + ids.length * (26 + 6) + 4;
     plan.add({
       id: "extbox", kind: "extbox", x: col.x, y, w: col.w, h,
-      title: "Outside the cluster", sub: "", object: "", label: "Outside the cluster",
+      title: gettext("Outside the cluster"), sub: "", object: "", label: gettext("Outside the cluster"),
     });
     ids.forEach((extId, i) => {
       const ext = plan.externals.get(extId);
       plan.add({
         id: extId, kind: "external", x: col.x + 8, y: y + NODE_HEAD + i * 32, w: Math.min(col.w - 16, 260), h: 26,
-        title: ext.title, names: ext.names, object: "", label: `External address ${ext.title}`,
+        title: ext.title, names: ext.names, object: "", label: interpolate(gettext("External address %(address)s"), { address: ext.title }),
       });
     });
     return y + h + 12;
@@ -447,13 +471,16 @@ export class Diagram extends EventTarget {
   podChip(pod) {
     const key = `${pod.namespace}/${pod.name}`;
     const state = pod.ready ? "ready" : pod.phase === "Running" ? "notready" : "pending";
-    const stateText = pod.ready ? "ready" : pod.phase === "Running" ? "not ready" : (pod.phase || "pending").toLowerCase();
+    const stateText = pod.ready ? gettext("ready") : pod.phase === "Running" ? gettext("not ready") : (pod.phase || "Pending");
     const id = `pod:${key}`;
     this.chipOf.set(key, id);
     return {
       id, kind: "pod", state, title: pod.name, sub: pod.ip || stateText, probe: pod.probe || null,
       podKey: key, object: `Pod|${pod.namespace}|${pod.name}`,
-      label: `Pod ${pod.name}, ${stateText}${pod.ip ? `, ${pod.ip}` : ""}${pod.node ? ` on ${pod.node}` : ""}`,
+      label: interpolate(
+        pod.node ? gettext("Pod %(name)s, %(state)s%(ip)s on %(node)s") : gettext("Pod %(name)s, %(state)s%(ip)s"),
+        { name: pod.name, state: stateText, ip: pod.ip ? `, ${pod.ip}` : "", node: pod.node },
+      ),
     };
   }
 
@@ -475,9 +502,11 @@ export class Diagram extends EventTarget {
       if (workload && workload.owner) [kind, name] = [workload.owner.kind, workload.owner.name];
       return {
         id, kind: "pod", group: true, state: ready === members.length ? "ready" : ready ? "mixed" : "notready",
-        title: name, sub: `×${members.length} · ${ready} ready`,
+        title: name, sub: `×${members.length} · ${interpolate(gettext("%(count)s ready"), { count: ready })}`,
         object: kind === "Pod" ? `Pod|${ns}|${name}` : `${kind}|${ns}|${name}`,
-        label: `${members.length} pods of ${kind} ${name} on ${nodeName}, ${ready} ready`,
+        label: interpolate(gettext("%(count)s pods of %(kind)s %(name)s on %(node)s, %(ready)s ready"), {
+          count: members.length, kind, name, node: nodeName, ready,
+        }),
       };
     });
   }
@@ -503,7 +532,8 @@ export class Diagram extends EventTarget {
       const sig = this.signature(item);
       let current = this.items.get(item.id);
       if (!current) {
-        const el = svg("g", { class: `item kind-${item.kind} entering` });
+        // data-id: the box's id, which the view layer points at (follow.js).
+        const el = svg("g", { class: `item kind-${item.kind} entering`, "data-id": item.id });
         (item.kind === "node" || item.kind === "extbox" ? this.layers.nodes : this.layers.items).appendChild(el);
         current = { el, x: item.x, y: item.y, w: item.w, h: item.h, fx: item.x, fy: item.y, fw: item.w, fh: item.h };
         this.items.set(item.id, current);

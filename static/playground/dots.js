@@ -17,6 +17,9 @@ export class Dots {
     this.clock = clock; // () => simulated seconds now
     this.dots = [];
     this.flashes = [];
+    // The view layer's knobs (projector.js): dots `size` times larger, hops `pace` times slower.
+    this.size = 1;
+    this.pace = 1;
     this.probeSeen = new Map(); // pod key -> successes+failures last drawn
     this.frames = 0;
     this.fps = 0;
@@ -53,7 +56,7 @@ export class Dots {
     this.dots.push({
       points,
       start: performance.now() + delay,
-      duration: Math.max(1, points.length - 1) * HOP_MS,
+      duration: Math.max(1, points.length - 1) * HOP_MS * this.pace,
       ok,
       warn: trace.outcome === "http_error" && trace.status && trace.status < 500,
       reason: ok ? "" : `${trace.status ? `${trace.status} ` : ""}${trace.outcome}`,
@@ -90,43 +93,44 @@ export class Dots {
         keep.push(dot);
         continue;
       }
-      const hold = dot.ok ? ARRIVE_MS : FAIL_HOLD_MS;
+      const hold = (dot.ok ? ARRIVE_MS : FAIL_HOLD_MS) * this.pace;
+      const r = this.size;
       if (t > dot.duration + hold) continue;
       keep.push(dot);
       const p = this.position(dot, Math.min(t, dot.duration));
       if (t <= dot.duration) {
         ctx.beginPath();
         ctx.fillStyle = dot.ok ? "#1f6feb" : dot.warn ? "#d97706" : "#dc2626";
-        ctx.arc(p.x, p.y, 5, 0, Math.PI * 2);
+        ctx.arc(p.x, p.y, 5 * r, 0, Math.PI * 2);
         ctx.fill();
       } else if (dot.ok) {
-        const k = (t - dot.duration) / ARRIVE_MS;
+        const k = (t - dot.duration) / hold;
         ctx.beginPath();
         ctx.strokeStyle = `rgba(22, 163, 74, ${1 - k})`;
-        ctx.lineWidth = 2;
-        ctx.arc(p.x, p.y, 6 + 16 * k, 0, Math.PI * 2);
+        ctx.lineWidth = 2 * r;
+        ctx.arc(p.x, p.y, (6 + 16 * k) * r, 0, Math.PI * 2);
         ctx.stroke();
       } else {
-        const fade = 1 - Math.max(0, (t - dot.duration - FAIL_HOLD_MS + 600) / 600);
+        const fade = 1 - Math.max(0, (t - dot.duration - hold + 600) / 600);
         ctx.globalAlpha = fade;
         ctx.beginPath();
         ctx.fillStyle = "#dc2626";
-        ctx.arc(p.x, p.y, 7, 0, Math.PI * 2);
+        ctx.arc(p.x, p.y, 7 * r, 0, Math.PI * 2);
         ctx.fill();
         ctx.strokeStyle = "#fff";
-        ctx.lineWidth = 2;
+        ctx.lineWidth = 2 * r;
         ctx.beginPath();
-        ctx.moveTo(p.x - 3, p.y - 3);
-        ctx.lineTo(p.x + 3, p.y + 3);
-        ctx.moveTo(p.x + 3, p.y - 3);
-        ctx.lineTo(p.x - 3, p.y + 3);
+        ctx.moveTo(p.x - 3 * r, p.y - 3 * r);
+        ctx.lineTo(p.x + 3 * r, p.y + 3 * r);
+        ctx.moveTo(p.x + 3 * r, p.y - 3 * r);
+        ctx.lineTo(p.x - 3 * r, p.y + 3 * r);
         ctx.stroke();
-        ctx.font = "600 12px system-ui, sans-serif";
+        ctx.font = `600 ${Math.round(12 * r)}px system-ui, sans-serif`;
         const w = ctx.measureText(dot.reason).width;
         ctx.fillStyle = "rgba(255,255,255,0.92)";
-        ctx.fillRect(p.x + 10, p.y - 9, w + 8, 18);
+        ctx.fillRect(p.x + 10 * r, p.y - 9 * r, w + 8 * r, 18 * r);
         ctx.fillStyle = "#b91c1c";
-        ctx.fillText(dot.reason, p.x + 14, p.y + 4);
+        ctx.fillText(dot.reason, p.x + 14 * r, p.y + 4 * r);
         ctx.globalAlpha = 1;
       }
     }

@@ -3,6 +3,7 @@
 // gutter that marks lines with problems (red) and warnings (amber). Clicking
 // a problem puts the cursor on its line. Validation itself is htmx: the
 // textarea posts as you type.
+import { gettext, interpolate } from "./i18n.js";
 
 function escapeHtml(text) {
   return text.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;");
@@ -96,7 +97,7 @@ class Editor {
   showCursor() {
     if (!this.position) return;
     const { line, column } = this.cursorLine();
-    this.position.textContent = `Line ${line}, column ${column}`;
+    this.position.textContent = interpolate(gettext("Line %(line)s, column %(column)s"), { line, column });
   }
 
   goTo(line, column = 1) {

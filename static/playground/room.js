@@ -1,14 +1,22 @@
 // A room: the diagram, request dots, terminal, traffic panel, inspector,
 // clock and manifests, all fed by one websocket. Data flows one way: the
 // server's snapshot and frames update the model; the model is drawn.
+// A class on top: roles.js (who may act), follow.js (follow the presenter),
+// projector.js (projector mode), classroom.js (the Class panel).
 
+import { Classroom } from "./classroom.js";
 import { Diagram } from "./diagram.js";
 import { Dots } from "./dots.js";
 import { setupEditors } from "./editor.js";
+import { Follow } from "./follow.js";
+import { LessonPanel } from "./lessons.js";
 import { Topology } from "./model.js";
+import { Projector } from "./projector.js";
+import { Rights, noteText, whoLabel } from "./roles.js";
 import { RoomSocket } from "./socket.js";
 import { Terminal } from "./terminal.js";
 import { Traffic, shellQuote } from "./traffic.js";
+import { gettext, interpolate } from "./i18n.js";
 
 const root = document.querySelector("[data-room]");
 const code = root.dataset.room;
@@ -21,12 +29,27 @@ const simNow = () => (clock.playing ? clock.time + ((performance.now() - clock.a
 const dots = new Dots(root.querySelector("[data-dots]"), scroller, diagram, simNow);
 const terminal = new Terminal(root.querySelector("[data-terminal]"), socket);
 const traffic = new Traffic(root.querySelector("#panel-traffic"), socket, model, terminal);
+const rights = new Rights(root, socket);
+const page = {
+  tab: () => currentTab(),
+  selectTab: (name) => selectTab(document.getElementById(`tab-${name}`)),
+  inspected: () => inspected,
+  inspect: (target) => inspect(target, false),
+  redraw: () => {
+    if (model.version) redraw();
+  },
+};
+const follow = new Follow(root, socket, diagram, rights, page);
+const projector = new Projector(root, diagram, dots, page);
+new Classroom(root, socket, rights, terminal);
+const lessonRoot = root.querySelector("[data-lesson]");
+const lesson = lessonRoot ? new LessonPanel(lessonRoot, socket, terminal) : null;
 const stats = { drawMs: 0, frames: 0, lastDelayMs: 0, snapshots: 0 };
 let tickMs = 62;
 
 // For the curious (and the benchmarks): the live objects, from the console.
 window.kubeplay = {
-  socket, model, diagram, dots, stats,
+  socket, model, diagram, dots, stats, lesson, rights, follow,
   get fps() {
     return dots.fps;
   },
@@ -35,11 +58,19 @@ window.kubeplay = {
 // -- connection status ---------------------------------------------------------------
 
 const status = document.querySelector("[data-status]");
+const STATUS = {
+  connecting: gettext("connecting…"),
+  connected: gettext("connected"),
+  reconnecting: gettext("reconnecting…"),
+  gone: gettext("no such room"),
+};
 socket.addEventListener("status", (event) => {
-  status.textContent = event.detail;
+  status.textContent = STATUS[event.detail] || event.detail;
   status.dataset.state = event.detail === "connected" ? "ok" : "warn";
 });
-socket.addEventListener("servererror", (event) => terminal.print(`Server: ${event.detail.message}`, "err"));
+socket.addEventListener("servererror", (event) => {
+  terminal.print(interpolate(gettext("Server: %(message)s"), { message: event.detail.message }), "err");
+});
 
 // -- drawing -------------------------------------------------------------------------
 
@@ -103,7 +134,14 @@ socket.addEventListener("frame", (event) => {
   const traces = f.traces || [];
   traces.forEach((trace, i) => dots.add(trace, (i * tickMs) / traces.length));
   for (const command of f.commands || []) {
-    if (command.by !== socket.viewer) terminal.echo(command);
+    if (command.by !== socket.viewer) {
+      terminal.echo(command, interpolate(gettext("run by %(who)s"), { who: whoLabel(command.who) }));
+    }
+    projector.show(command, command.who);
+  }
+  // Changes that are not commands (the clock, streams, a rewind), with who made them.
+  for (const note of f.notes || []) {
+    terminal.print(`# ${noteText(note)}`, "hint");
   }
   document.body.dataset.seq = String(socket.seq);
 });
@@ -120,8 +158,8 @@ function setClock(state) {
   clock.playing = state.playing;
   clock.speed = state.speed;
   clockToggle.setAttribute("aria-pressed", String(state.playing));
-  clockToggle.textContent = state.playing ? "Pause" : "Play";
-  clockToggle.setAttribute("aria-label", state.playing ? "Pause the clock" : "Play the clock");
+  clockToggle.textContent = state.playing ? gettext("Pause") : gettext("Play");
+  clockToggle.setAttribute("aria-label", state.playing ? gettext("Pause the clock") : gettext("Play the clock"));
   clockSpeed.value = String(state.speed);
   if (clockSpeed.value !== String(state.speed)) {
     for (const option of clockSpeed.options) {
@@ -154,12 +192,19 @@ clockSpeed.addEventListener("change", () => {
 const tabs = [...document.querySelectorAll('[role="tab"]')];
 
 function selectTab(tab) {
+  if (!tab) return;
   for (const other of tabs) {
     const selected = other === tab;
     other.setAttribute("aria-selected", String(selected));
     other.tabIndex = selected ? 0 : -1;
     document.getElementById(other.getAttribute("aria-controls")).hidden = !selected;
   }
+  follow.changed();
+}
+
+function currentTab() {
+  const tab = tabs.find((t) => t.getAttribute("aria-selected") === "true");
+  return tab ? tab.id.replace(/^tab-/, "") : "traffic";
 }
 
 for (const tab of tabs) {
@@ -188,6 +233,7 @@ function inspect(target, focusPanel = true) {
   held = null;
   socket.notify({ type: "inspect", ...target });
   if (focusPanel) selectTab(document.getElementById("tab-inspector"));
+  follow.changed();
 }
 
 const typing = () => inspector.contains(document.activeElement) && document.activeElement.matches("input");
@@ -227,9 +273,10 @@ inspector.addEventListener("submit", (event) => {
     if (label) terminal.run(`${form.dataset.label} ${shellQuote(label)} --overwrite`);
   }
 });
-// `kubectl edit` opens the object in the Manifests panel.
+// `kubectl edit` opens the object in the Manifests panel; a projector shows the last command.
 terminal.onResult = (result) => {
   if (result.edit) editObject(result.edit);
+  projector.show(result);
 };
 
 // -- manifests -----------------------------------------------------------------------
@@ -323,9 +370,9 @@ dialog.querySelector("[data-share-copy]").addEventListener("click", async (event
   input.select();
   try {
     await navigator.clipboard.writeText(input.value);
-    event.target.textContent = "Copied";
+    event.target.textContent = gettext("Copied");
   } catch {
-    event.target.textContent = "Press Ctrl+C to copy";
+    event.target.textContent = gettext("Press Ctrl+C to copy");
   }
 });
 

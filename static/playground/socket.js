@@ -2,6 +2,8 @@
 // gap or a dropped connection, and replies matched to requests by id.
 // Protocol: docs/architecture.md, "Websocket protocol".
 
+import { gettext } from "./i18n.js";
+
 const RETRY_DELAYS_MS = [250, 500, 1000, 2000, 3000];
 const NO_SUCH_ROOM = 4404;
 
@@ -27,7 +29,7 @@ export class RoomSocket extends EventTarget {
     }
     const socket = new WebSocket(url);
     this.socket = socket;
-    this.status("connecting…");
+    this.status("connecting");
     socket.addEventListener("open", () => {
       this.retries = 0;
       this.status("connected");
@@ -35,15 +37,15 @@ export class RoomSocket extends EventTarget {
     socket.addEventListener("message", (event) => this.receive(event.data));
     socket.addEventListener("close", (event) => {
       if (this.socket !== socket) return;
-      for (const { reject } of this.pending.values()) reject(new Error("Connection lost."));
+      for (const { reject } of this.pending.values()) reject(new Error(gettext("Connection lost.")));
       this.pending.clear();
       if (event.code === NO_SUCH_ROOM) {
-        this.status("no such room");
+        this.status("gone");
         return;
       }
       const delay = RETRY_DELAYS_MS[Math.min(this.retries, RETRY_DELAYS_MS.length - 1)];
       this.retries += 1;
-      this.status("reconnecting…");
+      this.status("reconnecting");
       setTimeout(() => this.connect(), delay);
     });
   }
@@ -65,6 +67,7 @@ export class RoomSocket extends EventTarget {
         break;
       case "hello":
         this.viewer = message.viewer;
+        this.emit("hello", message);
         break;
       case "snapshot":
         this.epoch = message.epoch;
@@ -79,11 +82,16 @@ export class RoomSocket extends EventTarget {
         this.settle(message, true);
         this.emit("inspector", message);
         break;
+      case "lesson":
+        this.settle(message, true);
+        this.emit("lesson", message);
+        break;
       case "error":
         if (!this.settle(message, false)) this.emit("servererror", message);
         break;
       default:
-        this.settle(message, true);
+        // A reply to a request, or news the server sends unasked (`class`).
+        if (!this.settle(message, true)) this.emit(message.type, message);
     }
   }
 
@@ -148,7 +156,7 @@ export class RoomSocket extends EventTarget {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       if (!this.send({ ...message, id })) {
-        reject(new Error("Not connected to the server; reconnecting…"));
+        reject(new Error(gettext("Not connected to the server; reconnecting…")));
         return;
       }
       this.pending.set(id, { resolve, reject });
@@ -157,6 +165,6 @@ export class RoomSocket extends EventTarget {
 
   // Traffic and clock messages get no reply when they succeed.
   notify(message) {
-    if (!this.send(message)) this.emit("servererror", { message: "Not connected to the server." });
+    if (!this.send(message)) this.emit("servererror", { message: gettext("Not connected to the server.") });
   }
 }

@@ -9,18 +9,33 @@
 // and other viewers see what ran. `exit`, Ctrl-C, Ctrl-D, a lost connection
 // or the pod going away end the session.
 
+import { gettext, interpolate, ngettext } from "./i18n.js";
 import { shellQuote } from "./traffic.js";
 
 const MAX_LINES = 4000;
-const HELP = `Commands run on your simulated workstation, next to the cluster, for example:
-  kubectl get pods -o wide          kubectl describe svc NAME | grep Endpoints
+const EXAMPLES = `  kubectl get pods -o wide          kubectl describe svc NAME | grep Endpoints
   kubectl get endpoints             kubectl scale deploy NAME --replicas=3
   kubectl exec -it POD -- sh        kubectl exec POD -- env | grep SERVICE
   curl -s http://HOST/PATH          nslookup NAME   ping -c 1 HOST   sleep 10
-  alias k=kubectl                   openssl genrsa -out tls.key 2048
-Pipes (| grep, head, tail, wc -l, sort, tr, cut, awk), ; && || and > FILE work.
-Here only: clear, history, help. Up and down arrows walk the history.
-`;
+  alias k=kubectl                   openssl genrsa -out tls.key 2048`;
+
+function help() {
+  return [
+    gettext("Commands run on your simulated workstation, next to the cluster, for example:"),
+    EXAMPLES,
+    gettext("Pipes (| grep, head, tail, wc -l, sort, tr, cut, awk), ; && || and > FILE work."),
+    gettext("Here only: clear, history, help. Up and down arrows walk the history."),
+    "",
+  ].join("\n");
+}
+
+const PLACEHOLDER = () => gettext("kubectl get pods -o wide   (type help)");
+
+// "# N lines of YAML" after a command that reads manifests from stdin.
+function yamlLines(stdin) {
+  const count = stdin.split("\n").length;
+  return interpolate(ngettext("%(count)s line of YAML", "%(count)s lines of YAML", count), { count });
+}
 
 export class Terminal {
   constructor(root, socket) {
@@ -42,9 +57,9 @@ export class Terminal {
     });
     this.input.addEventListener("keydown", (event) => this.key(event));
     socket.addEventListener("status", (event) => {
-      if (event.detail !== "connected" && this.session) this.leave("the connection to the room was lost");
+      if (event.detail !== "connected" && this.session) this.leave(gettext("the connection to the room was lost"));
     });
-    this.print("Commands run in the simulated cluster; everyone in the room sees their effects. Type help.", "hint");
+    this.print(gettext("Commands run in the simulated cluster; everyone in the room sees their effects. Type help."), "hint");
   }
 
   key(event) {
@@ -72,6 +87,8 @@ export class Terminal {
     if (!text) return;
     const span = document.createElement("span");
     span.className = cls;
+    // The terminal speaks English (kubectl, curl); the playground's own notes speak the page's language.
+    if (cls === "hint") span.lang = document.documentElement.lang;
     span.textContent = text.endsWith("\n") ? text : `${text}\n`;
     this.output.appendChild(span);
     while (this.output.childNodes.length > MAX_LINES) this.output.firstChild.remove();
@@ -93,14 +110,14 @@ export class Terminal {
   // Run a command line (with optional stdin); resolves with the server's result.
   async run(line, stdin = "") {
     this.remember(line);
-    const shown = stdin ? `${line} <<EOF  # ${stdin.split("\n").length} lines of YAML` : line;
+    const shown = stdin ? `${line} <<EOF  # ${yamlLines(stdin)}` : line;
     this.print(`$ ${shown}`, "prompt");
     if (line === "clear") {
       this.output.replaceChildren();
       return null;
     }
     if (line === "help") {
-      this.print(HELP, "out");
+      this.print(help(), "out");
       return null;
     }
     if (line === "history") {
@@ -114,7 +131,8 @@ export class Terminal {
     try {
       const result = await this.socket.request({ type: "command", line, stdin });
       if (result.edit) {
-        this.print(`Opened ${result.edit.ref} in the Manifests panel: change it and press Apply.`, "hint");
+        const opened = gettext("Opened %(ref)s in the Manifests panel: change it and press Apply.");
+        this.print(interpolate(opened, { ref: result.edit.ref }), "hint");
       } else {
         this.printResult(result);
       }
@@ -132,7 +150,7 @@ export class Terminal {
   enter(session) {
     this.session = session;
     this.promptLabel.textContent = session.prompt.trimEnd();
-    this.input.placeholder = `a shell in ${session.pod}: exit or Ctrl-C to leave`;
+    this.input.placeholder = interpolate(gettext("a shell in %(pod)s: exit or Ctrl-C to leave"), { pod: session.pod });
     this.output.closest("[data-terminal]").dataset.session = session.pod;
   }
 
@@ -141,9 +159,9 @@ export class Terminal {
     if (!session) return;
     this.session = null;
     this.promptLabel.textContent = "$";
-    this.input.placeholder = "kubectl get pods -o wide   (type help)";
+    this.input.placeholder = PLACEHOLDER();
     delete this.output.closest("[data-terminal]").dataset.session;
-    if (why) this.print(`Left the shell in ${session.pod}: ${why}.`, "hint");
+    if (why) this.print(interpolate(gettext("Left the shell in %(pod)s: %(why)s."), { pod: session.pod, why }), "hint");
     if (session.exit) this.run(session.exit);
   }
 
@@ -164,15 +182,23 @@ export class Terminal {
       const result = await this.socket.request({ type: "command", line: `${session.prefix} ${shellQuote(line)}` });
       this.printResult(result);
       if (this.onResult) this.onResult(result);
-      if (/^Error from server \(NotFound\): pods /.test(result.stderr || "")) this.leave("the pod is gone");
+      if (/^Error from server \(NotFound\): pods /.test(result.stderr || "")) this.leave(gettext("the pod is gone"));
     } catch (error) {
       this.print(error.message, "err");
     }
   }
 
-  // Commands other viewers of the room ran (from frames).
-  echo(command) {
-    this.print(`$ ${command.line}   # run by another viewer`, "prompt other");
+  // A command the server ran for this viewer (a lesson's "show me"), as if typed here.
+  shown(result) {
+    this.remember(result.line);
+    this.print(`$ ${result.line}${result.stdin ? `  # ${yamlLines(result.stdin)}` : ""}`, "prompt");
+    this.printResult(result);
+    if (this.onResult) this.onResult(result);
+  }
+
+  // Commands other viewers of the room ran (from frames), named with who ran them.
+  echo(command, who) {
+    this.print(`$ ${command.line}   # ${who}`, "prompt other");
     this.printResult(command, " other");
   }
 }

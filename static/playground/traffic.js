@@ -2,6 +2,8 @@
 // pod to a target the cluster offers; per-pod hit counters and a live chart
 // of how the load spreads over the last seconds.
 
+import { gettext, interpolate, ngettext } from "./i18n.js";
+
 const CHART_SECONDS = 30;
 const SHARE_SECONDS = 10;
 
@@ -17,6 +19,19 @@ export function curlCommand(url, source) {
   if (source === "host") return curl;
   const [, namespace, name] = source.split("/");
   return `kubectl exec ${name} -n ${namespace} -- ${curl}`;
+}
+
+// A target's label in this page's language, from the parts the server sends.
+function targetLabel(t) {
+  const formats = {
+    ingress: gettext("%(address)s (Ingress %(name)s)"),
+    "ingress-default": gettext("%(address)s (Ingress %(name)s default)"),
+    externalname: gettext("%(name)s (ExternalName)"),
+    nodeport: gettext("%(address)s (NodePort of %(name)s)"),
+    loadbalancer: gettext("%(address)s (LoadBalancer %(name)s)"),
+    service: gettext("%(address)s (Service)"),
+  };
+  return t.kind in formats ? interpolate(formats[t.kind], t) : t.label;
 }
 
 // Distinct colours for the pods of a chart, in order of first appearance.
@@ -103,8 +118,8 @@ export class Traffic {
       const nodes = [];
       for (const [group, list] of groups) {
         const optgroup = document.createElement("optgroup");
-        optgroup.label = group === "Service" ? "Service names (from a pod)" : group;
-        for (const t of list) optgroup.appendChild(new Option(t.label, t.url, false, t.url === chosen));
+        optgroup.label = group === "Service" ? gettext("Service names (from a pod)") : group;
+        for (const t of list) optgroup.appendChild(new Option(targetLabel(t), t.url, false, t.url === chosen));
         nodes.push(optgroup);
       }
       this.targetSelect.replaceChildren(...nodes);
@@ -115,8 +130,11 @@ export class Traffic {
     if (sourcesVersion !== this.sourcesVersion) {
       this.sourcesVersion = sourcesVersion;
       const chosen = this.source();
-      const options = [new Option("your computer (host)", "host")];
-      for (const s of sources) options.push(new Option(`pod ${s.split("/")[2]}`, s, false, s === chosen));
+      const options = [new Option(gettext("your computer (host)"), "host")];
+      for (const s of sources) {
+        const label = interpolate(gettext("pod %(name)s"), { name: s.split("/")[2] });
+        options.push(new Option(label, s, false, s === chosen));
+      }
       this.sourceSelect.replaceChildren(...options);
       if (sources.includes(chosen)) this.sourceSelect.value = chosen;
     }
@@ -125,14 +143,14 @@ export class Traffic {
   setStreams(streams) {
     const items = streams.map((s) => {
       const li = document.createElement("li");
-      const from = s.source === "host" ? "host" : s.source.split("/").pop();
+      const from = s.source === "host" ? gettext("host") : s.source.split("/").pop();
       const label = document.createElement("span");
       label.textContent = `${s.rate}/s ${from} → ${s.url}`;
       const stop = document.createElement("button");
       stop.type = "button";
       stop.dataset.stop = s.id;
-      stop.textContent = "Stop";
-      stop.setAttribute("aria-label", `Stop stream ${s.rate}/s to ${s.url}`);
+      stop.textContent = gettext("Stop");
+      stop.setAttribute("aria-label", interpolate(gettext("Stop stream %(rate)s/s to %(url)s"), { rate: s.rate, url: s.url }));
       li.append(label, stop);
       return li;
     });
@@ -196,9 +214,14 @@ export class Traffic {
       const bar = document.createElement("span");
       bar.className = "bar";
       bar.style.setProperty("--share", `${pct}%`);
-      bar.title = `${pct}% of the last ${SHARE_SECONDS} s`;
+      bar.title = interpolate(gettext("%(percent)s%% of the last %(seconds)s s"), { percent: pct, seconds: SHARE_SECONDS });
       li.append(swatch, name, bar, count);
-      li.setAttribute("aria-label", `${pod}: ${total} hits, ${pct}% recently`);
+      li.setAttribute(
+        "aria-label",
+        interpolate(ngettext("%(pod)s: %(count)s hit, %(percent)s%% recently", "%(pod)s: %(count)s hits, %(percent)s%% recently", total), {
+          pod, count: total, percent: pct,
+        }),
+      );
       return li;
     });
     this.hitList.replaceChildren(...rows);
@@ -207,12 +230,13 @@ export class Traffic {
       const li = document.createElement("li");
       const ok = t.outcome === "ok";
       li.className = ok ? "ok" : "fail";
-      const from = t.source === "host" ? "host" : t.source.split("/").pop();
+      const from = t.source === "host" ? gettext("host") : t.source.split("/").pop();
       const status = t.status ? `${t.status} ` : "";
       const result = ok ? `${status}${t.served_by || "ok"}` : `${status}${t.outcome}`;
       li.textContent = `${ok ? "✓" : "✗"} ${from} → ${t.url}: ${result}`;
       if (!ok || t.reason) {
         const reason = document.createElement("small");
+        reason.lang = "en"; // the simulator explains a trace in English (docs/translation.md)
         reason.textContent = t.reason;
         li.appendChild(reason);
       }
@@ -247,6 +271,9 @@ export class Traffic {
         y -= bh;
       }
     }
-    canvas.setAttribute("aria-label", `Requests per second by pod, last ${CHART_SECONDS} s (peak ${max}/s)`);
+    canvas.setAttribute(
+      "aria-label",
+      interpolate(gettext("Requests per second by pod, last %(seconds)s s (peak %(peak)s/s)"), { seconds: CHART_SECONDS, peak: max }),
+    );
   }
 }

@@ -38,7 +38,7 @@ def test_share_link_opens_the_same_live_room(new_page, live_server_url, screensh
     run(teacher, "kubectl scale deployment kubia --replicas=1")
     expect(pod_buttons(student)).to_have_count(1)
     expect(student.get_by_role("log", name="Terminal output")).to_contain_text(
-        "kubectl scale deployment kubia --replicas=1   # run by another viewer"
+        "kubectl scale deployment kubia --replicas=1   # run by presenter"
     )
 
 

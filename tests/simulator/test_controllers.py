@@ -8,7 +8,7 @@ import re
 import pytest
 
 from simulator import Cluster
-from simulator.controllers.workloads import new_pods
+from simulator.controllers.ownership import new_pods
 from simulator.names import generate_suffix
 
 from .conftest import apply, endpoint_ips, pods, run_ok
@@ -548,8 +548,10 @@ def test_a_batch_too_large_for_the_nodes_has_one_added_event_per_pod(cluster: Cl
 
 
 def test_a_dropped_cluster_is_freed_without_the_cycle_collector() -> None:
-    # Bulk changes freeze their objects out of the collector (state.gc_paused), so the
-    # simulator must hold no reference cycles, or dropped clusters would never be freed.
+    # Bulk changes run with the cycle collector paused (state.gc_paused), and a server
+    # freezes what it holds out of the collector's sight: the simulator must hold no
+    # reference cycles (no part of a cluster points back at it), or a dropped cluster
+    # would linger until a full collection, if ever.
     import gc
     import weakref
 
@@ -560,9 +562,16 @@ def test_a_dropped_cluster_is_freed_without_the_cycle_collector() -> None:
         cluster.run("kubectl get pods")
         cluster.request("http://kubia", source=f"pod/{pods(cluster)[0]['metadata']['name']}")
         cluster.advance(20)
-        ref = weakref.ref(cluster.state)
-        del cluster
-        assert ref() is None
+        state = cluster.state
+        parts = {
+            name: weakref.ref(part)
+            for name, part in vars(state).items()
+            if type(part).__weakrefoffset__  # the parts that can be watched: not dicts, ints
+        }
+        assert {"store", "clock", "endpoints", "workloads", "probes", "log"} <= parts.keys()
+        parts["state"] = weakref.ref(state)
+        del cluster, state
+        assert [name for name, ref in parts.items() if ref() is not None] == []
     finally:
         gc.enable()
 
@@ -600,7 +609,8 @@ def test_a_generated_pod_name_never_reuses_a_taken_one(cluster: Cluster) -> None
             "spec": {"containers": [{"name": "c", "image": "busybox"}]}}  # fmt: skip
     state.store.put(bare)
     template = rc["spec"]["template"]
-    (pod,) = new_pods(state, rc, template, template["spec"], 1)
+    (pod,) = new_pods(rc, template, template["spec"], 1, rng=state.rng,
+                      taken=state.store.keys("Pod"), created="2026-11-22T09:00:00Z")  # fmt: skip
     assert GENERATED.match(pod["metadata"]["name"])
     assert pod["metadata"]["name"] != taken
     assert state.store.get("Pod", "default", taken) is bare

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from simulator.network import Network
-from simulator.network.curl import CurlUsageError, parse_args
+from simulator.network.curl_args import CurlUsageError, parse_args
 from simulator.network.testing import FakeState
 
 TRY = "curl: try 'curl --help' or 'curl --manual' for more information\n"

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pytest
 
 from simulator import Cluster
+from simulator.k8s_events import K8sEvent
+from simulator.probes import ProbeCheck, ProbeState, count_result
 
 from .conftest import apply, endpoint_ips, pods
 
@@ -224,3 +228,109 @@ def test_port_tool_refuses_bad_use(cluster: Cluster, args: str, message: str) ->
     result = cluster.run(f"kubectl exec web -- kubeplay-port {args}")
     assert result.exit_code != 0
     assert result.stderr.startswith(message)
+
+
+@pytest.mark.parametrize(
+    "probe",
+    [
+        pytest.param("exec: {command: [ls, /var/ready]}", id="a file test"),
+        pytest.param("httpGet: {port: 8080, path: /}", id="an httpGet probe"),
+    ],
+)
+def test_each_result_is_counted_once(cluster: Cluster, probe: str) -> None:
+    # The counts are what the room's probe rings show: [successes, failures] in a row.
+    with_probe(cluster, probe + "\nperiodSeconds: 10")
+    cluster.run("kubectl exec web -- touch /var/ready")
+    (state,) = cluster.state.runtime[("default", "web")].probes
+    cluster.advance(1)  # the first success turns the container ready
+    assert ready(cluster)
+    assert (state.successes, state.failures) == (1, 0)
+    cluster.advance(10)
+    assert (state.successes, state.failures) == (2, 0)
+
+
+def probe_state(*, ready: bool = False, successes: int = 0, failures: int = 0,
+                needs: int = 1, fails_after: int = 3) -> ProbeState:  # fmt: skip
+    check = ProbeCheck(
+        {"name": "web", "image": "nginx"},
+        {"exec": {"command": ["true"]}, "successThreshold": needs, "failureThreshold": fails_after},
+    )
+    state = ProbeState(check)
+    state.ready, state.successes, state.failures = ready, successes, failures
+    return state
+
+
+@pytest.mark.parametrize(
+    ("state", "ok", "output", "outcome", "counts"),
+    [
+        pytest.param(
+            probe_state(), True, "", (True, None), (1, 0), id="the first success turns ready"
+        ),  # fmt: skip
+        pytest.param(
+            probe_state(needs=2),
+            True,
+            "",
+            None,
+            (1, 0),
+            id="a success short of successThreshold only counts",
+        ),  # fmt: skip
+        pytest.param(
+            probe_state(ready=True, successes=4),
+            True,
+            "",
+            None,
+            (5, 0),
+            id="a success while ready only counts",
+        ),  # fmt: skip
+        pytest.param(
+            probe_state(successes=1, needs=2),
+            False,
+            "boom",
+            (False, "Readiness probe failed: boom"),
+            (0, 1),
+            id="a failure resets the successes and needs an Unhealthy event",
+        ),  # fmt: skip
+        pytest.param(
+            probe_state(ready=True, failures=1),
+            False,
+            "boom",
+            (False, "Readiness probe failed: boom"),
+            (0, 2),
+            id="a failure short of failureThreshold keeps it ready",
+        ),  # fmt: skip
+        pytest.param(
+            probe_state(ready=True, failures=2),
+            False,
+            "boom",
+            (True, "Readiness probe failed: boom"),
+            (0, 3),
+            id="the third failure in a row turns not ready",
+        ),  # fmt: skip
+        pytest.param(
+            probe_state(ready=True, failures=2),
+            False,
+            "",
+            (True, "Readiness probe failed:"),
+            (0, 3),
+            id="a silent failure's event has no trailing space",
+        ),  # fmt: skip
+    ],
+)
+def test_count_result(state, ok, output, outcome, counts) -> None:
+    was_ready = state.ready
+    found = count_result(("default", "web"), SimpleNamespace(last_probe_output=""), state, ok,
+                         output, 10.0)  # fmt: skip
+    assert (found and found[2:]) == outcome, "(flipped, unhealthy)"
+    assert (state.successes, state.failures) == counts
+    assert state.ready == (was_ready != bool(outcome and outcome[0]))
+
+
+def test_a_repeated_failure_counts_on_its_event_and_another_needs_a_new_one() -> None:
+    state = probe_state(failures=1)
+    state.event = K8sEvent("Warning", "Unhealthy", "kubelet", "Readiness probe failed: x", 0, 0)
+    record = SimpleNamespace(last_probe_output="x")
+    assert count_result(("default", "web"), record, state, False, "x", 10.0) is None
+    assert (state.event.count, state.event.last, state.failures) == (2, 10.0, 2)
+    found = count_result(("default", "web"), record, state, False, "y", 20.0)
+    assert found == (("default", "web"), state, False, "Readiness probe failed: y")
+    assert record.last_probe_output == "y"

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import pytest
+import pytest_asyncio
 from django.core.cache import cache
 
 from playground import rooms
@@ -31,3 +32,10 @@ def forget_live_rooms():
 def fast_flush(settings):
     """Ticks reach the log within 50 ms instead of a second."""
     settings.KUBEPLAY_FLUSH_SECONDS = 0.05
+
+
+@pytest_asyncio.fixture
+async def live_rooms_stopped():
+    """Async tests: every live room's tasks are stopped on the test's own event loop."""
+    yield
+    await rooms.reset()

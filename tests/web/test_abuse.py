@@ -14,7 +14,7 @@ from django.test import Client
 from playground import limits, rooms
 from playground.models import Room, RoomEvent
 from tests.fixtures.rooms import make_room, manifest
-from tests.web.test_consumers import open_socket, receive
+from tests.web.sockets import open_socket, receive
 
 SLOW = manifest("kubia").replace("replicas: 3", "replicas: 3000")
 #: Four Deployments of 3,000 pods: about a second's work (three times the ceiling below).

@@ -9,87 +9,28 @@ from datetime import timedelta
 import pytest
 import pytest_asyncio
 from asgiref.sync import sync_to_async
-from channels.testing import WebsocketCommunicator
 from django.utils import timezone
 
 from playground import rooms
-from playground.asgi import application
 from playground.models import Room, RoomEvent
 from playground.protocol import MAX_MESSAGE_BYTES
 from tests.fixtures.rooms import make_room, manifest
+from tests.web.sockets import (
+    cluster_snapshot,
+    communicator,
+    default_pod,
+    events_and_generator,
+    eventually,
+    open_socket,
+    receive,
+    snapshot_and_time,
+)
 
-pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
-
-OUR_ORIGIN = b"http://localhost:8000"
-
-
-def communicator(code, query="", origin=OUR_ORIGIN):
-    path = f"/ws/rooms/{code}/" + (f"?{query}" if query else "")
-    return WebsocketCommunicator(application, path, headers=[(b"origin", origin)])
-
-
-async def receive(socket, type_, timeout=10.0):
-    """The next message of `type_`; others are kept for later calls (frames may come first)."""
-    held = socket.__dict__.setdefault("held", [])
-    for i, message in enumerate(held):
-        if message["type"] == type_:
-            return held.pop(i)
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while True:
-        message = await socket.receive_json_from(timeout=max(0.01, deadline - loop.time()))
-        if message["type"] == type_:
-            return message
-        if message["type"] != "frame" or set(message) - {"type", "epoch", "seq", "time", "at"}:
-            held.append(message)  # not just the time ticking by
-
-
-async def eventually(read, holds=bool, timeout=5.0):
-    """Wait until `holds(read())` (`read` may be async); fail after `timeout` seconds."""
-    async with asyncio.timeout(timeout):
-        while True:
-            value = read()
-            if asyncio.iscoroutine(value):
-                value = await value
-            if holds(value):
-                return value
-            await asyncio.sleep(0.02)
-
-
-async def open_socket(code, query=""):
-    socket = communicator(code, query)
-    connected, _ = await socket.connect()
-    assert connected
-    hello = await socket.receive_json_from()
-    assert hello["type"] == "hello"
-    return socket
-
-
-# Reads of a room's cluster, run in its worker process (so they travel by name).
-
-
-def snapshot_and_time(cluster):
-    return cluster.snapshot(), cluster.now
-
-
-def events_and_generator(cluster):
-    return cluster.seq, cluster.state.rng.getstate()
-
-
-def cluster_snapshot(cluster):
-    return cluster.snapshot()
-
-
-async def default_pod(live):
-    """A pod of the default namespace, as viewers know it."""
-    topology = await live.viewers_topology()
-    return next(p for p in topology["pods"] if p["namespace"] == "default")
-
-
-@pytest_asyncio.fixture(autouse=True)
-async def stop_live_rooms():
-    yield
-    await rooms.reset()
+pytestmark = [
+    pytest.mark.asyncio,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("live_rooms_stopped"),
+]
 
 
 @pytest_asyncio.fixture
@@ -147,7 +88,13 @@ async def test_command_is_logged_before_it_is_broadcast(room, socket):
     ops = await sync_to_async(list)(
         RoomEvent.objects.filter(room=room).values_list("op", flat=True)
     )
-    assert ops[-1] == {"op": "run", "line": "kubectl label pod -l app=kubia x=y"}
+    # Who ran it and when (for the timeline) are beside the line that replay runs.
+    assert ops[-1] == {
+        "op": "run",
+        "line": "kubectl label pod -l app=kubia x=y",
+        "by": {"role": "viewer", "number": 1},
+        "at": 0.0,
+    }
 
 
 async def test_curl_traces_travel_in_the_frame(socket):

@@ -132,7 +132,7 @@ def test_a_refresh_asked_for_too_soon_goes_out_on_a_later_tick():
     change = {"seq": 1, "commands": [{}]}
     shown = []
 
-    def show(t):
+    def show(t, language):
         shown.append(t)
         return f"<p>{len(shown)}</p>"
 
@@ -146,3 +146,40 @@ def test_a_refresh_asked_for_too_soon_goes_out_on_a_later_tick():
     assert '"seq":2' in later[0][1][0]
     assert len(shown) == 2
     assert list(watchers.refresh(None, 2, show, now=11.0)) == []  # nothing owed any more
+
+
+def test_each_language_gets_its_own_inspector():
+    watchers = inspector.Watchers()
+    target = Target("Service", "default", "web")
+    watchers.watch("v1", target, "en")
+    watchers.watch("v2", target, "zh-hans")
+    watchers.watch("v3", target, "en")
+    rendered = []
+
+    def show(t, language):
+        rendered.append(language)
+        return f"<p lang='{language}'></p>"
+
+    sent = dict(watchers.refresh({"seq": 1, "commands": [{}]}, 1, show, now=1.0))
+    assert sorted(rendered) == ["en", "zh-hans"]  # once per language, not per viewer
+    assert "zh-hans" in sent["v2"][0]
+    assert "zh-hans" not in sent["v1"][0]
+
+
+def test_a_class_asking_for_one_inspector_in_one_frame_gets_one_render():
+    """Followers follow the presenter's choice: all of them ask for it at once."""
+    watchers = inspector.Watchers()
+    target = Target("Service", "default", "kubia")
+    shown = []
+
+    def show(t, language):
+        shown.append(t)
+        return f"<p>{len(shown)}</p>"
+
+    for viewer in range(100):
+        watchers.watch(f"v{viewer}", target, "en")
+        assert watchers.render(target, "en", show, now=10.0, seq=7) == "<p>1</p>"
+    assert len(shown) == 1
+    # Another language, or the next frame (it may have changed it): rendered afresh.
+    assert watchers.render(target, "zh-hans", show, now=10.0, seq=7) == "<p>2</p>"
+    assert watchers.render(target, "en", show, now=10.1, seq=8) == "<p>3</p>"

@@ -36,13 +36,17 @@ def two_processes(tmp_path):
         redis.close()
 
 
-async def join(port: int, code: str, patience: float = 30) -> tuple[WebSocket, dict]:
-    """Connect as a browser does, again after a close (4000: the room is moving)."""
+async def join(
+    port: int, code: str, patience: float = 30, cookie: str = ""
+) -> tuple[WebSocket, dict]:
+    """Connect as a browser does (with its `cookie`), again after a close (4000: the room is
+    moving); the socket and its snapshot (its `hello` kept as `socket.hello`)."""
     deadline = time.monotonic() + patience
     while True:
-        socket = await WebSocket.connect(port, f"/ws/rooms/{code}/")
+        socket = await WebSocket.connect(port, f"/ws/rooms/{code}/", cookie=cookie)
         try:
-            assert (await socket.receive(30))["type"] == "hello"
+            socket.hello = await socket.receive(30)
+            assert socket.hello["type"] == "hello"
             while (message := await socket.receive(30))["type"] != "snapshot":
                 pass
             return socket, message
@@ -75,20 +79,35 @@ def label(n: int) -> str:
 
 def test_a_room_shared_by_two_processes_survives_its_owner_dying(two_processes):
     (first, second), database = two_processes
-    code = create_room(first.url, manifest("kubia"))
+    code, presenter = create_room(first.url, manifest("kubia"))
 
     async def scenario() -> tuple[list[str], float]:
-        near, _ = await join(first.port, code)  # the first process opens it: it runs it
-        far, snapshot = await join(second.port, code)  # served through the owner
+        # A follower on the first process (which opens the room: it runs it), the presenter
+        # on the second, served through the owner: the class is the owner's, one for both.
+        near, _ = await join(first.port, code)
+        far, snapshot = await join(second.port, code, cookie=presenter)
+        assert (near.hello["role"], near.hello["number"]) == ("follower", 1)
+        assert far.hello["role"] == "presenter"
         assert len([p for p in snapshot["topology"]["pods"] if p["namespace"] == "default"]) == 3
 
-        # A command from the far viewer: acknowledged, and its frame reaches the near one.
+        # The follower may not change the room; the presenter's command is acknowledged and
+        # its frame, naming who ran it, reaches the follower on the other process.
+        refused = await command(near, 100, "kubectl delete svc kubia")
+        assert refused["type"] == "error"
+        assert "presenter" in refused["message"]
         reply = await command(far, 0, label(0))
         assert reply["type"] == "result", reply
         assert reply["exitCode"] == 0
         while "commands" not in (frame := await near.receive()):
             pass
         assert frame["commands"][0]["line"] == label(0)
+        assert frame["commands"][0]["who"] == {"role": "presenter", "number": 0}
+        # The presenter's view goes to followers on the owner's process too.
+        far.send({"type": "view", "tab": "traffic", "selected": None, "pointer": "dns",
+                  "zoom": 2, "scroll": [0, 0.5]})  # fmt: skip
+        while "view" not in (frame := await near.receive()):
+            pass
+        assert frame["view"]["pointer"] == "dns"
 
         acked, killed_at, first_after = [label(0)], None, None
         number = 1
@@ -101,7 +120,7 @@ def test_a_room_shared_by_two_processes_survives_its_owner_dying(two_processes):
             except (Closed, ConnectionError, asyncio.IncompleteReadError, TimeoutError):
                 far.close()
                 await asyncio.sleep(0.2)
-                far, _ = await join(second.port, code)  # the browser reconnects
+                far, _ = await join(second.port, code, cookie=presenter)  # it reconnects
                 number += 1
                 continue
             if reply["type"] == "result" and reply["exitCode"] == 0:

@@ -14,7 +14,7 @@ from playground import rooms
 from playground.models import RoomEvent
 from playground.rooms.log import RoomLog, logged_op
 from tests.fixtures.rooms import make_room, manifest
-from tests.web.test_consumers import open_socket, receive, snapshot_and_time
+from tests.web.sockets import open_socket, receive, snapshot_and_time
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
 
@@ -99,7 +99,13 @@ async def test_a_refused_apply_costs_the_log_a_line_and_replay_stays_exact(room)
         await socket.send_json_to({"type": "command", "id": i, "line": line, "stdin": stdin})
         await receive(socket, "result")
     ops = await ops_of(room)
-    assert ops[0] == {"op": "run", "line": "kubectl apply -f -", "refused": True}
+    assert ops[0] == {
+        "op": "run",
+        "line": "kubectl apply -f -",
+        "refused": True,
+        "by": {"role": "viewer", "number": 1},
+        "at": 0.0,
+    }
     assert sum(len(str(op)) for op in ops) < len(REFUSED)
     assert "stdin" in ops[2]  # an accepted apply keeps its manifests
     live = rooms.loaded(room.code)

@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("playground", "0001_rooms"),
+        ("playground", "0003_classroom"),
     ]
 
     operations = [

@@ -1,0 +1,111 @@
+"""What the workload controllers ask of the cluster: values they return, never calls.
+
+A controller reads the store and the runtime records, works out what must
+change for one owner, and returns these values in the order they must happen
+(as Kubernetes' EndpointSlice reconciler computes its changes, then
+`finalize` applies them). `simulator.settle` applies them: only it writes to
+the store, the runtime records and the event logs on a controller's behalf.
+Objects are carried as the live API dicts they refer to.
+
+Each is an immutable NamedTuple rather than a frozen dataclass: a deleted pod's
+replacement takes several, and these are about twice as cheap to build.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from simulator.store import Key
+
+
+class CreatePods(NamedTuple):
+    """Make `count` pods for `owner` from `template`, then schedule and start them.
+
+    Attributes:
+        owner: the ReplicaSet, ReplicationController or DaemonSet.
+        template: its pod template (names, labels and annotations come from it).
+        count: how many pods.
+        node: the node to bind them to (a DaemonSet's), or None for the scheduler.
+        spec: the pod spec to use instead of the template's (a DaemonSet adds
+            tolerations), or None.
+    """
+
+    owner: dict
+    template: dict
+    count: int
+    node: str | None = None
+    spec: dict | None = None
+
+
+class DeletePod(NamedTuple):
+    """Delete a pod the owner no longer wants (too many, or on a node it must leave)."""
+
+    pod: dict
+
+
+class AdoptPod(NamedTuple):
+    """Make `owner` the controller of a bare pod its selector matches."""
+
+    pod: dict
+    owner: dict
+
+
+class CreateObject(NamedTuple):
+    """Store a new object the controller made (a Deployment's ReplicaSet); the cluster
+    gives it a UID and timestamps."""
+
+    obj: dict
+
+
+class ScaleReplicaSet(NamedTuple):
+    """The Deployment controller's write to one of its ReplicaSets: `spec.replicas` and,
+    unless None, the whole of its annotations; a new resourceVersion."""
+
+    replica_set: dict
+    replicas: int
+    annotations: dict | None = None
+
+
+class SetRevision(NamedTuple):
+    """Record a Deployment's current revision in its annotations."""
+
+    deployment: dict
+    revision: str
+
+
+class DeleteObject(NamedTuple):
+    """Delete an object and what it owns (a ReplicaSet past the revision history)."""
+
+    kind: str
+    namespace: str
+    name: str
+
+
+class RecordEvent(NamedTuple):
+    """Record a Kubernetes Event about `obj` (what `kubectl describe` lists)."""
+
+    obj: dict
+    reason: str
+    source: str
+    message: str
+    type: str = "Normal"
+
+
+class Reconcile(NamedTuple):
+    """Queue an owner for its own controller (a Deployment's ReplicaSet)."""
+
+    kind: str
+    key: Key
+
+
+class SetStatus(NamedTuple):
+    """Replace an owner's `status` with the one counted from its pods."""
+
+    obj: dict
+    status: dict
+
+
+Change = (
+    CreatePods | DeletePod | AdoptPod | CreateObject | ScaleReplicaSet | SetRevision
+    | DeleteObject | RecordEvent | Reconcile | SetStatus
+)  # fmt: skip

@@ -1,0 +1,70 @@
+"""Deleting an object and what goes with it, as the garbage collector and the API
+server's finalizers would: a namespace's contents, a controller's pods, a
+Deployment's ReplicaSets, a Service's addresses and Endpoints, a node's pods.
+
+Nothing here settles: the caller runs the controllers afterwards, so deleted
+pods are replaced in the same step.
+"""
+
+from __future__ import annotations
+
+from . import kinds, node_changes, pod_lifecycle
+from .cluster_data import ClusterData
+from .controllers import services
+from .controllers.ownership import controller_ref
+from .errors import Conflict
+from .events import DELETED
+
+SYSTEM_NAMESPACES = ("default", "kube-system", "kube-public", "kube-node-lease")
+OWNERS_OF_PODS = ("ReplicaSet", "ReplicationController", "DaemonSet")
+
+
+def delete_object(data: ClusterData, kind: str, namespace: str, name: str) -> dict:
+    """Delete an object now, with what it owns; returns it.
+
+    Raises:
+        NotFound: there is no such object.
+        Conflict: a system namespace, which may not be deleted.
+    """
+    obj = data.require(kind, namespace, name)
+    if kind == "Pod":
+        pod_lifecycle.delete_pod(data, obj, reason=None)
+        return obj
+    if kind == "Namespace":
+        if name in SYSTEM_NAMESPACES:
+            raise Conflict(
+                f'Error from server (Forbidden): namespaces "{name}" is forbidden: '
+                "this namespace may not be deleted"
+            )
+        for rt in kinds.RESOURCE_TYPES:
+            if rt.namespaced and rt.kind not in ("Event",):
+                for child in data.store.list(rt.kind, name):
+                    if data.store.get(rt.kind, name, child["metadata"]["name"]) is not None:
+                        delete_object(data, rt.kind, name, child["metadata"]["name"])
+    if kind == "Endpoints":
+        data.endpoints.remove_manual((namespace, name))
+    data.store.remove(kind, namespace, name)
+    data.workloads.object_removed(obj)
+    uid = obj["metadata"].get("uid", "")
+    if kind in OWNERS_OF_PODS:
+        for pod in data.workloads.pods_of(uid):
+            pod_lifecycle.delete_pod(data, pod, reason=None)
+        data.workloads.forget_owner(uid)
+        ref = controller_ref(obj)
+        if ref is not None:
+            data.workloads.mark(ref["kind"], (namespace, ref["name"]))
+    elif kind == "Deployment":
+        for rs in data.store.list("ReplicaSet", namespace):
+            ref = controller_ref(rs)
+            if ref and ref["uid"] == uid:
+                delete_object(data, "ReplicaSet", namespace, rs["metadata"]["name"])
+    elif kind == "Service":
+        if services.release(data.service_addresses, obj):
+            data.load_balancers_freed = True
+        data.endpoints.service_deleted((namespace, name))
+        data.service_log.setdefault(namespace, []).append(((namespace, name), None))
+    elif kind == "Node":
+        node_changes.remove_node(data, name)
+    data.k8s_events.forget((kind, namespace, name))
+    data.log.emit(data.now, DELETED, kind, namespace, name, {})
+    return obj

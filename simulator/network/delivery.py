@@ -1,0 +1,146 @@
+"""The delivery step: the one place a packet is handed to a pod.
+
+Every way a request reaches a pod ends here: a Service's cluster IP, a
+NodePort or a LoadBalancer (after kube-proxy's choice, DNAT and any SNAT), an
+ingress-nginx upstream, a pod IP (directly or through a headless Service's
+DNS answer), a pod's own loopback, and a ping's ICMP echo. The paths decide
+*which* pod and port and *which source address* the pod sees; this step
+decides whether the packet gets there and what it meets: a listening port,
+or nothing (the pod refuses the connection). The cached route plans replay
+the paths' decisions but always ask this step (or reuse its answer for the
+same packet while nothing it read has changed, `Router` holds the stamps).
+
+NetworkPolicy plugs in here, in `Deliverer.deliver`: a `Delivery` carries all
+a policy needs, the sending pod (for its egress rules; the ingress-nginx or
+Gateway data-plane pod for proxied traffic, None for the host and nodes),
+the source address the destination sees after SNAT (for its ingress rules and
+`ipBlock`), the destination pod, address and port after DNAT (named ports
+resolve on that pod) and the protocol. A packet a policy drops would get the
+verdict `DROPPED` and every path would end it as a silent timeout. (Egress
+to addresses that are no pod, an `ipBlock` outside the cluster or the API
+server, is decided where those paths end: `DirectRoutes._external` and
+`_apiserver`, `ServiceRoutes._manual_endpoint`.) Kubelet
+probes never come through here: they start on the pod's own node, which
+policies always allow. DNS queries reach CoreDNS through `query_dns`. A
+Gateway's data plane hands requests to its backends here as ingress-nginx
+does (`IngressRoutes._upstream`), and a hostNetwork pod, reached at its node's
+address (`NodeRoutes._node`), will be too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from simulator.trace import Hop
+
+from .dns import Answer, ClusterDns, NotFound
+from .request import Client
+
+TCP = "TCP"
+UDP = "UDP"
+ICMP = "ICMP"
+
+#: The pod received the packet: a port that listens, or an ICMP echo.
+DELIVERED = "delivered"
+#: Nothing listens on the port: the pod's kernel answers with a reset (the client sees a refusal).
+NOT_LISTENING = "not listening"
+
+
+@dataclass(slots=True)  # never changed once built; not frozen, which makes building slower
+class Delivery:
+    """One packet handed to a pod, as the pod sees it, and what it met there.
+
+    The addresses live on the pod's hop (shared with every Trace that shows it), so
+    a delivery kept per endpoint stays small.
+
+    Attributes:
+        verdict: `DELIVERED` or `NOT_LISTENING`.
+        name: the pod's name (the Trace's `served_by` when it answers).
+        hop: the pod's hop, which ends the packet's way: the destination address and
+            port after DNAT, the source address the pod sees after SNAT or
+            masquerade, the pod's node and namespace. (The hops before it are the
+            request's, in its `Exchange`: one delivery serves every way to the pod.)
+        pod: the destination pod.
+        sender: the pod the packet left (its egress side): the client pod, or the
+            proxy's pod for proxied traffic; None for the host and nodes.
+        protocol: `TCP`, `UDP` or `ICMP`.
+    """
+
+    verdict: str
+    name: str
+    hop: Hop
+    pod: dict
+    sender: dict | None
+    protocol: str
+
+    @property
+    def ip(self) -> str:
+        """The destination address after DNAT."""
+        return self.hop.ip
+
+    @property
+    def port(self) -> int | None:
+        """The destination port after DNAT (None for ICMP)."""
+        return self.hop.port
+
+    @property
+    def src_ip(self) -> str:
+        """The source address the pod sees."""
+        return self.hop.src_ip
+
+    @property
+    def node(self) -> str | None:
+        """The pod's node."""
+        return self.hop.node
+
+
+class Deliverer:
+    """Hands packets to pods (see the module docstring)."""
+
+    def __init__(self, state, hop: Callable[..., Hop], dns: ClusterDns) -> None:
+        """Attach to a ClusterState's pods (`pod_listens`), the router's shared hops
+        (`HopCache.get`) and the cluster DNS."""
+        self._listens = state.pod_listens
+        self._hop = hop
+        self._dns = dns
+
+    def deliver(
+        self,
+        pod: dict,
+        ip: str,
+        port: int | None,
+        *,
+        src_ip: str,
+        sender: dict | None,
+        protocol: str = TCP,
+    ) -> Delivery:
+        """Hand one packet to `pod` at `ip:port` and say what it met.
+
+        Args:
+            pod: the destination pod.
+            ip: the destination address (the pod's IP, or 127.0.0.1 on its loopback).
+            port: the destination port (None for ICMP).
+            src_ip: the source address the pod sees.
+            sender: the pod the packet left, None for the host or a node.
+            protocol: `TCP`, `UDP` or `ICMP`.
+        """
+        meta = pod["metadata"]
+        name, namespace = meta["name"], meta.get("namespace")
+        node = pod["spec"].get("nodeName")
+        hop = self._hop("pod", name, ip, port, node, src_ip, namespace)
+        verdict = DELIVERED
+        if protocol != ICMP and not self._listens(pod, port):
+            verdict = NOT_LISTENING
+        return Delivery(verdict, name, hop, pod, sender, protocol)
+
+    def query_dns(self, client: Client, name: str) -> Answer | NotFound:
+        """A pod's DNS query for `name`: UDP to kube-dns's cluster IP, which CoreDNS answers.
+
+        The answer is the same whichever CoreDNS replica kube-proxy picks, so no
+        endpoint is drawn (a draw would move the cluster's random sequence and
+        with it every later choice). NetworkPolicy asks here whether `client` may
+        send UDP 53 to the CoreDNS pods and they may receive it; a dropped query
+        fails the lookup after resolv.conf's timeouts.
+        """
+        return self._dns.resolve(name, client.namespace or "default")

@@ -1,0 +1,183 @@
+"""Request paths through a node: NodePorts, LoadBalancers, kube-proxy's health checks.
+
+A mixin of `Router` (router.py), beside `ServiceRoutes` (service_routes.py),
+whose `_endpoint` hands the packet to the chosen pod. The facts are
+k8s-semantics.md section 5: externalTrafficPolicy Cluster forwards to any
+node's endpoint and SNATs to the entry node's address; Local keeps the packet
+on its node, keeps the client's address and drops it without a local endpoint.
+"""
+
+from __future__ import annotations
+
+from simulator.trace import HTTP_ERROR, OK, REFUSED, TIMEOUT
+
+from .exchange import Exchange, answered
+
+APISERVER_PORT = 6443
+EXCLUDE_FROM_LB = "node.kubernetes.io/exclude-from-external-load-balancers"
+
+
+class NodeRoutes:
+    """Where a node's kube-proxy sends a packet (mixed into Router)."""
+
+    def _node(self, ex: Exchange, node: str, ip: str, port: int) -> None:
+        """A packet to a node's address: a NodePort, a health check, or the API server."""
+        tables = self.proxy.tables()
+        entry = tables.node_ports.get(port)
+        if entry is None:
+            ex.add(self.hop("node", node, ip, port))
+            health = self._health_checked(port)
+            if health is not None:
+                self._health_check(ex, node, health)
+                return
+            if port == APISERVER_PORT and self._is_control_plane(node):
+                self._apiserver(ex, f"connected to the API server on {node}")
+                return
+            ex.fail(
+                "refused",
+                REFUSED,
+                f"nothing listens on node {node} port {port}: no service has nodePort {port}",
+            )
+            return
+        key, index = entry
+        svc = self.store.get("Service", *key)
+        self._node_port(ex, node, svc, index, None)
+
+    def _health_checked(self, port: int) -> dict | None:
+        """The LoadBalancer Service (externalTrafficPolicy Local) whose healthCheckNodePort
+        is `port`, or None."""
+        for _, svc in self.store.items("Service"):
+            if svc["spec"].get("healthCheckNodePort") == port:
+                return svc
+        return None
+
+    def _health_check(self, ex: Exchange, node: str, svc: dict) -> None:
+        """kube-proxy's /healthz for a Local service: 200 with local endpoints, else 503."""
+        meta = svc["metadata"]
+        ports = svc["spec"].get("ports") or [{}]
+        local = {
+            b.ip
+            for b in self.state.backends(meta["namespace"], meta["name"], ports[0].get("name", ""))
+            if b.ready and b.node == node
+        }
+        ex.responder = "healthcheck"
+        ex.body_from = f"{meta['namespace']}/{meta['name']}/{len(local)}"
+        status = 200 if local else 503
+        reason = (
+            f"kube-proxy on {node} answers the load balancer's health check for service "
+            f"{meta['name']}: {len(local)} local ready endpoint(s), so it says {status}"
+        )
+        ex.end(OK if local else HTTP_ERROR, reason, status, "kube-proxy")
+
+    def _is_control_plane(self, node: str) -> bool:
+        obj = self.store.get("Node", "", node)
+        labels = ((obj or {}).get("metadata") or {}).get("labels") or {}
+        return "node-role.kubernetes.io/control-plane" in labels or node == "control-plane"
+
+    def _node_port(self, ex: Exchange, node: str, svc: dict, index: int, lb: str | None) -> None:
+        """A packet on `node`'s nodePort of `svc` (directly, or sent there by a load balancer)."""
+        client = ex.request.client
+        tables = self.proxy.tables()
+        meta, spec = svc["metadata"], svc["spec"]
+        ns, name = meta.get("namespace", ""), meta["name"]
+        sp = spec["ports"][index]
+        node_ip = tables.node_ip[node]
+        ex.add(self.hop("node", node, node_ip, sp["nodePort"]))
+        ex.add(self.hop("service", name, spec.get("clusterIP"), sp["port"], namespace=ns))
+        ex.add(self.hop("endpoints", name, namespace=ns))
+        port_name = sp.get("name", "")
+        endpoints = self.proxy.endpoints(ns, name, port_name)
+        entry = f"node {node} forwarded NodePort {sp['nodePort']} of service {name}"
+        if lb:
+            entry = f"load balancer {lb} chose node {node}, which forwarded NodePort " + (
+                f"{sp['nodePort']} of service {name}"
+            )
+        if not endpoints.ready:
+            self._refuse_no_endpoints(ex, svc, port_name)
+            return
+        if spec.get("externalTrafficPolicy") == "Local":
+            local = tuple(b for b in endpoints.ready if b.node == node)
+            if not local:
+                ex.fail(
+                    "timeout",
+                    TIMEOUT,
+                    f"externalTrafficPolicy Local: node {node} has no ready pod of service "
+                    f"{name}, so the packet is dropped",
+                )
+                return
+            chosen, kept = self.proxy.choose(svc, sp["port"], local, client.ip)
+            backend = local[chosen]
+            src_ip = client.ip
+            how = f"externalTrafficPolicy Local kept it on {node} and the pod sees the client IP"
+        else:
+            chosen, kept = self.proxy.choose(
+                svc, sp["port"], endpoints.ready, client.ip, endpoints.by_addr
+            )
+            backend = endpoints.ready[chosen]
+            src_ip = node_ip
+            if backend.node and backend.node != node:
+                ex.add(self.hop("node", backend.node, tables.node_ip.get(backend.node)))
+                how = (
+                    f"externalTrafficPolicy Cluster forwarded it to {backend.node} and SNAT "
+                    f"made the source {node_ip}"
+                )
+            else:
+                how = f"externalTrafficPolicy Cluster; SNAT made the source {node_ip}"
+        if kept:
+            how += ", sessionAffinity ClientIP kept the endpoint"
+        delivery = self._endpoint(ex, ns, backend, src_ip, entry)
+        if delivery is not None:
+            self._land(ex, delivery, entry, answered(entry, delivery, how))
+
+    def _load_balancer(self, ex: Exchange, key: tuple[str, str], ip: str, port: int) -> None:
+        """A packet to a LoadBalancer address: a node chosen by the load balancer, then
+        the NodePort path (kube-proxy short-circuits a pod's packet to the Service)."""
+        svc = self.store.get("Service", *key)
+        ns, name = key
+        spec = svc["spec"]
+        index = next(
+            (i for i, sp in enumerate(spec.get("ports") or ()) if sp.get("port") == port), None
+        )
+        ex.add(self.hop("loadbalancer", name, ip, port, namespace=ns))
+        if index is None:
+            ex.fail(
+                "timeout",
+                TIMEOUT,
+                f"load balancer {ip} of service {name} has no port {port}, so it drops the packet",
+            )
+            return
+        if ex.request.client.pod is not None:
+            self._cluster_ip(ex, key, spec.get("clusterIP"), port)
+            return
+        tables = self.proxy.tables()
+        nodes = [
+            n
+            for n in tables.nodes
+            if EXCLUDE_FROM_LB
+            not in (self.store.get("Node", "", n) or {}).get("metadata", {}).get("labels", {})
+        ]
+        if spec.get("externalTrafficPolicy") == "Local":
+            # The load balancer's health checks (healthCheckNodePort) fail on nodes without
+            # a ready local endpoint, so it only uses nodes that have one (MetalLB announces
+            # from such a node too).
+            sp = spec["ports"][index]
+            ready = self.proxy.endpoints(ns, name, sp.get("name", "")).ready
+            with_pods = {b.node for b in ready}
+            nodes = [n for n in nodes if n in with_pods]
+            if not nodes:
+                why = (
+                    self.proxy.explain_no_ready(svc, sp.get("name", ""))
+                    if not ready
+                    else "no node has one"
+                )
+                ex.fail(
+                    "timeout",
+                    TIMEOUT,
+                    f"externalTrafficPolicy Local: no node has a ready pod of service {name} "
+                    f"({why}), so every health check fails and the load balancer drops the packet",
+                )
+                return
+        if not nodes:
+            ex.fail("timeout", TIMEOUT, f"load balancer {ip} has no ready node to send to")
+            return
+        self._node_port(ex, nodes[self.proxy.draw(len(nodes))], svc, index, ip)
