@@ -46,21 +46,14 @@ MAX_TRANSPORT_MESSAGE_BYTES = 4 * 1024 * 1024
 #: Simulated-clock speeds a room may run at.
 SPEEDS = (0.5, 1.0, 2.0, 5.0, 10.0)
 
-# -- A room's capacity ------------------------------------------------------------------
-# What one room may hold, so that one learner's typo (`replicas: 1000000`) cannot take
-# the server's memory: enough for the largest lesson and for seeing Endpoints at scale.
-# The simulator checks these before it applies anything, refusing the whole apply or
-# scale with a message that names the limit (`simulator.Cluster`'s capacity option);
-# `playground.rooms.log.new_cluster` hands them over. The simulator itself has no
-# limits for other users of the library.
-#: Replicas of one Deployment, ReplicaSet, ReplicationController or StatefulSet.
-MAX_REPLICAS = 5_000
-#: Pods in a room, all namespaces together.
-MAX_PODS = 20_000
-#: Objects in a room (pods included), all kinds together.
-MAX_OBJECTS = 30_000
-#: Nodes in a room (a simulated kubelet runs at most 110 pods).
-MAX_NODES = 250
+#: A room's capacity, checked by the simulator before any change is applied (an apply,
+#: scale, run, expose, patch or edit over a limit is refused whole, with a message that
+#: names the limit). The biggest lesson uses a few dozen pods; 20,000 leaves room to see
+#: how Services scale, while one room cannot hold the server's memory for long.
+ROOM_MAX_REPLICAS = 10_000  # spec.replicas of one Deployment, ReplicaSet or controller
+ROOM_MAX_PODS = 20_000  # pods in the room, counting those a change would make
+ROOM_MAX_OBJECTS = 5_000  # other objects (Services, workloads, ConfigMaps...), not Endpoints
+ROOM_MAX_NODES = 50  # nodes, the three of the default cluster included
 
 # And whatever the simulator lets through, the server's own ceilings on one room's
 # worker process (playground/rooms/worker.py): past them the worker is stopped and the

@@ -13,6 +13,7 @@ from importlib import import_module
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from .capacity import Capacity
     from .cluster import Cluster
     from .inspection import INSPECTABLE_KINDS, Inspection
     from .observation import observation_problem
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
 
 #: Each public name: the module that defines it, and its name there.
 _PUBLIC = {
+    "Capacity": ("capacity", "Capacity"),
     "Cluster": ("cluster", "Cluster"),
     "CommandResult": ("result", "CommandResult"),
     "Inspection": ("inspection", "Inspection"),
@@ -38,6 +40,7 @@ __all__ = [
     "DEFAULT_SCENARIO",
     "INSPECTABLE_KINDS",
     "SCENARIOS",
+    "Capacity",
     "Cluster",
     "CommandResult",
     "Inspection",

@@ -17,6 +17,7 @@ from typing import NamedTuple
 
 from . import kinds, node_changes, pod_lifecycle
 from .admission import admit_pod
+from .capacity import Tally, forbidden
 from .clock import timestamp
 from .cluster_data import ClusterData
 from .controllers import services
@@ -85,7 +86,9 @@ def plan(data: ClusterData, documents: list, *, mode: str, namespace: str,
         `create` (kubectl creates the other objects, then reports those).
 
     Raises:
-        ApplyError: with every conflict found, when any is not an AlreadyExists.
+        ApplyError: with every conflict found, when any is not an AlreadyExists: the
+            API server's checks (addresses and NodePorts its ranges could not give) and
+            the cluster's capacity (`simulator.capacity`) included.
     """
     problems: list[Problem] = []
     existing: list[Problem] = []
@@ -94,6 +97,9 @@ def plan(data: ClusterData, documents: list, *, mode: str, namespace: str,
         d.obj["metadata"]["name"] for d in documents if d.obj.get("kind") == "Namespace"
     }
     taken_ports: set[int] = set()
+    taken_ips: set[str] = set()
+    wanted = services.Wanted()
+    tally = None if data.capacity.unlimited else Tally(data.capacity, data.store)
     for doc in documents:
         obj = doc.obj
         rt = kinds.by_kind(obj["kind"])
@@ -127,9 +133,19 @@ def plan(data: ClusterData, documents: list, *, mode: str, namespace: str,
             continue
         if rt.kind == "Service":
             for field_path, message in services.check(
-                data.service_addresses, obj, old, taken_ports
+                data.service_addresses, obj, old, taken_ports, taken_ips
             ):
                 problem(message, field_path)
+            full = wanted.add(data.service_addresses, obj, old, len(taken_ports))
+            if full:  # the API server's allocators answer with an internal error
+                problem(
+                    'Error from server (InternalError): error when creating "STDIN": '
+                    f"Internal error occurred: {full}"
+                )
+        reason = tally.add(obj, old) if tally is not None else ""
+        if reason:  # checked before anything is applied; the first limit crossed is named
+            problem(forbidden(rt.resource_qualified, name, reason))
+            tally = None
         if (
             old is not None
             and rt.kind in IMMUTABLE_SELECTORS

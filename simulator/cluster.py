@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from .bootstrap import bootstrap
+from .capacity import UNLIMITED, Capacity
 from .events import Event
 from .export import export_yaml
 from .inspection import Inspection, inspect
@@ -30,11 +31,18 @@ _UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
 class Cluster:
     """A simulated Kubernetes cluster, deterministic for a given seed and call sequence."""
 
-    def __init__(self, seed: int = 0) -> None:
+    def __init__(self, seed: int = 0, capacity: Capacity | None = None) -> None:
+        """A fresh default cluster (CONTRACT.md section 3).
+
+        Args:
+            seed: the seed of every generated name, address and choice.
+            capacity: limits checked before each change (`simulator.capacity`); None, the
+                default, is unlimited.
+        """
         from .network import Network
 
         self.seed = seed
-        self.state = ClusterState(seed)
+        self.state = ClusterState(seed, capacity or UNLIMITED)
         bootstrap(self.state)
         self.network = Network(self.state)
         self.workstation = WorkstationState(seed)

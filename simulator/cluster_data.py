@@ -18,6 +18,7 @@ from __future__ import annotations
 import random
 
 from . import kinds
+from .capacity import UNLIMITED, Capacity
 from .clock import Clock
 from .controllers.endpoint_views import EndpointsView, SliceView
 from .controllers.endpoints import EndpointsController
@@ -65,7 +66,8 @@ class ClusterData:
             settle, so Services waiting for one may get it.
     """
 
-    def __init__(self, seed: int = 0) -> None:
+    def __init__(self, seed: int = 0, capacity: Capacity = UNLIMITED) -> None:
+        self.capacity = capacity  # limits checked before each change (simulator.capacity)
         self.rng = random.Random(seed)
         self.clock = Clock()
         self.store = Store()

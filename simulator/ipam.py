@@ -65,6 +65,11 @@ class ServiceIPAllocator:
                 return _dotted(value)
         raise AllocationError("failed to allocate a service IP: range is full")
 
+    def free(self) -> int:
+        """How many addresses `allocate()` can still hand out unasked (the upper band)."""
+        band = self._last - self._static_end
+        return band - sum(1 for value in self._used if value > self._static_end)
+
     def is_free(self, address: str) -> bool:
         """Whether `address` could be reserved now."""
         value = int(ipaddress.ip_address(address))
@@ -118,6 +123,11 @@ class NodePortAllocator:
                 self._used.add(port)
                 return port
         raise AllocationError("range is full")
+
+    def free(self) -> int:
+        """How many ports are still free."""
+        low, high = NODE_PORT_RANGE
+        return high - low + 1 - len(self._used)
 
     def release(self, port: int) -> None:
         """Give `port` back."""

@@ -44,12 +44,13 @@ def put_node(data: ClusterData, obj: dict, old: dict | None) -> None:
         obj["spec"].setdefault("podCIDR", old["spec"].get("podCIDR"))
         obj["spec"].setdefault("podCIDRs", old["spec"].get("podCIDRs"))
     else:
-        index = next(i for i in range(256) if i not in data.node_cidrs)
-        data.node_cidrs.add(index)
-        cidr = node_pod_cidr(index)
-        obj["spec"]["podCIDR"] = str(cidr)
-        obj["spec"]["podCIDRs"] = [str(cidr)]
-        data.pod_ips[name] = PodIPAllocator(cidr)
+        index = next((i for i in range(256) if i not in data.node_cidrs), None)
+        if index is not None:  # else, as the node IPAM controller: no podCIDR, pods Pending
+            data.node_cidrs.add(index)
+            cidr = node_pod_cidr(index)
+            obj["spec"]["podCIDR"] = str(cidr)
+            obj["spec"]["podCIDRs"] = [str(cidr)]
+            data.pod_ips[name] = PodIPAllocator(cidr)
         address = data.node_pool.allocate() or ""
         data.nodes_by_ip[address] = name
         data.node_ips[name] = address

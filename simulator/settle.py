@@ -49,7 +49,7 @@ def settle(data: ClusterData) -> None:
         candidates = data.store.list("Service")
         for service in services.assign_waiting_load_balancers(data.service_addresses, candidates):
             data.touch_object(service)
-    data.log.emit_all(data.clock.now, ENDPOINTS, "Endpoints", data.endpoints.flush())
+    data.log.emit_all(data.clock.now, ENDPOINTS, "Endpoints", data.endpoints.flush(data.store))
 
 
 def apply_changes(data: ClusterData, changes: Iterable[Change]) -> None:

@@ -18,7 +18,9 @@ from . import apply as applying
 from . import containers, deletion, kinds, node_changes, pod_lifecycle
 from . import settle as settling
 from .apply import Outcome
+from .capacity import Tally, forbidden
 from .cluster_data import ClusterData
+from .controllers.ownership import controller_ref
 from .errors import Conflict
 from .events import MODIFIED
 from .store import Key
@@ -94,6 +96,12 @@ class ClusterState(ClusterData):
             raise Conflict(f"error: cannot scale {kinds.by_kind(kind).plural}")
         if replicas < 0:
             raise Conflict("error: The --replicas=COUNT flag is required, and COUNT must be >= 0")
+        if not self.capacity.unlimited:
+            tally = Tally(self.capacity, self.store)
+            reason = tally.add({**obj, "spec": {**obj["spec"], "replicas": replicas}}, obj)
+            if reason:
+                raise Conflict(forbidden(kinds.by_kind(kind).resource_qualified, name, reason,
+                                         creating=False))  # fmt: skip
         obj["spec"]["replicas"] = replicas
         self.touch_object(obj, generation=True)
         self.workloads.mark(kind, (namespace, name))
@@ -102,6 +110,12 @@ class ClusterState(ClusterData):
     def set_labels(self, kind: str, namespace: str, name: str, labels: dict[str, str]) -> None:
         """Replace an object's labels; pods leave or join Services and controllers."""
         obj = self.require(kind, namespace, name)
+        if kind == "Pod" and not self.capacity.unlimited and controller_ref(obj) is not None:
+            tally = Tally(self.capacity, self.store)
+            tally.pods += 1  # relabelled out of its owner's selector, it is replaced
+            reason = tally.check()
+            if reason:
+                raise Conflict(forbidden("pods", name, reason, creating=False))
         if kind == "Pod":
             self.store.remove("Pod", namespace, name)
             obj["metadata"]["labels"] = dict(labels)

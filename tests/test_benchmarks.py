@@ -116,3 +116,10 @@ def test_lessons_benchmark_judges_every_step() -> None:
     assert figure(r"slowest step, lesson size: # ms", out) > 0
     assert figure(r"slowest step, 300 pods: # ms", out) > 0
     assert figure(r"every check of a lesson at once, 300 pods, slowest lesson: # ms", out) > 0
+
+
+def test_capacity_benchmark_compares_the_same_apply() -> None:
+    out = run_benchmark("benchmarks.bench_capacity", "--quick")
+    assert figure(r"apply without a capacity: +# ms", out) > 0
+    assert figure(r"apply with a room's: +# ms", out) > 0
+    assert figure(r"= +#x", out) > 0

@@ -24,12 +24,20 @@ from typing import Any
 from asgiref.sync import sync_to_async
 from django.db import IntegrityError, transaction
 
+from playground import limits
 from playground.models import Room, RoomEvent
-from simulator import Cluster
+from simulator import Capacity, Cluster
 
 logger = logging.getLogger(__name__)
 
 APPLY = "kubectl apply -f -"
+#: What every room's cluster may hold (playground/limits.py), at creation, replay and rewind.
+ROOM_CAPACITY = Capacity(
+    replicas=limits.ROOM_MAX_REPLICAS,
+    pods=limits.ROOM_MAX_PODS,
+    objects=limits.ROOM_MAX_OBJECTS,
+    nodes=limits.ROOM_MAX_NODES,
+)
 #: Log entries that do not touch the cluster: notes for followers (a lesson's progress).
 NOTES = frozenset({"lesson"})
 
@@ -81,13 +89,10 @@ def send_requests(cluster: Cluster, target: str, source: str, n: int) -> list:
 
 
 def new_cluster(seed: int) -> Cluster:
-    """A room's cluster: every room's is made here (creation, validation, replay).
-
-    The one place a room's capacity (playground/limits.py: replicas, pods, objects,
-    nodes) is to be handed to the simulator, once `Cluster` takes it; until then the
-    server's ceilings on a room's worker (time, memory) stop a runaway apply.
-    """
-    return Cluster(seed)
+    """A room's cluster, with the room's capacity: every room's is made here (creation,
+    validation, replay, rewind). Whatever the capacity lets through, the server's
+    ceilings on a room's worker (time, memory) stop a runaway piece of work."""
+    return Cluster(seed, capacity=ROOM_CAPACITY)
 
 
 def effective_ops(ops: list[dict[str, Any]]) -> list[tuple[int, dict[str, Any]]]:

@@ -65,16 +65,20 @@ def _unlisted(record: PodRuntime, skey: Key) -> None:
 class _Managed:
     """Bookkeeping for one selector-managed Service."""
 
-    __slots__ = ("created", "endpoints", "members", "service", "slice_names", "slices", "uid",
-                 "version")  # fmt: skip
+    __slots__ = ("changed_at", "created", "endpoints", "members", "resource_version", "service",
+                 "slice_names", "slices", "uid", "version")  # fmt: skip
 
-    def __init__(self, service: dict, uid: str, created: str) -> None:
+    def __init__(self, service: dict, uid: str, created: str, resource_version: str) -> None:
         self.service = service
         self.uid = uid
         self.created = created
+        # Written when the controller writes the object (made, then each flush of a change),
+        # never when it is read: a read must not move the store's counter or show its time.
+        self.resource_version = resource_version
+        self.changed_at = created
         self.members: dict[Key, PodRuntime] = {}
         self.version = 0
-        self.endpoints: tuple[int, dict] | None = None  # (version, object) cache
+        self.endpoints: tuple[tuple, dict] | None = None  # ((version, rv), object) cache
         self.slices: tuple[int, list[dict]] | None = None
         self.slice_names: list[str] = []
 
@@ -121,7 +125,10 @@ class EndpointsController:
         managed = self._managed.get(key)
         if managed is None:
             managed = self._managed[key] = _Managed(
-                service, new_uid(self._rng), timestamp(self._clock.now)
+                service,
+                new_uid(self._rng),
+                timestamp(self._clock.now),
+                store.next_resource_version(),
             )
         managed.service = service
         old = managed.members
@@ -241,8 +248,11 @@ class EndpointsController:
 
     # -- outputs -----------------------------------------------------------------
 
-    def flush(self) -> list[EndpointsChanged]:
-        """What changed in each Service's endpoints since the last flush, by Service."""
+    def flush(self, store: Store) -> list[EndpointsChanged]:
+        """What changed in each Service's endpoints since the last flush, by Service.
+
+        Each changed Endpoints object takes its resourceVersion and change time here, when
+        the controller writes it, never when it is read (a read must move no counter)."""
         if not self._changes:
             return []
         changes, self._changes = self._changes, {}
@@ -251,6 +261,8 @@ class EndpointsController:
             managed = self._managed.get(skey)
             if managed is None:
                 continue
+            managed.resource_version = store.next_resource_version()
+            managed.changed_at = timestamp(self._clock.now)
             if managed.service["spec"].get("publishNotReadyAddresses"):
                 ready = len(managed.members)
             else:
@@ -314,12 +326,13 @@ class EndpointsController:
         managed = self._managed.get(key)
         if managed is None:
             return self._manual.get(key)
-        if managed.endpoints is None or managed.endpoints[0] != managed.version:
+        stamp = (managed.version, managed.resource_version)
+        if managed.endpoints is None or managed.endpoints[0] != stamp:
             built = endpoints_object(
                 managed.service, managed.uid, managed.created, self.resolved(managed),
-                store.next_resource_version(), timestamp(self._clock.now),
+                managed.resource_version, managed.changed_at,
             )  # fmt: skip
-            managed.endpoints = (managed.version, built)
+            managed.endpoints = (stamp, built)
         return managed.endpoints[1]
 
     def endpoint_slices(self, store: Store, key: Key) -> list[dict]:

@@ -31,9 +31,15 @@ class ServiceAddresses:
 
 
 def check(
-    pools: ServiceAddresses, service: dict, old: dict | None, taken_ports: set[int]
+    pools: ServiceAddresses,
+    service: dict,
+    old: dict | None,
+    taken_ports: set[int],
+    taken_ips: set[str] | None = None,
 ) -> list[tuple[str, str]]:
-    """Conflicts as `(field, message)` pairs; `taken_ports`: ports earlier documents claimed."""
+    """Conflicts as `(field, message)` pairs; `taken_ports` and `taken_ips`: the NodePorts
+    and cluster IPs earlier documents of the same input claimed (added to as they are)."""
+    taken_ips = set() if taken_ips is None else taken_ips
     problems = []
     spec = service["spec"]
     old_ports = _node_ports(old)
@@ -43,18 +49,23 @@ def check(
         problems.append(
             ("spec.clusterIPs[0]", f'Invalid value: "{requested_ip}": may not change once set')
         )
-    elif (
-        requested_ip
-        and requested_ip not in ("None", old_ip)
-        and not pools.cluster_ips.is_free(requested_ip)
-    ):
-        try:
-            pools.cluster_ips.allocate(requested_ip)  # raises with the API's wording
-            pools.cluster_ips.release(requested_ip)
-        except AllocationError as err:
+    elif requested_ip and requested_ip not in ("None", old_ip):
+        if requested_ip in taken_ips:
+            reason = f"failed to allocate IP {requested_ip}: provided IP is already allocated"
+        elif not pools.cluster_ips.is_free(requested_ip):
+            try:
+                pools.cluster_ips.allocate(requested_ip)  # raises with the API's wording
+                pools.cluster_ips.release(requested_ip)
+                reason = ""
+            except AllocationError as err:
+                reason = str(err)
+        else:
+            reason = ""
+        if reason:
             problems.append(
-                ("spec.clusterIPs", f'Invalid value: []string{{"{requested_ip}"}}: {err}')
+                ("spec.clusterIPs", f'Invalid value: []string{{"{requested_ip}"}}: {reason}')
             )
+        taken_ips.add(requested_ip)
     for i, port in enumerate(spec.get("ports") or ()):
         node_port = port.get("nodePort")
         if not node_port or node_port in old_ports:
@@ -65,7 +76,72 @@ def check(
         if error:
             problems.append((f"spec.ports[{i}].nodePort", error))
         taken_ports.add(node_port)
+    health = spec.get("healthCheckNodePort")
+    old_health = (old or {}).get("spec", {}).get("healthCheckNodePort")
+    local = spec.get("type") == "LoadBalancer" and spec.get("externalTrafficPolicy") == "Local"
+    if local and isinstance(health, int) and health and health != old_health:
+        error = pools.node_ports.check(health)
+        if error is None and health in taken_ports:
+            error = f"Invalid value: {health}: provided port is already allocated"
+        if error:  # the allocator's error, which the API server answers as an internal one
+            reason = error.removeprefix(f"Invalid value: {health}: ")
+            problems.append((
+                "",
+                'Error from server (InternalError): error when creating "STDIN": Internal error '
+                f"occurred: failed to allocate requested HealthCheck NodePort {health}: {reason}",
+            ))  # fmt: skip
+        taken_ports.add(health)
     return problems
+
+
+class Wanted:
+    """The addresses and ports that one input's Services leave to the allocators, so that a
+    range running out refuses the whole input before anything is applied."""
+
+    __slots__ = ("free_ips", "ips", "ports")
+
+    def __init__(self) -> None:
+        self.ips = 0
+        self.ports = 0
+        self.free_ips: int | None = None  # counted once per input
+
+    def add(self, pools: ServiceAddresses, service: dict, old: dict | None, requested: int) -> str:
+        """Count what `service` will take; the API server's reason when a range is then full
+        ("" while it is not). `requested`: NodePorts the input names itself, all new."""
+        spec = service.get("spec") or {}
+        old_spec = (old or {}).get("spec") or {}
+        type_ = spec.get("type", "ClusterIP")
+        if (
+            type_ != "ExternalName"
+            and not spec.get("clusterIP")
+            and old_spec.get("clusterIP") in (None, "", "None")
+        ):
+            self.ips += 1
+            if self.free_ips is None:
+                self.free_ips = pools.cluster_ips.free()
+            if self.ips > self.free_ips:
+                return "failed to allocate a serviceIP: range is full"
+        wants = type_ in ("NodePort", "LoadBalancer") and spec.get(
+            "allocateLoadBalancerNodePorts", True
+        )
+        previous = {(p.get("port"), p.get("protocol", "TCP")) for p in old_spec.get("ports") or ()
+                    if p.get("nodePort")}  # fmt: skip
+        for port in spec.get("ports") or () if wants else ():
+            if (
+                not port.get("nodePort")
+                and (port.get("port"), port.get("protocol", "TCP")) not in previous
+            ):
+                self.ports += 1
+        local = type_ == "LoadBalancer" and spec.get("externalTrafficPolicy") == "Local"
+        if (
+            local
+            and not spec.get("healthCheckNodePort")
+            and not old_spec.get("healthCheckNodePort")
+        ):
+            self.ports += 1
+        if self.ports and self.ports + requested > pools.node_ports.free():
+            return "failed to allocate a nodePort: range is full"
+        return ""
 
 
 def allocate(pools: ServiceAddresses, service: dict, old: dict | None) -> bool:

@@ -13,7 +13,7 @@ from dataclasses import replace
 import yaml
 
 from simulator import kinds
-from simulator.apply import ApplyError, Outcome
+from simulator.apply import ApplyError, Outcome, plan
 from simulator.defaults import apply_defaults
 from simulator.manifests import parse_manifests
 from simulator.problems import ManifestError, format_problems, warning_lines
@@ -170,7 +170,7 @@ def submit(ctx: Context, text: str, mode: str, verb: str, *, generated: bool = F
                     "apply. The missing annotation will be patched automatically."
                 )
     if dry_run != "none":
-        return _dry_run(ctx, documents, mode, dry_run)
+        return _dry_run(ctx, documents, mode, dry_run, parsed)
     try:
         return ctx.state.apply(
             documents, mode=mode, namespace=ctx.namespace, locate=getattr(parsed, "locate", None)
@@ -182,8 +182,16 @@ def submit(ctx: Context, text: str, mode: str, verb: str, *, generated: bool = F
         ) from None
 
 
-def _dry_run(ctx: Context, documents: list, mode: str, how: str) -> list:
+def _dry_run(ctx: Context, documents: list, mode: str, how: str, parsed=None) -> list:
     suffix = " (server dry run)" if how == "server" else " (dry run)"
+    if how == "server":  # the server runs its checks (allocation, limits) and stores nothing
+        try:
+            plan(ctx.state, documents, mode=mode, namespace=ctx.namespace,
+                 locate=getattr(parsed, "locate", None))  # fmt: skip
+        except ApplyError as err:
+            problems = [p for p in err.problems if "(AlreadyExists)" not in p.message]
+            if problems:
+                raise KubectlError(format_problems(problems), problems=problems) from None
     outcomes = []
     output = str(ctx.args.get("output") or "")
     objects = []

@@ -7,10 +7,12 @@ import re
 
 from simulator import kinds
 from simulator.errors import Conflict, NotFound
+from simulator.problems import format_problems
+from simulator.validation.metadata import meta_update_problems
 
 from .applying import read_documents
 from .context import Context
-from .errors import error
+from .errors import KubectlError, error
 from .getting import selector_of
 from .resources import find, parse_request
 
@@ -181,7 +183,7 @@ def scale(ctx: Context) -> None:
         ctx.print(f"{rt.qualified}/{obj['metadata']['name']} scaled")
 
 
-def _split_pairs(args: list[str], what: str, is_pair) -> tuple[list[str], list[str]]:
+def split_pairs(args: list[str], what: str, is_pair) -> tuple[list[str], list[str]]:
     resources: list[str] = []
     pairs: list[str] = []
     for arg in args:
@@ -191,6 +193,22 @@ def _split_pairs(args: list[str], what: str, is_pair) -> tuple[list[str], list[s
             raise error(f"all resources must be specified before {what} changes: {arg}")
         else:
             resources.append(arg)
+    return resources, pairs
+
+
+def resources_and_changes(ctx: Context, what: str) -> tuple[list[str], list[str]]:
+    """`label`'s and `annotate`'s arguments: the resources, then the `k=v` and `k-` changes."""
+    resources, pairs = split_pairs(
+        ctx.args.positional,
+        what,
+        lambda s: ("=" in s and not s.startswith("=")) or (s.endswith("-") and s != "-"),
+    )
+    if not resources:
+        raise error(
+            "one or more resources must be specified as <resource> <name> or <resource>/<name>"
+        )
+    if not pairs:
+        raise error(f"at least one {what} update is required")
     return resources, pairs
 
 
@@ -222,17 +240,7 @@ def _labels_size(labels: dict) -> int:
 
 def label(ctx: Context) -> None:
     """`kubectl label TYPE NAME k=v k2- [--overwrite]`: `labeled`, `unlabeled`, `not labeled`."""
-    resources, pairs = _split_pairs(
-        ctx.args.positional,
-        "label",
-        lambda s: ("=" in s and not s.startswith("=")) or (s.endswith("-") and s != "-"),
-    )
-    if not resources:
-        raise error(
-            "one or more resources must be specified as <resource> <name> or <resource>/<name>"
-        )
-    if not pairs:
-        raise error("at least one label update is required")
+    resources, pairs = resources_and_changes(ctx, "label")
     new, remove = parse_label_changes(pairs)
     overwrite = bool(ctx.args.get("overwrite"))
     for rt, obj in targets(ctx, resources, "label"):
@@ -258,6 +266,9 @@ def label(ctx: Context) -> None:
             message = "unlabeled"
         else:
             message = "labeled"
+        refused = meta_update_problems(rt.kind, meta["name"], labels)
+        if refused:  # the API server validates the object the patch makes
+            raise KubectlError(format_problems(refused, locations=False))
         if labels != old:
             ctx.state.set_labels(
                 rt.kind, meta.get("namespace", "") if rt.namespaced else "", meta["name"], labels

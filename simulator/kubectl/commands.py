@@ -7,6 +7,7 @@ from collections.abc import Callable
 from simulator.result import CommandResult
 
 from . import (
+    annotating,
     applying,
     changing,
     debugging,
@@ -36,6 +37,16 @@ from .context import Context
 from .errors import KubectlError
 
 DRY_RUN = Flag("dry-run")
+# `label` and `annotate`
+METADATA_FLAGS = (
+    SELECTOR,
+    ALL_NAMESPACES,
+    FILENAME,
+    OUTPUT,
+    Flag("overwrite", type=BOOL),
+    Flag("all", type=BOOL),
+    Flag("list", type=BOOL),
+)
 FLAGS: dict[str, tuple[Flag, ...]] = {
     "get": (
         OUTPUT,
@@ -120,15 +131,7 @@ FLAGS: dict[str, tuple[Flag, ...]] = {
         Flag("current-replicas", type=INT),
         Flag("all", type=BOOL),
     ),
-    "label": (
-        SELECTOR,
-        ALL_NAMESPACES,
-        FILENAME,
-        OUTPUT,
-        Flag("overwrite", type=BOOL),
-        Flag("all", type=BOOL),
-        Flag("list", type=BOOL),
-    ),
+    "label": METADATA_FLAGS,
     "expose": (
         FILENAME,
         OUTPUT,
@@ -145,6 +148,7 @@ FLAGS: dict[str, tuple[Flag, ...]] = {
         Flag("cluster-ip"),
         Flag("load-balancer-ip"),
     ),
+    "annotate": (*METADATA_FLAGS, Flag("resource-version")),
     "taint": (SELECTOR, Flag("overwrite", type=BOOL), Flag("all", type=BOOL)),
     "cordon": (SELECTOR,),
     "uncordon": (SELECTOR,),
@@ -198,6 +202,7 @@ HANDLERS: dict[str, Callable[[Context], None]] = {
     "delete": changing.delete,
     "scale": changing.scale,
     "label": changing.label,
+    "annotate": annotating.annotate,
     "expose": exposing.expose,
     "taint": nodes.taint,
     "cordon": nodes.cordon,
@@ -219,7 +224,6 @@ UNSUPPORTED = {
     "proxy": "curl the Service from a pod or via a NodePort",
     "rollout": "apply a changed manifest to roll out a new version",
     "set": "change the manifest and run `kubectl apply -f -` again",
-    "annotate": "add annotations in the manifest and apply it",
     "autoscale": "set `replicas` or use `kubectl scale`",
     "attach": "use `kubectl exec POD -- COMMAND`",
     "cp": "use `kubectl exec POD -- touch PATH` to create files",
@@ -253,6 +257,7 @@ USAGE = {
     "delete": "delete (TYPE NAME... | TYPE/NAME... | TYPE -l SELECTOR | TYPE --all | -f -)",
     "scale": "scale --replicas=COUNT (TYPE NAME | TYPE/NAME)",
     "label": "label [--overwrite] (TYPE NAME | TYPE/NAME) KEY=VALUE... KEY-...",
+    "annotate": "annotate [--overwrite] (TYPE NAME | TYPE/NAME) KEY=VALUE... KEY-...",
     "expose": "expose (TYPE NAME | TYPE/NAME) [--port=PORT] [--target-port=PORT] "
     "[--type=ClusterIP|NodePort|LoadBalancer] [--name=NAME] [--protocol=TCP|UDP]",
     "taint": "taint nodes NAME KEY[=VALUE]:EFFECT[-]... [--overwrite]",
@@ -287,6 +292,7 @@ Supported commands:
   patch         Update fields of a resource (strategic merge, merge or JSON patch)
   apply         Apply a configuration to a resource from stdin (-f -)
   label         Update the labels on a resource
+  annotate      Update the annotations on a resource
   api-resources Print the supported API resources on the server
   cluster-info  Display cluster information
   version       Print the client and server version information

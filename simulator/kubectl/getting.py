@@ -11,6 +11,7 @@ from . import jsonpath
 from .applying import read_documents
 from .context import Context
 from .errors import KubectlError, error, not_found
+from .go_syntax import go_value, quote
 from .output import as_list, resource_name, to_json, to_yaml
 from .resources import Found, find, parse_request
 from .tables import RowContext, build_table, render
@@ -183,6 +184,14 @@ def _print_documents(ctx: Context, output: str, gathered: _Gathered) -> None:
                 ctx.out.append(to_json(jsonpath.evaluate(template, data)))
         except jsonpath.TemplateError as err:
             raise error(f"error parsing jsonpath {template}, {err}") from None
+        except jsonpath.ExecutionError as err:
+            # cli-runtime's JSONPathPrinter: the reason, the template and the object it was given.
+            ctx.error(
+                f"error: error executing jsonpath {quote(template)}: Error executing template: "
+                f"{err}. Printing more information for debugging the template:\n"
+                f"\ttemplate was:\n\t\t{template}\n"
+                f"\tobject given to jsonpath engine was:\n\t\t{go_value(data)}\n\n\n"
+            )
     elif output in ("jsonpath", "jsonpath-as-json", "custom-columns"):
         raise error("template format specified but no template given")
     elif output.startswith("custom-columns="):

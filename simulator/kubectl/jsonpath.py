@@ -1,25 +1,40 @@
 """kubectl's JSONPath templates: `{.items[*].metadata.name}`, `{range ...}{end}`, `{"\\n"}`.
 
 client-go's template language wraps JSONPath expressions in `{...}` actions
-between literal text. This module parses that template layer (text, quoted
-literals, `range`/`end`) and leaves each expression to `jsonpath_ng.ext`.
-As kubectl does by default (`--allow-missing-template-keys=true`), a path
-that finds nothing prints nothing. Several results of one action are joined
-by a space; maps and lists print as compact JSON.
+between literal text. The template is read as client-go reads it
+(`jsonpath_parser`: the same grammar, the same parse errors); this module
+runs the template layer (text, quoted literals, `range`/`end`) and leaves
+each expression to `jsonpath_ng.ext`. As kubectl does by default
+(`--allow-missing-template-keys=true`), a path that finds nothing prints
+nothing. Several results of one action are joined by a space; maps and lists
+print as compact JSON. As client-go does, a `range` left open runs to the
+end of the template, and what only fails when run (`{end}` outside a range,
+an unknown word such as `{metadata.name}`) is an `ExecutionError`.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
 from jsonpath_ng.exceptions import JsonPathLexerError, JsonPathParserError
 from jsonpath_ng.ext import parse as _parse_path
 
+from .jsonpath_parser import ParseError, parse
+
+_PLAIN_NAME = re.compile(r"[A-Za-z_@][A-Za-z0-9_@-]*")
+# A path with nothing to quote: plain names, indexes, wildcards (filters are left alone).
+_PLAIN_PATH = re.compile(r"[$@]?(\.\.?([A-Za-z_@][A-Za-z0-9_@-]*|\*)|\[[^\]]*\])*")
+
 
 class TemplateError(ValueError):
     """The template cannot be parsed; `str()` is the reason kubectl gives."""
+
+
+class ExecutionError(ValueError):
+    """The template parsed but fails when run; `str()` is client-go's reason."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +48,11 @@ class _Expr:
 
 
 @dataclass(frozen=True, slots=True)
+class _Fail:
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
 class _Range:
     path: str
     body: tuple
@@ -43,6 +63,7 @@ def render(template: str, data: object) -> str:
 
     Raises:
         TemplateError: for a malformed template (unclosed action, bad expression...).
+        ExecutionError: for a template that fails when run (nothing is printed then).
     """
     nodes = _compile(template)
     out: list[str] = []
@@ -84,6 +105,8 @@ def _execute(nodes: tuple, data: object, out: list[str]) -> None:
             out.append(node.text)
         elif isinstance(node, _Expr):
             out.append(format_values([m.value for m in _expression(node.path).find(data)]))
+        elif isinstance(node, _Fail):
+            raise ExecutionError(node.reason)
         else:
             for item in (m.value for m in _expression(node.path).find(data)):
                 _execute(node.body, item, out)
@@ -91,82 +114,45 @@ def _execute(nodes: tuple, data: object, out: list[str]) -> None:
 
 @lru_cache(maxsize=256)
 def _compile(template: str) -> tuple:
+    try:
+        items = parse(template)
+    except ParseError as err:
+        raise TemplateError(str(err)) from None
     stack: list[list] = [[]]
     ranges: list[str] = []
-    for kind, value in _tokens(template):
-        if kind == "text":
-            stack[-1].append(_Text(value))
-        elif kind == "range":
-            _expression(value)  # fail early on a bad expression
-            ranges.append(value)
+    for item in items:
+        if isinstance(item, str):
+            stack[-1].append(_Text(item))
+            continue
+        nodes = item.nodes
+        first = nodes[0] if nodes else None
+        if first is None:
+            continue
+        if first.kind == "identifier" and first.value == "range":
+            path = item.source[item.source.index("range") + len("range") :].strip()
+            _expression(path)  # fail early on a bad expression
+            ranges.append(path)
             stack.append([])
-        elif kind == "end":
-            if not ranges:
-                raise TemplateError("not in range, nothing to end")
-            body = tuple(stack.pop())
-            stack[-1].append(_Range(ranges.pop(), body))
+        elif first.kind == "identifier" and first.value == "end":
+            if ranges:
+                body = tuple(stack.pop())
+                stack[-1].append(_Range(ranges.pop(), body))
+            else:
+                stack[-1].append(_Fail("not in range, nothing to end"))
+        elif any(n.kind == "identifier" for n in nodes):
+            name = next(n.value for n in nodes if n.kind == "identifier")
+            stack[-1].append(_Fail(f"unrecognized identifier {name}"))
+        elif nodes[-1].kind == "bool":
+            stack[-1].append(_Fail(f"unexpected Node Bool: {nodes[-1].value}"))
+        elif all(n.kind == "text" for n in nodes):
+            stack[-1].append(_Text(nodes[-1].value))  # each literal replaces the one before
         else:
-            _expression(value)
-            stack[-1].append(_Expr(value))
-    if ranges:
-        raise TemplateError("unclosed range")  # client-go silently ignores; kubectl prints nothing
+            _expression(item.source)
+            stack[-1].append(_Expr(item.source))
+    while ranges:  # client-go runs a range left open to the end of the template
+        body = tuple(stack.pop())
+        stack[-1].append(_Range(ranges.pop(), body))
     return tuple(stack[0])
-
-
-def _tokens(template: str) -> list[tuple[str, str]]:
-    tokens: list[tuple[str, str]] = []
-    i, n = 0, len(template)
-    while i < n:
-        start = template.find("{", i)
-        if start < 0:
-            tokens.append(("text", template[i:]))
-            break
-        if start > i:
-            tokens.append(("text", template[i:start]))
-        j = start + 1
-        quote = ""
-        while j < n:
-            c = template[j]
-            if quote:
-                if c == "\\":
-                    j += 1
-                elif c == quote:
-                    quote = ""
-            elif c in "\"'":
-                quote = c
-            elif c == "}":
-                break
-            j += 1
-        if j >= n:
-            raise TemplateError("unclosed action")
-        tokens.extend(_action(template[start + 1 : j].strip()))
-        i = j + 1
-    return tokens
-
-
-def _action(inner: str) -> list[tuple[str, str]]:
-    if inner == "end":
-        return [("end", "")]
-    if inner.startswith("range ") or inner.startswith("range\t"):
-        return [("range", inner[6:].strip())]
-    if inner[:1] in ("'", '"'):
-        return [("text", _unquote(inner))]
-    if not inner:
-        return []
-    return [("expr", inner)]
-
-
-def _unquote(literal: str) -> str:
-    quote = literal[0]
-    if len(literal) < 2 or literal[-1] != quote:
-        raise TemplateError("unterminated quoted string")
-    body = literal[1:-1]
-    if quote == "'":
-        body = body.replace('\\"', '"').replace('"', '\\"')
-    try:
-        return json.loads(f'"{body}"')
-    except json.JSONDecodeError as exc:
-        raise TemplateError(f"unquote string {literal} error {exc.msg}") from None
 
 
 @lru_cache(maxsize=512)
@@ -181,16 +167,18 @@ def _expression(path: str):
         text = "$." + text
     if text == "$.":
         text = "$"
-    text = _quote_escaped_dots(text)
+    text = _quote_fields(text)
     try:
         return _parse_path(text)
     except (JsonPathLexerError, JsonPathParserError, Exception) as exc:  # noqa: BLE001
         raise TemplateError(f"invalid expression {path!r}: {exc}") from None
 
 
-def _quote_escaped_dots(text: str) -> str:
-    """kubectl writes `.labels.app\\.kubernetes\\.io/name`; jsonpath-ng wants a quoted field."""
-    if "\\." not in text:
+def _quote_fields(text: str) -> str:
+    """Quote the field names jsonpath-ng's lexer cannot take but client-go reads as names:
+    `.labels.app\\.kubernetes\\.io/name` (escaped dots), `.annotations.example.com/x`'s
+    `com/x`, names starting with a digit."""
+    if _PLAIN_PATH.fullmatch(text):
         return text
     out: list[str] = []
     i = 0
@@ -206,9 +194,36 @@ def _quote_escaped_dots(text: str) -> str:
                 field.append(text[j])
                 j += 1
             name = "".join(field)
-            out.append(f".'{name}'" if "." in name else f".{name}")
+            plain = name == "*" or _PLAIN_NAME.fullmatch(name)
+            out.append(f".{name}" if plain or "'" in name else f".'{name}'")
+            i = j
+        elif text[i] == "[":  # an index, union or filter: copied as written
+            j = _bracket_end(text, i)
+            out.append(text[i:j])
             i = j
         else:
             out.append(text[i])
             i += 1
     return "".join(out)
+
+
+def _bracket_end(text: str, start: int) -> int:
+    """Where the bracket opened at `start` closes (after it), quotes and nesting respected."""
+    depth, quote, i = 0, "", start
+    while i < len(text):
+        c = text[i]
+        if quote:
+            if c == "\\":
+                i += 1
+            elif c == quote:
+                quote = ""
+        elif c in "\"'":
+            quote = c
+        elif c == "[":
+            depth += 1
+        elif c == "]":
+            depth -= 1
+            if depth == 0:
+                return i + 1
+        i += 1
+    return len(text)

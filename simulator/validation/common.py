@@ -166,10 +166,19 @@ def get_map(
     return None
 
 
+_STRING_LISTS = frozenset({"[]v1.IPFamily"})  # named string types, not structs
+
+
 def get_list(issues: Issues, obj: dict, key: str, path: str, struct: str, go_type: str) -> list:
-    """A list field; [] when absent or of the wrong type (then recorded)."""
+    """A list field; [] when absent or of the wrong type (then recorded).
+
+    A null item of a list of structs becomes the empty struct, as Go's decoder makes it,
+    so it is validated (and refused) like one instead of reaching the controllers.
+    """
     value = obj.get(key)
     if type(value) is list:
+        if go_type.startswith("[]v1.") and go_type not in _STRING_LISTS:
+            value[:] = [{} if item is None else item for item in value]
         return value
     if value is not None:
         issues.bad_type(join(path, key), value, go_type, struct)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from simulator.problems import Problem
 from simulator.validation import names
 from simulator.validation.common import Issues, check_labels, get_map, get_str, get_string_map
 
@@ -62,3 +63,11 @@ def check_meta_maps(issues: Issues, meta: dict, path: str) -> None:
             size += len(key) + len(value)
         if size > MAX_ANNOTATIONS_BYTES:
             issues.add(field, f"Too long: must have at most {MAX_ANNOTATIONS_BYTES} bytes")
+
+
+def meta_update_problems(kind: str, name: str, labels: dict[str, str]) -> list[Problem]:
+    """What the API server refuses in an object's new labels (`kubectl label`), as the
+    same checks manifests get: one `Problem` per invalid key or value, in order."""
+    issues = Issues()
+    check_labels(issues, labels, "metadata.labels")
+    return [Problem(0, field, message, kind, name) for field, message, _ in issues.items]

@@ -7,7 +7,9 @@ import json
 import pytest
 import yaml
 
+from simulator import Cluster
 from simulator.kubectl import jsonpath
+from simulator.kubectl.go_syntax import go_value, quote
 from simulator.kubectl.output import as_list, resource_name, to_json, to_yaml
 
 from .builders import make_node, make_pod
@@ -133,7 +135,74 @@ def test_jsonpath_templates(template: str, data: dict, expected: str) -> None:
     assert jsonpath.render(template, data) == expected
 
 
-@pytest.mark.parametrize("template", ["{.items[*", "{range .items[*]}{.x}", "{end}"])
-def test_bad_templates_raise(template: str) -> None:
-    with pytest.raises(jsonpath.TemplateError):
+@pytest.mark.parametrize(
+    ("template", "reason"),
+    [
+        pytest.param("{.items[*", "unterminated array", id="open bracket"),
+        pytest.param("{.items[*]", "unclosed action", id="open action"),
+        pytest.param("{.items[?(@.x==}", "unterminated filter", id="open filter"),
+        pytest.param("{.items[?(@.x==1)}", "unclosed array expect ]", id="filter without ]"),
+        pytest.param("{#}", "unrecognized character in action: U+0023 '#'", id="odd character"),
+        pytest.param("{\t}", "unrecognized character in action: U+0009", id="a tab"),
+        pytest.param("{.items[a]}", "invalid array index a", id="word as index"),
+        pytest.param("{.items[-]}", "array index - is not a number", id="lone minus"),
+        pytest.param("{-}", "cannot parse number -", id="lone sign"),
+        pytest.param("{1.2.3}", "cannot parse number 1.2.3", id="two dots"),
+        pytest.param('{"abc}', "unterminated quoted string", id="open quote"),
+        pytest.param('{"\\q"}', 'unquote string "\\q" error invalid syntax', id="bad escape"),
+        pytest.param("{......a}", "invalid multiple recursive descent", id="recursive twice"),
+    ],
+)
+def test_parse_errors_are_client_gos(template: str, reason: str) -> None:
+    with pytest.raises(jsonpath.TemplateError) as caught:
         jsonpath.render(template, LIST)
+    assert str(caught.value) == reason
+
+
+@pytest.mark.parametrize(
+    ("template", "reason"),
+    [
+        pytest.param("{end}", "not in range, nothing to end", id="end outside a range"),
+        pytest.param("{metadata.name}", "unrecognized identifier metadata", id="no leading dot"),
+        pytest.param("{true}", "unexpected Node Bool: true", id="a bare boolean"),
+    ],
+)
+def test_execution_errors_are_client_gos(template: str, reason: str) -> None:
+    with pytest.raises(jsonpath.ExecutionError) as caught:
+        jsonpath.render(template, LIST)
+    assert str(caught.value) == reason
+
+
+def test_a_range_left_open_runs_to_the_end_as_client_go_runs_it() -> None:
+    names = jsonpath.render("{range .items[*]}{.metadata.name}{' '}", LIST)
+    assert names == "kubia-m7xnj kubia-wpk4k "
+    assert jsonpath.render("{range.items[*]}{.metadata.name},{end}", LIST) == (
+        "kubia-m7xnj,kubia-wpk4k,"
+    )
+    assert jsonpath.render("{range}{.kind}{end}", LIST) == "List"
+
+
+def test_kubectl_prints_parse_and_execution_errors_as_kubectl_does() -> None:
+    cluster = Cluster(seed=0)
+    parse = cluster.run("kubectl get pods -o 'jsonpath={.items[*'")
+    assert (parse.exit_code, parse.stdout) == (1, "")
+    assert parse.stderr == "error: error parsing jsonpath {.items[*, unterminated array\n"
+    run = cluster.run("kubectl get ns default -o 'jsonpath={end}'")
+    assert (run.exit_code, run.stdout) == (1, "")
+    assert run.stderr.startswith(
+        'error: error executing jsonpath "{end}": Error executing template: not in range, '
+        "nothing to end. Printing more information for debugging the template:\n"
+        "\ttemplate was:\n\t\t{end}\n\tobject given to jsonpath engine was:\n"
+        '\t\tmap[string]interface {}{"apiVersion":"v1", "kind":"Namespace", '
+        '"metadata":map[string]interface {}{'
+    )
+    assert run.stderr.endswith("}\n\n\n")
+
+
+def test_go_values_are_written_as_fmt_writes_them() -> None:
+    value = {"b": [1, True, None, "x\ty"], "a": {"é": 2.5}}
+    assert go_value(value) == (
+        'map[string]interface {}{"a":map[string]interface {}{"é":2.5}, '
+        '"b":[]interface {}{1, true, interface {}(nil), "x\\ty"}}'
+    )
+    assert quote('say "hi"\n\x07') == '"say \\"hi\\"\\n\\a"'

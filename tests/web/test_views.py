@@ -204,3 +204,15 @@ def client_snapshot(room):
 def test_inspector_refuses_bad_requests(client, query):
     room = make_room()
     assert client.get(f"/rooms/{room.code}/inspect/", query).status_code == 400
+
+
+def test_validation_says_a_million_replicas_is_over_the_rooms_limit(client):
+    text = manifest("kubia").replace("replicas: 3", "replicas: 1000000")
+    assert "replicas: 1000000" in text
+    response = client.post("/validate/", {"manifests": text}, **HX)
+    html = response.content.decode()
+    assert "No problems" not in html
+    assert f"limit of {limits.ROOM_MAX_REPLICAS:,} replicas per object" in html
+    room, problems = rooms.create_room(text)
+    assert room is None
+    assert "replicas per object" in problems[0]["message"]
