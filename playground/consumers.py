@@ -5,6 +5,7 @@ import contextlib
 import logging
 import secrets
 from collections.abc import Callable
+from typing import Any
 from urllib.parse import parse_qs
 
 from channels.generic.websocket import AsyncWebsocketConsumer
@@ -37,7 +38,8 @@ class RoomConsumer(AsyncWebsocketConsumer):
     """
 
     room: rooms.RoomView | None = None
-    inbox: Inbox | None = None
+    #: This connection's admitted messages (made as it connects, before any arrives).
+    inbox: Inbox
     participant: rooms.roles.Participant | None = None
     language = "en"
     #: Writes a frame straight into daphne's socket (playground/fanout.py), or None.
@@ -105,8 +107,9 @@ class RoomConsumer(AsyncWebsocketConsumer):
         await self.close(code=code)
 
     async def disconnect(self, code):
-        if self.inbox is not None:
-            self.inbox.close()
+        inbox = getattr(self, "inbox", None)
+        if inbox is not None:
+            inbox.close()
         if self.room is not None:
             await self.channel_layer.group_discard(rooms.group_name(self.code), self.channel_name)
             self.room.leave(self)
@@ -137,7 +140,8 @@ class RoomConsumer(AsyncWebsocketConsumer):
         if self.inbox.flooding():
             # A flood, not a browser: drop the connection now, unread (playground/server.py),
             # or close it where the server cannot.
-            connection = self.scope.get("extensions", {}).get("kubeplay.connection")
+            extensions: dict[str, Any] = dict(self.scope.get("extensions") or {})
+            connection = extensions.get("kubeplay.connection")
             if connection is not None:
                 connection.abort()
             else:

@@ -20,8 +20,10 @@ them (a flood then costs the event loop more; docs/performance.md).
 
 from __future__ import annotations
 
-from daphne.cli import CommandLineInterface
-from daphne.server import Server
+from daphne.cli import (  # type: ignore[import-untyped]  # daphne ships no types
+    CommandLineInterface,
+)
+from daphne.server import Server  # type: ignore[import-untyped]  # daphne ships no types
 
 #: The most one read takes from a connection's socket (Twisted's default is 64 KiB).
 READ_BYTES = 4096

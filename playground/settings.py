@@ -9,9 +9,13 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
+from collections.abc import Mapping
 from pathlib import Path
+from typing import TypeVar
 
 import dj_database_url
+
+_Database = TypeVar("_Database", bound=Mapping[str, object])
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 # Local state that must survive restarts but never be committed (git-ignored): the
@@ -40,7 +44,7 @@ def read_or_create_secret_key(path: Path) -> str:
     return path.read_text().strip()
 
 
-def private_sqlite_file(database: dict) -> dict:
+def private_sqlite_file(database: _Database) -> _Database:
     """Create a SQLite database's file (and its folder) readable by this account only.
 
     SQLite gives its journal and WAL files the database file's permissions, so a
@@ -163,7 +167,8 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 if REDIS_URL := os.environ.get("REDIS_URL"):
-    from channels_redis.core import RedisChannelLayer
+    # channels_redis ships no types.
+    from channels_redis.core import RedisChannelLayer  # type: ignore[import-untyped]
 
     # Several daphne processes share rooms through Redis (playground/rooms/bus.py). The
     # connection pool's default of 100 runs out when a whole classroom connects at once.

@@ -38,7 +38,7 @@ from . import roles
 from .catalog import default_example, example, examples
 from .classroom import clean_name
 from .classview import add_progress, class_view
-from .creation import create_room, plain_problem, validate
+from .creation import create_room, latest_manifests, plain_problem, presenter_key, validate
 from .errors import NoSuchRoom, RoomGone, ServerFull
 from .fanout import Viewer
 from .followers import Follower
@@ -46,7 +46,7 @@ from .followers import register as register_follower
 from .forks import fork, timeline
 from .inspector import Target
 from .live import LiveRoom, group_name
-from .log import latest_manifests, replay
+from .log import replay
 from .registry import (
     find_owner,
     forget_all,
@@ -54,7 +54,6 @@ from .registry import (
     memory_in_use,
     open_room,
     participant,
-    presenter_key,
     reset,
     view,
 )

@@ -52,7 +52,10 @@ class Bus:
     """This process's end of the bus, on one event loop."""
 
     def __init__(self) -> None:
-        self.layer = get_channel_layer()
+        layer = get_channel_layer()
+        if layer is None:
+            raise RuntimeError("the bus needs a channel layer (settings.CHANNEL_LAYERS)")
+        self.layer = layer
         self.loop = asyncio.get_running_loop()
         self.address = ""
         self._ids = itertools.count(1)
@@ -134,7 +137,7 @@ class Bus:
                         logger.exception("bus: %s failed", message.get("type"))
 
     def _answered(self, message: dict[str, Any]) -> None:
-        answer = self._waiting.get(message.get("request"))
+        answer = self._waiting.get(int(message.get("request") or 0))
         if answer is None or answer.done():
             return
         if "error" in message:

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from playground import limits
-from playground.models import Room
+from playground.models import Room, RoomEvent
 from playground.rooms.catalog import example
 from playground.rooms.log import APPLY, new_cluster
 from simulator import CommandResult
@@ -125,3 +125,22 @@ def _limit_problem() -> dict[str, Any]:
         _("The manifests are too large: the limit is %(kib)s KiB.")
         % {"kib": limits.MAX_MANIFEST_BYTES // 1024}
     )
+
+
+def latest_manifests(room: Room) -> str:
+    """The manifests last applied in the room with `kubectl apply -f -`, for its editor."""
+    applied = (
+        RoomEvent.objects.filter(room=room, op__op="run", op__has_key="stdin")
+        .order_by("-index")
+        .values_list("op", flat=True)
+    )
+    for op in applied[:20]:
+        if op["line"].split()[:2] == ["kubectl", "apply"]:
+            return op["stdin"]
+    return room.manifests
+
+
+async def presenter_key(code: str) -> str:
+    """The digest of room `code`'s presenter secret ("" for an open room, or none)."""
+    key = await Room.objects.filter(code=code).values_list("presenter_key", flat=True).afirst()
+    return key or ""

@@ -39,7 +39,7 @@ class Follower(Protocol):
         it returned (a CommandResult for `run`, the traces for `ticks`)."""
 
     async def changed(
-        self, room: LiveRoom, command: tuple[str, CommandResult] | None, traces: list
+        self, room: LiveRoom, command: tuple[str, CommandResult] | None, traces: list | None
     ) -> None:
         """After a command (`(line, result)`), a tick (`traces` sent) or a rewind (neither),
         in the room's engine. It must never wait: `room` answers at once."""

@@ -11,12 +11,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from playground import limits
 from playground.rooms.bus import bus
+from playground.rooms.errors import ServerFull
 from playground.rooms.leases import Lease
 from playground.rooms.live import LiveRoom
 from playground.rooms.worker import WorkTooLarge
@@ -99,3 +101,38 @@ def unload_when_idle(live: LiveRoom) -> None:
                 unload_when_idle(live)  # someone came back meanwhile; or try again later
 
     live.loop.create_task(live.unload()).add_done_callback(unloaded)
+
+
+def memory_in_use(rooms: Iterable[LiveRoom]) -> int:
+    """Bytes held by `rooms` (their worker processes)."""
+    return sum(live.worker.memory() for live in rooms)
+
+
+async def make_room_in_memory(rooms: Iterable[LiveRoom]) -> None:
+    """Unload idle rooms of `rooms` (this process's), least recently used first, until they
+    fit their memory budget (`KUBEPLAY_ROOMS_MEMORY_MB`); ServerFull when they still do not."""
+    rooms = list(rooms)
+    budget = settings.KUBEPLAY_ROOMS_MEMORY_MB * 2**20
+    used = memory_in_use(rooms)
+    if used < budget:
+        return
+    for live in sorted((r for r in rooms if r.idle()), key=lambda r: r.last_used):
+        used -= live.worker.memory()
+        await live.unload()
+        if used < budget:
+            return
+    raise ServerFull(
+        _("The server is running as many rooms as its memory holds; try again in a minute.")
+    )
+
+
+_replay_slots: dict[asyncio.AbstractEventLoop, asyncio.Semaphore] = {}
+
+
+def replaying() -> asyncio.Semaphore:
+    """One replay at a time per process (`async with replaying():`)."""
+    loop = asyncio.get_running_loop()
+    if loop not in _replay_slots:
+        _replay_slots.clear()  # an event loop of an earlier test
+        _replay_slots[loop] = asyncio.Semaphore(1)
+    return _replay_slots[loop]

@@ -16,10 +16,11 @@ from django.utils.translation import gettext as _
 
 from playground import protocol
 from playground.rooms.log import read_ops
+from playground.rooms.parts import RoomParts
 from playground.rooms.roles import check
 
 
-class LessonRequests:
+class LessonRequests(RoomParts):
     """`lesson`, a mixin of `LiveRoom` (playground/rooms/live.py), whose attributes it uses."""
 
     async def lesson(

@@ -180,19 +180,6 @@ def hit_of(trace) -> str | None:
     return (trace.served_by or last.name) if last.kind == "pod" else None
 
 
-def latest_manifests(room: Room) -> str:
-    """The manifests last applied in the room with `kubectl apply -f -`, for its editor."""
-    applied = (
-        RoomEvent.objects.filter(room=room, op__op="run", op__has_key="stdin")
-        .order_by("-index")
-        .values_list("op", flat=True)
-    )
-    for op in applied[:20]:
-        if op["line"].split()[:2] == ["kubectl", "apply"]:
-            return op["stdin"]
-    return room.manifests
-
-
 async def read_ops(room: Room | int) -> list[dict[str, Any]]:
     """Every entry of a room's log (a room or its primary key), in order."""
     entries = RoomEvent.objects.filter(room=room).order_by("index").values_list("op", flat=True)

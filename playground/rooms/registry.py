@@ -26,12 +26,13 @@ from playground.rooms import bus as interprocess
 from playground.rooms import keeper
 from playground.rooms.bus import bus
 from playground.rooms.engine import RoomSpec
-from playground.rooms.errors import NoSuchRoom, RoomGone, ServerFull
+from playground.rooms.errors import NoSuchRoom, RoomGone
 from playground.rooms.leases import Lease
 from playground.rooms.live import LiveRoom, touch
 from playground.rooms.log import read_ops
+from playground.rooms.owners import REQUESTS, LocalOwner, Owner, RemoteOwner
 from playground.rooms.roles import FOLLOWER
-from playground.rooms.view import REQUESTS, LocalOwner, Owner, RemoteOwner, RoomView
+from playground.rooms.view import RoomView
 from playground.rooms.worker import ThreadWorker, Worker, WorkerGone
 from playground.rooms.worker_process import ProcessWorker
 
@@ -92,7 +93,7 @@ async def find_owner(code: str, silent: Owner | None = None) -> Owner:
                 return LocalOwner(await _open_live(code))
             except LeaseTaken:
                 continue  # another process claimed it first: ask who
-        if silent is not None and getattr(silent, "address", None) == holder:
+        if silent is not None and silent.address == holder:
             raise RoomGone(_("This room's server stopped answering; taking it over."))
         return RemoteOwner(code, holder)
     raise RoomGone(_("This room is moving between servers; try again in a second."))
@@ -111,7 +112,7 @@ async def _new_owner(view: RoomView) -> Owner:
 
 
 def _usable(owner: Owner) -> bool:
-    return owner.remote or not owner.live.closed
+    return not isinstance(owner, LocalOwner) or not owner.live.closed
 
 
 def _forget_view(view: RoomView) -> None:
@@ -167,7 +168,7 @@ async def _load(code: str) -> LiveRoom:
         raise NoSuchRoom(
             _("There is no room %(code)r. Create one from the home page.") % {"code": code}
         )
-    await _make_room_in_memory()
+    await keeper.make_room_in_memory(_rooms.values())
     lease = Lease(code, await bus().start() if Lease.enabled() else "")
     if not await lease.claim():
         raise LeaseTaken(_("This room is moving to another server; try again in a second."))
@@ -188,7 +189,7 @@ async def _load(code: str) -> LiveRoom:
         # One replay at a time: a whole class pressing "Try it yourself" at once, or
         # every room after a restart, would otherwise share the machine's cores with
         # the rooms that run, each replay taking as long as all of them.
-        async with _replaying():
+        async with keeper.replaying():
             await live.start()
     except Exception as exc:  # a simulator bug, or the worker died: say so
         logger.exception("room %s could not be replayed", code)
@@ -201,17 +202,6 @@ async def _load(code: str) -> LiveRoom:
     keeper.unload_when_idle(live)
     keeper.start(_rooms, views_group)
     return live
-
-
-_replay_slots: dict[asyncio.AbstractEventLoop, asyncio.Semaphore] = {}
-
-
-def _replaying() -> asyncio.Semaphore:
-    loop = asyncio.get_running_loop()
-    if loop not in _replay_slots:
-        _replay_slots.clear()  # an event loop of an earlier test
-        _replay_slots[loop] = asyncio.Semaphore(1)
-    return _replay_slots[loop]
 
 
 async def _publish(live: LiveRoom, message: dict[str, Any]) -> None:
@@ -251,25 +241,7 @@ interprocess.on("room.beat", receive_frame)
 
 def memory_in_use() -> int:
     """Bytes held by this process's live rooms (their worker processes)."""
-    return sum(live.worker.memory() for live in _rooms.values())
-
-
-async def _make_room_in_memory() -> None:
-    """Unload idle rooms, least recently used first, until the live rooms fit their memory
-    budget; ServerFull when they still do not."""
-    budget = settings.KUBEPLAY_ROOMS_MEMORY_MB * 2**20
-    used = memory_in_use()
-    if used < budget:
-        return
-    idle = sorted((r for r in _rooms.values() if r.idle()), key=lambda r: r.last_used)
-    for live in idle:
-        used -= live.worker.memory()
-        await live.unload()
-        if used < budget:
-            return
-    raise ServerFull(
-        _("The server is running as many rooms as its memory holds; try again in a minute.")
-    )
+    return keeper.memory_in_use(_rooms.values())
 
 
 async def _drop(live: LiveRoom, release: bool) -> None:
@@ -277,7 +249,7 @@ async def _drop(live: LiveRoom, release: bool) -> None:
     if _rooms.get(live.code) is live:
         del _rooms[live.code]
     view = _views.get(live.code)
-    if view is not None and not view.owner.remote and view.owner.live is live:
+    if view is not None and isinstance(view.owner, LocalOwner) and view.owner.live is live:
         del _views[live.code]
     if release:
         with contextlib.suppress(Exception):
@@ -290,12 +262,6 @@ async def participant(code: str, participant_id: str | None) -> dict[str, Any]:
     live = _rooms.get(code)
     known = live.classroom.participants.get(participant_id or "") if live is not None else None
     return known.who() if known is not None else {"role": FOLLOWER}
-
-
-async def presenter_key(code: str) -> str:
-    """The digest of room `code`'s presenter secret ("" for an open room, or none)."""
-    key = await Room.objects.filter(code=code).values_list("presenter_key", flat=True).afirst()
-    return key or ""
 
 
 def loaded(code: str) -> LiveRoom | None:

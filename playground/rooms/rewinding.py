@@ -24,12 +24,13 @@ from playground.rooms import roles
 from playground.rooms.creation import new_code
 from playground.rooms.errors import RoomGone
 from playground.rooms.log import effective_ops, read_ops
+from playground.rooms.parts import RoomParts
 
 #: Where a branch set aside by a rewind says it came from.
 REWIND = {"role": "rewind"}
 
 
-class Rewinding:
+class Rewinding(RoomParts):
     """`rewind` and `rewind_to_command`, a mixin of `LiveRoom` (playground/rooms/live.py),
     whose attributes these methods use."""
 

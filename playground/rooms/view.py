@@ -23,12 +23,13 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from typing import Any, Protocol
+from typing import Any
 
 from playground import protocol
 from playground.rooms.bus import RequestFailed, bus
 from playground.rooms.errors import RoomGone
 from playground.rooms.fanout import FrameRing, LocalViewers, Viewer
+from playground.rooms.owners import Owner
 from playground.rooms.roles import PRESENTER, Participant
 
 logger = logging.getLogger(__name__)
@@ -40,50 +41,8 @@ OWNER_SILENCE = 2.0
 TAKEOVER_WAIT = 8.0
 #: How often a view reminds a remote owner of its viewers (they expire after three).
 PRESENCE_SECONDS = 1.0
-#: How long a view waits for a remote owner's answer to what is quick to answer (seconds);
-#: commands, which may be large, wait for `bus.REQUEST_SECONDS`.
-QUICK_SECONDS = 4.0
-QUICK = frozenset({"snapshot", "presence", "forget", "watch", "admit", "depart", "set_view"})
-#: Requests a view may pass to a room's owner (`LiveRoom` methods of those names).
-REQUESTS = frozenset(
-    {"run_command", "start_stream", "stop_stream", "set_clock", "watch", "forget", "snapshot"}
-    | {"inspect", "export_yaml", "presence", "save"}
-    | {"admit", "depart", "set_view", "set_floor", "raise_hand", "rename", "class_summary"}
-    | {"rewind_to_command", "lesson"}
-)
 #: What a presenter's class view is nudged with when the class changed.
 CLASS_NEWS = protocol.encode({"type": "class"})
-
-
-class Owner(Protocol):
-    """Where a view's requests go: `call(method, *args)` runs `LiveRoom.method(*args)`."""
-
-    remote: bool
-
-    async def call(self, method: str, *args: Any) -> Any: ...
-
-
-class LocalOwner:
-    remote = False
-
-    def __init__(self, live) -> None:
-        self.live = live
-
-    async def call(self, method: str, *args: Any) -> Any:
-        return await getattr(self.live, method)(*args)
-
-
-class RemoteOwner:
-    remote = True
-
-    def __init__(self, code: str, address: str) -> None:
-        self.code, self.address = code, address
-
-    async def call(self, method: str, *args: Any) -> Any:
-        message = {"type": "room.request", "code": self.code, "method": method, "args": args}
-        if method in QUICK:
-            return await bus().request(self.address, message, timeout=QUICK_SECONDS)
-        return await bus().request(self.address, message)
 
 
 class RoomView:
@@ -295,7 +254,7 @@ class RoomView:
                     return False
                 await asyncio.sleep(0.25)
         self.owner, self.heard = owner, self.loop.time()
-        where = getattr(owner, "address", "this process")
+        where = owner.address or "this process"
         logger.info("room %s: viewers here now follow %s", self.code, where)
         await self._tell_presence()
         for viewer in list(self.viewers.by_id.values()):

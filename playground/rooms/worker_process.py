@@ -60,12 +60,11 @@ class ProcessWorker(Worker):
         try:
             return await asyncio.wait_for(self._receive(), limits.MAX_WORK_SECONDS)
         except TimeoutError:
-            self.stop(
-                WorkTooLarge(
-                    f"That took longer than a room may work at once ({limits.MAX_WORK_SECONDS:g} s)"
-                )
+            reason = WorkTooLarge(
+                f"That took longer than a room may work at once ({limits.MAX_WORK_SECONDS:g} s)"
             )
-            raise self.stopped from None
+            self.stop(reason)
+            raise reason from None
 
     def stop(self, reason: WorkerGone) -> None:
         """End the worker now (a runaway command): its caller gets `reason`."""
@@ -142,9 +141,10 @@ class Zygote:
         with self._lock:
             self._start()
 
-    def _start(self) -> None:
-        if self._process is not None and self._process.poll() is None:
-            return
+    def _start(self) -> socket.socket:
+        """The running zygote's control socket, starting it first if need be."""
+        if self._process is not None and self._process.poll() is None and self._control:
+            return self._control
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         self._process = subprocess.Popen(
             [sys.executable, "-m", "playground.zygote", str(theirs.fileno())],
@@ -153,6 +153,7 @@ class Zygote:
         )
         theirs.close()
         self._control = ours
+        return ours
 
     def warm(self) -> None:
         """Start the zygote and wait until it can fork (blocking, for start-up)."""
@@ -163,12 +164,12 @@ class Zygote:
     def fork(self, channel: socket.socket) -> int:
         """A new worker process serving `channel`; its pid."""
         with self._lock:
-            self._start()
+            control = self._start()
             reply = b""
             try:
-                socket.send_fds(self._control, [b"f"], [channel.fileno()])
+                socket.send_fds(control, [b"f"], [channel.fileno()])
                 while len(reply) < 4:
-                    chunk = self._control.recv(4 - len(reply))
+                    chunk = control.recv(4 - len(reply))
                     if not chunk:
                         break
                     reply += chunk
