@@ -82,14 +82,20 @@ class ChangeFeed:
 
     def __init__(self, cluster: Cluster) -> None:
         self.cluster = cluster
-        self.view = topology.View(cluster.snapshot())
+        self.view = topology.View(
+            cluster.snapshot(),
+            topology.Guide(
+                lambda: cluster.first_steps().to_dict(), lambda: cluster.suggestions().to_dict()
+            ),
+        )
         self.seq = cluster.seq
 
     def changes(self) -> dict:
         feed = self.cluster.snapshot_changes(self.seq)
         self.seq = feed.seq
         changes = self.view.apply(feed.upsert, feed.remove)
-        changes.pop("targets", None)  # the diff above leaves targets out too
+        for extra in ("targets", "requests", "suggestions"):
+            changes.pop(extra, None)  # the diff above leaves first steps out too
         return changes
 
 

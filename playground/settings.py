@@ -251,7 +251,10 @@ KUBEPLAY_ROOM_MISSES_PER_MINUTE = int(os.environ.get("KUBEPLAY_ROOM_MISSES_PER_M
 KUBEPLAY_FANOUT = os.environ.get("KUBEPLAY_FANOUT", "direct")
 
 STATIC_URL = "static/"
-STATICFILES_DIRS = [BASE_DIR / "static"]
+#: Browser libraries from the npm registry (package.json; `npm ci` installs them into
+#: node_modules, which is never committed) are served under their package's name.
+NODE_MODULES = BASE_DIR / "node_modules"
+STATICFILES_DIRS = [BASE_DIR / "static", ("elkjs", NODE_MODULES / "elkjs" / "lib")]
 # `manage.py collectstatic` output, which the front proxy serves (deploy/nginx.conf).
 STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT") or VAR_DIR / "static")
 

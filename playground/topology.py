@@ -1,14 +1,16 @@
-"""The simulator's snapshot as browsers receive it: keyed, kept current, with request targets.
+"""The simulator's snapshot as browsers receive it: keyed, kept current, with first steps.
 
 Pure data shaping, no Kubernetes decisions: the simulator already worked out
-which pods an Endpoints lists and where an Ingress rule sends, and which
-entries each change touched (`Cluster.snapshot_changes`). A `View` keys each
-object so a frame carries only the entries that really changed, and lists
-the URLs the snapshot exposes so the traffic panel can offer them.
+which pods an Endpoints lists and where an Ingress rule sends, which entries
+each change touched (`Cluster.snapshot_changes`), which requests make sense
+from where (`Cluster.first_steps`) and what to try (`Cluster.suggestions`).
+A `View` keys each object so a frame carries only the entries that really
+changed, and asks for the first steps again only when a change may move them.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 COLLECTIONS = ("nodes", "pods", "services", "endpoints", "ingresses", "workloads")
@@ -16,8 +18,22 @@ SINGLETONS = ("host", "ingressController")
 #: Namespaces of the cluster's own machinery: the diagram hides them unless asked, and
 #: their Services are not offered as targets. Browsers get this list in the snapshot.
 SYSTEM_NAMESPACES = ("kube-system", "kube-public", "kube-node-lease", "ingress-nginx")
-#: Collections whose changes may change the targets.
-_TARGETED = ("nodes", "services", "ingresses")
+#: Collections whose changes may change the request targets (and which one to send first).
+_TARGETED = ("nodes", "services", "ingresses", "endpoints")
+#: Collections whose changes may change the commands to try and the title.
+_SUGGESTED = ("services", "ingresses", "workloads")
+
+
+class Guide:
+    """Where a frame's first steps come from: the room's cluster, asked only when needed.
+
+    `requests()` is `Cluster.first_steps().to_dict()`; `suggestions()` is
+    `Cluster.suggestions().to_dict()`.
+    """
+
+    def __init__(self, requests: Callable[[], dict], suggestions: Callable[[], dict]) -> None:
+        self.requests = requests
+        self.suggestions = suggestions
 
 
 def key(collection: str, obj: dict[str, Any]) -> str:
@@ -48,12 +64,32 @@ def namespaces(changes: dict[str, Any]) -> set[str]:
 class View:
     """A room's topology as its viewers have it: a snapshot, kept current change by change."""
 
-    def __init__(self, snapshot: dict[str, Any]) -> None:
+    def __init__(self, snapshot: dict[str, Any], guide: Guide) -> None:
         self.singletons = {name: snapshot.get(name) for name in SINGLETONS}
         self.index: dict[str, dict[str, dict[str, Any]]] = {
             c: {key(c, obj): obj for obj in snapshot.get(c) or ()} for c in COLLECTIONS
         }
-        self.targets = targets(self.topology)
+        self.guide = guide
+        #: `{targets, first, missing, waiting}` (`Cluster.first_steps`).
+        self.requests = guide.requests()
+        #: `{title, commands, podSelector}` (`Cluster.suggestions`).
+        self.suggestions = guide.suggestions()
+
+    @property
+    def targets(self) -> list[dict[str, str]]:
+        """The URLs a learner can request, each `{url, label, group, from, namespace, why,
+        service}`."""
+        return self.requests["targets"]
+
+    @property
+    def first_steps(self) -> dict[str, Any]:
+        """The snapshot message's fields for first steps: `targets`, `requests`,
+        `suggestions`."""
+        return {
+            "targets": self.targets,
+            "requests": _rest(self.requests),
+            "suggestions": self.suggestions,
+        }
 
     @property
     def topology(self) -> dict[str, Any]:
@@ -65,8 +101,9 @@ class View:
 
     def apply(self, upsert: dict[str, list[dict]], remove: dict[str, list[dict]]) -> dict:
         """Take the simulator's changed entries; return what a frame carries: per collection,
-        the entries that differ from the ones viewers have and the keys to remove, and the
-        targets when they changed."""
+        the entries that differ from the ones viewers have and the keys to remove; and,
+        when they changed, `targets`, `requests` (the rest of the first steps) and
+        `suggestions`."""
         changes: dict[str, Any] = {}
         for collection in COLLECTIONS:
             index = self.index[collection]
@@ -84,96 +121,19 @@ class View:
             if put or gone:
                 changes[collection] = {"upsert": put, "remove": gone}
         if any(c in changes for c in _TARGETED):
-            now = targets(self.topology)
-            if now != self.targets:
-                self.targets = changes["targets"] = now
+            now = self.guide.requests()
+            if now["targets"] != self.targets:
+                changes["targets"] = now["targets"]
+            if _rest(now) != _rest(self.requests):
+                changes["requests"] = _rest(now)
+            self.requests = now
+        if any(c in changes for c in _SUGGESTED):
+            now = self.guide.suggestions()
+            if now != self.suggestions:
+                self.suggestions = changes["suggestions"] = now
         return changes
 
 
-def targets(topo: dict[str, Any]) -> list[dict[str, str]]:
-    """URLs a learner can request, each `{url, label, group, from, kind, name, address}`.
-
-    `from` says where the URL works: `host` (outside the cluster: Ingress hosts,
-    NodePorts, LoadBalancer addresses) or `pod` (Service names, inside the cluster).
-    `label` is English; browsers word it in their own language from `kind` (ingress,
-    ingress-default, externalname, nodeport, loadbalancer, service), `name` (the object)
-    and `address` (what the URL names), since one frame serves every viewer.
-    """
-    out: list[dict[str, str]] = []
-    seen: set[str] = set()
-
-    def add(url: str, label: str, group: str, origin: str, kind: str, name: str, address: str):
-        if url not in seen:
-            seen.add(url)
-            out.append(
-                {"url": url, "label": label, "group": group, "from": origin,
-                 "kind": kind, "name": name, "address": address}
-            )  # fmt: skip
-
-    ingress_ip = (topo.get("ingressController") or {}).get("ip") or ""
-    for ing in topo["ingresses"]:
-        tls_hosts = {h for t in ing.get("tls") or () for h in t.get("hosts") or ()}
-        for rule in ing.get("rules") or ():
-            host = rule.get("host") or ingress_ip
-            path = rule.get("path") or "/"
-            scheme = "https" if rule.get("host") in tls_hosts else "http"
-            add(
-                f"{scheme}://{host}{path}",
-                f"{host}{path} (Ingress {ing['name']})",
-                "Ingress",
-                "host",
-                "ingress",
-                ing["name"],
-                f"{host}{path}",
-            )
-        if ing.get("defaultBackend") and ingress_ip:
-            add(
-                f"http://{ingress_ip}/",
-                f"{ingress_ip}/ (Ingress {ing['name']} default)",
-                "Ingress",
-                "host",
-                "ingress-default",
-                ing["name"],
-                f"{ingress_ip}/",
-            )
-
-    workers = [n for n in topo["nodes"] if "control-plane" not in (n.get("roles") or ())]
-    node_ip = (workers or topo["nodes"] or [{}])[0].get("ip")
-    for svc in topo["services"]:
-        if svc["namespace"] in SYSTEM_NAMESPACES or svc["name"] == "kubernetes":
-            continue
-        name = f"{svc['name']}.{svc['namespace']}.svc.cluster.local"
-        if svc.get("type") == "ExternalName":
-            add(
-                f"http://{name}/", f"{svc['name']} (ExternalName)", "Service", "pod",
-                "externalname", svc["name"], name,
-            )  # fmt: skip
-            continue
-        for port in svc.get("ports") or ():
-            number = port.get("port")
-            if port.get("nodePort") and node_ip:
-                add(
-                    f"http://{node_ip}:{port['nodePort']}/",
-                    f"{node_ip}:{port['nodePort']} (NodePort of {svc['name']})",
-                    "NodePort",
-                    "host",
-                    "nodeport",
-                    svc["name"],
-                    f"{node_ip}:{port['nodePort']}",
-                )
-            if svc.get("loadBalancerIP"):
-                add(
-                    f"http://{svc['loadBalancerIP']}:{number}/",
-                    f"{svc['loadBalancerIP']}:{number} (LoadBalancer {svc['name']})",
-                    "LoadBalancer",
-                    "host",
-                    "loadbalancer",
-                    svc["name"],
-                    f"{svc['loadBalancerIP']}:{number}",
-                )
-            suffix = "" if number == 80 else f":{number}"
-            add(
-                f"http://{name}{suffix}/", f"{svc['name']}{suffix} (Service)", "Service", "pod",
-                "service", svc["name"], f"{svc['name']}{suffix}",
-            )  # fmt: skip
-    return out
+def _rest(requests: dict[str, Any]) -> dict[str, Any]:
+    """First steps without the targets: `{first, missing, waiting}`."""
+    return {k: v for k, v in requests.items() if k != "targets"}

@@ -15,18 +15,25 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from .capacity import Capacity
     from .cluster import Cluster
+    from .first_steps import FirstSteps, RequestTarget
     from .inspection import INSPECTABLE_KINDS, Inspection
     from .observation import observation_problem
     from .result import CommandResult
     from .scenarios import DEFAULT as DEFAULT_SCENARIO
     from .scenarios import SCENARIOS, Scenario
     from .snapshot_changes import SnapshotChanges
+    from .suggestions import Suggestions
+    from .timeline import NextChange
 
 #: Each public name: the module that defines it, and its name there.
 _PUBLIC = {
     "Capacity": ("capacity", "Capacity"),
     "Cluster": ("cluster", "Cluster"),
     "CommandResult": ("result", "CommandResult"),
+    "FirstSteps": ("first_steps", "FirstSteps"),
+    "NextChange": ("timeline", "NextChange"),
+    "RequestTarget": ("first_steps", "RequestTarget"),
+    "Suggestions": ("suggestions", "Suggestions"),
     "Inspection": ("inspection", "Inspection"),
     "INSPECTABLE_KINDS": ("inspection", "INSPECTABLE_KINDS"),
     "SnapshotChanges": ("snapshot_changes", "SnapshotChanges"),
@@ -43,9 +50,13 @@ __all__ = [
     "Capacity",
     "Cluster",
     "CommandResult",
+    "FirstSteps",
     "Inspection",
+    "NextChange",
+    "RequestTarget",
     "Scenario",
     "SnapshotChanges",
+    "Suggestions",
     "observation_problem",
 ]
 

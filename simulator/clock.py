@@ -74,6 +74,12 @@ class Clock:
             raise RuntimeError("scheduled items fall due: move the clock with due()")
         self.now += seconds
 
+    def next_at(self, skip_priority: int | None = None) -> float | None:
+        """When the next item falls due, leaving out those of priority `skip_priority`
+        (whose owner predicts them better itself); None when none is scheduled."""
+        times = (at for at, priority, _, _ in self._heap if priority != skip_priority)
+        return min(times, default=None)
+
     def pending(self) -> int:
         """How many items are scheduled."""
         return len(self._heap)

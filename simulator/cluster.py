@@ -13,6 +13,7 @@ from .bootstrap import bootstrap
 from .capacity import UNLIMITED, Capacity
 from .events import Event
 from .export import export_yaml
+from .first_steps import FirstSteps, first_steps
 from .inspection import Inspection, inspect
 from .observation import observe, observe_requests, running_pods
 from .readiness import next_probe_at, probe_counts
@@ -21,6 +22,8 @@ from .shell.workstation import Workstation, WorkstationState
 from .snapshot import snapshot
 from .snapshot_changes import SnapshotChanges, snapshot_changes
 from .state import ClusterState
+from .suggestions import Suggestions, suggestions
+from .timeline import NextChange, next_change
 
 MAX_LINE = 4096  # characters in one command line
 MAX_SLEEP = 86400  # seconds one `sleep` may move the clock
@@ -122,6 +125,22 @@ class Cluster:
         """When the next readiness probe of any pod runs (simulated seconds; it has not run
         yet when that is now), or None when no probe is scheduled."""
         return next_probe_at(self.state)
+
+    def first_steps(self) -> FirstSteps:
+        """Which requests make sense from where, and why (`FirstSteps`, plain data): every
+        URL a request can go to with where it works from, the first one to send (the one
+        that shows most of the path), and what to add when there is none. A read."""
+        return first_steps(self.state)
+
+    def suggestions(self) -> Suggestions:
+        """Commands to try and a title, from the learner's own objects. A read."""
+        return suggestions(self.state)
+
+    def next_change(self) -> NextChange | None:
+        """When the cluster next changes by itself (a readiness probe crossing its
+        threshold, another scheduled step), and what changes; None when nothing would.
+        A read: `sleep` to that time to see it happen."""
+        return next_change(self.state)
 
     def inspect(self, kind: str, namespace: str, name: str) -> Inspection:
         """What an inspector shows about one object, read at one moment (`Inspection`):

@@ -52,7 +52,7 @@ def create_room(
         code=new_code(),
         seed=seed,
         manifests=text,
-        example=example_slug if example(example_slug) else "",
+        example=example_slug if _is_example(text, example_slug) else "",
         lesson=lesson,
         playing=settings.KUBEPLAY_AUTOPLAY,
         presenter_key=presenter_key,
@@ -70,6 +70,13 @@ def new_code() -> str:
     before had eight hex digits; their links keep working.)
     """
     return base64.b32encode(secrets.token_bytes(15)).decode("ascii").lower()
+
+
+def _is_example(text: str, slug: str) -> bool:
+    """Whether `text` is the example's manifest as it comes (then the room keeps the
+    example's title and commands; edited or pasted manifests get their own)."""
+    chosen = example(slug)
+    return chosen is not None and chosen["manifest"].strip() == text.strip()
 
 
 def problems_of(result: CommandResult) -> list[dict[str, Any]]:

@@ -22,8 +22,9 @@ from playground.models import Room
 from playground.rooms import inspector
 from playground.rooms.followers import Follower, followers_for
 from playground.rooms.following import EngineFollowers
-from playground.rooms.frames import Frames, result_fields
+from playground.rooms.frames import Frames
 from playground.rooms.log import apply_op, logged_op, restore
+from playground.rooms.results import result_fields
 from playground.rooms.ticker import Streams
 from simulator import Cluster
 

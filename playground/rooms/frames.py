@@ -17,8 +17,8 @@ from collections import Counter
 from typing import Any, NamedTuple
 
 from playground import limits, protocol, topology
-from playground.rooms.creation import problems_of
 from playground.rooms.log import hit_of
+from playground.rooms.results import clip, clip_output
 from simulator import Cluster, CommandResult
 
 #: While the clock plays and nothing else happens, a frame carries the time this often.
@@ -42,43 +42,20 @@ def trace_view(trace) -> dict[str, Any]:
     return view
 
 
-def result_fields(line: str, result: CommandResult, stdin: str) -> dict[str, Any]:
-    """The `result` message's fields, for the viewer who ran the command."""
-    fields = {
-        "line": line,
-        "stdout": clip(result.stdout, limits.MAX_OUTPUT_CHARS),
-        "stderr": clip(result.stderr, limits.MAX_OUTPUT_CHARS),
-        "output": clip_output(result.output(), limits.MAX_OUTPUT_CHARS),
-        "exitCode": result.exit_code,
-        # Manifests (stdin) that failed without a located problem get their stderr as one.
-        "problems": problems_of(result) if result.problems or stdin else [],
-        "traces": len(result.traces),
-    }
-    if result.session:
-        fields["session"] = result.session
-    if result.edit:
-        fields["edit"] = {
-            **result.edit,
-            "yaml": clip(result.edit["yaml"], limits.MAX_MANIFEST_BYTES),
-        }
-    return fields
+def guide(cluster: Cluster) -> topology.Guide:
+    """The room's first steps, asked from its cluster when a frame's changes may move them."""
+    return topology.Guide(
+        lambda: cluster.first_steps().to_dict(), lambda: cluster.suggestions().to_dict()
+    )
 
 
-def clip_output(pieces: list[tuple[str, str]], limit: int) -> list[list[str]]:
-    """`[[stream, text]]` as a terminal shows them, cut after `limit` characters in all."""
-    out, used = [], 0
-    for stream, text in pieces:
-        if used >= limit:
-            break
-        out.append([stream, clip(text, limit - used)])
-        used += len(text)
-    return out
+def _next_change(cluster: Cluster) -> dict[str, Any] | None:
+    change = cluster.next_change()
+    return change.to_dict() if change else None
 
 
-def clip(text: str, limit: int) -> str:
-    if len(text) <= limit:
-        return text
-    return text[:limit] + f"\n… output cut here: {len(text) - limit} more characters.\n"
+def _passed(next_change: dict[str, Any] | None, now: float) -> bool:
+    return next_change is not None and now >= next_change["at"]
 
 
 class Frames:
@@ -90,7 +67,9 @@ class Frames:
         #: Changes when the room is reloaded: browsers of another epoch start afresh.
         self.epoch = secrets.token_hex(4)
         self.seq = 0
-        self.view = topology.View(cluster.snapshot())
+        self.view = topology.View(cluster.snapshot(), guide(cluster))
+        #: When the cluster next changes by itself (`Cluster.next_change`), as last sent.
+        self.next_change = _next_change(cluster)
         self.event_seq = cluster.seq
         self.probe_counts = cluster.probe_counts()
         #: When a probe runs next, and the time of the last look at the counts.
@@ -189,11 +168,17 @@ class Frames:
         feed = cluster.snapshot_changes(self.event_seq)
         self.event_seq = feed.seq
         changes = self.view.apply(feed.upsert, feed.remove)
+        next_change = self.next_change
+        if changes or self.commands or self.probe_runs or _passed(next_change, cluster.now):
+            next_change = _next_change(cluster)
         now = time.time()
         made_at, self.made_at = self.made_at or now, None
         time_due = playing and now - self.last_time_sync >= TIME_SYNC_SECONDS
+        moved = next_change != self.next_change
+        self.next_change = next_change
         content = (
             changes
+            or moved
             or self.traces
             or self.omitted
             or self.commands
@@ -229,6 +214,8 @@ class Frames:
             frame["notes"] = self.notes
         if self.probe_runs:
             frame["probes"] = self.probe_runs
+        if moved:
+            frame["nextChange"] = next_change
         if self.clock_changed:
             frame["clock"] = clock
         if self.streams_changed:
@@ -258,7 +245,8 @@ class Frames:
             "streams": streams,
             "hits": dict(self.hits),
             "topology": self.view.topology,
-            "targets": self.view.targets,
+            **self.view.first_steps,
+            "nextChange": self.next_change,
             "probes": {f"{ns}/{name}": list(c) for (ns, name), c in self.probe_counts.items()},
             "collections": topology.COLLECTIONS,
             "systemNamespaces": topology.SYSTEM_NAMESPACES,

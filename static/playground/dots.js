@@ -1,12 +1,17 @@
-// Requests as dots travelling along their trace's hops, drawn on a canvas
-// that covers the visible part of the diagram (moving SVG elements would cost
-// a layout per dot per frame). A failed request stops at its last hop in red
-// with its reason. Probed pods get a ring that fills up until the next probe.
+// Requests as dots travelling along the drawn edges of their trace's hops,
+// drawn on a canvas that covers the visible part of the diagram (moving SVG
+// elements would cost a layout per dot per frame). A failed request stops at
+// its last hop in red with its reason. Probed pods get a ring that fills up
+// until the next probe, and the seconds left. Dot size and speed are the
+// learner's (kept in the browser).
 
-const HOP_MS = 190;
+import { gettext, interpolate } from "./i18n.js";
+
 const FAIL_HOLD_MS = 2600;
 const ARRIVE_MS = 380;
 const MAX_DOTS = 600;
+export const DOT_SIZES = { small: 3, medium: 4.5, large: 7 };
+export const DOT_SPEEDS = { slow: 140, normal: 360, fast: 1000 }; // CSS pixels a second
 
 export class Dots {
   constructor(canvas, scroller, diagram, clock) {
@@ -17,10 +22,13 @@ export class Dots {
     this.clock = clock; // () => simulated seconds now
     this.dots = [];
     this.flashes = [];
-    // The view layer's knobs (projector.js): dots `size` times larger, hops `pace` times slower.
+    this.probeSeen = new Map(); // pod key -> successes+failures last drawn
+    this.radius = DOT_SIZES.medium;
+    this.speed = DOT_SPEEDS.normal;
+    // Projector mode's knobs (projector.js), on top of the learner's size and speed: dots
+    // `size` times larger (and their marks), `pace` times slower.
     this.size = 1;
     this.pace = 1;
-    this.probeSeen = new Map(); // pod key -> successes+failures last drawn
     this.frames = 0;
     this.fps = 0;
     this.fpsSince = performance.now();
@@ -40,28 +48,38 @@ export class Dots {
     this.dpr = dpr;
   }
 
-  // Add a trace's dot; `delay` spreads the requests of one frame over the tick.
+  setStyle(size, speed) {
+    this.radius = DOT_SIZES[size] || DOT_SIZES.medium;
+    this.speed = DOT_SPEEDS[speed] || DOT_SPEEDS.normal;
+  }
+
+  // Add a trace's dot; `delay` spreads the requests of one frame over the tick. Returns
+  // when (performance.now() time) the dot reaches its last hop.
   add(trace, delay = 0) {
-    const points = [];
+    const ids = [];
     for (const hop of trace.hops || []) {
-      const p = this.diagram.anchor(hop);
-      if (!p) continue;
-      const last = points[points.length - 1];
-      if (last && last.id === p.id) continue;
-      points.push(p);
+      const id = this.diagram.hopBox(hop);
+      if (id && ids[ids.length - 1] !== id && this.diagram.anchor(id)) ids.push(id);
     }
-    if (!points.length) return;
+    if (!ids.length) return performance.now() + delay;
+    let points = [this.diagram.anchor(ids[0])];
+    for (let i = 0; i + 1 < ids.length; i += 1) points = points.concat(this.diagram.path(ids[i], ids[i + 1]).slice(1));
+    const lengths = [0];
+    for (let i = 1; i < points.length; i += 1) {
+      lengths.push(lengths[i - 1] + Math.hypot(points[i].x - points[i - 1].x, points[i].y - points[i - 1].y));
+    }
+    const total = lengths[lengths.length - 1];
+    const duration = points.length > 1 ? Math.min(8000 * this.pace, Math.max(300, (total / this.speed) * 1000 * this.pace)) : 1;
     if (this.dots.length >= MAX_DOTS) this.dots.shift();
     const ok = trace.outcome === "ok";
+    const start = performance.now() + delay;
     this.dots.push({
-      points,
-      start: performance.now() + delay,
-      duration: Math.max(1, points.length - 1) * HOP_MS * this.pace,
-      ok,
+      points, lengths, total, start, duration, ok,
       warn: trace.outcome === "http_error" && trace.status && trace.status < 500,
       reason: ok ? "" : `${trace.status ? `${trace.status} ` : ""}${trace.outcome}`,
       servedBy: trace.served_by,
     });
+    return start + duration;
   }
 
   get inFlight() {
@@ -81,11 +99,17 @@ export class Dots {
 
   draw(now) {
     const ctx = this.ctx;
+    const pods = this.diagram.probedPods();
+    // Nothing moves and nothing was drawn: leave the canvas alone (clearing it every
+    // frame costs the page as much as drawing a room).
+    const idle = !this.dots.length && !pods.length && !this.flashes.length;
+    if (idle && this.blank) return;
+    this.blank = idle;
     const sx = this.scroller.scrollLeft;
     const sy = this.scroller.scrollTop;
     ctx.setTransform(this.dpr, 0, 0, this.dpr, -sx * this.dpr, -sy * this.dpr);
     ctx.clearRect(sx, sy, this.canvas.width / this.dpr, this.canvas.height / this.dpr);
-    this.drawProbes(now);
+    this.drawProbes(now, pods);
     const keep = [];
     for (const dot of this.dots) {
       const t = now - dot.start;
@@ -101,7 +125,7 @@ export class Dots {
       if (t <= dot.duration) {
         ctx.beginPath();
         ctx.fillStyle = dot.ok ? "#1f6feb" : dot.warn ? "#d97706" : "#dc2626";
-        ctx.arc(p.x, p.y, 5 * r, 0, Math.PI * 2);
+        ctx.arc(p.x, p.y, this.radius * r, 0, Math.PI * 2);
         ctx.fill();
       } else if (dot.ok) {
         const k = (t - dot.duration) / hold;
@@ -137,17 +161,19 @@ export class Dots {
     this.dots = keep;
   }
 
+  // Where a dot is `t` ms after it set off: the same distance along its path per ms.
   position(dot, t) {
     const pts = dot.points;
-    if (pts.length === 1) return pts[0];
-    const f = (t / dot.duration) * (pts.length - 1);
-    const i = Math.min(pts.length - 2, Math.floor(f));
-    const k = f - i;
-    return { x: pts[i].x + (pts[i + 1].x - pts[i].x) * k, y: pts[i].y + (pts[i + 1].y - pts[i].y) * k };
+    if (pts.length === 1 || !dot.total) return pts[0];
+    const d = (t / dot.duration) * dot.total;
+    let i = 1;
+    while (i < pts.length - 1 && dot.lengths[i] < d) i += 1;
+    const span = dot.lengths[i] - dot.lengths[i - 1] || 1;
+    const k = Math.min(1, Math.max(0, (d - dot.lengths[i - 1]) / span));
+    return { x: pts[i - 1].x + (pts[i].x - pts[i - 1].x) * k, y: pts[i - 1].y + (pts[i].y - pts[i - 1].y) * k };
   }
 
-  drawProbes(now) {
-    const pods = this.diagram.probedPods();
+  drawProbes(now, pods) {
     if (!pods.length) return;
     const simNow = this.clock();
     const ctx = this.ctx;
@@ -156,8 +182,20 @@ export class Dots {
       const [successes, failures] = pod.counts;
       const first = startedAt + initialDelaySeconds;
       let k;
-      if (simNow < first) k = initialDelaySeconds > 0 ? 1 - (first - simNow) / initialDelaySeconds : 0;
-      else k = ((simNow - first) % periodSeconds) / periodSeconds;
+      let left;
+      if (simNow < first) {
+        k = initialDelaySeconds > 0 ? 1 - (first - simNow) / initialDelaySeconds : 0;
+        left = first - simNow;
+      } else {
+        k = ((simNow - first) % periodSeconds) / periodSeconds;
+        left = periodSeconds * (1 - k);
+      }
+      // The seconds until the next probe, beside its ring.
+      ctx.font = `${Math.round(10 * this.size)}px ui-monospace, monospace`;
+      ctx.fillStyle = "#334155";
+      ctx.textAlign = "right";
+      ctx.fillText(interpolate(gettext("next %(seconds)ss"), { seconds: Math.ceil(left) }), pod.textX, pod.textY);
+      ctx.textAlign = "start";
       const count = successes + failures;
       const seen = this.probeSeen.get(pod.key);
       if (seen !== undefined && seen !== count) {

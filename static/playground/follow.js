@@ -29,6 +29,7 @@ export class Follow {
     this.applying = false;
     this.sentAt = 0;
     this.timer = null;
+    this.scrollTo = null; // the presenter's scroll, as fractions of the way
     this.followButton = root.querySelector("[data-follow]");
     this.status = root.querySelector("[data-following]");
     this.pointButton = root.querySelector("[data-point]");
@@ -40,7 +41,10 @@ export class Follow {
     socket.addEventListener("frame", (event) => {
       if ("view" in event.detail) this.receive(event.detail.view);
     });
-    diagram.addEventListener("drawn", () => this.markPointer());
+    diagram.addEventListener("drawn", () => {
+      this.markPointer();
+      this.applyScroll();
+    });
 
     for (const button of root.querySelectorAll("[data-zoom]")) {
       button.addEventListener("click", () => this.zoom(button.dataset.zoom));
@@ -153,17 +157,21 @@ export class Follow {
     } finally {
       this.applying = false;
     }
-    // After the redraw has sized the diagram: the same share of the way as the presenter.
+    this.scrollTo = view.scroll || [0, 0];
+    requestAnimationFrame(() => this.applyScroll());
+  }
+
+  // The same share of the way as the presenter; again after each drawing, which the layout
+  // worker finishes later (a new zoom, a room that grew).
+  applyScroll() {
+    if (!this.following || !this.scrollTo || this.rights.presenter) return;
+    const s = this.scroller;
+    const [x, y] = this.scrollTo;
+    this.applying = true;
+    s.scrollLeft = x * Math.max(0, s.scrollWidth - s.clientWidth);
+    s.scrollTop = y * Math.max(0, s.scrollHeight - s.clientHeight);
     requestAnimationFrame(() => {
-      if (!this.following) return;
-      const s = this.scroller;
-      const [x, y] = view.scroll || [0, 0];
-      this.applying = true;
-      s.scrollLeft = x * Math.max(0, s.scrollWidth - s.clientWidth);
-      s.scrollTop = y * Math.max(0, s.scrollHeight - s.clientHeight);
-      requestAnimationFrame(() => {
-        this.applying = false;
-      });
+      this.applying = false;
     });
   }
 

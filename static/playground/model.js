@@ -19,6 +19,11 @@ export class Topology {
     this.host = {};
     this.ingressController = {};
     this.targets = [];
+    // First steps, from the simulator: {first, missing, waiting}, {title, commands,
+    // podSelector}, and when the cluster next changes by itself ({at, what} or null).
+    this.requests = { first: null, missing: "", waiting: "" };
+    this.suggestions = { title: "", commands: [], podSelector: "" };
+    this.nextChange = null;
     // Each probed pod's latest readiness-probe results in a row: [successes, failures].
     this.probeCounts = new Map();
     this.version = 0;
@@ -38,6 +43,9 @@ export class Topology {
     this.host = topology.host || {};
     this.ingressController = topology.ingressController || {};
     this.targets = snapshot.targets || [];
+    if (snapshot.requests) this.requests = snapshot.requests;
+    if (snapshot.suggestions) this.suggestions = snapshot.suggestions;
+    this.nextChange = snapshot.nextChange || null;
     this.probeCounts = new Map(Object.entries(snapshot.probes || {}));
     this.version += 1;
   }
@@ -52,6 +60,8 @@ export class Topology {
       for (const obj of change.upsert || []) map.set(keyOf(collection, obj), obj);
     }
     if (changes.targets) this.targets = changes.targets;
+    if (changes.requests) this.requests = changes.requests;
+    if (changes.suggestions) this.suggestions = changes.suggestions;
     this.version += 1;
   }
 

@@ -1,9 +1,11 @@
 // Projector mode: the diagram takes the whole screen (full screen when the
 // browser allows it), its text drawn at 18 px or more, request dots larger and
-// slower (a speed control), and the last command with its output as a caption
-// under it, readable from the back of a room. `?projector=1` opens a room (a
-// student's fork, say) straight in this mode.
+// slower (on top of the dot size and speed chosen, whose controls stay), and
+// the last command with its output as a caption under it, readable from the
+// back of a room. `?projector=1` opens a room (a student's fork, say) straight
+// in this mode.
 
+import { PAIR_GAP } from "./layout.js";
 import { whoLabel } from "./roles.js";
 
 // The diagram's smallest text is 11 px (the badge's 10 px is raised to 11 in this
@@ -12,6 +14,8 @@ export const PROJECTOR_SCALE = 18 / 11;
 // A large screen may draw it larger still, as far as its height allows.
 const PROJECTOR_MAX_SCALE = 2.6;
 const DOT_SIZE = 1.8;
+const DOT_PACE = 2; // twice as slow as the speed chosen
+const LAYER_GAP = 20; // between the diagram's columns (42 otherwise): more room for the text
 const CAPTION_LINES = 6;
 const BADGE_WIDTH = 62; // the Service type's pill, in diagram units (diagram.js)
 
@@ -23,13 +27,10 @@ export class Projector {
     this.page = page; // {redraw()}
     this.on = false;
     this.toggle = document.querySelector("[data-projector-toggle]");
-    this.pace = root.querySelector("[data-dot-pace]");
     this.caption = root.querySelector("[data-caption]");
     this.toggle?.addEventListener("click", () => this.set(!this.on, true));
-    root.querySelector("[data-projector-exit]")?.addEventListener("click", () => this.set(false, true));
-    this.pace?.addEventListener("change", () => {
-      this.dots.pace = this.on ? Number(this.pace.value) : 1;
-    });
+    this.exit = root.querySelector("[data-projector-exit]");
+    this.exit?.addEventListener("click", () => this.set(false, true));
     diagram.addEventListener("drawn", () => {
       if (this.on) this.squeezeBadges();
     });
@@ -40,11 +41,12 @@ export class Projector {
     this.on = on;
     document.body.classList.toggle("projector", on);
     this.toggle?.setAttribute("aria-pressed", String(on));
+    if (this.exit) this.exit.hidden = !on; // no hidden tab stop off the projector
     this.diagram.minScale = on ? PROJECTOR_SCALE : 1;
     this.diagram.maxScale = on ? PROJECTOR_MAX_SCALE : 1.6;
+    this.diagram.layouter.gap = on ? LAYER_GAP : PAIR_GAP;
     this.dots.size = on ? DOT_SIZE : 1;
-    if (on && this.pace.value === "1") this.pace.value = "2"; // slower by default on a screen
-    this.dots.pace = on ? Number(this.pace.value) : 1;
+    this.dots.pace = on ? DOT_PACE : 1;
     this.caption.hidden = !on || !this.caption.dataset.shown;
     if (!on) {
       for (const text of this.diagram.svg.querySelectorAll(".badge text[textLength]")) text.removeAttribute("textLength");

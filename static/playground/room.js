@@ -7,6 +7,7 @@
 import { Classroom } from "./classroom.js";
 import { Diagram } from "./diagram.js";
 import { Dots } from "./dots.js";
+import { NextChange } from "./next_change.js";
 import { setupEditors } from "./editor.js";
 import { Follow } from "./follow.js";
 import { LessonPanel } from "./lessons.js";
@@ -23,12 +24,13 @@ const code = root.dataset.room;
 const socket = new RoomSocket(code);
 const model = new Topology();
 const scroller = root.querySelector("[data-diagram]");
-const diagram = new Diagram(scroller, model);
+const diagram = new Diagram(scroller, model, root.dataset.elkWorker);
 const clock = { time: 0, at: performance.now(), playing: false, speed: 1 };
 const simNow = () => (clock.playing ? clock.time + ((performance.now() - clock.at) / 1000) * clock.speed : clock.time);
 const dots = new Dots(root.querySelector("[data-dots]"), scroller, diagram, simNow);
 const terminal = new Terminal(root.querySelector("[data-terminal]"), socket);
 const traffic = new Traffic(root.querySelector("#panel-traffic"), socket, model, terminal);
+const nextChange = new NextChange(document.querySelector("[data-next-change]"), model, terminal, () => clock.time);
 const rights = new Rights(root, socket);
 const page = {
   tab: () => currentTab(),
@@ -42,9 +44,12 @@ const page = {
 const follow = new Follow(root, socket, diagram, rights, page);
 const projector = new Projector(root, diagram, dots, page);
 new Classroom(root, socket, rights, terminal);
+// A follower without the floor may not fast-forward the clock either.
+nextChange.mayAct = () => rights.canAct;
+rights.addEventListener("change", () => nextChange.paint());
 const lessonRoot = root.querySelector("[data-lesson]");
 const lesson = lessonRoot ? new LessonPanel(lessonRoot, socket, terminal) : null;
-const stats = { drawMs: 0, frames: 0, lastDelayMs: 0, snapshots: 0 };
+const stats = { drawMs: 0, frames: 0, lastDelayMs: 0, snapshots: 0, drawn: 0 };
 let tickMs = 62;
 
 // For the curious (and the benchmarks): the live objects, from the console.
@@ -76,9 +81,23 @@ socket.addEventListener("servererror", (event) => {
 
 function redraw() {
   diagram.render();
-  stats.drawMs = diagram.lastDrawMs;
   traffic.refresh();
+  nextChange.paint();
 }
+
+diagram.addEventListener("drawn", (event) => {
+  stats.drawMs = event.detail.ms;
+  stats.layoutMs = event.detail.layoutMs;
+  stats.drawn += 1;
+  if (stats.snapshotStarted && !stats.firstDrawMs) {
+    stats.firstDrawMs = performance.now() - stats.snapshotStarted;
+    stats.drawnAt = performance.now();
+  }
+  document.body.dataset.drawn = String(stats.drawn);
+});
+diagram.addEventListener("failed", (event) =>
+  terminal.print(interpolate(gettext("The diagram could not be laid out: %(error)s"), { error: event.detail }), "err"),
+);
 
 new ResizeObserver(() => {
   if (model.version) redraw();
@@ -105,6 +124,8 @@ socket.addEventListener("snapshot", (event) => {
   const started = performance.now();
   stats.snapshots += 1;
   stats.snapshotAt = started; // ms since the page began to load
+  stats.snapshotStarted = started;
+  stats.firstDrawMs = 0;
   tickMs = 1000 / (m.tickHz || 16);
   model.load(m);
   setClock(m.clock);
@@ -112,7 +133,7 @@ socket.addEventListener("snapshot", (event) => {
   traffic.setTotals(m.hits);
   redraw();
   stats.snapshotMs = performance.now() - started;
-  stats.drawnAt = performance.now();
+  fillTry();
   document.body.dataset.seq = String(socket.seq);
   // A new connection starts with nothing inspected on the server: ask again.
   if (inspected) socket.notify({ type: "inspect", ...inspected });
@@ -122,17 +143,24 @@ socket.addEventListener("frame", (event) => {
   const f = event.detail;
   stats.frames += 1;
   stats.lastDelayMs = Date.now() - f.at;
+  if ("nextChange" in f) model.nextChange = f.nextChange;
+  if (f.probes) model.probesRan(f.probes);
   if (f.changes) {
     model.apply(f.changes);
-    redraw();
+    if (f.changes.suggestions) fillTry();
   }
-  if (f.probes) model.probesRan(f.probes);
+  // Probe counts show on the chips: a probe that ran redraws them (the layout is cached).
+  if (f.changes || f.probes) redraw();
+  else if ("nextChange" in f) nextChange.paint();
   if (f.clock) setClock(f.clock);
   else syncTime(f.time);
   if (f.streams) traffic.setStreams(f.streams);
   traffic.record(f);
   const traces = f.traces || [];
-  traces.forEach((trace, i) => dots.add(trace, (i * tickMs) / traces.length));
+  const arrivals = traces.map((trace, i) => dots.add(trace, (i * tickMs) / traces.length));
+  const mine = (f.commands || []).some((command) => command.by === socket.viewer);
+  // A command of this viewer's answers in the terminal when its requests' dots arrive.
+  if (mine && arrivals.length) terminal.answerAt(Math.max(...arrivals));
   for (const command of f.commands || []) {
     if (command.by !== socket.viewer) {
       terminal.echo(command, interpolate(gettext("run by %(who)s"), { who: whoLabel(command.who) }));
@@ -333,9 +361,29 @@ editBanner.querySelector("[data-editing-done]").addEventListener("click", () => 
 // -- commands to try -----------------------------------------------------------------
 
 const trySelect = root.querySelector("[data-try]");
-const podSelector = JSON.parse(document.getElementById("pod-selector")?.textContent || '""');
+const exampleCommands = JSON.parse(document.getElementById("example-commands")?.textContent || '""') || [];
+const examplePodSelector = JSON.parse(document.getElementById("pod-selector")?.textContent || '""');
+const roomTitle = document.querySelector("[data-room-title]");
+
+// A built-in example keeps the commands of its notes; any other room gets commands and a
+// title from its own objects (the simulator's suggestions, kept current by frames).
+function fillTry() {
+  const { commands, title } = model.suggestions;
+  if (!exampleCommands.length) {
+    const options = [new Option(gettext("Try…"), "")];
+    for (const line of commands || []) {
+      const option = new Option(line, line);
+      option.lang = "en";
+      options.push(option);
+    }
+    trySelect.replaceChildren(...options);
+    // A lesson's title stays; otherwise the room is named after its objects.
+    if (!lesson) roomTitle.textContent = title || "";
+  }
+}
 
 function fillPlaceholders(line) {
+  const podSelector = exampleCommands.length ? examplePodSelector : model.suggestions.podSelector || "";
   const running = model.list("pods").filter((p) => p.phase === "Running" && !model.isSystem(p.namespace));
   const wanted = podSelector.split(",").filter(Boolean).map((kv) => kv.split("="));
   const pod = running.find((p) => wanted.every(([k, v]) => p.labels && p.labels[k] === v)) || running[0];
@@ -375,5 +423,32 @@ dialog.querySelector("[data-share-copy]").addEventListener("click", async (event
     event.target.textContent = gettext("Press Ctrl+C to copy");
   }
 });
+
+// -- keyboard: the room gets focus after Simulate; a skip link past the diagram ----------
+
+const heading = document.querySelector("[data-room-heading]");
+if (document.activeElement === document.body) heading.focus();
+root.querySelector("[data-skip-inspector]").addEventListener("click", (event) => {
+  event.preventDefault();
+  selectTab(document.getElementById("tab-inspector"));
+  const target = inspector.querySelector(".actions button, .actions input, .actions select") || inspector;
+  if (target === inspector) inspector.tabIndex = -1;
+  target.focus();
+});
+
+// -- request dots: size and speed, kept in this browser -------------------------------
+
+const dotSize = root.querySelector("[data-dot-size]");
+const dotSpeed = root.querySelector("[data-dot-speed]");
+const saved = JSON.parse(localStorage.getItem("kubeplay-dots") || "{}");
+if (saved.size) dotSize.value = saved.size;
+if (saved.speed) dotSpeed.value = saved.speed;
+function dotStyle() {
+  dots.setStyle(dotSize.value, dotSpeed.value);
+  localStorage.setItem("kubeplay-dots", JSON.stringify({ size: dotSize.value, speed: dotSpeed.value }));
+}
+dotSize.addEventListener("change", dotStyle);
+dotSpeed.addEventListener("change", dotStyle);
+dotStyle();
 
 socket.connect();

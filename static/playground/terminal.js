@@ -48,6 +48,7 @@ export class Terminal {
     this.cursor = 0;
     this.onResult = null;
     this.session = null;
+    this.arrival = 0; // when the dots of this viewer's last command reach their pods
     this.form.addEventListener("submit", (event) => {
       event.preventDefault();
       const line = this.input.value.trim();
@@ -127,9 +128,23 @@ export class Terminal {
     return this.send(line, stdin);
   }
 
+  // The dots of the command just run arrive at `when` (performance.now() time): its answer
+  // is printed then, as a real curl answers once the request has made its way.
+  answerAt(when) {
+    this.arrival = when;
+  }
+
+  async waitForDots(result) {
+    const wait = this.arrival - performance.now();
+    this.arrival = 0;
+    if (result.traces && wait > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(wait, 8000)));
+  }
+
   async send(line, stdin = "") {
     try {
+      this.arrival = 0;
       const result = await this.socket.request({ type: "command", line, stdin });
+      await this.waitForDots(result);
       if (result.edit) {
         const opened = gettext("Opened %(ref)s in the Manifests panel: change it and press Apply.");
         this.print(interpolate(opened, { ref: result.edit.ref }), "hint");
@@ -179,7 +194,9 @@ export class Terminal {
       return;
     }
     try {
+      this.arrival = 0;
       const result = await this.socket.request({ type: "command", line: `${session.prefix} ${shellQuote(line)}` });
+      await this.waitForDots(result);
       this.printResult(result);
       if (this.onResult) this.onResult(result);
       if (/^Error from server \(NotFound\): pods /.test(result.stderr || "")) this.leave(gettext("the pod is gone"));

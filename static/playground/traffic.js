@@ -65,6 +65,10 @@ export class Traffic {
     this.dirty = false;
     this.targetsVersion = "";
     this.sourcesVersion = "";
+    this.chosenFirst = false; // the first request the simulator suggests, chosen once
+    this.why = root.querySelector("[data-target-why]");
+    this.nothing = root.querySelector("[data-nothing]");
+    this.targetSelect.addEventListener("change", () => this.matchSource());
     this.form.addEventListener("submit", (event) => {
       event.preventDefault();
       this.sendOne();
@@ -92,14 +96,23 @@ export class Traffic {
 
   sendOne() {
     const url = this.target();
-    if (!url) return;
+    if (!url) {
+      this.nothing.hidden = false;
+      this.nothing.focus();
+      return;
+    }
     this.terminal.run(curlCommand(url, this.source()));
   }
 
   startStream() {
     const url = this.target();
     const rate = Number(this.rateInput.value);
-    if (!url || !(rate > 0)) return;
+    if (!url) {
+      this.nothing.hidden = false;
+      this.nothing.focus();
+      return;
+    }
+    if (!(rate > 0)) return;
     this.socket.notify({ type: "traffic", action: "start", url, source: this.source(), rate });
   }
 
@@ -138,6 +151,45 @@ export class Traffic {
       this.sourceSelect.replaceChildren(...options);
       if (sources.includes(chosen)) this.sourceSelect.value = chosen;
     }
+    const first = this.model.requests.first;
+    if (!this.chosenFirst && first && (first.from === "host" || sources.length)) {
+      this.chosenFirst = true;
+      this.targetSelect.value = first.url;
+      this.matchSource();
+    }
+    this.explain();
+  }
+
+  chosenTarget() {
+    return this.model.targets.find((t) => t.url === this.targetSelect.value) || null;
+  }
+
+  // A URL that only works from inside the cluster gets a pod as its source (one in the
+  // target's namespace when there is one), and one that only the host resolves gets the host.
+  matchSource() {
+    const target = this.chosenTarget();
+    if (!target) return;
+    const current = this.source();
+    if (target.from === "host" && current !== "host" && target.group === "Ingress") {
+      this.sourceSelect.value = "host";
+    } else if (target.from === "pod" && current === "host") {
+      const pods = [...this.sourceSelect.options].map((o) => o.value).filter((v) => v !== "host");
+      const same = pods.find((v) => v.split("/")[1] === target.namespace);
+      if (same || pods[0]) this.sourceSelect.value = same || pods[0];
+    }
+    this.explain();
+  }
+
+  // Why the chosen request works from where it is sent; what to add when there is nothing.
+  explain() {
+    const { missing, waiting, first } = this.model.requests;
+    const target = this.chosenTarget();
+    let text = target ? target.why : "";
+    if (target && first && target.url === first.url && waiting) text = `${text} ${waiting}`;
+    this.why.textContent = text;
+    this.why.hidden = !text;
+    this.nothing.textContent = missing;
+    this.nothing.hidden = !missing;
   }
 
   setStreams(streams) {

@@ -224,3 +224,20 @@ def run(page, line: str) -> None:
     command.fill(line)
     command.press("Enter")
     expect(command).to_have_value("")
+
+
+def watch_dots_at_answer(page) -> None:
+    """Record in `window.dotsAtAnswer` how many request dots are on the diagram when the
+    terminal next shows a curl answer ("You've hit"): the answer waits for its dot, which
+    may be gone by the time a later check runs on a slow machine."""
+    page.evaluate(
+        """() => {
+          window.dotsAtAnswer = null;
+          const out = document.querySelector("[data-terminal-output]");
+          new MutationObserver((_, observer) => {
+            if (!out.textContent.includes("You've hit")) return;
+            window.dotsAtAnswer = window.kubeplay.dots.inFlight;
+            observer.disconnect();
+          }).observe(out, {childList: true, subtree: true, characterData: true});
+        }"""
+    )

@@ -129,6 +129,9 @@ def test_a_lesson_completed_with_the_buttons(lesson_page, live_server_url, scree
     expect_current(page, 3, 4, words)
 
     # Reset: delete a pod, then the step's reset brings the room back to its start.
+    # (The diagram lays the reloaded room out in a worker: wait until its pods are drawn.)
+    pods = page.locator('svg.diagram [data-object^="Pod|default|kubia-"]')
+    expect(pods.first).to_be_visible()
     before = sorted(
         o.get_attribute("data-object")
         for o in page.locator('svg.diagram [data-object^="Pod|default|kubia-"]').all()

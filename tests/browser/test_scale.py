@@ -17,40 +17,64 @@ def test_a_room_of_500_pods_draws_in_under_a_second(page, live_server_url, scree
     open_room(page, create_room(page, live_server_url, "many-pods"))
     # More than 150 pods: one chip per workload and node.
     expect(
-        page.get_by_role("button", name=re.compile(r"^\d+ pods of Deployment web on worker-1"))
+        page.get_by_role(
+            "button", name=re.compile(r"^Deployment web, ×\d+ · \d+ ready, .* on worker-1")
+        )
     ).to_be_visible()
     page.get_by_role("combobox", name="Pods").select_option("off")
     expect(page.locator("svg.diagram .kind-pod[role=button]")).to_have_count(500)
-    draw_ms = page.evaluate(
-        "() => { const t = performance.now(); window.kubeplay.diagram.render();"
-        " return performance.now() - t; }"
-    )
-    assert draw_ms < 1000, draw_ms
+    # Drawing them one by one took one layout (ELK's, in its worker) and one draw.
+    draw_ms = page.evaluate("window.kubeplay.stats.drawMs")
+    assert 0 < draw_ms < 1000, draw_ms
     assert page.evaluate("window.kubeplay.stats.snapshotMs") < 1000
     screenshot("scale-500-pods")
 
 
 def test_200_request_dots_animate_smoothly(page, live_server_url):
+    """200 dots in flight cost each frame little of its budget.
+
+    Frames a second measure the machine as much as the page: on a busy machine the
+    compositor itself falls behind. So this times the dots' own work in each frame
+    (their canvas drawing, wrapped) and judges it by its median, which a few frames
+    cut short by other processes do not move; a page that drew its dots as SVG
+    elements, or laid the page out per dot, would spend many times more.
+    """
     open_room(page, create_room(page, live_server_url, "kubia"))
-    fps = page.evaluate(
+    work = page.evaluate(
         """() => new Promise((resolve) => {
             const { dots, diagram } = window.kubeplay;
             const hops = [{kind: "client", name: "host"}, {kind: "ingress", name: "kubia"},
                           {kind: "service", name: "kubia"}, {kind: "endpoints", name: "kubia"}];
             const pods = diagram.model.list("pods").filter(p => p.namespace === "default");
+            const draw = dots.draw.bind(dots);
+            const spent = [];
+            const drawn = [];
+            dots.draw = (now) => {
+              const before = performance.now();
+              draw(now);
+              spent.push(performance.now() - before);
+              drawn.push(dots.inFlight);
+            };
             const start = performance.now();
-            let frames = 0;
             function step(now) {
               while (dots.inFlight < 200) {
                 const pod = pods[Math.floor(Math.random() * pods.length)];
                 dots.add({outcome: "ok", status: 200, served_by: pod.name,
                           hops: [...hops, {kind: "pod", name: pod.name}]});
               }
-              frames += 1;
               if (now - start < 2000) requestAnimationFrame(step);
-              else resolve(frames * 1000 / (now - start));
+              else {
+                dots.draw = draw;
+                resolve({spent, drawn});
+              }
             }
             requestAnimationFrame(step);
         })"""
     )
-    assert fps >= 45, fps
+    spent = sorted(work["spent"])
+    # The dots were there to draw, in enough frames to judge.
+    assert len(spent) >= 20, len(spent)
+    assert min(work["drawn"][5:]) >= 150, work["drawn"]
+    # Half of a 60 Hz frame's 16.7 ms at most, in the typical frame.
+    median = spent[len(spent) // 2]
+    assert median < 8, spent

@@ -6,7 +6,7 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import create_room, open_room, run
+from tests.browser.conftest import create_room, open_room, run, watch_dots_at_answer
 
 
 def test_terminal_runs_commands_with_history(page, live_server_url, screenshot):
@@ -25,10 +25,13 @@ def test_terminal_runs_commands_with_history(page, live_server_url, screenshot):
     run(page, "kubectl describe endpoints kubia")
     expect(output).to_contain_text("Subsets:")
 
-    # curl from the terminal: output, and a dot on the diagram.
+    # curl from the terminal: output, and a dot on the diagram. The answer is written
+    # when the dot arrives, so the dots in flight are read as the answer appears (after
+    # it, the dot may already be gone on a slow machine).
+    watch_dots_at_answer(page)
     run(page, "curl -s http://kubia.example.com/")
     expect(output).to_contain_text("You've hit kubia-")
-    page.wait_for_function("window.kubeplay.dots.inFlight > 0")
+    assert page.evaluate("window.dotsAtAnswer") > 0
     pod = page.get_by_role("button", name=re.compile(r"^Pod kubia-")).first
     name = pod.get_attribute("aria-label").split(",")[0].removeprefix("Pod ")
     run(page, f"kubectl exec {name} -- nslookup kubia")

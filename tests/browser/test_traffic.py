@@ -6,7 +6,7 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import create_room, open_room, pod_buttons
+from tests.browser.conftest import create_room, open_room, pod_buttons, watch_dots_at_answer
 
 
 def dots_in_flight(page) -> int:
@@ -25,11 +25,13 @@ def test_one_request_a_failure_and_a_stream(page, live_server_url, screenshot):
 
     # One request from the host: the terminal shows the curl, a dot travels, a pod counts a hit.
     target.select_option(label="kubia.example.com/ (Ingress sites)")
+    watch_dots_at_answer(page)
     panel.get_by_role("button", name="Send one request").click()
     terminal = page.get_by_role("log", name="Terminal output")
     expect(terminal).to_contain_text("$ curl -sS http://kubia.example.com/")
+    # The dot sets off; the terminal answers when it arrives, the dot still on the diagram.
     expect(terminal).to_contain_text("You've hit kubia-")
-    page.wait_for_function("window.kubeplay.dots.inFlight > 0")
+    assert page.evaluate("window.dotsAtAnswer") > 0
     recent = panel.get_by_role("log", name="Recent requests")
     expect(recent.get_by_role("listitem").first).to_contain_text(
         re.compile(r"✓ host → http://kubia.example.com/: 200 kubia-")

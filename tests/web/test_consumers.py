@@ -463,7 +463,7 @@ async def test_inspector_is_refreshed_by_the_frame_that_changes_it(room, socket)
     assert refreshed["seq"] == frame["seq"]
     assert "id" not in refreshed
     assert "<code>tier=web</code>" in refreshed["html"]
-    assert "tier=web" in refreshed["html"].split("kubectl describe")[1]
+    assert "tier=web" in refreshed["html"].split("kubectl describe</summary>")[1]
 
 
 async def test_an_inspector_the_frame_did_not_change_is_not_sent_again(room, socket):

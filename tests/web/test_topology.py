@@ -5,18 +5,19 @@ from __future__ import annotations
 import pytest
 
 from playground import rooms, topology
+from playground.rooms.frames import guide
 from tests.fixtures.rooms import manifest
 
 
 def view_of(text: str, *commands: str) -> topology.View:
     cluster = rooms.replay(7, text, [{"op": "run", "line": line} for line in commands])
-    return topology.View(cluster.snapshot())
+    return topology.View(cluster.snapshot(), guide(cluster))
 
 
 def changes_of(text: str, *commands: str) -> tuple[topology.View, dict, dict]:
     """A view of `text` applied, the frame changes `commands` make to it, and the feed."""
     cluster = rooms.replay(7, text, [])
-    view, seq = topology.View(cluster.snapshot()), cluster.seq
+    view, seq = topology.View(cluster.snapshot(), guide(cluster)), cluster.seq
     for line in commands:
         assert cluster.run(line).exit_code == 0
     feed = cluster.snapshot_changes(seq)
@@ -46,7 +47,7 @@ def test_targets_offer_ingress_hosts_nodeports_and_service_names():
     ("example", "group"),
     [
         pytest.param("loadbalancer", "LoadBalancer", id="LoadBalancer address"),
-        pytest.param("externalname", "Service", id="ExternalName"),
+        pytest.param("externalname", "ExternalName", id="ExternalName"),
         pytest.param("ingress-tls", "Ingress", id="TLS hosts"),
     ],
 )
@@ -80,3 +81,27 @@ def test_changes_name_the_namespaces_they_touch():
     assert topology.namespaces(changes) == {""}
     _, changes, _ = changes_of(manifest("kubia"), "kubectl delete deployment kubia")
     assert topology.namespaces(changes) == {"default"}
+
+
+def test_first_steps_follow_the_cluster():
+    view, changes, _ = changes_of(
+        manifest("kubia"), "kubectl delete service kubia", "kubectl delete ingress kubia"
+    )
+    assert view.first_steps["requests"]["first"] is None
+    assert changes["requests"]["missing"].endswith("kubectl expose deployment kubia --port=8080")
+    assert "kubectl get endpoints kubia" not in changes["suggestions"]["commands"]
+
+
+def test_a_frame_asks_for_first_steps_only_when_a_change_may_move_them():
+    cluster = rooms.replay(7, manifest("kubia"), [])
+    asked = []
+    counting = topology.Guide(
+        lambda: asked.append("requests") or cluster.first_steps().to_dict(),
+        lambda: asked.append("suggestions") or cluster.suggestions().to_dict(),
+    )
+    view, seq = topology.View(cluster.snapshot(), counting), cluster.seq
+    asked.clear()
+    cluster.run("kubectl label pods -l app=kubia tier=web")
+    feed = cluster.snapshot_changes(seq)
+    assert set(view.apply(feed.upsert, feed.remove)) == {"pods"}
+    assert asked == []

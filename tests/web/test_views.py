@@ -91,7 +91,18 @@ def test_simulate_creates_a_room_and_opens_it(client):
     assert response.status_code == 302
     assert response["Location"] == f"/rooms/{room.code}/"
     assert room.manifests == manifest("kubia")
+    # Pasted over the example: the room is not the example, its title and commands come
+    # from its own objects.
+    assert room.example == ""
+
+
+def test_an_example_simulated_as_it_comes_keeps_its_title_and_commands(client):
+    text = rooms.example("nodeport")["manifest"]
+    client.post("/rooms/", {"manifests": text + "\n", "example": "nodeport"})
+    room = Room.objects.get()
     assert room.example == "nodeport"
+    page = client.get(f"/rooms/{room.code}/").content.decode()
+    assert "NodePort Service" in page
 
 
 def test_simulate_with_problems_shows_them_and_creates_nothing(client):

@@ -1,0 +1,195 @@
+"""What drawing a room costs with the layered layout (ELK in a Web Worker).
+
+`python -m benchmarks.bench_layout` (`--quick`: one load per size; `--examples`:
+the built-in examples, each loaded five times in turn) starts daphne
+as `bench_web` does, creates rooms of many Services, each with its own
+Deployment, and opens each in Debian's Chromium at 1366×768 several times:
+
+- objects: boxes drawn one by one (`?pods=off`): pods, Services, Endpoints;
+- first draw: from the snapshot's arrival to the diagram drawn (the scene built,
+  ELK's layout in the worker, the SVG written), median of the loads;
+- layout: ELK's share of it;
+- CPU: what the page's renderer process spent (all its threads: the page, ELK's
+  worker, the compositor) from navigation to the diagram drawn, read from
+  /proc, so a machine busy with other work changes it far less than the wall
+  clock.
+
+Figures go to docs/performance.md ("Drawing the layout").
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import tempfile
+from pathlib import Path
+
+from .bench_web import CHROMIUM, NODE, PODS_PER_NODE, ROOT, Server
+
+APP = """apiVersion: v1
+kind: Service
+metadata:
+  name: svc-{i}
+spec:
+  selector:
+    app: app-{i}
+  ports:
+  - port: 80
+    targetPort: 8080
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: app-{i}
+spec:
+  replicas: {pods}
+  selector:
+    matchLabels:
+      app: app-{i}
+  template:
+    metadata:
+      labels:
+        app: app-{i}
+    spec:
+      containers:
+      - name: app
+        image: luksa/kubia
+        ports:
+        - containerPort: 8080
+---
+"""
+
+
+def manifest(services: int, pods_each: int) -> str:
+    """`services` Services, each with a Deployment of `pods_each` pods, and enough nodes."""
+    pods = services * pods_each
+    nodes = "".join(NODE.format(i=i + 3) for i in range(max(0, -(-pods // PODS_PER_NODE) - 2)))
+    return nodes + "".join(APP.format(i=i, pods=pods_each) for i in range(services))
+
+
+SIZES = {500: (50, 8), 2000: (100, 18)}  # objects drawn: pods + Services + Endpoints
+
+
+TICK_MS = 1000 / os.sysconf("SC_CLK_TCK")
+
+
+def descendants(pid: int) -> list[int]:
+    """This process's descendants (the Playwright driver, Chromium and its helpers)."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+        except (ValueError, OSError, IndexError):
+            continue
+        children.setdefault(ppid, []).append(int(entry.name))
+    found, todo = [], [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.append(child)
+            todo.append(child)
+    return found
+
+
+def renderer_cpu_ms() -> dict[int, float]:
+    """CPU time (user + system) of every thread of each of this run's Chromium renderers."""
+    found = {}
+    for pid in descendants(os.getpid()):
+        try:
+            if b"--type=renderer" not in Path(f"/proc/{pid}/cmdline").read_bytes():
+                continue
+            ticks = 0
+            for task in Path(f"/proc/{pid}/task").iterdir():
+                fields = (task / "stat").read_text().rsplit(")", 1)[1].split()
+                ticks += int(fields[11]) + int(fields[12])  # utime, stime
+            found[pid] = ticks * TICK_MS
+        except OSError:
+            continue
+    return found
+
+
+def spent(before: dict[int, float], after: dict[int, float]) -> float:
+    """CPU the renderers spent between two readings (a renderer may start in between)."""
+    return sum(ms - before.get(pid, 0) for pid, ms in after.items())
+
+
+def load_once(page, url: str) -> dict:
+    """Open `url` on a blank page; the room's drawing figures and the renderer's CPU."""
+    page.goto("about:blank")
+    before = renderer_cpu_ms()
+    page.goto(url)
+    page.wait_for_function(
+        "window.kubeplay && window.kubeplay.stats.firstDrawMs > 0", timeout=120_000, polling=20
+    )
+    cpu = spent(before, renderer_cpu_ms())
+    return {**page.evaluate("window.kubeplay.stats"), "cpu": cpu}
+
+
+def medians(runs: list[dict]) -> dict:
+    return {
+        "first_draw_ms": statistics.median(r["firstDrawMs"] for r in runs),
+        "layout_ms": statistics.median(r["layoutMs"] for r in runs),
+        "navigation_to_drawn_ms": statistics.median(r["drawnAt"] for r in runs),
+        "renderer_cpu_ms": statistics.median(r["cpu"] for r in runs),
+        "runs": [round(r["firstDrawMs"]) for r in runs],
+    }
+
+
+def measure(server: Server, loads: int, examples: bool) -> dict:
+    from playwright.sync_api import sync_playwright
+
+    figures: dict = {}
+    args = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=args)
+        page = browser.new_page(viewport={"width": 1366, "height": 768})
+        if examples:
+            # What every learner meets first: the built-in examples, loaded in turn.
+            from simulator import SCENARIOS
+
+            codes = {s.slug: server.create_room(s.manifest) for s in SCENARIOS}
+            runs: dict[str, list[dict]] = {slug: [] for slug in codes}
+            for _ in range(loads):
+                for slug, code in codes.items():
+                    runs[slug].append(load_once(page, f"{server.url}/rooms/{code}/"))
+            for slug, found in runs.items():
+                figures[slug] = medians(found)
+            browser.close()
+            return figures
+        for objects, (services, pods_each) in SIZES.items():
+            code = server.create_room(manifest(services, pods_each))
+            for query in ("?pods=off", ""):
+                url = f"{server.url}/rooms/{code}/{query}"
+                found = [load_once(page, url) for _ in range(loads)]
+                key = f"{objects}{'_one_by_one' if query else '_default'}"
+                boxes = page.locator("svg.diagram .item").count()
+                figures[key] = {"boxes": boxes, **medians(found)}
+                page.screenshot(path=ROOT / "var" / "screenshots" / f"bench-layout-{key}.png")
+        browser.close()
+    return figures
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true", help="one load per size")
+    parser.add_argument(
+        "--examples", action="store_true", help="the built-in examples instead of big rooms"
+    )
+    options = parser.parse_args()
+    load = os.getloadavg()
+    with tempfile.TemporaryDirectory() as workdir:
+        server = Server(Path(workdir))
+        try:
+            figures = measure(server, 1 if options.quick else 5, options.examples)
+        finally:
+            server.close()
+    print(f"load average before: {load}, after: {os.getloadavg()}")
+    for name, values in figures.items():
+        shown = {k: round(v) if isinstance(v, float) else v for k, v in values.items()}
+        print(f"{name:>20}: {shown}")
+
+
+if __name__ == "__main__":
+    main()

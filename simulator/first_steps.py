@@ -1,0 +1,322 @@
+"""A learner's first steps in a cluster: which requests make sense from where, and why.
+
+Plain data for the playground's traffic panel and "Try…" list, worked out
+from the objects in the cluster (never from a scenario's script), so a
+pasted manifest gets first steps as good as a built-in example's:
+
+- `request_targets`: the URLs a request can be sent to, each with where it
+  works from (`host`: the learner's workstation outside the cluster; `pod`:
+  inside, where Service names resolve) and one sentence saying why;
+- `suggested_request`: the first request to send, the one that shows most of
+  the path (an Ingress host before a LoadBalancer address, a NodePort, then a
+  Service name from a pod);
+- `suggested_commands`: command lines to try, with the placeholders of
+  `simulator.scenarios.PLACEHOLDERS`;
+- `title`: a short title from the objects, for a room made from pasted manifests;
+- `missing`: when there is nothing to send a request to, what to add.
+
+Later network objects (Gateway routes, NetworkPolicy) add their targets here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .ipam import INGRESS_IP
+from .state import ClusterState
+
+#: Namespaces of the cluster's own machinery: not offered as targets.
+SYSTEM_NAMESPACES = frozenset({"kube-system", "kube-public", "kube-node-lease", "ingress-nginx"})
+#: Target groups in the order a first request prefers them: most of the path first.
+GROUP_ORDER = ("Ingress", "LoadBalancer", "NodePort", "Service", "ExternalName")
+WORKLOADS = ("Deployment", "DaemonSet", "ReplicationController", "ReplicaSet")
+
+
+@dataclass(frozen=True, slots=True)
+class RequestTarget:
+    """One URL a learner can request.
+
+    Attributes:
+        url: what curl is given.
+        label: a short label for a menu.
+        group: `Ingress`, `LoadBalancer`, `NodePort`, `Service` or `ExternalName`.
+        origin: where the URL works from: `host` (the workstation) or `pod`.
+        namespace: the namespace of the object it reaches.
+        why: one sentence on the path a request takes and why it works from `origin`.
+        service: the Service the request reaches ("" for an Ingress default backend).
+        kind: what the label says, for browsers to word it in their own language:
+            `ingress`, `ingress-default`, `externalname`, `nodeport`, `loadbalancer`
+            or `service`.
+        name: the object the label names (the Ingress, or the Service).
+        address: what the URL names (host and path, address and port, Service name).
+    """
+
+    url: str
+    label: str
+    group: str
+    origin: str
+    namespace: str
+    why: str
+    service: str = ""
+    kind: str = ""
+    name: str = ""
+    address: str = ""
+
+    def to_dict(self) -> dict[str, str]:
+        return {
+            "url": self.url,
+            "label": self.label,
+            "group": self.group,
+            "from": self.origin,
+            "namespace": self.namespace,
+            "why": self.why,
+            "service": self.service,
+            "kind": self.kind,
+            "name": self.name,
+            "address": self.address,
+        }
+
+
+def request_targets(state: ClusterState) -> list[RequestTarget]:
+    """Every URL a request can go to, Ingress rules first, then Services (each Service's
+    NodePort, LoadBalancer address and name)."""
+    out: dict[str, RequestTarget] = {}
+
+    def add(target: RequestTarget) -> None:
+        out.setdefault(target.url, target)
+
+    for ing in state.store.list("Ingress"):
+        _ingress_targets(ing, add)
+    worker_ip = _worker_ip(state)
+    for svc in state.store.list("Service"):
+        meta = svc["metadata"]
+        if meta["namespace"] in SYSTEM_NAMESPACES or meta["name"] == "kubernetes":
+            continue
+        _service_targets(svc, worker_ip, add)
+    return list(out.values())
+
+
+def _ingress_targets(ing: dict, add) -> None:
+    meta = ing["metadata"]
+    spec = ing.get("spec") or {}
+    tls_hosts = {h for t in spec.get("tls") or () for h in t.get("hosts") or ()}
+    for rule in spec.get("rules") or ():
+        host = rule.get("host") or ""
+        for path in (rule.get("http") or {}).get("paths") or ():
+            where = path.get("path") or "/"
+            name = host or INGRESS_IP
+            scheme = "https" if host and host in tls_hosts else "http"
+            service = ((path.get("backend") or {}).get("service") or {}).get("name", "")
+            why = (
+                f"The host resolves {host} to the Ingress controller's address, as if it "
+                f"were in /etc/hosts; ingress-nginx matches the rule and sends the request "
+                f"to Service {service}'s pods."
+                if host
+                else f"A rule without a host matches any request to the Ingress controller's "
+                f"address; ingress-nginx sends it to Service {service}'s pods."
+            )
+            add(
+                RequestTarget(
+                    f"{scheme}://{name}{where}",
+                    f"{name}{where} (Ingress {meta['name']})",
+                    "Ingress",
+                    "host",
+                    meta["namespace"],
+                    why,
+                    service,
+                    "ingress",
+                    meta["name"],
+                    f"{name}{where}",
+                )
+            )
+    if spec.get("defaultBackend"):
+        add(
+            RequestTarget(
+                f"http://{INGRESS_IP}/",
+                f"{INGRESS_IP}/ (Ingress {meta['name']} default)",
+                "Ingress",
+                "host",
+                meta["namespace"],
+                "A request no rule matches goes to the Ingress's default backend.",
+                "",
+                "ingress-default",
+                meta["name"],
+                f"{INGRESS_IP}/",
+            )
+        )
+
+
+def _service_targets(svc: dict, worker_ip: str, add) -> None:
+    meta, spec = svc["metadata"], svc["spec"]
+    name, namespace = meta["name"], meta["namespace"]
+
+    def target(url: str, label: str, group: str, origin: str, why: str, kind: str, address: str):
+        add(RequestTarget(url, label, group, origin, namespace, why, name, kind, name, address))
+
+    fqdn = f"{name}.{namespace}.svc.cluster.local"
+    if spec.get("type") == "ExternalName":
+        target(
+            f"http://{fqdn}/",
+            f"{name} (ExternalName)",
+            "ExternalName",
+            "pod",
+            f"Cluster DNS answers {name} with a CNAME to {spec.get('externalName')}; "
+            "only pods use the cluster's DNS.",
+            "externalname",
+            fqdn,
+        )
+        return
+    lb = ((svc.get("status") or {}).get("loadBalancer") or {}).get("ingress") or []
+    lb_ip = lb[0].get("ip") if lb else None
+    headless = spec.get("clusterIP") == "None"
+    for port in spec.get("ports") or ():
+        number = port.get("port")
+        if port.get("nodePort") and worker_ip:
+            target(
+                f"http://{worker_ip}:{port['nodePort']}/",
+                f"{worker_ip}:{port['nodePort']} (NodePort of {name})",
+                "NodePort",
+                "host",
+                f"Every node opens port {port['nodePort']}; kube-proxy on the node "
+                f"forwards it to a pod of {name}, on any node.",
+                "nodeport",
+                f"{worker_ip}:{port['nodePort']}",
+            )
+        if lb_ip:
+            target(
+                f"http://{lb_ip}:{number}/",
+                f"{lb_ip}:{number} (LoadBalancer {name})",
+                "LoadBalancer",
+                "host",
+                f"The load balancer's address {lb_ip} sends the request to a node, "
+                f"whose kube-proxy forwards it to a pod of {name}.",
+                "loadbalancer",
+                f"{lb_ip}:{number}",
+            )
+        if headless:
+            # No virtual IP and no kube-proxy: the name resolves to the pods themselves,
+            # so the request goes to the port the pods listen on.
+            listens = port.get("targetPort", number)
+            number = listens if isinstance(listens, int) else number
+            why = (
+                f"{name} is headless: cluster DNS answers its name with the ready pods' "
+                "own addresses, and only pods use the cluster's DNS."
+            )
+        else:
+            why = (
+                f"Cluster DNS resolves {name} to its cluster IP, which only exists inside "
+                "the cluster: kube-proxy on the pod's node sends the request to one of "
+                f"{name}'s ready pods."
+            )
+        suffix = "" if number == 80 else f":{number}"
+        target(
+            f"http://{fqdn}{suffix}/",
+            f"{name}{suffix} (Service)",
+            "Service",
+            "pod",
+            why,
+            "service",
+            f"{name}{suffix}",
+        )
+
+
+def _worker_ip(state: ClusterState) -> str:
+    nodes = state.store.list("Node")
+    workers = [
+        n
+        for n in nodes
+        if "node-role.kubernetes.io/control-plane" not in (n["metadata"].get("labels") or {})
+    ]
+    for node in workers or nodes:
+        ip = state.node_ip(node["metadata"]["name"])
+        if ip:
+            return ip
+    return ""
+
+
+def suggested_request(state: ClusterState, targets: list[RequestTarget]) -> RequestTarget | None:
+    """The first request to send: the target that shows most of the path, among those
+    whose Service has a ready endpoint (a pod or an address outside the cluster) when any
+    has one."""
+    ranked = sorted(targets, key=lambda t: GROUP_ORDER.index(t.group))
+    served = (t for t in ranked if t.group == "ExternalName" or _has_ready_endpoint(state, t))
+    return next(served, ranked[0] if ranked else None)
+
+
+def _has_ready_endpoint(state: ClusterState, target: RequestTarget) -> bool:
+    if not target.service:
+        return False
+    endpoints = state.store.get("Endpoints", target.namespace, target.service)
+    return any(subset.get("addresses") for subset in (endpoints or {}).get("subsets") or ())
+
+
+def missing(state: ClusterState, targets: list[RequestTarget]) -> str:
+    """What to add when nothing can be requested ("" when something can)."""
+    if targets:
+        return ""
+    workload = _first_workload(state)
+    if workload is None:
+        return (
+            "Nothing to send a request to yet: apply a workload (a Deployment or a Pod) "
+            "and a Service that selects its pods."
+        )
+    kind, name, port, selector = workload
+    if kind == "DaemonSet":  # kubectl expose takes no DaemonSet: a Service manifest does it
+        how = f"a Service with selector {selector} and port {port or 80} in the Manifests panel"
+    else:
+        how = f"kubectl expose {kind.lower()} {name} --port={port or 80}"
+    return (
+        "Nothing to send a request to yet: no Service or Ingress leads to a pod. "
+        f"Add a Service that selects {kind} {name}'s pods, for example: {how}"
+    )
+
+
+def _first_workload(state: ClusterState) -> tuple[str, str, int | None, str] | None:
+    for kind in WORKLOADS:
+        for obj in state.store.list(kind):
+            meta = obj["metadata"]
+            if meta["namespace"] in SYSTEM_NAMESPACES or meta.get("ownerReferences"):
+                continue
+            containers = obj["spec"].get("template", {}).get("spec", {}).get("containers") or ()
+            ports = [p["containerPort"] for c in containers for p in c.get("ports") or ()]
+            labels = obj["spec"].get("template", {}).get("metadata", {}).get("labels") or {}
+            selector = ",".join(f"{k}={v}" for k, v in sorted(labels.items()))
+            return kind, meta["name"], ports[0] if ports else None, selector
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class FirstSteps:
+    """Where requests can go (`targets`), the first one to send, what to add when there
+    is nowhere to send one (`missing`), and why the first one cannot be answered yet
+    (`waiting`: no pod behind it is ready); "" when there is nothing to say."""
+
+    targets: tuple[RequestTarget, ...]
+    first: RequestTarget | None
+    missing: str
+    waiting: str = ""
+
+    def to_dict(self) -> dict:
+        return {
+            "targets": [t.to_dict() for t in self.targets],
+            "first": self.first.to_dict() if self.first else None,
+            "missing": self.missing,
+            "waiting": self.waiting,
+        }
+
+
+def first_steps(state: ClusterState) -> FirstSteps:
+    """The request targets of the cluster now, the first to send and what is missing."""
+    targets = request_targets(state)
+    first = suggested_request(state, targets)
+    waiting = ""
+    if (
+        first is not None
+        and first.group != "ExternalName"
+        and not _has_ready_endpoint(state, first)
+    ):
+        waiting = (
+            f"No pod behind Service {first.service} is ready yet, so this request fails: "
+            "make a pod ready (its readiness probe must pass), then send it again."
+        )
+    return FirstSteps(tuple(targets), first, missing(state, targets), waiting)

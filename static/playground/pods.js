@@ -1,0 +1,204 @@
+// Pods by node, in bands: the pods of a node that the same Endpoints list sit
+// together, so one link from each Endpoints reaches the band rather than one
+// per pod (no tangle, however many Services). Inside a band, chips keep their
+// place: a replacement pod takes the slot of the pod it replaced, so a deleted
+// pod is seen coming back where it was. Above a threshold, one chip per
+// workload and band stands for its pods.
+
+import { gettext, interpolate, ngettext } from "./i18n.js";
+import { FONTS, podLabel, podParts, textWidth } from "./names.js";
+import { LAYERS } from "./scene.js";
+
+export const GROUP_THRESHOLD = 150; // more pods than this: one chip per workload per band
+const CHIP_GAP = 6;
+const BAND_PAD = 4;
+
+// What a pod's status says, as `kubectl get pods` would show it: whatever the server
+// sends (a phase, a reason, Terminating), so new phases show up without more work.
+export function podStatus(pod) {
+  if (pod.status) return pod.status;
+  if (pod.deletionTimestamp || pod.terminating) return "Terminating";
+  if (pod.reason) return pod.reason;
+  if (pod.phase === "Running") return pod.ready ? "Running" : "Running, not ready";
+  return pod.phase || "Pending";
+}
+
+export function podState(pod) {
+  const status = podStatus(pod);
+  if (status === "Terminating") return "terminating";
+  if (pod.ready) return "ready";
+  return pod.phase === "Running" ? "notready" : "pending";
+}
+
+// The probe line of a chip: failures (or successes) in a row so far against the
+// threshold that flips the pod's readiness.
+export function probeText(probe, counts) {
+  if (!probe) return "";
+  const [successes, failures] = counts || [0, 0];
+  const failAt = probe.failureThreshold || 3;
+  const passAt = probe.successThreshold || 1;
+  if (failures) return interpolate(gettext("probe failed %(count)s/%(threshold)s"), { count: failures, threshold: failAt });
+  if (successes) {
+    return interpolate(gettext("probe passed %(count)s/%(threshold)s"), { count: Math.min(successes, passAt), threshold: passAt });
+  }
+  return gettext("probe: not run yet");
+}
+
+// The chip's second line: readiness in words (the mark says it too), a status other
+// than Running, the address.
+export function podLine(pod, status) {
+  const parts = [pod.ready ? gettext("ready") : gettext("not ready")];
+  if (!status.startsWith("Running")) parts.push(status);
+  if (pod.ip) parts.push(pod.ip);
+  return parts.join(" · ");
+}
+
+export class PodPlacer {
+  constructor() {
+    this.ranks = new Map(); // pod key -> slot, stable across frames
+    this.nextRank = 0;
+  }
+
+  // Slots: known pods keep theirs; a new pod takes a free slot of its workload on its node
+  // (the pod it replaces), else a new one.
+  rank(pods) {
+    const alive = new Set(pods.map((p) => `${p.namespace}/${p.name}`));
+    const freed = new Map(); // "node|owner" -> [slots]
+    for (const [key, entry] of this.ranks) {
+      if (alive.has(key)) continue;
+      this.ranks.delete(key);
+      const k = `${entry.node}|${entry.owner}`;
+      if (!freed.has(k)) freed.set(k, []);
+      freed.get(k).push(entry.slot);
+    }
+    for (const pod of pods) {
+      const key = `${pod.namespace}/${pod.name}`;
+      if (this.ranks.has(key)) continue;
+      const owner = pod.owner ? `${pod.owner.kind}/${pod.owner.name}` : "";
+      const slots = freed.get(`${pod.node}|${owner}`);
+      const slot = slots && slots.length ? Math.min(...slots) : this.nextRank++;
+      if (slots && slots.length) slots.splice(slots.indexOf(slot), 1);
+      this.ranks.set(key, { slot, node: pod.node, owner });
+    }
+  }
+
+  // Add node boxes and their bands of chips to `scene`; `width` is what a node may use.
+  place(scene, pods, nodes, width, grouping) {
+    const model = scene.model;
+    this.rank(pods);
+    const grouped = grouping === "on" || (grouping === "auto" && pods.length > GROUP_THRESHOLD);
+    const listedBy = new Map(); // pod key -> [{from, ready}]
+    for (const l of scene.podLinks) {
+      if (!listedBy.has(l.podKey)) listedBy.set(l.podKey, []);
+      listedBy.get(l.podKey).push(l);
+    }
+    const bases = new Set();
+    const partsOf = new Map();
+    for (const pod of pods) {
+      const rs = pod.owner && model.get("workloads", `${pod.owner.kind}/${pod.namespace}/${pod.owner.name}`);
+      const parts = podParts(pod.name, pod.owner && pod.owner.name, rs && rs.owner && rs.owner.name);
+      partsOf.set(pod, parts);
+      if (parts) bases.add(parts.base);
+    }
+    const chips = grouped ? this.groupChips(model, pods, listedBy) : pods.map((p) => this.chip(p, listedBy, model));
+    // One chip width for the room: the longest name that must show, within bounds.
+    const longest = Math.max(0, ...chips.map((c) => Math.max(textWidth(c.title, FONTS.title) + 30, textWidth(c.sub, FONTS.sub) + 16)));
+    const chipW = Math.min(210, Math.max(128, Math.ceil(longest)));
+    const across = Math.max(1, Math.floor((width - 24 + CHIP_GAP) / (chipW + CHIP_GAP)));
+    const byNode = new Map(nodes.map((n) => [n.name, new Map()]));
+    for (const chip of chips) {
+      const node = byNode.has(chip.node) ? chip.node : "(none)";
+      if (!byNode.has(node)) byNode.set(node, new Map());
+      const bands = byNode.get(node);
+      if (!bands.has(chip.signature)) bands.set(chip.signature, []);
+      bands.get(chip.signature).push(chip);
+    }
+    for (const [name, bands] of byNode) {
+      const node = nodes.find((n) => n.name === name);
+      const nodeId = `node:${name}`;
+      const tags = node ? [node.ip, ...(node.roles || []).map((r) => `(${r})`), node.unschedulable ? gettext("cordoned") : ""] : [gettext("Pending pods")];
+      const count = [...bands.values()].reduce((n, b) => n + b.reduce((k, c) => k + (c.count || 1), 0), 0);
+      scene.box({
+        id: nodeId, kind: "node", layer: LAYERS.nodes, title: node ? name : gettext("Not scheduled"), sub: tags.filter(Boolean).join(" "),
+        cordoned: Boolean(node && node.unschedulable), roles: node ? node.roles || [] : [], compound: true,
+        w: Math.max(Math.ceil(textWidth(name, FONTS.title) + textWidth(tags.filter(Boolean).join(" "), FONTS.sub) + 40),
+          Math.min(width, across * (chipW + CHIP_GAP) + 24)), h: 44,
+        object: node ? `Node||${name}` : "", spoken: "Node", detail: interpolate(ngettext("%(count)s pod", "%(count)s pods", count), { count }),
+      });
+      for (const [signature, members] of bands) {
+        members.sort((a, b) => a.rank - b.rank || a.title.localeCompare(b.title));
+        this.band(scene, nodeId, signature, members, chipW, across, partsOf, [...bases]);
+      }
+    }
+    return grouped;
+  }
+
+  band(scene, nodeId, signature, members, chipW, across, partsOf, bases) {
+    const chipH = members.some((c) => c.probe) ? 52 : 38;
+    const cols = Math.min(across, members.length);
+    const id = `band:${nodeId.slice(5)}|${signature}`;
+    members.forEach((chip, i) => {
+      chip.parent = id;
+      chip.dx = BAND_PAD + (i % cols) * (chipW + CHIP_GAP);
+      chip.dy = BAND_PAD + Math.floor(i / cols) * (chipH + CHIP_GAP);
+      chip.w = chipW;
+      chip.h = chipH;
+      chip.text = chip.group ? chip.title : podLabel(chip.title, partsOf.get(chip.pod), chipW - (chip.probe ? 34 : 24), FONTS.title, bases);
+      scene.box(chip);
+    });
+    const rows = Math.ceil(members.length / cols);
+    scene.box({
+      id, kind: "band", parent: nodeId, chips: members.map((c) => c.id), signature,
+      w: cols * (chipW + CHIP_GAP) - CHIP_GAP + 2 * BAND_PAD, h: rows * (chipH + CHIP_GAP) - CHIP_GAP + 2 * BAND_PAD,
+    });
+    const ready = new Map();
+    for (const chip of members) for (const l of chip.listed) ready.set(l.from, ready.get(l.from) || l.ready);
+    for (const [from, isReady] of ready) if (scene.boxes.has(from)) scene.link(from, id, isReady ? "ready" : "notready");
+  }
+
+  chip(pod, listedBy, model) {
+    const key = `${pod.namespace}/${pod.name}`;
+    const listed = listedBy.get(key) || [];
+    const status = podStatus(pod);
+    const counts = pod.probe ? model.probeCounts.get(key) : null;
+    const probe = probeText(pod.probe, counts);
+    const failing = Boolean(counts && counts[1]);
+    return {
+      id: `pod:${key}`, kind: "pod", pod, podKey: key, node: pod.node, rank: this.ranks.get(key).slot,
+      state: podState(pod), title: pod.name, status, sub: podLine(pod, status),
+      probe: pod.probe || null, probeLine: probe, probeFailing: failing,
+      listed, signature: listed.map((l) => l.from).sort().join(","),
+      object: `Pod|${pod.namespace}|${pod.name}`, spoken: "Pod", detail: pod.node ? interpolate(gettext("on %(node)s"), { node: pod.node }) : gettext("not scheduled"),
+    };
+  }
+
+  // One chip per workload and band: what a learner created (a ReplicaSet's Deployment).
+  groupChips(model, pods, listedBy) {
+    const groups = new Map();
+    for (const pod of pods) {
+      const listed = listedBy.get(`${pod.namespace}/${pod.name}`) || [];
+      const signature = listed.map((l) => l.from).sort().join(",");
+      const owner = pod.owner ? `${pod.owner.kind}/${pod.owner.name}` : `Pod/${pod.name}`;
+      const k = `${pod.node}|${signature}|${pod.namespace}|${owner}`;
+      if (!groups.has(k)) groups.set(k, { pods: [], listed: [], signature, node: pod.node, owner, namespace: pod.namespace });
+      const g = groups.get(k);
+      g.pods.push(pod);
+      g.listed.push(...listed);
+    }
+    return [...groups.values()].map((g) => {
+      let [kind, name] = g.owner.split("/");
+      const workload = model.get("workloads", `${kind}/${g.namespace}/${name}`);
+      if (workload && workload.owner) [kind, name] = [workload.owner.kind, workload.owner.name];
+      const ready = g.pods.filter((p) => p.ready).length;
+      const n = g.pods.length;
+      return {
+        id: `grp:${g.node}|${g.signature}|${g.namespace}/${g.owner}`, kind: "pod", group: true, count: n,
+        node: g.node, rank: Math.min(...g.pods.map((p) => this.ranks.get(`${p.namespace}/${p.name}`).slot)),
+        state: ready === n ? "ready" : ready ? "mixed" : "notready", title: name, sub: `×${n} · ${interpolate(gettext("%(count)s ready"), { count: ready })}`,
+        listed: g.listed, signature: g.signature, podKeys: g.pods.map((p) => `${p.namespace}/${p.name}`),
+        object: kind === "Pod" ? `Pod|${g.namespace}|${name}` : `${kind}|${g.namespace}|${name}`,
+        spoken: kind, detail: interpolate(ngettext("%(count)s pod on %(node)s", "%(count)s pods on %(node)s", n), { count: n, node: g.node || gettext("no node") }),
+      };
+    });
+  }
+}
