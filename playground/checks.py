@@ -9,7 +9,7 @@ def lesson_files(app_configs, **kwargs) -> list[checks.CheckMessage]:
     """Every lesson file loads; otherwise one error per file, listing its problems."""
     from playground.lessons.loader import CONTENT, LessonError, load
 
-    errors = []
+    errors: list[checks.CheckMessage] = []
     for path in sorted(CONTENT.glob("*.yaml")):
         try:
             load(path)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from http.cookies import SimpleCookie
 
+from asgiref.typing import WebSocketScope
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation import trans_real
@@ -18,7 +19,7 @@ from django.utils.translation import trans_real
 MAX_HEADER = 4096
 
 
-def language_from_scope(scope: dict) -> str:
+def language_from_scope(scope: WebSocketScope) -> str:
     """The language code for a websocket's messages: the switch's cookie, then the
     browser's Accept-Language, then `LANGUAGE_CODE`."""
     headers = dict(scope.get("headers") or ())

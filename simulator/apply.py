@@ -102,7 +102,7 @@ def plan(data: ClusterData, documents: list, *, mode: str, namespace: str,
     tally = None if data.capacity.unlimited else Tally(data.capacity, data.store)
     for doc in documents:
         obj = doc.obj
-        rt = kinds.by_kind(obj["kind"])
+        rt = kinds.of_kind(obj["kind"])
         meta = obj["metadata"]
         name = meta["name"]
         if rt.namespaced:

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
 AGE = 20 * 86400  # seconds the default objects have existed when the cluster starts
 
-NODES = (
+NODES: tuple[tuple[str, dict[str, str], list[dict]], ...] = (
     ("control-plane", {"node-role.kubernetes.io/control-plane": ""},
      [{"key": "node-role.kubernetes.io/control-plane", "effect": "NoSchedule"}]),
     ("worker-1", {}, []),
@@ -221,8 +221,8 @@ def bootstrap(state: ClusterState) -> None:
     """Create the default objects as of `AGE` seconds before simulated time 0."""
     state.clock.now = -AGE
     for obj in default_objects():
-        apply_one(state, obj, None, kinds.by_kind(obj["kind"]), "create")
+        apply_one(state, obj, None, kinds.of_kind(obj["kind"]), "create")
     endpoints = kubernetes_endpoints(state.node_ip("control-plane"))
-    apply_one(state, endpoints, None, kinds.by_kind("Endpoints"), "create")
+    apply_one(state, endpoints, None, kinds.of_kind("Endpoints"), "create")
     state.settle()
     state.clock.now = 0.0

@@ -13,6 +13,7 @@ import heapq
 import itertools
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from typing import Generic, TypeVar
 
 #: Simulated time 0. Fixed so that timestamps are the same on every run.
 EPOCH = datetime(2026, 11, 22, 9, 0, 0, tzinfo=UTC)
@@ -33,19 +34,22 @@ def timestamp(at: float) -> str:
     return text
 
 
-class Clock:
+Item = TypeVar("Item")
+
+
+class Clock(Generic[Item]):
     """Simulated time with a heap of `(time, priority, seq, item)` entries."""
 
     def __init__(self) -> None:
         self.now: float = 0.0
-        self._heap: list[tuple[float, int, int, object]] = []
+        self._heap: list[tuple[float, int, int, Item]] = []
         self._seq = itertools.count()
 
-    def schedule(self, at: float, item: object, priority: int = 0) -> None:
+    def schedule(self, at: float, item: Item, priority: int = 0) -> None:
         """Make `item` due when the clock reaches `at` (never in the past)."""
         heapq.heappush(self._heap, (max(at, self.now), priority, next(self._seq), item))
 
-    def due(self, seconds: float) -> Iterator[object]:
+    def due(self, seconds: float) -> Iterator[Item]:
         """Move time forward by `seconds`, yielding each item as it falls due, in order.
 
         While the caller handles an item, `now` is that item's time, so what it does

@@ -30,7 +30,7 @@ from .events import EventLog
 from .ipam import HostAddressPool, NodePortAllocator, PodIPAllocator, ServiceIPAllocator
 from .k8s_events import EventRecorder, K8sEvent
 from .names import new_uid
-from .probes import ProbeScheduler
+from .probes import ProbeScheduler, ProbeSlot
 from .runtime import PodRuntime
 from .store import Key, Store
 
@@ -69,7 +69,7 @@ class ClusterData:
     def __init__(self, seed: int = 0, capacity: Capacity = UNLIMITED) -> None:
         self.capacity = capacity  # limits checked before each change (simulator.capacity)
         self.rng = random.Random(seed)
-        self.clock = Clock()
+        self.clock: Clock[ProbeSlot] = Clock()
         self.store = Store()
         self.log = EventLog()
         self.k8s_events = EventRecorder()

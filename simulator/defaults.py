@@ -33,7 +33,7 @@ def apply_defaults(obj: dict) -> dict:
     Returns:
         ``obj`` itself.
     """
-    defaulter = _DEFAULTERS.get(obj.get("kind"))
+    defaulter = _DEFAULTERS.get(str(obj.get("kind")))
     if defaulter is not None:
         defaulter(obj)
     return obj

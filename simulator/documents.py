@@ -109,7 +109,9 @@ class ParsedManifests:
                 for index, (start, end) in self._spans.items():
                     # A document that does not compose falls back to its start.
                     with contextlib.suppress(yaml.YAMLError, ValueError):
-                        self._roots[index] = yaml.compose(self.text[start:end], Loader=_Loader)
+                        root = yaml.compose(self.text[start:end], Loader=_Loader)
+                        if root is not None:  # an empty document has no node
+                            self._roots[index] = root
             else:
                 try:
                     for index, node in enumerate(yaml.compose_all(self.text, Loader=_Loader)):

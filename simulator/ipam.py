@@ -172,7 +172,7 @@ class PodIPAllocator:
 
 def node_pod_cidr(index: int) -> ipaddress.IPv4Network:
     """The pod /24 of the `index`-th node (10.244.<index>.0/24)."""
-    return ipaddress.ip_network(f"10.244.{index}.0/24")
+    return ipaddress.IPv4Network(f"10.244.{index}.0/24")
 
 
 class HostAddressPool:

@@ -52,7 +52,7 @@ def _counted(events: dict, key: tuple, shown: str, now: float, times: int = 1) -
     counted `times` more; either way it shows `shown`."""
     event = events.get(key)
     if event is None:
-        event = events[key] = K8sEvent(*key[:3], shown, now, now, times)
+        event = events[key] = K8sEvent(key[0], key[1], key[2], shown, now, now, times)
     else:
         event.count += times
         event.last = now

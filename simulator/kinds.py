@@ -135,6 +135,15 @@ def by_kind(kind: str) -> ResourceType | None:
     return _BY_KIND.get(kind)
 
 
+def of_kind(kind: str) -> ResourceType:
+    """The type of a kind known to be served: a validated document's, a stored object's.
+
+    Raises:
+        KeyError: the kind is not one the simulator serves (a bug in the caller).
+    """
+    return _BY_KIND[kind]
+
+
 def resolve_manifest_type(api_version: str, kind: str) -> ResourceType | None:
     """Map a manifest's ``apiVersion`` and ``kind`` to a type, as the REST mapper does.
 

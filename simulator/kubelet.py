@@ -6,6 +6,8 @@ from the pod's runtime whenever readiness changes.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from .probes import SYSTEM_PATHS, ProbeCheck, ProbeState
 
 
@@ -26,7 +28,7 @@ class StartTemplate:
     __slots__ = ("_checks", "_containers", "_status", "container_ready", "ports", "probe_slots",
                  "ready")  # fmt: skip
 
-    def __init__(self, containers: list[dict] | None, started: str) -> None:
+    def __init__(self, containers: Sequence[dict] | None, started: str) -> None:
         containers = containers or ()
         self._checks = [
             ProbeCheck(c, c["readinessProbe"]) for c in containers if c.get("readinessProbe")

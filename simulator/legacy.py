@@ -54,7 +54,7 @@ def convert_legacy_ingress(obj: dict) -> tuple[dict, str]:
         converted["spec"] = new_spec
     elif "spec" in obj:
         converted["spec"] = spec
-    warning = WARNINGS.get(version, WARNINGS["extensions/v1beta1"])
+    warning = WARNINGS.get(str(version), WARNINGS["extensions/v1beta1"])
     return converted, warning
 
 

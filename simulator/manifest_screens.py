@@ -19,7 +19,7 @@ reports the lines a learner sees.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -167,6 +167,7 @@ def scan_depth_events(text: str, limits: Limits, *, first: int = 0, offset: int 
                 depth += 1
                 if depth > limits.max_depth:
                     mark = event.start_mark
+                    assert mark is not None  # the parser marks every event
                     line = mark.line + 1 + offset
                     raise nesting_error(max(index, first), limits, line, mark.column + 1)
             elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
@@ -176,7 +177,7 @@ def scan_depth_events(text: str, limits: Limits, *, first: int = 0, offset: int 
 
 
 def check_depths(
-    documents: list[_Decoded],
+    documents: Sequence[_Decoded],
     locate: Callable[[int, str, int | None], tuple[int | None, int | None]],
     limits: Limits,
 ) -> None:
@@ -196,7 +197,7 @@ def check_depths(
             raise nesting_error(document.index, limits, line, column)
 
 
-def _too_deep(value: object, budget: int) -> list | None:
+def _too_deep(value: dict | list, budget: int) -> list | None:
     # Path (innermost first) to the first container nested deeper than `budget` levels.
     if budget <= 0:
         return []
@@ -233,6 +234,7 @@ def screen_aliases(text: str, limits: Limits, *, first: int = 0, offset: int = 0
     try:
         while loader.check_node():
             root = loader.get_node()
+            assert root is not None  # check_node said a document follows
             sizes: dict[int, int] = {}
             on_path: set[int] = set()
             stack: list[tuple[Node, bool]] = [(root, False)]

@@ -77,6 +77,14 @@ __all__ = [
 
 
 _WS = re.compile(r"\s*")
+
+
+def _skip_space(text: str, pos: int) -> int:
+    """Where the whitespace at `pos` ends (`_WS` matches everywhere, even nothing)."""
+    match = _WS.match(text, pos)
+    return match.end() if match else pos
+
+
 # A "---" at the start of a line, followed by a space, a break or the end: a document start
 # (the recovery after a syntax error and the review's explanations cut the input there).
 DOCUMENT_LINE = re.compile(r"^---(?=[ \t\r\n]|\Z)", re.M)
@@ -116,7 +124,7 @@ def parse_manifests(
     if text.startswith("\ufeff"):
         text = text[1:]
     parsed = ParsedManifests([], source, text)
-    start = _WS.match(text).end()
+    start = _skip_space(text, 0)
     if text[start : start + 1] in ("{", "["):
         try:
             _parse_json(parsed, limits)
@@ -170,7 +178,7 @@ def _parse_json(parsed: ParsedManifests, limits: Limits) -> None:
     decoder = json.JSONDecoder()
     spans: dict[int, tuple[int, int]] = {}
     parsed._spans = spans
-    pos = _WS.match(text).end()
+    pos = _skip_space(text, 0)
     index = 0
     line, counted = 1, 0
     while pos < len(text):
@@ -196,7 +204,7 @@ def _parse_json(parsed: ParsedManifests, limits: Limits) -> None:
         parsed._starts[index] = line
         _add_document(parsed, index, value, line, None, limits)
         index += 1
-        pos = _WS.match(text, end).end()
+        pos = _skip_space(text, end)
     check_depths(parsed.documents, parsed.locate, limits)
 
 
@@ -223,6 +231,7 @@ def _parse_yaml(
             if index >= limits.max_documents:
                 raise too_many(index, limits)
             node = loader.get_node()
+            assert node is not None  # check_node said a document follows
             line = node.start_mark.line + 1 + offset
             parsed._starts[index] = line
             value = loader.build_document(node)
@@ -233,21 +242,23 @@ def _parse_yaml(
                 _add_document(parsed, index, value, line, item_lines, limits)
             index += 1
     except Refused as exc:
-        line, column = exc.problem_mark.line + 1 + offset, exc.problem_mark.column + 1
+        mark = exc.problem_mark
+        assert mark is not None  # a Refused always names its node's mark
+        line, column = mark.line + 1 + offset, mark.column + 1
         if exc.refusal:
             raise refused(index, exc.text, line, column) from None
         message = f"error: error parsing {parsed.source}: {exc.text} (line {line})"
         raise failure(index, message, line, column) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 + offset if mark else None
-        column = mark.column + 1 if mark else None
-        where = f"line {line}: " if line is not None else ""
+        error_line = mark.line + 1 + offset if mark else None
+        error_column = mark.column + 1 if mark else None
+        where = f"line {error_line}: " if error_line is not None else ""
         message = (
             f"error: error parsing {parsed.source}: error converting YAML to JSON: "
             f"yaml: {where}{exc.problem or exc.context}"
         )
-        raise failure(index, message, line, column) from None
+        raise failure(index, message, error_line, error_column) from None
     except yaml.reader.ReaderError as exc:
         line, column = _position(text, exc.position)
         line += offset
@@ -324,12 +335,15 @@ def _item_lines(node: Node, value: object, offset: int) -> list[int] | None:
     return None
 
 
+_JSON_TYPES: dict[type, str] = {str: "string", list: "array", dict: "object"}
+
+
 def _json_type(value: object) -> str:
     if isinstance(value, bool):
         return "bool"
     if isinstance(value, int | float):
         return "number"
-    return {str: "string", list: "array", dict: "object"}.get(type(value), "value")
+    return _JSON_TYPES.get(type(value), "value")
 
 
 def _add_document(
@@ -352,15 +366,15 @@ def _add_document(
             list_kind = kind[:-4]
             if not isinstance(items, list):
                 items = []
+        else:
+            documents.append(Document(index, value, line))
     else:
         message = (
             f'error: unable to decode "{parsed.source}": json: cannot unmarshal '
             f"{_json_type(value)} into Go value of type map[string]interface {{}}"
         )
         raise failure(index, message, line, 1)
-    if items is None:
-        documents.append(Document(index, value, line))
-    else:
+    if items is not None:
         api_version = value.get("apiVersion") if isinstance(value, dict) else None
         for position, entry in enumerate(items):
             entry_line = item_lines[position] if item_lines and position < len(item_lines) else line

@@ -85,7 +85,9 @@ def _words(line: str) -> list[str]:
 
 def _quoted_parts(line: str) -> list[tuple[str, str]]:
     """`line` cut at its quotes: `(text, quote)` with quote `'`, `"` or "" (unquoted)."""
-    parts, current, quote = [], [], ""
+    parts: list[tuple[str, str]] = []
+    current: list[str] = []
+    quote = ""
     for char in line:
         if (quote and char == quote) or (not quote and char in "'\""):
             parts.append(("".join(current), quote))

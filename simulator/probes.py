@@ -25,6 +25,10 @@ if TYPE_CHECKING:
     from .clock import Clock
     from .k8s_events import K8sEvent
 
+#: Where probes wait on the clock: `(first run, period)` in seconds, shared by every
+#: probe with the same timing.
+ProbeSlot = tuple[float, float]
+
 #: Paths every container image has, so probes such as `cat /etc/hosts` pass.
 SYSTEM_PATHS = frozenset(
     ["/", "/etc", "/etc/hosts", "/etc/hostname", "/etc/resolv.conf", "/tmp", "/var", "/usr",
@@ -150,10 +154,10 @@ def _file_check(command) -> tuple[str, str | None]:
 class ProbeScheduler:
     """Runs every container's readiness probe at its delay, then every period."""
 
-    def __init__(self, clock: Clock, runtime: Mapping[Key, ProbedPod]) -> None:
+    def __init__(self, clock: Clock[ProbeSlot], runtime: Mapping[Key, ProbedPod]) -> None:
         self._clock = clock  # holds only (time, period) slots: nothing points back here
         self._runtime = runtime
-        self._buckets: dict[tuple[float, float], list[tuple[Key, ProbeState]]] = {}
+        self._buckets: dict[ProbeSlot, list[tuple[Key, ProbeState]]] = {}
 
     def add_all(self, first_at: float, period: float, entries: list[tuple[Key, ProbeState]]):
         """Schedule probes that share their first time and period (pods of one template):
@@ -169,7 +173,7 @@ class ProbeScheduler:
         """When the next probe runs (simulated seconds), or None when none is scheduled."""
         return min((at for at, _ in self._buckets), default=None)
 
-    def fire(self, slot: tuple[float, float]) -> list[ProbeOutcome]:
+    def fire(self, slot: ProbeSlot) -> list[ProbeOutcome]:
         """Run every probe of a bucket that fell due, then put the live ones back one
         period later. Returns what the kubelet must act on, in the order probes ran.
 
@@ -180,7 +184,7 @@ class ProbeScheduler:
         runtime = self._runtime
         now = self._clock.now
         outcomes: list[ProbeOutcome] = []
-        alive = []
+        alive: list[tuple[Key, ProbeState]] = []
         keep = alive.append
         for entry in bucket:
             pod_key, ps = entry

@@ -59,7 +59,7 @@ def apply_changes(data: ClusterData, changes: Iterable[Change]) -> None:
 
 
 def _create_pods(data: ClusterData, change: CreatePods) -> None:
-    pod_lifecycle.create_pods(data, change.owner, change.template, change.count,
+    pod_lifecycle.create_pods(data, change.owner, change.template, change.number,
                               node=change.node, spec=change.spec)  # fmt: skip
 
 

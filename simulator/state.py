@@ -93,14 +93,14 @@ class ClusterState(ClusterData):
         """Set `spec.replicas` of a Deployment, ReplicaSet or ReplicationController."""
         obj = self.require(kind, namespace, name)
         if kind not in SCALABLE:
-            raise Conflict(f"error: cannot scale {kinds.by_kind(kind).plural}")
+            raise Conflict(f"error: cannot scale {kinds.of_kind(kind).plural}")
         if replicas < 0:
             raise Conflict("error: The --replicas=COUNT flag is required, and COUNT must be >= 0")
         if not self.capacity.unlimited:
             tally = Tally(self.capacity, self.store)
             reason = tally.add({**obj, "spec": {**obj["spec"], "replicas": replicas}}, obj)
             if reason:
-                raise Conflict(forbidden(kinds.by_kind(kind).resource_qualified, name, reason,
+                raise Conflict(forbidden(kinds.of_kind(kind).resource_qualified, name, reason,
                                          creating=False))  # fmt: skip
         obj["spec"]["replicas"] = replicas
         self.touch_object(obj, generation=True)

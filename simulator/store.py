@@ -12,6 +12,7 @@ use the namespace "". Two indexes keep the hot paths off full scans:
 
 from __future__ import annotations
 
+import builtins
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, KeysView
 from typing import Protocol
@@ -91,7 +92,7 @@ class Store:
         """The keys of a stored kind: a live view, for membership tests in a loop."""
         return self._objects[kind].keys()
 
-    def pods_selected(self, namespace: str, selector: Selector) -> list[dict]:
+    def pods_selected(self, namespace: str, selector: Selector) -> builtins.list[dict]:
         """Pods in `namespace` matching `selector` (an empty selector matches none)."""
         if not selector:
             return []
@@ -144,7 +145,7 @@ class Store:
         self._index(kind, key, obj)
         return old
 
-    def add_pods(self, namespace: str, pods: list[dict]) -> None:
+    def add_pods(self, namespace: str, pods: builtins.list[dict]) -> None:
         """Insert new pods of one namespace (a controller's batch); none of them exists yet.
 
         Pods of one template share one labels dict, so the batch is indexed per label

@@ -35,11 +35,11 @@ class Refused(ConstructorError):
         self.refusal = refusal
 
 
-def _refuse_language_tag(loader: SafeConstructor, node: Node) -> None:
+def _refuse_language_tag(loader: ManifestLoader, node: Node) -> None:
     raise Refused("language-specific YAML tags are not allowed", node)
 
 
-def _refuse_unsupported_tag(loader: SafeConstructor, node: Node) -> None:
+def _refuse_unsupported_tag(loader: ManifestLoader, node: Node) -> None:
     short = node.tag.replace(_TAG, "!!")
     raise Refused(
         f"the YAML tag {short} is not supported; use plain mappings, lists and strings",
@@ -47,11 +47,11 @@ def _refuse_unsupported_tag(loader: SafeConstructor, node: Node) -> None:
     )
 
 
-def _scalar_string(loader: SafeConstructor, node: Node) -> str:
+def _scalar_string(loader: ManifestLoader, node: ScalarNode) -> str:
     return loader.construct_scalar(node)
 
 
-def _yaml_int(loader: SafeConstructor, node: Node) -> int:
+def _yaml_int(loader: ManifestLoader, node: ScalarNode) -> int:
     # Plain decimals (ports, replicas) directly; signs, "_", octal "0755", hex and binary
     # through PyYAML's reading.
     value = node.value
@@ -99,8 +99,10 @@ class ManifestLoader(yaml.CSafeLoader):
     # libyaml's composer calls these two around every node it makes, for path resolvers,
     # which this loader has none of. Builtins that take the same arguments and do nothing
     # with them cost far less than Python methods returning at once (5% of the parse).
-    descend_resolver = operator.is_  # (parent node, index) -> a bool no one reads
-    ascend_resolver = int  # () -> 0, unread
+    # The stubs declare both as methods returning None; libyaml ignores what they return,
+    # which the stubs cannot say of a builtin.
+    descend_resolver = operator.is_  # type: ignore[assignment]  # (node, index) -> unread bool
+    ascend_resolver = int  # type: ignore[assignment]  # () -> 0, unread
 
     def resolve(self, kind: type, value: str, implicit: tuple[bool, bool]) -> str:
         # libyaml calls this for every scalar it composes. Manifests repeat the same few
@@ -130,15 +132,15 @@ class ManifestLoader(yaml.CSafeLoader):
             self.constructed_objects.clear()
 
     def _build(self, node: Node) -> object:
-        cls = type(node)
-        if cls is ScalarNode:
+        # `type(node) is` (not a saved type) so the checker narrows `node` in each branch.
+        if type(node) is ScalarNode:
             tag = node.tag
             if tag == _STR_TAG:
                 return node.value
             construct = _PLAIN_SCALARS.get(tag)
             if construct is not None:
                 return construct(self, node)
-        elif cls is MappingNode and node.tag == _MAP_TAG:
+        elif type(node) is MappingNode and node.tag == _MAP_TAG:
             build = self._build
             mapping = {}
             for key_node, value_node in node.value:
@@ -153,7 +155,7 @@ class ManifestLoader(yaml.CSafeLoader):
                 else:
                     mapping[key_node.value] = build(value_node)
             return mapping
-        elif cls is SequenceNode and node.tag == _SEQ_TAG:
+        elif type(node) is SequenceNode and node.tag == _SEQ_TAG:
             build = self._build
             return [
                 child.value if type(child) is ScalarNode and child.tag == _STR_TAG else build(child)
@@ -161,7 +163,7 @@ class ManifestLoader(yaml.CSafeLoader):
             ]
         return self.construct_object(node, deep=True)  # other tags: refused, or rare
 
-    def construct_mapping(self, node: Node, deep: bool = False) -> dict:
+    def construct_mapping(self, node: MappingNode, deep: bool = False) -> dict:
         # Same work as SafeConstructor.construct_mapping, plus the string-key rule. Keys are
         # taken from the scalar node directly: cheaper than constructing them.
         self.flatten_mapping(node)

@@ -8,6 +8,7 @@ import os
 import re
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -47,6 +48,36 @@ def test_ci_runs_the_readme_test_command():
     assert "set -euo pipefail" in script
     commands = [line for line in script.splitlines() if line.strip() and not line.startswith("#")]
     assert any(re.search(r"(^|\s)\./dev test$", line) for line in commands)
+
+
+# A `# type: ignore` must name its error code(s); `# mypy: ...` comments switch a file off.
+_BLANKET_IGNORE = re.compile(r"#\s*type:\s*ignore(?!\[[a-z-]+(,\s*[a-z-]+)*\])|#\s*mypy:")
+_SILENCING_OPTIONS = {"ignore_errors", "ignore_missing_imports", "disable_error_code",
+                      "follow_imports", "follow_untyped_imports"}  # fmt: skip
+
+
+def test_the_test_command_type_checks_without_blanket_ignores():
+    dev = (ROOT / "dev").read_text()
+    assert re.search(r'^\s*"\$VENV/bin/mypy"$', dev, re.MULTILINE)
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["mypy"]
+    assert set(config["files"]) == {"simulator", "playground"}
+    for section in [config, *config.get("overrides", [])]:
+        assert not _SILENCING_OPTIONS & section.keys(), section
+    blanket = [
+        f"{path.relative_to(ROOT)}:{number}"
+        for path in modules("simulator") + modules("playground")
+        for number, line in enumerate(path.read_text().splitlines(), 1)
+        if _BLANKET_IGNORE.search(line)
+    ]
+    assert blanket == []
+
+
+def test_blanket_ignores_are_recognised():
+    assert _BLANKET_IGNORE.search("x = f()  # type: ignore")
+    assert _BLANKET_IGNORE.search("x = f()  # type:ignore  # why")
+    assert _BLANKET_IGNORE.search("# mypy: ignore-errors")
+    assert not _BLANKET_IGNORE.search("x = f()  # type: ignore[arg-type]  # the stub is wrong")
+    assert not _BLANKET_IGNORE.search("x = f()  # type: ignore[assignment, misc]")
 
 
 @pytest.mark.parametrize("path", modules("simulator"), ids=lambda path: str(path.relative_to(ROOT)))

@@ -24,7 +24,7 @@ from playground.lessons.model import Lesson
 
 if TYPE_CHECKING:
     from playground.models import Room
-    from playground.rooms import LiveRoom
+    from playground.rooms.followers import FollowedRoom
 
 
 def progress_in(ops: list[dict[str, Any]], slug: str) -> tuple[int, int]:
@@ -71,7 +71,7 @@ class LessonTracker:
         elif op["op"] == "ticks":
             self.run.sent(result)
 
-    async def changed(self, room: LiveRoom, command, traces: list | None) -> None:
+    async def changed(self, room: FollowedRoom, command, traces: list | None) -> None:
         cluster = room.cluster
         if command is not None:
             self.run.ran(*command)

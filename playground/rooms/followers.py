@@ -21,11 +21,19 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     from playground.models import Room
-    from simulator import CommandResult
+    from simulator import Cluster, CommandResult
 
-#: The room as a follower sees it: `cluster`, `async mark(op)`, `async broadcast(texts)`
-#: (engine._FollowedHere).
-LiveRoom = Any
+
+class FollowedRoom(Protocol):
+    """The room as a follower sees it, in the room's engine (following._FollowedHere)."""
+
+    cluster: Cluster
+
+    async def mark(self, op: dict[str, Any]) -> int:
+        """Note `op` in the log with the work's entries (its index is the log's to give)."""
+
+    async def broadcast(self, texts: list[str]) -> None:
+        """Say `texts` to every viewer, with the work's frame."""
 
 
 class Follower(Protocol):
@@ -39,7 +47,7 @@ class Follower(Protocol):
         it returned (a CommandResult for `run`, the traces for `ticks`)."""
 
     async def changed(
-        self, room: LiveRoom, command: tuple[str, CommandResult] | None, traces: list | None
+        self, room: FollowedRoom, command: tuple[str, CommandResult] | None, traces: list | None
     ) -> None:
         """After a command (`(line, result)`), a tick (`traces` sent) or a rewind (neither),
         in the room's engine. It must never wait: `room` answers at once."""

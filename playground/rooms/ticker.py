@@ -10,7 +10,7 @@ sending its rate's share of requests per tick.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -60,7 +60,7 @@ class Stream:
 class Streams:
     """A room's request streams, within the room's limits (playground.limits)."""
 
-    def __init__(self, running: list[dict[str, Any]] = (), made: int = 0) -> None:
+    def __init__(self, running: Sequence[dict[str, Any]] = (), made: int = 0) -> None:
         """Streams as a `streams` log entry left them (`to_dicts()`), or none."""
         self.by_id: dict[str, Stream] = {}
         for spec in running:

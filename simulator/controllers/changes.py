@@ -24,7 +24,7 @@ class CreatePods(NamedTuple):
     Attributes:
         owner: the ReplicaSet, ReplicationController or DaemonSet.
         template: its pod template (names, labels and annotations come from it).
-        count: how many pods.
+        number: how many pods.
         node: the node to bind them to (a DaemonSet's), or None for the scheduler.
         spec: the pod spec to use instead of the template's (a DaemonSet adds
             tolerations), or None.
@@ -32,7 +32,7 @@ class CreatePods(NamedTuple):
 
     owner: dict
     template: dict
-    count: int
+    number: int  # not `count`, which would hide tuple.count
     node: str | None = None
     spec: dict | None = None
 

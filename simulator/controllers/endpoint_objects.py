@@ -179,7 +179,8 @@ def _subsets(namespace: str, members: Iterable[Member]) -> list[dict]:
         groups.setdefault(member.ports, []).append(member)
     subsets = []
     for ports in sorted(groups):
-        ready, not_ready = [], []
+        ready: list[dict] = []
+        not_ready: list[dict] = []
         for m in sorted(groups[ports], key=lambda m: m.ip):
             address = {
                 "ip": m.ip,

@@ -213,9 +213,9 @@ def allocate(pools: ServiceAddresses, service: dict, old: dict | None) -> bool:
 
     old_lb = (old or {}).get("status", {}).get("loadBalancer", {}).get("ingress") or []
     if type_ == "LoadBalancer":
-        ip = old_lb[0]["ip"] if old_lb else pools.load_balancers.allocate()
+        lb_ip = old_lb[0]["ip"] if old_lb else pools.load_balancers.allocate()
         service["status"] = {
-            "loadBalancer": {"ingress": [{"ip": ip, "ipMode": "VIP"}]} if ip else {}
+            "loadBalancer": {"ingress": [{"ip": lb_ip, "ipMode": "VIP"}]} if lb_ip else {}
         }
         return False
     for entry in old_lb:

@@ -68,7 +68,9 @@ class WorkloadController:
         index entries are looked up once.
         """
         references: object = ()  # the last pod's ownerReferences
-        owner_uid = ref = owned = counts = None
+        owner_uid = ref = None
+        owned: dict[tuple[str, str], None] = {}  # the current owner's pods
+        counts: dict[str, int] = {}  # the current owner's pods per node
         for pod in pods:
             meta = pod["metadata"]
             if meta.get("ownerReferences") is not references:

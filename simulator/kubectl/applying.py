@@ -40,7 +40,7 @@ def qualified(kind: str) -> str:
 
 def stdin_text(ctx: Context) -> str:
     """What `-f` names: stdin for `-`, else workstation files (URLs cannot be fetched here)."""
-    files = ctx.args.get("filename") or []
+    files = ctx.args.values("filename")
     texts = []
     for name in files:
         if name == "-":
@@ -197,7 +197,7 @@ def _dry_run(ctx: Context, documents: list, mode: str, how: str, parsed=None) ->
     objects = []
     for doc in documents:
         obj = doc.obj
-        rt = kinds.by_kind(obj["kind"])
+        rt = kinds.of_kind(obj["kind"])
         ns = (obj["metadata"].get("namespace") or ctx.namespace) if rt.namespaced else ""
         exists = ctx.state.store.get(rt.kind, ns, obj["metadata"]["name"]) is not None
         if exists and mode == "create":

@@ -9,10 +9,13 @@ short ones `-n value`, `-nvalue` or `-n=value`; boolean short flags stack
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from .errors import KubectlError
 
 BOOL, STR, INT, MULTI = "bool", "str", "int", "multi"
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +61,25 @@ class Args:
     def get(self, name: str, default: object = None) -> object:
         """A flag's value, or `default` when it was not given."""
         return self.flags.get(name, default)
+
+    def text(self, name: str) -> str | None:
+        """A string flag's value, or None when it was not given."""
+        return self._typed(name, str)
+
+    def number(self, name: str) -> int | None:
+        """An integer flag's value, or None when it was not given."""
+        return self._typed(name, int)
+
+    def values(self, name: str) -> list[str]:
+        """A repeatable flag's values in the order given (empty when it was not given)."""
+        return self._typed(name, list) or []
+
+    def _typed(self, name: str, kind: type[T]) -> T | None:
+        value = self.flags.get(name)
+        if value is None or isinstance(value, kind):
+            return value
+        # The flag's declared type decides its value: asking for another is a bug here.
+        raise TypeError(f"flag --{name} holds a {type(value).__name__}, not a {kind.__name__}")
 
 
 def _flag_error(message: str, command: str) -> KubectlError:

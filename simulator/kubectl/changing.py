@@ -7,6 +7,7 @@ import re
 
 from simulator import kinds
 from simulator.errors import Conflict, NotFound
+from simulator.kinds import ResourceType
 from simulator.problems import format_problems
 from simulator.validation.metadata import meta_update_problems
 
@@ -40,7 +41,7 @@ _LABEL_VALUE_ERROR = (
 def delete(ctx: Context) -> None:
     """`kubectl delete TYPE NAME... | TYPE/NAME... | -l SEL | --all | -f -`."""
     a = ctx.args
-    targets: list[tuple[object, dict]] = []
+    targets: list[tuple[ResourceType, dict]] = []
     if a.get("filename"):
         for doc in read_documents(ctx):
             obj = doc.obj
@@ -126,7 +127,7 @@ def deleted_line(
     return f'{resource} "{name}" {operation}{where}'
 
 
-def targets(ctx: Context, args: list[str], verb: str) -> list[tuple[object, dict]]:
+def targets(ctx: Context, args: list[str], verb: str) -> list[tuple[ResourceType, dict]]:
     """Objects named by `TYPE NAME...`, `TYPE/NAME`, `-l` or `--all`, NotFound lines reported."""
     a = ctx.args
     request = parse_request(args)
@@ -156,7 +157,7 @@ def targets(ctx: Context, args: list[str], verb: str) -> list[tuple[object, dict
 
 def scale(ctx: Context) -> None:
     """`kubectl scale --replicas=N TYPE NAME` for Deployments, ReplicaSets and RCs."""
-    replicas = ctx.args.get("replicas")
+    replicas = ctx.args.number("replicas")
     if replicas is None or replicas < 0:
         raise error(
             "The --replicas=COUNT flag is required, and COUNT must be greater than or equal to 0"
@@ -168,7 +169,7 @@ def scale(ctx: Context) -> None:
                 "Error from server (NotFound): the server could not find the requested resource"
             )
             continue
-        current = ctx.args.get("current-replicas")
+        current = ctx.args.number("current-replicas")
         spec_replicas = (obj.get("spec") or {}).get("replicas", 1)
         if current is not None and current != spec_replicas:
             ctx.error(f"error: Expected replicas to be {current}, was {spec_replicas}")

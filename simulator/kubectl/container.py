@@ -242,7 +242,8 @@ class Container:
             target = paths[-1] if paths else ""
             ok = bool(target) and self._exists(self.absolute(target))
             return CommandResult(exit_code=0 if ok else 1)
-        out, errors = [], []
+        out: list[str] = []
+        errors: list[str] = []
         for path in paths or ["."]:
             full = self.absolute(path)
             if not self._exists(full):

@@ -38,7 +38,7 @@ def debug(ctx: Context) -> None:
     if not image:
         raise error("--image is required for node debugging")
     name = f"node-debugger-{node}-{generate_suffix(ctx.state.rng)}"[:63]
-    pod = {
+    pod: dict = {
         "apiVersion": "v1",
         "kind": "Pod",
         "metadata": {"name": name},

@@ -43,7 +43,7 @@ def exec_command(ctx: Context) -> None:
     phase = (pod.get("status") or {}).get("phase")
     if phase in ("Succeeded", "Failed"):
         raise error(f"cannot exec into a container in a completed pod; current phase is {phase}")
-    container = a.get("container")
+    container = a.text("container")
     containers = [c.get("name") for c in (pod.get("spec") or {}).get("containers") or ()]
     if phase != "Running":
         # No container runs yet (unscheduled, or still being created).

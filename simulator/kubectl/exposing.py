@@ -49,8 +49,8 @@ def _pod_selector(obj: dict) -> str:
 def _object_ports(obj: dict) -> tuple[list[str], dict[str, list[str]]]:
     """Ports to expose (deduplicated) and each port's protocols, from containers or a Service."""
     if obj["kind"] == "Service":
-        ports = (obj.get("spec") or {}).get("ports") or ()
-        pairs = [(str(p.get("port")), p.get("protocol") or "TCP") for p in ports]
+        service_ports = (obj.get("spec") or {}).get("ports") or ()
+        pairs = [(str(p.get("port")), p.get("protocol") or "TCP") for p in service_ports]
     else:
         spec = obj.get("spec") or {}
         pod_spec = (

@@ -71,8 +71,9 @@ def create(ctx: Context) -> None:
 
 
 def _require_image(ctx: Context) -> list[str]:
-    images = ctx.args.get("image")
-    images = [images] if isinstance(images, str) else list(images or [])
+    # `create deployment` repeats --image; `run` takes one.
+    one = ctx.args.get("image")
+    images = [one] if isinstance(one, str) else ctx.args.values("image")
     if not images:
         raise error('required flag(s) "image" not set')
     return images
@@ -89,12 +90,12 @@ def _container_name(image: str) -> str:
 
 def _new_deployment(ctx: Context, name: str) -> dict:
     images = _require_image(ctx)
-    containers = [{"image": image, "name": _container_name(image)} for image in images]
-    port = ctx.args.get("port")
+    containers: list[dict] = [{"image": image, "name": _container_name(image)} for image in images]
+    port = ctx.args.number("port")
     if port is not None and port >= 0:
         containers[0]["ports"] = [{"containerPort": port}]
     labels = {"app": name}
-    replicas = ctx.args.get("replicas")
+    replicas = ctx.args.number("replicas")
     return {
         "apiVersion": "apps/v1",
         "kind": "Deployment",
@@ -113,15 +114,15 @@ def _new_namespace(ctx: Context, name: str) -> dict:
 
 def _new_configmap(ctx: Context, name: str) -> dict:
     data = {}
-    for literal in ctx.args.get("from-literal") or []:
+    for literal in ctx.args.values("from-literal"):
         key, sep, value = literal.partition("=")
         if not sep or not key:
             raise error(f"invalid literal source {literal}, expected key=value")
         data[key] = value
-    for source in ctx.args.get("from-file") or []:
-        key, sep, path = str(source).partition("=")
+    for source in ctx.args.values("from-file"):
+        key, sep, path = source.partition("=")
         if not sep:
-            path, key = str(source), str(source).rsplit("/", 1)[-1]
+            path, key = source, source.rsplit("/", 1)[-1]
         data[key] = ctx.read_file(path)
     cm = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": metadata(ctx, name)}
     if data:
@@ -153,7 +154,7 @@ def run_pod(ctx: Context) -> None:
         except ValueError:
             raise error(f'invalid argument "{a.get("port")}" for "--port" flag') from None
     env = []
-    for item in a.get("env") or []:
+    for item in a.values("env"):
         key, _, value = item.partition("=")
         env.append({"name": key, "value": value})
     if env:

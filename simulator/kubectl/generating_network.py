@@ -36,7 +36,7 @@ def metadata(ctx: Context, name: str, labels: dict | None = None) -> dict:
 
 def _multi(ctx: Context, flag: str) -> list[str]:
     """A repeatable flag's values, commas splitting them as pflag's StringSlice does."""
-    return [v for item in ctx.args.get(flag) or [] for v in str(item).split(",") if v]
+    return [v for item in ctx.args.values(flag) for v in item.split(",") if v]
 
 
 def new_service(ctx: Context, kind: str, name: str) -> dict:
@@ -53,15 +53,15 @@ def new_service(ctx: Context, kind: str, name: str) -> dict:
         if not _DNS_LABEL.match(external) or len(external) > 253:
             raise error(f"invalid service external name {external}")
     ports = []
-    for spec in tcp:
-        port_text, _, target_text = spec.partition(":")
+    for entry in tcp:
+        port_text, _, target_text = entry.partition(":")
         target_text = target_text or port_text
         if not port_text.isdigit():
             raise error(f'strconv.Atoi: parsing "{port_text}": invalid syntax')
         target: int | str = int(target_text) if target_text.isdigit() else target_text
-        port = {"name": f"{port_text}-{target_text}", "port": int(port_text), "protocol": "TCP",
-                "targetPort": target}  # fmt: skip
-        node_port = ctx.args.get("node-port")
+        port: dict = {"name": f"{port_text}-{target_text}", "port": int(port_text),
+                      "protocol": "TCP", "targetPort": target}  # fmt: skip
+        node_port = ctx.args.number("node-port")
         if service_type == "NodePort" and node_port:
             port["nodePort"] = node_port
         ports.append(port)
@@ -82,8 +82,8 @@ def new_ingress(ctx: Context, name: str) -> dict:
     """`create ingress NAME --rule=host/path=svc:port[,tls[=secret]] [--class=C] ...`."""
     rules: dict[str, list] = {}
     tls: dict[str, list[str]] = {}
-    for rule in ctx.args.get("rule") or []:
-        match = _RULE.match(str(rule))
+    for rule in ctx.args.values("rule"):
+        match = _RULE.match(rule)
         if not match:
             raise error(
                 f"rule {rule} is invalid and should be in format host/path=svcname:svcport"
@@ -125,8 +125,8 @@ def new_ingress(ctx: Context, name: str) -> dict:
                        for s, hosts in tls.items()]  # fmt: skip
     meta = metadata(ctx, name)
     annotations = {}
-    for item in ctx.args.get("annotation") or []:
-        key, eq, value = str(item).partition("=")
+    for item in ctx.args.values("annotation"):
+        key, eq, value = item.partition("=")
         if not eq or not key:
             raise error(f"annotation {item} is invalid and should be in format key=[value]")
         annotations[key] = value
@@ -160,13 +160,13 @@ def new_secret(ctx: Context, kind: str, name: str) -> dict:
         secret_type = "kubernetes.io/tls"
     else:
         data = {}
-        for literal in ctx.args.get("from-literal") or []:
-            k, sep, value = str(literal).partition("=")
+        for literal in ctx.args.values("from-literal"):
+            k, sep, value = literal.partition("=")
             if not sep or not k:
                 raise error(f"invalid literal source {literal}, expected key=value")
             data[k] = value
-        for source in ctx.args.get("from-file") or []:
-            k, sep, path = str(source).partition("=")
+        for source in ctx.args.values("from-file"):
+            k, sep, path = source.partition("=")
             if not sep:
                 path, k = str(source), str(source).rsplit("/", 1)[-1]
             data[k] = ctx.read_file(path)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from simulator import api_versions, kinds
+from simulator.kinds import ResourceType
 from simulator.labels import SelectorError, parse_selector
 
 from . import jsonpath
@@ -61,7 +62,7 @@ def _field_filter(ctx: Context, kind: str):
             raise KubectlError(f"Error from server (BadRequest): invalid selector: '{text}'")
         getter = FIELDS.get(field.strip())
         if getter is None:
-            resource = kinds.by_kind(kind).plural
+            resource = kinds.of_kind(kind).plural
             raise KubectlError(
                 f'Error from server (BadRequest): Unable to find "/v1, Resource={resource}" that '
                 f'match label selector "", field selector "{text}": field label not supported: '
@@ -92,7 +93,7 @@ def live_objects_from_stdin(ctx: Context) -> list[Found]:
 @dataclass(slots=True)
 class _Gathered:
     found: list[Found]
-    types: list  # the resource types asked for (for "No resources found in ...")
+    types: list[ResourceType]  # the resource types asked for (for "No resources found in ...")
     single: bool  # one object asked for by name: -o json/yaml print it, not a List
     multiple: bool  # several types: tables prefix names with `kind.group/`
 
@@ -225,8 +226,8 @@ def _print_tables(
     a = ctx.args
     multiple = gathered.multiple or bool(a.get("show-kind"))
     row_ctx = RowContext(ctx.now, wide)
-    label_columns = [k for v in (a.get("label-columns") or []) for k in str(v).split(",") if k]
-    tables = []
+    label_columns = [k for v in a.values("label-columns") for k in v.split(",") if k]
+    tables: list[tuple[str, list[list[str]]]] = []
     for f in gathered.found:
         rows = build_table(
             f.rt.kind,

@@ -115,16 +115,17 @@ def apply_patch(kind: str, obj: dict, document: object) -> dict:
     return strategic_merge(obj, document, obj.get("kind", ""), ())
 
 
-def merge_patch(target: object, patch: object) -> object:
-    """RFC 7386 section 2's MergePatch(Target, Patch), as its pseudo-code says."""
-    if not isinstance(patch, dict):
-        return copy.deepcopy(patch)
+def merge_patch(target: object, patch: dict) -> dict:
+    """RFC 7386 section 2's MergePatch(Target, Patch), as its pseudo-code says, for a
+    patch that is an object (a patch value that is not one replaces the target's)."""
     result = dict(target) if isinstance(target, dict) else {}
     for key, value in patch.items():
         if value is None:
             result.pop(key, None)
-        else:
+        elif isinstance(value, dict):
             result[key] = merge_patch(result.get(key), value)
+        else:
+            result[key] = copy.deepcopy(value)
     return result
 
 

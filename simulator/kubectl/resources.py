@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from simulator import kinds
 from simulator.clock import EPOCH, timestamp
+from simulator.kinds import ResourceType
 from simulator.labels import Selector, equality_items, matches
 
 from .errors import error, not_found
@@ -47,13 +48,13 @@ class Request:
         multiple_types: more than one resource type was asked for (kind prefixes).
     """
 
-    types: list = field(default_factory=list)
+    types: list[ResourceType] = field(default_factory=list)
     names: dict[str, list[str]] = field(default_factory=dict)
     by_name: bool = False
     multiple_types: bool = False
 
 
-def resolve_type(text: str):
+def resolve_type(text: str) -> ResourceType:
     """The `ResourceType` a user's word names (`po`, `pods`, `Pod`, `deployments.apps`).
 
     Raises:
@@ -94,9 +95,9 @@ def parse_request(args: list[str], *, allow_all: bool = True) -> Request:
     for word in type_words:
         if word.lower() == "all" and allow_all:
             for plural in ALL_CATEGORY:
-                rt = kinds.lookup(plural)
-                if rt is not None:
-                    _add(request, rt)
+                member = kinds.lookup(plural)
+                if member is not None:
+                    _add(request, member)
             request.multiple_types = True
             continue
         _add(request, resolve_type(word))
@@ -120,7 +121,7 @@ def _add(request: Request, rt) -> None:
 class Found:
     """Objects found for one resource type, and the errors for names that were not."""
 
-    rt: object
+    rt: ResourceType
     objects: list[dict]
     errors: list[str]
 

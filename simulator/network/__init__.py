@@ -23,6 +23,7 @@ from __future__ import annotations
 from simulator.result import CommandResult
 from simulator.trace import UNREACHABLE, Hop, Trace
 
+from .cluster_view import ClusterView
 from .curl import run_curl
 from .dns import resolv_conf
 from .nslookup import run_nslookup
@@ -36,14 +37,9 @@ _TOOLS = ("curl", "ping", "nslookup")
 
 
 class Network:
-    """Requests and network commands over a ClusterState.
+    """Requests and network commands over a cluster: what it reads is `ClusterView`."""
 
-    The state must offer `rng`, `clock.now`, `store`, `runtime` and the methods
-    `backends`, `serving_version`, `pod_by_ip`, `node_ip`, `node_by_ip`, `pod_listens`,
-    `pod_ready`.
-    """
-
-    def __init__(self, state, *, caching: bool = True) -> None:
+    def __init__(self, state: ClusterView, *, caching: bool = True) -> None:
         """Attach to `state`; every cache is built lazily and follows the store.
 
         `caching=False` routes every request the slow way (no route plans): the

@@ -27,6 +27,9 @@ from .curl_output import CurlOutput
 from .request import Client, options
 from .router import Router
 
+#: The statuses whose Location curl -L follows.
+REDIRECTS = (301, 302, 303, 307, 308)
+
 # -- running ---------------------------------------------------------------------------
 
 
@@ -62,7 +65,7 @@ def run_curl(router: Router, client: Client, args: list[str], tty: bool) -> Comm
                 break
             exit_code = 0
             location = response.header("Location") if response else None
-            if not (opts.location and location and response.status in (301, 302, 303, 307, 308)):
+            if not (opts.location and response and location and response.status in REDIRECTS):
                 break
             if redirects >= opts.max_redirs:
                 exit_code = out.error(47, f"Maximum ({opts.max_redirs}) redirects followed")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from . import http
 from .curl_args import CurlOptions, request_method
-from .exchange import Exchange
+from .exchange import Exchange, Refusal
 
 OPENSSL = "OpenSSL/3.0.15"
 CA_HELP = (
@@ -75,22 +75,12 @@ class CurlOutput:
     # -- one request/response -------------------------------------------------------
 
     def transfer(
-        self, ex: Exchange, url: str, now: float, connection: int
+        self, ex: Exchange | Refusal, url: str, now: float, connection: int
     ) -> tuple[int, http.Response | None]:
         """Print one exchange; returns curl's result code and the response, if any."""
         opts = self.opts
-        if ex.failure == "protocol":
-            self.verbose(
-                f'* Protocol "{ex.trace.url.split(":", 1)[0]}" not supported or disabled in libcurl'
-            )
-            self.verbose("* Closing connection -1")
-            self.progress(0, False, 0)
-            return self.error(
-                1, f'Protocol "{url.split("://", 1)[0]}" not supported or disabled in libcurl'
-            ), None
-        if ex.failure == "url":
-            self.progress(0, False, 0)
-            return self.error(3, "URL using bad/illegal format or missing URL"), None
+        if isinstance(ex, Refusal):
+            return self._refused(ex, url), None
         host, port, ip = ex.host, ex.port, ex.ip
         if ex.via == "resolve":
             self.verbose(f"* Added {host}:{port}:{ip} to DNS cache")
@@ -133,6 +123,21 @@ class CurlOutput:
         if opts.write_out is not None:
             self._out.append(_write_out(opts.write_out, ex, response, url))
         return 0, response
+
+    def _refused(self, refusal: Refusal, url: str) -> int:
+        """A URL curl refused: its error, nothing sent."""
+        if refusal.failure == "protocol":
+            self.verbose(
+                f'* Protocol "{refusal.trace.url.split(":", 1)[0]}" not supported or disabled'
+                " in libcurl"
+            )
+            self.verbose("* Closing connection -1")
+            self.progress(0, False, 0)
+            return self.error(
+                1, f'Protocol "{url.split("://", 1)[0]}" not supported or disabled in libcurl'
+            )
+        self.progress(0, False, 0)
+        return self.error(3, "URL using bad/illegal format or missing URL")
 
     def _connect_failure(self, ex: Exchange, connection: int) -> int:
         opts = self.opts
@@ -187,13 +192,15 @@ class CurlOutput:
             self.progress(0, False, 3)
             return self.error(35, WRONG_VERSION)
         cert = ex.cert
+        # Every path that gets this far met a TLS server, which presented a certificate.
+        assert cert is not None, f"no certificate from {ex.host}"
         verbose("* TLSv1.3 (IN), TLS handshake, Server hello (2):")
         note("{", 122)
         verbose("* TLSv1.3 (IN), TLS handshake, Encrypted Extensions (8):")
         note("{", 15)
         verbose("* TLSv1.3 (IN), TLS handshake, Certificate (11):")
         note("{", 1022)
-        problem = cert.verify_error() if cert else None
+        problem = cert.verify_error()
         if ex.failure == "tls_verify" and problem:
             alert = "unknown CA (560)" if problem[1] == 20 else "unknown CA (560)"
             verbose(f"* TLSv1.3 (OUT), TLS alert, {alert}:")

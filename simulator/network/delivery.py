@@ -34,6 +34,7 @@ from dataclasses import dataclass
 
 from simulator.trace import Hop
 
+from .cluster_view import ClusterView
 from .dns import Answer, ClusterDns, NotFound
 from .request import Client
 
@@ -75,7 +76,7 @@ class Delivery:
     protocol: str
 
     @property
-    def ip(self) -> str:
+    def ip(self) -> str | None:
         """The destination address after DNAT."""
         return self.hop.ip
 
@@ -85,7 +86,7 @@ class Delivery:
         return self.hop.port
 
     @property
-    def src_ip(self) -> str:
+    def src_ip(self) -> str | None:
         """The source address the pod sees."""
         return self.hop.src_ip
 
@@ -98,7 +99,7 @@ class Delivery:
 class Deliverer:
     """Hands packets to pods (see the module docstring)."""
 
-    def __init__(self, state, hop: Callable[..., Hop], dns: ClusterDns) -> None:
+    def __init__(self, state: ClusterView, hop: Callable[..., Hop], dns: ClusterDns) -> None:
         """Attach to a ClusterState's pods (`pod_listens`), the router's shared hops
         (`HopCache.get`) and the cluster DNS."""
         self._listens = state.pod_listens
@@ -130,7 +131,7 @@ class Deliverer:
         node = pod["spec"].get("nodeName")
         hop = self._hop("pod", name, ip, port, node, src_ip, namespace)
         verdict = DELIVERED
-        if protocol != ICMP and not self._listens(pod, port):
+        if protocol != ICMP and (port is None or not self._listens(pod, port)):
             verdict = NOT_LISTENING
         return Delivery(verdict, name, hop, pod, sender, protocol)
 

@@ -15,9 +15,13 @@ from . import tls
 from .delivery import NOT_LISTENING
 from .dns import Answer
 from .exchange import Exchange, declared
+from .route_base import RouteBase
+
+#: The API server's port on the control plane's node.
+APISERVER_PORT = 6443
 
 
-class DirectRoutes:
+class DirectRoutes(RouteBase):
     """Where a packet goes when no kube-proxy rule or proxy takes it (mixed into Router)."""
 
     # -- pods reached by address -----------------------------------------------------------
@@ -50,7 +54,7 @@ class DirectRoutes:
         ex.add(delivery.hop)
         name = delivery.name
         headless = ""
-        if answer is not None and answer.kind == "headless":
+        if answer is not None and answer.kind == "headless" and answer.service is not None:
             headless = (
                 f"headless service {answer.service['metadata']['name']} resolved to "
                 f"{len(answer.addresses)} pod IP{'s' if len(answer.addresses) > 1 else ''} "

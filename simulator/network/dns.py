@@ -20,9 +20,12 @@ server answers every request.
 from __future__ import annotations
 
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from simulator.ipam import DNS_SERVICE_IP
+
+from .cluster_view import ClusterView
 
 CLUSTER_DOMAIN = "cluster.local"
 NDOTS = 5
@@ -141,7 +144,12 @@ class NotFound:
 class ClusterDns:
     """CoreDNS over the store: answers names, reverse lookups, and explains failures."""
 
-    def __init__(self, state, is_ingress_host, explain_no_ready) -> None:
+    def __init__(
+        self,
+        state: ClusterView,
+        is_ingress_host: Callable[[str], bool],
+        explain_no_ready: Callable[[dict, str], str],
+    ) -> None:
         """Build the resolver.
 
         Args:
@@ -155,7 +163,8 @@ class ClusterDns:
         self._is_ingress_host = is_ingress_host
         self._explain_no_ready = explain_no_ready
         self._candidates: dict[tuple[str, str], tuple[tuple[str, tuple], ...]] = {}
-        self._endpoint_ips: dict[tuple[str, str], tuple[str, tuple, tuple]] = {}
+        # (namespace, name) -> (the Endpoints' resourceVersion, the Service, its ready IPs)
+        self._endpoint_ips: dict[tuple[str, str], tuple[str | None, dict, tuple[str, ...]]] = {}
         self._answers: dict[str, Answer] = {}
 
     # -- lookups -----------------------------------------------------------------
@@ -238,8 +247,8 @@ class ClusterDns:
         if kind == "external":
             if self._is_ingress_host(fqdn):
                 return None
-            address = external_address(fqdn)
-            return Answer(fqdn, (address,), "external") if address else None
+            ip = external_address(fqdn)
+            return Answer(fqdn, (ip,), "external") if ip else None
         return None  # another name inside cluster.local: CoreDNS has no such record
 
     def _addresses(self, ns: str, name: str, svc: dict) -> list[dict]:

@@ -30,10 +30,10 @@ class Exchange:
     """A request's walk through the network and what a client program needs to print it.
 
     Attributes:
-        request: the request (None when curl refused its URL).
+        request: the request.
         hops: the places the packet went through so far (`add` extends them); the
             Trace takes them.
-        trace: the Trace, once the walk ended.
+        trace: the Trace, set when the walk ends (`end`, `fail`).
         ip: the address connected to (or tried), None when resolution failed.
         via: how the name became an address: `literal`, `resolve`, `hosts`, `dns`.
         failure: empty on a response, else `url`, `protocol`, `resolve`, `refused`,
@@ -47,9 +47,9 @@ class Exchange:
         http2: ALPN agreed on h2.
     """
 
-    request: Request | None
+    request: Request
     hops: tuple[Hop, ...]
-    trace: Trace = None
+    trace: Trace = field(init=False)
     ip: str | None = None
     via: str = ""
     failure: str = ""
@@ -107,6 +107,19 @@ class Exchange:
         """Close the walk without a response (`failure` tells curl which error to print)."""
         self.failure = failure
         self.end(outcome, reason)
+
+
+@dataclass(frozen=True, slots=True)
+class Refusal:
+    """A URL curl refused before sending anything: no exchange took place.
+
+    Attributes:
+        failure: `protocol` (an unsupported scheme) or `url` (malformed).
+        trace: the Trace telling why.
+    """
+
+    failure: str
+    trace: Trace
 
 
 @dataclass(slots=True)
@@ -204,7 +217,7 @@ class Plan:
     hops: tuple[Hop, ...]
     route: PortRoute
     port: int
-    ip: str
+    ip: str | None
     via: str
     memo: bool
     serving: object = None
@@ -232,7 +245,7 @@ class IngressPlan:
     target: str
     sender: dict | None
     src_ip: str
-    ip: str
+    ip: str | None
     via: str
     serving: object = None
     endpoints: PortEndpoints | None = None

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .cluster_view import ClusterView
 from .proxy import StoreWatch
 
 NGINX_CONTROLLERS = frozenset({"k8s.io/ingress-nginx", "nginx.org/ingress-controller"})
@@ -186,7 +187,7 @@ def normalize_prefix(path: str) -> str:
 class IngressController:
     """The built-in ingress-nginx: builds its routing table and balances upstreams."""
 
-    def __init__(self, state) -> None:
+    def __init__(self, state: ClusterView) -> None:
         self._state = state
         self._store = state.store
         self._watch = StoreWatch(state.store, ("Ingress", "IngressClass"))

@@ -12,13 +12,14 @@ from simulator.labels import from_match_labels
 from simulator.trace import HTTP_ERROR, OK, REFUSED, TLS_ERROR
 
 from . import tls
-from .delivery import DELIVERED
+from .delivery import DELIVERED, Delivery
 from .dns import external_address
 from .exchange import Exchange, IngressPlan, declared
 from .ingress import CATCH_ALL, Location
+from .route_base import RouteBase
 
 
-class IngressRoutes:
+class IngressRoutes(RouteBase):
     """What ingress-nginx does with a request (mixed into Router)."""
 
     def _ingress(self, ex: Exchange, port: int) -> None:
@@ -288,14 +289,16 @@ class IngressRoutes:
         no ready endpoint (left to the slow path, which explains the 503).
         """
         serving = self._serving_version()
-        if plan.serving != serving:
-            plan.endpoints = self.proxy.endpoints(*plan.upstream)
-            plan.serving, plan.deliveries = serving, [None] * len(plan.endpoints.ready)
-        ready = plan.endpoints.ready
+        endpoints = plan.endpoints
+        if endpoints is None or plan.serving != serving:
+            endpoints = plan.endpoints = self.proxy.endpoints(*plan.upstream)
+            plan.serving, plan.deliveries = serving, [None] * len(endpoints.ready)
+        ready = endpoints.ready
         if not ready:
             return False
         upstream, deliveries = plan.upstream, plan.deliveries
         # proxy_next_upstream "error timeout" with 3 tries: a refused endpoint is skipped.
+        delivery: Delivery | None = None
         for _ in range(min(3, len(ready))):
             index = self.ingress.next_endpoint(upstream, ready)
             delivery = deliveries[index]
@@ -319,6 +322,7 @@ class IngressRoutes:
                 reason = f"{plan.target} -> {hop.ip}:{hop.port}"
                 ex.end(OK, reason, 200, delivery.name)
                 return True
+        assert delivery is not None  # `ready` is not empty: at least one try was made
         ex.hops += (delivery.hop,)
         ex.responder = "nginx"
         ex.end(

@@ -9,15 +9,16 @@ on its node, keeps the client's address and drops it without a local endpoint.
 
 from __future__ import annotations
 
-from simulator.trace import HTTP_ERROR, OK, REFUSED, TIMEOUT
+from simulator.trace import HTTP_ERROR, OK, REFUSED, TIMEOUT, TLS_ERROR
 
+from .direct_routes import APISERVER_PORT
 from .exchange import Exchange, answered
+from .service_routes import ServiceRoutes
 
-APISERVER_PORT = 6443
 EXCLUDE_FROM_LB = "node.kubernetes.io/exclude-from-external-load-balancers"
 
 
-class NodeRoutes:
+class NodeRoutes(ServiceRoutes):
     """Where a node's kube-proxy sends a packet (mixed into Router)."""
 
     def _node(self, ex: Exchange, node: str, ip: str, port: int) -> None:
@@ -40,7 +41,7 @@ class NodeRoutes:
             )
             return
         key, index = entry
-        svc = self.store.get("Service", *key)
+        svc = self._service(key)
         self._node_port(ex, node, svc, index, None)
 
     def _health_checked(self, port: int) -> dict | None:
@@ -60,6 +61,14 @@ class NodeRoutes:
             for b in self.state.backends(meta["namespace"], meta["name"], ports[0].get("name", ""))
             if b.ready and b.node == node
         }
+        if ex.scheme == "https":
+            ex.fail(
+                "tls_version",
+                TLS_ERROR,
+                f"kube-proxy on {node} serves the health check of service {meta['name']} over "
+                f"plain HTTP, so the TLS handshake fails (wrong version number); use http://",
+            )
+            return
         ex.responder = "healthcheck"
         ex.body_from = f"{meta['namespace']}/{meta['name']}/{len(local)}"
         status = 200 if local else 503
@@ -132,7 +141,7 @@ class NodeRoutes:
     def _load_balancer(self, ex: Exchange, key: tuple[str, str], ip: str, port: int) -> None:
         """A packet to a LoadBalancer address: a node chosen by the load balancer, then
         the NodePort path (kube-proxy short-circuits a pod's packet to the Service)."""
-        svc = self.store.get("Service", *key)
+        svc = self._service(key)
         ns, name = key
         spec = svc["spec"]
         index = next(

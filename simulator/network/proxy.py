@@ -26,6 +26,8 @@ from simulator.endpoints import Backend
 from simulator.labels import format_selector, from_match_labels
 from simulator.store import Key
 
+from .cluster_view import ClusterView
+
 
 @dataclass(frozen=True, slots=True)
 class PortEndpoints:
@@ -134,7 +136,7 @@ def node_is_ready(node: dict) -> bool:
 class KubeProxy:
     """Address tables, per-port endpoint lists and endpoint choice, over a ClusterState."""
 
-    def __init__(self, state) -> None:
+    def __init__(self, state: ClusterView) -> None:
         self._state = state
         self._store = state.store
         self._watch = StoreWatch(state.store, ("Service", "Node"))
@@ -290,7 +292,9 @@ class KubeProxy:
         for pod in pods:
             if not (pod.get("status") or {}).get("podIP"):
                 return f"pod {pod['metadata']['name']} has no IP yet (it is not running)"
-        port = next((p for p in spec.get("ports") or () if p.get("name", "") == port_name), {})
+        port: dict = next(
+            (p for p in spec.get("ports") or () if p.get("name", "") == port_name), {}
+        )
         target = port.get("targetPort", port.get("port"))
         return f"no selected pod declares a container port named {target!r} (its targetPort)"
 

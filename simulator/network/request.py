@@ -164,7 +164,7 @@ class RequestCache(dict):
 
     def __init__(self) -> None:
         super().__init__()
-        self._urls: dict[str, tuple] = {}
+        self._urls: dict[str, tuple[str, str, int, str] | tuple[str, str]] = {}
 
     def __missing__(self, key: tuple) -> Request | BadUrl:
         client, url, method, headers, settings = key
@@ -173,6 +173,7 @@ class RequestCache(dict):
             if len(self._urls) > self.LIMIT:
                 self._urls.clear()
             parsed = self._urls[url] = parse_url(url)
+        request: Request | BadUrl
         if len(parsed) == 2:
             request = BadUrl(client, url, *parsed)
         else:

@@ -20,7 +20,9 @@ Whatever the way, a packet reaches a pod only through the delivery step
 address the pod sees. The paths are mixed into `Router`: kube-proxy's Service
 rules in service_routes.py, NodePorts and load balancers in node_routes.py,
 ingress-nginx in ingress_routes.py, addresses no proxy takes in
-direct_routes.py; this module holds the clients, name resolution, the dispatch
+direct_routes.py, each stating in its bases what it uses (the shared
+attributes are declared in route_base.py); this module holds the clients, name
+resolution, the dispatch
 by address and the caches.
 
 Caches: per Service port, the route (valid while kube-proxy's tables hold);
@@ -36,6 +38,8 @@ compare with the fast one.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from simulator.ipam import DNS_SERVICE_IP, HOST_IP, HOST_NETWORK, INGRESS_IP
 from simulator.trace import (
     DNS_ERROR,
@@ -45,15 +49,16 @@ from simulator.trace import (
 )
 
 from .delivery import Deliverer
-from .direct_routes import DirectRoutes
 from .dns import Answer, ClusterDns, NotFound, external_address
-from .exchange import Exchange, HopCache, IngressPlan, Plan, PortRoute
+from .exchange import Exchange, HopCache, Plan, Refusal
 from .ingress import IngressController
 from .ingress_routes import IngressRoutes
 from .node_routes import NodeRoutes
 from .proxy import KubeProxy
-from .request import DEFAULT_OPTIONS, BadUrl, Client, Options, Request, RequestCache, resolve_entry
-from .service_routes import ServiceRoutes
+from .request import BadUrl, Client, Options, Request, RequestCache, resolve_entry
+
+if TYPE_CHECKING:
+    from .cluster_view import ClusterView
 
 __all__ = ["Router"]
 
@@ -63,11 +68,11 @@ KERNEL_SYN_TIMEOUT_MS = 130_002
 NO_ROUTE_MS = 3_071
 
 
-class Router(ServiceRoutes, NodeRoutes, IngressRoutes, DirectRoutes):
+class Router(NodeRoutes, IngressRoutes):
     """Follows requests through the simulated network (see the module docstring)."""
 
-    def __init__(self, state, *, caching: bool = True) -> None:
-        """Attach to a ClusterState; every cache starts empty.
+    def __init__(self, state: ClusterView, *, caching: bool = True) -> None:
+        """Attach to a cluster; every cache starts empty.
 
         Args:
             state: the cluster.
@@ -92,14 +97,13 @@ class Router(ServiceRoutes, NodeRoutes, IngressRoutes, DirectRoutes):
         self._host = Client(
             "host", "host", None, HOST_IP, None, None, Hop("client", "host", HOST_IP)
         )
-        # pod source -> (pod key, its resourceVersion, client, epoch it was last checked at)
-        self._clients: dict[str, tuple] = {}
-        self._certs: dict[tuple, tuple] = {}
+        self._clients = {}
+        self._certs = {}
         # cleared whenever kube-proxy's tables are rebuilt (a Service or Node changed)
         self._tables = None
-        self._port_routes: dict[tuple[str, int], PortRoute] = {}
-        self._plans: dict[Request, Plan | IngressPlan] = {}
-        self._controller_pod: tuple[object, str, dict | None] | None = None
+        self._port_routes = {}
+        self._plans = {}
+        self._controller_pod = None
         self._serving_version = state.serving_version
 
     # -- clients and requests ------------------------------------------------------------
@@ -119,7 +123,11 @@ class Router(ServiceRoutes, NodeRoutes, IngressRoutes, DirectRoutes):
             pod_key, version, client, checked = cached
             revision = self.store.revision
             pod = client.pod if checked == revision else self.store.get("Pod", *pod_key)
-            if pod is client.pod and pod["metadata"].get("resourceVersion") == version:
+            if (
+                pod is not None
+                and pod is client.pod
+                and pod["metadata"].get("resourceVersion") == version
+            ):
                 if checked != revision:
                     self._clients[source] = (pod_key, version, client, revision)
                 return client
@@ -156,40 +164,28 @@ class Router(ServiceRoutes, NodeRoutes, IngressRoutes, DirectRoutes):
         self._clients[source] = ((namespace, name), version, client, self.store.revision)
         return client
 
-    def exchange(self, request: Request | BadUrl) -> Exchange:
+    def exchange(self, request: Request | BadUrl) -> Exchange | Refusal:
         """Send one request and follow it to its end (no redirect is followed).
 
         `request` comes from `requests`, which builds each distinct one once; a
-        URL curl refuses ends here without anything sent.
+        URL curl refuses ends here without anything sent (a `Refusal`).
         """
+        if isinstance(request, BadUrl):
+            return Refusal(request.error, _bad_url_trace(request))
         plan = self._plans.get(request)
         if plan is not None and plan.epoch == self.store.revision:
-            ex = Exchange(request, plan.hops, None, plan.ip, plan.via)
-            if type(plan) is Plan:
+            ex = Exchange(request, plan.hops, plan.ip, plan.via)
+            if isinstance(plan, Plan):
                 self._service_endpoint(ex, plan)
             elif not self._upstream(ex, plan):
                 ex = self._route(request)  # no ready endpoint: the slow path explains the 503
             if ex.failure:
                 self._failure_time(ex)
             return ex
-        if type(request) is BadUrl:
-            ex = Exchange(None, (request.client.hop,))
-            ex.failure = request.error
-            ex.trace = _bad_url_trace(request)
-            return ex
         ex = self._route(request)
         if ex.failure:
             self._failure_time(ex)
         return ex
-
-    def _keep_plan(self, request: Request, plan: Plan | IngressPlan) -> None:
-        """Remember how `request` was routed, for the next equal request."""
-        if self.caching and request.plannable:
-            # A plan is found through its request object, so it lives no longer than
-            # the request cache keeps that object (a new client makes new requests).
-            if len(self._plans) > RequestCache.LIMIT:
-                self._plans.clear()
-            self._plans[request] = plan
 
     # -- name resolution and dispatch ---------------------------------------------------
 
@@ -199,6 +195,7 @@ class Router(ServiceRoutes, NodeRoutes, IngressRoutes, DirectRoutes):
         ex = Exchange(request, (client.hop,))
         host, name = request.host, request.name
         answer: Answer | None = None
+        ip: str | None
         if request.literal:
             ip, ex.via = host, "literal"
         else:
@@ -224,7 +221,7 @@ class Router(ServiceRoutes, NodeRoutes, IngressRoutes, DirectRoutes):
                 answer = found
                 ex.add(self.hop("dns", found.name, DNS_SERVICE_IP, 53))
                 ip, ex.via = found.addresses[0], "dns"
-                if found.kind == "externalname":
+                if found.kind == "externalname" and found.service is not None:
                     meta = found.service["metadata"]
                     ex.add(self.hop("service", meta["name"], namespace=meta.get("namespace")))
         ex.ip = ip
@@ -270,13 +267,6 @@ class Router(ServiceRoutes, NodeRoutes, IngressRoutes, DirectRoutes):
         ex.add(self.hop("external", name, ip, port))
         self._external(ex, name, f"{name} is outside the cluster")
 
-    def _epoch(self) -> int:
-        """A stamp that changes whenever any object is written or removed: the store's
-        revision (like etcd's). What changes without a write (endpoints, closed ports)
-        is the state's serving version.
-        """
-        return self.store.revision
-
     def host_resolves(self, host: str) -> str | None:
         """The host's /etc/hosts (every Ingress host) then public DNS."""
         if self.ingress.table().knows_host(host):
@@ -306,8 +296,7 @@ class Router(ServiceRoutes, NodeRoutes, IngressRoutes, DirectRoutes):
         A wait for an answer that never comes is told in the reason too: curl's own
         limit when one was given, else the kernel's ~130 s of SYN retries.
         """
-        options = ex.request.options if ex.request is not None else DEFAULT_OPTIONS
-        limit = _limit_ms(options)
+        limit = _limit_ms(ex.request.options)
         if ex.failure == "noroute":
             if limit is not None and limit < NO_ROUTE_MS:
                 ex.failure = "timeout"

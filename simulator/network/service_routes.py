@@ -13,6 +13,7 @@ from simulator.ipam import HOST_NETWORK
 from simulator.trace import OK, REFUSED, TIMEOUT, UNREACHABLE, Trace
 
 from .delivery import NOT_LISTENING, Delivery
+from .direct_routes import APISERVER_PORT, DirectRoutes
 from .exchange import (
     Deliveries,
     Exchange,
@@ -24,11 +25,10 @@ from .exchange import (
     why_chosen,
     why_random,
 )
-from .node_routes import APISERVER_PORT
 from .proxy import PortEndpoints
 
 
-class ServiceRoutes:
+class ServiceRoutes(DirectRoutes):
     """Where kube-proxy sends a packet (mixed into Router)."""
 
     def _cluster_ip(self, ex: Exchange, key: tuple[str, str], ip: str, port: int) -> None:
@@ -82,7 +82,7 @@ class ServiceRoutes:
         that keeps them, its answer for the endpoint drawn, while it holds).
         """
         endpoints = plan.endpoints
-        if plan.serving != self._serving_version():
+        if endpoints is None or plan.serving != self._serving_version():
             endpoints = self._plan_endpoints(plan)
         candidates = endpoints.ready
         route = plan.route
@@ -100,7 +100,7 @@ class ServiceRoutes:
                 self._land(ex, delivery, route, plan.reasons[index])
                 return
         else:
-            by_addr = endpoints.by_addr
+            by_addr: dict[tuple[str, int], int] | None = endpoints.by_addr
             if route.local:
                 candidates = tuple(b for b in candidates if b.node == client.node)
                 by_addr = None
@@ -154,7 +154,7 @@ class ServiceRoutes:
         return endpoints
 
     def _port_route(self, key: tuple[str, str], ip: str, port: int) -> PortRoute:
-        svc = self.store.get("Service", *key)
+        svc = self._service(key)
         service_port = None
         for sp in svc["spec"].get("ports") or ():
             if sp.get("port") == port and sp.get("protocol", "TCP") == "TCP":
@@ -211,7 +211,7 @@ class ServiceRoutes:
         hops = ex.hops = ex.hops + (delivery.hop,)
         name = delivery.name
         if delivery.verdict is NOT_LISTENING:
-            via = came if type(came) is str else came.via
+            via = came if isinstance(came, str) else came.via
             ex.fail(
                 "refused",
                 REFUSED,

@@ -17,6 +17,7 @@ from simulator.clock import Clock
 from simulator.endpoints import Backend
 from simulator.ipam import HOST_NETWORK, KUBERNETES_SERVICE_IP
 from simulator.labels import from_match_labels
+from simulator.probes import ProbeSlot
 from simulator.store import Key, Store
 
 DEFAULT_NODES = ("control-plane", "worker-1", "worker-2")
@@ -38,7 +39,7 @@ class FakeState:
     def __init__(self, seed: int = 0, nodes: tuple[str, ...] = DEFAULT_NODES) -> None:
         """Build the default cluster."""
         self.rng = random.Random(seed)
-        self.clock = Clock()
+        self.clock: Clock[ProbeSlot] = Clock()
         self.store = Store()
         self.runtime: dict[Key, FakeRuntime] = {}
         self._node_index: dict[str, int] = {}
@@ -364,12 +365,12 @@ class FakeState:
 
     # -- the ClusterState methods Network calls -----------------------------------
 
-    def backends(self, namespace: str, service_name: str, port_name: str) -> list[Backend]:
+    def backends(self, namespace: str, service: str, port_name: str) -> list[Backend]:
         """The Service port's endpoints as listed in its Endpoints object."""
-        ep = self.store.get("Endpoints", namespace, service_name)
+        ep = self.store.get("Endpoints", namespace, service)
         if ep is None:
             return []
-        key = (namespace, service_name, port_name)
+        key = (namespace, service, port_name)
         version = ep["metadata"].get("resourceVersion")
         cached = self._backends.get(key)
         if cached is not None and cached[0] is ep and cached[1] == version:
@@ -401,9 +402,9 @@ class FakeState:
         key = self._pods_by_ip.get(ip)
         return self.store.get("Pod", *key) if key else None
 
-    def node_ip(self, node_name: str) -> str:
+    def node_ip(self, name: str) -> str:
         """A node's InternalIP."""
-        return f"{HOST_NETWORK}.{self._node_index[node_name] + 2}"
+        return f"{HOST_NETWORK}.{self._node_index[name] + 2}"
 
     def node_by_ip(self, ip: str) -> dict | None:
         """The node whose InternalIP is `ip`, or None."""

@@ -78,7 +78,8 @@ def review_manifests(
         parsed: ParsedManifests | None = parse_manifests(text, source=source, limits=limits)
         errors: list[Problem] = []
     except ManifestError as err:
-        parsed, errors = err.parsed, list(err.problems)
+        parsed = err.parsed if isinstance(err.parsed, ParsedManifests) else None
+        errors = list(err.problems)
     if parsed is None:
         return Review([], _explain(text, errors), [], None)
     documents, warnings, problems = validate_documents(parsed)
@@ -109,7 +110,7 @@ def _explain(text: str, errors: list[Problem]) -> list[Problem]:
             explained.extend(errors[position:])
             break
         if problem.line is not None and any(mark in problem.message for mark in _SYNTAX):
-            problem = _explain_syntax(problem, spans, text_lines, findings, budget)
+            problem = _explain_syntax(problem, problem.line, spans, text_lines, findings, budget)
         else:
             problem = _with_hint(problem)
         explained.append(problem)
@@ -138,23 +139,24 @@ def _explain(text: str, errors: list[Problem]) -> list[Problem]:
 
 def _explain_syntax(
     problem: Problem,
+    stopped: int,
     spans: list[lines.Span],
     text_lines: list[str],
     findings: list[characters.Finding],
     budget: syntax.Budget,
 ) -> Problem:
-    # The parser's line is inside the document it failed in (its index may count an extra
-    # document libyaml closed early, so the line decides), or the "---" line just after it
-    # when the document ended too early (an unclosed quote or bracket).
-    span = spans[lines.document_at(spans, problem.line or 1)]
-    if span.index > 0 and span.first == problem.line:
+    # The parser's line (`stopped`) is inside the document it failed in (its index may
+    # count an extra document libyaml closed early, so the line decides), or the "---" line
+    # just after it when the document ended too early (an unclosed quote or bracket).
+    span = spans[lines.document_at(spans, stopped)]
+    if span.index > 0 and span.first == stopped:
         span = spans[span.index - 1]
     for finding in findings:
-        if span.first <= finding.line <= (problem.line or 0):
+        if span.first <= finding.line <= stopped:
             findings.remove(finding)
             hint = finding.hint
-            if finding.line != problem.line:
-                hint += f" (The parser stopped on line {problem.line}.)"
+            if finding.line != stopped:
+                hint += f" (The parser stopped on line {stopped}.)"
             return replace(
                 problem,
                 line=finding.line,
@@ -164,7 +166,7 @@ def _explain_syntax(
             )
     document = "\n".join(text_lines[span.first - 1 : span.last])
     if len(document) > budget.left:
-        return replace(problem, excerpt=excerpt.render(text_lines, problem.line, problem.column))
+        return replace(problem, excerpt=excerpt.render(text_lines, stopped, problem.column))
     error = syntax.first_error(document)
     if error is None:
         return _with_hint(problem)

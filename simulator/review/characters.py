@@ -95,8 +95,10 @@ def _check_line(number: int, line: str) -> Finding | None:
         separator = match.end(1)
         if match.group(2) == "：":
             return _finding(number, position + separator, "：", _colon_hint(match.group(1)))
-        after = position + separator + 1
-        return _finding(number, after, line[after], _space_hint(line[after], after_colon=True))
+        value_at = position + separator + 1
+        return _finding(
+            number, value_at, line[value_at], _space_hint(line[value_at], after_colon=True)
+        )
     value = _value_start(rest)
     if value is not None and value < len(rest) and rest[value] in _QUOTES:
         return _finding(number, position + value, rest[value], _quote_hint(rest[value]))

@@ -82,6 +82,7 @@ def first_error(text: str) -> YamlError | None:
             pass
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        assert mark is not None  # the parser marks where it stopped
         context = exc.context_mark
         return YamlError(
             exc.problem or "",
@@ -300,7 +301,7 @@ def _badness(text: str) -> int:
         return 1_000
     if type(value) is not dict:
         return 100
-    shape = TOP_LEVEL.get(value.get("kind"))
+    shape = TOP_LEVEL.get(str(value.get("kind")))
     if value.get("kind") == "Ingress" and value.get("apiVersion") in LEGACY_INGRESS_VERSIONS:
         shape = LEGACY_INGRESS
     return _shape_badness(value, shape) if shape is not None else 50

@@ -77,9 +77,7 @@ def export(runner: Shell, argv: list[str], stdin: str) -> CommandResult:
             errors.append(f"{machine.shell}: export: `{item}': not a valid identifier")
             continue
         if not eq:
-            value = machine.variable(name)
-            if value is None:
-                value = ""
+            value = machine.variable(name) or ""
         error = machine.assign(name, value, True)
         if error:
             errors.append(f"{machine.shell}: {error}")

@@ -16,7 +16,10 @@ class Machine(Protocol):
     """Where a line runs: the workstation, or a container."""
 
     shell: str  # the shell's name, as it starts its messages (`bash`, `sh`)
-    aliases: dict[str, str] | None  # alias table, or None where there are none
+
+    @property
+    def aliases(self) -> dict[str, str] | None:
+        """The alias table, or None where there are none (read-only: a container has none)."""
 
     def variable(self, name: str) -> str | None:
         """A variable's value, or None when unset."""

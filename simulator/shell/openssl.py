@@ -20,6 +20,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Protocol
 
 from simulator import der
 from simulator.clock import EPOCH
@@ -32,7 +33,7 @@ EXPONENT = 65537
 _SIMULATED = ("genrsa", "req", "x509", "version")
 
 
-class Files:
+class Files(Protocol):
     """What openssl needs from the machine it runs on (see `Workstation`)."""
 
     def read_file(self, path: str) -> str: ...  # raises FileError
@@ -263,7 +264,7 @@ def _req(args: list[str], files: Files, rng: random.Random, now: float) -> Comma
     if not opts["days"].isdigit() or int(opts["days"]) < 1:
         return CommandResult.error(f"req: Invalid number \"{opts['days']}\" for option -days\n"
                                    "req: Use -help for summary.")  # fmt: skip
-    err = ""
+    progress = ""  # what openssl prints while it makes a key
     if "key" in opts:
         try:
             n = key_modulus(files.read_file(opts["key"]))
@@ -288,7 +289,7 @@ def _req(args: list[str], files: Files, rng: random.Random, now: float) -> Comma
         key = new_key(rng, int(bits))
         n = key.n
         keyout = opts.get("keyout", "privkey.pem")
-        err = _progress(rng) + "-----\n"
+        progress = _progress(rng) + "-----\n"
         try:
             files.write_file(keyout, key_pem(key), False, private=True)
         except FileError as error:
@@ -298,7 +299,7 @@ def _req(args: list[str], files: Files, rng: random.Random, now: float) -> Comma
         text = _certificate(rng, n, subject, now, int(opts["days"]), sans)
     else:
         text = _request(rng, n, subject)
-    return _emit(files, opts.get("out"), text, err)
+    return _emit(files, opts.get("out"), text, progress)
 
 
 def _certificate(rng, n: int, subject: bytes, now: float, days: int, sans: list[str]) -> str:

@@ -284,10 +284,10 @@ def parse(line: str) -> Script:
                 raise ShellSyntaxError(f"too many commands in one line (over {MAX_COMMANDS})")
             continue
         # a redirection: its target is the next word
-        if i >= len(tokens) or isinstance(tokens[i], _Op):
-            shown = tokens[i].text if i < len(tokens) else "newline"
+        target = tokens[i] if i < len(tokens) else None
+        if not isinstance(target, tuple):
+            shown = target.text if target is not None else "newline"
             raise ShellSyntaxError(f"syntax error near unexpected token `{shown}'")
-        target = tokens[i]
         i += 1
         command.redirects.extend(_redirects(op, target))
     if command.words or command.redirects:

@@ -127,8 +127,8 @@ def validate_documents(
             hint = api_versions.converted_hint(api_version, kind)
             warnings.append(_warning(parsed, doc, warning.removeprefix("Warning: "), hint))
             doc = Document(doc.index, obj, doc.line, doc.item)
-        if (api_version, kind) in api_versions.DEPRECATED:
-            deprecated = api_versions.deprecation(api_version, kind)
+        deprecated = api_versions.deprecation(api_version, kind)
+        if deprecated is not None:
             warnings.append(_warning(parsed, doc, *deprecated))
 
         check_object_meta(issues, obj, kind, _NAME_RULES.get(kind, names.name_is_dns_subdomain))

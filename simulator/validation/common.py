@@ -218,12 +218,11 @@ def get_port(issues: Issues, obj: dict, key: str, path: str, struct: str) -> int
 
 def check_port_num_or_name(issues: Issues, field: str, port: int | str) -> None:
     """ValidatePortNumOrName: a number 1-65535 or an IANA service name."""
-    if type(port) is int:
-        if not 1 <= port <= 65535:
-            issues.invalid(field, port, names.PORT_RANGE_ERROR)
-    else:
+    if isinstance(port, str):
         for message in names.port_name(port):
             issues.invalid(field, port, message)
+    elif not 1 <= port <= 65535:
+        issues.invalid(field, port, names.PORT_RANGE_ERROR)
 
 
 def check_labels(issues: Issues, labels: dict, field: str) -> None:

@@ -377,9 +377,8 @@ def check_apps_workload(issues: Issues, obj: dict, kind: str) -> None:
         deadline = get_int(issues, spec, "progressDeadlineSeconds", "spec", struct)
         if deadline is not None:
             issues.nonnegative("spec.progressDeadlineSeconds", deadline)
-            min_ready = (
-                spec.get("minReadySeconds") if type(spec.get("minReadySeconds")) is int else 0
-            )
+            given = spec.get("minReadySeconds")
+            min_ready: int = given if type(given) is int else 0
             if deadline <= min_ready:
                 issues.invalid(
                     "spec.progressDeadlineSeconds", deadline, "must be greater than minReadySeconds"
@@ -467,7 +466,7 @@ def _check_deployment_strategy(issues: Issues, spec: dict) -> None:
             if value is None:
                 value = "25%"
             values[key] = value
-            if type(value) is str:
+            if isinstance(value, str):
                 for message in names.percent(value):
                     issues.invalid(f"{path}.{key}", value, message)
             else:
@@ -477,14 +476,14 @@ def _check_deployment_strategy(issues: Issues, spec: dict) -> None:
             issues.invalid(
                 f"{path}.maxUnavailable", unavailable, "may not be 0 when `maxSurge` is 0"
             )
-        if type(unavailable) is str and _int_or_percent(unavailable) > 100:
+        if isinstance(unavailable, str) and _int_or_percent(unavailable) > 100:
             issues.invalid(f"{path}.maxUnavailable", unavailable, "must not be greater than 100%")
     else:
         issues.not_supported("spec.strategy", strategy, ("Recreate", "RollingUpdate"))
 
 
 def _int_or_percent(value: int | str) -> int:
-    if type(value) is int:
+    if isinstance(value, int):
         return value
     digits = value[:-1] if value.endswith("%") else value
     return int(digits) if digits.isdigit() else -1

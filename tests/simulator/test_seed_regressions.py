@@ -43,6 +43,15 @@ def test_health_check_node_port_answers():
     assert '"localEndpoints": 1' in ok.stdout
     bad = c.run(f"curl -s -o /dev/null -w '%{{http_code}}' http://{other}:{hc}/healthz")
     assert (bad.exit_code, bad.stdout) == (0, "503")
+    # kube-proxy's health-check server speaks plain HTTP: curl's TLS handshake fails
+    # (the simulator used to crash here, on the certificate it never had).
+    tls = c.run(f"curl -sS https://{local}:{hc}/healthz")
+    assert tls.exit_code == 35
+    assert tls.stderr == (
+        "curl: (35) OpenSSL/3.0.15: error:0A00010B:SSL routines::wrong version number\n"
+    )
+    assert tls.traces[0].outcome == "tls_error"
+    assert "plain HTTP" in tls.traces[0].reason
 
 
 def test_pods_get_the_default_not_ready_unreachable_tolerations():

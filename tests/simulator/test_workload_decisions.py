@@ -34,7 +34,7 @@ def lines(changes: list) -> list[str]:
     out = []
     for c in changes:
         match c:
-            case CreatePods(count=count, node=node):
+            case CreatePods(number=count, node=node):
                 out.append(f"create {count} pods" + (f" on {node}" if node else ""))
             case DeletePod(pod=pod):
                 out.append(f"delete pod {pod['metadata']['name']}")

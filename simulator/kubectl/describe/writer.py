@@ -47,7 +47,8 @@ def labels_multiline(
 ) -> None:
     """`printLabelsMultilineWithIndent`: one `k=v` per line, sorted, or `<none>`."""
     w.write(0, f"{initial}{title}:{inner}")
-    keys = sorted(k for k in (labels or {}) if k not in set(skip))
+    labels = labels or {}
+    keys = sorted(k for k in labels if k not in set(skip))
     if not keys:
         w.write(0, "<none>\n")
         return
@@ -61,7 +62,8 @@ def labels_multiline(
 def annotations_multiline(w: Writer, title: str, annotations: dict | None) -> None:
     """`printAnnotationsMultiline`: sorted, last-applied-configuration hidden, long ones folded."""
     w.write(0, f"{title}:\t")
-    keys = sorted(k for k in (annotations or {}) if k != LAST_APPLIED)
+    annotations = annotations or {}
+    keys = sorted(k for k in annotations if k != LAST_APPLIED)
     if not keys:
         w.write(0, "<none>\n")
         return

@@ -10,8 +10,10 @@ message saying what this awk runs.
 
 from __future__ import annotations
 
+import operator
 import re
 from collections.abc import Callable
+from typing import Any
 
 import re2
 
@@ -27,6 +29,10 @@ _TOKEN = re.compile(
     r"[-+*/%<>!~=(){};,$]|\n))"
 )
 _ESC = {"n": "\n", "t": "\t", "\\": "\\", '"': '"', "/": "/"}
+_COMPARISONS: dict[str, Callable[[Any, Any], bool]] = {
+    "==": operator.eq, "!=": operator.ne, "<": operator.lt,
+    "<=": operator.le, ">": operator.gt, ">=": operator.ge,
+}  # fmt: skip
 UNSUPPORTED = (
     "awk: this playground's awk runs `[pattern] {{ print ... }}` programs (fields $1..$NF, NR, NF,"
     " -F SEP, printf, n++ and sums); {what} is not available"
@@ -137,7 +143,7 @@ class _Parser:
             self.pos += 1
 
     def program(self) -> list[tuple]:
-        items = []
+        items: list[tuple] = []
         self.skip_separators()
         while self.peek()[0] != "end":
             kind, text = self.peek()
@@ -262,7 +268,7 @@ class _Machine:
             if kind == "BEGIN":
                 self.execute(action)
         for line in lines:
-            self.vars["NR"] = float(self.vars["NR"]) + 1  # type: ignore[arg-type]
+            self.vars["NR"] = _number(self.vars["NR"]) + 1
             self.split(line)
             for kind, pattern, action in program:
                 if kind == "main" and (pattern is None or _true(self.eval(pattern))):
@@ -353,12 +359,10 @@ class _Machine:
                 raise AwkError("awk: cmd. line:1: fatal: division by zero attempted")
             return {"+": x + y, "-": x - y, "*": x * y, "/": x / y if y else 0.0,
                     "%": x % y if y else 0.0}[op]  # fmt: skip
+        # Two numbers compare as numbers, anything else as strings.
         if isinstance(a, float) and isinstance(b, float):
-            x, y = a, b
-        else:
-            x, y = _text(a), _text(b)
-        return 1.0 if {"==": x == y, "!=": x != y, "<": x < y, "<=": x <= y, ">": x > y,
-                       ">=": x >= y}[op] else 0.0  # fmt: skip
+            return 1.0 if _COMPARISONS[op](a, b) else 0.0
+        return 1.0 if _COMPARISONS[op](_text(a), _text(b)) else 0.0
 
     def assign(self, node: tuple) -> object:
         if node[0] == "post":

@@ -131,8 +131,8 @@ def wc(argv: list[str], stdin: str, read: Reader) -> CommandResult:
     else:
         width = len(str(sum(len(t.encode()) for _, t in texts)))
     out = []
-    for values, name in rows:
-        cells = " ".join(f"{v:>{width}}" for v in values)
+    for counts, name in rows:
+        cells = " ".join(f"{v:>{width}}" for v in counts)
         out.append(f"{cells} {name}\n" if name else f"{cells}\n")
     return CommandResult(stdout="".join(out), stderr="".join(errors), exit_code=1 if errors else 0)
 

@@ -1,0 +1,44 @@
+"""What the network reads from a cluster.
+
+`ClusterData` (the simulator's cluster) offers it, and so does
+`testing.FakeState`, which the network's own tests build by hand; the network
+never changes the cluster.
+"""
+
+from __future__ import annotations
+
+import random
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from simulator.clock import Clock
+    from simulator.endpoints import Backend
+    from simulator.store import Store
+
+
+class ClusterView(Protocol):
+    """The reads the network makes (`rng` for its draws, `clock` for elapsed times)."""
+
+    rng: random.Random
+    clock: Clock
+    store: Store
+
+    def backends(self, namespace: str, service: str, port_name: str) -> list[Backend]:
+        """A Service port's endpoints as its Endpoints object lists them, ready and not."""
+        ...
+
+    def serving_version(self) -> int:
+        """A stamp that moves whenever `backends` or `pod_listens` may answer differently."""
+        ...
+
+    def pod_by_ip(self, ip: str) -> dict | None:
+        """The pod with this IP, or None."""
+        ...
+
+    def node_ip(self, name: str) -> str:
+        """A node's InternalIP."""
+        ...
+
+    def pod_listens(self, pod: dict, port: int) -> bool:
+        """Whether a container of the pod listens on `port` now."""
+        ...

@@ -1,0 +1,75 @@
+"""What every request path of the router shares: the cluster, the proxies, the caches.
+
+`Router.__init__` (router.py) sets these attributes; the path mixins
+(direct_routes, service_routes, node_routes, ingress_routes) inherit them from
+here, so each mixin states what it reads and the type checker holds them to it.
+Plans are kept and stamped here because every path that plans does both.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from simulator.trace import Hop
+
+from . import tls
+from .delivery import Deliverer
+from .dns import ClusterDns
+from .exchange import HopCache, IngressPlan, Plan, PortRoute
+from .ingress import IngressController
+from .proxy import KubeProxy, Tables
+from .request import Client, Request, RequestCache
+
+if TYPE_CHECKING:
+    from simulator.store import Key, Store
+
+    from .cluster_view import ClusterView
+
+
+class RouteBase:
+    """The attributes the request paths share (set by `Router.__init__`)."""
+
+    state: ClusterView
+    store: Store
+    caching: bool
+    proxy: KubeProxy
+    ingress: IngressController
+    dns: ClusterDns
+    hops: HopCache
+    hop: Callable[..., Hop]
+    delivery: Deliverer
+    requests: RequestCache
+    _host: Client
+    # pod source -> (pod key, its resourceVersion, client, store revision it was checked at)
+    _clients: dict[str, tuple[Key, str | None, Client, int]]
+    # ("cert", namespace, name) -> (secret, its resourceVersion, parsed certificate)
+    _certs: dict[tuple[str, str | None, str], tuple[dict, str | None, tls.Certificate | None]]
+    _tables: Tables | None
+    _port_routes: dict[tuple[str, int], PortRoute]
+    _plans: dict[Request, Plan | IngressPlan]
+    _controller_pod: tuple[object, str, dict | None] | None
+    _serving_version: Callable[[], int]
+
+    def _keep_plan(self, request: Request, plan: Plan | IngressPlan) -> None:
+        """Remember how `request` was routed, for the next equal request."""
+        if self.caching and request.plannable:
+            # A plan is found through its request object, so it lives no longer than
+            # the request cache keeps that object (a new client makes new requests).
+            if len(self._plans) > RequestCache.LIMIT:
+                self._plans.clear()
+            self._plans[request] = plan
+
+    def _service(self, key: Key) -> dict:
+        """A Service that kube-proxy's tables name (they are rebuilt when one changes)."""
+        svc = self.store.get("Service", *key)
+        if svc is None:
+            raise LookupError(f"kube-proxy's tables name a deleted Service {key}")
+        return svc
+
+    def _epoch(self) -> int:
+        """A stamp that changes whenever any object is written or removed: the store's
+        revision (like etcd's). What changes without a write (endpoints, closed ports)
+        is the state's serving version.
+        """
+        return self.store.revision
