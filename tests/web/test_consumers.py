@@ -334,6 +334,8 @@ async def test_a_room_replays_to_the_same_state(room, socket, fast_flush):
     await socket.send_json_to({"type": "command", "id": 9, "line": "kubectl get pods"})
     await receive(socket, "result")
     await socket.send_json_to({"type": "clock", "action": "pause"})
+    while (await receive(socket, "frame")).get("clock", {}).get("playing", True):
+        pass  # the pause is done: no tick moves the clock any more
     live = rooms.loaded(room.code)
     await eventually(lambda: live.log.up_to_date)  # the ticks before the pause are logged
     expected = await live.read(snapshot_and_time)
