@@ -56,24 +56,24 @@ def views_group(code: str) -> str:
 
 
 async def open_room(code: str) -> RoomView:
-    """This process's view of room `code`, for a viewer about to join.
-
-    Raises:
-        RoomGone: no such room (ServerFull: no memory left here to run it).
-    """
-    view = _views.get(code)
-    if view is not None and view.loop is asyncio.get_running_loop() and _usable(view.owner):
-        if isinstance(view.owner, LocalOwner):
-            view.owner.live.expect_viewer()
-        return view
-    owner = await find_owner(code)
+    """This process's view of room `code`, for a viewer about to join (one view however
+    many arrive together). Raises RoomGone: no such room (ServerFull: no memory here)."""
+    for _attempt in range(2):
+        view = _views.get(code)
+        if view is not None and view.loop is asyncio.get_running_loop() and _usable(view.owner):
+            if isinstance(view.owner, LocalOwner):
+                view.owner.live.expect_viewer()
+            return view
+        if _attempt:
+            break
+        owner = await find_owner(code)  # viewers arriving together all wait here
     if isinstance(owner, LocalOwner):
         owner.live.expect_viewer()
     view = RoomView(code, owner, find_owner=_new_owner, on_empty=_forget_view)
+    _views[code] = view
     if owner.remote:
         view.address = await bus().start()
         await bus().join(views_group(code))
-    _views[code] = view
     return view
 
 

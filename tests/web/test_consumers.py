@@ -559,3 +559,20 @@ async def test_a_viewer_whose_socket_closed_does_not_break_the_room(room, socket
     assert "gone" not in view.viewers
     assert rooms.loaded(room.code) is live
     assert not live.closed
+
+
+async def test_viewers_arriving_together_all_get_the_rooms_frames(room):
+    """The first viewers of a room connect at once: they share one view of it."""
+    sockets = await asyncio.gather(*(open_socket(room.code) for _ in range(4)))
+    for socket in sockets:
+        await receive(socket, "snapshot")
+    await sockets[0].send_json_to(
+        {"type": "command", "id": 1, "line": "kubectl label pod -l app=kubia tier=web"}
+    )
+    for socket in sockets:
+        frame = await receive(socket, "frame")
+        while "commands" not in frame:
+            frame = await receive(socket, "frame")
+        assert frame["commands"][0]["line"] == "kubectl label pod -l app=kubia tier=web"
+    for socket in sockets:
+        await socket.disconnect()
