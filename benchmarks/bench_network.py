@@ -11,6 +11,12 @@ Service name, spread over every Service) and for Ingress requests from the
 host (spread over every host), and the same for 10 Services / hosts only.
 Prints the median (and best) CPU time of several runs of 20,000 requests and
 the resulting requests per second on one core, Trace objects included.
+
+`--policies` adds NetworkPolicies that every request must pass (with `--real`):
+every pod of `default` isolated for ingress (rules let in the `tier: backend` pods
+and the ingress-nginx controller), one policy per app for the first 20 apps, and the
+client isolated for egress (DNS and the `default` namespace allowed), so each new
+packet is judged by about 22 policies and every request still succeeds.
 """
 
 from __future__ import annotations
@@ -78,8 +84,9 @@ def build(pods: int, per_service: int = 10, nodes: int = 50, hosts: int = 100) -
     return state
 
 
-def build_real(pods: int, hosts: int = 100):
-    """The same shape on the real ClusterState: returns `(state, network, client source)`."""
+def build_real(pods: int, hosts: int = 100, policies: bool = False):
+    """The same shape on the real ClusterState (with the `--policies` set when asked):
+    returns `(state, network, client source)`."""
     from simulator import Cluster
 
     deployments = pods // 50
@@ -87,6 +94,8 @@ def build_real(pods: int, hosts: int = 100):
     cluster = Cluster(seed=1)
     text = manifest(services=services, deployments=deployments, nodes=max(pods // 100, 3))
     text += "---\n" + "---\n".join(INGRESS.format(h=h, s=h % services) for h in range(hosts))
+    if policies:
+        text += "---\n" + policies_manifest()
     result = cluster.run("kubectl apply -f -", stdin=text)
     assert result.exit_code == 0, result.stderr[:500]
     state = cluster.state
@@ -95,6 +104,41 @@ def build_real(pods: int, hosts: int = 100):
     cluster.advance(11)
     client = state.store.list("Pod", "default")[0]["metadata"]["name"]
     return state, cluster.network, f"pod/{client}"
+
+
+POLICIES = """apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: default-ingress}
+spec:
+  podSelector: {}
+  ingress:
+  - from:
+    - podSelector: {matchLabels: {tier: backend}}
+    - namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: ingress-nginx}}
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: client-egress}
+spec:
+  podSelector: {matchLabels: {tier: backend}}
+  policyTypes: [Egress]
+  egress:
+  - to: [{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: kube-system}}}]
+    ports: [{protocol: UDP, port: 53}]
+  - to: [{podSelector: {}}]
+"""
+APP_POLICY = """apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {{name: app-{i}}}
+spec:
+  podSelector: {{matchLabels: {{app: app-{i}}}}}
+  ingress: [{{from: [{{podSelector: {{matchLabels: {{app: app-{i}}}}}}}], ports: [{{port: http}}]}}]
+"""
+
+
+def policies_manifest() -> str:
+    """The `--policies` set (see the module docstring)."""
+    return POLICIES + "---\n" + "---\n".join(APP_POLICY.format(i=i) for i in range(20))
 
 
 def rate(fn, urls: list[str], source: str, repeat: int) -> tuple[float, float]:
@@ -120,6 +164,9 @@ def main() -> None:
     parser.add_argument("--real", action="store_true", help="build it with simulator.Cluster")
     parser.add_argument("--case", default="", help="only the cases whose label contains this text")
     parser.add_argument(
+        "--policies", action="store_true", help="with --real: 22 NetworkPolicies to pass"
+    )
+    parser.add_argument(
         "--count",
         type=int,
         metavar="N",
@@ -131,11 +178,15 @@ def main() -> None:
     pods = 1_000 if args.quick else 10_000
     repeat = 3 if args.quick else 9
     start = time.perf_counter()
+    if args.policies and not args.real:
+        parser.error("--policies needs --real")
     if args.real:
-        state, network, client = build_real(pods)
+        state, network, client = build_real(pods, policies=args.policies)
     else:
         state = build(pods)
         network, client = Network(state), "pod/client"
+    if args.policies:
+        print(f"NetworkPolicies: {state.store.count('NetworkPolicy')}")
     print(
         f"cluster ({'real ClusterState' if args.real else 'FakeState'}): "
         f"{state.store.count('Pod')} pods, "

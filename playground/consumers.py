@@ -235,6 +235,9 @@ class RoomConsumer(AsyncWebsocketConsumer):
         reply = await self._live().lesson(self, self._me().id, message)
         await self.send_message({**reply, "id": request_id})
 
+    async def on_matrix(self, message, request_id):
+        await self._live().watch_matrix(self, protocol.matrix_view(message), request_id)
+
     async def on_resync(self, message, request_id):
         seq = protocol.sequence(message)
         epoch = protocol.epoch(message)

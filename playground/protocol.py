@@ -29,6 +29,7 @@ CLIENT_TYPES = (
     "resync",
     "inspect",
     "lesson",
+    "matrix",
     "view",
     "floor",
     "rewind",
@@ -201,6 +202,16 @@ def choice(message: dict, name: str, options: tuple[str, ...]) -> str:
             _('"%(name)s" must be one of: %(options)s.')
             % {"name": name, "options": ", ".join(options)}
         )
+    return value
+
+
+def matrix_view(message: dict) -> str | None:
+    """What a `matrix` message asks to see: `workloads`, `pods`, `auto`, or None to close."""
+    value = message.get("view")
+    if value is None:
+        return None
+    if value not in ("auto", "workloads", "pods"):
+        raise ProtocolError('"view" must be one of: auto, workloads, pods (or absent to close).')
     return value
 
 

@@ -13,7 +13,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-COLLECTIONS = ("nodes", "pods", "services", "endpoints", "ingresses", "workloads")
+COLLECTIONS = (
+    "nodes",
+    "pods",
+    "services",
+    "endpoints",
+    "ingresses",
+    "workloads",
+    "networkPolicies",
+)
 SINGLETONS = ("host", "ingressController")
 #: Namespaces of the cluster's own machinery: the diagram hides them unless asked, and
 #: their Services are not offered as targets. Browsers get this list in the snapshot.

@@ -13,7 +13,7 @@ from .bootstrap import bootstrap
 from .capacity import UNLIMITED, Capacity
 from .events import Event
 from .export import export_yaml
-from .first_steps import FirstSteps, first_steps
+from .first_steps import FirstSteps, RequestTarget, first_steps
 from .inspection import Inspection, inspect
 from .observation import observe, observe_requests, running_pods
 from .readiness import next_probe_at, probe_counts
@@ -47,7 +47,7 @@ class Cluster:
         self.seed = seed
         self.state = ClusterState(seed, capacity or UNLIMITED)
         bootstrap(self.state)
-        self.network = Network(self.state)
+        self.network = Network(self.state, wait=self.state.advance)
         self.workstation = WorkstationState(seed)
 
     # -- commands ----------------------------------------------------------------
@@ -130,7 +130,27 @@ class Cluster:
         """Which requests make sense from where, and why (`FirstSteps`, plain data): every
         URL a request can go to with where it works from, the first one to send (the one
         that shows most of the path), and what to add when there is none. A read."""
-        return first_steps(self.state)
+        return first_steps(self.state, self._policy_drop)
+
+    def _policy_drop(self, target: RequestTarget) -> str:
+        """Why NetworkPolicy drops `target`'s request from where the room sends it (the
+        host, or the first running pod of its namespace), "" when it passes."""
+        source = "host"
+        if target.origin == "pod":
+            pods = running_pods(self.state, "", target.namespace)
+            if not pods:
+                return ""
+            source = f"pod/{target.namespace}/{pods[0]}"
+        (trace,) = self.observe_requests(target.url, source, insecure=True, key="first-steps")
+        if trace.blocked is None:
+            return ""
+        blocked = trace.blocked
+        side = "its sender's egress" if blocked.direction == "egress" else "the pod's ingress"
+        return (
+            f"NetworkPolicy {', '.join(blocked.policies)} ({blocked.namespace}) drops this "
+            f"request at {side}, so it times out: send it from a source the policies allow, "
+            "or change them."
+        )
 
     def suggestions(self) -> Suggestions:
         """Commands to try and a title, from the learner's own objects. A read."""
@@ -203,6 +223,19 @@ class Cluster:
             ValueError: the selector is not kubectl's syntax.
         """
         return running_pods(self.state, selector, namespace)
+
+    def policy_matrix(self, by_pod: bool | None = None) -> dict:
+        """Who reaches whom on which port under the NetworkPolicies, as plain data.
+
+        Rows and columns are the running pods' workloads (or pods, in a room of a few
+        pods, or when `by_pod` says so); each destination port is a slot, each row a
+        string of one letter per slot (`o` passes, `e` the source's egress drops it, `i`
+        the destination's ingress does, `b` both). Each group carries the command that
+        sends its request (`exec` + a port's `request`). It changes nothing.
+        """
+        from .netpol import policies_of
+
+        return policies_of(self.state.store).matrix(by_pod).to_dict()
 
     def export_yaml(self) -> str:
         """The scenario as multi-document YAML that `kubectl apply -f` accepts."""

@@ -2,7 +2,8 @@
 
 What a real cluster fills in before storing an object, so ``-o yaml`` and the simulator
 see the same fields: Service type, protocols, targetPorts and traffic policies; pod spec
-policies, container pull policy and probe timings; controller replicas and strategies.
+policies, container pull policy and probe timings; controller replicas and strategies;
+NetworkPolicy ``policyTypes`` and port protocols.
 
 Not done here, on purpose: ``metadata.namespace`` (the cluster sets it from ``-n`` or the
 context), ``clusterIP`` and ``nodePort`` allocation (the allocator), ``status``, and what
@@ -286,6 +287,33 @@ def _namespace(obj: dict) -> None:
         spec["finalizers"] = ["kubernetes"]
 
 
+def _network_policy(obj: dict) -> None:
+    """SetDefaults_NetworkPolicy: ``policyTypes`` from the rules, ports' protocol TCP.
+
+    Without ``policyTypes`` a policy is an Ingress policy, and an Egress one too when it
+    has egress rules (so ``egress: []`` alone makes no Egress policy). ``podSelector`` is a
+    struct, not a pointer, in the API: a missing one comes back as ``{}`` (all pods).
+    """
+    spec = _spec(obj)
+    if type(spec.get("podSelector")) is not dict:
+        spec["podSelector"] = {}
+    if not spec.get("policyTypes"):
+        spec["policyTypes"] = ["Ingress", "Egress"] if spec.get("egress") else ["Ingress"]
+    for direction, peers in (("ingress", "from"), ("egress", "to")):
+        rules = spec.get(direction)
+        if rules == []:
+            del spec[direction]  # `omitempty`: `ingress: []` reads back as no field at all
+        for rule in rules or ():
+            if type(rule) is not dict:
+                continue
+            for key in ("ports", peers):
+                if rule.get(key) == []:
+                    del rule[key]
+            for port in rule.get("ports") or ():
+                if type(port) is dict and not port.get("protocol"):
+                    port["protocol"] = "TCP"
+
+
 _DEFAULTERS: dict[str, Callable[[dict], None]] = {
     "Service": _service,
     "Pod": _pod,
@@ -296,4 +324,5 @@ _DEFAULTERS: dict[str, Callable[[dict], None]] = {
     "Endpoints": _endpoints,
     "Secret": _secret,
     "Namespace": _namespace,
+    "NetworkPolicy": _network_policy,
 }

@@ -18,8 +18,9 @@ from .apply import LAST_APPLIED
 from .state import ClusterState
 
 ORDER = (
-    "Namespace", "Node", "ConfigMap", "Secret", "IngressClass", "Service", "Endpoints", "Pod",
-    "ReplicationController", "ReplicaSet", "Deployment", "DaemonSet", "Ingress",
+    "Namespace", "Node", "ConfigMap", "Secret", "IngressClass", "NetworkPolicy", "Service",
+    "Endpoints", "Pod", "ReplicationController", "ReplicaSet", "Deployment", "DaemonSet",
+    "Ingress",
 )  # fmt: skip
 SYSTEM_NAMESPACES = {"default", "ingress-nginx", "kube-system", "kube-public", "kube-node-lease"}
 SYSTEM_OBJECTS = {

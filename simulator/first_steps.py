@@ -20,6 +20,7 @@ Later network objects (Gateway routes, NetworkPolicy) add their targets here.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from .ipam import INGRESS_IP
@@ -234,13 +235,24 @@ def _worker_ip(state: ClusterState) -> str:
     return ""
 
 
-def suggested_request(state: ClusterState, targets: list[RequestTarget]) -> RequestTarget | None:
+#: Why a target's request would be dropped ("" when it would pass), asked only when the
+#: cluster has a NetworkPolicy.
+Dropped = Callable[[RequestTarget], str]
+
+
+def suggested_request(
+    state: ClusterState, targets: list[RequestTarget], dropped: Dropped | None = None
+) -> RequestTarget | None:
     """The first request to send: the target that shows most of the path, among those
     whose Service has a ready endpoint (a pod or an address outside the cluster) when any
-    has one."""
+    has one, and among those, one no NetworkPolicy drops when any passes."""
     ranked = sorted(targets, key=lambda t: GROUP_ORDER.index(t.group))
-    served = (t for t in ranked if t.group == "ExternalName" or _has_ready_endpoint(state, t))
-    return next(served, ranked[0] if ranked else None)
+    served = [t for t in ranked if t.group == "ExternalName" or _has_ready_endpoint(state, t)]
+    if served and dropped is not None and state.store.count("NetworkPolicy"):
+        passing = next((t for t in served if not dropped(t)), None)
+        if passing is not None:
+            return passing
+    return served[0] if served else ranked[0] if ranked else None
 
 
 def _has_ready_endpoint(state: ClusterState, target: RequestTarget) -> bool:
@@ -305,10 +317,15 @@ class FirstSteps:
         }
 
 
-def first_steps(state: ClusterState) -> FirstSteps:
-    """The request targets of the cluster now, the first to send and what is missing."""
+def first_steps(state: ClusterState, dropped: Dropped | None = None) -> FirstSteps:
+    """The request targets of the cluster now, the first to send and what is missing.
+
+    `dropped` says why NetworkPolicy drops a target's request (the cluster asks its
+    network without changing anything); the first request is one that passes when any
+    does, else `waiting` names the policy that drops it.
+    """
     targets = request_targets(state)
-    first = suggested_request(state, targets)
+    first = suggested_request(state, targets, dropped)
     waiting = ""
     if (
         first is not None
@@ -319,4 +336,6 @@ def first_steps(state: ClusterState) -> FirstSteps:
             f"No pod behind Service {first.service} is ready yet, so this request fails: "
             "make a pod ready (its readiness probe must pass), then send it again."
         )
+    elif first is not None and dropped is not None and state.store.count("NetworkPolicy"):
+        waiting = dropped(first)
     return FirstSteps(tuple(targets), first, missing(state, targets), waiting)

@@ -13,6 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from .controllers.ownership import controller_ref
+from .netpol import policies_of
+from .netpol.inspect import pod_isolation, policy_details
 from .readiness import ProbeTiming, ReadinessSwitch, probe_timings, readiness_switch
 from .result import CommandResult
 from .state import ClusterState
@@ -28,6 +30,7 @@ INSPECTABLE_KINDS: dict[str, str] = {
     "ReplicaSet": "replicaset",
     "ReplicationController": "replicationcontroller",
     "DaemonSet": "daemonset",
+    "NetworkPolicy": "networkpolicy",
 }
 #: Kinds `kubectl scale` takes.
 SCALABLE_KINDS = ("Deployment", "ReplicaSet", "ReplicationController")
@@ -104,6 +107,10 @@ class Inspection:
         probes: a pod's readiness probes and when each runs next.
         selection: for a Service or its Endpoints, one row per pod of the namespace; for a
             pod, one row per Service of its namespace that has a selector.
+        policy: for a NetworkPolicy, the pods it selects, its rules in words and the peers
+            each allows now (`simulator.netpol.inspect.policy_details`).
+        isolation: for a pod, the NetworkPolicies isolating it, `{"ingress": [...],
+            "egress": [...]}`.
     """
 
     kind: str
@@ -121,6 +128,8 @@ class Inspection:
     readiness: ReadinessSwitch | None = None
     probes: tuple[ProbeTiming, ...] = ()
     selection: tuple[SelectionRow, ...] = ()
+    policy: dict | None = None
+    isolation: dict | None = None
 
 
 def inspect(
@@ -163,7 +172,10 @@ def inspect(
             workload=_workload(state, obj),
             readiness=readiness_switch(state, obj),
             probes=probe_timings(state, namespace, name),
+            isolation=pod_isolation(policies_of(state.store), obj),
         )
+    elif kind == "NetworkPolicy":
+        extra["policy"] = policy_details(policies_of(state.store), obj)
     return replace(shown, **extra)
 
 

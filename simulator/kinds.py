@@ -79,6 +79,15 @@ RESOURCE_TYPES: tuple[ResourceType, ...] = (
     ),
     ResourceType("Ingress", "ingresses", "ingress", ("ing",), "networking.k8s.io", "v1", True),
     ResourceType(
+        "NetworkPolicy",
+        "networkpolicies",
+        "networkpolicy",
+        ("netpol",),
+        "networking.k8s.io",
+        "v1",
+        True,
+    ),
+    ResourceType(
         "IngressClass",
         "ingressclasses",
         "ingressclass",

@@ -134,9 +134,12 @@ def unobserved(state: ClusterState, network: Network, key: str) -> Iterator[None
     tables = network.balancer_tables()
     saved = [{key_: list(entry) for key_, entry in table.items()} for table in tables]
     state.rng.seed(f"kubeplay-observation/{key}")
+    # A dropped packet's wait would move the clock: an observation waits in no time.
+    waits, network.waits = network.waits, False
     try:
         yield
     finally:
+        network.waits = waits
         state.rng.setstate(saved_rng)
         for table, before in zip(tables, saved, strict=True):
             for key_ in [k for k in table if k not in before]:

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from .controllers.ownership import controller_ref
 from .ipam import HOST_IP, INGRESS_IP
 from .labels import format_selector, from_label_selector, from_match_labels
+from .netpol import EGRESS, INGRESS, policies_of, rule_text
 from .state import ClusterState
 
 WORKLOAD_KINDS = ("Deployment", "ReplicaSet", "ReplicationController", "DaemonSet")
@@ -60,6 +61,13 @@ def pod_entry(state: ClusterState, pod: dict) -> dict:
         for cp in c.get("ports") or ()
     ]  # fmt: skip
     rt = state.runtime.get((meta["namespace"], meta["name"]))
+    policies = policies_of(state.store)
+    policy_set = policies.policy_set()
+    isolation: dict[str, list[str]] = {INGRESS: [], EGRESS: []}
+    if policy_set:
+        info = policies.pod_info(pod)
+        for direction in (INGRESS, EGRESS):
+            isolation[direction] = [p.ref.name for p in policy_set.selecting(info, direction)]
     entry = {
         "namespace": meta["namespace"],
         "name": meta["name"],
@@ -71,6 +79,8 @@ def pod_entry(state: ClusterState, pod: dict) -> dict:
         "owner": {"kind": ref["kind"], "name": ref["name"]} if ref else None,
         "ports": ports,
         "hasReadinessProbe": bool(rt and rt.probes),
+        # The NetworkPolicies that isolate the pod, per direction (none: all traffic passes).
+        "isolation": isolation,
     }
     if rt is not None and rt.probes:
         # When the first readiness probe runs, so a viewer can show it coming round.
@@ -176,6 +186,34 @@ def workload_entry(state: ClusterState, obj: dict) -> dict:
     }
 
 
+def networkpolicy_entry(state: ClusterState, obj: dict) -> dict:
+    meta = obj["metadata"]
+    spec = obj.get("spec") or {}
+    policies = policies_of(state.store)
+    policy = policies.policy_set().by_ref(meta["namespace"], meta["name"])
+    namespace = meta["namespace"]
+    selects = [
+        pod["metadata"]["name"]
+        for pod in state.store.list("Pod", namespace)
+        if policy is not None and policy.selects(policies.pod_info(pod))
+    ]
+    rules: dict[str, list[str] | None] = {INGRESS: None, EGRESS: None}
+    for direction in (INGRESS, EGRESS):
+        found = policy.rules(direction) if policy is not None else None
+        if policy is not None and found is not None:
+            rules[direction] = [rule_text(policy, rule, direction) for rule in found]
+    return {
+        "namespace": namespace,
+        "name": meta["name"],
+        "podSelector": format_selector(from_label_selector(spec.get("podSelector") or {})),
+        "policyTypes": list(spec.get("policyTypes") or ()),
+        "selects": selects,
+        # Rules in words per direction; None for a direction the policy does not cover.
+        "ingress": rules[INGRESS],
+        "egress": rules[EGRESS],
+    }
+
+
 PROBE_HANDLERS = ("exec", "httpGet", "tcpSocket", "grpc")
 
 #: Each kind a viewer draws: its collection in the snapshot and how one object is shown.
@@ -185,5 +223,6 @@ ENTRIES: dict[str, tuple[str, Callable[[ClusterState, dict], dict]]] = {
     "Service": ("services", service_entry),
     "Endpoints": ("endpoints", endpoints_entry),
     "Ingress": ("ingresses", ingress_entry),
+    "NetworkPolicy": ("networkPolicies", networkpolicy_entry),
     **dict.fromkeys(WORKLOAD_KINDS, ("workloads", workload_entry)),
 }

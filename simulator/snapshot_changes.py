@@ -9,7 +9,8 @@ Some entries change through another object's event, never their own: a
 workload's ready count moves with its pods, a ReplicaSet's replicas with its
 Deployment, a DaemonSet's desired count with the nodes, a pod's owner when a
 controller adopts it, a waiting LoadBalancer Service's address when another
-Service gives one back, a Service's Endpoints with the Service. `_touched`
+Service gives one back, a Service's Endpoints with the Service, a pod's isolation
+with its namespace's NetworkPolicies, a policy's selected pods with the pods. `_touched`
 names those too, so a copy kept with these changes stays equal to a fresh
 `snapshot()` (tests/simulator/test_snapshot_changes.py holds it to that).
 """
@@ -66,6 +67,8 @@ def _touched(state: ClusterState, events: list) -> dict[str, set[Key]]:
     touched: dict[str, set[Key]] = {kind: set() for kind in ENTRIES}
     workload_namespaces: set[str] = set()
     adopting_namespaces: set[str] = set()
+    policy_namespaces: set[str] = set()
+    pod_namespaces: set[str] = set()
     nodes_changed = services_changed = False
     for event in events:
         kind, key = event.kind, (event.namespace, event.name)
@@ -74,6 +77,9 @@ def _touched(state: ClusterState, events: list) -> dict[str, set[Key]]:
         touched[kind].add(key)
         if kind == "Pod":
             workload_namespaces.add(event.namespace)
+            pod_namespaces.add(event.namespace)
+        elif kind == "NetworkPolicy":
+            policy_namespaces.add(event.namespace)
         elif kind in WORKLOAD_KINDS:
             workload_namespaces.add(event.namespace)
             if event.type != DELETED:
@@ -91,6 +97,12 @@ def _touched(state: ClusterState, events: list) -> dict[str, set[Key]]:
     # A new or changed controller adopts the bare pods its selector matches.
     for namespace in adopting_namespaces:
         touched["Pod"].update(_keys(p) for p in store.list("Pod", namespace))
+    # A pod's isolation follows its namespace's NetworkPolicies; a policy's selected
+    # pods follow its namespace's pods (and their labels).
+    for namespace in policy_namespaces:
+        touched["Pod"].update(_keys(p) for p in store.list("Pod", namespace))
+    for namespace in pod_namespaces:
+        touched["NetworkPolicy"].update(_keys(p) for p in store.list("NetworkPolicy", namespace))
     # A DaemonSet's desired count follows the nodes it may run on.
     if nodes_changed:
         touched["DaemonSet"].update(_keys(o) for o in store.list("DaemonSet"))

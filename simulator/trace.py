@@ -76,6 +76,33 @@ class Hop:
         return out
 
 
+@dataclass(frozen=True, slots=True)
+class Blocked:
+    """Where and why a NetworkPolicy dropped a request's packet.
+
+    Attributes:
+        direction: `ingress` (the destination pod's policies) or `egress` (the sender's).
+        namespace: the namespace of those policies.
+        policies: the names of the policies isolating that pod for that direction.
+        at: the index in `Trace.hops` of the hop where the packet stopped (the pod for
+            ingress, the sender for egress).
+    """
+
+    direction: str
+    namespace: str
+    policies: tuple[str, ...]
+    at: int
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {
+            "direction": self.direction,
+            "namespace": self.namespace,
+            "policies": list(self.policies),
+            "at": self.at,
+        }
+
+
 @dataclass(slots=True)
 class Trace:
     """The story of one request.
@@ -90,6 +117,8 @@ class Trace:
         hops: the places the packet went through, in order.
         elapsed: simulated seconds the client waited (not part of `to_dict`, which
             follows the contract; the caller may advance the clock by it).
+        blocked: the NetworkPolicy drop that ended it, if one did (not part of
+            `to_dict` either; the playground's frames add it as `blocked`).
     """
 
     source: str
@@ -100,6 +129,7 @@ class Trace:
     reason: str
     hops: tuple[Hop, ...]
     elapsed: float = 0.0
+    blocked: Blocked | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form, exactly the keys of CONTRACT.md section 5."""

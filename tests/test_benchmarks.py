@@ -81,6 +81,16 @@ def test_web_benchmark_delivers_every_frame() -> None:
     assert figure(r"traces per client: #\.\.", out) > 0
 
 
+def test_netpol_benchmark_builds_both_matrices() -> None:
+    out = run_benchmark("benchmarks.bench_netpol", "--quick")
+    assert figure(r"pods: #", out) == 200
+    assert figure(r"NetworkPolicies: #", out) == 20
+    assert figure(r"matrix per workload .*median # ms", out) > 0
+    assert figure(r"matrix per pod \(# rows", out) == 203
+    assert figure(r"as the room sends it \(data \+ JSON\): median # ms", out) > 0
+    assert figure(r"one connection check: median # µs", out) > 0
+
+
 def test_shell_benchmark_times_every_pair() -> None:
     out = run_benchmark("benchmarks.bench_shell", "--quick")
     assert figure(r"pods: #", out) == 1003

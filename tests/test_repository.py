@@ -303,3 +303,19 @@ def test_import_cycles_are_found_wherever_the_import_is(tmp_path, files, expecte
         (package / name).parent.mkdir(parents=True, exist_ok=True)
         (package / name).write_text(text)
     assert import_cycles(import_graph(package)) == expected
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "static").rglob("*.css")), ids=lambda p: p.name)
+def test_stylesheets_close_every_block(path):
+    # An unclosed block swallows every rule after it, and browsers say nothing. Rules at
+    # the top level start in the first column (those in @media are indented).
+    text = re.sub(
+        r"/\*.*?\*/", lambda m: "\n" * m.group().count("\n"), path.read_text("utf-8"), flags=re.S
+    )
+    depth = 0
+    for number, line in enumerate(text.splitlines(), 1):
+        if line[:1] not in ("", " ", "}", "@") and line.rstrip().endswith("{"):
+            assert depth == 0, f"{path.name}:{number}: a rule inside an unclosed block"
+        depth += line.count("{") - line.count("}")
+        assert depth >= 0, f"{path.name}:{number}: a '}}' that closes nothing"
+    assert depth == 0, f"{path.name}: {depth} block(s) left open at the end"

@@ -26,6 +26,7 @@ simulator only through `simulator`'s top-level names. Each module has one job:
   view), kept by the room's owner;
 - `forks`: forks and the rewind timeline; `classview`: what the presenter sees of the
   class.
+- `matrix`: the reachability matrix each viewer has open, refreshed by frames.
 """
 
 from __future__ import annotations

@@ -14,9 +14,15 @@ from simulator import DEFAULT_SCENARIO, SCENARIOS
 
 
 def examples() -> list[dict[str, str]]:
-    """The built-in scenarios for the examples menu, in the simulator's order."""
+    """The built-in scenarios for the examples menu, in the simulator's order (each topic's
+    scenarios together, so the menu groups them under the topic's heading)."""
     return [
-        {"slug": s.slug, "title": gettext(s.title), "summary": gettext(s.summary)}
+        {
+            "slug": s.slug,
+            "title": gettext(s.title),
+            "summary": gettext(s.summary),
+            "topic": gettext(s.topic),
+        }
         for s in SCENARIOS
     ]
 

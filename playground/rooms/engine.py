@@ -24,6 +24,7 @@ from playground.rooms.followers import Follower, followers_for
 from playground.rooms.following import EngineFollowers
 from playground.rooms.frames import Frames
 from playground.rooms.log import apply_op, logged_op, restore
+from playground.rooms.matrix import MatrixWatchers
 from playground.rooms.results import result_fields
 from playground.rooms.ticker import Streams
 from simulator import Cluster
@@ -95,6 +96,7 @@ class RoomEngine(EngineFollowers):
         self.frames.floor = spec.floor
         self.frames.presenter_view = spec.view
         self.watchers = inspector.Watchers()
+        self.matrix_watchers = MatrixWatchers()
 
     def _replayed(self, index: int, op: dict[str, Any], result: Any) -> None:
         for follower in self.followers.values():
@@ -224,6 +226,16 @@ class RoomEngine(EngineFollowers):
 
     def forget(self, viewer: str) -> None:
         self.watchers.forget(viewer)
+        self.matrix_watchers.watch(viewer, None)
+
+    def watch_matrix(self, viewer: str, view: str | None, request_id: Any) -> list[str]:
+        """The reachability matrix in `view` for `viewer` now, then after each frame that may
+        change it (None: stop)."""
+        self.matrix_watchers.watch(viewer, view)
+        if view is None:
+            return []
+        data = self.matrix_watchers.compute(self.cluster, view, time.monotonic())
+        return self.matrix_watchers.message(viewer, view, data, self.frames.seq, request_id)
 
     # -- reads (the log does not record them: they change nothing) ------------------------
 
@@ -253,9 +265,11 @@ class RoomEngine(EngineFollowers):
         if frame is not None:
             outcome.frame, outcome.seq = frame.texts, self.frames.seq
         message = frame and frame.message
-        outcome.inspectors = list(
-            self.watchers.refresh(message, self.frames.seq, self._inspector_html, time.monotonic())
-        )
+        seq, now = self.frames.seq, time.monotonic()
+        outcome.inspectors = [
+            *self.watchers.refresh(message, seq, self._inspector_html, now),
+            *self.matrix_watchers.refresh(message, seq, self.cluster, now),
+        ]
         return outcome
 
     def _inspector_html(self, target: inspector.Target, language: str) -> str:

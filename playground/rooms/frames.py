@@ -34,11 +34,14 @@ class Frame(NamedTuple):
 
 def trace_view(trace) -> dict[str, Any]:
     """A Trace as frames carry it: the contract's dict, plus each hop's namespace so the
-    diagram can tell same-named objects of two namespaces apart."""
+    diagram can tell same-named objects of two namespaces apart, and `blocked` when a
+    NetworkPolicy dropped it (which policies, and the hop where the dot stops)."""
     view = trace.to_dict()
     for hop, shown in zip(trace.hops, view["hops"], strict=True):
         if hop.namespace is not None:
             shown["namespace"] = hop.namespace
+    if trace.blocked is not None:
+        view["blocked"] = trace.blocked.to_dict()
     return view
 
 

@@ -20,6 +20,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from playground import limits, protocol, topology
+from playground.rooms.policy_view import present_policy
 from simulator import INSPECTABLE_KINDS, Cluster, Inspection
 
 _NAME = re.compile(r"^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$")
@@ -78,6 +79,8 @@ def present(shown: Inspection) -> dict[str, Any]:
         "workload": None,
         "probes": shown.probes,
         "readiness": None,
+        "policy": present_policy(shown.policy) if shown.policy is not None else None,
+        "isolation": shown.isolation,
     }
     if shown.workload is not None:
         info["workload"] = {

@@ -18,13 +18,15 @@ if TYPE_CHECKING:
 #: How long a view waits for a remote owner's answer to what is quick to answer (seconds);
 #: commands, which may be large, wait for `bus.REQUEST_SECONDS`.
 QUICK_SECONDS = 4.0
-QUICK = frozenset({"snapshot", "presence", "forget", "watch", "admit", "depart", "set_view"})
+QUICK = frozenset(
+    {"snapshot", "presence", "forget", "watch", "watch_matrix", "admit", "depart", "set_view"}
+)
 #: Requests a view may pass to a room's owner (`LiveRoom` methods of those names).
 REQUESTS = frozenset(
     {"run_command", "start_stream", "stop_stream", "set_clock", "watch", "forget", "snapshot"}
     | {"inspect", "export_yaml", "presence", "save"}
     | {"admit", "depart", "set_view", "set_floor", "raise_hand", "rename", "class_summary"}
-    | {"rewind_to_command", "lesson"}
+    | {"rewind_to_command", "lesson", "watch_matrix"}
 )
 
 

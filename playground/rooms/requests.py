@@ -118,6 +118,13 @@ class ViewerRequests(RoomParts):
         """`viewer` left: its inspector is no longer refreshed."""
         await self._work(self._engine("forget", viewer))
 
+    async def watch_matrix(
+        self, viewer: str, view: str | None, request_id: Any = None
+    ) -> list[str]:
+        """The reachability matrix for `viewer` now; then after each frame that may change it
+        (in the frames' `inspectors`). None: stop."""
+        return await self._work(self._engine("watch_matrix", viewer, view, request_id))
+
     async def inspect(self, target: Any) -> dict[str, Any]:
         """What the inspector shows about `target` now (the template's context)."""
         return await self._work(self._engine("inspect", _target(target)))

@@ -159,6 +159,11 @@ class RoomView:
         if texts:
             await self.viewers.deliver(viewer, texts)
 
+    async def watch_matrix(self, viewer: Viewer, view: str | None, request_id: Any = None) -> None:
+        texts = await self.owner.call("watch_matrix", viewer.viewer, view, request_id)
+        if texts:
+            await self.viewers.deliver(viewer, texts)
+
     async def lesson(self, viewer: Viewer, who_id: str | None, message: dict) -> dict[str, Any]:
         return await self.owner.call("lesson", viewer.viewer, who_id, message)
 

@@ -7,7 +7,7 @@ never the wall clock.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from simulator.clock import EPOCH
 
@@ -94,3 +94,18 @@ def rfc1123z(stamp: str | None) -> str:
     except ValueError:
         return stamp
     return at.strftime("%a, %d %b %Y %H:%M:%S %z")
+
+
+def go_time(stamp: str | None) -> str:
+    """A timestamp as Go's `time.Time.String()` prints it in UTC: `2006-01-02 15:04:05 +0000 UTC`.
+
+    kubectl prints `metav1.Time` this way where a describer formats it with `%s`
+    (`Created on:` of a NetworkPolicy); the zone is kubectl's own, UTC here.
+    """
+    if not stamp:
+        return "0001-01-01 00:00:00 +0000 UTC"
+    try:
+        at = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+    except ValueError:
+        return stamp
+    return at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S +0000 UTC")

@@ -84,6 +84,8 @@ def describe_object(state, rt, obj: dict, show_events: object = True) -> str:
         return texts.describe_ingress(obj, lookup, events, now)
     if kind == "IngressClass":
         return texts.describe_ingressclass(obj, events, now)
+    if kind == "NetworkPolicy":
+        return texts.describe_networkpolicy(obj)
     if kind == "Node":
         pods = [
             p

@@ -11,7 +11,11 @@
 * `router` - follows one request end to end and builds its Trace, with
   `service_routes` (kube-proxy paths) and `ingress_routes` (ingress-nginx paths);
 * `delivery` - the one step that hands a packet to a pod: every path ends there,
-  and it is where NetworkPolicy (and a Gateway's upstreams) plug in;
+  and it is where NetworkPolicy is enforced (and a Gateway's upstreams plug in);
+* `policing` - NetworkPolicy at that step, at DNS queries and at addresses that are
+  no pod: a packet passes or is dropped (`PolicyDrop`), judged by `simulator.netpol`;
+  `proxy_drops` - the same on a proxy's two connections (client to proxy pod, proxy pod
+  to upstream; waited out, then 504), for ingress-nginx and a Gateway's data plane;
 * `exchange` - a request's walk and result, the cached route plans, shared hops;
 * `http` - the servers' responses; `curl` (+ `curl_args`, `curl_output`), `ping`, `nslookup` -
   the clients;
@@ -20,8 +24,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from simulator.result import CommandResult
-from simulator.trace import UNREACHABLE, Hop, Trace
+from simulator.trace import TIMEOUT, UNREACHABLE, Hop, Trace
 
 from .cluster_view import ClusterView
 from .curl import run_curl
@@ -39,14 +45,26 @@ _TOOLS = ("curl", "ping", "nslookup")
 class Network:
     """Requests and network commands over a cluster: what it reads is `ClusterView`."""
 
-    def __init__(self, state: ClusterView, *, caching: bool = True) -> None:
+    def __init__(
+        self,
+        state: ClusterView,
+        *,
+        caching: bool = True,
+        wait: Callable[[float], None] | None = None,
+    ) -> None:
         """Attach to `state`; every cache is built lazily and follows the store.
 
         `caching=False` routes every request the slow way (no route plans): the
-        results are the same, which tests check.
+        results are the same, which tests check. `wait` lets simulated time pass
+        while a command waits for packets nobody answers (the cluster's `advance`);
+        without it the network never changes the cluster, time included.
         """
         self.state = state
         self.router = Router(state, caching=caching)
+        self._wait = wait
+        #: Whether a command's wait for a dropped packet moves the simulated clock (an
+        #: observation, which must leave the cluster as it was, turns it off).
+        self.waits = True
 
     def request(
         self,
@@ -89,6 +107,10 @@ class Network:
     ) -> CommandResult:
         """Run `curl`, `ping` or `nslookup` and return what the terminal shows.
 
+        A command that waited for packets nobody answered (a dropped connection, a lost
+        ping, a DNS query a NetworkPolicy dropped) moves the simulated clock by that wait,
+        unless `waits` is off (an observation, which must leave the cluster as it was).
+
         Args:
             argv: the command and its arguments, e.g. `["curl", "-s", "http://kubia"]`.
             source: where it runs (see `request`).
@@ -104,10 +126,16 @@ class Network:
             return CommandResult.error(client)
         tool, args = argv[0], list(argv[1:])
         if tool == "curl":
-            return run_curl(self.router, client, args, client.pod is None if tty is None else tty)
-        if tool == "ping":
-            return run_ping(self.router, client, args)
-        return run_nslookup(self.router, client, args)
+            result = run_curl(self.router, client, args, client.pod is None if tty is None else tty)
+        elif tool == "ping":
+            result = run_ping(self.router, client, args)
+        else:
+            result = run_nslookup(self.router, client, args)
+        # Waiting for an answer that never comes takes simulated time, as `sleep` does.
+        waited = sum(t.elapsed for t in result.traces if t.outcome == TIMEOUT or t.blocked)
+        if waited and self.waits and self._wait is not None:
+            self._wait(waited)
+        return result
 
     def resolv_conf(self, namespace: str) -> str:
         """A pod's /etc/resolv.conf in `namespace` (k8s-semantics.md section 2.2)."""

@@ -39,6 +39,10 @@ class ClusterView(Protocol):
         """A node's InternalIP."""
         ...
 
+    def node_by_ip(self, ip: str) -> dict | None:
+        """The node whose InternalIP is `ip`, or None (NetworkPolicy tells nodes apart)."""
+        ...
+
     def pod_listens(self, pod: dict, port: int) -> bool:
         """Whether a container of the pod listens on `port` now."""
         ...

@@ -1,7 +1,7 @@
 """What curl prints for one run: body, response head, -v lines, progress meter, errors.
 
-`CurlOutput` renders `Exchange`s the way curl 7.88.1 does (see curl.py for the
-rules and sources); it never decides anything about the network.
+`CurlOutput` renders `Exchange`s the way curl 7.88.1 does (see curl.py for the rules and
+sources); it never decides anything about the network.
 """
 
 from __future__ import annotations
@@ -85,11 +85,14 @@ class CurlOutput:
         if ex.via == "resolve":
             self.verbose(f"* Added {host}:{port}:{ip} to DNS cache")
             self.verbose(f"* Hostname {host} was found in DNS cache")
-        if ex.failure == "resolve":
-            self.verbose(f"* Could not resolve host: {host}")
+        if ex.failure in ("resolve", "resolve_timeout"):  # timeout: -m ran out first
+            code, message = 6, f"Could not resolve host: {host}"
+            if ex.failure == "resolve_timeout":
+                code, message = 28, f"Resolving timed out after {ex.elapsed_ms} milliseconds"
+            self.verbose(f"* {message}")
             self.verbose(f"* Closing connection {connection}")
-            self.progress(0, False, 0)
-            return self.error(6, f"Could not resolve host: {host}"), None
+            self.progress(0, False, ex.elapsed_ms)
+            return self.error(code, message), None
         self.verbose(f"*   Trying {ip}:{port}...")
         if ex.failure in ("refused", "noroute", "timeout"):
             return self._connect_failure(ex, connection), None
@@ -109,12 +112,11 @@ class CurlOutput:
         head_text = _head(response)
         if (opts.head or opts.include) and opts.output is None:
             self._out.append(head_text)
-        if opts.location and response.header("Location") and 300 <= response.status < 400:
+        followed = opts.location and response.header("Location") and 300 <= response.status < 400
+        if followed:
             self.verbose("* Ignoring the response-body")
         body = response.body
-        if opts.output is None and not (
-            opts.location and response.header("Location") and 300 <= response.status < 400
-        ):
+        if opts.output is None and not followed:
             self._out.append(body)
         self.data_note("{", len(body.encode()))
         self.verbose(f"* Connection #{connection} to host {host} left intact")

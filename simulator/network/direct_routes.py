@@ -12,7 +12,7 @@ from simulator.ipam import HOST_IP
 from simulator.trace import HTTP_ERROR, OK, REFUSED, TIMEOUT, TLS_ERROR, UNREACHABLE
 
 from . import tls
-from .delivery import NOT_LISTENING
+from .delivery import DROPPED, NOT_LISTENING, TCP
 from .dns import Answer
 from .exchange import Exchange, declared
 from .route_base import RouteBase
@@ -60,6 +60,15 @@ class DirectRoutes(RouteBase):
                 f"{len(answer.addresses)} pod IP{'s' if len(answer.addresses) > 1 else ''} "
                 f"and the connection went straight to one of them"
             )
+        if delivery.verdict is DROPPED:
+            where = (
+                f"{headless}: the connection went to pod {name}"
+                if headless
+                else (f"the connection went straight to pod {name} ({ip}:{port})")
+            )
+            assert delivery.drop is not None  # a DROPPED delivery carries its drop
+            ex.drop(delivery.drop, where)
+            return
         if delivery.verdict is NOT_LISTENING:
             hint = ""
             if headless:
@@ -112,12 +121,16 @@ class DirectRoutes(RouteBase):
     # -- other servers ---------------------------------------------------------------------
 
     def _external(self, ex: Exchange, name: str, why: str) -> None:
+        if self._left(ex, why, name):
+            return
         if ex.scheme == "https":
             ex.cert = tls.public_certificate(ex.host)
         ex.responder, ex.body_from = "external", name
         ex.end(OK, why, 200, name)
 
     def _apiserver(self, ex: Exchange, via: str) -> None:
+        if self._left(ex, via, "the API server"):
+            return
         if ex.scheme == "https":
             ex.cert, ex.http2 = tls.APISERVER_CERTIFICATE, True
             if not ex.request.options.insecure:
@@ -143,6 +156,20 @@ class DirectRoutes(RouteBase):
             400,
             "kube-apiserver",
         )
+
+    def _left(self, ex: Exchange, where: str, name: str) -> bool:
+        """Whether the sending pod's egress policies drop a packet to an address that is no
+        pod (the last hop's); the walk is then closed as a drop."""
+        client = ex.request.client
+        if client.pod is None or not self.delivery.policing.active():
+            return False
+        last = ex.hops[-1]
+        label = f"{name} ({last.ip})" if last.ip and last.ip != name else name
+        drop = self.delivery.policing.leave(client.pod, last.ip or "", last.port, TCP, label)
+        if drop is None:
+            return False
+        ex.drop(drop, where)
+        return True
 
     def _plain_server_tls(self, ex: Exchange, pod: str) -> None:
         ex.fail(

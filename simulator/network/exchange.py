@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from simulator.trace import Hop, Trace
+from simulator.trace import TIMEOUT, Blocked, Hop, Trace
 
 from . import tls
 from .proxy import PortEndpoints
@@ -20,6 +20,7 @@ from .request import Client, Request
 
 if TYPE_CHECKING:
     from .delivery import Delivery
+    from .policing import PolicyDrop
 
 #: Bound of every per-router cache (cleared when full).
 CACHE_LIMIT = 100_000
@@ -107,6 +108,31 @@ class Exchange:
         """Close the walk without a response (`failure` tells curl which error to print)."""
         self.failure = failure
         self.end(outcome, reason)
+
+    def drop(
+        self, drop: PolicyDrop, where: str, sender_at: int = 0, failure: str = "timeout"
+    ) -> None:
+        """Close the walk as a NetworkPolicy drop: nothing answers, the client waits.
+
+        An ingress drop stops at the last hop (the pod, already added); an egress drop
+        stops at the sender's hop (`sender_at`: the client, or a proxy), and the hops
+        after it are left out, as the packet never went there.
+
+        Args:
+            drop: the policies and the reason.
+            where: where the packet was going, e.g. `kube-proxy sent ... to pod web-x`.
+            sender_at: the index of the sending hop.
+            failure: what curl makes of it (`timeout`, or `resolve` for a DNS query).
+        """
+        if drop.direction == "ingress":
+            at = len(self.hops) - 1
+            how = "where a NetworkPolicy dropped it"
+        else:
+            at = sender_at
+            self.hops = self.hops[: at + 1]
+            how = f"but a NetworkPolicy dropped it as it left {self.hops[at].name}"
+        self.fail(failure, TIMEOUT, f"{where}, {how}: {drop.reason}")
+        self.trace.blocked = Blocked(drop.direction, drop.namespace, drop.policies, at)
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,6 +24,7 @@ PHRASES = {
     404: "Not Found",
     502: "Bad Gateway",
     503: "Service Temporarily Unavailable",
+    504: "Gateway Time-out",  # nginx's own wording
 }
 HSTS = "max-age=31536000; includeSubDomains"
 _PLAIN_HTTP_TO_HTTPS = "The plain HTTP request was sent to HTTPS port"

@@ -12,10 +12,17 @@ from simulator.labels import from_match_labels
 from simulator.trace import HTTP_ERROR, OK, REFUSED, TLS_ERROR
 
 from . import tls
-from .delivery import DELIVERED, Delivery
+from .delivery import DELIVERED, DROPPED, Delivery
 from .dns import external_address
 from .exchange import Exchange, IngressPlan, declared
 from .ingress import CATCH_ALL, Location
+from .proxy_drops import (
+    INGRESS_NGINX,
+    entry_dropped,
+    retried_reason,
+    retry_wait_ms,
+    upstream_timeout,
+)
 from .route_base import RouteBase
 
 
@@ -32,6 +39,8 @@ class IngressRoutes(RouteBase):
                 REFUSED,
                 f"the Ingress controller listens only on ports 80 and 443, not {port}",
             )
+            return
+        if self.delivery.policing.active() and self._controller_dropped(ex, port):
             return
         table = self.ingress.table()
         host_header = request.host_header
@@ -297,7 +306,9 @@ class IngressRoutes(RouteBase):
         if not ready:
             return False
         upstream, deliveries = plan.upstream, plan.deliveries
-        # proxy_next_upstream "error timeout" with 3 tries: a refused endpoint is skipped.
+        dropped: list[Delivery] = []
+        # proxy_next_upstream "error timeout" with 3 tries: a refused or silent endpoint is
+        # skipped, a silent one after proxy_connect_timeout.
         delivery: Delivery | None = None
         for _ in range(min(3, len(ready))):
             index = self.ingress.next_endpoint(upstream, ready)
@@ -320,10 +331,17 @@ class IngressRoutes(RouteBase):
                 ex.responder, ex.body_from = "ingress", delivery.name
                 hop = delivery.hop
                 reason = f"{plan.target} -> {hop.ip}:{hop.port}"
-                ex.end(OK, reason, 200, delivery.name)
+                ex.end(OK, reason + retried_reason(INGRESS_NGINX, dropped), 200, delivery.name)
+                ex.elapsed_ms = retry_wait_ms(INGRESS_NGINX, dropped)
+                ex.trace.elapsed = ex.elapsed_ms / 1000
                 return True
+            if delivery.verdict is DROPPED:
+                dropped.append(delivery)
         assert delivery is not None  # `ready` is not empty: at least one try was made
         ex.hops += (delivery.hop,)
+        if dropped and delivery.verdict is DROPPED:
+            upstream_timeout(ex, INGRESS_NGINX, plan.target, dropped)
+            return True
         ex.responder = "nginx"
         ex.end(
             HTTP_ERROR,
@@ -333,6 +351,16 @@ class IngressRoutes(RouteBase):
             "ingress-nginx",
         )
         return True
+
+    def _controller_dropped(self, ex: Exchange, port: int) -> bool:
+        """Whether a NetworkPolicy drops the connection to the controller pod itself (the
+        client's egress, or ingress to the controller); the walk then ends as a drop."""
+        _ip, pod = self._controller()
+        if pod is None:
+            return False
+        hop = self.hop("ingress", "ingress-nginx", INGRESS_IP, port)
+        where = f"the request went to the Ingress controller's pod {pod['metadata']['name']}"
+        return entry_dropped(ex, self.delivery.policing, pod, port, hop, where)
 
     def _controller(self) -> tuple[str, dict | None]:
         """The ingress-nginx controller pod's IP (what upstream pods see as the client),

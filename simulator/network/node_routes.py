@@ -116,7 +116,7 @@ class NodeRoutes(ServiceRoutes):
                 return
             chosen, kept = self.proxy.choose(svc, sp["port"], local, client.ip)
             backend = local[chosen]
-            src_ip = client.ip
+            src_ip = seen_ip = client.ip
             how = f"externalTrafficPolicy Local kept it on {node} and the pod sees the client IP"
         else:
             chosen, kept = self.proxy.choose(
@@ -124,6 +124,10 @@ class NodeRoutes(ServiceRoutes):
             )
             backend = endpoints.ready[chosen]
             src_ip = node_ip
+            # The pod's node judges the packet before its own SNAT: a packet that entered
+            # there still carries the client's address; one forwarded from another node
+            # carries that node's.
+            seen_ip = node_ip if backend.node and backend.node != node else client.ip
             if backend.node and backend.node != node:
                 ex.add(self.hop("node", backend.node, tables.node_ip.get(backend.node)))
                 how = (
@@ -134,7 +138,7 @@ class NodeRoutes(ServiceRoutes):
                 how = f"externalTrafficPolicy Cluster; SNAT made the source {node_ip}"
         if kept:
             how += ", sessionAffinity ClientIP kept the endpoint"
-        delivery = self._endpoint(ex, ns, backend, src_ip, entry)
+        delivery = self._endpoint(ex, ns, backend, src_ip, entry, seen_ip)
         if delivery is not None:
             self._land(ex, delivery, entry, answered(entry, delivery, how))
 

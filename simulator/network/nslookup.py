@@ -10,11 +10,15 @@ from __future__ import annotations
 
 from simulator.ipam import DNS_SERVICE_IP
 from simulator.result import CommandResult
-from simulator.trace import DNS_ERROR, OK, TIMEOUT, Trace
+from simulator.trace import DNS_ERROR, OK, TIMEOUT, Blocked, Trace
 
+from .delivery import DnsDropped
 from .dns import HOST_NAMESERVER, Answer, NotFound, external_address, is_ip, nslookup_output
 from .request import Client
 from .router import Router
+
+#: How long bind9's nslookup waits for a server that never answers: three tries of 5 s.
+NSLOOKUP_TIMEOUT_S = 15.0
 
 
 def run_nslookup(router: Router, client: Client, args: list[str]) -> CommandResult:
@@ -29,7 +33,9 @@ def run_nslookup(router: Router, client: Client, args: list[str]) -> CommandResu
     default_server = DNS_SERVICE_IP if client.pod is not None else HOST_NAMESERVER
     server = positional[1] if len(positional) > 1 else default_server
     hop = router.hop
-    if server not in (default_server, DNS_SERVICE_IP):
+    # A CoreDNS pod answers at its own address too (`nslookup NAME POD_IP`), from a pod.
+    coredns = router.delivery.dns_server_at(server) if client.pod is not None else None
+    if server not in (default_server, DNS_SERVICE_IP) and coredns is None:
         trace = Trace(
             client.source,
             name,
@@ -43,6 +49,10 @@ def run_nslookup(router: Router, client: Client, args: list[str]) -> CommandResu
             ";; connection timed out; no servers could be reached\n\n", "", 1, [trace]
         )
     server_hop = hop("dns", name, server, 53)
+    if client.pod is not None and (coredns is not None or server == DNS_SERVICE_IP):
+        drop = router.delivery.dns_drop(client, coredns)
+        if drop is not None:
+            return _dropped(client, name, drop, server_hop)
     if is_ip(name):
         ptr = router.dns.reverse(name) if server == DNS_SERVICE_IP else None
         text, code = nslookup_output(name, ptr, server, True)
@@ -54,8 +64,10 @@ def run_nslookup(router: Router, client: Client, args: list[str]) -> CommandResu
             code,
             [Trace(client.source, name, outcome, None, None, reason, (client.hop, server_hop))],
         )
-    result: Answer | NotFound
-    if server == DNS_SERVICE_IP and client.pod is not None:
+    result: Answer | NotFound | DnsDropped
+    if coredns is not None:
+        result = router.delivery.query_dns(client, name, coredns)
+    elif server == DNS_SERVICE_IP and client.pod is not None:
         result = router.delivery.query_dns(client, name)
     elif server == DNS_SERVICE_IP:
         found = router.dns.query(name)
@@ -66,6 +78,8 @@ def run_nslookup(router: Router, client: Client, args: list[str]) -> CommandResu
             result = Answer(name.lower().rstrip("."), (address,), "external")
         else:
             result = NotFound(name, (name,), _host_reason(router, name))
+    if isinstance(result, DnsDropped):  # checked above; kept for the type's sake
+        return _dropped(client, name, result.drop, server_hop)
     text, code = nslookup_output(name, result, server, True)
     if isinstance(result, NotFound):
         trace = Trace(
@@ -89,6 +103,24 @@ def run_nslookup(router: Router, client: Client, args: list[str]) -> CommandResu
             (client.hop, hop("dns", result.name, server, 53)),
         )
     return CommandResult(text, "", code, [trace])
+
+
+def _dropped(client: Client, name: str, drop, server_hop) -> CommandResult:
+    """A query a NetworkPolicy dropped: nslookup waits out its tries and gives up."""
+    at = 1 if drop.direction == "ingress" else 0
+    trace = Trace(
+        client.source,
+        name,
+        TIMEOUT,
+        None,
+        None,
+        f"a NetworkPolicy dropped the DNS query for {name} to {server_hop.ip}: {drop.reason} "
+        f"(nslookup gave up after three tries of 5 s)",
+        (client.hop, server_hop)[: at + 1],
+        NSLOOKUP_TIMEOUT_S,
+        Blocked(drop.direction, drop.namespace, drop.policies, at),
+    )
+    return CommandResult(";; connection timed out; no servers could be reached\n\n", "", 1, [trace])
 
 
 def _host_reason(router: Router, name: str) -> str:

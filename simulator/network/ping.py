@@ -19,12 +19,12 @@ import zlib
 
 from simulator.ipam import DNS_SERVICE_IP, HOST_IP, INGRESS_IP
 from simulator.result import CommandResult
-from simulator.trace import DNS_ERROR, OK, TIMEOUT, UNREACHABLE, Trace
+from simulator.trace import DNS_ERROR, OK, TIMEOUT, UNREACHABLE, Blocked, Trace
 
-from .delivery import ICMP
+from .delivery import DROPPED, ICMP, DnsDropped
 from .dns import NotFound, is_ip
 from .request import Client
-from .router import Router
+from .router import RESOLVER_TIMEOUT_MS, Router
 
 DEFAULT_COUNT = 4
 _USAGE = (
@@ -125,6 +125,23 @@ def _probe(router: Router, client: Client, host: str) -> tuple[Trace, str | None
         ip = client.ip
     else:
         found = router.delivery.query_dns(client, host_l)
+        if isinstance(found, DnsDropped):
+            hops.append(hop("dns", host_l, DNS_SERVICE_IP, 53))
+            drop = found.drop
+            at = len(hops) - 1 if drop.direction == "ingress" else 0
+            trace = Trace(
+                client.source,
+                host,
+                DNS_ERROR,
+                None,
+                None,
+                f"could not resolve {host}: a NetworkPolicy dropped the DNS query to CoreDNS: "
+                f"{drop.reason} (the resolver gave up after two tries of 5 s)",
+                tuple(hops[: at + 1]),
+                RESOLVER_TIMEOUT_MS / 1000,
+                Blocked(drop.direction, drop.namespace, drop.policies, at),
+            )
+            return trace, None, 0, None
         if isinstance(found, NotFound):
             hops.append(hop("dns", found.tried[0], DNS_SERVICE_IP, 53))
             return (
@@ -170,6 +187,25 @@ def _probe(router: Router, client: Client, host: str) -> tuple[Trace, str | None
         hops.append(hop(kind, name, ip))
         return Trace(client.source, host, outcome, None, None, reason, tuple(hops)), ip, 0, None
 
+    def dropped(kind: str, name: str, drop, node: str | None = None):
+        """A NetworkPolicy drops the echo: at `name` (ingress) or as it leaves (egress)."""
+        if drop.direction == "ingress":
+            hops.append(hop(kind, name, ip, None, node))
+            at, how = len(hops) - 1, f"{name} dropped it"
+        else:
+            at, how = 0, f"it never left {client.name}"
+        reason = f"a NetworkPolicy dropped the ICMP echo to {name} ({ip}): {how}: {drop.reason}"
+        blocked = Blocked(drop.direction, drop.namespace, drop.policies, at)
+        trace = Trace(client.source, host, TIMEOUT, None, None, reason, tuple(hops[: at + 1]))
+        trace.blocked = blocked
+        return trace, ip, 0, None
+
+    def left(name: str):
+        """An egress NetworkPolicy drop of the client's echo to an address that is no pod."""
+        if client.pod is None:
+            return None
+        return router.delivery.policing.leave(client.pod, ip, None, ICMP, f"{name} ({ip})")
+
     tables = router.proxy.tables()
     key = tables.vips.get(ip)
     if key is not None:
@@ -191,6 +227,8 @@ def _probe(router: Router, client: Client, host: str) -> tuple[Trace, str | None
             f"ports, so nothing answers ICMP echo (test it with curl)",
         )
     node = tables.node_by_ip.get(ip)
+    if node is not None and (drop := left(f"node {node}")) is not None:
+        return dropped("node", node, drop)
     if node is not None:
         same = client.node == node or client.pod is None
         return answered("node", node, 64 if same else 63, 110 if same else 320)
@@ -215,8 +253,13 @@ def _probe(router: Router, client: Client, host: str) -> tuple[Trace, str | None
         echo = router.delivery.deliver(
             pod, ip, None, src_ip=client.ip, sender=client.pod, protocol=ICMP
         )
+        if echo.verdict is DROPPED:
+            return dropped("pod", echo.name, echo.drop, echo.node)
         same = echo.node == client.node
         return answered("pod", echo.name, 64 if same else 63, 60 if same else 380, echo.node)
     if ip.startswith(("10.244.", "10.96.", "192.168.49.")):
         return lost("external", ip, UNREACHABLE, f"nothing in the cluster has the address {ip}")
-    return answered("external", host if not is_ip(host) else ip, 56, 11800)
+    outside = host if not is_ip(host) else ip
+    if (drop := left(outside)) is not None:
+        return dropped("external", outside, drop)
+    return answered("external", outside, 56, 11800)

@@ -43,12 +43,13 @@ from typing import TYPE_CHECKING
 from simulator.ipam import DNS_SERVICE_IP, HOST_IP, HOST_NETWORK, INGRESS_IP
 from simulator.trace import (
     DNS_ERROR,
+    TIMEOUT,
     UNREACHABLE,
     Hop,
     Trace,
 )
 
-from .delivery import Deliverer
+from .delivery import Deliverer, DnsDropped
 from .dns import Answer, ClusterDns, NotFound, external_address
 from .exchange import Exchange, HopCache, Plan, Refusal
 from .ingress import IngressController
@@ -66,6 +67,9 @@ __all__ = ["Router"]
 KERNEL_SYN_TIMEOUT_MS = 130_002
 #: How long an ARP-less "No route to host" takes to come back.
 NO_ROUTE_MS = 3_071
+#: How long glibc's resolver waits for a DNS answer that never comes: two tries of 5 s
+#: (resolv.conf's defaults, `timeout:5 attempts:2`, one nameserver).
+RESOLVER_TIMEOUT_MS = 10_000
 
 
 class Router(NodeRoutes, IngressRoutes):
@@ -214,6 +218,13 @@ class Router(NodeRoutes, IngressRoutes):
                 ip, ex.via = client.ip, "hosts"  # the pod's own /etc/hosts entry
             else:
                 found = self.delivery.query_dns(client, name)
+                if isinstance(found, DnsDropped):
+                    ex.add(self.hop("dns", name, DNS_SERVICE_IP, 53))
+                    ex.drop(
+                        found.drop, f"the DNS query for {host} went to CoreDNS", failure="resolve"
+                    )
+                    ex.trace.outcome = DNS_ERROR
+                    return ex
                 if isinstance(found, NotFound):
                     ex.add(self.hop("dns", found.tried[0], DNS_SERVICE_IP, 53))
                     ex.fail("resolve", DNS_ERROR, f"could not resolve {host}: {found.reason}")
@@ -297,6 +308,16 @@ class Router(NodeRoutes, IngressRoutes):
         limit when one was given, else the kernel's ~130 s of SYN retries.
         """
         limit = _limit_ms(ex.request.options)
+        if ex.failure == "resolve" and ex.trace.blocked is not None:
+            # The resolver's tries time out (resolv.conf timeout:5 attempts:2), unless
+            # curl's own limit comes first.
+            if limit is not None and limit < RESOLVER_TIMEOUT_MS:
+                ex.failure, ex.trace.outcome, ex.elapsed_ms = "resolve_timeout", TIMEOUT, limit
+                waited = f"curl gave up after {limit / 1000:g} s"
+            else:
+                ex.elapsed_ms = RESOLVER_TIMEOUT_MS
+                waited = "the resolver gave up after two tries of 5 s"
+            ex.trace.reason = f"{ex.trace.reason} ({waited})"
         if ex.failure == "noroute":
             if limit is not None and limit < NO_ROUTE_MS:
                 ex.failure = "timeout"

@@ -12,7 +12,7 @@ from __future__ import annotations
 from simulator.ipam import HOST_NETWORK
 from simulator.trace import OK, REFUSED, TIMEOUT, UNREACHABLE, Trace
 
-from .delivery import NOT_LISTENING, Delivery
+from .delivery import DROPPED, NOT_LISTENING, Delivery
 from .direct_routes import APISERVER_PORT, DirectRoutes
 from .exchange import (
     Deliveries,
@@ -178,7 +178,13 @@ class ServiceRoutes(DirectRoutes):
         return route
 
     def _endpoint(
-        self, ex: Exchange, namespace: str, backend, src_ip: str, via: str
+        self,
+        ex: Exchange,
+        namespace: str,
+        backend,
+        src_ip: str,
+        via: str,
+        seen_ip: str | None = None,
     ) -> Delivery | None:
         """Hand the packet to one endpoint chosen by kube-proxy, through the delivery step.
 
@@ -188,6 +194,7 @@ class ServiceRoutes(DirectRoutes):
             backend: the endpoint chosen.
             src_ip: the source address the pod sees (after SNAT or masquerade).
             via: how the packet came, for the reason of a manual address.
+            seen_ip: the source the pod's NetworkPolicies see, when not `src_ip`.
 
         Returns:
             The delivery step's answer, for the caller to land; None for a manual
@@ -200,7 +207,12 @@ class ServiceRoutes(DirectRoutes):
             self._manual_endpoint(ex, backend, via)
             return None
         return self.delivery.deliver(
-            pod, backend.ip, backend.port, src_ip=src_ip, sender=ex.request.client.pod
+            pod,
+            backend.ip,
+            backend.port,
+            src_ip=src_ip,
+            sender=ex.request.client.pod,
+            seen_ip=seen_ip,
         )
 
     def _land(self, ex: Exchange, delivery: Delivery, came: PortRoute | str, reason: str) -> None:
@@ -210,7 +222,11 @@ class ServiceRoutes(DirectRoutes):
         request = ex.request
         hops = ex.hops = ex.hops + (delivery.hop,)
         name = delivery.name
-        if delivery.verdict is NOT_LISTENING:
+        if delivery.verdict is DROPPED:
+            via, hop = came if isinstance(came, str) else came.via, delivery.hop
+            assert delivery.drop is not None
+            ex.drop(delivery.drop, f"{via} to pod {name} ({hop.ip}:{hop.port})")
+        elif delivery.verdict is NOT_LISTENING:
             via = came if isinstance(came, str) else came.via
             ex.fail(
                 "refused",

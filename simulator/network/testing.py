@@ -425,6 +425,10 @@ class FakeState:
             for cp in c.get("ports") or ()
         )
 
+    def advance(self, seconds: float) -> None:
+        """Let simulated time pass (commands that waited for a timeout do)."""
+        self.clock.advance(seconds)
+
     def pod_ready(self, namespace: str, name: str) -> bool:
         """The pod's Ready condition."""
         rt = self.runtime.get((namespace, name))

@@ -77,7 +77,8 @@ def selection_warnings(
             pods = _pods_of(doc.obj, namespace, doc.index in unsure)
             if pods is not None:
                 for key, value in pods.labels.items():
-                    index.setdefault((pods.namespace, key, value), []).append(pods)
+                    if type(value) is str:  # a document with errors may hold anything
+                        index.setdefault((pods.namespace, key, value), []).append(pods)
     warnings: list[Problem] = []
     # Services of one app share a selector: each selector is looked up once.
     seen: dict[tuple, _Selection | None] = {}

@@ -13,6 +13,8 @@ applying. Generated names and addresses appear as placeholders, listed in
 `PLACEHOLDERS`: `POD` is a pod selected by the scenario's `pod_selector`,
 `NODE_IP` a worker node's InternalIP, `EXTERNAL_IP` the LoadBalancer
 Service's EXTERNAL-IP.
+
+The seed notes' scenarios come first; NetworkPolicy recipes (`recipes`) follow.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+
+from . import recipes
 
 __all__ = ["DEFAULT", "PLACEHOLDERS", "SCENARIOS", "Scenario", "get"]
 
@@ -54,6 +58,7 @@ class Scenario:
         try_commands: command lines to run after applying, in a sensible order;
             placeholders as in `PLACEHOLDERS`.
         pod_selector: a `kubectl -l` selector for the pods that `POD` stands for.
+        topic: the menu section it belongs to.
     """
 
     slug: str
@@ -62,6 +67,7 @@ class Scenario:
     source: str
     try_commands: tuple[str, ...]
     pod_selector: str = ""
+    topic: str = gettext_noop("Services and Ingress")
 
     @property
     def manifest(self) -> str:
@@ -400,6 +406,8 @@ SCENARIOS: tuple[Scenario, ...] = (
         pod_selector="app=k8s-node-demo-replication-controller-label",
     ),
 )
+
+SCENARIOS += tuple(Scenario(**recipe, topic=recipes.TOPIC) for recipe in recipes.RECIPES)
 
 #: The scenario the playground opens with.
 DEFAULT = "kubia-affinity"

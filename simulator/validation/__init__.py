@@ -10,8 +10,8 @@ allocator's job. Objects are compared by the namespace they spell out: one witho
 Validation reads fields as Kubernetes would after defaulting (``type`` ClusterIP,
 ``protocol`` TCP...), because here it runs before `simulator.defaults.apply_defaults`.
 
-Kinds and their rules live in `names`, `metadata`, `services`, `workloads`, `ingress` and
-`others`; `fields` knows field names for strict decoding.
+Kinds and their rules live in `names`, `metadata`, `services`, `workloads`, `ingress`,
+`network_policy` and `others`; `fields` knows field names for strict decoding.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from simulator import api_versions, kinds
 from simulator.legacy import convert_legacy_ingress
 from simulator.manifests import DEFAULT_LIMITS, Document, Limits, ParsedManifests, parse_manifests
 from simulator.problems import WARNING, ManifestError, Problem
-from simulator.validation import ingress, names, others, services, workloads
+from simulator.validation import ingress, names, network_policy, others, services, workloads
 from simulator.validation.common import Issues
 from simulator.validation.fields import LEGACY_INGRESS, TOP_LEVEL, unknown_fields
 from simulator.validation.metadata import check_object_meta
@@ -46,6 +46,7 @@ _CHECKS: dict[str, Callable[[Issues, dict], object]] = {
     "Endpoints": others.check_endpoints,
     "Ingress": ingress.check_ingress,
     "IngressClass": ingress.check_ingress_class,
+    "NetworkPolicy": network_policy.check_network_policy,
     "Secret": others.check_secret,
     "ConfigMap": others.check_config_map,
 }

@@ -2,9 +2,9 @@
 
 Only the parts learners type are described: the top level, ``metadata``, ``spec``, pod
 templates and pod specs, containers with their ports and probes, Service ports, Ingress
-rules and backends, Endpoints subsets. Deeper or rarer structures (volumes, affinity,
-securityContext, resources...) are not checked. A check costs one dict-keys comparison per
-described object.
+rules and backends, Endpoints subsets, NetworkPolicy rules with their ports and peers.
+Deeper or rarer structures (volumes, affinity, securityContext, resources...) are not
+checked. A check costs one dict-keys comparison per described object.
 """
 
 from __future__ import annotations
@@ -172,4 +172,23 @@ TOP_LEVEL: dict[str, Shape] = {
     "Secret": _top(keys="apiVersion kind metadata data stringData type immutable"),
     "ConfigMap": _top(keys="apiVersion kind metadata data binaryData immutable"),
 }
+_PEER = _shape(
+    "podSelector namespaceSelector ipBlock",
+    maps={
+        "podSelector": _SELECTOR,
+        "namespaceSelector": _SELECTOR,
+        "ipBlock": _shape("cidr except"),
+    },
+)
+_POLICY_PORT = _shape("protocol port endPort")
+TOP_LEVEL["NetworkPolicy"] = _top(
+    _shape(
+        "podSelector ingress egress policyTypes",
+        maps={"podSelector": _SELECTOR},
+        lists={
+            "ingress": _shape("ports from", lists={"ports": _POLICY_PORT, "from": _PEER}),
+            "egress": _shape("ports to", lists={"ports": _POLICY_PORT, "to": _PEER}),
+        },
+    )
+)
 LEGACY_INGRESS = _top(_ingress_spec("backend", _LEGACY_BACKEND))

@@ -355,7 +355,7 @@ def check_apps_workload(issues: Issues, obj: dict, kind: str) -> None:
     if selector is None:
         issues.required("spec.selector")
     else:
-        if not _check_label_selector(issues, selector, "spec.selector"):
+        if not check_label_selector(issues, selector, "spec.selector"):
             issues.invalid("spec.selector", selector, "invalid label selector")
             selector_ok = False
         if not selector.get("matchLabels") and not selector.get("matchExpressions"):
@@ -393,7 +393,7 @@ def check_apps_workload(issues: Issues, obj: dict, kind: str) -> None:
                 issues.not_supported("spec.updateStrategy", strategy, ("RollingUpdate", "OnDelete"))
 
 
-def _check_label_selector(issues: Issues, selector: dict, path: str) -> bool:
+def check_label_selector(issues: Issues, selector: dict, path: str) -> bool:
     """ValidateLabelSelector; returns False when the selector cannot be evaluated."""
     ok = True
     if "matchLabels" in selector:

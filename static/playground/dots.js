@@ -1,9 +1,10 @@
 // Requests as dots travelling along the drawn edges of their trace's hops,
 // drawn on a canvas that covers the visible part of the diagram (moving SVG
 // elements would cost a layout per dot per frame). A failed request stops at
-// its last hop in red with its reason. Probed pods get a ring that fills up
-// until the next probe, and the seconds left. Dot size and speed are the
-// learner's (kept in the browser).
+// its last hop in red with its reason; one a NetworkPolicy dropped stops where
+// the policy holds it (the pod, or the sender for egress) and names the
+// policies. Probed pods get a ring that fills up until the next probe, and the
+// seconds left. Dot size and speed are the learner's (kept in the browser).
 
 import { gettext, interpolate } from "./i18n.js";
 
@@ -12,6 +13,14 @@ const ARRIVE_MS = 380;
 const MAX_DOTS = 600;
 export const DOT_SIZES = { small: 3, medium: 4.5, large: 7 };
 export const DOT_SPEEDS = { slow: 140, normal: 360, fast: 1000 }; // CSS pixels a second
+
+// The label of a dot a NetworkPolicy stopped: the policies, and which side's.
+export function droppedText(trace) {
+  const { policies, direction } = trace.blocked;
+  const status = trace.status ? `${trace.status} · ` : "";
+  const words = direction === "ingress" ? gettext("dropped by %(policies)s (ingress)") : gettext("dropped by %(policies)s (egress)");
+  return status + interpolate(words, { policies: policies.join(", ") });
+}
 
 export class Dots {
   constructor(canvas, scroller, diagram, clock) {
@@ -57,7 +66,9 @@ export class Dots {
   // when (performance.now() time) the dot reaches its last hop.
   add(trace, delay = 0) {
     const ids = [];
-    for (const hop of trace.hops || []) {
+    const blocked = trace.blocked;
+    const hops = blocked ? (trace.hops || []).slice(0, blocked.at + 1) : trace.hops || [];
+    for (const hop of hops) {
       const id = this.diagram.hopBox(hop);
       if (id && ids[ids.length - 1] !== id && this.diagram.anchor(id)) ids.push(id);
     }
@@ -76,7 +87,7 @@ export class Dots {
     this.dots.push({
       points, lengths, total, start, duration, ok,
       warn: trace.outcome === "http_error" && trace.status && trace.status < 500,
-      reason: ok ? "" : `${trace.status ? `${trace.status} ` : ""}${trace.outcome}`,
+      reason: ok ? "" : blocked ? droppedText(trace) : `${trace.status ? `${trace.status} ` : ""}${trace.outcome}`,
       servedBy: trace.served_by,
     });
     return start + duration;

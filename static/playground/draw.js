@@ -15,7 +15,7 @@ export function svg(tag, attrs = {}, parent = null) {
 }
 
 export function signature(box) {
-  return [box.text || box.title, box.sub, box.state, box.badge, box.cordoned, box.empty, box.w, box.h, box.probeLine,
+  return [box.text || box.title, box.sub, box.state, box.badge, box.cordoned, box.empty, box.w, box.h, box.probeLine, box.isoIn, box.isoOut,
     (box.lines || []).join(","), (box.rows || []).map((r) => `${r.text}>${r.service}`).join(","), box.spoken, box.detail].join("|");
 }
 
@@ -70,6 +70,10 @@ export function drawBox(el, box) {
       el.append(" ");
       text(8, 30, box.sub, box.w - 14, "sub");
       if (box.probeLine) text(8, 45, box.probeLine, box.w - 14, `sub probe${box.probeFailing ? " failing" : ""}`);
+      // A wall on the side traffic comes in by (left) or leaves by (right): a NetworkPolicy
+      // isolates the pod for that direction.
+      if (box.isoIn) svg("rect", { class: "iso iso-in", x: 0, y: 0, width: 4, height: box.h, rx: 2 }, el);
+      if (box.isoOut) svg("rect", { class: "iso iso-out", x: box.w - 4, y: 0, width: 4, height: box.h, rx: 2 }, el);
       break;
     }
     case "node": {
@@ -107,6 +111,11 @@ export function drawBox(el, box) {
       break;
     case "external":
       text(8, 17, box.title, box.w - 12, "sub");
+      break;
+    case "netpol":
+      text(10, 17, box.heading, box.w - 16, "title", FONTS.title);
+      text(10, 32, box.sub, box.w - 16, "sub");
+      text(10, 47, box.lines[0], box.w - 16, "line");
       break;
     default:
       text(10, 19, box.title, box.w - 16, "title", FONTS.title);

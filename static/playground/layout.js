@@ -12,7 +12,9 @@
 //   bands (pods.js) are stacked inside it in the order of the Endpoints that
 //   list them, each band reached through a port on the node's left side; a
 //   node of many bands has one port, and a spine inside its left edge takes
-//   each link on to its band (ELK orders a few ports far faster than many).
+//   each link on to its band (ELK orders a few ports far faster than many);
+//   links out of a band (to the NetworkPolicies that select its pods, the
+//   last layer) leave by ports on the node's right side the same way.
 
 import { gettext } from "./i18n.js";
 
@@ -74,6 +76,7 @@ export function elkGraph(scene, gap = PAIR_GAP) {
   const svcW = Math.max(0, ...[...paired.keys()].map((id) => scene.boxes.get(id).w));
   const order = new Map(); // Endpoints id -> its place in the model
   const contents = new Map(); // compound id -> inner boxes, in order
+  const sources = new Set([...scene.links.values()].map((link) => link.from)); // boxes links start at
   for (const box of scene.boxes.values()) {
     if (box.kind === "endpoints") order.set(box.id, order.size);
     if (box.parent && box.kind !== "pod") {
@@ -108,6 +111,11 @@ export function elkGraph(scene, gap = PAIR_GAP) {
       const top = box.kind === "node" ? HEAD : 30;
       const shared = inner.length > PORTS_UP_TO;
       node.ports = shared ? [port(`${box.id}#in`, 0, HEAD / 2, "WEST")] : [];
+      node.width = Math.max(box.w, ...inner.map((b) => b.w + 2 * INNER_PAD));
+      // Links out of a band (to the NetworkPolicies that select its pods) leave by the
+      // node's right side: a port per band, or one shared port.
+      const out = inner.some((b) => sources.has(b.id));
+      if (shared && out) node.ports.push(port(`${box.id}#out`, node.width, HEAD / 2, "EAST"));
       members.set(box.id, [[box.id, 0, 0]]);
       // A port each: one band under the other. A shared port: bands in rows across the
       // node's width, the links running in the gaps above the rows.
@@ -125,13 +133,16 @@ export function elkGraph(scene, gap = PAIR_GAP) {
         if (shared) spine.set(b.id, { node: box.id, gap: y - INNER_GAP / 2 });
         else node.ports.push(port(`${b.id}#in`, 0, y + Math.min(b.h / 2, 19), "WEST"));
         target.set(b.id, shared ? `${box.id}#in` : `${b.id}#in`);
+        if (sources.has(b.id)) {
+          if (!shared) node.ports.push(port(`${b.id}#out`, node.width, y + Math.min(b.h / 2, 19), "EAST"));
+          source.set(b.id, shared ? `${box.id}#out` : `${b.id}#out`);
+        }
         if (shared) {
           x += b.w + INNER_GAP;
           rowH = Math.max(rowH, b.h);
         } else y += b.h + INNER_GAP;
       }
       if (shared) y += rowH + INNER_GAP;
-      node.width = Math.max(box.w, ...inner.map((b) => b.w + 2 * INNER_PAD));
       node.height = Math.max(box.h, y);
       node.layoutOptions["elk.portConstraints"] = "FIXED_POS";
     } else if (box.ports) {
@@ -183,6 +194,15 @@ export function placed(scene, plan, laid) {
     const gap = n.y + behind.gap;
     const into = band.x + SPINE_X + 6;
     points.push([x + SPINE_X, y], [n.x + SPINE_X, gap], [into, gap], [into, band.y]);
+  }
+  // Out of a band with a port of its own: from its right edge along the port's line
+  // (behind a shared port, the link starts at the node's side).
+  for (const link of scene.links.values()) {
+    const band = scene.boxes.get(link.from);
+    const points = band && band.kind === "band" && !plan.spine.has(link.from) && result.routes.get(link.id);
+    if (!points || !points.length) continue;
+    const at = result.boxes.get(link.from);
+    points.unshift([at.x + at.w, points[0][1]]);
   }
   for (const link of scene.links.values()) {
     if (plan.paired.get(link.from) !== link.to) continue;

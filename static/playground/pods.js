@@ -53,6 +53,21 @@ export function podLine(pod, status) {
   return parts.join(" · ");
 }
 
+// What a chip's accessible name adds about NetworkPolicy isolation: per direction, the
+// policies that isolate the pod (the wall on that side of the chip says it too).
+export function isolationText(isolation) {
+  const words = {
+    ingress: gettext("isolated for ingress by %(policies)s"),
+    egress: gettext("isolated for egress by %(policies)s"),
+  };
+  return ["ingress", "egress"]
+    .filter((d) => isolation[d].length)
+    .map((d) => interpolate(words[d], { policies: isolation[d].join(", ") }))
+    .join(", ");
+}
+
+const NOT_ISOLATED = { ingress: [], egress: [] };
+
 export class PodPlacer {
   constructor() {
     this.ranks = new Map(); // pod key -> slot, stable across frames
@@ -154,6 +169,12 @@ export class PodPlacer {
     const ready = new Map();
     for (const chip of members) for (const l of chip.listed) ready.set(l.from, ready.get(l.from) || l.ready);
     for (const [from, isReady] of ready) if (scene.boxes.has(from)) scene.link(from, id, isReady ? "ready" : "notready");
+    // The policies that select some pod of the band, linked from its right side.
+    const selecting = new Set();
+    for (const chip of members) {
+      for (const key of chip.podKeys || [chip.podKey]) for (const policy of scene.selectedBy.get(key) || []) selecting.add(policy);
+    }
+    for (const policy of selecting) if (scene.boxes.has(policy)) scene.link(id, policy, "policy");
   }
 
   chip(pod, listedBy, model) {
@@ -163,12 +184,15 @@ export class PodPlacer {
     const counts = pod.probe ? model.probeCounts.get(key) : null;
     const probe = probeText(pod.probe, counts);
     const failing = Boolean(counts && counts[1]);
+    const isolation = pod.isolation || NOT_ISOLATED;
+    const where = pod.node ? interpolate(gettext("on %(node)s"), { node: pod.node }) : gettext("not scheduled");
     return {
       id: `pod:${key}`, kind: "pod", pod, podKey: key, node: pod.node, rank: this.ranks.get(key).slot,
       state: podState(pod), title: pod.name, status, sub: podLine(pod, status),
       probe: pod.probe || null, probeLine: probe, probeFailing: failing,
       listed, signature: listed.map((l) => l.from).sort().join(","),
-      object: `Pod|${pod.namespace}|${pod.name}`, spoken: "Pod", detail: pod.node ? interpolate(gettext("on %(node)s"), { node: pod.node }) : gettext("not scheduled"),
+      isoIn: isolation.ingress.length > 0, isoOut: isolation.egress.length > 0,
+      object: `Pod|${pod.namespace}|${pod.name}`, spoken: "Pod", detail: [where, isolationText(isolation)].filter(Boolean).join(", "),
     };
   }
 
@@ -191,11 +215,13 @@ export class PodPlacer {
       if (workload && workload.owner) [kind, name] = [workload.owner.kind, workload.owner.name];
       const ready = g.pods.filter((p) => p.ready).length;
       const n = g.pods.length;
+      const isolated = (direction) => g.pods.some((p) => p.isolation && p.isolation[direction].length);
       return {
         id: `grp:${g.node}|${g.signature}|${g.namespace}/${g.owner}`, kind: "pod", group: true, count: n,
         node: g.node, rank: Math.min(...g.pods.map((p) => this.ranks.get(`${p.namespace}/${p.name}`).slot)),
         state: ready === n ? "ready" : ready ? "mixed" : "notready", title: name, sub: `×${n} · ${interpolate(gettext("%(count)s ready"), { count: ready })}`,
         listed: g.listed, signature: g.signature, podKeys: g.pods.map((p) => `${p.namespace}/${p.name}`),
+        isoIn: isolated("ingress"), isoOut: isolated("egress"),
         object: kind === "Pod" ? `Pod|${g.namespace}|${name}` : `${kind}|${g.namespace}|${name}`,
         spoken: kind, detail: interpolate(ngettext("%(count)s pod on %(node)s", "%(count)s pods on %(node)s", n), { count: n, node: g.node || gettext("no node") }),
       };

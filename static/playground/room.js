@@ -11,6 +11,7 @@ import { NextChange } from "./next_change.js";
 import { setupEditors } from "./editor.js";
 import { Follow } from "./follow.js";
 import { LessonPanel } from "./lessons.js";
+import { ReachabilityPanel } from "./matrix.js";
 import { Topology } from "./model.js";
 import { Projector } from "./projector.js";
 import { Rights, noteText, whoLabel } from "./roles.js";
@@ -30,6 +31,7 @@ const simNow = () => (clock.playing ? clock.time + ((performance.now() - clock.a
 const dots = new Dots(root.querySelector("[data-dots]"), scroller, diagram, simNow);
 const terminal = new Terminal(root.querySelector("[data-terminal]"), socket);
 const traffic = new Traffic(root.querySelector("#panel-traffic"), socket, model, terminal);
+const reachability = new ReachabilityPanel(root.querySelector("#panel-reachability"), socket, terminal, model);
 const nextChange = new NextChange(document.querySelector("[data-next-change]"), model, terminal, () => clock.time);
 const rights = new Rights(root, socket);
 const page = {
@@ -54,7 +56,7 @@ let tickMs = 62;
 
 // For the curious (and the benchmarks): the live objects, from the console.
 window.kubeplay = {
-  socket, model, diagram, dots, stats, lesson, rights, follow,
+  socket, model, diagram, dots, stats, lesson, rights, follow, reachability,
   get fps() {
     return dots.fps;
   },
@@ -227,6 +229,10 @@ function selectTab(tab) {
     other.tabIndex = selected ? 0 : -1;
     document.getElementById(other.getAttribute("aria-controls")).hidden = !selected;
   }
+  // The matrix wants room: the side panel widens while it shows.
+  const matrixShown = tab.id === "tab-reachability";
+  root.classList.toggle("wide-side", matrixShown);
+  reachability.setOpen(matrixShown);
   follow.changed();
 }
 

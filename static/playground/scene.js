@@ -3,12 +3,12 @@
 //
 // Layers, left to right: clients; gateways (the Ingress controller, a
 // Gateway); routes (Ingress, HTTPRoute); Services; Endpoints; pods by node;
-// addresses outside the cluster; policies. A kind is one entry of `KINDS`:
+// addresses outside the cluster; NetworkPolicies. A kind is one entry of `KINDS`:
 // the collection it reads and a function that adds its boxes and links, so a
 // new kind (Gateway, HTTPRoute, NetworkPolicy) is one more entry and the
 // layout places it. The server decides every relation; this only draws them.
 
-import { gettext, interpolate } from "./i18n.js";
+import { gettext, interpolate, ngettext } from "./i18n.js";
 import { FONTS, qualified, textWidth } from "./names.js";
 
 export const LAYERS = { clients: 0, gateways: 1, routes: 2, services: 3, endpoints: 4, nodes: 5, outside: 6, policies: 7 };
@@ -29,6 +29,7 @@ export class Scene {
     this.boxes = new Map(); // id -> box
     this.links = new Map(); // id -> {id, from, to, fromPort, style}
     this.podLinks = []; // {from, podKey, ready}: joined to the pods' bands once they exist
+    this.selectedBy = new Map(); // pod key -> [policy box ids]: linked from the pods' bands
   }
 
   box(box) {
@@ -157,12 +158,45 @@ function endpoints(scene, list) {
   }
 }
 
+// NetworkPolicies right of the nodes, each linked from the bands of the pods it selects
+// (and so isolates, for the directions it covers); one that selects no pod says so.
+function policies(scene, list) {
+  const sorted = list.slice().sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
+  for (const policy of sorted) {
+    const id = `netpol:${policy.namespace}/${policy.name}`;
+    // Per direction the policy covers: how many rules, or "deny" without any.
+    const directions = [["ingress", policy.ingress], ["egress", policy.egress]]
+      .filter(([, rules]) => rules !== null)
+      .map(([direction, rules]) => (rules.length
+        ? interpolate(ngettext("%(direction)s %(count)s rule", "%(direction)s %(count)s rules", rules.length), { direction, count: rules.length })
+        : interpolate(gettext("%(direction)s: deny"), { direction })));
+    const count = policy.selects.length;
+    const selects = count ? interpolate(ngettext("%(count)s pod", "%(count)s pods", count), { count }) : gettext("selects no pod");
+    const everyPod = policy.podSelector === "<none>";
+    const types = directions.join(" · ") || gettext("no policy type");
+    const line = count ? (everyPod ? gettext("all pods") : policy.podSelector) : selects;
+    const heading = qualified(policy);
+    scene.box({
+      id, kind: "netpol", layer: LAYERS.policies, title: policy.name, heading, sub: types, lines: [line],
+      empty: !count, h: 54, w: widthFor([[heading, FONTS.title], [types, FONTS.sub], [line, FONTS.sub]], 130, 240),
+      // Read after the texts shown: the selector (or "selects no pod"), then how many it selects.
+      object: `NetworkPolicy|${policy.namespace}|${policy.name}`, spoken: "NetworkPolicy", detail: count ? selects : "",
+    });
+    for (const pod of policy.selects) {
+      const key = `${policy.namespace}/${pod}`;
+      if (!scene.selectedBy.has(key)) scene.selectedBy.set(key, []);
+      scene.selectedBy.get(key).push(id);
+    }
+  }
+}
+
 // Each kind the diagram draws: the model's collection and what it adds. Pods and nodes
 // are placed by the layout (in bands per node); their entries only list them.
 export const KINDS = [
   { collection: "ingresses", add: ingresses },
   { collection: "services", add: services },
   { collection: "endpoints", add: endpoints },
+  { collection: "networkPolicies", add: policies },
 ];
 
 export function buildScene(model, visible) {

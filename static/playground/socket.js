@@ -82,6 +82,10 @@ export class RoomSocket extends EventTarget {
         this.settle(message, true);
         this.emit("inspector", message);
         break;
+      case "matrix":
+        this.settle(message, true);
+        this.emit("matrix", message);
+        break;
       case "lesson":
         this.settle(message, true);
         this.emit("lesson", message);

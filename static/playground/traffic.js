@@ -2,6 +2,7 @@
 // pod to a target the cluster offers; per-pod hit counters and a live chart
 // of how the load spreads over the last seconds.
 
+import { droppedText } from "./dots.js";
 import { gettext, interpolate, ngettext } from "./i18n.js";
 
 const CHART_SECONDS = 30;
@@ -284,7 +285,7 @@ export class Traffic {
       li.className = ok ? "ok" : "fail";
       const from = t.source === "host" ? gettext("host") : t.source.split("/").pop();
       const status = t.status ? `${t.status} ` : "";
-      const result = ok ? `${status}${t.served_by || "ok"}` : `${status}${t.outcome}`;
+      const result = ok ? `${status}${t.served_by || "ok"}` : t.blocked ? droppedText(t) : `${status}${t.outcome}`;
       li.textContent = `${ok ? "✓" : "✗"} ${from} → ${t.url}: ${result}`;
       if (!ok || t.reason) {
         const reason = document.createElement("small");

@@ -168,7 +168,11 @@ KEPT = {
     "externalTrafficPolicy", "Cluster", "Local", "publishNotReadyAddresses", "notReadyAddresses",
     "resolv", "conf", "kubelet", "kube", "proxy", "Gateway", "API", "EXTERNAL", "KiB",
     "selector", "WordPress", "MariaDB", "ConfigMap", "NoSchedule", "Prefix", "Exact", "NGINX",
-    "nslookup", "dnsutils", "touch", "ls", "http", "https", "bar", "Esc",
+    "nslookup", "dnsutils", "touch", "ls", "http", "https", "bar", "Esc", "NetworkPolicy",
+    "namespaceSelector", "DNAT",
+    # Names of the objects the NetworkPolicy recipes create, as their summaries name them.
+    "web", "client", "test", "frontend", "bookstore", "prod", "dev", "foo", "apiserver",
+    "monitoring",
 }  # fmt: skip
 
 

@@ -29,6 +29,9 @@ def source_for(cluster: Cluster, target) -> str:
     return f"pod/{target.namespace}/{pods[0]}"
 
 
+# NetworkPolicy recipes where no request the room offers passes (their commands show
+# the one that does): the first request times out, and first_steps names the policy.
+STARTS_DROPPED = {"netpol-deny-all", "netpol-allow-from-namespace", "netpol-deny-egress-allow-dns"}
 # Examples whose pods start not ready (the lesson is the readiness probe): their first
 # request is refused, and first_steps says why.
 STARTS_NOT_READY = {"readiness"}
@@ -46,6 +49,10 @@ def test_every_example_opens_with_a_first_request_that_works(scenario):
     if scenario.slug in STARTS_NOT_READY:
         assert trace.outcome == "refused"
         assert "No pod behind Service kubia-nodeport is ready yet" in steps.waiting
+    elif scenario.slug in STARTS_DROPPED:  # every request these recipes offer is dropped
+        assert trace.outcome == "timeout"
+        assert trace.blocked is not None
+        assert steps.waiting.startswith(f"NetworkPolicy {', '.join(trace.blocked.policies)} (")
     else:
         assert trace.outcome == "ok", (first.url, trace.to_dict()["reason"])
         assert trace.hops[-1].kind in {"pod", "external"}

@@ -32,7 +32,7 @@ GENERATED = range(12)
 def twins(seed: int) -> tuple[Cluster, Cluster]:
     """A cluster on the fast path and its twin routing every request the slow way."""
     fast, slow = Cluster(seed), Cluster(seed)
-    slow.network = Network(slow.state, caching=False)
+    slow.network = Network(slow.state, caching=False, wait=slow.state.advance)
     return fast, slow
 
 

@@ -281,3 +281,21 @@ def test_warnings_and_findings_are_not_kubectl_output() -> None:
     assert warning.kubectl_text() == "Warning: v1 Endpoints is deprecated"
     assert finding.kubectl_text() == "A tab"
     assert (warning.is_error, error.is_error) == (False, True)
+
+
+def test_a_label_that_is_no_string_in_a_refused_document_is_reported_not_crashed_on() -> None:
+    # Found by the fuzz test: the selection warnings indexed every label value.
+    text = (
+        "apiVersion: v1\nkind: Service\nmetadata: {name: kubia}\n"
+        "spec: {selector: {app: kubia}, ports: [{port: 80}]}\n---\n"
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\n"
+        "spec:\n  selector: {matchLabels: {app: kubia}}\n"
+        "  template:\n    metadata: {labels: {app: []}}\n"
+        "    spec: {containers: [{name: web, image: nginx}]}\n"
+    )
+    cluster = Cluster(seed=0)
+    result = cluster.run("kubectl apply -f -", stdin=text)
+    assert result.exit_code == 1
+    assert "internal simulator error" not in result.stderr
+    assert 'The Deployment "web" is invalid' in result.stderr
+    assert "kubia" not in cluster.run("kubectl get svc").stdout  # nothing applied

@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from simulator import scenarios
-from simulator.scenarios import DEFAULT, PLACEHOLDERS, SCENARIOS, Scenario, get
+from simulator.scenarios import DEFAULT, PLACEHOLDERS, SCENARIOS, Scenario, get, recipes
 
 from .conftest import run_ok
 
@@ -26,6 +26,8 @@ API_VERSIONS = {
     "Endpoints": "v1",
     "Ingress": "networking.k8s.io/v1",
     "IngressClass": "networking.k8s.io/v1",
+    "Namespace": "v1",
+    "NetworkPolicy": "networking.k8s.io/v1",
     "Pod": "v1",
     "ReplicationController": "v1",
     "Secret": "v1",
@@ -39,6 +41,13 @@ PROGRAMS = {"kubectl", "curl", "ping", "nslookup", "sleep"}
 
 def docs(scenario: Scenario) -> list[dict]:
     return list(yaml.safe_load_all(scenario.manifest))
+
+
+def namespace_of(doc: dict) -> str:
+    """The namespace an object lands in (namespaced kinds default to `default`)."""
+    if doc["kind"] in ("Namespace", "Node", "IngressClass"):
+        return ""
+    return doc["metadata"].get("namespace", "default")
 
 
 def of_kind(scenario: Scenario, kind: str) -> list[dict]:
@@ -112,7 +121,10 @@ def test_metadata_is_filled_in(scenario):
     assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", scenario.slug)
     assert scenario.title.strip()
     assert scenario.summary.strip()
-    assert re.search(r"\b00\d_[0-9a-f]{16}\.txt\b", scenario.source)
+    if scenario.topic == recipes.TOPIC:  # from public recipes and docs, named by path
+        assert re.search(r"\b[\w.-]+/[\w./-]+", scenario.source)
+    else:  # from the seed notes
+        assert re.search(r"\b00\d_[0-9a-f]{16}\.txt\b", scenario.source)
     assert scenario.try_commands
 
 
@@ -146,7 +158,7 @@ def test_api_versions_are_served_by_current_kubernetes(scenario):
 
 @by_slug
 def test_no_object_twice(scenario):
-    keys = [(doc["kind"], doc["metadata"]["name"]) for doc in docs(scenario)]
+    keys = [(doc["kind"], namespace_of(doc), doc["metadata"]["name"]) for doc in docs(scenario)]
     assert len(keys) == len(set(keys))
 
 
@@ -275,6 +287,15 @@ EXPECTED_FAILURES = {
     ("ingress-tls", 4): "curl rejects the self-signed certificate without -k (exit 60)",
     ("headless", 2): "no ready pods yet: the headless name is NXDOMAIN",
     ("demo-service", 6): "a ClusterIP does not answer ping",
+    ("netpol-deny-all", 2): "web-deny-all drops the connection: curl times out (exit 28)",
+    ("netpol-allow-from-app", 2): "api-allow lets in app=bookstore only",
+    ("netpol-allow-from-namespace", 2): "web-allow-prod lets in purpose=production only",
+    ("netpol-deny-egress-allow-dns", 1): "foo may send DNS queries only",
+    ("netpol-deny-egress-allow-dns", 3): "without foo-allow-dns the DNS query is dropped",
+    ("netpol-deny-egress-allow-dns", 4): "the name no longer resolves (exit 28)",
+    ("netpol-allow-ingress-controller", 1): "only the Ingress controller may reach web",
+    ("netpol-allow-one-port", 1): "monitoring may reach port 5000 only",
+    ("netpol-allow-one-port", 2): "only role=monitoring may reach port 5000",
 }
 
 
@@ -354,9 +375,11 @@ def test_export_rebuilds_the_scenario(scenario):
 
     cluster, _ = applied(scenario)
     exported = cluster.export_yaml()
-    objects = {(doc["kind"], doc["metadata"]["name"]) for doc in docs(scenario)}
+    objects = {(doc["kind"], namespace_of(doc), doc["metadata"]["name"]) for doc in docs(scenario)}
     assert {
-        (d["kind"], d["metadata"]["name"]) for d in yaml.safe_load_all(exported) if d
+        (d["kind"], namespace_of(d), d["metadata"]["name"])
+        for d in yaml.safe_load_all(exported)
+        if d
     } == objects
     run_ok(Cluster(seed=0), "kubectl apply -f -", stdin=exported)
 

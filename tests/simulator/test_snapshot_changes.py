@@ -11,8 +11,10 @@ from __future__ import annotations
 import pytest
 
 from simulator import SCENARIOS, Cluster
+from simulator.snapshot import ENTRIES
 
-COLLECTIONS = ("nodes", "pods", "services", "endpoints", "ingresses", "workloads")
+#: Every collection of the snapshot, in the order the simulator lists its kinds.
+COLLECTIONS = tuple(dict.fromkeys(collection for collection, _ in ENTRIES.values()))
 
 
 def key(collection: str, entry: dict) -> tuple:
@@ -189,3 +191,37 @@ def test_nothing_happened_nothing_changes():
     cluster = Cluster(seed=1)
     seq = cluster.seq
     assert cluster.snapshot_changes(seq) == (seq, {}, {})
+
+
+POLICY = """apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: bare-deny
+spec:
+  podSelector:
+    matchLabels:
+      app: bare
+  policyTypes: [Ingress, Egress]
+"""
+
+
+def test_policies_and_pod_isolation_follow_policies_and_labels():
+    cluster = Cluster(seed=1)
+    cluster.run("kubectl apply -f -", stdin="---\n".join(BARE_POD.format(i=i) for i in range(2)))
+    copy = Copy(cluster)
+    cluster.run("kubectl apply -f -", stdin=POLICY)
+    copy.assert_current("a policy selects the pods")
+    isolation = {p["name"]: p["isolation"] for p in cluster.snapshot()["pods"]}
+    assert isolation["bare-0"] == {"ingress": ["bare-deny"], "egress": ["bare-deny"]}
+    cluster.run("kubectl label pod bare-1 app=other --overwrite")
+    copy.assert_current("a pod leaves the selector")
+    (policy,) = cluster.snapshot()["networkPolicies"]
+    assert policy["selects"] == ["bare-0"]
+    assert policy["egress"] == []
+    assert policy["ingress"] == []
+    cluster.run("kubectl delete networkpolicy bare-deny")
+    copy.assert_current("the policy goes")
+    assert {p["name"]: p["isolation"] for p in cluster.snapshot()["pods"]}["bare-0"] == {
+        "ingress": [],
+        "egress": [],
+    }

@@ -576,3 +576,77 @@ async def test_viewers_arriving_together_all_get_the_rooms_frames(room):
         assert frame["commands"][0]["line"] == "kubectl label pod -l app=kubia tier=web"
     for socket in sockets:
         await socket.disconnect()
+
+
+# -- the reachability matrix ---------------------------------------------------------
+
+DENY_KUBIA = """apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: kubia-deny
+spec:
+  podSelector:
+    matchLabels:
+      app: kubia
+"""
+
+
+async def assert_no_matrix_before_pong(socket):
+    await socket.send_json_to({"type": "ping", "id": "p"})
+    while (message := await socket.receive_json_from())["type"] != "pong":
+        assert message["type"] != "matrix"
+
+
+def kubia_states(message: dict) -> set[str]:
+    """Every slot state of the rows into the kubia pods."""
+    data = message["matrix"]
+    states = set()
+    for group in data["groups"]:
+        if group["name"].startswith("kubia"):
+            for row in data["rows"]:
+                states.update(row[group["first"] : group["first"] + len(group["ports"])])
+    return states
+
+
+async def test_the_matrix_comes_on_request_and_after_the_frame_that_changes_it(socket):
+    await socket.send_json_to({"type": "matrix", "id": 4, "view": "workloads"})
+    shown = await receive(socket, "matrix")
+    assert shown["id"] == 4
+    assert shown["view"] == "workloads"
+    assert shown["matrix"]["byPod"] is False
+    assert kubia_states(shown) == {"o"}
+    await socket.send_json_to(
+        {"type": "command", "id": 5, "line": "kubectl apply -f -", "stdin": DENY_KUBIA}
+    )
+    frame = await receive(socket, "frame")
+    refreshed = await receive(socket, "matrix")
+    assert refreshed["seq"] == frame["seq"]
+    assert "id" not in refreshed
+    # Nothing reaches kubia now but the kubia pods themselves... which are isolated too.
+    assert kubia_states(refreshed) == {"i"}
+
+
+async def test_a_viewer_who_closes_the_matrix_gets_no_more(socket):
+    await socket.send_json_to({"type": "matrix", "view": "auto"})
+    await receive(socket, "matrix")
+    await socket.send_json_to({"type": "matrix"})
+    await socket.send_json_to(
+        {"type": "command", "id": 1, "line": "kubectl apply -f -", "stdin": DENY_KUBIA}
+    )
+    await receive(socket, "frame")
+    await assert_no_matrix_before_pong(socket)
+
+
+async def test_an_unchanged_matrix_is_not_sent_again(socket):
+    await socket.send_json_to({"type": "matrix", "view": "pods"})
+    await receive(socket, "matrix")
+    await socket.send_json_to({"type": "command", "id": 1, "line": "kubectl get pods"})
+    await receive(socket, "frame")
+    await assert_no_matrix_before_pong(socket)
+
+
+async def test_a_bad_view_gets_an_error(socket):
+    await socket.send_json_to({"type": "matrix", "id": 9, "view": "everything"})
+    reply = await receive(socket, "error")
+    assert reply["id"] == 9
+    assert '"view" must be one of' in reply["message"]

@@ -16,6 +16,7 @@ from .network import (
     describe_service,
     format_endpoint_slices,
 )
+from .network_policy import describe_networkpolicy
 from .nodes import describe_node
 from .pods import describe_pod, describe_pod_template, probe_text, qos_class
 from .simple import describe_configmap, describe_generic, describe_namespace, describe_secret
@@ -34,6 +35,7 @@ __all__ = [
     "describe_ingress",
     "describe_ingressclass",
     "describe_namespace",
+    "describe_networkpolicy",
     "describe_node",
     "describe_pod",
     "describe_pod_template",

@@ -31,6 +31,7 @@ from .network import (
     ingress_hosts,
     ingress_row,
     ingressclass_row,
+    networkpolicy_row,
     service_external_ip,
     service_ports,
     service_row,
@@ -95,6 +96,9 @@ PRINTERS: dict[str, TablePrinter] = {
     "IngressClass": TablePrinter(
         (("NAME", False), ("CONTROLLER", False), ("PARAMETERS", False), ("AGE", False)),
         ingressclass_row,
+    ),
+    "NetworkPolicy": TablePrinter(
+        (("NAME", False), ("POD-SELECTOR", False), ("AGE", False)), networkpolicy_row
     ),
     "Node": TablePrinter(
         (

@@ -1,4 +1,4 @@
-"""Tables of Services, Endpoints, EndpointSlices, Ingresses and IngressClasses."""
+"""Tables of Services, Endpoints, EndpointSlices, Ingresses, IngressClasses and NetworkPolicies."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 
 from simulator.labels import format_labels
 
-from .base import RowContext, lb_ingress, list_with_more
+from .base import RowContext, format_selector_or_none, lb_ingress, list_with_more
 
 
 def service_external_ip(svc: dict, wide: bool) -> str:
@@ -152,3 +152,9 @@ def ingressclass_row(ic: dict, ctx: RowContext) -> list[str]:
             text += "." + params["apiGroup"]
         text += "/" + params.get("name", "")
     return [ic["metadata"]["name"], spec.get("controller", ""), text, ctx.age(ic)]
+
+
+def networkpolicy_row(policy: dict, ctx: RowContext) -> list[str]:
+    """A networkpolicies row: POD-SELECTOR (`<none>` for `{}`: every pod), AGE."""
+    selector = (policy.get("spec") or {}).get("podSelector") or {}
+    return [policy["metadata"]["name"], format_selector_or_none(selector), ctx.age(policy)]
