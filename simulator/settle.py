@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from . import deletion, pod_lifecycle
+from . import deletion, pod_lifecycle, termination
 from .clock import timestamp
 from .cluster_data import ClusterData
 from .controllers import services
@@ -25,6 +25,7 @@ from .controllers.changes import (
     DeletePod,
     Reconcile,
     RecordEvent,
+    RequeueAt,
     ScaleReplicaSet,
     SetRevision,
     SetStatus,
@@ -39,11 +40,14 @@ from .store import key_of
 def settle(data: ClusterData) -> None:
     """Run controllers to a fixed point and publish Endpoints changes."""
     workloads = data.workloads
-    while (owner := workloads.next_owner()) is not None:
-        apply_changes(data, workloads.sync(owner))
-        apply_changes(data, workloads.status(owner))
-    while statuses := workloads.stale_statuses():
-        apply_changes(data, statuses)
+    while True:
+        while (owner := workloads.next_owner()) is not None:
+            apply_changes(data, workloads.sync(owner))
+            apply_changes(data, workloads.status(owner))
+        statuses = workloads.stale_statuses()
+        if not statuses:
+            break
+        apply_changes(data, statuses)  # may queue owners whose counts moved
     if data.load_balancers_freed:
         data.load_balancers_freed = False
         candidates = data.store.list("Service")
@@ -60,11 +64,12 @@ def apply_changes(data: ClusterData, changes: Iterable[Change]) -> None:
 
 def _create_pods(data: ClusterData, change: CreatePods) -> None:
     pod_lifecycle.create_pods(data, change.owner, change.template, change.number,
-                              node=change.node, spec=change.spec)  # fmt: skip
+                              node=change.node, spec=change.spec, staged=change.staged,
+                              names=change.names, labels=change.labels)  # fmt: skip
 
 
 def _delete_pod(data: ClusterData, change: DeletePod) -> None:
-    pod_lifecycle.delete_pod(data, change.pod, reason=None)
+    termination.begin(data, change.pod)
 
 
 def _adopt_pod(data: ClusterData, change: AdoptPod) -> None:
@@ -112,6 +117,10 @@ def _reconcile(data: ClusterData, change: Reconcile) -> None:
     data.workloads.mark(change.kind, change.key)
 
 
+def _requeue_at(data: ClusterData, change: RequeueAt) -> None:
+    data.requeue_at(change.kind, change.key, change.at)
+
+
 def _set_status(data: ClusterData, change: SetStatus) -> None:
     change.obj["status"] = change.status
 
@@ -126,5 +135,6 @@ _APPLY: dict[type, Callable] = {
     DeleteObject: _delete_object,
     RecordEvent: _record_event,
     Reconcile: _reconcile,
+    RequeueAt: _requeue_at,
     SetStatus: _set_status,
 }

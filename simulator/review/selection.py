@@ -90,6 +90,8 @@ def selection_warnings(
         selector = spec.get("selector")
         if type(selector) is not dict or not selector or spec.get("type") == "ExternalName":
             continue
+        if any(type(value) is not str for value in selector.values()):
+            continue  # not a selector (validation says so): nothing to warn about
         meta = obj.get("metadata")
         service_ns = meta.get("namespace") if type(meta) is dict else None
         if type(service_ns) is not str or not service_ns:
