@@ -4,7 +4,8 @@ Run: `python -m benchmarks.bench_clock` (add `--quick` for a smaller cluster).
 Advances the clock 10 s at a time over 10,000 pods that each have an exec
 readiness probe (period 10 s), so every step runs every probe once. Half the
 pods have their ready file, so both outcomes (and the readiness flips they
-cause in Endpoints) are part of the measurement.
+cause in Endpoints) are part of the measurement. Then the same with an
+httpGet probe on every pod.
 """
 
 from __future__ import annotations
@@ -58,6 +59,28 @@ def main() -> None:
     print(
         f"advance 10 s while {len(pods) // 2} pods fail: "
         f"{', '.join(f'{t * 1000:.1f}' for t in flips)} ms; ready afterwards: {ready}"
+    )
+    http_probes(text)
+
+
+def http_probes(text: str) -> None:
+    """The same cluster with an httpGet readiness probe on each pod (every one passes)."""
+    exec_probe = 'exec:\n            command: ["ls", "/var/ready"]'
+    assert exec_probe in text
+    text = text.replace(exec_probe, "httpGet:\n            path: /\n            port: 8080")
+    cluster = Cluster(seed=1)
+    result = cluster.run("kubectl apply -f -", stdin=text)
+    assert result.exit_code == 0, result.stderr[:500]
+    cluster.advance(10)
+    times = []
+    for _ in range(15):
+        start = time.process_time()
+        cluster.advance(10)
+        times.append(time.process_time() - start)
+    print(
+        f"advance 10 s (one httpGet probe per pod, CPU): median "
+        f"{statistics.median(times) * 1000:.1f} ms, min {min(times) * 1000:.1f} ms, "
+        f"max {max(times) * 1000:.1f} ms over {len(times)} steps"
     )
 
 

@@ -5,6 +5,7 @@ Serve with `daphne playground.asgi:application`.
 
 import gc
 import os
+import threading
 
 from channels.routing import ProtocolTypeRouter, URLRouter
 from channels.security.websocket import AllowedHostsOriginValidator
@@ -14,7 +15,12 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "playground.settings")
 # Set Django up before importing consumers, which may import models.
 django_asgi_app = get_asgi_application()
 
+from playground.rooms.worker_process import ZYGOTE  # noqa: E402
 from playground.routing import websocket_urlpatterns  # noqa: E402
+
+# The process room workers are forked from loads in the background while the server
+# starts, so the first room opened does not wait for it (playground/rooms/worker.py).
+threading.Thread(target=ZYGOTE.warm, name="room-zygote", daemon=True).start()
 
 # Everything loaded so far (Django, the apps, the simulator's modules) lives as long
 # as the process. Moved to the permanent generation, it is no longer rescanned by

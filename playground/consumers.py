@@ -2,9 +2,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import secrets
-import time
 from collections.abc import Callable
+from typing import Any
 from urllib.parse import parse_qs
 
 from channels.generic.websocket import AsyncWebsocketConsumer
@@ -13,8 +14,11 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from playground import fanout, limits, protocol, rooms
+from playground import fanout, protocol, rooms, throttle
+from playground.arrivals import TOO_FAST, TOO_MANY_WAITING, Inbox
 from playground.i18n import language_from_scope
+
+logger = logging.getLogger(__name__)
 
 
 class RoomConsumer(AsyncWebsocketConsumer):
@@ -22,15 +26,22 @@ class RoomConsumer(AsyncWebsocketConsumer):
 
     On connect it sends a `snapshot` (or, for a browser reconnecting with
     `?seq=N&epoch=E`, the frames it missed), then forwards the room's frames.
-    A bad message gets an error frame, never a closed socket, so one typo does
-    not cost a learner their session; and nothing one browser sends reaches the
-    others except through the room (docs/architecture.md, "Websocket protocol").
-    Each message is checked against the sender's role first (rooms.roles): the
-    presenter cookie makes a connection its room's presenter, anyone else follows.
+    Messages are admitted when they arrive (playground/arrivals.py) and run
+    one after the other. A bad message gets an error frame, never a closed
+    socket, so one typo does not cost a learner their session; and nothing one
+    browser sends reaches the others except through the room
+    (docs/architecture.md, "Websocket protocol"). Each connection is a
+    participant of the room's class (rooms.roles): the presenter cookie makes it
+    the presenter, anyone else follows. What a message needs of the sender's
+    role alone is checked here as it is handled; whether the floor lets the
+    sender change the room is checked by the room's owner, under its lock.
     """
 
-    room: rooms.LiveRoom | None = None
+    room: rooms.RoomView | None = None
+    #: This connection's admitted messages (made as it connects, before any arrives).
+    inbox: Inbox
     participant: rooms.roles.Participant | None = None
+    language = "en"
     #: Writes a frame straight into daphne's socket (playground/fanout.py), or None.
     write_direct: Callable[[str], bool] | None = None
 
@@ -54,76 +65,111 @@ class RoomConsumer(AsyncWebsocketConsumer):
     async def _connect(self):
         self.code = self.scope["url_route"]["kwargs"]["code"]
         self.viewer = secrets.token_hex(4)
-        self.tokens = float(limits.MESSAGE_BURST)
-        self.refilled = time.monotonic()
+        self.inbox = Inbox(self.handle)
         await self.accept()
         self.write_direct = fanout.direct_writer(self.base_send)
+        client = throttle.client_of((self.scope.get("client") or [None])[0])
+        if await throttle.ROOM_MISSES.aexhausted(client):
+            await self.send_message(protocol.error(throttle.misses_message()))
+            await self.close(code=4429)
+            return
         try:
             self.room = await rooms.open_room(self.code)
-        except rooms.RoomGone as exc:
-            await self.send_message(protocol.error(str(exc)))
-            await self.close(code=4404)
-            return
-        cookies = _cookies(self.scope)
-        roles = rooms.roles
-        presenter = roles.is_presenter(self.room.classroom.key, cookies)
-        self.participant = self.room.admit(roles.participant_id(cookies), presenter)
-        await self.channel_layer.group_add(rooms.group_name(self.code), self.channel_name)
-        self.room.join(self)
-        seq, epoch = _resume_point(self.scope.get("query_string", b""))
-        await self.send_message(
-            {
-                "type": "hello",
-                "viewer": self.viewer,
-                "room": self.code,
-                "role": self.participant.role,
-                "number": self.participant.number,
-            }
-        )
-        for text in self.room.catch_up(seq, epoch):
-            await self.send(text_data=text)
+            cookies = _cookies(self.scope)
+            roles = rooms.roles
+            presenter = roles.is_presenter(await rooms.presenter_key(self.code), cookies)
+            self.participant = await self.room.admit(self, roles.participant_id(cookies), presenter)
+            await self.channel_layer.group_add(rooms.group_name(self.code), self.channel_name)
+            await self.send_message(
+                {
+                    "type": "hello",
+                    "viewer": self.viewer,
+                    "room": self.code,
+                    "role": self.participant.role,
+                    "number": self.participant.number,
+                }
+            )
+            seq, epoch = _resume_point(self.scope.get("query_string", b""))
+            await self.room.join(self, seq, epoch)
+        except rooms.NoSuchRoom as exc:  # a wrong link, or a guess: counted against probing
+            await throttle.ROOM_MISSES.aspend(client)
+            await self._refuse_room(str(exc), 4404)
+        except rooms.ServerFull as exc:
+            await self._refuse_room(str(exc), 4503)
+        except rooms.RoomGone as exc:  # moving between servers: the browser reconnects
+            await self._refuse_room(str(exc), 4000)
+
+    async def _refuse_room(self, text: str, code: int) -> None:
+        if self.room is not None:
+            self.room.leave(self)
+            self.room = None
+        await self.send_message(protocol.error(text))
+        await self.close(code=code)
 
     async def disconnect(self, code):
+        inbox = getattr(self, "inbox", None)
+        if inbox is not None:
+            inbox.close()
         if self.room is not None:
             await self.channel_layer.group_discard(rooms.group_name(self.code), self.channel_name)
             self.room.leave(self)
             self.room = None
 
     async def receive(self, text_data=None, bytes_data=None):
+        """A message just arrived: admit it, or answer at once (never queue it)."""
         with translation.override(self.language):
-            await self._receive(text_data)
+            await self._arrived(text_data)
 
-    async def _receive(self, text_data):
-        request_id = None
+    async def _arrived(self, text_data):
+        if self.inbox.flooding():
+            return  # closing: what a flood still sends is dropped unread
+        spent = self.inbox.spend()
         try:
-            self._spend_token()
             message = protocol.decode(text_data)
             request_id = protocol.request_id(message)
-            # The sender's right first, for every message, whatever its page showed.
-            floor = self._live().classroom.floor
-            rooms.roles.check(message["type"], self._me(), floor, message.get("action"))
-            handler = getattr(self, f"on_{message['type']}")
-            await handler(message, request_id)
+        except protocol.ProtocolError as exc:
+            await self.refuse(str(exc), exc.request_id)
+            return
+        if not spent:
+            await self.refuse(_(TOO_FAST), request_id)
+        elif not self.inbox.offer(message, request_id):
+            await self.refuse(_(TOO_MANY_WAITING), request_id)
+
+    async def refuse(self, text: str, request_id) -> None:
+        await self.send_message(protocol.error(text, request_id))
+        if self.inbox.flooding():
+            # A flood, not a browser: drop the connection now, unread (playground/server.py),
+            # or close it where the server cannot.
+            extensions: dict[str, Any] = dict(self.scope.get("extensions") or {})
+            connection = extensions.get("kubeplay.connection")
+            if connection is not None:
+                connection.abort()
+            else:
+                await self.close(code=4008)
+
+    async def handle(self, message: dict, request_id) -> None:
+        """Run one admitted message; whatever goes wrong is answered with an error frame."""
+        with translation.override(self.language):
+            await self._handle(message, request_id)
+
+    async def _handle(self, message: dict, request_id) -> None:
+        try:
+            # What the sender's role alone forbids, first, whatever its page showed; the
+            # room's owner checks the floor as it acts.
+            rooms.roles.check_role(message["type"], self._me(), message.get("action"))
+            await getattr(self, f"on_{message['type']}")(message, request_id)
         except ValueError as exc:  # a ProtocolError, or a request the room refused
             await self.send_message(protocol.error(str(exc), request_id))
         except rooms.RoomGone as exc:
             await self.send_message(protocol.error(str(exc), request_id))
             await self.close(code=4000)
-
-    def _spend_token(self) -> None:
-        now = time.monotonic()
-        self.tokens = min(
-            limits.MESSAGE_BURST,
-            self.tokens + (now - self.refilled) * limits.MESSAGES_PER_SECOND,
-        )
-        self.refilled = now
-        if self.tokens < 1:
-            raise protocol.ProtocolError(
-                _("Too many messages: slow down and try again in a second.")
+        except Exception:
+            logger.exception("room %s: message %r failed", self.code, message.get("type"))
+            await self.send_message(
+                protocol.error(_("The server could not do that; try again."), request_id)
             )
-        self.tokens -= 1
 
-    def _live(self) -> rooms.LiveRoom:
+    def _live(self) -> rooms.RoomView:
         if self.room is None:
             raise rooms.RoomGone(_("This connection has no room."))
         return self.room
@@ -141,7 +187,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
 
     async def on_command(self, message, request_id):
         line, stdin = protocol.command(message)
-        result = await self._live().run_command(line, stdin, by=self.viewer, who=self.participant)
+        result = await self._live().run_command(line, stdin, self.viewer, self._me().id)
         if stdin:
             # Manifests from an editor: their problems as the editor shows them (the
             # server's one problems list, as validation as you type swaps it in).
@@ -158,18 +204,16 @@ class RoomConsumer(AsyncWebsocketConsumer):
                 protocol.url(message),
                 protocol.source(message),
                 protocol.rate(message),
-                who=self.participant,
+                self._me().id,
             )
-            await self.send_message(
-                {"type": "stream", "id": request_id, "stream": stream.to_dict()}
-            )
+            await self.send_message({"type": "stream", "id": request_id, "stream": stream})
         else:
             stream_id = message.get("stream")
             if stream_id is not None and not isinstance(stream_id, str):
                 raise protocol.ProtocolError(
                     _('"stream" must be a stream id, or absent to stop all.')
                 )
-            await self._live().stop_stream(stream_id, who=self.participant)
+            await self._live().stop_stream(stream_id, self._me().id)
 
     async def on_clock(self, message, request_id):
         action = protocol.choice(message, "action", ("play", "pause", "speed"))
@@ -177,7 +221,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
         if action == "speed" and speed is None:
             raise protocol.ProtocolError(_('"speed" is required to change the speed.'))
         playing = {"play": True, "pause": False}.get(action)
-        await self._live().set_clock(playing, speed, who=self.participant)
+        await self._live().set_clock(playing, speed, self._me().id)
 
     async def on_inspect(self, message, request_id):
         target = None
@@ -188,10 +232,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
         await self._live().watch(self, target, request_id)
 
     async def on_lesson(self, message, request_id):
-        follower = self._live().followers.get("lesson")
-        if follower is None:
-            raise protocol.ProtocolError(_("This room runs no lesson."))
-        reply = await follower.handle(self._live(), self, message, request_id)
+        reply = await self._live().lesson(self, self._me().id, message)
         await self.send_message({**reply, "id": request_id})
 
     async def on_matrix(self, message, request_id):
@@ -200,8 +241,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
     async def on_resync(self, message, request_id):
         seq = protocol.sequence(message)
         epoch = protocol.epoch(message)
-        for text in self._live().catch_up(seq, epoch):
-            await self.send(text_data=text)
+        await self._live().resync(self, seq, epoch)
 
     # -- the class: the presenter's levers, and what followers may do ------------------
 
@@ -209,24 +249,24 @@ class RoomConsumer(AsyncWebsocketConsumer):
         view = protocol.view(message)
         if view["selected"] is not None:
             view["selected"] = rooms.Target.parse(**view["selected"]).fields()
-        self._live().set_view(view)
+        await self._live().set_view(view, self._me().id)
 
     async def on_floor(self, message, request_id):
         mode, number = protocol.floor(message)
-        await self._live().classroom.set_floor(mode, number)
+        await self._live().set_floor(mode, number, self._me().id)
         await self.send_message({"type": "ok", "id": request_id})
 
     async def on_rewind(self, message, request_id):
         commands = protocol.sequence(message, "commands")
-        branch = await rooms.rewind(self._live(), commands, self._me())
-        await self.send_message({"type": "rewound", "id": request_id, "branch": branch.code})
+        branch = await self._live().rewind_to_command(commands, self._me().id)
+        await self.send_message({"type": "rewound", "id": request_id, "branch": branch})
 
     async def on_hand(self, message, request_id):
-        self._live().classroom.raise_hand(self._me(), protocol.flag(message, "raised"))
+        await self._live().raise_hand(self._me().id, protocol.flag(message, "raised"))
         await self.send_message({"type": "ok", "id": request_id})
 
     async def on_name(self, message, request_id):
-        self._live().classroom.rename(self._me(), rooms.clean_name(message.get("name")))
+        await self._live().rename(self._me().id, rooms.clean_name(message.get("name")))
         await self.send_message({"type": "ok", "id": request_id})
 
     # -- from the room -----------------------------------------------------------------
@@ -237,7 +277,8 @@ class RoomConsumer(AsyncWebsocketConsumer):
         The hot path, 10-20 times a second per viewer: the room calls it directly
         rather than through the channel layer, whose queue, dispatch task and
         per-message database clean-up cost more than the send itself; and under
-        daphne the text is framed once for all viewers (playground/fanout.py).
+        daphne the text is framed once for all viewers (playground/fanout.py). It
+        raises when the socket has closed, and the room then drops this viewer.
         """
         if self.write_direct is None or not self.write_direct(text):
             # ASGI lets a send carry only the key it uses, and Channels' test communicator
@@ -250,7 +291,12 @@ class RoomConsumer(AsyncWebsocketConsumer):
         await self.close(code=4000)
 
     async def send_message(self, message: dict) -> None:
-        await self.send(text_data=protocol.encode(message))
+        """A reply to this connection; nothing when its socket closed meanwhile (its
+        disconnect is on the way)."""
+        try:
+            await self.send(text_data=protocol.encode(message))
+        except Exception:  # noqa: BLE001 - autobahn's Disconnected, or a closed transport
+            logger.info("room %s: reply to a closed connection dropped", self.code)
 
 
 def _cookies(scope) -> dict[str, str]:

@@ -8,6 +8,7 @@ its log, in any process, after any restart.
 from __future__ import annotations
 
 from django.db import models
+from django.utils import timezone
 
 
 class Room(models.Model):
@@ -22,6 +23,9 @@ class Room(models.Model):
     #: The manifests applied when the room was created (`kubectl apply -f -`).
     manifests = models.TextField()
     created = models.DateTimeField(auto_now_add=True)
+    #: When the room was last opened or left (at least hourly while open): rooms untouched
+    #: for `KUBEPLAY_RETENTION_DAYS` are deleted by `manage.py purge_rooms`.
+    touched = models.DateTimeField(default=timezone.now, db_index=True)
     #: The simulated clock's pacing; the log holds the time actually simulated.
     playing = models.BooleanField(default=True)
     speed = models.FloatField(default=1.0)
@@ -51,9 +55,11 @@ class RoomEvent(models.Model):
 
     `op` is a JSON object, one of:
 
-    - `{"op": "run", "line": "kubectl ...", "stdin": "...", "by": "follower 3", "at": 12.5}`:
-      a command line (who ran it and the simulated time it ran at are for the timeline;
-      replay reads only `line` and `stdin`);
+    - `{"op": "run", "line": "kubectl ...", "stdin": "...", "by": {...}, "at": 12.5}`:
+      a command line (who ran it, `roles.Participant.who()`, and the simulated time it
+      ran at are for the timeline; replay reads only `line` and `stdin`); manifests the
+      cluster refused whole are logged without them, `"refused": true`, and replay
+      skips the entry;
     - `{"op": "streams", "streams": [{id, url, source, rate}, ...], "made": n}`: the
       request streams running from here on (`made`: streams started so far);
     - `{"op": "ticks", "streams": [[url, source], ...], "runs": [[step, [n, ...], repeat], ...]}`:

@@ -45,7 +45,12 @@ _SOURCE = re.compile(
 
 
 class ProtocolError(ValueError):
-    """A frame the server cannot act on; its text is sent back in an error frame."""
+    """A frame the server cannot act on; its text is sent back in an error frame, with the
+    message's `id` when it had a readable one."""
+
+    def __init__(self, text: str, request_id: int | str | None = None) -> None:
+        super().__init__(text)
+        self.request_id = request_id
 
 
 def decode(text_data: str | None) -> dict[str, Any]:
@@ -55,7 +60,8 @@ def decode(text_data: str | None) -> dict[str, Any]:
     # Characters never outnumber UTF-8 bytes, so the first test spares encoding huge frames.
     if len(text_data) > MAX_MESSAGE_BYTES or len(text_data.encode()) > MAX_MESSAGE_BYTES:
         raise ProtocolError(
-            _("Message too large: the limit is %(kib)s KiB.") % {"kib": MAX_MESSAGE_BYTES // 1024}
+            _("Message too large: the limit is %(kib)s KiB.") % {"kib": MAX_MESSAGE_BYTES // 1024},
+            _id_of_large(text_data),
         )
     try:
         message = json.loads(text_data)
@@ -74,6 +80,20 @@ def decode(text_data: str | None) -> dict[str, Any]:
             % {"type": message["type"][:40], "types": ", ".join(CLIENT_TYPES)}
         )
     return message
+
+
+def _id_of_large(text_data: str) -> int | str | None:
+    """The `id` of a message refused for its size, so the reply can name it.
+
+    The text is at most the server's transport limit (daphne refuses larger
+    messages before they reach the application), and such messages are rate
+    limited like the rest, so reading it costs a bounded amount.
+    """
+    try:
+        message = json.loads(text_data)
+        return request_id(message) if isinstance(message, dict) else None
+    except (ValueError, RecursionError):
+        return None
 
 
 def encode(message: dict[str, Any]) -> str:

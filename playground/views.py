@@ -9,13 +9,14 @@ presenter is decided here and in the consumer from the presenter cookie
 
 from __future__ import annotations
 
+from asgiref.sync import sync_to_async
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from playground import lessons, limits, rooms
+from playground import lessons, limits, rooms, throttle
 from playground.models import Room
 
 roles = rooms.roles
@@ -62,8 +63,12 @@ def validate(request):
 def create_room(request):
     text = request.POST.get("manifests", "")
     example_slug = request.POST.get("example", "")[:64]
-    secret, key = roles.new_secret()
-    room, problems = rooms.create_room(text, example_slug, presenter_key=key)
+    refused = throttle.may_create_room(request.META.get("REMOTE_ADDR"))
+    if refused:
+        secret, key, room, problems = "", "", None, [rooms.plain_problem(refused)]
+    else:
+        secret, key = roles.new_secret()
+        room, problems = rooms.create_room(text, example_slug, presenter_key=key)
     if room is not None:
         # Its creator presents it: the secret goes in a cookie, never in the room's URL.
         return _as_presenter(request, redirect("room", code=room.code), key, secret)
@@ -80,9 +85,43 @@ def create_room(request):
     return render(request, "home.html", context)
 
 
+class TooManyMisses(Exception):
+    """This client asked for too many rooms that do not exist (answered 429)."""
+
+
+def _find_room(request, code: str) -> Room:
+    """The room `code`, counting a miss against the client; Http404 or TooManyMisses."""
+    client = throttle.client_of(request.META.get("REMOTE_ADDR"))
+    if throttle.ROOM_MISSES.exhausted(client):
+        raise TooManyMisses
+    stored = Room.objects.filter(code=code).first()
+    if stored is None:
+        throttle.ROOM_MISSES.spend(client)
+        raise Http404("No such room")
+    return stored
+
+
+async def _afind_room(request, code: str) -> None:
+    client = throttle.client_of(request.META.get("REMOTE_ADDR"))
+    if await throttle.ROOM_MISSES.aexhausted(client):
+        raise TooManyMisses
+    if not await Room.objects.filter(code=code).aexists():
+        await throttle.ROOM_MISSES.aspend(client)
+        raise Http404("No such room")
+
+
+def _too_many_misses() -> HttpResponse:
+    response = HttpResponse(throttle.misses_message(), status=429, content_type="text/plain")
+    response["Retry-After"] = "60"
+    return response
+
+
 @require_GET
 def room(request, code):
-    stored = get_object_or_404(Room, code=code)
+    try:
+        stored = _find_room(request, code)
+    except TooManyMisses:
+        return _too_many_misses()
     presenter = roles.is_presenter(stored.presenter_key, request.COOKIES)
     role = (
         roles.VIEWER if not stored.presenter_key else roles.PRESENTER if presenter else "follower"
@@ -121,8 +160,13 @@ def room(request, code):
 def present(request, code, secret):
     """The presenter link: the secret becomes this browser's presenter cookie, and the
     browser goes on to the room's own URL (the one a projector may show)."""
-    stored = get_object_or_404(Room, code=code)
+    try:
+        stored = _find_room(request, code)
+    except TooManyMisses:
+        return _too_many_misses()
     if not roles.holds_key(stored.presenter_key, secret):
+        # A wrong secret is a guess as much as a wrong code.
+        throttle.ROOM_MISSES.spend(throttle.client_of(request.META.get("REMOTE_ADDR")))
         raise Http404("No such presenter link")
     return _as_presenter(request, redirect("room", code=code), stored.presenter_key, secret)
 
@@ -131,10 +175,11 @@ def present(request, code, secret):
 async def fork(request, code):
     """ "Try it yourself": a private copy of the room at its current point, presented by
     whoever made it, who goes straight there."""
-    live = rooms.loaded(code)
-    pid = roles.participant_id(request.COOKIES)
-    known = live.classroom.participants.get(pid) if live is not None and pid else None
-    who = known.who() if known is not None else {"role": roles.FOLLOWER}
+    # A fork is a new room: the same limits as making one from the home page.
+    refused = await sync_to_async(throttle.may_create_room)(request.META.get("REMOTE_ADDR"))
+    if refused:
+        return HttpResponse(refused, status=429, content_type="text/plain")
+    who = await rooms.participant(code, roles.participant_id(request.COOKIES))
     try:
         copy, secret = await rooms.fork(code, who)
     except rooms.RoomGone:
@@ -182,7 +227,10 @@ def _keep(request, response, name: str, value: str, age: int) -> None:
 @require_GET
 async def export(request, code):
     try:
+        await _afind_room(request, code)
         text = await rooms.export_yaml(code)
+    except TooManyMisses:
+        return _too_many_misses()
     except rooms.RoomGone:
         raise Http404(_("No such room")) from None
     response = HttpResponse(text, content_type="application/yaml; charset=utf-8")
@@ -193,6 +241,10 @@ async def export(request, code):
 @require_GET
 async def inspect(request, code):
     query = request.GET
+    try:
+        await _afind_room(request, code)
+    except TooManyMisses:
+        return _too_many_misses()
     try:
         info = await rooms.inspect(
             code, query.get("kind", ""), query.get("namespace", ""), query.get("name", "")

@@ -28,7 +28,7 @@ from .store import key_of
 
 LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
 DEFAULT_CLASS = "ingressclass.kubernetes.io/is-default-class"
-IMMUTABLE_SELECTORS = ("Deployment", "ReplicaSet", "DaemonSet")
+IMMUTABLE_SELECTORS = ("Deployment", "ReplicaSet", "DaemonSet", "StatefulSet")
 
 
 @dataclass(frozen=True, slots=True)
@@ -287,6 +287,7 @@ PUTS: dict[str, Callable[[ClusterData, dict, dict | None], None]] = {
     "ReplicaSet": _put_workload,
     "ReplicationController": _put_workload,
     "DaemonSet": _put_workload,
+    "StatefulSet": _put_workload,
     "Ingress": _put_ingress,
     "Secret": _put_secret,
 }

@@ -20,6 +20,7 @@ EPOCH = datetime(2026, 11, 22, 9, 0, 0, tzinfo=UTC)
 
 
 _TIMESTAMPS: dict[int, str] = {}
+_SECONDS: dict[str, float] = {}  # seconds_at's answers
 
 
 def timestamp(at: float) -> str:
@@ -32,6 +33,24 @@ def timestamp(at: float) -> str:
         text = (EPOCH + timedelta(seconds=second)).strftime("%Y-%m-%dT%H:%M:%SZ")
         _TIMESTAMPS[second] = text
     return text
+
+
+def seconds_at(text: str) -> float:
+    """The simulated time of an RFC 3339 timestamp `timestamp` wrote (0 for anything else).
+
+    Read back from `timestamp`'s own cache first: a status recounted on every controller
+    sync reads the same few timestamps again, and `strptime` is slow.
+    """
+    seconds = _SECONDS.get(text)
+    if seconds is None:
+        try:
+            moment = datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+        except (TypeError, ValueError):
+            return 0.0
+        if len(_SECONDS) > 100_000:
+            _SECONDS.clear()
+        seconds = _SECONDS[text] = (moment - EPOCH).total_seconds()
+    return seconds
 
 
 Item = TypeVar("Item")
@@ -81,8 +100,26 @@ class Clock(Generic[Item]):
     def next_at(self, skip_priority: int | None = None) -> float | None:
         """When the next item falls due, leaving out those of priority `skip_priority`
         (whose owner predicts them better itself); None when none is scheduled."""
+        if skip_priority is None:
+            return self._heap[0][0] if self._heap else None  # the heap's top, at once
         times = (at for at, priority, _, _ in self._heap if priority != skip_priority)
         return min(times, default=None)
+
+    def next_item(self, skip_priority: int | None = None,
+                  skip_types: tuple[type, ...] = ()) -> tuple[float, object] | None:  # fmt: skip
+        """The next item to fall due and its time, leaving out those of priority
+        `skip_priority` and those of `skip_types`; None when none is scheduled."""
+        entries = (
+            entry
+            for entry in self._heap
+            if entry[1] != skip_priority and not isinstance(entry[3], skip_types)
+        )
+        first = min(entries, default=None)
+        return (first[0], first[3]) if first is not None else None
+
+    def upcoming(self) -> list[object]:
+        """The scheduled items, in the order they fall due (a read, for tests and tools)."""
+        return [entry[3] for entry in sorted(self._heap)]
 
     def pending(self) -> int:
         """How many items are scheduled."""

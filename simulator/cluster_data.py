@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import random
 
-from . import kinds
+from . import kinds, kubelet_events
 from .capacity import UNLIMITED, Capacity
 from .clock import Clock
 from .controllers.endpoint_views import EndpointsView, SliceView
@@ -31,8 +31,9 @@ from .ipam import HostAddressPool, NodePortAllocator, PodIPAllocator, ServiceIPA
 from .k8s_events import EventRecorder, K8sEvent
 from .names import new_uid
 from .probes import ProbeScheduler, ProbeSlot
-from .runtime import PodRuntime
+from .runtime import PodRuntime, StartRecord
 from .store import Key, Store
+from .timers import Requeue, Timer
 
 
 class ClusterData:
@@ -57,6 +58,10 @@ class ClusterData:
         feasible_nodes: `pod_lifecycle`'s cache of the nodes a spec fits, cleared when
             nodes change.
         pending: the pods no node could take, in the order they were left Pending.
+        starting: the pods bound to a node whose containers do not run yet, with the
+            kubelet's record of them (`runtime.StartRecord`).
+        terminating: when each terminating pod will be gone (simulated seconds).
+        node_images: the images on each node (pulled, or present when a pod started).
         service_log: per namespace, each Service as it was created or updated (None:
             deleted), in order; a container sees the prefix that existed when it started.
             The objects are kept as they were (updates replace them), so the variables
@@ -69,7 +74,7 @@ class ClusterData:
     def __init__(self, seed: int = 0, capacity: Capacity = UNLIMITED) -> None:
         self.capacity = capacity  # limits checked before each change (simulator.capacity)
         self.rng = random.Random(seed)
-        self.clock: Clock[ProbeSlot] = Clock()
+        self.clock: Clock[ProbeSlot | Timer] = Clock()
         self.store = Store()
         self.log = EventLog()
         self.k8s_events = EventRecorder()
@@ -78,7 +83,8 @@ class ClusterData:
             ServiceIPAllocator(self.rng), NodePortAllocator(self.rng), HostAddressPool(200, 250)
         )
         self.node_pool = HostAddressPool(2, 99)
-        self.endpoints = EndpointsController(self.runtime, self.rng, self.clock)
+        self.zones: dict[str, str] = {}  # node -> its topology.kubernetes.io/zone label
+        self.endpoints = EndpointsController(self.runtime, self.rng, self.clock, self.zones)
         self.store.provide("Endpoints", EndpointsView(self.endpoints))
         self.store.provide("EndpointSlice", SliceView(self.endpoints))
         self.workloads = WorkloadController(self.store, self.runtime, self.clock)
@@ -91,6 +97,10 @@ class ClusterData:
         self.node_ips: dict[str, str] = {}
         self.feasible_nodes: dict[tuple, tuple[object, object, list[str]]] = {}
         self.pending: dict[Key, None] = {}
+        self.starting: dict[Key, StartRecord] = {}
+        self.terminating: dict[Key, float] = {}
+        self.node_images: dict[str, set[str]] = {}
+        self.requeues: set[tuple[Requeue, float]] = set()  # scheduled, not yet due
         self.service_log: dict[str, list[tuple[Key, dict | None]]] = {}
         self.ports_switched = 0
         self.load_balancers_freed = False
@@ -154,35 +164,27 @@ class ClusterData:
         """Events about an object, oldest first (pods include their start-up events)."""
         events = self.k8s_events.about((kind, namespace, name))
         if kind == "Pod":
-            events = self._pod_start_events(namespace, name) + events
+            pod = self.store.get("Pod", namespace, name)
+            if pod is not None:
+                events = kubelet_events.start_events(self, pod) + events
         return sorted(events, key=lambda e: e.first)
 
     def all_events(self) -> list[tuple[tuple[str, str, str], K8sEvent]]:
-        """Every recorded event with its `(kind, namespace, name)`, oldest first."""
-        return sorted(self.k8s_events.items(), key=lambda item: item[1].last)
-
-    def _pod_start_events(self, namespace: str, name: str) -> list[K8sEvent]:
-        """What the scheduler and the kubelet reported when the pod started, derived from
-        its runtime record rather than recorded for every pod."""
-        pod = self.store.get("Pod", namespace, name)
-        rt = self.runtime.get((namespace, name))
-        if pod is None or rt is None:
-            return []
-        at = rt.started_at
-        node = pod["spec"].get("nodeName")
-        assigned = f"Successfully assigned {namespace}/{name} to {node}"
-        events = [K8sEvent("Normal", "Scheduled", "default-scheduler", assigned, at, at)]
-        for c in pod["spec"].get("containers") or ():
-            image = c.get("image", "")
-            events += [
-                K8sEvent("Normal", "Pulled", "kubelet",
-                         f'Container image "{image}" already present on machine', at, at),
-                K8sEvent("Normal", "Created", "kubelet", f"Created container: {c['name']}", at, at),
-                K8sEvent("Normal", "Started", "kubelet", f"Started container {c['name']}", at, at),
-            ]  # fmt: skip
-        return events
+        """Every event with its `(kind, namespace, name)`, oldest first: the recorded ones
+        and every pod's start-up events."""
+        items = list(self.k8s_events.items())
+        for (namespace, name), pod in self.store.items("Pod"):
+            items += [(("Pod", namespace, name), e) for e in kubelet_events.start_events(self, pod)]
+        return sorted(items, key=lambda item: item[1].last)
 
     # -- the small steps every change is made of ---------------------------------------
+
+    def requeue_at(self, kind: str, key: Key, at: float) -> None:
+        """Have a controller look at an owner again at simulated time `at` (once per time)."""
+        entry = (Requeue(kind, key), at)
+        if entry not in self.requeues:
+            self.requeues.add(entry)
+            self.clock.schedule(at, entry[0])
 
     def new_uid(self) -> str:
         """A deterministic UID."""

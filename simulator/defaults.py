@@ -193,8 +193,9 @@ def _pod(obj: dict) -> None:
         spec["enableServiceLinks"] = True
 
 
-def _rolling_update(spec: dict, field: str, *, max_unavailable, max_surge) -> None:
-    """Default a Deployment's `strategy` or a DaemonSet's `updateStrategy`."""
+def _rolling_update(spec: dict, field: str, **defaults: object) -> None:
+    """Default a Deployment's `strategy` or a DaemonSet's or StatefulSet's `updateStrategy`:
+    `RollingUpdate`, with `defaults` for the `rollingUpdate` fields left out."""
     strategy = spec.get(field)
     if type(strategy) is not dict:
         strategy = spec[field] = {}
@@ -204,17 +205,16 @@ def _rolling_update(spec: dict, field: str, *, max_unavailable, max_surge) -> No
         rolling = strategy.get("rollingUpdate")
         if type(rolling) is not dict:
             rolling = strategy["rollingUpdate"] = {}
-        if rolling.get("maxUnavailable") is None:
-            rolling["maxUnavailable"] = max_unavailable
-        if rolling.get("maxSurge") is None:
-            rolling["maxSurge"] = max_surge
+        for name, value in defaults.items():
+            if rolling.get(name) is None:
+                rolling[name] = value
 
 
 def _deployment(obj: dict) -> None:
     spec = _spec(obj)
     if spec.get("replicas") is None:
         spec["replicas"] = 1
-    _rolling_update(spec, "strategy", max_unavailable="25%", max_surge="25%")
+    _rolling_update(spec, "strategy", maxUnavailable="25%", maxSurge="25%")
     if spec.get("revisionHistoryLimit") is None:
         spec["revisionHistoryLimit"] = 10
     if spec.get("progressDeadlineSeconds") is None:
@@ -247,7 +247,7 @@ def _replication_controller(obj: dict) -> None:
 
 def _daemon_set(obj: dict) -> None:
     spec = _spec(obj)
-    _rolling_update(spec, "updateStrategy", max_unavailable=1, max_surge=0)
+    _rolling_update(spec, "updateStrategy", maxUnavailable=1, maxSurge=0)
     if spec.get("revisionHistoryLimit") is None:
         spec["revisionHistoryLimit"] = 10
     _template(spec)
@@ -302,6 +302,23 @@ def _custom(schema):
     return default
 
 
+def _stateful_set(obj: dict) -> None:
+    spec = _spec(obj)
+    if spec.get("replicas") is None:
+        spec["replicas"] = 1
+    if not spec.get("podManagementPolicy"):
+        spec["podManagementPolicy"] = "OrderedReady"
+    _rolling_update(spec, "updateStrategy", partition=0)
+    if spec.get("revisionHistoryLimit") is None:
+        spec["revisionHistoryLimit"] = 10
+    if spec.get("persistentVolumeClaimRetentionPolicy") is None:
+        spec["persistentVolumeClaimRetentionPolicy"] = {
+            "whenDeleted": "Retain",
+            "whenScaled": "Retain",
+        }
+    _template(spec)
+
+
 def _network_policy(obj: dict) -> None:
     """SetDefaults_NetworkPolicy: ``policyTypes`` from the rules, ports' protocol TCP.
 
@@ -336,6 +353,7 @@ _DEFAULTERS: dict[str, Callable[[dict], None]] = {
     "ReplicaSet": _replica_set,
     "ReplicationController": _replication_controller,
     "DaemonSet": _daemon_set,
+    "StatefulSet": _stateful_set,
     "Endpoints": _endpoints,
     "Secret": _secret,
     "Namespace": _namespace,

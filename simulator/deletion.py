@@ -2,13 +2,16 @@
 server's finalizers would: a namespace's contents, a controller's pods, a
 Deployment's ReplicaSets, a Service's addresses and Endpoints, a node's pods.
 
+Pods leave gracefully (`termination`): a controller's pods, like a pod deleted
+by name, may stay Terminating a while. A namespace's pods go at once: the
+namespace itself leaves the API now, so nothing of it is left behind.
 Nothing here settles: the caller runs the controllers afterwards, so deleted
 pods are replaced in the same step.
 """
 
 from __future__ import annotations
 
-from . import kinds, node_changes, pod_lifecycle
+from . import kinds, node_changes, pod_lifecycle, termination
 from .cluster_data import ClusterData
 from .controllers import services
 from .controllers.ownership import controller_ref
@@ -16,11 +19,13 @@ from .errors import Conflict
 from .events import DELETED
 
 SYSTEM_NAMESPACES = ("default", "kube-system", "kube-public", "kube-node-lease")
-OWNERS_OF_PODS = ("ReplicaSet", "ReplicationController", "DaemonSet")
+OWNERS_OF_PODS = ("ReplicaSet", "ReplicationController", "DaemonSet", "StatefulSet")
 
 
-def delete_object(data: ClusterData, kind: str, namespace: str, name: str) -> dict:
-    """Delete an object now, with what it owns; returns it.
+def delete_object(data: ClusterData, kind: str, namespace: str, name: str,
+                  grace: int | None = None) -> dict:  # fmt: skip
+    """Delete an object, with what it owns; returns it. A pod may stay Terminating a
+    while (`grace`: the grace period asked for, see `termination.begin`).
 
     Raises:
         NotFound: there is no such object.
@@ -28,7 +33,7 @@ def delete_object(data: ClusterData, kind: str, namespace: str, name: str) -> di
     """
     obj = data.require(kind, namespace, name)
     if kind == "Pod":
-        pod_lifecycle.delete_pod(data, obj, reason=None)
+        termination.begin(data, obj, grace)
         return obj
     if kind == "Namespace":
         if name in SYSTEM_NAMESPACES:
@@ -36,6 +41,8 @@ def delete_object(data: ClusterData, kind: str, namespace: str, name: str) -> di
                 f'Error from server (Forbidden): namespaces "{name}" is forbidden: '
                 "this namespace may not be deleted"
             )
+        for pod in data.store.list("Pod", name):
+            pod_lifecycle.delete_pod(data, pod, reason=None)
         for rt in kinds.RESOURCE_TYPES:
             if rt.namespaced and rt.kind not in ("Event",):
                 for child in data.store.list(rt.kind, name):
@@ -48,7 +55,7 @@ def delete_object(data: ClusterData, kind: str, namespace: str, name: str) -> di
     uid = obj["metadata"].get("uid", "")
     if kind in OWNERS_OF_PODS:
         for pod in data.workloads.pods_of(uid):
-            pod_lifecycle.delete_pod(data, pod, reason=None)
+            termination.begin(data, pod)
         data.workloads.forget_owner(uid)
         ref = controller_ref(obj)
         if ref is not None:
@@ -65,6 +72,6 @@ def delete_object(data: ClusterData, kind: str, namespace: str, name: str) -> di
         data.service_log.setdefault(namespace, []).append(((namespace, name), None))
     elif kind == "Node":
         node_changes.remove_node(data, name)
-    data.k8s_events.forget((kind, namespace, name))
+    data.k8s_events.retire((kind, namespace, name), data.now)
     data.log.emit(data.now, DELETED, kind, namespace, name, {})
     return obj

@@ -1,4 +1,4 @@
-"""Backends: what kube-proxy and ingress-nginx read from an Endpoints object."""
+"""Backends: what kube-proxy and ingress-nginx read from a Service's EndpointSlices."""
 
 from __future__ import annotations
 
@@ -15,6 +15,11 @@ class Backend:
         ready: listed under `addresses` (True) or `notReadyAddresses` (False).
         pod: the pod's name from `targetRef` (None for manual, external endpoints).
         node: the pod's node from `nodeName` (None when unknown).
+        serving: the pod is ready, terminating or not (the EndpointSlice's `serving`).
+        terminating: the pod is being deleted; never `ready` then (unless the Service
+            publishes not-ready addresses).
+        zone_hint, node_hint: the EndpointSlice's `hints.forZones` and `forNodes` (the
+            Service's `trafficDistribution`), or None.
     """
 
     ip: str
@@ -22,3 +27,7 @@ class Backend:
     ready: bool
     pod: str | None = None
     node: str | None = None
+    serving: bool = True
+    terminating: bool = False
+    zone_hint: str | None = None
+    node_hint: str | None = None

@@ -20,7 +20,7 @@ from .state import ClusterState
 ORDER = (
     "Namespace", "Node", "ConfigMap", "Secret", "IngressClass", "NetworkPolicy", "Service",
     "Endpoints", "Pod", "ReplicationController", "ReplicaSet", "Deployment", "DaemonSet",
-    "Ingress", "GatewayClass", "Gateway", "ReferenceGrant", "HTTPRoute",
+    "StatefulSet", "Ingress", "GatewayClass", "Gateway", "ReferenceGrant", "HTTPRoute",
 )  # fmt: skip
 SYSTEM_NAMESPACES = {"default", "ingress-nginx", "kube-system", "kube-public", "kube-node-lease"}
 SYSTEM_OBJECTS = {

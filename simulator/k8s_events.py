@@ -14,6 +14,8 @@ minutes) is not modelled: counts keep growing where a real cluster's would pause
 
 from __future__ import annotations
 
+import itertools
+from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -22,6 +24,8 @@ Ref = tuple[str, str, str]  # (kind, namespace, name) of the object an event is 
 AGGREGATE_AT = 10  # distinct messages that make the next ones one aggregate event
 AGGREGATE_WINDOW = 600.0  # seconds after which similar events start counting again
 COMBINED = "(combined from similar events): "
+EVENT_TTL = 3600.0  # the API server's --event-ttl: events are deleted an hour after their last
+RETIRED_LIMIT = 5000  # events kept about objects that are gone
 
 
 @dataclass(slots=True)
@@ -68,6 +72,8 @@ class EventRecorder:
         self._events: dict[Ref, dict[tuple, K8sEvent]] = {}
         # ref -> {(type, reason, source): similar events}
         self._similar: dict[Ref, dict[tuple, _Similar]] = {}
+        # Events about objects that are gone: listed until their time to live runs out.
+        self._retired: deque[tuple[Ref, K8sEvent]] = deque()
 
     def record(self, ref: Ref, type_: str, reason: str, source: str, messages: list[str],
                now: float) -> list[K8sEvent]:  # fmt: skip
@@ -123,10 +129,19 @@ class EventRecorder:
         return list(self._events.get(ref, {}).values())
 
     def items(self) -> Iterator[tuple[Ref, K8sEvent]]:
-        """Every `(ref, event)`, unordered."""
-        return ((ref, e) for ref, events in self._events.items() for e in events.values())
+        """Every `(ref, event)`, unordered: those about live objects, then those kept about
+        objects that are gone."""
+        live = ((ref, e) for ref, events in self._events.items() for e in events.values())
+        return itertools.chain(live, self._retired)
 
-    def forget(self, ref: Ref) -> None:
-        """Drop an object's events (it was deleted; a new one of that name starts afresh)."""
-        self._events.pop(ref, None)
+    def retire(self, ref: Ref, now: float) -> None:
+        """An object is gone: its events stay listed (`kubectl get events`) until their time
+        to live (the API server's one hour) runs out, but no longer describe the name, which
+        a new object may take. At most RETIRED_LIMIT are kept, the oldest dropped first."""
+        events = self._events.pop(ref, None)
         self._similar.pop(ref, None)
+        retired = self._retired
+        if events:
+            retired.extend((ref, e) for e in events.values())
+        while retired and (now - retired[0][1].last > EVENT_TTL or len(retired) > RETIRED_LIMIT):
+            retired.popleft()

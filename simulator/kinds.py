@@ -72,6 +72,7 @@ RESOURCE_TYPES: tuple[ResourceType, ...] = (
     ResourceType("ReplicaSet", "replicasets", "replicaset", ("rs",), "apps", "v1", True),
     ResourceType("Deployment", "deployments", "deployment", ("deploy",), "apps", "v1", True),
     ResourceType("DaemonSet", "daemonsets", "daemonset", ("ds",), "apps", "v1", True),
+    ResourceType("StatefulSet", "statefulsets", "statefulset", ("sts",), "apps", "v1", True),
     ResourceType("Service", "services", "service", ("svc",), "", "v1", True),
     ResourceType("Endpoints", "endpoints", "endpoints", ("ep",), "", "v1", True),
     ResourceType(

@@ -131,22 +131,14 @@ def _conditions(not_ready: tuple[str, ...], at: str) -> list[dict]:
 def _build_conditions(not_ready: tuple[str, ...], at: str) -> list[dict]:
     """The five pod conditions, Ready and ContainersReady false while any is not ready."""
     ready = not not_ready
-
-    def cond(type_: str, ok: bool, reason: str = "", message: str = "") -> dict:
-        out = {"type": type_, "status": "True" if ok else "False", "lastProbeTime": None,
-               "lastTransitionTime": at}  # fmt: skip
-        if reason:
-            out["reason"] = reason
-            out["message"] = message
-        return out
-
     message = f"containers with unready status: [{' '.join(not_ready)}]"
+    why = "" if ready else "ContainersNotReady"
     return [
-        cond("PodReadyToStartContainers", True),
-        cond("Initialized", True),
-        cond("Ready", ready, "" if ready else "ContainersNotReady", message),
-        cond("ContainersReady", ready, "" if ready else "ContainersNotReady", message),
-        cond("PodScheduled", True),
+        _condition("PodReadyToStartContainers", True, at),
+        _condition("Initialized", True, at),
+        _condition("Ready", ready, at, why, message),
+        _condition("ContainersReady", ready, at, why, message),
+        _condition("PodScheduled", True, at),
     ]
 
 
@@ -167,6 +159,57 @@ def set_ready_in_status(pod: dict, ready_by_container: dict[str, bool], at: str)
     ]
     for cs in status.get("containerStatuses") or ():
         cs["ready"] = ready_by_container.get(cs["name"], True)
+
+
+def bound_status(at: str) -> dict:
+    """A pod the scheduler bound to a node, before its kubelet reports anything."""
+    return {
+        "phase": "Pending",
+        "conditions": [_condition("PodScheduled", True, at)],
+        "qosClass": "BestEffort",
+    }
+
+
+def creating_status(containers: list[dict], node_ip: str, at: str, scheduled: str) -> dict:
+    """A bound pod whose kubelet is creating its sandbox and containers (`ContainerCreating`)."""
+    names = " ".join(c["name"] for c in containers)
+    message = f"containers with unready status: [{names}]"
+    return {
+        "phase": "Pending",
+        "conditions": [
+            _condition("PodReadyToStartContainers", False, at),
+            _condition("Initialized", True, at),
+            _condition("Ready", False, at, "ContainersNotReady", message),
+            _condition("ContainersReady", False, at, "ContainersNotReady", message),
+            _condition("PodScheduled", True, scheduled),
+        ],
+        "hostIP": node_ip,
+        "hostIPs": _host_ips(node_ip),
+        "startTime": at,
+        "qosClass": "BestEffort",
+        "containerStatuses": [
+            {
+                "name": c["name"],
+                "image": c.get("image", ""),
+                "imageID": "",
+                "lastState": {},
+                "ready": False,
+                "restartCount": 0,
+                "started": False,
+                "state": {"waiting": {"reason": "ContainerCreating"}},
+            }
+            for c in containers
+        ],
+    }
+
+
+def _condition(type_: str, ok: bool, at: str, reason: str = "", message: str = "") -> dict:
+    out = {"type": type_, "status": "True" if ok else "False", "lastProbeTime": None,
+           "lastTransitionTime": at}  # fmt: skip
+    if reason:
+        out["reason"] = reason
+        out["message"] = message
+    return out
 
 
 def pending_status(message: str, at: str) -> dict:

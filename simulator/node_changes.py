@@ -14,6 +14,7 @@ from .controllers import scheduler
 from .errors import Conflict
 from .events import MODIFIED
 from .ipam import PodIPAllocator, node_pod_cidr
+from .version import KUBERNETES_VERSION
 
 NODE_LABELS = (
     ("kubernetes.io/os", "linux"),
@@ -28,6 +29,7 @@ NODE_CONDITIONS = (
     ("PIDPressure", "KubeletHasSufficientPID", "kubelet has sufficient PID available"),
 )
 UNSCHEDULABLE = "node.kubernetes.io/unschedulable"
+ZONE = "topology.kubernetes.io/zone"
 
 
 def put_node(data: ClusterData, obj: dict, old: dict | None) -> None:
@@ -122,9 +124,19 @@ def set_unschedulable(data: ClusterData, node: str, flag: bool) -> None:
 
 
 def nodes_changed(data: ClusterData) -> None:
-    """Nodes or their taints changed: retry pending pods, recheck DaemonSets."""
+    """Nodes, their labels or taints changed: retry pending pods, recheck DaemonSets, and
+    bring the EndpointSlices' zones up to date."""
     data.feasible_nodes.clear()
     data.workloads.mark_all_daemonsets()
+    zones = {
+        n["metadata"]["name"]: zone
+        for n in data.store.list("Node")
+        if (zone := (n["metadata"].get("labels") or {}).get(ZONE))
+    }
+    if zones != data.zones:
+        data.zones.clear()
+        data.zones.update(zones)
+        data.endpoints.zones_changed()
     if data.pending:
         pod_lifecycle.retry_pending(data)
 
@@ -162,8 +174,8 @@ def node_status(name: str, address: str, created: str) -> dict:
             "architecture": "amd64",
             "containerRuntimeVersion": "containerd://1.7.22",
             "kernelVersion": "6.8.0-45-generic",
-            "kubeProxyVersion": "v1.31.0",
-            "kubeletVersion": "v1.31.0",
+            "kubeProxyVersion": KUBERNETES_VERSION,
+            "kubeletVersion": KUBERNETES_VERSION,
             "operatingSystem": "linux",
             "osImage": "Ubuntu 24.04.1 LTS",
         },

@@ -22,12 +22,22 @@ from typing import TYPE_CHECKING, Protocol
 from .store import Key
 
 if TYPE_CHECKING:
-    from .clock import Clock
     from .k8s_events import K8sEvent
 
 #: Where probes wait on the clock: `(first run, period)` in seconds, shared by every
 #: probe with the same timing.
 ProbeSlot = tuple[float, float]
+
+
+class SlotClock(Protocol):
+    """The clock as the prober uses it: the time, and slots scheduled on it (the cluster's
+    clock holds other items too)."""
+
+    @property
+    def now(self) -> float: ...
+
+    def schedule(self, at: float, item: ProbeSlot, priority: int = 0) -> None: ...
+
 
 #: Paths every container image has, so probes such as `cat /etc/hosts` pass.
 SYSTEM_PATHS = frozenset(
@@ -154,7 +164,7 @@ def _file_check(command) -> tuple[str, str | None]:
 class ProbeScheduler:
     """Runs every container's readiness probe at its delay, then every period."""
 
-    def __init__(self, clock: Clock[ProbeSlot], runtime: Mapping[Key, ProbedPod]) -> None:
+    def __init__(self, clock: SlotClock, runtime: Mapping[Key, ProbedPod]) -> None:
         self._clock = clock  # holds only (time, period) slots: nothing points back here
         self._runtime = runtime
         self._buckets: dict[ProbeSlot, list[tuple[Key, ProbeState]]] = {}

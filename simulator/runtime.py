@@ -42,11 +42,20 @@ class PodRuntime:
         last_probe_output: what the last failed probe printed, for explanations.
         ports: the container ports the pod declares (what answers connections).
         services: the Endpoints controller's: the managed Services listing this pod.
+        ready_since: when the Ready condition last turned true (for minReadySeconds).
+        scheduled_at: when the scheduler bound the pod (its Scheduled event).
+        pulled_in: seconds the kubelet spent pulling the image before the start, or
+            None when the image was already present on the node.
+        terminating: the pod was deleted and its containers are stopping.
+        hostname: `spec.hostname` and `spec.subdomain` when the pod sets a hostname (a
+            StatefulSet's pods), for the Endpoints of the headless Service named so.
     """
 
-    __slots__ = ("container_ready", "containers", "env_seq", "files", "ip", "last_probe_output",
-                 "name", "node", "ports", "probes", "ready", "services", "started_at",
-                 "stopped_ports", "uid")  # fmt: skip
+    __slots__ = ("container_ready", "containers", "env_seq", "files", "hostname", "ip",
+                 "last_probe_output", "name", "node", "ports", "probes", "pulled_in", "ready",
+                 "ready_since",
+                 "scheduled_at", "services", "started_at", "stopped_ports", "terminating",
+                 "uid")  # fmt: skip
 
     def __init__(self, pod: dict, ip: str, node: str, started_at: float, env_seq: int,
                  template: StartTemplate) -> None:  # fmt: skip
@@ -64,6 +73,15 @@ class PodRuntime:
         # Shared with the pods of its template until a probe flips: replaced, never edited.
         self.container_ready: dict[str, bool] = template.container_ready
         self.ready = template.ready
+        self.ready_since = started_at
+        self.scheduled_at = started_at
+        self.pulled_in: float | None = None
+        self.terminating = False
+        spec = pod["spec"]
+        hostname = spec.get("hostname")
+        self.hostname: tuple[str, str] | None = (
+            (hostname, spec.get("subdomain", "")) if hostname else None
+        )
         self.files: dict[str, set[str]] = NO_FILES  # replaced by its own dict on first touch
         self.stopped_ports = NO_PORTS  # replaced, never edited, when a port stops
         self.last_probe_output = ""
@@ -71,3 +89,26 @@ class PodRuntime:
     def listens(self, port: int) -> bool:
         """Whether a container declares `port` and it has not been stopped."""
         return port in self.ports and port not in self.stopped_ports
+
+
+class StartRecord:
+    """The kubelet's record of a pod bound to a node whose containers are not running yet.
+
+    Attributes:
+        uid: the pod's UID (a clock item about another pod of that name is stale).
+        node: the node it is bound to.
+        scheduled_at: when it was bound (its Scheduled event).
+        creating_at: when the kubelet began creating its sandbox and containers
+            (`ContainerCreating`, its Pulling events), or None before that.
+        pulling: whether the kubelet pulls the image (imagePullPolicy Always, or the
+            image is not on the node yet) rather than finding it present.
+    """
+
+    __slots__ = ("creating_at", "node", "pulling", "scheduled_at", "uid")
+
+    def __init__(self, uid: str, node: str, scheduled_at: float) -> None:
+        self.uid = uid
+        self.node = node
+        self.scheduled_at = scheduled_at
+        self.creating_at: float | None = None
+        self.pulling = False

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from . import deletion, kinds, pod_lifecycle
+from . import deletion, kinds, pod_lifecycle, termination
 from .apply import apply_one
 from .clock import timestamp
 from .cluster_data import ClusterData
@@ -27,6 +27,7 @@ from .controllers.changes import (
     DeletePod,
     Reconcile,
     RecordEvent,
+    RequeueAt,
     ScaleReplicaSet,
     SetRevision,
     SetStatus,
@@ -48,11 +49,14 @@ def settle(data: ClusterData) -> None:
     """Run controllers to a fixed point and publish Endpoints changes."""
     workloads = data.workloads
     for _ in range(GATEWAY_ROUNDS):
-        while (owner := workloads.next_owner()) is not None:
-            apply_changes(data, workloads.sync(owner))
-            apply_changes(data, workloads.status(owner))
-        while statuses := workloads.stale_statuses():
-            apply_changes(data, statuses)
+        while True:
+            while (owner := workloads.next_owner()) is not None:
+                apply_changes(data, workloads.sync(owner))
+                apply_changes(data, workloads.status(owner))
+            statuses = workloads.stale_statuses()
+            if not statuses:
+                break
+            apply_changes(data, statuses)  # may queue owners whose counts moved
         # The Gateway API controller's data planes are workloads and Services: when it
         # changed something, the workload controllers run again.
         wanted = gateways.changes(data)
@@ -75,11 +79,12 @@ def apply_changes(data: ClusterData, changes: Iterable[Change]) -> None:
 
 def _create_pods(data: ClusterData, change: CreatePods) -> None:
     pod_lifecycle.create_pods(data, change.owner, change.template, change.number,
-                              node=change.node, spec=change.spec)  # fmt: skip
+                              node=change.node, spec=change.spec, staged=change.staged,
+                              names=change.names, labels=change.labels)  # fmt: skip
 
 
 def _delete_pod(data: ClusterData, change: DeletePod) -> None:
-    pod_lifecycle.delete_pod(data, change.pod, reason=None)
+    termination.begin(data, change.pod)
 
 
 def _adopt_pod(data: ClusterData, change: AdoptPod) -> None:
@@ -127,6 +132,10 @@ def _reconcile(data: ClusterData, change: Reconcile) -> None:
     data.workloads.mark(change.kind, change.key)
 
 
+def _requeue_at(data: ClusterData, change: RequeueAt) -> None:
+    data.requeue_at(change.kind, change.key, change.at)
+
+
 def _set_status(data: ClusterData, change: SetStatus) -> None:
     change.obj["status"] = change.status
 
@@ -156,6 +165,7 @@ _APPLY: dict[type, Callable] = {
     DeleteObject: _delete_object,
     RecordEvent: _record_event,
     Reconcile: _reconcile,
+    RequeueAt: _requeue_at,
     SetStatus: _set_status,
     ApplyObject: _apply_object,
     UpdateStatus: _update_status,

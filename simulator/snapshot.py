@@ -19,7 +19,7 @@ from .netpol import EGRESS, INGRESS, policies_of, rule_text
 from .snapshot_gateways import gateway_entry, httproute_entry
 from .state import ClusterState
 
-WORKLOAD_KINDS = ("Deployment", "ReplicaSet", "ReplicationController", "DaemonSet")
+WORKLOAD_KINDS = ("Deployment", "ReplicaSet", "ReplicationController", "DaemonSet", "StatefulSet")
 
 
 def snapshot(state: ClusterState) -> dict:
@@ -52,6 +52,19 @@ def node_entry(state: ClusterState, node: dict) -> dict:
     }
 
 
+def pod_status(pod: dict) -> str:
+    """The word `kubectl get pods` shows in STATUS for the pod's stage: Terminating, a
+    waiting container's reason (ContainerCreating), or the phase."""
+    if "deletionTimestamp" in pod["metadata"]:
+        return "Terminating"
+    status = pod.get("status") or {}
+    for cs in status.get("containerStatuses") or ():
+        waiting = (cs.get("state") or {}).get("waiting")
+        if waiting and waiting.get("reason"):
+            return str(waiting["reason"])
+    return str(status.get("phase") or "Pending")
+
+
 def pod_entry(state: ClusterState, pod: dict) -> dict:
     meta = pod["metadata"]
     status = pod.get("status") or {}
@@ -76,6 +89,8 @@ def pod_entry(state: ClusterState, pod: dict) -> dict:
         "node": pod["spec"].get("nodeName"),
         "ip": status.get("podIP"),
         "phase": status.get("phase"),
+        "status": pod_status(pod),
+        "terminating": "deletionTimestamp" in meta,
         "ready": state.pod_ready(meta["namespace"], meta["name"]),
         "labels": meta.get("labels") or {},
         "owner": {"kind": ref["kind"], "name": ref["name"]} if ref else None,

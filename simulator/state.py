@@ -15,7 +15,7 @@ import gc
 from collections.abc import Iterator
 
 from . import apply as applying
-from . import containers, deletion, kinds, node_changes, pod_lifecycle
+from . import containers, deletion, kinds, node_changes, pod_lifecycle, pod_startup, termination
 from . import settle as settling
 from .apply import Outcome
 from .capacity import Tally, forbidden
@@ -24,8 +24,9 @@ from .controllers.ownership import controller_ref
 from .errors import Conflict
 from .events import MODIFIED
 from .store import Key
+from .timers import CreateContainers, RemovePod, Requeue, RunContainers
 
-SCALABLE = ("Deployment", "ReplicaSet", "ReplicationController")
+SCALABLE = ("Deployment", "ReplicaSet", "ReplicationController", "StatefulSet")
 
 
 @contextlib.contextmanager
@@ -83,11 +84,17 @@ class ClusterState(ClusterData):
             raise applying.ApplyError(existing, applied=outcomes)
         return outcomes
 
-    def delete(self, kind: str, namespace: str, name: str) -> dict:
-        """Delete an object and what it owns; controllers replace deleted pods."""
-        obj = deletion.delete_object(self, kind, namespace, name)
+    def delete(self, kind: str, namespace: str, name: str, grace: int | None = None) -> dict:
+        """Delete an object and what it owns; controllers replace deleted pods at once, while
+        a deleted pod may stay Terminating (`grace`: `kubectl delete --grace-period`)."""
+        obj = deletion.delete_object(self, kind, namespace, name, grace)
         self.settle()
         return obj
+
+    def gone_at(self, kind: str, namespace: str, name: str) -> float | None:
+        """When an object being deleted will be gone (a terminating pod), or None when it is
+        gone or not being deleted."""
+        return termination.gone_at(self, namespace, name) if kind == "Pod" else None
 
     def scale(self, kind: str, namespace: str, name: str, replicas: int) -> None:
         """Set `spec.replicas` of a Deployment, ReplicaSet or ReplicationController."""
@@ -184,14 +191,32 @@ class ClusterState(ClusterData):
     # == time and convergence ========================================================
 
     def advance(self, seconds: float) -> None:
-        """Let simulated time pass: probes run, readiness changes, Endpoints follow.
+        """Let simulated time pass: pods start and go, probes run, readiness changes,
+        controllers take their next steps, Endpoints follow.
 
-        Everything scheduled on the clock is a bucket of readiness probes: each is
-        run as its time comes, and the kubelet acts on what it found at that time.
+        Each item on the clock is handled as its time comes (a bucket of readiness
+        probes, a pod's next stage, an owner to look at again: `timers`), and the
+        controllers settle once the items of that moment are handled, so a rollout
+        moves step by step (and a moment with many items settles once).
         """
+        clock = self.clock
         with gc_paused():
-            for slot in self.clock.due(seconds):
-                pod_lifecycle.act_on_probes(self, self.probes.fire(slot))
+            for item in clock.due(seconds):
+                # The timers are named tuples: they are told apart before the probe slots.
+                if isinstance(item, CreateContainers):
+                    pod_startup.create_containers(self, item)
+                elif isinstance(item, RunContainers):
+                    pod_startup.run_containers(self, item)
+                elif isinstance(item, RemovePod):
+                    termination.finish(self, item)
+                elif isinstance(item, Requeue):
+                    self.requeues.discard((item, self.clock.now))
+                    self.workloads.mark(item.kind, item.key)
+                else:
+                    pod_lifecycle.act_on_probes(self, self.probes.fire(item))
+                following = clock.next_at()
+                if following is None or following > clock.now:
+                    self.settle()
             self.settle()
 
     def settle(self) -> None:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from .probes import run_probe
 from .readiness import next_run
 from .state import ClusterState
+from .timers import CreateContainers, RemovePod, Requeue, RunContainers
 
 #: The clock's priority for probe rounds (`probes.ProbeScheduler`): predicted here per pod.
 PROBE_PRIORITY = 1
@@ -72,10 +73,26 @@ def next_change(state: ClusterState) -> NextChange | None:
                     else f"pod {key[1]} turns {turns}: its next readiness probe {result}"
                 )
                 best = NextChange(at, what)
-    other = state.clock.next_at(skip_priority=PROBE_PRIORITY)
-    if other is not None and (best is None or other < best.at):
-        best = NextChange(other, "a scheduled step of the cluster runs")
+    # A controller's requeue (minReadySeconds, a progress deadline) often changes nothing.
+    other = state.clock.next_item(skip_priority=PROBE_PRIORITY, skip_types=(Requeue,))
+    if other is not None:
+        at = max(other[0], now)  # an item already due runs at the next step
+        if best is None or at < best.at:
+            best = NextChange(at, _scheduled(other[1]))
     return best
+
+
+def _scheduled(item: object) -> str:
+    """One sentence for a clock item of the pods' lifecycle (`timers`)."""
+    if isinstance(item, CreateContainers | RunContainers):
+        names = [key[1] for key, _ in item.pods]
+        more = f" (and {len(names) - 1} more)" if len(names) > 1 else ""
+        if isinstance(item, CreateContainers):
+            return f"pod {names[0]}{more} leaves Pending: its kubelet creates its containers"
+        return f"pod {names[0]}{more} starts running: its containers are created"
+    if isinstance(item, RemovePod):
+        return f"pod {item.key[1]} stops Terminating and is gone: its preStop hook ends"
+    return "a scheduled step of the cluster runs"
 
 
 def _ordinal(n: int) -> str:

@@ -162,6 +162,30 @@ def test_simulator_imports_with_the_web_stack_unimportable():
     assert result.returncode == 0, result.stderr
 
 
+TEMPLATES = sorted((ROOT / "templates").rglob("*.html"))
+SCRIPTS = sorted((ROOT / "static").rglob("*.js"))
+
+
+@pytest.mark.parametrize("path", TEMPLATES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_templates_hold_no_inline_script_handler_or_style(path):
+    """The Content-Security-Policy forbids them (tests/browser/test_csp.py drives the pages)."""
+    text = path.read_text()
+    for tag in re.findall(r"<script\b[^>]*>", text):
+        assert "src=" in tag or 'type="application/json"' in tag, tag
+    assert not re.search(r"\son[a-z]+\s*=", text), "an on*= event handler attribute"
+    assert not re.search(r"\sstyle\s*=", text), "an inline style attribute"
+    assert "<style" not in text
+    assert "javascript:" not in text
+
+
+@pytest.mark.parametrize("path", SCRIPTS, ids=lambda p: str(p.relative_to(ROOT)))
+def test_scripts_never_evaluate_strings(path):
+    text = path.read_text()
+    assert not re.search(r"\beval\s*\(|new\s+Function\s*\(", text)
+    assert not re.search(r"set(Timeout|Interval)\s*\(\s*[\"'`]", text)
+    assert not re.search(r"setAttribute\(\s*[\"']style[\"']", text), "an inline style"
+
+
 def module_name(path: Path, root: Path) -> str:
     """`simulator/controllers/workloads.py` -> `simulator.controllers.workloads`."""
     parts = list(path.relative_to(root).with_suffix("").parts)

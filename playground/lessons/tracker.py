@@ -7,26 +7,24 @@ when a step is done the tracker appends a note, `{"op": "lesson", "lesson":
 slug, "step": n}` (step n begins here), so progress survives a reload and a
 restart, and a fork of the room's log carries it along. The current step's
 start is the entry after that note, and "reset this step" rewinds the room
-to it. A restart rebuilds what the step saw (commands, requests) from the
-replayed log; only `held` timers start again.
+to it. The tracker runs in the room's engine (playground/rooms/engine.py);
+the room's owner answers the `lesson` messages with it
+(playground/rooms/lesson_requests.py). A restart rebuilds what the step saw
+(commands, requests) from the replayed log; only `held` timers start again.
 """
 
 from __future__ import annotations
 
-from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from django.utils.translation import gettext as _
-
 from playground import protocol
-from playground.lessons import placeholders
 from playground.lessons.engine import LessonRun
 from playground.lessons.loader import lessons
 from playground.lessons.model import Lesson
 
 if TYPE_CHECKING:
     from playground.models import Room
-    from playground.rooms import LiveRoom
+    from playground.rooms.followers import FollowedRoom
 
 
 def progress_in(ops: list[dict[str, Any]], slug: str) -> tuple[int, int]:
@@ -73,7 +71,7 @@ class LessonTracker:
         elif op["op"] == "ticks":
             self.run.sent(result)
 
-    async def changed(self, room: LiveRoom, command, traces: list | None) -> None:
+    async def changed(self, room: FollowedRoom, command, traces: list | None) -> None:
         cluster = room.cluster
         if command is not None:
             self.run.ran(*command)
@@ -98,33 +96,6 @@ class LessonTracker:
     def greeting(self) -> list[str]:
         self._told = self.message()
         return [protocol.encode(self._told)]
-
-    async def handle(
-        self, room: LiveRoom, viewer, message: dict[str, Any], request_id: Any
-    ) -> dict[str, Any]:
-        action = protocol.choice(message, "action", ("show", "reset", "state"))
-        if action == "state":
-            return self.message()
-        step = message.get("step")
-        current = self.run.current
-        if step != self.run.step or current is None:  # None: the lesson is finished
-            raise ValueError(_("That step is not the current one any more."))
-        if action == "reset":
-            await room.rewind(self.start)
-            return self.message()
-        results = []
-        for command in current.solution:
-            try:
-                line = await room.read(partial(placeholders.fill, command.line))
-            except placeholders.Unresolved as err:
-                raise ValueError(
-                    _("The solution cannot run yet: %(why)s.") % {"why": err}
-                ) from None
-            fields = await room.run_command(line, command.stdin, by=viewer.viewer)
-            results.append({**fields, "stdin": command.stdin} if command.stdin else fields)
-            if self.run.step != step:
-                break  # done: the rest of the solution is not needed
-        return {"type": "shown", "results": results}
 
     # -- messages --------------------------------------------------------------------
 

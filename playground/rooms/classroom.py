@@ -18,7 +18,6 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from playground.models import Room
-from playground.rooms.parts import RoomParts
 from playground.rooms.roles import FOLLOWER, PRESENTER, VIEWER, Floor, Participant, may_act
 
 #: The longest name a follower may give themselves.
@@ -146,39 +145,6 @@ class Classroom:
             "hands": hands,
             "floor": self.floor_message(),
         }
-
-
-class ClassLevers(RoomParts):
-    """The class's side of a `LiveRoom`: the floor in frames, presenters told when the
-    class view changed, the presenter's view."""
-
-    _class_news: bool
-
-    def _class_changed(self) -> None:
-        """The floor or the class changed: frames carry the floor, presenters hear of it."""
-        floor = self.classroom.floor_message()
-        if floor != self.frames.floor:
-            self.frames.floor = floor
-            self.frames.floor_changed = True
-        self._class_news = True
-
-    async def _tell_presenters(self) -> None:
-        """Nudge presenters' class views (at most once a flush interval)."""
-        if not self._class_news:
-            return
-        self._class_news = False
-        text = '{"type":"class"}'
-        for viewer in list(self.local.values()):
-            participant = getattr(viewer, "participant", None)
-            if participant is not None and participant.role == PRESENTER:
-                await self._deliver(viewer, [text])
-
-    def set_view(self, view: dict[str, Any] | None) -> None:
-        """The presenter's view, for followers: it goes out with the next frame (one per
-        tick at most, whatever the rate it arrives at), never into the log."""
-        self.classroom.view = view
-        self.frames.presenter_view = view
-        self.frames.view_changed = True
 
 
 def clean_name(value: Any) -> str:

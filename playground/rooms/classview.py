@@ -16,6 +16,8 @@ from django.db.models import Count, F, Q
 
 from playground.models import Room
 from playground.rooms import registry, roles
+from playground.rooms.bus import RequestFailed
+from playground.rooms.errors import RoomGone
 
 #: How many forks the class view lists (the newest).
 MAX_FORKS = 200
@@ -36,10 +38,13 @@ def progress_of(room: Room) -> list[str]:
 
 
 async def class_view(room: Room) -> dict[str, Any]:
-    """The class view's context: the live class (when this process runs the room), and the
-    room's forks, newest first."""
-    live = registry.loaded(room.code)
-    summary = live.classroom.summary() if live is not None and not live.closed else None
+    """The class view's context: the live class (from whichever process runs the room),
+    and the room's forks, newest first."""
+    try:
+        owner = await registry.find_owner(room.code)
+        summary = await owner.call("class_summary")
+    except (RoomGone, RequestFailed):  # moving between servers: the next refresh has it
+        summary = None
     forks = await sync_to_async(_forks)(room)
     return {
         "room": room,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import secrets
 from typing import Any
 
@@ -9,10 +10,10 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from playground import limits
-from playground.models import Room
+from playground.models import Room, RoomEvent
 from playground.rooms.catalog import example
-from playground.rooms.log import APPLY, ROOM_CAPACITY
-from simulator import Cluster, CommandResult
+from playground.rooms.log import APPLY, new_cluster
+from simulator import CommandResult
 
 
 def validate(text: str) -> list[dict[str, Any]]:
@@ -24,10 +25,11 @@ def validate(text: str) -> list[dict[str, Any]]:
         return [_limit_problem()]
     if not text.strip():
         return [
-            _problem(_("Paste at least one manifest (a YAML document with apiVersion and kind)."))
+            plain_problem(
+                _("Paste at least one manifest (a YAML document with apiVersion and kind).")
+            )
         ]
-    cluster = Cluster(0, capacity=ROOM_CAPACITY)
-    return problems_of(cluster.run(APPLY + " --dry-run=server", stdin=text))
+    return problems_of(new_cluster(0).run(APPLY + " --dry-run=server", stdin=text))
 
 
 def create_room(
@@ -43,9 +45,9 @@ def create_room(
     if _too_large(text):
         return None, [_limit_problem()]
     seed = secrets.randbelow(2**31)
-    result = Cluster(seed, capacity=ROOM_CAPACITY).run(APPLY, stdin=text)
+    result = new_cluster(seed).run(APPLY, stdin=text)
     if result.exit_code != 0 or not text.strip():
-        return None, problems_of(result) or [_problem(_("Paste at least one manifest."))]
+        return None, problems_of(result) or [plain_problem(_("Paste at least one manifest."))]
     room = Room.objects.create(
         code=new_code(),
         seed=seed,
@@ -59,12 +61,15 @@ def create_room(
 
 
 def new_code() -> str:
-    """A room code no room has yet (forks take theirs here too)."""
-    for _attempt in range(5):
-        code = secrets.token_hex(4)
-        if not Room.objects.filter(code=code).exists():
-            break
-    return code
+    """A room's code (forks take theirs here too): 120 random bits as 24 lowercase base32
+    characters.
+
+    Whoever has the link may watch the room (and change it, in a room made before roles),
+    so the code must not be guessable: at 120 bits, finding any one of a million rooms at
+    a million guesses a second takes longer than the universe has existed. (Rooms made
+    before had eight hex digits; their links keep working.)
+    """
+    return base64.b32encode(secrets.token_bytes(15)).decode("ascii").lower()
 
 
 def _is_example(text: str, slug: str) -> bool:
@@ -99,7 +104,7 @@ def problems_of(result: CommandResult) -> list[dict[str, Any]]:
     problems.sort(key=lambda p: p["severity"] != "error")  # stable: errors first
     if not any(p["severity"] == "error" for p in problems) and result.exit_code != 0:
         message = (result.stderr or result.stdout).strip() or _("The manifests were refused.")
-        problems.insert(0, _problem(message))
+        problems.insert(0, plain_problem(message))
     return problems
 
 
@@ -107,7 +112,9 @@ def _too_large(text: str) -> bool:
     return len(text) > limits.MAX_MANIFEST_BYTES or len(text.encode()) > limits.MAX_MANIFEST_BYTES
 
 
-def _problem(message: str) -> dict[str, Any]:
+def plain_problem(message: str) -> dict[str, Any]:
+    """One problem with no place in the input (a limit, an empty input), as `problems_of`
+    makes them."""
     return {
         "document": None,
         "line": None,
@@ -121,7 +128,26 @@ def _problem(message: str) -> dict[str, Any]:
 
 
 def _limit_problem() -> dict[str, Any]:
-    return _problem(
+    return plain_problem(
         _("The manifests are too large: the limit is %(kib)s KiB.")
         % {"kib": limits.MAX_MANIFEST_BYTES // 1024}
     )
+
+
+def latest_manifests(room: Room) -> str:
+    """The manifests last applied in the room with `kubectl apply -f -`, for its editor."""
+    applied = (
+        RoomEvent.objects.filter(room=room, op__op="run", op__has_key="stdin")
+        .order_by("-index")
+        .values_list("op", flat=True)
+    )
+    for op in applied[:20]:
+        if op["line"].split()[:2] == ["kubectl", "apply"]:
+            return op["stdin"]
+    return room.manifests
+
+
+async def presenter_key(code: str) -> str:
+    """The digest of room `code`'s presenter secret ("" for an open room, or none)."""
+    key = await Room.objects.filter(code=code).values_list("presenter_key", flat=True).afirst()
+    return key or ""

@@ -6,9 +6,12 @@ package does not know what a follower is for; followers register a factory
 here (at start-up, in `PlaygroundConfig.ready`), and each room being loaded
 asks every factory whether it wants a follower for that room.
 
-A follower is called under the room's lock, so it sees the cluster at one
-moment, between commands and ticks. It may only read the cluster; it changes
-the room through the room's own methods (`run_command`, `rewind`, `mark`).
+A follower runs in the room's engine (engine.py, in the room's worker), told
+about each command and tick as the engine does it, so it sees the cluster at
+one moment, between commands and ticks. It may only read the cluster; what it
+notes (`mark`) goes in the log with the command or tick, and what it says
+(`broadcast`) goes to every viewer with the frame. Its client messages are
+answered by the room's owner (lesson_requests.py).
 """
 
 from __future__ import annotations
@@ -16,14 +19,21 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Protocol
 
-from playground.rooms.parts import RoomParts
-
 if TYPE_CHECKING:
     from playground.models import Room
-    from simulator import CommandResult
+    from simulator import Cluster, CommandResult
 
-#: A `playground.rooms.live.LiveRoom` (not imported: the live room imports this module).
-LiveRoom = Any
+
+class FollowedRoom(Protocol):
+    """The room as a follower sees it, in the room's engine (following._FollowedHere)."""
+
+    cluster: Cluster
+
+    async def mark(self, op: dict[str, Any]) -> int:
+        """Note `op` in the log with the work's entries (its index is the log's to give)."""
+
+    async def broadcast(self, texts: list[str]) -> None:
+        """Say `texts` to every viewer, with the work's frame."""
 
 
 class Follower(Protocol):
@@ -37,19 +47,13 @@ class Follower(Protocol):
         it returned (a CommandResult for `run`, the traces for `ticks`)."""
 
     async def changed(
-        self, room: LiveRoom, command: tuple[str, CommandResult] | None, traces: list | None
+        self, room: FollowedRoom, command: tuple[str, CommandResult] | None, traces: list | None
     ) -> None:
         """After a command (`(line, result)`), a tick (`traces` sent) or a rewind (neither),
-        under the room's lock."""
+        in the room's engine. It must never wait: `room` answers at once."""
 
     def greeting(self) -> list[str]:
         """Messages (encoded) for a viewer who joins."""
-
-    async def handle(
-        self, room: LiveRoom, viewer: Any, message: dict[str, Any], request_id: Any
-    ) -> dict[str, Any]:
-        """Answer a client message of `message_type` (not under the lock); ValueError with
-        words a learner can act on when it cannot be done."""
 
 
 FollowerFactory = Callable[["Room", list[dict[str, Any]]], "Follower | None"]
@@ -65,19 +69,3 @@ def register(factory: FollowerFactory) -> None:
 def followers_for(room: Room, ops: list[dict[str, Any]]) -> list[Follower]:
     """The followers of a room being loaded (from its stored row and log)."""
     return [follower for factory in _factories if (follower := factory(room, ops)) is not None]
-
-
-class Followed(RoomParts):
-    """A `LiveRoom`'s side of its followers."""
-
-    async def mark(self, op: dict[str, Any]) -> int:
-        """Append a note for followers (a `lesson` entry, which changes nothing) after the
-        ticks not yet written; returns its index in the log. Call under the lock."""
-        await self._logged([op])
-        return self.log.next_index - 1
-
-    async def _followers_changed(
-        self, command: tuple[str, CommandResult] | None, traces: list | None
-    ) -> None:
-        for follower in self.followers.values():
-            await follower.changed(self, command, traces)

@@ -5,15 +5,15 @@ change events: `Cluster.snapshot_changes` names the entries that changed
 since the last frame, and the room's `View` (the copy every viewer has)
 keeps the ones that differ. So a frame costs what changed, not the size of
 the cluster (docs/performance.md, "Frames"). Frames are encoded once for
-every viewer and kept for a while, so a viewer that dropped briefly gets
-the ones it missed instead of a whole snapshot.
+every viewer; the live room keeps the last ones (`fanout.FrameRing`), so a
+viewer that dropped briefly gets the ones it missed instead of a snapshot.
 """
 
 from __future__ import annotations
 
 import secrets
 import time
-from collections import Counter, deque
+from collections import Counter
 from typing import Any, NamedTuple
 
 from playground import limits, protocol, topology
@@ -21,8 +21,6 @@ from playground.rooms.log import hit_of
 from playground.rooms.results import clip, clip_output
 from simulator import Cluster, CommandResult
 
-#: Frames kept for browsers that resync after a short drop.
-FRAME_BUFFER = 256
 #: While the clock plays and nothing else happens, a frame carries the time this often.
 TIME_SYNC_SECONDS = 0.5
 
@@ -72,7 +70,6 @@ class Frames:
         #: Changes when the room is reloaded: browsers of another epoch start afresh.
         self.epoch = secrets.token_hex(4)
         self.seq = 0
-        self.recent: deque[tuple[int, list[str]]] = deque(maxlen=FRAME_BUFFER)
         self.view = topology.View(cluster.snapshot(), guide(cluster))
         #: When the cluster next changes by itself (`Cluster.next_change`), as last sent.
         self.next_change = _next_change(cluster)
@@ -138,11 +135,10 @@ class Frames:
         )
         self.probes_due = True  # `kubectl exec -- touch` may run a probe at once
 
-    def note(self, who, what: str, detail: str = "") -> None:
+    def note(self, who: dict[str, Any] | None, what: str, detail: str = "") -> None:
         """A change that is not a command (the clock, a stream, a rewind), named with who
-        made it (a `roles.Participant`, None for the server) for every terminal's echo."""
-        named = who.who() if who is not None else {}
-        self.notes.append({"who": named, "what": what, "detail": detail[:200]})
+        made it (`roles.Participant.who()`, None for the server) for every terminal's echo."""
+        self.notes.append({"who": who or {}, "what": what, "detail": detail[:200]})
 
     def _probes_ran(self, cluster: Cluster) -> bool:
         """Whether a probe may have run since the last look: one was due, and time moved."""
@@ -232,9 +228,7 @@ class Frames:
         if self.view_changed:
             frame["view"] = self.presenter_view
         self._clear()
-        texts = protocol.split(protocol.encode(frame))
-        self.recent.append((self.seq, texts))
-        return Frame(frame, texts)
+        return Frame(frame, protocol.split(protocol.encode(frame)))
 
     def snapshot(self, time_now: float, clock: dict[str, Any], streams: list[dict]) -> list[str]:
         """The `snapshot` message, as texts to send: all a browser needs to draw the room.
@@ -265,11 +259,3 @@ class Frames:
         texts = protocol.split(protocol.encode(message))
         self._snapshot = (self.seq, texts)
         return texts
-
-    def missed(self, seq: int | None, epoch: str) -> list[str] | None:
-        """The frames after `seq` for a browser of this epoch, or None when it needs a snapshot."""
-        if seq is not None and epoch == self.epoch and seq <= self.seq:
-            missed = [texts for s, texts in self.recent if s > seq]
-            if len(missed) == self.seq - seq:
-                return [text for texts in missed for text in texts]
-        return None

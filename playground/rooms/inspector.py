@@ -14,21 +14,15 @@ import re
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from django.conf import settings
 from django.template.loader import render_to_string
-from django.utils import translation
 from django.utils.translation import gettext as _
 
 from playground import limits, protocol, topology
-from playground.rooms.parts import RoomParts
 from playground.rooms.policy_view import present_policy
 from playground.rooms.selection_view import selection_row
 from simulator import INSPECTABLE_KINDS, Cluster, Inspection
-
-if TYPE_CHECKING:
-    from playground.rooms.parts import Viewer
 
 _NAME = re.compile(r"^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$")
 #: The shortest time between two renders of one target's inspector (seconds).
@@ -242,34 +236,3 @@ class Watchers:
         if request_id is not None:
             message["id"] = request_id
         return protocol.split(protocol.encode(message))
-
-
-class Inspecting(RoomParts):
-    """The inspectors of a `LiveRoom`'s viewers: one object now, and the same again after
-    each frame that changes it, in each viewer's language."""
-
-    async def inspect(self, target: Target) -> dict[str, Any]:
-        """What the inspector shows about `target` now (the template's context)."""
-        return await self.read(lambda cluster: inspect(cluster, target))
-
-    async def watch(
-        self, viewer: Viewer, target: Target | None, request_id=None, *, locked: bool = False
-    ):
-        """Show `viewer` the inspector of `target` now, then again after each frame that
-        changes it (None: stop). `locked`: the caller holds the room's lock."""
-        if not locked:
-            async with self.lock:
-                return await self.watch(viewer, target, request_id, locked=True)
-        self.check()
-        language = getattr(viewer, "language", "") or settings.LANGUAGE_CODE
-        self.watchers.watch(viewer.viewer, target, language)
-        if target is not None:
-            seq = self.frames.seq
-            now = self.loop.time()
-            html = self.watchers.render(target, language, self._inspector_html, now, seq)
-            texts = self.watchers.message(viewer.viewer, target, html, seq, request_id)
-            await self._deliver(viewer, texts)
-
-    def _inspector_html(self, target: Target, language: str) -> str:
-        with translation.override(language):
-            return render(inspect(self.cluster, target))

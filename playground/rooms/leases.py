@@ -1,17 +1,16 @@
 """Room leases: one process runs each room when several share the database.
 
 With leases on (`KUBEPLAY_ROOM_LEASES`, on with `REDIS_URL`), a process takes
-a room's lease before it loads the room and renews it while it runs it;
-another process refuses the room until the lease runs out, and then replays
-its log (docs/architecture.md, "Which process ticks").
+a room's lease before it loads the room, naming itself by its bus address
+(playground/rooms/bus.py), and renews it every second while it runs it.
+Other processes pass their viewers' requests to that address; when it dies,
+the lease runs out (`KUBEPLAY_LEASE_SECONDS`) and another process takes the
+room over by replaying its log (docs/architecture.md, "Which process ticks").
 """
 
 from __future__ import annotations
 
 import asyncio
-import os
-import secrets
-import socket
 from datetime import timedelta
 
 from django.conf import settings
@@ -20,17 +19,19 @@ from django.utils import timezone
 
 from playground.models import Room
 
-LEASE_SECONDS = 30.0
-#: This process, as leases name their holder.
-OWNER = f"{socket.gethostname()[:60]}:{os.getpid()}:{secrets.token_hex(4)}"
-
 
 class Lease:
-    """This process's claim on one room; always granted while leases are off."""
+    """This process's claim on one room (`owner`: its address); always granted while leases
+    are off."""
 
-    def __init__(self, code: str) -> None:
+    def __init__(self, code: str, owner: str = "") -> None:
         self.code = code
+        self.owner = owner
         self.renewed = 0.0
+
+    @staticmethod
+    def seconds() -> float:
+        return settings.KUBEPLAY_LEASE_SECONDS
 
     @staticmethod
     def enabled() -> bool:
@@ -42,20 +43,21 @@ class Lease:
             return True
         self.renewed = asyncio.get_running_loop().time()
         now = timezone.now()
-        free = Q(owner=OWNER) | Q(owner="") | Q(lease_until__lt=now) | Q(lease_until=None)
+        me = self.owner
+        free = Q(owner=me) | Q(owner="") | Q(lease_until__lt=now) | Q(lease_until=None)
         updated = await Room.objects.filter(free, code=self.code).aupdate(
-            owner=OWNER, lease_until=now + timedelta(seconds=LEASE_SECONDS)
+            owner=me, lease_until=now + timedelta(seconds=self.seconds())
         )
         return updated == 1
 
     async def keep(self, now: float) -> bool:
         """Renew the lease when a third of it has gone (`now`: the event loop's time)."""
-        if not self.enabled() or now - self.renewed < LEASE_SECONDS / 3:
+        if not self.enabled() or now - self.renewed < self.seconds() / 3:
             return True
         return await self.claim()
 
     async def release(self) -> None:
         if self.enabled():
-            await Room.objects.filter(code=self.code, owner=OWNER).aupdate(
+            await Room.objects.filter(code=self.code, owner=self.owner).aupdate(
                 owner="", lease_until=None
             )

@@ -1,215 +1,174 @@
-"""The live room: a room's running cluster in this process, its viewers and what they do.
+"""The live room: a room this process owns: its worker, log, clock, class, and who watches.
 
-Threading: a live room belongs to the process's event loop. Every call that
-touches its cluster runs on that loop, under the room's lock, so the ticker,
-commands and reads never interleave. Viewers change the room only through
-`run_command` (a command line, logged before its frame goes out), the clock
-and the streams, and only when their role lets them (checked under the lock,
-roles.py); `read`, `watch` and `watch_matrix` change nothing. The class (participants, the
-floor, the presenter's view) is `classroom`; forks and rewinds are forks.py's.
+Its engine (the cluster, frames, streams, inspectors, a lesson's tracker:
+playground/rooms/engine.py) runs in a worker (playground/rooms/worker.py), so
+the event loop only waits for it. Every piece of work runs under the room's
+lock, as a task of the room's own: a viewer that disconnects mid-command
+cancels nothing, so the log and the cluster never disagree. Viewers reach it
+through their process's `RoomView` (playground/rooms/view.py), here or over
+the bus, and change the room only through `run_command` (a command line,
+logged before its frame goes out), the clock, the streams and a rewind, each
+checked under the lock against the asking participant's role (the class lives
+with the room's owner, so every process's viewers meet the same floor). Each
+frame goes to `publish`, which hands it to every process's view.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
 from channels.layers import get_channel_layer
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from playground.models import Room
-from playground.rooms import inspector
-from playground.rooms.classroom import ClassLevers, Classroom
-from playground.rooms.controls import ClockAndStreams
-from playground.rooms.followers import Followed, Follower
-from playground.rooms.frames import Frames
-from playground.rooms.inspector import Inspecting
+from playground.rooms.class_levers import ClassLevers
+from playground.rooms.classroom import Classroom
+from playground.rooms.engine import Outcome, RoomSpec
+from playground.rooms.errors import RoomGone
 from playground.rooms.leases import Lease
-from playground.rooms.log import Restored, RoomLog
-from playground.rooms.matrix import MatrixViews, MatrixWatchers
-from playground.rooms.parts import Viewer
-from playground.rooms.results import result_fields
+from playground.rooms.lesson_requests import LessonRequests
+from playground.rooms.log import RoomLog
+from playground.rooms.presence import Presence
+from playground.rooms.requests import ViewerRequests
 from playground.rooms.rewinding import Rewinding
-from playground.rooms.roles import Participant, check
-from playground.rooms.ticker import Streams, Ticker
-from simulator import Cluster
+from playground.rooms.worker import Worker, WorkerGone, WorkTooLarge
 
 logger = logging.getLogger(__name__)
 
+#: How often an open room's `Room.touched` is written (the retention policy's clock).
+TOUCH_SECONDS = 3600.0
 
-class RoomGone(Exception):
-    """The room does not exist, or another server process runs it."""
+Publish = Callable[["LiveRoom", dict[str, Any]], Awaitable[None]]
+#: Makes the worker that runs an engine built from a spec (registry.WORKERS).
+MakeWorker = Callable[[RoomSpec], Worker]
+
+
+async def touch(room_id: int) -> None:
+    """Note that the room was used now (rooms untouched for long are purged)."""
+    await Room.objects.filter(pk=room_id).aupdate(touched=timezone.now())
 
 
 def group_name(code: str) -> str:
-    """The channel-layer group of a room (codes are validated slugs)."""
+    """The channel-layer group of a room's consumers (codes are validated slugs)."""
     return f"room-{code}"
 
 
-class LiveRoom(ClockAndStreams, Rewinding, ClassLevers, Inspecting, Followed, MatrixViews):
-    """A room's running cluster in this process: clock, streams, frames and viewers.
+class LiveRoom(Presence, ViewerRequests, ClassLevers, Rewinding, LessonRequests):
+    """A room running in this process: its worker, log, clock, class and viewers' presence.
 
-    Its parts: clock and streams (`ClockAndStreams`, controls.py), rewinds (`Rewinding`),
-    the class's levers (`ClassLevers`, classroom.py: the floor's news, the presenter's
-    view), inspectors (`Inspecting`), followers' hooks (`Followed`), the matrix (`MatrixViews`).
+    Who watches it is `Presence`'s (presence.py), what viewers ask of it
+    `ViewerRequests`' (requests.py), its class `ClassLevers`' (class_levers.py), its
+    returns to an earlier point `Rewinding`'s (rewinding.py), its answers to a lesson's
+    messages `LessonRequests`' (lesson_requests.py).
     """
 
     def __init__(
         self,
         room: Room,
-        restored: Restored,
-        log_length: int,
+        spec: RoomSpec,
         *,
+        make_worker: MakeWorker,
         lease: Lease,
         drop: Callable[[LiveRoom, bool], Awaitable[None]],
-        followers: Iterable[Follower] = (),
+        publish: Publish,
     ) -> None:
         self.code = room.code
         self.room_id = room.pk
-        self.seed, self.manifests = room.seed, room.manifests
+        self.classroom = Classroom(room)
+        self.spec = dataclasses.replace(spec, floor=self.classroom.floor_message())
+        self.worker = make_worker(self.spec)
+        self._make_worker = make_worker
         self.loop = asyncio.get_running_loop()
         self.lock = asyncio.Lock()
         self.tick_hz = settings.KUBEPLAY_TICK_HZ
-        self.playing = room.playing
-        self.speed = room.speed
-        self.watchers = inspector.Watchers()
-        self.matrix_watchers = MatrixWatchers()
-        self.classroom = Classroom(room)
+        self.log = RoomLog(room.pk, len(spec.ops))
+        self.epoch, self.seq = "", 0
         self.classroom.on_change = self._class_changed
-        self.replace(restored, log_length)
-        #: The consumers of this process watching the room, by viewer id.
-        self.local: dict[str, Viewer] = {}
+        self._class_news = False
+        #: Whether the presenter's view changed since the last tick.
+        self._view_due = False
+        #: When a viewer was last on its way (opening the room, admitted; it joins soon).
+        self._joining_since = float("-inf")
+        #: Viewers per view: "local" for this process's, a bus address for another's
+        #: (with when that count expires).
+        self.watching: dict[str, tuple[int, float]] = {}
         self.closed = False
         self.ticker: asyncio.Task | None = None
         self.unloader: asyncio.TimerHandle | None = None
         self.lease = lease
         self._drop = drop
+        self._publish = publish
         self._flushed = self.loop.time()
-        self._class_news = False
-        #: What watches this room's changes (a lesson), by the message type each answers.
-        self.followers: dict[str, Follower] = {f.message_type: f for f in followers}
-        self.idle()  # loaded for a page or a fork that nobody opens: leave memory in a while
+        #: When a viewer or a read last used the room (the registry unloads it when idle).
+        self.last_used = self.loop.time()
+        #: When `Room.touched` (the retention policy's clock) was last written.
+        self._stored_touch = self.loop.time()
 
-    def replace(self, restored: Restored, log_length: int) -> None:
-        """Run `restored` from now on (the room was loaded, or rewound to a point of its log):
-        its cluster, streams and hit counters, frames of a new epoch; the class stays."""
-        self.cluster = restored.cluster
-        self.streams = Streams(restored.streams, restored.streams_made)
-        self.log = RoomLog(self.room_id, log_length)
-        self.log.set_streams(self.streams.specs())
-        self.frames = Frames(self.cluster, self.code, self.tick_hz)
-        self.frames.hits = restored.hits
-        self.frames.floor = self.classroom.floor_message()
-        self.frames.presenter_view = self.classroom.view
-        self.watchers.forget_renders()  # a new epoch's frames count from 0 again
+    async def start(self) -> None:
+        """Start the room's worker (it replays the log); raises what stopped it."""
+        await self.worker.start()
+        self.epoch, self.seq, streams = await self.worker.call("head")
+        self.log.set_streams(streams)
 
-    @property
-    def epoch(self) -> str:
-        return self.frames.epoch
-
-    def clock(self) -> dict[str, Any]:
-        return {"playing": self.playing, "speed": self.speed, "time": self.cluster.now}
-
-    def catch_up(self, seq: int | None, epoch: str) -> list[str]:
-        """Messages that bring a browser that saw frame `seq` of `epoch` up to date."""
-        missed = self.frames.missed(seq, epoch)
-        if missed is not None:
-            return missed
-        texts = self.frames.snapshot(self.cluster.now, self.clock(), self.streams.to_dicts())
-        return texts + [text for f in self.followers.values() for text in f.greeting()]
-
-    # -- viewers -----------------------------------------------------------------------
-
-    def admit(self, participant_id: str | None, presenter: bool) -> Participant:
-        """Who a new connection is (`participant_id`: its browser's, or None)."""
-        return self.classroom.admit(participant_id, presenter)
-
-    def join(self, viewer: Viewer) -> None:
-        """Start sending this room's frames to `viewer` (a consumer in this process)."""
-        self.local[viewer.viewer] = viewer
-        if self.unloader is not None:
-            self.unloader.cancel()
-            self.unloader = None
-        if self.ticker is None or self.ticker.done():
-            self.ticker = self.loop.create_task(
-                Ticker(self.tick_hz).run(self._tick), name=f"ticker-{self.code}"
-            )
-
-    def leave(self, viewer: Viewer) -> None:
-        if self.local.pop(viewer.viewer, None) is not None:
-            participant = getattr(viewer, "participant", None)
-            if participant is not None:
-                self.classroom.depart(participant)
-        self.watchers.forget(viewer.viewer)
-        self.matrix_watchers.watch(viewer.viewer, None)
-        self.idle()
-
-    def idle(self) -> None:
-        """With nobody watching, unload the room after `KUBEPLAY_IDLE_SECONDS`."""
-        if not self.local and not self.closed and self.unloader is None:
-            self.unloader = self.loop.call_later(
-                settings.KUBEPLAY_IDLE_SECONDS, lambda: self.loop.create_task(self.unload())
-            )
-
-    async def unload(self) -> None:
-        """Write what the log lacks, stop the clock and forget the room (the log keeps it)."""
-        if self.closed:
-            return
-        async with self.lock:
-            self.unloader = None
-            if self.local or self.closed:
-                return  # someone came back meanwhile
-            self.closed = True
-            with contextlib.suppress(Exception):
-                await self.log.write()
-        await self.stop()
-        await self._drop(self, True)
-
-    async def save(self) -> None:
-        """Write what the log lacks now (the server is stopping)."""
-        async with self.lock:
-            if not self.closed:
-                await self.log.write()
-
-    async def stop(self) -> None:
-        if self.ticker is not None and self.ticker is not asyncio.current_task():
-            self.ticker.cancel()
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await self.ticker
-
-    async def break_down(self) -> None:
-        """The log and the cluster may disagree: drop the room; browsers reconnect and replay."""
-        self.closed = True
-        await self._drop(self, False)
-        layer = get_channel_layer()
-        if layer is not None:
-            with contextlib.suppress(Exception):
-                await layer.group_send(group_name(self.code), {"type": "room.closed"})
+    async def restart(self, ops: list[dict[str, Any]]) -> None:
+        """Run a new engine replaying `ops` (the log, rewound), in place of the old one.
+        Under the lock."""
+        spec = dataclasses.replace(
+            self.spec,
+            ops=ops,
+            floor=self.classroom.floor_message(),
+            view=self.classroom.view,
+        )
+        worker = self._make_worker(spec)
+        try:
+            await worker.start()
+            epoch, seq, streams = await worker.call("head")
+        except WorkTooLarge as exc:
+            await worker.close()
+            raise RoomGone(str(exc)) from None
+        old, self.worker, self.spec = self.worker, worker, spec
+        self.epoch, self.seq = epoch, seq
+        self.log.set_streams(streams)
+        with contextlib.suppress(Exception):
+            await old.close()
 
     # -- the clock ---------------------------------------------------------------------
 
+    async def tick(self) -> None:
+        """One tick: the clock and the streams, logged and sent. Under the lock."""
+        view, self._view_due = (self.classroom.view if self._view_due else False), False
+        outcome = await self._engine("tick", view)
+        self.log.add_ticks(outcome.step, outcome.counts)
+        if outcome.streams is not None:
+            self.log.set_streams(outcome.streams)
+        if outcome.ops:  # a stream that failed, a lesson's step done
+            await self._logged(outcome.ops)
+        await self._send(outcome)
+        if self.loop.time() - self._flushed >= settings.KUBEPLAY_FLUSH_SECONDS:
+            self._flushed = self.loop.time()
+            if self.log.traffic_pending:
+                await self.log.write()
+            await self._tell_presenters()
+
     async def _tick(self) -> bool:
         """One tick of the ticker; False stops it (nobody watches, or the room closed)."""
-        if self.closed or not self.local:
+        if self.closed or not self.watched():
             return False
         try:
             async with self.lock:
                 if self.closed:
                     return False
-                self.frames.begin()
-                traces = self._advance()
-                await self._emit()
-                await self._followers_changed(None, traces)
-                if self.loop.time() - self._flushed >= settings.KUBEPLAY_FLUSH_SECONDS:
-                    self._flushed = self.loop.time()
-                    await self.log.write()
-                    await self._tell_presenters()
-            if not await self.lease.keep(self.loop.time()):
-                raise RoomGone(_("another server took this room over"))
+                await self.tick()
+            if self.loop.time() - self._stored_touch >= TOUCH_SECONDS:
+                self._stored_touch = self.loop.time()
+                await touch(self.room_id)
         except asyncio.CancelledError:
             raise
         except Exception:
@@ -218,34 +177,77 @@ class LiveRoom(ClockAndStreams, Rewinding, ClassLevers, Inspecting, Followed, Ma
             return False
         return True
 
-    # -- commands: the one way a viewer changes the cluster ----------------------------
+    # -- the room's life ----------------------------------------------------------------
 
-    async def run_command(
-        self, line: str, stdin: str = "", by: str = "", who: Participant | None = None
-    ) -> dict[str, Any]:
-        """Run a command line for connection `by` (participant `who`; None: the server
-        itself), log it, then send its frame to everyone. Returns the `result` message's
-        fields for the viewer who ran it. Raises Forbidden: `who` may not change the room."""
+    async def unload(self) -> bool:
+        """Write what the log lacks, stop the clock and forget the room (the log keeps it);
+        False when someone came back meanwhile."""
+        if self.closed:
+            return True
         async with self.lock:
-            # A follower of the room (a lesson's solution) runs commands for a connection.
-            who = who or getattr(self.local.get(by), "participant", None)
-            self.check(who, "command")
-            self.frames.begin()
-            named, at = (who.who() if who is not None else {}), self.cluster.now
-            result = self.cluster.run(line, stdin=stdin)
-            op = {"op": "run", "line": line, **({"stdin": stdin} if stdin else {})}
-            await self._logged([{**op, "by": named, "at": at}])
-            self.frames.add_command(by, named, line, result)
-            await self._emit()
-            await self._followers_changed((line, result), result.traces)
-        return result_fields(line, result, stdin)
+            if self.wanted() or self.closed:
+                return self.closed
+            self.closed = True
+            with contextlib.suppress(Exception):
+                await self.log.write()
+                await touch(self.room_id)
+        await self.stop()
+        await self._drop(self, True)
+        return True
 
-    async def broadcast(self, texts: list[str]) -> None:
-        """Send texts to every viewer of the room in this process."""
-        for viewer in list(self.local.values()):
-            await self._deliver(viewer, texts)
+    async def stop(self) -> None:
+        """Stop the clock and the worker."""
+        self.closed = True
+        if self.unloader is not None:
+            self.unloader.cancel()
+        if self.ticker is not None and self.ticker is not asyncio.current_task():
+            self.ticker.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await self.ticker
+        await self.worker.close()
 
-    async def _logged(self, ops: Sequence[dict[str, Any]] = ()) -> None:
+    async def break_down(self) -> None:
+        """The log and the cluster may disagree: drop the room; browsers reconnect and replay."""
+        self.closed = True
+        await self._drop(self, False)
+        with contextlib.suppress(Exception):
+            await self.worker.close()
+        layer = get_channel_layer()
+        with contextlib.suppress(Exception):
+            if layer is not None:
+                await layer.group_send(group_name(self.code), {"type": "room.closed"})
+
+    # -- one piece of work at a time, whoever is still waiting for it -----------------
+
+    async def _work(self, work: Coroutine[Any, Any, Any]) -> Any:
+        """Run `work` under the room's lock as a task of the room's own, so cancelling the
+        caller (a viewer leaving) does not stop it halfway."""
+
+        async def locked() -> Any:
+            async with self.lock:
+                return await work
+
+        task = self.loop.create_task(locked())
+        task.add_done_callback(_log_failure)
+        return await asyncio.shield(task)
+
+    async def _engine(self, method: str, *args: Any) -> Any:
+        """Call the engine (under the room's lock); a dead worker drops the room."""
+        if self.closed:
+            raise RoomGone(_("this room was reloaded; reconnecting"))
+        self.last_used = self.loop.time()
+        try:
+            return await self.worker.call(method, *args)
+        except WorkTooLarge as exc:
+            logger.warning("room %s: %s; reloading it", self.code, exc)
+            await self.break_down()
+            raise RoomGone(_("%(why)s: the room was reloaded without it.") % {"why": exc}) from None
+        except WorkerGone:
+            logger.error("room %s: its worker stopped", self.code)
+            await self.break_down()
+            raise RoomGone(_("this room's server stopped; reconnecting")) from None
+
+    async def _logged(self, ops: list[dict[str, Any]] | tuple = ()) -> None:
         try:
             await self.log.write(ops)
         except Exception:
@@ -253,47 +255,45 @@ class LiveRoom(ClockAndStreams, Rewinding, ClassLevers, Inspecting, Followed, Ma
             await self.break_down()
             raise RoomGone(_("the server could not save this change; reconnecting")) from None
 
-    # -- reads -------------------------------------------------------------------------
+    async def _send(self, outcome: Outcome) -> None:
+        """Hand the frame (the inspectors it changed, what followers say) to every view."""
+        if outcome.frame is None and not outcome.inspectors and not outcome.broadcast:
+            return
+        if outcome.frame is not None:
+            self.seq = outcome.seq
+        message = self._message(outcome.seq, outcome.frame, outcome.inspectors)
+        if outcome.broadcast:
+            message["broadcast"] = outcome.broadcast
+        await self._publish(self, message)
 
-    async def read(self, fn: Callable[[Cluster], Any]) -> Any:
-        """Run `fn(cluster)` under the room's lock, for reads that the log does not record
-        (they must change nothing: the facade's reads do not)."""
-        async with self.lock:
-            self.check()
-            return fn(self.cluster)
+    def _message(
+        self,
+        seq: int,
+        frame: list[str] | None,
+        inspectors: list | None = None,
+        rebase: list[str] | None = None,
+    ) -> dict[str, Any]:
+        """A `room.frame` for every view: `frame` (its texts, or None), `inspectors`
+        (`[viewer, texts]` pairs), `rebase` (a new engine's snapshot: every viewer starts
+        again from it)."""
+        message: dict[str, Any] = {
+            "type": "room.frame",
+            "code": self.code,
+            "epoch": self.epoch,
+            "seq": seq,
+            "frame": frame,
+            "inspectors": inspectors or [],
+        }
+        if rebase is not None:
+            message["rebase"] = rebase
+        return message
 
-    # -- frames ------------------------------------------------------------------------
 
-    async def _emit(self) -> None:
-        """Send everyone the frame with everything since the last one, if there is any;
-        then the inspectors that frame (or an earlier one, held back) changed."""
-        frame = self.frames.next_frame(
-            self.cluster, self.clock(), self.streams.to_dicts(), self.playing
-        )
-        # Encoded once, written straight to each viewer's socket: a room's viewers are
-        # all in the process that owns it (docs/architecture.md, "Frames").
-        if frame is not None:
-            for viewer in list(self.local.values()):
-                await self._deliver(viewer, frame.texts)
-        message, seq, now = frame and frame.message, self.frames.seq, self.loop.time()
-        await self.refresh_matrix(message, seq, now)
-        for viewer_id, texts in self.watchers.refresh(message, seq, self._inspector_html, now):
-            if viewer_id in self.local:
-                await self._deliver(self.local[viewer_id], texts)
-
-    async def _deliver(self, viewer: Viewer, texts: list[str]) -> None:
-        """Send texts to one viewer. A socket that closed since (its disconnect is on the
-        way) loses the viewer, never the room for everyone else."""
-        try:
-            for text in texts:
-                await viewer.forward(text)
-        except Exception:  # noqa: BLE001 - whatever one connection raises
-            logger.info("room %s: viewer %s is gone", self.code, viewer.viewer, exc_info=True)
-            self.leave(viewer)
-
-    def check(self, who: Participant | None = None, action: str = "") -> None:
-        """Raise RoomGone if the room closed, Forbidden if `who` may not do `action`."""
-        if self.closed:
-            raise RoomGone(_("this room was reloaded; reconnecting"))
-        if who is not None and action:
-            check(action, who, self.classroom.floor)
+def _log_failure(task: asyncio.Task) -> None:
+    """Retrieve a room task's outcome, so one nobody awaits any more fails quietly; a failure
+    other than a learner's request the room refused is logged."""
+    if task.cancelled():
+        return
+    exc = task.exception()
+    if exc is not None and not isinstance(exc, ValueError | RoomGone):
+        logger.error("room task failed", exc_info=exc)

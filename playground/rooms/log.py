@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from asgiref.sync import sync_to_async
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from playground import limits
 from playground.models import Room, RoomEvent
@@ -42,9 +42,23 @@ ROOM_CAPACITY = Capacity(
 NOTES = frozenset({"lesson"})
 
 
+def logged_op(line: str, stdin: str, exit_code: int, changed: bool) -> dict[str, Any]:
+    """A command line's log entry. Manifests the cluster refused whole are logged without
+    them (`"refused": true`): they changed nothing, so replay skips them, and a learner's
+    rejected 48 KiB paste costs the log a line, not the paste."""
+    op: dict[str, Any] = {"op": "run", "line": line}
+    if stdin and exit_code != 0 and not changed and line == APPLY:
+        op["refused"] = True
+    elif stdin:
+        op["stdin"] = stdin
+    return op
+
+
 def apply_op(cluster: Cluster, op: dict[str, Any]) -> Any:
     """Apply one log entry to `cluster`; the live room and replay both go through here."""
     if op["op"] == "run":
+        if op.get("refused"):
+            return None  # manifests the cluster refused whole: they changed nothing
         return cluster.run(op["line"], stdin=op.get("stdin", ""))
     if op["op"] == "streams":
         return []  # which streams run is the live room's, not the cluster's
@@ -72,6 +86,13 @@ def send_requests(cluster: Cluster, target: str, source: str, n: int) -> list:
             traces.append(None)
             break
     return traces
+
+
+def new_cluster(seed: int) -> Cluster:
+    """A room's cluster, with the room's capacity: every room's is made here (creation,
+    validation, replay, rewind). Whatever the capacity lets through, the server's
+    ceilings on a room's worker (time, memory) stop a runaway piece of work."""
+    return Cluster(seed, capacity=ROOM_CAPACITY)
 
 
 def effective_ops(ops: list[dict[str, Any]]) -> list[tuple[int, dict[str, Any]]]:
@@ -133,7 +154,7 @@ def restore(
 ) -> Restored:
     """Rebuild a room from what is stored: replay the entries that make it (a rewind drops
     those it went back over), note its streams, count its hits."""
-    cluster = Cluster(seed, capacity=ROOM_CAPACITY)
+    cluster = new_cluster(seed)
     cluster.run(APPLY, stdin=manifests)
     restored = Restored(cluster)
     for index, op in effective_ops(list(ops)):
@@ -141,6 +162,8 @@ def restore(
             restored.streams = op["streams"]
             restored.streams_made = op.get("made", len(op["streams"]))
         result = apply_op(cluster, op)
+        if result is None:
+            continue  # manifests refused whole: they changed nothing and showed nothing
         traces = result.traces if op["op"] == "run" else result
         restored.hits.update(hit for hit in map(hit_of, traces) if hit)
         if on_op is not None:
@@ -157,19 +180,6 @@ def hit_of(trace) -> str | None:
     return (trace.served_by or last.name) if last.kind == "pod" else None
 
 
-def latest_manifests(room: Room) -> str:
-    """The manifests last applied in the room with `kubectl apply -f -`, for its editor."""
-    applied = (
-        RoomEvent.objects.filter(room=room, op__op="run", op__has_key="stdin")
-        .order_by("-index")
-        .values_list("op", flat=True)
-    )
-    for op in applied[:20]:
-        if op["line"].split()[:2] == ["kubectl", "apply"]:
-            return op["stdin"]
-    return room.manifests
-
-
 async def read_ops(room: Room | int) -> list[dict[str, Any]]:
     """Every entry of a room's log (a room or its primary key), in order."""
     entries = RoomEvent.objects.filter(room=room).order_by("index").values_list("op", flat=True)
@@ -182,10 +192,13 @@ class PendingTicks:
 
     streams: list[list[str]] = field(default_factory=list)
     runs: list[list[Any]] = field(default_factory=list)
+    #: Whether any of the runs sent requests (not only the clock moving).
+    requests: bool = False
 
     def add(self, step: float, counts: list[int]) -> None:
         if not step and not any(counts):
             return  # a paused, quiet tick changes nothing
+        self.requests = self.requests or any(counts)
         if self.runs and self.runs[-1][0] == step and self.runs[-1][1] == counts:
             self.runs[-1][2] += 1
         else:
@@ -195,7 +208,7 @@ class PendingTicks:
         if not self.runs:
             return None
         op = {"op": "ticks", "streams": self.streams, "runs": self.runs}
-        self.runs = []
+        self.runs, self.requests = [], False
         return op
 
 
@@ -218,6 +231,15 @@ class RoomLog:
     def up_to_date(self) -> bool:
         """Whether everything the room ran is in the log."""
         return not self.unwritten and not self.pending.runs
+
+    @property
+    def traffic_pending(self) -> bool:
+        """Whether ticks not yet written sent requests. Only those are written every flush
+        interval: an idle clock's time is written with the next command, stream or clock
+        change, or when the room unloads, so an idle room adds no rows to its log. (A crash
+        loses that unwritten time, never a command: a command is written together with
+        every tick before it.)"""
+        return bool(self.unwritten) or self.pending.requests
 
     def add_ticks(self, step: float, counts: list[int]) -> None:
         """One tick: the clock moved `step` seconds, then each stream sent its count."""
@@ -251,7 +273,22 @@ class RoomLog:
 
 @sync_to_async
 def _append(room_id: int, first: int, ops: list[dict[str, Any]]) -> None:
-    with transaction.atomic():
-        RoomEvent.objects.bulk_create(
-            RoomEvent(room_id=room_id, index=first + i, op=op) for i, op in enumerate(ops)
+    """Write `ops` at indexes `first...`; idempotent: when those rows already hold exactly
+    these entries (a write whose success was not seen), it succeeds without a second copy.
+
+    Raises IntegrityError when other entries hold those indexes (another process wrote
+    them: this one must not go on as the room's owner).
+    """
+    try:
+        with transaction.atomic():
+            RoomEvent.objects.bulk_create(
+                RoomEvent(room_id=room_id, index=first + i, op=op) for i, op in enumerate(ops)
+            )
+    except IntegrityError:
+        stored = list(
+            RoomEvent.objects.filter(
+                room_id=room_id, index__gte=first, index__lt=first + len(ops)
+            ).values_list("op", flat=True)
         )
+        if stored != list(ops):
+            raise

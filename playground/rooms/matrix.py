@@ -15,7 +15,6 @@ from collections.abc import Iterator
 from typing import Any
 
 from playground import protocol
-from playground.rooms.parts import RoomParts, Viewer
 from simulator import Cluster
 
 #: The shortest time between two computations of one view (seconds).
@@ -90,27 +89,3 @@ class MatrixWatchers:
         # The matrix is encoded once for every viewer; the message wraps the same text.
         text = protocol.encode(head)[:-1] + f',"matrix":{data}}}'
         return protocol.split(text)
-
-
-class MatrixViews(RoomParts):
-    """A `LiveRoom`'s side of the matrix: a viewer opens or closes it (a mixin, as
-    `ClockAndStreams` is; the room's `_emit` sends the refreshes)."""
-
-    async def watch_matrix(self, viewer: Viewer, view: str | None, request_id: Any = None) -> None:
-        """Send `viewer` the reachability matrix now, then again after each frame that may
-        change it (None: stop)."""
-        async with self.lock:
-            self.check()
-            self.matrix_watchers.watch(viewer.viewer, view)
-            if view is not None:
-                data = self.matrix_watchers.compute(self.cluster, view, self.loop.time())
-                seq = self.frames.seq
-                texts = self.matrix_watchers.message(viewer.viewer, view, data, seq, request_id)
-                await self._deliver(viewer, texts)
-
-    async def refresh_matrix(self, frame: dict[str, Any] | None, seq: int, now: float) -> None:
-        """Send the matrix again to each viewer whose view `frame` (or an earlier frame held
-        back) may have changed; the room calls it after each frame and tick."""
-        for viewer_id, texts in self.matrix_watchers.refresh(frame, seq, self.cluster, now):
-            if viewer_id in self.local:
-                await self._deliver(self.local[viewer_id], texts)

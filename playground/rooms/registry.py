@@ -1,7 +1,13 @@
-"""The live rooms of this process: loaded on first use by replaying their log.
+"""The rooms of this process: those it runs (`LiveRoom`) and those its viewers watch (`RoomView`).
 
-A room stays in memory while anyone watches it, and a minute more. Before it
-loads a room, the process takes the room's lease (playground/rooms/leases.py).
+A viewer always reaches a room through its process's view; the view's owner
+is the `LiveRoom` here, or the process holding the room's lease (with leases
+on: several processes, `REDIS_URL`). A process runs a room when it opens one
+nobody runs, by replaying its log in a worker. A live room stays while anyone
+watches it anywhere, and for the idle time after its last viewer or read
+(an export, an inspector page), whatever loaded it; rooms that no longer fit
+the memory budget (`KUBEPLAY_ROOMS_MEMORY_MB`) unload when idle, least
+recently used first, and a full server refuses to load another.
 """
 
 from __future__ import annotations
@@ -9,32 +15,134 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from typing import Any
 
-from asgiref.sync import sync_to_async
+from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from playground.models import Room
-from playground.rooms.followers import followers_for
+from playground.rooms import bus as interprocess
+from playground.rooms import keeper
+from playground.rooms.bus import bus
+from playground.rooms.engine import RoomSpec
+from playground.rooms.errors import NoSuchRoom, RoomGone
 from playground.rooms.leases import Lease
-from playground.rooms.live import LiveRoom, RoomGone
-from playground.rooms.log import read_ops, restore
+from playground.rooms.live import LiveRoom, touch
+from playground.rooms.log import read_ops
+from playground.rooms.owners import REQUESTS, LocalOwner, Owner, RemoteOwner
+from playground.rooms.roles import FOLLOWER
+from playground.rooms.view import RoomView
+from playground.rooms.worker import ThreadWorker, Worker, WorkerGone
+from playground.rooms.worker_process import ProcessWorker
 
 logger = logging.getLogger(__name__)
 
+#: Where rooms' engines run, by `KUBEPLAY_ROOM_WORKER` (playground/rooms/worker.py).
+WORKERS: dict[str, type[Worker]] = {
+    "process": ProcessWorker,
+    "thread": ThreadWorker,
+    "inline": Worker,
+}
+
 _rooms: dict[str, LiveRoom] = {}
+_views: dict[str, RoomView] = {}
 _loading: dict[str, asyncio.Future] = {}
 
 
-async def open_room(code: str) -> LiveRoom:
-    """The live room for `code`, replaying its log if this process has not got it yet.
+def views_group(code: str) -> str:
+    """The bus group of the processes that have viewers of a room."""
+    return f"views-{code}"
 
-    Raises:
-        RoomGone: no such room, or another server process runs it.
+
+async def open_room(code: str) -> RoomView:
+    """This process's view of room `code`, for a viewer about to join (one view however
+    many arrive together). Raises RoomGone: no such room (ServerFull: no memory here)."""
+    for _attempt in range(2):
+        view = _views.get(code)
+        if view is not None and view.loop is asyncio.get_running_loop() and _usable(view.owner):
+            if isinstance(view.owner, LocalOwner):
+                view.owner.live.expect_viewer()
+            return view
+        if _attempt:
+            break
+        owner = await find_owner(code)  # viewers arriving together all wait here
+    if isinstance(owner, LocalOwner):
+        owner.live.expect_viewer()
+    view = RoomView(code, owner, find_owner=_new_owner, on_empty=_forget_view)
+    _views[code] = view
+    if owner.remote:
+        view.address = await bus().start()
+        await bus().join(views_group(code))
+    return view
+
+
+async def find_owner(code: str, silent: Owner | None = None) -> Owner:
+    """Who runs room `code`: this process (loading it if nobody runs it), or another one.
+
+    `silent`: an owner that stopped answering; while its lease runs, RoomGone.
     """
+    for _attempt in range(3):
+        live = _rooms.get(code)
+        if live is not None and live.loop is asyncio.get_running_loop() and not live.closed:
+            live.last_used = live.loop.time()
+            return LocalOwner(live)
+        holder = await _lease_holder(code)
+        if holder is None:
+            try:
+                return LocalOwner(await _open_live(code))
+            except LeaseTaken:
+                continue  # another process claimed it first: ask who
+        if silent is not None and silent.address == holder:
+            raise RoomGone(_("This room's server stopped answering; taking it over."))
+        return RemoteOwner(code, holder)
+    raise RoomGone(_("This room is moving between servers; try again in a second."))
+
+
+class LeaseTaken(RoomGone):
+    """Another process claimed the room's lease a moment before this one."""
+
+
+async def _new_owner(view: RoomView) -> Owner:
+    owner = await find_owner(view.code, silent=view.owner)
+    if not owner.remote:
+        with contextlib.suppress(Exception):
+            await bus().leave(views_group(view.code))
+    return owner
+
+
+def _usable(owner: Owner) -> bool:
+    return not isinstance(owner, LocalOwner) or not owner.live.closed
+
+
+def _forget_view(view: RoomView) -> None:
+    """A view whose last viewer left is dropped (a new one is made for the next)."""
+    if _views.get(view.code) is view:
+        del _views[view.code]
+        if view.owner.remote:
+            task = view.loop.create_task(bus().leave(views_group(view.code)))
+            task.add_done_callback(lambda t: t.cancelled() or t.exception())
+
+
+async def _lease_holder(code: str) -> str | None:
+    """The address of the process whose valid lease runs the room, or None (free, or ours)."""
+    if not Lease.enabled():
+        return None
+    room = await Room.objects.filter(code=code).values("owner", "lease_until").afirst()
+    if room is None:
+        raise NoSuchRoom(
+            _("There is no room %(code)r. Create one from the home page.") % {"code": code}
+        )
+    me = await bus().start()
+    leased = room["lease_until"] is not None and room["lease_until"] > timezone.now()
+    if room["owner"] and room["owner"] != me and leased:
+        return room["owner"]
+    return None
+
+
+async def _open_live(code: str) -> LiveRoom:
+    """The live room for `code` in this process, replaying its log if it is not here yet."""
     loop = asyncio.get_running_loop()
-    live = _rooms.get(code)
-    if live is not None and live.loop is loop and not live.closed:
-        return live
     pending = _loading.get(code)
     if pending is not None and pending.get_loop() is loop:
         return await asyncio.shield(pending)
@@ -57,61 +165,117 @@ async def open_room(code: str) -> LiveRoom:
 async def _load(code: str) -> LiveRoom:
     room = await Room.objects.filter(code=code).afirst()
     if room is None:
-        raise RoomGone(
+        raise NoSuchRoom(
             _("There is no room %(code)r. Create one from the home page.") % {"code": code}
         )
-    lease = Lease(code)
+    await keeper.make_room_in_memory(_rooms.values())
+    lease = Lease(code, await bus().start() if Lease.enabled() else "")
     if not await lease.claim():
-        raise RoomGone(_("This room is running on another server; try again in a few seconds."))
+        raise LeaseTaken(_("This room is moving to another server; try again in a second."))
     ops = await read_ops(room)
-    followers = followers_for(room, ops)
-
-    def replayed(index: int, op: dict, result) -> None:
-        for follower in followers:
-            follower.replayed(index, op, result)
-
+    spec = RoomSpec(
+        code=code,
+        seed=room.seed,
+        manifests=room.manifests,
+        ops=ops,
+        playing=room.playing,
+        speed=room.speed,
+        tick_hz=settings.KUBEPLAY_TICK_HZ,
+        lesson=room.lesson,
+    )
+    make_worker = WORKERS[settings.KUBEPLAY_ROOM_WORKER]
+    live = LiveRoom(room, spec, make_worker=make_worker, lease=lease, drop=_drop, publish=_publish)
     try:
-        # One replay at a time: they are Python, so threads side by side take no less time
-        # in all, and each one more takes the GIL from the rooms that run (a whole class
-        # pressing "Try it yourself" at once; every room after a restart).
-        async with _replaying():
-            restored = await sync_to_async(restore, thread_sensitive=False)(
-                room.seed, room.manifests, ops, replayed
-            )
-    except Exception as exc:  # a simulator bug: say so rather than drop the socket
+        # One replay at a time: a whole class pressing "Try it yourself" at once, or
+        # every room after a restart, would otherwise share the machine's cores with
+        # the rooms that run, each replay taking as long as all of them.
+        async with keeper.replaying():
+            await live.start()
+    except Exception as exc:  # a simulator bug, or the worker died: say so
         logger.exception("room %s could not be replayed", code)
-        raise RoomGone(
-            _("This room could not be rebuilt (%(error)s).") % {"error": type(exc).__name__}
-        ) from exc
-    return LiveRoom(room, restored, len(ops), lease=lease, drop=_drop, followers=followers)
+        await live.worker.close()
+        with contextlib.suppress(Exception):
+            await lease.release()
+        name = "its server stopped" if isinstance(exc, WorkerGone) else type(exc).__name__
+        raise RoomGone(_("This room could not be rebuilt (%(error)s).") % {"error": name}) from exc
+    await touch(room.pk)
+    keeper.unload_when_idle(live)
+    keeper.start(_rooms, views_group)
+    return live
 
 
-_replay_slots: dict[asyncio.AbstractEventLoop, asyncio.Semaphore] = {}
+async def _publish(live: LiveRoom, message: dict[str, Any]) -> None:
+    """A room's frame to this process's view of it, and to the other processes' views."""
+    view = _views.get(live.code)
+    if view is not None and not view.owner.remote:
+        await view.receive(message)
+    if live.viewers(remote=True):
+        await bus().publish(views_group(live.code), message)
 
 
-def _replaying() -> asyncio.Semaphore:
-    loop = asyncio.get_running_loop()
-    if loop not in _replay_slots:
-        _replay_slots.clear()  # an event loop of an earlier test
-        _replay_slots[loop] = asyncio.Semaphore(1)
-    return _replay_slots[loop]
+async def answer(message: dict[str, Any]) -> Any:
+    """A view of another process asks this process's live room (over the bus)."""
+    live = _rooms.get(message.get("code", ""))
+    if live is None or live.closed:
+        raise RoomGone(_("This room moved to another server; reconnecting."))
+    method = message.get("method")
+    if method not in REQUESTS:
+        raise ValueError(f"unknown room request {method!r}")
+    return await getattr(live, method)(*message.get("args", ()))
+
+
+async def receive_frame(message: dict[str, Any]) -> None:
+    """A frame another process's room published, for this process's view of it."""
+    view = _views.get(message.get("code", ""))
+    if view is not None and view.owner.remote:
+        if message.get("type") == "room.beat":
+            view.beat()
+        else:
+            await view.receive(message)
+
+
+interprocess.on("room.request", answer)
+interprocess.on("room.frame", receive_frame)
+interprocess.on("room.beat", receive_frame)
+
+
+def memory_in_use() -> int:
+    """Bytes held by this process's live rooms (their worker processes)."""
+    return keeper.memory_in_use(_rooms.values())
 
 
 async def _drop(live: LiveRoom, release: bool) -> None:
     """Forget a room that closed (the log keeps it); give its lease back when it unloaded."""
     if _rooms.get(live.code) is live:
         del _rooms[live.code]
+    view = _views.get(live.code)
+    if view is not None and isinstance(view.owner, LocalOwner) and view.owner.live is live:
+        del _views[live.code]
     if release:
         with contextlib.suppress(Exception):
             await live.lease.release()
 
 
+async def participant(code: str, participant_id: str | None) -> dict[str, Any]:
+    """How a room's class knows the browser `participant_id` (`Participant.who()`), for a
+    fork it makes; a follower whose number is not known where the room is not running."""
+    live = _rooms.get(code)
+    known = live.classroom.participants.get(participant_id or "") if live is not None else None
+    return known.who() if known is not None else {"role": FOLLOWER}
+
+
 def loaded(code: str) -> LiveRoom | None:
+    """The live room `code` if this process runs it."""
     return _rooms.get(code)
 
 
+def view(code: str) -> RoomView | None:
+    """This process's view of room `code`, if it has viewers here."""
+    return _views.get(code)
+
+
 async def reset() -> None:
-    """Stop and forget every live room of this process (tests; the log keeps them)."""
+    """Stop and forget every room of this process (tests; the log keeps them)."""
     current = asyncio.get_running_loop()
     for live in list(_rooms.values()):
         live.closed = True
@@ -121,12 +285,15 @@ async def reset() -> None:
 
 
 def forget_all() -> None:
-    """Forget every live room without waiting for its tasks (tests, between event loops)."""
+    """Forget every room without waiting for its tasks (tests, between event loops)."""
     for live in list(_rooms.values()):
         live.closed = True
         for handle in (live.ticker, live.unloader):
             with contextlib.suppress(Exception):
                 if handle is not None and not live.loop.is_closed():
                     handle.cancel()
+        live.worker.abandon()
     _rooms.clear()
+    _views.clear()
     _loading.clear()
+    keeper.stop()

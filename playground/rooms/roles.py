@@ -10,9 +10,11 @@ they change nothing unless the presenter opens the floor to everyone or hands
 it to them. A room stored without a digest (made before roles) is an open
 room: everyone is a viewer who may change it, as before.
 
-Nothing here trusts the page: the consumer asks `check` before it handles a
-message, and the live room asks `may_act` again under its lock before it
-changes the cluster, so a forged message gets an error and changes nothing.
+Nothing here trusts the page: the consumer asks `check_role` before it
+handles a message (what the sender's role alone forbids), and the room's
+owner asks `check` under its lock before it changes anything (the floor, kept
+by the owner, so viewers on every process meet the same one), so a forged
+message gets an error and changes nothing.
 """
 
 from __future__ import annotations
@@ -180,11 +182,24 @@ def may_act(who: Participant, floor: Floor) -> bool:
     return floor.mode == "open" or (floor.mode == "follower" and floor.holder == who.id)
 
 
-def check(message_type: str, who: Participant, floor: Floor, action: Any = None) -> None:
-    """Raise Forbidden unless `who` may send a message of this type (and `action`) now."""
+def _need(message_type: str, action: Any) -> str | None:
     need = NEEDS.get(message_type)
     if isinstance(need, dict):
-        need = need.get(action, ACT)  # an action it does not know: refused unless allowed
+        return need.get(action, ACT)  # an action it does not know: refused unless allowed
+    return need
+
+
+def check_role(message_type: str, who: Participant, action: Any = None) -> None:
+    """Raise Forbidden if `who`'s role alone forbids the message (the presenter's levers
+    from anyone else). Where the message arrives, any process: whether the floor lets `who`
+    change the room is the room's owner's to check, under its lock (`check`)."""
+    if _need(message_type, action) == PRESENT:
+        check(message_type, who, Floor(), action)
+
+
+def check(message_type: str, who: Participant, floor: Floor, action: Any = None) -> None:
+    """Raise Forbidden unless `who` may send a message of this type (and `action`) now."""
+    need = _need(message_type, action)
     if need == ANYONE:
         return
     if need == ACT:

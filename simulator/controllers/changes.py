@@ -29,6 +29,10 @@ class CreatePods(NamedTuple):
         node: the node to bind them to (a DaemonSet's), or None for the scheduler.
         spec: the pod spec to use instead of the template's (a DaemonSet adds
             tolerations), or None.
+        staged: start them on the clock (Pending, ContainerCreating, Running), as a
+            replacement or a rollout's pods; else at once.
+        names: the pods' names when the owner gives them (a StatefulSet's ordinals).
+        labels: the pods' labels instead of the template's, or None.
     """
 
     owner: dict
@@ -36,10 +40,14 @@ class CreatePods(NamedTuple):
     number: int  # not `count`, which would hide tuple.count
     node: str | None = None
     spec: dict | None = None
+    staged: bool = False
+    names: tuple[str, ...] = ()
+    labels: dict | None = None
 
 
 class DeletePod(NamedTuple):
-    """Delete a pod the owner no longer wants (too many, or on a node it must leave)."""
+    """Delete a pod the owner no longer wants (too many, on a node it must leave, of an old
+    revision); gracefully: it may stay Terminating a while."""
 
     pod: dict
 
@@ -99,6 +107,15 @@ class Reconcile(NamedTuple):
     key: Key
 
 
+class RequeueAt(NamedTuple):
+    """Look at an owner again at simulated time `at` (minReadySeconds passing, a progress
+    deadline): a clock item, as a controller's `AddAfter`."""
+
+    kind: str
+    key: Key
+    at: float
+
+
 class SetStatus(NamedTuple):
     """Replace an owner's `status` with the one counted from its pods."""
 
@@ -123,5 +140,6 @@ class UpdateStatus(NamedTuple):
 
 Change = (
     CreatePods | DeletePod | AdoptPod | CreateObject | ScaleReplicaSet | SetRevision
-    | DeleteObject | RecordEvent | Reconcile | SetStatus | ApplyObject | UpdateStatus
+    | DeleteObject | RecordEvent | Reconcile | RequeueAt | SetStatus | ApplyObject
+    | UpdateStatus
 )  # fmt: skip

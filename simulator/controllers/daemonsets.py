@@ -2,6 +2,15 @@
 
 Pure functions of the DaemonSet, its pods, the nodes and the pods' runtime
 records; `sync` returns `controllers.changes` values.
+
+Template changes roll as `pkg/controller/daemon/update.go` does: each pod
+carries its template's `controller-revision-hash`; with `RollingUpdate` (the
+default, `maxUnavailable` 1, a percentage of the desired pods rounded up) old
+pods that are not ready go at once and ready ones only while fewer than
+`maxUnavailable` nodes lack a ready pod; the node gets its new pod through
+Pending and ContainerCreating on the clock. `OnDelete` replaces a pod only
+when it is deleted. `maxSurge` (a new pod beside the old one) is not modelled:
+a DaemonSet rolls as with `maxSurge: 0`.
 """
 
 from __future__ import annotations
@@ -13,6 +22,7 @@ from simulator.store import Key
 
 from . import scheduler
 from .changes import Change, CreatePods, DeletePod
+from .deployment_status import scaled_value
 
 if TYPE_CHECKING:
     from simulator.runtime import PodRuntime
@@ -46,33 +56,90 @@ def eligible_nodes(ds: dict, nodes: list[dict]) -> list[str]:
     return out
 
 
-def sync(ds: dict, pods: list[dict], nodes: list[dict]) -> list[Change]:
-    """One pod per eligible node (NodeShouldRunDaemonPod in the DaemonSet controller).
+REVISION_HASH = "controller-revision-hash"
+TEMPLATE_GENERATION = "pod-template-generation"
+
+
+def pod_labels(ds: dict, template_hash: str) -> dict:
+    """A new pod's labels: the template's, its revision's hash and the DaemonSet's generation."""
+    labels = dict((ds["spec"]["template"].get("metadata") or {}).get("labels") or {})
+    labels[REVISION_HASH] = template_hash
+    labels[TEMPLATE_GENERATION] = str(ds["metadata"].get("generation", 1))
+    return labels
+
+
+def updated(pod: dict, template_hash: str) -> bool:
+    """Whether a pod runs the DaemonSet's current template."""
+    return (pod["metadata"].get("labels") or {}).get(REVISION_HASH) == template_hash
+
+
+def sync(ds: dict, pods: list[dict], nodes: list[dict], template_hash: str,
+         runtime: Mapping[Key, PodRuntime], replacing: bool = False) -> list[Change]:  # fmt: skip
+    """One pod of the current template per eligible node (NodeShouldRunDaemonPod, and
+    rollingUpdate in the DaemonSet controller).
 
     A node whose taints the pod does not tolerate gets no new pod, but an
     existing pod keeps running unless the taint is NoExecute or the node no
     longer matches the pod's node selector.
 
+    Args:
+        template_hash: the current template's `controller-revision-hash`.
+        replacing: some of the DaemonSet's pods are gone or going (a rollout, a deleted
+            pod): new pods start on the clock, as replacements do.
+
     Returns:
-        A pod to create on each eligible node without one, then the pods to delete.
+        A pod to create on each eligible node without one, then the pods to delete: those
+        on nodes that must not run them, then old-template pods as the strategy allows.
     """
     spec = pod_spec(ds)
     by_node = {p["spec"].get("nodeName"): p for p in pods}
     by_name = {n["metadata"]["name"]: n for n in nodes}
+    eligible = eligible_nodes(ds, nodes)
+    outdated = [p for p in pods if not updated(p, template_hash)]
+    staged = replacing or bool(outdated)
+    labels = pod_labels(ds, template_hash)
     changes: list[Change] = [
-        CreatePods(ds, ds["spec"]["template"], 1, node=name, spec=spec)
-        for name in eligible_nodes(ds, nodes)
+        CreatePods(
+            ds, ds["spec"]["template"], 1, node=name, spec=spec, staged=staged, labels=labels
+        )  # fmt: skip
+        for name in eligible
         if name not in by_node
     ]
+    leaving = set()
     for name, pod in by_node.items():
         node = by_name.get(name)
         if node is None or not _may_keep_running(node, spec):
             changes.append(DeletePod(pod))
+            leaving.add(name)
+    strategy = ds["spec"].get("updateStrategy") or {}
+    if (strategy.get("type") or "RollingUpdate") != "RollingUpdate":
+        return changes  # OnDelete: an old pod is replaced when someone deletes it
+    ns = ds["metadata"]["namespace"]
+
+    def ready(pod: dict) -> bool:
+        rt = runtime.get((ns, pod["metadata"]["name"]))
+        return rt is not None and rt.ready
+
+    wanted = [n for n in eligible if n not in leaving]
+    unavailable = sum(1 for n in wanted if n not in by_node or not ready(by_node[n]))
+    rolling = strategy.get("rollingUpdate") or {}
+    budget = scaled_value(rolling.get("maxUnavailable", 1), len(wanted), True) or 1
+    budget -= unavailable
+    old = sorted(
+        (p for p in outdated if p["spec"].get("nodeName") not in leaving),
+        key=lambda p: (ready(p), p["spec"].get("nodeName") or ""),
+    )
+    for pod in old:
+        if not ready(pod):
+            changes.append(DeletePod(pod))  # unavailable already: it costs no budget
+        elif budget > 0:
+            changes.append(DeletePod(pod))
+            budget -= 1
     return changes
 
 
 def status(ds: dict, pods: list[dict], nodes: list[dict],
-           runtime: Mapping[Key, PodRuntime]) -> dict:  # fmt: skip
+           runtime: Mapping[Key, PodRuntime], template_hash: str) -> dict:  # fmt: skip
     """Counted over the nodes that should run the pod now; a pod kept on a node that
     became tainted is "misscheduled" (the DaemonSet controller's status)."""
     ns = ds["metadata"]["namespace"]
@@ -89,7 +156,7 @@ def status(ds: dict, pods: list[dict], nodes: list[dict],
         "numberMisscheduled": len(pods) - len(placed),
         "numberReady": ready,
         "observedGeneration": ds["metadata"].get("generation", 1),
-        "updatedNumberScheduled": len(placed),
+        "updatedNumberScheduled": sum(1 for p in placed if updated(p, template_hash)),
     }
     if ready < len(eligible):
         out["numberUnavailable"] = len(eligible) - ready

@@ -20,7 +20,12 @@ Ports = tuple[tuple[str, int, str], ...]  # (service port name, resolved port, p
 
 
 class Member(NamedTuple):
-    """A pod as one Service's Endpoints list it (readiness and ports resolved)."""
+    """A pod as one Service's endpoints list it (conditions and ports resolved).
+
+    `ready` is the EndpointSlice's condition (serving and not terminating, or the
+    Service publishes not-ready addresses); Endpoints objects leave terminating pods
+    out unless the Service publishes them.
+    """
 
     ip: str
     node: str
@@ -28,6 +33,10 @@ class Member(NamedTuple):
     uid: str
     ready: bool
     ports: Ports
+    serving: bool = True
+    terminating: bool = False
+    hostname: str | None = None
+    zone: str | None = None
 
 
 def resolve_ports(service: dict, pod: dict) -> Ports:
@@ -93,7 +102,9 @@ def endpoints_object(service: dict, uid: str, created: str, members: Iterable[Me
 def endpoint_slices(service: dict, uid: str, members: Iterable[Member],
                     names: list[str]) -> list[dict]:  # fmt: skip
     """A managed Service's EndpointSlices: one per set of ports, at most SLICE_CAPACITY
-    endpoints each, sorted by IP; one empty slice when nothing is listed.
+    endpoints each, sorted by IP; one empty slice when nothing is listed. Terminating pods
+    are kept with their conditions; ready endpoints carry the hints of the Service's
+    `trafficDistribution` (trafficdist.go).
 
     `names` are the slices' names so far, kept in place so a slice keeps its name while
     it exists (new ones are added, surplus ones dropped).
@@ -173,20 +184,25 @@ def manual_backends(endpoints: dict | None, port_name: str) -> list[Backend]:
 
 
 def _subsets(namespace: str, members: Iterable[Member]) -> list[dict]:
-    """RepackSubsets: one subset per distinct port set, addresses sorted by IP string."""
+    """RepackSubsets: one subset per distinct port set, addresses sorted by IP string;
+    terminating pods left out (the caller marks them ready when the Service publishes
+    them)."""
     groups: dict[Ports, list[Member]] = {}
     for member in members:
+        if member.terminating and not member.ready:
+            continue
         groups.setdefault(member.ports, []).append(member)
     subsets = []
     for ports in sorted(groups):
         ready: list[dict] = []
         not_ready: list[dict] = []
         for m in sorted(groups[ports], key=lambda m: m.ip):
-            address = {
-                "ip": m.ip,
-                "nodeName": m.node,
-                "targetRef": {"kind": "Pod", "namespace": namespace, "name": m.pod, "uid": m.uid},
-            }
+            address: dict = {"ip": m.ip}
+            if m.hostname:
+                address["hostname"] = m.hostname
+            address["nodeName"] = m.node
+            address["targetRef"] = {"kind": "Pod", "namespace": namespace, "name": m.pod,
+                                    "uid": m.uid}  # fmt: skip
             (ready if m.ready else not_ready).append(address)
         subset: dict = {}
         if ready:
@@ -212,15 +228,24 @@ def _slice_object(service: dict, name: str, ports: Ports, chunk: list[Member]) -
     labels = dict(meta.get("labels") or {})
     labels["endpointslice.kubernetes.io/managed-by"] = "endpointslice-controller.k8s.io"
     labels["kubernetes.io/service-name"] = meta["name"]
-    endpoints = [
-        {
+    distribution = service["spec"].get("trafficDistribution")
+    endpoints = []
+    for m in chunk:
+        endpoint: dict = {
             "addresses": [m.ip],
-            "conditions": {"ready": m.ready, "serving": m.ready, "terminating": False},
-            "nodeName": m.node,
-            "targetRef": {"kind": "Pod", "namespace": namespace, "name": m.pod, "uid": m.uid},
+            "conditions": {"ready": m.ready, "serving": m.serving, "terminating": m.terminating},
         }
-        for m in chunk
-    ]
+        if m.hostname:
+            endpoint["hostname"] = m.hostname
+        endpoint["nodeName"] = m.node
+        endpoint["targetRef"] = {"kind": "Pod", "namespace": namespace, "name": m.pod,
+                                 "uid": m.uid}  # fmt: skip
+        if m.zone:
+            endpoint["zone"] = m.zone
+        hints = endpoint_hints(distribution, m)
+        if hints:
+            endpoint["hints"] = hints
+        endpoints.append(endpoint)
     obj = {
         "apiVersion": "discovery.k8s.io/v1",
         "kind": "EndpointSlice",
@@ -246,3 +271,21 @@ def _slice_object(service: dict, name: str, ports: Ports, chunk: list[Member]) -
         "ports": [_port(n, p, proto) for n, p, proto in ports] or None,
     }
     return obj
+
+
+#: trafficDistribution values whose EndpointSlices carry hints (PreferClose is the old name).
+HINTED = ("PreferClose", "PreferSameZone", "PreferSameNode")
+
+
+def endpoint_hints(distribution: str | None, member: Member) -> dict | None:
+    """An endpoint's `hints`, as the EndpointSlice controller writes them for the Service's
+    `trafficDistribution` (trafficdist.go preferCloseHeuristic): ready endpoints get their
+    zone in `forZones`, and with `PreferSameNode` their node in `forNodes` too."""
+    if distribution not in HINTED or not member.ready:
+        return None
+    hints: dict = {}
+    if member.zone:
+        hints["forZones"] = [{"name": member.zone}]
+    if distribution == "PreferSameNode" and member.node:
+        hints["forNodes"] = [{"name": member.node}]
+    return hints or None

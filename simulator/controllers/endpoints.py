@@ -32,6 +32,7 @@ from simulator.store import Key, Store, key_of
 from .endpoint_objects import (
     Member,
     Ports,
+    endpoint_hints,
     endpoint_slices,
     endpoints_object,
     manual_backends,
@@ -86,8 +87,10 @@ class _Managed:
 class EndpointsController:
     """Keeps every selector-managed Service's endpoints current; serves Endpoints reads."""
 
-    def __init__(self, runtime: Mapping[Key, PodRuntime], rng: random.Random, clock: Clock) -> None:
+    def __init__(self, runtime: Mapping[Key, PodRuntime], rng: random.Random, clock: Clock,
+                 zones: Mapping[str, str]) -> None:  # fmt: skip
         self._runtime = runtime
+        self._zones = zones  # node -> its topology.kubernetes.io/zone label
         self._rng = rng  # for a managed Endpoints object's UID
         self._clock = clock
         self._managed: dict[Key, _Managed] = {}
@@ -218,6 +221,21 @@ class EndpointsController:
             self._note(skey, record, ready)
             self._bump(skey)
 
+    def pod_terminating(self, pod_key: Key) -> None:
+        """A pod began terminating (its record says so): Endpoints drop it, EndpointSlices
+        keep it as terminating."""
+        record = self._runtime.get(pod_key)
+        if record is None:
+            return
+        for skey in sorted(record.services):
+            self._note(skey, record, None)
+            self._bump(skey)
+
+    def zones_changed(self) -> None:
+        """Nodes' zone labels changed: every EndpointSlice's zones and hints may differ."""
+        for skey in sorted(self._managed):
+            self._bump(skey)
+
     def pod_changed(self, pod: dict, store: Store) -> None:
         """A pod was relabelled: it may join or leave Services."""
         pod_key = key_of(pod)
@@ -264,25 +282,35 @@ class EndpointsController:
             managed.resource_version = store.next_resource_version()
             managed.changed_at = timestamp(self._clock.now)
             if managed.service["spec"].get("publishNotReadyAddresses"):
-                ready = len(managed.members)
+                ready, listed = len(managed.members), len(managed.members)
             else:
-                ready = sum(1 for r in managed.members.values() if r.ready)
+                ready = listed = 0
+                for r in managed.members.values():
+                    if not r.terminating:  # Endpoints leave terminating pods out
+                        listed += 1
+                        ready += r.ready
             detail = {
                 "changes": changes[skey],
                 "ready": ready,
-                "not_ready": len(managed.members) - ready,
+                "not_ready": listed - ready,
             }
             out.append((skey[0], skey[1], detail))
         return out
 
     def resolved(self, managed: _Managed) -> list[Member]:
-        """Members with readiness (publishNotReadyAddresses counted) and ports."""
+        """Members with their conditions (publishNotReadyAddresses counted), hostnames, zones
+        and ports, as podToEndpoint makes them."""
         service = managed.service
         publish = bool(service["spec"].get("publishNotReadyAddresses"))
-        return [
-            Member(r.ip, r.node, r.name, r.uid, r.ready or publish, self.ports(service, r))
-            for r in managed.members.values()
-        ]
+        name = service["metadata"]["name"]
+        zones = self._zones
+        out = []
+        for r in managed.members.values():
+            ready = publish or (r.ready and not r.terminating)
+            hostname = r.hostname[0] if r.hostname and r.hostname[1] == name else None
+            out.append(Member(r.ip, r.node, r.name, r.uid, ready, self.ports(service, r),
+                              r.ready, r.terminating, hostname, zones.get(r.node)))  # fmt: skip
+        return out
 
     def ports(self, service: dict, record: PodRuntime) -> Ports:
         """The Service's ports resolved in the pod (cached per ports list and template)."""
@@ -301,7 +329,8 @@ class EndpointsController:
         return not service["spec"].get("ports") or bool(self.ports(service, record))
 
     def backends(self, namespace: str, service: str, port_name: str) -> list[Backend]:
-        """A Service port's endpoints, ready and not, sorted by IP string (cached)."""
+        """A Service port's endpoints as its EndpointSlices list them (ready, not ready and
+        terminating), sorted by IP string (cached)."""
         skey = (namespace, service)
         managed = self._managed.get(skey)
         stamp: object = managed.version if managed else id(self._manual.get(skey))
@@ -310,10 +339,15 @@ class EndpointsController:
             return cached[1]
         if managed is not None:
             out = []
+            distribution = managed.service["spec"].get("trafficDistribution")
             for m in sorted(self.resolved(managed), key=lambda m: m.ip):
                 for name, port, _ in m.ports:
                     if name == port_name:
-                        out.append(Backend(m.ip, port, m.ready, m.pod, m.node))
+                        hints = endpoint_hints(distribution, m) or {}
+                        zone = (hints.get("forZones") or [{}])[0].get("name")
+                        node = (hints.get("forNodes") or [{}])[0].get("name")
+                        out.append(Backend(m.ip, port, m.ready, m.pod, m.node, m.serving,
+                                           m.terminating, zone, node))  # fmt: skip
                         break
         else:
             out = manual_backends(self._manual.get(skey), port_name)

@@ -19,6 +19,7 @@ API_VERSIONS = {
     "ReplicaSet": "apps/v1",
     "Deployment": "apps/v1",
     "DaemonSet": "apps/v1",
+    "StatefulSet": "apps/v1",
     "ReplicationController": "v1",
 }
 # The component each owner kind's events come from.
@@ -27,6 +28,7 @@ CONTROLLER_NAMES = {
     "ReplicationController": "replication-controller",
     "DaemonSet": "daemonset-controller",
     "Deployment": "deployment-controller",
+    "StatefulSet": "statefulset-controller",
 }
 
 
@@ -59,8 +61,10 @@ def owner_reference(owner: dict) -> dict:
 
 
 def new_pods(owner: dict, template: dict, spec: dict, count: int, *, rng: random.Random,
-             taken: Container[Key], created: str) -> list[dict]:  # fmt: skip
-    """`count` pod objects from a template, named from their owner (`<owner>-xxxxx`).
+             taken: Container[Key], created: str, names: tuple[str, ...] = (),
+             labels: dict | None = None) -> list[dict]:  # fmt: skip
+    """`count` pod objects from a template, named from their owner (`<owner>-xxxxx`), or
+    given their `names` (a StatefulSet's `<owner>-<ordinal>`, without `generateName`).
 
     Args:
         owner: the controller; its name, namespace and UID go into the pods.
@@ -70,24 +74,29 @@ def new_pods(owner: dict, template: dict, spec: dict, count: int, *, rng: random
         rng: the cluster's generator, for names and UIDs.
         taken: the keys of the pods that exist (the API server refuses a taken name).
         created: the creation timestamp.
+        names: the pods' names, when the owner gives them (then `count` is their number).
+        labels: the pods' labels instead of the template's (a StatefulSet adds its own).
 
     Labels and ownerReferences are shared by the batch: like every pod's, they are
     replaced, never edited (relabelling, orphaning).
     """
     tmeta = template.get("metadata") or {}
-    labels = dict(tmeta.get("labels") or {})
+    labels = dict(labels if labels is not None else tmeta.get("labels") or {})
     annotations = tmeta.get("annotations")
     base = owner["metadata"]["name"] + "-"
     prefix = base[:MAX_GENERATED_BASE]
     namespace = owner["metadata"]["namespace"]
     references = [owner_reference(owner)]
     pods = []
-    names: set[str] = set()
-    for _ in range(count):
-        name = prefix + generate_suffix(rng)
-        while name in names or (namespace, name) in taken:
-            name = prefix + generate_suffix(rng)  # the API server refuses it; the owner retries
-        names.add(name)
+    chosen: set[str] = set()
+    for index in range(count):
+        if names:
+            name = names[index]
+        else:
+            name = prefix + generate_suffix(rng)
+            while name in chosen or (namespace, name) in taken:
+                name = prefix + generate_suffix(rng)  # the API server refuses it; retry
+        chosen.add(name)
         meta = {
             "name": name,
             "generateName": base,
@@ -97,6 +106,8 @@ def new_pods(owner: dict, template: dict, spec: dict, count: int, *, rng: random
             "labels": labels,
             "ownerReferences": references,
         }
+        if names:
+            del meta["generateName"]
         if annotations:
             meta["annotations"] = dict(annotations)
         pods.append({"apiVersion": "v1", "kind": "Pod", "metadata": meta, "spec": dict(spec)})

@@ -20,19 +20,23 @@ if TYPE_CHECKING:
 
 
 def sync(owner: dict, owned: Collection[Key], bare: list[dict], store: Store,
-         runtime: Mapping[Key, PodRuntime]) -> list[Change]:  # fmt: skip
+         runtime: Mapping[Key, PodRuntime], rollout: bool = False) -> list[Change]:  # fmt: skip
     """What keeps `spec.replicas` pods running for `owner`.
 
     Args:
         owner: the ReplicaSet or ReplicationController.
-        owned: the keys of the live pods it controls, oldest first.
+        owned: the keys of the live pods it controls (terminating ones are not), oldest
+            first.
         bare: pods its selector matches that have no controller: it adopts them.
         store: where its pods are read (only when some must go).
         runtime: the pods' runtime records, for their readiness.
+        rollout: its pods come of a rollout (a Deployment's later revision).
 
     Returns:
         Adoptions first, then the pods to create, or the pods to delete each with its
-        SuccessfulDelete event.
+        SuccessfulDelete event. New pods start at once when the owner is asked for more;
+        replacements of pods that went (the status counted more than are left) and a
+        rollout's pods start on the clock.
     """
     changes: list[Change] = []
     for pod in bare:
@@ -40,7 +44,13 @@ def sync(owner: dict, owned: Collection[Key], bare: list[dict], store: Store,
     current = len(owned) + len(bare)
     desired = int(owner["spec"].get("replicas", 1))
     if current < desired:
-        changes.append(CreatePods(owner, owner["spec"]["template"], desired - current))
+        template = owner["spec"]["template"]
+        counted = int((owner.get("status") or {}).get("replicas", 0))
+        staged = desired - current if rollout else min(desired - current, max(0, counted - current))
+        if desired - current - staged:
+            changes.append(CreatePods(owner, template, desired - current - staged))
+        if staged:
+            changes.append(CreatePods(owner, template, staged, staged=True))
     elif current > desired:
         pods = [p for k in owned if (p := store.get("Pod", *k))] + bare
         source = CONTROLLER_NAMES[owner["kind"]]
@@ -52,24 +62,34 @@ def sync(owner: dict, owned: Collection[Key], bare: list[dict], store: Store,
 
 
 def pods_to_delete(pods: list[dict], count: int, runtime: Mapping[Key, PodRuntime]) -> list[dict]:
-    """The `count` pods to delete when there are too many: unscheduled first, then not
-    ready, then the newest (ties keep the order given, oldest first)."""
+    """The `count` pods to delete when there are too many: unscheduled first, then those not
+    running yet, then not ready, then the newest (ties keep the order given, oldest first)."""
 
     def rank(pod: dict) -> tuple:
         meta = pod["metadata"]
         rt = runtime.get((meta["namespace"], meta["name"]))
+        scheduled = bool(pod["spec"].get("nodeName"))
         ready = rt is not None and rt.ready
-        return (bool(pod["spec"].get("nodeName")), ready, _negated(meta["creationTimestamp"]))
+        return (scheduled, rt is not None, ready, _negated(meta["creationTimestamp"]))
 
     return sorted(pods, key=rank)[:count]
 
 
-def status(owner: dict, owned: Collection[Key], runtime: Mapping[Key, PodRuntime]) -> dict:
-    """The owner's status: how many pods it has, and how many are ready."""
-    ready = 0
+def status(owner: dict, owned: Collection[Key], runtime: Mapping[Key, PodRuntime],
+           now: float) -> tuple[dict, float | None]:  # fmt: skip
+    """The owner's status: how many pods it has (terminating ones are not counted), how many
+    are ready, and how many available (ready for `minReadySeconds`); and when a ready pod
+    becomes available, for the controller to count again, or None."""
+    min_ready = float(owner["spec"].get("minReadySeconds") or 0)
+    ready = available = 0
+    later: float | None = None
     for rt in map(runtime.get, owned):  # recounted on every change: a plain loop is cheapest
         if rt is not None and rt.ready:
             ready += 1
+            if not min_ready or now - rt.ready_since >= min_ready:
+                available += 1
+            elif later is None or rt.ready_since + min_ready < later:
+                later = rt.ready_since + min_ready
     out = {
         "replicas": len(owned),
         "fullyLabeledReplicas": len(owned),
@@ -77,8 +97,9 @@ def status(owner: dict, owned: Collection[Key], runtime: Mapping[Key, PodRuntime
     }
     if ready:
         out["readyReplicas"] = ready
-        out["availableReplicas"] = ready
-    return out
+    if available:
+        out["availableReplicas"] = available
+    return out, later
 
 
 def _negated(text: str) -> tuple:

@@ -87,25 +87,28 @@ def delete(ctx: Context) -> None:
         if not targets and not any(f.errors for f in found):
             ctx.print("No resources found")
             return
-    force = a.get("grace-period") == 0 or (a.get("force") and a.get("grace-period") is None)
-    if a.get("force") and force:
+    grace = grace_period(ctx)
+    if grace == 0:
         ctx.warn(
             "Warning: Immediate deletion does not wait for confirmation that the running "
             "resource has been terminated. The resource may continue to run on the cluster "
             "indefinitely."
         )
-    operation = "force deleted" if force else "deleted"
+    operation = "force deleted" if grace == 0 else "deleted"
+    waits: list[float] = []
     for rt, obj in targets:
         meta = obj["metadata"]
+        namespace = meta.get("namespace", "") if rt.namespaced else ""
         try:
-            ctx.state.delete(
-                rt.kind, meta.get("namespace", "") if rt.namespaced else "", meta["name"]
-            )
+            ctx.state.delete(rt.kind, namespace, meta["name"], grace)
         except NotFound:
             pass  # a cascade (a Deployment's ReplicaSet, an RS's pods) already removed it
         except Conflict as err:
             ctx.error(str(err))
             continue
+        gone = ctx.state.gone_at(rt.kind, namespace, meta["name"])
+        if gone is not None:
+            waits.append(gone)
         if a.get("output") == "name":
             ctx.print(f"{rt.qualified}/{meta['name']}")
         else:
@@ -117,6 +120,27 @@ def delete(ctx: Context) -> None:
                     operation,
                 )
             )
+    if waits and a.get("wait", True) and grace != 0:
+        # kubectl waits until what it deleted is gone: the cluster's clock moves meanwhile.
+        ctx.state.advance(max(waits) - ctx.now)
+
+
+def grace_period(ctx: Context) -> int | None:
+    """The grace period `kubectl delete` asks for: None for each pod's own; `--now` is 1;
+    `--force` alone is 0 (immediate); a 0 without `--force` becomes 1, as kubectl makes it."""
+    a = ctx.args
+    grace = a.number("grace-period")
+    if grace is not None and grace < 0:
+        grace = None
+    if a.get("now"):
+        if grace is not None:
+            raise error("--now and --grace-period cannot be specified together")
+        grace = 1
+    if a.get("force") and grace is None:
+        grace = 0
+    if grace == 0 and not a.get("force"):
+        grace = 1
+    return grace
 
 
 def deleted_line(

@@ -20,6 +20,8 @@ from . import (
     info,
     nodes,
     patching,
+    rollout,
+    setting,
 )
 from .args import (
     ALL_NAMESPACES,
@@ -184,6 +186,8 @@ FLAGS: dict[str, tuple[Flag, ...]] = {
         Flag("target"),
         Flag("copy-to"),
     ),
+    "rollout": rollout.FLAGS,
+    "set": setting.FLAGS,
     "exec": (
         Flag("container", "c"),
         Flag("stdin", "i", BOOL),
@@ -211,6 +215,8 @@ HANDLERS: dict[str, Callable[[Context], None]] = {
     "patch": patching.patch,
     "edit": editing.edit,
     "debug": debugging.debug,
+    "rollout": rollout.rollout,
+    "set": setting.set_command,
     "version": info.version,
     "api-resources": info.api_resources,
     "cluster-info": info.cluster_info,
@@ -222,8 +228,6 @@ UNSUPPORTED = {
     "replace": "use `kubectl apply -f -`",
     "port-forward": "curl the Service from a pod (`kubectl exec POD -- curl URL`) or a NodePort",
     "proxy": "curl the Service from a pod or via a NodePort",
-    "rollout": "apply a changed manifest to roll out a new version",
-    "set": "change the manifest and run `kubectl apply -f -` again",
     "autoscale": "set `replicas` or use `kubectl scale`",
     "attach": "use `kubectl exec POD -- COMMAND`",
     "cp": "use `kubectl exec POD -- touch PATH` to create files",
@@ -268,6 +272,9 @@ USAGE = {
     "[--type strategic|merge|json]",
     "edit": "edit (TYPE NAME | TYPE/NAME)",
     "debug": "debug node/NODE -it --image=IMAGE",
+    "rollout": "rollout (status|history|undo|restart|pause|resume) (TYPE NAME | TYPE/NAME) "
+    "[--timeout=DURATION] [--revision=N] [--to-revision=N]",
+    "set": "set (image|env) (TYPE NAME | TYPE/NAME) CONTAINER=IMAGE... | KEY=VALUE... KEY-...",
     "version": "version [--client]",
     "api-resources": "api-resources [--namespaced=true|false] [-o name]",
     "cluster-info": "cluster-info",
@@ -289,6 +296,8 @@ Supported commands:
   exec          Execute a command in a container
   debug         Create a debugging pod on a node and open a shell in it
   edit          Edit a resource in the Manifests panel
+  rollout       Manage the rollout of a deployment, daemon set or stateful set
+  set           Set images or environment variables of a workload's pod template
   patch         Update fields of a resource (strategic merge, merge or JSON patch)
   apply         Apply a configuration to a resource from stdin (-f -)
   label         Update the labels on a resource

@@ -77,10 +77,19 @@ def patch(ctx: Context) -> None:
                 ctx.error(f'error: unable to patch {key}: patches may not change "{key}"')
                 break
         else:
-            text = yaml.safe_dump(patched, sort_keys=False)
-            outcomes = submit(ctx, text, "replace", "patch", generated=True)
-            if outcomes:
+            if replace_object(ctx, patched, "patch"):
                 ctx.print(f"{qualified(rt.kind)}/{name} patched")
+
+
+def replace_object(ctx: Context, changed: dict, verb: str) -> bool:
+    """Submit a changed copy of a live object as an update, through the manifest pipeline
+    (validation, immutable fields, the controllers); whether it was applied.
+
+    Raises:
+        KubectlError: the update was refused, with the API server's words.
+    """
+    text = yaml.safe_dump(changed, sort_keys=False)
+    return bool(submit(ctx, text, "replace", verb, generated=True))
 
 
 def apply_patch(kind: str, obj: dict, document: object) -> dict:

@@ -8,6 +8,7 @@ never changes the cluster.
 from __future__ import annotations
 
 import random
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
@@ -22,6 +23,11 @@ class ClusterView(Protocol):
     rng: random.Random
     clock: Clock
     store: Store
+
+    @property
+    def zones(self) -> Mapping[str, str]:
+        """Each node's `topology.kubernetes.io/zone` label, for trafficDistribution."""
+        ...
 
     def backends(self, namespace: str, service: str, port_name: str) -> list[Backend]:
         """A Service port's endpoints as its Endpoints object lists them, ready and not."""

@@ -101,11 +101,11 @@ class NodeRoutes(ServiceRoutes):
             entry = f"load balancer {lb} chose node {node}, which forwarded NodePort " + (
                 f"{sp['nodePort']} of service {name}"
             )
-        if not endpoints.ready:
+        if not endpoints.usable:
             self._refuse_no_endpoints(ex, svc, port_name)
             return
         if spec.get("externalTrafficPolicy") == "Local":
-            local = tuple(b for b in endpoints.ready if b.node == node)
+            local, _ = self.proxy.usable(endpoints, node, True)
             if not local:
                 ex.fail(
                     "timeout",
@@ -119,10 +119,10 @@ class NodeRoutes(ServiceRoutes):
             src_ip = seen_ip = client.ip
             how = f"externalTrafficPolicy Local kept it on {node} and the pod sees the client IP"
         else:
-            chosen, kept = self.proxy.choose(
-                svc, sp["port"], endpoints.ready, client.ip, endpoints.by_addr
-            )
-            backend = endpoints.ready[chosen]
+            usable, _ = self.proxy.usable(endpoints, node, False)
+            by_addr = endpoints.by_addr if usable is endpoints.usable else None
+            chosen, kept = self.proxy.choose(svc, sp["port"], usable, client.ip, by_addr)
+            backend = usable[chosen]
             src_ip = node_ip
             # The pod's node judges the packet before its own SNAT: a packet that entered
             # there still carries the client's address; one forwarded from another node

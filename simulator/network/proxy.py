@@ -20,13 +20,14 @@ returns something new.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from simulator.endpoints import Backend
 from simulator.labels import format_selector, from_match_labels
 from simulator.store import Key
 
 from .cluster_view import ClusterView
+from .topology import categorize_endpoints, hinted
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,14 +35,23 @@ class PortEndpoints:
     """One Service port's endpoints, as kube-proxy programs them.
 
     Attributes:
-        ready: the endpoints traffic may go to (ready ones, in Endpoints order).
-        all: every listed endpoint, not-ready ones included.
-        by_addr: the indexes of ready endpoints by `(ip, port)`, for session affinity.
+        ready: the ready endpoints (what ingress-nginx balances over), in IP order.
+        all: every listed endpoint, not-ready and terminating ones included.
+        by_addr: the indexes of `usable` endpoints by `(ip, port)`, for session affinity.
+        usable: what a connection under the Cluster policy goes to wherever it comes
+            from: the ready endpoints, or the serving terminating ones when none is
+            ready (topology.py); meaningless when `hinted`.
+        hinted: some endpoint carries a trafficDistribution hint, so the choice depends
+            on the node (`KubeProxy.usable`).
+        places: `KubeProxy.usable`'s answers by `(node, zone, local)`.
     """
 
     ready: tuple[Backend, ...]
     all: tuple[Backend, ...]
     by_addr: dict[tuple[str, int], int]
+    usable: tuple[Backend, ...] = ()
+    hinted: bool = False
+    places: dict = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -207,11 +217,29 @@ class KubeProxy:
                 return cached[1]
         every = tuple(listed)
         ready = tuple(b for b in every if b.ready)
-        value = PortEndpoints(ready, every, {(b.ip, b.port): i for i, b in enumerate(ready)})
+        usable = ready or categorize_endpoints(every, None, None, False)[0]
+        by_addr = {(b.ip, b.port): i for i, b in enumerate(usable)}
+        value = PortEndpoints(ready, every, by_addr, usable, hinted(every))
         if len(self._endpoints) > 100_000:
             self._endpoints.clear()
         self._endpoints[key] = (listed, value)
         return value
+
+    def usable(self, endpoints: PortEndpoints, node: str | None, local: bool,
+               ) -> tuple[tuple[Backend, ...], str]:  # fmt: skip
+        """The endpoints a connection on `node` may use under the Cluster or Local policy,
+        and why (`topology.categorize_endpoints`), cached per endpoint list."""
+        if not local and not endpoints.hinted:
+            return (
+                endpoints.usable,
+                "terminating" if endpoints.usable and not endpoints.ready else "",
+            )
+        zone = self._state.zones.get(node or "")
+        place = (node, zone, local)
+        found = endpoints.places.get(place)
+        if found is None:
+            found = endpoints.places[place] = categorize_endpoints(endpoints.all, node, zone, local)
+        return found
 
     def draw(self, n: int) -> int:
         """kube-proxy's random choice among `n` endpoints: the index of the one a new

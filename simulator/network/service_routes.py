@@ -78,21 +78,25 @@ class ServiceRoutes(DirectRoutes):
         """kube-proxy's choice for a packet that matched a Service port rule, and its delivery.
 
         Every request to a Service port comes here with its plan, the first one
-        and every replay alike: one draw, then the delivery step (or, for a plan
-        that keeps them, its answer for the endpoint drawn, while it holds).
+        and every replay alike: the usable endpoints for the client's node
+        (topology.py: ready ones, hints, internalTrafficPolicy Local, serving
+        terminating ones as a last resort), one draw, then the delivery step (or,
+        for a plan that keeps them, its answer for the endpoint drawn, while it holds).
         """
         endpoints = plan.endpoints
         if endpoints is None or plan.serving != self._serving_version():
             endpoints = self._plan_endpoints(plan)
-        candidates = endpoints.ready
         route = plan.route
-        if not candidates:
-            self._refuse_no_endpoints(ex, route.svc, route.port_name)
-            return
         client = plan.client
-        memo = plan.memo  # no affinity nor internalTrafficPolicy Local: slots follow `ready`
+        # No affinity, Local policy nor hints: the draw alone picks, so slots follow `usable`.
+        memo = plan.memo and not endpoints.hinted
         why = None  # written only when a reason is made
         if memo:
+            candidates = endpoints.usable
+            topology = "terminating" if candidates and not endpoints.ready else ""
+            if not candidates:
+                self._refuse_no_endpoints(ex, route.svc, route.port_name)
+                return
             index = self.proxy.draw(len(candidates))
             delivery = plan.deliveries[index]
             if delivery is not None:
@@ -100,19 +104,20 @@ class ServiceRoutes(DirectRoutes):
                 self._land(ex, delivery, route, plan.reasons[index])
                 return
         else:
-            by_addr: dict[tuple[str, int], int] | None = endpoints.by_addr
-            if route.local:
-                candidates = tuple(b for b in candidates if b.node == client.node)
-                by_addr = None
-                if not candidates:
+            candidates, topology = self.proxy.usable(endpoints, client.node, route.local)
+            if not candidates:
+                if route.local and endpoints.usable:
                     ex.fail(
                         "timeout",
                         TIMEOUT,
                         f"internalTrafficPolicy Local: node {client.node} has no ready pod of "
                         f"service {route.name}, so the packet is dropped",
                     )
-                    return
+                else:
+                    self._refuse_no_endpoints(ex, route.svc, route.port_name)
+                return
             if route.affinity:
+                by_addr = endpoints.by_addr if candidates is endpoints.usable else None
                 index, kept = self.proxy.choose(
                     route.svc, plan.port, candidates, client.ip, by_addr
                 )
@@ -124,7 +129,11 @@ class ServiceRoutes(DirectRoutes):
         delivery = self._endpoint(ex, route.ns, backend, src_ip, route.via)
         if delivery is None:
             return
-        reason = answered(route.via, delivery, why or why_chosen(len(candidates)))
+        chosen = why or why_chosen(len(candidates))
+        if topology:
+            zone = self.state.zones.get(client.node or "")
+            chosen = f"{chosen} ({why_topology(topology, client.node, zone)})"
+        reason = answered(route.via, delivery, chosen)
         if memo:
             plan.deliveries[index], plan.reasons[index] = delivery, reason
         self._land(ex, delivery, route, reason)
@@ -138,7 +147,7 @@ class ServiceRoutes(DirectRoutes):
         serving = self._serving_version()
         plan.endpoints, plan.serving = endpoints, serving
         if plan.memo:
-            size = len(endpoints.ready)
+            size = len(endpoints.usable)
             shared = route.deliveries.get(plan.client)
             if (
                 shared is None
@@ -271,3 +280,14 @@ class ServiceRoutes(DirectRoutes):
             f"service {svc['metadata']['name']} has no ready endpoints: "
             + self.proxy.explain_no_ready(svc, port_name),
         )
+
+
+def why_topology(topology: str, node: str | None, zone: str | None) -> str:
+    """Why kube-proxy's candidates were narrowed (the part of a reason after the draw)."""
+    if topology == "terminating":
+        return "no endpoint is ready, so kube-proxy used the terminating ones still serving"
+    if topology == "local":
+        return f"internalTrafficPolicy Local kept it on {node}"
+    if topology == "PreferSameNode":
+        return f"trafficDistribution PreferSameNode kept it on {node}"
+    return f"trafficDistribution {topology} kept it in zone {zone} of node {node}"

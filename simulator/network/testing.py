@@ -42,6 +42,7 @@ class FakeState:
         self.clock: Clock[ProbeSlot] = Clock()
         self.store = Store()
         self.runtime: dict[Key, FakeRuntime] = {}
+        self.zones: dict[str, str] = {}  # node -> zone label, as ClusterData keeps it
         self._node_index: dict[str, int] = {}
         self._pod_ip_next: dict[str, int] = {}
         self._pods_by_ip: dict[str, Key] = {}

@@ -54,6 +54,7 @@ _CHECKS: dict[str, Callable[[Issues, dict], object]] = {
     "ReplicaSet": lambda issues, obj: workloads.check_apps_workload(issues, obj, "ReplicaSet"),
     "Deployment": lambda issues, obj: workloads.check_apps_workload(issues, obj, "Deployment"),
     "DaemonSet": lambda issues, obj: workloads.check_apps_workload(issues, obj, "DaemonSet"),
+    "StatefulSet": lambda issues, obj: workloads.check_apps_workload(issues, obj, "StatefulSet"),
     "Endpoints": others.check_endpoints,
     "Ingress": ingress.check_ingress,
     "IngressClass": ingress.check_ingress_class,

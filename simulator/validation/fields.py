@@ -153,6 +153,14 @@ TOP_LEVEL: dict[str, Shape] = {
             maps={"template": _TEMPLATE, "selector": _SELECTOR},
         )
     ),
+    "StatefulSet": _top(
+        _shape(
+            "replicas selector template serviceName podManagementPolicy updateStrategy "
+            "minReadySeconds revisionHistoryLimit volumeClaimTemplates ordinals "
+            "persistentVolumeClaimRetentionPolicy",
+            maps={"template": _TEMPLATE, "selector": _SELECTOR},
+        )
+    ),
     "Service": _top(_SERVICE_SPEC),
     "Endpoints": _top(
         keys="apiVersion kind metadata subsets",

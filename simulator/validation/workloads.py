@@ -345,7 +345,8 @@ def check_replication_controller(issues: Issues, obj: dict) -> None:
 
 
 def check_apps_workload(issues: Issues, obj: dict, kind: str) -> None:
-    """ReplicaSet, Deployment and DaemonSet (apps/v1): selector, template, strategy."""
+    """ReplicaSet, Deployment, DaemonSet and StatefulSet (apps/v1): selector, template,
+    strategy."""
     struct = f"{kind}Spec"
     spec = get_map(issues, obj, "spec", "", kind, f"v1.{struct}") or {}
     if kind != "DaemonSet":
@@ -359,7 +360,7 @@ def check_apps_workload(issues: Issues, obj: dict, kind: str) -> None:
             issues.invalid("spec.selector", selector, "invalid label selector")
             selector_ok = False
         if not selector.get("matchLabels") and not selector.get("matchExpressions"):
-            target = "daemonset" if kind == "DaemonSet" else "deployment"
+            target = kind.lower() if kind != "ReplicaSet" else "deployment"
             issues.invalid("spec.selector", selector, f"empty selector is invalid for {target}")
             selector_ok = False
     template = get_map(issues, spec, "template", "spec", struct, "v1.PodTemplateSpec") or {}
@@ -383,6 +384,8 @@ def check_apps_workload(issues: Issues, obj: dict, kind: str) -> None:
                 issues.invalid(
                     "spec.progressDeadlineSeconds", deadline, "must be greater than minReadySeconds"
                 )
+    elif kind == "StatefulSet":
+        _check_stateful_set(issues, spec)
     elif kind == "DaemonSet":
         strategy = get_map(
             issues, spec, "updateStrategy", "spec", struct, "v1.DaemonSetUpdateStrategy"
@@ -391,6 +394,21 @@ def check_apps_workload(issues: Issues, obj: dict, kind: str) -> None:
             kind_name = strategy.get("type") or "RollingUpdate"
             if kind_name not in ("RollingUpdate", "OnDelete"):
                 issues.not_supported("spec.updateStrategy", strategy, ("RollingUpdate", "OnDelete"))
+
+
+def _check_stateful_set(issues: Issues, spec: dict) -> None:
+    """A StatefulSet's pod management policy and update strategy (ValidateStatefulSetSpec)."""
+    policy = spec.get("podManagementPolicy")
+    if policy is not None and policy not in ("OrderedReady", "Parallel"):
+        issues.not_supported("spec.podManagementPolicy", policy, ("OrderedReady", "Parallel"))
+    strategy = spec.get("updateStrategy")
+    if type(strategy) is dict:
+        kind_name = strategy.get("type") or "RollingUpdate"
+        if kind_name not in ("RollingUpdate", "OnDelete"):
+            issues.not_supported("spec.updateStrategy", strategy, ("RollingUpdate", "OnDelete"))
+        partition = (strategy.get("rollingUpdate") or {}).get("partition")
+        if type(partition) is int:
+            issues.nonnegative("spec.updateStrategy.rollingUpdate.partition", partition)
 
 
 def check_label_selector(issues: Issues, selector: dict, path: str) -> bool:

@@ -66,7 +66,7 @@ export function drawBox(el, box) {
   switch (box.kind) {
     case "pod": {
       // The mark is the state the next text says in words.
-      const mark = { ready: "✓", mixed: "◐", notready: "✗", terminating: "⏻" }[box.state] || "…";
+      const mark = { ready: "✓", mixed: "◐", notready: "✗", terminating: "⊘" }[box.state] || "…";
       const t = svg("text", { x: 8, y: 15, class: "title", "aria-hidden": "true" }, el);
       t.textContent = `${mark} ${show(box.text || box.title, box.title)}`;
       el.append(" ");

@@ -45,9 +45,11 @@ export function probeText(probe, counts) {
 }
 
 // The chip's second line: readiness in words (the mark says it too), a status other
-// than Running, the address.
+// than Running, the address. A terminating pod may still be ready, but the Endpoints
+// dropped it: it gets no new request (its EndpointSlice keeps it as a last resort).
 export function podLine(pod, status) {
-  const parts = [pod.ready ? gettext("ready") : gettext("not ready")];
+  const readiness = pod.ready ? gettext("ready") : gettext("not ready");
+  const parts = [status === "Terminating" ? gettext("no new requests") : readiness];
   if (!status.startsWith("Running")) parts.push(status);
   if (pod.ip) parts.push(pod.ip);
   return parts.join(" · ");

@@ -152,8 +152,13 @@ def new_page(browser, console_errors):
     """Open pages (each in its own browser context, as separate people would)."""
     contexts = []
 
-    def open_page(viewport=VIEWPORT):
-        context = browser.new_context(viewport=viewport, accept_downloads=True)
+    def open_page(viewport=VIEWPORT, *, enforce_csp=False):
+        # Playwright's wait_for_function evaluates its predicate with eval, which the
+        # site's Content-Security-Policy forbids: pages ignore the policy here, and
+        # test_csp.py (and the TLS proxy test) drive every page under it.
+        context = browser.new_context(
+            viewport=viewport, accept_downloads=True, bypass_csp=not enforce_csp
+        )
         contexts.append(context)
         page = context.new_page()
         page.on(

@@ -24,6 +24,13 @@ def test_room_survives_a_server_restart(restartable_server, new_page, console_er
     run(page, "kubectl delete pod " + pod_names(page)[0].split(",")[0].removeprefix("Pod "))
     run(page, "kubectl label pods -l app=kubia tier=web")
     expect(page.get_by_role("log", name="Terminal output")).to_contain_text("labeled")
+    # The replacement starts on the room's clock (Pending, ContainerCreating): once it runs,
+    # nothing changes on its own while the server restarts.
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('[aria-label^=\"Pod kubia-\"]')]"
+        ".every(e => !/Pending|ContainerCreating/.test(e.getAttribute('aria-label')))",
+        timeout=20_000,
+    )
     before = pod_names(page)
     page.evaluate("window.notReloaded = true")
 

@@ -66,11 +66,17 @@ def test_deleted_pod_is_replaced_and_endpoints_follow(cluster: Cluster) -> None:
     victim = sorted(before)[0]
     result = cluster.run(f"kubectl delete pod {victim}")
     assert result.exit_code == 0, result.stderr
+    # Without a preStop hook the pod is gone at once; its replacement exists at once and
+    # starts on the clock (Pending, then ContainerCreating, then Running).
+    (new_name,) = {p["metadata"]["name"] for p in pods(cluster)} - set(before)
+    assert victim not in {p["metadata"]["name"] for p in pods(cluster)}
+    assert cluster.state.store.get("Pod", "default", new_name)["status"]["phase"] == "Pending"
+    ready, _ = endpoint_ips(cluster, "kubia")
+    assert ready == {f"{before[n]}:8080" for n in sorted(before)[1:]}
+    cluster.advance(2)
     after = {p["metadata"]["name"]: p["status"]["podIP"] for p in pods(cluster)}
     assert len(after) == 3
-    assert victim not in after
-    (new_name,) = set(after) - set(before)
-    assert after[new_name] not in set(before.values()) - {before[victim]} or True
+    assert after[new_name] not in {before[n] for n in sorted(before)[1:]}
     ready, _ = endpoint_ips(cluster, "kubia")
     assert ready == {f"{ip}:8080" for ip in after.values()}
 
@@ -83,6 +89,7 @@ def test_relabelled_pod_is_orphaned_and_replaced(cluster: Cluster) -> None:
     orphan = cluster.state.store.get("Pod", "default", victim)
     assert "ownerReferences" not in orphan["metadata"]
     assert len(pods(cluster, app="kubia")) == 3
+    cluster.advance(2)  # the replacement starts
     ready, _ = endpoint_ips(cluster, "kubia")
     assert f"{orphan['status']['podIP']}:8080" not in ready
     assert len(ready) == 3
@@ -132,6 +139,7 @@ def test_deployment_makes_a_hashed_replicaset_and_rolls_to_a_new_one(cluster: Cl
         assert pod["metadata"]["labels"]["pod-template-hash"] == pod_hash
 
     apply(cluster, DEPLOYMENT.format(replicas=2, image="nginx:1.26"))
+    run_ok(cluster, "kubectl rollout status deployment web")
     sets = {
         r["metadata"]["name"]: r["spec"]["replicas"]
         for r in cluster.state.store.list("ReplicaSet", "default")
@@ -512,6 +520,7 @@ def test_same_seed_same_names_and_ips() -> None:
         cluster = Cluster(seed=seed)
         apply(cluster, KUBIA_RC + "---" + KUBIA_SVC)
         cluster.run(f"kubectl delete pod {pods(cluster)[0]['metadata']['name']}")
+        cluster.advance(2)  # the replacement runs, with its IP
         svc = cluster.state.store.get("Service", "default", "kubia")
         return [svc["spec"]["clusterIP"]] + [
             (p["metadata"]["name"], p["status"]["podIP"], p["metadata"]["uid"])
@@ -641,5 +650,11 @@ def test_endpoints_events_list_each_pod_that_joined_left_or_flipped(cluster: Clu
     mark = cluster.seq
     cluster.run(f"kubectl delete pod {first}")
     (changed,) = endpoints_changes(mark)
-    assert [first, created[first], None] in changed["changes"]
-    assert changed["not_ready"] == 3  # the replacement joins, not ready yet
+    assert changed["changes"] == [[first, created[first], None]]
+    assert (changed["ready"], changed["not_ready"]) == (0, 2)
+    mark = cluster.seq
+    cluster.advance(2)  # the replacement runs and joins, not ready yet
+    (joined,) = endpoints_changes(mark)
+    (replacement,) = {p["metadata"]["name"] for p in pods(cluster, app="kubia")} - set(created)
+    assert [c[0] for c in joined["changes"]] == [replacement]
+    assert (joined["ready"], joined["not_ready"]) == (0, 3)

@@ -162,8 +162,8 @@ def test_patch_through_kubectl(cluster: Cluster) -> None:
 
 
 def test_unsupported_verbs_refuse_before_reading_flags(cluster: Cluster) -> None:
-    for line in ("kubectl logs -f web", "kubectl -n x port-forward --address 0.0.0.0 p 80",
-                 "kubectl rollout undo deploy/web --to-revision=2"):  # fmt: skip
+    for line in ("kubectl cp --no-preserve web:/tmp /tmp", "kubectl -n x top pod --containers",
+                 "kubectl drain worker-1 --ignore-daemonsets"):  # fmt: skip
         result = cluster.run(line)
         assert result.exit_code == 1
         assert "is not available in this playground" in result.stderr

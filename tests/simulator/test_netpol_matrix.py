@@ -142,6 +142,7 @@ spec:
     # selected by the policy) and the Deployment makes a replacement.
     pod = web.pods[0].name
     cluster.run(f"kubectl label pod {pod} app=other --overwrite")
+    cluster.advance(2)  # the replacement goes through Pending and ContainerCreating to running
     matrix = view.matrix(by_pod=False)
     assert len(matrix.groups[[g.key for g in matrix.groups].index("default/web")].pods) == 3
     assert matrix.state("kube-system/coredns", f"default/{pod}", "TCP", 80) == OK

@@ -10,7 +10,8 @@ the same pods whichever path its requests took.
 The calls are drawn by a seeded generator of their own: requests that repeat
 (so plans are replayed), interleaved with what moves the caches' stamps without
 a store write (ports closed and opened, readiness flips as probes run) and with
-one (scaling, deleting and relabelling pods, new Services). They run over every
+one (scaling, deleting and relabelling pods, some of which stay Terminating, zones
+on nodes under Services with a trafficDistribution, new Services). They run over every
 built-in scenario and over generated clusters.
 """
 
@@ -175,7 +176,8 @@ class Traffic:
             action = self.rng.choice(["touch", "rm"])
             return lambda c: c.run(f"kubectl exec {where} -- {action} /var/ready")
         if kind == 3:
-            return lambda c: c.run(f"kubectl delete pod {where}")
+            wait = self.rng.choice(["", " --wait=false", " --wait=false"])
+            return lambda c: c.run(f"kubectl delete pod {where}{wait}")
         if kind == 4:
             deployments = self.cluster.state.store.list("Deployment")
             if deployments:
@@ -185,6 +187,11 @@ class Traffic:
                 line += f" --replicas={replicas}"
                 return lambda c: c.run(line)
         if kind == 5:
+            if self.rng.random() < 0.5:  # zones move EndpointSlice hints
+                node = self.rng.choice(["worker-1", "worker-2", "control-plane"])
+                zone = self.rng.choice(["zone-a", "zone-b"])
+                line = f"kubectl label node {node} topology.kubernetes.io/zone={zone} --overwrite"
+                return lambda c: c.run(line)
             return lambda c: c.run(f"kubectl label pod {where} extra=x --overwrite")
         return lambda c: c.run("kubectl get pods -A -o wide")
 
@@ -252,6 +259,10 @@ def test_fast_and_slow_paths_agree_over_a_generated_cluster(seed) -> None:
     fast, slow = twins(seed)
     manifest = generated_manifest(random.Random(seed))
     same(fast, slow, lambda c: c.run("kubectl apply -f -", stdin=manifest))
+    if seed % 2:  # zones on the nodes: trafficDistribution hints narrow the choice
+        for node, zone in (("worker-1", "zone-a"), ("worker-2", "zone-b")):
+            line = f"kubectl label node {node} topology.kubernetes.io/zone={zone}"
+            same(fast, slow, lambda c, line=line: c.run(line))
     same(fast, slow, lambda c: c.run("sleep 11"))
     replay(fast, slow, seed)
 
@@ -304,6 +315,8 @@ def generated_manifest(rng: random.Random) -> str:
             probe = (
                 "\n        readinessProbe: {exec: {command: [ls, /var/ready]}, periodSeconds: 5}"
             )
+        if rng.random() < 0.4:  # deleted pods stay Terminating (and serving) a while
+            probe += "\n        lifecycle: {preStop: {sleep: {seconds: 7}}}"
         container_ports = ", ".join(f"{{name: p{p}, containerPort: {p}}}" for p in ports)
         docs.append(
             f"""apiVersion: apps/v1
@@ -337,6 +350,8 @@ spec:
             spec.append("sessionAffinity: ClientIP")
         if rng.random() < 0.2:
             spec.append("internalTrafficPolicy: Local")
+        if rng.random() < 0.5:
+            spec.append(f"trafficDistribution: {rng.choice(['PreferSameNode', 'PreferSameZone'])}")
         if kind in ("NodePort", "LoadBalancer") and rng.random() < 0.4:
             spec.append("externalTrafficPolicy: Local")
         target = target if not target[0].isdigit() else int(target)

@@ -259,6 +259,7 @@ def test_000_a_service_created_after_the_pod_is_not_in_its_env():
     # The replacement pod starts after the Service, so it sees it.
     run_ok(cluster, f"kubectl delete pod {pod}")
     (fresh,) = set(pod_names(cluster)) - set(before)
+    run_ok(cluster, "sleep 2")  # Pending, ContainerCreating, then its container runs
     assert "DEMO_SERVICE_SERVICE_PORT=80" in env_lines(cluster, fresh)
 
 
@@ -1612,7 +1613,8 @@ def test_003_readiness_pods_show_labels_and_unhealthy_events():
             run_ok(cluster, f"kubectl delete pod {name}")
             == f'pod "{name}" deleted from default namespace\n'
         )
-    run_ok(cluster, "sleep 40")
+    # The replacements run 2 s later (Pending 1 s, ContainerCreating 1 s).
+    run_ok(cluster, "sleep 42")
     assert norm(run_ok(cluster, "kubectl get pods --show-labels")) == norm(SEED_003_SHOW_LABELS)
     # No pod is ready: the Endpoints have only notReadyAddresses, which `get` shows as an
     # empty cell (`<none>` would mean no subsets at all), and describe svc shows nothing
@@ -1633,8 +1635,11 @@ def test_003_readiness_pods_show_labels_and_unhealthy_events():
     assert [count.sub("(xN over", line) for line in norm(unhealthy[0])] == [
         count.sub("(xN over", line) for line in norm(seed)
     ]
-    assert re.search(r"\(x5 over 40s\)", unhealthy[0])  # probes at 0, 10, 20, 30 and 40 s
-    assert [line.split()[1] for line in lines[1:5]] == ["Scheduled", "Pulled", "Created", "Started"]
+    assert re.search(r"\(x5 over 40s\)", unhealthy[0])  # probes at 2, 12, 22, 32 and 42 s
+    # luksa/kubia has no tag, so imagePullPolicy is Always: the kubelet pulls it.
+    assert [line.split()[1] for line in lines[1:6]] == [
+        "Scheduled", "Pulling", "Pulled", "Created", "Started"
+    ]  # fmt: skip
 
 
 # 003 排除服务故障: pod IPs through jsonpath

@@ -2,8 +2,22 @@ from __future__ import annotations
 
 import pytest
 import pytest_asyncio
+from django.core.cache import cache
 
 from playground import rooms
+from playground.rooms.worker_process import ZYGOTE
+
+
+@pytest.fixture(scope="session", autouse=True)
+def room_workers_ready():
+    """The process room workers fork from has loaded before the first test opens a room."""
+    ZYGOTE.warm()
+
+
+@pytest.fixture(autouse=True)
+def fresh_counters():
+    """Per-client counters (room creation, unknown rooms) start at zero in each test."""
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -19,7 +19,7 @@ def communicator(code, query="", origin=OUR_ORIGIN, cookies: dict[str, str] | No
     return WebsocketCommunicator(application, path, headers=headers)
 
 
-async def receive(socket, type_, timeout=3.0):
+async def receive(socket, type_, timeout=10.0):
     """The next message of `type_`; others are kept for later calls (frames may come first)."""
     held = socket.__dict__.setdefault("held", [])
     for i, message in enumerate(held):
@@ -52,7 +52,28 @@ async def open_socket(code, query="", cookies: dict[str, str] | None = None):
     socket = communicator(code, query, cookies=cookies)
     connected, _ = await socket.connect()
     assert connected
-    hello = await socket.receive_json_from()
+    hello = await socket.receive_json_from(timeout=15)  # after a takeover, if need be
     assert hello["type"] == "hello"
     socket.hello = hello
     return socket
+
+
+# Reads of a room's cluster, run in its worker process (so they travel by name).
+
+
+def snapshot_and_time(cluster):
+    return cluster.snapshot(), cluster.now
+
+
+def events_and_generator(cluster):
+    return cluster.seq, cluster.state.rng.getstate()
+
+
+def cluster_snapshot(cluster):
+    return cluster.snapshot()
+
+
+async def default_pod(live):
+    """A pod of the default namespace, as viewers know it."""
+    topology = await live.viewers_topology()
+    return next(p for p in topology["pods"] if p["namespace"] == "default")

@@ -4,16 +4,27 @@ from __future__ import annotations
 
 import asyncio
 import json
+from datetime import timedelta
 
 import pytest
 import pytest_asyncio
 from asgiref.sync import sync_to_async
+from django.utils import timezone
 
 from playground import rooms
-from playground.models import RoomEvent
+from playground.models import Room, RoomEvent
 from playground.protocol import MAX_MESSAGE_BYTES
 from tests.fixtures.rooms import make_room, manifest
-from tests.web.sockets import communicator, eventually, open_socket, receive
+from tests.web.sockets import (
+    cluster_snapshot,
+    communicator,
+    default_pod,
+    events_and_generator,
+    eventually,
+    open_socket,
+    receive,
+    snapshot_and_time,
+)
 
 pytestmark = [
     pytest.mark.asyncio,
@@ -323,21 +334,23 @@ async def test_a_room_replays_to_the_same_state(room, socket, fast_flush):
     await socket.send_json_to({"type": "command", "id": 9, "line": "kubectl get pods"})
     await receive(socket, "result")
     await socket.send_json_to({"type": "clock", "action": "pause"})
+    while (await receive(socket, "frame")).get("clock", {}).get("playing", True):
+        pass  # the pause is done: no tick moves the clock any more
     live = rooms.loaded(room.code)
     await eventually(lambda: live.log.up_to_date)  # the ticks before the pause are logged
-    expected = await live.read(lambda cluster: (cluster.snapshot(), cluster.now))
+    expected = await live.read(snapshot_and_time)
     await socket.disconnect()
     await rooms.reset()
-    replayed = await rooms.open_room(room.code)
-    snapshot, now = await replayed.read(lambda cluster: (cluster.snapshot(), cluster.now))
+    await rooms.open_room(room.code)
+    snapshot, now = await rooms.loaded(room.code).read(snapshot_and_time)
     assert snapshot["pods"] == expected[0]["pods"]
     assert now == expected[1]
 
 
 async def test_inspector_reads_leave_the_cluster_as_it_was(room, socket):
     live = rooms.loaded(room.code)
-    before = await live.read(lambda cluster: (cluster.seq, cluster.state.rng.getstate()))
-    pod = next(p for p in live.frames.view.topology["pods"] if p["namespace"] == "default")
+    before = await live.read(events_and_generator)
+    pod = await default_pod(live)
     for kind, namespace, name in [
         ("Service", "default", "kubia"),
         ("Endpoints", "default", "kubia"),
@@ -349,7 +362,7 @@ async def test_inspector_reads_leave_the_cluster_as_it_was(room, socket):
         info = await rooms.inspect(room.code, kind, namespace, name)
         assert info["found"], info
     await rooms.export_yaml(room.code)
-    after = await live.read(lambda cluster: (cluster.seq, cluster.state.rng.getstate()))
+    after = await live.read(events_and_generator)
     assert after == before
 
 
@@ -369,15 +382,23 @@ async def test_an_idle_room_is_written_to_the_log_and_unloaded(room, settings):
     assert ops[-1]["op"] == "ticks"
 
 
-async def test_a_room_held_by_another_process_is_refused(room, settings, monkeypatch):
+async def test_a_room_whose_owner_fell_silent_is_taken_over_when_its_lease_ends(room, settings):
+    """Its lease names a process that answers nothing (it died): the viewer is served once the
+    lease runs out, by this process replaying the log."""
     settings.KUBEPLAY_ROOM_LEASES = True
-    assert await rooms.leases.Lease(room.code).claim()
-    monkeypatch.setattr(rooms.leases, "OWNER", "another-host:1:abcd")
-    socket = communicator(room.code)
-    connected, _ = await socket.connect()
-    assert connected
-    error = await socket.receive_json_from()
-    assert "another server" in error["message"]
+    settings.KUBEPLAY_LEASE_SECONDS = 1.0
+    until = timezone.now() + timedelta(seconds=1)
+    await Room.objects.filter(pk=room.pk).aupdate(owner="kubeplay.gone!dead", lease_until=until)
+    started = asyncio.get_running_loop().time()
+    socket = await open_socket(room.code)
+    snapshot = await receive(socket, "snapshot", timeout=15)
+    assert asyncio.get_running_loop().time() - started < 10
+    assert {p["name"].split("-")[0] for p in snapshot["topology"]["pods"]} >= {"kubia"}
+    assert rooms.loaded(room.code) is not None  # this process runs it now
+    stored = await Room.objects.aget(pk=room.pk)
+    assert stored.owner != "kubeplay.gone!dead"
+    await socket.send_json_to({"type": "command", "id": 1, "line": "kubectl get pods"})
+    assert (await receive(socket, "result"))["exitCode"] == 0
     await socket.disconnect()
 
 
@@ -401,8 +422,8 @@ async def test_frames_keep_every_viewers_copy_equal_to_the_cluster(room, socket)
         frame = await receive(socket, "frame")
         assert "events" not in frame  # the simulator's raw events are not sent
     live = rooms.loaded(room.code)
-    fresh = await live.read(lambda cluster: cluster.snapshot())
-    assert keyed_topology(live.frames.view.topology) == keyed_topology(fresh)
+    fresh = await live.read(cluster_snapshot)
+    assert keyed_topology(await live.viewers_topology()) == keyed_topology(fresh)
 
 
 async def test_snapshot_carries_probe_timing_counts_and_the_wire_constants():
@@ -428,7 +449,7 @@ async def assert_no_inspector_before_pong(socket):
 
 async def test_inspector_is_refreshed_by_the_frame_that_changes_it(room, socket):
     live = rooms.loaded(room.code)
-    pod = next(p for p in live.frames.view.topology["pods"] if p["namespace"] == "default")
+    pod = await default_pod(live)
     target = {"kind": "Pod", "namespace": "default", "name": pod["name"]}
     await socket.send_json_to({"type": "inspect", "id": 7, **target})
     shown = await receive(socket, "inspector")
@@ -531,12 +552,30 @@ class ClosedSocket:
 
 async def test_a_viewer_whose_socket_closed_does_not_break_the_room(room, socket):
     live = rooms.loaded(room.code)
-    live.join(ClosedSocket())
+    view = rooms.view(room.code)
+    view.viewers.add(ClosedSocket())  # it joined, then its socket closed
     await socket.send_json_to({"type": "command", "id": 1, "line": "kubectl cordon worker-1"})
     assert (await receive(socket, "frame"))["commands"][0]["exitCode"] == 0
-    assert "gone" not in live.local
+    assert "gone" not in view.viewers
     assert rooms.loaded(room.code) is live
     assert not live.closed
+
+
+async def test_viewers_arriving_together_all_get_the_rooms_frames(room):
+    """The first viewers of a room connect at once: they share one view of it."""
+    sockets = await asyncio.gather(*(open_socket(room.code) for _ in range(4)))
+    for socket in sockets:
+        await receive(socket, "snapshot")
+    await sockets[0].send_json_to(
+        {"type": "command", "id": 1, "line": "kubectl label pod -l app=kubia tier=web"}
+    )
+    for socket in sockets:
+        frame = await receive(socket, "frame")
+        while "commands" not in frame:
+            frame = await receive(socket, "frame")
+        assert frame["commands"][0]["line"] == "kubectl label pod -l app=kubia tier=web"
+    for socket in sockets:
+        await socket.disconnect()
 
 
 # -- the reachability matrix ---------------------------------------------------------

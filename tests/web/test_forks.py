@@ -7,6 +7,8 @@ from the cluster's random generator, so any difference in its state shows).
 
 from __future__ import annotations
 
+import json
+
 import pytest
 import pytest_asyncio
 from asgiref.sync import sync_to_async
@@ -57,12 +59,35 @@ def fingerprint(cluster) -> tuple:
     return now, later
 
 
+async def live_room(room):
+    """The room running in this process (its worker replayed the log)."""
+    await rooms.open_room(room.code)
+    return rooms.loaded(room.code)
+
+
 async def ticks(live, n):
     """`n` ticks as the ticker runs them (without waiting for the wall clock)."""
     for _ in range(n):
         async with live.lock:
-            live._advance()
-            await live._emit()
+            await live.tick()
+
+
+async def shown(live) -> dict:
+    """The room as a viewer joining now is shown it (its `snapshot` message)."""
+    _epoch, _seq, texts = await live.snapshot()
+    return json.loads(texts[0])
+
+
+def now_of(cluster):
+    return cluster.now
+
+
+def yaml_of(cluster):
+    return cluster.export_yaml()
+
+
+def services(cluster):
+    return cluster.run("kubectl get svc").stdout
 
 
 async def busy(live, playing=True):
@@ -77,21 +102,20 @@ async def busy(live, playing=True):
 
 
 async def test_a_fork_replays_to_the_same_cluster_byte_for_byte(room):
-    live = await rooms.open_room(room.code)
+    live = await live_room(room)
     await busy(live)
     copy, secret = await rooms.fork(room.code, {"role": "follower", "number": 4})
     assert rooms.roles.holds_key(copy.presenter_key, secret)
     assert copy.forked_by == {"role": "follower", "number": 4}
     # The ticks run since the last write are part of the point forked.
     forked = await rebuilt(copy)
-    assert forked.cluster.now == live.cluster.now > 0
-    assert forked.hits == live.frames.hits
-    async with live.lock:
-        assert fingerprint(forked.cluster) == fingerprint(live.cluster)
+    assert forked.cluster.now == await live.read(now_of) > 0
+    assert forked.hits == (await shown(live))["hits"]
+    assert fingerprint(forked.cluster) == await live.read(fingerprint)
 
 
 async def test_the_fork_is_ready_for_its_browser_and_goes_its_own_way(room):
-    live = await rooms.open_room(room.code)
+    live = await live_room(room)
     await busy(live, playing=False)
     copy, secret = await rooms.fork(room.code, PRESENTER)
     # It was replayed in this process straight away, for the browser on its way.
@@ -101,15 +125,15 @@ async def test_the_fork_is_ready_for_its_browser_and_goes_its_own_way(room):
     )
     assert owner.hello["role"] == "presenter"
     snapshot = await receive(owner, "snapshot")
-    assert snapshot["streams"] == live.streams.to_dicts()  # the stream runs in the fork too
+    assert snapshot["streams"] == (await shown(live))["streams"]  # the stream runs there too
     await owner.send_json_to({"type": "command", "id": 1, "line": "kubectl delete svc kubia"})
     assert (await receive(owner, "result"))["exitCode"] == 0
-    assert "kubia" in live.cluster.run("kubectl get svc").stdout  # the class's room is untouched
+    assert "kubia" in await live.read(services)  # the class's room is untouched
     await owner.disconnect()
 
 
 async def test_rewind_moves_back_keeps_the_rest_as_a_branch_and_tells_everyone(room):
-    live = await rooms.open_room(room.code)
+    live = await live_room(room)
     await live.run_command("kubectl scale deploy kubia --replicas=1")
     after_first = (await rebuilt(room)).cluster.export_yaml()
     await live.run_command("kubectl label deploy kubia tier=web")
@@ -117,21 +141,21 @@ async def test_rewind_moves_back_keeps_the_rest_as_a_branch_and_tells_everyone(r
     await ticks(live, 4)
     await live.run_command("kubectl scale deploy kubia --replicas=4")
     whole = await ops_of(room)
-    before = live.cluster.export_yaml()
+    before = await live.read(yaml_of)
     follower = await open_socket(room.code)
     await receive(follower, "snapshot")
 
-    presenter = live.admit("p" * 24, presenter=True)
-    branch = await rooms.rewind(live, 1, presenter)
+    presenter = (await live.admit("p" * 24, presenter=True))[0]
+    branch = await Room.objects.aget(code=await live.rewind_to_command(1, presenter))
 
     # Back after the first command: one more entry in the log, which stays append-only;
     # the cluster is what the log makes now.
     ops = await ops_of(room)
     assert ops == [*whole, {"op": "rewind", "to": 1}]
     assert [op["op"] for _, op in effective_ops(ops)] == ["run"]
-    assert live.cluster.export_yaml() == after_first
-    assert live.streams.to_dicts() == []  # the stream started later
-    assert fingerprint((await rebuilt(room)).cluster) == fingerprint(live.cluster)
+    assert await live.read(yaml_of) == after_first
+    assert (await shown(live))["streams"] == []  # the stream started later
+    assert fingerprint((await rebuilt(room)).cluster) == await live.read(fingerprint)
     # Nothing lost: the branch holds the whole log, opens with the presenter's key.
     assert branch.parent_id == room.pk
     assert branch.forked_by == {"role": "rewind"}
@@ -151,12 +175,12 @@ async def test_rewind_moves_back_keeps_the_rest_as_a_branch_and_tells_everyone(r
     assert frame["notes"][0]["what"] == "rewind"
 
     with pytest.raises(ValueError, match="at that point already"):
-        await rooms.rewind(live, 1, presenter)
+        await live.rewind_to_command(1, presenter)
     with pytest.raises(ValueError, match="from 0 to 1"):
-        await rooms.rewind(live, 7, presenter)
-    await rooms.rewind(live, 0, presenter)  # reset to the start
+        await live.rewind_to_command(7, presenter)
+    await live.rewind_to_command(0, presenter)  # reset to the start
     assert effective_ops(await ops_of(room)) == []
-    assert live.cluster.export_yaml() == (await rebuilt(room)).cluster.export_yaml()
+    assert await live.read(yaml_of) == (await rebuilt(room)).cluster.export_yaml()
     await follower.disconnect()
 
 
@@ -184,12 +208,15 @@ async def test_streams_and_hit_counters_survive_a_restart(room, settings):
     )  # fmt: skip
     started = (await receive(socket, "stream"))["stream"]
     live = rooms.loaded(room.code)
-    await eventually(lambda: sum(live.frames.hits.values()) >= 10)
+
+    async def hits():
+        return (await shown(live))["hits"]
+
+    await eventually(hits, lambda counted: sum(counted.values()) >= 10)
     await socket.disconnect()
-    await eventually(lambda: not live.local)
-    async with live.lock:
-        await live.log.write()
-        hits, now = dict(live.frames.hits), live.cluster.now
+    await eventually(lambda: not live.viewers())
+    await live.written()
+    hits, now = await hits(), await live.read(now_of)
     # A restart: the process forgets every live room; the next viewer replays the log.
     await rooms.reset()
     again = await open_socket(room.code, cookies=room.presenter_cookies)

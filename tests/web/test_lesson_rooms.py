@@ -8,7 +8,7 @@ from asgiref.sync import sync_to_async
 
 from playground import lessons, rooms
 from playground.models import RoomEvent
-from tests.web.test_consumers import eventually, open_socket, receive
+from tests.web.sockets import eventually, open_socket, receive
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
 
@@ -45,6 +45,24 @@ async def request(socket, message, reply):
 
 async def log_of(room):
     return [op async for op in RoomEvent.objects.filter(room=room).values_list("op", flat=True)]
+
+
+async def live_room(room):
+    """The room running in this process (reads run in its worker: module-level functions)."""
+    await rooms.open_room(room.code)
+    return rooms.loaded(room.code)
+
+
+def kubia_pods(cluster):
+    return cluster.running_pods("app=kubia")
+
+
+def kubia_service_found(cluster):
+    return cluster.observe("kubectl get svc kubia").exit_code
+
+
+def everything(cluster):
+    return cluster.seq, cluster.now, cluster.observe("kubectl get all").stdout
 
 
 async def test_a_viewer_is_told_the_current_step_when_joining(socket):
@@ -113,13 +131,13 @@ async def test_a_room_without_a_lesson_says_so():
 async def test_reset_returns_the_room_to_the_steps_start_for_everyone(room, socket):
     await receive(socket, "lesson")
     await request(socket, {"type": "lesson", "id": 1, "action": "show", "step": 0}, "shown")
-    live = await rooms.open_room(room.code)
-    pods_at_start = await live.read(lambda c: c.running_pods("app=kubia"))
+    live = await live_room(room)
+    pods_at_start = await live.read(kubia_pods)
     epoch = live.epoch
     for line in (f"kubectl delete pod {pods_at_start[0]}", "kubectl delete svc kubia"):
         await socket.send_json_to({"type": "command", "id": 2, "line": line})
         await receive(socket, "result")
-    assert await live.read(lambda c: c.running_pods("app=kubia")) != pods_at_start
+    assert await live.read(kubia_pods) != pods_at_start
     reply = await request(
         socket, {"type": "lesson", "id": 3, "action": "reset", "step": 1}, "lesson"
     )
@@ -127,9 +145,9 @@ async def test_reset_returns_the_room_to_the_steps_start_for_everyone(room, sock
     assert reply["id"] == 3
     snapshot = await receive(socket, "snapshot")
     assert snapshot["epoch"] != epoch
-    assert await live.read(lambda c: c.running_pods("app=kubia")) == pods_at_start
-    assert live.followers["lesson"].run.evidence.commands == []  # the step saw nothing yet
-    assert await live.read(lambda c: c.observe("kubectl get svc kubia").exit_code) == 0
+    assert await live.read(kubia_pods) == pods_at_start
+    assert await live.worker.call("lesson_seen") == []  # the step saw nothing yet
+    assert await live.read(kubia_service_found) == 0
     ops = await log_of(room)
     note = ops.index({"op": "lesson", "lesson": "services-endpoints", "step": 1})
     assert ops[-1] == {"op": "rewind", "to": note + 1}
@@ -141,15 +159,15 @@ async def test_progress_and_the_reset_survive_a_reload(room, socket):
     await socket.send_json_to({"type": "command", "id": 2, "line": "kubectl delete svc kubia"})
     await receive(socket, "result")
     await request(socket, {"type": "lesson", "id": 3, "action": "reset", "step": 1}, "lesson")
-    live = await rooms.open_room(room.code)
-    before = await live.read(lambda c: (c.seq, c.now, c.observe("kubectl get all").stdout))
+    live = await live_room(room)
+    before = await live.read(everything)
     await socket.disconnect()
     await rooms.reset()  # the process forgets the room: the next viewer replays the log
     again = await open_socket(room.code)
     await receive(again, "snapshot")
     assert (await receive(again, "lesson"))["step"] == 1
-    live = await rooms.open_room(room.code)
-    assert await live.read(lambda c: (c.seq, c.now, c.observe("kubectl get all").stdout)) == before
+    live = await live_room(room)
+    assert await live.read(everything) == before
     summary = await lessons.aprogress_summary(room)
     assert summary == {
         "lesson": "services-endpoints",
@@ -169,19 +187,18 @@ async def test_what_a_step_saw_is_rebuilt_after_a_restart(room, socket):
         await request(
             socket, {"type": "lesson", "id": step, "action": "show", "step": step}, "shown"
         )
-    live = await rooms.open_room(room.code)
-    pod = (await live.read(lambda c: c.running_pods("app=kubia")))[0]
+    live = await live_room(room)
+    pod = (await live.read(kubia_pods))[0]
     await socket.send_json_to(
         {"type": "command", "id": 5, "line": f"kubectl exec {pod} -- curl -s http://kubia"}
     )
     await receive(socket, "result")
-    tracker = live.followers["lesson"]
-    seen = list(tracker.run.evidence.commands)
+    seen = await live.worker.call("lesson_seen")
     await socket.disconnect()
     await rooms.reset()
     again = await open_socket(room.code)
     await receive(again, "snapshot")
     assert (await receive(again, "lesson"))["step"] == 2
-    live = await rooms.open_room(room.code)
-    assert live.followers["lesson"].run.evidence.commands == seen
+    live = await live_room(room)
+    assert await live.worker.call("lesson_seen") == seen
     await again.disconnect()

@@ -3,19 +3,26 @@
 Two separate Python processes load the project's settings with REDIS_URL set: one
 joins a room's group, the other sends the group `room.closed` (what a room that
 breaks down sends its viewers, whichever process they are connected to).
+
+The listener waits on its channel with channels_redis's blocking reads (BZPOPMIN,
+5 s each). Redis is stopped (SIGSTOP) across the end of the first one, as a busy
+machine delays it: its empty answer comes late, and a read timeout no longer than
+the blocking read ("Timeout reading from 127.0.0.1:PORT", redis-py's default of
+5 s) would fail here every time, where before it failed only under load.
 """
 
 from __future__ import annotations
 
 import os
-import shutil
-import socket
+import signal
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 import pytest
+
+from tests.fixtures.servers import Redis
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -50,43 +57,31 @@ asyncio.run(layer.group_send(group_name("abcd2345"), {"type": "room.closed"}))
 
 
 @pytest.fixture
-def redis_url():
+def redis():
     """A redis-server of the test's own on a free loopback port (`./dev test` installs it)."""
-    server = shutil.which("redis-server")
-    assert server, "redis-server is missing: `./dev test` installs Debian's redis-server"
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    process = subprocess.Popen(
-        [server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-        stdout=subprocess.DEVNULL,
-    )
+    server = Redis()
     try:
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=1) as conn:
-                    conn.sendall(b"PING\r\n")
-                    if conn.recv(16).startswith(b"+PONG"):
-                        break
-            except OSError:
-                if time.monotonic() > deadline or process.poll() is not None:
-                    raise
-                time.sleep(0.05)
-        yield f"redis://127.0.0.1:{port}/0"
+        yield server
     finally:
-        process.terminate()
-        process.wait(timeout=10)
+        os.kill(server.process.pid, signal.SIGCONT)
+        server.close()
 
 
-def test_room_groups_reach_another_process_through_redis(redis_url):
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "playground.settings", "REDIS_URL": redis_url}
+def test_room_groups_reach_another_process_through_redis_that_stalls(redis):
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "playground.settings", "REDIS_URL": redis.url}
     listener = subprocess.Popen(
         [sys.executable, "-c", LISTENER], cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True
     )
     try:
         assert listener.stdout.readline().strip() == "RedisChannelLayer"
         assert listener.stdout.readline().strip() == "joined"
+        # The listener's first blocking read began just now and ends in 5 s: Redis answers
+        # it about 3 s late.
+        time.sleep(3)
+        os.kill(redis.process.pid, signal.SIGSTOP)
+        time.sleep(5)
+        os.kill(redis.process.pid, signal.SIGCONT)
+        assert listener.poll() is None, "the listener gave up while Redis was slow"
         subprocess.run([sys.executable, "-c", SENDER], cwd=ROOT, env=env, check=True, timeout=30)
         out, _ = listener.communicate(timeout=30)
     finally:

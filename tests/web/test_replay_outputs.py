@@ -25,15 +25,21 @@ LINES = [
 ]
 
 
+def cluster_snapshot(cluster):
+    return cluster.snapshot()
+
+
 async def test_replay_gives_every_acknowledged_output_again() -> None:
     room = await rooms_sync(make_room)
-    live = await rooms.open_room(room.code)
+    await rooms.open_room(room.code)
+    live = rooms.loaded(room.code)
     acknowledged = []
     for line in LINES:
         await rooms.inspect(room.code, "Endpoints", "default", "kubia")
         await rooms.inspect(room.code, "Service", "default", "kubia")
         await rooms.export_yaml(room.code)
-        await live.read(lambda cluster: cluster.snapshot())
+        await live.read(cluster_snapshot)  # in the room's worker: a function by name
+        await live.snapshot()
         result = await live.run_command(line)
         acknowledged.append((result["stdout"], result["stderr"], result["exitCode"]))
     await rooms.reset()
