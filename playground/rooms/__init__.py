@@ -109,8 +109,7 @@ async def export_yaml(code: str) -> str:
 async def conversions(code: str) -> list:
     """ "Convert to Gateway API" for the room now: per IngressClass, the Ingresses beside
     the Gateway and HTTPRoutes that replace them (`simulator.IngressConversion`)."""
-    live = await open_room(code)
-    return await live.read(lambda cluster: cluster.convert_ingresses())
+    return await (await find_owner(code)).call("conversions")
 
 
 async def inspect(code: str, kind: str, namespace: str, name: str) -> dict[str, Any]:
