@@ -14,20 +14,15 @@ from collections.abc import Callable
 from typing import Any
 
 COLLECTIONS = (
-    "nodes",
-    "pods",
-    "services",
-    "endpoints",
-    "ingresses",
-    "workloads",
-    "networkPolicies",
-)
+    "nodes", "pods", "services", "endpoints", "ingresses", "workloads", "networkPolicies",
+    "gateways", "httproutes",
+)  # fmt: skip
 SINGLETONS = ("host", "ingressController")
 #: Namespaces of the cluster's own machinery: the diagram hides them unless asked, and
 #: their Services are not offered as targets. Browsers get this list in the snapshot.
 SYSTEM_NAMESPACES = ("kube-system", "kube-public", "kube-node-lease", "ingress-nginx")
 #: Collections whose changes may change the request targets (and which one to send first).
-_TARGETED = ("nodes", "services", "ingresses", "endpoints")
+_TARGETED = ("nodes", "services", "ingresses", "endpoints", "gateways", "httproutes")
 #: Collections whose changes may change the commands to try and the title.
 _SUGGESTED = ("services", "ingresses", "workloads")
 

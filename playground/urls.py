@@ -17,6 +17,7 @@ urlpatterns = [
     re_path(rf"^rooms/{CODE}/$", views.room, name="room"),
     re_path(rf"^rooms/{CODE}/export\.yaml$", views.export, name="export"),
     re_path(rf"^rooms/{CODE}/inspect/$", views.inspect, name="inspect"),
+    re_path(rf"^rooms/{CODE}/convert/$", views.convert, name="convert"),
     re_path(
         rf"^rooms/{CODE}/present/(?P<secret>[A-Za-z0-9_-]{{1,100}})/$",
         views.present,

@@ -254,3 +254,12 @@ async def inspect(request, code):
     except rooms.RoomGone:
         raise Http404(_("No such room")) from None
     return render(request, "partials/inspector.html", {"info": info})
+
+
+@require_GET
+async def convert(request, code):
+    try:
+        found = await rooms.conversions(code)
+    except rooms.RoomGone:
+        raise Http404("No such room") from None
+    return render(request, "partials/convert.html", {"conversions": found})

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from .capacity import Capacity
     from .cluster import Cluster
     from .first_steps import FirstSteps, RequestTarget
+    from .gateway_conversion import IngressConversion
     from .inspection import INSPECTABLE_KINDS, Inspection
     from .observation import observation_problem
     from .result import CommandResult
@@ -35,6 +36,7 @@ _PUBLIC = {
     "RequestTarget": ("first_steps", "RequestTarget"),
     "Suggestions": ("suggestions", "Suggestions"),
     "Inspection": ("inspection", "Inspection"),
+    "IngressConversion": ("gateway_conversion", "IngressConversion"),
     "INSPECTABLE_KINDS": ("inspection", "INSPECTABLE_KINDS"),
     "SnapshotChanges": ("snapshot_changes", "SnapshotChanges"),
     "observation_problem": ("observation", "observation_problem"),
@@ -51,6 +53,7 @@ __all__ = [
     "Cluster",
     "CommandResult",
     "FirstSteps",
+    "IngressConversion",
     "Inspection",
     "NextChange",
     "RequestTarget",

@@ -153,6 +153,14 @@ def plan(data: ClusterData, documents: list, *, mode: str, namespace: str,
         ):
             selector = json.dumps(obj["spec"].get("selector"))
             problem(f"Invalid value: {selector}: field is immutable", "spec.selector")
+        if (
+            old is not None
+            and rt.kind == "GatewayClass"
+            and (obj.get("spec") or {}).get("controllerName")
+            != (old.get("spec") or {}).get("controllerName")
+        ):
+            # The CRD's transition rule `self == oldSelf` on spec.controllerName.
+            problem('Invalid value: "string": Value is immutable', "spec.controllerName")
         plans.append(Plan(obj, old, rt))
     if problems:
         raise ApplyError(sorted(problems + existing, key=lambda p: p.document))

@@ -7,10 +7,13 @@ CoreDNS behind `kube-dns` at 10.96.0.10, and ingress-nginx's IngressClass.
 
 from __future__ import annotations
 
+import uuid
 from typing import TYPE_CHECKING
 
 from . import kinds
 from .apply import apply_one
+from .clock import timestamp
+from .gatewayapi.model import CLASS_NAME, CONTROLLER_NAME
 from .ipam import DNS_SERVICE_IP, KUBERNETES_SERVICE_IP
 
 if TYPE_CHECKING:
@@ -217,6 +220,25 @@ def kubernetes_endpoints(control_plane_ip: str) -> dict:
     }
 
 
+def gateway_class(created: str) -> dict:
+    """The GatewayClass ``nginx`` NGINX Gateway Fabric's Helm chart installs (its status is
+    written by the controller when the cluster settles)."""
+    return {
+        "apiVersion": "gateway.networking.k8s.io/v1",
+        "kind": "GatewayClass",
+        "metadata": {
+            "name": CLASS_NAME,
+            "uid": str(uuid.uuid5(uuid.NAMESPACE_URL, "kubeplay:gatewayclass/nginx")),
+            "creationTimestamp": created,
+            "generation": 1,
+            "labels": {"app.kubernetes.io/instance": "ngf",
+                       "app.kubernetes.io/name": "nginx-gateway-fabric",
+                       "app.kubernetes.io/version": "2.6.7"},
+        },
+        "spec": {"controllerName": CONTROLLER_NAME},
+    }  # fmt: skip
+
+
 def bootstrap(state: ClusterState) -> None:
     """Create the default objects as of `AGE` seconds before simulated time 0."""
     state.clock.now = -AGE
@@ -224,5 +246,8 @@ def bootstrap(state: ClusterState) -> None:
         apply_one(state, obj, None, kinds.of_kind(obj["kind"]), "create")
     endpoints = kubernetes_endpoints(state.node_ip("control-plane"))
     apply_one(state, endpoints, None, kinds.of_kind("Endpoints"), "create")
+    # Installed with NGINX Gateway Fabric, after the rest: its fixed UID draws nothing from
+    # the cluster's generator, so every name made later is as it was before Gateway API.
+    state.store.put(gateway_class(timestamp(state.now)))
     state.settle()
     state.clock.now = 0.0

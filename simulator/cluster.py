@@ -14,6 +14,7 @@ from .capacity import UNLIMITED, Capacity
 from .events import Event
 from .export import export_yaml
 from .first_steps import FirstSteps, RequestTarget, first_steps
+from .gateway_conversion import IngressConversion, ingress_conversions
 from .inspection import Inspection, inspect
 from .observation import observe, observe_requests, running_pods
 from .readiness import next_probe_at, probe_counts
@@ -240,6 +241,12 @@ class Cluster:
     def export_yaml(self) -> str:
         """The scenario as multi-document YAML that `kubectl apply -f` accepts."""
         return export_yaml(self.state)
+
+    def convert_ingresses(self) -> list[IngressConversion]:
+        """ "Convert to Gateway API": per IngressClass of the cluster's Ingresses, those
+        Ingresses beside the Gateway and HTTPRoutes ingress2gateway writes for them, its
+        report, and the command lines that print and apply them. Changes nothing."""
+        return ingress_conversions(self.state)
 
     def events_since(self, seq: int) -> list[Event]:
         """State changes after sequence number `seq`, oldest first."""

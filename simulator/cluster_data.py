@@ -194,6 +194,7 @@ class ClusterData:
         """Record an in-place change: new resourceVersion (and generation)."""
         meta = obj["metadata"]
         meta["resourceVersion"] = self.store.next_resource_version()
+        self.store.kind_revisions[obj["kind"]] += 1
         if generation:
             meta["generation"] = meta.get("generation", 1) + 1
 

@@ -3,7 +3,9 @@
 What a real cluster fills in before storing an object, so ``-o yaml`` and the simulator
 see the same fields: Service type, protocols, targetPorts and traffic policies; pod spec
 policies, container pull policy and probe timings; controller replicas and strategies;
-NetworkPolicy ``policyTypes`` and port protocols.
+NetworkPolicy ``policyTypes`` and port protocols; the Gateway API CRDs' schema defaults
+(listener ``allowedRoutes``, backendRef ``kind``/``weight``, the default ``PathPrefix /``
+match, redirect ``statusCode``...).
 
 Not done here, on purpose: ``metadata.namespace`` (the cluster sets it from ``-n`` or the
 context), ``clusterIP`` and ``nodePort`` allocation (the allocator), ``status``, and what
@@ -19,6 +21,8 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Callable
+
+from simulator.validation import crd, gateway, httproute
 
 __all__ = ["apply_defaults", "image_pull_policy"]
 
@@ -287,6 +291,17 @@ def _namespace(obj: dict) -> None:
         spec["finalizers"] = ["kubernetes"]
 
 
+def _custom(schema):
+    """A CRD's structural defaulting: nulls pruned, the schema's defaults filled in."""
+
+    def default(obj: dict) -> None:
+        if "spec" in obj:
+            obj["spec"] = crd.prune_nulls(obj["spec"])
+            crd.apply_schema_defaults(obj, schema)
+
+    return default
+
+
 def _stateful_set(obj: dict) -> None:
     spec = _spec(obj)
     if spec.get("replicas") is None:
@@ -343,4 +358,8 @@ _DEFAULTERS: dict[str, Callable[[dict], None]] = {
     "Secret": _secret,
     "Namespace": _namespace,
     "NetworkPolicy": _network_policy,
+    "GatewayClass": _custom(gateway.GATEWAY_CLASS),
+    "Gateway": _custom(gateway.GATEWAY),
+    "HTTPRoute": _custom(httproute.HTTP_ROUTE),
+    "ReferenceGrant": _custom(gateway.REFERENCE_GRANT),
 }

@@ -20,7 +20,7 @@ from .state import ClusterState
 ORDER = (
     "Namespace", "Node", "ConfigMap", "Secret", "IngressClass", "NetworkPolicy", "Service",
     "Endpoints", "Pod", "ReplicationController", "ReplicaSet", "Deployment", "DaemonSet",
-    "StatefulSet", "Ingress",
+    "StatefulSet", "Ingress", "GatewayClass", "Gateway", "ReferenceGrant", "HTTPRoute",
 )  # fmt: skip
 SYSTEM_NAMESPACES = {"default", "ingress-nginx", "kube-system", "kube-public", "kube-node-lease"}
 SYSTEM_OBJECTS = {
@@ -30,6 +30,7 @@ SYSTEM_OBJECTS = {
     ("Deployment", "kube-system", "coredns"),
     ("Deployment", "ingress-nginx", "ingress-nginx-controller"),
     ("IngressClass", "", "nginx"),
+    ("GatewayClass", "", "nginx"),
 }
 SERVER_METADATA = ("uid", "resourceVersion", "creationTimestamp", "generation", "managedFields",
                    "ownerReferences", "selfLink", "deletionTimestamp")  # fmt: skip

@@ -8,14 +8,14 @@ pasted manifest gets first steps as good as a built-in example's:
   works from (`host`: the learner's workstation outside the cluster; `pod`:
   inside, where Service names resolve) and one sentence saying why;
 - `suggested_request`: the first request to send, the one that shows most of
-  the path (an Ingress host before a LoadBalancer address, a NodePort, then a
-  Service name from a pod);
+  the path (an Ingress host or an HTTPRoute's hostname before a LoadBalancer
+  address, a NodePort, then a Service name from a pod);
 - `suggested_commands`: command lines to try, with the placeholders of
   `simulator.scenarios.PLACEHOLDERS`;
 - `title`: a short title from the objects, for a room made from pasted manifests;
 - `missing`: when there is nothing to send a request to, what to add.
 
-Later network objects (Gateway routes, NetworkPolicy) add their targets here.
+Later network objects (NetworkPolicy) add their targets here.
 """
 
 from __future__ import annotations
@@ -23,13 +23,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from .gateways import gateway_graph
 from .ipam import INGRESS_IP
+from .snapshot_gateways import route_urls
 from .state import ClusterState
 
 #: Namespaces of the cluster's own machinery: not offered as targets.
 SYSTEM_NAMESPACES = frozenset({"kube-system", "kube-public", "kube-node-lease", "ingress-nginx"})
 #: Target groups in the order a first request prefers them: most of the path first.
-GROUP_ORDER = ("Ingress", "LoadBalancer", "NodePort", "Service", "ExternalName")
+GROUP_ORDER = ("Ingress", "Gateway", "LoadBalancer", "NodePort", "Service", "ExternalName")
 WORKLOADS = ("Deployment", "DaemonSet", "ReplicationController", "ReplicaSet")
 
 
@@ -40,15 +42,16 @@ class RequestTarget:
     Attributes:
         url: what curl is given.
         label: a short label for a menu.
-        group: `Ingress`, `LoadBalancer`, `NodePort`, `Service` or `ExternalName`.
+        group: `Ingress`, `Gateway`, `LoadBalancer`, `NodePort`, `Service` or
+            `ExternalName`.
         origin: where the URL works from: `host` (the workstation) or `pod`.
         namespace: the namespace of the object it reaches.
         why: one sentence on the path a request takes and why it works from `origin`.
         service: the Service the request reaches ("" for an Ingress default backend).
         kind: what the label says, for browsers to word it in their own language:
-            `ingress`, `ingress-default`, `externalname`, `nodeport`, `loadbalancer`
-            or `service`.
-        name: the object the label names (the Ingress, or the Service).
+            `ingress`, `ingress-default`, `httproute`, `externalname`, `nodeport`,
+            `loadbalancer` or `service`.
+        name: the object the label names (the Ingress, the HTTPRoute, or the Service).
         address: what the URL names (host and path, address and port, Service name).
     """
 
@@ -79,8 +82,9 @@ class RequestTarget:
 
 
 def request_targets(state: ClusterState) -> list[RequestTarget]:
-    """Every URL a request can go to, Ingress rules first, then Services (each Service's
-    NodePort, LoadBalancer address and name)."""
+    """Every URL a request can go to, Ingress rules first, then HTTPRoutes' hostnames, then
+    Services (each Service's NodePort, LoadBalancer address and name; a Gateway's own
+    data-plane Service is reached through its routes)."""
     out: dict[str, RequestTarget] = {}
 
     def add(target: RequestTarget) -> None:
@@ -88,10 +92,13 @@ def request_targets(state: ClusterState) -> list[RequestTarget]:
 
     for ing in state.store.list("Ingress"):
         _ingress_targets(ing, add)
+    _gateway_targets(state, add)
     worker_ip = _worker_ip(state)
     for svc in state.store.list("Service"):
         meta = svc["metadata"]
         if meta["namespace"] in SYSTEM_NAMESPACES or meta["name"] == "kubernetes":
+            continue
+        if any(ref.get("kind") == "Gateway" for ref in meta.get("ownerReferences") or ()):
             continue
         _service_targets(svc, worker_ip, add)
     return list(out.values())
@@ -145,6 +152,31 @@ def _ingress_targets(ing: dict, add) -> None:
                 f"{INGRESS_IP}/",
             )
         )
+
+
+def _gateway_targets(state: ClusterState, add) -> None:
+    """Each accepted HTTPRoute's hostnames, through the Gateway it attached to."""
+    graph = gateway_graph(state)
+    for (namespace, name), route in sorted(graph.routes.items()):
+        if namespace in SYSTEM_NAMESPACES:
+            continue
+        services = [b.name for rule in route.rules for b in rule.backends if b.valid]
+        service = services[0] if services else ""
+        gateways = sorted({parent.gateway[1] for parent in route.parents})
+        for url in route_urls(graph, route):
+            address = url.split("://", 1)[1]
+            why = (
+                f"The host resolves {address.split('/')[0]} to Gateway "
+                f"{', '.join(gateways)}'s address, as if it were in /etc/hosts; the Gateway's "
+                f"nginx matches HTTPRoute {name}'s rules and sends the request to "
+                + (f"Service {service}'s pods." if service else "the rule's backends.")
+            )
+            add(
+                RequestTarget(
+                    url, f"{address} (HTTPRoute {name})", "Gateway", "host", namespace, why,
+                    service, "httproute", name, address,
+                )
+            )  # fmt: skip
 
 
 def _service_targets(svc: dict, worker_ip: str, add) -> None:

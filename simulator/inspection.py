@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from .controllers.ownership import controller_ref
+from .gateway_inspection import ConditionRow, gateway_conditions
 from .netpol import policies_of
 from .netpol.inspect import pod_isolation, policy_details
 from .readiness import ProbeTiming, ReadinessSwitch, probe_timings, readiness_switch
@@ -30,6 +31,8 @@ INSPECTABLE_KINDS: dict[str, str] = {
     "ReplicaSet": "replicaset",
     "ReplicationController": "replicationcontroller",
     "DaemonSet": "daemonset",
+    "Gateway": "gateway",
+    "HTTPRoute": "httproute",
     "NetworkPolicy": "networkpolicy",
 }
 #: Kinds `kubectl scale` takes.
@@ -107,6 +110,10 @@ class Inspection:
         probes: a pod's readiness probes and when each runs next.
         selection: for a Service or its Endpoints, one row per pod of the namespace; for a
             pod, one row per Service of its namespace that has a selector.
+        conditions: a Gateway's and its listeners' conditions, or an HTTPRoute's per parent,
+            as NGINX Gateway Fabric reports them.
+        notes: plain sentences about a Gateway API object that its status cannot say (a
+            route's parentRef no controller answers for, a Gateway of another class).
         policy: for a NetworkPolicy, the pods it selects, its rules in words and the peers
             each allows now (`simulator.netpol.inspect.policy_details`).
         isolation: for a pod, the NetworkPolicies isolating it, `{"ingress": [...],
@@ -128,6 +135,8 @@ class Inspection:
     readiness: ReadinessSwitch | None = None
     probes: tuple[ProbeTiming, ...] = ()
     selection: tuple[SelectionRow, ...] = ()
+    conditions: tuple[ConditionRow, ...] = ()
+    notes: tuple[str, ...] = ()
     policy: dict | None = None
     isolation: dict | None = None
 
@@ -165,6 +174,8 @@ def inspect(
         extra["replicas"] = obj["spec"].get("replicas")
     elif kind == "Node":
         extra["unschedulable"] = bool(obj["spec"].get("unschedulable"))
+    elif kind in ("Gateway", "HTTPRoute"):
+        extra["conditions"], extra["notes"] = gateway_conditions(state, kind, namespace, name)
     elif kind == "Pod":
         extra.update(
             labels=tuple(sorted((obj["metadata"].get("labels") or {}).items())),

@@ -13,6 +13,9 @@ Choices:
   Service plus an ``Endpoints`` object, as the books teach.
 * Legacy Ingress versions (``extensions/v1beta1``, ``networking.k8s.io/v1beta1``) map to
   the Ingress type; the caller converts them (`simulator.legacy`) and warns.
+* The Gateway API kinds are installed as the standard channel's CRDs (v1.6): every kind is
+  served as ``v1`` and ``v1beta1`` (the same schema), ``v1`` is the preferred version that
+  kubectl prints. Short names are the CRDs' (``gc``, ``gtw``, ``refgrant``).
 """
 
 from __future__ import annotations
@@ -48,6 +51,10 @@ class ResourceType:
         """Plural name with its group, as API errors print it: ``deployments.apps``."""
         return f"{self.plural}.{self.group}" if self.group else self.plural
 
+
+GATEWAY_GROUP = "gateway.networking.k8s.io"
+#: The Gateway API kinds (CONTRACT.md section 8), in the order a cluster needs them.
+GATEWAY_KINDS = ("GatewayClass", "Gateway", "HTTPRoute", "ReferenceGrant")
 
 RESOURCE_TYPES: tuple[ResourceType, ...] = (
     ResourceType("Namespace", "namespaces", "namespace", ("ns",), "", "v1", False),
@@ -100,6 +107,20 @@ RESOURCE_TYPES: tuple[ResourceType, ...] = (
     ResourceType("Secret", "secrets", "secret", (), "", "v1", True),
     ResourceType("ConfigMap", "configmaps", "configmap", ("cm",), "", "v1", True),
     ResourceType("Event", "events", "event", ("ev",), "", "v1", True, creatable=False),
+    ResourceType(
+        "GatewayClass", "gatewayclasses", "gatewayclass", ("gc",), GATEWAY_GROUP, "v1", False
+    ),
+    ResourceType("Gateway", "gateways", "gateway", ("gtw",), GATEWAY_GROUP, "v1", True),
+    ResourceType("HTTPRoute", "httproutes", "httproute", (), GATEWAY_GROUP, "v1", True),
+    ResourceType(
+        "ReferenceGrant",
+        "referencegrants",
+        "referencegrant",
+        ("refgrant",),
+        GATEWAY_GROUP,
+        "v1",
+        True,
+    ),
 )
 
 # apiVersions that older books use and that Kubeplay still accepts (converted on the way in).
@@ -113,6 +134,9 @@ _BY_MANIFEST: dict[tuple[str, str], ResourceType] = {
 }
 for _legacy in LEGACY_INGRESS_VERSIONS:
     _BY_MANIFEST[(_legacy, "Ingress")] = _BY_KIND["Ingress"]
+# Every Gateway API CRD also serves v1beta1 (ReferenceGrant stores it); v1 is preferred.
+for _kind in GATEWAY_KINDS:
+    _BY_MANIFEST[(f"{GATEWAY_GROUP}/v1beta1", _kind)] = _BY_KIND[_kind]
 
 
 def _names(t: ResourceType) -> list[str]:

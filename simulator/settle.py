@@ -12,12 +12,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from . import deletion, pod_lifecycle, termination
+from . import deletion, kinds, pod_lifecycle, termination
+from .apply import apply_one
 from .clock import timestamp
 from .cluster_data import ClusterData
-from .controllers import services
+from .controllers import gateways, services
 from .controllers.changes import (
     AdoptPod,
+    ApplyObject,
     Change,
     CreateObject,
     CreatePods,
@@ -29,25 +31,38 @@ from .controllers.changes import (
     ScaleReplicaSet,
     SetRevision,
     SetStatus,
+    UpdateStatus,
 )
 from .controllers.deployments import REVISION
 from .controllers.ownership import owner_reference
 from .controllers.workloads import WORKLOAD_KINDS
+from .defaults import apply_defaults
 from .events import ADDED, ENDPOINTS
 from .store import key_of
+
+#: Rounds of controllers one change may take: the Gateway controller creates a data plane,
+#: then reports the address its Service got (2), plus margin.
+GATEWAY_ROUNDS = 4
 
 
 def settle(data: ClusterData) -> None:
     """Run controllers to a fixed point and publish Endpoints changes."""
     workloads = data.workloads
-    while True:
-        while (owner := workloads.next_owner()) is not None:
-            apply_changes(data, workloads.sync(owner))
-            apply_changes(data, workloads.status(owner))
-        statuses = workloads.stale_statuses()
-        if not statuses:
+    for _ in range(GATEWAY_ROUNDS):
+        while True:
+            while (owner := workloads.next_owner()) is not None:
+                apply_changes(data, workloads.sync(owner))
+                apply_changes(data, workloads.status(owner))
+            statuses = workloads.stale_statuses()
+            if not statuses:
+                break
+            apply_changes(data, statuses)  # may queue owners whose counts moved
+        # The Gateway API controller's data planes are workloads and Services: when it
+        # changed something, the workload controllers run again.
+        wanted = gateways.changes(data)
+        if not wanted:
             break
-        apply_changes(data, statuses)  # may queue owners whose counts moved
+        apply_changes(data, wanted)
     if data.load_balancers_freed:
         data.load_balancers_freed = False
         candidates = data.store.list("Service")
@@ -125,6 +140,21 @@ def _set_status(data: ClusterData, change: SetStatus) -> None:
     change.obj["status"] = change.status
 
 
+def _apply_object(data: ClusterData, change: ApplyObject) -> None:
+    obj = apply_defaults(change.obj)
+    meta = obj["metadata"]
+    old = data.store.get(obj["kind"], meta.get("namespace", ""), meta["name"])
+    if old is not None and "status" in old:
+        obj.setdefault("status", old["status"])
+    apply_one(data, obj, old, kinds.of_kind(obj["kind"]), "apply")
+
+
+def _update_status(data: ClusterData, change: UpdateStatus) -> None:
+    change.obj["status"] = change.status
+    # The status subresource: a new resourceVersion, and nothing a controller's graph reads.
+    change.obj["metadata"]["resourceVersion"] = data.store.next_resource_version()
+
+
 _APPLY: dict[type, Callable] = {
     CreatePods: _create_pods,
     DeletePod: _delete_pod,
@@ -137,4 +167,6 @@ _APPLY: dict[type, Callable] = {
     Reconcile: _reconcile,
     RequeueAt: _requeue_at,
     SetStatus: _set_status,
+    ApplyObject: _apply_object,
+    UpdateStatus: _update_status,
 }

@@ -2,7 +2,8 @@
 
 One entry per object a viewer draws, with the relations already computed by
 the simulator (which pods an Endpoints lists, which Service an Ingress rule
-sends to), so the browser never works out Kubernetes behaviour itself.
+sends to, which Gateway accepted an HTTPRoute and where its rules send, in
+`snapshot_gateways`), so the browser never works out Kubernetes behaviour itself.
 `snapshot_changes` keeps a copy current entry by entry, with these same
 functions (`ENTRIES`).
 """
@@ -15,6 +16,7 @@ from .controllers.ownership import controller_ref
 from .ipam import HOST_IP, INGRESS_IP
 from .labels import format_selector, from_label_selector, from_match_labels
 from .netpol import EGRESS, INGRESS, policies_of, rule_text
+from .snapshot_gateways import gateway_entry, httproute_entry
 from .state import ClusterState
 
 WORKLOAD_KINDS = ("Deployment", "ReplicaSet", "ReplicationController", "DaemonSet", "StatefulSet")
@@ -240,4 +242,6 @@ ENTRIES: dict[str, tuple[str, Callable[[ClusterState, dict], dict]]] = {
     "Ingress": ("ingresses", ingress_entry),
     "NetworkPolicy": ("networkPolicies", networkpolicy_entry),
     **dict.fromkeys(WORKLOAD_KINDS, ("workloads", workload_entry)),
+    "Gateway": ("gateways", gateway_entry),
+    "HTTPRoute": ("httproutes", httproute_entry),
 }

@@ -9,7 +9,8 @@ Some entries change through another object's event, never their own: a
 workload's ready count moves with its pods, a ReplicaSet's replicas with its
 Deployment, a DaemonSet's desired count with the nodes, a pod's owner when a
 controller adopts it, a waiting LoadBalancer Service's address when another
-Service gives one back, a Service's Endpoints with the Service, a pod's isolation
+Service gives one back, a Service's Endpoints with the Service, every Gateway and
+HTTPRoute with any Gateway API object, Service, Secret or Namespace, a pod's isolation
 with its namespace's NetworkPolicies, a policy's selected pods with the pods. `_touched`
 names those too, so a copy kept with these changes stays equal to a fresh
 `snapshot()` (tests/simulator/test_snapshot_changes.py holds it to that).
@@ -21,6 +22,7 @@ from typing import NamedTuple
 
 from .events import DELETED
 from .snapshot import ENTRIES, WORKLOAD_KINDS
+from .snapshot_gateways import INPUT_KINDS as GATEWAY_INPUTS
 from .state import ClusterState
 
 Key = tuple[str, str]
@@ -69,9 +71,10 @@ def _touched(state: ClusterState, events: list) -> dict[str, set[Key]]:
     adopting_namespaces: set[str] = set()
     policy_namespaces: set[str] = set()
     pod_namespaces: set[str] = set()
-    nodes_changed = services_changed = False
+    nodes_changed = services_changed = gateways_changed = False
     for event in events:
         kind, key = event.kind, (event.namespace, event.name)
+        gateways_changed = gateways_changed or kind in GATEWAY_INPUTS
         if kind not in touched:
             continue
         touched[kind].add(key)
@@ -90,6 +93,11 @@ def _touched(state: ClusterState, events: list) -> dict[str, set[Key]]:
         elif kind == "Node":
             nodes_changed = True
     store = state.store
+    # A Gateway API object, Service, Secret or Namespace may change any Gateway's or route's
+    # resolution (attachments, backends, certificates, allowed namespaces).
+    if gateways_changed:
+        for kind in ("Gateway", "HTTPRoute"):
+            touched[kind].update(_keys(o) for o in store.list(kind))
     # Status counts of every controller whose pods (or owned ReplicaSets) changed.
     for namespace in workload_namespaces:
         for kind in WORKLOAD_KINDS:

@@ -52,6 +52,9 @@ class Store:
         self._resource_version = 1000
         #: Bumped by every put and remove (like etcd's revision): a cheap cache stamp.
         self.revision = 0
+        #: Per kind, bumped by each put and remove of that kind (pods in batches excepted):
+        #: a stamp for caches that read a few kinds and must not follow every pod write.
+        self.kind_revisions: dict[str, int] = defaultdict(int)
         self._providers: dict[str, Provider] = {}
 
     def provide(self, kind: str, provider: Provider) -> None:
@@ -141,6 +144,7 @@ class Store:
             self._unindex(kind, key, old)
         obj["metadata"]["resourceVersion"] = self.next_resource_version()
         self.revision += 1
+        self.kind_revisions[kind] += 1
         self._objects[kind][key] = obj
         self._index(kind, key, obj)
         return old
@@ -179,6 +183,7 @@ class Store:
         old = self._objects[kind].pop(key, None)
         if old is not None:
             self.revision += 1
+            self.kind_revisions[kind] += 1
             self._unindex(kind, key, old)
         return old
 

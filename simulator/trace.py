@@ -28,6 +28,7 @@ HOP_KINDS = (
     "dns",
     "loadbalancer",
     "ingress",
+    "gateway",
     "node",
     "service",
     "endpoints",
@@ -47,9 +48,14 @@ class Hop:
         port: the port at this hop.
         node: the node a pod (or client pod) runs on.
         src_ip: on the last `pod` hop, the client address the pod sees.
-        namespace: the namespace of a Service, Endpoints, Ingress or pod hop. Not in
-            `to_dict`, which keeps the contract's shape; the playground sends it along so
+        namespace: the namespace of a Service, Endpoints, Ingress, Gateway or pod hop. Not
+            in `to_dict`, which keeps the contract's shape; the playground sends it along so
             a dot finds the right box when two namespaces use the same name.
+        listener: on a `gateway` hop, the listener the request came in on.
+        route: on a `gateway` hop, the HTTPRoute whose rule matched.
+        rule: on a `gateway` hop, that rule's index in the route's `spec.rules`.
+        path: on the `pod` hop of a request a Gateway routed, the path the pod received
+            (after any URLRewrite), with its query string.
     """
 
     kind: str
@@ -59,6 +65,10 @@ class Hop:
     node: str | None = None
     src_ip: str | None = None
     namespace: str | None = None
+    listener: str | None = None
+    route: str | None = None
+    rule: int | None = None
+    path: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form; absent attributes are left out."""
@@ -73,6 +83,14 @@ class Hop:
             out["node"] = self.node
         if self.src_ip is not None:
             out["src_ip"] = self.src_ip
+        if self.listener is not None:
+            out["listener"] = self.listener
+        if self.route is not None:
+            out["route"] = self.route
+        if self.rule is not None:
+            out["rule"] = self.rule
+        if self.path is not None:
+            out["path"] = self.path
         return out
 
 

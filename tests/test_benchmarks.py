@@ -128,6 +128,14 @@ def test_lessons_benchmark_judges_every_step() -> None:
     assert figure(r"every check of a lesson at once, 300 pods, slowest lesson: # ms", out) > 0
 
 
+def test_gateway_benchmark_applies_and_accepts_every_route() -> None:
+    out = run_benchmark("benchmarks.bench_gateway", "--quick")
+    assert figure(r"kubectl apply \(validate..status\): +# ms", out) > 0
+    assert figure(r"= +#x parse", out) > 0
+    assert figure(r"routes accepted by the Gateway: +#", out) == 20
+    assert figure(r"Gateway / Ingress requests per second: #x", out) > 0
+
+
 def test_capacity_benchmark_compares_the_same_apply() -> None:
     out = run_benchmark("benchmarks.bench_capacity", "--quick")
     assert figure(r"apply without a capacity: +# ms", out) > 0

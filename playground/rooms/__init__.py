@@ -76,6 +76,7 @@ __all__ = [
     "ServerFull",
     "Target",
     "Viewer",
+    "conversions",
     "create_room",
     "default_example",
     "example",
@@ -103,6 +104,12 @@ __all__ = [
 async def export_yaml(code: str) -> str:
     """The room's cluster as YAML that `kubectl apply -f -` accepts."""
     return await (await find_owner(code)).call("export_yaml")
+
+
+async def conversions(code: str) -> list:
+    """ "Convert to Gateway API" for the room now: per IngressClass, the Ingresses beside
+    the Gateway and HTTPRoutes that replace them (`simulator.IngressConversion`)."""
+    return await (await find_owner(code)).call("conversions")
 
 
 async def inspect(code: str, kind: str, namespace: str, name: str) -> dict[str, Any]:

@@ -13,7 +13,7 @@ from django.utils.translation import gettext
 from simulator import DEFAULT_SCENARIO, SCENARIOS
 
 
-def examples() -> list[dict[str, str]]:
+def examples() -> list[dict[str, str | bool]]:
     """The built-in scenarios for the examples menu, in the simulator's order (each topic's
     scenarios together, so the menu groups them under the topic's heading)."""
     return [
@@ -22,9 +22,10 @@ def examples() -> list[dict[str, str]]:
             "title": gettext(s.title),
             "summary": gettext(s.summary),
             "topic": gettext(s.topic),
+            "gateway_api": "HTTPRoute" in s.kinds,
         }
         for s in SCENARIOS
-    ]
+    ]  # fmt: skip
 
 
 def example(slug: str | None) -> dict[str, Any] | None:
@@ -38,7 +39,18 @@ def example(slug: str | None) -> dict[str, Any] | None:
                 "manifest": s.manifest,
                 "try_commands": list(s.try_commands),
                 "pod_selector": s.pod_selector,
+                # ingress-nginx, which serves the Ingress examples, is retired: say so and
+                # point to the same routes with Gateway API.
+                "uses_ingress": "Ingress" in s.kinds,
+                "twin": _twin(s.twin),
             }
+    return None
+
+
+def _twin(slug: str) -> dict[str, str] | None:
+    for s in SCENARIOS:
+        if s.slug == slug:
+            return {"slug": s.slug, "title": gettext(s.title)}
     return None
 
 

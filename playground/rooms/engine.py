@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from django.utils import translation
@@ -244,6 +244,10 @@ class RoomEngine(EngineFollowers):
 
     def export_yaml(self) -> str:
         return self.cluster.export_yaml()
+
+    def conversions(self) -> list[dict[str, Any]]:
+        """ "Convert to Gateway API" as plain data, which crosses to another process."""
+        return [asdict(conversion) for conversion in self.cluster.convert_ingresses()]
 
     def viewers_topology(self) -> dict[str, Any]:
         """The topology as every viewer has it: the last snapshot with each frame's changes."""

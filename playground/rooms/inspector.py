@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from django.template.loader import render_to_string
@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from playground import limits, protocol, topology
 from playground.rooms.policy_view import present_policy
+from playground.rooms.selection_view import selection_row
 from simulator import INSPECTABLE_KINDS, Cluster, Inspection
 
 _NAME = re.compile(r"^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$")
@@ -70,7 +71,7 @@ def present(shown: Inspection) -> dict[str, Any]:
         "found": shown.found,
         "yaml": shown.yaml,
         "describe": shown.describe,
-        "selection": [_row(row) for row in shown.selection[: limits.MAX_SELECTION_ROWS]],
+        "selection": [selection_row(row) for row in shown.selection[: limits.MAX_SELECTION_ROWS]],
         "selection_more": max(0, len(shown.selection) - limits.MAX_SELECTION_ROWS),
         "replicas": shown.replicas,
         "unschedulable": shown.unschedulable,
@@ -79,6 +80,9 @@ def present(shown: Inspection) -> dict[str, Any]:
         "workload": None,
         "probes": shown.probes,
         "readiness": None,
+        # scope, type, status, reason, message: the template's fields, by the same names
+        "conditions": [asdict(row) for row in shown.conditions],
+        "notes": list(shown.notes),
         "policy": present_policy(shown.policy) if shown.policy is not None else None,
         "isolation": shown.isolation,
     }
@@ -104,35 +108,6 @@ def present(shown: Inspection) -> dict[str, Any]:
             "note": switch.note,
         }
     return info
-
-
-def _row(row) -> dict[str, Any]:
-    reasons = []
-    for term in row.terms:
-        words = {"key": term.key, "value": term.value, "has": term.pod_value}
-        if term.matched:
-            reasons.append(_("has %(key)s=%(value)s") % words)
-        elif term.pod_value is None:
-            reasons.append(_("needs %(key)s=%(value)s, has no %(key)s label") % words)
-        else:
-            reasons.append(_("needs %(key)s=%(value)s, has %(key)s=%(has)s") % words)
-    if not row.terms:
-        reasons.append(_("the Service has no selector: its Endpoints are managed by hand"))
-    if row.selected:
-        if row.listed == "ready":
-            reasons.append(_("listed as a ready address: it gets traffic"))
-        elif row.listed == "not ready":
-            reasons.append(_("listed under notReadyAddresses: it gets no traffic until Ready"))
-        elif not row.ready:
-            reasons.append(_("not Ready: it gets no traffic"))
-    return {
-        "pod": row.pod,
-        "service": row.service,
-        "selected": row.selected,
-        "ready": row.ready,
-        "listed": row.listed,
-        "reasons": reasons,
-    }
 
 
 def render(info: dict[str, Any]) -> str:

@@ -24,7 +24,7 @@ QUICK = frozenset(
 #: Requests a view may pass to a room's owner (`LiveRoom` methods of those names).
 REQUESTS = frozenset(
     {"run_command", "start_stream", "stop_stream", "set_clock", "watch", "forget", "snapshot"}
-    | {"inspect", "export_yaml", "presence", "save"}
+    | {"inspect", "export_yaml", "conversions", "presence", "save"}
     | {"admit", "depart", "set_view", "set_floor", "raise_hand", "rename", "class_summary"}
     | {"rewind_to_command", "lesson", "watch_matrix"}
 )

@@ -133,6 +133,10 @@ class ViewerRequests(RoomParts):
         """The room's cluster as YAML that `kubectl apply -f -` accepts."""
         return await self._work(self._engine("export_yaml"))
 
+    async def conversions(self) -> list[dict[str, Any]]:
+        """Per IngressClass, its Ingresses beside the Gateway API objects that replace them."""
+        return await self._work(self._engine("conversions"))
+
     async def read(self, fn: Callable[[Any], Any]) -> Any:
         """`fn(cluster)` in the room's worker, for reads the log does not record (they must
         change nothing). With a worker process, `fn` must be a module-level function."""

@@ -1,4 +1,5 @@
-"""What the workload controllers ask of the cluster: values they return, never calls.
+"""What the controllers (workloads, Gateway API) ask of the cluster: values they return,
+never calls.
 
 A controller reads the store and the runtime records, works out what must
 change for one owner, and returns these values in the order they must happen
@@ -122,7 +123,23 @@ class SetStatus(NamedTuple):
     status: dict
 
 
+class ApplyObject(NamedTuple):
+    """Create or update an object through the API server's path, as a controller's client
+    does (defaults, a Service's addresses, a workload queued): the Gateway API controller's
+    data-plane Deployment and Service."""
+
+    obj: dict
+
+
+class UpdateStatus(NamedTuple):
+    """Write an object's status subresource: the new `status` and a new resourceVersion."""
+
+    obj: dict
+    status: dict
+
+
 Change = (
     CreatePods | DeletePod | AdoptPod | CreateObject | ScaleReplicaSet | SetRevision
-    | DeleteObject | RecordEvent | Reconcile | RequeueAt | SetStatus
+    | DeleteObject | RecordEvent | Reconcile | RequeueAt | SetStatus | ApplyObject
+    | UpdateStatus
 )  # fmt: skip

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from simulator.kinds import GATEWAY_KINDS
+
 from . import describe as texts
 from .context import Context
 from .errors import KubectlError, usage_error
@@ -107,6 +109,8 @@ def describe_object(state, rt, obj: dict, show_events: object = True) -> str:
         return texts.describe_configmap(obj, events, now)
     if kind == "Secret":
         return texts.describe_secret(obj)
+    if kind in GATEWAY_KINDS:
+        return texts.describe_custom(obj, events, now)
     return texts.describe_generic(obj, events, now)
 
 

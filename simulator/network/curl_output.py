@@ -18,6 +18,7 @@ CA_HELP = (
     "how to fix it, please visit the web page mentioned above.\n"
 )
 WRONG_VERSION = f"{OPENSSL}: error:0A00010B:SSL routines::wrong version number"
+UNRECOGNIZED_NAME = f"{OPENSSL}: error:0A000458:SSL routines::tlsv1 unrecognized name"
 
 
 class CurlOutput:
@@ -193,6 +194,14 @@ class CurlOutput:
             verbose(f"* Closing connection {connection}")
             self.progress(0, False, 3)
             return self.error(35, WRONG_VERSION)
+        if ex.failure == "tls_reject":
+            # nginx's ssl_reject_handshake: a fatal unrecognized_name alert (2 << 8 | 112).
+            verbose("* TLSv1.3 (IN), TLS alert, unrecognized name (624):")
+            note("{", 2)
+            verbose(f"* {UNRECOGNIZED_NAME}")
+            verbose(f"* Closing connection {connection}")
+            self.progress(0, False, 3)
+            return self.error(35, UNRECOGNIZED_NAME)
         cert = ex.cert
         # Every path that gets this far met a TLS server, which presented a certificate.
         assert cert is not None, f"no certificate from {ex.host}"
@@ -254,6 +263,14 @@ class CurlOutput:
         if responder == "ingress-external":
             body = f"Hello from {ex.body_from} (outside the cluster)\n"
             return http.nginx_proxied(body, now, head, https, h2)
+        if responder == "gateway":
+            return http.gateway_proxied(http.pod_body(ex.body_from), now, head, h2, ex.headers)
+        if responder == "gateway-external":
+            body = f"Hello from {ex.body_from} (outside the cluster)\n"
+            return http.gateway_proxied(body, now, head, h2, ex.headers)
+        if responder == "gateway-nginx":
+            return http.gateway_error(status, now, head, location=ex.location, http2=h2,
+                                      modifier=ex.headers)  # fmt: skip
         if responder == "nginx":
             return http.nginx_error(status, now, head, location=ex.location, http2=h2)
         if responder == "healthcheck":

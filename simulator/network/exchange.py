@@ -41,11 +41,15 @@ class Exchange:
             `timeout`, `noroute`, `tls_version`, `tls_verify`.
         elapsed_ms: how long the client waited.
         responder: who answered: `pod`, `ingress` (proxied), `nginx` (its own page),
-            `external`, `apiserver`, `healthcheck` (kube-proxy's health-check port).
+            `gateway` (proxied by a Gateway's nginx), `gateway-nginx` (its own page),
+            `gateway-external`, `external`, `apiserver`, `healthcheck` (kube-proxy's
+            health-check port).
         body_from: the pod or external host whose text is in the body.
         location: a redirect's Location.
         cert: the server certificate (HTTPS).
         http2: ALPN agreed on h2.
+        headers: a Gateway rule's ResponseHeaderModifier (`set`, `add`, `remove`), applied
+            to the response its nginx sends.
     """
 
     request: Request
@@ -60,6 +64,7 @@ class Exchange:
     location: str | None = None
     cert: tls.Certificate | None = None
     http2: bool = False
+    headers: dict | None = None
 
     @property
     def scheme(self) -> str:

@@ -3,8 +3,10 @@
 Servers: the kubia app in every pod (Node.js: `Date`, `Connection:
 keep-alive`, chunked body `You've hit POD\\n`), ingress-nginx (proxied
 responses and nginx's own error pages with CRLF line ends, no `Server`
-header because `server-tokens` is false), kube-apiserver (403 JSON for an
-anonymous client) and "external" sites (200 with a short text body).
+header because `server-tokens` is false), a Gateway's nginx (NGINX Gateway
+Fabric: the same pages, but `server_tokens off` still sends `Server: nginx`,
+and a route's ResponseHeaderModifier applied), kube-apiserver (403 JSON for
+an anonymous client) and "external" sites (200 with a short text body).
 Responses are built only when a client prints them, never on the hot path.
 """
 
@@ -15,17 +17,26 @@ from datetime import timedelta
 from email.utils import format_datetime
 
 from simulator.clock import EPOCH
+from simulator.gatewayapi.filters import modify_headers
 
 PHRASES = {
     200: "OK",
+    301: "Moved Permanently",
+    302: "Found",
+    303: "See Other",
+    307: "Temporary Redirect",
     308: "Permanent Redirect",
     400: "Bad Request",
     403: "Forbidden",
     404: "Not Found",
+    500: "Internal Server Error",
     502: "Bad Gateway",
     503: "Service Temporarily Unavailable",
     504: "Gateway Time-out",  # nginx's own wording
 }
+#: nginx's status lines where they differ from its pages' titles (ngx_http_status_lines:
+#: "302 Moved Temporarily"; ngx_http_error_302_page: "302 Found").
+_STATUS_LINES = {**PHRASES, 302: "Moved Temporarily"}
 HSTS = "max-age=31536000; includeSubDomains"
 _PLAIN_HTTP_TO_HTTPS = "The plain HTTP request was sent to HTTPS port"
 _HOP_BY_HOP = frozenset({"connection", "transfer-encoding", "keep-alive"})
@@ -126,7 +137,36 @@ def nginx_error(
     ]
     if location is not None:
         headers.append(("Location", location))
-    return _maybe_h2(Response(status, PHRASES[status], headers, "" if head else body), http2)
+    return _maybe_h2(Response(status, _STATUS_LINES[status], headers, "" if head else body), http2)
+
+
+def gateway_proxied(
+    body: str, now: float, head: bool, http2: bool, modifier: dict | None = None
+) -> Response:
+    """A 200 from an upstream pod, as a Gateway's nginx relays it (NGINX Gateway Fabric)."""
+    headers = [
+        ("Server", "nginx"),
+        ("Date", http_date(now)),
+        ("Transfer-Encoding", "chunked"),
+        ("Connection", "keep-alive"),
+    ]
+    response = Response(200, "OK", modify_headers(headers, modifier), "" if head else body)
+    return _maybe_h2(response, http2)
+
+
+def gateway_error(
+    status: int,
+    now: float,
+    head: bool,
+    *,
+    location: str | None = None,
+    http2: bool = False,
+    modifier: dict | None = None,
+) -> Response:
+    """A page a Gateway's nginx answers itself: 404, 500, 502, 503, a redirect, 400."""
+    response = nginx_error(status, now, head, location=location)
+    response.headers = modify_headers([("Server", "nginx"), *response.headers], modifier)
+    return _maybe_h2(response, http2)
 
 
 def external_response(host: str, now: float, head: bool) -> Response:

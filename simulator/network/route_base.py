@@ -1,7 +1,7 @@
 """What every request path of the router shares: the cluster, the proxies, the caches.
 
 `Router.__init__` (router.py) sets these attributes; the path mixins
-(direct_routes, service_routes, node_routes, ingress_routes) inherit them from
+(direct_routes, service_routes, node_routes, ingress_routes, gateway_routes) inherit them from
 here, so each mixin states what it reads and the type checker holds them to it.
 Plans are kept and stamped here because every path that plans does both.
 """
@@ -17,11 +17,14 @@ from . import tls
 from .delivery import Deliverer
 from .dns import ClusterDns
 from .exchange import HopCache, IngressPlan, Plan, PortRoute
+from .gateway_plan import GatewayPlan
 from .ingress import IngressController
 from .proxy import KubeProxy, Tables
 from .request import Client, Request, RequestCache
 
 if TYPE_CHECKING:
+    from simulator.gatewayapi.model import Graph
+    from simulator.gatewayapi.table import GatewayTable
     from simulator.store import Key, Store
 
     from .cluster_view import ClusterView
@@ -47,11 +50,17 @@ class RouteBase:
     _certs: dict[tuple[str, str | None, str], tuple[dict, str | None, tls.Certificate | None]]
     _tables: Tables | None
     _port_routes: dict[tuple[str, int], PortRoute]
-    _plans: dict[Request, Plan | IngressPlan]
+    _plans: dict[Request, Plan | IngressPlan | GatewayPlan]
     _controller_pod: tuple[object, str, dict | None] | None
     _serving_version: Callable[[], int]
+    # (graph, routing tables by address, host names -> address), rebuilt with the graph
+    _gateway_view: tuple[Graph, dict[str, GatewayTable], dict[str, str]] | None
+    # (pod hop, path) -> the pod hop with the path it received
+    _path_hops: dict[tuple[Hop, str], Hop]
+    # (gateway, address, port, namespace, listener, route, rule) -> the gateway hop
+    _gateway_hops: dict[tuple, Hop]
 
-    def _keep_plan(self, request: Request, plan: Plan | IngressPlan) -> None:
+    def _keep_plan(self, request: Request, plan: Plan | IngressPlan | GatewayPlan) -> None:
         """Remember how `request` was routed, for the next equal request."""
         if self.caching and request.plannable:
             # A plan is found through its request object, so it lives no longer than

@@ -52,8 +52,9 @@ from simulator.trace import (
 from .delivery import Deliverer, DnsDropped
 from .dns import Answer, ClusterDns, NotFound, external_address
 from .exchange import Exchange, HopCache, Plan, Refusal
+from .gateway_plan import GatewayPlan
+from .gateway_routes import GatewayRoutes
 from .ingress import IngressController
-from .ingress_routes import IngressRoutes
 from .node_routes import NodeRoutes
 from .proxy import KubeProxy
 from .request import BadUrl, Client, Options, Request, RequestCache, resolve_entry
@@ -72,7 +73,7 @@ NO_ROUTE_MS = 3_071
 RESOLVER_TIMEOUT_MS = 10_000
 
 
-class Router(NodeRoutes, IngressRoutes):
+class Router(NodeRoutes, GatewayRoutes):
     """Follows requests through the simulated network (see the module docstring)."""
 
     def __init__(self, state: ClusterView, *, caching: bool = True) -> None:
@@ -109,6 +110,10 @@ class Router(NodeRoutes, IngressRoutes):
         self._plans = {}
         self._controller_pod = None
         self._serving_version = state.serving_version
+        # (graph, routing tables by address, host names -> address), rebuilt with the graph
+        self._gateway_view = None
+        self._path_hops = {}
+        self._gateway_hops = {}
 
     # -- clients and requests ------------------------------------------------------------
 
@@ -181,6 +186,8 @@ class Router(NodeRoutes, IngressRoutes):
             ex = Exchange(request, plan.hops, plan.ip, plan.via)
             if isinstance(plan, Plan):
                 self._service_endpoint(ex, plan)
+            elif isinstance(plan, GatewayPlan):
+                self._gateway_upstream(ex, plan)
             elif not self._upstream(ex, plan):
                 ex = self._route(request)  # no ready endpoint: the slow path explains the 503
             if ex.failure:
@@ -213,7 +220,7 @@ class Router(NodeRoutes, IngressRoutes):
                 if ip is None:
                     ex.fail("resolve", DNS_ERROR, self.host_dns_reason(name))
                     return ex
-                ex.via = "hosts" if ip == INGRESS_IP else "dns"
+                ex.via = "hosts" if ip == INGRESS_IP or ip in self.gateway_view()[1] else "dns"
             elif name == client.name:
                 ip, ex.via = client.ip, "hosts"  # the pod's own /etc/hosts entry
             else:
@@ -255,6 +262,10 @@ class Router(NodeRoutes, IngressRoutes):
         if node is not None:
             self._node(ex, node, ip, port)
             return
+        gateway = self.gateway_view()[1].get(ip)
+        if gateway is not None:
+            self._gateway(ex, gateway, port)
+            return
         key = tables.lbs.get(ip)
         if key is not None:
             self._load_balancer(ex, key, ip, port)
@@ -279,7 +290,13 @@ class Router(NodeRoutes, IngressRoutes):
         self._external(ex, name, f"{name} is outside the cluster")
 
     def host_resolves(self, host: str) -> str | None:
-        """The host's /etc/hosts (every Ingress host) then public DNS."""
+        """The host's /etc/hosts (every hostname of an accepted HTTPRoute, with its
+        Gateway's address; then every Ingress host) then public DNS. A host that both an
+        HTTPRoute and an Ingress name goes to the Gateway: the way a migration to Gateway
+        API moves a name once the routes are accepted."""
+        address = self.gateway_view()[2].get(host)
+        if address is not None:
+            return address
         if self.ingress.table().knows_host(host):
             return INGRESS_IP
         if host.endswith(".cluster.local") or "." not in host:
@@ -295,8 +312,9 @@ class Router(NodeRoutes, IngressRoutes):
                 f"LoadBalancer address or an Ingress host"
             )
         return (
-            f"could not resolve {host}: no Ingress rule names this host (the host resolves "
-            f"Ingress hosts as if they were in its /etc/hosts) and it is not in public DNS"
+            f"could not resolve {host}: no Ingress rule or accepted HTTPRoute names this host "
+            f"(the host resolves their hosts as if they were in its /etc/hosts) and it is not "
+            f"in public DNS"
         )
 
     # -- waiting -----------------------------------------------------------------------------

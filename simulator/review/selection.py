@@ -81,7 +81,7 @@ def selection_warnings(
                         index.setdefault((pods.namespace, key, value), []).append(pods)
     warnings: list[Problem] = []
     # Services of one app share a selector: each selector is looked up once.
-    seen: dict[tuple, _Selection | None] = {}
+    seen: dict[tuple, _Selection] = {}
     for doc in services:
         obj = doc.obj
         spec = obj.get("spec")
@@ -91,7 +91,7 @@ def selection_warnings(
         if type(selector) is not dict or not selector or spec.get("type") == "ExternalName":
             continue
         if any(type(value) is not str for value in selector.values()):
-            continue  # not a selector (validation says so): nothing to warn about
+            continue  # a selector validation refuses (and a list value cannot be a key)
         meta = obj.get("metadata")
         service_ns = meta.get("namespace") if type(meta) is dict else None
         if type(service_ns) is not str or not service_ns:
@@ -101,8 +101,6 @@ def selection_warnings(
             selection = seen[key]
         else:
             selection = seen[key] = _select(index, cluster, service_ns, selector)
-        if selection is None:
-            continue  # a selector validation refuses
         if not selection.found:
             name = _name(obj)
             hint = _no_pods_hint(name, selector, index, service_ns)
@@ -172,11 +170,7 @@ class _Selection:
     declared: frozenset[int | str]  # numbers and names together, for the common check
 
 
-def _select(
-    index: dict, cluster: PodIndex | None, namespace: str, selector: dict
-) -> _Selection | None:
-    if not all(type(v) is str for v in selector.values()):
-        return None
+def _select(index: dict, cluster: PodIndex | None, namespace: str, selector: dict) -> _Selection:
     selected = _selected(index, namespace, selector) or _cluster_pods(cluster, namespace, selector)
     numbers = frozenset(n for p in selected for n in p.numbers)
     names = frozenset(n for p in selected for n in p.names)

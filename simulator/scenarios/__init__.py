@@ -19,6 +19,7 @@ The seed notes' scenarios come first; NetworkPolicy recipes (`recipes`) follow.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -46,6 +47,14 @@ def _read(slug: str) -> str:
     return resources.files(__name__).joinpath(f"{slug}.yaml").read_text(encoding="utf-8")
 
 
+@cache
+def _kinds(slug: str) -> frozenset[str]:
+    return frozenset(_KIND.findall(_read(slug)))
+
+
+_KIND = re.compile(r"^kind: *(\w+)", re.MULTILINE)
+
+
 @dataclass(frozen=True, slots=True)
 class Scenario:
     """One built-in example.
@@ -58,6 +67,8 @@ class Scenario:
         try_commands: command lines to run after applying, in a sensible order;
             placeholders as in `PLACEHOLDERS`.
         pod_selector: a `kubectl -l` selector for the pods that `POD` stands for.
+        twin: the slug of the scenario that routes the same traffic the other way: an
+            Ingress example's Gateway API twin, and the other way round ("" for none).
         topic: the menu section it belongs to.
     """
 
@@ -67,12 +78,18 @@ class Scenario:
     source: str
     try_commands: tuple[str, ...]
     pod_selector: str = ""
+    twin: str = ""
     topic: str = gettext_noop("Services and Ingress")
 
     @property
     def manifest(self) -> str:
         """The scenario's multi-document YAML, as `kubectl apply -f -` takes it."""
         return _read(self.slug)
+
+    @property
+    def kinds(self) -> frozenset[str]:
+        """The kinds of the objects the scenario creates."""
+        return _kinds(self.slug)
 
 
 SCENARIOS: tuple[Scenario, ...] = (
@@ -243,6 +260,67 @@ SCENARIOS: tuple[Scenario, ...] = (
             "curl -s -H 'Host: nothing.example.com' http://foo.example.com/",
         ),
         pod_selector="app=kubia",
+        twin="gateway-tls",
+    ),
+    Scenario(
+        slug="gateway-tls",
+        title=gettext_noop("Gateway API: two hosts, several paths and TLS"),
+        summary=gettext_noop(
+            "The Ingress example with two hosts and TLS, the Gateway API way: the Gateway "
+            "kubia (class nginx, NGINX Gateway Fabric) listens for HTTP on 80 and for HTTPS "
+            "on 443 with the certificate in tls-secret; the HTTPRoute kubia sends "
+            "kubia.example.com by path to kubia-nodeport and bar, kubia-redirect sends plain "
+            "HTTP to HTTPS with 308, and foo routes foo.example.com (PathPrefix / and Exact "
+            "/bar)."
+        ),
+        source=(
+            "the ingress-tls example's Services, pods and Secret (003_24b935804ce4cf55.txt "
+            "通过 Ingress 暴露服务 and 配置 Ingress 处理 TLS 传输; 000_bc576c977301e23e.txt "
+            "§5.4); routes as the Gateway API guides write them (gateway-api.sigs.k8s.io: "
+            "HTTP routing, HTTP redirects and rewrites, TLS)"
+        ),
+        try_commands=(
+            "kubectl get gatewayclass",
+            "kubectl get gateway kubia",
+            "kubectl describe gateway kubia",
+            "kubectl get httproute",
+            "kubectl describe httproute kubia",
+            "curl -I http://kubia.example.com/",
+            "curl -s https://kubia.example.com/",
+            "curl -k -v https://kubia.example.com/",
+            "curl -k -s https://kubia.example.com/bar",
+            "curl -s http://foo.example.com/",
+            "curl -s http://foo.example.com/bar",
+            "curl -s http://foo.example.com/bar/baz",
+            "curl -s -H 'Host: nothing.example.com' http://foo.example.com/",
+            "kubectl get svc kubia-nginx",
+        ),
+        pod_selector="app=kubia",
+        twin="ingress-tls",
+    ),
+    Scenario(
+        slug="gateway-canary",
+        title=gettext_noop("Gateway API canary: 90/10 weights and a header match"),
+        summary=gettext_noop(
+            "kubia v1 (three pods) and v2 (one pod) behind one HTTPRoute: requests with the "
+            "header env: canary always reach v2 (a header match outranks the plain rule); "
+            "the rest are split by backendRefs weights, 90 to v1 and 10 to v2."
+        ),
+        source=(
+            "kubia and its v2 image from 000_bc576c977301e23e.txt (Kubernetes in Action, "
+            "luksa/kubia:v1 and v2); the split as the Gateway API guide HTTP traffic "
+            "splitting writes it (gateway-api.sigs.k8s.io/guides/traffic-splitting)"
+        ),
+        try_commands=(
+            "kubectl get httproute kubia -o yaml",
+            "curl -s http://kubia.example.com/",
+            "curl -s http://kubia.example.com/",
+            "curl -s http://kubia.example.com/",
+            "curl -s -H 'env: canary' http://kubia.example.com/",
+            "kubectl describe httproute kubia",
+            "kubectl get pods -l app=kubia -o wide",
+        ),
+        pod_selector="app=kubia",
     ),
     Scenario(
         slug="readiness",
@@ -332,6 +410,33 @@ SCENARIOS: tuple[Scenario, ...] = (
             "kubectl get endpoints ngx-svc",
         ),
         pod_selector="app=ngx-dep",
+        twin="gateway-ngx",
+    ),
+    Scenario(
+        slug="gateway-ngx",
+        title=gettext_noop("Gateway API: the nginx Deployment's route"),
+        summary=gettext_noop(
+            "The ngx-dep example with a Gateway instead of the Ingress ngx-ing: the Gateway "
+            "ngx-gateway listens on port 80 and the HTTPRoute ngx-route serves exactly "
+            "http://ngx.test/ (an Exact path match, as the Ingress's Exact path) from ngx-svc "
+            "port 8080."
+        ),
+        source=(
+            "002_3001ca48e7d7dd4c.txt Service：微服务架构的应对之道 and Ingress (ngx-dep, "
+            "ngx-conf, ngx-svc, ngx-ing); the route as the Gateway API guide HTTP routing "
+            "writes it"
+        ),
+        try_commands=(
+            "kubectl get gateway,httproute",
+            "kubectl describe httproute ngx-route",
+            "curl -s http://ngx.test/",
+            "curl -s http://ngx.test/index.html",
+            "kubectl get pods -o wide",
+            "kubectl scale --replicas=5 deploy ngx-dep",
+            "kubectl get endpoints ngx-svc",
+        ),
+        pod_selector="app=ngx-dep",
+        twin="ngx-dep",
     ),
     Scenario(
         slug="wordpress",
@@ -358,6 +463,31 @@ SCENARIOS: tuple[Scenario, ...] = (
             "kubectl describe ing wp-ing",
         ),
         pod_selector="app=wp-dep-pod",
+        twin="gateway-wordpress",
+    ),
+    Scenario(
+        slug="gateway-wordpress",
+        title=gettext_noop("Gateway API: WordPress behind a Gateway"),
+        summary=gettext_noop(
+            "The WordPress example with a Gateway instead of the Ingress wp-ing: the Gateway "
+            "wp-gateway's listener takes only the host name wp.test, and the HTTPRoute "
+            "wp-route, which names no host of its own, serves it from wp-svc."
+        ),
+        source=(
+            "002_3001ca48e7d7dd4c.txt 实战篇 (MariaDB, WordPress, wp-svc; the Ingress wp-ing "
+            "as a Gateway and an HTTPRoute as the Gateway API guide HTTP routing writes "
+            "them)"
+        ),
+        try_commands=(
+            "kubectl get gateway wp-gateway",
+            "kubectl get httproute wp-route",
+            "kubectl describe gateway wp-gateway",
+            "curl -s http://wp.test/",
+            "curl -s -H 'Host: other.test' http://wp.test/",
+            "kubectl get endpoints wp-svc",
+        ),
+        pod_selector="app=wp-dep-pod",
+        twin="wordpress",
     ),
     Scenario(
         slug="daemonset-taints",
@@ -404,6 +534,29 @@ SCENARIOS: tuple[Scenario, ...] = (
             "curl -s http://nodeservice.demo.com",
         ),
         pod_selector="app=k8s-node-demo-replication-controller-label",
+        twin="gateway-demo",
+    ),
+    Scenario(
+        slug="gateway-demo",
+        title=gettext_noop("Gateway API: demo-service behind a Gateway"),
+        summary=gettext_noop(
+            "The chapter's first example with a Gateway instead of demo-ingress: the Gateway "
+            "demo-gateway and the HTTPRoute demo-route serve nodeservice.demo.com from "
+            "demo-service's three k8s-node-demo pods."
+        ),
+        source=(
+            "000_bc576c977301e23e.txt §5.1.1 创建服务 and §5.4.1–§5.4.2 (demo-service, "
+            "demo-ingress); the route as the Gateway API guide HTTP routing writes it"
+        ),
+        try_commands=(
+            "kubectl get gateway,httproute",
+            "kubectl describe httproute demo-route",
+            "curl -s http://nodeservice.demo.com",
+            "curl -s http://nodeservice.demo.com/anything",
+            "kubectl get endpoints demo-service",
+        ),
+        pod_selector="app=k8s-node-demo-replication-controller-label",
+        twin="demo-service",
     ),
 )
 

@@ -104,6 +104,7 @@ class Workstation:
         "kubectl": "_kubectl", "curl": "_network", "ping": "_network", "nslookup": "_network",
         "sleep": "_sleep", "openssl": "_openssl", "ls": "_ls", "cat": "_cat", "rm": "_rm",
         "mkdir": "_mkdir", "touch": "_touch", "hostname": "_hostname", "whoami": "_whoami",
+        "ingress2gateway": "_ingress2gateway",
     }  # fmt: skip
 
     def __init__(self, cluster: Host, state: WorkstationState) -> None:
@@ -169,6 +170,11 @@ class Workstation:
 
         cluster = self.cluster
         return run_kubectl(cluster.state, argv[1:], stdin, network=cluster.network, files=self)
+
+    def _ingress2gateway(self, argv: list[str], stdin: str, tty: bool) -> CommandResult:
+        from simulator.gatewayapi.cli import run_ingress2gateway
+
+        return run_ingress2gateway(self.cluster.state.store, argv[1:], files=self)
 
     def _network(self, argv: list[str], stdin: str, tty: bool) -> CommandResult:
         result = self.cluster.network.run(argv, "host", tty=tty)

@@ -11,7 +11,9 @@ Validation reads fields as Kubernetes would after defaulting (``type`` ClusterIP
 ``protocol`` TCP...), because here it runs before `simulator.defaults.apply_defaults`.
 
 Kinds and their rules live in `names`, `metadata`, `services`, `workloads`, `ingress`,
-`network_policy` and `others`; `fields` knows field names for strict decoding.
+`network_policy` and `others`; `fields` knows field names for strict decoding. The Gateway
+API kinds are CRDs: `gateway` and `httproute` transcribe their schemas and CEL rules, which
+`crd` checks as the API server does.
 """
 
 from __future__ import annotations
@@ -24,7 +26,16 @@ from simulator import api_versions, kinds
 from simulator.legacy import convert_legacy_ingress
 from simulator.manifests import DEFAULT_LIMITS, Document, Limits, ParsedManifests, parse_manifests
 from simulator.problems import WARNING, ManifestError, Problem
-from simulator.validation import ingress, names, network_policy, others, services, workloads
+from simulator.validation import (
+    gateway,
+    httproute,
+    ingress,
+    names,
+    network_policy,
+    others,
+    services,
+    workloads,
+)
 from simulator.validation.common import Issues
 from simulator.validation.fields import LEGACY_INGRESS, TOP_LEVEL, unknown_fields
 from simulator.validation.metadata import check_object_meta
@@ -50,6 +61,10 @@ _CHECKS: dict[str, Callable[[Issues, dict], object]] = {
     "NetworkPolicy": network_policy.check_network_policy,
     "Secret": others.check_secret,
     "ConfigMap": others.check_config_map,
+    "GatewayClass": gateway.check_gateway_class,
+    "Gateway": gateway.check_gateway,
+    "HTTPRoute": httproute.check_http_route,
+    "ReferenceGrant": gateway.check_reference_grant,
 }
 _NOT_CREATABLE = {
     "EndpointSlice": (
@@ -121,7 +136,7 @@ def validate_documents(
             continue
 
         issues = Issues()
-        legacy = api_version != resource.api_version
+        legacy = resource.kind == "Ingress" and api_version != resource.api_version
         version = api_version.rpartition("/")[2]
         unknown_fields(obj, LEGACY_INGRESS if legacy else TOP_LEVEL[kind], "", issues.unknown)
         if legacy:
@@ -129,6 +144,10 @@ def validate_documents(
             hint = api_versions.converted_hint(api_version, kind)
             warnings.append(_warning(parsed, doc, warning.removeprefix("Warning: "), hint))
             doc = Document(doc.index, obj, doc.line, doc.item)
+        elif api_version != resource.api_version:
+            # Another served version of the same schema (Gateway API v1beta1): stored and
+            # printed as the preferred version.
+            obj["apiVersion"] = resource.api_version
         deprecated = api_versions.deprecation(api_version, kind)
         if deprecated is not None:
             warnings.append(_warning(parsed, doc, *deprecated))

@@ -179,6 +179,11 @@ TOP_LEVEL: dict[str, Shape] = {
     "IngressClass": _top(_shape("controller parameters")),
     "Secret": _top(keys="apiVersion kind metadata data stringData type immutable"),
     "ConfigMap": _top(keys="apiVersion kind metadata data binaryData immutable"),
+    # Gateway API kinds: their specs' fields come from the CRD schemas (validation.crd).
+    "GatewayClass": _top(),
+    "Gateway": _top(),
+    "HTTPRoute": _top(),
+    "ReferenceGrant": _top(),
 }
 _PEER = _shape(
     "podSelector namespaceSelector ipBlock",

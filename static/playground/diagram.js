@@ -8,6 +8,7 @@ import { drawBox, pathOf, signature, svg } from "./draw.js";
 import { Layouter } from "./layout.js";
 import { PodPlacer } from "./pods.js";
 import { buildScene, HOST } from "./scene.js";
+import { dataPlaneKeys, listenerPort, rulePort } from "./scene_gateways.js";
 
 const TWEEN_MS = 380;
 const MIN_SCALE = 0.75; // smaller, and names are too small to read
@@ -72,7 +73,10 @@ export class Diagram extends EventTarget {
 
   // The scene at the panel's width: pods get what the layers to their left leave.
   scene() {
-    const visible = (o) => this.visible(o);
+    // A Gateway's data-plane Service and Endpoints are the Gateway's box; drawn on their
+    // own only with the system objects.
+    const dataPlane = this.showSystem ? new Set() : dataPlaneKeys(this.model.list("gateways"));
+    const visible = (o) => this.visible(o) && !dataPlane.has(`${o.namespace}/${o.name}`);
     const scene = buildScene(this.model, visible);
     const widest = new Map();
     for (const box of scene.boxes.values()) widest.set(box.layer, Math.max(widest.get(box.layer) || 0, box.w));
@@ -235,13 +239,30 @@ export class Diagram extends EventTarget {
       }
       edge.el.setAttribute("class", `edge edge-${link.style}`);
       edge.el.setAttribute("d", pathOf(points));
+      this.drawLabel(edge, link, points);
     }
     for (const [id, edge] of this.edges) {
       if (!live.has(id)) {
         edge.el.remove();
+        if (edge.label) edge.label.remove();
         this.edges.delete(id);
       }
     }
+  }
+
+  // A weight on its edge: past the first turn, where the edges of one rule have parted.
+  drawLabel(edge, link, points) {
+    if (!link.label) {
+      if (edge.label) edge.label.remove();
+      edge.label = null;
+      return;
+    }
+    if (!edge.label) edge.label = svg("text", {}, this.layers.edges);
+    edge.label.textContent = link.label;
+    edge.label.setAttribute("class", `edge-label edge-label-${link.style}`);
+    const [x, y] = points.length > 2 ? points[2] : [(points[0][0] + points[1][0]) / 2, points[0][1]];
+    edge.label.setAttribute("x", (x + 14).toFixed(1));
+    edge.label.setAttribute("y", (y - 3).toFixed(1));
   }
 
   // -- anchors and routes for request dots and probe rings ----------------------------
@@ -251,7 +272,7 @@ export class Diagram extends EventTarget {
     const put = (k, id) => lookup.has(k) || lookup.set(k, id);
     for (const [id, current] of this.items) {
       const box = current.box;
-      if (box.kind === "service" || box.kind === "endpoints" || box.kind === "ingress") {
+      if (["service", "endpoints", "ingress", "gateway", "httproute"].includes(box.kind)) {
         const namespace = (box.object || "").split("|")[1];
         if (namespace) put(`${box.kind}:${namespace}/${box.title}`, id);
         put(`${box.kind}:${box.title}`, id);
@@ -270,8 +291,11 @@ export class Diagram extends EventTarget {
     this.routes = new Map();
     for (const link of scene.links.values()) {
       const points = this.pendingEdges.result.routes.get(link.id);
-      const key = `${link.from}>${link.to}`;
-      if (points && points.length && !this.routes.has(key)) this.routes.set(key, points);
+      if (!points || !points.length) continue;
+      // By box, and by the row (a listener, a rule) the link leaves from.
+      for (const key of [`${link.from}>${link.to}`, link.fromPort && `${link.fromPort}>${link.to}`]) {
+        if (key && !this.routes.has(key)) this.routes.set(key, points);
+      }
     }
   }
 
@@ -303,26 +327,51 @@ export class Diagram extends EventTarget {
     }
   }
 
-  // Centre of a box's head, in CSS pixels of the diagram.
-  anchor(id) {
+  // The boxes a trace hop passes, as stops `{id, port}`: one box, or for a `gateway` hop
+  // the Gateway at its listener's row, then the HTTPRoute at its rule's row.
+  hopStops(hop) {
+    if (hop.kind !== "gateway") {
+      const id = this.hopBox(hop);
+      return id ? [{ id, port: null }] : [];
+    }
+    const stops = [];
+    const gid = this.named(hop);
+    const gateway = gid && this.items.get(gid);
+    if (gateway) {
+      const row = (gateway.box.listeners || []).indexOf(hop.listener);
+      stops.push({ id: gid, port: row >= 0 ? listenerPort(gid, row) : null });
+    }
+    if (hop.route) {
+      const ns = hop.namespace || "default";
+      const rid = this.lookup.get(`httproute:${ns}/${hop.route}`) || this.lookup.get(`httproute:${hop.route}`);
+      if (rid) stops.push({ id: rid, port: hop.rule !== undefined && hop.rule !== null ? rulePort(rid, hop.rule) : null });
+    }
+    return stops;
+  }
+
+  // Centre of a box's head (or of the row a port leaves from), in CSS pixels of the diagram.
+  anchor(id, port = null) {
     const c = id && this.items.get(id);
     if (!c) return null;
-    const head = c.box.compound ? 17 : Math.min(c.h / 2, 26);
+    const row = port && (c.box.ports || []).find((p) => p.id === port);
+    const head = row ? row.dy : c.box.compound ? 17 : Math.min(c.h / 2, 26);
     return { id, x: (c.x + c.w / 2) * this.scale, y: (c.y + head) * this.scale };
   }
 
   // The points a dot follows from box `a` to box `b`: the drawn edge between them (through
   // one box in between, such as the Ingress controller, or into a pod's band), else a
   // straight line.
-  path(a, b) {
-    const start = this.anchor(a);
-    const end = this.anchor(b);
+  // From a row's port (`fromPort`), the edge that leaves that row when there is one.
+  path(a, b, fromPort = null, toPort = null) {
+    const start = this.anchor(a, fromPort);
+    const end = this.anchor(b, toPort);
     if (!start || !end) return null;
     const s = this.scale;
     const along = (points) => points.map(([x, y]) => ({ x: x * s, y: y * s }));
     const target = this.items.get(b);
     const band = target && target.box.parent && target.box.kind === "pod" ? target.box.parent : null;
-    const direct = this.routes.get(`${a}>${b}`) || (band && this.routes.get(`${a}>${band}`));
+    const direct =
+      (fromPort && this.routes.get(`${fromPort}>${b}`)) || this.routes.get(`${a}>${b}`) || (band && this.routes.get(`${a}>${band}`));
     if (direct) return [start, ...along(direct), end];
     for (const [key, first] of this.routes) {
       if (!key.startsWith(`${a}>`)) continue;

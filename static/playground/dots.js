@@ -65,16 +65,23 @@ export class Dots {
   // Add a trace's dot; `delay` spreads the requests of one frame over the tick. Returns
   // when (performance.now() time) the dot reaches its last hop.
   add(trace, delay = 0) {
-    const ids = [];
+    // The boxes passed, each with the row it is passed at (a Gateway's listener, a rule); a
+    // request a NetworkPolicy dropped stops at the hop where the policy holds it.
     const blocked = trace.blocked;
     const hops = blocked ? (trace.hops || []).slice(0, blocked.at + 1) : trace.hops || [];
+    const stops = [];
     for (const hop of hops) {
-      const id = this.diagram.hopBox(hop);
-      if (id && ids[ids.length - 1] !== id && this.diagram.anchor(id)) ids.push(id);
+      for (const stop of this.diagram.hopStops(hop)) {
+        const last = stops[stops.length - 1];
+        if ((!last || last.id !== stop.id) && this.diagram.anchor(stop.id)) stops.push(stop);
+      }
     }
-    if (!ids.length) return performance.now() + delay;
-    let points = [this.diagram.anchor(ids[0])];
-    for (let i = 0; i + 1 < ids.length; i += 1) points = points.concat(this.diagram.path(ids[i], ids[i + 1]).slice(1));
+    if (!stops.length) return performance.now() + delay;
+    let points = [this.diagram.anchor(stops[0].id, stops[0].port)];
+    for (let i = 0; i + 1 < stops.length; i += 1) {
+      const [a, b] = [stops[i], stops[i + 1]];
+      points = points.concat(this.diagram.path(a.id, b.id, a.port, b.port).slice(1));
+    }
     const lengths = [0];
     for (let i = 1; i < points.length; i += 1) {
       lengths.push(lengths[i - 1] + Math.hypot(points[i].x - points[i - 1].x, points[i].y - points[i - 1].y));

@@ -4,6 +4,7 @@
 
 import { gettext, interpolate } from "./i18n.js";
 import { FONTS, fit, textWidth } from "./names.js";
+import { ROW0, ROW_H } from "./scene_gateways.js";
 
 const SVG_NS = "http://www.w3.org/2000/svg";
 
@@ -16,10 +17,11 @@ export function svg(tag, attrs = {}, parent = null) {
 
 export function signature(box) {
   return [box.text || box.title, box.sub, box.state, box.badge, box.cordoned, box.empty, box.w, box.h, box.probeLine, box.isoIn, box.isoOut,
-    (box.lines || []).join(","), (box.rows || []).map((r) => `${r.text}>${r.service}`).join(","), box.spoken, box.detail].join("|");
+    (box.lines || []).join(","), (box.rows || []).map((r) => `${r.text}>${r.service}${r.broken}${r.count}${r.note}`).join(","),
+    box.spoken, box.detail, box.reason].join("|");
 }
 
-const STATE_CLASSES = ["cordoned", "empty", "group"];
+const STATE_CLASSES = ["cordoned", "empty", "group", "broken"];
 
 // What assistive technology reads: the kind, then the box's texts as they are shown and
 // in the order shown (so the name a speech user reads off the screen is in it, WCAG's
@@ -105,6 +107,10 @@ export function drawBox(el, box) {
       box.rows.forEach((row, i) => text(10, 36 + 17 * i + 10, row.text, box.w - 16, row.tls ? "line rule tls-rule" : "line rule"));
       break;
     }
+    case "gateway":
+    case "httproute":
+      drawRows(box, text);
+      break;
     case "endpoints":
       text(10, 19, box.heading, box.w - 16, "title", FONTS.title);
       box.sub.split(" · ").forEach((line, i) => text(10, 36 + 14 * i, line, box.w - 16, "sub"));
@@ -136,6 +142,25 @@ export function drawBox(el, box) {
   }
   if (!label) title.remove();
   return outline;
+}
+
+// A Gateway's listeners or an HTTPRoute's rules, a row each: a listener's attached
+// routes counted at the right, a refusal or a backend that does not resolve in red with
+// its reason (whole on hover).
+function drawRows(box, text) {
+  text(10, 17, box.heading, box.w - 16, "title", FONTS.title);
+  text(10, 31, box.sub, box.w - 16, "sub");
+  box.rows.forEach((row, i) => {
+    const y = ROW0 + ROW_H * i + 10;
+    const cls = row.reason ? "line reason" : `line rule${row.tls ? " tls-rule" : ""}${row.broken ? " broken-rule" : ""}`;
+    const t = text(10, y, `${row.broken ? "✗ " : ""}${row.text}`, box.w - (row.count ? 34 : 16), cls);
+    if (row.note) svg("title", {}, t).textContent = row.note;
+    if (row.count) {
+      const count = text(box.w - 8, y, row.count, 30, "sub count");
+      count.setAttribute("text-anchor", "end");
+    }
+  });
+  if (box.reason) text(10, ROW0 + ROW_H * box.rows.length + 10, `✗ ${box.reason}`, box.w - 16, "line reason");
 }
 
 // An SVG path through a route's points.

@@ -30,6 +30,13 @@ export function textWidth(text, font = FONTS.sub) {
   return w;
 }
 
+// Width of a box that shows `texts` (`[text, font]` pairs) in their fonts, within bounds.
+export function widthFor(texts, min, max, pad = 22) {
+  let w = 0;
+  for (const [text, font] of texts) w = Math.max(w, textWidth(text || "", font));
+  return Math.min(max, Math.max(min, Math.ceil(w + pad)));
+}
+
 // Cut `text` at its end to `width` pixels: the longest prefix that fits, by bisection.
 export function fit(text, width, font = FONTS.sub) {
   if (textWidth(text, font) <= width) return text;

@@ -5,6 +5,7 @@
 // projector.js (projector mode), classroom.js (the Class panel).
 
 import { Classroom } from "./classroom.js";
+import { Convert } from "./convert.js";
 import { Diagram } from "./diagram.js";
 import { Dots } from "./dots.js";
 import { NextChange } from "./next_change.js";
@@ -31,6 +32,7 @@ const simNow = () => (clock.playing ? clock.time + ((performance.now() - clock.a
 const dots = new Dots(root.querySelector("[data-dots]"), scroller, diagram, simNow);
 const terminal = new Terminal(root.querySelector("[data-terminal]"), socket);
 const traffic = new Traffic(root.querySelector("#panel-traffic"), socket, model, terminal);
+const convert = new Convert(root, model, terminal);
 const reachability = new ReachabilityPanel(root.querySelector("#panel-reachability"), socket, terminal, model);
 const nextChange = new NextChange(document.querySelector("[data-next-change]"), model, terminal, () => clock.time);
 const rights = new Rights(root, socket);
@@ -84,6 +86,7 @@ socket.addEventListener("servererror", (event) => {
 function redraw() {
   diagram.render();
   traffic.refresh();
+  convert.refresh();
   nextChange.paint();
 }
 

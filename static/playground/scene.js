@@ -8,19 +8,13 @@
 // new kind (Gateway, HTTPRoute, NetworkPolicy) is one more entry and the
 // layout places it. The server decides every relation; this only draws them.
 
+import { gatewayKinds } from "./scene_gateways.js";
 import { gettext, interpolate, ngettext } from "./i18n.js";
-import { FONTS, qualified, textWidth } from "./names.js";
+import { HOST, LAYERS } from "./layers.js";
+import { FONTS, qualified, widthFor } from "./names.js";
 
-export const LAYERS = { clients: 0, gateways: 1, routes: 2, services: 3, endpoints: 4, nodes: 5, outside: 6, policies: 7 };
-export const HOST = "client:host";
+export { HOST, LAYERS, widthFor };
 const RULE_H = 17;
-
-// Width of a box that shows `texts` in their fonts, within bounds.
-export function widthFor(texts, min, max, pad = 22) {
-  let w = 0;
-  for (const [text, font] of texts) w = Math.max(w, textWidth(text || "", font));
-  return Math.min(max, Math.max(min, Math.ceil(w + pad)));
-}
 
 export class Scene {
   constructor(model, visible) {
@@ -194,6 +188,7 @@ function policies(scene, list) {
 // are placed by the layout (in bands per node); their entries only list them.
 export const KINDS = [
   { collection: "ingresses", add: ingresses },
+  ...gatewayKinds,
   { collection: "services", add: services },
   { collection: "endpoints", add: endpoints },
   { collection: "networkPolicies", add: policies },

@@ -27,6 +27,7 @@ function targetLabel(t) {
   const formats = {
     ingress: gettext("%(address)s (Ingress %(name)s)"),
     "ingress-default": gettext("%(address)s (Ingress %(name)s default)"),
+    httproute: gettext("%(address)s (HTTPRoute %(name)s)"),
     externalname: gettext("%(name)s (ExternalName)"),
     nodeport: gettext("%(address)s (NodePort of %(name)s)"),
     loadbalancer: gettext("%(address)s (LoadBalancer %(name)s)"),

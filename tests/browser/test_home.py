@@ -22,7 +22,8 @@ def test_home_editor_examples_validation_and_simulate(page, live_server_url, scr
 
     # The examples menu is built from the built-in scenarios.
     examples = page.get_by_role("navigation", name="Examples")
-    expect(examples.get_by_role("link")).to_have_count(19)  # 13 from the notes, 6 recipes
+    # 13 from the notes, their 5 Gateway API twins, 6 NetworkPolicy recipes
+    expect(examples.get_by_role("link")).to_have_count(24)
     examples.get_by_role("link", name=re.compile("Readiness probe")).click()
     expect(page).to_have_url(re.compile(r"\?example=readiness$"))
     expect(editor).to_have_value(re.compile(r"readinessProbe"))

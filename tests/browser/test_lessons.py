@@ -170,6 +170,9 @@ KEPT = {
     "selector", "WordPress", "MariaDB", "ConfigMap", "NoSchedule", "Prefix", "Exact", "NGINX",
     "nslookup", "dnsutils", "touch", "ls", "http", "https", "bar", "Esc", "NetworkPolicy",
     "namespaceSelector", "DNAT",
+    # Gateway API: its kinds and fields, NGINX Gateway Fabric, and a header and host in YAML.
+    "GatewayClass", "HTTPRoute", "ReferenceGrant", "Fabric", "PathPrefix", "backendRefs", "env",
+    "canary",
     # Names of the objects the NetworkPolicy recipes create, as their summaries name them.
     "web", "client", "test", "frontend", "bookstore", "prod", "dev", "foo", "apiserver",
     "monitoring",

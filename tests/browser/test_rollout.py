@@ -22,6 +22,21 @@ def pod_hashes(page) -> set[str]:
     return {name.rsplit("-", 2)[1] for name in names}
 
 
+ONE_TEMPLATE = (
+    "() => new Set([...document.querySelectorAll("
+    "'svg.diagram [data-object^=\"Pod|default|kubia-\"]')]"
+    ".map(e => e.getAttribute('data-object').split('|')[2].split('-')[1])).size === 1"
+)
+
+
+def wait_for_one_template(page) -> set[str]:
+    """The old ReplicaSet's pods gone from the diagram (their preStop ends, they are
+    removed): only one pod-template-hash is left. Waits rather than sampling, since the
+    step's check may pass before the diagram draws the old pods Terminating."""
+    page.wait_for_function(ONE_TEMPLATE, timeout=20_000)
+    return pod_hashes(page)
+
+
 def start_stream(page) -> None:
     panel = page.get_by_role("tab", name="Traffic")
     panel.click()
@@ -48,9 +63,9 @@ def test_a_rolling_update_keeps_serving_and_recreate_does_not(page, live_server_
     expect(step(page, 0)).to_have_attribute("data-state", "done", timeout=20_000)
     # v1's last pods run their preStop hook (5 s), then only v2's are left.
     terminating = page.locator("svg.diagram .kind-pod.state-terminating")
-    expect(terminating).to_have_count(0, timeout=20_000)
-    first = pod_hashes(page)
+    first = wait_for_one_template(page)
     assert len(first) == 1
+    expect(terminating).to_have_count(0)
 
     start_stream(page)
     play(page)
@@ -70,9 +85,9 @@ def test_a_rolling_update_keeps_serving_and_recreate_does_not(page, live_server_
     no_failure = step(page, 1).locator('[data-check="no-failure"]')
     expect(step(page, 1)).to_have_attribute("data-state", "done", timeout=60_000)
     expect(no_failure).to_have_attribute("data-passed", "true")
-    expect(terminating).to_have_count(0, timeout=20_000)
-    last = pod_hashes(page)
+    last = wait_for_one_template(page)
     assert len(last) == 1
+    expect(terminating).to_have_count(0)
     assert last != first
     recent = page.get_by_role("log", name="Recent requests")
     expect(recent.locator("li.fail")).to_have_count(0)

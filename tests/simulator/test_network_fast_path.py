@@ -73,7 +73,8 @@ class Traffic:
 
     def refresh_urls(self) -> None:
         """Every address a learner could try: Services by name and IP, NodePorts, load
-        balancers, Ingress hosts, pod IPs, loopback, the outside, and some wrong ports."""
+        balancers, Ingress hosts, HTTPRoute hostnames, pod IPs, loopback, the outside, and
+        some wrong ports."""
         store, urls = self.cluster.state.store, []
         nodes = [
             a["address"]
@@ -100,6 +101,9 @@ class Traffic:
                 host = rule.get("host", "unknown.example.com")
                 for path in (rule.get("http") or {}).get("paths") or ():
                     urls += [f"http://{host}{path.get('path', '/')}", f"https://{host}/a"]
+        for route in store.list("HTTPRoute"):
+            for host in route["spec"].get("hostnames") or ("wp.test",):
+                urls += [f"http://{host}/", f"http://{host}/bar", f"https://{host}/"]
         for pod in self.pods():
             for c in pod["spec"]["containers"]:
                 for cp in c.get("ports") or ():
@@ -138,6 +142,7 @@ class Traffic:
                     {"insecure": True},
                     {"timeout": 2.5},
                     {"headers": {"Host": "web.example.com"}},
+                    {"headers": {"env": "canary"}},
                     {"resolve": ["web.example.com:80:192.168.49.100"]},
                 ]
             )
@@ -211,6 +216,42 @@ def test_fast_and_slow_paths_agree_over_a_scenario(scenario) -> None:
     same(fast, slow, lambda c: c.run("kubectl apply -f -", stdin=scenario.manifest))
     same(fast, slow, lambda c: c.run("sleep 11"))
     replay(fast, slow, seed=len(scenario.slug))
+
+
+#: Policies over the Gateway canary: v2 isolated for ingress, and any pod relabelled
+#: `extra=x` (one of `Traffic.change`'s moves) too, so the Gateway's nginx retries and 504s.
+GATEWAY_POLICIES = """
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: v2-deny-all}
+spec: {podSelector: {matchLabels: {version: v2}}, ingress: []}
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: extra-deny-all}
+spec: {podSelector: {matchLabels: {extra: x}}, ingress: []}
+"""
+
+
+def test_fast_and_slow_paths_agree_through_a_gateway_under_network_policies() -> None:
+    fast, slow = twins(seed=11)
+    scenario = next(s for s in SCENARIOS if s.slug == "gateway-canary")
+    same(fast, slow, lambda c: c.run("kubectl apply -f -", stdin=scenario.manifest))
+    same(fast, slow, lambda c: c.run("kubectl apply -f -", stdin=GATEWAY_POLICIES))
+    same(fast, slow, lambda c: c.run("sleep 11"))
+    canary = same(
+        fast, slow, lambda c: c.request("http://kubia.example.com/", headers={"env": "canary"})
+    )
+    assert (canary.status, canary.blocked.policies) == (504, ("v2-deny-all",))
+    v1 = sorted(p["metadata"]["name"] for p in fast.state.store.list("Pod", "default"))[0]
+    statuses, url = [], "http://kubia.example.com/"
+    for step in ["", f"kubectl label pod {v1} extra=x", "kubectl delete netpol v2-deny-all"]:
+        if step:
+            same(fast, slow, lambda c, step=step: c.run(step))
+        for headers in [{}, {}, {}, {"env": "canary"}]:
+            statuses.append(same(fast, slow, lambda c, h=headers: c.request(url, headers=h)).status)
+    assert {200, 504} <= set(statuses)
+    replay(fast, slow, seed=11)
 
 
 @pytest.mark.parametrize("seed", GENERATED)

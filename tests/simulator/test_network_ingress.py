@@ -244,8 +244,9 @@ def test_host_resolution_from_the_host() -> None:
     unknown = network.request("http://kubai.example.com/")
     assert (unknown.outcome, unknown.reason) == (
         "dns_error",
-        "could not resolve kubai.example.com: no Ingress rule names this host (the host "
-        "resolves Ingress hosts as if they were in its /etc/hosts) and it is not in public DNS",
+        "could not resolve kubai.example.com: no Ingress rule or accepted HTTPRoute names "
+        "this host (the host resolves their hosts as if they were in its /etc/hosts) and it "
+        "is not in public DNS",
     )
 
 

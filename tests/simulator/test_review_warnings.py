@@ -283,6 +283,36 @@ def test_warnings_and_findings_are_not_kubectl_output() -> None:
     assert (warning.is_error, error.is_error) == (False, True)
 
 
+def test_a_label_value_that_is_no_string_is_refused_not_an_internal_error() -> None:
+    text = """apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: ds}
+spec:
+  selector: {matchLabels: {name: ds}}
+  template:
+    metadata: {labels: {name: []}}
+    spec: {containers: [{name: c, image: redis}]}
+"""
+    result = Cluster(seed=0).run("kubectl apply -f -", stdin=text)
+    assert result.exit_code == 1
+    assert "internal simulator error" not in result.stderr
+    assert "cannot unmarshal array into Go struct field ObjectMeta" in result.stderr
+
+
+def test_a_selector_value_that_is_no_string_is_refused_not_an_internal_error() -> None:
+    service = """apiVersion: v1
+kind: Service
+metadata: {name: db}
+spec:
+  selector: {app: db, tier: {name: x}}
+  ports: [{port: 3306}]
+"""
+    result = Cluster(seed=0).run("kubectl apply -f -", stdin=service + "---\n" + service)
+    assert result.exit_code == 1
+    assert "internal simulator error" not in result.stderr
+    assert "cannot unmarshal object into Go struct field ServiceSpec.spec.selector" in result.stderr
+
+
 def test_a_label_that_is_no_string_in_a_refused_document_is_reported_not_crashed_on() -> None:
     # Found by the fuzz test: the selection warnings indexed every label value.
     text = (

@@ -24,6 +24,8 @@ API_VERSIONS = {
     "DaemonSet": "apps/v1",
     "Deployment": "apps/v1",
     "Endpoints": "v1",
+    "Gateway": "gateway.networking.k8s.io/v1",
+    "HTTPRoute": "gateway.networking.k8s.io/v1",
     "Ingress": "networking.k8s.io/v1",
     "IngressClass": "networking.k8s.io/v1",
     "Namespace": "v1",
@@ -285,6 +287,7 @@ def test_try_commands_are_command_lines_with_known_placeholders(scenario):
 EXPECTED_FAILURES = {
     ("kubia-affinity", 9): "a ClusterIP does not answer ping",
     ("ingress-tls", 4): "curl rejects the self-signed certificate without -k (exit 60)",
+    ("gateway-tls", 6): "curl rejects the self-signed certificate without -k (exit 60)",
     ("headless", 2): "no ready pods yet: the headless name is NXDOMAIN",
     ("demo-service", 6): "a ClusterIP does not answer ping",
     ("netpol-deny-all", 2): "web-deny-all drops the connection: curl times out (exit 28)",

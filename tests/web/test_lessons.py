@@ -21,7 +21,7 @@ def test_the_notes_lessons_are_all_there():
     wanted = {
         "services-endpoints", "session-affinity", "named-ports", "discovery",
         "troubleshooting", "external-services", "nodeport", "loadbalancer", "ingress",
-        "ingress-tls", "readiness", "headless", "daemonsets", "network-policy",
+        "ingress-tls", "readiness", "headless", "daemonsets", "gateway-api", "network-policy",
     }  # fmt: skip
     assert wanted <= set(lessons())
     assert [lesson.order for lesson in LESSONS] == sorted(lesson.order for lesson in LESSONS)

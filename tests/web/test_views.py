@@ -217,6 +217,53 @@ def test_inspector_refuses_bad_requests(client, query):
     assert client.get(f"/rooms/{room.code}/inspect/", query).status_code == 400
 
 
+def test_convert_shows_each_ingress_beside_its_gateway_api_objects(client):
+    room = make_room()
+    response = client.get(f"/rooms/{room.code}/convert/", **HX)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "ingress-nginx" in html
+    assert "retired in March 2026" in html
+    assert "Ingress (ingress-nginx)" in html
+    assert "Gateway API (ingress2gateway)" in html
+    assert "kind: HTTPRoute" in html
+    assert "gatewayClassName: nginx" in html
+    assert "URL normalization" in html  # the report: what does not convert
+    command = "ingress2gateway print --providers=ingress-nginx -A | kubectl apply -f -"
+    assert f'data-command="{command}"' in html
+
+
+def test_convert_escapes_what_the_learner_wrote_and_404s_for_unknown_rooms(client):
+    room, problems = rooms.create_room(
+        """
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: x
+  annotations: {nginx.ingress.kubernetes.io/configuration-snippet: "<script>alert(1)</script>"}
+spec:
+  rules:
+  - host: a.example.com
+    http:
+      paths:
+      - {path: /, pathType: Prefix, backend: {service: {name: web, port: {number: 80}}}}
+"""
+    )
+    assert room is not None, problems
+    html = client.get(f"/rooms/{room.code}/convert/").content.decode()
+    assert "<script>alert" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "configuration-snippet" in html  # reported as not converted
+    assert client.get("/rooms/nosuchroom/convert/").status_code == 404
+
+
+def test_ingress_examples_say_ingress_nginx_is_retired_and_others_do_not(client):
+    html = client.get("/", {"example": "ingress-tls"}, **HX).content.decode()
+    assert "ingress-nginx is retired" in html
+    html = client.get("/", {"example": "nodeport"}, **HX).content.decode()
+    assert "ingress-nginx is retired" not in html
+
+
 def test_validation_says_a_million_replicas_is_over_the_rooms_limit(client):
     text = manifest("kubia").replace("replicas: 3", "replicas: 1000000")
     assert "replicas: 1000000" in text

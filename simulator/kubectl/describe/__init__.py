@@ -8,6 +8,7 @@ port (minwidth 0, padding 2), so label columns line up exactly as kubectl's.
 
 from __future__ import annotations
 
+from .custom import describe_custom
 from .network import (
     describe_endpoints,
     describe_endpointslice,
@@ -26,6 +27,7 @@ from .writer import Writer, describe_events
 __all__ = [
     "Writer",
     "describe_configmap",
+    "describe_custom",
     "describe_daemonset",
     "describe_deployment",
     "describe_endpoints",

@@ -24,6 +24,7 @@ from .cluster import (
     secret_row,
     serviceaccount_row,
 )
+from .gateway import gateway_row, gatewayclass_row, httproute_row
 from .network import (
     endpoints_row,
     endpointslice_row,
@@ -182,6 +183,20 @@ PRINTERS: dict[str, TablePrinter] = {
 
 
 PRINTERS["ReplicationController"] = PRINTERS["ReplicaSet"]
+# The Gateway API CRDs' printer columns (ReferenceGrant has only NAME and AGE).
+PRINTERS["GatewayClass"] = TablePrinter(
+    (("NAME", False), ("CONTROLLER", False), ("ACCEPTED", False), ("AGE", False),
+     ("DESCRIPTION", True)),
+    gatewayclass_row,
+)  # fmt: skip
+PRINTERS["Gateway"] = TablePrinter(
+    (("NAME", False), ("CLASS", False), ("ADDRESS", False), ("PROGRAMMED", False),
+     ("AGE", False)),
+    gateway_row,
+)  # fmt: skip
+PRINTERS["HTTPRoute"] = TablePrinter(
+    (("NAME", False), ("HOSTNAMES", False), ("AGE", False)), httproute_row
+)
 
 
 GENERIC = TablePrinter((("NAME", False), ("AGE", False)), generic_row)
