@@ -1,7 +1,7 @@
 """Seed replay, part 3: the notes' shell sessions: pipes, interactive shells, TLS files, aliases.
 
 Each test replays terminal sessions printed in the seed notes
-(`/work/shared/seeds/*.txt`), named in a comment as `<file> <section>`, typing
+(`../shared/seeds/*.txt`, beside the project), named in a comment as `<file> <section>`, typing
 exactly what the notes type, and compares what comes back with what the notes
 show. Names and IPs differ between two clusters and are compared by shape
 (`norm()`); where a note was printed by an older tool, the test asserts what
