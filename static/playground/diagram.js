@@ -24,6 +24,9 @@ export class Diagram extends EventTarget {
     this.scroller = scroller;
     this.model = model;
     this.layouter = new Layouter(workerUrl);
+    // ELK's layout, when it replaces the quick first one: drawn again, the boxes glide.
+    this.layouter.onRefined = () => this.render();
+    this.layouter.onFailed = (error) => this.dispatchEvent(new CustomEvent("failed", { detail: error }));
     this.placer = new PodPlacer();
     this.svg = svg("svg", { class: "diagram", role: "group", "aria-label": gettext("Topology diagram") });
     scroller.appendChild(this.svg);
@@ -107,7 +110,8 @@ export class Diagram extends EventTarget {
         if (this.again) continue; // the model moved on meanwhile: lay out the newest
         this.apply(scene, result);
         this.lastDrawMs = performance.now() - started;
-        this.dispatchEvent(new CustomEvent("drawn", { detail: { ms: this.lastDrawMs, layoutMs: this.layouter.lastMs } }));
+        const detail = { ms: this.lastDrawMs, layoutMs: this.layouter.lastMs, quick: Boolean(result.quick) };
+        this.dispatchEvent(new CustomEvent("drawn", { detail }));
       } while (this.again);
     } catch (error) {
       this.dispatchEvent(new CustomEvent("failed", { detail: error }));

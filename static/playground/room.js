@@ -97,6 +97,12 @@ diagram.addEventListener("drawn", (event) => {
   if (stats.snapshotStarted && !stats.firstDrawMs) {
     stats.firstDrawMs = performance.now() - stats.snapshotStarted;
     stats.drawnAt = performance.now();
+    stats.firstQuick = event.detail.quick;
+  }
+  // ELK's layout drawn (at once, or after the quick first layout).
+  if (stats.snapshotStarted && !event.detail.quick && !stats.elkDrawMs) {
+    stats.elkDrawMs = performance.now() - stats.snapshotStarted;
+    stats.elkLayoutMs = event.detail.layoutMs;
   }
   document.body.dataset.drawn = String(stats.drawn);
 });
@@ -131,6 +137,7 @@ socket.addEventListener("snapshot", (event) => {
   stats.snapshotAt = started; // ms since the page began to load
   stats.snapshotStarted = started;
   stats.firstDrawMs = 0;
+  stats.elkDrawMs = 0;
   tickMs = 1000 / (m.tickHz || 16);
   model.load(m);
   setClock(m.clock);
