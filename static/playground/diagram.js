@@ -394,7 +394,9 @@ export class Diagram extends EventTarget {
         out.push({
           x: (c.x + c.w - 11) * this.scale, y: (c.y + 11) * this.scale, probe: box.probe,
           counts: this.model.probeCounts.get(box.podKey) || [0, 0], key: box.podKey,
-          textX: (c.x + c.w - 8) * this.scale, textY: (c.y + 45) * this.scale,
+          // The countdown: right-aligned in the room the chip keeps for it, on the probe
+          // line's baseline, in its font at the diagram's scale.
+          textX: (c.x + c.w - 7) * this.scale, textY: (c.y + 45) * this.scale, scale: this.scale,
         });
       }
     }
