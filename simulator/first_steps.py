@@ -205,13 +205,19 @@ def _service_targets(svc: dict, worker_ip: str, add) -> None:
     for port in spec.get("ports") or ():
         number = port.get("port")
         if port.get("nodePort") and worker_ip:
+            where = (
+                f"only to a pod of {name} on that same node (externalTrafficPolicy "
+                "Local: a node without one drops it)"
+                if spec.get("externalTrafficPolicy") == "Local"
+                else f"to a pod of {name}, on any node"
+            )
             target(
                 f"http://{worker_ip}:{port['nodePort']}/",
                 f"{worker_ip}:{port['nodePort']} (NodePort of {name})",
                 "NodePort",
                 "host",
                 f"Every node opens port {port['nodePort']}; kube-proxy on the node "
-                f"forwards it to a pod of {name}, on any node.",
+                f"forwards it {where}.",
                 "nodeport",
                 f"{worker_ip}:{port['nodePort']}",
             )

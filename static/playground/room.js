@@ -404,10 +404,12 @@ function fillPlaceholders(line) {
   const wanted = podSelector.split(",").filter(Boolean).map((kv) => kv.split("="));
   const pod = running.find((p) => wanted.every(([k, v]) => p.labels && p.labels[k] === v)) || running[0];
   const worker = model.list("nodes").find((n) => !(n.roles || []).includes("control-plane"));
+  const controlPlane = model.list("nodes").find((n) => (n.roles || []).includes("control-plane"));
   const lb = model.list("services").find((s) => s.loadBalancerIP);
   return line
     .replaceAll(/\bPOD\b/g, pod ? pod.name : "POD")
     .replaceAll(/\bNODE_IP\b/g, worker ? worker.ip : "NODE_IP")
+    .replaceAll(/\bCONTROL_PLANE_IP\b/g, controlPlane ? controlPlane.ip : "CONTROL_PLANE_IP")
     .replaceAll(/\bEXTERNAL_IP\b/g, lb ? lb.loadBalancerIP : "EXTERNAL_IP");
 }
 
