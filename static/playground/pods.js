@@ -92,6 +92,18 @@ export function isolationText(isolation) {
 
 const NOT_ISOLATED = { ingress: [], egress: [] };
 
+// A workload's ready/desired count exactly as kubectl's READY column shows it, from the
+// same status fields at the same moment: a Deployment's and StatefulSet's
+// readyReplicas/spec.replicas (kubectl get deploy, sts), a ReplicaSet's and
+// ReplicationController's READY against DESIRED, a DaemonSet's numberReady against
+// desiredNumberScheduled (the snapshot's `ready` and `replicas`). Not a count of the
+// pods drawn: during a rollout or while pods terminate those differ, and kubectl's
+// count is the one a learner checks against.
+export function workloadReady(workload) {
+  if (!workload || workload.replicas === null || workload.replicas === undefined) return "";
+  return `READY ${workload.ready || 0}/${workload.replicas}`;
+}
+
 export class PodPlacer {
   constructor() {
     this.ranks = new Map(); // pod key -> slot, stable across frames
@@ -238,19 +250,28 @@ export class PodPlacer {
     }
     return [...groups.values()].map((g) => {
       let [kind, name] = g.owner.split("/");
-      const workload = model.get("workloads", `${kind}/${g.namespace}/${name}`);
-      if (workload && workload.owner) [kind, name] = [workload.owner.kind, workload.owner.name];
+      let workload = model.get("workloads", `${kind}/${g.namespace}/${name}`);
+      if (workload && workload.owner) {
+        [kind, name] = [workload.owner.kind, workload.owner.name];
+        workload = model.get("workloads", `${kind}/${g.namespace}/${name}`) || null;
+      }
       const ready = g.pods.filter((p) => p.ready).length;
       const n = g.pods.length;
+      // The pods here, then the workload's own count as kubectl prints it (workloadReady).
+      const counted = workloadReady(workload);
+      const sub = `×${n} · ${counted || interpolate(gettext("%(count)s ready"), { count: ready })}`;
       const isolated = (direction) => g.pods.some((p) => p.isolation && p.isolation[direction].length);
       return {
         id: `grp:${g.node}|${g.signature}|${g.namespace}/${g.owner}`, kind: "pod", group: true, count: n,
         node: g.node, rank: Math.min(...g.pods.map((p) => this.ranks.get(`${p.namespace}/${p.name}`).slot)),
-        state: ready === n ? "ready" : ready ? "mixed" : "notready", title: name, sub: `×${n} · ${interpolate(gettext("%(count)s ready"), { count: ready })}`,
+        state: ready === n ? "ready" : ready ? "mixed" : "notready", title: name, sub,
         listed: g.listed, signature: g.signature, podKeys: g.pods.map((p) => `${p.namespace}/${p.name}`),
         isoIn: isolated("ingress"), isoOut: isolated("egress"),
         object: kind === "Pod" ? `Pod|${g.namespace}|${name}` : `${kind}|${g.namespace}|${name}`,
-        spoken: kind, detail: interpolate(ngettext("%(count)s pod on %(node)s", "%(count)s pods on %(node)s", n), { count: n, node: g.node || gettext("no node") }),
+        spoken: kind,
+        detail: interpolate(ngettext("%(count)s pod on %(node)s, %(ready)s ready", "%(count)s pods on %(node)s, %(ready)s ready", n), {
+          count: n, node: g.node || gettext("no node"), ready,
+        }),
       };
     });
   }
