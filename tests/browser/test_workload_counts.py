@@ -53,7 +53,8 @@ def expect_same(page) -> list[str]:
     page.wait_for_function(
         "([d, s]) => { const subs = [...document.querySelectorAll("
         "'svg.diagram .kind-pod:not(.leaving) .sub')].map(t => t.textContent);"
-        " return subs.some(t => t.includes('READY ' + d)) && subs.some(t => t.includes('READY ' + s)); }",
+        " return subs.some(t => t.includes('READY ' + d))"
+        " && subs.some(t => t.includes('READY ' + s)); }",
         arg=[deploy, ds_ready],
     )
     assert chip_counts(page, "web") == {deploy}
