@@ -165,20 +165,27 @@ def spent(before: dict[int, float], after: dict[int, float]) -> float:
     return sum(ms - before.get(pid, 0) for pid, ms in after.items())
 
 
+def drawn(page, condition: str) -> None:
+    """Wait for `condition`; when it never comes, say what the room's terminal said."""
+    try:
+        page.wait_for_function(condition, timeout=120_000, polling=20)
+    except Exception:
+        print(condition, "never held:", page.locator("[data-terminal-output]").inner_text()[-2000:])
+        print("stats:", page.evaluate("window.kubeplay && window.kubeplay.stats"))
+        raise
+
+
 def load_once(page, url: str) -> dict:
     """Open `url` on a blank page; the room's drawing figures and the renderer's CPU."""
     page.goto("about:blank")
     before = renderer_cpu_ms()
     page.goto(url)
-    page.wait_for_function(
-        "window.kubeplay && window.kubeplay.stats.firstDrawMs > 0", timeout=120_000, polling=20
-    )
+    drawn(page, "window.kubeplay && window.kubeplay.stats.firstDrawMs > 0")
     cpu = spent(before, renderer_cpu_ms())
     # ELK's layout drawn (at once, or after the quick first layout), and its edges drawn
     # once the boxes reach their places.
-    page.wait_for_function(
-        "window.kubeplay.stats.elkDrawMs !== 0", timeout=120_000, polling=20
-    )  # (a page from before the quick first layout has no elkDrawMs: ELK drew first)
+    # (A page from before the quick first layout has no elkDrawMs: ELK drew first.)
+    drawn(page, "window.kubeplay.stats.elkDrawMs !== 0")
     stats = page.evaluate("window.kubeplay.stats")
     stats.setdefault("elkDrawMs", stats["firstDrawMs"])
     stats.setdefault("elkLayoutMs", stats["layoutMs"])

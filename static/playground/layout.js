@@ -286,10 +286,10 @@ export class Layouter {
       const laid = await Promise.race([promise, delay(QUICK_AFTER_MS)]);
       if (!laid) {
         if (!this.quick || this.quick.key !== key) {
+          promise.then(() => this.pending && this.pending.key === key && this.onRefined(), (error) => this.onFailed(error));
           const started = performance.now();
           this.quick = { key, laid: quickLayout(plan.graph, this.gap) };
           this.lastMs = performance.now() - started;
-          promise.then(() => this.pending && this.pending.key === key && this.onRefined(), (error) => this.onFailed(error));
         }
         return { ...placed(scene, plan, this.quick.laid), quick: true };
       }
