@@ -69,7 +69,7 @@ async def open_room(code: str) -> RoomView:
         owner = await find_owner(code)  # viewers arriving together all wait here
     if isinstance(owner, LocalOwner):
         owner.live.expect_viewer()
-    view = RoomView(code, owner, find_owner=_new_owner, on_empty=_forget_view)
+    view = RoomView(code, owner, find_owner=_new_owner, on_empty=_forget_view, on_joined=_keep_view)
     _views[code] = view
     if owner.remote:
         view.address = await bus().start()
@@ -122,6 +122,21 @@ def _forget_view(view: RoomView) -> None:
         if view.owner.remote:
             task = view.loop.create_task(bus().leave(views_group(view.code)))
             task.add_done_callback(lambda t: t.cancelled() or t.exception())
+
+
+async def _keep_view(view: RoomView) -> bool:
+    """A viewer joined `view`: keep it as this process's view of the room, even if its last
+    viewer left (and it was forgotten) while this one arrived. False: a newer view, or a
+    closed room, took its place."""
+    current = _views.get(view.code)
+    if current is view:
+        return True
+    if current is not None or not _usable(view.owner):
+        return False
+    _views[view.code] = view
+    if view.owner.remote:
+        await bus().join(views_group(view.code))
+    return True
 
 
 async def _lease_holder(code: str) -> str | None:
