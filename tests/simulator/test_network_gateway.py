@@ -12,32 +12,7 @@ import pytest
 
 from simulator import Cluster
 from simulator.scenarios import get
-
-WEB = """
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web}
-spec:
-  replicas: 2
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec: {containers: [{name: web, image: luksa/kubia, ports: [{containerPort: 8080}]}]}
----
-apiVersion: v1
-kind: Service
-metadata: {name: web}
-spec:
-  selector: {app: web}
-  ports: [{port: 80, targetPort: 8080}]
----
-apiVersion: gateway.networking.k8s.io/v1
-kind: Gateway
-metadata: {name: gw}
-spec:
-  gatewayClassName: nginx
-  listeners: [{name: http, port: 80, protocol: HTTP}]
-"""
+from tests.simulator.manifests_gateway import TO_WEB, WEB, route
 
 
 def cluster(*manifests: str, seed: int = 7) -> Cluster:
@@ -46,22 +21,6 @@ def cluster(*manifests: str, seed: int = 7) -> Cluster:
         result = c.run("kubectl apply -f -", text)
         assert result.exit_code == 0, result.stderr
     return c
-
-
-def route(rules: str, name: str = "web", hostnames: str = "[web.example.com]") -> str:
-    return f"""
-apiVersion: gateway.networking.k8s.io/v1
-kind: HTTPRoute
-metadata: {{name: {name}}}
-spec:
-  parentRefs: [{{name: gw}}]
-  hostnames: {hostnames}
-  rules:
-{rules}
-"""
-
-
-TO_WEB = "  - backendRefs: [{name: web, port: 80}]"
 
 
 def gateway_ip(c: Cluster, name: str = "gw") -> str:
