@@ -245,3 +245,36 @@ def test_replayed_requests_take_the_same_way(caching):
         c.network = Network(c.state, caching=False)
     first = [c.request("http://web.example.com/").to_dict()["hops"][1] for _ in range(3)]
     assert first[0] == first[1] == first[2]
+
+
+STRAY_NGINX = """
+apiVersion: v1
+kind: Pod
+metadata: {name: stray, labels: {app: web}}
+spec: {containers: [{name: nginx, image: nginx, ports: [{containerPort: 80}]}]}
+"""
+
+
+def test_a_refused_connection_makes_nginx_try_the_next_endpoint():
+    """proxy_next_upstream "error timeout": a pod that refuses the port (nginx listens on
+    80, the Service sends to 8080) is skipped; every request is answered by a kubia pod."""
+    c = cluster(route(TO_WEB), STRAY_NGINX)
+    c.advance(5)
+    assert "10.244" in c.run("kubectl get endpoints web").stdout
+    assert c.run("kubectl get endpoints web").stdout.count(",") == 2  # three endpoints
+    traces = [c.request("http://web.example.com/") for _ in range(12)]
+    assert {t.status for t in traces} == {200}
+    assert {t.served_by for t in traces} <= {
+        p["metadata"]["name"]
+        for p in c.state.store.list("Pod", "default")
+        if "stray" not in p["metadata"]["name"]
+    }
+
+
+def test_when_every_endpoint_refuses_nginx_answers_502():
+    c = cluster(route(TO_WEB), STRAY_NGINX)
+    assert c.run("kubectl scale deployment web --replicas=0").exit_code == 0
+    c.advance(40)
+    trace = c.request("http://web.example.com/")
+    assert trace.status == 502
+    assert "nothing listens on port 8080 in pod stray" in trace.reason
