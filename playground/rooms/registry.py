@@ -125,17 +125,14 @@ def _forget_view(view: RoomView) -> None:
 
 
 async def _keep_view(view: RoomView) -> bool:
-    """A viewer joined `view`: keep it as this process's view of the room, even if its last
-    viewer left (and it was forgotten) while this one arrived. False: a newer view, or a
-    closed room, took its place."""
-    current = _views.get(view.code)
-    if current is view:
-        return True
-    if current is not None or not _usable(view.owner):
-        return False
-    _views[view.code] = view
-    if view.owner.remote:
-        await bus().join(views_group(view.code))
+    """A viewer joined `view`: keep it this process's view of the room even if its last
+    viewer left meanwhile; False when a newer view, or a closed room, took its place."""
+    if _views.get(view.code) is not view:
+        if view.code in _views or not _usable(view.owner):
+            return False
+        _views[view.code] = view
+        if view.owner.remote:
+            await bus().join(views_group(view.code))
     return True
 
 
@@ -289,26 +286,13 @@ def view(code: str) -> RoomView | None:
     return _views.get(code)
 
 
-async def reset() -> None:
-    """Stop and forget every room of this process (tests; the log keeps them)."""
-    current = asyncio.get_running_loop()
-    for live in list(_rooms.values()):
-        live.closed = True
-        if live.loop is current:
-            await live.stop()
-    forget_all()
+def running() -> list[LiveRoom]:
+    """The live rooms this process runs."""
+    return list(_rooms.values())
 
 
-def forget_all() -> None:
-    """Forget every room without waiting for its tasks (tests, between event loops)."""
-    for live in list(_rooms.values()):
-        live.closed = True
-        for handle in (live.ticker, live.unloader):
-            with contextlib.suppress(Exception):
-                if handle is not None and not live.loop.is_closed():
-                    handle.cancel()
-        live.worker.abandon()
+def clear() -> None:
+    """Forget every room and view of this process (teardown.py stops them first)."""
     _rooms.clear()
     _views.clear()
     _loading.clear()
-    keeper.stop()
