@@ -5,10 +5,15 @@ the built-in examples, each loaded five times in turn) starts daphne
 as `bench_web` does, creates rooms of many Services, each with its own
 Deployment, and opens each in Debian's Chromium at 1366×768 several times:
 
-- objects: boxes drawn one by one (`?pods=off`): pods, Services, Endpoints;
+- objects: boxes drawn one by one (`?pods=off`): pods, Services, Endpoints; rooms
+  of 100, 500, 1,000 and 2,000 objects (`--sizes` picks some);
 - first draw: from the snapshot's arrival to the diagram drawn (the scene built,
-  ELK's layout in the worker, the SVG written), median of the loads;
-- layout: ELK's share of it;
+  laid out, the SVG written): the quick layout while ELK's worker is cold, median
+  of the loads;
+- ELK drawn: the same to ELK's layout on screen, and ELK's own time for it;
+- quality, read from the drawn SVG once it settles: edge crossings and segments
+  through boxes, for ELK's layout and (a load whose ELK worker never answers) the
+  quick layout;
 - CPU: what the page's renderer process spent (all its threads: the page, ELK's
   worker, the compositor) from navigation to the diagram drawn, read from
   /proc, so a machine busy with other work changes it far less than the wall
