@@ -81,6 +81,25 @@ SENTENCES: dict[str, str] = {
         "NetworkPolicy {policies} ({namespace}) drops this request at the pod's ingress, "
         "so it times out: send it from a source the policies allow, or change them."
     ),
+    # What changes next by itself (timeline.py, the "Next change" control).
+    "probe-ready-after": (
+        "pod {pod} turns ready: its readiness probe passes {count} times in a row "
+        "(successThreshold {count})"
+    ),
+    "probe-not-ready-after": (
+        "pod {pod} turns not ready: its readiness probe fails {count} times in a row "
+        "(failureThreshold {count})"
+    ),
+    "probe-ready-next": "pod {pod} turns ready: its next readiness probe passes",
+    "probe-not-ready-next": "pod {pod} turns not ready: its next readiness probe fails",
+    "pod-creating": "pod {pod} leaves Pending: its kubelet creates its containers",
+    "pods-creating": (
+        "pod {pod} (and {more} more) leaves Pending: its kubelet creates its containers"
+    ),
+    "pod-running": "pod {pod} starts running: its containers are created",
+    "pods-running": "pod {pod} (and {more} more) starts running: its containers are created",
+    "pod-gone": "pod {pod} stops Terminating and is gone: its preStop hook ends",
+    "scheduled-step": "a scheduled step of the cluster runs",
 }
 
 

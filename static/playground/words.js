@@ -1,4 +1,5 @@
-// The simulator's sentences for the traffic panel, in this page's language. The server
+// The simulator's sentences for the traffic panel and the "Next change" control, in
+// this page's language. The server
 // sends each as {key, values} beside its English; the sentences here are the same as
 // simulator/words.py's (a test keeps them so), marked for translation.
 
@@ -22,6 +23,17 @@ const SENTENCES = {
   "no-ready-pod": gettext("No pod behind Service %(service)s is ready yet, so this request fails: make a pod ready (its readiness probe must pass), then send it again."),
   "policy-drops-egress": gettext("NetworkPolicy %(policies)s (%(namespace)s) drops this request at its sender's egress, so it times out: send it from a source the policies allow, or change them."),
   "policy-drops-ingress": gettext("NetworkPolicy %(policies)s (%(namespace)s) drops this request at the pod's ingress, so it times out: send it from a source the policies allow, or change them."),
+  // What changes next by itself (the "Next change" control).
+  "probe-ready-after": gettext("pod %(pod)s turns ready: its readiness probe passes %(count)s times in a row (successThreshold %(count)s)"),
+  "probe-not-ready-after": gettext("pod %(pod)s turns not ready: its readiness probe fails %(count)s times in a row (failureThreshold %(count)s)"),
+  "probe-ready-next": gettext("pod %(pod)s turns ready: its next readiness probe passes"),
+  "probe-not-ready-next": gettext("pod %(pod)s turns not ready: its next readiness probe fails"),
+  "pod-creating": gettext("pod %(pod)s leaves Pending: its kubelet creates its containers"),
+  "pods-creating": gettext("pod %(pod)s (and %(more)s more) leaves Pending: its kubelet creates its containers"),
+  "pod-running": gettext("pod %(pod)s starts running: its containers are created"),
+  "pods-running": gettext("pod %(pod)s (and %(more)s more) starts running: its containers are created"),
+  "pod-gone": gettext("pod %(pod)s stops Terminating and is gone: its preStop hook ends"),
+  "scheduled-step": gettext("a scheduled step of the cluster runs"),
 };
 
 // A sentence in this page's language; the server's English when it has no key known here.
