@@ -209,12 +209,14 @@ def _service_targets(svc: dict, worker_ip: str, add) -> None:
     for port in spec.get("ports") or ():
         number = port.get("port")
         if port.get("nodePort") and worker_ip:
+            # externalTrafficPolicy Local: only a pod on the node the request reached.
+            local = spec.get("externalTrafficPolicy") == "Local"
             target(
                 f"http://{worker_ip}:{port['nodePort']}/",
                 f"{worker_ip}:{port['nodePort']} (NodePort of {name})",
                 "NodePort",
                 "host",
-                say("nodeport", port=port["nodePort"], service=name),
+                say("nodeport-local" if local else "nodeport", port=port["nodePort"], service=name),
                 "nodeport",
                 f"{worker_ip}:{port['nodePort']}",
             )

@@ -38,6 +38,11 @@ SENTENCES: dict[str, str] = {
         "Every node opens port {port}; kube-proxy on the node forwards it to a pod of "
         "{service}, on any node."
     ),
+    "nodeport-local": (
+        "Every node opens port {port}; with externalTrafficPolicy Local, kube-proxy on the "
+        "node forwards it only to a pod of {service} on that same node (a node without one "
+        "drops it)."
+    ),
     "loadbalancer": (
         "The load balancer's address {address} sends the request to a node, whose "
         "kube-proxy forwards it to a pod of {service}."

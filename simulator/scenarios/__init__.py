@@ -11,7 +11,8 @@ existed when it started), IngressClasses before Ingresses.
 `try_commands` are command lines (CONTRACT.md section 2) to run after
 applying. Generated names and addresses appear as placeholders, listed in
 `PLACEHOLDERS`: `POD` is a pod selected by the scenario's `pod_selector`,
-`NODE_IP` a worker node's InternalIP, `EXTERNAL_IP` the LoadBalancer
+`NODE_IP` a worker node's InternalIP, `CONTROL_PLANE_IP` the control-plane node's,
+`EXTERNAL_IP` the LoadBalancer
 Service's EXTERNAL-IP.
 
 The seed notes' scenarios come first; NetworkPolicy recipes (`recipes`) follow.
@@ -32,6 +33,7 @@ __all__ = ["DEFAULT", "PLACEHOLDERS", "SCENARIOS", "Scenario", "get"]
 PLACEHOLDERS: dict[str, str] = {
     "POD": "the name of a running pod that the scenario's pod_selector matches",
     "NODE_IP": "a worker node's InternalIP (kubectl get nodes -o wide)",
+    "CONTROL_PLANE_IP": "the control-plane node's InternalIP (kubectl get nodes -o wide)",
     "EXTERNAL_IP": "the LoadBalancer Service's EXTERNAL-IP (kubectl get svc)",
 }
 
@@ -495,16 +497,22 @@ SCENARIOS: tuple[Scenario, ...] = (
         summary=gettext_noop(
             "redis-ds runs one pod on each worker but none on the control-plane node, whose "
             "NoSchedule taint it does not tolerate; redis-ds-tolerant tolerates the taint "
-            "(under both its current and its pre-1.24 name) and runs on every node. Remove "
-            "the taint and redis-ds follows."
+            "(under both its current and its pre-1.24 name) and runs on every node. The "
+            "NodePort Service redis-ds (externalTrafficPolicy Local) answers only on nodes "
+            "that run a redis-ds pod: a worker answers, the control-plane node does not. "
+            "Remove the taint and redis-ds follows, and the control-plane node answers too."
         ),
         source=("002_3001ca48e7d7dd4c.txt Daemonset (YAML 描述, 污点 taint 和 容忍度 toleration)"),
         try_commands=(
             "kubectl get ds",
             "kubectl get pods -o wide",
+            "curl -s http://NODE_IP:30379",
+            "curl -s --max-time 2 http://CONTROL_PLANE_IP:30379",
             "kubectl describe node control-plane",
             "kubectl taint nodes control-plane node-role.kubernetes.io/control-plane:NoSchedule-",
+            "kubectl rollout status ds/redis-ds",
             "kubectl get pods -o wide",
+            "curl -s --max-time 2 http://CONTROL_PLANE_IP:30379",
             "kubectl taint nodes control-plane node-role.kubernetes.io/control-plane:NoSchedule",
             "kubectl get ds",
         ),

@@ -24,6 +24,9 @@ export class Diagram extends EventTarget {
     this.scroller = scroller;
     this.model = model;
     this.layouter = new Layouter(workerUrl);
+    // ELK's layout, when it replaces the quick first one: drawn again, the boxes glide.
+    this.layouter.onRefined = () => this.render();
+    this.layouter.onFailed = (error) => this.dispatchEvent(new CustomEvent("failed", { detail: error }));
     this.placer = new PodPlacer();
     this.svg = svg("svg", { class: "diagram", role: "group", "aria-label": gettext("Topology diagram") });
     scroller.appendChild(this.svg);
@@ -107,7 +110,8 @@ export class Diagram extends EventTarget {
         if (this.again) continue; // the model moved on meanwhile: lay out the newest
         this.apply(scene, result);
         this.lastDrawMs = performance.now() - started;
-        this.dispatchEvent(new CustomEvent("drawn", { detail: { ms: this.lastDrawMs, layoutMs: this.layouter.lastMs } }));
+        const detail = { ms: this.lastDrawMs, layoutMs: this.layouter.lastMs, quick: Boolean(result.quick) };
+        this.dispatchEvent(new CustomEvent("drawn", { detail }));
       } while (this.again);
     } catch (error) {
       this.dispatchEvent(new CustomEvent("failed", { detail: error }));
@@ -390,7 +394,9 @@ export class Diagram extends EventTarget {
         out.push({
           x: (c.x + c.w - 11) * this.scale, y: (c.y + 11) * this.scale, probe: box.probe,
           counts: this.model.probeCounts.get(box.podKey) || [0, 0], key: box.podKey,
-          textX: (c.x + c.w - 8) * this.scale, textY: (c.y + 45) * this.scale,
+          // The countdown: right-aligned in the room the chip keeps for it, on the probe
+          // line's baseline, in its font at the diagram's scale.
+          textX: (c.x + c.w - 7) * this.scale, textY: (c.y + 45) * this.scale, scale: this.scale,
         });
       }
     }

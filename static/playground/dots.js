@@ -7,6 +7,8 @@
 // seconds left. Dot size and speed are the learner's (kept in the browser).
 
 import { gettext, interpolate } from "./i18n.js";
+import { MONO } from "./names.js";
+import { nextProbeText } from "./pods.js";
 
 const FAIL_HOLD_MS = 2600;
 const ARRIVE_MS = 380;
@@ -192,9 +194,11 @@ export class Dots {
   }
 
   drawProbes(now, pods) {
+    this.probeLabels = [];
     if (!pods.length) return;
     const simNow = this.clock();
     const ctx = this.ctx;
+    const labels = this.probeLabels;
     for (const pod of pods) {
       const { periodSeconds, initialDelaySeconds, startedAt } = pod.probe;
       const [successes, failures] = pod.counts;
@@ -208,12 +212,17 @@ export class Dots {
         k = ((simNow - first) % periodSeconds) / periodSeconds;
         left = periodSeconds * (1 - k);
       }
-      // The seconds until the next probe, beside its ring.
-      ctx.font = `${Math.round(10 * this.size)}px ui-monospace, monospace`;
+      // The seconds until the next probe, at the end of the probe line, in the chip's own
+      // font and scale: the chip keeps this room free (pods.js), so at any zoom the two
+      // never overlap. Where it went is kept for tests (`probeLabels`).
+      const label = nextProbeText(Math.ceil(left));
+      ctx.font = `${11 * pod.scale}px ${MONO}`;
       ctx.fillStyle = "#334155";
       ctx.textAlign = "right";
-      ctx.fillText(interpolate(gettext("next %(seconds)ss"), { seconds: Math.ceil(left) }), pod.textX, pod.textY);
+      ctx.fillText(label, pod.textX, pod.textY);
       ctx.textAlign = "start";
+      const width = ctx.measureText(label).width;
+      labels.push({ key: pod.key, text: label, x: pod.textX - width, y: pod.textY - 9 * pod.scale, w: width, h: 11 * pod.scale });
       const count = successes + failures;
       const seen = this.probeSeen.get(pod.key);
       if (seen !== undefined && seen !== count) {

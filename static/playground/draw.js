@@ -71,7 +71,8 @@ export function drawBox(el, box) {
       t.textContent = `${mark} ${show(box.text || box.title, box.title)}`;
       el.append(" ");
       text(8, 30, box.sub, box.w - 14, "sub");
-      if (box.probeLine) text(8, 45, box.probeLine, box.w - 14, `sub probe${box.probeFailing ? " failing" : ""}`);
+      // Right of the probe line, the countdown to the next probe (dots.js): kept free.
+      if (box.probeLine) text(8, 45, box.probeLine, box.w - 14 - (box.nextW || 0), `sub probe${box.probeFailing ? " failing" : ""}`);
       // A wall on the side traffic comes in by (left) or leaves by (right): a NetworkPolicy
       // isolates the pod for that direction.
       if (box.isoIn) svg("rect", { class: "iso iso-in", x: 0, y: 0, width: 4, height: box.h, rx: 2 }, el);

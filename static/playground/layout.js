@@ -17,6 +17,7 @@
 //   last layer) leave by ports on the node's right side the same way.
 
 import { gettext } from "./i18n.js";
+import { quickLayout } from "./quick_layout.js";
 
 const GRAPH_OPTIONS = {
   "elk.algorithm": "layered",
@@ -235,29 +236,64 @@ function warmGraph() {
   return { id: "warm", layoutOptions: { ...GRAPH_OPTIONS, ...bySize(60) }, children, edges };
 }
 
+// How long the first layout waits for ELK before drawing the quick one (quick_layout.js).
+const QUICK_AFTER_MS = 60;
+const delay = (ms) => new Promise((resolve) => setTimeout(() => resolve(null), ms));
+
 export class Layouter {
   constructor(workerUrl) {
-    // elk-api.js (a classic script) defines ELK; the layout itself runs in elk's worker.
-    this.elk = new window.ELK({ workerUrl });
+    // elk-api.js (a classic script) defines ELK; the layout itself runs in elk's worker,
+    // which elk_start.js started as the page began (one Layouter per page takes it).
+    const started = window.kubeplayElk;
+    window.kubeplayElk = null;
+    this.elk = started ? started.elk : new window.ELK({ workerUrl });
     this.cache = { key: "", laid: null };
+    this.pending = null; // {key, promise}: ELK's layout under way
+    this.warm = false; // ELK has laid out a room: its code is compiled
+    this.quick = null; // {key, laid}: the quick layout drawn while ELK was cold
     this.lastMs = 0;
     this.gap = PAIR_GAP; // between layers (projector.js narrows it)
-    // Load the worker and compile ELK's code paths (ports, partitions, routing) while the
-    // snapshot is on its way: a cold first layout costs several times a warm one.
+    // Called when ELK's layout replaces a quick one (the diagram draws again), or fails.
+    this.onRefined = () => {};
+    this.onFailed = () => {};
+    // Compile ELK's code paths (ports, partitions, routing) while the snapshot is on its
+    // way: a cold first layout costs several times a warm one.
     this.warming = this.elk.layout(warmGraph()).catch(() => {});
   }
 
-  // Positions `{id: {x, y, w, h}}` and edge routes `{id: [[x, y], ...]}` for `graph`;
-  // the same graph again (a pod turned ready) costs nothing.
+  run(graph, key) {
+    const started = performance.now();
+    return this.elk.layout(graph).then((laid) => {
+      this.lastMs = performance.now() - started;
+      this.cache = { key, laid };
+      this.warm = true;
+      return laid;
+    });
+  }
+
+  // Positions `{id: {x, y, w, h}}` and edge routes `{id: [[x, y], ...]}` for `graph`
+  // (`quick`: the page's quick layout, ELK's to follow); the same graph again (a pod
+  // turned ready) costs nothing.
   async layout(scene) {
     const plan = elkGraph(scene, this.gap);
     const key = JSON.stringify(plan.graph);
-    if (key !== this.cache.key) {
-      const started = performance.now();
-      const laid = await this.elk.layout(plan.graph);
-      this.lastMs = performance.now() - started;
-      this.cache = { key, laid };
+    if (key === this.cache.key) return placed(scene, plan, this.cache.laid);
+    if (!this.pending || this.pending.key !== key) this.pending = { key, promise: this.run(plan.graph, key) };
+    const { promise } = this.pending;
+    if (!this.warm) {
+      // ELK is cold (its first layouts compile it): unless it answers at once, draw the
+      // quick layout now and ELK's when it comes.
+      const laid = await Promise.race([promise, delay(QUICK_AFTER_MS)]);
+      if (!laid) {
+        if (!this.quick || this.quick.key !== key) {
+          promise.then(() => this.pending && this.pending.key === key && this.onRefined(), (error) => this.onFailed(error));
+          const started = performance.now();
+          this.quick = { key, laid: quickLayout(plan.graph, this.gap) };
+          this.lastMs = performance.now() - started;
+        }
+        return { ...placed(scene, plan, this.quick.laid), quick: true };
+      }
     }
-    return placed(scene, plan, this.cache.laid);
+    return placed(scene, plan, await promise);
   }
 }

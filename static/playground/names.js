@@ -9,10 +9,15 @@
 
 const measurer = document.createElement("canvas").getContext("2d");
 
+// The fonts site.css gives the diagram's texts, measured in the same families (a
+// family missing from the list would measure in another face than the one drawn).
+const css = getComputedStyle(document.documentElement);
+export const MONO = css.getPropertyValue("--mono").trim() || "ui-monospace, monospace";
+const SANS = css.fontFamily || "system-ui, sans-serif";
 export const FONTS = {
-  title: "600 12px system-ui, sans-serif",
-  sub: "11px ui-monospace, monospace",
-  badge: "600 10px system-ui, sans-serif",
+  title: `600 12px ${SANS}`,
+  sub: `11px ${MONO}`,
+  badge: `600 10px ${SANS}`,
 };
 
 const widths = new Map(); // font -> Map(text -> px): a room draws the same names often

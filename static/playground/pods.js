@@ -44,13 +44,35 @@ export function probeText(probe, counts) {
   return gettext("probe: not run yet");
 }
 
-// The chip's second line: readiness in words (the mark says it too), a status other
-// than Running, the address. A terminating pod may still be ready, but the Endpoints
+// The countdown beside a probed chip's probe line (dots.js draws it every frame), and
+// the width the chip keeps free for it, so the probe line never runs into it: wide
+// enough for the most seconds the probe can wait.
+export function nextProbeText(seconds) {
+  return interpolate(gettext("next %(seconds)ss"), { seconds });
+}
+
+export function nextProbeWidth(probe) {
+  const most = Math.ceil(Math.max(probe.periodSeconds || 10, probe.initialDelaySeconds || 0));
+  return Math.ceil(textWidth(nextProbeText(most), FONTS.sub)) + 8;
+}
+
+// The width a chip needs for its probe line at its longest, and the countdown.
+function probeLineWidth(probe) {
+  const failAt = probe.failureThreshold || 3;
+  const passAt = probe.successThreshold || 1;
+  const longest = [probeText(probe, [0, failAt]), probeText(probe, [passAt, 0]), probeText(probe, [0, 0])];
+  return Math.max(...longest.map((t) => textWidth(t, FONTS.sub))) + nextProbeWidth(probe) + 14;
+}
+
+// The chip's second line: a status other than Running, readiness in words (the mark
+// says it too), the address. A terminating pod may still be ready, but the Endpoints
 // dropped it: it gets no new request (its EndpointSlice keeps it as a last resort).
+// The status comes first: a chip too narrow for the whole line cuts its end, and
+// "Terminating" or "ContainerCreating" says the most.
 export function podLine(pod, status) {
   const readiness = pod.ready ? gettext("ready") : gettext("not ready");
-  const parts = [status === "Terminating" ? gettext("no new requests") : readiness];
-  if (!status.startsWith("Running")) parts.push(status);
+  const parts = status.startsWith("Running") ? [] : [status];
+  parts.push(status === "Terminating" ? gettext("no new requests") : readiness);
   if (pod.ip) parts.push(pod.ip);
   return parts.join(" · ");
 }
@@ -69,6 +91,18 @@ export function isolationText(isolation) {
 }
 
 const NOT_ISOLATED = { ingress: [], egress: [] };
+
+// A workload's ready/desired count exactly as kubectl's READY column shows it, from the
+// same status fields at the same moment: a Deployment's and StatefulSet's
+// readyReplicas/spec.replicas (kubectl get deploy, sts), a ReplicaSet's and
+// ReplicationController's READY against DESIRED, a DaemonSet's numberReady against
+// desiredNumberScheduled (the snapshot's `ready` and `replicas`). Not a count of the
+// pods drawn: during a rollout or while pods terminate those differ, and kubectl's
+// count is the one a learner checks against.
+export function workloadReady(workload) {
+  if (!workload || workload.replicas === null || workload.replicas === undefined) return "";
+  return `READY ${workload.ready || 0}/${workload.replicas}`;
+}
 
 export class PodPlacer {
   constructor() {
@@ -119,7 +153,10 @@ export class PodPlacer {
     }
     const chips = grouped ? this.groupChips(model, pods, listedBy) : pods.map((p) => this.chip(p, listedBy, model));
     // One chip width for the room: the longest name that must show, within bounds.
-    const longest = Math.max(0, ...chips.map((c) => Math.max(textWidth(c.title, FONTS.title) + 30, textWidth(c.sub, FONTS.sub) + 16)));
+    const longest = Math.max(
+      0,
+      ...chips.map((c) => Math.max(textWidth(c.title, FONTS.title) + 30, textWidth(c.sub, FONTS.sub) + 16, c.probe ? probeLineWidth(c.probe) : 0)),
+    );
     const chipW = Math.min(210, Math.max(128, Math.ceil(longest)));
     const across = Math.max(1, Math.floor((width - 24 + CHIP_GAP) / (chipW + CHIP_GAP)));
     const byNode = new Map(nodes.map((n) => [n.name, new Map()]));
@@ -191,7 +228,7 @@ export class PodPlacer {
     return {
       id: `pod:${key}`, kind: "pod", pod, podKey: key, node: pod.node, rank: this.ranks.get(key).slot,
       state: podState(pod), title: pod.name, status, sub: podLine(pod, status),
-      probe: pod.probe || null, probeLine: probe, probeFailing: failing,
+      probe: pod.probe || null, probeLine: probe, probeFailing: failing, nextW: pod.probe ? nextProbeWidth(pod.probe) : 0,
       listed, signature: listed.map((l) => l.from).sort().join(","),
       isoIn: isolation.ingress.length > 0, isoOut: isolation.egress.length > 0,
       object: `Pod|${pod.namespace}|${pod.name}`, spoken: "Pod", detail: [where, isolationText(isolation)].filter(Boolean).join(", "),
@@ -213,19 +250,28 @@ export class PodPlacer {
     }
     return [...groups.values()].map((g) => {
       let [kind, name] = g.owner.split("/");
-      const workload = model.get("workloads", `${kind}/${g.namespace}/${name}`);
-      if (workload && workload.owner) [kind, name] = [workload.owner.kind, workload.owner.name];
+      let workload = model.get("workloads", `${kind}/${g.namespace}/${name}`);
+      if (workload && workload.owner) {
+        [kind, name] = [workload.owner.kind, workload.owner.name];
+        workload = model.get("workloads", `${kind}/${g.namespace}/${name}`) || null;
+      }
       const ready = g.pods.filter((p) => p.ready).length;
       const n = g.pods.length;
+      // The pods here, then the workload's own count as kubectl prints it (workloadReady).
+      const counted = workloadReady(workload);
+      const sub = `×${n} · ${counted || interpolate(gettext("%(count)s ready"), { count: ready })}`;
       const isolated = (direction) => g.pods.some((p) => p.isolation && p.isolation[direction].length);
       return {
         id: `grp:${g.node}|${g.signature}|${g.namespace}/${g.owner}`, kind: "pod", group: true, count: n,
         node: g.node, rank: Math.min(...g.pods.map((p) => this.ranks.get(`${p.namespace}/${p.name}`).slot)),
-        state: ready === n ? "ready" : ready ? "mixed" : "notready", title: name, sub: `×${n} · ${interpolate(gettext("%(count)s ready"), { count: ready })}`,
+        state: ready === n ? "ready" : ready ? "mixed" : "notready", title: name, sub,
         listed: g.listed, signature: g.signature, podKeys: g.pods.map((p) => `${p.namespace}/${p.name}`),
         isoIn: isolated("ingress"), isoOut: isolated("egress"),
         object: kind === "Pod" ? `Pod|${g.namespace}|${name}` : `${kind}|${g.namespace}|${name}`,
-        spoken: kind, detail: interpolate(ngettext("%(count)s pod on %(node)s", "%(count)s pods on %(node)s", n), { count: n, node: g.node || gettext("no node") }),
+        spoken: kind,
+        detail: interpolate(ngettext("%(count)s pod on %(node)s, %(ready)s ready", "%(count)s pods on %(node)s, %(ready)s ready", n), {
+          count: n, node: g.node || gettext("no node"), ready,
+        }),
       };
     });
   }

@@ -97,6 +97,12 @@ diagram.addEventListener("drawn", (event) => {
   if (stats.snapshotStarted && !stats.firstDrawMs) {
     stats.firstDrawMs = performance.now() - stats.snapshotStarted;
     stats.drawnAt = performance.now();
+    stats.firstQuick = event.detail.quick;
+  }
+  // ELK's layout drawn (at once, or after the quick first layout).
+  if (stats.snapshotStarted && !event.detail.quick && !stats.elkDrawMs) {
+    stats.elkDrawMs = performance.now() - stats.snapshotStarted;
+    stats.elkLayoutMs = event.detail.layoutMs;
   }
   document.body.dataset.drawn = String(stats.drawn);
 });
@@ -131,6 +137,7 @@ socket.addEventListener("snapshot", (event) => {
   stats.snapshotAt = started; // ms since the page began to load
   stats.snapshotStarted = started;
   stats.firstDrawMs = 0;
+  stats.elkDrawMs = 0;
   tickMs = 1000 / (m.tickHz || 16);
   model.load(m);
   setClock(m.clock);
@@ -397,10 +404,12 @@ function fillPlaceholders(line) {
   const wanted = podSelector.split(",").filter(Boolean).map((kv) => kv.split("="));
   const pod = running.find((p) => wanted.every(([k, v]) => p.labels && p.labels[k] === v)) || running[0];
   const worker = model.list("nodes").find((n) => !(n.roles || []).includes("control-plane"));
+  const controlPlane = model.list("nodes").find((n) => (n.roles || []).includes("control-plane"));
   const lb = model.list("services").find((s) => s.loadBalancerIP);
   return line
     .replaceAll(/\bPOD\b/g, pod ? pod.name : "POD")
     .replaceAll(/\bNODE_IP\b/g, worker ? worker.ip : "NODE_IP")
+    .replaceAll(/\bCONTROL_PLANE_IP\b/g, controlPlane ? controlPlane.ip : "CONTROL_PLANE_IP")
     .replaceAll(/\bEXTERNAL_IP\b/g, lb ? lb.loadBalancerIP : "EXTERNAL_IP");
 }
 

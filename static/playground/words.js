@@ -13,6 +13,7 @@ const SENTENCES = {
   "httproute-backends": gettext("The host resolves %(host)s to Gateway %(gateways)s's address, as if it were in /etc/hosts; the Gateway's nginx matches HTTPRoute %(route)s's rules and sends the request to the rule's backends."),
   externalname: gettext("Cluster DNS answers %(service)s with a CNAME to %(external)s; only pods use the cluster's DNS."),
   nodeport: gettext("Every node opens port %(port)s; kube-proxy on the node forwards it to a pod of %(service)s, on any node."),
+  "nodeport-local": gettext("Every node opens port %(port)s; with externalTrafficPolicy Local, kube-proxy on the node forwards it only to a pod of %(service)s on that same node (a node without one drops it)."),
   loadbalancer: gettext("The load balancer's address %(address)s sends the request to a node, whose kube-proxy forwards it to a pod of %(service)s."),
   headless: gettext("%(service)s is headless: cluster DNS answers its name with the ready pods' own addresses, and only pods use the cluster's DNS."),
   "cluster-ip": gettext("Cluster DNS resolves %(service)s to its cluster IP, which only exists inside the cluster: kube-proxy on the pod's node sends the request to one of %(service)s's ready pods."),

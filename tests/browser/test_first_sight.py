@@ -64,6 +64,11 @@ def last_request(page):
         ("ingress-tls", r"^✓ host → https://kubia\.example\.com/: 200 kubia-"),
         ("nodeport", r"^✓ host → http://192\.168\.49\.\d+:30123/: 200 kubia-"),
         ("ngx-dep", r"^✓ host → http://ngx\.test/: 200 ngx-dep-"),
+        # A worker's NodePort (externalTrafficPolicy Local): its own redis-ds pod answers.
+        (
+            "daemonset-taints",
+            r"^✓ host → http://192\.168\.49\.3:30379/: 200 redis-ds-\w{5}node worker-1 ",
+        ),
     ],
 )
 def test_the_first_click_works_and_says_why(page, live_server_url, screenshot, slug, path):
@@ -79,7 +84,9 @@ def test_the_first_click_works_and_says_why(page, live_server_url, screenshot, s
 
 
 def test_nothing_to_send_to_says_what_to_add(page, live_server_url, screenshot):
-    open_room(page, example_room(page, live_server_url, "daemonset-taints"))
+    # The DaemonSet example without its Service.
+    daemonsets = rooms.example("daemonset-taints")["manifest"].split("\n---\n# Not in")[0]
+    open_room(page, example_room(page, live_server_url, "daemonset-taints", daemonsets))
     nothing = page.get_by_role("status").filter(has_text="Nothing to send a request to yet")
     expect(nothing).to_be_visible()
     expect(nothing).to_contain_text("a Service with selector name=redis-ds")

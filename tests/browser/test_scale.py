@@ -15,10 +15,12 @@ from tests.browser.conftest import create_room, open_room
 
 def test_a_room_of_500_pods_draws_in_under_a_second(page, live_server_url, screenshot):
     open_room(page, create_room(page, live_server_url, "many-pods"))
-    # More than 150 pods: one chip per workload and node.
+    # More than 150 pods: one chip per workload and node, with the Deployment's READY
+    # as kubectl prints it, and the pods there.
     expect(
         page.get_by_role(
-            "button", name=re.compile(r"^Deployment web, ×\d+ · \d+ ready, .* on worker-1")
+            "button",
+            name=re.compile(r"^Deployment web, ×\d+ · READY \d+\/500, .* on worker-1, \d+ ready"),
         )
     ).to_be_visible()
     page.get_by_role("combobox", name="Pods").select_option("off")

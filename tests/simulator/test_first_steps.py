@@ -37,9 +37,7 @@ STARTS_DROPPED = {"netpol-deny-all", "netpol-allow-from-namespace", "netpol-deny
 STARTS_NOT_READY = {"readiness"}
 
 
-@pytest.mark.parametrize(
-    "scenario", [s for s in SCENARIOS if s.slug != "daemonset-taints"], ids=lambda s: s.slug
-)
+@pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda s: s.slug)
 def test_every_example_opens_with_a_first_request_that_works(scenario):
     cluster = applied(scenario.manifest)
     steps = cluster.first_steps()
@@ -83,8 +81,30 @@ def test_a_service_name_works_from_pods_and_says_why():
     assert target.to_dict()["from"] == "pod"
 
 
+def test_the_daemonset_example_asks_a_node_that_runs_its_pod():
+    # A NodePort with externalTrafficPolicy Local: the first request goes to a worker,
+    # which runs a redis-ds pod and answers from it; the tainted control-plane, which
+    # runs none, drops it until the taint goes.
+    cluster = applied(SCENARIO["daemonset-taints"].manifest)
+    first = cluster.first_steps().first
+    assert (first.group, first.url) == ("NodePort", "http://192.168.49.3:30379/")
+    assert "only to a pod of redis-ds on that same node" in first.why
+    trace = cluster.request(first.url, source=source_for(cluster, first))
+    assert trace.outcome == "ok"
+    assert trace.hops[-1].kind == "pod"
+    pod = trace.hops[-1].name
+    assert pod.startswith("redis-ds-")
+    assert not pod.startswith("redis-ds-tolerant")
+    assert cluster.state.store.get("Pod", "default", pod)["spec"]["nodeName"] == "worker-1"
+    control_plane = cluster.request("http://192.168.49.2:30379/")
+    assert control_plane.outcome != "ok"
+
+
 def test_nothing_to_send_to_says_what_to_add():
-    steps = applied(SCENARIO["daemonset-taints"].manifest).first_steps()
+    # The DaemonSet example without its Service: nothing leads to a pod.
+    only_daemonsets = SCENARIO["daemonset-taints"].manifest.split("\n---\n# Not in the notes")[0]
+    assert "kind: Service" not in only_daemonsets
+    steps = applied(only_daemonsets).first_steps()
     assert steps.targets == ()
     assert steps.first is None
     assert steps.missing.startswith("Nothing to send a request to yet")

@@ -291,6 +291,8 @@ EXPECTED_FAILURES = {
     ("headless", 2): "no ready pods yet: the headless name is NXDOMAIN",
     ("demo-service", 6): "a ClusterIP does not answer ping",
     ("netpol-deny-all", 2): "web-deny-all drops the connection: curl times out (exit 28)",
+    ("daemonset-taints", 3): "externalTrafficPolicy Local: no redis-ds pod on the tainted "
+    "control-plane node, so its NodePort drops the request (curl exit 28)",
     ("netpol-allow-from-app", 2): "api-allow lets in app=bookstore only",
     ("netpol-allow-from-namespace", 2): "web-allow-prod lets in purpose=production only",
     ("netpol-deny-egress-allow-dns", 1): "foo may send DNS queries only",
@@ -424,9 +426,12 @@ def placeholder_values(cluster, scenario: Scenario) -> dict[str, str]:
         pods = get_json(cluster, f"kubectl get pods -l {scenario.pod_selector}")["items"]
         values["POD"] = sorted(pod["metadata"]["name"] for pod in pods)[0]
     for node in get_json(cluster, "kubectl get nodes")["items"]:
+        addresses = node["status"]["addresses"]
+        address = next(a["address"] for a in addresses if a["type"] == "InternalIP")
         if node["metadata"]["name"] == "worker-1":
-            addresses = node["status"]["addresses"]
-            values["NODE_IP"] = next(a["address"] for a in addresses if a["type"] == "InternalIP")
+            values["NODE_IP"] = address
+        if node["metadata"]["name"] == "control-plane":
+            values["CONTROL_PLANE_IP"] = address
     for service in of_kind(scenario, "Service"):
         if service["spec"].get("type") == "LoadBalancer":
             live = get_json(cluster, f"kubectl get svc {service['metadata']['name']}")
