@@ -30,6 +30,7 @@ from .events import EventLog
 from .ipam import HostAddressPool, NodePortAllocator, PodIPAllocator, ServiceIPAllocator
 from .k8s_events import EventRecorder, K8sEvent
 from .names import new_uid
+from .port_forwards import PortForwards, alive
 from .probes import ProbeScheduler, ProbeSlot
 from .runtime import PodRuntime, StartRecord
 from .store import Key, Store
@@ -69,6 +70,8 @@ class ClusterData:
         ports_switched: how many times a container port was stopped or started.
         load_balancers_freed: a load-balancer address was given back since the last
             settle, so Services waiting for one may get it.
+        port_forwards: the workstation's `kubectl port-forward` jobs (the host's
+            localhost ports that lead into pods).
     """
 
     def __init__(self, seed: int = 0, capacity: Capacity = UNLIMITED) -> None:
@@ -104,6 +107,7 @@ class ClusterData:
         self.service_log: dict[str, list[tuple[Key, dict | None]]] = {}
         self.ports_switched = 0
         self.load_balancers_freed = False
+        self.port_forwards = PortForwards()
 
     # -- reads --------------------------------------------------------------------
 
@@ -129,6 +133,15 @@ class ClusterData:
         """The pod with this IP, or None."""
         key = self.pods_by_ip.get(ip)
         return self.store.get("Pod", *key) if key else None
+
+    def forwarded(self, port: int) -> tuple[dict, int, int] | None:
+        """The pod a `kubectl port-forward` on the host's `port` leads to, the pod's port
+        and the job number; None when nothing forwards that port (or its pod is gone)."""
+        forward = self.port_forwards.local_ports().get(port)
+        if forward is None or not alive(self.runtime, forward):
+            return None
+        pod = self.store.get("Pod", *forward.pod)
+        return (pod, forward.ports[port], forward.job) if pod is not None else None
 
     def node_by_ip(self, ip: str) -> dict | None:
         """The node with this InternalIP, or None."""

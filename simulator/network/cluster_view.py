@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     from simulator.clock import Clock
@@ -23,6 +23,9 @@ class ClusterView(Protocol):
     rng: random.Random
     clock: Clock
     store: Store
+    #: Running pods' kubelet records by `(namespace, name)`; the network writes only
+    #: their `logs` (access_log.py).
+    runtime: Mapping[Any, Any]
 
     @property
     def zones(self) -> Mapping[str, str]:
@@ -47,6 +50,11 @@ class ClusterView(Protocol):
 
     def node_by_ip(self, ip: str) -> dict | None:
         """The node whose InternalIP is `ip`, or None (NetworkPolicy tells nodes apart)."""
+        ...
+
+    def forwarded(self, port: int) -> tuple[dict, int, int] | None:
+        """Where a `kubectl port-forward` on the host's `port` leads: the pod, its port and
+        the job number; None when nothing forwards it."""
         ...
 
     def pod_listens(self, pod: dict, port: int) -> bool:
