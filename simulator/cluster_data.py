@@ -70,6 +70,8 @@ class ClusterData:
         ports_switched: how many times a container port was stopped or started.
         load_balancers_freed: a load-balancer address was given back since the last
             settle, so Services waiting for one may get it.
+        host_ports: the running pods' TCP ports on their node's address (`hostNetwork`
+            pods, `hostPort`s): `(node, port) -> (pod, container port)` (host_ports.py).
         port_forwards: the workstation's `kubectl port-forward` jobs (the host's
             localhost ports that lead into pods).
     """
@@ -108,6 +110,7 @@ class ClusterData:
         self.ports_switched = 0
         self.load_balancers_freed = False
         self.port_forwards = PortForwards()
+        self.host_ports: dict[tuple[str, int], tuple[Key, int]] = {}
 
     # -- reads --------------------------------------------------------------------
 
@@ -133,6 +136,15 @@ class ClusterData:
         """The pod with this IP, or None."""
         key = self.pods_by_ip.get(ip)
         return self.store.get("Pod", *key) if key else None
+
+    def host_port_pod(self, node: str, port: int) -> tuple[dict, int] | None:
+        """The running pod listening on `node`'s address at `port` (a hostNetwork pod or a
+        hostPort), and the port it listens on inside; None when no pod does."""
+        found = self.host_ports.get((node, port))
+        if found is None:
+            return None
+        pod = self.store.get("Pod", *found[0])
+        return (pod, found[1]) if pod is not None else None
 
     def forwarded(self, port: int) -> tuple[dict, int, int] | None:
         """The pod a `kubectl port-forward` on the host's `port` leads to, the pod's port

@@ -52,6 +52,11 @@ class ClusterView(Protocol):
         """The node whose InternalIP is `ip`, or None (NetworkPolicy tells nodes apart)."""
         ...
 
+    def host_port_pod(self, node: str, port: int) -> tuple[dict, int] | None:
+        """The running pod listening at `node`'s address on `port` (hostNetwork or a
+        hostPort) and its port inside; None when no pod does."""
+        ...
+
     def forwarded(self, port: int) -> tuple[dict, int, int] | None:
         """Where a `kubectl port-forward` on the host's `port` leads: the pod, its port and
         the job number; None when nothing forwards it."""

@@ -416,6 +416,10 @@ class FakeState:
                 return self.store.get("Node", "", name)
         return None
 
+    def host_port_pod(self, node: str, port: int) -> tuple[dict, int] | None:
+        """No pod here takes a port on its node's address."""
+        return None
+
     def forwarded(self, port: int) -> tuple[dict, int, int] | None:
         """No `kubectl port-forward` runs beside this cluster."""
         return None
