@@ -46,7 +46,7 @@ def log_served(runtime: Mapping[Any, Any], ex: Exchange, now: float) -> None:
         request.method,
         hop.path or request.path,
         trace.status,
-        0 if request.method == "HEAD" else len(pod_body(hop.name).encode()),
+        0 if request.method == "HEAD" else len(pod_body(hop.name or "").encode()),
         agent,
         (hops[0].ip or "-") if proxied else "-",
     )

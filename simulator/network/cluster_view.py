@@ -23,9 +23,12 @@ class ClusterView(Protocol):
     rng: random.Random
     clock: Clock
     store: Store
-    #: Running pods' kubelet records by `(namespace, name)`; the network writes only
-    #: their `logs` (access_log.py).
-    runtime: Mapping[Any, Any]
+
+    @property
+    def runtime(self) -> Mapping[Any, Any]:
+        """Running pods' kubelet records by `(namespace, name)`; the network writes only
+        their `logs` (access_log.py)."""
+        ...
 
     @property
     def zones(self) -> Mapping[str, str]:

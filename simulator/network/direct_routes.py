@@ -8,6 +8,7 @@ pod reached by its address gets the packet through the delivery step
 
 from __future__ import annotations
 
+from simulator import host_ports
 from simulator.ipam import HOST_IP
 from simulator.trace import HTTP_ERROR, OK, REFUSED, TIMEOUT, TLS_ERROR, UNREACHABLE
 
@@ -104,6 +105,15 @@ class DirectRoutes(RouteBase):
     def _forwarded(self, ex: Exchange, local: int, pod: dict, port: int, job: int) -> None:
         """`kubectl port-forward` carries the connection into the pod's own network
         namespace: the pod sees it come from 127.0.0.1 (no NetworkPolicy applies there)."""
+        if port in (80, 443) and host_ports.ingress_controller(pod):
+            # The notes' way to try an Ingress controller: its pod routes by the rules.
+            self._entry = ("127.0.0.1", (pod.get("status") or {}).get("podIP") or "", pod)
+            self._forwarding = True
+            try:
+                self._ingress(ex, port)
+            finally:
+                self._entry, self._forwarding = None, False
+            return
         delivery = self.delivery.deliver(pod, "127.0.0.1", port, src_ip="127.0.0.1", sender=None)
         ex.add(delivery.hop)
         name = delivery.name

@@ -29,10 +29,6 @@ from .route_base import RouteBase
 class IngressRoutes(RouteBase):
     """What ingress-nginx does with a request (mixed into Router)."""
 
-    #: A controller pod on its node's network serving this request at the node's
-    #: address (node_routes.py): `(address, pod IP, pod)`; None for the built-in address.
-    _entry: tuple[str, str, dict] | None = None
-
     def _front(self) -> str:
         """The address the client reached the controller at."""
         return self._entry[0] if self._entry is not None else INGRESS_IP
