@@ -58,6 +58,9 @@ class ClusterData:
         pods_by_ip, nodes_by_ip, node_ips: who has which address.
         feasible_nodes: `pod_lifecycle`'s cache of the nodes a spec fits, cleared when
             nodes change.
+        sorted_nodes: `pod_startup.leave_pending`'s cache of what the scheduler's filters
+            say of every node for a spec's tolerations and nodeSelector, cleared with
+            `feasible_nodes`.
         pending: the pods no node could take, in the order they were left Pending.
         starting: the pods bound to a node whose containers do not run yet, with the
             kubelet's record of them (`runtime.StartRecord`).
@@ -101,6 +104,7 @@ class ClusterData:
         self.nodes_by_ip: dict[str, str] = {}
         self.node_ips: dict[str, str] = {}
         self.feasible_nodes: dict[tuple, tuple[object, object, list[str]]] = {}
+        self.sorted_nodes: dict[tuple, tuple] = {}
         self.pending: dict[Key, None] = {}
         self.starting: dict[Key, StartRecord] = {}
         self.terminating: dict[Key, float] = {}

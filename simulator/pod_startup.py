@@ -251,8 +251,18 @@ def leave_pending(data: ClusterData, pod: dict, node: str | None, *, stored: boo
     key = key_of(pod)
     if node is not None and node in data.node_load:
         data.node_load[node] -= 1
-    message = scheduler.unschedulable_message(
-        data.store.list("Node"), pod["spec"], data.node_load, ports_taken_on(data, pod)
+    spec = pod["spec"]
+    tolerations, selector = spec.get("tolerations"), spec.get("nodeSelector")
+    nodes_key = (id(tolerations), id(selector))
+    cached = data.sorted_nodes.get(nodes_key)
+    if cached is None or cached[0] is not tolerations or cached[1] is not selector:
+        # What the filters say of each node depends only on the template's tolerations and
+        # nodeSelector (shared by a controller's pods) until nodes change: once per template.
+        nodes = data.store.list("Node")
+        unfit, fit = scheduler.sort_nodes(nodes, spec)
+        cached = data.sorted_nodes[nodes_key] = (tolerations, selector, len(nodes), unfit, fit)
+    message = scheduler.pending_message(
+        cached[2], cached[3], cached[4], data.node_load, ports_taken_on(data, pod)
     )
     pod["status"] = kubelet.pending_status(message, timestamp(data.now))
     data.store.put(pod)
