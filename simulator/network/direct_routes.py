@@ -107,12 +107,8 @@ class DirectRoutes(RouteBase):
         namespace: the pod sees it come from 127.0.0.1 (no NetworkPolicy applies there)."""
         if port in (80, 443) and host_ports.ingress_controller(pod):
             # The notes' way to try an Ingress controller: its pod routes by the rules.
-            self._entry = ("127.0.0.1", (pod.get("status") or {}).get("podIP") or "", pod)
-            self._forwarding = True
-            try:
-                self._ingress(ex, port)
-            finally:
-                self._entry, self._forwarding = None, False
+            pod_ip = (pod.get("status") or {}).get("podIP") or ""
+            self._through_controller(ex, port, ("127.0.0.1", pod_ip, pod), forwarding=True)
             return
         delivery = self.delivery.deliver(pod, "127.0.0.1", port, src_ip="127.0.0.1", sender=None)
         ex.add(delivery.hop)

@@ -60,11 +60,7 @@ class NodeRoutes(ServiceRoutes):
         on_host = host_ports.host_network(pod["spec"])
         target = ip if on_host else (pod.get("status") or {}).get("podIP") or ip
         if inner in (80, 443) and host_ports.ingress_controller(pod):
-            self._entry = (ip, target, pod)
-            try:
-                self._ingress(ex, inner)
-            finally:
-                self._entry = None
+            self._through_controller(ex, inner, (ip, target, pod))
             return
         ex.add(self.hop("node", node, ip, port))
         delivery = self.delivery.deliver(pod, target, inner, src_ip=client.ip, sender=client.pod)

@@ -68,6 +68,16 @@ class RouteBase:
         """ingress-nginx's handling of a request (ingress_routes.py)."""
         raise NotImplementedError
 
+    def _through_controller(self, ex: Exchange, port: int, entry: tuple[str, str, dict],
+                            forwarding: bool = False) -> None:  # fmt: skip
+        """An Ingress controller's pod reached at `entry` (`(address, pod IP, pod)`) routes
+        the request by the Ingress rules, as at the built-in address."""
+        self._entry, self._forwarding = entry, forwarding
+        try:
+            self._ingress(ex, port)
+        finally:
+            self._entry, self._forwarding = None, False
+
     #: A port-forward carries this request: no plan, since a forward ends without any
     #: change to the store (`kill %1`), which is what plans are checked against.
     _forwarding = False
