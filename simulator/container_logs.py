@@ -6,8 +6,9 @@ last `MAX_LINES` requests served, so a long stream of requests never grows
 memory without bound. A replaced pod has a new record, so its logs start
 fresh, as a new container's do; a deleted pod's logs go with it.
 
-A line is kept as the facts of one request (`Served`) and printed the way
-the container's image prints it, when `kubectl logs` asks:
+A line is kept as the network's references to one request, read into its
+facts (`Served`) and printed the way the container's image prints it only
+when `kubectl logs` asks:
 
 * the kubia images (`luksa/kubia`, the book's app.js): `Kubia server
   starting...` when the container starts, then `Received request from
@@ -48,14 +49,15 @@ class Served(NamedTuple):
     forwarded: str  # X-Forwarded-For (set by a proxy), or "-"
 
 
-def record(logs: dict[str, deque[Served]] | None, container: str, served: Served) -> dict:
-    """Append `served` to `container`'s ring in `logs` (made when None); returns `logs`."""
+def record(logs: dict[str, deque] | None, container: str, entry: object) -> dict:
+    """Append a request's `entry` to `container`'s ring in `logs` (made when None); returns
+    `logs`. The network keeps its own references there (network/access_log.py)."""
     if logs is None:
         logs = {}
     ring = logs.get(container)
     if ring is None:
         ring = logs[container] = deque(maxlen=MAX_LINES)
-    ring.append(served)
+    ring.append(entry)
     return logs
 
 

@@ -18,6 +18,7 @@ from datetime import datetime
 from simulator.clock import EPOCH
 from simulator.container_logs import lines, timestamp
 from simulator.labels import SelectorError, parse_selector
+from simulator.network.access_log import describe
 
 from .args import BOOL, INT, SELECTOR, Flag
 from .context import Context
@@ -204,7 +205,7 @@ def _print_container(ctx: Context, pod: dict, container: str, window: _Window) -
             f"is waiting to start: {_waiting_reason(pod, container)}"
         )
     spec = next(c for c in pod["spec"]["containers"] if c.get("name") == container)
-    served = list((rt.logs or {}).get(container, ()))
+    served = [describe(entry) for entry in (rt.logs or {}).get(container, ())]
     printed = lines(spec.get("image") or "", rt.started_at, served)
     if window.since is not None:
         printed = [(at, text) for at, text in printed if at >= window.since]
