@@ -25,7 +25,6 @@ delivery step (a probe's line would cost the prober's hot path at 10,000 pods).
 
 from __future__ import annotations
 
-from collections import deque
 from datetime import timedelta
 from typing import NamedTuple
 
@@ -47,18 +46,6 @@ class Served(NamedTuple):
     size: int  # body bytes sent
     agent: str  # the User-Agent header
     forwarded: str  # X-Forwarded-For (set by a proxy), or "-"
-
-
-def record(logs: dict[str, deque] | None, container: str, entry: object) -> dict:
-    """Append a request's `entry` to `container`'s ring in `logs` (made when None); returns
-    `logs`. The network keeps its own references there (network/access_log.py)."""
-    if logs is None:
-        logs = {}
-    ring = logs.get(container)
-    if ring is None:
-        ring = logs[container] = deque(maxlen=MAX_LINES)
-    ring.append(entry)
-    return logs
 
 
 def container_for_port(containers: list[dict] | None, port: int | None) -> str:

@@ -12,10 +12,11 @@ asks (`describe`), and what the line looks like is the image's business
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Mapping
 from typing import Any
 
-from simulator.container_logs import Served, container_for_port, record
+from simulator.container_logs import MAX_LINES, Served, container_for_port
 from simulator.trace import Hop
 
 from .curl_args import USER_AGENT
@@ -48,7 +49,14 @@ def log_served(runtime: Mapping[Any, Any], ex: Exchange, now: float) -> None:
         container = containers[0].get("name") or ""
     else:
         container = container_for_port(containers, hop.port)
-    rt.logs = record(rt.logs, container, (now, ex.request, hops, trace.status))
+    # container_logs.record, inline: this runs for every answered request
+    logs = rt.logs
+    if logs is None:
+        logs = rt.logs = {}
+    ring = logs.get(container)
+    if ring is None:
+        ring = logs[container] = deque(maxlen=MAX_LINES)
+    ring.append((now, ex.request, hops, trace.status))
 
 
 def describe(entry: Entry) -> Served:
