@@ -18,6 +18,10 @@ bench_core cluster (10,003 pods; `--quick`: a tenth):
     first     the first probe round: half the pods turn ready, half fail
     steady    10 probe rounds where nothing changes
     flip      3 probe rounds in which the ready half fails and turns not ready
+    rollout   bench_rollout's rollout: every Deployment's new image, the clock
+              moved 1 s at a time until all report complete (the apply left out)
+    requests  1,000 requests from a pod to a Service's cluster IP (each answered
+              one written to the answering container's log)
 """
 
 from __future__ import annotations
@@ -32,7 +36,7 @@ from simulator import Cluster
 
 from .workload import manifest
 
-PIECES = ("parse", "apply", "delete", "get", "first", "steady", "flip")
+PIECES = ("parse", "apply", "delete", "get", "first", "steady", "flip", "rollout", "requests")
 
 
 def measured(work) -> None:
@@ -53,6 +57,16 @@ def measure_on_cluster(piece: str, cluster: Cluster) -> None:
                 assert cluster.run(f"kubectl delete pod {name}").exit_code == 0
 
         measured(delete)
+        return
+    if piece == "requests":
+        for name in names:
+            state.touch("default", name, None, "/var/ready")
+        cluster.advance(10)  # every pod ready: the Services answer
+        svc = next(s for s in state.store.list("Service", "default") if "selector" in s["spec"])
+        url = f"http://{svc['spec']['clusterIP']}:{svc['spec']['ports'][0]['port']}/"
+        source = f"pod/{names[0]}"
+        assert cluster.request(url, source=source).outcome == "ok"  # plan and client built
+        measured(lambda: [cluster.request(url, source=source) for _ in range(1000)])
         return
     if piece == "get":
         cluster.run("kubectl get pods -A")
@@ -90,7 +104,21 @@ def main() -> None:
         assert result.exit_code == 0, result.stderr[:500]
         return cluster
 
-    if args.piece == "parse":
+    if args.piece == "rollout":
+        from .bench_rollout import EXEC_PROBE, PRESTOP, PROBE, rolled
+
+        text = text.replace(EXEC_PROBE, PROBE + PRESTOP)
+        cluster = apply()
+        cluster.advance(2)
+        changed = text.replace("image: luksa/kubia\n", "image: luksa/kubia:v2\n")
+        assert cluster.run("kubectl apply -f -", stdin=changed).exit_code == 0
+
+        def roll() -> None:
+            while rolled(cluster) < 200 // scale:
+                cluster.advance(1)
+
+        measured(roll)
+    elif args.piece == "parse":
         measured(lambda: list(yaml.load_all(text, Loader=yaml.CSafeLoader)))
     elif args.piece == "apply":
         measured(apply)

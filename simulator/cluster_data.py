@@ -30,6 +30,7 @@ from .events import EventLog
 from .ipam import HostAddressPool, NodePortAllocator, PodIPAllocator, ServiceIPAllocator
 from .k8s_events import EventRecorder, K8sEvent
 from .names import new_uid
+from .port_forwards import PortForwards, alive
 from .probes import ProbeScheduler, ProbeSlot
 from .runtime import PodRuntime, StartRecord
 from .store import Key, Store
@@ -57,6 +58,9 @@ class ClusterData:
         pods_by_ip, nodes_by_ip, node_ips: who has which address.
         feasible_nodes: `pod_lifecycle`'s cache of the nodes a spec fits, cleared when
             nodes change.
+        sorted_nodes: `pod_startup.leave_pending`'s cache of what the scheduler's filters
+            say of every node for a spec's tolerations and nodeSelector, cleared with
+            `feasible_nodes`.
         pending: the pods no node could take, in the order they were left Pending.
         starting: the pods bound to a node whose containers do not run yet, with the
             kubelet's record of them (`runtime.StartRecord`).
@@ -69,6 +73,10 @@ class ClusterData:
         ports_switched: how many times a container port was stopped or started.
         load_balancers_freed: a load-balancer address was given back since the last
             settle, so Services waiting for one may get it.
+        host_ports: the running pods' TCP ports on their node's address (`hostNetwork`
+            pods, `hostPort`s): `(node, port) -> (pod, container port)` (host_ports.py).
+        port_forwards: the workstation's `kubectl port-forward` jobs (the host's
+            localhost ports that lead into pods).
     """
 
     def __init__(self, seed: int = 0, capacity: Capacity = UNLIMITED) -> None:
@@ -96,6 +104,7 @@ class ClusterData:
         self.nodes_by_ip: dict[str, str] = {}
         self.node_ips: dict[str, str] = {}
         self.feasible_nodes: dict[tuple, tuple[object, object, list[str]]] = {}
+        self.sorted_nodes: dict[tuple, tuple] = {}
         self.pending: dict[Key, None] = {}
         self.starting: dict[Key, StartRecord] = {}
         self.terminating: dict[Key, float] = {}
@@ -104,6 +113,8 @@ class ClusterData:
         self.service_log: dict[str, list[tuple[Key, dict | None]]] = {}
         self.ports_switched = 0
         self.load_balancers_freed = False
+        self.port_forwards = PortForwards()
+        self.host_ports: dict[tuple[str, int], tuple[Key, int]] = {}
 
     # -- reads --------------------------------------------------------------------
 
@@ -129,6 +140,24 @@ class ClusterData:
         """The pod with this IP, or None."""
         key = self.pods_by_ip.get(ip)
         return self.store.get("Pod", *key) if key else None
+
+    def host_port_pod(self, node: str, port: int) -> tuple[dict, int] | None:
+        """The running pod listening on `node`'s address at `port` (a hostNetwork pod or a
+        hostPort), and the port it listens on inside; None when no pod does."""
+        found = self.host_ports.get((node, port))
+        if found is None:
+            return None
+        pod = self.store.get("Pod", *found[0])
+        return (pod, found[1]) if pod is not None else None
+
+    def forwarded(self, port: int) -> tuple[dict, int, int] | None:
+        """The pod a `kubectl port-forward` on the host's `port` leads to, the pod's port
+        and the job number; None when nothing forwards that port (or its pod is gone)."""
+        forward = self.port_forwards.local_ports().get(port)
+        if forward is None or not alive(self.runtime, forward):
+            return None
+        pod = self.store.get("Pod", *forward.pod)
+        return (pod, forward.ports[port], forward.job) if pod is not None else None
 
     def node_by_ip(self, ip: str) -> dict | None:
         """The node with this InternalIP, or None."""

@@ -127,6 +127,7 @@ def nodes_changed(data: ClusterData) -> None:
     """Nodes, their labels or taints changed: retry pending pods, recheck DaemonSets, and
     bring the EndpointSlices' zones up to date."""
     data.feasible_nodes.clear()
+    data.sorted_nodes.clear()
     data.workloads.mark_all_daemonsets()
     zones = {
         n["metadata"]["name"]: zone

@@ -136,10 +136,13 @@ def unobserved(state: ClusterState, network: Network, key: str) -> Iterator[None
     state.rng.seed(f"kubeplay-observation/{key}")
     # A dropped packet's wait would move the clock: an observation waits in no time.
     waits, network.waits = network.waits, False
+    # Nor does a container log the requests an observation sends.
+    logging, network.router.logging = network.router.logging, False
     try:
         yield
     finally:
         network.waits = waits
+        network.router.logging = logging
         state.rng.setstate(saved_rng)
         for table, before in zip(tables, saved, strict=True):
             for key_ in [k for k in table if k not in before]:

@@ -9,7 +9,7 @@ through `termination` first (a pod may stay Terminating a while);
 
 from __future__ import annotations
 
-from . import kubelet, pod_startup
+from . import host_ports, kubelet, pod_startup
 from .admission import admit_pod
 from .clock import timestamp
 from .cluster_data import ClusterData
@@ -67,6 +67,8 @@ def retry_pending(data: ClusterData, freed: str | None = None) -> None:
             data.pending.pop(key, None)
             continue
         candidates = [freed] if freed is not None else pod_startup.feasible(data, pod["spec"])
+        busy = pod_startup.ports_taken_on(data, pod)
+        candidates = [n for n in candidates if n not in busy]
         ref = controller_ref(pod)
         owner_load = data.workloads.owner_nodes(ref["uid"]) if ref else {}
         (node,) = scheduler.place(1, candidates, data.node_load, owner_load)
@@ -104,7 +106,9 @@ def delete_pod(data: ClusterData, pod: dict, reason: str | None) -> None:
     status = pod.get("status") or {}
     node = pod["spec"].get("nodeName")
     ip = status.get("podIP")
-    if ip:
+    if on_node and data.host_ports:
+        host_ports.unindex(data.host_ports, key, node, pod["spec"])
+    if ip and not host_ports.host_network(pod["spec"]):
         data.pods_by_ip.pop(ip, None)
         allocator = data.pod_ips.get(node or "")
         if allocator is not None:

@@ -14,7 +14,7 @@ owner index, the prober and the Endpoints controller take a batch at once.
 
 from __future__ import annotations
 
-from . import kubelet
+from . import host_ports, kubelet
 from .clock import timestamp
 from .cluster_data import ClusterData
 from .controllers import scheduler
@@ -47,8 +47,45 @@ def place(data: ClusterData, pods: list[dict], owner_uid: str | None) -> list[tu
     placed = []
     for group in groups.values():
         candidates = feasible(data, group[0]["spec"])
+        if host_ports.requested(group[0]["spec"]):
+            placed.append((group, _place_on_free_ports(data, group, candidates, owner_load)))
+            continue
         placed.append((group, scheduler.place(len(group), candidates, data.node_load, owner_load)))
     return placed
+
+
+def _place_on_free_ports(data: ClusterData, group: list[dict], candidates: list[str],
+                         owner_load: dict[str, int]) -> list[str | None]:  # fmt: skip
+    """Place pods asking for host ports one by one, each on a node where they are free."""
+    taken = host_ports.taken_by_node(p for _, p in data.store.items("Pod"))
+    nodes: list[str | None] = []
+    for pod in group:
+        spec = pod["spec"]
+        free = [n for n in candidates if host_ports.fits(spec, taken.get(n, set()))]
+        (node,) = scheduler.place(1, free, data.node_load, owner_load)
+        if node is not None:
+            taken.setdefault(node, set()).update((p, proto) for p, proto, _ in
+                                                 host_ports.requested(spec))  # fmt: skip
+        nodes.append(node)
+    return nodes
+
+
+def ports_taken_on(data: ClusterData, pod: dict) -> set[str]:
+    """The nodes where a host port `pod` asks for is given to another pod."""
+    spec = pod["spec"]
+    if not host_ports.requested(spec):
+        return set()
+    me = pod["metadata"].get("uid")
+    # Running pods by their kubelet records (a batch's pods run before they are stored),
+    # and pods bound to a node that do not run yet.
+    others = [{"spec": {"nodeName": rt.node, "containers": rt.containers}}
+              for rt in data.runtime.values() if rt.uid != me]  # fmt: skip
+    for key, record in data.starting.items():
+        bound = data.store.get("Pod", *key)
+        if bound is not None and record.uid != me:
+            others.append(bound)
+    taken = host_ports.taken_by_node(others)
+    return {node for node, ports in taken.items() if not host_ports.fits(spec, ports)}
 
 
 def bind(data: ClusterData, pods: list[dict], owner_uid: str | None) -> None:
@@ -160,9 +197,14 @@ def start_batch(data: ClusterData, pods: list[dict], nodes: list[str | None], *,
     added: list[tuple[str, str, dict]] = []  # ADDED events, in order with pending pods'
     pod_ips, node_ips = data.pod_ips, data.node_ips
     event = MODIFIED if stored else ADDED
+    on_host = host_ports.host_network(pods[0]["spec"])
+    with_ports = bool(host_ports.requested(pods[0]["spec"]))
     for pod, node in zip(pods, nodes, strict=True):
         allocator = pod_ips.get(node or "")
-        ip = allocator.allocate() if allocator is not None else None
+        if on_host:  # the node's own address: nothing to allocate
+            ip = node_ips.get(node or "") or None
+        else:
+            ip = allocator.allocate() if allocator is not None else None
         if node is None or ip is None:
             log.emit_all(now, event, "Pod", added)
             added = []
@@ -173,7 +215,10 @@ def start_batch(data: ClusterData, pods: list[dict], nodes: list[str | None], *,
         pod["spec"]["nodeName"] = node  # the spec is this pod's own copy
         rt = runtime[key] = PodRuntime(pod, ip, node, now, env_seq, template)
         pod["status"] = template.status(node_ips.get(node, ""), ip, meta["uid"])
-        by_ip[ip] = key  # never pending here: a retried pod leaves `pending` first
+        if not on_host:
+            by_ip[ip] = key  # never pending here: a retried pod leaves `pending` first
+        if with_ports:
+            host_ports.index(data.host_ports, key, node, pod["spec"])
         for bucket, probe in zip(scheduled, rt.probes, strict=True):
             bucket.append((key, probe))
         detail = pod_detail(ip, node, "Running", rt.ready, meta.get("labels"))
@@ -206,7 +251,19 @@ def leave_pending(data: ClusterData, pod: dict, node: str | None, *, stored: boo
     key = key_of(pod)
     if node is not None and node in data.node_load:
         data.node_load[node] -= 1
-    message = scheduler.unschedulable_message(data.store.list("Node"), pod["spec"], data.node_load)
+    spec = pod["spec"]
+    tolerations, selector = spec.get("tolerations"), spec.get("nodeSelector")
+    nodes_key = (id(tolerations), id(selector))
+    cached = data.sorted_nodes.get(nodes_key)
+    if cached is None or cached[0] is not tolerations or cached[1] is not selector:
+        # What the filters say of each node depends only on the template's tolerations and
+        # nodeSelector (shared by a controller's pods) until nodes change: once per template.
+        nodes = data.store.list("Node")
+        unfit, fit = scheduler.sort_nodes(nodes, spec)
+        cached = data.sorted_nodes[nodes_key] = (tolerations, selector, len(nodes), unfit, fit)
+    message = scheduler.pending_message(
+        cached[2], cached[3], cached[4], data.node_load, ports_taken_on(data, pod)
+    )
     pod["status"] = kubelet.pending_status(message, timestamp(data.now))
     data.store.put(pod)
     if not stored:

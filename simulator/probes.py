@@ -53,8 +53,8 @@ class ProbeCheck:
     once into `path` and the error text it prints, so running it is a set lookup.
     """
 
-    __slots__ = ("busybox", "container", "failure_output", "failure_threshold", "path", "probe",
-                 "program", "success_threshold")  # fmt: skip
+    __slots__ = ("busybox", "container", "failure_output", "failure_threshold", "path", "port",
+                 "probe", "program", "success_threshold")  # fmt: skip
 
     def __init__(self, container: dict, probe: dict) -> None:
         self.container = container["name"]
@@ -68,6 +68,14 @@ class ProbeCheck:
             missing_file_message(self.program, self.path, busybox=self.busybox)
             if self.path is not None
             else ""
+        )
+        # An httpGet or tcpSocket probe's port as a number, when the container names it:
+        # the prober then tests it inline (a listening port is one set lookup).
+        handler = probe.get("httpGet") or probe.get("tcpSocket")
+        self.port = (
+            probe_port(container, handler.get("port"))
+            if isinstance(handler, dict) and "exec" not in probe
+            else None
         )
 
 
@@ -187,8 +195,9 @@ class ProbeScheduler:
         """Run every probe of a bucket that fell due, then put the live ones back one
         period later. Returns what the kubelet must act on, in the order probes ran.
 
-        File-test probes are run inline (this loop is the clock's hot path):
-        the unchanged outcome of a steady pod costs a few attribute updates.
+        File-test probes, and httpGet or tcpSocket probes of a listening port, are run
+        inline (this loop is the clock's hot path): the unchanged outcome of a steady
+        pod costs a few attribute updates.
         """
         bucket = self._buckets.pop(slot)
         runtime = self._runtime
@@ -205,6 +214,14 @@ class ProbeScheduler:
             check = ps.check
             path = check.path
             if path is None:
+                port = check.port
+                if port is not None and rt.listens(port):
+                    ps.failures = 0
+                    ps.successes += 1
+                    if not ps.ready and ps.successes >= check.success_threshold:
+                        ps.ready = True
+                        outcomes.append((pod_key, ps, True, None))
+                    continue
                 ok, output = run_probe(rt, ps)
                 outcome = count_result(pod_key, rt, ps, ok, output, now)
                 if outcome is not None:

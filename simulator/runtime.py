@@ -49,11 +49,13 @@ class PodRuntime:
         terminating: the pod was deleted and its containers are stopping.
         hostname: `spec.hostname` and `spec.subdomain` when the pod sets a hostname (a
             StatefulSet's pods), for the Endpoints of the headless Service named so.
+        logs: the requests each container served (simulator.container_logs), or None
+            before the first.
     """
 
     __slots__ = ("container_ready", "containers", "env_seq", "files", "hostname", "ip",
-                 "last_probe_output", "name", "node", "ports", "probes", "pulled_in", "ready",
-                 "ready_since",
+                 "last_probe_output", "logs", "name", "node", "ports", "probes", "pulled_in",
+                 "ready", "ready_since",
                  "scheduled_at", "services", "started_at", "stopped_ports", "terminating",
                  "uid")  # fmt: skip
 
@@ -85,6 +87,7 @@ class PodRuntime:
         self.files: dict[str, set[str]] = NO_FILES  # replaced by its own dict on first touch
         self.stopped_ports = NO_PORTS  # replaced, never edited, when a port stops
         self.last_probe_output = ""
+        self.logs: dict | None = None
 
     def listens(self, port: int) -> bool:
         """Whether a container declares `port` and it has not been stopped."""

@@ -13,6 +13,7 @@ import heapq
 from collections.abc import Iterable
 
 MAX_PODS_PER_NODE = 110
+PORTS_TAKEN = "node(s) didn't have free ports for the requested pod ports"
 
 
 def tolerates(tolerations: Iterable[dict] | None, taint: dict) -> bool:
@@ -51,20 +52,50 @@ def unfit_reason(node: dict, pod_spec: dict) -> str | None:
     return None
 
 
-def unschedulable_message(nodes: list[dict], pod_spec: dict, load: dict[str, int]) -> str:
-    """The FailedScheduling message: `0/3 nodes are available: 1 node(s) had ...`."""
-    counts: dict[str, int] = {}
+def unschedulable_message(nodes: list[dict], pod_spec: dict, load: dict[str, int],
+                          ports_taken: set[str] | frozenset[str] = frozenset()) -> str:  # fmt: skip
+    """The FailedScheduling message: `0/3 nodes are available: 1 node(s) had ...`.
+
+    `ports_taken`: the nodes where a host port the pod asks for is given already."""
+    return pending_message(len(nodes), *sort_nodes(nodes, pod_spec), load, ports_taken)
+
+
+def sort_nodes(nodes: list[dict], pod_spec: dict) -> tuple[dict[str, int], list[str]]:
+    """How many nodes each filter turns away, and the names of the nodes none does
+    (what a spec's tolerations and nodeSelector decide, whatever runs on the nodes)."""
+    unfit: dict[str, int] = {}
+    fit = []
     for node in nodes:
         reason = unfit_reason(node, pod_spec)
-        if reason is None and load.get(node["metadata"]["name"], 0) >= MAX_PODS_PER_NODE:
-            reason = "Too many pods"
-        if reason:
-            counts[reason] = counts.get(reason, 0) + 1
+        if reason is None:
+            fit.append(node["metadata"]["name"])
+        else:
+            unfit[reason] = unfit.get(reason, 0) + 1
+    return unfit, fit
+
+
+def pending_message(total: int, unfit: dict[str, int], fit: list[str], load: dict[str, int],
+                    ports_taken: set[str] | frozenset[str] = frozenset()) -> str:  # fmt: skip
+    """The FailedScheduling message from `sort_nodes`' answer and what runs on the nodes
+    now: ports given to other pods, then the kubelet's pod limit."""
+    counts = dict(unfit)
+    for name in fit:
+        if name in ports_taken:
+            counts[PORTS_TAKEN] = counts.get(PORTS_TAKEN, 0) + 1
+        elif load.get(name, 0) >= MAX_PODS_PER_NODE:
+            counts["Too many pods"] = counts.get("Too many pods", 0) + 1
     parts = ", ".join(f"{n} {reason}" for reason, n in sorted(counts.items()))
-    total = len(nodes)
+    # Evicting pods could free a host port (no pod here has a lower priority to evict);
+    # it could not lift a taint or change a label.
+    victims = counts.get(PORTS_TAKEN, 0)
+    preemption = [
+        (victims, "No preemption victims found for incoming pod"),
+        (total - victims, "Preemption is not helpful for scheduling"),
+    ]
+    shown = ", ".join(f"{n} {text}" for n, text in preemption if n)
     return (
-        f"0/{total} nodes are available: {parts}. preemption: 0/{total} nodes are available: "
-        f"{total} Preemption is not helpful for scheduling."
+        f"0/{total} nodes are available: {parts}. "
+        f"preemption: 0/{total} nodes are available: {shown}."
     )
 
 

@@ -12,7 +12,7 @@ from simulator.result import CommandResult
 
 
 def run_kubectl(
-    state, argv: list[str], stdin: str = "", *, network=None, files=None
+    state, argv: list[str], stdin: str = "", *, network=None, files=None, background=False
 ) -> CommandResult:
     """Run one kubectl command line against the cluster.
 
@@ -23,6 +23,7 @@ def run_kubectl(
         network: the `Network` that `kubectl exec ... -- curl/nslookup/ping` delegate to.
         files: the workstation whose files `-f FILE`, `--cert`, `--from-file` read
             (`read_file(path)`, raising `simulator.shell.errors.FileError`); None: no files.
+        background: the shell runs the line as a job (`kubectl port-forward ... &`).
 
     Returns:
         stdout, stderr and kubectl's exit code; traces of requests made from inside
@@ -30,7 +31,7 @@ def run_kubectl(
     """
     from .commands import run  # imported here so the printers load without the command layer
 
-    return run(state, argv, stdin, network=network, files=files)
+    return run(state, argv, stdin, network=network, files=files, background=background)
 
 
 __all__ = ["run_kubectl"]

@@ -18,8 +18,10 @@ from . import (
     generating,
     getting,
     info,
+    logs,
     nodes,
     patching,
+    port_forward,
     rollout,
     setting,
 )
@@ -37,6 +39,7 @@ from .args import (
 )
 from .context import Context
 from .errors import KubectlError
+from .usage import HELP, USAGE
 
 DRY_RUN = Flag("dry-run")
 # `label` and `annotate`
@@ -188,6 +191,9 @@ FLAGS: dict[str, tuple[Flag, ...]] = {
     ),
     "rollout": rollout.FLAGS,
     "set": setting.FLAGS,
+    "logs": logs.FLAGS,
+    "port-forward": port_forward.FLAGS,
+    "log": logs.FLAGS,
     "exec": (
         Flag("container", "c"),
         Flag("stdin", "i", BOOL),
@@ -217,6 +223,9 @@ HANDLERS: dict[str, Callable[[Context], None]] = {
     "debug": debugging.debug,
     "rollout": rollout.rollout,
     "set": setting.set_command,
+    "logs": logs.logs,
+    "port-forward": port_forward.port_forward,
+    "log": logs.logs,
     "version": info.version,
     "api-resources": info.api_resources,
     "cluster-info": info.cluster_info,
@@ -224,9 +233,7 @@ HANDLERS: dict[str, Callable[[Context], None]] = {
 
 # Real kubectl verbs the playground does not simulate, with a hint for each.
 UNSUPPORTED = {
-    "logs": "containers here only answer HTTP requests and keep no logs",
     "replace": "use `kubectl apply -f -`",
-    "port-forward": "curl the Service from a pod (`kubectl exec POD -- curl URL`) or a NodePort",
     "proxy": "curl the Service from a pod or via a NodePort",
     "autoscale": "set `replicas` or use `kubectl scale`",
     "attach": "use `kubectl exec POD -- COMMAND`",
@@ -247,73 +254,12 @@ UNSUPPORTED = {
     "alpha": "alpha commands are not available",
 }
 
-USAGE = {
-    "get": "get TYPE[,TYPE...] [NAME...] [-o wide|json|yaml|name|jsonpath=...] [-l SELECTOR] "
-    "[-n NS | -A] [--show-labels]",
-    "describe": "describe TYPE [NAME_PREFIX...] [-l SELECTOR] [-n NS | -A]",
-    "apply": "apply -f -   (manifests on stdin)",
-    "create": "create -f FILE  |  create deployment NAME --image=IMAGE  |  create namespace NAME"
-    "  |  create service clusterip|nodeport|loadbalancer|externalname NAME [--tcp=PORT:TARGET]"
-    "  |  create ingress NAME --rule=HOST/PATH=SERVICE:PORT[,tls=SECRET] [--class=CLASS]"
-    "  |  create secret tls NAME --cert=FILE --key=FILE  |  create secret generic NAME "
-    "--from-literal=KEY=VALUE",
-    "run": "run NAME --image=IMAGE [--port=PORT] [--labels=k=v] [--command] [-- ARGS...]",
-    "delete": "delete (TYPE NAME... | TYPE/NAME... | TYPE -l SELECTOR | TYPE --all | -f -)",
-    "scale": "scale --replicas=COUNT (TYPE NAME | TYPE/NAME)",
-    "label": "label [--overwrite] (TYPE NAME | TYPE/NAME) KEY=VALUE... KEY-...",
-    "annotate": "annotate [--overwrite] (TYPE NAME | TYPE/NAME) KEY=VALUE... KEY-...",
-    "expose": "expose (TYPE NAME | TYPE/NAME) [--port=PORT] [--target-port=PORT] "
-    "[--type=ClusterIP|NodePort|LoadBalancer] [--name=NAME] [--protocol=TCP|UDP]",
-    "taint": "taint nodes NAME KEY[=VALUE]:EFFECT[-]... [--overwrite]",
-    "cordon": "cordon NODE",
-    "uncordon": "uncordon NODE",
-    "exec": "exec POD [-c CONTAINER] [-it] -- COMMAND [ARGS...]",
-    "patch": "patch (TYPE NAME | TYPE/NAME) (-p PATCH | --patch-file FILE) "
-    "[--type strategic|merge|json]",
-    "edit": "edit (TYPE NAME | TYPE/NAME)",
-    "debug": "debug node/NODE -it --image=IMAGE",
-    "rollout": "rollout (status|history|undo|restart|pause|resume) (TYPE NAME | TYPE/NAME) "
-    "[--timeout=DURATION] [--revision=N] [--to-revision=N]",
-    "set": "set (image|env) (TYPE NAME | TYPE/NAME) CONTAINER=IMAGE... | KEY=VALUE... KEY-...",
-    "version": "version [--client]",
-    "api-resources": "api-resources [--namespaced=true|false] [-o name]",
-    "cluster-info": "cluster-info",
-}
 
-HELP = """kubectl controls the simulated Kubernetes cluster manager.
-
-Supported commands:
-  create        Create a resource from stdin (-f -), or a deployment/namespace/configmap
-  expose        Expose a replication controller, service, deployment or pod as a new Service
-  run           Run a particular image on the cluster
-  get           Display one or many resources
-  delete        Delete resources by stdin, resources and names, or resources and label selector
-  scale         Set a new size for a deployment, replica set, or replication controller
-  cordon        Mark node as unschedulable
-  uncordon      Mark node as schedulable
-  taint         Update the taints on one or more nodes
-  describe      Show details of a specific resource or group of resources
-  exec          Execute a command in a container
-  debug         Create a debugging pod on a node and open a shell in it
-  edit          Edit a resource in the Manifests panel
-  rollout       Manage the rollout of a deployment, daemon set or stateful set
-  set           Set images or environment variables of a workload's pod template
-  patch         Update fields of a resource (strategic merge, merge or JSON patch)
-  apply         Apply a configuration to a resource from stdin (-f -)
-  label         Update the labels on a resource
-  annotate      Update the annotations on a resource
-  api-resources Print the supported API resources on the server
-  cluster-info  Display cluster information
-  version       Print the client and server version information
-
-Usage:
-  kubectl [flags] [options]
-"""
-
-
-def run(state, argv: list[str], stdin: str = "", *, network=None, files=None) -> CommandResult:
+def run(
+    state, argv: list[str], stdin: str = "", *, network=None, files=None, background=False
+) -> CommandResult:
     """Parse and run one kubectl command line (see `simulator.kubectl.run_kubectl`)."""
-    verb = _verb(argv)
+    verb = verb_of(argv)
     if verb in UNSUPPORTED:
         # Refused before its flags are read: a flag kubectl knows for it is no typo.
         return CommandResult.error(
@@ -341,6 +287,7 @@ def run(state, argv: list[str], stdin: str = "", *, network=None, files=None) ->
         )
     namespace = str(args.get("namespace") or "default")
     ctx = Context(state, args, stdin, network, namespace, "namespace" in args.flags, files)
+    ctx.argv, ctx.background = tuple(argv), background
     try:
         handler(ctx)
     except KubectlError as err:
@@ -349,7 +296,7 @@ def run(state, argv: list[str], stdin: str = "", *, network=None, files=None) ->
     return ctx.result()
 
 
-def _verb(argv: list[str]) -> str:
+def verb_of(argv: list[str]) -> str:
     """The command word of a kubectl line, skipping global flags and their values."""
     valued = {f"--{f.name}" for f in GLOBAL_FLAGS if f.type != BOOL} | {
         f"-{f.short}" for f in GLOBAL_FLAGS if f.short and f.type != BOOL

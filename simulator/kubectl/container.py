@@ -146,6 +146,10 @@ class Container:
 
     # -- programs ---------------------------------------------------------------------------
 
+    def background(self, argv: list[str]) -> CommandResult | None:
+        """No job runs in a container's shell here."""
+        return None
+
     def program(self, argv: list[str], stdin: str, tty: bool = False) -> CommandResult | None:
         """Run a program of the image; None when the image has none by that name."""
         program, args = argv[0], argv[1:]

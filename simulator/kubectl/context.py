@@ -37,6 +37,8 @@ class Context:
     marks: tuple[int, int] = (0, 0)
     session: dict | None = None  # an interactive shell for the terminal to open
     edit: dict | None = None  # an object for the editor to open
+    argv: tuple[str, ...] = ()  # the words after `kubectl`, as typed
+    background: bool = False  # the shell runs this line as a job (`&`)
 
     @property
     def now(self) -> float:

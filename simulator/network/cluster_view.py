@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     from simulator.clock import Clock
@@ -23,6 +23,12 @@ class ClusterView(Protocol):
     rng: random.Random
     clock: Clock
     store: Store
+
+    @property
+    def runtime(self) -> Mapping[Any, Any]:
+        """Running pods' kubelet records by `(namespace, name)`; the network writes only
+        their `logs` (access_log.py)."""
+        ...
 
     @property
     def zones(self) -> Mapping[str, str]:
@@ -47,6 +53,16 @@ class ClusterView(Protocol):
 
     def node_by_ip(self, ip: str) -> dict | None:
         """The node whose InternalIP is `ip`, or None (NetworkPolicy tells nodes apart)."""
+        ...
+
+    def host_port_pod(self, node: str, port: int) -> tuple[dict, int] | None:
+        """The running pod listening at `node`'s address on `port` (hostNetwork or a
+        hostPort) and its port inside; None when no pod does."""
+        ...
+
+    def forwarded(self, port: int) -> tuple[dict, int, int] | None:
+        """Where a `kubectl port-forward` on the host's `port` leads: the pod, its port and
+        the job number; None when nothing forwards it."""
         ...
 
     def pod_listens(self, pod: dict, port: int) -> bool:

@@ -102,6 +102,12 @@ class CurlOutput:
             code = self._tls(ex, connection)
             if code:
                 return code, None
+        if ex.failure == "empty":  # accepted, then closed: a port-forward to a closed port
+            self._request_lines(ex)
+            self.verbose("* Empty reply from server")
+            self.verbose(f"* Closing connection {connection}")
+            self.progress(0, False, 0)
+            return self.error(52, "Empty reply from server"), None
         response = self._response(ex, now)
         self._request_lines(ex)
         self._response_lines(response)

@@ -8,6 +8,7 @@ pod reached by its address gets the packet through the delivery step
 
 from __future__ import annotations
 
+from simulator import host_ports
 from simulator.ipam import HOST_IP
 from simulator.trace import HTTP_ERROR, OK, REFUSED, TIMEOUT, TLS_ERROR, UNREACHABLE
 
@@ -93,9 +94,39 @@ class DirectRoutes(RouteBase):
     def _loopback(self, ex: Exchange, port: int) -> None:
         client = ex.request.client
         if client.pod is None:
+            forwarded = self.state.forwarded(port)
+            if forwarded is not None:
+                self._forwarded(ex, port, *forwarded)
+                return
             ex.fail("refused", REFUSED, f"nothing listens on the host's own port {port}")
             return
         self._pod_ip(ex, client.pod, "127.0.0.1", port, None, "127.0.0.1")
+
+    def _forwarded(self, ex: Exchange, local: int, pod: dict, port: int, job: int) -> None:
+        """`kubectl port-forward` carries the connection into the pod's own network
+        namespace: the pod sees it come from 127.0.0.1 (no NetworkPolicy applies there)."""
+        if port in (80, 443) and host_ports.ingress_controller(pod):
+            # The notes' way to try an Ingress controller: its pod routes by the rules.
+            pod_ip = (pod.get("status") or {}).get("podIP") or ""
+            self._through_controller(ex, port, ("127.0.0.1", pod_ip, pod), forwarding=True)
+            return
+        delivery = self.delivery.deliver(pod, "127.0.0.1", port, src_ip="127.0.0.1", sender=None)
+        ex.add(delivery.hop)
+        name = delivery.name
+        via = (
+            f"kubectl port-forward (job [{job}]) carried localhost:{local} "
+            f"to pod {name} port {port}"
+        )
+        if delivery.verdict is NOT_LISTENING:
+            # kubectl accepted the connection and then failed to reach the pod's port:
+            # curl sees the connection closed with nothing received.
+            ex.fail("empty", REFUSED, f"{via}, where nothing listens{declared(pod)}")
+            return
+        if ex.scheme == "https":
+            self._plain_server_tls(ex, name)
+            return
+        ex.responder, ex.body_from = "pod", name
+        ex.end(OK, f"{via}, which answered", 200, name)
 
     def _nowhere(self, ex: Exchange, ip: str, port: int) -> None:
         ex.add(self.hop("external", ip, ip, port))

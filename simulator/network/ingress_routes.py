@@ -29,11 +29,15 @@ from .route_base import RouteBase
 class IngressRoutes(RouteBase):
     """What ingress-nginx does with a request (mixed into Router)."""
 
+    def _front(self) -> str:
+        """The address the client reached the controller at."""
+        return self._entry[0] if self._entry is not None else INGRESS_IP
+
     def _ingress(self, ex: Exchange, port: int) -> None:
         """A request to the Ingress controller's address: server, location, TLS, upstream."""
         request = ex.request
         if port not in (80, 443):
-            ex.add(self.hop("ingress", "ingress-nginx", INGRESS_IP, port))
+            ex.add(self.hop("ingress", "ingress-nginx", self._front(), port))
             ex.fail(
                 "refused",
                 REFUSED,
@@ -49,7 +53,7 @@ class IngressRoutes(RouteBase):
         host = host_header.partition(":")[0].lower()
         https = ex.scheme == "https"
         if https and port == 80:
-            ex.add(self.hop("ingress", "ingress-nginx", INGRESS_IP, port))
+            ex.add(self.hop("ingress", "ingress-nginx", self._front(), port))
             ex.fail(
                 "tls_version",
                 TLS_ERROR,
@@ -67,7 +71,7 @@ class IngressRoutes(RouteBase):
                 cert = self._certificate(secret) or tls.FAKE_CERTIFICATE
             ex.cert, ex.http2 = cert, True
             if not request.options.insecure:
-                ex.add(self.hop("ingress", "ingress-nginx", INGRESS_IP, port))
+                ex.add(self.hop("ingress", "ingress-nginx", self._front(), port))
                 ex.fail("tls_verify", TLS_ERROR, self._tls_reason(sni, sni_server, cert))
                 return
         path = ex.path.split("?", 1)[0]
@@ -78,7 +82,7 @@ class IngressRoutes(RouteBase):
             else (server.ingresses[0] if server.ingresses else "ingress-nginx")
         )
         ex.add(
-            self.hop("ingress", ingress_name, INGRESS_IP, port,
+            self.hop("ingress", ingress_name, self._front(), port,
                      namespace=location.namespace if location else None)
         )  # fmt: skip
         if not https and port == 443:
@@ -358,7 +362,7 @@ class IngressRoutes(RouteBase):
         _ip, pod = self._controller()
         if pod is None:
             return False
-        hop = self.hop("ingress", "ingress-nginx", INGRESS_IP, port)
+        hop = self.hop("ingress", "ingress-nginx", self._front(), port)
         where = f"the request went to the Ingress controller's pod {pod['metadata']['name']}"
         return entry_dropped(ex, self.delivery.policing, pod, port, hop, where)
 
@@ -369,6 +373,8 @@ class IngressRoutes(RouteBase):
         Found by label in namespace ingress-nginx; the host-facing address and no pod
         when the cluster runs no such pod. Cached until the store changes.
         """
+        if self._entry is not None:
+            return self._entry[1], self._entry[2]
         version = getattr(self.store, "_resource_version", None)
         cached = self._controller_pod
         if cached is not None and version is not None and cached[0] == version:

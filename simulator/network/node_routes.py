@@ -9,10 +9,12 @@ on its node, keeps the client's address and drops it without a local endpoint.
 
 from __future__ import annotations
 
+from simulator import host_ports
 from simulator.trace import HTTP_ERROR, OK, REFUSED, TIMEOUT, TLS_ERROR
 
+from .delivery import DROPPED, NOT_LISTENING
 from .direct_routes import APISERVER_PORT
-from .exchange import Exchange, answered
+from .exchange import Exchange, answered, declared
 from .service_routes import ServiceRoutes
 
 EXCLUDE_FROM_LB = "node.kubernetes.io/exclude-from-external-load-balancers"
@@ -26,6 +28,10 @@ class NodeRoutes(ServiceRoutes):
         tables = self.proxy.tables()
         entry = tables.node_ports.get(port)
         if entry is None:
+            hosted = self.state.host_port_pod(node, port)
+            if hosted is not None:
+                self._host_port(ex, node, ip, port, *hosted)
+                return
             ex.add(self.hop("node", node, ip, port))
             health = self._health_checked(port)
             if health is not None:
@@ -43,6 +49,39 @@ class NodeRoutes(ServiceRoutes):
         key, index = entry
         svc = self._service(key)
         self._node_port(ex, node, svc, index, None)
+
+    def _host_port(self, ex: Exchange, node: str, ip: str, port: int, pod: dict,
+                   inner: int) -> None:  # fmt: skip
+        """A pod listening on the node's address: a hostNetwork pod, or a hostPort forwarded
+        to the pod. An Ingress controller's pod there routes by the Ingress rules (the
+        notes' NGINX controller with hostNetwork, kind's ingress-nginx with hostPorts)."""
+        client = ex.request.client
+        name = pod["metadata"]["name"]
+        on_host = host_ports.host_network(pod["spec"])
+        target = ip if on_host else (pod.get("status") or {}).get("podIP") or ip
+        if inner in (80, 443) and host_ports.ingress_controller(pod):
+            self._through_controller(ex, inner, (ip, target, pod))
+            return
+        ex.add(self.hop("node", node, ip, port))
+        delivery = self.delivery.deliver(pod, target, inner, src_ip=client.ip, sender=client.pod)
+        ex.add(delivery.hop)
+        how = (
+            f"pod {name} runs on node {node}'s network (hostNetwork) and listens on port {port}"
+            if on_host
+            else f"node {node} forwards its hostPort {port} to pod {name} port {inner}"
+        )
+        if delivery.verdict is DROPPED:
+            assert delivery.drop is not None  # a DROPPED delivery carries its drop
+            ex.drop(delivery.drop, how)
+            return
+        if delivery.verdict is NOT_LISTENING:
+            ex.fail("refused", REFUSED, f"{how}, but nothing listens there{declared(pod)}")
+            return
+        if ex.scheme == "https":
+            self._plain_server_tls(ex, name)
+            return
+        ex.responder, ex.body_from = "pod", name
+        ex.end(OK, f"{how}: it answered", 200, name)
 
     def _health_checked(self, port: int) -> dict | None:
         """The LoadBalancer Service (externalTrafficPolicy Local) whose healthCheckNodePort

@@ -16,7 +16,7 @@ from simulator.trace import Hop
 from . import tls
 from .delivery import Deliverer
 from .dns import ClusterDns
-from .exchange import HopCache, IngressPlan, Plan, PortRoute
+from .exchange import Exchange, HopCache, IngressPlan, Plan, PortRoute
 from .gateway_plan import GatewayPlan
 from .ingress import IngressController
 from .proxy import KubeProxy, Tables
@@ -60,9 +60,31 @@ class RouteBase:
     # (gateway, address, port, namespace, listener, route, rule) -> the gateway hop
     _gateway_hops: dict[tuple, Hop]
 
+    #: An Ingress controller's pod reached another way than the built-in address (its
+    #: node's address, a port-forward): `(address, pod IP, pod)`; None otherwise.
+    _entry: tuple[str, str, dict] | None = None
+
+    def _ingress(self, ex: Exchange, port: int) -> None:
+        """ingress-nginx's handling of a request (ingress_routes.py)."""
+        raise NotImplementedError
+
+    def _through_controller(self, ex: Exchange, port: int, entry: tuple[str, str, dict],
+                            forwarding: bool = False) -> None:  # fmt: skip
+        """An Ingress controller's pod reached at `entry` (`(address, pod IP, pod)`) routes
+        the request by the Ingress rules, as at the built-in address."""
+        self._entry, self._forwarding = entry, forwarding
+        try:
+            self._ingress(ex, port)
+        finally:
+            self._entry, self._forwarding = None, False
+
+    #: A port-forward carries this request: no plan, since a forward ends without any
+    #: change to the store (`kill %1`), which is what plans are checked against.
+    _forwarding = False
+
     def _keep_plan(self, request: Request, plan: Plan | IngressPlan | GatewayPlan) -> None:
         """Remember how `request` was routed, for the next equal request."""
-        if self.caching and request.plannable:
+        if self.caching and request.plannable and not self._forwarding:
             # A plan is found through its request object, so it lives no longer than
             # the request cache keeps that object (a new client makes new requests).
             if len(self._plans) > RequestCache.LIMIT:

@@ -49,6 +49,7 @@ from simulator.trace import (
     Trace,
 )
 
+from .access_log import log_served
 from .delivery import Deliverer, DnsDropped
 from .dns import Answer, ClusterDns, NotFound, external_address
 from .exchange import Exchange, HopCache, Plan, Refusal
@@ -86,7 +87,10 @@ class Router(NodeRoutes, GatewayRoutes):
         """
         self.state = state
         self.store = state.store
+        self.runtime = state.runtime
         self.caching = caching
+        #: Whether answered requests go to the containers' logs (an observation turns it off).
+        self.logging = True
         self.proxy = KubeProxy(state)
         self.ingress = IngressController(state)
         ingress = self.ingress  # captured alone: a lambda over `self` would make a cycle
@@ -177,8 +181,15 @@ class Router(NodeRoutes, GatewayRoutes):
         """Send one request and follow it to its end (no redirect is followed).
 
         `request` comes from `requests`, which builds each distinct one once; a
-        URL curl refuses ends here without anything sent (a `Refusal`).
+        URL curl refuses ends here without anything sent (a `Refusal`). A request a
+        pod answered goes to its container's log (access_log.py) unless `logging` is off.
         """
+        ex = self._exchange(request)
+        if self.logging and ex.trace.served_by is not None and not isinstance(ex, Refusal):
+            log_served(self.runtime, ex, self.state.clock.now)
+        return ex
+
+    def _exchange(self, request: Request | BadUrl) -> Exchange | Refusal:
         if isinstance(request, BadUrl):
             return Refusal(request.error, _bad_url_trace(request))
         plan = self._plans.get(request)

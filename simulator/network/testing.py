@@ -31,6 +31,8 @@ class FakeRuntime:
     stopped_ports: set[int] = field(default_factory=set)
     last_probe_output: str = ""
     ports: frozenset[int] = frozenset()  # declared container ports, for pod_listens
+    containers: list | None = None
+    logs: dict | None = None  # what access_log.py writes
 
 
 class FakeState:
@@ -412,6 +414,14 @@ class FakeState:
         for name, index in self._node_index.items():
             if f"{HOST_NETWORK}.{index + 2}" == ip:
                 return self.store.get("Node", "", name)
+        return None
+
+    def host_port_pod(self, node: str, port: int) -> tuple[dict, int] | None:
+        """No pod here takes a port on its node's address."""
+        return None
+
+    def forwarded(self, port: int) -> tuple[dict, int, int] | None:
+        """No `kubectl port-forward` runs beside this cluster."""
         return None
 
     def pod_listens(self, pod: dict, port: int) -> bool:

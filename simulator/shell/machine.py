@@ -39,6 +39,9 @@ class Machine(Protocol):
         `tty` tells whether its stdout is the terminal (curl's progress meter, ls columns).
         """
 
+    def background(self, argv: list[str]) -> CommandResult | None:
+        """Start `argv` as a job (`COMMAND &`); None when it cannot run as one here."""
+
     def not_found(self, name: str) -> str:
         """The shell's message for a program it cannot find (exit status 127)."""
 

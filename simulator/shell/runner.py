@@ -21,6 +21,11 @@ from .expand import ExpansionError, expand, expand_one
 from .machine import ExitShell, Machine
 from .syntax import Command, Script, ShellSyntaxError, parse, unquoted_literal
 
+#: What `&` meets for anything but the one command that runs as a job here.
+BACKGROUND_REFUSED = (
+    "background jobs with & are not available in this playground's shell: only "
+    "`kubectl port-forward ... &` runs as a job (run other commands one at a time)"
+)
 MAX_STREAM = 4 * 1024 * 1024  # characters one stage may pass on, or show
 _PIPE, _TTY, _NULL = "pipe", "tty", "null"
 
@@ -83,7 +88,10 @@ class Runner:
                 step.joiner == "||" and self.status == 0
             ):
                 continue
-            self.status = self._pipeline(step.pipeline, stdin, out)
+            if step.background:
+                self.status = self._background(step.pipeline, out)
+            else:
+                self.status = self._pipeline(step.pipeline, stdin, out)
             stdin = ""  # the terminal's input is read by the first command that reads it
 
     def _pipeline(self, pipeline: list[Command], stdin: str, out: _Collected) -> int:
@@ -93,6 +101,26 @@ class Runner:
             last = k == len(pipeline) - 1
             status, data = self._command(command, data, out, last, alone=len(pipeline) == 1)
         return status
+
+    def _background(self, pipeline: list[Command], out: _Collected) -> int:
+        """`COMMAND &`: a job, for the one command that runs as one here."""
+        machine = self.machine
+        result = None
+        if len(pipeline) == 1 and not pipeline[0].redirects:
+            try:
+                argv, assignments = self._words(pipeline[0])
+            except (ExpansionError, ShellSyntaxError) as err:
+                out.show(ERR, f"{machine.shell}: {err}\n")
+                return 1
+            if argv and not assignments:
+                result = machine.background(argv)
+        if result is None:
+            out.show(ERR, f"{machine.shell}: {BACKGROUND_REFUSED}\n")
+            return 2
+        out.traces.extend(result.traces)
+        for stream, text in result.output():
+            out.show(stream, text)
+        return 0  # a job started: `$?` is 0 whatever the job does later
 
     # -- one simple command ---------------------------------------------------------
 

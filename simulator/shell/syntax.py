@@ -4,8 +4,10 @@
 pipeline a list of simple commands, each command its words (with which parts
 were quoted and which are `$VARIABLES`, for expansion) and redirections.
 What a one-line playground terminal has no use for (command substitution,
-here-documents, background jobs, subshells, globbing) is refused with a
-message instead of being half-understood.
+here-documents, background jobs but a last one, subshells, globbing) is
+refused with a message instead of being half-understood. A `&` ending the
+line makes its last pipeline a job (the runner lets only `kubectl
+port-forward` run so: simulator.port_forwards).
 """
 
 from __future__ import annotations
@@ -62,10 +64,12 @@ class Command:
 
 @dataclass(slots=True)
 class Step:
-    """One pipeline of a list, and how it joins the one before (`""`, `;`, `&&`, `||`)."""
+    """One pipeline of a list, how it joins the one before (`""`, `;`, `&&`, `||`), and
+    whether it runs as a background job (a trailing `&`)."""
 
     joiner: str
     pipeline: list[Command]
+    background: bool = False
 
 
 Script = list[Step]
@@ -260,6 +264,7 @@ def parse(line: str) -> Script:
     command = Command()
     joiner = ""
     count = 0
+    background = False
     i = 0
     while i < len(tokens):
         tok = tokens[i]
@@ -268,6 +273,9 @@ def parse(line: str) -> Script:
             command.words.append(tok)
             continue
         op = tok.text
+        if op == "&" and i == len(tokens) and (command.words or command.redirects):
+            background = True
+            break
         if op in ("&", "<<") or op.endswith("<<"):
             what = "background jobs with &" if op == "&" else "here-documents with <<"
             raise ShellSyntaxError(_unsupported(what))
@@ -295,7 +303,7 @@ def parse(line: str) -> Script:
     elif pipeline or joiner in ("&&", "||"):
         raise ShellSyntaxError("syntax error: unexpected end of file")
     if pipeline:
-        script.append(Step(joiner, pipeline))
+        script.append(Step(joiner, pipeline, background))
     return script
 
 

@@ -14,9 +14,9 @@ import posixpath
 import random
 from typing import TYPE_CHECKING, Protocol
 
-from simulator.result import CommandResult
+from simulator.result import ERR, CommandResult
 
-from . import openssl, workstation_files
+from . import job_control, openssl, workstation_files
 from .errors import FileError
 from .runner import Runner
 from .workstation_files import File
@@ -104,7 +104,7 @@ class Workstation:
         "kubectl": "_kubectl", "curl": "_network", "ping": "_network", "nslookup": "_network",
         "sleep": "_sleep", "openssl": "_openssl", "ls": "_ls", "cat": "_cat", "rm": "_rm",
         "mkdir": "_mkdir", "touch": "_touch", "hostname": "_hostname", "whoami": "_whoami",
-        "ingress2gateway": "_ingress2gateway",
+        "ingress2gateway": "_ingress2gateway", "jobs": "_jobs", "kill": "_kill",
     }  # fmt: skip
 
     def __init__(self, cluster: Host, state: WorkstationState) -> None:
@@ -120,7 +120,19 @@ class Workstation:
         return self.state.cwd
 
     def run(self, line: str, stdin: str = "") -> CommandResult:
-        """Run one line in a fresh shell process (the previous `$?` is not kept)."""
+        """Run one line in a fresh shell process (the previous `$?` is not kept).
+
+        Before the next prompt bash reports the jobs that ended meanwhile: a
+        port-forward whose pod went away (simulator.port_forwards)."""
+        result = self._run(line, stdin)
+        if self.cluster.state.port_forwards.jobs:
+            ended = self.cluster.state.port_forwards.end_lost(self.cluster.state.runtime)
+            if ended:
+                result.chunks = [*result.output(), (ERR, ended)]
+                result.stderr += ended
+        return result
+
+    def _run(self, line: str, stdin: str) -> CommandResult:
         if not _PLAIN_SPECIALS.intersection(line):
             # Nothing for the shell to do: words split on blanks, no alias or builtin.
             argv = line.split()
@@ -157,6 +169,27 @@ class Workstation:
     def program(self, argv: list[str], stdin: str, tty: bool = True) -> CommandResult | None:
         method = self.PROGRAMS.get(argv[0])
         return getattr(self, method)(argv, stdin, tty) if method is not None else None
+
+    def background(self, argv: list[str]) -> CommandResult | None:
+        """`kubectl port-forward ... &`: the only job that runs here (port_forwards.py)."""
+        from simulator.kubectl import run_kubectl
+        from simulator.kubectl.commands import verb_of
+
+        if argv[0] != "kubectl" or verb_of(argv[1:]) != "port-forward":
+            return None
+        cluster = self.cluster
+        forwards = cluster.state.port_forwards
+        started = forwards.started
+        result = run_kubectl(
+            cluster.state, argv[1:], network=cluster.network, files=self, background=True
+        )
+        if forwards.started == started:
+            return result
+        job = forwards.jobs[max(forwards.jobs)]
+        notice = f"[{job.job}] {job.pid}\n"
+        result.chunks = [(ERR, notice), *result.output()]
+        result.stderr = notice + result.stderr
+        return result
 
     def not_found(self, name: str) -> str:
         hint = HINTS.get(name)
@@ -258,6 +291,12 @@ class Workstation:
 
     def _touch(self, argv: list[str], stdin: str, tty: bool) -> CommandResult:
         return workstation_files.touch(self, argv)
+
+    def _jobs(self, argv: list[str], stdin: str, tty: bool) -> CommandResult:
+        return job_control.jobs(self.cluster.state.port_forwards, argv)
+
+    def _kill(self, argv: list[str], stdin: str, tty: bool) -> CommandResult:
+        return job_control.kill(self.cluster.state.port_forwards, argv)
 
     def _hostname(self, argv: list[str], stdin: str, tty: bool) -> CommandResult:
         return CommandResult(stdout="workstation\n")

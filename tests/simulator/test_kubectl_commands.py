@@ -497,9 +497,9 @@ def test_run_and_create_deployment(cluster: Cluster) -> None:
 
 
 def test_unsupported_and_unknown_verbs(cluster: Cluster) -> None:
-    logs = cluster.run("kubectl logs kubia")
-    assert logs.exit_code == 1
-    assert logs.stderr.startswith('error: "kubectl logs" is not available')
+    top = cluster.run("kubectl top pods")
+    assert top.exit_code == 1
+    assert top.stderr.startswith('error: "kubectl top" is not available')
     unknown = cluster.run("kubectl frobnicate")
     assert unknown.stderr.startswith('error: unknown command "frobnicate" for "kubectl"')
     assert cluster.run("kubectl").exit_code == 0

@@ -108,6 +108,7 @@ class Traffic:
             for c in pod["spec"]["containers"]:
                 for cp in c.get("ports") or ():
                     urls.append(f"http://{pod['status']['podIP']}:{cp['containerPort']}/")
+        urls += [f"http://{ip}/" for ip in nodes]  # hostNetwork pods and hostPorts
         urls += ["http://localhost:8080/", "http://example.com/", "http://nowhere.invalid/"]
         self.rng.shuffle(urls)
         self.urls = urls
@@ -289,6 +290,34 @@ def test_ports_closing_and_opening_between_equal_requests(url, source) -> None:
         for _ in range(4):
             outcomes.append(same(fast, slow, lambda c: c.request(url, client)).outcome)
     assert "ok" in outcomes
+
+
+def test_fast_and_slow_paths_agree_through_host_ports_and_a_port_forward() -> None:
+    # A hostNetwork Ingress controller on a node's address, and a port-forward that ends
+    # without any store change (so no plan may outlive it).
+    from .test_host_network import WP_KIC
+
+    fast, slow = twins(seed=13)
+    wordpress = next(s for s in SCENARIOS if s.slug == "wordpress")
+    for manifest in (wordpress.manifest, WP_KIC):
+        same(fast, slow, lambda c, m=manifest: c.run("kubectl apply -f -", stdin=m))
+    same(fast, slow, lambda c: c.run("sleep 11"))
+    same(
+        fast,
+        slow,
+        lambda c: c.run("kubectl port-forward -n nginx-ingress deploy/wp-kic-dep 8080:80 &"),
+    )
+    outcomes = []
+    for step in ["", "kill %1", "kubectl port-forward svc/wp-svc 8080:80 &"]:
+        if step:
+            same(fast, slow, lambda c, step=step: c.run(step))
+        for url, headers in [("http://localhost:8080/", {"Host": "wp.test"})] * 3 + [
+            (f"http://192.168.49.{n}/", {"Host": "wp.test"}) for n in (2, 3, 4)
+        ]:
+            trace = same(fast, slow, lambda c, u=url, h=headers: c.request(u, headers=h))
+            outcomes.append(trace.outcome)
+    assert {"ok", "refused"} <= set(outcomes)
+    replay(fast, slow, seed=13)
 
 
 def test_the_slow_path_keeps_no_plan() -> None:

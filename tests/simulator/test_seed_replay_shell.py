@@ -325,9 +325,9 @@ def test_003_what_stays_unavailable_says_so() -> None:
         "sleep infinity"
     )
     assert generator.stderr.startswith("error: unknown flag: --generator\n")
-    # kubectl logs -f stays unsupported, with its own message whatever flags follow
-    logs = cluster.run("kubectl logs -f kubia-abcde --tail=3")
-    assert logs.stderr.startswith('error: "kubectl logs" is not available in this playground')
+    # kubectl top stays unsupported, with its own message whatever flags follow
+    top = cluster.run("kubectl top pod kubia-abcde --containers --sort-by=cpu")
+    assert top.stderr.startswith('error: "kubectl top" is not available in this playground')
 
 
 # -- a node's point of view (000 §5.1.1: "ssh to a node and curl") ---------------------------

@@ -46,6 +46,9 @@ class FakeMachine:
             return CommandResult(stdout=stdin + "".join(self.read_file(p) for p in argv[1:]))
         return None
 
+    def background(self, argv):
+        return None  # no job runs on this machine
+
     def not_found(self, name):
         return f"bash: {name}: command not found"
 
@@ -115,6 +118,11 @@ def test_words_quotes_and_expansion(line: str, shown: str) -> None:
         ),  # fmt: skip
         (
             "sleep 1 &",
+            "bash: background jobs with & are not available in this playground's shell: "
+            "only `kubectl port-forward ... &` runs as a job (run other commands one at a time)",
+        ),  # fmt: skip
+        (
+            "sleep 1 & echo x",
             "bash: background jobs with & is not available in this playground's "
             "shell: run one command at a time",
         ),  # fmt: skip
