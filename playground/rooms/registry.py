@@ -48,6 +48,7 @@ WORKERS: dict[str, type[Worker]] = {
 _rooms: dict[str, LiveRoom] = {}
 _views: dict[str, RoomView] = {}
 _loading: dict[str, asyncio.Future] = {}
+_opening: dict[str, asyncio.Future] = {}
 
 
 def views_group(code: str) -> str:
@@ -58,22 +59,41 @@ def views_group(code: str) -> str:
 async def open_room(code: str) -> RoomView:
     """This process's view of room `code`, for a viewer about to join (one view however
     many arrive together). Raises RoomGone: no such room (ServerFull: no memory here)."""
-    for _attempt in range(2):
-        view = _views.get(code)
-        if view is not None and view.loop is asyncio.get_running_loop() and _usable(view.owner):
-            if isinstance(view.owner, LocalOwner):
-                view.owner.live.expect_viewer()
-            return view
-        if _attempt:
-            break
-        owner = await find_owner(code)  # viewers arriving together all wait here
-    if isinstance(owner, LocalOwner):
-        owner.live.expect_viewer()
-    view = RoomView(code, owner, find_owner=_new_owner, on_empty=_forget_view)
-    _views[code] = view
-    if owner.remote:
-        view.address = await bus().start()
-        await bus().join(views_group(code))
+    loop = asyncio.get_running_loop()
+    view = _views.get(code)
+    if view is None or view.loop is not loop or not _usable(view.owner):
+        pending = _opening.get(code)
+        if pending is not None and pending.get_loop() is loop:
+            view = await asyncio.shield(pending)  # viewers arriving together all wait here
+        else:
+            view = await _open_view(code)
+    if isinstance(view.owner, LocalOwner):
+        view.owner.live.expect_viewer()
+    return view
+
+
+async def _open_view(code: str) -> RoomView:
+    """A new view of room `code`, its owner found: the one every viewer arriving meanwhile
+    joins (a view that is not the registry's would never hear the room's frames)."""
+    future = asyncio.get_running_loop().create_future()
+    _opening[code] = future
+    try:
+        owner = await find_owner(code)
+        view = RoomView(
+            code, owner, find_owner=_new_owner, lease_holder=_lease_holder, on_empty=_forget_view
+        )
+        if owner.remote:
+            view.address = await bus().start()
+            await bus().join(views_group(code))
+        _views[code] = view
+    except BaseException as exc:
+        future.set_exception(exc)
+        future.exception()  # mark retrieved: waiters, if any, re-raise it
+        raise
+    finally:
+        if _opening.get(code) is future:
+            del _opening[code]
+    future.set_result(view)
     return view
 
 
@@ -172,6 +192,13 @@ async def _load(code: str) -> LiveRoom:
     lease = Lease(code, await bus().start() if Lease.enabled() else "")
     if not await lease.claim():
         raise LeaseTaken(_("This room is moving to another server; try again in a second."))
+    async with keeper.renewing(lease):
+        return await _replay(room, lease)
+
+
+async def _replay(room: Room, lease: Lease) -> LiveRoom:
+    """The live room of `room`, its log replayed in a new worker (its `lease` taken)."""
+    code = room.code
     ops = await read_ops(room)
     spec = RoomSpec(
         code=code,
@@ -296,4 +323,5 @@ def forget_all() -> None:
     _rooms.clear()
     _views.clear()
     _loading.clear()
+    _opening.clear()
     keeper.stop()
