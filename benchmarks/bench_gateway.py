@@ -30,7 +30,7 @@ import yaml
 from simulator import Cluster
 
 from .bench_core import cpu_time, timed_pair
-from .workload import manifest
+from .workload import ingresses, manifest
 
 BASE = """apiVersion: gateway.networking.k8s.io/v1
 kind: Gateway
@@ -94,22 +94,6 @@ def routes(count: int, rules: int = 10) -> str:
     return "---\n".join(docs)
 
 
-INGRESS = """apiVersion: networking.k8s.io/v1
-kind: Ingress
-metadata:
-  name: ing-{h}
-spec:
-  rules:
-  - host: ing-{h}.example.com
-    http:
-      paths:
-      - path: /
-        pathType: Prefix
-        backend: {{service: {{name: svc-{s}, port: {{number: 80}}}}}}
-      - path: /api
-        pathType: Prefix
-        backend: {{service: {{name: svc-{s}, port: {{number: 80}}}}}}
-"""
 HTTPROUTE = """apiVersion: gateway.networking.k8s.io/v1
 kind: HTTPRoute
 metadata:
@@ -137,7 +121,7 @@ def routed_cluster(pods: int, hosts: int = 100) -> Cluster:
     services = deployments * 5
     cluster = Cluster(seed=1)
     text = manifest(services=services, deployments=deployments, nodes=max(pods // 100, 3))
-    text += "---\n" + "---\n".join(INGRESS.format(h=h, s=h % services) for h in range(hosts))
+    text += "---\n" + ingresses(hosts, services, prefix="ing")
     text += "---\n" + BASE.split("---\n")[0]
     text += "---\n" + "---\n".join(HTTPROUTE.format(h=h, s=h % services) for h in range(hosts))
     result = cluster.run("kubectl apply -f -", stdin=text)

@@ -29,24 +29,7 @@ import time
 from simulator.network import Network
 from simulator.network.testing import FakeState
 
-from .workload import manifest
-
-INGRESS = """apiVersion: networking.k8s.io/v1
-kind: Ingress
-metadata:
-  name: ing-{h}
-spec:
-  rules:
-  - host: app-{h}.example.com
-    http:
-      paths:
-      - path: /
-        pathType: Prefix
-        backend: {{service: {{name: svc-{s}, port: {{number: 80}}}}}}
-      - path: /api
-        pathType: Prefix
-        backend: {{service: {{name: svc-{s}, port: {{number: 80}}}}}}
-"""
+from .workload import ingresses, manifest
 
 
 def build(pods: int, per_service: int = 10, nodes: int = 50, hosts: int = 100) -> FakeState:
@@ -93,7 +76,7 @@ def build_real(pods: int, hosts: int = 100, policies: bool = False):
     services = deployments * 5
     cluster = Cluster(seed=1)
     text = manifest(services=services, deployments=deployments, nodes=max(pods // 100, 3))
-    text += "---\n" + "---\n".join(INGRESS.format(h=h, s=h % services) for h in range(hosts))
+    text += "---\n" + ingresses(hosts, services)
     if policies:
         text += "---\n" + policies_manifest()
     result = cluster.run("kubectl apply -f -", stdin=text)

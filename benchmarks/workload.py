@@ -58,6 +58,30 @@ metadata:
 """
 
 
+INGRESS = """apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: ing-{h}
+spec:
+  rules:
+  - host: {prefix}-{h}.example.com
+    http:
+      paths:
+      - path: /
+        pathType: Prefix
+        backend: {{service: {{name: svc-{s}, port: {{number: 80}}}}}}
+      - path: /api
+        pathType: Prefix
+        backend: {{service: {{name: svc-{s}, port: {{number: 80}}}}}}
+"""
+
+
+def ingresses(hosts: int, services: int, prefix: str = "app") -> str:
+    """Multi-document YAML of `hosts` Ingresses, host `{prefix}-{h}.example.com` with `/` and
+    `/api` to the Service `svc-{h % services}`."""
+    return "---\n".join(INGRESS.format(h=h, s=h % services, prefix=prefix) for h in range(hosts))
+
+
 def manifest(services: int = 1000, deployments: int = 200, replicas: int = 50,
              nodes: int = 100) -> str:  # fmt: skip
     """Multi-document YAML: `nodes` extra Nodes (a kubelet runs at most 110 pods),

@@ -22,7 +22,9 @@ SINGLETONS = ("host", "ingressController")
 #: their Services are not offered as targets. Browsers get this list in the snapshot.
 SYSTEM_NAMESPACES = ("kube-system", "kube-public", "kube-node-lease", "ingress-nginx")
 #: Collections whose changes may change the request targets (and which one to send first).
-_TARGETED = ("nodes", "services", "ingresses", "endpoints", "gateways", "httproutes")
+_TARGETED = (
+    "nodes", "services", "ingresses", "endpoints", "gateways", "httproutes", "networkPolicies",
+)  # fmt: skip
 #: Collections whose changes may change the commands to try and the title.
 _SUGGESTED = ("services", "ingresses", "workloads")
 

@@ -25,6 +25,7 @@ from .snapshot_changes import SnapshotChanges, snapshot_changes
 from .state import ClusterState
 from .suggestions import Suggestions, suggestions
 from .timeline import NextChange, next_change
+from .words import Words, say
 
 MAX_LINE = 4096  # characters in one command line
 MAX_SLEEP = 86400  # seconds one `sleep` may move the clock
@@ -133,25 +134,21 @@ class Cluster:
         that shows most of the path), and what to add when there is none. A read."""
         return first_steps(self.state, self._policy_drop)
 
-    def _policy_drop(self, target: RequestTarget) -> str:
+    def _policy_drop(self, target: RequestTarget) -> Words | None:
         """Why NetworkPolicy drops `target`'s request from where the room sends it (the
-        host, or the first running pod of its namespace), "" when it passes."""
+        host, or the first running pod of its namespace), None when it passes."""
         source = "host"
         if target.origin == "pod":
             pods = running_pods(self.state, "", target.namespace)
             if not pods:
-                return ""
+                return None
             source = f"pod/{target.namespace}/{pods[0]}"
         (trace,) = self.observe_requests(target.url, source, insecure=True, key="first-steps")
         if trace.blocked is None:
-            return ""
+            return None
         blocked = trace.blocked
-        side = "its sender's egress" if blocked.direction == "egress" else "the pod's ingress"
-        return (
-            f"NetworkPolicy {', '.join(blocked.policies)} ({blocked.namespace}) drops this "
-            f"request at {side}, so it times out: send it from a source the policies allow, "
-            "or change them."
-        )
+        key = "policy-drops-egress" if blocked.direction == "egress" else "policy-drops-ingress"
+        return say(key, policies=", ".join(blocked.policies), namespace=blocked.namespace)
 
     def suggestions(self) -> Suggestions:
         """Commands to try and a title, from the learner's own objects. A read."""

@@ -22,11 +22,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from .gateways import gateway_graph
 from .ipam import INGRESS_IP
 from .snapshot_gateways import route_urls
 from .state import ClusterState
+from .words import Words, say
 
 #: Namespaces of the cluster's own machinery: not offered as targets.
 SYSTEM_NAMESPACES = frozenset({"kube-system", "kube-public", "kube-node-lease", "ingress-nginx"})
@@ -46,7 +48,8 @@ class RequestTarget:
             `ExternalName`.
         origin: where the URL works from: `host` (the workstation) or `pod`.
         namespace: the namespace of the object it reaches.
-        why: one sentence on the path a request takes and why it works from `origin`.
+        words: one sentence on the path a request takes and why it works from `origin`
+            (`why` in English; browsers word it in their language from its key).
         service: the Service the request reaches ("" for an Ingress default backend).
         kind: what the label says, for browsers to word it in their own language:
             `ingress`, `ingress-default`, `httproute`, `externalname`, `nodeport`,
@@ -60,13 +63,17 @@ class RequestTarget:
     group: str
     origin: str
     namespace: str
-    why: str
+    words: Words
     service: str = ""
     kind: str = ""
     name: str = ""
     address: str = ""
 
-    def to_dict(self) -> dict[str, str]:
+    @property
+    def why(self) -> str:
+        return str(self.words)
+
+    def to_dict(self) -> dict[str, Any]:
         return {
             "url": self.url,
             "label": self.label,
@@ -74,6 +81,7 @@ class RequestTarget:
             "from": self.origin,
             "namespace": self.namespace,
             "why": self.why,
+            "whyWords": self.words.to_dict(),
             "service": self.service,
             "kind": self.kind,
             "name": self.name,
@@ -116,12 +124,9 @@ def _ingress_targets(ing: dict, add) -> None:
             scheme = "https" if host and host in tls_hosts else "http"
             service = ((path.get("backend") or {}).get("service") or {}).get("name", "")
             why = (
-                f"The host resolves {host} to the Ingress controller's address, as if it "
-                f"were in /etc/hosts; ingress-nginx matches the rule and sends the request "
-                f"to Service {service}'s pods."
+                say("ingress-host", host=host, service=service)
                 if host
-                else f"A rule without a host matches any request to the Ingress controller's "
-                f"address; ingress-nginx sends it to Service {service}'s pods."
+                else say("ingress-any-host", service=service)
             )
             add(
                 RequestTarget(
@@ -145,7 +150,7 @@ def _ingress_targets(ing: dict, add) -> None:
                 "Ingress",
                 "host",
                 meta["namespace"],
-                "A request no rule matches goes to the Ingress's default backend.",
+                say("ingress-default"),
                 "",
                 "ingress-default",
                 meta["name"],
@@ -165,11 +170,11 @@ def _gateway_targets(state: ClusterState, add) -> None:
         gateways = sorted({parent.gateway[1] for parent in route.parents})
         for url in route_urls(graph, route):
             address = url.split("://", 1)[1]
+            host, joined = address.split("/")[0], ", ".join(gateways)
             why = (
-                f"The host resolves {address.split('/')[0]} to Gateway "
-                f"{', '.join(gateways)}'s address, as if it were in /etc/hosts; the Gateway's "
-                f"nginx matches HTTPRoute {name}'s rules and sends the request to "
-                + (f"Service {service}'s pods." if service else "the rule's backends.")
+                say("httproute-service", host=host, gateways=joined, route=name, service=service)
+                if service
+                else say("httproute-backends", host=host, gateways=joined, route=name)
             )
             add(
                 RequestTarget(
@@ -183,7 +188,7 @@ def _service_targets(svc: dict, worker_ip: str, add) -> None:
     meta, spec = svc["metadata"], svc["spec"]
     name, namespace = meta["name"], meta["namespace"]
 
-    def target(url: str, label: str, group: str, origin: str, why: str, kind: str, address: str):
+    def target(url: str, label: str, group: str, origin: str, why: Words, kind: str, address: str):
         add(RequestTarget(url, label, group, origin, namespace, why, name, kind, name, address))
 
     fqdn = f"{name}.{namespace}.svc.cluster.local"
@@ -193,8 +198,7 @@ def _service_targets(svc: dict, worker_ip: str, add) -> None:
             f"{name} (ExternalName)",
             "ExternalName",
             "pod",
-            f"Cluster DNS answers {name} with a CNAME to {spec.get('externalName')}; "
-            "only pods use the cluster's DNS.",
+            say("externalname", service=name, external=spec.get("externalName")),
             "externalname",
             fqdn,
         )
@@ -210,8 +214,7 @@ def _service_targets(svc: dict, worker_ip: str, add) -> None:
                 f"{worker_ip}:{port['nodePort']} (NodePort of {name})",
                 "NodePort",
                 "host",
-                f"Every node opens port {port['nodePort']}; kube-proxy on the node "
-                f"forwards it to a pod of {name}, on any node.",
+                say("nodeport", port=port["nodePort"], service=name),
                 "nodeport",
                 f"{worker_ip}:{port['nodePort']}",
             )
@@ -221,8 +224,7 @@ def _service_targets(svc: dict, worker_ip: str, add) -> None:
                 f"{lb_ip}:{number} (LoadBalancer {name})",
                 "LoadBalancer",
                 "host",
-                f"The load balancer's address {lb_ip} sends the request to a node, "
-                f"whose kube-proxy forwards it to a pod of {name}.",
+                say("loadbalancer", address=lb_ip, service=name),
                 "loadbalancer",
                 f"{lb_ip}:{number}",
             )
@@ -231,16 +233,9 @@ def _service_targets(svc: dict, worker_ip: str, add) -> None:
             # so the request goes to the port the pods listen on.
             listens = port.get("targetPort", number)
             number = listens if isinstance(listens, int) else number
-            why = (
-                f"{name} is headless: cluster DNS answers its name with the ready pods' "
-                "own addresses, and only pods use the cluster's DNS."
-            )
+            why = say("headless", service=name)
         else:
-            why = (
-                f"Cluster DNS resolves {name} to its cluster IP, which only exists inside "
-                "the cluster: kube-proxy on the pod's node sends the request to one of "
-                f"{name}'s ready pods."
-            )
+            why = say("cluster-ip", service=name)
         suffix = "" if number == 80 else f":{number}"
         target(
             f"http://{fqdn}{suffix}/",
@@ -267,9 +262,9 @@ def _worker_ip(state: ClusterState) -> str:
     return ""
 
 
-#: Why a target's request would be dropped ("" when it would pass), asked only when the
+#: Why a target's request would be dropped (None when it would pass), asked only when the
 #: cluster has a NetworkPolicy.
-Dropped = Callable[[RequestTarget], str]
+Dropped = Callable[[RequestTarget], Words | None]
 
 
 def suggested_request(
@@ -294,25 +289,20 @@ def _has_ready_endpoint(state: ClusterState, target: RequestTarget) -> bool:
     return any(subset.get("addresses") for subset in (endpoints or {}).get("subsets") or ())
 
 
-def missing(state: ClusterState, targets: list[RequestTarget]) -> str:
-    """What to add when nothing can be requested ("" when something can)."""
+def missing(state: ClusterState, targets: list[RequestTarget]) -> Words | None:
+    """What to add when nothing can be requested (None when something can)."""
     if targets:
-        return ""
+        return None
     workload = _first_workload(state)
     if workload is None:
-        return (
-            "Nothing to send a request to yet: apply a workload (a Deployment or a Pod) "
-            "and a Service that selects its pods."
-        )
+        return say("missing-everything")
     kind, name, port, selector = workload
     if kind == "DaemonSet":  # kubectl expose takes no DaemonSet: a Service manifest does it
-        how = f"a Service with selector {selector} and port {port or 80} in the Manifests panel"
-    else:
-        how = f"kubectl expose {kind.lower()} {name} --port={port or 80}"
-    return (
-        "Nothing to send a request to yet: no Service or Ingress leads to a pod. "
-        f"Add a Service that selects {kind} {name}'s pods, for example: {how}"
-    )
+        return say(
+            "missing-service-manifest", kind=kind, name=name, selector=selector, port=port or 80
+        )
+    command = f"kubectl expose {kind.lower()} {name} --port={port or 80}"
+    return say("missing-service", kind=kind, name=name, command=command)
 
 
 def _first_workload(state: ClusterState) -> tuple[str, str, int | None, str] | None:
@@ -333,12 +323,21 @@ def _first_workload(state: ClusterState) -> tuple[str, str, int | None, str] | N
 class FirstSteps:
     """Where requests can go (`targets`), the first one to send, what to add when there
     is nowhere to send one (`missing`), and why the first one cannot be answered yet
-    (`waiting`: no pod behind it is ready); "" when there is nothing to say."""
+    (`waiting`: no pod behind it is ready, or a NetworkPolicy drops it); None when there
+    is nothing to say (`missing` and `waiting` in English, "" for None)."""
 
     targets: tuple[RequestTarget, ...]
     first: RequestTarget | None
-    missing: str
-    waiting: str = ""
+    missing_words: Words | None
+    waiting_words: Words | None = None
+
+    @property
+    def missing(self) -> str:
+        return str(self.missing_words) if self.missing_words else ""
+
+    @property
+    def waiting(self) -> str:
+        return str(self.waiting_words) if self.waiting_words else ""
 
     def to_dict(self) -> dict:
         return {
@@ -346,6 +345,8 @@ class FirstSteps:
             "first": self.first.to_dict() if self.first else None,
             "missing": self.missing,
             "waiting": self.waiting,
+            "missingWords": self.missing_words.to_dict() if self.missing_words else None,
+            "waitingWords": self.waiting_words.to_dict() if self.waiting_words else None,
         }
 
 
@@ -358,16 +359,13 @@ def first_steps(state: ClusterState, dropped: Dropped | None = None) -> FirstSte
     """
     targets = request_targets(state)
     first = suggested_request(state, targets, dropped)
-    waiting = ""
+    waiting: Words | None = None
     if (
         first is not None
         and first.group != "ExternalName"
         and not _has_ready_endpoint(state, first)
     ):
-        waiting = (
-            f"No pod behind Service {first.service} is ready yet, so this request fails: "
-            "make a pod ready (its readiness probe must pass), then send it again."
-        )
+        waiting = say("no-ready-pod", service=first.service)
     elif first is not None and dropped is not None and state.store.count("NetworkPolicy"):
         waiting = dropped(first)
     return FirstSteps(tuple(targets), first, missing(state, targets), waiting)

@@ -16,6 +16,7 @@ from .probes import run_probe
 from .readiness import next_run
 from .state import ClusterState
 from .timers import CreateContainers, RemovePod, Requeue, RunContainers
+from .words import Words, say
 
 #: The clock's priority for probe rounds (`probes.ProbeScheduler`): predicted here per pod.
 PROBE_PRIORITY = 1
@@ -27,16 +28,20 @@ class NextChange:
 
     Attributes:
         at: simulated seconds.
-        what: one sentence: which object changes and why, e.g. "pod kubia-x7d2k turns
-            not ready: its readiness probe fails for the 3rd time in a row
-            (failureThreshold 3)".
+        words: one sentence: which object changes and why (`what` in English, e.g.
+            "pod kubia-x7d2k turns not ready: its readiness probe fails 3 times in a row
+            (failureThreshold 3)").
     """
 
     at: float
-    what: str
+    words: Words
+
+    @property
+    def what(self) -> str:
+        return str(self.words)
 
     def to_dict(self) -> dict:
-        return {"at": self.at, "what": self.what}
+        return {"at": self.at, "what": self.what, "words": self.words.to_dict()}
 
 
 def next_change(state: ClusterState) -> NextChange | None:
@@ -57,20 +62,16 @@ def next_change(state: ClusterState) -> NextChange | None:
             first = next_run(rt.started_at, delay, period, now)
             if passing:
                 left = check.success_threshold - probe_state.successes
-                threshold = f"successThreshold {check.success_threshold}"
-                turns, result = "ready", "passes"
+                count, turns = check.success_threshold, "probe-ready"
             else:
                 left = check.failure_threshold - probe_state.failures
-                threshold = f"failureThreshold {check.failure_threshold}"
-                turns, result = "not ready", "fails"
+                count, turns = check.failure_threshold, "probe-not-ready"
             at = first + (max(1, left) - 1) * period
             if best is None or at < best.at:
-                count = check.success_threshold if passing else check.failure_threshold
                 what = (
-                    f"pod {key[1]} turns {turns}: its readiness probe {result} for the "
-                    f"{_ordinal(count)} time in a row ({threshold})"
+                    say(f"{turns}-after", pod=key[1], count=count)
                     if count > 1
-                    else f"pod {key[1]} turns {turns}: its next readiness probe {result}"
+                    else say(f"{turns}-next", pod=key[1])
                 )
                 best = NextChange(at, what)
     # A controller's requeue (minReadySeconds, a progress deadline) often changes nothing.
@@ -82,19 +83,14 @@ def next_change(state: ClusterState) -> NextChange | None:
     return best
 
 
-def _scheduled(item: object) -> str:
+def _scheduled(item: object) -> Words:
     """One sentence for a clock item of the pods' lifecycle (`timers`)."""
     if isinstance(item, CreateContainers | RunContainers):
         names = [key[1] for key, _ in item.pods]
-        more = f" (and {len(names) - 1} more)" if len(names) > 1 else ""
-        if isinstance(item, CreateContainers):
-            return f"pod {names[0]}{more} leaves Pending: its kubelet creates its containers"
-        return f"pod {names[0]}{more} starts running: its containers are created"
+        what = "creating" if isinstance(item, CreateContainers) else "running"
+        if len(names) > 1:
+            return say(f"pods-{what}", pod=names[0], more=len(names) - 1)
+        return say(f"pod-{what}", pod=names[0])
     if isinstance(item, RemovePod):
-        return f"pod {item.key[1]} stops Terminating and is gone: its preStop hook ends"
-    return "a scheduled step of the cluster runs"
-
-
-def _ordinal(n: int) -> str:
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"
+        return say("pod-gone", pod=item.key[1])
+    return say("scheduled-step")

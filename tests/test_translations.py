@@ -83,3 +83,20 @@ def test_the_catalogue_has_exactly_the_strings_marked_in_the_code(domain, tmp_pa
     committed = {(e.msgctxt, e.msgid, e.msgid_plural) for e in catalogue(domain)}
     assert marked - committed == set(), "marked but missing: run makemessages (docs/translation.md)"
     assert committed - marked == set(), "in the catalogue but no longer marked"
+
+
+def test_the_simulators_sentences_are_the_ones_browsers_translate():
+    """static/playground/words.js words each of simulator/words.py's sentences in the page's
+    language: same keys, same English, same values named; and each is translated."""
+    from simulator.words import SENTENCES
+
+    source = (ROOT / "static" / "playground" / "words.js").read_text()
+    marked = {
+        key: re.sub(r"%\((\w+)\)s", r"{\1}", text.replace('\\"', '"'))
+        for key, text in re.findall(r'^\s*"?([\w-]+)"?: gettext\("(.*)"\),$', source, re.M)
+    }
+    assert marked == SENTENCES
+    translated = translations(catalogue("djangojs"))
+    for text in marked.values():
+        msgid = re.sub(r"\{(\w+)\}", r"%(\1)s", text)
+        assert translated.get((None, msgid), ("",))[0], f"not translated: {msgid}"

@@ -50,14 +50,13 @@ from .live import LiveRoom, group_name
 from .log import replay
 from .registry import (
     find_owner,
-    forget_all,
     loaded,
     memory_in_use,
     open_room,
     participant,
-    reset,
     view,
 )
+from .teardown import forget_all, reset
 from .view import RoomView
 
 __all__ = [

@@ -80,7 +80,12 @@ async def _open_view(code: str) -> RoomView:
     try:
         owner = await find_owner(code)
         view = RoomView(
-            code, owner, find_owner=_new_owner, lease_holder=_lease_holder, on_empty=_forget_view
+            code,
+            owner,
+            find_owner=_new_owner,
+            lease_holder=_lease_holder,
+            on_empty=_forget_view,
+            on_joined=_keep_view,
         )
         if owner.remote:
             view.address = await bus().start()
@@ -142,6 +147,18 @@ def _forget_view(view: RoomView) -> None:
         if view.owner.remote:
             task = view.loop.create_task(bus().leave(views_group(view.code)))
             task.add_done_callback(lambda t: t.cancelled() or t.exception())
+
+
+async def _keep_view(view: RoomView) -> bool:
+    """A viewer joined `view`: keep it this process's view of the room even if its last
+    viewer left meanwhile; False when a newer view, or a closed room, took its place."""
+    if _views.get(view.code) is not view:
+        if view.code in _views or not _usable(view.owner):
+            return False
+        _views[view.code] = view
+        if view.owner.remote:
+            await bus().join(views_group(view.code))
+    return True
 
 
 async def _lease_holder(code: str) -> str | None:
@@ -301,27 +318,14 @@ def view(code: str) -> RoomView | None:
     return _views.get(code)
 
 
-async def reset() -> None:
-    """Stop and forget every room of this process (tests; the log keeps them)."""
-    current = asyncio.get_running_loop()
-    for live in list(_rooms.values()):
-        live.closed = True
-        if live.loop is current:
-            await live.stop()
-    forget_all()
+def running() -> list[LiveRoom]:
+    """The live rooms this process runs."""
+    return list(_rooms.values())
 
 
-def forget_all() -> None:
-    """Forget every room without waiting for its tasks (tests, between event loops)."""
-    for live in list(_rooms.values()):
-        live.closed = True
-        for handle in (live.ticker, live.unloader):
-            with contextlib.suppress(Exception):
-                if handle is not None and not live.loop.is_closed():
-                    handle.cancel()
-        live.worker.abandon()
+def clear() -> None:
+    """Forget every room and view of this process (teardown.py stops them first)."""
     _rooms.clear()
     _views.clear()
     _loading.clear()
     _opening.clear()
-    keeper.stop()

@@ -66,7 +66,10 @@ class Rewinding(RoomParts):
 
         async def rewind() -> None:
             self.check(self.participant(who_id), "rewind")
-            await self._rewound(to, who_id)
+            await self._logged()
+            kept = effective_ops((await read_ops(self.room_id))[:to])
+            commands = sum(op["op"] == "run" for _, op in kept)
+            await self._rewound(to, who_id, note=str(commands))
 
         await self._work(rewind())
 
@@ -86,7 +89,8 @@ class Rewinding(RoomParts):
         seq, texts = await self._engine("snapshot")
         await self._publish(self, self._message(seq, None, rebase=texts))
         who = self.participant(who_id)
-        await self._send(await self._engine("note", who.who() if who else {}, "rewind", note))
+        by = who.who() if who else {"role": "lesson"}  # no participant: a lesson's reset
+        await self._send(await self._engine("note", by, "rewind", note))
         for viewer, target, language in watching:
             texts = await self._engine("watch", viewer, target, None, language)
             if texts:

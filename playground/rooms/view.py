@@ -25,6 +25,8 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from playground import protocol
 from playground.rooms.bus import RequestFailed, bus
 from playground.rooms.errors import RoomGone
@@ -58,6 +60,7 @@ class RoomView:
         find_owner: Callable[[RoomView], Awaitable[Owner]],
         lease_holder: Callable[[str], Awaitable[str | None]],
         on_empty: Callable[[RoomView], None],
+        on_joined: Callable[[RoomView], Awaitable[bool]],
     ) -> None:
         self.code = code
         self.owner = owner
@@ -72,6 +75,7 @@ class RoomView:
         self._find_owner = find_owner
         self._lease_holder = lease_holder
         self._on_empty = on_empty
+        self._on_joined = on_joined
         self._watchdog: asyncio.Task | None = None
         #: One search for a new owner at a time, however many requests failed together.
         self._replacing = asyncio.Lock()
@@ -94,6 +98,12 @@ class RoomView:
         if not await self._bring_up_to_date(viewer, seq, epoch):
             return  # it left already
         self.viewers.add(viewer)
+        if not await self._on_joined(self):
+            # This view's last viewer left while this one arrived, the view was dropped,
+            # and a newer one serves the room: frames go there, so reconnect to it.
+            self.viewers.remove(viewer.viewer)
+            self._from.pop(viewer.viewer, None)
+            raise RoomGone(_("This room's view moved; reconnecting."))
         if len(self.viewers) == 1:
             await self._tell_presence()
             if self.owner.remote and (self._watchdog is None or self._watchdog.done()):

@@ -246,16 +246,18 @@ class GatewayRoutes(IngressRoutes):
             return
         index = self.proxy.draw(len(ready))
         dropped: list[Delivery] = []
-        # proxy_next_upstream "error timeout": a connection a policy drops times out, and
-        # nginx tries the upstream's next server, each at most once.
+        # proxy_next_upstream "error timeout" (nginx's default, which NGF keeps): a refused
+        # connection (an error) or one a policy drops (a timeout) makes nginx try the
+        # upstream's next server, each at most once.
         for tried in range(len(ready)):
             known = self._gateway_delivery(ex, plan, upstream, ready, (index + tried) % len(ready))
             if known is None:  # an address outside the cluster answered
                 return
             delivery, pod_hop, reason = known
-            if delivery.verdict is not DROPPED:
+            if delivery.verdict is DELIVERED:
                 break
-            dropped.append(delivery)
+            if delivery.verdict is DROPPED:
+                dropped.append(delivery)
         ex.hops += (pod_hop,)
         if delivery.verdict is DELIVERED:
             ex.responder, ex.body_from = "gateway", delivery.name

@@ -45,9 +45,7 @@ def run_nslookup(router: Router, client: Client, args: list[str]) -> CommandResu
             f"{server} is not a DNS server this client can reach; cluster DNS is {DNS_SERVICE_IP}",
             (client.hop, hop("dns", name, server, 53)),
         )
-        return CommandResult(
-            ";; connection timed out; no servers could be reached\n\n", "", 1, [trace]
-        )
+        return _timed_out(trace)
     server_hop = hop("dns", name, server, 53)
     if client.pod is not None and (coredns is not None or server == DNS_SERVICE_IP):
         drop = router.delivery.dns_drop(client, coredns)
@@ -120,6 +118,11 @@ def _dropped(client: Client, name: str, drop, server_hop) -> CommandResult:
         NSLOOKUP_TIMEOUT_S,
         Blocked(drop.direction, drop.namespace, drop.policies, at),
     )
+    return _timed_out(trace)
+
+
+def _timed_out(trace: Trace) -> CommandResult:
+    """What nslookup prints when no server answered any of its tries."""
     return CommandResult(";; connection timed out; no servers could be reached\n\n", "", 1, [trace])
 
 

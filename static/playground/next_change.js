@@ -4,6 +4,7 @@
 // the learner could type, so the room's log stays commands only.
 
 import { gettext, interpolate } from "./i18n.js";
+import { say } from "./words.js";
 
 // Seconds to sleep from `now` to reach `at`: rounded up to the millisecond, so the clock
 // lands on the change or just after it, never just before.
@@ -37,9 +38,9 @@ export class NextChange {
       return;
     }
     const at = change.at < 100 ? change.at.toFixed(1) : Math.round(change.at);
-    // What changes is the simulator's own sentence, in English.
+    const what = say(change.words, change.what);
     this.button.textContent = interpolate(gettext("Next change: t = %(at)s s"), { at });
-    this.button.title = interpolate(gettext("Fast-forward (sleep) to t = %(at)s s: %(what)s"), { at, what: change.what });
-    this.button.setAttribute("aria-label", interpolate(gettext("Fast-forward to t = %(at)s s: %(what)s"), { at, what: change.what }));
+    this.button.title = interpolate(gettext("Fast-forward (sleep) to t = %(at)s s: %(what)s"), { at, what });
+    this.button.setAttribute("aria-label", interpolate(gettext("Fast-forward to t = %(at)s s: %(what)s"), { at, what }));
   }
 }

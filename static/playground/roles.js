@@ -88,6 +88,7 @@ export function whoLabel(who) {
   if (!who || !who.role) return gettext("someone");
   let text;
   if (who.role === "presenter") text = gettext("presenter");
+  else if (who.role === "lesson") text = gettext("the lesson");
   else if (!who.number) text = who.role === "follower" ? gettext("a follower") : gettext("someone");
   else if (who.role === "follower") text = interpolate(gettext("follower %(number)s"), { number: who.number });
   else text = interpolate(gettext("viewer %(number)s"), { number: who.number });

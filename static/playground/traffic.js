@@ -4,6 +4,7 @@
 
 import { droppedText } from "./dots.js";
 import { gettext, interpolate, ngettext } from "./i18n.js";
+import { say } from "./words.js";
 
 const CHART_SECONDS = 30;
 const SHARE_SECONDS = 10;
@@ -184,13 +185,15 @@ export class Traffic {
 
   // Why the chosen request works from where it is sent; what to add when there is nothing.
   explain() {
-    const { missing, waiting, first } = this.model.requests;
+    const { missing, waiting, missingWords, waitingWords, first } = this.model.requests;
     const target = this.chosenTarget();
-    let text = target ? target.why : "";
-    if (target && first && target.url === first.url && waiting) text = `${text} ${waiting}`;
+    let text = target ? say(target.whyWords, target.why) : "";
+    if (target && first && target.url === first.url && waiting) {
+      text = `${text} ${say(waitingWords, waiting)}`;
+    }
     this.why.textContent = text;
     this.why.hidden = !text;
-    this.nothing.textContent = missing;
+    this.nothing.textContent = say(missingWords, missing);
     this.nothing.hidden = !missing;
   }
 

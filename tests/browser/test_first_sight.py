@@ -119,7 +119,7 @@ def test_probe_state_and_next_change(page, live_server_url, screenshot):
     expect(chip).to_be_visible()
     run(page, f"kubectl exec {name} -- rm /var/ready")
     failing = page.get_by_role(
-        "button", name=re.compile(r"turns not ready: its readiness probe fails for the 3rd")
+        "button", name=re.compile(r"turns not ready: its readiness probe fails 3 times in a row")
     )
     expect(failing).to_be_visible()
     run(page, "sleep 10")
@@ -250,3 +250,33 @@ def test_several_services_with_look_alike_names_stay_apart(page, live_server_url
     shown = pods.locator(".title").all_text_contents()
     assert len(set(shown)) == 8, shown
     screenshot("first-sight-look-alike-services")
+
+
+def test_the_first_steps_and_the_next_change_speak_the_pages_language(
+    browser, live_server_url, screenshot
+):
+    """A Chinese page words the simulator's sentences (why a request works, what changes
+    next) in Chinese; names stay as the cluster has them."""
+    context = browser.new_context(viewport={"width": 1366, "height": 768})
+    try:
+        page = context.new_page()
+        url = example_room(page, live_server_url, "readiness")
+        # The language switch's cookie, for the whole site (pages and their catalogue).
+        cookie = {"name": "django_language", "value": "zh-hans", "url": live_server_url + "/"}
+        context.add_cookies([cookie])
+        page.goto(url)
+        expect(page.locator("[data-status]")).to_have_text("已连接")
+        why = page.locator("[data-target-why]")
+        expect(why).to_contain_text("每个节点都打开端口")  # the NodePort, sent first
+        expect(why).to_contain_text("后面还没有就绪的 Pod")  # and why it fails for now
+        assert not re.search(r"\b(opens|forwards|ready|yet)\b", why.inner_text())
+        pod = page.locator('svg.diagram [data-object^="Pod|default|"]').first
+        name = pod.get_attribute("data-object").split("|")[2]
+        command = page.get_by_role("textbox", name="命令")
+        command.fill(f"kubectl exec {name} -- touch /var/ready")
+        command.press("Enter")
+        button = page.locator("[data-next-change]")
+        expect(button).to_have_attribute("aria-label", re.compile(rf"Pod {name} 变为就绪"))
+        screenshot("first-steps-zh", page)
+    finally:
+        context.close()

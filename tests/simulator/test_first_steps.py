@@ -177,7 +177,7 @@ def test_next_change_predicts_a_pod_turning_not_ready():
     cluster.run(f"kubectl exec {pod} -- rm /var/ready")
     change = cluster.next_change()
     assert change.what == (
-        f"pod {pod} turns not ready: its readiness probe fails for the 3rd time in a row "
+        f"pod {pod} turns not ready: its readiness probe fails 3 times in a row "
         "(failureThreshold 3)"
     )
     assert change.at == pytest.approx(cluster.now + 30, abs=10)

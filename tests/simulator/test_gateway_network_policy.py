@@ -7,40 +7,7 @@ from __future__ import annotations
 import pytest
 
 from simulator import Cluster
-
-APP = """
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web}
-spec:
-  replicas: 2
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec: {containers: [{name: web, image: luksa/kubia, ports: [{containerPort: 8080}]}]}
----
-apiVersion: v1
-kind: Service
-metadata: {name: web}
-spec:
-  selector: {app: web}
-  ports: [{port: 80, targetPort: 8080}]
----
-apiVersion: gateway.networking.k8s.io/v1
-kind: Gateway
-metadata: {name: gw}
-spec:
-  gatewayClassName: nginx
-  listeners: [{name: http, port: 80, protocol: HTTP}]
----
-apiVersion: gateway.networking.k8s.io/v1
-kind: HTTPRoute
-metadata: {name: web}
-spec:
-  parentRefs: [{name: gw}]
-  hostnames: [web.example.com]
-  rules: [{backendRefs: [{name: web, port: 80}]}]
-"""
+from tests.simulator.manifests_gateway import TO_WEB, WEB, route
 
 
 def policy(name: str, body: str, namespace: str = "default") -> str:
@@ -72,7 +39,7 @@ FROM_INGRESS_NGINX = policy(
 @pytest.fixture
 def cluster() -> Cluster:
     c = Cluster(seed=5)
-    apply(c, APP)
+    apply(c, WEB + "---" + route(TO_WEB))
     return c
 
 

@@ -12,32 +12,7 @@ import pytest
 
 from simulator import Cluster
 from simulator.scenarios import get
-
-WEB = """
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web}
-spec:
-  replicas: 2
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec: {containers: [{name: web, image: luksa/kubia, ports: [{containerPort: 8080}]}]}
----
-apiVersion: v1
-kind: Service
-metadata: {name: web}
-spec:
-  selector: {app: web}
-  ports: [{port: 80, targetPort: 8080}]
----
-apiVersion: gateway.networking.k8s.io/v1
-kind: Gateway
-metadata: {name: gw}
-spec:
-  gatewayClassName: nginx
-  listeners: [{name: http, port: 80, protocol: HTTP}]
-"""
+from tests.simulator.manifests_gateway import TO_WEB, WEB, route
 
 
 def cluster(*manifests: str, seed: int = 7) -> Cluster:
@@ -46,22 +21,6 @@ def cluster(*manifests: str, seed: int = 7) -> Cluster:
         result = c.run("kubectl apply -f -", text)
         assert result.exit_code == 0, result.stderr
     return c
-
-
-def route(rules: str, name: str = "web", hostnames: str = "[web.example.com]") -> str:
-    return f"""
-apiVersion: gateway.networking.k8s.io/v1
-kind: HTTPRoute
-metadata: {{name: {name}}}
-spec:
-  parentRefs: [{{name: gw}}]
-  hostnames: {hostnames}
-  rules:
-{rules}
-"""
-
-
-TO_WEB = "  - backendRefs: [{name: web, port: 80}]"
 
 
 def gateway_ip(c: Cluster, name: str = "gw") -> str:
@@ -286,3 +245,36 @@ def test_replayed_requests_take_the_same_way(caching):
         c.network = Network(c.state, caching=False)
     first = [c.request("http://web.example.com/").to_dict()["hops"][1] for _ in range(3)]
     assert first[0] == first[1] == first[2]
+
+
+STRAY_NGINX = """
+apiVersion: v1
+kind: Pod
+metadata: {name: stray, labels: {app: web}}
+spec: {containers: [{name: nginx, image: nginx, ports: [{containerPort: 80}]}]}
+"""
+
+
+def test_a_refused_connection_makes_nginx_try_the_next_endpoint():
+    """proxy_next_upstream "error timeout": a pod that refuses the port (nginx listens on
+    80, the Service sends to 8080) is skipped; every request is answered by a kubia pod."""
+    c = cluster(route(TO_WEB), STRAY_NGINX)
+    c.advance(5)
+    assert "10.244" in c.run("kubectl get endpoints web").stdout
+    assert c.run("kubectl get endpoints web").stdout.count(",") == 2  # three endpoints
+    traces = [c.request("http://web.example.com/") for _ in range(12)]
+    assert {t.status for t in traces} == {200}
+    assert {t.served_by for t in traces} <= {
+        p["metadata"]["name"]
+        for p in c.state.store.list("Pod", "default")
+        if "stray" not in p["metadata"]["name"]
+    }
+
+
+def test_when_every_endpoint_refuses_nginx_answers_502():
+    c = cluster(route(TO_WEB), STRAY_NGINX)
+    assert c.run("kubectl scale deployment web --replicas=0").exit_code == 0
+    c.advance(40)
+    trace = c.request("http://web.example.com/")
+    assert trace.status == 502
+    assert "nothing listens on port 8080 in pod stray" in trace.reason

@@ -650,3 +650,42 @@ async def test_a_bad_view_gets_an_error(socket):
     reply = await receive(socket, "error")
     assert reply["id"] == 9
     assert '"view" must be one of' in reply["message"]
+
+
+class Recorder:
+    """A viewer that keeps what it is sent."""
+
+    def __init__(self, viewer: str) -> None:
+        self.viewer = viewer
+        self.texts: list[str] = []
+
+    async def forward(self, text: str) -> None:
+        self.texts.append(text)
+
+
+async def test_a_viewer_arriving_as_the_last_one_leaves_still_gets_frames(room):
+    """A reload: the new page's socket opens the room's view, the old page's leaves it
+    (the view, empty, is forgotten), then the new one joins: it must still hear frames."""
+    leaving, arriving = Recorder("old-page"), Recorder("new-page")
+    view = await rooms.open_room(room.code)
+    await view.join(leaving)
+    assert await rooms.open_room(room.code) is view  # the new page's socket, mid-connect
+    view.leave(leaving)
+    await view.join(arriving)
+    before = len(arriving.texts)
+    await view.run_command("kubectl delete pod --all --wait=false", by="new-page")
+    await eventually(lambda: any('"type":"frame"' in t for t in arriving.texts[before:]))
+    assert rooms.view(room.code) is view
+
+
+async def test_a_viewer_of_a_view_replaced_meanwhile_is_told_to_reconnect(room):
+    leaving, arriving, later = Recorder("old-page"), Recorder("new-page"), Recorder("third")
+    view = await rooms.open_room(room.code)
+    await view.join(leaving)
+    assert await rooms.open_room(room.code) is view
+    view.leave(leaving)
+    newer = await rooms.open_room(room.code)  # a third socket made a view of its own
+    await newer.join(later)
+    with pytest.raises(rooms.RoomGone):
+        await view.join(arriving)
+    assert "new-page" not in view.viewers

@@ -151,6 +151,11 @@ async def test_reset_returns_the_room_to_the_steps_start_for_everyone(room, sock
     ops = await log_of(room)
     note = ops.index({"op": "lesson", "lesson": "services-endpoints", "step": 1})
     assert ops[-1] == {"op": "rewind", "to": note + 1}
+    # Everyone's terminal says the lesson went back, to after its one command ("show me").
+    frame = await receive(socket, "frame")
+    while "notes" not in frame:
+        frame = await receive(socket, "frame")
+    assert frame["notes"] == [{"who": {"role": "lesson"}, "what": "rewind", "detail": "1"}]
 
 
 async def test_progress_and_the_reset_survive_a_reload(room, socket):

@@ -105,3 +105,34 @@ def test_a_frame_asks_for_first_steps_only_when_a_change_may_move_them():
     feed = cluster.snapshot_changes(seq)
     assert set(view.apply(feed.upsert, feed.remove)) == {"pods"}
     assert asked == []
+
+
+DENY_KUBIA = """apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: kubia-deny-all
+spec:
+  podSelector:
+    matchLabels:
+      app: kubia
+  policyTypes: [Ingress]
+"""
+
+
+def test_a_policy_alone_moves_the_first_steps():
+    """A policy that drops the first request (and nothing else changing) reaches viewers:
+    the first steps say why the request would be dropped, and again when it goes."""
+    cluster = rooms.replay(7, manifest("kubia"), [])
+    view, seq = topology.View(cluster.snapshot(), guide(cluster)), cluster.seq
+    assert cluster.run("kubectl apply -f -", stdin=DENY_KUBIA).exit_code == 0
+    feed = cluster.snapshot_changes(seq)
+    changes = view.apply(feed.upsert, feed.remove)
+    assert set(feed.upsert) | set(feed.remove) <= {"networkPolicies", "pods"}
+    assert changes["requests"] == {
+        k: v for k, v in cluster.first_steps().to_dict().items() if k != "targets"
+    }
+    assert changes["requests"]["waiting"]  # why the first request would be dropped
+    seq = cluster.seq
+    assert cluster.run("kubectl delete networkpolicy kubia-deny-all").exit_code == 0
+    feed = cluster.snapshot_changes(seq)
+    assert "requests" in view.apply(feed.upsert, feed.remove)
