@@ -82,17 +82,30 @@ class Bus:
                 self._reader = self.loop.create_task(self._read(), name="bus-reader")
         return self.address
 
-    async def request(self, to: str, message: dict[str, Any], timeout: float = REQUEST_SECONDS):
-        """Send `message` to the process at `to` and return its handler's answer."""
+    async def request(
+        self,
+        to: str,
+        message: dict[str, Any],
+        timeout: float = REQUEST_SECONDS,
+        alive: Callable[[], Awaitable[bool]] | None = None,
+    ):
+        """Send `message` to the process at `to` and return its handler's answer; after each
+        `timeout` without one, wait again while `alive()` says that process still works (up
+        to `REQUEST_SECONDS`): the same request, never sent twice."""
         await self.start()
         number = next(self._ids)
         answer = self.loop.create_future()
         self._waiting[number], self._sent_to[number] = answer, to
+        waited = 0.0
         try:
             await self.layer.send(to, {**message, "reply_to": self.address, "request": number})
-            return await asyncio.wait_for(answer, timeout)
-        except TimeoutError:
-            raise RequestFailed("the server running this room did not answer") from None
+            while True:
+                try:
+                    return await asyncio.wait_for(asyncio.shield(answer), timeout)
+                except TimeoutError:
+                    waited += timeout
+                    if alive is None or waited >= REQUEST_SECONDS or not await alive():
+                        raise RequestFailed("the server running this room did not answer") from None
         finally:
             self._waiting.pop(number, None)
             self._sent_to.pop(number, None)

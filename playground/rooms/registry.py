@@ -60,8 +60,10 @@ async def open_room(code: str) -> RoomView:
     """This process's view of room `code`, for a viewer about to join (one view however
     many arrive together). Raises RoomGone: no such room (ServerFull: no memory here)."""
     loop = asyncio.get_running_loop()
-    view = _views.get(code)
-    if view is None or view.loop is not loop or not _usable(view.owner):
+    found = _views.get(code)
+    if found is not None and found.loop is loop and _usable(found.owner):
+        view = found
+    else:
         pending = _opening.get(code)
         if pending is not None and pending.get_loop() is loop:
             view = await asyncio.shield(pending)  # viewers arriving together all wait here

@@ -31,7 +31,7 @@ from playground import protocol
 from playground.rooms.bus import RequestFailed, bus
 from playground.rooms.errors import RoomGone
 from playground.rooms.fanout import FrameRing, LocalViewers, Viewer
-from playground.rooms.owners import Owner
+from playground.rooms.owners import Owner, RemoteOwner
 from playground.rooms.roles import PRESENTER, Participant
 
 logger = logging.getLogger(__name__)
@@ -41,8 +41,6 @@ OWNER_SILENCE = 2.0
 #: How long a joining viewer waits for a silent owner's room to be taken over (seconds):
 #: the owner's silence, its lease, and the replay.
 TAKEOVER_WAIT = 8.0
-#: How long a viewer's request waits for an owner that is alive but slow (seconds).
-ASK_PATIENCE = 30.0
 #: How often a view reminds a remote owner of its viewers (they expire after three).
 PRESENCE_SECONDS = 1.0
 #: What a presenter's class view is nudged with when the class changed.
@@ -63,8 +61,8 @@ class RoomView:
         on_joined: Callable[[RoomView], Awaitable[bool]],
     ) -> None:
         self.code = code
-        self.owner = owner
         self.loop = asyncio.get_running_loop()
+        self._take(owner)
         self.viewers = LocalViewers(code, on_lost=self.leave)
         self.ring = FrameRing()
         #: The seq of the snapshot each viewer joined with: older frames are not for it.
@@ -138,22 +136,15 @@ class RoomView:
         return participant
 
     async def _ask(self, method: str, *args: Any) -> Any:
-        """Ask the owner. One that is slow to answer but still holds the room (a class
-        arriving at once): ask again, for up to `ASK_PATIENCE`; a dead one: wait for the
-        room's next owner, once, and ask it."""
-        deadline = self.loop.time() + ASK_PATIENCE
-        while True:
-            asked = self.owner
-            try:
-                return await asked.call(method, *args)
-            except RequestFailed:
-                if self.owner is not asked:
-                    continue  # the room moved meanwhile: ask its new owner
-                if self.loop.time() < deadline and await self._owner_alive():
-                    continue
-                if not await self._replace_owner(wait=TAKEOVER_WAIT):
-                    raise
-                return await self.owner.call(method, *args)
+        """Ask the owner (one that is slow but alive is waited for: `RemoteOwner.alive`); a
+        dead one: wait for the room's next owner, once, and ask it."""
+        asked = self.owner
+        try:
+            return await asked.call(method, *args)
+        except RequestFailed:
+            if self.owner is asked and not await self._replace_owner(wait=TAKEOVER_WAIT):
+                raise
+            return await self.owner.call(method, *args)
 
     async def _owner_alive(self) -> bool:
         """Whether the remote owner still runs the room: it spoke lately, or it keeps
@@ -164,6 +155,12 @@ class RoomView:
             return await self._lease_holder(self.code) == self.owner.address
         except Exception:  # noqa: BLE001 - the database is busy or gone: not proof of life
             return False
+
+    def _take(self, owner: Owner) -> None:
+        """Ask `owner` from now on (a remote one is waited for while it is alive)."""
+        self.owner = owner
+        if isinstance(owner, RemoteOwner):
+            owner.alive = self._owner_alive
 
     def _last_word(self) -> float:
         """When the owner last spoke to this process (a frame, a beat, an answer)."""
@@ -333,7 +330,8 @@ class RoomView:
 
     async def _follow(self, owner: Owner) -> None:
         """Viewers here follow the room's new `owner`: admitted to its class, resynced."""
-        self.owner, self.heard = owner, self.loop.time()
+        self._take(owner)
+        self.heard = self.loop.time()
         where = owner.address or "this process"
         logger.info("room %s: viewers here now follow %s", self.code, where)
         await self._tell_presence()
