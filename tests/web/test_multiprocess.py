@@ -3,7 +3,9 @@
 Viewers on either process see the same room live; a command from a viewer on
 the process that does not run the room goes to the owner and is acknowledged
 once logged. Then the owner dies (SIGKILL, mid-stream): the other process
-takes the room over from the log, and no acknowledged command is lost.
+takes the room over from the log within 5 s, a follower there is resynced by
+sequence number (the new owner's snapshot, then its frames one after another),
+and no acknowledged command is lost.
 """
 
 from __future__ import annotations
