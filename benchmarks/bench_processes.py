@@ -41,7 +41,7 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from benchmarks.bench_web import ROOT, Client, manifest, percentile
+from benchmarks.bench_web import ROOT, manifest, percentile, run_viewers
 from tests.fixtures.servers import Redis, create_room, free_port, server_env
 from tests.fixtures.wsclient import Closed, WebSocket
 
@@ -156,7 +156,7 @@ def fan_out(servers: Servers, clients: int, rate: float, seconds: float) -> dict
     with ProcessPoolExecutor(2 + 2, mp_context=multiprocessing.get_context("spawn")) as pool:
         futures = {
             port: pool.submit(
-                run_class, port, code, n, start, seconds, rate if port == owner else 0, cookies
+                run_viewers, port, code, n, start, seconds, rate if port == owner else 0, cookies
             )
             for port, n in shares.items()
         }
@@ -185,55 +185,6 @@ def fan_out(servers: Servers, clients: int, rate: float, seconds: float) -> dict
     figures["cpu"] = [c / elapsed for c in cpu]
     figures["client_cpu"] = sum(r["cpu"] for r in results.values()) / elapsed
     return figures
-
-
-async def class_on(
-    port: int, code: str, count: int, start: float, seconds: float, rate: float, presenter: str
-) -> dict:
-    """`count` followers on the process at `port`, read from their arrival on; with `rate`,
-    also the presenter, who streams from `start` for `seconds`. Only frames of that period
-    count; `admitted`: how many had their snapshot by then."""
-    clients = [Client() for _ in range(count)]
-    readers = []
-    for i in range(0, count, 50):  # a classroom arriving, 50 at a time
-        await asyncio.gather(*(c.connect(port, code) for c in clients[i : i + 50]))
-        readers += [asyncio.create_task(c.read()) for c in clients[i : i + 50]]
-    if rate:
-        lead = Client()
-        await lead.connect(port, code, presenter)
-        readers.append(asyncio.create_task(lead.read()))
-    await asyncio.sleep(max(0.0, start - time.time()))
-    admitted = sum(c.seq is not None for c in clients)
-    for c in clients:
-        c.delays.clear()
-        c.frames = c.traces = c.gaps = 0
-    cpu = time.process_time()
-    if rate:
-        lead.send(
-            {"type": "traffic", "action": "start", "url": "http://web.example.com/",
-             "source": "host", "rate": rate}
-        )  # fmt: skip
-    await asyncio.sleep(seconds)
-    if rate:
-        lead.send({"type": "traffic", "action": "stop"})
-    await asyncio.sleep(1.0)  # the last frames arrive
-    cpu = time.process_time() - cpu
-    for task in readers:
-        task.cancel()
-    for c in clients + ([lead] if rate else []):
-        c.writer.close()
-    return {
-        "delays": [d for c in clients for d in c.delays],
-        "frames": [c.frames for c in clients],
-        "traces": [c.traces for c in clients],
-        "gaps": sum(c.gaps for c in clients),
-        "admitted": admitted,
-        "cpu": cpu,
-    }
-
-
-def run_class(*args) -> dict:
-    return asyncio.run(class_on(*args))
 
 
 def _cpu_of(pids: list[int], moment: float) -> list[float]:

@@ -15,7 +15,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from typing import Any
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.utils import timezone
@@ -45,6 +46,8 @@ WORKERS: dict[str, type[Worker]] = {
     "inline": Worker,
 }
 
+T = TypeVar("T")
+
 _rooms: dict[str, LiveRoom] = {}
 _views: dict[str, RoomView] = {}
 _loading: dict[str, asyncio.Future] = {}
@@ -63,12 +66,8 @@ async def open_room(code: str) -> RoomView:
     found = _views.get(code)
     if found is not None and found.loop is loop and _usable(found.owner):
         view = found
-    else:
-        pending = _opening.get(code)
-        if pending is not None and pending.get_loop() is loop:
-            view = await asyncio.shield(pending)  # viewers arriving together all wait here
-        else:
-            view = await _open_view(code)
+    else:  # viewers arriving together all wait for the first one's
+        view = await _once(_opening, code, lambda: _open_view(code))
     if isinstance(view.owner, LocalOwner):
         view.owner.live.expect_viewer()
     return view
@@ -77,31 +76,42 @@ async def open_room(code: str) -> RoomView:
 async def _open_view(code: str) -> RoomView:
     """A new view of room `code`, its owner found: the one every viewer arriving meanwhile
     joins (a view that is not the registry's would never hear the room's frames)."""
-    future = asyncio.get_running_loop().create_future()
-    _opening[code] = future
+    owner = await find_owner(code)
+    view = RoomView(
+        code,
+        owner,
+        find_owner=_new_owner,
+        lease_holder=_lease_holder,
+        on_empty=_forget_view,
+        on_joined=_keep_view,
+    )
+    if owner.remote:
+        view.address = await bus().start()
+        await bus().join(views_group(code))
+    _views[code] = view
+    return view
+
+
+async def _once(table: dict[str, asyncio.Future], code: str, make: Callable[[], Awaitable[T]]) -> T:
+    """`make()` for room `code`, once however many ask meanwhile: they all get its result
+    (`table` holds what is under way)."""
+    loop = asyncio.get_running_loop()
+    pending = table.get(code)
+    if pending is not None and pending.get_loop() is loop:
+        return await asyncio.shield(pending)
+    future = loop.create_future()
+    table[code] = future
     try:
-        owner = await find_owner(code)
-        view = RoomView(
-            code,
-            owner,
-            find_owner=_new_owner,
-            lease_holder=_lease_holder,
-            on_empty=_forget_view,
-            on_joined=_keep_view,
-        )
-        if owner.remote:
-            view.address = await bus().start()
-            await bus().join(views_group(code))
-        _views[code] = view
+        made = await make()
     except BaseException as exc:
         future.set_exception(exc)
         future.exception()  # mark retrieved: waiters, if any, re-raise it
         raise
     finally:
-        if _opening.get(code) is future:
-            del _opening[code]
-    future.set_result(view)
-    return view
+        if table.get(code) is future:
+            del table[code]
+    future.set_result(made)
+    return made
 
 
 async def find_owner(code: str, silent: Owner | None = None) -> Owner:
@@ -181,24 +191,12 @@ async def _lease_holder(code: str) -> str | None:
 
 async def _open_live(code: str) -> LiveRoom:
     """The live room for `code` in this process, replaying its log if it is not here yet."""
-    loop = asyncio.get_running_loop()
-    pending = _loading.get(code)
-    if pending is not None and pending.get_loop() is loop:
-        return await asyncio.shield(pending)
-    future = loop.create_future()
-    _loading[code] = future
-    try:
-        live = await _load(code)
-    except BaseException as exc:
-        future.set_exception(exc)
-        future.exception()  # mark retrieved: waiters, if any, re-raise it
-        raise
-    finally:
-        if _loading.get(code) is future:
-            del _loading[code]
-    _rooms[code] = live
-    future.set_result(live)
-    return live
+
+    async def load() -> LiveRoom:
+        live = _rooms[code] = await _load(code)
+        return live
+
+    return await _once(_loading, code, load)
 
 
 async def _load(code: str) -> LiveRoom:
