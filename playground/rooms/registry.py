@@ -15,11 +15,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
+from typing import Any
 
 from django.conf import settings
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from playground.models import Room
@@ -31,6 +29,7 @@ from playground.rooms.errors import NoSuchRoom, RoomGone
 from playground.rooms.leases import Lease
 from playground.rooms.live import LiveRoom, touch
 from playground.rooms.log import read_ops
+from playground.rooms.once import once
 from playground.rooms.owners import REQUESTS, LocalOwner, Owner, RemoteOwner
 from playground.rooms.roles import FOLLOWER
 from playground.rooms.view import RoomView
@@ -45,8 +44,6 @@ WORKERS: dict[str, type[Worker]] = {
     "thread": ThreadWorker,
     "inline": Worker,
 }
-
-T = TypeVar("T")
 
 _rooms: dict[str, LiveRoom] = {}
 _views: dict[str, RoomView] = {}
@@ -67,7 +64,7 @@ async def open_room(code: str) -> RoomView:
     if found is not None and found.loop is loop and _usable(found.owner):
         view = found
     else:  # viewers arriving together all wait for the first one's
-        view = await _once(_opening, code, lambda: _open_view(code))
+        view = await once(_opening, code, lambda: _open_view(code))
     if isinstance(view.owner, LocalOwner):
         view.owner.live.expect_viewer()
     return view
@@ -90,28 +87,6 @@ async def _open_view(code: str) -> RoomView:
         await bus().join(views_group(code))
     _views[code] = view
     return view
-
-
-async def _once(table: dict[str, asyncio.Future], code: str, make: Callable[[], Awaitable[T]]) -> T:
-    """`make()` for room `code`, once however many ask meanwhile: they all get its result
-    (`table` holds what is under way)."""
-    loop = asyncio.get_running_loop()
-    pending = table.get(code)
-    if pending is not None and pending.get_loop() is loop:
-        return await asyncio.shield(pending)
-    future = loop.create_future()
-    table[code] = future
-    try:
-        made = await make()
-    except BaseException as exc:
-        future.set_exception(exc)
-        future.exception()  # mark retrieved: waiters, if any, re-raise it
-        raise
-    finally:
-        if table.get(code) is future:
-            del table[code]
-    future.set_result(made)
-    return made
 
 
 async def find_owner(code: str, silent: Owner | None = None) -> Owner:
@@ -175,18 +150,7 @@ async def _keep_view(view: RoomView) -> bool:
 
 async def _lease_holder(code: str) -> str | None:
     """The address of the process whose valid lease runs the room, or None (free, or ours)."""
-    if not Lease.enabled():
-        return None
-    room = await Room.objects.filter(code=code).values("owner", "lease_until").afirst()
-    if room is None:
-        raise NoSuchRoom(
-            _("There is no room %(code)r. Create one from the home page.") % {"code": code}
-        )
-    me = await bus().start()
-    leased = room["lease_until"] is not None and room["lease_until"] > timezone.now()
-    if room["owner"] and room["owner"] != me and leased:
-        return room["owner"]
-    return None
+    return await Lease.holder(code, await bus().start()) if Lease.enabled() else None
 
 
 async def _open_live(code: str) -> LiveRoom:
@@ -196,7 +160,7 @@ async def _open_live(code: str) -> LiveRoom:
         live = _rooms[code] = await _load(code)
         return live
 
-    return await _once(_loading, code, load)
+    return await once(_loading, code, load)
 
 
 async def _load(code: str) -> LiveRoom:
