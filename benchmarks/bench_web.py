@@ -272,17 +272,20 @@ def percentile(values: list[float], p: float) -> float:
 async def viewers(
     port: int, code: str, count: int, start: float, seconds: float, rate: float, presenter: str
 ):
-    """`count` followers in this process; process 0 also has the presenter, who drives the
-    stream (rate > 0, `presenter`: the presenter's cookie) and is not measured."""
+    """`count` followers in this process, read from their arrival on; process 0 also has
+    the presenter, who drives the stream (rate > 0, `presenter`: the presenter's cookie) and
+    is not measured. `admitted`: how many had their snapshot when the stream started."""
     clients = [Client() for _ in range(count)]
+    readers = []
     for i in range(0, count, 50):  # a classroom arriving, 50 at a time
         await asyncio.gather(*(c.connect(port, code) for c in clients[i : i + 50]))
-    readers = [asyncio.create_task(c.read()) for c in clients]
+        readers += [asyncio.create_task(c.read()) for c in clients[i : i + 50]]
     if rate:
         lead = Client()
         await lead.connect(port, code, presenter)
         readers.append(asyncio.create_task(lead.read()))
     await asyncio.sleep(max(0.0, start - time.time()))
+    admitted = sum(c.seq is not None for c in clients)
     for c in clients:  # only frames of the measured period count
         c.delays.clear()
         c.frames = c.traces = c.gaps = 0
@@ -306,6 +309,7 @@ async def viewers(
         "frames": [c.frames for c in clients],
         "traces": [c.traces for c in clients],
         "gaps": sum(c.gaps for c in clients),
+        "admitted": admitted,
         "cpu": cpu,
     }
 

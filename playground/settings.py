@@ -178,23 +178,34 @@ if REDIS_URL := os.environ.get("REDIS_URL"):
     # raced that deadline and lost whenever the machine was busy ("Timeout reading
     # from ..."). A read of this layer may last a whole block, plus time for a slow
     # server; a dead one is still noticed (TCP keepalive, and this timeout).
+    _REDIS_HOSTS = [
+        {
+            "address": REDIS_URL,
+            "max_connections": 1000,
+            "socket_timeout": RedisChannelLayer.brpop_timeout + 25,
+            "socket_keepalive": True,
+        }
+    ]
     CHANNEL_LAYERS = {
+        # Consumers' channels: only control messages (`room.closed`).
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": _REDIS_HOSTS},
+        },
+        # The processes' bus (playground/rooms/bus.py), a layer of its own: channels_redis
+        # reads all of a layer's channels in a process through one lock that every waiting
+        # consumer contends for, so with a thousand viewers arriving the bus's requests
+        # waited seconds in Redis behind them (docs/performance.md).
+        "bus": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
             "CONFIG": {
-                "hosts": [
-                    {
-                        "address": REDIS_URL,
-                        "max_connections": 1000,
-                        "socket_timeout": RedisChannelLayer.brpop_timeout + 25,
-                        "socket_keepalive": True,
-                    }
-                ],
+                "hosts": _REDIS_HOSTS,
+                "prefix": "kubeplay-bus",
                 # Each process reads one channel for all its rooms' frames: room for
                 # a few seconds of them while it catches up.
                 "capacity": 5000,
             },
-        }
+        },
     }
 else:
     # One process: Channels' in-memory layer. It carries only control messages

@@ -141,3 +141,16 @@ def test_capacity_benchmark_compares_the_same_apply() -> None:
     assert figure(r"apply without a capacity: +# ms", out) > 0
     assert figure(r"apply with a room's: +# ms", out) > 0
     assert figure(r"= +#x", out) > 0
+
+
+def test_processes_benchmark_shares_a_class_and_survives_a_takeover() -> None:
+    out = run_benchmark(
+        "benchmarks.bench_processes", "--clients", "10", "--seconds", "1", "--takeovers", "1",
+        "--watchers", "2", timeout=240,
+    )  # fmt: skip
+    assert figure(r"frames missed \(seq gaps\) #", out) == 0
+    for process in ("owner", "other"):
+        line = next(line for line in out.splitlines() if line.startswith(f"  {process} process"))
+        assert figure(r"\(5 followers, # in the room", line) == 5
+    assert figure(r"never resumed #", out) == 0
+    assert figure(r"first frame of the new owner \(slowest follower\): median # s", out) > 0

@@ -24,11 +24,14 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from channels.layers import get_channel_layer
+from django.conf import settings
 
 from playground.rooms.errors import RoomGone
 
 logger = logging.getLogger(__name__)
 
+#: The channel layer the bus uses when the settings name one (`CHANNEL_LAYERS`).
+BUS_LAYER = "bus"
 #: How long a request waits for its reply before the viewer is told (seconds). Generous:
 #: a command may run as long as the room's largest work.
 REQUEST_SECONDS = 60.0
@@ -52,7 +55,9 @@ class Bus:
     """This process's end of the bus, on one event loop."""
 
     def __init__(self) -> None:
-        layer = get_channel_layer()
+        # The bus's own layer when the server has one (several processes), so that no
+        # consumer's channel stands in its way; else the default (one process, in memory).
+        layer = get_channel_layer(BUS_LAYER if BUS_LAYER in settings.CHANNEL_LAYERS else "default")
         if layer is None:
             raise RuntimeError("the bus needs a channel layer (settings.CHANNEL_LAYERS)")
         self.layer = layer
@@ -64,6 +69,8 @@ class Bus:
         self._sent_to: dict[int, str] = {}
         self._reader: asyncio.Task | None = None
         self._ready = asyncio.Lock()
+        #: When each process last answered a request of this one (the event loop's time).
+        self._answered_at: dict[str, float] = {}
 
     async def start(self) -> str:
         """This process's address (its channel), reading it from the first call on."""
@@ -75,20 +82,38 @@ class Bus:
                 self._reader = self.loop.create_task(self._read(), name="bus-reader")
         return self.address
 
-    async def request(self, to: str, message: dict[str, Any], timeout: float = REQUEST_SECONDS):
-        """Send `message` to the process at `to` and return its handler's answer."""
+    async def request(
+        self,
+        to: str,
+        message: dict[str, Any],
+        timeout: float = REQUEST_SECONDS,
+        alive: Callable[[], Awaitable[bool]] | None = None,
+    ):
+        """Send `message` to the process at `to` and return its handler's answer; after each
+        `timeout` without one, wait again while `alive()` says that process still works (up
+        to `REQUEST_SECONDS`): the same request, never sent twice."""
         await self.start()
         number = next(self._ids)
         answer = self.loop.create_future()
         self._waiting[number], self._sent_to[number] = answer, to
+        waited = 0.0
         try:
             await self.layer.send(to, {**message, "reply_to": self.address, "request": number})
-            return await asyncio.wait_for(answer, timeout)
-        except TimeoutError:
-            raise RequestFailed("the server running this room did not answer") from None
+            while True:
+                try:
+                    return await asyncio.wait_for(asyncio.shield(answer), timeout)
+                except TimeoutError:
+                    waited += timeout
+                    if alive is None or waited >= REQUEST_SECONDS or not await alive():
+                        raise RequestFailed("the server running this room did not answer") from None
         finally:
             self._waiting.pop(number, None)
             self._sent_to.pop(number, None)
+
+    def last_answer(self, address: str) -> float:
+        """When the process at `address` last answered this one (0: never): a sign of life
+        as good as a heartbeat, and the one that comes first while it serves many requests."""
+        return self._answered_at.get(address, 0.0)
 
     def give_up(self, to: str) -> None:
         """Fail every request still waiting for the process at `to` (it is dead)."""
@@ -137,7 +162,10 @@ class Bus:
                         logger.exception("bus: %s failed", message.get("type"))
 
     def _answered(self, message: dict[str, Any]) -> None:
-        answer = self._waiting.get(int(message.get("request") or 0))
+        number = int(message.get("request") or 0)
+        if number in self._sent_to:
+            self._answered_at[self._sent_to[number]] = self.loop.time()
+        answer = self._waiting.get(number)
         if answer is None or answer.done():
             return
         if "error" in message:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable
 
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -58,15 +58,38 @@ async def _keep(rooms: dict[str, LiveRoom], group: Callable[[str], str]) -> None
             if not Lease.enabled():
                 continue
             try:
-                if not await live.lease.keep(loop.time()):
-                    logger.warning("room %s: another server took it over", live.code)
-                    await live.break_down()
-                    continue
+                # The beat first: a renewal waiting for a busy database must not make the
+                # other processes' views think this one died.
                 if live.viewers(remote=True):
                     beat = {"type": "room.beat", "code": live.code, "epoch": live.epoch}
                     await bus().publish(group(live.code), beat)
+                if not await live.lease.keep(loop.time()):
+                    logger.warning("room %s: another server took it over", live.code)
+                    await live.break_down()
             except Exception:
                 logger.exception("room %s: lease or heartbeat failed", live.code)
+
+
+@contextlib.asynccontextmanager
+async def renewing(lease: Lease) -> AsyncIterator[None]:
+    """Keep `lease` while the room it claims loads (the keeper renews it once the room is
+    live): a replay longer than the lease must not let another process take the room."""
+    if not Lease.enabled():
+        yield
+        return
+
+    async def renew() -> None:
+        while True:
+            await asyncio.sleep(BEAT_SECONDS)
+            await lease.keep(asyncio.get_running_loop().time())
+
+    task = asyncio.get_running_loop().create_task(renew(), name=f"lease-{lease.code}")
+    try:
+        yield
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await task
 
 
 def check_memory(live: LiveRoom) -> None:

@@ -16,8 +16,10 @@ from datetime import timedelta
 from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from playground.models import Room
+from playground.rooms.errors import NoSuchRoom
 
 
 class Lease:
@@ -55,6 +57,18 @@ class Lease:
         if not self.enabled() or now - self.renewed < self.seconds() / 3:
             return True
         return await self.claim()
+
+    @staticmethod
+    async def holder(code: str, me: str) -> str | None:
+        """The address of the process whose valid lease runs room `code`, or None (free, or
+        held by `me`). Raises NoSuchRoom."""
+        room = await Room.objects.filter(code=code).values("owner", "lease_until").afirst()
+        if room is None:
+            raise NoSuchRoom(
+                _("There is no room %(code)r. Create one from the home page.") % {"code": code}
+            )
+        leased = room["lease_until"] is not None and room["lease_until"] > timezone.now()
+        return room["owner"] if room["owner"] and room["owner"] != me and leased else None
 
     async def release(self) -> None:
         if self.enabled():

@@ -8,6 +8,7 @@ registry answers with its live room (`registry.answer`, only the methods in
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any, Protocol
 
 from playground.rooms.bus import bus
@@ -56,9 +57,14 @@ class RemoteOwner:
 
     def __init__(self, code: str, address: str) -> None:
         self.code, self.address = code, address
+        #: Whether that process still runs the room (set by the view that asks it): a quick
+        #: request it is slow to answer is then waited for longer, not failed.
+        self.alive: Callable[[], Awaitable[bool]] | None = None
 
     async def call(self, method: str, *args: Any) -> Any:
         message = {"type": "room.request", "code": self.code, "method": method, "args": args}
         if method in QUICK:
-            return await bus().request(self.address, message, timeout=QUICK_SECONDS)
+            return await bus().request(
+                self.address, message, timeout=QUICK_SECONDS, alive=self.alive
+            )
         return await bus().request(self.address, message)

@@ -18,7 +18,6 @@ import logging
 from typing import Any
 
 from django.conf import settings
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from playground.models import Room
@@ -30,6 +29,7 @@ from playground.rooms.errors import NoSuchRoom, RoomGone
 from playground.rooms.leases import Lease
 from playground.rooms.live import LiveRoom, touch
 from playground.rooms.log import read_ops
+from playground.rooms.once import once
 from playground.rooms.owners import REQUESTS, LocalOwner, Owner, RemoteOwner
 from playground.rooms.roles import FOLLOWER
 from playground.rooms.view import RoomView
@@ -48,6 +48,7 @@ WORKERS: dict[str, type[Worker]] = {
 _rooms: dict[str, LiveRoom] = {}
 _views: dict[str, RoomView] = {}
 _loading: dict[str, asyncio.Future] = {}
+_opening: dict[str, asyncio.Future] = {}
 
 
 def views_group(code: str) -> str:
@@ -58,22 +59,33 @@ def views_group(code: str) -> str:
 async def open_room(code: str) -> RoomView:
     """This process's view of room `code`, for a viewer about to join (one view however
     many arrive together). Raises RoomGone: no such room (ServerFull: no memory here)."""
-    for _attempt in range(2):
-        view = _views.get(code)
-        if view is not None and view.loop is asyncio.get_running_loop() and _usable(view.owner):
-            if isinstance(view.owner, LocalOwner):
-                view.owner.live.expect_viewer()
-            return view
-        if _attempt:
-            break
-        owner = await find_owner(code)  # viewers arriving together all wait here
-    if isinstance(owner, LocalOwner):
-        owner.live.expect_viewer()
-    view = RoomView(code, owner, find_owner=_new_owner, on_empty=_forget_view, on_joined=_keep_view)
-    _views[code] = view
+    loop = asyncio.get_running_loop()
+    found = _views.get(code)
+    if found is not None and found.loop is loop and _usable(found.owner):
+        view = found
+    else:  # viewers arriving together all wait for the first one's
+        view = await once(_opening, code, lambda: _open_view(code))
+    if isinstance(view.owner, LocalOwner):
+        view.owner.live.expect_viewer()
+    return view
+
+
+async def _open_view(code: str) -> RoomView:
+    """A new view of room `code`, its owner found: the one every viewer arriving meanwhile
+    joins (a view that is not the registry's would never hear the room's frames)."""
+    owner = await find_owner(code)
+    view = RoomView(
+        code,
+        owner,
+        find_owner=_new_owner,
+        lease_holder=_lease_holder,
+        on_empty=_forget_view,
+        on_joined=_keep_view,
+    )
     if owner.remote:
         view.address = await bus().start()
         await bus().join(views_group(code))
+    _views[code] = view
     return view
 
 
@@ -138,40 +150,17 @@ async def _keep_view(view: RoomView) -> bool:
 
 async def _lease_holder(code: str) -> str | None:
     """The address of the process whose valid lease runs the room, or None (free, or ours)."""
-    if not Lease.enabled():
-        return None
-    room = await Room.objects.filter(code=code).values("owner", "lease_until").afirst()
-    if room is None:
-        raise NoSuchRoom(
-            _("There is no room %(code)r. Create one from the home page.") % {"code": code}
-        )
-    me = await bus().start()
-    leased = room["lease_until"] is not None and room["lease_until"] > timezone.now()
-    if room["owner"] and room["owner"] != me and leased:
-        return room["owner"]
-    return None
+    return await Lease.holder(code, await bus().start()) if Lease.enabled() else None
 
 
 async def _open_live(code: str) -> LiveRoom:
     """The live room for `code` in this process, replaying its log if it is not here yet."""
-    loop = asyncio.get_running_loop()
-    pending = _loading.get(code)
-    if pending is not None and pending.get_loop() is loop:
-        return await asyncio.shield(pending)
-    future = loop.create_future()
-    _loading[code] = future
-    try:
-        live = await _load(code)
-    except BaseException as exc:
-        future.set_exception(exc)
-        future.exception()  # mark retrieved: waiters, if any, re-raise it
-        raise
-    finally:
-        if _loading.get(code) is future:
-            del _loading[code]
-    _rooms[code] = live
-    future.set_result(live)
-    return live
+
+    async def load() -> LiveRoom:
+        live = _rooms[code] = await _load(code)
+        return live
+
+    return await once(_loading, code, load)
 
 
 async def _load(code: str) -> LiveRoom:
@@ -184,6 +173,13 @@ async def _load(code: str) -> LiveRoom:
     lease = Lease(code, await bus().start() if Lease.enabled() else "")
     if not await lease.claim():
         raise LeaseTaken(_("This room is moving to another server; try again in a second."))
+    async with keeper.renewing(lease):
+        return await _replay(room, lease)
+
+
+async def _replay(room: Room, lease: Lease) -> LiveRoom:
+    """The live room of `room`, its log replayed in a new worker (its `lease` taken)."""
+    code = room.code
     ops = await read_ops(room)
     spec = RoomSpec(
         code=code,
@@ -296,3 +292,4 @@ def clear() -> None:
     _rooms.clear()
     _views.clear()
     _loading.clear()
+    _opening.clear()

@@ -31,7 +31,7 @@ from playground import protocol
 from playground.rooms.bus import RequestFailed, bus
 from playground.rooms.errors import RoomGone
 from playground.rooms.fanout import FrameRing, LocalViewers, Viewer
-from playground.rooms.owners import Owner
+from playground.rooms.owners import Owner, RemoteOwner
 from playground.rooms.roles import PRESENTER, Participant
 
 logger = logging.getLogger(__name__)
@@ -56,12 +56,13 @@ class RoomView:
         owner: Owner,
         *,
         find_owner: Callable[[RoomView], Awaitable[Owner]],
+        lease_holder: Callable[[str], Awaitable[str | None]],
         on_empty: Callable[[RoomView], None],
         on_joined: Callable[[RoomView], Awaitable[bool]],
     ) -> None:
         self.code = code
-        self.owner = owner
         self.loop = asyncio.get_running_loop()
+        self._take(owner)
         self.viewers = LocalViewers(code, on_lost=self.leave)
         self.ring = FrameRing()
         #: The seq of the snapshot each viewer joined with: older frames are not for it.
@@ -70,9 +71,15 @@ class RoomView:
         self._admitted: dict[str, tuple[str, bool]] = {}
         self.heard = self.loop.time()
         self._find_owner = find_owner
+        self._lease_holder = lease_holder
         self._on_empty = on_empty
         self._on_joined = on_joined
         self._watchdog: asyncio.Task | None = None
+        #: One search for a new owner at a time, however many requests failed together.
+        self._replacing = asyncio.Lock()
+        self._replacer: asyncio.Task | None = None
+        self._snapshotting: asyncio.Future | None = None
+        self._gave_up_at = 0.0
         #: This process's bus address (for a remote owner's presence list).
         self.address = ""
 
@@ -106,12 +113,19 @@ class RoomView:
     async def _bring_up_to_date(self, viewer: Viewer, seq: int | None, epoch: str) -> bool:
         missed = self.ring.missed(seq, epoch)
         if missed is None:
-            epoch, seq, missed = await self._ask("snapshot")
+            epoch, seq, missed = await self._snapshot()
             if epoch != self.ring.epoch or seq > self.ring.seq:
                 self.ring.restart(epoch, seq)  # the frames this view had are older
             self._from[viewer.viewer] = seq
             missed = [*missed, *(self.ring.missed(seq, epoch) or [])]
         return await self.viewers.deliver(viewer, missed)
+
+    async def _snapshot(self) -> tuple[str, int, list[str]]:
+        """The room's snapshot: one request for every viewer that joins meanwhile (a class
+        arriving at once), since each also gets the frames that follow it from the ring."""
+        if self._snapshotting is None or self._snapshotting.done():
+            self._snapshotting = asyncio.ensure_future(self._ask("snapshot"))
+        return await asyncio.shield(self._snapshotting)
 
     async def admit(
         self, viewer: Viewer, participant_id: str | None, presenter: bool
@@ -122,13 +136,35 @@ class RoomView:
         return participant
 
     async def _ask(self, method: str, *args: Any) -> Any:
-        """Ask the owner; a silent one: wait for the room's next owner, once, and ask it."""
+        """Ask the owner (one that is slow but alive is waited for: `RemoteOwner.alive`); a
+        dead one: wait for the room's next owner, once, and ask it."""
+        asked = self.owner
         try:
-            return await self.owner.call(method, *args)
+            return await asked.call(method, *args)
         except RequestFailed:
-            if not await self._replace_owner(wait=TAKEOVER_WAIT):
+            if self.owner is asked and not await self._replace_owner(wait=TAKEOVER_WAIT):
                 raise
             return await self.owner.call(method, *args)
+
+    async def _owner_alive(self) -> bool:
+        """Whether the remote owner still runs the room: it spoke lately, or it keeps
+        renewing its lease (a busy owner renews it apart from its rooms' work)."""
+        if self.loop.time() - self._last_word() <= OWNER_SILENCE:
+            return True
+        try:
+            return await self._lease_holder(self.code) == self.owner.address
+        except Exception:  # noqa: BLE001 - the database is busy or gone: not proof of life
+            return False
+
+    def _take(self, owner: Owner) -> None:
+        """Ask `owner` from now on (a remote one is waited for while it is alive)."""
+        self.owner = owner
+        if isinstance(owner, RemoteOwner):
+            owner.alive = self._owner_alive
+
+    def _last_word(self) -> float:
+        """When the owner last spoke to this process (a frame, a beat, an answer)."""
+        return max(self.heard, bus().last_answer(self.owner.address))
 
     def leave(self, viewer: Viewer) -> None:
         admitted = self._admitted.pop(viewer.viewer, None)
@@ -248,17 +284,36 @@ class RoomView:
         while len(self.viewers) and self.owner.remote:
             await asyncio.sleep(0.25)
             now = self.loop.time()
-            if now - self.heard > OWNER_SILENCE:
-                await self._replace_owner()
-            elif now - reminded >= PRESENCE_SECONDS:
+            # Reminded even while the owner seems silent: an owner that was only slow (a
+            # class arriving at once) forgets viewers it is not reminded of, and then
+            # neither publishes nor beats for them again.
+            if now - reminded >= PRESENCE_SECONDS:
                 reminded = now
                 self._spawn(self._tell_presence())
+            if now - self._last_word() > OWNER_SILENCE:
+                await self._replace_owner()
 
     async def _replace_owner(self, wait: float = 0.0) -> bool:
         """Find the room's owner after this one fell silent, trying for `wait` seconds
-        (while the silent owner's lease runs, nobody may take over)."""
-        if self.owner.remote:
-            bus().give_up(self.owner.address)  # its answers will not come: say so now
+        (while the silent owner's lease runs, nobody may take over: it may only be slow)."""
+        silent, asked = self.owner, self.loop.time()
+        if self._replacer is asyncio.current_task():
+            return False  # the new owner failed while its viewers were being moved to it
+        async with self._replacing:
+            if self.owner is not silent:
+                return True  # found meanwhile, for another request that failed
+            if self._gave_up_at > asked:
+                return False  # a search that began after this one's request found nobody
+            self._replacer = asyncio.current_task()
+            try:
+                found = await self._replace(silent, wait)
+            finally:
+                self._replacer = None
+            if not found:
+                self._gave_up_at = self.loop.time()
+            return found
+
+    async def _replace(self, silent: Owner, wait: float) -> bool:
         deadline = self.loop.time() + wait
         while True:
             try:
@@ -268,7 +323,15 @@ class RoomView:
                 if self.loop.time() >= deadline:
                     return False
                 await asyncio.sleep(0.25)
-        self.owner, self.heard = owner, self.loop.time()
+        if silent.remote and owner.address != silent.address:
+            bus().give_up(silent.address)  # its answers will not come: say so now
+        await self._follow(owner)
+        return True
+
+    async def _follow(self, owner: Owner) -> None:
+        """Viewers here follow the room's new `owner`: admitted to its class, resynced."""
+        self._take(owner)
+        self.heard = self.loop.time()
         where = owner.address or "this process"
         logger.info("room %s: viewers here now follow %s", self.code, where)
         await self._tell_presence()
@@ -279,7 +342,6 @@ class RoomView:
                 if hasattr(viewer, "participant"):
                     viewer.participant = participant
             await self._bring_up_to_date(viewer, None, "")
-        return True
 
     def _spawn(self, work: Awaitable[Any]) -> None:
         task = asyncio.ensure_future(work)

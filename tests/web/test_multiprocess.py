@@ -3,7 +3,9 @@
 Viewers on either process see the same room live; a command from a viewer on
 the process that does not run the room goes to the owner and is acknowledged
 once logged. Then the owner dies (SIGKILL, mid-stream): the other process
-takes the room over from the log, and no acknowledged command is lost.
+takes the room over from the log within 5 s, a follower there is resynced by
+sequence number (the new owner's snapshot, then its frames one after another),
+and no acknowledged command is lost.
 """
 
 from __future__ import annotations
@@ -73,6 +75,32 @@ def logged_lines(database) -> list[str]:
         return [op["line"] for (text,) in rows if (op := json.loads(text))["op"] == "run"]
 
 
+class Heard:
+    """What a follower's browser hears: frames must follow each other by `seq` within an
+    epoch; a snapshot starts an epoch afresh (the new owner's, after a takeover)."""
+
+    def __init__(self, snapshot: dict) -> None:
+        self.epoch, self.seq = snapshot["epoch"], snapshot["seq"]
+        self.gaps = 0
+        self.killed_at: float | None = None
+        self.new_epoch_at: float | None = None
+        self.frames_after = 0
+
+    async def read(self, socket: WebSocket) -> None:
+        while True:
+            message = await socket.receive(60)
+            if message["type"] == "snapshot":
+                if message["epoch"] != self.epoch and self.killed_at is not None:
+                    self.new_epoch_at = self.new_epoch_at or time.monotonic()
+                self.epoch, self.seq = message["epoch"], message["seq"]
+            elif message["type"] == "frame":
+                if message["epoch"] != self.epoch or message["seq"] != self.seq + 1:
+                    self.gaps += 1  # a browser would resync here
+                self.epoch, self.seq = message["epoch"], message["seq"]
+                if self.new_epoch_at is not None:
+                    self.frames_after += 1
+
+
 def label(n: int) -> str:
     return f"kubectl label pod -l app=kubia step={n} --overwrite"
 
@@ -109,12 +137,21 @@ def test_a_room_shared_by_two_processes_survives_its_owner_dying(two_processes):
             pass
         assert frame["view"]["pointer"] == "dns"
 
+        # A follower on the process that lives, as a browser: frames in `seq` order, and
+        # after the owner's death a snapshot of the new owner's epoch, then its frames.
+        watcher, snapshot = await join(second.port, code)
+        heard = Heard(snapshot)
+        reading = asyncio.create_task(heard.read(watcher))
+        reply = await command(far, 1000, "kubectl get pods")  # a frame to start from
+        assert reply["type"] == "result"
+
         acked, killed_at, first_after = [label(0)], None, None
         number = 1
         while len(acked) < 16 and number < 200:
             if number == 8 and killed_at is None:
                 first.kill()  # the owner dies mid-stream
                 killed_at = time.monotonic()
+                heard.killed_at = killed_at
             try:
                 reply = await command(far, number, label(number))
             except (Closed, ConnectionError, asyncio.IncompleteReadError, TimeoutError):
@@ -129,12 +166,21 @@ def test_a_room_shared_by_two_processes_survives_its_owner_dying(two_processes):
                     first_after = time.monotonic() - killed_at
             number += 1
         far.close()
-        return acked, first_after
+        reading.cancel()
+        watcher.close()
+        return acked, first_after, heard
 
-    acked, takeover = asyncio.run(scenario())
+    acked, first_after, heard = asyncio.run(scenario())
     assert len(acked) == 16
-    assert takeover is not None
-    assert takeover < 15
+    # The follower was resynced by sequence number: the new owner's snapshot (a new epoch)
+    # within 5 s of the kill, then its frames one after another, none missed.
+    assert heard.new_epoch_at is not None, "the follower never heard from the new owner"
+    assert heard.new_epoch_at - heard.killed_at < 5
+    assert heard.frames_after > 0
+    assert heard.gaps == 0
+    # The presenter's commands are acknowledged again soon after (reconnecting if need be).
+    assert first_after is not None
+    assert first_after < 5
     lines = logged_lines(database)
     # Every acknowledged command is in the log, in the order acknowledged.
     positions = [lines.index(line) for line in acked]
