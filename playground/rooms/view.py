@@ -8,8 +8,7 @@ process serves any room's viewers, and a command from a viewer on another
 process is acknowledged after the owner logged it, as a local one is.
 
 Each viewer is a participant of the room's class (roles.py), admitted by the
-owner, which numbers them and checks their rights on every request; the view
-passes the participant's id with what its viewer asks.
+owner, which checks their rights on every request (asking.py passes them on).
 
 When the owner falls silent (no frame and no heartbeat for `OWNER_SILENCE`
 seconds), the view asks the registry for the room's owner again: once the
@@ -28,6 +27,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from playground import protocol
+from playground.rooms.asking import OwnerRequests
 from playground.rooms.bus import RequestFailed, bus
 from playground.rooms.errors import RoomGone
 from playground.rooms.fanout import FrameRing, LocalViewers, Viewer
@@ -47,7 +47,7 @@ PRESENCE_SECONDS = 1.0
 CLASS_NEWS = protocol.encode({"type": "class"})
 
 
-class RoomView:
+class RoomView(OwnerRequests):
     """This process's viewers of one room, the frames they were sent, and the way to its owner."""
 
     def __init__(
@@ -177,59 +177,6 @@ class RoomView:
         if not len(self.viewers):
             self._spawn(self._tell_presence())
             self._on_empty(self)
-
-    # -- what the viewers ask of the room -----------------------------------------------
-
-    async def run_command(
-        self, line: str, stdin: str = "", by: str = "", who_id: str | None = None
-    ) -> dict[str, Any]:
-        return await self.owner.call("run_command", line, stdin, by, who_id)
-
-    async def start_stream(
-        self, target: str, source: str, rate: float, who_id: str | None = None
-    ) -> dict[str, Any]:
-        return await self.owner.call("start_stream", target, source, rate, who_id)
-
-    async def stop_stream(self, stream_id: str | None, who_id: str | None = None) -> None:
-        await self.owner.call("stop_stream", stream_id, who_id)
-
-    async def set_clock(
-        self, playing: bool | None, speed: float | None, who_id: str | None = None
-    ) -> None:
-        await self.owner.call("set_clock", playing, speed, who_id)
-
-    async def watch(self, viewer: Viewer, target, request_id: Any = None) -> None:
-        fields = None if target is None else [target.kind, target.namespace, target.name]
-        language = getattr(viewer, "language", "")
-        texts = await self.owner.call("watch", viewer.viewer, fields, request_id, language)
-        if texts:
-            await self.viewers.deliver(viewer, texts)
-
-    async def watch_matrix(self, viewer: Viewer, view: str | None, request_id: Any = None) -> None:
-        texts = await self.owner.call("watch_matrix", viewer.viewer, view, request_id)
-        if texts:
-            await self.viewers.deliver(viewer, texts)
-
-    async def lesson(self, viewer: Viewer, who_id: str | None, message: dict) -> dict[str, Any]:
-        return await self.owner.call("lesson", viewer.viewer, who_id, message)
-
-    # -- the class ----------------------------------------------------------------------
-
-    async def set_view(self, view: dict[str, Any] | None, who_id: str) -> None:
-        await self.owner.call("set_view", view, who_id)
-
-    async def set_floor(self, mode: str, number: int | None, who_id: str) -> None:
-        await self.owner.call("set_floor", mode, number, who_id)
-
-    async def raise_hand(self, who_id: str, raised: bool) -> None:
-        await self.owner.call("raise_hand", who_id, raised)
-
-    async def rename(self, who_id: str, name: str) -> None:
-        await self.owner.call("rename", who_id, name)
-
-    async def rewind_to_command(self, commands: int, who_id: str) -> str:
-        """Back to just after the room's `commands`-th command; the branch set aside's code."""
-        return await self.owner.call("rewind_to_command", commands, who_id)
 
     async def save(self) -> None:
         """Write what the room's log lacks (this server is stopping)."""
