@@ -37,7 +37,10 @@ export function probeText(probe, counts) {
   const [successes, failures] = counts || [0, 0];
   const failAt = probe.failureThreshold || 3;
   const passAt = probe.successThreshold || 1;
-  if (failures) return interpolate(gettext("probe failed %(count)s/%(threshold)s"), { count: failures, threshold: failAt });
+  // Counts past the threshold read as reached (3/3, not 5/3): the pod stays not ready.
+  if (failures) {
+    return interpolate(gettext("probe failed %(count)s/%(threshold)s"), { count: Math.min(failures, failAt), threshold: failAt });
+  }
   if (successes) {
     return interpolate(gettext("probe passed %(count)s/%(threshold)s"), { count: Math.min(successes, passAt), threshold: passAt });
   }

@@ -68,6 +68,15 @@ def test_chip_texts_never_overlap(page, live_server_url, screenshot):
     # The probe (every 10 s) fails three times: the readiness threshold.
     probe = page.locator("svg.diagram .kind-pod text.probe")
     expect(probe.first).to_have_text("probe failed 3/3", timeout=20_000)
+    # Failures past the threshold read as the threshold reached, never "4/3".
+    page.wait_for_function(
+        "[...window.kubeplay.model.probeCounts.values()].some(([, failures]) => failures > 3)",
+        timeout=20_000,
+    )
+    page.wait_for_function("!window.kubeplay.diagram.busy")
+    page.wait_for_timeout(200)  # the frame with those counts drawn
+    for text in probe.all_text_contents():
+        assert text in ("probe failed 3/3", "probe passed 1/1", "probe: not run yet"), text
     page.get_by_role("button", name="Pause the clock").click()
     expect(page.get_by_role("button", name="Play the clock")).to_be_visible()
     name = page.evaluate("window.kubeplay.model.list('pods')[0].name")
