@@ -24,10 +24,12 @@ from playground.rooms.roles import Participant, check
 class ClassLevers(RoomParts):
     """The class's side of a `LiveRoom` (whose attributes these methods use)."""
 
-    async def admit(self, participant_id: str | None, presenter: bool) -> list[Any]:
-        """Who a new connection is (`participant_id`: its browser's, or None): the
-        participant's `[id, role, number, name]`."""
-        participant = self.classroom.admit(participant_id, presenter)
+    async def admit(
+        self, participant_id: str | None, presenter: bool, number: int = 0
+    ) -> list[Any]:
+        """Who a new connection is (`participant_id`: its browser's, or None; `number`: the
+        one a previous owner gave it): the participant's `[id, role, number, name]`."""
+        participant = self.classroom.admit(participant_id, presenter, number)
         self.expect_viewer()
         await self._push_class()
         return [participant.id, participant.role, participant.number, participant.name]

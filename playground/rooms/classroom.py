@@ -45,13 +45,20 @@ class Classroom:
         """A room without a presenter (made before roles): everyone may change it."""
         return not self.key
 
-    def admit(self, participant_id: str | None, presenter: bool) -> Participant:
-        """The participant behind a new connection (a browser's id, or None for a bare one)."""
+    def admit(self, participant_id: str | None, presenter: bool, number: int = 0) -> Participant:
+        """The participant behind a new connection (a browser's id, or None for a bare one).
+
+        `number`: the one a previous owner gave it (a view moving its viewers to the room's
+        new owner, never a browser), kept unless someone here has it already."""
         pid = participant_id or secrets.token_hex(12)
         role = VIEWER if self.open else PRESENTER if presenter else FOLLOWER
         known = self.participants.get(pid)
         if known is None or known.role != role:
-            number = known.number if known is not None and known.number else 0
+            if known is not None and known.number:
+                number = known.number
+            elif number in {p.number for p in self.participants.values()}:
+                number = 0
+            self._numbers = max(self._numbers, number)
             if role != PRESENTER and not number:
                 self._numbers += 1
                 number = self._numbers

@@ -67,8 +67,8 @@ class RoomView(OwnerRequests):
         self.ring = FrameRing()
         #: The seq of the snapshot each viewer joined with: older frames are not for it.
         self._from: dict[str, int] = {}
-        #: How each viewer was admitted to the class: `(participant id, presenter)`.
-        self._admitted: dict[str, tuple[str, bool]] = {}
+        #: How each viewer was admitted: `(participant id, presenter, number)`.
+        self._admitted: dict[str, tuple[str, bool, int]] = {}
         self.heard = self.loop.time()
         self._find_owner = find_owner
         self._lease_holder = lease_holder
@@ -128,11 +128,11 @@ class RoomView(OwnerRequests):
         return await asyncio.shield(self._snapshotting)
 
     async def admit(
-        self, viewer: Viewer, participant_id: str | None, presenter: bool
+        self, viewer: Viewer, participant_id: str | None, presenter: bool, number: int = 0
     ) -> Participant:
-        """Admit `viewer` to the room's class (before it joins): who it is there."""
-        participant = Participant(*await self._ask("admit", participant_id, presenter))
-        self._admitted[viewer.viewer] = (participant.id, presenter)
+        """Admit `viewer` to the class (`number`: the room's previous owner's): who it is."""
+        participant = Participant(*await self._ask("admit", participant_id, presenter, number))
+        self._admitted[viewer.viewer] = (participant.id, presenter, participant.number)
         return participant
 
     async def _ask(self, method: str, *args: Any) -> Any:

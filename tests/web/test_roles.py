@@ -160,6 +160,21 @@ async def test_a_followers_forged_message_gets_an_error_and_changes_nothing(
     await student.disconnect()
 
 
+async def test_a_follower_moved_to_the_rooms_new_owner_keeps_its_number(room, presenter):
+    """After a takeover the views bring their viewers to the new owner with the numbers the
+    old one gave them (a view's memory, never a browser's word): "follower 2" stays so,
+    unless the new owner gave that number to someone else meanwhile."""
+    live = rooms.loaded(room.code)
+    arrived = await live.admit("c" * 24, presenter=False)
+    assert arrived[2] == 1
+    moved = await live.admit("d" * 24, presenter=False, number=5)
+    assert moved[2] == 5
+    clash = await live.admit("e" * 24, presenter=False, number=1)
+    assert clash[2] == 6
+    again = await live.admit("d" * 24, presenter=False, number=9)  # known here: stays 5
+    assert again[2] == 5
+
+
 async def test_the_room_itself_refuses_a_follower_whatever_the_caller(room, presenter):
     """The check is in the room too, under its lock, not only in the consumer."""
     live = rooms.loaded(room.code)
