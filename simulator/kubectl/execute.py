@@ -11,13 +11,12 @@ as it does.
 from __future__ import annotations
 
 from simulator.errors import Conflict
-from simulator.labels import from_label_selector, from_match_labels, matches
 from simulator.shell.session import ShellSession, prompt_for
 
 from .container import SHELLS, Container, has_shell, not_found_in_image, run_script
 from .context import Context
-from .errors import KubectlError, error, not_found, usage_error
-from .resources import resolve_type
+from .errors import KubectlError, error, usage_error
+from .pod_targets import pick_pod
 
 
 def exec_command(ctx: Context) -> None:
@@ -38,7 +37,7 @@ def exec_command(ctx: Context) -> None:
         raise error("pod, type/name or --filename must be specified")
     if not command:
         raise error("you must specify at least one command for the container")
-    pod = _find_pod(ctx, target)
+    pod, _choices = pick_pod(ctx, target, "exec")
     meta = pod["metadata"]
     phase = (pod.get("status") or {}).get("phase")
     if phase in ("Succeeded", "Failed"):
@@ -57,43 +56,6 @@ def exec_command(ctx: Context) -> None:
             f"for pod {meta['name']}"
         )
     run_in_pod(ctx, meta["namespace"], meta["name"], container, command)
-
-
-def _find_pod(ctx: Context, target: str) -> dict:
-    """The pod `target` names: `NAME`, `pod/NAME`, or a workload/service whose pods it picks."""
-    store = ctx.state.store
-    type_text, slash, name = target.partition("/")
-    if not slash:
-        pod = store.get("Pod", ctx.namespace, target)
-        if pod is None:
-            raise KubectlError(not_found("pods", target))
-        return pod
-    rt = resolve_type(type_text)
-    obj = store.get(rt.kind, ctx.namespace if rt.namespaced else "", name)
-    if obj is None:
-        raise KubectlError(not_found(rt.resource_qualified, name))
-    if rt.kind == "Pod":
-        return obj
-    spec = obj.get("spec") or {}
-    if rt.kind in ("Service", "ReplicationController"):
-        selector = from_match_labels(spec.get("selector"))
-    elif rt.kind in ("Deployment", "ReplicaSet", "DaemonSet", "StatefulSet", "Job"):
-        selector = from_label_selector(spec.get("selector"))
-    else:
-        raise error(f"cannot attach to {rt.plural}: not implemented")
-    pods = [
-        p
-        for p in store.list("Pod", ctx.namespace)
-        if selector and matches(selector, p["metadata"].get("labels"))
-    ]
-    running = [p for p in pods if (p.get("status") or {}).get("phase") == "Running"]
-    if not pods:
-        raise error(
-            f"no pods found for {target}"
-            if rt.kind != "Service"
-            else f'cannot attach to *v1.Service: pods "{name}" not found'
-        )
-    return (running or pods)[0]
 
 
 def run_in_pod(

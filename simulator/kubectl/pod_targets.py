@@ -1,9 +1,12 @@
-"""The pod a command aims at: `NAME`, `pod/NAME`, or a workload or Service picking one.
+"""The pod a command aims at: `NAME`, `pod/NAME`, or a workload or Service picking one
+(`kubectl logs`, `exec`, `port-forward`).
 
-`kubectl logs` and `kubectl port-forward` accept `deploy/NAME`, `svc/NAME` and
+`kubectl logs`, `exec` and `port-forward` accept `deploy/NAME`, `svc/NAME` and
 the like and use one pod of it, chosen as kubectl's `GetFirstPod` does with
 `podutils.ByLogging`: pods bound to a node first, then Running before Unknown
-before Pending, Ready first, Ready the longest first, then the oldest.
+before Pending, Ready first, Ready the longest first, then the oldest. (`exec`
+and `port-forward` sort by `ActivePods` reversed, the same order but for restart
+counts, which the playground's containers do not have.)
 """
 
 from __future__ import annotations
@@ -59,7 +62,9 @@ def _selector(obj: dict, kind: str, name: str, verb: str) -> Selector:
         return from_match_labels(raw)
     if kind in _WORKLOADS:
         return from_label_selector(spec.get("selector"))
-    raise error(f"cannot {_what(verb)} from *v1.{kind}: selector for *v1.{kind} not implemented")
+    if verb == "logs":
+        raise error(f"cannot get the logs from *v1.{kind}: selector for *v1.{kind} not implemented")
+    raise error(f"cannot attach to *v1.{kind}: not implemented")
 
 
 def _what(verb: str) -> str:

@@ -477,6 +477,20 @@ def test_exec_errors(kubia: Cluster) -> None:
     assert shell.stdout == f"{pod}\n"
 
 
+def test_exec_picks_a_pod_of_a_workload_or_service_as_logs_does(kubia: Cluster) -> None:
+    # One rule for kubectl exec, logs and port-forward (kubectl's GetFirstPod).
+    for target in ("rc/kubia", "svc/kubia"):
+        exec_pod = kubia.run(f"kubectl exec {target} -- hostname").stdout.strip()
+        assert exec_pod in names(kubia)
+        assert f"pod/{exec_pod}" in kubia.run(f"kubectl logs {target}").stderr
+    no_selector = kubia.run("kubectl exec svc/kubernetes -- ls")
+    assert no_selector.exit_code == 1
+    assert "Service is defined without a selector" in no_selector.stderr
+    kubia.run("kubectl create configmap settings --from-literal=a=b")
+    configmap = kubia.run("kubectl exec cm/settings -- ls")
+    assert configmap.stderr == "error: cannot attach to *v1.ConfigMap: not implemented\n"
+
+
 # -- run, create subcommands, misc ---------------------------------------------------------------
 
 
