@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, Any
 from django.utils import translation
 
 if TYPE_CHECKING:
-    from playground.rooms.engine import Outcome
     from playground.rooms.followers import Follower
+    from playground.rooms.outcome import Outcome
     from simulator import Cluster
 
 

@@ -30,11 +30,12 @@ from django.utils.translation import gettext as _
 from playground.models import Room
 from playground.rooms.class_levers import ClassLevers
 from playground.rooms.classroom import Classroom
-from playground.rooms.engine import Outcome, RoomSpec
+from playground.rooms.engine import RoomSpec
 from playground.rooms.errors import RoomGone
 from playground.rooms.leases import Lease
 from playground.rooms.lesson_requests import LessonRequests
 from playground.rooms.log import RoomLog
+from playground.rooms.outcome import Outcome
 from playground.rooms.presence import Presence
 from playground.rooms.requests import ViewerRequests
 from playground.rooms.rewinding import Rewinding

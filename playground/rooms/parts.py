@@ -13,8 +13,9 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from playground.rooms.classroom import Classroom
-    from playground.rooms.engine import Outcome, RoomSpec
+    from playground.rooms.engine import RoomSpec
     from playground.rooms.log import RoomLog
+    from playground.rooms.outcome import Outcome
     from playground.rooms.roles import Participant
 
 
