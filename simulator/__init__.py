@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from .inspection import INSPECTABLE_KINDS, Inspection
     from .observation import observation_problem
     from .result import CommandResult
+    from .review.hints import hint_words, word_hint
     from .scenarios import DEFAULT as DEFAULT_SCENARIO
     from .scenarios import SCENARIOS, Scenario
     from .snapshot_changes import SnapshotChanges
@@ -43,6 +44,8 @@ _PUBLIC = {
     "Scenario": ("scenarios", "Scenario"),
     "SCENARIOS": ("scenarios", "SCENARIOS"),
     "DEFAULT_SCENARIO": ("scenarios", "DEFAULT"),
+    "hint_words": ("review.hints", "hint_words"),
+    "word_hint": ("review.hints", "word_hint"),
 }
 
 __all__ = [
@@ -60,7 +63,9 @@ __all__ = [
     "Scenario",
     "SnapshotChanges",
     "Suggestions",
+    "hint_words",
     "observation_problem",
+    "word_hint",
 ]
 
 

@@ -87,7 +87,7 @@ class Problem:
             "line": self.line,
             "column": self.column,
             "severity": self.severity,
-            "hint": self.hint,
+            "hint": str(self.hint),
             "excerpt": self.excerpt,
             "text": str(self),
         }
@@ -113,7 +113,7 @@ class Problem:
         ``message``) returns its hint.
         """
         if not self.message:
-            return self.hint
+            return str(self.hint)
         if self.severity == WARNING:
             return f"Warning: {self.message}"
         if not self.field:

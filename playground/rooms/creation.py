@@ -7,13 +7,14 @@ import secrets
 from typing import Any
 
 from django.conf import settings
+from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 
 from playground import limits
 from playground.models import Room, RoomEvent
 from playground.rooms.catalog import example
 from playground.rooms.log import APPLY, new_cluster
-from simulator import CommandResult
+from simulator import CommandResult, hint_words, word_hint
 
 
 def validate(text: str) -> list[dict[str, Any]]:
@@ -96,7 +97,9 @@ def problems_of(result: CommandResult) -> list[dict[str, Any]]:
             "field": getattr(p, "field", "") or "",
             "message": str(getattr(p, "message", p)),
             "severity": getattr(p, "severity", "error"),
-            "hint": getattr(p, "hint", ""),
+            "hint": str(getattr(p, "hint", "")),
+            # Its sentence and values, for the page to word it in its language (hints.py).
+            "hint_words": hint_words(getattr(p, "hint", "")),
             "excerpt": getattr(p, "excerpt", ""),
         }
         for p in result.problems
@@ -123,8 +126,16 @@ def plain_problem(message: str) -> dict[str, Any]:
         "message": message,
         "severity": "error",
         "hint": "",
+        "hint_words": None,
         "excerpt": "",
     }
+
+
+def hint_text(problem: dict[str, Any]) -> str:
+    """A problem's hint in the active language; its English when the simulator gave it
+    no sentence key."""
+    words = problem.get("hint_words")
+    return word_hint(words, gettext) if words else problem.get("hint", "")
 
 
 def _limit_problem() -> dict[str, Any]:

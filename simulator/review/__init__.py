@@ -24,6 +24,7 @@ from dataclasses import dataclass, replace
 from simulator.manifests import DEFAULT_LIMITS, Document, Limits, ParsedManifests, parse_manifests
 from simulator.problems import ManifestError, Problem
 from simulator.review import characters, excerpt, lines, messages, syntax
+from simulator.review.hints import hint, then
 from simulator.review.selection import PodIndex, selection_warnings
 from simulator.validation import validate_documents
 
@@ -154,14 +155,14 @@ def _explain_syntax(
     for finding in findings:
         if span.first <= finding.line <= stopped:
             findings.remove(finding)
-            hint = finding.hint
+            said: str = finding.hint
             if finding.line != stopped:
-                hint += f" (The parser stopped on line {stopped}.)"
+                said = then(finding.hint, hint("parser-stopped", line=stopped))
             return replace(
                 problem,
                 line=finding.line,
                 column=finding.column,
-                hint=hint,
+                hint=said,
                 excerpt=excerpt.render(text_lines, finding.line, finding.column),
             )
     document = "\n".join(text_lines[span.first - 1 : span.last])

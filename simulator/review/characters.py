@@ -18,24 +18,26 @@ import re
 from dataclasses import dataclass
 
 from simulator.review.excerpt import VISIBLE
+from simulator.review.hints import Hint, hint
 from simulator.review.lines import structural_lines
 
 # Characters that may sit in indentation (besides ASCII spaces) and what they are.
+# (Their names are sentences of hints.py, under these keys.)
 _SPACES = {
-    "\t": "a tab",
-    "\u3000": "a full-width space",
-    "\u00a0": "a non-breaking space",
-    "\u200b": "a zero-width space",
-    "\ufeff": "a zero-width no-break space",
-    "\u2002": "an en space",
-    "\u2003": "an em space",
+    "\t": "char-tab",
+    "\u3000": "char-full-width-space",
+    "\u00a0": "char-nbsp",
+    "\u200b": "char-zero-width-space",
+    "\ufeff": "char-bom",
+    "\u2002": "char-en-space",
+    "\u2003": "char-em-space",
 }
-_DASHES = {"\uff0d": "a full-width hyphen", "\u2013": "an en dash", "\u2014": "an em dash"}
+_DASHES = {"\uff0d": "char-full-width-hyphen", "\u2013": "char-en-dash", "\u2014": "char-em-dash"}
 _QUOTES = {
-    "\u201c": "a curly double quote",
-    "\u2018": "a curly single quote",
-    "\uff02": "a full-width double quote",
-    "\uff07": "a full-width single quote",
+    "\u201c": "char-curly-double",
+    "\u2018": "char-curly-single",
+    "\uff02": "char-full-width-double",
+    "\uff07": "char-full-width-single",
 }
 _SUSPECTS = "".join([*_SPACES, *_DASHES, *_QUOTES, "\uff1a"])
 # key (plain, up to the first colon of either width), then the separator that broke.
@@ -49,7 +51,7 @@ class Finding:
     line: int
     column: int
     char: str
-    hint: str
+    hint: Hint
 
 
 def find_characters(text: str) -> list[Finding]:
@@ -116,56 +118,36 @@ def _value_start(rest: str) -> int | None:
     return position
 
 
-def _finding(number: int, index: int, char: str, hint: str) -> Finding:
-    return Finding(number, index + 1, char, hint)
+def _finding(number: int, index: int, char: str, said: Hint) -> Finding:
+    return Finding(number, index + 1, char, said)
 
 
-def _what(char: str, name: str) -> str:
+def _what(char: str, name: str) -> Hint:
     # "a tab (U+0009, shown as “→” below)", "a full-width space “　” (U+3000)".
     code = f"U+{ord(char):04X}"
     if char in VISIBLE:
-        return f"{name} ({code}, shown as “{VISIBLE[char]}” below)"
-    return f"{name} “{char}” ({code})"
+        return hint("char-shown", name=hint(name), code=code, shown=VISIBLE[char])
+    return hint("char-itself", name=hint(name), char=char, code=code)
 
 
 def _space_hint(
     char: str, *, indentation: bool = False, after_dash: bool = False, after_colon: bool = False
-) -> str:
+) -> Hint:
     what = _what(char, _SPACES[char])
     if indentation:
-        how = "as many as the lines around it use"
         if char == "\u3000":
-            how = "two for a full-width space"
-        return (
-            f"{what[0].upper()}{what[1:]} in the indentation. YAML indents with ordinary "
-            f"spaces only: replace it with spaces ({how})."
-        )
-    place = "after the dash of a list item" if after_dash else "after the colon of a key"
-    return (
-        f"{what[0].upper()}{what[1:]} {place}. YAML needs an ordinary space there, so it "
-        "reads the whole line as one string: retype it as a space."
-    )
+            return hint("full-width-space-in-indentation", what=what)
+        return hint("space-in-indentation", what=what)
+    return hint("space-after-dash" if after_dash else "space-after-colon", what=what)
 
 
-def _dash_hint(char: str) -> str:
-    what = _what(char, _DASHES[char])
-    return (
-        f"{what[0].upper()}{what[1:]}. YAML starts a list item with the ASCII hyphen “-” "
-        "followed by a space: retype it."
-    )
+def _dash_hint(char: str) -> Hint:
+    return hint("look-alike-dash", what=_what(char, _DASHES[char]))
 
 
-def _colon_hint(key: str) -> str:
-    return (
-        "A full-width colon “：” (U+FF1A), common in text copied from Chinese pages. YAML "
-        "only reads the ASCII colon “:” followed by a space as the end of a key: write "
-        f"“{key.strip()}: ”."
-    )
+def _colon_hint(key: str) -> Hint:
+    return hint("full-width-colon", key=key.strip())
 
 
-def _quote_hint(char: str) -> str:
-    what = _what(char, _QUOTES[char])
-    return (
-        f"{what[0].upper()}{what[1:]}. YAML only quotes with straight quotes \" or ', so "
-        "these quotes become part of the value: retype them."
-    )
+def _quote_hint(char: str) -> Hint:
+    return hint("look-alike-quote", what=_what(char, _QUOTES[char]))

@@ -35,7 +35,8 @@ def test_validation_result_shape_errors_first() -> None:
     ]
     error, warning = problems
     assert set(error) == {
-        "document", "line", "column", "field", "message", "severity", "hint", "excerpt",
+        "document", "line", "column", "field", "message", "severity", "hint", "hint_words",
+        "excerpt",
     }  # fmt: skip
     assert error["hint"] == MISTAKES["indentation"].hint
     assert error["excerpt"].endswith("32 | selector:\n   | ^")
@@ -99,6 +100,22 @@ def test_findings_of_kubeplays_own_have_no_kubectl_message(client) -> None:
     assert '<span class="message"' not in finding
     assert "A full-width colon “：” (U+FF1A)" in finding
     assert "28 |   name： demo-service\n   |       ^" in finding
+
+
+def test_a_look_alike_characters_hint_speaks_the_pages_language(client) -> None:
+    # The notes are Chinese, and so is where full-width punctuation comes from.
+    text = NOTES.replace("  name: demo-service\n", "  name： demo-service\n")
+    client.cookies["django_language"] = "zh-hans"
+    page = validate(client, text)
+    colon = page[page.index('data-line="28" data-column="7"') :]
+    colon = colon[: colon.index("</li>")]
+    assert '<span class="hint">这是全角冒号“：”（U+FF1A），从中文网页复制的文本里很常见。' in colon
+    assert "请写成“name: ”。" in colon
+    assert "A full-width colon" not in page
+    # A character's name inside the sentence is worded too.
+    page = validate(client, "apiVersion: v1\nkind: Pod\nmetadata:\n\u3000name: x\n")
+    assert "缩进里有全角空格（U+3000，下方显示为“＿”）。" in html.unescape(page)
+    assert "（一个全角空格换成两个空格）" in page
 
 
 def test_excerpts_are_escaped(client) -> None:

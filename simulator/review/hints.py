@@ -1,0 +1,178 @@
+"""A review's hints as sentences under keys, so that a page can word them in its language.
+
+The simulator speaks English (`str(hint)`). The playground words the same sentence in
+its page's language from the key and the values (playground/templatetags/hints.py):
+the sentences below are in its catalogue because `gettext_noop` is a name Django's
+`makemessages` looks for. Here it returns the sentence as it is: the simulator never
+translates. A value is a name, a number, a line of YAML, or another hint (a
+character's name, a kind of value), worded in the same language.
+"""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Callable
+
+
+def gettext_noop(message: str) -> str:
+    """`message` itself, marked for the playground's translators."""
+    return message
+
+
+SENTENCES: dict[str, str] = {
+    # -- characters that look like YAML punctuation (characters.py) ----------------------
+    "char-tab": gettext_noop("a tab"),
+    "char-full-width-space": gettext_noop("a full-width space"),
+    "char-nbsp": gettext_noop("a non-breaking space"),
+    "char-zero-width-space": gettext_noop("a zero-width space"),
+    "char-bom": gettext_noop("a zero-width no-break space"),
+    "char-en-space": gettext_noop("an en space"),
+    "char-em-space": gettext_noop("an em space"),
+    "char-full-width-hyphen": gettext_noop("a full-width hyphen"),
+    "char-en-dash": gettext_noop("an en dash"),
+    "char-em-dash": gettext_noop("an em dash"),
+    "char-curly-double": gettext_noop("a curly double quote"),
+    "char-curly-single": gettext_noop("a curly single quote"),
+    "char-full-width-double": gettext_noop("a full-width double quote"),
+    "char-full-width-single": gettext_noop("a full-width single quote"),
+    # "a tab (U+0009, shown as “→” below)", "a full-width space “　” (U+3000)"
+    "char-shown": gettext_noop("{name} ({code}, shown as “{shown}” below)"),
+    "char-itself": gettext_noop("{name} “{char}” ({code})"),
+    # "{what!c}": the value with its first letter capitalised (a sentence starts with it).
+    "space-in-indentation": gettext_noop(
+        "{what!c} in the indentation. YAML indents with ordinary spaces only: replace it "
+        "with spaces (as many as the lines around it use)."
+    ),
+    "full-width-space-in-indentation": gettext_noop(
+        "{what!c} in the indentation. YAML indents with ordinary spaces only: replace it "
+        "with spaces (two for a full-width space)."
+    ),
+    "space-after-dash": gettext_noop(
+        "{what!c} after the dash of a list item. YAML needs an ordinary space there, so it "
+        "reads the whole line as one string: retype it as a space."
+    ),
+    "space-after-colon": gettext_noop(
+        "{what!c} after the colon of a key. YAML needs an ordinary space there, so it "
+        "reads the whole line as one string: retype it as a space."
+    ),
+    "look-alike-dash": gettext_noop(
+        "{what!c}. YAML starts a list item with the ASCII hyphen “-” followed by a space: "
+        "retype it."
+    ),
+    "full-width-colon": gettext_noop(
+        "A full-width colon “：” (U+FF1A), common in text copied from Chinese pages. YAML "
+        "only reads the ASCII colon “:” followed by a space as the end of a key: write "
+        "“{key}: ”."
+    ),
+    "look-alike-quote": gettext_noop(
+        "{what!c}. YAML only quotes with straight quotes \" or ', so these quotes become "
+        "part of the value: retype them."
+    ),
+    "parser-stopped": gettext_noop("(The parser stopped on line {line}.)"),
+}
+
+
+class _Sentence(string.Formatter):
+    """`str.format`, and `!c`: the value with its first letter capitalised."""
+
+    def convert_field(self, value: object, conversion: str | None) -> object:
+        if conversion == "c":
+            text = str(value)
+            return text[:1].upper() + text[1:]
+        return super().convert_field(value, conversion)
+
+
+_SENTENCE = _Sentence()
+
+
+def word(said: Hint | Hints, translate: Callable[[str], str] = str) -> str:
+    """`said` worded with `translate` (a catalogue's gettext; English by default), the
+    hints among its values too."""
+    if isinstance(said, Hints):
+        return " ".join(word(part, translate) for part in said.parts)
+    values = {
+        name: word(value, translate) if isinstance(value, Hint) else value
+        for name, value in said.values
+    }
+    return _SENTENCE.format(translate(SENTENCES[said.key]), **values)
+
+
+class Hint(str):
+    """One sentence: the English text itself (so a hint is a string wherever one is
+    expected), its key in `SENTENCES` and the values it names."""
+
+    key: str
+    values: tuple[tuple[str, str | Hint], ...]
+
+    def __new__(cls, key: str, values: tuple[tuple[str, str | Hint], ...] = ()) -> Hint:
+        said = super().__new__(cls, _SENTENCE.format(SENTENCES[key], **dict(values)))
+        said.key, said.values = key, values
+        return said
+
+    def __getnewargs__(self) -> tuple:  # pickled by key and values
+        return (self.key, self.values)
+
+    def to_dict(self) -> dict:
+        """`{"key", "values"}`, a value that is a hint itself as such a dict."""
+        return {
+            "key": self.key,
+            "values": {
+                name: value.to_dict() if isinstance(value, Hint) else str(value)
+                for name, value in self.values
+            },
+        }
+
+
+class Hints(str):
+    """Sentences said one after another (a hint, then what it adds), as one string."""
+
+    parts: tuple[Hint, ...]
+
+    def __new__(cls, parts: tuple[Hint, ...]) -> Hints:
+        said = super().__new__(cls, " ".join(parts))
+        said.parts = parts
+        return said
+
+    def __getnewargs__(self) -> tuple:  # pickled by parts
+        return (self.parts,)
+
+    def to_dict(self) -> dict:
+        return {"parts": [part.to_dict() for part in self.parts]}
+
+
+def hint(key: str, /, **values: object) -> Hint:
+    """The sentence `key` naming `values` (a hint stays one; anything else is shown as text)."""
+    return Hint(
+        key, tuple((name, v if isinstance(v, Hint) else str(v)) for name, v in values.items())
+    )
+
+
+def then(first: Hint | Hints, *more: Hint) -> Hints:
+    """`first`, then `more` sentences."""
+    parts = first.parts if isinstance(first, Hints) else (first,)
+    return Hints((*parts, *more))
+
+
+def from_dict(said: dict) -> Hint | Hints:
+    """The hint `to_dict` made `said` from (as it crosses a process boundary as data)."""
+    if "parts" in said:
+        return Hints(tuple(Hint(**_fields(part)) for part in said["parts"]))
+    return Hint(**_fields(said))
+
+
+def _fields(said: dict) -> dict:
+    values = tuple(
+        (name, Hint(**_fields(value)) if isinstance(value, dict) else value)
+        for name, value in said["values"].items()
+    )
+    return {"key": said["key"], "values": values}
+
+
+def hint_words(said: str) -> dict | None:
+    """A problem's hint as data (`to_dict`), or None for a hint with no sentence key."""
+    return said.to_dict() if isinstance(said, Hint | Hints) else None
+
+
+def word_hint(words: dict, translate: Callable[[str], str]) -> str:
+    """The hint `hint_words` gave, worded with `translate` (a catalogue's gettext)."""
+    return word(from_dict(words), translate)
