@@ -69,6 +69,57 @@ SENTENCES: dict[str, str] = {
         "part of the value: retype them."
     ),
     "parser-stopped": gettext_noop("(The parser stopped on line {line}.)"),
+    # Two sentences said one after the other (Chinese puts no space between them).
+    "then": gettext_noop("{first} {then}"),
+    # -- where a YAML structure broke (syntax.py) -----------------------------------------
+    "one-space": gettext_noop("1 space"),
+    "spaces": gettext_noop("{count} spaces"),
+    "parser-noticed": gettext_noop("The parser only noticed on line {line}."),
+    "missing-colon": gettext_noop(
+        "Line {line} (“{shown}”) has no “: ” after its key: write “{fixed}”."
+    ),
+    "missing-space": gettext_noop(
+        "Line {line} needs a space after the colon: write “{fixed}”. Without it YAML reads "
+        "“{shown}” as one string."
+    ),
+    "needs-quotes": gettext_noop(
+        "The value on line {line} holds “: ” or starts with a character YAML reserves: put "
+        "it in quotes, as in {fixed}."
+    ),
+    "indent-like-sibling": gettext_noop(
+        "Line {line} is indented {spaces}, but it belongs with line {sibling} (“{other}”), "
+        "which is indented {indent}: indent “{shown}” by {wanted}."
+    ),
+    "indent-under-parent": gettext_noop(
+        "Line {line} is indented {spaces}; with {wanted} it sits under “{other}” (line "
+        "{parent}) and the document reads correctly."
+    ),
+    "indent-to": gettext_noop(
+        "Line {line} is indented {spaces}; with {wanted} the document reads correctly."
+    ),
+    "does-not-fit": gettext_noop(
+        "Something on line {line} does not fit the block it is in: usually a line indented "
+        "differently from the keys above it."
+    ),
+    "colon-cannot-start-key": gettext_noop(
+        "The “: ” on line {line} cannot start a key here: either the line is indented under "
+        "a plain value, or a value holds “: ” and needs quotes."
+    ),
+    "key-without-colon": gettext_noop(
+        "Line {line} starts a key but no “: ” follows it (a missing colon, or a missing space "
+        "after the colon)."
+    ),
+    "cannot-start-value": gettext_noop(
+        "The character at line {line}, column {column} cannot start a value: a tab in the "
+        "indentation, or a value starting with @ or ` that needs quotes."
+    ),
+    "not-a-list-item": gettext_noop(
+        "Line {line} is indented like a list item but does not start with “- ”."
+    ),
+    "quote-not-closed": gettext_noop("The quote opened on line {line} is never closed."),
+    "bracket-not-closed": gettext_noop(
+        "The bracket opened on line {line} is not closed, or a comma is missing."
+    ),
 }
 
 
@@ -89,7 +140,12 @@ def word(said: Hint | Hints, translate: Callable[[str], str] = str) -> str:
     """`said` worded with `translate` (a catalogue's gettext; English by default), the
     hints among its values too."""
     if isinstance(said, Hints):
-        return " ".join(word(part, translate) for part in said.parts)
+        worded = word(said.parts[0], translate)
+        for part in said.parts[1:]:
+            worded = _SENTENCE.format(
+                translate(SENTENCES["then"]), first=worded, then=word(part, translate)
+            )
+        return worded
     values = {
         name: word(value, translate) if isinstance(value, Hint) else value
         for name, value in said.values

@@ -31,6 +31,7 @@ from simulator.kinds import LEGACY_INGRESS_VERSIONS
 from simulator.manifest_screens import screen_depth
 from simulator.manifests import DEFAULT_LIMITS
 from simulator.problems import ManifestError
+from simulator.review.hints import Hint, hint, then
 from simulator.review.lines import indent as _indent
 from simulator.review.lines import is_content as _content
 from simulator.validation.fields import LEGACY_INGRESS, TOP_LEVEL, Shape
@@ -202,36 +203,36 @@ def _edits(line: str, number: int, indents: set[int]) -> list[_Edit]:
 def _edit_hint(lines: list[str], edit: _Edit, error: YamlError, base: int) -> str:
     number = base + edit.line + 1
     shown = lines[edit.line].strip()
-    noticed = ""
-    if edit.line != error.line:
-        noticed = f" The parser only noticed on line {base + error.line + 1}."
+    fixed = edit.new.strip()
+    said: Hint
     if edit.kind == "colon":
-        return f"Line {number} (“{shown}”) has no “: ” after its key: write “{edit.new.strip()}”."
+        return hint("missing-colon", line=number, shown=shown, fixed=fixed)
     if edit.kind == "space":
-        return (
-            f"Line {number} needs a space after the colon: write “{edit.new.strip()}”. "
-            f"Without it YAML reads “{shown}” as one string.{noticed}"
-        )
-    if edit.kind == "quote":
-        return (
-            f"The value on line {number} holds “: ” or starts with a character YAML reserves: "
-            f"put it in quotes, as in {edit.new.strip()}.{noticed}"
-        )
-    old = _indent(lines[edit.line])
-    hint = f"Line {number} is indented {_spaces(old)}"
+        said = hint("missing-space", line=number, fixed=fixed, shown=shown)
+    elif edit.kind == "quote":
+        said = hint("needs-quotes", line=number, fixed=edit.new.strip())
+    else:
+        said = _indent_hint(lines, edit, number, shown, base)
+    if edit.line != error.line:
+        return then(said, hint("parser-noticed", line=base + error.line + 1))
+    return said
+
+
+def _indent_hint(lines: list[str], edit: _Edit, number: int, shown: str, base: int) -> Hint:
+    spaces, wanted = _spaces(_indent(lines[edit.line])), _spaces(edit.indent)
     sibling = _sibling(lines, edit.line, edit.indent, shown.startswith("- "))
     if sibling is not None:
-        hint += (
-            f", but it belongs with line {base + sibling + 1} (“{lines[sibling].strip()}”), "
-            f"which is indented {edit.indent}: indent “{shown}” by {_spaces(edit.indent)}."
-        )
-    else:
-        parent = _parent(lines, edit.line, edit.indent)
-        under = ""
-        if parent is not None:
-            under = f" it sits under “{lines[parent].strip()}” (line {base + parent + 1}) and"
-        hint += f"; with {_spaces(edit.indent)}{under} the document reads correctly."
-    return hint + noticed
+        return hint(
+            "indent-like-sibling", line=number, spaces=spaces, sibling=base + sibling + 1,
+            other=lines[sibling].strip(), indent=edit.indent, shown=shown, wanted=wanted,
+        )  # fmt: skip
+    parent = _parent(lines, edit.line, edit.indent)
+    if parent is not None:
+        return hint(
+            "indent-under-parent", line=number, spaces=spaces, wanted=wanted,
+            other=lines[parent].strip(), parent=base + parent + 1,
+        )  # fmt: skip
+    return hint("indent-to", line=number, spaces=spaces, wanted=wanted)
 
 
 def _parent(lines: list[str], number: int, indent: int) -> int | None:
@@ -258,37 +259,22 @@ def _sibling(lines: list[str], number: int, indent: int, item: bool) -> int | No
 
 def _generic_hint(error: YamlError, base: int) -> str:
     problem = error.problem
-    at = f"line {base + error.line + 1}"
+    at = base + error.line + 1
     if problem == "did not find expected key":
-        return (
-            f"Something on {at} does not fit the block it is in: usually a line indented "
-            "differently from the keys above it."
-        )
+        return hint("does-not-fit", line=at)
     if problem == "mapping values are not allowed in this context":
-        return (
-            f"The “: ” on {at} cannot start a key here: either the line is indented under a "
-            "plain value, or a value holds “: ” and needs quotes."
-        )
+        return hint("colon-cannot-start-key", line=at)
     if problem == "could not find expected ':'":
         line = base + (error.context_line if error.context_line is not None else error.line) + 1
-        return (
-            f"Line {line} starts a key but no “: ” follows it (a missing colon, or a missing "
-            "space after the colon)."
-        )
+        return hint("key-without-colon", line=line)
     if problem == "found character that cannot start any token":
-        return (
-            f"The character at {at}, column {error.column + 1} cannot start a value: a tab "
-            "in the indentation, or a value starting with @ or ` that needs quotes."
-        )
+        return hint("cannot-start-value", line=at, column=error.column + 1)
     if problem == "did not find expected '-' indicator":
-        line = base + error.line + 1
-        return f"Line {line} is indented like a list item but does not start with “- ”."
+        return hint("not-a-list-item", line=at)
     if "end of stream" in problem and "quoted scalar" in error.context:
-        line = base + (error.context_line or 0) + 1
-        return f"The quote opened on line {line} is never closed."
+        return hint("quote-not-closed", line=base + (error.context_line or 0) + 1)
     if problem.startswith("did not find expected ',' or"):
-        line = base + (error.context_line or 0) + 1
-        return f"The bracket opened on line {line} is not closed, or a comma is missing."
+        return hint("bracket-not-closed", line=base + (error.context_line or 0) + 1)
     return ""
 
 
@@ -349,5 +335,5 @@ def _unit(lines: list[str]) -> int:
     return smallest if smallest in (2, 3, 4) else 2
 
 
-def _spaces(count: int) -> str:
-    return f"{count} space" + ("" if count == 1 else "s")
+def _spaces(count: int) -> Hint:
+    return hint("one-space") if count == 1 else hint("spaces", count=count)

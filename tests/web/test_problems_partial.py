@@ -54,7 +54,7 @@ def test_an_error_shows_its_place_kubectls_words_the_hint_and_the_caret(client) 
         "error converting YAML to JSON: yaml: line 34: did not find expected key</span>"
     ) in page
     hint = html.escape(MISTAKES["indentation"].hint)
-    assert f'<span class="hint" lang="en">{hint}</span>' in page
+    assert f'<span class="hint">{hint}</span>' in page  # worded in the page's language
     assert (
         '<pre class="excerpt" lang="en" aria-label="Line 32, with a caret under the spot">'
         "30 |   # 同一个 IP 的客户端发起的请求将会被转发到同一个 pod\n"
@@ -116,6 +116,12 @@ def test_a_look_alike_characters_hint_speaks_the_pages_language(client) -> None:
     page = validate(client, "apiVersion: v1\nkind: Pod\nmetadata:\n\u3000name: x\n")
     assert "缩进里有全角空格（U+3000，下方显示为“＿”）。" in html.unescape(page)
     assert "（一个全角空格换成两个空格）" in page
+    # Where an indentation broke the structure, as the notes' own mistake has it.
+    page = validate(client, MISTAKES["indentation"].text)
+    assert (
+        "第 32 行缩进了 0 个空格，但它应与第 31 行（“sessionAffinity: ClientIP”）同级，那一行"
+        "缩进 2 格：请把“selector:”缩进 2 个空格。解析器直到第 34 行才发现。"
+    ) in html.unescape(page)
 
 
 def test_excerpts_are_escaped(client) -> None:
