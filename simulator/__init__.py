@@ -17,10 +17,10 @@ if TYPE_CHECKING:
     from .cluster import Cluster
     from .first_steps import FirstSteps, RequestTarget
     from .gateway_conversion import IngressConversion
+    from .hints import hint_words, word_hint
     from .inspection import INSPECTABLE_KINDS, Inspection
     from .observation import observation_problem
     from .result import CommandResult
-    from .review.hints import hint_words, word_hint
     from .scenarios import DEFAULT as DEFAULT_SCENARIO
     from .scenarios import SCENARIOS, Scenario
     from .snapshot_changes import SnapshotChanges
@@ -44,8 +44,8 @@ _PUBLIC = {
     "Scenario": ("scenarios", "Scenario"),
     "SCENARIOS": ("scenarios", "SCENARIOS"),
     "DEFAULT_SCENARIO": ("scenarios", "DEFAULT"),
-    "hint_words": ("review.hints", "hint_words"),
-    "word_hint": ("review.hints", "word_hint"),
+    "hint_words": ("hints", "hint_words"),
+    "word_hint": ("hints", "word_hint"),
 }
 
 __all__ = [

@@ -21,10 +21,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from simulator.hints import hint, then
 from simulator.manifests import DEFAULT_LIMITS, Document, Limits, ParsedManifests, parse_manifests
 from simulator.problems import ManifestError, Problem
 from simulator.review import characters, excerpt, lines, messages, syntax
-from simulator.review.hints import hint, then
 from simulator.review.selection import PodIndex, selection_warnings
 from simulator.validation import validate_documents
 

@@ -17,8 +17,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from simulator.hints import Hint, hint
 from simulator.review.excerpt import VISIBLE
-from simulator.review.hints import Hint, hint
 from simulator.review.lines import structural_lines
 
 # Characters that may sit in indentation (besides ASCII spaces) and what they are.

@@ -27,11 +27,11 @@ from dataclasses import dataclass
 
 import yaml
 
+from simulator.hints import Hint, hint, then
 from simulator.kinds import LEGACY_INGRESS_VERSIONS
 from simulator.manifest_screens import screen_depth
 from simulator.manifests import DEFAULT_LIMITS
 from simulator.problems import ManifestError
-from simulator.review.hints import Hint, hint, then
 from simulator.review.lines import indent as _indent
 from simulator.review.lines import is_content as _content
 from simulator.validation.fields import LEGACY_INGRESS, TOP_LEVEL, Shape
