@@ -20,6 +20,7 @@ api-deprecations-in-1-16/), KEP-4974 (v1 Endpoints deprecated in v1.33).
 from __future__ import annotations
 
 from simulator import kinds
+from simulator.hints import hint
 from simulator.version import KUBERNETES_VERSION, at_least
 
 _APPS = ("Deployment", "DaemonSet", "ReplicaSet", "StatefulSet")
@@ -45,12 +46,7 @@ ENDPOINTS_DEPRECATION = (
 if at_least(1, 33):
     DEPRECATED[("v1", "Endpoints")] = ENDPOINTS_DEPRECATION
 
-_DEPRECATED_HINTS = {
-    ("v1", "Endpoints"): (
-        "A current cluster still accepts hand-written Endpoints (for a Service without a "
-        "selector) and answers with this warning; tools now read EndpointSlices instead."
-    ),
-}
+_DEPRECATED_HINTS = {("v1", "Endpoints"): "endpoints-deprecated"}  # sentences of hints.py
 
 
 def minor(version: str = KUBERNETES_VERSION) -> str:
@@ -63,19 +59,17 @@ def deprecation(api_version: str, kind: str) -> tuple[str, str] | None:
     message = DEPRECATED.get((api_version, kind))
     if message is None:
         return None
-    return message, _DEPRECATED_HINTS.get((api_version, kind), "")
+    key = _DEPRECATED_HINTS.get((api_version, kind))
+    return message, hint(key) if key else ""
 
 
 def converted_hint(api_version: str, kind: str) -> str:
     """Why a legacy Ingress gets a warning here and an error on a real cluster."""
     removed, use = REMOVED.get((api_version, kind), ("v1.22", "networking.k8s.io/v1"))
-    return (
-        f"Kubernetes stopped serving {kind} in {api_version} in {removed}: a current cluster "
-        f'({minor()}) refuses it with “no matches for kind "{kind}" in version '
-        f'"{api_version}"”. Kubeplay converts it to {use} (serviceName and servicePort '
-        "become service.name and service.port, pathType ImplementationSpecific); write "
-        f"apiVersion: {use} to use it on a real cluster."
-    )
+    return hint(
+        "legacy-converted", kind=kind, api_version=api_version, removed=removed,
+        current=minor(), use=use,
+    )  # fmt: skip
 
 
 def unknown_type_hint(api_version: str, kind: str) -> str:
@@ -88,20 +82,14 @@ def unknown_type_hint(api_version: str, kind: str) -> str:
     if removed is not None:
         since, use = removed
         if kinds.resolve_manifest_type(use, kind) is not None:
-            extra = ""
-            if use == "apps/v1":
-                extra = " (apps/v1 also requires spec.selector, matching the template's labels)"
-            return (
-                f"{kind} in {api_version} was removed in Kubernetes {since}; "
-                f"write apiVersion: {use}{extra}."
-            )
+            key = "version-removed-apps" if use == "apps/v1" else "version-removed"
+            return hint(key, kind=kind, api_version=api_version, since=since, use=use)
     known = kinds.by_kind(kind)
     if known is not None and known.creatable:
-        return f"{kind} is served as {known.api_version}: write apiVersion: {known.api_version}."
+        return hint("served-as", kind=kind, api_version=known.api_version)
     for resource in kinds.RESOURCE_TYPES:
         if resource.kind.lower() == kind.lower() and resource.creatable:
-            return (
-                f"Kinds are case-sensitive: write kind: {resource.kind} "
-                f"(apiVersion: {resource.api_version})."
+            return hint(
+                "kinds-case-sensitive", kind=resource.kind, api_version=resource.api_version
             )
     return ""

@@ -117,6 +117,85 @@ SENTENCES: dict[str, str] = {
         "Line {line} is indented like a list item but does not start with “- ”."
     ),
     "quote-not-closed": gettext_noop("The quote opened on line {line} is never closed."),
+    # -- kubectl's cryptic messages about fields (review/messages.py) --------------------
+    "needs-apiversion-and-kind": gettext_noop(
+        "Every document needs apiVersion: and kind: at its top level (no indentation), "
+        "e.g. apiVersion: v1 and kind: Service."
+    ),
+    "field-belongs-elsewhere": gettext_noop(
+        "“{name}” belongs under {where} in a {kind}, not under {parent}: check its indentation."
+    ),
+    "either": gettext_noop("{first} or {second}"),
+    "the-top-level": gettext_noop("the top level"),
+    "the-top": gettext_noop("the top"),
+    "did-you-mean": gettext_noop("A {kind} has no field “{path}”: did you mean “{close}”?"),
+    "wrong-type": gettext_noop("{field} should be {wanted}, but the YAML gives it {actual}."),
+    "lines-not-keys": gettext_noop(
+        "The lines under it are probably not read as keys: look for a missing “: ” (or a "
+        "full-width “：”) or a wrong indentation."
+    ),
+    "type-string": gettext_noop("a string"),
+    "type-bool": gettext_noop("true or false"),
+    "type-whole-number": gettext_noop("a whole number"),
+    "type-number-or-name": gettext_noop("a number or a name"),
+    "type-pairs": gettext_noop("a mapping of key: value pairs"),
+    "type-number": gettext_noop("a number"),
+    "type-list": gettext_noop("a list"),
+    "type-mapping": gettext_noop("a mapping"),
+    "type-items": gettext_noop("a list (lines starting with “- ”)"),
+    "type-fields": gettext_noop("a mapping of fields (key: value lines indented under it)"),
+    # -- Services that reach no pod or no declared port (review/selection.py) ------------
+    "selects-no-pod": gettext_noop(
+        "Service “{name}” selects {labels}, but no pod or pod template in this input or in "
+        "the cluster's namespace “{namespace}” carries that label: it gets no endpoints, "
+        "and connections to it are refused."
+    ),
+    "selects-no-pod-labels": gettext_noop(
+        "Service “{name}” selects {labels}, but no pod or pod template in this input or in "
+        "the cluster's namespace “{namespace}” carries those labels: it gets no endpoints, "
+        "and connections to it are refused."
+    ),
+    "pods-in-other-namespace": gettext_noop(
+        "Pods in namespace “{namespace}” match, but a Service only selects pods in its own "
+        "namespace."
+    ),
+    "pods-here-labelled": gettext_noop("The pods here are labelled {labels}."),
+    "and": gettext_noop("{first} and {second}"),
+    "none": gettext_noop("none"),
+    "no-container-port": gettext_noop(
+        "No container selected by Service “{name}” declares containerPort {target} (they "
+        "declare: {listed}). A Kubeplay container listens only on the ports it declares, so "
+        "connections to port {port} would be refused."
+    ),
+    "no-port-name": gettext_noop(
+        "No container selected by Service “{name}” has a port named “{target}” (their port "
+        "names: {listed}), so no pod becomes an endpoint for port {port}."
+    ),
+    # -- API versions a current cluster no longer serves (api_versions.py) ---------------
+    "endpoints-deprecated": gettext_noop(
+        "A current cluster still accepts hand-written Endpoints (for a Service without a "
+        "selector) and answers with this warning; tools now read EndpointSlices instead."
+    ),
+    "legacy-converted": gettext_noop(
+        "Kubernetes stopped serving {kind} in {api_version} in {removed}: a current cluster "
+        '({current}) refuses it with “no matches for kind "{kind}" in version '
+        '"{api_version}"”. Kubeplay converts it to {use} (serviceName and servicePort '
+        "become service.name and service.port, pathType ImplementationSpecific); write "
+        "apiVersion: {use} to use it on a real cluster."
+    ),
+    "version-removed": gettext_noop(
+        "{kind} in {api_version} was removed in Kubernetes {since}; write apiVersion: {use}."
+    ),
+    "version-removed-apps": gettext_noop(
+        "{kind} in {api_version} was removed in Kubernetes {since}; write apiVersion: {use} "
+        "(apps/v1 also requires spec.selector, matching the template's labels)."
+    ),
+    "served-as": gettext_noop(
+        "{kind} is served as {api_version}: write apiVersion: {api_version}."
+    ),
+    "kinds-case-sensitive": gettext_noop(
+        "Kinds are case-sensitive: write kind: {kind} (apiVersion: {api_version})."
+    ),
     "bracket-not-closed": gettext_noop(
         "The bracket opened on line {line} is not closed, or a comma is missing."
     ),

@@ -16,6 +16,7 @@ from __future__ import annotations
 import difflib
 import re
 
+from simulator.hints import hint, then
 from simulator.validation.fields import TOP_LEVEL, Shape
 
 _UNKNOWN = re.compile(r'unknown field "([^"]+)"')
@@ -23,21 +24,22 @@ _UNMARSHAL = re.compile(
     r"cannot unmarshal (\w+)(?: [^ ]+)? into Go struct field [\w]+\.([\w.]+) of type (\S+)"
 )
 _INDEX = re.compile(r"\[[^\]]*\]")
+# What a Go type or a JSON type holds, as sentences of hints.py.
 _GO_TYPES = {
-    "string": "a string",
-    "bool": "true or false",
-    "int32": "a whole number",
-    "int64": "a whole number",
-    "intstr.IntOrString": "a number or a name",
-    "map[string]string": "a mapping of key: value pairs",
-    "map[string][]byte": "a mapping of key: value pairs",
+    "string": "type-string",
+    "bool": "type-bool",
+    "int32": "type-whole-number",
+    "int64": "type-whole-number",
+    "intstr.IntOrString": "type-number-or-name",
+    "map[string]string": "type-pairs",
+    "map[string][]byte": "type-pairs",
 }
 _JSON_TYPES = {
-    "string": "a string",
-    "number": "a number",
-    "bool": "true or false",
-    "array": "a list",
-    "object": "a mapping",
+    "string": "type-string",
+    "number": "type-number",
+    "bool": "type-bool",
+    "array": "type-list",
+    "object": "type-mapping",
 }
 
 
@@ -49,10 +51,7 @@ def hint_for(message: str, kind: str) -> str:
     if match is not None:
         return _type_hint(match[1], match[2], match[3])
     if "Object 'Kind' is missing" in message or "Object 'apiVersion' is missing" in message:
-        return (
-            "Every document needs apiVersion: and kind: at its top level (no indentation), "
-            "e.g. apiVersion: v1 and kind: Service."
-        )
+        return hint("needs-apiversion-and-kind")
     return ""
 
 
@@ -65,22 +64,33 @@ def _unknown_fields_hint(paths: list[str], kind: str) -> str:
         parent, _, name = _INDEX.sub("", path).rpartition(".")
         homes = [home for home in _homes(shape, name, "") if home != parent]
         if homes:
-            where = " or ".join(homes[:2]) or "the top level"
+            where = [_place(home) for home in homes[:2]]
             sentences.append(
-                f"“{name}” belongs under {where} in a {kind}, not under {parent or 'the top'}"
-                ": check its indentation."
+                hint(
+                    "field-belongs-elsewhere",
+                    name=name,
+                    kind=kind,
+                    where=where[0]
+                    if len(where) == 1
+                    else hint("either", first=where[0], second=where[1]),
+                    parent=parent or hint("the-top"),
+                )  # fmt: skip
             )
             continue
         known = _shape_at(shape, parent)
         close = difflib.get_close_matches(name, sorted(known.keys), n=1) if known else []
         if close:
-            sentences.append(f"A {kind} has no field “{path}”: did you mean “{close[0]}”?")
-    return " ".join(sentences)
+            sentences.append(hint("did-you-mean", kind=kind, path=path, close=close[0]))
+    return then(*sentences) if len(sentences) > 1 else (sentences[0] if sentences else "")
+
+
+def _place(home: str) -> str:
+    return hint("the-top-level") if home == "" else home
 
 
 def _homes(shape: Shape, name: str, path: str) -> list[str]:
     # Every path in the kind's described fields where `name` is a known field.
-    found = [path or "the top level"] if name in shape.keys else []
+    found = [path] if name in shape.keys else []  # "": the top level
     for key, child in (*shape.maps, *shape.lists):
         found += _homes(child, name, f"{path}.{key}" if path else key)
     return found
@@ -100,14 +110,11 @@ def _shape_at(shape: Shape, path: str) -> Shape | None:
 def _type_hint(given: str, field: str, go_type: str) -> str:
     wanted = _GO_TYPES.get(go_type)
     if wanted is None:
-        wanted = "a list (lines starting with “- ”)" if go_type.startswith("[]") else None
-    if wanted is None:
-        wanted = "a mapping of fields (key: value lines indented under it)"
-    actual = _JSON_TYPES.get(given, given)
-    hint = f"{field} should be {wanted}, but the YAML gives it {actual}."
-    if given == "string" and wanted.startswith("a mapping"):
-        hint += (
-            " The lines under it are probably not read as keys: look for a missing “: ” "
-            "(or a full-width “：”) or a wrong indentation."
-        )
-    return hint
+        wanted = "type-items" if go_type.startswith("[]") else "type-fields"
+    actual = _JSON_TYPES.get(given)
+    said = hint(
+        "wrong-type", field=field, wanted=hint(wanted), actual=hint(actual) if actual else given
+    )
+    if given == "string" and wanted in ("type-fields", "type-pairs"):
+        return then(said, hint("lines-not-keys"))
+    return said

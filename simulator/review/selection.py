@@ -25,6 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
+from simulator.hints import hint, then
 from simulator.labels import from_match_labels
 from simulator.manifests import Document
 from simulator.problems import WARNING, Problem
@@ -198,27 +199,21 @@ def _cluster_pods(cluster: PodIndex | None, namespace: str, selector: dict) -> l
 
 
 def _no_pods_hint(name: str, selector: dict, index: dict, namespace: str) -> str:
-    those = "that label" if len(selector) == 1 else "those labels"
-    hint = (
-        f"Service “{name}” selects {_labels(selector)}, but no pod or pod template in this "
-        f"input or in the cluster's namespace “{namespace}” carries {those}: it gets no "
-        "endpoints, and connections to it are refused."
-    )
+    key = "selects-no-pod" if len(selector) == 1 else "selects-no-pod-labels"
+    said = hint(key, name=name, labels=_labels(selector), namespace=namespace)
     elsewhere = sorted(
         {p.namespace for pods in index.values() for p in pods if _matches(p, selector)}
         - {namespace}
     )
     if elsewhere:
-        return hint + (
-            f" Pods in namespace “{elsewhere[0]}” match, but a Service only selects pods "
-            "in its own namespace."
-        )
+        return then(said, hint("pods-in-other-namespace", namespace=elsewhere[0]))
     here = sorted(
         {_labels(p.labels) for pods in index.values() for p in pods if p.namespace == namespace}
     )
     if here:
-        return hint + f" The pods here are labelled {' and '.join(here[:2])}."
-    return hint
+        labels = here[0] if len(here) == 1 else hint("and", first=here[0], second=here[1])
+        return then(said, hint("pods-here-labelled", labels=labels))
+    return said
 
 
 def _port_hint(name: str, port: dict, position: int, selection: _Selection) -> tuple[str, str]:
@@ -228,23 +223,21 @@ def _port_hint(name: str, port: dict, position: int, selection: _Selection) -> t
         if target in selection.numbers:
             return "", ""
         listed = ", ".join(str(n) for n in sorted(selection.numbers))
-        hint = (
-            f"No container selected by Service “{name}” declares containerPort {target} "
-            f"(they declare: {listed or 'none'}). A Kubeplay container listens only on the "
-            f"ports it declares, so connections to port {port.get('port')} would be refused."
-        )
+        said = hint(
+            "no-container-port", name=name, target=target, listed=listed or hint("none"),
+            port=port.get("port"),
+        )  # fmt: skip
     elif type(target) is str and target:
         if target in selection.names:
             return "", ""
         names = ", ".join(sorted(selection.names))
-        hint = (
-            f"No container selected by Service “{name}” has a port named “{target}” "
-            f"(their port names: {names or 'none'}), so no pod becomes an endpoint for port "
-            f"{port.get('port')}."
-        )
+        said = hint(
+            "no-port-name", name=name, target=target, listed=names or hint("none"),
+            port=port.get("port"),
+        )  # fmt: skip
     else:
         return "", ""
-    return hint, f"spec.ports[{position}]." + ("targetPort" if "targetPort" in port else "port")
+    return said, f"spec.ports[{position}]." + ("targetPort" if "targetPort" in port else "port")
 
 
 def _warning(doc: Document, locate: Locate, field: str, name: str, hint: str) -> Problem:

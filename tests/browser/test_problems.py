@@ -12,6 +12,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.conftest import SCREENSHOTS
 from tests.fixtures.notes import INGRESS_LINE, MISTAKES, NOTES
 
 WARNING_BACKGROUND = "rgb(255, 247, 230)"  # --warn-bg: amber, not the errors' red
@@ -116,3 +117,22 @@ def test_several_mistakes_in_several_documents_are_all_listed(page, live_server_
     expect(errors.get_by_role("button").nth(2)).to_contain_text("A full-width colon “：” (U+FF1A)")
     expect(page.locator(".editor-gutter .bad")).to_have_text(["6", "32", "50"])
     screenshot("problems-several")
+
+
+def test_a_chinese_page_words_the_hints_in_chinese(browser, live_server_url):
+    # What text copied from Chinese pages brings, explained in the page's language; kubectl's
+    # own words stay as kubectl prints them.
+    context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="zh-CN")
+    try:
+        page = context.new_page()
+        page.goto(live_server_url)
+        editor = page.get_by_role("textbox", name="清单（YAML）")
+        editor.fill(MISTAKES["full-width colon"].text)
+        item = page.get_by_role("region", name="问题").get_by_role("button").first
+        expect(item.locator(".hint")).to_contain_text("这是全角冒号“：”（U+FF1A）")
+        assert item.locator(".hint").get_attribute("lang") is None  # the page's own
+        expect(item.locator(".message")).to_have_attribute("lang", "en")
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=SCREENSHOTS / "problems-zh.png")
+    finally:
+        context.close()

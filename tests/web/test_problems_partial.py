@@ -112,6 +112,14 @@ def test_a_look_alike_characters_hint_speaks_the_pages_language(client) -> None:
     assert '<span class="hint">这是全角冒号“：”（U+FF1A），从中文网页复制的文本里很常见。' in colon
     assert "请写成“name: ”。" in colon
     assert "A full-width colon" not in page
+    # The error the colon causes, and the notes' extensions/v1beta1 Ingress's warning.
+    worded = html.unescape(page)
+    assert (
+        "metadata 应该是由字段组成的映射（在它下面缩进的 key: value 行），"
+        "但 YAML 给它的是一个字符串。" in worded
+    )
+    assert "Kubernetes 从 v1.22 起不再提供 extensions/v1beta1 中的 Ingress" in worded
+    assert '<span class="hint" lang="en">' not in page  # every hint here is worded
     # A character's name inside the sentence is worded too.
     page = validate(client, "apiVersion: v1\nkind: Pod\nmetadata:\n\u3000name: x\n")
     assert "缩进里有全角空格（U+3000，下方显示为“＿”）。" in html.unescape(page)
