@@ -15,6 +15,7 @@ from .first_steps import SYSTEM_NAMESPACES, WORKLOADS
 from .labels import format_selector, from_label_selector, from_match_labels
 from .probes import ProbeCheck
 from .state import ClusterState
+from .words import Words, say
 
 #: At most this many commands: a menu, not a manual.
 MAX_COMMANDS = 14
@@ -29,13 +30,14 @@ EXPOSABLE = {"Deployment": "deployment", "ReplicationController": "rc", "Replica
 class Suggestions:
     """What to try in a room: a title, command lines, and which pods `POD` stands for."""
 
-    title: str
+    title: Words
     commands: tuple[str, ...]
     pod_selector: str
 
     def to_dict(self) -> dict:
         return {
-            "title": self.title,
+            "title": str(self.title),
+            "titleWords": self.title.to_dict(),
             "commands": list(self.commands),
             "podSelector": self.pod_selector,
         }
@@ -170,11 +172,10 @@ def _pod_selector(services: list[dict], workloads: list[dict]) -> str:
     return ""
 
 
-def title(state: ClusterState) -> str:
+def title(state: ClusterState) -> Words:
     """A short title naming the learner's objects, e.g. "Deployment web, Service web"."""
     named = [f"{kind} {o['metadata']['name']}" for kind in TITLE_KINDS for o in _mine(state, kind)]
-    if not named:
-        return "Your manifests"
-    if len(named) <= 3:
-        return ", ".join(named)
-    return f"{', '.join(named[:2])} and {len(named) - 2} more objects"
+    if len(named) > 3:
+        return say("title-more", first=named[0], second=named[1], count=len(named) - 2)
+    key = ("title-none", "title-one", "title-two", "title-three")[len(named)]
+    return say(key, **dict(zip(("first", "second", "third"), named, strict=False)))

@@ -56,6 +56,12 @@ SENTENCES: dict[str, str] = {
         "cluster: kube-proxy on the pod's node sends the request to one of {service}'s "
         "ready pods."
     ),
+    # A pasted room's title, from its objects ("Deployment web, Service web").
+    "title-none": "Your manifests",
+    "title-one": "{first}",
+    "title-two": "{first}, {second}",
+    "title-three": "{first}, {second}, {third}",
+    "title-more": "{first}, {second} and {count} more objects",
     "missing-everything": (
         "Nothing to send a request to yet: apply a workload (a Deployment or a Pod) and a "
         "Service that selects its pods."

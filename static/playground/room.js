@@ -20,6 +20,7 @@ import { RoomSocket } from "./socket.js";
 import { Terminal } from "./terminal.js";
 import { Traffic, shellQuote } from "./traffic.js";
 import { gettext, interpolate } from "./i18n.js";
+import { say } from "./words.js";
 
 const root = document.querySelector("[data-room]");
 const code = root.dataset.room;
@@ -384,7 +385,7 @@ const roomTitle = document.querySelector("[data-room-title]");
 // A built-in example keeps the commands of its notes; any other room gets commands and a
 // title from its own objects (the simulator's suggestions, kept current by frames).
 function fillTry() {
-  const { commands, title } = model.suggestions;
+  const { commands, title, titleWords } = model.suggestions;
   if (!exampleCommands.length) {
     const options = [new Option(gettext("Try…"), "")];
     for (const line of commands || []) {
@@ -394,7 +395,7 @@ function fillTry() {
     }
     trySelect.replaceChildren(...options);
     // A lesson's title stays; otherwise the room is named after its objects.
-    if (!lesson) roomTitle.textContent = title || "";
+    if (!lesson) roomTitle.textContent = say(titleWords, title || "");
   }
 }
 

@@ -17,6 +17,12 @@ const SENTENCES = {
   loadbalancer: gettext("The load balancer's address %(address)s sends the request to a node, whose kube-proxy forwards it to a pod of %(service)s."),
   headless: gettext("%(service)s is headless: cluster DNS answers its name with the ready pods' own addresses, and only pods use the cluster's DNS."),
   "cluster-ip": gettext("Cluster DNS resolves %(service)s to its cluster IP, which only exists inside the cluster: kube-proxy on the pod's node sends the request to one of %(service)s's ready pods."),
+  // A pasted room's title, from its objects.
+  "title-none": gettext("Your manifests"),
+  "title-one": gettext("%(first)s"),
+  "title-two": gettext("%(first)s, %(second)s"),
+  "title-three": gettext("%(first)s, %(second)s, %(third)s"),
+  "title-more": gettext("%(first)s, %(second)s and %(count)s more objects"),
   "missing-everything": gettext("Nothing to send a request to yet: apply a workload (a Deployment or a Pod) and a Service that selects its pods."),
   "missing-service": gettext("Nothing to send a request to yet: no Service or Ingress leads to a pod. Add a Service that selects %(kind)s %(name)s's pods, for example: %(command)s"),
   "missing-service-manifest": gettext("Nothing to send a request to yet: no Service or Ingress leads to a pod. Add a Service that selects %(kind)s %(name)s's pods, for example: a Service with selector %(selector)s and port %(port)s in the Manifests panel"),

@@ -287,3 +287,22 @@ def test_the_first_steps_and_the_next_change_speak_the_pages_language(
         screenshot("first-steps-zh", page)
     finally:
         context.close()
+
+
+def test_a_pasted_rooms_title_speaks_the_pages_language(browser, live_server_url):
+    """A pasted room is named after its objects, joined as the page's language joins them."""
+    context = browser.new_context(viewport={"width": 1366, "height": 768})
+    try:
+        page = context.new_page()
+        text = (MANIFESTS / "readiness.yaml").read_text()
+        url = example_room(page, live_server_url, "kubia-affinity", text)
+        context.add_cookies(
+            [{"name": "django_language", "value": "zh-hans", "url": live_server_url + "/"}]
+        )
+        page.goto(url)
+        expect(page.locator("[data-status]")).to_have_text("已连接")
+        title = page.locator("[data-room-title]")
+        expect(title).to_have_text(re.compile(r"^\S+ \S+、\S+ \S+"))  # "Deployment a、Service b"
+        assert ", " not in title.inner_text()
+    finally:
+        context.close()

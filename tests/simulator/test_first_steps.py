@@ -154,7 +154,11 @@ spec:
 
 def test_commands_to_try_come_from_the_objects():
     suggestions = applied(PASTED).suggestions()
-    assert suggestions.title == "Deployment shop, Service shop-svc"
+    assert str(suggestions.title) == "Deployment shop, Service shop-svc"
+    assert suggestions.title.to_dict() == {
+        "key": "title-two",
+        "values": {"first": "Deployment shop", "second": "Service shop-svc"},
+    }
     assert suggestions.pod_selector == "app=shop"
     commands = suggestions.commands
     assert commands[0] == "kubectl get pods -o wide"
@@ -180,7 +184,7 @@ def test_commands_to_try_come_from_the_objects():
 
 
 def test_a_title_for_many_objects_counts_the_rest():
-    title = applied(SCENARIO["wordpress"].manifest).suggestions().title
+    title = str(applied(SCENARIO["wordpress"].manifest).suggestions().title)
     assert title.startswith("Deployment mariadb-dep, Deployment wp-dep and ")
     assert title.endswith(" more objects")
 
