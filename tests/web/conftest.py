@@ -2,10 +2,12 @@ from __future__ import annotations
 
 import pytest
 import pytest_asyncio
+from asgiref.sync import sync_to_async
 from django.core.cache import cache
 
 from playground import rooms
 from playground.rooms.worker_process import ZYGOTE
+from tests.fixtures.rooms import make_room
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -39,3 +41,9 @@ async def live_rooms_stopped():
     """Async tests: every live room's tasks are stopped on the test's own event loop."""
     yield
     await rooms.reset()
+
+
+@pytest_asyncio.fixture
+async def room():
+    """A room of the kubia example (a test file may define its own `room`)."""
+    return await sync_to_async(make_room)("kubia")

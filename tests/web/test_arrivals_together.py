@@ -9,11 +9,8 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-import pytest_asyncio
-from asgiref.sync import sync_to_async
 
 from playground import rooms
-from tests.fixtures.rooms import make_room
 from tests.web.sockets import open_socket, receive
 
 pytestmark = [
@@ -21,11 +18,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.usefixtures("live_rooms_stopped"),
 ]
-
-
-@pytest_asyncio.fixture
-async def room():
-    return await sync_to_async(make_room)("kubia")
 
 
 async def test_viewers_arriving_together_share_one_view(room):

@@ -34,11 +34,6 @@ pytestmark = [
 
 
 @pytest_asyncio.fixture
-async def room():
-    return await sync_to_async(make_room)("kubia")
-
-
-@pytest_asyncio.fixture
 async def socket(room):
     socket = await open_socket(room.code)
     await receive(socket, "snapshot")

@@ -13,7 +13,7 @@ from django.db import IntegrityError
 from playground import rooms
 from playground.models import RoomEvent
 from playground.rooms.log import RoomLog, logged_op
-from tests.fixtures.rooms import make_room, manifest
+from tests.fixtures.rooms import manifest
 from tests.web.sockets import open_socket, receive, snapshot_and_time
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
@@ -28,11 +28,6 @@ REFUSED = (
 async def stop_live_rooms():
     yield
     await rooms.reset()
-
-
-@pytest_asyncio.fixture
-async def room():
-    return await sync_to_async(make_room)("kubia")
 
 
 async def ops_of(room) -> list[dict]:
