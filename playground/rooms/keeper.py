@@ -81,7 +81,10 @@ async def renewing(lease: Lease) -> AsyncIterator[None]:
     async def renew() -> None:
         while True:
             await asyncio.sleep(BEAT_SECONDS)
-            await lease.keep(asyncio.get_running_loop().time())
+            try:
+                await lease.keep(asyncio.get_running_loop().time())
+            except Exception:  # a busy database: try again at the next beat
+                logger.warning("room %s: lease not renewed while loading", lease.code)
 
     task = asyncio.get_running_loop().create_task(renew(), name=f"lease-{lease.code}")
     try:
