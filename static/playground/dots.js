@@ -229,14 +229,19 @@ export class Dots {
         this.flashes.push({ key: pod.key, at: now, ok: successes > 0 && failures === 0 });
       }
       this.probeSeen.set(pod.key, count);
+      // The ring, at the chip's scale like its texts (pods.js keeps its corner free); its
+      // square, stroke included, is kept for tests like the labels.
+      const r = 6 * pod.scale;
+      const outer = r + 1.5 * pod.scale;
+      labels.push({ key: pod.key, text: "ring", x: pod.x - outer, y: pod.y - outer, w: 2 * outer, h: 2 * outer });
       ctx.beginPath();
       ctx.strokeStyle = "rgba(100, 116, 139, 0.35)";
-      ctx.lineWidth = 3;
-      ctx.arc(pod.x, pod.y, 6, 0, Math.PI * 2);
+      ctx.lineWidth = 3 * pod.scale;
+      ctx.arc(pod.x, pod.y, r, 0, Math.PI * 2);
       ctx.stroke();
       ctx.beginPath();
       ctx.strokeStyle = failures > 0 || successes === 0 ? "#d97706" : "#16a34a";
-      ctx.arc(pod.x, pod.y, 6, -Math.PI / 2, -Math.PI / 2 + k * Math.PI * 2);
+      ctx.arc(pod.x, pod.y, r, -Math.PI / 2, -Math.PI / 2 + k * Math.PI * 2);
       ctx.stroke();
       const flash = this.flashes.find((f) => f.key === pod.key);
       if (flash) {
@@ -245,7 +250,7 @@ export class Dots {
           ctx.beginPath();
           ctx.strokeStyle = flash.ok ? `rgba(22,163,74,${a})` : `rgba(217,119,6,${a})`;
           ctx.lineWidth = 2;
-          ctx.arc(pod.x, pod.y, 8 + 8 * (1 - a), 0, Math.PI * 2);
+          ctx.arc(pod.x, pod.y, r + (2 + 8 * (1 - a)) * pod.scale, 0, Math.PI * 2);
           ctx.stroke();
         }
       }

@@ -30,6 +30,10 @@ export function podState(pod) {
   return pod.phase === "Running" ? "notready" : "pending";
 }
 
+// What a probed chip keeps free at the right of its title: the probe's ring (dots.js
+// draws it 11 px from the corner, 7.5 px across its stroke) and a gap.
+const RING_ROOM = 20;
+
 // The probe line of a chip: failures (or successes) in a row so far against the
 // threshold that flips the pod's readiness.
 export function probeText(probe, counts) {
@@ -158,7 +162,9 @@ export class PodPlacer {
     // One chip width for the room: the longest name that must show, within bounds.
     const longest = Math.max(
       0,
-      ...chips.map((c) => Math.max(textWidth(c.title, FONTS.title) + 30, textWidth(c.sub, FONTS.sub) + 16, c.probe ? probeLineWidth(c.probe) : 0)),
+      ...chips.map((c) =>
+        Math.max(textWidth(c.title, FONTS.title) + 30 + (c.probe ? RING_ROOM : 0), textWidth(c.sub, FONTS.sub) + 16, c.probe ? probeLineWidth(c.probe) : 0),
+      ),
     );
     const chipW = Math.min(210, Math.max(128, Math.ceil(longest)));
     const across = Math.max(1, Math.floor((width - 24 + CHIP_GAP) / (chipW + CHIP_GAP)));
@@ -200,7 +206,7 @@ export class PodPlacer {
       chip.dy = BAND_PAD + Math.floor(i / cols) * (chipH + CHIP_GAP);
       chip.w = chipW;
       chip.h = chipH;
-      chip.text = chip.group ? chip.title : podLabel(chip.title, partsOf.get(chip.pod), chipW - (chip.probe ? 34 : 24), FONTS.title, bases);
+      chip.text = chip.group ? chip.title : podLabel(chip.title, partsOf.get(chip.pod), chipW - 24 - (chip.probe ? RING_ROOM : 0), FONTS.title, bases);
       scene.box(chip);
     });
     const rows = Math.ceil(members.length / cols);
