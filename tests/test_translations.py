@@ -17,7 +17,7 @@ MESSAGES = ROOT / "locale" / "zh_Hans" / "LC_MESSAGES"
 DOMAINS = ("django", "djangojs")
 #: What makemessages reads: the web layer, its pages and modules, the simulator's marked names.
 SOURCES = ("playground", "templates", "static", "simulator", "manage.py")
-PLACEHOLDER = re.compile(r"%\(\w+\)[sdr]|%%|<[^>]+>")
+PLACEHOLDER = re.compile(r"%\(\w+\)[sdr]|%%|<[^>]+>|\{\w+(?:![a-z])?\}")
 
 
 def catalogue(domain: str) -> polib.POFile:
