@@ -2,9 +2,9 @@
 
 The simulator speaks English (`str(hint)`). The playground words the same sentence in
 its page's language from the key and the values (playground/templatetags/hints.py):
-the sentences below are in its catalogue because `gettext_noop` is a name Django's
-`makemessages` looks for. Here it returns the sentence as it is: the simulator never
-translates. A value is a name, a number, a line of YAML, or another hint (a
+the sentences below are in its catalogue because they are marked with `gettext_noop`
+(simulator/catalogue.py). A trace's reason is a hint too: its sentences are in
+simulator/reasons.py. A value is a name, a number, a line of YAML, or another hint (a
 character's name, a kind of value), worded in the same language.
 """
 
@@ -13,11 +13,8 @@ from __future__ import annotations
 import string
 from collections.abc import Callable
 
-
-def gettext_noop(message: str) -> str:
-    """`message` itself, marked for the playground's translators."""
-    return message
-
+from .catalogue import gettext_noop
+from .reasons import REASONS
 
 SENTENCES: dict[str, str] = {
     # -- characters that look like YAML punctuation (characters.py) ----------------------
@@ -199,6 +196,8 @@ SENTENCES: dict[str, str] = {
     "bracket-not-closed": gettext_noop(
         "The bracket opened on line {line} is not closed, or a comma is missing."
     ),
+    # -- a trace's reason (reasons.py) ---------------------------------------------------
+    **REASONS,
 }
 
 
@@ -226,7 +225,7 @@ def word(said: Hint | Hints, translate: Callable[[str], str] = str) -> str:
             )
         return worded
     values = {
-        name: word(value, translate) if isinstance(value, Hint) else value
+        name: word(value, translate) if isinstance(value, Hint | Hints) else value
         for name, value in said.values
     }
     return _SENTENCE.format(translate(SENTENCES[said.key]), **values)
@@ -237,10 +236,16 @@ class Hint(str):
     expected), its key in `SENTENCES` and the values it names."""
 
     key: str
-    values: tuple[tuple[str, str | Hint], ...]
+    values: tuple[tuple[str, str | Hint | Hints], ...]
 
-    def __new__(cls, key: str, values: tuple[tuple[str, str | Hint], ...] = ()) -> Hint:
-        said = super().__new__(cls, _SENTENCE.format(SENTENCES[key], **dict(values)))
+    def __new__(cls, key: str, values: tuple[tuple[str, str | Hint | Hints], ...] = ()) -> Hint:
+        sentence, named = SENTENCES[key], dict(values)
+        # Only `!c` needs the Formatter written in Python: str.format does the rest, which
+        # is most sentences (a trace's reason is made for many requests).
+        if "!c}" in sentence:
+            said = super().__new__(cls, _SENTENCE.format(sentence, **named))
+        else:
+            said = super().__new__(cls, sentence.format(**named))
         said.key, said.values = key, values
         return said
 
@@ -248,14 +253,18 @@ class Hint(str):
         return (self.key, self.values)
 
     def to_dict(self) -> dict:
-        """`{"key", "values"}`, a value that is a hint itself as such a dict."""
-        return {
-            "key": self.key,
-            "values": {
-                name: value.to_dict() if isinstance(value, Hint) else str(value)
-                for name, value in self.values
-            },
-        }
+        """`{"key", "values"}`, a value that is a hint itself as such a dict (made once: a
+        trace's reason is shared by the requests it explains; treat it as read-only)."""
+        made = self.__dict__.get("_dict")
+        if made is None:
+            made = self._dict = {
+                "key": self.key,
+                "values": {
+                    name: value.to_dict() if isinstance(value, Hint | Hints) else str(value)
+                    for name, value in self.values
+                },
+            }
+        return made
 
 
 class Hints(str):
@@ -272,13 +281,15 @@ class Hints(str):
         return (self.parts,)
 
     def to_dict(self) -> dict:
+        """`{"parts": [...]}`, each part as `Hint.to_dict` gives it."""
         return {"parts": [part.to_dict() for part in self.parts]}
 
 
 def hint(key: str, /, **values: object) -> Hint:
     """The sentence `key` naming `values` (a hint stays one; anything else is shown as text)."""
     return Hint(
-        key, tuple((name, v if isinstance(v, Hint) else str(v)) for name, v in values.items())
+        key,
+        tuple((name, v if isinstance(v, Hint | Hints) else str(v)) for name, v in values.items()),
     )
 
 
@@ -297,7 +308,7 @@ def from_dict(said: dict) -> Hint | Hints:
 
 def _fields(said: dict) -> dict:
     values = tuple(
-        (name, Hint(**_fields(value)) if isinstance(value, dict) else value)
+        (name, from_dict(value) if isinstance(value, dict) else value)
         for name, value in said["values"].items()
     )
     return {"key": said["key"], "values": values}

@@ -77,7 +77,7 @@ class DirectRoutes(RouteBase):
             ex.fail(
                 "refused",
                 REFUSED,
-                f"nothing listens on port {port} in pod {name}{declared(pod)}{hint}",
+                f"nothing listens on port {port} in pod {name} ({declared(pod)}){hint}",
             )
             return
         if ex.scheme == "https":
@@ -120,7 +120,7 @@ class DirectRoutes(RouteBase):
         if delivery.verdict is NOT_LISTENING:
             # kubectl accepted the connection and then failed to reach the pod's port:
             # curl sees the connection closed with nothing received.
-            ex.fail("empty", REFUSED, f"{via}, where nothing listens{declared(pod)}")
+            ex.fail("empty", REFUSED, f"{via}, where nothing listens ({declared(pod)})")
             return
         if ex.scheme == "https":
             self._plain_server_tls(ex, name)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from simulator.hints import Hint, hint
 from simulator.trace import TIMEOUT, Blocked, Hop, Trace
 
 from . import tls
@@ -131,12 +132,13 @@ class Exchange:
         """
         if drop.direction == "ingress":
             at = len(self.hops) - 1
-            how = "where a NetworkPolicy dropped it"
+            reason = hint("dropped-at-ingress", where=where, why=drop.reason)
         else:
             at = sender_at
             self.hops = self.hops[: at + 1]
-            how = f"but a NetworkPolicy dropped it as it left {self.hops[at].name}"
-        self.fail(failure, TIMEOUT, f"{where}, {how}: {drop.reason}")
+            sender = self.hops[at].name
+            reason = hint("dropped-at-egress", where=where, sender=sender, why=drop.reason)
+        self.fail(failure, TIMEOUT, reason)
         self.trace.blocked = Blocked(drop.direction, drop.namespace, drop.policies, at)
 
 
@@ -283,29 +285,32 @@ class IngressPlan:
     deliveries: list[Delivery | None] = field(default_factory=list)
 
 
-WHY_RANDOM: dict[int, str] = {}
+WHY_RANDOM: dict[int, Hint] = {}
 
 
-def why_random(n: int) -> str:
-    """`picked at random among N ready endpoints`, built once per N."""
+def why_random(n: int) -> Hint:
+    """`picked at random among N ready endpoints`, made once per N."""
     why = WHY_RANDOM.get(n)
     if why is None:
-        why = WHY_RANDOM[n] = f"picked at random among {n} ready endpoints"
+        why = WHY_RANDOM[n] = hint("random-among", count=n)
     return why
 
 
-def why_chosen(n: int) -> str:
+ONLY_ONE = hint("only-ready-endpoint")
+
+
+def why_chosen(n: int) -> Hint:
     """Why kube-proxy's random draw among `n` endpoints gave the one it gave."""
-    return why_random(n) if n > 1 else "its only ready endpoint"
+    return why_random(n) if n > 1 else ONLY_ONE
 
 
-def answered(via: str, delivery: Delivery, why: str) -> str:
+def answered(via: str, delivery: Delivery, why: str) -> Hint:
     """The Trace's reason when the pod kube-proxy chose answers."""
-    return f"{via} to pod {delivery.name} ({delivery.ip}:{delivery.port}), {why}"
+    return hint("answered", via=via, pod=delivery.name, ip=delivery.ip, port=delivery.port, why=why)
 
 
-def declared(pod: dict) -> str:
-    """` (it declares 8080, 9090)`: the pod's container ports, for refusal reasons."""
+def declared(pod: dict) -> Hint:
+    """`it declares 8080, 9090`: the pod's container ports, for refusal reasons."""
     ports = sorted(
         {
             cp.get("containerPort")
@@ -315,8 +320,8 @@ def declared(pod: dict) -> str:
         }
     )
     if not ports:
-        return " (it declares no container port)"
-    return f" (it declares {', '.join(map(str, ports))})"
+        return hint("declares-no-port")
+    return hint("declares-ports", ports=", ".join(map(str, ports)))
 
 
 def bridge_ip(pod_ip: str) -> str:

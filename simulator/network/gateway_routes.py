@@ -277,7 +277,7 @@ class GatewayRoutes(IngressRoutes):
         ex.end(
             HTTP_ERROR,
             f"{target}, but nothing listens on port {delivery.port} in pod "
-            f"{delivery.name}{declared(delivery.pod)}, so nginx answered 502",
+            f"{delivery.name} ({declared(delivery.pod)}), so nginx answered 502",
             502,
             name,
         )

@@ -350,7 +350,7 @@ class IngressRoutes(RouteBase):
         ex.end(
             HTTP_ERROR,
             f"{plan.target}, but nothing listens on port {delivery.port} in pod {delivery.name}"
-            f"{declared(delivery.pod)}, so ingress-nginx answered 502",
+            f" ({declared(delivery.pod)}), so ingress-nginx answered 502",
             502,
             "ingress-nginx",
         )

@@ -75,7 +75,7 @@ class NodeRoutes(ServiceRoutes):
             ex.drop(delivery.drop, how)
             return
         if delivery.verdict is NOT_LISTENING:
-            ex.fail("refused", REFUSED, f"{how}, but nothing listens there{declared(pod)}")
+            ex.fail("refused", REFUSED, f"{how}, but nothing listens there ({declared(pod)})")
             return
         if ex.scheme == "https":
             self._plain_server_tls(ex, name)

@@ -23,6 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from simulator.endpoints import Backend
+from simulator.hints import Hint, hint
 from simulator.labels import format_selector, from_match_labels
 from simulator.store import Key
 
@@ -292,7 +293,7 @@ class KubeProxy:
 
     # -- explanations --------------------------------------------------------------
 
-    def explain_no_ready(self, svc: dict, port_name: str) -> str:
+    def explain_no_ready(self, svc: dict, port_name: str) -> Hint:
         """Why a Service port has no ready endpoint, naming the cause (no leading subject)."""
         meta, spec = svc["metadata"], svc["spec"]
         ns, name = meta.get("namespace", ""), meta["name"]
@@ -300,35 +301,32 @@ class KubeProxy:
         if listed:
             not_ready = [b for b in listed if not b.ready]
             first = not_ready[0]
-            detail = self._pod_not_ready(ns, first.pod) if first.pod else "is not ready"
-            who = f"pod {first.pod}" if first.pod else f"address {first.ip}"
+            detail = self._pod_not_ready(ns, first.pod) if first.pod else hint("is-not-ready")
+            who = hint("who-pod", pod=first.pod) if first.pod else hint("who-address", ip=first.ip)
             if len(not_ready) == 1:
-                return f"{who} {detail}"
-            return f"none of its {len(not_ready)} pods is ready; {who} {detail}"
+                return hint("one-not-ready", who=who, detail=detail)
+            return hint("none-ready", count=len(not_ready), who=who, detail=detail)
         selector = spec.get("selector")
         if not selector:
             if self._store.get("Endpoints", ns, name) is None:
-                return (
-                    f"it has no selector and there is no Endpoints object named {name} "
-                    f"to list its addresses"
-                )
-            return f"it has no selector and its Endpoints object {name} lists no address"
+                return hint("no-selector-no-endpoints", service=name)
+            return hint("no-selector-empty-endpoints", service=name)
         pods = self._store.pods_selected(ns, from_match_labels(selector))
         if not pods:
             shown = format_selector(from_match_labels(selector))
-            return f"its selector {shown} matches no pod in namespace {ns}"
+            return hint("selector-matches-no-pod", selector=shown, namespace=ns)
         for pod in pods:
             if not (pod.get("status") or {}).get("podIP"):
-                return f"pod {pod['metadata']['name']} has no IP yet (it is not running)"
+                return hint("pod-has-no-ip", pod=pod["metadata"]["name"])
         port: dict = next(
             (p for p in spec.get("ports") or () if p.get("name", "") == port_name), {}
         )
         target = port.get("targetPort", port.get("port"))
-        return f"no selected pod declares a container port named {target!r} (its targetPort)"
+        return hint("no-port-named", target=repr(target))
 
-    def _pod_not_ready(self, namespace: str, pod: str) -> str:
+    def _pod_not_ready(self, namespace: str, pod: str) -> Hint:
         runtime = getattr(self._state, "runtime", {}).get((namespace, pod))
         output = getattr(runtime, "last_probe_output", "") if runtime is not None else ""
         if output:
-            return f"fails its readiness probe ({output.strip()})"
-        return "is not ready yet (its readiness probe has not succeeded)"
+            return hint("fails-readiness", output=output.strip())
+        return hint("not-ready-yet")

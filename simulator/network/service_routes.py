@@ -9,6 +9,7 @@ delivery step (delivery.py).
 
 from __future__ import annotations
 
+from simulator.hints import Hint, hint
 from simulator.ipam import HOST_NETWORK
 from simulator.trace import OK, REFUSED, TIMEOUT, UNREACHABLE, Trace
 
@@ -40,8 +41,7 @@ class ServiceRoutes(DirectRoutes):
             ex.fail(
                 "timeout",
                 UNREACHABLE,
-                f"{ip} is the cluster IP of service {name}, which exists only inside the "
-                f"cluster; from the host use a NodePort, a LoadBalancer address or an Ingress",
+                hint("cluster-ip-from-host", ip=ip, service=name),
             )
             return
         route = self._port_routes.get((ip, port)) if self.caching else None
@@ -56,8 +56,7 @@ class ServiceRoutes(DirectRoutes):
             ex.fail(
                 "timeout",
                 TIMEOUT,
-                f"service {name} has no port {port} (its ports: {known or 'none'}), so no "
-                f"kube-proxy rule matches and the packet is dropped",
+                hint("no-such-service-port", service=name, port=port, ports=known or NONE),
             )
             return
         ex.add(route.endpoints_hop)
@@ -110,8 +109,7 @@ class ServiceRoutes(DirectRoutes):
                     ex.fail(
                         "timeout",
                         TIMEOUT,
-                        f"internalTrafficPolicy Local: node {client.node} has no ready pod of "
-                        f"service {route.name}, so the packet is dropped",
+                        hint("local-no-ready-pod", node=client.node, service=route.name),
                     )
                 else:
                     self._refuse_no_endpoints(ex, route.svc, route.port_name)
@@ -121,7 +119,7 @@ class ServiceRoutes(DirectRoutes):
                 index, kept = self.proxy.choose(
                     route.svc, plan.port, candidates, client.ip, by_addr
                 )
-                why = "kept by sessionAffinity ClientIP" if kept else why_random(len(candidates))
+                why = KEPT if kept else why_random(len(candidates))
             else:
                 index = self.proxy.draw(len(candidates))
         backend = candidates[index]
@@ -132,7 +130,9 @@ class ServiceRoutes(DirectRoutes):
         chosen = why or why_chosen(len(candidates))
         if topology:
             zone = self.state.zones.get(client.node or "")
-            chosen = f"{chosen} ({why_topology(topology, client.node, zone)})"
+            chosen = hint(
+                "narrowed", why=chosen, narrowed=why_topology(topology, client.node, zone)
+            )
         reason = answered(route.via, delivery, chosen)
         if memo:
             plan.deliveries[index], plan.reasons[index] = delivery, reason
@@ -178,7 +178,7 @@ class ServiceRoutes(DirectRoutes):
             (service_port or {}).get("name", ""),
             self.hop("service", name, ip, port, namespace=ns),
             self.hop("endpoints", name, namespace=ns),
-            f"kube-proxy sent service {name}:{port}",
+            hint("kube-proxy-sent", service=name, port=port),
             svc["spec"].get("internalTrafficPolicy") == "Local",
             svc["spec"].get("sessionAffinity") == "ClientIP",
         )
@@ -192,7 +192,7 @@ class ServiceRoutes(DirectRoutes):
         namespace: str,
         backend,
         src_ip: str,
-        via: str,
+        via: Hint,
         seen_ip: str | None = None,
     ) -> Delivery | None:
         """Hand the packet to one endpoint chosen by kube-proxy, through the delivery step.
@@ -224,7 +224,7 @@ class ServiceRoutes(DirectRoutes):
             seen_ip=seen_ip,
         )
 
-    def _land(self, ex: Exchange, delivery: Delivery, came: PortRoute | str, reason: str) -> None:
+    def _land(self, ex: Exchange, delivery: Delivery, came: PortRoute | Hint, reason: str) -> None:
         """End a request kube-proxy delivered: the pod answers (with `reason`), refuses, or
         speaks no TLS. `came` says how the packet came for a refusal's reason: the
         Service port's route, or the words themselves."""
@@ -234,14 +234,19 @@ class ServiceRoutes(DirectRoutes):
         if delivery.verdict is DROPPED:
             via, hop = came if isinstance(came, str) else came.via, delivery.hop
             assert delivery.drop is not None
-            ex.drop(delivery.drop, f"{via} to pod {name} ({hop.ip}:{hop.port})")
+            ex.drop(delivery.drop, hint("sent-to-pod", via=via, pod=name, ip=hop.ip, port=hop.port))
         elif delivery.verdict is NOT_LISTENING:
             via = came if isinstance(came, str) else came.via
             ex.fail(
                 "refused",
                 REFUSED,
-                f"{via} to pod {name}, but nothing listens on port {delivery.port} in pod "
-                f"{name}{declared(delivery.pod)}",
+                hint(
+                    "pod-not-listening",
+                    via=via,
+                    pod=name,
+                    port=delivery.port,
+                    declared=declared(delivery.pod),
+                ),
             )
         elif request.scheme == "https":
             self._plain_server_tls(ex, name)
@@ -249,27 +254,25 @@ class ServiceRoutes(DirectRoutes):
             ex.responder, ex.body_from = "pod", name
             ex.trace = Trace(request.client.source, request.url, OK, 200, name, reason, hops)
 
-    def _manual_endpoint(self, ex: Exchange, backend, via: str) -> None:
+    def _manual_endpoint(self, ex: Exchange, backend, via: Hint) -> None:
         tables = self.proxy.tables()
         node = tables.node_by_ip.get(backend.ip)
         if node is not None and backend.port == APISERVER_PORT:
             ex.add(self.hop("node", node, backend.ip, backend.port))
-            self._apiserver(ex, f"{via} to the API server on {node}")
+            self._apiserver(ex, hint("to-apiserver-on-node", via=via, node=node))
             return
         ex.add(self.hop("external", backend.ip, backend.ip, backend.port))
         if backend.ip.startswith("10.244.") or backend.ip.startswith(HOST_NETWORK + "."):
             ex.fail(
                 "noroute",
                 UNREACHABLE,
-                f"{via} to {backend.ip}:{backend.port} from its Endpoints, but no pod or node "
-                f"has that address",
+                hint("manual-address-unknown", via=via, ip=backend.ip, port=backend.port),
             )
             return
         self._external(
             ex,
             backend.ip,
-            f"{via} to {backend.ip}:{backend.port}, an address outside the cluster listed in "
-            f"its Endpoints",
+            hint("manual-address-outside", via=via, ip=backend.ip, port=backend.port),
         )
 
     def _refuse_no_endpoints(self, ex: Exchange, svc: dict, port_name: str) -> None:
@@ -277,17 +280,24 @@ class ServiceRoutes(DirectRoutes):
         ex.fail(
             "refused",
             REFUSED,
-            f"service {svc['metadata']['name']} has no ready endpoints: "
-            + self.proxy.explain_no_ready(svc, port_name),
+            hint(
+                "no-ready-endpoints",
+                service=svc["metadata"]["name"],
+                why=self.proxy.explain_no_ready(svc, port_name),
+            ),
         )
 
 
-def why_topology(topology: str, node: str | None, zone: str | None) -> str:
+def why_topology(topology: str, node: str | None, zone: str | None) -> Hint:
     """Why kube-proxy's candidates were narrowed (the part of a reason after the draw)."""
     if topology == "terminating":
-        return "no endpoint is ready, so kube-proxy used the terminating ones still serving"
+        return hint("serving-terminating")
     if topology == "local":
-        return f"internalTrafficPolicy Local kept it on {node}"
+        return hint("local-kept-on-node", node=node)
     if topology == "PreferSameNode":
-        return f"trafficDistribution PreferSameNode kept it on {node}"
-    return f"trafficDistribution {topology} kept it in zone {zone} of node {node}"
+        return hint("same-node-kept", node=node)
+    return hint("same-zone-kept", topology=topology, zone=zone, node=node)
+
+
+KEPT = hint("kept-by-affinity")
+NONE = hint("none")

@@ -25,6 +25,8 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
+from simulator.catalogue import gettext_noop
+
 from . import recipes
 
 __all__ = ["DEFAULT", "PLACEHOLDERS", "SCENARIOS", "Scenario", "get"]
@@ -36,12 +38,6 @@ PLACEHOLDERS: dict[str, str] = {
     "CONTROL_PLANE_IP": "the control-plane node's InternalIP (kubectl get nodes -o wide)",
     "EXTERNAL_IP": "the LoadBalancer Service's EXTERNAL-IP (kubectl get svc)",
 }
-
-
-def gettext_noop(text: str) -> str:
-    """Mark a title or summary for the web layer's translation catalogue: the playground
-    shows it in the learner's language, the simulator itself keeps English."""
-    return text
 
 
 @cache

@@ -11,11 +11,7 @@ simulated seconds, then exits 28), then changes something and tries again.
 
 from __future__ import annotations
 
-
-def gettext_noop(text: str) -> str:
-    """Mark a string for the web layer's catalogue, as `simulator.scenarios` does."""
-    return text
-
+from simulator.catalogue import gettext_noop
 
 TOPIC = gettext_noop("NetworkPolicy recipes")
 _REPO = "ahmetb/kubernetes-network-policy-recipes"
