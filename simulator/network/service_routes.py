@@ -192,7 +192,7 @@ class ServiceRoutes(DirectRoutes):
         namespace: str,
         backend,
         src_ip: str,
-        via: Hint,
+        via: str,
         seen_ip: str | None = None,
     ) -> Delivery | None:
         """Hand the packet to one endpoint chosen by kube-proxy, through the delivery step.
@@ -224,7 +224,7 @@ class ServiceRoutes(DirectRoutes):
             seen_ip=seen_ip,
         )
 
-    def _land(self, ex: Exchange, delivery: Delivery, came: PortRoute | Hint, reason: str) -> None:
+    def _land(self, ex: Exchange, delivery: Delivery, came: PortRoute | str, reason: str) -> None:
         """End a request kube-proxy delivered: the pod answers (with `reason`), refuses, or
         speaks no TLS. `came` says how the packet came for a refusal's reason: the
         Service port's route, or the words themselves."""
@@ -254,7 +254,7 @@ class ServiceRoutes(DirectRoutes):
             ex.responder, ex.body_from = "pod", name
             ex.trace = Trace(request.client.source, request.url, OK, 200, name, reason, hops)
 
-    def _manual_endpoint(self, ex: Exchange, backend, via: Hint) -> None:
+    def _manual_endpoint(self, ex: Exchange, backend, via: str) -> None:
         tables = self.proxy.tables()
         node = tables.node_by_ip.get(backend.ip)
         if node is not None and backend.port == APISERVER_PORT:
