@@ -148,6 +148,7 @@ def room(request, code):
         "speeds": limits.SPEEDS,
         "max_rate": int(limits.MAX_STREAM_RATE),
         "max_manifest": limits.MAX_MANIFEST_BYTES,
+        "reason_sentences": rooms.reason_sentences(),
     }
     response = render(request, "room.html", context)
     if roles.participant_id(request.COOKIES) is None:

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from .cluster import Cluster
     from .first_steps import FirstSteps, RequestTarget
     from .gateway_conversion import IngressConversion
-    from .hints import hint_words, word_hint
+    from .hints import REASON_SENTENCES, hint_words, word_hint
     from .inspection import INSPECTABLE_KINDS, Inspection
     from .observation import observation_problem
     from .result import CommandResult
@@ -45,12 +45,14 @@ _PUBLIC = {
     "SCENARIOS": ("scenarios", "SCENARIOS"),
     "DEFAULT_SCENARIO": ("scenarios", "DEFAULT"),
     "hint_words": ("hints", "hint_words"),
+    "REASON_SENTENCES": ("hints", "REASON_SENTENCES"),
     "word_hint": ("hints", "word_hint"),
 }
 
 __all__ = [
     "DEFAULT_SCENARIO",
     "INSPECTABLE_KINDS",
+    "REASON_SENTENCES",
     "SCENARIOS",
     "Capacity",
     "Cluster",

@@ -201,6 +201,11 @@ SENTENCES: dict[str, str] = {
 }
 
 
+#: What a trace's reason may be made of, for a page to word: its own sentences and the
+#: ones it shares with the review.
+REASON_SENTENCES: dict[str, str] = {key: SENTENCES[key] for key in (*REASONS, "none", "then")}
+
+
 class _Sentence(string.Formatter):
     """`str.format`, and `!c`: the value with its first letter capitalised."""
 

@@ -39,7 +39,14 @@ from . import roles
 from .catalog import default_example, example, examples
 from .classroom import clean_name
 from .classview import add_progress, class_view
-from .creation import create_room, latest_manifests, plain_problem, presenter_key, validate
+from .creation import (
+    create_room,
+    latest_manifests,
+    plain_problem,
+    presenter_key,
+    reason_sentences,
+    validate,
+)
 from .errors import NoSuchRoom, RoomGone, ServerFull
 from .fanout import Viewer
 from .followers import Follower
@@ -92,6 +99,7 @@ __all__ = [
     "participant",
     "presenter_key",
     "plain_problem",
+    "reason_sentences",
     "register_follower",
     "replay",
     "reset",

@@ -14,7 +14,7 @@ from playground import limits
 from playground.models import Room, RoomEvent
 from playground.rooms.catalog import example
 from playground.rooms.log import APPLY, new_cluster
-from simulator import CommandResult, hint_words, word_hint
+from simulator import REASON_SENTENCES, CommandResult, hint_words, word_hint
 
 
 def validate(text: str) -> list[dict[str, Any]]:
@@ -136,6 +136,12 @@ def hint_text(problem: dict[str, Any]) -> str:
     no sentence key."""
     words = problem.get("hint_words")
     return word_hint(words, gettext) if words else problem.get("hint", "")
+
+
+def reason_sentences() -> dict[str, str]:
+    """Every sentence a trace's reason is made of, by key, in the active language: the
+    room page holds them for its browser to word `reasonWords` (reasons.js)."""
+    return {key: gettext(sentence) for key, sentence in REASON_SENTENCES.items()}
 
 
 def _limit_problem() -> dict[str, Any]:

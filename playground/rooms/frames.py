@@ -19,7 +19,7 @@ from typing import Any, NamedTuple
 from playground import limits, protocol, topology
 from playground.rooms.log import hit_of
 from playground.rooms.results import clip, clip_output
-from simulator import Cluster, CommandResult
+from simulator import Cluster, CommandResult, hint_words
 
 #: While the clock plays and nothing else happens, a frame carries the time this often.
 TIME_SYNC_SECONDS = 0.5
@@ -35,8 +35,13 @@ class Frame(NamedTuple):
 def trace_view(trace) -> dict[str, Any]:
     """A Trace as frames carry it: the contract's dict, plus each hop's namespace so the
     diagram can tell same-named objects of two namespaces apart, and `blocked` when a
-    NetworkPolicy dropped it (which policies, and the hop where the dot stops)."""
+    NetworkPolicy dropped it (which policies, and the hop where the dot stops), and
+    `reasonWords` beside the English `reason`: its sentence's key and values, which the
+    browser words in its page's language (reasons.js)."""
     view = trace.to_dict()
+    words = hint_words(trace.reason)
+    if words is not None:
+        view["reasonWords"] = words
     for hop, shown in zip(trace.hops, view["hops"], strict=True):
         if hop.namespace is not None:
             shown["namespace"] = hop.namespace

@@ -9,6 +9,7 @@
 import { gettext, interpolate } from "./i18n.js";
 import { MONO } from "./names.js";
 import { nextProbeText } from "./pods.js";
+import { outcomeText } from "./reasons.js";
 
 const FAIL_HOLD_MS = 2600;
 const ARRIVE_MS = 380;
@@ -96,7 +97,7 @@ export class Dots {
     this.dots.push({
       points, lengths, total, start, duration, ok,
       warn: trace.outcome === "http_error" && trace.status && trace.status < 500,
-      reason: ok ? "" : blocked ? droppedText(trace) : `${trace.status ? `${trace.status} ` : ""}${trace.outcome}`,
+      reason: ok ? "" : blocked ? droppedText(trace) : outcomeText(trace),
       servedBy: trace.served_by,
     });
     return start + duration;

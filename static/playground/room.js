@@ -20,6 +20,7 @@ import { RoomSocket } from "./socket.js";
 import { Terminal } from "./terminal.js";
 import { Traffic, shellQuote } from "./traffic.js";
 import { gettext, interpolate } from "./i18n.js";
+import { word } from "./reasons.js";
 import { say } from "./words.js";
 
 const root = document.querySelector("[data-room]");
@@ -59,7 +60,7 @@ let tickMs = 62;
 
 // For the curious (and the benchmarks): the live objects, from the console.
 window.kubeplay = {
-  socket, model, diagram, dots, stats, lesson, rights, follow, reachability,
+  socket, model, diagram, dots, stats, lesson, rights, follow, reachability, traffic, wordReason: word,
   get fps() {
     return dots.fps;
   },

@@ -4,6 +4,7 @@
 
 import { droppedText } from "./dots.js";
 import { gettext, interpolate, ngettext } from "./i18n.js";
+import { outcomeText, reasonText } from "./reasons.js";
 import { say } from "./words.js";
 
 const CHART_SECONDS = 30;
@@ -289,12 +290,13 @@ export class Traffic {
       li.className = ok ? "ok" : "fail";
       const from = t.source === "host" ? gettext("host") : t.source.split("/").pop();
       const status = t.status ? `${t.status} ` : "";
-      const result = ok ? `${status}${t.served_by || "ok"}` : t.blocked ? droppedText(t) : `${status}${t.outcome}`;
+      const result = ok ? `${status}${t.served_by || "ok"}` : t.blocked ? droppedText(t) : outcomeText(t);
       li.textContent = `${ok ? "✓" : "✗"} ${from} → ${t.url}: ${result}`;
       if (!ok || t.reason) {
         const reason = document.createElement("small");
-        reason.lang = "en"; // the simulator explains a trace in English (docs/translation.md)
-        reason.textContent = t.reason;
+        const { text, lang } = reasonText(t);
+        reason.lang = lang;
+        reason.textContent = text;
         li.appendChild(reason);
       }
       return li;
