@@ -8,14 +8,17 @@ carries its template's `controller-revision-hash`; with `RollingUpdate` (the
 default, `maxUnavailable` 1, a percentage of the desired pods rounded up) old
 pods that are not ready go at once and ready ones only while fewer than
 `maxUnavailable` nodes lack a ready pod; the node gets its new pod through
-Pending and ContainerCreating on the clock. `OnDelete` replaces a pod only
-when it is deleted. `maxSurge` (a new pod beside the old one) is not modelled:
-a DaemonSet rolls as with `maxSurge: 0`.
+Pending and ContainerCreating on the clock. With `maxSurge` (a number or a
+percentage, rounded up; the controller then ignores `maxUnavailable`) a node
+gets its new pod beside its ready old one, at most `maxSurge` nodes at a time,
+and the old pod goes once the new one is ready: no node is ever without a
+ready pod. A node whose old pod is not ready gets its new pod at once.
+`OnDelete` replaces a pod only when it is deleted.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
 from simulator.store import Key
@@ -92,24 +95,25 @@ def sync(ds: dict, pods: list[dict], nodes: list[dict], template_hash: str,
         on nodes that must not run them, then old-template pods as the strategy allows.
     """
     spec = pod_spec(ds)
-    by_node = {p["spec"].get("nodeName"): p for p in pods}
+    # A node runs one pod, or two while it surges (its old pod and its new one).
+    on_node: dict[str | None, list[dict]] = {}
+    for pod in pods:
+        on_node.setdefault(pod["spec"].get("nodeName"), []).append(pod)
     by_name = {n["metadata"]["name"]: n for n in nodes}
     eligible = eligible_nodes(ds, nodes)
     outdated = [p for p in pods if not updated(p, template_hash)]
     staged = replacing or bool(outdated)
-    labels = pod_labels(ds, template_hash)
-    changes: list[Change] = [
-        CreatePods(
-            ds, ds["spec"]["template"], 1, node=name, spec=spec, staged=staged, labels=labels
-        )  # fmt: skip
-        for name in eligible
-        if name not in by_node
-    ]
+
+    def create(node: str) -> CreatePods:
+        return CreatePods(ds, ds["spec"]["template"], 1, node=node, spec=spec, staged=staged,
+                          labels=pod_labels(ds, template_hash))  # fmt: skip
+
+    changes: list[Change] = [create(name) for name in eligible if name not in on_node]
     leaving = set()
-    for name, pod in by_node.items():
+    for name, here in on_node.items():
         node = by_name.get(name)
         if node is None or not _may_keep_running(node, spec):
-            changes.append(DeletePod(pod))
+            changes += [DeletePod(pod) for pod in here]
             leaving.add(name)
     strategy = ds["spec"].get("updateStrategy") or {}
     if (strategy.get("type") or "RollingUpdate") != "RollingUpdate":
@@ -121,8 +125,12 @@ def sync(ds: dict, pods: list[dict], nodes: list[dict], template_hash: str,
         return rt is not None and rt.ready
 
     wanted = [n for n in eligible if n not in leaving]
-    unavailable = sum(1 for n in wanted if n not in by_node or not ready(by_node[n]))
     rolling = strategy.get("rollingUpdate") or {}
+    surge = scaled_value(rolling.get("maxSurge", 0), len(wanted), True)
+    if surge:
+        return changes + _surge(wanted, on_node, template_hash, surge, ready, create)
+    by_node = {name: here[-1] for name, here in on_node.items()}
+    unavailable = sum(1 for n in wanted if n not in by_node or not ready(by_node[n]))
     budget = scaled_value(rolling.get("maxUnavailable", 1), len(wanted), True) or 1
     budget -= unavailable
     old = sorted(
@@ -138,13 +146,52 @@ def sync(ds: dict, pods: list[dict], nodes: list[dict], template_hash: str,
     return changes
 
 
+def _surge(wanted: list[str], on_node: dict[str | None, list[dict]], template_hash: str,
+           surge: int, ready: Callable[[dict], bool],
+           create: Callable[[str], CreatePods]) -> list[Change]:  # fmt: skip
+    """A rolling update with `maxSurge` (`rollingUpdate` in pkg/controller/daemon/update.go):
+    a new pod beside each ready old one, at most `surge` nodes at a time; an old pod goes
+    once its node's new pod is ready, and a node whose old pod is not ready gets its new
+    pod at once."""
+    changes: list[Change] = []
+    candidates: list[str] = []
+    surging = 0
+    for name in wanted:
+        here = on_node.get(name)
+        if not here:
+            continue  # its first pod is created above
+        new = [p for p in here if updated(p, template_hash)]
+        old = [p for p in here if not updated(p, template_hash)]
+        if len(new) > 1 or len(old) > 1:
+            # More pods than a surge allows: keep the newest of each, as the manage loop does.
+            changes += [DeletePod(p) for p in new[:-1] + old[:-1]]
+            surging += 1
+            continue
+        if not old:
+            continue
+        if not new:
+            if ready(old[0]):
+                candidates.append(name)
+            else:
+                changes.append(create(name))  # unavailable already: replaced at once
+        elif ready(new[0]):
+            changes.append(DeletePod(old[0]))
+        else:
+            surging += 1  # its new pod is on its way
+    return changes + [create(name) for name in candidates[: max(0, surge - surging)]]
+
+
 def status(ds: dict, pods: list[dict], nodes: list[dict],
            runtime: Mapping[Key, PodRuntime], template_hash: str) -> dict:  # fmt: skip
-    """Counted over the nodes that should run the pod now; a pod kept on a node that
-    became tainted is "misscheduled" (the DaemonSet controller's status)."""
+    """Counted over the nodes that should run the pod now, one pod each: the oldest, so a
+    surging node counts its old pod until it goes; a node that became tainted but keeps its
+    pod is "misscheduled" (the DaemonSet controller's status)."""
     ns = ds["metadata"]["namespace"]
     eligible = set(eligible_nodes(ds, nodes))
-    placed = [p for p in pods if p["spec"].get("nodeName") in eligible]
+    oldest: dict[str | None, dict] = {}
+    for pod in pods:  # in creation order
+        oldest.setdefault(pod["spec"].get("nodeName"), pod)
+    placed = [pod for node, pod in oldest.items() if node in eligible]
     ready = 0
     for pod in placed:
         rt = runtime.get((ns, pod["metadata"]["name"]))
@@ -153,7 +200,7 @@ def status(ds: dict, pods: list[dict], nodes: list[dict],
         "currentNumberScheduled": len(placed),
         "desiredNumberScheduled": len(eligible),
         "numberAvailable": ready,
-        "numberMisscheduled": len(pods) - len(placed),
+        "numberMisscheduled": len(oldest) - len(placed),
         "numberReady": ready,
         "observedGeneration": ds["metadata"].get("generation", 1),
         "updatedNumberScheduled": sum(1 for p in placed if updated(p, template_hash)),

@@ -394,6 +394,42 @@ def check_apps_workload(issues: Issues, obj: dict, kind: str) -> None:
             kind_name = strategy.get("type") or "RollingUpdate"
             if kind_name not in ("RollingUpdate", "OnDelete"):
                 issues.not_supported("spec.updateStrategy", strategy, ("RollingUpdate", "OnDelete"))
+            elif kind_name == "RollingUpdate":
+                _check_daemon_set_rolling(issues, strategy)
+
+
+def _check_daemon_set_rolling(issues: Issues, strategy: dict) -> None:
+    """ValidateRollingUpdateDaemonSet, after defaulting (maxUnavailable 1, maxSurge 0):
+    exactly one of the two is non-zero, so `maxSurge` alone needs `maxUnavailable: 0`."""
+    rolling = get_map(
+        issues,
+        strategy,
+        "rollingUpdate",
+        "spec.updateStrategy",
+        "DaemonSetUpdateStrategy",
+        "v1.RollingUpdateDaemonSet",
+    )
+    rolling = rolling or {}
+    path = "spec.updateStrategy.rollingUpdate"
+    values: dict[str, int | str] = {}
+    for key, default in (("maxUnavailable", 1), ("maxSurge", 0)):
+        value = get_port(issues, rolling, key, path, "RollingUpdateDaemonSet")
+        values[key] = default if value is None else value
+        if isinstance(value, str):
+            for message in names.percent(value):
+                issues.invalid(f"{path}.{key}", value, message)
+            if _int_or_percent(value) > 100:
+                issues.invalid(f"{path}.{key}", value, "must not be greater than 100%")
+        elif value is not None:
+            issues.nonnegative(f"{path}.{key}", value)
+    has_unavailable = _int_or_percent(values["maxUnavailable"]) != 0
+    has_surge = _int_or_percent(values["maxSurge"]) != 0
+    if has_unavailable and has_surge:
+        issues.invalid(
+            f"{path}.maxSurge", values["maxSurge"], "may not be set when maxUnavailable is non-zero"
+        )
+    elif not has_unavailable and not has_surge:
+        issues.required(f"{path}.maxUnavailable", "cannot be 0 when maxSurge is 0")
 
 
 def _check_stateful_set(issues: Issues, spec: dict) -> None:

@@ -265,6 +265,85 @@ def test_daemon_set_on_delete_waits_for_the_learner(cluster) -> None:
     assert agent_images(cluster) == ["busybox:1", "busybox:2"]
 
 
+SURGING = DAEMONSET.replace(
+    "spec:\n  selector",
+    "spec:\n  updateStrategy:\n    rollingUpdate: {maxSurge: 1, maxUnavailable: 0}\n  selector",
+).replace(
+    "      containers: [{name: agent, image: busybox:1}]",
+    "      containers:\n      - name: agent\n        image: busybox:1\n"
+    "        ports: [{containerPort: 8080}]\n"
+    "        readinessProbe: {httpGet: {path: /, port: 8080}, periodSeconds: 1}",
+)
+
+
+def agents_by_node(cluster: Cluster) -> dict[str, list[tuple[str, bool]]]:
+    """Each node's agent pods that are not terminating: (image, ready), oldest first."""
+    out: dict[str, list[tuple[str, bool]]] = {}
+    for pod in cluster.state.store.list("Pod", "default"):
+        if pod["metadata"].get("deletionTimestamp"):
+            continue
+        rt = cluster.state.runtime.get(("default", pod["metadata"]["name"]))
+        image = pod["spec"]["containers"][0]["image"]
+        out.setdefault(pod["spec"]["nodeName"], []).append((image, bool(rt and rt.ready)))
+    return out
+
+
+def test_daemon_set_max_surge_starts_the_new_pod_beside_the_old_one(cluster) -> None:
+    apply(cluster, SURGING)
+    cluster.advance(5)
+    run_ok(cluster, "kubectl set image ds/agent agent=busybox:2")
+    seen_two = False
+    for _ in range(30):
+        nodes = agents_by_node(cluster)
+        # No node is ever without a ready pod, and at most one node (maxSurge 1) runs two.
+        assert all(any(ready for _, ready in pods) for pods in nodes.values()), nodes
+        assert sum(len(pods) == 2 for pods in nodes.values()) <= 1, nodes
+        seen_two = seen_two or any(
+            [image for image, _ in pods] == ["busybox:1", "busybox:2"] for pods in nodes.values()
+        )
+        cluster.advance(0.5)
+    assert seen_two
+    assert agents_by_node(cluster) == {
+        "worker-1": [("busybox:2", True)],
+        "worker-2": [("busybox:2", True)],
+    }
+    row = run_ok(cluster, "kubectl get ds agent").splitlines()[1].split()
+    assert row[1:6] == ["2", "2", "2", "2", "2"]
+
+
+def test_daemon_set_status_counts_a_surging_node_once(cluster) -> None:
+    apply(cluster, SURGING)
+    cluster.advance(5)
+    run_ok(cluster, "kubectl set image ds/agent agent=busybox:2")
+    cluster.advance(0.5)
+    assert sum(len(pods) for pods in agents_by_node(cluster).values()) == 3
+    # DESIRED CURRENT READY UP-TO-DATE AVAILABLE: the surging node counts its old pod.
+    row = run_ok(cluster, "kubectl get ds agent").splitlines()[1].split()
+    assert row[1:6] == ["2", "2", "2", "0", "2"]
+
+
+def test_daemon_set_surge_needs_max_unavailable_zero(cluster) -> None:
+    # The API server defaults maxUnavailable to 1 before it validates: exactly one of the
+    # two may be non-zero.
+    result = cluster.run(
+        "kubectl apply -f -", stdin=SURGING.replace("maxSurge: 1, maxUnavailable: 0", "maxSurge: 1")
+    )
+    assert result.exit_code == 1
+    assert (
+        "spec.updateStrategy.rollingUpdate.maxSurge: Invalid value: 1: may not be set when "
+        "maxUnavailable is non-zero" in result.stderr
+    )
+    result = cluster.run(
+        "kubectl apply -f -", stdin=SURGING.replace("maxSurge: 1,", "maxSurge: 0,")
+    )
+    assert result.exit_code == 1
+    assert (
+        "spec.updateStrategy.rollingUpdate.maxUnavailable: Required value: cannot be 0 when "
+        "maxSurge is 0" in result.stderr
+    )
+    assert cluster.state.store.count("DaemonSet") == 0
+
+
 def test_rollout_history_of_a_daemon_set_is_the_playgrounds_refusal(cluster) -> None:
     apply(cluster, DAEMONSET)
     result = cluster.run("kubectl rollout history ds/agent")
