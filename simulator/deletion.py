@@ -57,6 +57,13 @@ def delete_object(data: ClusterData, kind: str, namespace: str, name: str,
         for pod in data.workloads.pods_of(uid):
             termination.begin(data, pod)
         data.workloads.forget_owner(uid)
+        if kind in ("DaemonSet", "StatefulSet"):  # the garbage collector takes their history
+            for revision in data.store.list("ControllerRevision", namespace):
+                ref = controller_ref(revision)
+                if ref and ref["uid"] == uid:
+                    delete_object(
+                        data, "ControllerRevision", namespace, revision["metadata"]["name"]
+                    )
         ref = controller_ref(obj)
         if ref is not None:
             data.workloads.mark(ref["kind"], (namespace, ref["name"]))

@@ -73,6 +73,16 @@ RESOURCE_TYPES: tuple[ResourceType, ...] = (
     ResourceType("Deployment", "deployments", "deployment", ("deploy",), "apps", "v1", True),
     ResourceType("DaemonSet", "daemonsets", "daemonset", ("ds",), "apps", "v1", True),
     ResourceType("StatefulSet", "statefulsets", "statefulset", ("sts",), "apps", "v1", True),
+    ResourceType(
+        "ControllerRevision",
+        "controllerrevisions",
+        "controllerrevision",
+        (),
+        "apps",
+        "v1",
+        True,
+        creatable=False,
+    ),
     ResourceType("Service", "services", "service", ("svc",), "", "v1", True),
     ResourceType("Endpoints", "endpoints", "endpoints", ("ep",), "", "v1", True),
     ResourceType(

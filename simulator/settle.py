@@ -27,6 +27,7 @@ from .controllers.changes import (
     DeletePod,
     Reconcile,
     RecordEvent,
+    Renumber,
     RequeueAt,
     ScaleReplicaSet,
     SetRevision,
@@ -120,6 +121,11 @@ def _set_revision(data: ClusterData, change: SetRevision) -> None:
     meta["annotations"][REVISION] = change.revision
 
 
+def _renumber(data: ClusterData, change: Renumber) -> None:
+    change.revision["revision"] = change.number
+    data.touch_object(change.revision)
+
+
 def _delete_object(data: ClusterData, change: DeleteObject) -> None:
     deletion.delete_object(data, change.kind, change.namespace, change.name)
 
@@ -162,6 +168,7 @@ _APPLY: dict[type, Callable] = {
     CreateObject: _create_object,
     ScaleReplicaSet: _scale_replica_set,
     SetRevision: _set_revision,
+    Renumber: _renumber,
     DeleteObject: _delete_object,
     RecordEvent: _record_event,
     Reconcile: _reconcile,

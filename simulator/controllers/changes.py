@@ -82,6 +82,13 @@ class SetRevision(NamedTuple):
     revision: str
 
 
+class Renumber(NamedTuple):
+    """Give a ControllerRevision a new revision number (its template came back)."""
+
+    revision: dict
+    number: int
+
+
 class DeleteObject(NamedTuple):
     """Delete an object and what it owns (a ReplicaSet past the revision history)."""
 
@@ -140,6 +147,6 @@ class UpdateStatus(NamedTuple):
 
 Change = (
     CreatePods | DeletePod | AdoptPod | CreateObject | ScaleReplicaSet | SetRevision
-    | DeleteObject | RecordEvent | Reconcile | RequeueAt | SetStatus | ApplyObject
+    | Renumber | DeleteObject | RecordEvent | Reconcile | RequeueAt | SetStatus | ApplyObject
     | UpdateStatus
 )  # fmt: skip

@@ -22,7 +22,7 @@ from simulator.labels import matches
 from simulator.names import pod_template_hash
 from simulator.store import Key, Store, key_of
 
-from . import daemonsets, deployment_status, deployments, replicasets, statefulsets
+from . import daemonsets, deployment_status, deployments, replicasets, revisions, statefulsets
 from .changes import Change, RequeueAt, SetStatus
 from .ownership import controller_ref, selector_of
 
@@ -252,13 +252,17 @@ class WorkloadController:
             counted = int((owner.get("status") or {}).get("currentNumberScheduled", 0))
             replacing = self.terminating_of(meta["uid"]) > 0 or counted > len(pods)
             template_hash = self._template_hash(owner["spec"]["template"])
-            return daemonsets.sync(owner, pods, nodes, template_hash, self._runtime, replacing)
+            return self._history(owner, pods, template_hash) + daemonsets.sync(
+                owner, pods, nodes, template_hash, self._runtime, replacing
+            )
         if kind == "StatefulSet":
             pods = self.pods_of(meta["uid"])
             terminating = {k[1] for k in self._terminating.get(meta["uid"], ())}
             template_hash = self._template_hash(owner["spec"]["template"])
             staged = bool(owner.get("status"))
-            return statefulsets.sync(owner, pods, terminating, template_hash, self._runtime, staged)
+            return self._history(owner, pods, template_hash) + statefulsets.sync(
+                owner, pods, terminating, template_hash, self._runtime, staged
+            )
         owned = self._owned.setdefault(meta["uid"], {})
         bare = []
         if (kind, key_of(owner)) in self._adopt:
@@ -267,6 +271,20 @@ class WorkloadController:
             bare = [pod for pod in selected if controller_ref(pod) is None]
         return replicasets.sync(owner, owned, bare, self._store, self._runtime,
                                 rollout=_rollout_pods(owner))  # fmt: skip
+
+    def _history(self, owner: dict, pods: list[dict], template_hash: str) -> list[Change]:
+        """A DaemonSet's or StatefulSet's ControllerRevisions for its current template."""
+        meta = owner["metadata"]
+        uid, name = meta["uid"], meta["name"]
+        owned = [
+            r for r in self._store.list("ControllerRevision", meta["namespace"])
+            if (ref := controller_ref(r)) is not None and ref.get("uid") == uid
+        ]  # fmt: skip
+        in_use = set()
+        for pod in pods:  # a DaemonSet's pods carry the hash, a StatefulSet's the name
+            label = (pod["metadata"].get("labels") or {}).get(revisions.REVISION_HASH, "")
+            in_use.add(label if label.startswith(f"{name}-") else f"{name}-{label}")
+        return revisions.sync(owner, owned, template_hash, in_use)
 
     def status(self, owner: dict) -> list[SetStatus | RequeueAt]:
         """An owner's status counted from its pods (or a Deployment's from its ReplicaSets),

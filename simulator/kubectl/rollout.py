@@ -17,6 +17,7 @@ from __future__ import annotations
 import copy
 
 from simulator.clock import timestamp
+from simulator.controllers import revisions
 from simulator.controllers.deployments import REVISION, SKIPPED_ANNOTATIONS
 
 from .args import BOOL, FILENAME, INT, SELECTOR, Flag
@@ -92,10 +93,10 @@ def _status(ctx: Context, rt, obj: dict, ref: str) -> None:
 
 
 def _history(ctx: Context, rt, obj: dict, ref: str) -> None:
-    if rt.kind != "Deployment":
+    if rt.kind not in ROLLED:
         _refuse_revisions(rt, "history")
     revision = ctx.args.number("revision") or 0
-    history = _revisions(ctx, obj)
+    history = _revisions(ctx, obj) if rt.kind == "Deployment" else _controller_history(ctx, obj)
     if revision > 0:
         template = history.get(revision)
         if template is None:
@@ -115,23 +116,17 @@ def _history(ctx: Context, rt, obj: dict, ref: str) -> None:
 
 
 def _refuse_revisions(rt, sub: str) -> None:
-    """kubectl reads a DaemonSet's or StatefulSet's revisions from ControllerRevisions,
-    which the playground does not keep: its own refusal, never a kubectl message that would
-    say kubectl cannot."""
-    if rt.kind in ("DaemonSet", "StatefulSet"):
-        raise error(
-            f'error: "kubectl rollout {sub}" of {rt.plural} is not available in this '
-            "playground (their revisions, ControllerRevisions, are not kept): each pod's "
-            "revision is its controller-revision-hash label (`kubectl get pods "
-            "-L controller-revision-hash`)"
-        )
+    """kubectl's words for a kind it keeps no revisions of."""
     noun = "history viewer" if sub == "history" else "rollbacker"
     raise error(f"no {noun} has been implemented for {rt.kind}{'.apps' if rt.group else ''}")
 
 
 def _undo(ctx: Context, rt, obj: dict, ref: str) -> None:
-    if rt.kind != "Deployment":
+    if rt.kind not in ROLLED:
         _refuse_revisions(rt, "undo")
+    if rt.kind != "Deployment":
+        _undo_controller(ctx, obj, ref)
+        return
     name = obj["metadata"]["name"]
     wanted = ctx.args.number("to-revision") or 0
     sets = _replica_sets(ctx, obj)
@@ -243,6 +238,50 @@ def _revisions(ctx: Context, deployment: dict) -> dict[int, dict]:
                 template["metadata"].setdefault("annotations", {})[CHANGE_CAUSE] = cause
             out[number] = template
     return out
+
+
+def _owned_revisions(ctx: Context, owner: dict) -> list[dict]:
+    """A DaemonSet's or StatefulSet's ControllerRevisions."""
+    uid = owner["metadata"]["uid"]
+    return [
+        r for r in ctx.state.store.list("ControllerRevision", owner["metadata"]["namespace"])
+        if any(o.get("uid") == uid and o.get("controller")
+               for o in r["metadata"].get("ownerReferences") or ())
+    ]  # fmt: skip
+
+
+def _controller_history(ctx: Context, owner: dict) -> dict[int, dict]:
+    """Revision -> pod template, from ControllerRevisions (change-cause in the annotations
+    the revision copied from its owner)."""
+    out = {}
+    for revision in _owned_revisions(ctx, owner):
+        template = revisions.template_of(revision)
+        cause = (revision["metadata"].get("annotations") or {}).get(CHANGE_CAUSE)
+        if cause:
+            template.setdefault("metadata", {}).setdefault("annotations", {})[CHANGE_CAUSE] = cause
+        out[revisions.number(revision)] = template
+    return out
+
+
+def _undo_controller(ctx: Context, owner: dict, ref: str) -> None:
+    """kubectl's DaemonSet and StatefulSet rollbackers: the template of `--to-revision`, or
+    of the revision before the newest, replaces the owner's."""
+    wanted = ctx.args.number("to-revision") or 0
+    history = {revisions.number(r): r for r in _owned_revisions(ctx, owner)}
+    if wanted == 0 and len(history) <= 1:
+        raise error("no last revision to roll back to")
+    if wanted < 0 or (wanted and wanted not in history):
+        raise error(f"unable to find specified revision {wanted} in history")
+    target = history[wanted] if wanted else history[sorted(history)[-2]]
+    template = revisions.template_of(target)
+    if template == owner["spec"]["template"]:
+        # kubectl names the revision asked for: 0 when none was.
+        ctx.print(f"{ref} skipped rollback (current template already matches revision {wanted})")
+        return
+    live = _editable(owner)
+    live["spec"]["template"] = template
+    if replace_object(ctx, live, "rollout"):
+        ctx.print(f"{ref} rolled back")
 
 
 _SUBCOMMANDS = {

@@ -344,15 +344,67 @@ def test_daemon_set_surge_needs_max_unavailable_zero(cluster) -> None:
     assert cluster.state.store.count("DaemonSet") == 0
 
 
-def test_rollout_history_of_a_daemon_set_is_the_playgrounds_refusal(cluster) -> None:
+def revisions(cluster: Cluster) -> list[list[str]]:
+    """`kubectl get controllerrevisions`: NAME, CONTROLLER, REVISION of each row."""
+    return [line.split()[:3] for line in run_ok(cluster, "kubectl get controllerrevisions")
+            .splitlines()[1:]]  # fmt: skip
+
+
+def test_a_daemon_set_keeps_its_templates_as_controller_revisions(cluster) -> None:
     apply(cluster, DAEMONSET)
-    result = cluster.run("kubectl rollout history ds/agent")
-    assert result.exit_code == 1
-    assert result.stderr.startswith(
-        'error: "kubectl rollout history" of daemonsets is not available in this playground'
+    hash_1 = cluster.state.store.list("Pod", "default")[0]["metadata"]["labels"][
+        "controller-revision-hash"
+    ]
+    assert revisions(cluster) == [[f"agent-{hash_1}", "daemonset.apps/agent", "1"]]
+    run_ok(cluster, "kubectl annotate ds/agent kubernetes.io/change-cause='busybox 2'")
+    run_ok(cluster, "kubectl set image ds/agent agent=busybox:2")
+    run_ok(cluster, "kubectl rollout status ds/agent")
+    assert [row[2] for row in revisions(cluster)].count("2") == 1
+    assert run_ok(cluster, "kubectl rollout history ds/agent") == (
+        "daemonset.apps/agent \nREVISION  CHANGE-CAUSE\n1         <none>\n2         busybox 2\n\n"
     )
-    rs = cluster.run("kubectl rollout history rs/nothing")
-    assert rs.exit_code == 1
+    shown = run_ok(cluster, "kubectl rollout history ds/agent --revision=1")
+    assert shown.startswith("daemonset.apps/agent with revision #1\nPod Template:\n")
+    assert shown.split("Image:")[1].split()[0] == "busybox:1"
+
+    # Undo: the previous template comes back under its old name, with the next number.
+    assert run_ok(cluster, "kubectl rollout undo ds/agent") == "daemonset.apps/agent rolled back\n"
+    run_ok(cluster, "kubectl rollout status ds/agent")
+    assert agent_images(cluster) == ["busybox:1", "busybox:1"]
+    assert [f"agent-{hash_1}", "daemonset.apps/agent", "3"] in revisions(cluster)
+    assert len(revisions(cluster)) == 2
+    assert run_ok(cluster, "kubectl rollout undo ds/agent --to-revision=3") == (
+        "daemonset.apps/agent skipped rollback (current template already matches revision 3)\n"
+    )
+    missing = cluster.run("kubectl rollout undo ds/agent --to-revision=7")
+    assert missing.stderr == "error: unable to find specified revision 7 in history\n"
+
+    # The garbage collector takes them with their DaemonSet.
+    run_ok(cluster, "kubectl delete ds agent")
+    assert revisions(cluster) == []
+
+
+def test_history_keeps_revision_history_limit_old_templates(cluster) -> None:
+    apply(
+        cluster,
+        DAEMONSET.replace("spec:\n  selector", "spec:\n  revisionHistoryLimit: 2\n  selector"),
+    )
+    for version in range(2, 7):
+        run_ok(cluster, f"kubectl set image ds/agent agent=busybox:{version}")
+        run_ok(cluster, "kubectl rollout status ds/agent")
+    # The current template and the two newest old ones: revisions 4, 5 and 6.
+    assert sorted(int(row[2]) for row in revisions(cluster)) == [4, 5, 6]
+
+
+def test_a_single_revision_has_nothing_to_undo_and_other_kinds_have_no_history(cluster) -> None:
+    apply(cluster, DAEMONSET)
+    result = cluster.run("kubectl rollout undo ds/agent")
+    assert (result.exit_code, result.stderr) == (1, "error: no last revision to roll back to\n")
+    apply(cluster, deployment())
+    rs = cluster.state.store.list("ReplicaSet", "default")[0]["metadata"]["name"]
+    result = cluster.run(f"kubectl rollout history rs/{rs}")
+    assert result.exit_code == 1
+    assert result.stderr == "error: no history viewer has been implemented for ReplicaSet.apps\n"
 
 
 def test_applying_a_changed_template_rolls_out_as_set_image_does(cluster) -> None:

@@ -155,3 +155,27 @@ def test_bad_policies_are_refused(cluster, change: str, message: str) -> None:
     assert result.exit_code == 1
     assert message in result.stderr
     assert cluster.state.store.get("StatefulSet", "default", "web") is None
+
+
+def test_a_statefulset_rolls_back_through_its_controller_revisions(cluster) -> None:
+    apply(cluster, STS.replace("POLICY", ""))
+    cluster.advance(15)
+    first = cluster.state.store.get("Pod", "default", "web-0")["metadata"]["labels"][
+        "controller-revision-hash"
+    ]
+    run_ok(cluster, "kubectl set image sts/web nginx=nginx:1.28")
+    run_ok(cluster, "kubectl rollout status sts/web")
+    rows = [line.split()[:3] for line in run_ok(cluster, "kubectl get controllerrevisions")
+            .splitlines()[1:]]  # fmt: skip
+    assert [first, "statefulset.apps/web", "1"] in rows  # a pod's label names its revision
+    assert len(rows) == 2
+    assert run_ok(cluster, "kubectl rollout history sts/web").splitlines()[2:4] == [
+        "1         <none>",
+        "2         <none>",
+    ]
+    assert run_ok(cluster, "kubectl rollout undo sts/web") == "statefulset.apps/web rolled back\n"
+    run_ok(cluster, "kubectl rollout status sts/web")
+    labels = cluster.state.store.get("Pod", "default", "web-2")["metadata"]["labels"]
+    assert labels["controller-revision-hash"] == first
+    image = cluster.state.store.get("Pod", "default", "web-2")["spec"]["containers"][0]["image"]
+    assert image == "nginx:1.27"

@@ -38,7 +38,13 @@ from .network import (
     service_row,
 )
 from .pods import pod_row, pod_status_cells
-from .workloads import daemonset_row, deployment_row, replicaset_row, statefulset_row
+from .workloads import (
+    controllerrevision_row,
+    daemonset_row,
+    deployment_row,
+    replicaset_row,
+    statefulset_row,
+)
 
 _WORKLOAD_WIDE = (("CONTAINERS", True), ("IMAGES", True), ("SELECTOR", True))
 
@@ -159,6 +165,10 @@ PRINTERS: dict[str, TablePrinter] = {
             *_WORKLOAD_WIDE,
         ),
         daemonset_row,
+    ),
+    "ControllerRevision": TablePrinter(
+        (("NAME", False), ("CONTROLLER", False), ("REVISION", False), ("AGE", False)),
+        controllerrevision_row,
     ),
     "StatefulSet": TablePrinter(
         (("NAME", False), ("READY", False), ("AGE", False), ("CONTAINERS", True), ("IMAGES", True)),

@@ -79,3 +79,22 @@ def statefulset_row(sts: dict, ctx: RowContext) -> list[str]:
     if ctx.wide:
         row += list(containers_cells(template_spec(sts)))
     return row
+
+
+def controllerrevision_row(revision: dict, ctx: RowContext) -> list[str]:
+    """A controllerrevisions row: its controller as `kind.group/name`, and its number."""
+    ref = next(
+        (r for r in revision["metadata"].get("ownerReferences") or () if r.get("controller")),
+        None,
+    )
+    controller = "<none>"
+    if ref is not None:
+        group = ref.get("apiVersion", "").rpartition("/")[0]
+        kind = ref.get("kind", "").lower() + (f".{group}" if group else "")
+        controller = f"{kind}/{ref.get('name', '')}"
+    return [
+        revision["metadata"]["name"],
+        controller,
+        str(revision.get("revision", 0)),
+        ctx.age(revision),
+    ]
