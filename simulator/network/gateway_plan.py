@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from simulator.gatewayapi.model import Backend, Rule
+from simulator.hints import Hint
 from simulator.trace import Hop
 
 from .delivery import Delivery
@@ -33,10 +34,10 @@ class Upstream:
     key: tuple[str, str, str]
     service_hop: Hop
     endpoints_hop: Hop
-    target: str
+    target: Hint
     serving: int = -1
     endpoints: PortEndpoints | None = None
-    deliveries: list[tuple[Delivery, Hop, str] | None] = field(default_factory=list)
+    deliveries: list[tuple[Delivery, Hop, Hint] | None] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -59,7 +60,7 @@ class GatewayPlan:
     hops: tuple[Hop, ...]
     rule: Rule
     upstreams: list[Upstream | None]
-    target: str
+    target: Hint
     path: str
     headers: dict | None
     sender: dict | None

@@ -39,13 +39,14 @@ from simulator.gatewayapi.model import Backend
 from simulator.gatewayapi.provisioner import data_plane_name
 from simulator.gatewayapi.table import GatewayTable, pick_backend
 from simulator.gateways import gateway_graph
+from simulator.hints import Hint, hint
 from simulator.trace import HTTP_ERROR, OK, REFUSED, TLS_ERROR, Hop
 
 from . import tls
 from .delivery import DELIVERED, DROPPED, Delivery
 from .exchange import Exchange, declared
 from .gateway_plan import GatewayPlan, Upstream
-from .ingress_routes import IngressRoutes
+from .ingress_routes import IngressRoutes, after_retries, certificate_origin, proxied_to
 from .proxy_drops import Proxy, entry_dropped, retried_reason, retry_wait_ms, upstream_timeout
 
 if TYPE_CHECKING:
@@ -53,11 +54,13 @@ if TYPE_CHECKING:
 
 #: nginx's proxy_connect_timeout, which NGINX Gateway Fabric leaves at its default.
 CONNECT_TIMEOUT_MS = 60_000
+NONE = hint("none")
 
 
 def _proxy(gateway: str) -> Proxy:
     """A Gateway's nginx as NetworkPolicy drops are worded and timed."""
-    return Proxy(gateway, f"gateway {gateway}'s nginx", "proxy_connect_timeout", CONNECT_TIMEOUT_MS)
+    sender = hint("gateway-nginx", gateway=gateway)
+    return Proxy(gateway, sender, "proxy_connect_timeout", CONNECT_TIMEOUT_MS)
 
 
 class GatewayRoutes(IngressRoutes):
@@ -79,13 +82,11 @@ class GatewayRoutes(IngressRoutes):
         hop = self.hop("gateway", name, address, port, namespace=namespace)
         if ports is None:
             ex.add(hop)
-            listening = ", ".join(str(p) for p in sorted(table.ports)) or "none"
+            listening = ", ".join(str(p) for p in sorted(table.ports)) or NONE
             ex.fail(
                 "refused",
                 REFUSED,
-                f"gateway {name} has no listener on port {port} "
-                f"(its programmed listener ports: {listening}), so its data plane's "
-                f"load balancer refuses the connection",
+                hint("gateway-no-listener", gateway=name, port=port, ports=listening),
             )
             return
         src_ip, sender = self._data_plane(gateway)
@@ -94,14 +95,12 @@ class GatewayRoutes(IngressRoutes):
             ex.fail(
                 "refused",
                 REFUSED,
-                f"gateway {name}'s data plane (Deployment "
-                f"{data_plane_name(name)}) has no ready pod, so its load balancer has "
-                f"nowhere to send the connection",
+                hint("gateway-no-data-plane", gateway=name, deployment=data_plane_name(name)),
             )
             return
         if self.delivery.policing.active():
-            where = f"the request went to gateway {name}'s nginx pod {sender['metadata']['name']}"
-            if entry_dropped(ex, self.delivery.policing, sender, port, hop, where):
+            went = hint("gateway-to-nginx-pod", gateway=name, pod=sender["metadata"]["name"])
+            if entry_dropped(ex, self.delivery.policing, sender, port, hop, went):
                 return
         request = ex.request
         https = ex.scheme == "https"
@@ -115,8 +114,7 @@ class GatewayRoutes(IngressRoutes):
             ex.fail(
                 "tls_version",
                 TLS_ERROR,
-                f"port {port} of gateway {name} is an HTTP "
-                f"listener, which speaks plain HTTP, not TLS; use http://",
+                hint("gateway-tls-to-http-listener", port=port, gateway=name),
             )
             return
         if ports.protocol == "HTTPS":
@@ -125,8 +123,7 @@ class GatewayRoutes(IngressRoutes):
                 ex.responder = "gateway-nginx"
                 ex.end(
                     HTTP_ERROR,
-                    f"plain HTTP was sent to gateway {name}'s HTTPS listener "
-                    f"on port {port}, so nginx answered 400; use https://",
+                    hint("gateway-http-to-https-listener", gateway=name, port=port),
                     400,
                     name,
                 )
@@ -138,9 +135,9 @@ class GatewayRoutes(IngressRoutes):
                 ex.fail(
                     "tls_reject",
                     TLS_ERROR,
-                    f"no HTTPS listener of gateway {name} on port "
-                    f"{port} matches the server name {sni or '(none: an IP address)'}, so "
-                    f"nginx rejects the TLS handshake (ssl_reject_handshake)",
+                    hint("gateway-no-listener-for-name", gateway=name, port=port, sni=sni)
+                    if sni
+                    else hint("gateway-no-server-name", gateway=name, port=port),
                 )
                 return
             cert = self._gateway_certificate(listener)
@@ -152,9 +149,14 @@ class GatewayRoutes(IngressRoutes):
                 ex.fail(
                     "tls_verify",
                     TLS_ERROR,
-                    f"listener {listener.name} of gateway {name} "
-                    f"serves the certificate of {cert.origin} ({cert.subject}), which curl "
-                    f"cannot verify ({text}); add -k to skip verification",
+                    hint(
+                        "gateway-unverified-certificate",
+                        listener=listener.name,
+                        gateway=name,
+                        origin=certificate_origin(cert),
+                        subject=cert.subject,
+                        error=text,
+                    ),
                 )
                 return
         server = ports.server_for(host)
@@ -171,8 +173,9 @@ class GatewayRoutes(IngressRoutes):
         listener_name = self._entry_listener(ports, gateway.key, entry)
         ex.add(self._gateway_hop(name, address, port, namespace, listener_name, route.name,
                                  rule.index))  # fmt: skip
-        where = (f"gateway {name}: listener {listener_name}, httproute {route.name} rule "
-                 f"{rule.index} ({entry.hostname} {describe_match(entry.match)})")  # fmt: skip
+        where = hint("gateway-rule", gateway=name, listener=listener_name, route=route.name,
+                     rule=rule.index, hostname=entry.hostname,
+                     match=describe_match(entry.match))  # fmt: skip
         filters = {f.get("type"): f for f in rule.filters}
         redirect = filters.get("RequestRedirect")
         if redirect is not None:
@@ -181,7 +184,8 @@ class GatewayRoutes(IngressRoutes):
                 path=path or "/", query=query, match=entry.match,
             )  # fmt: skip
             ex.responder, ex.location = "gateway-nginx", location
-            ex.end(OK, f"{where} redirects to {location} with {status}", status, name)
+            reason = hint("gateway-redirects", where=where, location=location, status=status)
+            ex.end(OK, reason, status, name)
             return
         rewrite = filters.get("URLRewrite")
         forwarded = path or "/"
@@ -191,7 +195,7 @@ class GatewayRoutes(IngressRoutes):
         response_headers = filters.get("ResponseHeaderModifier")
         shown = [describe_filter(f) for f in rule.filters if f.get("type") != "RequestRedirect"]
         if shown:
-            where += f" [{'; '.join(shown)}]"
+            where = hint("gateway-rule-filters", where=where, filters="; ".join(shown))
         plan = GatewayPlan(
             request.client, self._epoch(), ex.hops, rule,
             [self._upstream_of(backend, where) for backend in rule.backends], where, forwarded,
@@ -219,14 +223,15 @@ class GatewayRoutes(IngressRoutes):
             picked = pick_backend(plan.rule, draw) if upstreams else None
             if picked is None:
                 ex.responder = "gateway-nginx"
-                why = "has no backendRefs" if not upstreams else "gives every backend weight 0"
-                ex.end(HTTP_ERROR, f"{plan.target} {why}, so nginx answered 500", 500, name)
+                key = "gateway-no-backend-refs" if not upstreams else "gateway-zero-weights"
+                ex.end(HTTP_ERROR, hint(key, target=plan.target), 500, name)
                 return
             backend, upstream = picked, upstreams[plan.rule.backends.index(picked)]
         if upstream is None:
             ex.responder = "gateway-nginx"
-            ex.end(HTTP_ERROR, f"{plan.target} -> backend {backend.name}: {backend.reason} "
-                   f"({backend.message}), so nginx answered 500", 500, name)  # fmt: skip
+            reason = hint("gateway-invalid-backend", target=plan.target, backend=backend.name,
+                          reason=backend.reason, message=backend.message)  # fmt: skip
+            ex.end(HTTP_ERROR, reason, 500, name)
             return
         ex.hops += (upstream.service_hop, upstream.endpoints_hop)
         serving = self._serving_version()
@@ -240,9 +245,8 @@ class GatewayRoutes(IngressRoutes):
         if not ready:
             ex.responder = "gateway-nginx"
             why = self.proxy.explain_no_ready(upstream.service, upstream.key[2])
-            ex.end(HTTP_ERROR, f"{target}, which has no ready endpoints: "
-                   f"{why}, so nginx answered 503",
-                   503, name)  # fmt: skip
+            ex.end(HTTP_ERROR, hint("gateway-no-ready-endpoints", target=target, why=why), 503,
+                   name)  # fmt: skip
             return
         index = self.proxy.draw(len(ready))
         dropped: list[Delivery] = []
@@ -265,7 +269,7 @@ class GatewayRoutes(IngressRoutes):
                 ex.end(OK, reason, 200, delivery.name)
                 return
             proxy = _proxy(name)
-            ex.end(OK, reason + retried_reason(proxy, dropped), 200, delivery.name)
+            ex.end(OK, after_retries(reason, retried_reason(proxy, dropped)), 200, delivery.name)
             ex.elapsed_ms = retry_wait_ms(proxy, dropped)
             ex.trace.elapsed = ex.elapsed_ms / 1000
             return
@@ -276,13 +280,18 @@ class GatewayRoutes(IngressRoutes):
         ex.responder = "gateway-nginx"
         ex.end(
             HTTP_ERROR,
-            f"{target}, but nothing listens on port {delivery.port} in pod "
-            f"{delivery.name} ({declared(delivery.pod)}), so nginx answered 502",
+            hint(
+                "gateway-pod-not-listening",
+                target=target,
+                port=delivery.port,
+                pod=delivery.name,
+                declared=declared(delivery.pod),
+            ),
             502,
             name,
         )
 
-    def _upstream_of(self, backend: Backend, where: str) -> Upstream | None:
+    def _upstream_of(self, backend: Backend, where: Hint) -> Upstream | None:
         """A backend as the plan keeps it: its Service's hops and endpoints' key; None for
         one that does not resolve."""
         svc, sp = backend.service, backend.service_port
@@ -296,7 +305,7 @@ class GatewayRoutes(IngressRoutes):
             self.hop("service", backend.name, svc["spec"].get("clusterIP"), sp["port"],
                      namespace=ns),
             self.hop("endpoints", backend.name, namespace=ns),
-            f"{where} -> service {backend.name}:{backend.port}",
+            hint("proxied-to-service", route=where, service=backend.name, port=backend.port),
         )  # fmt: skip
 
     def _gateway_delivery(
@@ -306,9 +315,9 @@ class GatewayRoutes(IngressRoutes):
         upstream: Upstream,
         ready: tuple[Address, ...],
         index: int,
-    ) -> tuple[Delivery, Hop, str] | None:
+    ) -> tuple[Delivery, Hop, Hint] | None:
         """The delivery step's answer for one ready endpoint, kept per endpoint with the pod
-        hop (the path it received) and the reason: `(Delivery, Hop, str)`, or None when the
+        hop (the path it received) and the reason: `(Delivery, Hop, Hint)`, or None when the
         endpoint is an address outside the cluster (the exchange then ends here)."""
         known = upstream.deliveries[index]
         if known is not None:
@@ -320,14 +329,18 @@ class GatewayRoutes(IngressRoutes):
         if pod is None:
             ex.add(self.hop("external", endpoint.ip, endpoint.ip, endpoint.port))
             ex.responder, ex.body_from = "gateway-external", endpoint.ip
-            ex.end(OK, f"{upstream.target} -> {endpoint.ip}:{endpoint.port}", 200, endpoint.ip)
+            ex.end(OK, proxied_to(upstream.target, endpoint.ip, endpoint.port), 200, endpoint.ip)
             return None
         delivery = self.delivery.deliver(
             pod, endpoint.ip, endpoint.port, src_ip=plan.src_ip, sender=plan.sender
         )
-        reason = (
-            f"{upstream.target} -> pod {delivery.name} ({delivery.ip}:{delivery.port}), "
-            f"path {plan.path}"
+        reason = hint(
+            "gateway-to-pod",
+            target=upstream.target,
+            pod=delivery.name,
+            ip=delivery.ip,
+            port=delivery.port,
+            path=plan.path,
         )
         known = upstream.deliveries[index] = (
             delivery, self._path_hop(delivery.hop, plan.path), reason
@@ -388,11 +401,7 @@ class GatewayRoutes(IngressRoutes):
         return ports.listeners[0].name
 
     @staticmethod
-    def _gateway_no_match(name: str, server, host: str, path: str) -> str:
-        tail = "so nginx's default server answered 404"
+    def _gateway_no_match(name: str, server, host: str, path: str) -> Hint:
         if server is None:
-            return f"no HTTPRoute attached to gateway {name} serves host {host}, {tail}"
-        return (
-            f"no rule of the HTTPRoutes gateway {name} serves for {host} matches path "
-            f"{path} (with this method, headers and query), {tail}"
-        )
+            return hint("gateway-no-route-for-host", gateway=name, host=host)
+        return hint("gateway-no-rule-for-path", gateway=name, host=host, path=path)

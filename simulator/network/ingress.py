@@ -30,6 +30,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from simulator.hints import Hint, hint
+
 from .cluster_view import ClusterView
 from .proxy import StoreWatch
 
@@ -130,7 +132,7 @@ class RoutingTable:
     servers: dict[str, Server]
     wildcards: dict[str, Server]
     catch_all: Server
-    ignored: list[tuple[str, str]]
+    ignored: list[tuple[str, Hint]]
     ignored_hosts: dict[str, str]
 
     def server_for(self, host: str) -> Server:
@@ -203,7 +205,7 @@ class IngressController:
 
     # -- which Ingresses are ours --------------------------------------------------
 
-    def class_problem(self, ingress: dict) -> str | None:
+    def class_problem(self, ingress: dict) -> Hint | None:
         """Why ingress-nginx does not serve this Ingress, or None when it does."""
         spec = ingress.get("spec") or {}
         class_name = spec.get("ingressClassName")
@@ -212,15 +214,19 @@ class IngressController:
             if ingress_class is None:
                 if class_name == CLASS_NAME:
                     return None
-                return f"its ingressClassName {class_name} names no IngressClass"
+                return hint("ingress-class-unknown", ingress_class=class_name)
             controller = (ingress_class.get("spec") or {}).get("controller", "")
             if controller in NGINX_CONTROLLERS:
                 return None
-            return f"its class {class_name} belongs to controller {controller or '(none)'}"
+            if not controller:
+                return hint("ingress-class-no-controller", ingress_class=class_name)
+            return hint("ingress-class-elsewhere", ingress_class=class_name, controller=controller)
         annotations = (ingress.get("metadata") or {}).get("annotations") or {}
         legacy = annotations.get(LEGACY_CLASS_ANNOTATION)
         if legacy is not None and legacy != CLASS_NAME:
-            return f"its annotation {LEGACY_CLASS_ANNOTATION}: {legacy} is not nginx"
+            return hint(
+                "ingress-class-annotation", annotation=LEGACY_CLASS_ANNOTATION, value=legacy
+            )
         return None
 
     # -- the table ---------------------------------------------------------------
@@ -229,7 +235,7 @@ class IngressController:
         servers: dict[str, Server] = {}
         wildcards: dict[str, Server] = {}
         catch_all = Server(CATCH_ALL)
-        ignored: list[tuple[str, str]] = []
+        ignored: list[tuple[str, Hint]] = []
         ignored_hosts: dict[str, str] = {}
 
         def server(host: str | None) -> Server:

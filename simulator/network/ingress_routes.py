@@ -7,6 +7,7 @@ are k8s-semantics.md section 7.
 
 from __future__ import annotations
 
+from simulator.hints import Hint, hint
 from simulator.ipam import INGRESS_IP
 from simulator.labels import from_match_labels
 from simulator.trace import HTTP_ERROR, OK, REFUSED, TLS_ERROR
@@ -15,7 +16,7 @@ from . import tls
 from .delivery import DELIVERED, DROPPED, Delivery
 from .dns import external_address
 from .exchange import Exchange, IngressPlan, declared
-from .ingress import CATCH_ALL, Location
+from .ingress import CATCH_ALL, SSL_REDIRECT, Location
 from .proxy_drops import (
     INGRESS_NGINX,
     entry_dropped,
@@ -24,6 +25,43 @@ from .proxy_drops import (
     upstream_timeout,
 )
 from .route_base import RouteBase
+
+#: Reasons that name nothing variable, made once.
+TLS_TO_PORT_80 = hint("ingress-tls-to-port-80")
+HTTP_TO_PORT_443 = hint("ingress-http-to-port-443")
+FAKE = hint("certificate-fake")
+
+#: `proxied_to`'s reasons by (target, address, port), made once: every request a proxy
+#: answers gets one.
+_PROXIED: dict[tuple[str, str | None, int | None], Hint] = {}
+
+
+def proxied_to(target: str, ip: str | None, port: int | None) -> Hint:
+    """`<target> -> 10.244.1.5:8080`: the endpoint a proxy sent the request to (made once
+    per target and endpoint)."""
+    key = (target, ip, port)
+    reason = _PROXIED.get(key)
+    if reason is None:
+        if len(_PROXIED) > 10_000:
+            _PROXIED.clear()
+        reason = _PROXIED[key] = hint("proxied-to", target=target, ip=ip, port=port)
+    return reason
+
+
+def after_retries(reason: Hint, retried: str) -> Hint:
+    """A proxy's `reason` when an endpoint answered after tries a NetworkPolicy dropped:
+    `retried` is proxy_drops.retried_reason's ` (after a NetworkPolicy dropped ...)`."""
+    return hint("answered-after-retries", reason=reason, retried=retried)
+
+
+def certificate_origin(cert: tls.Certificate) -> Hint | str:
+    """Where a certificate a proxy serves comes from, as a reason names it: `secret NS/NAME`,
+    or `fake` (ingress-nginx's own)."""
+    if cert.origin.startswith("secret "):
+        return hint("certificate-of-secret", secret=cert.origin.removeprefix("secret "))
+    if cert.origin == "fake":
+        return FAKE
+    return cert.origin
 
 
 class IngressRoutes(RouteBase):
@@ -38,11 +76,7 @@ class IngressRoutes(RouteBase):
         request = ex.request
         if port not in (80, 443):
             ex.add(self.hop("ingress", "ingress-nginx", self._front(), port))
-            ex.fail(
-                "refused",
-                REFUSED,
-                f"the Ingress controller listens only on ports 80 and 443, not {port}",
-            )
+            ex.fail("refused", REFUSED, hint("ingress-wrong-port", port=port))
             return
         if self.delivery.policing.active() and self._controller_dropped(ex, port):
             return
@@ -54,12 +88,7 @@ class IngressRoutes(RouteBase):
         https = ex.scheme == "https"
         if https and port == 80:
             ex.add(self.hop("ingress", "ingress-nginx", self._front(), port))
-            ex.fail(
-                "tls_version",
-                TLS_ERROR,
-                "port 80 of the Ingress controller speaks plain HTTP, not TLS; use http:// "
-                "or port 443",
-            )
+            ex.fail("tls_version", TLS_ERROR, TLS_TO_PORT_80)
             return
         server = table.server_for(host)
         if https:
@@ -87,13 +116,7 @@ class IngressRoutes(RouteBase):
         )  # fmt: skip
         if not https and port == 443:
             ex.responder = "nginx"
-            ex.end(
-                HTTP_ERROR,
-                "plain HTTP was sent to the Ingress controller's HTTPS port 443, so nginx "
-                "answered 400; use https:// or port 80",
-                400,
-                "ingress-nginx",
-            )
+            ex.end(HTTP_ERROR, HTTP_TO_PORT_443, 400, "ingress-nginx")
             return
         if not https and (
             (
@@ -110,14 +133,14 @@ class IngressRoutes(RouteBase):
                 uri = uri[:-1]  # preserve-trailing-slash is false by default
             ex.responder, ex.location = "nginx", f"https://{host_header.partition(':')[0]}{uri}"
             tls_ing = server.tls.ingress if server.tls else ingress_name
-            ex.end(
-                OK,
-                f"ingress {tls_ing} has a TLS entry for {host}, so ingress-nginx redirects plain "
-                f"HTTP to {ex.location} with 308 (annotation "
-                f'nginx.ingress.kubernetes.io/ssl-redirect: "false" turns this off)',
-                308,
-                "ingress-nginx",
+            reason = hint(
+                "ingress-ssl-redirect",
+                ingress=tls_ing,
+                host=host,
+                location=ex.location,
+                annotation=SSL_REDIRECT,
             )
+            ex.end(OK, reason, 308, "ingress-nginx")
             return
         if location is None:
             ex.responder = "nginx"
@@ -139,78 +162,69 @@ class IngressRoutes(RouteBase):
         self._certs[key] = (secret, version, cert)
         return cert
 
-    def _tls_reason(self, sni: str, server, cert: tls.Certificate) -> str:
+    def _tls_reason(self, sni: str, server, cert: tls.Certificate) -> Hint:
         error = cert.verify_error()
         text = error[0] if error else "untrusted certificate"
         if cert.origin == "fake":
+            why: Hint
             if server.tls is None:
-                why = f"no Ingress has a TLS entry for {sni}"
+                why = hint("ingress-no-tls-entry", host=sni)
             elif not server.tls.secret:
-                why = f"the TLS entry of ingress {server.tls.ingress} names no secret"
+                why = hint("ingress-tls-no-secret", ingress=server.tls.ingress)
             else:
-                why = (
-                    f"secret {server.tls.secret} (TLS entry of ingress {server.tls.ingress}) "
-                    f"is missing or not a valid kubernetes.io/tls secret"
+                why = hint(
+                    "ingress-tls-bad-secret", secret=server.tls.secret, ingress=server.tls.ingress
                 )
-            return (
-                f"{why}, so ingress-nginx serves its self-signed fake certificate and curl "
-                f"refuses it ({text}); add -k to skip verification"
-            )
-        return (
-            f"ingress-nginx serves the certificate of {cert.origin} ({cert.subject}), which curl "
-            f"cannot verify ({text}); add -k to skip verification"
+            return hint("ingress-fake-certificate", why=why, error=text)
+        return hint(
+            "ingress-unverified-certificate",
+            origin=certificate_origin(cert),
+            subject=cert.subject,
+            error=text,
         )
 
-    def _no_match_reason(self, table, server, host: str, path: str) -> str:
-        tail = "so ingress-nginx's default backend answered 404"
+    def _no_match_reason(self, table, server, host: str, path: str) -> Hint:
         if server.name == CATCH_ALL:
             ignored = table.ignored_hosts.get(host)
             if ignored is not None:
                 why = next((w for n, w in table.ignored if n == ignored), "")
-                return (
-                    f"only ingress {ignored.split('/')[1]} names host {host} and ingress-nginx "
-                    f"does not serve it ({why}), {tail}"
+                return hint(
+                    "ingress-host-ignored", ingress=ignored.split("/")[1], host=host, why=why
                 )
             if server.ingresses or server.prefixes or server.exact:
-                return (
-                    f"no Ingress rule matches host {host} path {path} (rules without a host "
-                    f"do not match it either), {tail}"
-                )
-            return f"no Ingress rule matches host {host} path {path}, {tail}"
-        names = ", ".join(server.ingresses)
-        return (
-            f"no Ingress rule matches host {host} path {path} (ingress {names} has rules for "
-            f"{server.name} but none for this path), {tail}"
+                return hint("ingress-no-rule-catch-all", host=host, path=path)
+            return hint("ingress-no-rule", host=host, path=path)
+        return hint(
+            "ingress-no-path",
+            host=host,
+            path=path,
+            ingresses=", ".join(server.ingresses),
+            server=server.name,
         )
 
     def _ingress_backend(self, ex: Exchange, location: Location, host: str, https: bool) -> None:
         """The matched location's backend: a Service's endpoints, an ExternalName, or a 5xx."""
         ns, svc_name = location.namespace, location.service
         if location.path_type == "defaultBackend":
-            route = f"ingress {location.ingress}: default backend"
+            route = hint("ingress-default-backend", ingress=location.ingress)
         else:
-            shown = host if host else "*"
-            route = (
-                f"ingress {location.ingress}: host {shown} path {location.path} "
-                f"({location.path_type})"
+            route = hint(
+                "ingress-rule",
+                ingress=location.ingress,
+                host=host if host else "*",
+                path=location.path,
+                path_type=location.path_type,
             )
         if svc_name is None:
             ex.responder = "nginx"
-            ex.end(
-                HTTP_ERROR,
-                f"{route} uses a resource backend, which ingress-nginx does not serve, so it "
-                f"answered 503",
-                503,
-                "ingress-nginx",
-            )
+            ex.end(HTTP_ERROR, hint("ingress-resource-backend", route=route), 503, "ingress-nginx")
             return
         svc = self.store.get("Service", ns, svc_name)
         if svc is None:
             ex.responder = "nginx"
             ex.end(
                 HTTP_ERROR,
-                f"{route} sends to service {svc_name}, which does not exist in namespace {ns}, "
-                f"so ingress-nginx answered 503",
+                hint("ingress-no-such-service", route=route, service=svc_name, namespace=ns),
                 503,
                 "ingress-nginx",
             )
@@ -229,8 +243,12 @@ class IngressRoutes(RouteBase):
                 ex.responder = "nginx"
                 ex.end(
                     HTTP_ERROR,
-                    f"{route} -> ExternalName service {svc_name} -> {target}, which does not "
-                    f"resolve, so ingress-nginx answered 502",
+                    hint(
+                        "ingress-external-name-unresolved",
+                        route=route,
+                        service=svc_name,
+                        target=target,
+                    ),
                     502,
                     "ingress-nginx",
                 )
@@ -244,14 +262,14 @@ class IngressRoutes(RouteBase):
                 )
             )
             ex.responder, ex.body_from = "ingress-external", target
-            ex.end(OK, f"{route} -> ExternalName service {svc_name} -> {target}", 200, target)
+            reason = hint("ingress-external-name", route=route, service=svc_name, target=target)
+            ex.end(OK, reason, 200, target)
             return
         if sp is None:
             ex.responder = "nginx"
             ex.end(
                 HTTP_ERROR,
-                f"{route} sends to port {location.port} of service {svc_name}, which has no such "
-                f"port, so ingress-nginx answered 503",
+                hint("ingress-no-such-port", route=route, port=location.port, service=svc_name),
                 503,
                 "ingress-nginx",
             )
@@ -266,13 +284,16 @@ class IngressRoutes(RouteBase):
             ex.responder = "nginx"
             ex.end(
                 HTTP_ERROR,
-                f"service {svc_name} has no ready endpoints: "
-                f"{self.proxy.explain_no_ready(svc, port_name)}, so ingress-nginx answered 503",
+                hint(
+                    "ingress-no-ready-endpoints",
+                    service=svc_name,
+                    why=self.proxy.explain_no_ready(svc, port_name),
+                ),
                 503,
                 "ingress-nginx",
             )
             return
-        target = f"{route} -> service {svc_name}:{sp['port']}"
+        target = hint("proxied-to-service", route=route, service=svc_name, port=sp["port"])
         src_ip, sender = self._controller()
         request = ex.request
         plan = IngressPlan(
@@ -325,7 +346,8 @@ class IngressRoutes(RouteBase):
                 if pod is None:
                     ex.add(self.hop("external", backend.ip, backend.ip, backend.port))
                     ex.responder, ex.body_from = "ingress-external", backend.ip
-                    ex.end(OK, f"{plan.target} -> {backend.ip}:{backend.port}", 200, backend.ip)
+                    reason = proxied_to(plan.target, backend.ip, backend.port)
+                    ex.end(OK, reason, 200, backend.ip)
                     return True
                 delivery = deliveries[index] = self.delivery.deliver(
                     pod, backend.ip, backend.port, src_ip=plan.src_ip, sender=plan.sender
@@ -334,8 +356,10 @@ class IngressRoutes(RouteBase):
                 ex.hops += (delivery.hop,)
                 ex.responder, ex.body_from = "ingress", delivery.name
                 hop = delivery.hop
-                reason = f"{plan.target} -> {hop.ip}:{hop.port}"
-                ex.end(OK, reason + retried_reason(INGRESS_NGINX, dropped), 200, delivery.name)
+                reason = proxied_to(plan.target, hop.ip, hop.port)
+                if dropped:
+                    reason = after_retries(reason, retried_reason(INGRESS_NGINX, dropped))
+                ex.end(OK, reason, 200, delivery.name)
                 ex.elapsed_ms = retry_wait_ms(INGRESS_NGINX, dropped)
                 ex.trace.elapsed = ex.elapsed_ms / 1000
                 return True
@@ -349,8 +373,13 @@ class IngressRoutes(RouteBase):
         ex.responder = "nginx"
         ex.end(
             HTTP_ERROR,
-            f"{plan.target}, but nothing listens on port {delivery.port} in pod {delivery.name}"
-            f" ({declared(delivery.pod)}), so ingress-nginx answered 502",
+            hint(
+                "ingress-pod-not-listening",
+                target=plan.target,
+                port=delivery.port,
+                pod=delivery.name,
+                declared=declared(delivery.pod),
+            ),
             502,
             "ingress-nginx",
         )
@@ -363,7 +392,7 @@ class IngressRoutes(RouteBase):
         if pod is None:
             return False
         hop = self.hop("ingress", "ingress-nginx", self._front(), port)
-        where = f"the request went to the Ingress controller's pod {pod['metadata']['name']}"
+        where = hint("ingress-to-controller-pod", pod=pod["metadata"]["name"])
         return entry_dropped(ex, self.delivery.policing, pod, port, hop, where)
 
     def _controller(self) -> tuple[str, dict | None]:
