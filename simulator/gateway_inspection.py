@@ -14,6 +14,7 @@ from typing import Any
 from .gatewayapi.model import CLASS_NAME
 from .gatewayapi.status import gateway_status, parent_conditions
 from .gateways import gateway_graph
+from .hints import Hint, hint
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,21 +34,17 @@ class ConditionRow:
 
 def gateway_conditions(
     state: Any, kind: str, namespace: str, name: str
-) -> tuple[tuple[ConditionRow, ...], tuple[str, ...]]:
+) -> tuple[tuple[ConditionRow, ...], tuple[Hint, ...]]:
     """The conditions and notes of a Gateway or HTTPRoute (empty when it does not exist)."""
     graph = gateway_graph(state)
     rows: list[ConditionRow] = []
-    notes: list[str] = []
+    notes: list[Hint] = []
     if kind == "Gateway":
         gateway = graph.gateways.get((namespace, name))
         if gateway is None:
             obj = state.store.get("Gateway", namespace, name)
             klass = ((obj or {}).get("spec") or {}).get("gatewayClassName", "")
-            notes.append(
-                f"No controller in this cluster serves GatewayClass {klass} (NGINX Gateway "
-                f"Fabric serves {CLASS_NAME}), so this Gateway keeps the CRD's default status: "
-                "Accepted and Programmed Unknown, reason Pending."
-            )
+            notes.append(hint("gateway-class-unserved", class_name=klass, served=CLASS_NAME))
             return (), tuple(notes)
         status = gateway_status(gateway, "", None)
         rows += [_row("Gateway", c) for c in status["conditions"]]
@@ -66,10 +63,9 @@ def gateway_conditions(
             rows.append(ConditionRow(scope, condition.type, condition.status, condition.reason,
                                      condition.message))  # fmt: skip
     for ref, why in route.ignored:
-        notes.append(f"parentRef {ref.get('name', '')}: {why}; no controller reports a status "
-                     "for it and the route is not served there.")  # fmt: skip
+        notes.append(hint("route-parent-ignored", name=ref.get("name", ""), why=why))
     if not route.parents and not route.ignored:
-        notes.append("This route names no parentRefs, so no Gateway serves it.")
+        notes.append(hint("route-no-parent-refs"))
     return tuple(rows), tuple(notes)
 
 

@@ -265,4 +265,23 @@ REASONS: dict[str, str] = {
         "no rule of the HTTPRoutes gateway {gateway} serves for {host} matches path {path} "
         "(with this method, headers and query), so nginx's default server answered 404"
     ),
+    # -- why no Gateway serves an HTTPRoute or a Gateway (gatewayapi/routes.py,
+    # gateway_inspection.py: the diagram and the inspector) ------------------------------
+    "route-parent-not-gateway": gettext_noop("its parentRef names a {kind}, not a Gateway"),
+    "route-no-such-gateway": gettext_noop("no Gateway {name} exists in namespace {namespace}"),
+    "route-gateway-class-unserved": gettext_noop(
+        "Gateway {name} is of class {class_name}, which no controller in this cluster serves"
+    ),
+    "route-parent-ignored": gettext_noop(
+        "parentRef {name}: {why}; no controller reports a status for it and the route is not "
+        "served there."
+    ),
+    "route-no-parent-refs": gettext_noop(
+        "This route names no parentRefs, so no Gateway serves it."
+    ),
+    "gateway-class-unserved": gettext_noop(
+        "No controller in this cluster serves GatewayClass {class_name} (NGINX Gateway Fabric "
+        "serves {served}), so this Gateway keeps the CRD's default status: Accepted and "
+        "Programmed Unknown, reason Pending."
+    ),
 }

@@ -110,7 +110,12 @@ def httproute_entry(state: Any, route: dict) -> dict:
             "resolved": refs.status == "True",
         })  # fmt: skip
     entry["ignored"] = [
-        {"name": ref.get("name", ""), "namespace": ref.get("namespace") or key[0], "reason": why}
+        {
+            "name": ref.get("name", ""),
+            "namespace": ref.get("namespace") or key[0],
+            "reason": why,
+            "reasonWords": why.to_dict(),
+        }
         for ref, why in resolved.ignored
     ]
     entry["accepted"] = any(p["accepted"] for p in entry["parents"])

@@ -10,6 +10,10 @@ makes it; `status` renders it as API status; `table` turns it into routing table
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from simulator.hints import Hint
 
 GROUP = "gateway.networking.k8s.io"
 CONTROLLER_NAME = "gateway.nginx.org/nginx-gateway-controller"
@@ -186,7 +190,7 @@ class Route:
     hostnames: list[str]
     rules: list[Rule] = field(default_factory=list)
     parents: list[Parent] = field(default_factory=list)
-    ignored: list[tuple[dict, str]] = field(default_factory=list)
+    ignored: list[tuple[dict, Hint]] = field(default_factory=list)
     conditions: list[Condition] = field(default_factory=list)
 
     @property

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from simulator.hints import hint
 from simulator.validation.common import selector_matches
 
 from .hostnames import accepted_hostnames
@@ -214,19 +215,16 @@ def build_route(
         target_ns = ref.get("namespace") or ns
         name = ref.get("name", "")
         if group != GROUP or kind != "Gateway":
-            route.ignored.append((ref, f"its parentRef names a {kind}, not a Gateway"))
+            route.ignored.append((ref, hint("route-parent-not-gateway", kind=kind)))
             continue
         gateway = gateways.get((target_ns, name))
         if gateway is None:
             existing = lookup("Gateway", target_ns, name)
             if existing is None:
-                why = f"no Gateway {name} exists in namespace {target_ns}"
+                why = hint("route-no-such-gateway", name=name, namespace=target_ns)
             else:
                 class_name = (existing.get("spec") or {}).get("gatewayClassName", "")
-                why = (
-                    f"Gateway {name} is of class {class_name}, which no controller in this "
-                    f"cluster serves"
-                )
+                why = hint("route-gateway-class-unserved", name=name, class_name=class_name)
             route.ignored.append((ref, why))
             continue
         parent = Parent(ref, gateway.key)

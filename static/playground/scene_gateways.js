@@ -8,6 +8,7 @@
 import { gettext, interpolate, ngettext } from "./i18n.js";
 import { HOST, LAYERS } from "./layers.js";
 import { FONTS, qualified, widthFor } from "./names.js";
+import { word } from "./reasons.js";
 
 export const ROW0 = 36; // y of a box's first row
 export const ROW_H = 17; // height of a row
@@ -74,7 +75,7 @@ function routeProblem(route) {
   const refused = route.parents.find((p) => !p.accepted);
   if (refused) return refused.reason;
   const ignored = route.ignored[0];
-  if (ignored) return ignored.reason;
+  if (ignored) return (ignored.reasonWords && word(ignored.reasonWords)) || ignored.reason;
   return gettext("no parentRefs: not attached to any Gateway");
 }
 
