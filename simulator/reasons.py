@@ -317,4 +317,67 @@ REASONS: dict[str, str] = {
         "({ip}:{port}): {why}; {proxy} waited {seconds} s ({setting}) for each of {tries} "
         "tries and answered 504"
     ),
+    # -- why a NetworkPolicy dropped a packet (netpol/explain.py, policing.py) ----------
+    # {isolated}, {other}: the ends ("pod web-1 (default)", "node w1 (192.168.49.3)");
+    # {connection}: "TCP port 80"; {closest}: how near each policy came, e.g. "web-deny-all
+    # has no ingress rules, so it allows no ingress traffic"
+    "netpol-isolates-ingress": gettext_noop(
+        "NetworkPolicy {policy} isolates {isolated} for ingress, and none of its rules allows "
+        "{other} to {connection}: {closest}"
+    ),
+    "netpol-isolates-egress": gettext_noop(
+        "NetworkPolicy {policy} isolates {isolated} for egress, and none of its rules allows "
+        "{other} on {connection}: {closest}"
+    ),
+    # {policies}: "web-deny-all and web-allow-prod"
+    "netpol-isolate-ingress": gettext_noop(
+        "NetworkPolicies {policies} isolate {isolated} for ingress, and none of their rules "
+        "allows {other} to {connection}: {closest}"
+    ),
+    "netpol-isolate-egress": gettext_noop(
+        "NetworkPolicies {policies} isolate {isolated} for egress, and none of their rules "
+        "allows {other} on {connection}: {closest}"
+    ),
+    "netpol-no-ingress-rules": gettext_noop(
+        "{policy} has no ingress rules, so it allows no ingress traffic"
+    ),
+    "netpol-no-egress-rules": gettext_noop(
+        "{policy} has no egress rules, so it allows no egress traffic"
+    ),
+    # {ports}: "TCP 80, UDP 53"
+    "netpol-allows-only-on": gettext_noop("{policy} allows {other} only on {ports}"),
+    # {peers}: "pods app=front of namespace default or addresses 10.0.0.0/8"
+    "netpol-allows-only-from": gettext_noop("{policy} allows {connection} only from {peers}"),
+    "netpol-allows-only-to": gettext_noop("{policy} allows {connection} only to {peers}"),
+    # {rules}: each rule, e.g. "from pods app=front of namespace default on TCP 80; or to
+    # any destination on UDP 53"
+    "netpol-allows-only-traffic": gettext_noop("{policy} allows only traffic {rules}"),
+    "netpol-rule-from": gettext_noop("from {peers} on {ports}"),
+    "netpol-rule-to": gettext_noop("to {peers} on {ports}"),
+    "netpol-any-source": gettext_noop("any source"),
+    "netpol-any-destination": gettext_noop("any destination"),
+    "netpol-addresses": gettext_noop("addresses {block}"),
+    "netpol-cidr-except": gettext_noop("{cidr} except {excepts}"),
+    "netpol-every-pod": gettext_noop("every pod"),
+    # {selector}: "app=web"
+    "netpol-pods": gettext_noop("pods {selector}"),
+    # {pods}: "every pod" or "pods app=web"
+    "netpol-peer-own-namespace": gettext_noop("{pods} of namespace {namespace}"),
+    "netpol-peer-every-namespace": gettext_noop("{pods} in every namespace"),
+    "netpol-peer-namespaces": gettext_noop("{pods} in namespaces {selector}"),
+    "netpol-every-port": gettext_noop("every port"),
+    "netpol-every-protocol-port": gettext_noop("every {protocol} port"),
+    "connection-port": gettext_noop("{protocol} port {port}"),
+    "connection-icmp": gettext_noop("ICMP (ping)"),
+    "netpol-pod": gettext_noop("pod {pod} ({namespace})"),
+    "netpol-node": gettext_noop("node {node} ({ip})"),
+    "netpol-the-host": gettext_noop("the host {ip}"),
+    "netpol-address": gettext_noop("address {ip}"),
+    # An address outside the pods, by name: "example.com (93.184.215.14)"
+    "netpol-named-address": gettext_noop("{name} ({ip})"),
+    "netpol-the-apiserver": gettext_noop("the API server"),
+    # Lists: "TCP 80, UDP 53"; clauses, one per policy; rules, each an alternative
+    "comma-list": gettext_noop("{first}, {then}"),
+    "semicolon-list": gettext_noop("{first}; {then}"),
+    "semicolon-or-list": gettext_noop("{first}; or {then}"),
 }

@@ -17,6 +17,7 @@ from . import tls
 from .delivery import DROPPED, NOT_LISTENING, TCP
 from .dns import Answer
 from .exchange import Exchange, declared
+from .policing import named_address
 from .route_base import RouteBase
 
 #: The API server's port on the control plane's node.
@@ -140,7 +141,7 @@ class DirectRoutes(RouteBase):
         ex.end(OK, why, 200, name)
 
     def _apiserver(self, ex: Exchange, via: str) -> None:
-        if self._left(ex, via, "the API server"):
+        if self._left(ex, via, THE_APISERVER):
             return
         if ex.scheme == "https":
             ex.cert, ex.http2 = tls.APISERVER_CERTIFICATE, True
@@ -160,7 +161,7 @@ class DirectRoutes(RouteBase):
         if client.pod is None or not self.delivery.policing.active():
             return False
         last = ex.hops[-1]
-        label = f"{name} ({last.ip})" if last.ip and last.ip != name else name
+        label = named_address(name, last.ip) if last.ip and last.ip != name else name
         drop = self.delivery.policing.leave(client.pod, last.ip or "", last.port, TCP, label)
         if drop is None:
             return False
@@ -170,6 +171,8 @@ class DirectRoutes(RouteBase):
     def _plain_server_tls(self, ex: Exchange, pod: str) -> None:
         ex.fail("tls_version", TLS_ERROR, hint("pod-plain-http", pod=pod))
 
+
+THE_APISERVER = hint("netpol-the-apiserver")
 
 #: `pod_answered`'s sentences, one per pod and address (a pod's IP answers many requests).
 _ANSWERED: dict[tuple[str, str, int], Hint] = {}

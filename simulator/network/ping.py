@@ -24,6 +24,7 @@ from simulator.trace import DNS_ERROR, OK, TIMEOUT, UNREACHABLE, Blocked, Trace
 
 from .delivery import DROPPED, ICMP, DnsDropped
 from .dns import NotFound, is_ip
+from .policing import named_address, node_address
 from .request import Client
 from .router import RESOLVER_GAVE_UP, RESOLVER_TIMEOUT_MS, Router, could_not_resolve
 
@@ -205,11 +206,12 @@ def _probe(router: Router, client: Client, host: str) -> tuple[Trace, str | None
         trace.blocked = blocked
         return trace, ip, 0, None
 
-    def left(name: str):
-        """An egress NetworkPolicy drop of the client's echo to an address that is no pod."""
+    def left(label: Hint):
+        """An egress NetworkPolicy drop of the client's echo to an address that is no pod
+        (`label` names it, address included)."""
         if client.pod is None:
             return None
-        return router.delivery.policing.leave(client.pod, ip, None, ICMP, f"{name} ({ip})")
+        return router.delivery.policing.leave(client.pod, ip, None, ICMP, label)
 
     tables = router.proxy.tables()
     key = tables.vips.get(ip)
@@ -229,7 +231,7 @@ def _probe(router: Router, client: Client, host: str) -> tuple[Trace, str | None
             hint("echo-load-balancer", ip=ip, service=key[1]),
         )
     node = tables.node_by_ip.get(ip)
-    if node is not None and (drop := left(f"node {node}")) is not None:
+    if node is not None and (drop := left(node_address(node, ip))) is not None:
         return dropped("node", node, drop)
     if node is not None:
         same = client.node == node or client.pod is None
@@ -262,6 +264,6 @@ def _probe(router: Router, client: Client, host: str) -> tuple[Trace, str | None
     if ip.startswith(("10.244.", "10.96.", "192.168.49.")):
         return lost("external", ip, UNREACHABLE, hint("echo-no-owner", ip=ip))
     outside = host if not is_ip(host) else ip
-    if (drop := left(outside)) is not None:
+    if (drop := left(named_address(outside, ip))) is not None:
         return dropped("external", outside, drop)
     return answered("external", outside, 56, 11800)

@@ -10,10 +10,14 @@ from pathlib import Path
 import pytest
 
 from simulator import Cluster
-from simulator.hints import Hint, Hints
-from simulator.trace import Trace
+from simulator.hints import Hint, Hints, hint
+from simulator.network.delivery import DROPPED, Delivery
+from simulator.network.proxy_drops import INGRESS_NGINX, retried, retried_reason
+from simulator.trace import Hop, Trace
 
 from .conftest import apply
+from .netpol_app import ALLOW_DNS, DENY_WEB, EGRESS_DENY, app_cluster, curl, policy
+from .test_netpol_paths import INGRESS
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -287,3 +291,215 @@ def test_nslookup_says_what_the_name_is_or_why_it_is_not(app: Cluster) -> None:
         "1.2.3.4 is not a DNS server this client can reach; cluster DNS is 10.96.0.10",
         "not-a-dns-server",
     )
+
+
+LOAD_BALANCER = """
+apiVersion: v1
+kind: Service
+metadata: {name: web-lb}
+spec:
+  type: LoadBalancer
+  externalTrafficPolicy: Local
+  selector: {app: web}
+  ports: [{port: 80, targetPort: 8080}]
+"""
+
+
+def test_node_routes_name_the_load_balancers_choice(app: Cluster) -> None:
+    apply(app, LOAD_BALANCER)
+    service = app.state.store.get("Service", "default", "web-lb")
+    address = service["status"]["loadBalancer"]["ingress"][0]["ip"]
+    node_port = service["spec"]["ports"][0]["nodePort"]
+    trace = app.request(f"http://{address}/")
+    assert said(trace) == (
+        f"load balancer {address} chose node worker-1, which forwarded NodePort {node_port} of "
+        "service web-lb to pod web (10.244.1.3:8080), externalTrafficPolicy Local kept it on "
+        "worker-1 and the pod sees the client IP",
+        "answered",
+    )
+    assert values(trace)["via"]["key"] == "lb-chose-node"
+    assert values(trace)["why"] == {"key": "etp-local-kept", "values": {"node": "worker-1"}}
+    trace = app.request(f"http://{address}:81/", timeout=1)
+    assert said(trace) == (
+        f"load balancer {address} of service web-lb has no port 81, so it drops the packet "
+        "(curl gave up after 1 s)",
+        "with-wait",
+    )
+    assert values(trace)["reason"]["key"] == "lb-no-such-port"
+
+
+def test_policing_names_the_policy_the_ends_and_what_its_rules_allow() -> None:
+    cluster = app_cluster()
+    apply(cluster, DENY_WEB)
+    _, trace = curl(cluster, "client", "http://web")
+    pod, ip = trace.hops[-1].name, trace.hops[-1].ip
+    assert said(trace) == (
+        f"kube-proxy sent service web:80 to pod {pod} ({ip}:8080), where a NetworkPolicy "
+        f"dropped it: NetworkPolicy web-deny-all isolates pod {pod} (default) for ingress, and "
+        "none of its rules allows pod client (default) to TCP port 8080: web-deny-all has no "
+        "ingress rules, so it allows no ingress traffic (curl gave up after 2 s)",
+        "with-wait",
+    )
+    dropped = values(trace)["reason"]
+    assert dropped["key"] == "dropped-at-ingress"
+    why = dropped["values"]["why"]
+    assert why["key"] == "netpol-isolates-ingress"
+    assert why["values"]["other"] == {
+        "key": "netpol-pod",
+        "values": {"pod": "client", "namespace": "default"},
+    }
+    assert why["values"]["connection"] == {
+        "key": "connection-port",
+        "values": {"protocol": "TCP", "port": "8080"},
+    }
+    assert why["values"]["closest"] == {
+        "key": "netpol-no-ingress-rules",
+        "values": {"policy": "web-deny-all"},
+    }
+
+    apply(
+        cluster,
+        policy(
+            "web-port",
+            "  podSelector: {matchLabels: {app: web}}\n"
+            "  ingress:\n"
+            "  - from: [{podSelector: {matchLabels: {app: client}}}]\n"
+            "    ports: [{port: 9999}, {protocol: UDP}]\n",
+        ),
+    )
+    _, trace = curl(cluster, "client", "http://web")
+    assert str(trace.reason).endswith(
+        ": NetworkPolicies web-deny-all and web-port isolate pod "
+        f"{trace.hops[-1].name} (default) for ingress, and none of their rules allows pod "
+        "client (default) to TCP port 8080: web-deny-all has no ingress rules, so it allows no "
+        "ingress traffic; web-port allows pod client (default) only on TCP 9999, every UDP "
+        "port (curl gave up after 2 s)"
+    )
+    why = values(trace)["reason"]["values"]["why"]
+    assert why["key"] == "netpol-isolate-ingress"
+    assert why["values"]["policies"]["key"] == "and"
+    closest = why["values"]["closest"]
+    assert closest["key"] == "semicolon-list"
+    assert closest["values"]["then"]["key"] == "netpol-allows-only-on"
+    ports = closest["values"]["then"]["values"]["ports"]
+    assert ports["key"] == "comma-list"
+    assert ports["values"]["then"] == {
+        "key": "netpol-every-protocol-port",
+        "values": {"protocol": "UDP"},
+    }
+
+
+def test_policing_names_an_end_that_is_no_pod() -> None:
+    cluster = app_cluster()
+    apply(cluster, EGRESS_DENY + "---\n" + ALLOW_DNS)
+    _, trace = curl(cluster, "client", "http://example.com")
+    assert said(trace) == (
+        "example.com is outside the cluster, but a NetworkPolicy dropped it as it left client: "
+        "NetworkPolicies client-dns and client-egress isolate pod client (default) for egress, "
+        "and none of their rules allows example.com (93.184.215.14) on TCP port 80: client-dns "
+        "allows only traffic to pods k8s-app=kube-dns in namespaces "
+        "kubernetes.io/metadata.name=kube-system on UDP 53, TCP 53; client-egress has no egress "
+        "rules, so it allows no egress traffic (curl gave up after 2 s)",
+        "with-wait",
+    )
+    dropped = values(trace)["reason"]
+    assert dropped["key"] == "dropped-at-egress"
+    why = dropped["values"]["why"]
+    assert why["key"] == "netpol-isolate-egress"
+    assert why["values"]["other"] == {
+        "key": "netpol-named-address",
+        "values": {"name": "example.com", "ip": "93.184.215.14"},
+    }
+    rule = why["values"]["closest"]["values"]["first"]["values"]["rules"]
+    assert rule["key"] == "netpol-rule-to"
+    assert rule["values"]["peers"]["key"] == "netpol-peer-namespaces"
+
+    (trace,) = cluster.run("kubectl exec client -- ping -c 1 192.168.49.3").traces
+    assert said(trace)[1] == "echo-never-left"
+    assert str(trace.reason).startswith(
+        "a NetworkPolicy dropped the ICMP echo to worker-1 (192.168.49.3): it never left "
+        "client: NetworkPolicies client-dns and client-egress isolate pod client (default) for "
+        "egress, and none of their rules allows node worker-1 (192.168.49.3) on ICMP (ping): "
+    )
+    why = values(trace)["why"]["values"]
+    assert why["other"] == {
+        "key": "netpol-node",
+        "values": {"node": "worker-1", "ip": "192.168.49.3"},
+    }
+    assert why["connection"] == {"key": "connection-icmp", "values": {}}
+
+
+def test_nslookup_and_ping_say_a_policy_dropped_the_dns_query() -> None:
+    cluster = app_cluster()
+    apply(cluster, EGRESS_DENY)
+    (trace,) = cluster.run("kubectl exec client -- nslookup web").traces
+    text, key = said(trace)
+    assert key == "with-wait"
+    assert text.startswith(
+        "a NetworkPolicy dropped the DNS query for web to 10.96.0.10: NetworkPolicy "
+        "client-egress isolates pod client (default) for egress, and none of its rules allows "
+        "pod coredns-"
+    )
+    assert text.endswith(
+        " on UDP port 53: client-egress has no egress rules, so it allows no egress traffic "
+        "(nslookup gave up after three tries of 5 s)"
+    )
+    assert values(trace)["reason"]["key"] == "nslookup-query-dropped"
+    assert values(trace)["waited"] == {"key": "nslookup-gave-up", "values": {}}
+
+    (trace,) = cluster.run("kubectl exec client -- ping -c 1 web").traces
+    text, key = said(trace)
+    assert key == "with-wait"
+    assert text.startswith(
+        "could not resolve web: a NetworkPolicy dropped the DNS query to CoreDNS: NetworkPolicy "
+        "client-egress isolates pod client (default) for egress"
+    )
+    assert text.endswith("(the resolver gave up after two tries of 5 s)")
+    assert values(trace)["reason"]["values"]["why"]["key"] == "ping-query-dropped"
+    assert values(trace)["waited"] == {"key": "resolver-gave-up", "values": {}}
+
+    _, trace = curl(cluster, "client", "http://web")
+    assert said(trace)[1] == "with-wait"
+    assert values(trace)["reason"]["key"] == "dropped-at-egress"
+    assert values(trace)["reason"]["values"]["where"] == {
+        "key": "dns-query-went",
+        "values": {"host": "web"},
+    }
+
+
+def test_proxy_drops_name_the_controller_and_its_tries() -> None:
+    cluster = app_cluster()
+    apply(cluster, INGRESS)
+    apply(cluster, DENY_WEB)
+    trace = cluster.run("curl -sS http://web.example.com/").traces[0]
+    text, key = said(trace)
+    assert key == "upstream-dropped-each"
+    assert text.startswith(
+        "ingress web: host web.example.com path / (Prefix) -> service web:80, but a "
+        "NetworkPolicy dropped the controller's connection to pod web-"
+    )
+    assert text.endswith(
+        "web-deny-all has no ingress rules, so it allows no ingress traffic; ingress-nginx "
+        "waited 5 s (proxy-connect-timeout) for each of 2 tries and answered 504"
+    )
+    assert values(trace)["sender"] == {"key": "the-controller", "values": {}}
+    assert values(trace)["tries"] == "2"
+    assert values(trace)["why"]["key"] == "netpol-isolates-ingress"
+
+
+def test_proxy_drops_retried_says_which_tries_were_dropped() -> None:
+    cluster = app_cluster()
+    pod = cluster.state.store.list("Pod", "default")[0]
+    hop = Hop("pod", "web-1", "10.244.1.4", 8080)
+    dropped = [Delivery(DROPPED, "web-1", hop, pod, None, "TCP")]
+    reason = hint("pod-answered-on", pod="web-2", ip="10.244.2.4", port=8080)
+    assert retried(reason, INGRESS_NGINX, []) is reason
+    again = retried(reason, INGRESS_NGINX, dropped)
+    assert isinstance(again, Hint)
+    assert again == (
+        "pod web-2 answered on 10.244.2.4:8080 (after a NetworkPolicy dropped the connection to "
+        "web-1: ingress-nginx waited 5 s and tried the next endpoint)"
+    )
+    assert again.to_dict()["key"] == "after-dropped-tries"
+    assert retried_reason(INGRESS_NGINX, dropped) == again[len(reason) :]
+    assert retried_reason(INGRESS_NGINX, []) == ""
