@@ -38,6 +38,7 @@ compare with the fast one.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from simulator.hints import Hint, hint
@@ -315,9 +316,7 @@ class Router(NodeRoutes, GatewayRoutes):
 
     def host_dns_reason(self, host: str) -> Hint:
         """Why the host could not resolve `host`: the sentence for the Trace."""
-        if "." not in host or host.endswith(".svc") or host.endswith(".cluster.local"):
-            return could_not_resolve(host, NO_CLUSTER_DNS)
-        return could_not_resolve(host, NAME_UNKNOWN)
+        return _host_dns_reason(host)
 
     # -- waiting -----------------------------------------------------------------------------
 
@@ -369,6 +368,15 @@ def could_not_resolve(host: str, why: str) -> Hint:
 def curl_gave_up(waited_ms: int) -> Hint:
     """`curl gave up after 2.5 s`: its own limit (`-m`, `--connect-timeout`) came first."""
     return hint("curl-gave-up", seconds=f"{waited_ms / 1000:g}")
+
+
+@lru_cache(maxsize=1024)
+def _host_dns_reason(host: str) -> Hint:
+    """`Router.host_dns_reason`, made once per name (a name that does not resolve is
+    often asked again)."""
+    if "." not in host or host.endswith(".svc") or host.endswith(".cluster.local"):
+        return could_not_resolve(host, NO_CLUSTER_DNS)
+    return could_not_resolve(host, NAME_UNKNOWN)
 
 
 def _limit_ms(options: Options) -> int | None:
