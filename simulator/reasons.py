@@ -179,7 +179,6 @@ REASONS: dict[str, str] = {
     ),
     # A proxy's answer after tries a NetworkPolicy dropped: {retried} is the part in
     # brackets, with its leading space: "... -> 10.244.1.5:8080 (after a NetworkPolicy ...)".
-    "answered-after-retries": gettext_noop("{reason}{retried}"),
     # Why ingress-nginx ignores an Ingress ({why} of ingress-host-ignored).
     "ingress-class-unknown": gettext_noop(
         "its ingressClassName {ingress_class} names no IngressClass"
@@ -284,4 +283,302 @@ REASONS: dict[str, str] = {
         "serves {served}), so this Gateway keeps the CRD's default status: Accepted and "
         "Programmed Unknown, reason Pending."
     ),
+    # -- names, waits and clients (router.py, dns.py, request.py, network/__init__.py) ----
+    # "could not resolve kubia: there is no service kubia in namespace default"
+    "could-not-resolve": gettext_noop("could not resolve {host}: {why}"),
+    "host-no-cluster-dns": gettext_noop(
+        "the host does not use the cluster's DNS, so service names resolve only inside pods; "
+        "from the host use a NodePort, a LoadBalancer address or an Ingress host"
+    ),
+    "host-name-unknown": gettext_noop(
+        "no Ingress rule or accepted HTTPRoute names this host (the host resolves their hosts "
+        "as if they were in its /etc/hosts) and it is not in public DNS"
+    ),
+    "dns-query-went": gettext_noop("the DNS query for {host} went to CoreDNS"),
+    "outside-cluster": gettext_noop("{host} is outside the cluster"),
+    # How long the client waited, after the reason: "service web has no port 4321 (...), so
+    # no kube-proxy rule matches and the packet is dropped (curl gave up after 2.5 s)"
+    "with-wait": gettext_noop("{reason} ({waited})"),
+    "curl-gave-up": gettext_noop("curl gave up after {seconds} s"),
+    "resolver-gave-up": gettext_noop("the resolver gave up after two tries of 5 s"),
+    "kernel-gave-up": gettext_noop("the kernel gave up after ~130 s of unanswered SYN retries"),
+    "nslookup-gave-up": gettext_noop("nslookup gave up after three tries of 5 s"),
+    "pod-cannot-send": gettext_noop(
+        "pod {pod} does not exist in namespace {namespace}, so it cannot send requests"
+    ),
+    "pod-without-ip-cannot-send": gettext_noop(
+        "pod {pod} has no IP yet (it is not running), so it cannot send requests"
+    ),
+    # {source}: the source as given, e.g. "node/w1"
+    "bad-source": gettext_noop(
+        'source must be "host", "pod/NAME" or "pod/NAMESPACE/NAME", not "{source}"'
+    ),
+    "unsupported-scheme": gettext_noop(
+        "curl does not speak {scheme}; use an http:// or https:// URL"
+    ),
+    "invalid-url": gettext_noop("{url} is not a valid URL"),
+    # -- why a pod's name did not resolve (dns.py) ----------------------------------------
+    "ingress-host-from-pod": gettext_noop(
+        "{host} is an Ingress host, which only the host resolves (as if in its /etc/hosts); "
+        "from a pod, send the request to the Ingress address with -H 'Host: {host}'"
+    ),
+    "not-cluster-name": gettext_noop(
+        "{host} is not a cluster name and does not exist in public DNS"
+    ),
+    "external-name-unresolved": gettext_noop(
+        "service {service} is an ExternalName for {target}, which does not resolve"
+    ),
+    # {why}: why the Service has no ready endpoint, e.g. "pod db-0 is not ready"
+    "headless-no-address": gettext_noop(
+        "headless service {service} has no ready endpoint, so its name has no address: {why}"
+    ),
+    "no-such-namespace": gettext_noop(
+        "namespace {namespace} does not exist, so {service}.{namespace} has no DNS record"
+    ),
+    "no-such-service": gettext_noop("there is no service {service} in namespace {namespace}"),
+    "service-elsewhere": gettext_noop(
+        "there is no service {service} in namespace {namespace}; service {service} exists in "
+        "namespace {other}, so use {service}.{other}"
+    ),
+    # -- nslookup (nslookup.py) -----------------------------------------------------------
+    "not-a-dns-server": gettext_noop(
+        "{server} is not a DNS server this client can reach; cluster DNS is {cluster_dns}"
+    ),
+    # A reverse lookup's answer: "10.96.0.10 is kube-dns.kube-system.svc.cluster.local"
+    "ptr-answer": gettext_noop("{ip} is {name}"),
+    "no-ptr-record": gettext_noop("no PTR record names {ip}"),
+    # "kubia.default.svc.cluster.local is 10.244.2.3, 10.244.2.4"
+    "name-answer": gettext_noop("{name} is {addresses}"),
+    "no-dns-record": gettext_noop("{name} has no DNS record"),
+    "nslookup-query-dropped": gettext_noop(
+        "a NetworkPolicy dropped the DNS query for {name} to {server}: {why}"
+    ),
+    "nslookup-ingress-host": gettext_noop(
+        "{host} is an Ingress host, which the host knows only from /etc/hosts; nslookup asks "
+        "DNS servers directly and never reads /etc/hosts (curl does)"
+    ),
+    "nslookup-on-host": gettext_noop(
+        "the host does not use the cluster's DNS; run nslookup inside a pod "
+        "(kubectl exec POD -- nslookup NAME)"
+    ),
+    "not-in-public-dns": gettext_noop("{host} does not exist in public DNS"),
+    # -- ping (ping.py) -------------------------------------------------------------------
+    "ping-query-dropped": gettext_noop("a NetworkPolicy dropped the DNS query to CoreDNS: {why}"),
+    # "worker-1 (192.168.49.3) answered the ICMP echo"
+    "echo-answered": gettext_noop("{name} ({ip}) answered the ICMP echo"),
+    "echo-dropped-there": gettext_noop(
+        "a NetworkPolicy dropped the ICMP echo to {name} ({ip}): {name} dropped it: {why}"
+    ),
+    "echo-never-left": gettext_noop(
+        "a NetworkPolicy dropped the ICMP echo to {name} ({ip}): it never left {client}: {why}"
+    ),
+    "echo-cluster-ip": gettext_noop(
+        "{ip} is the cluster IP of service {service}: kube-proxy only forwards the service's "
+        "ports and no interface owns the address, so nothing answers ICMP echo (a cluster IP "
+        "is not pingable; test it with curl)"
+    ),
+    "echo-load-balancer": gettext_noop(
+        "{ip} is the load balancer of service {service}, which forwards only the service's "
+        "ports, so nothing answers ICMP echo (test it with curl)"
+    ),
+    "echo-pod-from-host": gettext_noop(
+        "{ip} is the IP of pod {pod}, which is reachable only inside the cluster"
+    ),
+    "echo-no-owner": gettext_noop("nothing in the cluster has the address {ip}"),
+    # -- pod IPs, the host's ports, the API server, the outside (direct_routes.py) -------
+    "pod-ip-from-host": gettext_noop(
+        "{ip} is the IP of pod {pod}, which is reachable only inside the cluster; from the "
+        "host use a NodePort, a LoadBalancer address or an Ingress"
+    ),
+    "headless-resolved-one": gettext_noop(
+        "headless service {service} resolved to 1 pod IP and the connection went straight to "
+        "one of them"
+    ),
+    "headless-resolved-many": gettext_noop(
+        "headless service {service} resolved to {count} pod IPs and the connection went "
+        "straight to one of them"
+    ),
+    # {headless}: how a headless Service's name led there ("headless service db resolved to
+    # 2 pod IPs and the connection went straight to one of them")
+    "headless-went-to-pod": gettext_noop("{headless}: the connection went to pod {pod}"),
+    "went-straight-to-pod": gettext_noop("the connection went straight to pod {pod} ({ip}:{port})"),
+    # {declared}: "it declares 8080" or "it declares no container port"
+    "nothing-listens-in-pod": gettext_noop(
+        "nothing listens on port {port} in pod {pod} ({declared})"
+    ),
+    "nothing-listens-headless": gettext_noop(
+        "nothing listens on port {port} in pod {pod} ({declared}); a headless service has no "
+        "port mapping, so the URL's port is used as is"
+    ),
+    "pod-answered-on": gettext_noop("pod {pod} answered on {ip}:{port}"),
+    "headless-pod-answered": gettext_noop("{headless}: pod {pod} answered on {ip}:{port}"),
+    "host-own-port-closed": gettext_noop("nothing listens on the host's own port {port}"),
+    "port-forward-carried": gettext_noop(
+        "kubectl port-forward (job [{job}]) carried localhost:{local} to pod {pod} port {port}"
+    ),
+    # {via}: "kubectl port-forward (job [1]) carried localhost:8080 to pod web port 80"
+    "port-forward-not-listening": gettext_noop("{via}, where nothing listens ({declared})"),
+    "port-forward-answered": gettext_noop("{via}, which answered"),
+    "no-such-cluster-ip": gettext_noop(
+        "no service has the cluster IP {ip}, so no kube-proxy rule matches and the packet is "
+        "dropped"
+    ),
+    "host-ip-port-closed": gettext_noop("nothing listens on the host's port {port}"),
+    "no-pod-ip-from-host": gettext_noop(
+        "no pod has the IP {ip}, and pod IPs are reachable only inside the cluster"
+    ),
+    "no-pod-has-ip": gettext_noop("no pod has the IP {ip}"),
+    "no-node-has-ip": gettext_noop("no node or load balancer has the IP {ip}"),
+    # {via}: how the packet came to the API server ("connected to the API server on
+    # control-plane", "kube-proxy sent service kubernetes:443 to the API server on ...")
+    "apiserver-untrusted": gettext_noop(
+        "{via}, whose certificate is signed by the cluster's own CA, which curl does not "
+        "trust (unable to get local issuer certificate); add -k"
+    ),
+    "apiserver-forbidden": gettext_noop(
+        "{via}, which answered 403: an anonymous client may not read this path"
+    ),
+    "apiserver-https-only": gettext_noop(
+        "{via}, which answered 400: it speaks only HTTPS; use https://"
+    ),
+    "pod-plain-http": gettext_noop(
+        "pod {pod} speaks plain HTTP, so the TLS handshake fails (wrong version number); "
+        "use http://"
+    ),
+    # -- NodePorts, LoadBalancers, hostNetwork and hostPort (node_routes.py) --------------
+    "connected-to-apiserver": gettext_noop("connected to the API server on {node}"),
+    "no-node-port": gettext_noop(
+        "nothing listens on node {node} port {port}: no service has nodePort {port}"
+    ),
+    "host-network-pod": gettext_noop(
+        "pod {pod} runs on node {node}'s network (hostNetwork) and listens on port {port}"
+    ),
+    "host-port-forwarded": gettext_noop(
+        "node {node} forwards its hostPort {port} to pod {pod} port {target}"
+    ),
+    # {how}: "node w1 forwards its hostPort 8080 to pod web port 80"
+    "host-port-not-listening": gettext_noop("{how}, but nothing listens there ({declared})"),
+    "host-port-answered": gettext_noop("{how}: it answered"),
+    "health-check-plain-http": gettext_noop(
+        "kube-proxy on {node} serves the health check of service {service} over plain HTTP, "
+        "so the TLS handshake fails (wrong version number); use http://"
+    ),
+    "health-check-answered": gettext_noop(
+        "kube-proxy on {node} answers the load balancer's health check for service {service}: "
+        "{count} local ready endpoint(s), so it says {status}"
+    ),
+    "node-port-forwarded": gettext_noop(
+        "node {node} forwarded NodePort {node_port} of service {service}"
+    ),
+    "lb-chose-node": gettext_noop(
+        "load balancer {lb} chose node {node}, which forwarded NodePort {node_port} of "
+        "service {service}"
+    ),
+    "etp-local-no-ready-pod": gettext_noop(
+        "externalTrafficPolicy Local: node {node} has no ready pod of service {service}, so "
+        "the packet is dropped"
+    ),
+    "etp-local-kept": gettext_noop(
+        "externalTrafficPolicy Local kept it on {node} and the pod sees the client IP"
+    ),
+    "etp-cluster-forwarded": gettext_noop(
+        "externalTrafficPolicy Cluster forwarded it to {node} and SNAT made the source {ip}"
+    ),
+    "etp-cluster-snat": gettext_noop("externalTrafficPolicy Cluster; SNAT made the source {ip}"),
+    # {how}: how the node chose the pod ("externalTrafficPolicy Local kept it on w1 and the
+    # pod sees the client IP")
+    "affinity-kept-endpoint": gettext_noop("{how}, sessionAffinity ClientIP kept the endpoint"),
+    "lb-no-such-port": gettext_noop(
+        "load balancer {ip} of service {service} has no port {port}, so it drops the packet"
+    ),
+    # {why}: why no node has a ready pod ("none of its 3 pods is ready; ...", or the sentence
+    # below when ready pods run only on nodes the load balancer leaves out)
+    "etp-local-no-node": gettext_noop(
+        "externalTrafficPolicy Local: no node has a ready pod of service {service} ({why}), so "
+        "every health check fails and the load balancer drops the packet"
+    ),
+    "no-node-has-one": gettext_noop("no node has one"),
+    "lb-no-ready-node": gettext_noop("load balancer {ip} has no ready node to send to"),
+    # -- a proxy's connections that a NetworkPolicy dropped (proxy_drops.py) --------------
+    "the-controller": gettext_noop("the controller"),
+    # {reason}: the request's way to the pod that answered; {pods}: the pods tried before,
+    # e.g. "web-1, web-2"; {proxy}: ingress-nginx or a gateway
+    "after-dropped-tries": gettext_noop(
+        "{reason} (after a NetworkPolicy dropped the connection to {pods}: {proxy} waited "
+        "{seconds} s and tried the next endpoint)"
+    ),
+    # {target}: the rule that chose the Service; {sender}: "the controller" or "gateway
+    # kubia's nginx"; {setting}: the timeout's name, e.g. proxy-connect-timeout
+    "upstream-dropped-once": gettext_noop(
+        "{target}, but a NetworkPolicy dropped {sender}'s connection to pod {pod} "
+        "({ip}:{port}): {why}; {proxy} waited {seconds} s ({setting}) once and answered 504"
+    ),
+    "upstream-dropped-each": gettext_noop(
+        "{target}, but a NetworkPolicy dropped {sender}'s connection to pod {pod} "
+        "({ip}:{port}): {why}; {proxy} waited {seconds} s ({setting}) for each of {tries} "
+        "tries and answered 504"
+    ),
+    # -- why a NetworkPolicy dropped a packet (netpol/explain.py, policing.py) ----------
+    # {isolated}, {other}: the ends ("pod web-1 (default)", "node w1 (192.168.49.3)");
+    # {connection}: "TCP port 80"; {closest}: how near each policy came, e.g. "web-deny-all
+    # has no ingress rules, so it allows no ingress traffic"
+    "netpol-isolates-ingress": gettext_noop(
+        "NetworkPolicy {policy} isolates {isolated} for ingress, and none of its rules allows "
+        "{other} to {connection}: {closest}"
+    ),
+    "netpol-isolates-egress": gettext_noop(
+        "NetworkPolicy {policy} isolates {isolated} for egress, and none of its rules allows "
+        "{other} on {connection}: {closest}"
+    ),
+    # {policies}: "web-deny-all and web-allow-prod"
+    "netpol-isolate-ingress": gettext_noop(
+        "NetworkPolicies {policies} isolate {isolated} for ingress, and none of their rules "
+        "allows {other} to {connection}: {closest}"
+    ),
+    "netpol-isolate-egress": gettext_noop(
+        "NetworkPolicies {policies} isolate {isolated} for egress, and none of their rules "
+        "allows {other} on {connection}: {closest}"
+    ),
+    "netpol-no-ingress-rules": gettext_noop(
+        "{policy} has no ingress rules, so it allows no ingress traffic"
+    ),
+    "netpol-no-egress-rules": gettext_noop(
+        "{policy} has no egress rules, so it allows no egress traffic"
+    ),
+    # {ports}: "TCP 80, UDP 53"
+    "netpol-allows-only-on": gettext_noop("{policy} allows {other} only on {ports}"),
+    # {peers}: "pods app=front of namespace default or addresses 10.0.0.0/8"
+    "netpol-allows-only-from": gettext_noop("{policy} allows {connection} only from {peers}"),
+    "netpol-allows-only-to": gettext_noop("{policy} allows {connection} only to {peers}"),
+    # {rules}: each rule, e.g. "from pods app=front of namespace default on TCP 80; or to
+    # any destination on UDP 53"
+    "netpol-allows-only-traffic": gettext_noop("{policy} allows only traffic {rules}"),
+    "netpol-rule-from": gettext_noop("from {peers} on {ports}"),
+    "netpol-rule-to": gettext_noop("to {peers} on {ports}"),
+    "netpol-any-source": gettext_noop("any source"),
+    "netpol-any-destination": gettext_noop("any destination"),
+    "netpol-addresses": gettext_noop("addresses {block}"),
+    "netpol-cidr-except": gettext_noop("{cidr} except {excepts}"),
+    "netpol-every-pod": gettext_noop("every pod"),
+    # {selector}: "app=web"
+    "netpol-pods": gettext_noop("pods {selector}"),
+    # {pods}: "every pod" or "pods app=web"
+    "netpol-peer-own-namespace": gettext_noop("{pods} of namespace {namespace}"),
+    "netpol-peer-every-namespace": gettext_noop("{pods} in every namespace"),
+    "netpol-peer-namespaces": gettext_noop("{pods} in namespaces {selector}"),
+    "netpol-every-port": gettext_noop("every port"),
+    "netpol-every-protocol-port": gettext_noop("every {protocol} port"),
+    "connection-port": gettext_noop("{protocol} port {port}"),
+    "connection-icmp": gettext_noop("ICMP (ping)"),
+    "netpol-pod": gettext_noop("pod {pod} ({namespace})"),
+    "netpol-node": gettext_noop("node {node} ({ip})"),
+    "netpol-the-host": gettext_noop("the host {ip}"),
+    "netpol-address": gettext_noop("address {ip}"),
+    # An address outside the pods, by name: "example.com (93.184.215.14)"
+    "netpol-named-address": gettext_noop("{name} ({ip})"),
+    "netpol-the-apiserver": gettext_noop("the API server"),
+    # Lists: "TCP 80, UDP 53"; clauses, one per policy; rules, each an alternative
+    "comma-list": gettext_noop("{first}, {then}"),
+    "semicolon-list": gettext_noop("{first}; {then}"),
+    "semicolon-or-list": gettext_noop("{first}; or {then}"),
 }

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from simulator.hints import Hint, hint
 from simulator.result import CommandResult
 from simulator.trace import TIMEOUT, UNREACHABLE, Hop, Trace
 
@@ -154,10 +155,15 @@ class Network:
 
 
 def _no_client(source: str, url: str, error: str) -> Trace:
+    """The Trace of a request from a source that cannot send one (`error`: `Router.client`'s)."""
     name = source.rsplit("/", 1)[-1]
+    reason: Hint
     if "NotFound" in error:
         namespace = source[4:].split("/")[0] if source.count("/") == 2 else "default"
-        reason = f"pod {name} does not exist in namespace {namespace}, so it cannot send requests"
-    else:
-        reason = error.removeprefix("error: ")
+        reason = hint("pod-cannot-send", pod=name, namespace=namespace)
+    elif error.startswith("error: source must be"):
+        reason = hint("bad-source", source=source)
+    else:  # the pod has no IP yet
+        reason = hint("pod-without-ip-cannot-send", pod=name)
+    assert reason == error.removeprefix("error: ") or "NotFound" in error, (reason, error)
     return Trace(source, url, UNREACHABLE, None, None, reason, (Hop("client", name),))

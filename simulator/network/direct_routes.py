@@ -9,6 +9,7 @@ pod reached by its address gets the packet through the delivery step
 from __future__ import annotations
 
 from simulator import host_ports
+from simulator.hints import Hint, hint
 from simulator.ipam import HOST_IP
 from simulator.trace import HTTP_ERROR, OK, REFUSED, TIMEOUT, TLS_ERROR, UNREACHABLE
 
@@ -16,6 +17,7 @@ from . import tls
 from .delivery import DROPPED, NOT_LISTENING, TCP
 from .dns import Answer
 from .exchange import Exchange, declared
+from .policing import named_address
 from .route_base import RouteBase
 
 #: The API server's port on the control plane's node.
@@ -42,52 +44,42 @@ class DirectRoutes(RouteBase):
             name = pod["metadata"]["name"]
             node = pod["spec"].get("nodeName")
             ex.add(self.hop("pod", name, ip, port, node, None, pod["metadata"].get("namespace")))
-            ex.fail(
-                "timeout",
-                UNREACHABLE,
-                f"{ip} is the IP of pod {name}, which is reachable only inside the cluster; "
-                f"from the host use a NodePort, a LoadBalancer address or an Ingress",
-            )
+            ex.fail("timeout", UNREACHABLE, hint("pod-ip-from-host", ip=ip, pod=name))
             return
         delivery = self.delivery.deliver(
             pod, ip, port, src_ip=src_ip or client.ip, sender=client.pod
         )
         ex.add(delivery.hop)
         name = delivery.name
-        headless = ""
+        headless: Hint | None = None
         if answer is not None and answer.kind == "headless" and answer.service is not None:
+            service, count = answer.service["metadata"]["name"], len(answer.addresses)
             headless = (
-                f"headless service {answer.service['metadata']['name']} resolved to "
-                f"{len(answer.addresses)} pod IP{'s' if len(answer.addresses) > 1 else ''} "
-                f"and the connection went straight to one of them"
+                hint("headless-resolved-many", service=service, count=count)
+                if count > 1
+                else hint("headless-resolved-one", service=service)
             )
         if delivery.verdict is DROPPED:
             where = (
-                f"{headless}: the connection went to pod {name}"
+                hint("headless-went-to-pod", headless=headless, pod=name)
                 if headless
-                else (f"the connection went straight to pod {name} ({ip}:{port})")
+                else hint("went-straight-to-pod", pod=name, ip=ip, port=port)
             )
             assert delivery.drop is not None  # a DROPPED delivery carries its drop
             ex.drop(delivery.drop, where)
             return
         if delivery.verdict is NOT_LISTENING:
-            hint = ""
-            if headless:
-                hint = "; a headless service has no port mapping, so the URL's port is used as is"
-            ex.fail(
-                "refused",
-                REFUSED,
-                f"nothing listens on port {port} in pod {name} ({declared(pod)}){hint}",
-            )
+            key = "nothing-listens-headless" if headless else "nothing-listens-in-pod"
+            ex.fail("refused", REFUSED, hint(key, port=port, pod=name, declared=declared(pod)))
             return
         if ex.scheme == "https":
             self._plain_server_tls(ex, name)
             return
         ex.responder, ex.body_from = "pod", name
         reason = (
-            f"{headless}: pod {name} answered on {ip}:{port}"
+            hint("headless-pod-answered", headless=headless, pod=name, ip=ip, port=port)
             if headless
-            else f"pod {name} answered on {ip}:{port}"
+            else pod_answered(name, ip, port)
         )
         ex.end(OK, reason, 200, name)
 
@@ -98,7 +90,7 @@ class DirectRoutes(RouteBase):
             if forwarded is not None:
                 self._forwarded(ex, port, *forwarded)
                 return
-            ex.fail("refused", REFUSED, f"nothing listens on the host's own port {port}")
+            ex.fail("refused", REFUSED, hint("host-own-port-closed", port=port))
             return
         self._pod_ip(ex, client.pod, "127.0.0.1", port, None, "127.0.0.1")
 
@@ -113,41 +105,30 @@ class DirectRoutes(RouteBase):
         delivery = self.delivery.deliver(pod, "127.0.0.1", port, src_ip="127.0.0.1", sender=None)
         ex.add(delivery.hop)
         name = delivery.name
-        via = (
-            f"kubectl port-forward (job [{job}]) carried localhost:{local} "
-            f"to pod {name} port {port}"
-        )
+        via = hint("port-forward-carried", job=job, local=local, pod=name, port=port)
         if delivery.verdict is NOT_LISTENING:
             # kubectl accepted the connection and then failed to reach the pod's port:
             # curl sees the connection closed with nothing received.
-            ex.fail("empty", REFUSED, f"{via}, where nothing listens ({declared(pod)})")
+            reason = hint("port-forward-not-listening", via=via, declared=declared(pod))
+            ex.fail("empty", REFUSED, reason)
             return
         if ex.scheme == "https":
             self._plain_server_tls(ex, name)
             return
         ex.responder, ex.body_from = "pod", name
-        ex.end(OK, f"{via}, which answered", 200, name)
+        ex.end(OK, hint("port-forward-answered", via=via), 200, name)
 
     def _nowhere(self, ex: Exchange, ip: str, port: int) -> None:
         ex.add(self.hop("external", ip, ip, port))
         if ip.startswith("10.96."):
-            ex.fail(
-                "timeout",
-                TIMEOUT,
-                f"no service has the cluster IP {ip}, so no kube-proxy rule matches and the "
-                f"packet is dropped",
-            )
+            ex.fail("timeout", TIMEOUT, hint("no-such-cluster-ip", ip=ip))
         elif ip == HOST_IP:
-            ex.fail("refused", REFUSED, f"nothing listens on the host's port {port}")
+            ex.fail("refused", REFUSED, hint("host-ip-port-closed", port=port))
         elif ex.request.client.pod is None and ip.startswith("10.244."):
-            ex.fail(
-                "timeout",
-                UNREACHABLE,
-                f"no pod has the IP {ip}, and pod IPs are reachable only inside the cluster",
-            )
+            ex.fail("timeout", UNREACHABLE, hint("no-pod-ip-from-host", ip=ip))
         else:
-            what = "pod" if ip.startswith("10.244.") else "node or load balancer"
-            ex.fail("noroute", UNREACHABLE, f"no {what} has the IP {ip}")
+            key = "no-pod-has-ip" if ip.startswith("10.244.") else "no-node-has-ip"
+            ex.fail("noroute", UNREACHABLE, hint(key, ip=ip))
 
     # -- other servers ---------------------------------------------------------------------
 
@@ -160,33 +141,18 @@ class DirectRoutes(RouteBase):
         ex.end(OK, why, 200, name)
 
     def _apiserver(self, ex: Exchange, via: str) -> None:
-        if self._left(ex, via, "the API server"):
+        if self._left(ex, via, THE_APISERVER):
             return
         if ex.scheme == "https":
             ex.cert, ex.http2 = tls.APISERVER_CERTIFICATE, True
             if not ex.request.options.insecure:
-                ex.fail(
-                    "tls_verify",
-                    TLS_ERROR,
-                    f"{via}, whose certificate is signed by the cluster's own CA, which curl does "
-                    f"not trust (unable to get local issuer certificate); add -k",
-                )
+                ex.fail("tls_verify", TLS_ERROR, hint("apiserver-untrusted", via=via))
                 return
             ex.responder = "apiserver"
-            ex.end(
-                HTTP_ERROR,
-                f"{via}, which answered 403: an anonymous client may not read this path",
-                403,
-                "kube-apiserver",
-            )
+            ex.end(HTTP_ERROR, hint("apiserver-forbidden", via=via), 403, "kube-apiserver")
             return
         ex.responder = "apiserver"
-        ex.end(
-            HTTP_ERROR,
-            f"{via}, which answered 400: it speaks only HTTPS; use https://",
-            400,
-            "kube-apiserver",
-        )
+        ex.end(HTTP_ERROR, hint("apiserver-https-only", via=via), 400, "kube-apiserver")
 
     def _left(self, ex: Exchange, where: str, name: str) -> bool:
         """Whether the sending pod's egress policies drop a packet to an address that is no
@@ -195,7 +161,7 @@ class DirectRoutes(RouteBase):
         if client.pod is None or not self.delivery.policing.active():
             return False
         last = ex.hops[-1]
-        label = f"{name} ({last.ip})" if last.ip and last.ip != name else name
+        label = named_address(name, last.ip) if last.ip and last.ip != name else name
         drop = self.delivery.policing.leave(client.pod, last.ip or "", last.port, TCP, label)
         if drop is None:
             return False
@@ -203,9 +169,21 @@ class DirectRoutes(RouteBase):
         return True
 
     def _plain_server_tls(self, ex: Exchange, pod: str) -> None:
-        ex.fail(
-            "tls_version",
-            TLS_ERROR,
-            f"pod {pod} speaks plain HTTP, so the TLS handshake fails (wrong version number); "
-            f"use http://",
-        )
+        ex.fail("tls_version", TLS_ERROR, hint("pod-plain-http", pod=pod))
+
+
+THE_APISERVER = hint("netpol-the-apiserver")
+
+#: `pod_answered`'s sentences, one per pod and address (a pod's IP answers many requests).
+_ANSWERED: dict[tuple[str, str, int], Hint] = {}
+
+
+def pod_answered(pod: str, ip: str, port: int) -> Hint:
+    """`pod web-1 answered on 10.244.1.5:8080`, made once per pod, address and port."""
+    key = (pod, ip, port)
+    said = _ANSWERED.get(key)
+    if said is None:
+        if len(_ANSWERED) > 4096:
+            _ANSWERED.clear()
+        said = _ANSWERED[key] = hint("pod-answered-on", pod=pod, ip=ip, port=port)
+    return said

@@ -23,6 +23,7 @@ import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from simulator.hints import Hint, hint
 from simulator.ipam import DNS_SERVICE_IP
 
 from .cluster_view import ClusterView
@@ -138,7 +139,7 @@ class NotFound:
 
     name: str
     tried: tuple[str, ...]
-    reason: str
+    reason: Hint
 
 
 class ClusterDns:
@@ -148,14 +149,14 @@ class ClusterDns:
         self,
         state: ClusterView,
         is_ingress_host: Callable[[str], bool],
-        explain_no_ready: Callable[[dict, str], str],
+        explain_no_ready: Callable[[dict, str], Hint],
     ) -> None:
         """Build the resolver.
 
         Args:
             state: the ClusterState (store, rng).
             is_ingress_host: `name -> bool`, whether an Ingress rule names this host.
-            explain_no_ready: `(service, port_name) -> str`, why a Service has no ready
+            explain_no_ready: `(service, port_name) -> Hint`, why a Service has no ready
                 endpoint (shared with kube-proxy's messages).
         """
         self._state = state
@@ -288,43 +289,31 @@ class ClusterDns:
 
     # -- explanations --------------------------------------------------------------
 
-    def _why_not_found(self, name: str, namespace: str) -> str:
+    def _why_not_found(self, name: str, namespace: str) -> Hint:
         """Why `name` did not resolve from a pod in `namespace`: the cause, by name."""
         typed = name.lower().rstrip(".")
         intent = _intent(typed, namespace)
         if intent is None:
             if self._is_ingress_host(typed):
-                return (
-                    f"{typed} is an Ingress host, which only the host resolves (as if in its "
-                    f"/etc/hosts); from a pod, send the request to the Ingress address with "
-                    f"-H 'Host: {typed}'"
-                )
-            return f"{typed} is not a cluster name and does not exist in public DNS"
+                return hint("ingress-host-from-pod", host=typed)
+            return hint("not-cluster-name", host=typed)
         svc_name, ns = intent
         svc = self._store.get("Service", ns, svc_name)
         if svc is not None:
             spec = svc["spec"]
             if spec.get("type") == "ExternalName":
-                return (
-                    f"service {svc_name} is an ExternalName for {spec.get('externalName')}, "
-                    f"which does not resolve"
-                )
+                target = spec.get("externalName")
+                return hint("external-name-unresolved", service=svc_name, target=target)
             if spec.get("clusterIP") == "None":
                 ports = spec.get("ports") or [{}]
                 why = self._explain_no_ready(svc, ports[0].get("name", ""))
-                return (
-                    f"headless service {svc_name} has no ready endpoint, so its name has no "
-                    f"address: {why}"
-                )
+                return hint("headless-no-address", service=svc_name, why=why)
         if self._store.count("Namespace") and self._store.get("Namespace", "", ns) is None:
-            return f"namespace {ns} does not exist, so {svc_name}.{ns} has no DNS record"
+            return hint("no-such-namespace", namespace=ns, service=svc_name)
         elsewhere = sorted(key[0] for key, _ in self._store.items("Service") if key[1] == svc_name)
-        hint = ""
         if elsewhere:
-            hint = f"; service {svc_name} exists in namespace {elsewhere[0]}, so use " + (
-                f"{svc_name}.{elsewhere[0]}"
-            )
-        return f"there is no service {svc_name} in namespace {ns}{hint}"
+            return hint("service-elsewhere", service=svc_name, namespace=ns, other=elsewhere[0])
+        return hint("no-such-service", service=svc_name, namespace=ns)
 
 
 def _parse(fqdn: str) -> tuple:

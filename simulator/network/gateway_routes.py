@@ -46,8 +46,8 @@ from . import tls
 from .delivery import DELIVERED, DROPPED, Delivery
 from .exchange import Exchange, declared
 from .gateway_plan import GatewayPlan, Upstream
-from .ingress_routes import IngressRoutes, after_retries, certificate_origin, proxied_to
-from .proxy_drops import Proxy, entry_dropped, retried_reason, retry_wait_ms, upstream_timeout
+from .ingress_routes import IngressRoutes, certificate_origin, proxied_to
+from .proxy_drops import Proxy, entry_dropped, retried, retry_wait_ms, upstream_timeout
 
 if TYPE_CHECKING:
     from simulator.endpoints import Backend as Address
@@ -269,7 +269,7 @@ class GatewayRoutes(IngressRoutes):
                 ex.end(OK, reason, 200, delivery.name)
                 return
             proxy = _proxy(name)
-            ex.end(OK, after_retries(reason, retried_reason(proxy, dropped)), 200, delivery.name)
+            ex.end(OK, retried(reason, proxy, dropped), 200, delivery.name)
             ex.elapsed_ms = retry_wait_ms(proxy, dropped)
             ex.trace.elapsed = ex.elapsed_ms / 1000
             return

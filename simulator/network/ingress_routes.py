@@ -20,7 +20,7 @@ from .ingress import CATCH_ALL, SSL_REDIRECT, Location
 from .proxy_drops import (
     INGRESS_NGINX,
     entry_dropped,
-    retried_reason,
+    retried,
     retry_wait_ms,
     upstream_timeout,
 )
@@ -46,12 +46,6 @@ def proxied_to(target: str, ip: str | None, port: int | None) -> Hint:
             _PROXIED.clear()
         reason = _PROXIED[key] = hint("proxied-to", target=target, ip=ip, port=port)
     return reason
-
-
-def after_retries(reason: Hint, retried: str) -> Hint:
-    """A proxy's `reason` when an endpoint answered after tries a NetworkPolicy dropped:
-    `retried` is proxy_drops.retried_reason's ` (after a NetworkPolicy dropped ...)`."""
-    return hint("answered-after-retries", reason=reason, retried=retried)
 
 
 def certificate_origin(cert: tls.Certificate) -> Hint | str:
@@ -357,9 +351,7 @@ class IngressRoutes(RouteBase):
                 ex.responder, ex.body_from = "ingress", delivery.name
                 hop = delivery.hop
                 reason = proxied_to(plan.target, hop.ip, hop.port)
-                if dropped:
-                    reason = after_retries(reason, retried_reason(INGRESS_NGINX, dropped))
-                ex.end(OK, reason, 200, delivery.name)
+                ex.end(OK, retried(reason, INGRESS_NGINX, dropped), 200, delivery.name)
                 ex.elapsed_ms = retry_wait_ms(INGRESS_NGINX, dropped)
                 ex.trace.elapsed = ex.elapsed_ms / 1000
                 return True

@@ -9,7 +9,10 @@ on its node, keeps the client's address and drops it without a local endpoint.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from simulator import host_ports
+from simulator.hints import Hint, hint
 from simulator.trace import HTTP_ERROR, OK, REFUSED, TIMEOUT, TLS_ERROR
 
 from .delivery import DROPPED, NOT_LISTENING
@@ -38,13 +41,9 @@ class NodeRoutes(ServiceRoutes):
                 self._health_check(ex, node, health)
                 return
             if port == APISERVER_PORT and self._is_control_plane(node):
-                self._apiserver(ex, f"connected to the API server on {node}")
+                self._apiserver(ex, hint("connected-to-apiserver", node=node))
                 return
-            ex.fail(
-                "refused",
-                REFUSED,
-                f"nothing listens on node {node} port {port}: no service has nodePort {port}",
-            )
+            ex.fail("refused", REFUSED, hint("no-node-port", node=node, port=port))
             return
         key, index = entry
         svc = self._service(key)
@@ -66,22 +65,23 @@ class NodeRoutes(ServiceRoutes):
         delivery = self.delivery.deliver(pod, target, inner, src_ip=client.ip, sender=client.pod)
         ex.add(delivery.hop)
         how = (
-            f"pod {name} runs on node {node}'s network (hostNetwork) and listens on port {port}"
+            hint("host-network-pod", pod=name, node=node, port=port)
             if on_host
-            else f"node {node} forwards its hostPort {port} to pod {name} port {inner}"
+            else hint("host-port-forwarded", node=node, port=port, pod=name, target=inner)
         )
         if delivery.verdict is DROPPED:
             assert delivery.drop is not None  # a DROPPED delivery carries its drop
             ex.drop(delivery.drop, how)
             return
         if delivery.verdict is NOT_LISTENING:
-            ex.fail("refused", REFUSED, f"{how}, but nothing listens there ({declared(pod)})")
+            reason = hint("host-port-not-listening", how=how, declared=declared(pod))
+            ex.fail("refused", REFUSED, reason)
             return
         if ex.scheme == "https":
             self._plain_server_tls(ex, name)
             return
         ex.responder, ex.body_from = "pod", name
-        ex.end(OK, f"{how}: it answered", 200, name)
+        ex.end(OK, hint("host-port-answered", how=how), 200, name)
 
     def _health_checked(self, port: int) -> dict | None:
         """The LoadBalancer Service (externalTrafficPolicy Local) whose healthCheckNodePort
@@ -101,19 +101,18 @@ class NodeRoutes(ServiceRoutes):
             if b.ready and b.node == node
         }
         if ex.scheme == "https":
-            ex.fail(
-                "tls_version",
-                TLS_ERROR,
-                f"kube-proxy on {node} serves the health check of service {meta['name']} over "
-                f"plain HTTP, so the TLS handshake fails (wrong version number); use http://",
-            )
+            reason = hint("health-check-plain-http", node=node, service=meta["name"])
+            ex.fail("tls_version", TLS_ERROR, reason)
             return
         ex.responder = "healthcheck"
         ex.body_from = f"{meta['namespace']}/{meta['name']}/{len(local)}"
         status = 200 if local else 503
-        reason = (
-            f"kube-proxy on {node} answers the load balancer's health check for service "
-            f"{meta['name']}: {len(local)} local ready endpoint(s), so it says {status}"
+        reason = hint(
+            "health-check-answered",
+            node=node,
+            service=meta["name"],
+            count=len(local),
+            status=status,
         )
         ex.end(OK if local else HTTP_ERROR, reason, status, "kube-proxy")
 
@@ -135,28 +134,20 @@ class NodeRoutes(ServiceRoutes):
         ex.add(self.hop("endpoints", name, namespace=ns))
         port_name = sp.get("name", "")
         endpoints = self.proxy.endpoints(ns, name, port_name)
-        entry = f"node {node} forwarded NodePort {sp['nodePort']} of service {name}"
-        if lb:
-            entry = f"load balancer {lb} chose node {node}, which forwarded NodePort " + (
-                f"{sp['nodePort']} of service {name}"
-            )
+        entry = _entry(lb, node, sp["nodePort"], name)
         if not endpoints.usable:
             self._refuse_no_endpoints(ex, svc, port_name)
             return
         if spec.get("externalTrafficPolicy") == "Local":
             local, _ = self.proxy.usable(endpoints, node, True)
             if not local:
-                ex.fail(
-                    "timeout",
-                    TIMEOUT,
-                    f"externalTrafficPolicy Local: node {node} has no ready pod of service "
-                    f"{name}, so the packet is dropped",
-                )
+                reason = hint("etp-local-no-ready-pod", node=node, service=name)
+                ex.fail("timeout", TIMEOUT, reason)
                 return
             chosen, kept = self.proxy.choose(svc, sp["port"], local, client.ip)
             backend = local[chosen]
             src_ip = seen_ip = client.ip
-            how = f"externalTrafficPolicy Local kept it on {node} and the pod sees the client IP"
+            how = _local_kept(node)
         else:
             usable, _ = self.proxy.usable(endpoints, node, False)
             by_addr = endpoints.by_addr if usable is endpoints.usable else None
@@ -169,14 +160,11 @@ class NodeRoutes(ServiceRoutes):
             seen_ip = node_ip if backend.node and backend.node != node else client.ip
             if backend.node and backend.node != node:
                 ex.add(self.hop("node", backend.node, tables.node_ip.get(backend.node)))
-                how = (
-                    f"externalTrafficPolicy Cluster forwarded it to {backend.node} and SNAT "
-                    f"made the source {node_ip}"
-                )
+                how = _cluster_forwarded(backend.node, node_ip)
             else:
-                how = f"externalTrafficPolicy Cluster; SNAT made the source {node_ip}"
+                how = _cluster_snat(node_ip)
         if kept:
-            how += ", sessionAffinity ClientIP kept the endpoint"
+            how = hint("affinity-kept-endpoint", how=how)
         delivery = self._endpoint(ex, ns, backend, src_ip, entry, seen_ip)
         if delivery is not None:
             self._land(ex, delivery, entry, answered(entry, delivery, how))
@@ -192,11 +180,8 @@ class NodeRoutes(ServiceRoutes):
         )
         ex.add(self.hop("loadbalancer", name, ip, port, namespace=ns))
         if index is None:
-            ex.fail(
-                "timeout",
-                TIMEOUT,
-                f"load balancer {ip} of service {name} has no port {port}, so it drops the packet",
-            )
+            reason = hint("lb-no-such-port", ip=ip, service=name, port=port)
+            ex.fail("timeout", TIMEOUT, reason)
             return
         if ex.request.client.pod is not None:
             self._cluster_ip(ex, key, spec.get("clusterIP"), port)
@@ -220,16 +205,39 @@ class NodeRoutes(ServiceRoutes):
                 why = (
                     self.proxy.explain_no_ready(svc, sp.get("name", ""))
                     if not ready
-                    else "no node has one"
+                    else NO_NODE_HAS_ONE
                 )
-                ex.fail(
-                    "timeout",
-                    TIMEOUT,
-                    f"externalTrafficPolicy Local: no node has a ready pod of service {name} "
-                    f"({why}), so every health check fails and the load balancer drops the packet",
-                )
+                ex.fail("timeout", TIMEOUT, hint("etp-local-no-node", service=name, why=why))
                 return
         if not nodes:
-            ex.fail("timeout", TIMEOUT, f"load balancer {ip} has no ready node to send to")
+            ex.fail("timeout", TIMEOUT, hint("lb-no-ready-node", ip=ip))
             return
         self._node_port(ex, nodes[self.proxy.draw(len(nodes))], svc, index, ip)
+
+
+NO_NODE_HAS_ONE = hint("no-node-has-one")
+
+# A NodePort's sentences, made once per node, port and Service (each request names them).
+
+
+@lru_cache(maxsize=1024)
+def _entry(lb: str | None, node: str, node_port: int, service: str) -> Hint:
+    """How the packet came to the Service: through `node`'s NodePort, sent there by `lb`."""
+    if lb:
+        return hint("lb-chose-node", lb=lb, node=node, node_port=node_port, service=service)
+    return hint("node-port-forwarded", node=node, node_port=node_port, service=service)
+
+
+@lru_cache(maxsize=256)
+def _local_kept(node: str) -> Hint:
+    return hint("etp-local-kept", node=node)
+
+
+@lru_cache(maxsize=1024)
+def _cluster_forwarded(node: str, source: str) -> Hint:
+    return hint("etp-cluster-forwarded", node=node, ip=source)
+
+
+@lru_cache(maxsize=256)
+def _cluster_snat(source: str) -> Hint:
+    return hint("etp-cluster-snat", ip=source)

@@ -8,6 +8,7 @@ hosts do not resolve there.
 
 from __future__ import annotations
 
+from simulator.hints import Hint, hint
 from simulator.ipam import DNS_SERVICE_IP
 from simulator.result import CommandResult
 from simulator.trace import DNS_ERROR, OK, TIMEOUT, Blocked, Trace
@@ -15,7 +16,7 @@ from simulator.trace import DNS_ERROR, OK, TIMEOUT, Blocked, Trace
 from .delivery import DnsDropped
 from .dns import HOST_NAMESERVER, Answer, NotFound, external_address, is_ip, nslookup_output
 from .request import Client
-from .router import Router
+from .router import Router, could_not_resolve
 
 #: How long bind9's nslookup waits for a server that never answers: three tries of 5 s.
 NSLOOKUP_TIMEOUT_S = 15.0
@@ -42,7 +43,7 @@ def run_nslookup(router: Router, client: Client, args: list[str]) -> CommandResu
             TIMEOUT,
             None,
             None,
-            f"{server} is not a DNS server this client can reach; cluster DNS is {DNS_SERVICE_IP}",
+            hint("not-a-dns-server", server=server, cluster_dns=DNS_SERVICE_IP),
             (client.hop, hop("dns", name, server, 53)),
         )
         return _timed_out(trace)
@@ -55,7 +56,7 @@ def run_nslookup(router: Router, client: Client, args: list[str]) -> CommandResu
         ptr = router.dns.reverse(name) if server == DNS_SERVICE_IP else None
         text, code = nslookup_output(name, ptr, server, True)
         outcome = OK if code == 0 else DNS_ERROR
-        reason = f"{name} is {ptr}" if ptr else f"no PTR record names {name}"
+        reason = hint("ptr-answer", ip=name, name=ptr) if ptr else hint("no-ptr-record", ip=name)
         return CommandResult(
             text,
             "",
@@ -69,7 +70,7 @@ def run_nslookup(router: Router, client: Client, args: list[str]) -> CommandResu
         result = router.delivery.query_dns(client, name)
     elif server == DNS_SERVICE_IP:
         found = router.dns.query(name)
-        result = found if found else NotFound(name, (name,), f"{name} has no DNS record")
+        result = found if found else NotFound(name, (name,), hint("no-dns-record", name=name))
     else:
         address = external_address(name.lower().rstrip("."))
         if address is not None and not router.ingress.table().knows_host(name.lower()):
@@ -86,7 +87,7 @@ def run_nslookup(router: Router, client: Client, args: list[str]) -> CommandResu
             DNS_ERROR,
             None,
             None,
-            f"could not resolve {name}: {result.reason}",
+            could_not_resolve(name, result.reason),
             (client.hop, server_hop),
         )
     else:
@@ -97,7 +98,7 @@ def run_nslookup(router: Router, client: Client, args: list[str]) -> CommandResu
             OK,
             None,
             None,
-            f"{result.name} is {shown}",
+            hint("name-answer", name=result.name, addresses=shown),
             (client.hop, hop("dns", result.name, server, 53)),
         )
     return CommandResult(text, "", code, [trace])
@@ -112,8 +113,11 @@ def _dropped(client: Client, name: str, drop, server_hop) -> CommandResult:
         TIMEOUT,
         None,
         None,
-        f"a NetworkPolicy dropped the DNS query for {name} to {server_hop.ip}: {drop.reason} "
-        f"(nslookup gave up after three tries of 5 s)",
+        hint(
+            "with-wait",
+            reason=hint("nslookup-query-dropped", name=name, server=server_hop.ip, why=drop.reason),
+            waited=GAVE_UP,
+        ),
         (client.hop, server_hop)[: at + 1],
         NSLOOKUP_TIMEOUT_S,
         Blocked(drop.direction, drop.namespace, drop.policies, at),
@@ -126,16 +130,14 @@ def _timed_out(trace: Trace) -> CommandResult:
     return CommandResult(";; connection timed out; no servers could be reached\n\n", "", 1, [trace])
 
 
-def _host_reason(router: Router, name: str) -> str:
+def _host_reason(router: Router, name: str) -> Hint:
     lowered = name.lower()
     if router.ingress.table().knows_host(lowered):
-        return (
-            f"{lowered} is an Ingress host, which the host knows only from /etc/hosts; "
-            f"nslookup asks DNS servers directly and never reads /etc/hosts (curl does)"
-        )
+        return hint("nslookup-ingress-host", host=lowered)
     if "." not in lowered or lowered.endswith(".cluster.local") or lowered.endswith(".svc"):
-        return (
-            "the host does not use the cluster's DNS; run nslookup inside a pod "
-            "(kubectl exec POD -- nslookup NAME)"
-        )
-    return f"{lowered} does not exist in public DNS"
+        return ON_HOST
+    return hint("not-in-public-dns", host=lowered)
+
+
+GAVE_UP = hint("nslookup-gave-up")
+ON_HOST = hint("nslookup-on-host")

@@ -17,14 +17,16 @@ from __future__ import annotations
 
 import zlib
 
+from simulator.hints import Hint, hint
 from simulator.ipam import DNS_SERVICE_IP, HOST_IP, INGRESS_IP
 from simulator.result import CommandResult
 from simulator.trace import DNS_ERROR, OK, TIMEOUT, UNREACHABLE, Blocked, Trace
 
 from .delivery import DROPPED, ICMP, DnsDropped
 from .dns import NotFound, is_ip
+from .policing import named_address, node_address
 from .request import Client
-from .router import RESOLVER_TIMEOUT_MS, Router
+from .router import RESOLVER_GAVE_UP, RESOLVER_TIMEOUT_MS, Router, could_not_resolve
 
 DEFAULT_COUNT = 4
 _USAGE = (
@@ -135,8 +137,11 @@ def _probe(router: Router, client: Client, host: str) -> tuple[Trace, str | None
                 DNS_ERROR,
                 None,
                 None,
-                f"could not resolve {host}: a NetworkPolicy dropped the DNS query to CoreDNS: "
-                f"{drop.reason} (the resolver gave up after two tries of 5 s)",
+                hint(
+                    "with-wait",
+                    reason=could_not_resolve(host, hint("ping-query-dropped", why=drop.reason)),
+                    waited=RESOLVER_GAVE_UP,
+                ),
                 tuple(hops[: at + 1]),
                 RESOLVER_TIMEOUT_MS / 1000,
                 Blocked(drop.direction, drop.namespace, drop.policies, at),
@@ -151,7 +156,7 @@ def _probe(router: Router, client: Client, host: str) -> tuple[Trace, str | None
                     DNS_ERROR,
                     None,
                     None,
-                    f"could not resolve {host}: {found.reason}",
+                    could_not_resolve(host, found.reason),
                     tuple(hops),
                 ),
                 None,
@@ -179,10 +184,10 @@ def _probe(router: Router, client: Client, host: str) -> tuple[Trace, str | None
     def answered(kind: str, name: str, ttl: int, base: int, node: str | None = None):
         """The echo reaches `name`, which replies."""
         hops.append(hop(kind, name, ip, None, node))
-        reason = f"{name} ({ip}) answered the ICMP echo"
+        reason = hint("echo-answered", name=name, ip=ip)
         return Trace(client.source, host, OK, None, name, reason, tuple(hops)), ip, ttl, base
 
-    def lost(kind: str, name: str, outcome: str, reason: str):
+    def lost(kind: str, name: str, outcome: str, reason: Hint):
         """The echo is lost on the way: `reason` says where and why."""
         hops.append(hop(kind, name, ip))
         return Trace(client.source, host, outcome, None, None, reason, tuple(hops)), ip, 0, None
@@ -191,20 +196,22 @@ def _probe(router: Router, client: Client, host: str) -> tuple[Trace, str | None
         """A NetworkPolicy drops the echo: at `name` (ingress) or as it leaves (egress)."""
         if drop.direction == "ingress":
             hops.append(hop(kind, name, ip, None, node))
-            at, how = len(hops) - 1, f"{name} dropped it"
+            at = len(hops) - 1
+            reason = hint("echo-dropped-there", name=name, ip=ip, why=drop.reason)
         else:
-            at, how = 0, f"it never left {client.name}"
-        reason = f"a NetworkPolicy dropped the ICMP echo to {name} ({ip}): {how}: {drop.reason}"
+            at = 0
+            reason = hint("echo-never-left", name=name, ip=ip, client=client.name, why=drop.reason)
         blocked = Blocked(drop.direction, drop.namespace, drop.policies, at)
         trace = Trace(client.source, host, TIMEOUT, None, None, reason, tuple(hops[: at + 1]))
         trace.blocked = blocked
         return trace, ip, 0, None
 
-    def left(name: str):
-        """An egress NetworkPolicy drop of the client's echo to an address that is no pod."""
+    def left(label: Hint):
+        """An egress NetworkPolicy drop of the client's echo to an address that is no pod
+        (`label` names it, address included)."""
         if client.pod is None:
             return None
-        return router.delivery.policing.leave(client.pod, ip, None, ICMP, f"{name} ({ip})")
+        return router.delivery.policing.leave(client.pod, ip, None, ICMP, label)
 
     tables = router.proxy.tables()
     key = tables.vips.get(ip)
@@ -213,9 +220,7 @@ def _probe(router: Router, client: Client, host: str) -> tuple[Trace, str | None
             "service",
             key[1],
             TIMEOUT,
-            f"{ip} is the cluster IP of service {key[1]}: kube-proxy only forwards the "
-            f"service's ports and no interface owns the address, so nothing answers ICMP echo "
-            f"(a cluster IP is not pingable; test it with curl)",
+            hint("echo-cluster-ip", ip=ip, service=key[1]),
         )
     key = tables.lbs.get(ip)
     if key is not None:
@@ -223,11 +228,10 @@ def _probe(router: Router, client: Client, host: str) -> tuple[Trace, str | None
             "loadbalancer",
             key[1],
             TIMEOUT,
-            f"{ip} is the load balancer of service {key[1]}, which forwards only the service's "
-            f"ports, so nothing answers ICMP echo (test it with curl)",
+            hint("echo-load-balancer", ip=ip, service=key[1]),
         )
     node = tables.node_by_ip.get(ip)
-    if node is not None and (drop := left(f"node {node}")) is not None:
+    if node is not None and (drop := left(node_address(node, ip))) is not None:
         return dropped("node", node, drop)
     if node is not None:
         same = client.node == node or client.pod is None
@@ -246,7 +250,7 @@ def _probe(router: Router, client: Client, host: str) -> tuple[Trace, str | None
                 "pod",
                 name,
                 UNREACHABLE,
-                f"{ip} is the IP of pod {name}, which is reachable only inside the cluster",
+                hint("echo-pod-from-host", ip=ip, pod=name),
             )
         # Through the delivery step like any packet to a pod (where a NetworkPolicy drop
         # will lose the echo); the Trace keeps ping's own hop, which shows no port.
@@ -258,8 +262,8 @@ def _probe(router: Router, client: Client, host: str) -> tuple[Trace, str | None
         same = echo.node == client.node
         return answered("pod", echo.name, 64 if same else 63, 60 if same else 380, echo.node)
     if ip.startswith(("10.244.", "10.96.", "192.168.49.")):
-        return lost("external", ip, UNREACHABLE, f"nothing in the cluster has the address {ip}")
+        return lost("external", ip, UNREACHABLE, hint("echo-no-owner", ip=ip))
     outside = host if not is_ip(host) else ip
-    if (drop := left(outside)) is not None:
+    if (drop := left(named_address(outside, ip))) is not None:
         return dropped("external", outside, drop)
     return answered("external", outside, 56, 11800)

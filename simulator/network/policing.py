@@ -18,8 +18,10 @@ NetworkPolicy in the cluster every question costs one count lookup.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from simulator.hints import Hint, hint
 from simulator.ipam import HOST_IP, POD_CIDR
 from simulator.netpol import EGRESS, Party, drop_reason, policies_of
 from simulator.netpol.model import address
@@ -44,7 +46,7 @@ class PolicyDrop:
     direction: str
     namespace: str
     policies: tuple[str, ...]
-    reason: str
+    reason: Hint
 
 
 class Policing:
@@ -99,7 +101,8 @@ class Policing:
     def leave(
         self, sender: dict | None, ip: str, port: int | None, protocol: str, label: str
     ) -> PolicyDrop | None:
-        """A packet from `sender` to an address that is no pod (`label` names it)."""
+        """A packet from `sender` to an address that is no pod (`label` names it, a hint such
+        as `named_address`'s)."""
         if sender is None:
             return None
         policies = self.view.policy_set()
@@ -150,10 +153,10 @@ class Policing:
                 return Party(ip, info)
         node = self._node_of(ip)
         if node is not None:
-            return Party(ip, node=node, label=f"node {node} ({ip})")
+            return Party(ip, node=node, label=node_address(node, ip))
         if ip == HOST_IP:
-            return Party(ip, label=f"the host {ip}")
-        return Party(ip, label=f"address {ip}")
+            return Party(ip, label=_the_host(ip))
+        return Party(ip, label=_address(ip))
 
     def _node_of(self, ip: str) -> str | None:
         """The node owning `ip`: its InternalIP, or its pod bridge's first address."""
@@ -177,3 +180,29 @@ class Policing:
 
 def _dotted(value: int) -> str:
     return ".".join(str(value >> shift & 255) for shift in (24, 16, 8, 0))
+
+
+# How a policy's reason names an end that is no pod, made once per address: a packet's
+# source is named so each time a policy is asked.
+
+
+@lru_cache(maxsize=1024)
+def node_address(node: str, ip: str) -> Hint:
+    """`node w1 (192.168.49.3)`."""
+    return hint("netpol-node", node=node, ip=ip)
+
+
+@lru_cache(maxsize=1024)
+def named_address(name: str, ip: str) -> Hint:
+    """`example.com (93.184.215.14)`: an address outside the pods, by name."""
+    return hint("netpol-named-address", name=name, ip=ip)
+
+
+@lru_cache(maxsize=16)
+def _the_host(ip: str) -> Hint:
+    return hint("netpol-the-host", ip=ip)
+
+
+@lru_cache(maxsize=1024)
+def _address(ip: str) -> Hint:
+    return hint("netpol-address", ip=ip)

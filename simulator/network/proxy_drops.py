@@ -7,7 +7,7 @@ The proxy's connection to an upstream pod leaves from the proxy pod: the path ha
 to `Deliverer.deliver(pod, ip, port, src_ip=PROXY_POD_IP, sender=PROXY_POD)`, which
 polices the proxy's egress and the upstream pod's ingress, and a `DROPPED` delivery
 is a connect that never completes. The proxy waits its connect timeout, tries the next
-endpoint (`retried_reason`, `retry_wait_ms` when one answers), and when every try was
+endpoint (`retried`, `retry_wait_ms` when one answers), and when every try was
 dropped answers 504 (`upstream_timeout`): the client gets a response, late, and the
 Trace's `blocked` names the policies.
 
@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from simulator.hints import Hint, hint
 from simulator.trace import HTTP_ERROR, Blocked, Hop
 
 from .delivery import TCP
@@ -40,7 +41,7 @@ class Proxy:
 
     Attributes:
         name: what answers the client (the Trace's `served_by` on a 504), e.g. `ingress-nginx`.
-        sender: who opens upstream connections, in a sentence: `the controller`.
+        sender: who opens upstream connections, in a sentence: `the controller` (a hint).
         setting: the name of its connect timeout, e.g. `proxy-connect-timeout`.
         connect_timeout_ms: how long it waits for an upstream to accept.
     """
@@ -52,7 +53,7 @@ class Proxy:
 
 
 #: ingress-nginx: the controller pod proxies; its ConfigMap's proxy-connect-timeout is 5 s.
-INGRESS_NGINX = Proxy("ingress-nginx", "the controller", "proxy-connect-timeout", 5_000)
+INGRESS_NGINX = Proxy("ingress-nginx", hint("the-controller"), "proxy-connect-timeout", 5_000)
 
 
 def entry_dropped(
@@ -78,14 +79,18 @@ def retry_wait_ms(proxy: Proxy, dropped: Sequence[Delivery]) -> int:
     return proxy.connect_timeout_ms * len(dropped)
 
 
-def retried_reason(proxy: Proxy, dropped: Sequence[Delivery]) -> str:
-    """The end of the reason of a request answered after dropped tries ("" without any)."""
+def retried(reason: str, proxy: Proxy, dropped: Sequence[Delivery]) -> str:
+    """The reason of a request answered after dropped tries: `reason` itself without any,
+    else `reason (after a NetworkPolicy dropped the connection to web-1: ingress-nginx
+    waited 5 s and tried the next endpoint)`."""
     if not dropped:
-        return ""
-    names = ", ".join(d.name for d in dropped)
-    return (
-        f" (after a NetworkPolicy dropped the connection to {names}: {proxy.name} waited "
-        f"{proxy.connect_timeout_ms // 1000} s and tried the next endpoint)"
+        return reason
+    return hint(
+        "after-dropped-tries",
+        reason=reason,
+        pods=", ".join(d.name for d in dropped),
+        proxy=proxy.name,
+        seconds=proxy.connect_timeout_ms // 1000,
     )
 
 
@@ -103,15 +108,21 @@ def upstream_timeout(ex: Exchange, proxy: Proxy, target: str, dropped: Sequence[
     at = len(ex.hops) - 1
     ex.responder = "nginx"
     tries = len(dropped)
-    ex.end(
-        HTTP_ERROR,
-        f"{target}, but a NetworkPolicy dropped {proxy.sender}'s connection to pod "
-        f"{last.name} ({last.ip}:{last.port}): {drop.reason}; {proxy.name} waited "
-        f"{proxy.connect_timeout_ms // 1000} s ({proxy.setting}) "
-        f"{'once' if tries == 1 else f'for each of {tries} tries'} and answered 504",
-        504,
-        proxy.name,
+    counted = {} if tries == 1 else {"tries": tries}
+    reason: Hint = hint(
+        "upstream-dropped-once" if tries == 1 else "upstream-dropped-each",
+        target=target,
+        sender=proxy.sender,
+        pod=last.name,
+        ip=last.ip,
+        port=last.port,
+        why=drop.reason,
+        proxy=proxy.name,
+        seconds=proxy.connect_timeout_ms // 1000,
+        setting=proxy.setting,
+        **counted,
     )
+    ex.end(HTTP_ERROR, reason, 504, proxy.name)
     ex.elapsed_ms = retry_wait_ms(proxy, dropped)
     ex.trace.elapsed = ex.elapsed_ms / 1000
     ex.trace.blocked = Blocked(drop.direction, drop.namespace, drop.policies, at)

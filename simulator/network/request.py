@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from simulator.hints import Hint, hint
 from simulator.trace import Hop
 
 from .dns import is_ip
@@ -144,11 +145,11 @@ class BadUrl:
     error: str
     scheme: str = ""
 
-    def reason(self) -> str:
+    def reason(self) -> Hint:
         """The Trace's reason."""
         if self.error == "protocol":
-            return f"curl does not speak {self.scheme}; use an http:// or https:// URL"
-        return f"{self.url} is not a valid URL"
+            return hint("unsupported-scheme", scheme=self.scheme)
+        return hint("invalid-url", url=self.url)
 
 
 class RequestCache(dict):

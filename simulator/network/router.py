@@ -38,8 +38,10 @@ compare with the fast one.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from simulator.hints import Hint, hint
 from simulator.ipam import DNS_SERVICE_IP, HOST_IP, HOST_NETWORK, INGRESS_IP
 from simulator.trace import (
     DNS_ERROR,
@@ -238,14 +240,12 @@ class Router(NodeRoutes, GatewayRoutes):
                 found = self.delivery.query_dns(client, name)
                 if isinstance(found, DnsDropped):
                     ex.add(self.hop("dns", name, DNS_SERVICE_IP, 53))
-                    ex.drop(
-                        found.drop, f"the DNS query for {host} went to CoreDNS", failure="resolve"
-                    )
+                    ex.drop(found.drop, hint("dns-query-went", host=host), failure="resolve")
                     ex.trace.outcome = DNS_ERROR
                     return ex
                 if isinstance(found, NotFound):
                     ex.add(self.hop("dns", found.tried[0], DNS_SERVICE_IP, 53))
-                    ex.fail("resolve", DNS_ERROR, f"could not resolve {host}: {found.reason}")
+                    ex.fail("resolve", DNS_ERROR, could_not_resolve(host, found.reason))
                     return ex
                 answer = found
                 ex.add(self.hop("dns", found.name, DNS_SERVICE_IP, 53))
@@ -298,7 +298,7 @@ class Router(NodeRoutes, GatewayRoutes):
         if answer is not None and answer.cname:
             name = answer.cname
         ex.add(self.hop("external", name, ip, port))
-        self._external(ex, name, f"{name} is outside the cluster")
+        self._external(ex, name, hint("outside-cluster", host=name))
 
     def host_resolves(self, host: str) -> str | None:
         """The host's /etc/hosts (every hostname of an accepted HTTPRoute, with its
@@ -314,19 +314,9 @@ class Router(NodeRoutes, GatewayRoutes):
             return None
         return external_address(host)
 
-    def host_dns_reason(self, host: str) -> str:
+    def host_dns_reason(self, host: str) -> Hint:
         """Why the host could not resolve `host`: the sentence for the Trace."""
-        if "." not in host or host.endswith(".svc") or host.endswith(".cluster.local"):
-            return (
-                f"could not resolve {host}: the host does not use the cluster's DNS, so "
-                f"service names resolve only inside pods; from the host use a NodePort, a "
-                f"LoadBalancer address or an Ingress host"
-            )
-        return (
-            f"could not resolve {host}: no Ingress rule or accepted HTTPRoute names this host "
-            f"(the host resolves their hosts as if they were in its /etc/hosts) and it is not "
-            f"in public DNS"
-        )
+        return _host_dns_reason(host)
 
     # -- waiting -----------------------------------------------------------------------------
 
@@ -342,11 +332,11 @@ class Router(NodeRoutes, GatewayRoutes):
             # curl's own limit comes first.
             if limit is not None and limit < RESOLVER_TIMEOUT_MS:
                 ex.failure, ex.trace.outcome, ex.elapsed_ms = "resolve_timeout", TIMEOUT, limit
-                waited = f"curl gave up after {limit / 1000:g} s"
+                waited = curl_gave_up(limit)
             else:
                 ex.elapsed_ms = RESOLVER_TIMEOUT_MS
-                waited = "the resolver gave up after two tries of 5 s"
-            ex.trace.reason = f"{ex.trace.reason} ({waited})"
+                waited = RESOLVER_GAVE_UP
+            ex.trace.reason = hint("with-wait", reason=ex.trace.reason, waited=waited)
         if ex.failure == "noroute":
             if limit is not None and limit < NO_ROUTE_MS:
                 ex.failure = "timeout"
@@ -357,11 +347,36 @@ class Router(NodeRoutes, GatewayRoutes):
                 KERNEL_SYN_TIMEOUT_MS if limit is None else min(limit, KERNEL_SYN_TIMEOUT_MS)
             )
             if ex.elapsed_ms == KERNEL_SYN_TIMEOUT_MS:
-                waited = "the kernel gave up after ~130 s of unanswered SYN retries"
+                waited = KERNEL_GAVE_UP
             else:
-                waited = f"curl gave up after {ex.elapsed_ms / 1000:g} s"
-            ex.trace.reason = f"{ex.trace.reason} ({waited})"
+                waited = curl_gave_up(ex.elapsed_ms)
+            ex.trace.reason = hint("with-wait", reason=ex.trace.reason, waited=waited)
         ex.trace.elapsed = ex.elapsed_ms / 1000
+
+
+NO_CLUSTER_DNS = hint("host-no-cluster-dns")
+NAME_UNKNOWN = hint("host-name-unknown")
+RESOLVER_GAVE_UP = hint("resolver-gave-up")
+KERNEL_GAVE_UP = hint("kernel-gave-up")
+
+
+def could_not_resolve(host: str, why: str) -> Hint:
+    """`could not resolve HOST: WHY`, the reason of a name that did not resolve."""
+    return hint("could-not-resolve", host=host, why=why)
+
+
+def curl_gave_up(waited_ms: int) -> Hint:
+    """`curl gave up after 2.5 s`: its own limit (`-m`, `--connect-timeout`) came first."""
+    return hint("curl-gave-up", seconds=f"{waited_ms / 1000:g}")
+
+
+@lru_cache(maxsize=1024)
+def _host_dns_reason(host: str) -> Hint:
+    """`Router.host_dns_reason`, made once per name (a name that does not resolve is
+    often asked again)."""
+    if "." not in host or host.endswith(".svc") or host.endswith(".cluster.local"):
+        return could_not_resolve(host, NO_CLUSTER_DNS)
+    return could_not_resolve(host, NAME_UNKNOWN)
 
 
 def _limit_ms(options: Options) -> int | None:
