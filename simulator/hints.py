@@ -257,6 +257,9 @@ class Hint(str):
     def __getnewargs__(self) -> tuple:  # pickled by key and values
         return (self.key, self.values)
 
+    def __getstate__(self) -> None:  # which are all it is (not the `to_dict` it made)
+        return None
+
     def to_dict(self) -> dict:
         """`{"key", "values"}`, a value that is a hint itself as such a dict (made once: a
         trace's reason is shared by the requests it explains; treat it as read-only)."""
@@ -284,6 +287,9 @@ class Hints(str):
 
     def __getnewargs__(self) -> tuple:  # pickled by parts
         return (self.parts,)
+
+    def __getstate__(self) -> None:  # which are all it is
+        return None
 
     def to_dict(self) -> dict:
         """`{"parts": [...]}`, each part as `Hint.to_dict` gives it."""

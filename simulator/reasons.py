@@ -581,4 +581,13 @@ REASONS: dict[str, str] = {
     "comma-list": gettext_noop("{first}, {then}"),
     "semicolon-list": gettext_noop("{first}; {then}"),
     "semicolon-or-list": gettext_noop("{first}; or {then}"),
+    # -- a NetworkPolicy in the inspector (netpol/inspect.py) ----------------------------
+    "netpol-selects-no-pod": gettext_noop(
+        "This policy selects no pod: its podSelector matches no pod in namespace {namespace} "
+        "now, so it isolates nothing (until a pod with matching labels starts)."
+    ),
+    "netpol-namespace-has-no-pod": gettext_noop(
+        "This policy selects no pod: namespace {namespace} has no pod now, so it isolates "
+        "nothing (until one starts)."
+    ),
 }

@@ -5,7 +5,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext
+
 from playground import limits
+from simulator import hint_words, word_hint
+
+
+def worded(text: str) -> str:
+    """The simulator's sentence in the active language (its English when it has no key)."""
+    words = hint_words(text)
+    return word_hint(words, gettext) if words is not None else text
 
 
 def present_policy(policy: dict[str, Any]) -> dict[str, Any]:
@@ -16,16 +25,21 @@ def present_policy(policy: dict[str, Any]) -> dict[str, Any]:
         rules = []
         for rule in shown["rules"]:
             peers = [
-                {**peer, "pods": peer["pods"][:limit], "more": max(0, len(peer["pods"]) - limit)}
+                {
+                    **peer,
+                    "text": worded(peer["text"]),
+                    "pods": peer["pods"][:limit],
+                    "more": max(0, len(peer["pods"]) - limit),
+                }
                 for peer in rule["peers"]
             ]
-            rules.append({**rule, "peers": peers})
+            rules.append({**rule, "text": worded(rule["text"]), "peers": peers})
         directions[direction] = {"covered": shown["covered"], "rules": rules}
     return {
         "selects": policy["selects"][:limit],
         "selects_more": max(0, len(policy["selects"]) - limit),
         "count": len(policy["selects"]),
-        "note": policy["note"],
+        "note": worded(policy["note"]),
         "ingress": directions["ingress"],
         "egress": directions["egress"],
     }

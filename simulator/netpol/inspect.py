@@ -8,6 +8,7 @@ it isolates nothing). For one pod: the policies that isolate it, per direction.
 
 from __future__ import annotations
 
+from simulator.hints import Hint, hint
 from simulator.labels import matches
 
 from .engine import Party
@@ -34,18 +35,11 @@ def policy_details(view: ClusterPolicies, obj: dict) -> dict:
         for p in pods
         if p.namespace == namespace and not p.host_network and matches(policy.selector, p.labels)
     ]
-    note = ""
+    note: Hint | str = ""
     if not selects and policy.selector:
-        note = (
-            f"This policy selects no pod: its podSelector matches no pod in namespace "
-            f"{namespace} now, so it isolates nothing (until a pod with matching labels "
-            "starts)."
-        )
+        note = hint("netpol-selects-no-pod", namespace=namespace)
     elif not selects:
-        note = (
-            f"This policy selects no pod: namespace {namespace} has no pod now, so it "
-            "isolates nothing (until one starts)."
-        )
+        note = hint("netpol-namespace-has-no-pod", namespace=namespace)
     namespaces = view.namespaces()
     directions = {}
     for direction in (INGRESS, EGRESS):

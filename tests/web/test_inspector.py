@@ -183,3 +183,58 @@ def test_a_class_asking_for_one_inspector_in_one_frame_gets_one_render():
     # Another language, or the next frame (it may have changed it): rendered afresh.
     assert watchers.render(target, "zh-hans", show, now=10.0, seq=7) == "<p>2</p>"
     assert watchers.render(target, "en", show, now=10.1, seq=8) == "<p>3</p>"
+
+
+POLICIES = """
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: web-from-client}
+spec:
+  podSelector: {matchLabels: {app: nothing-yet}}
+  ingress:
+  - from: [{podSelector: {matchLabels: {app: client}}}]
+    ports: [{port: 8080}]
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata: {name: other}
+spec:
+  gatewayClassName: someone-else
+  listeners: [{name: http, protocol: HTTP, port: 80}]
+"""
+
+
+@pytest.mark.parametrize(
+    ("language", "note", "rule", "gateway"),
+    [
+        (
+            "en",
+            "This policy selects no pod: its podSelector matches no pod in namespace default",
+            "from pods app=client",
+            "No controller in this cluster serves GatewayClass someone-else",
+        ),
+        (
+            "zh-hans",
+            "这个策略没有选中任何 Pod：它的 podSelector 目前在名字空间 default 中匹配不到 Pod",
+            "app=client",
+            "本集群中没有控制器为 GatewayClass someone-else 服务",
+        ),
+    ],
+)
+def test_the_simulators_notes_and_rules_are_worded_in_the_viewers_language(
+    language, note, rule, gateway
+):
+    from django.utils import translation
+
+    cluster = Cluster(seed=3)
+    assert cluster.run("kubectl apply -f -", stdin=POLICIES).exit_code == 0
+    with translation.override(language):
+        policy = inspector.inspect(cluster, Target("NetworkPolicy", "default", "web-from-client"))
+        gw = inspector.inspect(cluster, Target("Gateway", "default", "other"))
+    assert policy["policy"]["note"].startswith(note)
+    shown = policy["policy"]["ingress"]["rules"][0]
+    assert rule in shown["text"]
+    assert gw["notes"][0].startswith(gateway)
+    if language == "zh-hans":  # nothing of the English sentence is left
+        assert "from pods" not in shown["text"]
+        assert "namespace" not in shown["peers"][0]["text"]
