@@ -8,6 +8,8 @@ pod reached by its address gets the packet through the delivery step
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from simulator import host_ports
 from simulator.hints import Hint, hint
 from simulator.ipam import HOST_IP
@@ -174,16 +176,9 @@ class DirectRoutes(RouteBase):
 
 THE_APISERVER = hint("netpol-the-apiserver")
 
+
 #: `pod_answered`'s sentences, one per pod and address (a pod's IP answers many requests).
-_ANSWERED: dict[tuple[str, str, int], Hint] = {}
-
-
+@lru_cache(maxsize=4096)
 def pod_answered(pod: str, ip: str, port: int) -> Hint:
     """`pod web-1 answered on 10.244.1.5:8080`, made once per pod, address and port."""
-    key = (pod, ip, port)
-    said = _ANSWERED.get(key)
-    if said is None:
-        if len(_ANSWERED) > 4096:
-            _ANSWERED.clear()
-        said = _ANSWERED[key] = hint("pod-answered-on", pod=pod, ip=ip, port=port)
-    return said
+    return hint("pod-answered-on", pod=pod, ip=ip, port=port)

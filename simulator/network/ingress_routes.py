@@ -7,6 +7,8 @@ are k8s-semantics.md section 7.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from simulator.hints import Hint, hint
 from simulator.ipam import INGRESS_IP
 from simulator.labels import from_match_labels
@@ -31,21 +33,12 @@ TLS_TO_PORT_80 = hint("ingress-tls-to-port-80")
 HTTP_TO_PORT_443 = hint("ingress-http-to-port-443")
 FAKE = hint("certificate-fake")
 
-#: `proxied_to`'s reasons by (target, address, port), made once: every request a proxy
-#: answers gets one.
-_PROXIED: dict[tuple[str, str | None, int | None], Hint] = {}
 
-
+@lru_cache(maxsize=10_000)
 def proxied_to(target: str, ip: str | None, port: int | None) -> Hint:
     """`<target> -> 10.244.1.5:8080`: the endpoint a proxy sent the request to (made once
     per target and endpoint)."""
-    key = (target, ip, port)
-    reason = _PROXIED.get(key)
-    if reason is None:
-        if len(_PROXIED) > 10_000:
-            _PROXIED.clear()
-        reason = _PROXIED[key] = hint("proxied-to", target=target, ip=ip, port=port)
-    return reason
+    return hint("proxied-to", target=target, ip=ip, port=port)
 
 
 def certificate_origin(cert: tls.Certificate) -> Hint | str:
