@@ -8,6 +8,10 @@ export function gettext(text) {
   return catalog ? catalog.gettext(text) : text;
 }
 
+export function pgettext(context, text) {
+  return catalog ? catalog.pgettext(context, text) : text;
+}
+
 export function ngettext(singular, plural, count) {
   if (catalog) return catalog.ngettext(singular, plural, count);
   return count === 1 ? singular : plural;

@@ -9,7 +9,7 @@
 // layout places it. The server decides every relation; this only draws them.
 
 import { gatewayKinds } from "./scene_gateways.js";
-import { gettext, interpolate, ngettext } from "./i18n.js";
+import { gettext, interpolate, ngettext, pgettext } from "./i18n.js";
 import { HOST, LAYERS } from "./layers.js";
 import { FONTS, qualified, widthFor } from "./names.js";
 
@@ -152,6 +152,11 @@ function endpoints(scene, list) {
   }
 }
 
+const DIRECTIONS = {
+  ingress: pgettext("NetworkPolicy direction", "ingress"),
+  egress: pgettext("NetworkPolicy direction", "egress"),
+};
+
 // NetworkPolicies right of the nodes, each linked from the bands of the pods it selects
 // (and so isolates, for the directions it covers); one that selects no pod says so.
 function policies(scene, list) {
@@ -159,7 +164,7 @@ function policies(scene, list) {
   for (const policy of sorted) {
     const id = `netpol:${policy.namespace}/${policy.name}`;
     // Per direction the policy covers: how many rules, or "deny" without any.
-    const directions = [["ingress", policy.ingress], ["egress", policy.egress]]
+    const directions = [[DIRECTIONS.ingress, policy.ingress], [DIRECTIONS.egress, policy.egress]]
       .filter(([, rules]) => rules !== null)
       .map(([direction, rules]) => (rules.length
         ? interpolate(ngettext("%(direction)s %(count)s rule", "%(direction)s %(count)s rules", rules.length), { direction, count: rules.length })
