@@ -218,7 +218,7 @@ def networkpolicy_entry(state: ClusterState, obj: dict) -> dict:
     for direction in (INGRESS, EGRESS):
         found = policy.rules(direction) if policy is not None else None
         if policy is not None and found is not None:
-            rules[direction] = [rule_text(policy, rule, direction) for rule in found]
+            rules[direction] = [str(rule_text(policy, rule, direction)) for rule in found]
     return {
         "namespace": namespace,
         "name": meta["name"],

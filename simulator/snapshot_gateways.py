@@ -113,7 +113,7 @@ def httproute_entry(state: Any, route: dict) -> dict:
         {
             "name": ref.get("name", ""),
             "namespace": ref.get("namespace") or key[0],
-            "reason": why,
+            "reason": str(why),
             "reasonWords": why.to_dict(),
         }
         for ref, why in resolved.ignored

@@ -131,7 +131,8 @@ class Trace:
         outcome: one of `OUTCOMES`.
         status: the HTTP status received, or None when no response came.
         served_by: who answered: a pod's name, `ingress-nginx`, an external host; or None.
-        reason: one plain sentence naming the cause, for the learner.
+        reason: one plain sentence naming the cause, for the learner: a `Hint`
+            (simulator/hints.py), so a page can word it in its own language.
         hops: the places the packet went through, in order.
         elapsed: simulated seconds the client waited (not part of `to_dict`, which
             follows the contract; the caller may advance the clock by it).
@@ -157,6 +158,6 @@ class Trace:
             "outcome": self.outcome,
             "status": self.status,
             "served_by": self.served_by,
-            "reason": self.reason,
+            "reason": str(self.reason),  # plain text: a hint's key and values stay here
             "hops": [hop.to_dict() for hop in self.hops],
         }
