@@ -20,9 +20,9 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from playground import limits, protocol, topology
-from playground.rooms.policy_view import present_policy
+from playground.rooms.policy_view import present_policy, worded
 from playground.rooms.selection_view import selection_row
-from simulator import INSPECTABLE_KINDS, Cluster, Inspection, hint_words, word_hint
+from simulator import INSPECTABLE_KINDS, Cluster, Inspection
 
 _NAME = re.compile(r"^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$")
 #: The shortest time between two renders of one target's inspector (seconds).
@@ -82,7 +82,7 @@ def present(shown: Inspection) -> dict[str, Any]:
         "readiness": None,
         # scope, type, status, reason, message: the template's fields, by the same names
         "conditions": [asdict(row) for row in shown.conditions],
-        "notes": [word_hint(hint_words(note), _) for note in shown.notes],
+        "notes": [worded(note) for note in shown.notes],
         "policy": present_policy(shown.policy) if shown.policy is not None else None,
         "isolation": shown.isolation,
     }
