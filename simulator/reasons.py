@@ -578,9 +578,9 @@ REASONS: dict[str, str] = {
     "netpol-named-address": gettext_noop("{name} ({ip})"),
     "netpol-the-apiserver": gettext_noop("the API server"),
     # Lists: "TCP 80, UDP 53"; clauses, one per policy; rules, each an alternative
-    "comma-list": gettext_noop("{first}, {then}"),
-    "semicolon-list": gettext_noop("{first}; {then}"),
-    "semicolon-or-list": gettext_noop("{first}; or {then}"),
+    "comma-list": gettext_noop("{first}, {second}"),
+    "semicolon-list": gettext_noop("{first}; {second}"),
+    "semicolon-or-list": gettext_noop("{first}; or {second}"),
     # -- a NetworkPolicy in the inspector (netpol/inspect.py) ----------------------------
     "netpol-selects-no-pod": gettext_noop(
         "This policy selects no pod: its podSelector matches no pod in namespace {namespace} "

@@ -82,12 +82,7 @@ def listed(items: Iterable[str], key: str) -> str:
     none."""
     said: str | None = None
     for item in items:
-        if said is None:
-            said = item
-        elif key == "either":
-            said = hint(key, first=said, second=item)
-        else:
-            said = hint(key, first=said, then=item)
+        said = item if said is None else hint(key, first=said, second=item)
     return "" if said is None else said
 
 

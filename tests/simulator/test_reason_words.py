@@ -380,10 +380,10 @@ def test_policing_names_the_policy_the_ends_and_what_its_rules_allow() -> None:
     assert why["values"]["policies"]["key"] == "and"
     closest = why["values"]["closest"]
     assert closest["key"] == "semicolon-list"
-    assert closest["values"]["then"]["key"] == "netpol-allows-only-on"
-    ports = closest["values"]["then"]["values"]["ports"]
+    assert closest["values"]["second"]["key"] == "netpol-allows-only-on"
+    ports = closest["values"]["second"]["values"]["ports"]
     assert ports["key"] == "comma-list"
-    assert ports["values"]["then"] == {
+    assert ports["values"]["second"] == {
         "key": "netpol-every-protocol-port",
         "values": {"protocol": "UDP"},
     }
