@@ -304,6 +304,10 @@ def hint(key: str, /, **values: object) -> Hint:
     )
 
 
+#: "none", for an empty list a sentence names (its ports, its port names).
+NONE = hint("none")
+
+
 def then(first: Hint | Hints, *more: Hint) -> Hints:
     """`first`, then `more` sentences."""
     parts = first.parts if isinstance(first, Hints) else (first,)

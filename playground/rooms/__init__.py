@@ -6,6 +6,7 @@ simulator only through `simulator`'s top-level names. Each module has one job:
 
 - `catalog`: the built-in examples;
 - `creation`: validating manifests as the home page types, creating rooms;
+- `wording`: the simulator's keyed sentences in the page's language;
 - `log`: a room's log, its replay, and a live room's writes to it;
 - `registry`: the rooms of this process: those it runs, those it shows;
 - `leases`: one process runs each room; `keeper`: leases renewed, idle rooms unloaded;
@@ -44,7 +45,6 @@ from .creation import (
     latest_manifests,
     plain_problem,
     presenter_key,
-    reason_sentences,
     validate,
 )
 from .errors import NoSuchRoom, RoomGone, ServerFull
@@ -65,6 +65,7 @@ from .registry import (
 )
 from .teardown import forget_all, reset
 from .view import RoomView
+from .wording import reason_sentences
 
 __all__ = [
     "INSPECTABLE_KINDS",

@@ -7,14 +7,14 @@ import secrets
 from typing import Any
 
 from django.conf import settings
-from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 
 from playground import limits
 from playground.models import Room, RoomEvent
 from playground.rooms.catalog import example
 from playground.rooms.log import APPLY, new_cluster
-from simulator import REASON_SENTENCES, CommandResult, hint_words, word_hint
+from playground.rooms.wording import word
+from simulator import CommandResult, hint_words
 
 
 def validate(text: str) -> list[dict[str, Any]]:
@@ -134,14 +134,7 @@ def plain_problem(message: str) -> dict[str, Any]:
 def hint_text(problem: dict[str, Any]) -> str:
     """A problem's hint in the active language; its English when the simulator gave it
     no sentence key."""
-    words = problem.get("hint_words")
-    return word_hint(words, gettext) if words else problem.get("hint", "")
-
-
-def reason_sentences() -> dict[str, str]:
-    """Every sentence a trace's reason is made of, by key, in the active language: the
-    room page holds them for its browser to word `reasonWords` (reasons.js)."""
-    return {key: gettext(sentence) for key, sentence in REASON_SENTENCES.items()}
+    return word(problem.get("hint_words"), problem.get("hint", ""))
 
 
 def _limit_problem() -> dict[str, Any]:

@@ -20,8 +20,9 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from playground import limits, protocol, topology
-from playground.rooms.policy_view import present_policy, worded
+from playground.rooms.policy_view import present_policy
 from playground.rooms.selection_view import selection_row
+from playground.rooms.wording import worded
 from simulator import INSPECTABLE_KINDS, Cluster, Inspection
 
 _NAME = re.compile(r"^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$")

@@ -5,16 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.utils.translation import gettext
-
 from playground import limits
-from simulator import hint_words, word_hint
-
-
-def worded(text: str) -> str:
-    """The simulator's sentence in the active language (its English when it has no key)."""
-    words = hint_words(text)
-    return word_hint(words, gettext) if words is not None else text
+from playground.rooms.wording import worded
 
 
 def present_policy(policy: dict[str, Any]) -> dict[str, Any]:

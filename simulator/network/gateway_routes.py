@@ -39,7 +39,7 @@ from simulator.gatewayapi.model import Backend
 from simulator.gatewayapi.provisioner import data_plane_name
 from simulator.gatewayapi.table import GatewayTable, pick_backend
 from simulator.gateways import gateway_graph
-from simulator.hints import Hint, hint
+from simulator.hints import NONE, Hint, hint
 from simulator.trace import HTTP_ERROR, OK, REFUSED, TLS_ERROR, Hop
 
 from . import tls
@@ -54,7 +54,6 @@ if TYPE_CHECKING:
 
 #: nginx's proxy_connect_timeout, which NGINX Gateway Fabric leaves at its default.
 CONNECT_TIMEOUT_MS = 60_000
-NONE = hint("none")
 
 
 def _proxy(gateway: str) -> Proxy:

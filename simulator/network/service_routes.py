@@ -9,7 +9,7 @@ delivery step (delivery.py).
 
 from __future__ import annotations
 
-from simulator.hints import Hint, hint
+from simulator.hints import NONE, Hint, hint
 from simulator.ipam import HOST_NETWORK
 from simulator.trace import OK, REFUSED, TIMEOUT, UNREACHABLE, Trace
 
@@ -300,4 +300,3 @@ def why_topology(topology: str, node: str | None, zone: str | None) -> Hint:
 
 
 KEPT = hint("kept-by-affinity")
-NONE = hint("none")

@@ -25,7 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
-from simulator.hints import hint, then
+from simulator.hints import NONE, hint, then
 from simulator.labels import from_match_labels
 from simulator.manifests import Document
 from simulator.problems import WARNING, Problem
@@ -224,7 +224,7 @@ def _port_hint(name: str, port: dict, position: int, selection: _Selection) -> t
             return "", ""
         listed = ", ".join(str(n) for n in sorted(selection.numbers))
         said = hint(
-            "no-container-port", name=name, target=target, listed=listed or hint("none"),
+            "no-container-port", name=name, target=target, listed=listed or NONE,
             port=port.get("port"),
         )  # fmt: skip
     elif type(target) is str and target:
@@ -232,7 +232,7 @@ def _port_hint(name: str, port: dict, position: int, selection: _Selection) -> t
             return "", ""
         names = ", ".join(sorted(selection.names))
         said = hint(
-            "no-port-name", name=name, target=target, listed=names or hint("none"),
+            "no-port-name", name=name, target=target, listed=names or NONE,
             port=port.get("port"),
         )  # fmt: skip
     else:
