@@ -73,6 +73,10 @@ _NOT_CREATABLE = {
         "with the same name"
     ),
     "Event": "Events are recorded by the cluster itself",
+    "ControllerRevision": (
+        "ControllerRevisions are written by the DaemonSet and StatefulSet controllers, one "
+        "for each template they have had; `kubectl rollout undo` brings an older one back"
+    ),
 }
 # Paths of converted legacy Ingresses, mapped back to what the learner wrote.
 _LEGACY_PATHS = (

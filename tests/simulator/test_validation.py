@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from simulator import Cluster, kinds
 from simulator.legacy import convert_legacy_ingress
 from simulator.manifests import parse_manifests
 from simulator.problems import ManifestError, format_problems, warning_lines
@@ -1531,3 +1532,18 @@ def test_duplicates_inside_one_list() -> None:
         'metadata.name: Duplicate value: "web": pod/web is already defined in document 1 of '
         "this input"
     )
+
+
+@pytest.mark.parametrize(
+    "resource",
+    [rt for rt in kinds.RESOURCE_TYPES if not rt.creatable],
+    ids=lambda rt: rt.kind,
+)
+def test_every_kind_only_controllers_write_is_refused_in_words(resource):
+    """A kind the cluster writes itself gets Kubeplay's own refusal, never an error."""
+    doc = {"apiVersion": resource.api_version, "kind": resource.kind, "metadata": {"name": "x"}}
+    cluster = Cluster(seed=1)
+    result = cluster.run("kubectl apply -f -", stdin=yaml.safe_dump(doc))
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"error: Kubeplay does not accept {resource.kind} manifests: ")
+    assert "internal" not in result.stderr
