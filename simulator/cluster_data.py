@@ -62,6 +62,9 @@ class ClusterData:
             say of every node for a spec's tolerations and nodeSelector, cleared with
             `feasible_nodes`.
         pending: the pods no node could take, in the order they were left Pending.
+        freed_places: places pods left on nodes since the scheduler last looked (node ->
+            how many), each for the oldest Pending pod that fits there
+            (`pod_startup.bind_freed`).
         starting: the pods bound to a node whose containers do not run yet, with the
             kubelet's record of them (`runtime.StartRecord`).
         terminating: when each terminating pod will be gone (simulated seconds).
@@ -106,6 +109,7 @@ class ClusterData:
         self.feasible_nodes: dict[tuple, tuple[object, object, list[str]]] = {}
         self.sorted_nodes: dict[tuple, tuple] = {}
         self.pending: dict[Key, None] = {}
+        self.freed_places: dict[str, int] = {}
         self.starting: dict[Key, StartRecord] = {}
         self.terminating: dict[Key, float] = {}
         self.node_images: dict[str, set[str]] = {}

@@ -7,7 +7,7 @@ DaemonSets look again and Pending pods are retried.
 
 from __future__ import annotations
 
-from . import pod_lifecycle
+from . import pod_lifecycle, pod_startup
 from .clock import timestamp
 from .cluster_data import ClusterData
 from .controllers import scheduler
@@ -139,7 +139,7 @@ def nodes_changed(data: ClusterData) -> None:
         data.zones.update(zones)
         data.endpoints.zones_changed()
     if data.pending:
-        pod_lifecycle.retry_pending(data)
+        pod_startup.bind_pending(data)
 
 
 def _set_taints(node: dict, taints: list[dict]) -> None:

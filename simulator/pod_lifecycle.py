@@ -13,7 +13,6 @@ from . import host_ports, kubelet, pod_startup
 from .admission import admit_pod
 from .clock import timestamp
 from .cluster_data import ClusterData
-from .controllers import scheduler
 from .controllers.ownership import CONTROLLER_NAMES, controller_ref, new_pods
 from .events import DELETED, NOT_READY, READY
 from .probes import ProbeOutcome
@@ -58,40 +57,6 @@ def start(data: ClusterData, pods: list[dict], owner_uid: str | None) -> None:
     data.endpoints.pods_added(started, data.store)
 
 
-def retry_pending(data: ClusterData, freed: str | None = None) -> None:
-    """Nodes changed, or a pod left node `freed`: start the Pending pods a node can take
-    now, the oldest first (a place freed on one node takes at most one pod, there)."""
-    for key in list(data.pending) if freed is None else _first_fitting(data, freed):
-        pod = data.store.get("Pod", *key)
-        if pod is None:
-            data.pending.pop(key, None)
-            continue
-        candidates = [freed] if freed is not None else pod_startup.feasible(data, pod["spec"])
-        busy = pod_startup.ports_taken_on(data, pod)
-        candidates = [n for n in candidates if n not in busy]
-        ref = controller_ref(pod)
-        owner_load = data.workloads.owner_nodes(ref["uid"]) if ref else {}
-        (node,) = scheduler.place(1, candidates, data.node_load, owner_load)
-        if node is not None:
-            del data.pending[key]
-            data.store.remove("Pod", *key)
-            data.endpoints.pods_added(pod_startup.start_batch(data, [pod], [node]), data.store)
-            data.record_event(pod, "Normal", "Scheduled", "default-scheduler",
-                              f"Successfully assigned {key[0]}/{key[1]} to {node}")  # fmt: skip
-            if freed is not None:
-                return
-
-
-def _first_fitting(data: ClusterData, node: str) -> list[Key]:
-    """The oldest Pending pod that node `node` could take, if any (a one-item list)."""
-    store = data.store
-    for key in data.pending:
-        pod = store.get("Pod", *key)
-        if pod is None or node in pod_startup.feasible(data, pod["spec"]):
-            return [key]
-    return []
-
-
 def delete_pod(data: ClusterData, pod: dict, reason: str | None) -> None:
     """Remove a pod now: its IP is freed, Services drop it, its controller replaces it."""
     meta = pod["metadata"]
@@ -116,8 +81,8 @@ def delete_pod(data: ClusterData, pod: dict, reason: str | None) -> None:
     if node and on_node:
         data.node_load[node] = data.node_load.get(node, 1) - 1
     data.workloads.pod_removed(pod)
-    if node and on_node and data.pending:
-        retry_pending(data, freed=node)  # the scheduler retries when a pod leaves a node
+    if node and on_node and data.pending:  # the scheduler retries when a pod leaves a node
+        data.freed_places[node] = data.freed_places.get(node, 0) + 1
     data.k8s_events.retire(("Pod", *key), data.now)
     data.log.emit(data.now, DELETED, "Pod", key[0], key[1], {"reason": reason} if reason else {})
 

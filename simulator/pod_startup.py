@@ -18,6 +18,7 @@ from . import host_ports, kubelet
 from .clock import timestamp
 from .cluster_data import ClusterData
 from .controllers import scheduler
+from .controllers.ownership import controller_ref
 from .defaults import image_pull_policy
 from .events import ADDED, MODIFIED
 from .probes import ProbeState
@@ -39,7 +40,10 @@ def feasible(data: ClusterData, spec: dict) -> list[str]:
 
 def place(data: ClusterData, pods: list[dict], owner_uid: str | None) -> list[tuple[list, list]]:
     """The scheduler's nodes for new pods, per template: `(pods, nodes)` groups, a node (or
-    None: no node can take it) per pod. Pods spread away from their owner's other pods."""
+    None: no node can take it) per pod. Pods spread away from their owner's other pods.
+    Places freed on nodes go to the Pending pods first: they are ahead in the scheduler's
+    queue."""
+    bind_freed(data)
     owner_load = data.workloads.owner_nodes(owner_uid) if owner_uid else {}
     groups: dict[int, list[dict]] = {}
     for pod in pods:
@@ -96,9 +100,10 @@ def bind(data: ClusterData, pods: list[dict], owner_uid: str | None) -> None:
     bound: list[dict] = []
     added: list[tuple[str, str, dict]] = []
     for group, nodes in place(data, pods, owner_uid):
+        message = None  # the same for every pod of the group no node takes
         for pod, node in zip(group, nodes, strict=True):
             if node is None:
-                leave_pending(data, pod, None)
+                message = leave_pending(data, pod, None, message=message)
                 continue
             meta = pod["metadata"]
             namespace, name = meta["namespace"], meta["name"]
@@ -115,6 +120,95 @@ def bind(data: ClusterData, pods: list[dict], owner_uid: str | None) -> None:
     data.log.emit_all(now, ADDED, "Pod", added)
     items = tuple((key_of(p), p["metadata"]["uid"]) for p in bound)
     data.clock.schedule(now + PENDING_SECONDS, CreateContainers(items))
+
+
+def bind_freed(data: ClusterData) -> None:
+    """Pods left nodes: each place freed on a node goes to the oldest Pending pod that fits
+    there (the scheduler retries when a pod leaves a node), bound now and started by its
+    kubelet on the clock. The places of one moment are handed out together."""
+    freed = data.freed_places
+    if not freed:
+        return
+    places = list(freed.items())
+    freed.clear()
+    bound: list[dict] = []
+    for node, count in places:
+        for _ in range(count):
+            key = _first_fitting(data, node)
+            if key is None:
+                break
+            pod = data.store.get("Pod", *key)
+            assert pod is not None  # _first_fitting drops pods that went away
+            if node in ports_taken_on(data, pod):
+                break
+            (placed,) = scheduler.place(1, [node], data.node_load, {})
+            if placed is None:
+                break
+            _bind_pending_pod(data, key, pod, node)
+            bound.append(pod)
+    _started_later(data, bound)
+
+
+def bind_pending(data: ClusterData) -> None:
+    """Nodes changed: every Pending pod a node can take now is bound there, the oldest
+    first, spread away from its owner's other pods; kubelets start them on the clock."""
+    data.freed_places.clear()  # every place is looked at
+    bound: list[dict] = []
+    for key in list(data.pending):
+        pod = data.store.get("Pod", *key)
+        if pod is None:
+            data.pending.pop(key, None)
+            continue
+        busy = ports_taken_on(data, pod)
+        candidates = [n for n in feasible(data, pod["spec"]) if n not in busy]
+        ref = controller_ref(pod)
+        owner_load = data.workloads.owner_nodes(ref["uid"]) if ref else {}
+        (node,) = scheduler.place(1, candidates, data.node_load, owner_load)
+        if node is not None:
+            _bind_pending_pod(data, key, pod, node)
+            data.workloads.pods_added([pod])  # counted on its node before the next is placed
+            bound.append(pod)
+    _started_later(data, bound, counted=True)
+
+
+def _first_fitting(data: ClusterData, node: str) -> Key | None:
+    """The oldest Pending pod that node `node` could take, if any."""
+    store, pending = data.store, data.pending
+    found, gone = None, []
+    for key in pending:
+        pod = store.get("Pod", *key)
+        if pod is None:
+            gone.append(key)
+        elif node in feasible(data, pod["spec"]):
+            found = key
+            break
+    for key in gone:
+        del pending[key]
+    return found
+
+
+def _bind_pending_pod(data: ClusterData, key: Key, pod: dict, node: str) -> None:
+    """A Pending pod's place is found: bound to `node`, it waits there for its kubelet."""
+    now = data.now
+    del data.pending[key]
+    pod["spec"]["nodeName"] = node  # the spec is this pod's own copy
+    pod["status"] = kubelet.bound_status(timestamp(now))
+    data.touch_object(pod)
+    data.starting[key] = StartRecord(pod["metadata"]["uid"], node, now)
+    detail = pod_detail(None, node, "Pending", False, pod["metadata"].get("labels"))
+    data.log.emit(now, MODIFIED, "Pod", key[0], key[1], detail)
+
+
+def _started_later(data: ClusterData, bound: list[dict], *, counted: bool = False) -> None:
+    """Bound Pending pods: counted on their nodes (unless `counted`), then created and run
+    by their kubelets on the clock, as a new pod bound at once is."""
+    if not bound:
+        return
+    data.store.revision += 1  # readers keyed on the store's revision see the change
+    if not counted:
+        data.workloads.pods_added(bound)
+    items = tuple((key_of(p), p["metadata"]["uid"]) for p in bound)
+    data.clock.schedule(data.now + PENDING_SECONDS, CreateContainers(items))
 
 
 def create_containers(data: ClusterData, item: CreateContainers) -> None:
@@ -199,6 +293,7 @@ def start_batch(data: ClusterData, pods: list[dict], nodes: list[str | None], *,
     event = MODIFIED if stored else ADDED
     on_host = host_ports.host_network(pods[0]["spec"])
     with_ports = bool(host_ports.requested(pods[0]["spec"]))
+    unplaced: str | None = None
     for pod, node in zip(pods, nodes, strict=True):
         allocator = pod_ips.get(node or "")
         if on_host:  # the node's own address: nothing to allocate
@@ -208,7 +303,10 @@ def start_batch(data: ClusterData, pods: list[dict], nodes: list[str | None], *,
         if node is None or ip is None:
             log.emit_all(now, event, "Pod", added)
             added = []
-            leave_pending(data, pod, node, stored=stored)
+            # Unplaced pods come last, and share one reason; a node out of IPs has its own.
+            reason = leave_pending(data, pod, node, stored=stored,
+                                   message=unplaced if node is None else None)  # fmt: skip
+            unplaced = reason if node is None else None
             continue
         meta = pod["metadata"]
         key = (meta["namespace"], meta["name"])
@@ -246,11 +344,32 @@ def _remember_images(data: ClusterData, pods: list[dict]) -> None:
         data.node_images.setdefault(node, set()).update(images)
 
 
-def leave_pending(data: ClusterData, pod: dict, node: str | None, *, stored: bool = False) -> None:
-    """A pod no node can take (or whose node ran out of IPs): Pending, with the reason."""
+def leave_pending(data: ClusterData, pod: dict, node: str | None, *, stored: bool = False,
+                  message: str | None = None) -> str:  # fmt: skip
+    """A pod no node can take (or whose node ran out of IPs): Pending, with the reason.
+
+    `message`: the scheduler's reason, when it was worked out for a pod of the same
+    template a moment ago (nothing placed since). Returns the reason.
+    """
     key = key_of(pod)
     if node is not None and node in data.node_load:
         data.node_load[node] -= 1
+    if message is None:
+        message = _pending_message(data, pod)
+    pod["status"] = kubelet.pending_status(message, timestamp(data.now))
+    data.store.put(pod)
+    if not stored:
+        data.workloads.pod_added(pod)
+    data.pending[key] = None
+    data.record_event(pod, "Warning", "FailedScheduling", "default-scheduler", message)
+    detail = pod_detail(None, pod["spec"].get("nodeName"), "Pending", False,
+                        pod["metadata"].get("labels"))  # fmt: skip
+    data.log.emit(data.now, MODIFIED if stored else ADDED, "Pod", key[0], key[1], detail)
+    return message
+
+
+def _pending_message(data: ClusterData, pod: dict) -> str:
+    """The scheduler's FailedScheduling message for `pod`, as the nodes are now."""
     spec = pod["spec"]
     tolerations, selector = spec.get("tolerations"), spec.get("nodeSelector")
     nodes_key = (id(tolerations), id(selector))
@@ -261,18 +380,9 @@ def leave_pending(data: ClusterData, pod: dict, node: str | None, *, stored: boo
         nodes = data.store.list("Node")
         unfit, fit = scheduler.sort_nodes(nodes, spec)
         cached = data.sorted_nodes[nodes_key] = (tolerations, selector, len(nodes), unfit, fit)
-    message = scheduler.pending_message(
+    return scheduler.pending_message(
         cached[2], cached[3], cached[4], data.node_load, ports_taken_on(data, pod)
     )
-    pod["status"] = kubelet.pending_status(message, timestamp(data.now))
-    data.store.put(pod)
-    if not stored:
-        data.workloads.pod_added(pod)
-    data.pending[key] = None
-    data.record_event(pod, "Warning", "FailedScheduling", "default-scheduler", message)
-    detail = pod_detail(None, pod["spec"].get("nodeName"), "Pending", False,
-                        pod["metadata"].get("labels"))  # fmt: skip
-    data.log.emit(data.now, MODIFIED if stored else ADDED, "Pod", key[0], key[1], detail)
 
 
 def pod_detail(ip: str | None, node: str | None, phase: str, ready: bool,

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from . import deletion, kinds, pod_lifecycle, termination
+from . import deletion, kinds, pod_lifecycle, pod_startup, termination
 from .apply import apply_one
 from .clock import timestamp
 from .cluster_data import ClusterData
@@ -49,6 +49,7 @@ GATEWAY_ROUNDS = 4
 def settle(data: ClusterData) -> None:
     """Run controllers to a fixed point and publish Endpoints changes."""
     workloads = data.workloads
+    pod_startup.bind_freed(data)
     for _ in range(GATEWAY_ROUNDS):
         while True:
             while (owner := workloads.next_owner()) is not None:
@@ -64,6 +65,7 @@ def settle(data: ClusterData) -> None:
         if not wanted:
             break
         apply_changes(data, wanted)
+    pod_startup.bind_freed(data)  # places the controllers' deletions freed
     if data.load_balancers_freed:
         data.load_balancers_freed = False
         candidates = data.store.list("Service")

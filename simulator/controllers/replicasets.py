@@ -70,9 +70,15 @@ def pods_to_delete(pods: list[dict], count: int, runtime: Mapping[Key, PodRuntim
         rt = runtime.get((meta["namespace"], meta["name"]))
         scheduled = bool(pod["spec"].get("nodeName"))
         ready = rt is not None and rt.ready
-        return (scheduled, rt is not None, ready, _negated(meta["creationTimestamp"]))
+        return (scheduled, rt is not None, ready)
 
-    return sorted(pods, key=rank)[:count]
+    # Two stable sorts: the newest first, then by rank (equal timestamps keep their order).
+    newest = sorted(pods, key=_created, reverse=True)
+    return sorted(newest, key=rank)[:count]
+
+
+def _created(pod: dict) -> str:
+    return pod["metadata"]["creationTimestamp"]
 
 
 def status(owner: dict, owned: Collection[Key], runtime: Mapping[Key, PodRuntime],
@@ -100,8 +106,3 @@ def status(owner: dict, owned: Collection[Key], runtime: Mapping[Key, PodRuntime
     if available:
         out["availableReplicas"] = available
     return out, later
-
-
-def _negated(text: str) -> tuple:
-    """Sort key that puts later timestamps first."""
-    return tuple(-ord(c) for c in text)

@@ -302,9 +302,16 @@ spec:
     assert "2 node(s) didn't match Pod's node affinity/selector" in message
     assert "1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }" in message
     assert cluster.run("kubectl label node worker-2 disk=ssd").exit_code == 0
+    # The scheduler binds it at once; its kubelet starts it on the clock.
     pod = cluster.state.store.get("Pod", "default", "picky")
-    assert pod["status"]["phase"] == "Running"
     assert pod["spec"]["nodeName"] == "worker-2"
+    assert [c["type"] for c in pod["status"]["conditions"]] == ["PodScheduled"]
+    assert pod["status"]["conditions"][0]["status"] == "True"
+    cluster.advance(2)
+    assert cluster.state.store.get("Pod", "default", "picky")["status"]["phase"] == "Running"
+    described = cluster.run("kubectl describe pod picky").stdout
+    assert described.count(" Scheduled ") == 1, described  # one Scheduled event
+    assert "Successfully assigned default/picky to worker-2" in described
 
 
 def test_noexecute_taint_evicts_and_controller_reschedules(cluster: Cluster) -> None:

@@ -180,10 +180,37 @@ def test_a_pending_pod_takes_the_place_a_terminated_pod_frees(cluster) -> None:
     now = statuses(cluster)
     assert sum(status == "Pending" for status in now.values()) == len(pending) + 1
     cluster.advance(0.5)
+    # The oldest Pending pod is bound to the freed place at once; its kubelet starts it.
+    (bound,) = [name for name in pending if pod_node(cluster, name)]
+    assert pod_node(cluster, bound) == node
+    assert statuses(cluster)[bound] == "Pending"
+    cluster.advance(1)
+    assert statuses(cluster)[bound] == "ContainerCreating"
+    cluster.advance(1)
     now = statuses(cluster)
+    assert now[bound] == "Running"
     assert sum(status == "Pending" for status in now.values()) == len(pending)
-    (started,) = [name for name in pending if now[name] == "Running"]
-    assert cluster.state.store.get("Pod", "default", started)["spec"]["nodeName"] == node
+
+
+def test_a_pod_started_from_pending_counts_as_ready_for_its_owner(cluster) -> None:
+    # Without a readiness probe a pod is ready as it runs: its ReplicaSet and Deployment
+    # count it when it leaves Pending, even when the place it takes was another owner's.
+    apply(cluster, "apiVersion: v1\nkind: Pod\nmetadata: {name: solo}\n"
+                   "spec: {containers: [{name: c, image: nginx}]}\n")  # fmt: skip
+    apply(cluster, DEPLOYMENT.replace("REPLICAS", "230").replace("HOOK", "{sleep: {seconds: 1}}"))
+    before = sum(status == "Running" for status in statuses(cluster).values())
+    run_ok(cluster, "kubectl delete pod solo")
+    cluster.advance(5)
+    ready = sum(status == "Running" for status in statuses(cluster).values())
+    assert ready == before  # a web pod took solo's place
+    (line,) = run_ok(cluster, "kubectl get deploy web").splitlines()[1:]
+    assert line.split()[1] == f"{ready}/230"
+    (rs,) = cluster.state.store.list("ReplicaSet", "default")
+    assert rs["status"]["readyReplicas"] == ready
+
+
+def pod_node(cluster, name: str) -> str | None:
+    return cluster.state.store.get("Pod", "default", name)["spec"].get("nodeName")
 
 
 def test_the_snapshot_shows_each_pods_stage(cluster) -> None:
