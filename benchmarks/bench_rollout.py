@@ -1,9 +1,14 @@
 """Benchmark of rollouts and termination: every Deployment rolls to a new image at once.
 
 Run: `python -m benchmarks.bench_rollout` (add `--quick` for 1,000 pods instead of 10,000).
-The workload's Deployments (50 replicas each, default strategy: maxSurge and
-maxUnavailable 25%) get an httpGet readiness probe (period 1 s), then one
-`kubectl apply` changes every template's image. The clock then moves 1 s at a
+The workload's Deployments (50 replicas each) roll by `--strategy`:
+
+* `surge` (the default): maxSurge and maxUnavailable 25% (the defaults), an
+  httpGet readiness probe (period 1 s) and a 5-second preStop hook;
+* `no-probe`: the default strategy, pods ready as they run, no hook;
+* `one-by-one`: maxSurge 0 and maxUnavailable 1, the httpGet probe.
+
+One `kubectl apply` changes every template's image. The clock then moves 1 s at a
 time until every Deployment reports its new ReplicaSet complete; each step is
 timed (CPU time of this process, so other processes on the machine do not
 count). Then `kubectl delete pod --wait=false` on pods with a preStop hook
@@ -38,6 +43,17 @@ PRESTOP = """        lifecycle:
 """
 
 
+ONE_BY_ONE = "spec:\n  strategy: {rollingUpdate: {maxSurge: 0, maxUnavailable: 1}}\n  replicas"
+
+STRATEGIES = {
+    "surge": lambda text: text.replace(EXEC_PROBE, PROBE + PRESTOP),
+    "no-probe": lambda text: text.replace(EXEC_PROBE, ""),
+    "one-by-one": lambda text: text.replace(EXEC_PROBE, PROBE).replace(
+        "spec:\n  replicas", ONE_BY_ONE
+    ),
+}
+
+
 def rolled(cluster: Cluster) -> int:
     """How many Deployments report their rollout complete."""
     done = 0
@@ -55,17 +71,19 @@ def rolled(cluster: Cluster) -> int:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="a tenth of the size")
+    parser.add_argument("--strategy", choices=sorted(STRATEGIES), default="surge")
     args = parser.parse_args()
     scale = 10 if args.quick else 1
     deployments = 200 // scale
     text = manifest(services=1000 // scale, deployments=deployments, nodes=100 // scale)
-    text = text.replace(EXEC_PROBE, PROBE + PRESTOP)
+    text = STRATEGIES[args.strategy](text)
     cluster = Cluster(seed=1)
     result = cluster.run("kubectl apply -f -", stdin=text)
     assert result.exit_code == 0, result.stderr[:500]
-    cluster.advance(2)
+    cluster.advance(5)
     pods = cluster.state.store.count("Pod")
     print(f"pods: {pods}, Deployments: {deployments}, rolled: {rolled(cluster)}")
+    assert rolled(cluster) == deployments, "the Deployments are not all available before"
 
     changed = text.replace("image: luksa/kubia\n", "image: luksa/kubia:v2\n")
     start = time.process_time()
@@ -80,7 +98,7 @@ def main() -> None:
         start = time.process_time()
         cluster.advance(1)
         steps.append(time.process_time() - start)
-        assert len(steps) < 600, "the rollout did not finish in 10 simulated minutes"
+        assert len(steps) < 900, "the rollout did not finish in 15 simulated minutes"
     took = cluster.state.now - began
     print(
         f"rollout complete after {took:.0f} simulated s ({len(steps)} steps of 1 s); "
@@ -90,6 +108,8 @@ def main() -> None:
     )
     cluster.advance(10)  # the last old pods' preStop hooks end
     print(f"pods after the rollout: {cluster.state.store.count('Pod')}")
+    if args.strategy != "surge":
+        return
 
     names = [p["metadata"]["name"] for p in cluster.state.store.list("Pod", "default")]
     victims = names[:: max(1, len(names) // 200)][:200]

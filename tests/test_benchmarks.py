@@ -66,6 +66,15 @@ def test_clock_benchmark_flips_readiness() -> None:
     assert figure(r"ready afterwards: #", out) == 0
 
 
+@pytest.mark.parametrize("strategy", ["surge", "no-probe", "one-by-one"])
+def test_rollout_benchmark_rolls_every_deployment(strategy: str) -> None:
+    out = run_benchmark("benchmarks.bench_rollout", "--quick", "--strategy", strategy)
+    assert figure(r"pods: #", out) == 1003
+    assert figure(r"rollout complete after # simulated s", out) > 0
+    assert figure(r"max # ms", out) > 0
+    assert figure(r"pods after the rollout: #", out) == 1003  # the old pods are gone
+
+
 def test_network_benchmark_serves_every_route() -> None:
     out = run_benchmark("benchmarks.bench_network", "--quick")
     for route in ("ClusterIP by IP", "ClusterIP by name \\(DNS\\)", "Ingress, every host"):
