@@ -36,6 +36,29 @@ FIELDS = {
     "spec.type": lambda o: (o.get("spec") or {}).get("type", ""),
 }
 
+# The fields the API server selects Events by (pkg/registry/core/event/strategy.go),
+# as `kubectl get events --field-selector involvedObject.name=POD` uses them.
+EVENT_FIELDS = {
+    "metadata.name": FIELDS["metadata.name"],
+    "metadata.namespace": FIELDS["metadata.namespace"],
+    **{
+        f"involvedObject.{part}": (lambda o, part=part: o["involvedObject"].get(part, ""))
+        for part in (
+            "kind",
+            "namespace",
+            "name",
+            "uid",
+            "apiVersion",
+            "resourceVersion",
+            "fieldPath",
+        )  # fmt: skip
+    },
+    "reason": lambda o: o.get("reason", ""),
+    "reportingComponent": lambda o: o.get("reportingComponent", ""),
+    "source": lambda o: (o.get("source") or {}).get("component", ""),
+    "type": lambda o: o.get("type", ""),
+}
+
 
 def selector_of(ctx: Context):
     """The `-l` selector (empty when not given)."""
@@ -60,7 +83,7 @@ def _field_filter(ctx: Context, kind: str):
                 break
         else:
             raise KubectlError(f"Error from server (BadRequest): invalid selector: '{text}'")
-        getter = FIELDS.get(field.strip())
+        getter = (EVENT_FIELDS if kind == "Event" else FIELDS).get(field.strip())
         if getter is None:
             resource = kinds.of_kind(kind).plural
             raise KubectlError(

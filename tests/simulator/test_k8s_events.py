@@ -83,3 +83,26 @@ def test_a_deleted_object_takes_its_events_along(cluster: Cluster) -> None:
     out = cluster.run("kubectl describe rc kubia").stdout
     assert "combined" not in out
     assert out.count("SuccessfulCreate") == 3
+
+
+def test_events_are_selected_by_the_fields_the_api_server_knows(cluster: Cluster) -> None:
+    apply(cluster, KUBIA_RC)
+    name = pods(cluster, app="kubia")[0]["metadata"]["name"]
+    about = cluster.run(f"kubectl get events --field-selector involvedObject.name={name}")
+    assert about.exit_code == 0, about.stderr
+    lines = about.stdout.splitlines()[1:]
+    assert [line.split()[2] for line in lines] == ["Scheduled", "Pulled", "Created", "Started"]
+    assert all(f"pod/{name}" in line for line in lines)
+    both = cluster.run("kubectl get events --field-selector reason=SuccessfulCreate,type=Normal")
+    assert {line.split()[3] for line in both.stdout.splitlines()[1:]} == {
+        "replicationcontroller/kubia"
+    }
+    none = cluster.run("kubectl get events --field-selector type=Warning")
+    assert none.stdout == ""
+    assert "No resources found in default namespace." in none.stderr
+    # Fields of other resources are not Events' fields, and the reverse.
+    wrong = cluster.run("kubectl get events --field-selector spec.nodeName=worker-1")
+    assert wrong.exit_code == 1
+    assert "field label not supported: spec.nodeName" in wrong.stderr
+    wrong = cluster.run("kubectl get pods --field-selector involvedObject.name=x")
+    assert "field label not supported: involvedObject.name" in wrong.stderr
