@@ -144,23 +144,24 @@ class PodIPAllocator:
     def __init__(self, subnet: ipaddress.IPv4Network) -> None:
         self.subnet = subnet
         self._base = int(subnet.network_address)
-        self._size = subnet.num_addresses
+        # .0, .1 (gateway) and the broadcast address are never given.
+        self._usable = subnet.num_addresses - 3
         self._last = 1  # .1 is the node's bridge/gateway address
         self._used: set[int] = set()
         self._prefix = str(subnet.network_address).rsplit(".", 1)[0] + "."
 
     def allocate(self) -> str | None:
         """The next free address, or None when the /24 is exhausted."""
-        usable = self._size - 3  # .0, .1 (gateway) and the broadcast address are never given
-        following = self._last + 1 if self._last <= usable else 2
-        if following not in self._used:  # the usual case: the next address is free
-            self._used.add(following)
+        usable, last, used = self._usable, self._last, self._used
+        following = last + 1 if last <= usable else 2
+        if following not in used:  # the usual case: the next address is free
+            used.add(following)
             self._last = following
             return self._prefix + str(following)
         for step in range(1, usable + 1):
-            offset = (self._last - 2 + step) % usable + 2
-            if offset not in self._used:
-                self._used.add(offset)
+            offset = (last - 2 + step) % usable + 2
+            if offset not in used:
+                used.add(offset)
                 self._last = offset
                 return self._prefix + str(offset)
         return None

@@ -25,8 +25,8 @@ class StartTemplate:
         ready: whether the pod is Ready as soon as it runs (no readiness probe).
     """
 
-    __slots__ = ("_checks", "_containers", "_status", "container_ready", "ports", "probe_slots",
-                 "ready")  # fmt: skip
+    __slots__ = ("_checks", "_conditions", "_containers", "_started", "container_ready", "ports",
+                 "probe_slots", "ready")  # fmt: skip
 
     def __init__(self, containers: Sequence[dict] | None, started: str) -> None:
         containers = containers or ()
@@ -48,17 +48,8 @@ class StartTemplate:
         not_ready = tuple(c["name"] for c in containers if c["name"] in self.container_ready)
         running = _running(started)
         # What every pod's status shares; `status` fills in addresses and container IDs.
-        self._status = {
-            "phase": "Running",
-            "conditions": _conditions(not_ready, started),
-            "hostIP": "",
-            "hostIPs": [],
-            "podIP": "",
-            "podIPs": [],
-            "startTime": started,
-            "qosClass": "BestEffort",
-            "containerStatuses": [],
-        }
+        self._started = started
+        self._conditions = _conditions(not_ready, started)
         # Each container's status, and the per-container tail of its container ID.
         self._containers = [
             (
@@ -85,15 +76,23 @@ class StartTemplate:
         """The status of one running pod. Conditions and container state are shared between
         pods; they are replaced, never edited, when readiness changes."""
         container_id = "containerd://" + uid.replace("-", "")
+        containers = self._containers
+        if len(containers) == 1:  # the usual pod: no comprehension (a call) per pod
+            ((shown, tail),) = containers
+            statuses = [{**shown, "containerID": container_id + tail}]
+        else:
+            statuses = [{**shown, "containerID": container_id + tail} for shown, tail in containers]
+        # One literal, in the order the API prints the fields (cheaper than copying a dict).
         return {
-            **self._status,
+            "phase": "Running",
+            "conditions": self._conditions,
             "hostIP": node_ip,
-            "hostIPs": _host_ips(node_ip),
+            "hostIPs": _HOST_IPS.get(node_ip) or _host_ips(node_ip),  # no call once made
             "podIP": pod_ip,
             "podIPs": [{"ip": pod_ip}],
-            "containerStatuses": [
-                {**shown, "containerID": container_id + tail} for shown, tail in self._containers
-            ],
+            "startTime": self._started,
+            "qosClass": "BestEffort",
+            "containerStatuses": statuses,
         }
 
 

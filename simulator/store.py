@@ -158,17 +158,20 @@ class Store:
         table = self._objects["Pod"]
         by_labels: dict[int, tuple[dict, list[Key]]] = {}
         version = self._resource_version
+        run_labels: object = ()  # the labels of the current run of pods (no pod's at first)
+        group: list[Key] = []  # the keys indexed under them
         for pod in pods:
             meta = pod["metadata"]
             key = (namespace, meta["name"])
             version += 1
             meta["resourceVersion"] = str(version)
             table[key] = pod
-            labels = meta.get("labels") or _NO_LABELS
-            group = by_labels.get(id(labels))
-            if group is None:
-                group = by_labels[id(labels)] = (labels, [])
-            group[1].append(key)
+            labels = meta.get("labels")
+            if labels is not run_labels:  # a run of pods sharing labels is looked up once
+                run_labels = labels
+                labels = labels or _NO_LABELS
+                group = by_labels.setdefault(id(labels), (labels, []))[1]
+            group.append(key)
         self._resource_version = version
         self.revision += len(pods)
         in_namespace, by_label = self._pods_by_ns[namespace], self._pods_by_label

@@ -133,9 +133,9 @@ def place(
         if not heap:
             out.append(None)
             continue
-        owned, total, name = heapq.heappop(heap)
+        owned, total, name = heap[0]
         out.append(name)
         load[name] = total + 1
         owner_load[name] = owned + 1
-        heapq.heappush(heap, (owned + 1, total + 1, name))
+        heapq.heapreplace(heap, (owned + 1, total + 1, name))  # one sift, not a pop and a push
     return out
