@@ -50,6 +50,11 @@ def new_uid(rng: random.Random) -> str:
     return f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{_VARIANT[h[16]]}{h[17:20]}-{h[20:]}"
 
 
+# One encoder for every template (json.dumps with options builds a new one each call);
+# templates are trees, so no reference cycle is watched for.
+_CANONICAL_JSON = json.JSONEncoder(sort_keys=True, separators=(",", ":"), check_circular=False)
+
+
 def pod_template_hash(template: dict, collision_count: int = 0) -> str:
     """The `pod-template-hash` label of a Deployment's ReplicaSet.
 
@@ -60,7 +65,7 @@ def pod_template_hash(template: dict, collision_count: int = 0) -> str:
     cannot match a real cluster's, and the 32-bit hash is zlib's CRC-32 (in C) rather than
     FNV-32a in pure Python, a hundred times slower on a defaulted template.
     """
-    data = json.dumps(template, sort_keys=True, separators=(",", ":")).encode()
+    data = _CANONICAL_JSON.encode(template).encode()
     if collision_count:
         data += str(collision_count).encode()
     return "".join(ALPHANUMS[ord(c) % len(ALPHANUMS)] for c in str(zlib.crc32(data)))

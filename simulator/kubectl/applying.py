@@ -73,7 +73,10 @@ def read_documents(ctx: Context) -> list:
 # Go's json.Encoder, as kubectl writes the annotation: compact, map keys sorted, UTF-8
 # kept; <, > and & escaped (EscapeHTML is on by default), U+2028 and U+2029 always.
 # One encoder for every object (json.dumps with options builds a new one each call).
-_LAST_APPLIED_JSON = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+# Manifests are trees (an alias is built twice): no reference cycle to watch for.
+_LAST_APPLIED_JSON = json.JSONEncoder(
+    sort_keys=True, separators=(",", ":"), ensure_ascii=False, check_circular=False
+)
 _GO_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028",
                "\u2029": "\\u2029"}  # fmt: skip
 
@@ -98,7 +101,9 @@ def _record_last_applied(ctx: Context, obj: dict) -> None:
     if rt is not None and rt.namespaced:
         meta.setdefault("namespace", ctx.namespace)
     annotations = meta.get("annotations") or {}
-    meta["annotations"] = {k: v for k, v in annotations.items() if k != LAST_APPLIED}
+    if LAST_APPLIED in annotations:  # only then a copy without it (encoded before it is set)
+        annotations = {k: v for k, v in annotations.items() if k != LAST_APPLIED}
+    meta["annotations"] = annotations
     config = {**obj, "metadata": meta}
     text = _encode_like_go(config)
     obj["metadata"].setdefault("annotations", {})[LAST_APPLIED] = text
