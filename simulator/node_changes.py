@@ -129,9 +129,10 @@ def nodes_changed(data: ClusterData) -> None:
     data.feasible_nodes.clear()
     data.sorted_nodes.clear()
     data.workloads.mark_all_daemonsets()
+    # Unsorted (a node added runs this, reading every node): zones are only looked up.
     zones = {
-        n["metadata"]["name"]: zone
-        for n in data.store.list("Node")
+        name: zone
+        for (_, name), n in data.store.items("Node")
         if (zone := (n["metadata"].get("labels") or {}).get(ZONE))
     }
     if zones != data.zones:
