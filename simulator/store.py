@@ -102,15 +102,23 @@ class Store:
         pods = self._objects["Pod"]
         eq = equality_items(selector)
         if eq is not None:
-            sets = [self._pods_by_label.get((namespace, k, v), set()) for k, v in eq.items()]
-            sets.sort(key=len)
-            found = sets[0].intersection(*sets[1:]) if len(sets) > 1 else sets[0]
-            return [pods[k] for k in sorted(found)]
+            return self.pods_labelled(namespace, eq)
         return [
             pods[k]
             for k in sorted(self._pods_by_ns.get(namespace, ()))
             if matches(selector, pods[k]["metadata"].get("labels"))
         ]
+
+    def pods_labelled(self, namespace: str, match_labels: dict[str, str]) -> builtins.list[dict]:
+        """Pods in `namespace` with every label of `match_labels` (none for an empty map): a
+        Service's selector, answered from the index without building a `Selector`."""
+        if not match_labels:
+            return []
+        sets = [self._pods_by_label.get((namespace, k, v), set()) for k, v in match_labels.items()]
+        sets.sort(key=len)
+        found = sets[0].intersection(*sets[1:]) if len(sets) > 1 else sets[0]
+        pods = self._objects["Pod"]
+        return [pods[k] for k in sorted(found)]
 
     def services_for_labels(self, namespace: str, labels: dict | None) -> Iterable[dict]:
         """Selector-managed Services in `namespace` whose selector matches `labels`."""

@@ -24,7 +24,6 @@ from typing import TYPE_CHECKING
 
 from simulator.clock import timestamp
 from simulator.endpoints import Backend
-from simulator.labels import from_match_labels
 from simulator.names import new_uid
 from simulator.runtime import PodRuntime
 from simulator.store import Key, Store, key_of
@@ -136,7 +135,7 @@ class EndpointsController:
         managed.service = service
         old = managed.members
         members: dict[Key, PodRuntime] = {}
-        for pod in store.pods_selected(key[0], from_match_labels(spec["selector"])):
+        for pod in store.pods_labelled(key[0], spec["selector"]):
             record = self._record(pod)
             if record is not None and self._eligible(service, record):
                 members[(key[0], record.name)] = record
@@ -197,6 +196,8 @@ class EndpointsController:
             batch.append(runtime[key])
         for ns, labels, keys, batch in runs:
             notes = [[record.name, record.ip, record.ready] for record in batch]
+            # Each Service takes the run from a dict: its keys' hashes are computed once.
+            run = dict(zip(keys, batch, strict=True))
             joined: dict[Key, None] = {}
             for service in store.services_for_labels(ns, labels):
                 skey = key_of(service)
@@ -204,7 +205,7 @@ class EndpointsController:
                 # One template per run: the ports resolve the same way for every pod.
                 if managed is None or not self._eligible(service, batch[0]):
                     continue
-                managed.members.update(zip(keys, batch, strict=True))
+                managed.members.update(run)
                 self._changes.setdefault(skey, []).extend(notes)
                 self._bump(skey)
                 joined[skey] = None
