@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from simulator import api_versions, kinds
@@ -36,23 +37,19 @@ FIELDS = {
     "spec.type": lambda o: (o.get("spec") or {}).get("type", ""),
 }
 
+_INVOLVED = ("kind", "namespace", "name", "uid", "apiVersion", "resourceVersion", "fieldPath")
+
+
+def _involved(part: str) -> Callable[[dict], str]:
+    return lambda o: o["involvedObject"].get(part, "")
+
+
 # The fields the API server selects Events by (pkg/registry/core/event/strategy.go),
 # as `kubectl get events --field-selector involvedObject.name=POD` uses them.
-EVENT_FIELDS = {
+EVENT_FIELDS: dict[str, Callable[[dict], str]] = {
     "metadata.name": FIELDS["metadata.name"],
     "metadata.namespace": FIELDS["metadata.namespace"],
-    **{
-        f"involvedObject.{part}": (lambda o, part=part: o["involvedObject"].get(part, ""))
-        for part in (
-            "kind",
-            "namespace",
-            "name",
-            "uid",
-            "apiVersion",
-            "resourceVersion",
-            "fieldPath",
-        )  # fmt: skip
-    },
+    **{f"involvedObject.{part}": _involved(part) for part in _INVOLVED},
     "reason": lambda o: o.get("reason", ""),
     "reportingComponent": lambda o: o.get("reportingComponent", ""),
     "source": lambda o: (o.get("source") or {}).get("component", ""),
