@@ -70,7 +70,10 @@ class StartTemplate:
 
     def probes(self) -> list[ProbeState]:
         """A fresh ProbeState for each probed container of one pod."""
-        return [ProbeState(check) for check in self._checks]
+        checks = self._checks
+        if len(checks) == 1:  # the usual pod: no comprehension (a call) per pod
+            return [ProbeState(checks[0])]
+        return [ProbeState(check) for check in checks]
 
     def status(self, node_ip: str, pod_ip: str, uid: str) -> dict:
         """The status of one running pod. Conditions and container state are shared between

@@ -294,6 +294,9 @@ def start_batch(data: ClusterData, pods: list[dict], nodes: list[str | None], *,
     on_host = host_ports.host_network(pods[0]["spec"])
     with_ports = bool(host_ports.requested(pods[0]["spec"]))
     unplaced: str | None = None
+    status_of = template.status
+    # Most templates probe one container: its bucket is filled without a zip per pod.
+    single = scheduled[0] if len(scheduled) == 1 else None
     for pod, node in zip(pods, nodes, strict=True):
         allocator = pod_ips.get(node or "")
         if on_host:  # the node's own address: nothing to allocate
@@ -312,14 +315,19 @@ def start_batch(data: ClusterData, pods: list[dict], nodes: list[str | None], *,
         key = (meta["namespace"], meta["name"])
         pod["spec"]["nodeName"] = node  # the spec is this pod's own copy
         rt = runtime[key] = PodRuntime(pod, ip, node, now, env_seq, template)
-        pod["status"] = template.status(node_ips.get(node, ""), ip, meta["uid"])
+        pod["status"] = status_of(node_ips.get(node, ""), ip, meta["uid"])
         if not on_host:
             by_ip[ip] = key  # never pending here: a retried pod leaves `pending` first
         if with_ports:
             host_ports.index(data.host_ports, key, node, pod["spec"])
-        for bucket, probe in zip(scheduled, rt.probes, strict=True):
-            bucket.append((key, probe))
-        detail = pod_detail(ip, node, "Running", rt.ready, meta.get("labels"))
+        if single is not None:
+            single.append((key, rt.probes[0]))
+        else:
+            for bucket, probe in zip(scheduled, rt.probes, strict=True):
+                bucket.append((key, probe))
+        # pod_detail's fields, written out: this runs once per pod started.
+        detail = {"ip": ip, "node": node, "phase": "Running", "ready": rt.ready,
+                  "labels": meta.get("labels") or {}}  # fmt: skip
         added.append((key[0], key[1], detail))
         started.append(pod)
     log.emit_all(now, event, "Pod", added)
