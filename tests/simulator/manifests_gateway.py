@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-#: A Deployment `web` (two kubia pods), its Service, and an NGINX Gateway Fabric Gateway `gw`.
-WEB = """
+#: A Deployment `web` (two kubia pods) and its Service.
+WEB_APP = """
 apiVersion: apps/v1
 kind: Deployment
 metadata: {name: web}
@@ -20,7 +20,12 @@ metadata: {name: web}
 spec:
   selector: {app: web}
   ports: [{port: 80, targetPort: 8080}]
----
+"""
+
+#: WEB_APP and an NGINX Gateway Fabric Gateway `gw`.
+WEB = (
+    WEB_APP
+    + """---
 apiVersion: gateway.networking.k8s.io/v1
 kind: Gateway
 metadata: {name: gw}
@@ -28,6 +33,7 @@ spec:
   gatewayClassName: nginx
   listeners: [{name: http, port: 80, protocol: HTTP}]
 """
+)
 
 #: The rule of an HTTPRoute that sends everything to the Service `web`.
 TO_WEB = "  - backendRefs: [{name: web, port: 80}]"

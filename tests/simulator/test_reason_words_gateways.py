@@ -12,30 +12,15 @@ from pathlib import Path
 from simulator import Cluster
 from simulator.hints import Hint, Hints
 from simulator.scenarios import get
-from tests.simulator.manifests_gateway import TO_WEB, WEB, route
+from tests.simulator.manifests_gateway import TO_WEB, WEB, WEB_APP, route
 
 SIMULATOR = Path(__file__).resolve().parents[2] / "simulator"
 
 #: A Deployment `web` (one kubia pod) and its Service, an Ingress `web` for two paths of
 #: web.example.com (one to a Service that does not exist), and an Ingress of another class.
-INGRESSES = """
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web}
-spec:
-  replicas: 1
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec: {containers: [{name: web, image: luksa/kubia, ports: [{containerPort: 8080}]}]}
----
-apiVersion: v1
-kind: Service
-metadata: {name: web}
-spec:
-  selector: {app: web}
-  ports: [{port: 80, targetPort: 8080}]
----
+INGRESSES = (
+    WEB_APP.replace("replicas: 2", "replicas: 1")
+    + """---
 apiVersion: networking.k8s.io/v1
 kind: Ingress
 metadata: {name: web}
@@ -58,6 +43,7 @@ spec:
       paths:
       - {path: /, pathType: Prefix, backend: {service: {name: web, port: {number: 80}}}}
 """
+)
 
 #: An HTTPRoute on the Gateway `gw` of manifests_gateway.WEB: a redirect, a backend that
 #: does not exist, a backend of weight 0, a rule with a filter, and everything else to web.
