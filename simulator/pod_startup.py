@@ -166,9 +166,8 @@ def bind_pending(data: ClusterData) -> None:
         (node,) = scheduler.place(1, candidates, data.node_load, owner_load)
         if node is not None:
             _bind_pending_pod(data, key, pod, node)
-            data.workloads.pods_added([pod])  # counted on its node before the next is placed
             bound.append(pod)
-    _started_later(data, bound, counted=True)
+    _started_later(data, bound)
 
 
 def _first_fitting(data: ClusterData, node: str) -> Key | None:
@@ -195,18 +194,17 @@ def _bind_pending_pod(data: ClusterData, key: Key, pod: dict, node: str) -> None
     pod["status"] = kubelet.bound_status(timestamp(now))
     data.touch_object(pod)
     data.starting[key] = StartRecord(pod["metadata"]["uid"], node, now)
+    data.workloads.pods_added([pod])  # counted on its node before the next pod is placed
     detail = pod_detail(None, node, "Pending", False, pod["metadata"].get("labels"))
     data.log.emit(now, MODIFIED, "Pod", key[0], key[1], detail)
 
 
-def _started_later(data: ClusterData, bound: list[dict], *, counted: bool = False) -> None:
-    """Bound Pending pods: counted on their nodes (unless `counted`), then created and run
-    by their kubelets on the clock, as a new pod bound at once is."""
+def _started_later(data: ClusterData, bound: list[dict]) -> None:
+    """Bound Pending pods are created and run by their kubelets on the clock, as a new pod
+    bound at once is."""
     if not bound:
         return
     data.store.revision += 1  # readers keyed on the store's revision see the change
-    if not counted:
-        data.workloads.pods_added(bound)
     items = tuple((key_of(p), p["metadata"]["uid"]) for p in bound)
     data.clock.schedule(data.now + PENDING_SECONDS, CreateContainers(items))
 
@@ -325,9 +323,7 @@ def start_batch(data: ClusterData, pods: list[dict], nodes: list[str | None], *,
         else:
             for bucket, probe in zip(scheduled, rt.probes, strict=True):
                 bucket.append((key, probe))
-        # pod_detail's fields, written out: this runs once per pod started.
-        detail = {"ip": ip, "node": node, "phase": "Running", "ready": rt.ready,
-                  "labels": meta.get("labels") or {}}  # fmt: skip
+        detail = pod_detail(ip, node, "Running", rt.ready, meta.get("labels"))
         added.append((key[0], key[1], detail))
         started.append(pod)
     log.emit_all(now, event, "Pod", added)
